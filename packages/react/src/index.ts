@@ -1,0 +1,2 @@
+// Issue 5 brings this package; see README.md.
+export {};

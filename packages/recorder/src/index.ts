@@ -1,0 +1,2 @@
+// Issue 4 brings this package; see README.md.
+export {};

@@ -1,0 +1,2 @@
+// Issue 3 brings this package; see README.md.
+export {};
