@@ -1,1 +1,10 @@
-export {};
+export * from './actor';
+export * from './api';
+export * from './common';
+export * from './credential';
+export * from './event';
+export * from './ids';
+export * from './query';
+export * from './resource';
+export * from './review';
+export * from './session';

@@ -1,0 +1,265 @@
+import { z } from 'zod';
+import { actorSchema } from './actor';
+import { eventIdSchema, nonNegativeInt, reviewIdSchema, sessionIdSchema, timestampSchema } from './common';
+import { credentialSchema } from './credential';
+import { resourceSchema } from './resource';
+import { labelsSchema } from './common';
+
+/** Fields every event has. */
+const eventBase = {
+  id: eventIdSchema,
+  sessionId: sessionIdSchema,
+  seq: nonNegativeInt().meta({
+    description: 'Per-session sequence number, from 0, assigned by the producer in recording order.',
+  }),
+  time: timestampSchema,
+};
+
+const text = (max: number) => z.string().max(max);
+const jsonValue = z.unknown().meta({ id: 'JsonValue', description: 'Any JSON value.' });
+
+export const sessionModeSchema = z
+  .enum(['interactive', 'exec', 'agent', 'api'])
+  .meta({
+    id: 'SessionMode',
+    description:
+      'interactive: a terminal or client session; exec: a one-off command; agent: an AI agent run; api: programmatic access.',
+  });
+
+/** What a `lifecycle` start event says about the session it opens. */
+export const sessionStartSchema = z
+  .object({
+    org: z.string().min(1).max(128).optional().meta({
+      description: 'Ignored on ingest: the server takes the org from the API token.',
+    }),
+    actor: actorSchema,
+    resource: resourceSchema,
+    endpoint: z.string().min(1).max(256).optional().meta({ description: 'Host or IP the session came from.' }),
+    model: z.string().min(1).max(128).optional().meta({ description: 'LLM model, for agent sessions.' }),
+    credential: credentialSchema.optional(),
+    mode: sessionModeSchema,
+    reason: z.string().max(2000).optional().meta({ description: 'Justification given for access.' }),
+    recorded: z.boolean().default(false).meta({ description: 'Whether a terminal recording is kept.' }),
+    labels: labelsSchema.default({}),
+  })
+  .meta({ id: 'SessionStart' });
+
+export const commandEventSchema = z
+  .object({
+    ...eventBase,
+    type: z.literal('command'),
+    text: text(100_000).min(1),
+    cwd: text(4096).optional(),
+    exitCode: z.number().int().nullable().optional(),
+    output: text(1_000_000).optional().meta({ description: 'Combined output, masked, possibly truncated.' }),
+    outputTruncated: z.boolean().optional(),
+    durationMs: z.number().nonnegative().optional(),
+  })
+  .meta({ id: 'CommandEvent' });
+
+export const queryColumnSchema = z
+  .object({ name: z.string().max(256), type: z.string().max(64).optional() })
+  .meta({ id: 'QueryColumn' });
+
+export const queryEventSchema = z
+  .object({
+    ...eventBase,
+    type: z.literal('query'),
+    sql: text(1_000_000).min(1),
+    params: z.array(jsonValue).optional().meta({ description: 'Bound parameters, masked.' }),
+    columns: z.array(queryColumnSchema).optional(),
+    rows: z
+      .array(z.array(jsonValue))
+      .optional()
+      .meta({ description: 'Preview of the result rows, masked; see truncated and resultRef.' }),
+    rowCount: nonNegativeInt().nullable().optional(),
+    truncated: z.boolean().default(false).meta({ description: 'True when rows is a prefix of the result.' }),
+    resultRef: text(256).optional().meta({ description: 'Reference to the full result, for download.' }),
+    durationMs: z.number().nonnegative().optional(),
+    error: text(10_000).optional(),
+  })
+  .meta({ id: 'QueryEvent' });
+
+export const terminalCodeSchema = z.enum(['o', 'i', 'r', 'm', 'x']).meta({
+  id: 'TerminalCode',
+  description: 'asciicast event code: o output, i input, r resize ("COLSxROWS"), m marker, x exit status.',
+});
+
+export const terminalEventSchema = z
+  .object({
+    ...eventBase,
+    type: z.literal('terminal'),
+    code: terminalCodeSchema,
+    data: text(1_000_000),
+    offsetMs: z.number().nonnegative().meta({ description: 'Milliseconds since the recording started.' }),
+  })
+  .meta({ id: 'TerminalEvent' });
+
+export const verdictSchema = z
+  .enum(['passed', 'blocked', 'pending', 'approved', 'rejected'])
+  .meta({ id: 'Verdict' });
+
+export const policyEventSchema = z
+  .object({
+    ...eventBase,
+    type: z.literal('policy'),
+    subjectId: eventIdSchema
+      .optional()
+      .meta({ description: 'The event (command, query, tool call) the verdict is about; absent for the session.' }),
+    verdict: verdictSchema,
+    rule: text(256).optional(),
+    reason: text(2000).optional(),
+    reviewId: reviewIdSchema.optional(),
+    reviewer: text(256).optional(),
+    decidedAt: timestampSchema.optional(),
+  })
+  .meta({ id: 'PolicyEvent' });
+
+export const maskingEventSchema = z
+  .object({
+    ...eventBase,
+    type: z.literal('masking'),
+    subjectId: eventIdSchema.optional(),
+    fields: z.array(text(256)).max(1000).meta({ description: 'Names of masked fields or detectors.' }),
+    count: nonNegativeInt().meta({ description: 'How many values were masked.' }),
+    rule: text(256).optional(),
+  })
+  .meta({ id: 'MaskingEvent' });
+
+export const fileEventSchema = z
+  .object({
+    ...eventBase,
+    type: z.literal('file'),
+    path: text(4096).min(1),
+    operation: z.enum(['read', 'write', 'create', 'delete', 'rename', 'chmod']),
+    bytes: nonNegativeInt().optional(),
+  })
+  .meta({ id: 'FileEvent' });
+
+export const outboundEventSchema = z
+  .object({
+    ...eventBase,
+    type: z.literal('outbound'),
+    protocol: z.string().min(1).max(16).meta({ example: 'https' }),
+    host: text(256).min(1),
+    port: z.number().int().min(0).max(65535).optional(),
+    method: text(16).optional(),
+    url: text(8192).optional().meta({ description: 'Masked URL (query secrets removed).' }),
+    status: z.number().int().optional(),
+    bytesSent: nonNegativeInt().optional(),
+    bytesReceived: nonNegativeInt().optional(),
+  })
+  .meta({ id: 'OutboundEvent' });
+
+export const toolCallEventSchema = z
+  .object({
+    ...eventBase,
+    type: z.literal('tool_call'),
+    tool: text(256).min(1).meta({ example: 'Bash' }),
+    callId: text(256).optional(),
+    input: jsonValue.optional().meta({ description: 'Tool input, masked.' }),
+    output: jsonValue.optional().meta({ description: 'Tool output, masked.' }),
+    error: text(10_000).optional(),
+    durationMs: z.number().nonnegative().optional(),
+  })
+  .meta({ id: 'ToolCallEvent' });
+
+export const llmCallEventSchema = z
+  .object({
+    ...eventBase,
+    type: z.literal('llm_call'),
+    model: text(128).min(1),
+    provider: text(64).optional(),
+    inputTokens: nonNegativeInt(),
+    outputTokens: nonNegativeInt(),
+    costUsd: z.number().nonnegative().optional(),
+    durationMs: z.number().nonnegative().optional(),
+  })
+  .meta({ id: 'LlmCallEvent' });
+
+export const lifecycleActionSchema = z
+  .enum(['start', 'end', 'revoke', 'drop', 'reconnect'])
+  .meta({ id: 'LifecycleAction' });
+
+export const lifecycleEventSchema = z
+  .object({
+    ...eventBase,
+    type: z.literal('lifecycle'),
+    action: lifecycleActionSchema,
+    session: sessionStartSchema.optional().meta({ description: 'Required on start.' }),
+    reason: text(2000).optional(),
+    by: text(256).optional().meta({ description: 'Who revoked the session, for revoke.' }),
+    exitCode: z.number().int().optional(),
+  })
+  .superRefine((event, ctx) => {
+    if (event.action === 'start' && !event.session) {
+      ctx.addIssue({ code: 'custom', path: ['session'], message: 'is required when action is "start"' });
+    }
+  })
+  .meta({ id: 'LifecycleEvent' });
+
+export const eventSchema = z
+  .discriminatedUnion('type', [
+    commandEventSchema,
+    queryEventSchema,
+    terminalEventSchema,
+    policyEventSchema,
+    maskingEventSchema,
+    fileEventSchema,
+    outboundEventSchema,
+    toolCallEventSchema,
+    llmCallEventSchema,
+    lifecycleEventSchema,
+  ])
+  .meta({ id: 'Event' });
+
+export const EVENT_TYPES = [
+  'command',
+  'query',
+  'terminal',
+  'policy',
+  'masking',
+  'file',
+  'outbound',
+  'tool_call',
+  'llm_call',
+  'lifecycle',
+] as const;
+export const eventTypeSchema = z.enum(EVENT_TYPES).meta({ id: 'EventType' });
+
+/** An event as the server returns it: the ingested event plus what the server adds. */
+export const storedEventSchema = z
+  .intersection(
+    eventSchema,
+    z.object({
+      receivedAt: timestampSchema,
+      hash: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .meta({ description: "SHA-256 over the event and the previous event's hash (tamper evidence)." }),
+    }),
+  )
+  .meta({ id: 'StoredEvent' });
+
+export type SessionMode = z.infer<typeof sessionModeSchema>;
+export type SessionStart = z.infer<typeof sessionStartSchema>;
+export type SessionStartInput = z.input<typeof sessionStartSchema>;
+export type CommandEvent = z.infer<typeof commandEventSchema>;
+export type QueryColumn = z.infer<typeof queryColumnSchema>;
+export type QueryEvent = z.infer<typeof queryEventSchema>;
+export type TerminalCode = z.infer<typeof terminalCodeSchema>;
+export type TerminalEvent = z.infer<typeof terminalEventSchema>;
+export type Verdict = z.infer<typeof verdictSchema>;
+export type PolicyEvent = z.infer<typeof policyEventSchema>;
+export type MaskingEvent = z.infer<typeof maskingEventSchema>;
+export type FileEvent = z.infer<typeof fileEventSchema>;
+export type OutboundEvent = z.infer<typeof outboundEventSchema>;
+export type ToolCallEvent = z.infer<typeof toolCallEventSchema>;
+export type LlmCallEvent = z.infer<typeof llmCallEventSchema>;
+export type LifecycleAction = z.infer<typeof lifecycleActionSchema>;
+export type LifecycleEvent = z.infer<typeof lifecycleEventSchema>;
+export type Event = z.infer<typeof eventSchema>;
+/** An event as a producer writes it: defaults (such as `truncated: false`) may be left out. */
+export type EventInput = z.input<typeof eventSchema>;
+export type EventType = Event['type'];
+export type StoredEvent = z.infer<typeof storedEventSchema>;

@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { actorTypeSchema } from './actor';
+import { reviewKindSchema, reviewStatusSchema } from './review';
+import { eventTypeSchema } from './event';
+import { environmentSchema, resourceTypeSchema } from './resource';
+import { sessionIdSchema, timestampSchema } from './common';
+import { sessionStatusSchema } from './session';
+
+export const PERIOD_PRESETS = ['1h', '24h', '7d', '30d', '90d'] as const;
+export const periodPresetSchema = z.enum(PERIOD_PRESETS).meta({ id: 'PeriodPreset' });
+
+/** Milliseconds covered by each period preset. */
+export const PERIOD_MS: Record<PeriodPreset, number> = {
+  '1h': 3_600_000,
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+  '90d': 90 * 86_400_000,
+};
+
+export const countModeSchema = z.enum(['exact', 'capped', 'none']).meta({
+  id: 'CountMode',
+  description:
+    'exact: count every match; capped: count up to a server-defined cap and say whether there are more; none: no count.',
+});
+
+export const sessionSortSchema = z.enum(['recent', 'significance']).meta({ id: 'SessionSort' });
+
+const many = <T extends z.ZodType>(item: T) => z.array(item).max(100).optional();
+
+/** `key=value`: the session has that label. */
+export const labelFilterSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_./-]{1,63}=.{0,256}$/, 'must be key=value')
+  .meta({ example: 'team=payments' });
+
+/** The filters of the sessions list, shared by the list and the export. */
+const sessionFilters = z.object({
+  user: many(z.string().min(1).max(256)).meta({ description: 'Actor id or email.' }),
+  actorType: many(actorTypeSchema),
+  resource: many(z.string().min(1).max(256)).meta({ description: 'Resource name.' }),
+  type: many(resourceTypeSchema),
+  environment: many(environmentSchema),
+  status: many(sessionStatusSchema),
+  label: many(labelFilterSchema),
+  period: periodPresetSchema.optional(),
+  from: timestampSchema.optional().meta({ description: 'Sessions started at or after this time.' }),
+  to: timestampSchema.optional().meta({ description: 'Sessions started before this time.' }),
+  q: z
+    .string()
+    .min(1)
+    .max(500)
+    .optional()
+    .meta({ description: 'Free text over what was typed, queried and printed.' }),
+  minSignificance: z.coerce.number().min(0).max(100).optional(),
+});
+
+function checkPeriod(q: { period?: string; from?: string; to?: string }, ctx: z.RefinementCtx) {
+  if (q.period && (q.from || q.to)) {
+    ctx.addIssue({ code: 'custom', path: ['period'], message: 'cannot be combined with from/to' });
+  }
+  if (q.from && q.to && Date.parse(q.from) > Date.parse(q.to)) {
+    ctx.addIssue({ code: 'custom', path: ['from'], message: 'must not be after to' });
+  }
+}
+
+/**
+ * Filters, sort, cursor and count of the sessions list. On the wire each field is a query
+ * parameter; list fields repeat (`status=active&status=ended`).
+ */
+export const sessionListQuerySchema = sessionFilters
+  .extend({
+    sort: sessionSortSchema.default('recent'),
+    cursor: z.string().min(1).max(1024).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    count: countModeSchema.default('capped'),
+  })
+  .superRefine(checkPeriod)
+  .meta({ id: 'SessionListQuery' });
+
+export const exportFormatSchema = z.enum(['csv', 'ndjson']).meta({ id: 'ExportFormat' });
+
+/** The filters of the list and the file format, for a streamed export. */
+export const sessionExportQuerySchema = sessionFilters
+  .extend({ format: exportFormatSchema.default('ndjson') })
+  .superRefine(checkPeriod)
+  .meta({ id: 'SessionExportQuery' });
+
+export const countSchema = z
+  .object({
+    mode: countModeSchema,
+    value: z.number().int().nonnegative().nullable().meta({ description: 'null when mode is none.' }),
+    capped: z.boolean().meta({ description: 'True when there are more matches than value (mode capped).' }),
+  })
+  .meta({ id: 'Count' });
+
+export const eventListQuerySchema = z
+  .object({
+    after: z.coerce
+      .number()
+      .int()
+      .min(-1)
+      .optional()
+      .meta({ description: 'Return events with seq greater than this.' }),
+    limit: z.coerce.number().int().min(1).max(1000).default(200),
+    type: many(eventTypeSchema),
+  })
+  .meta({ id: 'EventListQuery' });
+
+export const reviewListQuerySchema = z
+  .object({
+    status: many(reviewStatusSchema),
+    kind: reviewKindSchema.optional(),
+    sessionId: sessionIdSchema.optional(),
+    cursor: z.string().min(1).max(1024).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+  })
+  .meta({ id: 'ReviewListQuery' });
+
+export type PeriodPreset = z.infer<typeof periodPresetSchema>;
+export type CountMode = z.infer<typeof countModeSchema>;
+export type SessionSort = z.infer<typeof sessionSortSchema>;
+export type SessionListQuery = z.infer<typeof sessionListQuerySchema>;
+/** What a caller passes: every field optional, defaults applied by the server. */
+export type SessionListParams = z.input<typeof sessionListQuerySchema>;
+export type SessionExportQuery = z.infer<typeof sessionExportQuerySchema>;
+export type SessionExportParams = z.input<typeof sessionExportQuerySchema>;
+export type ExportFormat = z.infer<typeof exportFormatSchema>;
+export type Count = z.infer<typeof countSchema>;
+export type EventListQuery = z.infer<typeof eventListQuerySchema>;
+export type EventListParams = z.input<typeof eventListQuerySchema>;
+export type ReviewListQuery = z.infer<typeof reviewListQuerySchema>;
+export type ReviewListParams = z.input<typeof reviewListQuerySchema>;
+
+type QueryValue = string | number | boolean | readonly (string | number)[] | null | undefined;
+
+/** Encodes a query object as URL search parameters: lists repeat, undefined and null are left out. */
+export function toSearchParams(query: object): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query) as [string, QueryValue][]) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) for (const item of value) params.append(key, String(item));
+    else params.append(key, String(value));
+  }
+  return params;
+}
+
+/**
+ * Decodes URL search parameters with a query schema: a key that the schema declares as a list is
+ * read with getAll, every other key with get. Throws a ZodError naming the parameter that is wrong.
+ */
+export function fromSearchParams<S extends z.ZodType>(schema: S, params: URLSearchParams): z.infer<S> {
+  const shape = objectShape(schema);
+  const raw: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const field = shape?.[key];
+    raw[key] = field && isList(field) ? params.getAll(key) : (params.get(key) as string);
+  }
+  return schema.parse(raw);
+}
+
+function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
+  const def = schema._zod.def as { type: string; shape?: Record<string, z.ZodType>; in?: z.ZodType };
+  if (def.type === 'object') return def.shape;
+  if (def.type === 'pipe' && def.in) return objectShape(def.in);
+  return undefined;
+}
+
+function isList(schema: z.ZodType): boolean {
+  const def = schema._zod.def as { type: string; innerType?: z.ZodType };
+  if (def.type === 'array') return true;
+  if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable') && def.innerType) {
+    return isList(def.innerType);
+  }
+  return false;
+}

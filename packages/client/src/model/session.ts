@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { actorSchema } from './actor';
+import { labelsSchema, nonNegativeInt, orgIdSchema, sessionIdSchema, timestampSchema } from './common';
+import { credentialSchema } from './credential';
+import { sessionModeSchema } from './event';
+import { resourceSchema } from './resource';
+
+export const sessionStatusSchema = z
+  .enum(['pending_review', 'active', 'ended', 'revoked', 'dropped', 'blocked', 'failed'])
+  .meta({ id: 'SessionStatus' });
+
+export const sessionCountersSchema = z
+  .object({
+    commands: nonNegativeInt(),
+    queries: nonNegativeInt(),
+    blocked: nonNegativeInt(),
+    pending: nonNegativeInt(),
+    approved: nonNegativeInt(),
+    rejected: nonNegativeInt(),
+    maskedFields: nonNegativeInt(),
+    bytes: nonNegativeInt().meta({ description: 'Bytes of recorded terminal output and results.' }),
+  })
+  .meta({ id: 'SessionCounters' });
+
+export const sessionUsageSchema = z
+  .object({
+    inputTokens: nonNegativeInt(),
+    outputTokens: nonNegativeInt(),
+    costUsd: z.number().nonnegative(),
+  })
+  .meta({ id: 'SessionUsage', description: 'LLM tokens and cost summed over the session.' });
+
+export const significanceReasonSchema = z
+  .object({
+    code: z.string().min(1).max(64).meta({ example: 'blocked_command' }),
+    message: z.string().max(500).meta({ example: '1 command blocked by policy' }),
+    weight: z.number().meta({ description: 'Contribution to the score.' }),
+  })
+  .meta({ id: 'SignificanceReason' });
+
+export const significanceSchema = z
+  .object({
+    score: z.number().min(0).max(100),
+    reasons: z.array(significanceReasonSchema),
+  })
+  .meta({ id: 'Significance', description: 'How much a session deserves a look; filled by the server.' });
+
+export const sessionSchema = z
+  .object({
+    id: sessionIdSchema,
+    org: orgIdSchema,
+    actor: actorSchema,
+    resource: resourceSchema,
+    endpoint: z.string().max(256).nullable().meta({ description: 'Host or IP the session came from.' }),
+    model: z.string().max(128).nullable(),
+    credential: credentialSchema.nullable(),
+    mode: sessionModeSchema,
+    reason: z.string().max(2000).nullable(),
+    status: sessionStatusSchema,
+    startedAt: timestampSchema,
+    endedAt: timestampSchema.nullable(),
+    durationMs: nonNegativeInt().nullable(),
+    closeReason: z.string().max(2000).nullable(),
+    recorded: z.boolean(),
+    counters: sessionCountersSchema,
+    usage: sessionUsageSchema,
+    labels: labelsSchema,
+    significance: significanceSchema.nullable(),
+  })
+  .meta({ id: 'Session' });
+
+export type SessionStatus = z.infer<typeof sessionStatusSchema>;
+export type SessionCounters = z.infer<typeof sessionCountersSchema>;
+export type SessionUsage = z.infer<typeof sessionUsageSchema>;
+export type SignificanceReason = z.infer<typeof significanceReasonSchema>;
+export type Significance = z.infer<typeof significanceSchema>;
+export type Session = z.infer<typeof sessionSchema>;
+
+/** "5 commands · 1 blocked · 1 approved · 4 fields masked": zero counts are left out. */
+export function summarizeCounters(c: SessionCounters): string {
+  const parts: string[] = [];
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  if (c.commands) parts.push(plural(c.commands, 'command', 'commands'));
+  if (c.queries) parts.push(plural(c.queries, 'query', 'queries'));
+  if (c.blocked) parts.push(`${c.blocked} blocked`);
+  if (c.pending) parts.push(`${c.pending} pending`);
+  if (c.approved) parts.push(`${c.approved} approved`);
+  if (c.rejected) parts.push(`${c.rejected} rejected`);
+  if (c.maskedFields) parts.push(plural(c.maskedFields, 'field masked', 'fields masked'));
+  return parts.join(' · ');
+}
