@@ -1,0 +1,86 @@
+import {
+  type EventInput,
+  ingestRequestSchema,
+  type IngestResult,
+  ingestResultSchema,
+} from '../model';
+import { type RequestOptions, Transport, type TransportOptions } from '../internal/transport';
+import { InvalidParamsError } from './error';
+import { Downloads } from './resources/downloads';
+import { Reviews } from './resources/reviews';
+import { Sessions } from './resources/sessions';
+
+export interface ClientOptions {
+  /** The API's base URL, without `/v1` (e.g. `http://127.0.0.1:4680`). */
+  baseUrl: string;
+  /** An API token scoped to one org. */
+  token?: string;
+  /** Called before every request (every attempt), for tokens that expire. */
+  getToken?: () => string | Promise<string>;
+  /** A fetch implementation (default: the global fetch). */
+  fetch?: typeof fetch;
+  /** Retries of a failed idempotent call (default 2). */
+  retries?: number;
+  /** Per attempt (default 60,000 ms). */
+  timeoutMs?: number;
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>;
+}
+
+export interface IngestOptions extends RequestOptions {
+  /** gzip the body (CompressionStream). Default false. */
+  gzip?: boolean;
+}
+
+export class AuditlaneClient {
+  readonly sessions: Sessions;
+  readonly reviews: Reviews;
+  readonly downloads: Downloads;
+  private readonly transport: Transport;
+
+  constructor(options: ClientOptions) {
+    this.transport = new Transport(options satisfies TransportOptions);
+    this.sessions = new Sessions(this.transport);
+    this.reviews = new Reviews(this.transport);
+    this.downloads = new Downloads(this.transport);
+  }
+
+  get baseUrl(): string {
+    return this.transport.baseUrl;
+  }
+
+  /**
+   * Sends a batch of events (for recorders). Safe to retry: the server stores each event id once,
+   * so a retried batch never duplicates. Events are checked here first; a malformed event throws
+   * an InvalidParamsError naming its index and field before anything is sent.
+   */
+  async ingest(events: EventInput[], options: IngestOptions = {}): Promise<IngestResult> {
+    const parsed = ingestRequestSchema.safeParse({ events });
+    if (!parsed.success) throw new InvalidParamsError('ingest events', parsed.error);
+    const { gzip, ...request } = options;
+    const json = JSON.stringify({ events });
+    const body = gzip ? await gzipText(json) : json;
+    return this.transport.json(
+      {
+        method: 'POST',
+        path: '/v1/ingest',
+        body,
+        contentType: 'application/json',
+        headers: gzip ? { 'content-encoding': 'gzip' } : {},
+        idempotent: true,
+        what: 'ingest',
+      },
+      ingestResultSchema,
+      request,
+    );
+  }
+}
+
+export function createClient(options: ClientOptions): AuditlaneClient {
+  return new AuditlaneClient(options);
+}
+
+async function gzipText(text: string): Promise<ArrayBuffer> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Response(stream).arrayBuffer();
+}

@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import {
+  type EventListParams,
+  eventListQuerySchema,
+  eventPageSchema,
+  type ExportRow,
+  exportRowSchema,
+  type Count,
+  type RevokeRequest,
+  revokeRequestSchema,
+  type Session,
+  type SessionExportParams,
+  sessionExportQuerySchema,
+  type SessionListParams,
+  sessionListQuerySchema,
+  sessionPageSchema,
+  sessionSchema,
+  type StoredEvent,
+  storedEventSchema,
+  toSearchParams,
+} from '../../model';
+import type { RequestOptions } from '../../internal/transport';
+import { DownloadResponse } from '../download';
+import { AuditlaneError, ResponseValidationError } from '../error';
+import { CursorPage, PagePromise } from '../pagination';
+import { type LiveStreamOptions, LiveStream } from '../streaming';
+import { Resource, check, segment } from './base';
+
+export type SessionPageExtra = { count: Count };
+
+export class Sessions extends Resource {
+  /** The events of a session: pages, and a live tail. */
+  readonly events = new SessionEvents(this.transport);
+
+  /**
+   * Lists sessions, newest first or by significance. Await it for a page
+   * (`page.data`, `page.extra.count`, `page.getNextPage()`), or `for await` every session.
+   */
+  list(params: SessionListParams = {}, options?: RequestOptions): PagePromise<Session, SessionPageExtra> {
+    check(sessionListQuerySchema, params, 'sessions.list params');
+    const fetchPage = async (cursor?: string): Promise<CursorPage<Session, SessionPageExtra>> => {
+      const page = await this.transport.json(
+        {
+          method: 'GET',
+          path: '/v1/sessions',
+          query: toSearchParams(cursor ? { ...params, cursor } : params),
+          idempotent: true,
+          what: 'sessions.list',
+        },
+        sessionPageSchema,
+        options,
+      );
+      return new CursorPage(page, fetchPage);
+    };
+    return new PagePromise(() => fetchPage());
+  }
+
+  get(sessionId: string, options?: RequestOptions): Promise<Session> {
+    return this.transport.json(
+      {
+        method: 'GET',
+        path: `/v1/sessions/${segment(sessionId, 'sessionId')}`,
+        idempotent: true,
+        what: 'sessions.get',
+      },
+      sessionSchema,
+      options,
+    );
+  }
+
+  /** The terminal recording as an asciicast stream (read it with `readAsciicast(res.body)`). */
+  recording(sessionId: string, params: { version?: 2 | 3 } = {}, options?: RequestOptions) {
+    return this.download(
+      `/v1/sessions/${segment(sessionId, 'sessionId')}/recording`,
+      toSearchParams(params),
+      'sessions.recording',
+      options,
+    );
+  }
+
+  /** Sessions joined with their audit events, as CSV or NDJSON, streamed. */
+  export(params: SessionExportParams = {}, options?: RequestOptions): Promise<DownloadResponse> {
+    check(sessionExportQuerySchema, params, 'sessions.export params');
+    return this.download('/v1/sessions/export', toSearchParams(params), 'sessions.export', options);
+  }
+
+  /** The NDJSON export as validated rows, streamed one at a time. */
+  async *exportRows(
+    params: Omit<SessionExportParams, 'format'> = {},
+    options?: RequestOptions,
+  ): AsyncGenerator<ExportRow> {
+    const file = await this.export({ ...params, format: 'ndjson' }, options);
+    let line = 0;
+    for await (const text of file.lines()) {
+      line++;
+      if (!text.trim()) continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        throw new AuditlaneError(`sessions.exportRows: line ${line} is not JSON`);
+      }
+      const parsed = exportRowSchema.safeParse(value);
+      if (!parsed.success) {
+        throw new ResponseValidationError(`sessions.exportRows line ${line}`, parsed.error, file.requestId);
+      }
+      yield parsed.data;
+    }
+  }
+
+  /** Ends an active session; the recorder is told. */
+  revoke(sessionId: string, body: RevokeRequest = {}, options?: RequestOptions): Promise<Session> {
+    check(revokeRequestSchema, body, 'sessions.revoke body');
+    return this.transport.json(
+      {
+        method: 'POST',
+        path: `/v1/sessions/${segment(sessionId, 'sessionId')}/revoke`,
+        body: JSON.stringify(body),
+        contentType: 'application/json',
+        idempotent: false,
+        what: 'sessions.revoke',
+      },
+      sessionSchema,
+      options,
+    );
+  }
+
+  private async download(path: string, query: URLSearchParams, what: string, options?: RequestOptions) {
+    const response = await this.transport.send(
+      { method: 'GET', path, query, accept: '*/*', idempotent: true, stream: true, what },
+      options,
+    );
+    return new DownloadResponse(response);
+  }
+}
+
+export class SessionEvents extends Resource {
+  /** Events in seq order, a page at a time (`after` is the cursor), or every event with `for await`. */
+  list(sessionId: string, params: EventListParams = {}, options?: RequestOptions): PagePromise<StoredEvent> {
+    const path = `/v1/sessions/${segment(sessionId, 'sessionId')}/events`;
+    check(eventListQuerySchema, params, 'sessions.events.list params');
+    const fetchPage = async (after?: string): Promise<CursorPage<StoredEvent>> => {
+      const page = await this.transport.json(
+        {
+          method: 'GET',
+          path,
+          query: toSearchParams(after === undefined ? params : { ...params, after }),
+          idempotent: true,
+          what: 'sessions.events.list',
+        },
+        eventPageSchema,
+        options,
+      );
+      return new CursorPage(page, fetchPage);
+    };
+    return new PagePromise(() => fetchPage());
+  }
+
+  /**
+   * A live tail of an active session over server-sent events: every event after `after`, then
+   * new ones as they are recorded, until the session ends. Reconnects without gaps.
+   */
+  stream(sessionId: string, options: LiveStreamOptions & Omit<RequestOptions, 'signal'> = {}): LiveStream<StoredEvent> {
+    const path = `/v1/sessions/${segment(sessionId, 'sessionId')}/events/stream`;
+    const { after, signal, reconnects, ...request } = options;
+    if (after !== undefined) check(z.number().int().min(-1), after, 'sessions.events.stream after');
+    return new LiveStream(
+      (resumeAfter, streamSignal) =>
+        this.transport.send(
+          {
+            method: 'GET',
+            path,
+            query: toSearchParams({ after: resumeAfter }),
+            headers: resumeAfter === undefined ? {} : { 'last-event-id': String(resumeAfter) },
+            accept: 'text/event-stream',
+            idempotent: true,
+            stream: true,
+            what: 'sessions.events.stream',
+          },
+          { ...request, signal: streamSignal },
+        ),
+      storedEventSchema,
+      'sessions.events.stream',
+      { after, signal, reconnects },
+    );
+  }
+}
