@@ -1,7 +1,11 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', model: 'src/model/index.ts', asciicast: 'src/asciicast/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    model: 'src/model/index.ts',
+    asciicast: 'src/asciicast/index.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
+import {
+  createDocument,
+  type oas31,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiResponsesObject,
+} from 'zod-openapi';
 import {
   createReviewSchema,
   errorBodySchema,
@@ -48,11 +53,14 @@ const op = (o: ZodOpenApiOperationObject): ZodOpenApiOperationObject => o;
 const file = (description: string, types: Record<string, string>) => ({
   description,
   content: Object.fromEntries(
-    Object.entries(types).map(([type, desc]) => [type, { schema: z.string().meta({ description: desc }) }]),
+    Object.entries(types).map(([type, desc]) => [
+      type,
+      { schema: z.string().meta({ description: desc }) },
+    ]),
   ),
 });
 
-export function buildOpenApiDocument(version: string) {
+export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
   return createDocument({
     openapi: '3.1.0',
     info: {
@@ -66,7 +74,11 @@ export function buildOpenApiDocument(version: string) {
     security: [{ bearerAuth: [] }],
     components: {
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token scoped to one org.' },
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API token scoped to one org.',
+        },
       },
     },
     tags: [
@@ -85,7 +97,10 @@ export function buildOpenApiDocument(version: string) {
             'Idempotent by event id: a retried batch never duplicates. Each event is validated on its own; malformed events are listed in `rejected`, the others are stored. A 200 means the accepted events are committed. Bodies may be gzip-encoded (`Content-Encoding: gzip`). Needs the `ingest` permission.',
           requestBody: { required: true, ...json(ingestRequestSchema) },
           responses: {
-            '200': { description: 'Stored, duplicate and rejected events.', ...json(ingestResultSchema) },
+            '200': {
+              description: 'Stored, duplicate and rejected events.',
+              ...json(ingestResultSchema),
+            },
             '413': error('The body is larger than the server accepts.'),
             '415': error('Not JSON, or an unsupported Content-Encoding.'),
             ...common,
@@ -99,7 +114,10 @@ export function buildOpenApiDocument(version: string) {
           summary: 'List sessions',
           description: 'Newest first, or by significance. Needs `view_history`.',
           requestParams: { query: sessionListQuerySchema },
-          responses: { '200': { description: 'A page of sessions.', ...json(sessionPageSchema) }, ...common },
+          responses: {
+            '200': { description: 'A page of sessions.', ...json(sessionPageSchema) },
+            ...common,
+          },
         }),
       },
       '/v1/sessions/export': {
@@ -126,7 +144,11 @@ export function buildOpenApiDocument(version: string) {
           tags: ['sessions'],
           summary: 'Get a session',
           requestParams: { path: sessionPath },
-          responses: { '200': { description: 'The session.', ...json(sessionSchema) }, ...common, ...notFound },
+          responses: {
+            '200': { description: 'The session.', ...json(sessionSchema) },
+            ...common,
+            ...notFound,
+          },
         }),
       },
       '/v1/sessions/{sessionId}/events': {
@@ -135,7 +157,11 @@ export function buildOpenApiDocument(version: string) {
           tags: ['sessions'],
           summary: 'List the events of a session, in seq order',
           requestParams: { path: sessionPath, query: eventListQuerySchema },
-          responses: { '200': { description: 'A page of events.', ...json(eventPageSchema) }, ...common, ...notFound },
+          responses: {
+            '200': { description: 'A page of events.', ...json(eventPageSchema) },
+            ...common,
+            ...notFound,
+          },
         }),
       },
       '/v1/sessions/{sessionId}/events/stream': {
@@ -161,10 +187,16 @@ export function buildOpenApiDocument(version: string) {
           operationId: 'getSessionRecording',
           tags: ['sessions'],
           summary: 'Stream the terminal recording for playback',
-          description: 'asciicast v3 by default. Needs `view_recording`; the view is itself recorded as an audit event.',
-          requestParams: { path: sessionPath, query: z.object({ version: z.enum(['2', '3']).optional() }) },
+          description:
+            'asciicast v3 by default. Needs `view_recording`; the view is itself recorded as an audit event.',
+          requestParams: {
+            path: sessionPath,
+            query: z.object({ version: z.enum(['2', '3']).optional() }),
+          },
           responses: {
-            '200': file('The recording.', { 'application/x-asciicast': 'asciicast v2 or v3, one JSON value per line.' }),
+            '200': file('The recording.', {
+              'application/x-asciicast': 'asciicast v2 or v3, one JSON value per line.',
+            }),
             ...common,
             ...notFound,
           },
@@ -175,8 +207,12 @@ export function buildOpenApiDocument(version: string) {
           operationId: 'downloadSessionRecording',
           tags: ['downloads'],
           summary: 'Download the terminal recording as a file',
-          description: 'Needs `download_recording`; refused when downloads are disabled; recorded as an audit event.',
-          requestParams: { path: sessionPath, query: z.object({ version: z.enum(['2', '3']).optional() }) },
+          description:
+            'Needs `download_recording`; refused when downloads are disabled; recorded as an audit event.',
+          requestParams: {
+            path: sessionPath,
+            query: z.object({ version: z.enum(['2', '3']).optional() }),
+          },
           responses: {
             '200': file('The .cast file.', { 'application/x-asciicast': 'asciicast v2 or v3.' }),
             ...common,
@@ -190,7 +226,10 @@ export function buildOpenApiDocument(version: string) {
           operationId: 'downloadSessionLogs',
           tags: ['downloads'],
           summary: 'Download the events of a session as a file',
-          requestParams: { path: sessionPath, query: z.object({ format: exportFormatSchema.optional() }) },
+          requestParams: {
+            path: sessionPath,
+            query: z.object({ format: exportFormatSchema.optional() }),
+          },
           responses: {
             '200': file('The events.', {
               'application/x-ndjson': 'One StoredEvent per line.',
@@ -207,7 +246,8 @@ export function buildOpenApiDocument(version: string) {
           operationId: 'downloadQueryResult',
           tags: ['downloads'],
           summary: 'Download the full result of a query',
-          description: 'The masked result that the preview of a query event was cut from. Recorded as an audit event.',
+          description:
+            'The masked result that the preview of a query event was cut from. Recorded as an audit event.',
           requestParams: {
             path: z.object({ sessionId: sessionIdSchema, resultRef: z.string().min(1).max(256) }),
             query: z.object({ format: exportFormatSchema.optional() }),
@@ -245,7 +285,10 @@ export function buildOpenApiDocument(version: string) {
           tags: ['reviews'],
           summary: 'List reviews',
           requestParams: { query: reviewListQuerySchema },
-          responses: { '200': { description: 'A page of reviews.', ...json(reviewPageSchema) }, ...common },
+          responses: {
+            '200': { description: 'A page of reviews.', ...json(reviewPageSchema) },
+            ...common,
+          },
         }),
         post: op({
           operationId: 'createReview',
@@ -253,7 +296,10 @@ export function buildOpenApiDocument(version: string) {
           summary: 'Ask for a review (recorders)',
           description: 'Needs `ingest`.',
           requestBody: { required: true, ...json(createReviewSchema) },
-          responses: { '201': { description: 'The pending review.', ...json(reviewSchema) }, ...common },
+          responses: {
+            '201': { description: 'The pending review.', ...json(reviewSchema) },
+            ...common,
+          },
         }),
       },
       '/v1/reviews/{reviewId}': {
@@ -267,7 +313,11 @@ export function buildOpenApiDocument(version: string) {
             path: reviewPath,
             query: z.object({ waitMs: z.coerce.number().int().min(0).max(60_000).optional() }),
           },
-          responses: { '200': { description: 'The review.', ...json(reviewSchema) }, ...common, ...notFound },
+          responses: {
+            '200': { description: 'The review.', ...json(reviewSchema) },
+            ...common,
+            ...notFound,
+          },
         }),
       },
       '/v1/reviews/{reviewId}/approve': {

@@ -1,1 +1,3 @@
-export {};
+export * from './asciicast';
+export * from './core';
+export * from './model';

@@ -1,1 +1,16 @@
-export {};
+export { AsciicastParseError } from './errors';
+export type { AsciicastParser } from './parser';
+export { createAsciicastParser, parseAsciicast } from './parser';
+export type { AsciicastSource, ReadAsciicastOptions } from './reader';
+export { readAsciicast } from './reader';
+export { parseResize } from './resize';
+export type {
+  AsciicastCode,
+  AsciicastEvent,
+  AsciicastHeader,
+  AsciicastItem,
+  AsciicastTheme,
+  AsciicastVersion,
+} from './types';
+export type { AsciicastWriter, AsciicastWriterOptions } from './writer';
+export { asciicastEncoderStream, createAsciicastWriter, stringifyAsciicast } from './writer';

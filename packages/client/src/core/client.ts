@@ -1,10 +1,10 @@
+import { type RequestOptions, Transport, type TransportOptions } from '../internal/transport';
 import {
   type EventInput,
-  ingestRequestSchema,
   type IngestResult,
+  ingestRequestSchema,
   ingestResultSchema,
 } from '../model';
-import { type RequestOptions, Transport, type TransportOptions } from '../internal/transport';
 import { InvalidParamsError } from './error';
 import { Downloads } from './resources/downloads';
 import { Reviews } from './resources/reviews';

@@ -17,7 +17,14 @@ export class APIError extends AuditlaneError {
   readonly details: unknown;
   readonly headers: Headers;
 
-  constructor(status: number, code: string, message: string, requestId: string | null, details: unknown, headers: Headers) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    requestId: string | null,
+    details: unknown,
+    headers: Headers,
+  ) {
     super(`${status} ${code}: ${message}${requestId ? ` (request ${requestId})` : ''}`);
     this.status = status;
     this.code = code;
@@ -31,7 +38,8 @@ export class APIError extends AuditlaneError {
     const parsed = readErrorBody(body);
     const requestId = headers.get('x-request-id') ?? parsed.requestId;
     const code = parsed.code ?? defaultCode(status);
-    const message = parsed.message ?? (typeof body === 'string' && body ? body.slice(0, 500) : `HTTP ${status}`);
+    const message =
+      parsed.message ?? (typeof body === 'string' && body ? body.slice(0, 500) : `HTTP ${status}`);
     const args = [status, code, message, requestId, parsed.details, headers] as const;
     if (status === 400) return new BadRequestError(...args);
     if (status === 401) return new AuthenticationError(...args);

@@ -1,7 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { z } from 'zod';
-import { sleep } from '../internal/signal';
 import { retryDelayMs } from '../internal/retry';
+import { sleep } from '../internal/signal';
 import { APIError, APIUserAbortError, AuditlaneError, ResponseValidationError } from './error';
 
 export interface LiveStreamOptions {
@@ -82,7 +82,9 @@ export class LiveStream<T extends { seq: number }> implements AsyncIterable<T> {
             try {
               value = JSON.parse(message.data);
             } catch {
-              problem ??= new AuditlaneError(`${this.what}: event data is not JSON: ${message.data.slice(0, 100)}`);
+              problem ??= new AuditlaneError(
+                `${this.what}: event data is not JSON: ${message.data.slice(0, 100)}`,
+              );
               return;
             }
             const parsed = this.schema.safeParse(value);
@@ -99,6 +101,9 @@ export class LiveStream<T extends { seq: number }> implements AsyncIterable<T> {
         const reader = (response.body ?? new ReadableStream<Uint8Array>()).getReader();
         const decoder = new TextDecoder();
         let dropped = false;
+        // Not every fetch ties the body to the request's signal: cancel the read ourselves.
+        const cancel = () => void reader.cancel().catch(() => {});
+        signal.addEventListener('abort', cancel, { once: true });
         try {
           for (;;) {
             let chunk: ReadableStreamReadResult<Uint8Array>;
@@ -121,6 +126,7 @@ export class LiveStream<T extends { seq: number }> implements AsyncIterable<T> {
             if (ended) return;
           }
         } finally {
+          signal.removeEventListener('abort', cancel);
           await reader.cancel().catch(() => {});
         }
         if (signal.aborted) return;
@@ -138,7 +144,12 @@ export class LiveStream<T extends { seq: number }> implements AsyncIterable<T> {
         }
       }
     } catch (error) {
-      if (signal.aborted && !(error instanceof APIError) && !(error instanceof ResponseValidationError)) return;
+      if (
+        signal.aborted &&
+        !(error instanceof APIError) &&
+        !(error instanceof ResponseValidationError)
+      )
+        return;
       throw error;
     } finally {
       this.controller.abort();

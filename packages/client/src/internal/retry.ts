@@ -2,7 +2,14 @@ const MAX_RETRY_AFTER_MS = 60_000;
 
 /** Statuses worth retrying for an idempotent call. */
 export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
+  return (
+    status === 408 ||
+    status === 429 ||
+    status === 500 ||
+    status === 502 ||
+    status === 503 ||
+    status === 504
+  );
 }
 
 /**
@@ -10,9 +17,14 @@ export function isRetryableStatus(status: number): boolean {
  * `retry-after` (seconds or an HTTP date) when given and at most 60 s, else exponential backoff
  * from 0.5 s to 8 s with up to 25% jitter.
  */
-export function retryDelayMs(attempt: number, headers?: Headers, random: () => number = Math.random): number {
+export function retryDelayMs(
+  attempt: number,
+  headers?: Headers,
+  random: () => number = Math.random,
+): number {
   const fromServer = retryAfterMs(headers);
-  if (fromServer !== undefined && fromServer >= 0 && fromServer <= MAX_RETRY_AFTER_MS) return fromServer;
+  if (fromServer !== undefined && fromServer >= 0 && fromServer <= MAX_RETRY_AFTER_MS)
+    return fromServer;
   const base = Math.min(500 * 2 ** attempt, 8_000);
   return Math.round(base * (1 - 0.25 * random()));
 }

@@ -6,8 +6,8 @@ import {
   APIUserAbortError,
   ResponseValidationError,
 } from '../core/error';
-import { linkedAbort, sleep } from './signal';
 import { isRetryableStatus, retryDelayMs } from './retry';
+import { linkedAbort, sleep } from './signal';
 
 export interface TransportOptions {
   baseUrl: string;
@@ -68,7 +68,8 @@ export class Transport {
     this.options = options;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     const f = options.fetch ?? globalThis.fetch;
-    if (typeof f !== 'function') throw new TypeError('createClient: no fetch available; pass options.fetch');
+    if (typeof f !== 'function')
+      throw new TypeError('createClient: no fetch available; pass options.fetch');
     this.fetchImpl = f;
   }
 
@@ -100,7 +101,9 @@ export class Transport {
         if (opts.signal?.aborted) throw new APIUserAbortError();
         const error = abort.timedOut
           ? new APIConnectionTimeoutError(timeoutMs)
-          : new APIConnectionError(`Connection error calling ${spec.what}: ${describe(cause)}`, { cause });
+          : new APIConnectionError(`Connection error calling ${spec.what}: ${describe(cause)}`, {
+              cause,
+            });
         if (spec.idempotent && attempt < retries) {
           await this.wait(attempt, undefined, opts.signal);
           continue;
@@ -120,7 +123,9 @@ export class Transport {
           if (opts.signal?.aborted) throw new APIUserAbortError();
           const error = abort.timedOut
             ? new APIConnectionTimeoutError(timeoutMs)
-            : new APIConnectionError(`Connection error reading ${spec.what}: ${describe(cause)}`, { cause });
+            : new APIConnectionError(`Connection error reading ${spec.what}: ${describe(cause)}`, {
+                cause,
+              });
           if (spec.idempotent && attempt < retries) {
             await this.wait(attempt, undefined, opts.signal);
             continue;
@@ -132,7 +137,9 @@ export class Transport {
       }
       const body = await readBody(response).catch(() => undefined);
       abort.clear();
-      const retryable = spec.idempotent ? isRetryableStatus(response.status) : response.status === 429;
+      const retryable = spec.idempotent
+        ? isRetryableStatus(response.status)
+        : response.status === 429;
       if (retryable && attempt < retries) {
         await this.wait(attempt, response.headers, opts.signal);
         continue;
@@ -142,7 +149,11 @@ export class Transport {
   }
 
   /** Sends a request and validates the JSON response with a schema. */
-  async json<S extends z.ZodType>(spec: RequestSpec, schema: S, opts?: RequestOptions): Promise<z.infer<S>> {
+  async json<S extends z.ZodType>(
+    spec: RequestSpec,
+    schema: S,
+    opts?: RequestOptions,
+  ): Promise<z.infer<S>> {
     const response = await this.send({ ...spec, accept: 'application/json' }, opts);
     const requestId = response.headers.get('x-request-id');
     let body: unknown;
@@ -150,7 +161,10 @@ export class Transport {
       body = await response.json();
     } catch (cause) {
       if (opts?.signal?.aborted) throw new APIUserAbortError();
-      throw new APIConnectionError(`${spec.what}: the response is not valid JSON: ${describe(cause)}`, { cause });
+      throw new APIConnectionError(
+        `${spec.what}: the response is not valid JSON: ${describe(cause)}`,
+        { cause },
+      );
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) throw new ResponseValidationError(spec.what, parsed.error, requestId);
@@ -170,7 +184,11 @@ export class Transport {
     return headers;
   }
 
-  private async wait(attempt: number, headers: Headers | undefined, signal?: AbortSignal): Promise<void> {
+  private async wait(
+    attempt: number,
+    headers: Headers | undefined,
+    signal?: AbortSignal,
+  ): Promise<void> {
     try {
       await sleep(retryDelayMs(attempt, headers), signal);
     } catch {

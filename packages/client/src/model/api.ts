@@ -22,7 +22,11 @@ export const ingestRequestSchema = z
 
 export const ingestRejectionSchema = z
   .object({
-    index: z.number().int().nonnegative().meta({ description: 'Position of the event in the batch.' }),
+    index: z
+      .number()
+      .int()
+      .nonnegative()
+      .meta({ description: 'Position of the event in the batch.' }),
     id: z.string().nullable().meta({ description: 'The event id, when it could be read.' }),
     code: z.string().meta({ example: 'validation_failed' }),
     message: z.string().meta({ example: 'events[3].seq: expected a non-negative integer' }),
@@ -31,7 +35,11 @@ export const ingestRejectionSchema = z
 
 export const ingestResultSchema = z
   .object({
-    accepted: z.number().int().nonnegative().meta({ description: 'Events stored by this request.' }),
+    accepted: z
+      .number()
+      .int()
+      .nonnegative()
+      .meta({ description: 'Events stored by this request.' }),
     duplicates: z
       .number()
       .int()
@@ -52,10 +60,9 @@ export const sessionPageSchema = z
 export const eventPageSchema = z
   .object({
     data: z.array(storedEventSchema),
-    nextCursor: z
-      .string()
-      .nullable()
-      .meta({ description: 'Pass as `after` for the next page; null at the end of an ended session.' }),
+    nextCursor: z.string().nullable().meta({
+      description: 'Pass as `after` for the next page; null at the end of an ended session.',
+    }),
   })
   .meta({ id: 'EventPage' });
 
@@ -84,7 +91,9 @@ export const ERROR_CODES = [
 
 export const errorBodySchema = z
   .object({
-    code: z.string().meta({ description: `One of ${ERROR_CODES.join(', ')}; new codes may be added.` }),
+    code: z
+      .string()
+      .meta({ description: `One of ${ERROR_CODES.join(', ')}; new codes may be added.` }),
     message: z.string(),
     details: z.unknown().optional(),
     requestId: z.string().optional(),

@@ -31,7 +31,11 @@ export const timestampSchema = z.iso.datetime({ offset: true }).meta({
   example: '2026-11-25T06:19:32.123Z',
 });
 
-export const orgIdSchema = z.string().min(1).max(128).meta({ description: 'Tenant (organisation) id.' });
+export const orgIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .meta({ description: 'Tenant (organisation) id.' });
 
 /** Key/value labels, like Kubernetes labels. */
 export const labelsSchema = z

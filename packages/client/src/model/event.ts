@@ -1,16 +1,23 @@
 import { z } from 'zod';
 import { actorSchema } from './actor';
-import { eventIdSchema, nonNegativeInt, reviewIdSchema, sessionIdSchema, timestampSchema } from './common';
+import {
+  eventIdSchema,
+  labelsSchema,
+  nonNegativeInt,
+  reviewIdSchema,
+  sessionIdSchema,
+  timestampSchema,
+} from './common';
 import { credentialSchema } from './credential';
 import { resourceSchema } from './resource';
-import { labelsSchema } from './common';
 
 /** Fields every event has. */
 const eventBase = {
   id: eventIdSchema,
   sessionId: sessionIdSchema,
   seq: nonNegativeInt().meta({
-    description: 'Per-session sequence number, from 0, assigned by the producer in recording order.',
+    description:
+      'Per-session sequence number, from 0, assigned by the producer in recording order.',
   }),
   time: timestampSchema,
 };
@@ -18,13 +25,11 @@ const eventBase = {
 const text = (max: number) => z.string().max(max);
 const jsonValue = z.unknown().meta({ id: 'JsonValue', description: 'Any JSON value.' });
 
-export const sessionModeSchema = z
-  .enum(['interactive', 'exec', 'agent', 'api'])
-  .meta({
-    id: 'SessionMode',
-    description:
-      'interactive: a terminal or client session; exec: a one-off command; agent: an AI agent run; api: programmatic access.',
-  });
+export const sessionModeSchema = z.enum(['interactive', 'exec', 'agent', 'api']).meta({
+  id: 'SessionMode',
+  description:
+    'interactive: a terminal or client session; exec: a one-off command; agent: an AI agent run; api: programmatic access.',
+});
 
 /** What a `lifecycle` start event says about the session it opens. */
 export const sessionStartSchema = z
@@ -34,12 +39,29 @@ export const sessionStartSchema = z
     }),
     actor: actorSchema,
     resource: resourceSchema,
-    endpoint: z.string().min(1).max(256).optional().meta({ description: 'Host or IP the session came from.' }),
-    model: z.string().min(1).max(128).optional().meta({ description: 'LLM model, for agent sessions.' }),
+    endpoint: z
+      .string()
+      .min(1)
+      .max(256)
+      .optional()
+      .meta({ description: 'Host or IP the session came from.' }),
+    model: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .meta({ description: 'LLM model, for agent sessions.' }),
     credential: credentialSchema.optional(),
     mode: sessionModeSchema,
-    reason: z.string().max(2000).optional().meta({ description: 'Justification given for access.' }),
-    recorded: z.boolean().default(false).meta({ description: 'Whether a terminal recording is kept.' }),
+    reason: z
+      .string()
+      .max(2000)
+      .optional()
+      .meta({ description: 'Justification given for access.' }),
+    recorded: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'Whether a terminal recording is kept.' }),
     labels: labelsSchema.default({}),
   })
   .meta({ id: 'SessionStart' });
@@ -51,7 +73,9 @@ export const commandEventSchema = z
     text: text(100_000).min(1),
     cwd: text(4096).optional(),
     exitCode: z.number().int().nullable().optional(),
-    output: text(1_000_000).optional().meta({ description: 'Combined output, masked, possibly truncated.' }),
+    output: text(1_000_000)
+      .optional()
+      .meta({ description: 'Combined output, masked, possibly truncated.' }),
     outputTruncated: z.boolean().optional(),
     durationMs: z.number().nonnegative().optional(),
   })
@@ -73,8 +97,13 @@ export const queryEventSchema = z
       .optional()
       .meta({ description: 'Preview of the result rows, masked; see truncated and resultRef.' }),
     rowCount: nonNegativeInt().nullable().optional(),
-    truncated: z.boolean().default(false).meta({ description: 'True when rows is a prefix of the result.' }),
-    resultRef: text(256).optional().meta({ description: 'Reference to the full result, for download.' }),
+    truncated: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'True when rows is a prefix of the result.' }),
+    resultRef: text(256)
+      .optional()
+      .meta({ description: 'Reference to the full result, for download.' }),
     durationMs: z.number().nonnegative().optional(),
     error: text(10_000).optional(),
   })
@@ -82,7 +111,8 @@ export const queryEventSchema = z
 
 export const terminalCodeSchema = z.enum(['o', 'i', 'r', 'm', 'x']).meta({
   id: 'TerminalCode',
-  description: 'asciicast event code: o output, i input, r resize ("COLSxROWS"), m marker, x exit status.',
+  description:
+    'asciicast event code: o output, i input, r resize ("COLSxROWS"), m marker, x exit status.',
 });
 
 export const terminalEventSchema = z
@@ -91,7 +121,10 @@ export const terminalEventSchema = z
     type: z.literal('terminal'),
     code: terminalCodeSchema,
     data: text(1_000_000),
-    offsetMs: z.number().nonnegative().meta({ description: 'Milliseconds since the recording started.' }),
+    offsetMs: z
+      .number()
+      .nonnegative()
+      .meta({ description: 'Milliseconds since the recording started.' }),
   })
   .meta({ id: 'TerminalEvent' });
 
@@ -103,9 +136,10 @@ export const policyEventSchema = z
   .object({
     ...eventBase,
     type: z.literal('policy'),
-    subjectId: eventIdSchema
-      .optional()
-      .meta({ description: 'The event (command, query, tool call) the verdict is about; absent for the session.' }),
+    subjectId: eventIdSchema.optional().meta({
+      description:
+        'The event (command, query, tool call) the verdict is about; absent for the session.',
+    }),
     verdict: verdictSchema,
     rule: text(256).optional(),
     reason: text(2000).optional(),
@@ -120,7 +154,10 @@ export const maskingEventSchema = z
     ...eventBase,
     type: z.literal('masking'),
     subjectId: eventIdSchema.optional(),
-    fields: z.array(text(256)).max(1000).meta({ description: 'Names of masked fields or detectors.' }),
+    fields: z
+      .array(text(256))
+      .max(1000)
+      .meta({ description: 'Names of masked fields or detectors.' }),
     count: nonNegativeInt().meta({ description: 'How many values were masked.' }),
     rule: text(256).optional(),
   })
@@ -193,7 +230,11 @@ export const lifecycleEventSchema = z
   })
   .superRefine((event, ctx) => {
     if (event.action === 'start' && !event.session) {
-      ctx.addIssue({ code: 'custom', path: ['session'], message: 'is required when action is "start"' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['session'],
+        message: 'is required when action is "start"',
+      });
     }
   })
   .meta({ id: 'LifecycleEvent' });
@@ -236,7 +277,9 @@ export const storedEventSchema = z
       hash: z
         .string()
         .regex(/^[0-9a-f]{64}$/)
-        .meta({ description: "SHA-256 over the event and the previous event's hash (tamper evidence)." }),
+        .meta({
+          description: "SHA-256 over the event and the previous event's hash (tamper evidence).",
+        }),
     }),
   )
   .meta({ id: 'StoredEvent' });

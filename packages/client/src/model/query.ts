@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { actorTypeSchema } from './actor';
-import { reviewKindSchema, reviewStatusSchema } from './review';
+import { sessionIdSchema, timestampSchema } from './common';
 import { eventTypeSchema } from './event';
 import { environmentSchema, resourceTypeSchema } from './resource';
-import { sessionIdSchema, timestampSchema } from './common';
+import { reviewKindSchema, reviewStatusSchema } from './review';
 import { sessionStatusSchema } from './session';
 
 export const PERIOD_PRESETS = ['1h', '24h', '7d', '30d', '90d'] as const;
@@ -89,8 +89,15 @@ export const sessionExportQuerySchema = sessionFilters
 export const countSchema = z
   .object({
     mode: countModeSchema,
-    value: z.number().int().nonnegative().nullable().meta({ description: 'null when mode is none.' }),
-    capped: z.boolean().meta({ description: 'True when there are more matches than value (mode capped).' }),
+    value: z
+      .number()
+      .int()
+      .nonnegative()
+      .nullable()
+      .meta({ description: 'null when mode is none.' }),
+    capped: z
+      .boolean()
+      .meta({ description: 'True when there are more matches than value (mode capped).' }),
   })
   .meta({ id: 'Count' });
 
@@ -149,7 +156,10 @@ export function toSearchParams(query: object): URLSearchParams {
  * Decodes URL search parameters with a query schema: a key that the schema declares as a list is
  * read with getAll, every other key with get. Throws a ZodError naming the parameter that is wrong.
  */
-export function fromSearchParams<S extends z.ZodType>(schema: S, params: URLSearchParams): z.infer<S> {
+export function fromSearchParams<S extends z.ZodType>(
+  schema: S,
+  params: URLSearchParams,
+): z.infer<S> {
   const shape = objectShape(schema);
   const raw: Record<string, string | string[]> = {};
   for (const key of new Set(params.keys())) {
@@ -160,7 +170,11 @@ export function fromSearchParams<S extends z.ZodType>(schema: S, params: URLSear
 }
 
 function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
-  const def = schema._zod.def as { type: string; shape?: Record<string, z.ZodType>; in?: z.ZodType };
+  const def = schema._zod.def as {
+    type: string;
+    shape?: Record<string, z.ZodType>;
+    in?: z.ZodType;
+  };
   if (def.type === 'object') return def.shape;
   if (def.type === 'pipe' && def.in) return objectShape(def.in);
   return undefined;
@@ -169,7 +183,10 @@ function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
 function isList(schema: z.ZodType): boolean {
   const def = schema._zod.def as { type: string; innerType?: z.ZodType };
   if (def.type === 'array') return true;
-  if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable') && def.innerType) {
+  if (
+    (def.type === 'optional' || def.type === 'default' || def.type === 'nullable') &&
+    def.innerType
+  ) {
     return isList(def.innerType);
   }
   return false;

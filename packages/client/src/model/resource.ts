@@ -5,7 +5,13 @@ export const resourceTypeSchema = z
   .meta({ id: 'ResourceType' });
 
 /** Well-known environments; any other short name is accepted too. */
-export const KNOWN_ENVIRONMENTS = ['production', 'staging', 'development', 'test', 'sandbox'] as const;
+export const KNOWN_ENVIRONMENTS = [
+  'production',
+  'staging',
+  'development',
+  'test',
+  'sandbox',
+] as const;
 
 export const environmentSchema = z
   .string()
@@ -23,12 +29,10 @@ export const resourceSchema = z
   .object({
     name: z.string().min(1).max(256).meta({ example: 'billing-db' }),
     type: resourceTypeSchema,
-    engine: z
-      .string()
-      .min(1)
-      .max(64)
-      .optional()
-      .meta({ description: 'postgres, mysql, sqlite, bash, kubectl, anthropic, ...', example: 'postgres' }),
+    engine: z.string().min(1).max(64).optional().meta({
+      description: 'postgres, mysql, sqlite, bash, kubectl, anthropic, ...',
+      example: 'postgres',
+    }),
     environment: environmentSchema,
     host: z.string().min(1).max(256).optional().meta({ example: 'billing-db.internal:5432' }),
   })

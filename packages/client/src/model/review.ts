@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { actorSchema } from './actor';
-import { eventIdSchema, orgIdSchema, reviewIdSchema, sessionIdSchema, timestampSchema } from './common';
+import {
+  eventIdSchema,
+  orgIdSchema,
+  reviewIdSchema,
+  sessionIdSchema,
+  timestampSchema,
+} from './common';
 import { resourceSchema } from './resource';
 
 export const reviewKindSchema = z.enum(['session', 'command']).meta({
@@ -16,7 +22,10 @@ export const reviewStatusSchema = z
 export const reviewSubjectSchema = z
   .object({
     type: z.enum(['session', 'command', 'query', 'tool_call']),
-    text: z.string().max(100_000).meta({ description: 'What waits: the command, SQL or tool input (masked).' }),
+    text: z
+      .string()
+      .max(100_000)
+      .meta({ description: 'What waits: the command, SQL or tool input (masked).' }),
   })
   .meta({ id: 'ReviewSubject' });
 
@@ -27,7 +36,9 @@ export const reviewSchema = z
     kind: reviewKindSchema,
     status: reviewStatusSchema,
     sessionId: sessionIdSchema,
-    eventId: eventIdSchema.nullable().meta({ description: 'The waiting event, for command reviews.' }),
+    eventId: eventIdSchema
+      .nullable()
+      .meta({ description: 'The waiting event, for command reviews.' }),
     subject: reviewSubjectSchema,
     requestedBy: actorSchema,
     resource: resourceSchema,
@@ -54,7 +65,11 @@ export const createReviewSchema = z
   })
   .superRefine((r, ctx) => {
     if (r.kind === 'command' && !r.eventId) {
-      ctx.addIssue({ code: 'custom', path: ['eventId'], message: 'is required when kind is "command"' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['eventId'],
+        message: 'is required when kind is "command"',
+      });
     }
   })
   .meta({ id: 'CreateReview' });

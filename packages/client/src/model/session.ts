@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { actorSchema } from './actor';
-import { labelsSchema, nonNegativeInt, orgIdSchema, sessionIdSchema, timestampSchema } from './common';
+import {
+  labelsSchema,
+  nonNegativeInt,
+  orgIdSchema,
+  sessionIdSchema,
+  timestampSchema,
+} from './common';
 import { credentialSchema } from './credential';
 import { sessionModeSchema } from './event';
 import { resourceSchema } from './resource';
@@ -43,7 +49,10 @@ export const significanceSchema = z
     score: z.number().min(0).max(100),
     reasons: z.array(significanceReasonSchema),
   })
-  .meta({ id: 'Significance', description: 'How much a session deserves a look; filled by the server.' });
+  .meta({
+    id: 'Significance',
+    description: 'How much a session deserves a look; filled by the server.',
+  });
 
 export const sessionSchema = z
   .object({
@@ -51,7 +60,11 @@ export const sessionSchema = z
     org: orgIdSchema,
     actor: actorSchema,
     resource: resourceSchema,
-    endpoint: z.string().max(256).nullable().meta({ description: 'Host or IP the session came from.' }),
+    endpoint: z
+      .string()
+      .max(256)
+      .nullable()
+      .meta({ description: 'Host or IP the session came from.' }),
     model: z.string().max(128).nullable(),
     credential: credentialSchema.nullable(),
     mode: sessionModeSchema,

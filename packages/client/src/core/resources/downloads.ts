@@ -1,5 +1,5 @@
-import { type ExportFormat, toSearchParams } from '../../model';
 import type { RequestOptions } from '../../internal/transport';
+import { type ExportFormat, toSearchParams } from '../../model';
 import { DownloadResponse } from '../download';
 import { Resource, segment } from './base';
 
@@ -10,7 +10,12 @@ import { Resource, segment } from './base';
  */
 export class Downloads extends Resource {
   /** The full (masked) result of a query, whose preview is on the query event (`resultRef`). */
-  result(sessionId: string, resultRef: string, params: { format?: ExportFormat } = {}, options?: RequestOptions) {
+  result(
+    sessionId: string,
+    resultRef: string,
+    params: { format?: ExportFormat } = {},
+    options?: RequestOptions,
+  ) {
     return this.get(
       `/v1/sessions/${segment(sessionId, 'sessionId')}/results/${segment(resultRef, 'resultRef')}`,
       toSearchParams(params),

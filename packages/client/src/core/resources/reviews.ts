@@ -1,19 +1,19 @@
+import type { RequestOptions } from '../../internal/transport';
 import {
   type CreateReview,
   createReviewSchema,
   type Review,
   type ReviewDecision,
-  reviewDecisionSchema,
   type ReviewListParams,
+  reviewDecisionSchema,
   reviewListQuerySchema,
   reviewPageSchema,
   reviewSchema,
   toSearchParams,
 } from '../../model';
-import type { RequestOptions } from '../../internal/transport';
 import { APIUserAbortError } from '../error';
 import { CursorPage, PagePromise } from '../pagination';
-import { Resource, check, segment } from './base';
+import { check, Resource, segment } from './base';
 
 const LONG_POLL_MS = 25_000;
 
@@ -38,7 +38,11 @@ export class Reviews extends Resource {
   }
 
   /** A review; with `waitMs` the server holds a pending review until it is decided or the wait ends. */
-  get(reviewId: string, params: { waitMs?: number } = {}, options?: RequestOptions): Promise<Review> {
+  get(
+    reviewId: string,
+    params: { waitMs?: number } = {},
+    options?: RequestOptions,
+  ): Promise<Review> {
     const waitMs = params.waitMs ?? 0;
     return this.transport.json(
       {

@@ -1,30 +1,30 @@
 import { z } from 'zod';
+import type { RequestOptions } from '../../internal/transport';
 import {
+  type Count,
   type EventListParams,
+  type ExportRow,
   eventListQuerySchema,
   eventPageSchema,
-  type ExportRow,
   exportRowSchema,
-  type Count,
   type RevokeRequest,
   revokeRequestSchema,
   type Session,
   type SessionExportParams,
-  sessionExportQuerySchema,
   type SessionListParams,
+  type StoredEvent,
+  sessionExportQuerySchema,
   sessionListQuerySchema,
   sessionPageSchema,
   sessionSchema,
-  type StoredEvent,
   storedEventSchema,
   toSearchParams,
 } from '../../model';
-import type { RequestOptions } from '../../internal/transport';
 import { DownloadResponse } from '../download';
 import { AuditlaneError, ResponseValidationError } from '../error';
 import { CursorPage, PagePromise } from '../pagination';
-import { type LiveStreamOptions, LiveStream } from '../streaming';
-import { Resource, check, segment } from './base';
+import { LiveStream, type LiveStreamOptions } from '../streaming';
+import { check, Resource, segment } from './base';
 
 export type SessionPageExtra = { count: Count };
 
@@ -36,7 +36,10 @@ export class Sessions extends Resource {
    * Lists sessions, newest first or by significance. Await it for a page
    * (`page.data`, `page.extra.count`, `page.getNextPage()`), or `for await` every session.
    */
-  list(params: SessionListParams = {}, options?: RequestOptions): PagePromise<Session, SessionPageExtra> {
+  list(
+    params: SessionListParams = {},
+    options?: RequestOptions,
+  ): PagePromise<Session, SessionPageExtra> {
     check(sessionListQuerySchema, params, 'sessions.list params');
     const fetchPage = async (cursor?: string): Promise<CursorPage<Session, SessionPageExtra>> => {
       const page = await this.transport.json(
@@ -102,7 +105,11 @@ export class Sessions extends Resource {
       }
       const parsed = exportRowSchema.safeParse(value);
       if (!parsed.success) {
-        throw new ResponseValidationError(`sessions.exportRows line ${line}`, parsed.error, file.requestId);
+        throw new ResponseValidationError(
+          `sessions.exportRows line ${line}`,
+          parsed.error,
+          file.requestId,
+        );
       }
       yield parsed.data;
     }
@@ -125,7 +132,12 @@ export class Sessions extends Resource {
     );
   }
 
-  private async download(path: string, query: URLSearchParams, what: string, options?: RequestOptions) {
+  private async download(
+    path: string,
+    query: URLSearchParams,
+    what: string,
+    options?: RequestOptions,
+  ) {
     const response = await this.transport.send(
       { method: 'GET', path, query, accept: '*/*', idempotent: true, stream: true, what },
       options,
@@ -136,7 +148,11 @@ export class Sessions extends Resource {
 
 export class SessionEvents extends Resource {
   /** Events in seq order, a page at a time (`after` is the cursor), or every event with `for await`. */
-  list(sessionId: string, params: EventListParams = {}, options?: RequestOptions): PagePromise<StoredEvent> {
+  list(
+    sessionId: string,
+    params: EventListParams = {},
+    options?: RequestOptions,
+  ): PagePromise<StoredEvent> {
     const path = `/v1/sessions/${segment(sessionId, 'sessionId')}/events`;
     check(eventListQuerySchema, params, 'sessions.events.list params');
     const fetchPage = async (after?: string): Promise<CursorPage<StoredEvent>> => {
@@ -160,7 +176,10 @@ export class SessionEvents extends Resource {
    * A live tail of an active session over server-sent events: every event after `after`, then
    * new ones as they are recorded, until the session ends. Reconnects without gaps.
    */
-  stream(sessionId: string, options: LiveStreamOptions & Omit<RequestOptions, 'signal'> = {}): LiveStream<StoredEvent> {
+  stream(
+    sessionId: string,
+    options: LiveStreamOptions & Omit<RequestOptions, 'signal'> = {},
+  ): LiveStream<StoredEvent> {
     const path = `/v1/sessions/${segment(sessionId, 'sessionId')}/events/stream`;
     const { after, signal, reconnects, ...request } = options;
     if (after !== undefined) check(z.number().int().min(-1), after, 'sessions.events.stream after');

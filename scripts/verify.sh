@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Every check and every test, as CI runs them: `pnpm verify` (see README).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "lint and format (biome)"
+pnpm exec biome ci .
+
+step "openapi.json is generated from the schemas"
+pnpm --filter @auditlane/client exec tsx scripts/openapi.ts
+
+step "typecheck"
+pnpm -r typecheck
+
+step "build (tsup: ESM + CJS + .d.ts)"
+pnpm -r --filter './packages/*' build
+
+step "package exports (publint --strict)"
+pnpm -r --filter './packages/*' publint
+
+step "tests (vitest)"
+report=$(mktemp)
+status=0
+pnpm exec vitest run --reporter=default --reporter=json --outputFile.json="$report" || status=$?
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' "$report" || true
+rm -f "$report"
+exit "$status"
