@@ -17,8 +17,8 @@ pnpm -r typecheck
 step "build (tsup: ESM + CJS + .d.ts)"
 pnpm -r --filter './packages/*' build
 
-step "package exports (publint --strict)"
-pnpm -r --filter './packages/*' publint
+step "package exports (publint --strict, are-the-types-wrong)"
+pnpm -r --filter './packages/*' lint:package
 
 step "tests (vitest)"
 report=$(mktemp)
