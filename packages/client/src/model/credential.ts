@@ -35,14 +35,22 @@ export type Credential = z.infer<typeof credentialSchema>;
 
 const KNOWN_PREFIX = /^(?:[A-Za-z]{2,6}[-_](?:[A-Za-z0-9]{2,6}[-_])?|AKIA|ASIA|AIza|xox[abpr]-)/;
 
+/** Characters of a secret that a fingerprint always keeps hidden. */
+const MIN_HIDDEN = 12;
+
 /**
  * Masks a secret into a fingerprint: a known key prefix, `...`, the last four characters.
- * Secrets shorter than 16 characters show no characters at all.
+ * Whitespace is ignored (a fingerprint cannot hold any, and PEM keys end with a line break).
+ * Secrets shorter than 16 characters show no characters at all, and the prefix is left out when
+ * it would leave fewer than 12 characters hidden (a short password must not be shown whole).
  *
  * @example fingerprintSecret('sk-ant-api03-abcdef...xyzA3F2') // 'sk-ant-...A3F2'
  */
 export function fingerprintSecret(secret: string): string {
-  if (secret.length < 16) return '...';
-  const prefix = KNOWN_PREFIX.exec(secret)?.[0] ?? '';
-  return `${prefix.slice(0, 12)}...${secret.slice(-4)}`;
+  const compact = secret.replace(/\s/g, '');
+  if (compact.length < 16) return '...';
+  const prefix = (KNOWN_PREFIX.exec(compact)?.[0] ?? '').slice(0, 12);
+  const suffix = compact.slice(-4);
+  const hidden = compact.length - prefix.length - suffix.length;
+  return hidden >= MIN_HIDDEN ? `${prefix}...${suffix}` : `...${suffix}`;
 }
