@@ -60,6 +60,22 @@ const file = (description: string, types: Record<string, string>) => ({
   ),
 });
 
+const decision = (verb: 'approve' | 'reject') =>
+  op({
+    operationId: `${verb}Review`,
+    tags: ['reviews'],
+    summary: `${verb === 'approve' ? 'Approve' : 'Reject'} a pending review`,
+    description: 'Needs `review`.',
+    requestParams: { path: reviewPath },
+    requestBody: json(reviewDecisionSchema),
+    responses: {
+      '200': { description: 'The decided review.', ...json(reviewSchema) },
+      '409': error('The review is already decided.'),
+      ...common,
+      ...notFound,
+    },
+  });
+
 export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
   return createDocument({
     openapi: '3.1.0',
@@ -320,38 +336,8 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
           },
         }),
       },
-      '/v1/reviews/{reviewId}/approve': {
-        post: op({
-          operationId: 'approveReview',
-          tags: ['reviews'],
-          summary: 'Approve a pending review',
-          description: 'Needs `review`.',
-          requestParams: { path: reviewPath },
-          requestBody: json(reviewDecisionSchema),
-          responses: {
-            '200': { description: 'The decided review.', ...json(reviewSchema) },
-            '409': error('The review is already decided.'),
-            ...common,
-            ...notFound,
-          },
-        }),
-      },
-      '/v1/reviews/{reviewId}/reject': {
-        post: op({
-          operationId: 'rejectReview',
-          tags: ['reviews'],
-          summary: 'Reject a pending review',
-          description: 'Needs `review`.',
-          requestParams: { path: reviewPath },
-          requestBody: json(reviewDecisionSchema),
-          responses: {
-            '200': { description: 'The decided review.', ...json(reviewSchema) },
-            '409': error('The review is already decided.'),
-            ...common,
-            ...notFound,
-          },
-        }),
-      },
+      '/v1/reviews/{reviewId}/approve': { post: decision('approve') },
+      '/v1/reviews/{reviewId}/reject': { post: decision('reject') },
     },
   });
 }
