@@ -1,2 +1,22 @@
-// Issue 3 brings this package; see README.md.
-export {};
+export { type AppConfig, createApp, DEFAULT_APP_CONFIG } from './api/app';
+export { HttpError } from './api/errors';
+export { canonicalJson, chainHash, GENESIS_HASH } from './domain/hash';
+export { applyEvent, sessionFromStart, significance } from './domain/session';
+export { searchableText, stripAnsi } from './domain/text';
+export {
+  openStore,
+  type RunningServer,
+  type StartOptions,
+  type StoreOptions,
+  startServer,
+} from './serve';
+export { SqliteStore, type SqliteStoreOptions } from './store/sqlite';
+export {
+  type ChainCheck,
+  type IngestOutcome,
+  type ListOptions,
+  PERMISSIONS,
+  type Permission,
+  type Principal,
+  type Store,
+} from './store/types';

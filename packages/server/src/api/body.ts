@@ -1,0 +1,74 @@
+import { HttpError } from './errors';
+
+/**
+ * Reads a JSON request body within a size limit (also after gzip decompression, so a small
+ * compressed body cannot expand without bound), rejecting invalid UTF-8 and malformed JSON with
+ * a clear 4xx.
+ */
+export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  const type = request.headers.get('content-type') ?? '';
+  if (type && !/^application\/(?:[\w.+-]*\+)?json\b/i.test(type)) {
+    throw new HttpError(415, 'unsupported_media_type', `expected application/json, got ${type}`);
+  }
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  const encoding = (request.headers.get('content-encoding') ?? 'identity').toLowerCase();
+  if (!request.body) throw new HttpError(400, 'bad_request', 'the request has no body');
+  let stream: ReadableStream<Uint8Array> = request.body;
+  if (encoding === 'gzip') {
+    stream = stream.pipeThrough(
+      new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>,
+    );
+  } else if (encoding !== 'identity') {
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      `unsupported Content-Encoding: ${encoding} (use gzip)`,
+    );
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge(maxBytes);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw new HttpError(
+      400,
+      'bad_request',
+      `could not read the body${encoding === 'gzip' ? ' (invalid gzip)' : ''}: ${(error as Error).message}`,
+    );
+  }
+  const bytes = Buffer.concat(chunks);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new HttpError(400, 'bad_request', 'the body is not valid UTF-8');
+  }
+  if (!text.trim()) throw new HttpError(400, 'bad_request', 'the request body is empty');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new HttpError(
+      400,
+      'bad_request',
+      `the body is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+}
+
+function tooLarge(maxBytes: number): HttpError {
+  return new HttpError(413, 'payload_too_large', `the body is larger than ${maxBytes} bytes`, {
+    maxBytes,
+  });
+}

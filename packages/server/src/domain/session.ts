@@ -1,0 +1,172 @@
+import {
+  type Event,
+  isProduction,
+  type LifecycleEvent,
+  type Session,
+  type Significance,
+  type SignificanceReason,
+} from '@auditlane/client';
+
+/** A new session from its `lifecycle` start event. The org comes from the API token. */
+export function sessionFromStart(org: string, event: LifecycleEvent): Session {
+  const start = event.session;
+  if (event.action !== 'start' || !start) throw new Error('sessionFromStart needs a start event');
+  const session: Session = {
+    id: event.sessionId,
+    org,
+    actor: start.actor,
+    resource: start.resource,
+    endpoint: start.endpoint ?? null,
+    model: start.model ?? null,
+    credential: start.credential ?? null,
+    mode: start.mode,
+    reason: start.reason ?? null,
+    status: 'active',
+    startedAt: event.time,
+    endedAt: null,
+    durationMs: null,
+    closeReason: null,
+    recorded: start.recorded,
+    counters: {
+      commands: 0,
+      queries: 0,
+      blocked: 0,
+      pending: 0,
+      approved: 0,
+      rejected: 0,
+      maskedFields: 0,
+      bytes: 0,
+    },
+    usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
+    labels: start.labels,
+    significance: null,
+  };
+  session.significance = significance(session);
+  return session;
+}
+
+const FINAL = new Set<Session['status']>(['revoked', 'blocked', 'failed']);
+
+/**
+ * Folds one event into a session. Counters add up whatever the order events arrive in; status
+ * moves forward only (a revoked session stays revoked when its end event arrives).
+ */
+export function applyEvent(session: Session, event: Event): void {
+  const c = session.counters;
+  switch (event.type) {
+    case 'command':
+      c.commands++;
+      break;
+    case 'query':
+      c.queries++;
+      break;
+    case 'terminal':
+      if (event.code === 'o') c.bytes += utf8Length(event.data);
+      break;
+    case 'policy':
+      if (event.subjectId === undefined && event.verdict === 'blocked') session.status = 'blocked';
+      if (event.verdict === 'blocked') c.blocked++;
+      else if (event.verdict === 'pending') c.pending++;
+      else if (event.verdict === 'approved') c.approved++;
+      else if (event.verdict === 'rejected') c.rejected++;
+      break;
+    case 'masking':
+      c.maskedFields += event.count;
+      break;
+    case 'llm_call':
+      session.usage.inputTokens += event.inputTokens;
+      session.usage.outputTokens += event.outputTokens;
+      session.usage.costUsd = round6(session.usage.costUsd + (event.costUsd ?? 0));
+      break;
+    case 'lifecycle':
+      applyLifecycle(session, event);
+      break;
+    default:
+      break;
+  }
+}
+
+function applyLifecycle(session: Session, event: LifecycleEvent): void {
+  switch (event.action) {
+    case 'start':
+      return;
+    case 'end':
+      close(
+        session,
+        event,
+        session.status === 'dropped' ||
+          session.status === 'active' ||
+          session.status === 'pending_review'
+          ? 'ended'
+          : session.status,
+      );
+      return;
+    case 'revoke':
+      close(session, event, 'revoked');
+      return;
+    case 'drop':
+      if (!FINAL.has(session.status) && session.status !== 'ended') session.status = 'dropped';
+      return;
+    case 'reconnect':
+      if (session.status === 'dropped') session.status = 'active';
+      return;
+  }
+}
+
+function close(session: Session, event: LifecycleEvent, status: Session['status']): void {
+  if (FINAL.has(session.status) && status !== 'revoked') return;
+  session.status = status;
+  if (!session.endedAt || Date.parse(event.time) > Date.parse(session.endedAt)) {
+    session.endedAt = event.time;
+    session.durationMs = Math.max(0, Date.parse(event.time) - Date.parse(session.startedAt));
+  }
+  if (event.reason) session.closeReason = event.reason;
+}
+
+/** How much a session deserves a look, 0 to 100, with the reasons. */
+export function significance(session: Session): Significance {
+  const reasons: SignificanceReason[] = [];
+  const add = (code: string, message: string, weight: number) => {
+    if (weight > 0) reasons.push({ code, message, weight });
+  };
+  const c = session.counters;
+  add('blocked', `${c.blocked} blocked by policy`, Math.min(40, c.blocked * 25));
+  add('rejected', `${c.rejected} rejected by a reviewer`, Math.min(30, c.rejected * 20));
+  add(
+    'reviewed',
+    `${c.pending + c.approved} held for review`,
+    Math.min(20, (c.pending + c.approved) * 10),
+  );
+  add('revoked', 'session revoked', session.status === 'revoked' ? 30 : 0);
+  add('production', 'production environment', isProduction(session.resource.environment) ? 15 : 0);
+  add(
+    'masked',
+    `${c.maskedFields} fields masked`,
+    c.maskedFields > 0 ? Math.min(10, 2 + c.maskedFields) : 0,
+  );
+  add('agent', 'an AI agent acted', session.actor.type === 'agent' ? 5 : 0);
+  const score = Math.min(
+    100,
+    reasons.reduce((sum, r) => sum + r.weight, 0),
+  );
+  reasons.sort((a, b) => b.weight - a.weight);
+  return { score, reasons };
+}
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+function round6(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}

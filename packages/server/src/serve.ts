@@ -1,0 +1,58 @@
+import { type ServerType, serve } from '@hono/node-server';
+import { type AppConfig, createApp } from './api/app';
+import { SqliteStore } from './store/sqlite';
+import type { Store } from './store/types';
+
+export interface StartOptions {
+  store: Store;
+  port?: number;
+  host?: string;
+  config?: Partial<AppConfig>;
+}
+
+export interface RunningServer {
+  /** `http://127.0.0.1:4680` */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serves the API over HTTP on Node. Port 0 picks a free port. */
+export function startServer(options: StartOptions): Promise<RunningServer> {
+  const app = createApp(options.store, options.config);
+  const host = options.host ?? '127.0.0.1';
+  return new Promise((resolve, reject) => {
+    let server: ServerType;
+    try {
+      server = serve({ fetch: app.fetch, port: options.port ?? 4680, hostname: host }, (info) => {
+        const url = `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`;
+        resolve({
+          url,
+          port: info.port,
+          close: () =>
+            new Promise<void>((done) => {
+              if ('closeAllConnections' in server) server.closeAllConnections();
+              server.close(() => done());
+            }),
+        });
+      });
+      server.once('error', reject);
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
+
+export interface StoreOptions {
+  /** SQLite file (default `auditlane.db`), or ':memory:'. */
+  db?: string;
+  /** A PostgreSQL URL: use PostgreSQL instead of SQLite. */
+  postgres?: string;
+}
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if (options.postgres) {
+    throw new Error('PostgreSQL storage is not available yet in this build: use --db (SQLite)');
+  }
+  return new SqliteStore({ filename: options.db ?? 'auditlane.db' });
+}

@@ -1,0 +1,90 @@
+import { PERIOD_MS, type SessionListQuery } from '@auditlane/client';
+import { CursorError, decodeCursor } from './cursor';
+
+/** What differs between the SQL of the two adapters. */
+export interface SqlDialect {
+  /** Adds a parameter and returns its placeholder (`?` or `$n`). */
+  param(value: unknown): string;
+  /** A condition on the sessions row: the label `key` equals `value`. */
+  labelEquals(key: string, value: string): string;
+  /** A condition on the sessions row: one of its events matches the free text. */
+  textMatch(org: string, text: string): string;
+}
+
+/** The WHERE conditions of the sessions list (and export) for an org. */
+export function sessionConditions(
+  org: string,
+  q: Omit<SessionListQuery, 'sort' | 'cursor' | 'limit' | 'count'>,
+  now: number,
+  d: SqlDialect,
+): string[] {
+  const where = [`org = ${d.param(org)}`];
+  const inList = (column: string, values: readonly string[] | undefined) => {
+    if (values && values.length > 0)
+      where.push(`${column} IN (${values.map((v) => d.param(v)).join(', ')})`);
+  };
+  inList('status', q.status);
+  inList('environment', q.environment);
+  inList('resource_type', q.type);
+  inList('resource_name', q.resource);
+  inList('actor_type', q.actorType);
+  if (q.user && q.user.length > 0) {
+    const ids = q.user.map((u) => d.param(u)).join(', ');
+    const emails = q.user.map((u) => d.param(u.toLowerCase())).join(', ');
+    where.push(`(actor_id IN (${ids}) OR actor_email IN (${emails}))`);
+  }
+  if (q.period) where.push(`started_at >= ${d.param(now - PERIOD_MS[q.period])}`);
+  if (q.from) where.push(`started_at >= ${d.param(Date.parse(q.from))}`);
+  if (q.to) where.push(`started_at < ${d.param(Date.parse(q.to))}`);
+  if (q.minSignificance !== undefined) where.push(`score >= ${d.param(q.minSignificance)}`);
+  for (const label of q.label ?? []) {
+    const at = label.indexOf('=');
+    where.push(d.labelEquals(label.slice(0, at), label.slice(at + 1)));
+  }
+  if (q.q) where.push(d.textMatch(org, q.q));
+  return where;
+}
+
+/** ORDER BY, the keyset condition after a cursor, and the cursor of a row, for each sort. */
+export function sessionOrder(
+  sort: SessionListQuery['sort'],
+  cursor: string | undefined,
+  d: SqlDialect,
+) {
+  if (sort === 'significance') {
+    let after: string | null = null;
+    if (cursor) {
+      const [score, started, id] = decodeCursor(cursor, ['number', 'number', 'string']);
+      after = `(score, started_at, id) < (${d.param(score)}, ${d.param(started)}, ${d.param(id)})`;
+    }
+    return {
+      orderBy: 'score DESC, started_at DESC, id DESC',
+      after,
+      key: (row: { score: number; started_at: number; id: string }) => [
+        row.score,
+        Number(row.started_at),
+        row.id,
+      ],
+    };
+  }
+  let after: string | null = null;
+  if (cursor) {
+    const [started, id] = decodeCursor(cursor, ['number', 'string']);
+    after = `(started_at, id) < (${d.param(started)}, ${d.param(id)})`;
+  }
+  return {
+    orderBy: 'started_at DESC, id DESC',
+    after,
+    key: (row: { score: number; started_at: number; id: string }) => [
+      Number(row.started_at),
+      row.id,
+    ],
+  };
+}
+
+export { CursorError };
+
+/** A free-text query as one FTS phrase per word run: never FTS syntax from the user. */
+export function ftsPhrase(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,304 @@
+import type {
+  Event,
+  EventListQuery,
+  EventPage,
+  Session,
+  SessionListQuery,
+  SessionPage,
+  StoredEvent,
+} from '@auditlane/client';
+import Database from 'better-sqlite3';
+import { chainHash, GENESIS_HASH } from '../../domain/hash';
+import { encodeCursor } from '../cursor';
+import { ftsPhrase, type SqlDialect, sessionConditions, sessionOrder } from '../filters';
+import { type IngestTx, ingestBatch, type SessionState } from '../ingest';
+import { hashToken, newToken, newTokenId } from '../tokens';
+import type {
+  ChainCheck,
+  IngestOutcome,
+  ListOptions,
+  Permission,
+  Principal,
+  Store,
+} from '../types';
+import { SQLITE_MIGRATIONS } from './migrations';
+
+export interface SqliteStoreOptions {
+  /** A file path, or ':memory:'. */
+  filename: string;
+}
+
+interface SessionRow {
+  id: string;
+  org: string;
+  doc: string;
+  last_hash: string;
+  event_count: number;
+  score: number;
+  started_at: number;
+}
+
+class Params implements SqlDialect {
+  readonly values: unknown[] = [];
+  param(value: unknown): string {
+    this.values.push(value);
+    return '?';
+  }
+  labelEquals(key: string, value: string): string {
+    return `json_extract(doc, ${this.param(`$.labels."${key}"`)}) = ${this.param(value)}`;
+  }
+  textMatch(org: string, text: string): string {
+    return `id IN (SELECT session_id FROM events_fts WHERE events_fts MATCH ${this.param(ftsPhrase(text))} AND org = ${this.param(org)})`;
+  }
+}
+
+/** The embedded store: one SQLite file, WAL, migrations on open. */
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite' as const;
+  readonly db: Database.Database;
+  private readonly stmts;
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(options: SqliteStoreOptions) {
+    this.db = new Database(options.filename);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    this.stmts = {
+      loadSession: this.db.prepare<[string], SessionRow>(
+        'SELECT id, org, doc, last_hash, event_count, score, started_at FROM sessions WHERE id = ?',
+      ),
+      hasEventId: this.db.prepare<[string, string], { one: number }>(
+        'SELECT 1 AS one FROM events WHERE org = ? AND id = ?',
+      ),
+      hasSeq: this.db.prepare<[string, number], { one: number }>(
+        'SELECT 1 AS one FROM events WHERE session_id = ? AND seq = ?',
+      ),
+      insertEvent: this.db.prepare(
+        'INSERT INTO events (session_id, seq, org, id, ord, type, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insertText: this.db.prepare(
+        'INSERT INTO events_fts (text, org, session_id) VALUES (?, ?, ?)',
+      ),
+      upsertSession: this.db.prepare(`
+        INSERT INTO sessions (id, org, started_at, status, actor_type, actor_id, actor_email, resource_name,
+          resource_type, environment, score, doc, last_hash, event_count)
+        VALUES (@id, @org, @started_at, @status, @actor_type, @actor_id, @actor_email, @resource_name,
+          @resource_type, @environment, @score, @doc, @last_hash, @event_count)
+        ON CONFLICT (id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
+          last_hash = excluded.last_hash, event_count = excluded.event_count`),
+      getSession: this.db.prepare<[string, string], { doc: string }>(
+        'SELECT doc FROM sessions WHERE org = ? AND id = ?',
+      ),
+      insertToken: this.db.prepare(
+        'INSERT INTO tokens (id, org, name, hash, permissions, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      findToken: this.db.prepare<
+        [string],
+        { id: string; org: string; name: string; permissions: string }
+      >('SELECT id, org, name, permissions FROM tokens WHERE hash = ?'),
+    };
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (let i = version; i < SQLITE_MIGRATIONS.length; i++) {
+      this.db.transaction(() => {
+        this.db.exec(SQLITE_MIGRATIONS[i]!);
+        this.db.pragma(`user_version = ${i + 1}`);
+      })();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  async createToken(input: { org: string; name: string; permissions: Permission[] }) {
+    const token = newToken();
+    const id = newTokenId();
+    this.stmts.insertToken.run(
+      id,
+      input.org,
+      input.name,
+      hashToken(token),
+      JSON.stringify(input.permissions),
+      Date.now(),
+    );
+    return { id, token };
+  }
+
+  async findToken(token: string): Promise<Principal | null> {
+    const row = this.stmts.findToken.get(hashToken(token));
+    if (!row) return null;
+    return {
+      tokenId: row.id,
+      org: row.org,
+      name: row.name,
+      permissions: new Set(JSON.parse(row.permissions) as Permission[]),
+    };
+  }
+
+  async ingest(org: string, events: Event[], receivedAt: string): Promise<IngestOutcome[]> {
+    // better-sqlite3 is synchronous: the whole batch runs inside one transaction, and the
+    // awaits below resolve without yielding to other requests' writes.
+    const s = this.stmts;
+    const tx: IngestTx = {
+      loadSession: async (sessionId) => {
+        const row = s.loadSession.get(sessionId);
+        return row
+          ? {
+              org: row.org,
+              session: JSON.parse(row.doc) as Session,
+              lastHash: row.last_hash,
+              eventCount: row.event_count,
+            }
+          : null;
+      },
+      hasEventId: async (o, id) => s.hasEventId.get(o, id) !== undefined,
+      hasSeq: async (sessionId, seq) => s.hasSeq.get(sessionId, seq) !== undefined,
+      insertEvent: async (o, ord, stored, text) => {
+        s.insertEvent.run(
+          stored.sessionId,
+          stored.seq,
+          o,
+          stored.id,
+          ord,
+          stored.type,
+          JSON.stringify(stored),
+        );
+        if (text) s.insertText.run(text, o, stored.sessionId);
+      },
+      saveSession: async (state: SessionState) => {
+        const x = state.session;
+        s.upsertSession.run({
+          id: x.id,
+          org: x.org,
+          started_at: Date.parse(x.startedAt),
+          status: x.status,
+          actor_type: x.actor.type,
+          actor_id: x.actor.id,
+          actor_email: x.actor.email?.toLowerCase() ?? null,
+          resource_name: x.resource.name,
+          resource_type: x.resource.type,
+          environment: x.resource.environment,
+          score: x.significance?.score ?? 0,
+          doc: JSON.stringify(x),
+          last_hash: state.lastHash,
+          event_count: state.eventCount,
+        });
+      },
+    };
+    // One connection, one transaction at a time: batches queue behind each other.
+    const run = this.writes.then(async () => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const outcomes = await ingestBatch(tx, org, events, receivedAt, GENESIS_HASH);
+        this.db.exec('COMMIT');
+        return outcomes;
+      } catch (error) {
+        this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+    this.writes = run.catch(() => {});
+    return run;
+  }
+
+  async listSessions(
+    org: string,
+    query: SessionListQuery,
+    options: ListOptions,
+  ): Promise<SessionPage> {
+    const p = new Params();
+    const where = sessionConditions(org, query, options.now, p);
+    const filterValues = [...p.values];
+    const order = sessionOrder(query.sort, query.cursor, p);
+    const conditions = order.after ? [...where, order.after] : where;
+    p.param(query.limit + 1);
+    const rows = this.db
+      .prepare<unknown[], SessionRow>(
+        `SELECT id, doc, score, started_at FROM sessions WHERE ${conditions.join(' AND ')} ORDER BY ${order.orderBy} LIMIT ?`,
+      )
+      .all(...p.values);
+    const more = rows.length > query.limit;
+    const page = more ? rows.slice(0, query.limit) : rows;
+    const last = page.at(-1);
+    let count: SessionPage['count'] = { mode: 'none', value: null, capped: false };
+    if (query.count !== 'none') {
+      const sql =
+        query.count === 'exact'
+          ? `SELECT count(*) AS n FROM sessions WHERE ${where.join(' AND ')}`
+          : `SELECT count(*) AS n FROM (SELECT 1 FROM sessions WHERE ${where.join(' AND ')} LIMIT ${options.countCap + 1})`;
+      const n = (this.db.prepare<unknown[], { n: number }>(sql).get(...filterValues)?.n ??
+        0) as number;
+      count =
+        query.count === 'exact'
+          ? { mode: 'exact', value: n, capped: false }
+          : { mode: 'capped', value: Math.min(n, options.countCap), capped: n > options.countCap };
+    }
+    return {
+      data: page.map((r) => JSON.parse(r.doc) as Session),
+      nextCursor: more && last ? encodeCursor(order.key(last)) : null,
+      count,
+    };
+  }
+
+  async getSession(org: string, sessionId: string): Promise<Session | null> {
+    const row = this.stmts.getSession.get(org, sessionId);
+    return row ? (JSON.parse(row.doc) as Session) : null;
+  }
+
+  async listEvents(
+    org: string,
+    sessionId: string,
+    query: EventListQuery,
+  ): Promise<EventPage | null> {
+    const session = this.stmts.getSession.get(org, sessionId);
+    if (!session) return null;
+    const values: unknown[] = [sessionId, query.after ?? -1];
+    let typeFilter = '';
+    if (query.type && query.type.length > 0) {
+      typeFilter = ` AND type IN (${query.type.map(() => '?').join(', ')})`;
+      values.push(...query.type);
+    }
+    values.push(query.limit + 1);
+    const rows = this.db
+      .prepare<unknown[], { seq: number; body: string }>(
+        `SELECT seq, body FROM events WHERE session_id = ? AND seq > ?${typeFilter} ORDER BY seq LIMIT ?`,
+      )
+      .all(...values);
+    const more = rows.length > query.limit;
+    const page = more ? rows.slice(0, query.limit) : rows;
+    const status = (JSON.parse(session.doc) as Session).status;
+    const last = page.at(-1);
+    // Active sessions may still grow: hand back a cursor to poll from, even at the end.
+    const open = status === 'active' || status === 'pending_review' || status === 'dropped';
+    return {
+      data: page.map((r) => JSON.parse(r.body) as StoredEvent),
+      nextCursor: more || open ? String(last?.seq ?? query.after ?? -1) : null,
+    };
+  }
+
+  async verifySession(org: string, sessionId: string): Promise<ChainCheck | null> {
+    if (!this.stmts.getSession.get(org, sessionId)) return null;
+    let previous = GENESIS_HASH;
+    let events = 0;
+    for (const row of this.db
+      .prepare<[string], { body: string }>(
+        'SELECT body FROM events WHERE session_id = ? ORDER BY ord',
+      )
+      .iterate(sessionId)) {
+      const { receivedAt, hash, ...event } = JSON.parse(row.body) as StoredEvent;
+      const expected = chainHash(previous, event, receivedAt);
+      events++;
+      if (expected !== hash) {
+        return { events, broken: { seq: event.seq, id: event.id, expected, found: hash } };
+      }
+      previous = hash;
+    }
+    return { events, broken: null };
+  }
+}

@@ -1,0 +1,78 @@
+import type {
+  Event,
+  EventListQuery,
+  EventPage,
+  Session,
+  SessionListQuery,
+  SessionPage,
+  StoredEvent,
+} from '@auditlane/client';
+
+export const PERMISSIONS = [
+  'view_history',
+  'view_recording',
+  'download_recording',
+  'revoke',
+  'review',
+  'ingest',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** Who is calling: an API token, scoped to one org. */
+export interface Principal {
+  tokenId: string;
+  org: string;
+  name: string;
+  permissions: ReadonlySet<Permission>;
+}
+
+/** What happened to one event of an ingested batch, in batch order. */
+export type IngestOutcome =
+  | { status: 'accepted' }
+  | { status: 'duplicate' }
+  | { status: 'rejected'; code: string; message: string };
+
+export interface ListOptions {
+  /** The time `period` presets count back from. */
+  now: number;
+  /** Most sessions a `capped` count counts. */
+  countCap: number;
+}
+
+/** The first stored event whose hash does not match, or null when the chain is intact. */
+export interface ChainCheck {
+  events: number;
+  broken: null | { seq: number; id: string; expected: string; found: string };
+}
+
+/**
+ * Persistence of the reference server. Two adapters (SQLite, PostgreSQL) pass one test suite.
+ * Every read and write takes the caller's org: no method can reach another org's data.
+ */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  close(): Promise<void>;
+
+  createToken(input: {
+    org: string;
+    name: string;
+    permissions: Permission[];
+  }): Promise<{ id: string; token: string }>;
+  findToken(token: string): Promise<Principal | null>;
+
+  /**
+   * Stores a batch atomically: the acknowledged events are committed when this resolves.
+   * Idempotent by event id; an event of an unknown session (no start event) or of another org's
+   * session is rejected on its own.
+   */
+  ingest(org: string, events: Event[], receivedAt: string): Promise<IngestOutcome[]>;
+
+  listSessions(org: string, query: SessionListQuery, options: ListOptions): Promise<SessionPage>;
+  getSession(org: string, sessionId: string): Promise<Session | null>;
+  /** null when the session does not exist in the org. */
+  listEvents(org: string, sessionId: string, query: EventListQuery): Promise<EventPage | null>;
+  /** Walks the hash chain of a session; null when the session does not exist in the org. */
+  verifySession(org: string, sessionId: string): Promise<ChainCheck | null>;
+}
+
+export type { StoredEvent };

@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type AuditlaneClient,
+  createClient,
+  createIdGenerator,
+  type EventInput,
+  type SessionStartInput,
+} from '@auditlane/client';
+import type { AppConfig } from '../src/api/app';
+import { type RunningServer, startServer } from '../src/serve';
+import { SqliteStore } from '../src/store/sqlite';
+import { PERMISSIONS, type Permission, type Store } from '../src/store/types';
+
+export interface Harness {
+  store: Store;
+  server: RunningServer;
+  /** Org "acme", every permission. */
+  admin: AuditlaneClient;
+  adminToken: string;
+  /** A client of org "acme" with only these permissions. */
+  clientWith(permissions: Permission[], org?: string): Promise<AuditlaneClient>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(config: Partial<AppConfig> = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'auditlane-test-'));
+  const store = new SqliteStore({ filename: join(dir, 'test.db') });
+  const server = await startServer({ store, port: 0, config });
+  const client = (token: string) => createClient({ baseUrl: server.url, token, retries: 0 });
+  const { token: adminToken } = await store.createToken({
+    org: 'acme',
+    name: 'admin',
+    permissions: [...PERMISSIONS],
+  });
+  return {
+    store,
+    server,
+    admin: client(adminToken),
+    adminToken,
+    async clientWith(permissions, org = 'acme') {
+      const { token } = await store.createToken({
+        org,
+        name: `test ${permissions.join(',')}`,
+        permissions,
+      });
+      return client(token);
+    },
+    async close() {
+      await server.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Builds the events of one session the way a recorder would: ids, seqs and times in order. */
+export function sessionScript(
+  start: Partial<SessionStartInput> = {},
+  startedAt = Date.UTC(2026, 10, 25, 6, 0, 0),
+) {
+  const ids = createIdGenerator();
+  const sessionId = ids.sessionId(startedAt);
+  let seq = 0;
+  let t = startedAt;
+  const events: EventInput[] = [];
+  const base = () => {
+    t += 1000;
+    return { id: ids.eventId(), sessionId, seq: seq++, time: new Date(t).toISOString() };
+  };
+  events.push({
+    ...base(),
+    time: new Date(startedAt).toISOString(),
+    type: 'lifecycle',
+    action: 'start',
+    session: {
+      actor: { type: 'human', id: 'u_alice', email: 'alice@acme.test' },
+      resource: {
+        name: 'billing-db',
+        type: 'database',
+        engine: 'postgres',
+        environment: 'production',
+      },
+      mode: 'interactive',
+      ...start,
+    },
+  });
+  const script = {
+    sessionId,
+    events,
+    command(text: string, output = '') {
+      const e = { ...base(), type: 'command' as const, text, output, exitCode: 0 };
+      events.push(e);
+      return e;
+    },
+    query(sql: string) {
+      const e = {
+        ...base(),
+        type: 'query' as const,
+        sql,
+        rowCount: 1,
+        columns: [{ name: 'n' }],
+        rows: [[1]],
+      };
+      events.push(e);
+      return e;
+    },
+    output(data: string) {
+      events.push({ ...base(), type: 'terminal', code: 'o', data, offsetMs: t - startedAt });
+      return script;
+    },
+    verdict(
+      subjectId: string,
+      verdict: 'passed' | 'blocked' | 'pending' | 'approved' | 'rejected',
+      reason?: string,
+    ) {
+      events.push({ ...base(), type: 'policy', subjectId, verdict, rule: 'default', reason });
+      return script;
+    },
+    masked(subjectId: string, fields: string[]) {
+      events.push({ ...base(), type: 'masking', subjectId, fields, count: fields.length });
+      return script;
+    },
+    end(reason?: string) {
+      events.push({ ...base(), type: 'lifecycle', action: 'end', reason });
+      return script;
+    },
+  };
+  return script;
+}
