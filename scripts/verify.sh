@@ -5,6 +5,9 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
 
+step "system packages (PostgreSQL for the store tests)"
+bash scripts/ensure-system.sh
+
 step "lint and format (biome)"
 pnpm exec biome ci .
 

@@ -10,6 +10,7 @@ export {
   type StoreOptions,
   startServer,
 } from './serve';
+export { PostgresStore, type PostgresStoreOptions } from './store/postgres';
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite';
 export {
   type ChainCheck,

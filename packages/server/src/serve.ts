@@ -1,5 +1,6 @@
 import { type ServerType, serve } from '@hono/node-server';
 import { type AppConfig, createApp } from './api/app';
+import { PostgresStore } from './store/postgres';
 import { SqliteStore } from './store/sqlite';
 import type { Store } from './store/types';
 
@@ -51,8 +52,6 @@ export interface StoreOptions {
 }
 
 export async function openStore(options: StoreOptions): Promise<Store> {
-  if (options.postgres) {
-    throw new Error('PostgreSQL storage is not available yet in this build: use --db (SQLite)');
-  }
+  if (options.postgres) return PostgresStore.open({ connectionString: options.postgres });
   return new SqliteStore({ filename: options.db ?? 'auditlane.db' });
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,13 +9,24 @@ import {
   type EventInput,
   type SessionStartInput,
 } from '@auditlane/client';
+import pg from 'pg';
+import { inject } from 'vitest';
 import type { AppConfig } from '../src/api/app';
 import { type RunningServer, startServer } from '../src/serve';
+import { PostgresStore } from '../src/store/postgres';
 import { SqliteStore } from '../src/store/sqlite';
 import { PERMISSIONS, type Permission, type Store } from '../src/store/types';
 
+export type StoreKind = 'sqlite' | 'postgres';
+export const STORE_KINDS: StoreKind[] = ['sqlite', 'postgres'];
+
 export interface Harness {
+  kind: StoreKind;
   store: Store;
+  /** Rewrites the stored body of an event behind the API's back (tamper tests). */
+  tamper(sessionId: string, seq: number, from: string, to: string): Promise<void>;
+  /** Deletes a stored event behind the API's back (tamper tests). */
+  remove(sessionId: string, seq: number): Promise<void>;
   server: RunningServer;
   /** Org "acme", every permission. */
   admin: AuditlaneClient;
@@ -24,9 +36,65 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(config: Partial<AppConfig> = {}): Promise<Harness> {
-  const dir = mkdtempSync(join(tmpdir(), 'auditlane-test-'));
-  const store = new SqliteStore({ filename: join(dir, 'test.db') });
+/** A store of the kind on a fresh database: a temp SQLite file, or a new PostgreSQL database. */
+export async function openTestStore(kind: StoreKind) {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'auditlane-test-'));
+    const store = new SqliteStore({ filename: join(dir, 'test.db') });
+    return {
+      store,
+      async tamper(sessionId: string, seq: number, from: string, to: string) {
+        const row = store.db
+          .prepare('SELECT body FROM events WHERE session_id = ? AND seq = ?')
+          .get(sessionId, seq) as { body: string };
+        store.db
+          .prepare('UPDATE events SET body = ? WHERE session_id = ? AND seq = ?')
+          .run(row.body.replace(from, to), sessionId, seq);
+      },
+      async remove(sessionId: string, seq: number) {
+        store.db.prepare('DELETE FROM events WHERE session_id = ? AND seq = ?').run(sessionId, seq);
+      },
+      async drop() {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const adminUrl = inject('postgresUrl');
+  const name = `auditlane_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const store = await PostgresStore.open({ connectionString: url.toString(), max: 4 });
+  return {
+    store,
+    async tamper(sessionId: string, seq: number, from: string, to: string) {
+      await store.pool.query(
+        'UPDATE events SET body = replace(body, $3, $4) WHERE session_id = $1 AND seq = $2',
+        [sessionId, seq, from, to],
+      );
+    },
+    async remove(sessionId: string, seq: number) {
+      await store.pool.query('DELETE FROM events WHERE session_id = $1 AND seq = $2', [
+        sessionId,
+        seq,
+      ]);
+    },
+    async drop() {
+      await store.close();
+      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+export async function startHarness(
+  kind: StoreKind,
+  config: Partial<AppConfig> = {},
+): Promise<Harness> {
+  const { store, tamper, remove, drop } = await openTestStore(kind);
   const server = await startServer({ store, port: 0, config });
   const client = (token: string) => createClient({ baseUrl: server.url, token, retries: 0 });
   const { token: adminToken } = await store.createToken({
@@ -35,7 +103,10 @@ export async function startHarness(config: Partial<AppConfig> = {}): Promise<Har
     permissions: [...PERMISSIONS],
   });
   return {
+    kind,
     store,
+    tamper,
+    remove,
     server,
     admin: client(adminToken),
     adminToken,
@@ -49,8 +120,7 @@ export async function startHarness(config: Partial<AppConfig> = {}): Promise<Har
     },
     async close() {
       await server.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await drop();
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Event, Session, StoredEvent } from '@auditlane/client';
+import type { Event, LifecycleEvent, Session, StoredEvent } from '@auditlane/client';
 import { chainHash } from '../domain/hash';
 import { applyEvent, sessionFromStart, significance } from '../domain/session';
 import { searchableText } from '../domain/text';
@@ -10,30 +10,37 @@ export interface SessionState {
   lastHash: string;
   eventCount: number;
   isNew: boolean;
-  changed: boolean;
-  /** Seqs stored by this batch. */
-  seqs: Set<number>;
 }
 
-const FOREIGN = Symbol('foreign session');
+export interface EventRow {
+  org: string;
+  ord: number;
+  event: StoredEvent;
+  /** What free-text search sees of it, if anything. */
+  text: string | null;
+}
 
-/** The storage steps an adapter provides to the shared ingest algorithm, inside one transaction. */
+/**
+ * The storage steps an adapter gives the shared ingest algorithm, inside one transaction.
+ * Each is called once per session of the batch, so an adapter can answer with one query.
+ */
 export interface IngestTx {
-  /** The session and its chain head, locked for update; null when the id is unknown. */
+  /** The session and its chain head, locked until the transaction ends; null when unknown. */
   loadSession(
     sessionId: string,
   ): Promise<{ org: string; session: Session; lastHash: string; eventCount: number } | null>;
-  /** Whether this org already stored this event id (a retried batch). */
-  hasEventId(org: string, eventId: string): Promise<boolean>;
-  /** Whether the session already has an event with this seq. */
-  hasSeq(sessionId: string, seq: number): Promise<boolean>;
-  insertEvent(org: string, ord: number, stored: StoredEvent, text: string | null): Promise<void>;
+  /** Which of these event ids the org already stored (a retried batch). */
+  existingEventIds(org: string, ids: string[]): Promise<Set<string>>;
+  /** Which of these seqs the session already has. */
+  existingSeqs(sessionId: string, seqs: number[]): Promise<Set<number>>;
+  insertEvents(rows: EventRow[]): Promise<void>;
   saveSession(state: SessionState): Promise<void>;
 }
 
 /**
- * The ingest algorithm shared by both adapters: per event, reject or store it; fold stored events
- * into their session; chain the hashes; save each touched session once.
+ * The ingest algorithm of both adapters: per session of the batch, lock it, reject what cannot be
+ * stored (each event on its own), chain the hashes of the rest in order, fold them into the
+ * session, and write events and session once.
  */
 export async function ingestBatch(
   tx: IngestTx,
@@ -43,79 +50,89 @@ export async function ingestBatch(
   genesis: string,
 ): Promise<IngestOutcome[]> {
   const outcomes: IngestOutcome[] = new Array(events.length);
-  const states = new Map<string, SessionState | typeof FOREIGN | null>();
-  const seen = new Set<string>();
-  // Start events first, then each session's events in seq order; outcomes keep batch order.
-  const order = events
-    .map((event, index) => ({ event, index }))
-    .sort(
+  const bySession = new Map<string, { event: Event; index: number }[]>();
+  events.forEach((event, index) => {
+    const group = bySession.get(event.sessionId) ?? [];
+    group.push({ event, index });
+    bySession.set(event.sessionId, group);
+  });
+  const seenIds = new Set<string>();
+
+  for (const [sessionId, group] of [...bySession].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    // Start first, then seq order; ties keep batch order. Outcomes keep batch order.
+    group.sort(
       (a, b) => rank(a.event) - rank(b.event) || a.event.seq - b.event.seq || a.index - b.index,
     );
+    const loaded = await tx.loadSession(sessionId);
+    const stored = await tx.existingEventIds(
+      org,
+      group.map((g) => g.event.id),
+    );
+    let state: SessionState | null = null;
+    if (loaded && loaded.org === org) state = { ...loaded, isNew: false };
+    const usedSeqs = state
+      ? await tx.existingSeqs(
+          sessionId,
+          group.map((g) => g.event.seq),
+        )
+      : new Set<number>();
+    const rows: EventRow[] = [];
 
-  for (const { event, index } of order) {
-    if (seen.has(event.id) || (await tx.hasEventId(org, event.id))) {
-      outcomes[index] = { status: 'duplicate' };
-      continue;
+    for (const { event, index } of group) {
+      if (seenIds.has(event.id) || stored.has(event.id)) {
+        outcomes[index] = { status: 'duplicate' };
+        continue;
+      }
+      const isStart = event.type === 'lifecycle' && event.action === 'start';
+      if (loaded && loaded.org !== org) {
+        // Another org's session looks exactly like a missing one.
+        outcomes[index] = notFound(event);
+        continue;
+      }
+      if (!state) {
+        if (!isStart) {
+          outcomes[index] = notFound(event);
+          continue;
+        }
+        state = {
+          session: sessionFromStart(org, event as LifecycleEvent),
+          lastHash: genesis,
+          eventCount: 0,
+          isNew: true,
+        };
+      } else if (isStart) {
+        outcomes[index] = {
+          status: 'rejected',
+          code: 'conflict',
+          message: `session ${sessionId} has already started`,
+        };
+        continue;
+      }
+      if (usedSeqs.has(event.seq)) {
+        outcomes[index] = {
+          status: 'rejected',
+          code: 'conflict',
+          message: `session ${sessionId} already has an event with seq ${event.seq} (another event id)`,
+        };
+        continue;
+      }
+      usedSeqs.add(event.seq);
+      seenIds.add(event.id);
+      const hash = chainHash(state.lastHash, event, receivedAt);
+      rows.push({
+        org,
+        ord: state.eventCount,
+        event: { ...event, receivedAt, hash } as StoredEvent,
+        text: searchableText(event),
+      });
+      state.lastHash = hash;
+      state.eventCount++;
+      applyEvent(state.session, event);
+      outcomes[index] = { status: 'accepted' };
     }
-    let state = states.get(event.sessionId);
-    if (state === undefined) {
-      const loaded = await tx.loadSession(event.sessionId);
-      state = !loaded
-        ? null
-        : loaded.org !== org
-          ? FOREIGN
-          : { ...loaded, isNew: false, changed: false, seqs: new Set() };
-      states.set(event.sessionId, state);
-    }
-    const isStart = event.type === 'lifecycle' && event.action === 'start';
-    if (state === FOREIGN || (state === null && !isStart)) {
-      // Another org's session looks exactly like a missing one.
-      outcomes[index] = notFound(event);
-      continue;
-    }
-    if (state === null) {
-      state = {
-        session: sessionFromStart(org, event as Extract<Event, { type: 'lifecycle' }>),
-        lastHash: genesis,
-        eventCount: 0,
-        isNew: true,
-        changed: true,
-        seqs: new Set(),
-      };
-      states.set(event.sessionId, state);
-    } else if (isStart) {
-      outcomes[index] = {
-        status: 'rejected',
-        code: 'conflict',
-        message: `session ${event.sessionId} has already started`,
-      };
-      continue;
-    }
-    if (
-      state.seqs.has(event.seq) ||
-      (!state.isNew && (await tx.hasSeq(event.sessionId, event.seq)))
-    ) {
-      outcomes[index] = {
-        status: 'rejected',
-        code: 'conflict',
-        message: `session ${event.sessionId} already has an event with seq ${event.seq} (another event id)`,
-      };
-      continue;
-    }
-    state.seqs.add(event.seq);
-    seen.add(event.id);
-    const hash = chainHash(state.lastHash, event, receivedAt);
-    const stored = { ...event, receivedAt, hash } as StoredEvent;
-    await tx.insertEvent(org, state.eventCount, stored, searchableText(event));
-    state.lastHash = hash;
-    state.eventCount++;
-    applyEvent(state.session, event);
-    state.changed = true;
-    outcomes[index] = { status: 'accepted' };
-  }
-  for (const state of states.values()) {
-    if (state && state !== FOREIGN && state.changed) {
+    if (state && rows.length > 0) {
       state.session.significance = significance(state.session);
+      await tx.insertEvents(rows);
       await tx.saveSession(state);
     }
   }

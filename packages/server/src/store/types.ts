@@ -42,7 +42,13 @@ export interface ListOptions {
 /** The first stored event whose hash does not match, or null when the chain is intact. */
 export interface ChainCheck {
   events: number;
-  broken: null | { seq: number; id: string; expected: string; found: string };
+  broken: null | {
+    seq: number;
+    id: string | null;
+    expected: string;
+    found: string;
+    reason: string;
+  };
 }
 
 /**

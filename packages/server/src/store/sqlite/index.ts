@@ -8,7 +8,7 @@ import type {
   StoredEvent,
 } from '@auditlane/client';
 import Database from 'better-sqlite3';
-import { chainHash, GENESIS_HASH } from '../../domain/hash';
+import { GENESIS_HASH } from '../../domain/hash';
 import { encodeCursor } from '../cursor';
 import { ftsPhrase, type SqlDialect, sessionConditions, sessionOrder } from '../filters';
 import { type IngestTx, ingestBatch, type SessionState } from '../ingest';
@@ -21,6 +21,7 @@ import type {
   Principal,
   Store,
 } from '../types';
+import { walkChain } from '../verify';
 import { SQLITE_MIGRATIONS } from './migrations';
 
 export interface SqliteStoreOptions {
@@ -157,19 +158,29 @@ export class SqliteStore implements Store {
             }
           : null;
       },
-      hasEventId: async (o, id) => s.hasEventId.get(o, id) !== undefined,
-      hasSeq: async (sessionId, seq) => s.hasSeq.get(sessionId, seq) !== undefined,
-      insertEvent: async (o, ord, stored, text) => {
-        s.insertEvent.run(
-          stored.sessionId,
-          stored.seq,
-          o,
-          stored.id,
-          ord,
-          stored.type,
-          JSON.stringify(stored),
-        );
-        if (text) s.insertText.run(text, o, stored.sessionId);
+      existingEventIds: async (o, ids) => {
+        const found = new Set<string>();
+        for (const id of ids) if (s.hasEventId.get(o, id)) found.add(id);
+        return found;
+      },
+      existingSeqs: async (sessionId, seqs) => {
+        const found = new Set<number>();
+        for (const seq of seqs) if (s.hasSeq.get(sessionId, seq)) found.add(seq);
+        return found;
+      },
+      insertEvents: async (rows) => {
+        for (const { org: o, ord, event, text } of rows) {
+          s.insertEvent.run(
+            event.sessionId,
+            event.seq,
+            o,
+            event.id,
+            ord,
+            event.type,
+            JSON.stringify(event),
+          );
+          if (text) s.insertText.run(text, o, event.sessionId);
+        }
       },
       saveSession: async (state: SessionState) => {
         const x = state.session;
@@ -283,22 +294,16 @@ export class SqliteStore implements Store {
   }
 
   async verifySession(org: string, sessionId: string): Promise<ChainCheck | null> {
-    if (!this.stmts.getSession.get(org, sessionId)) return null;
-    let previous = GENESIS_HASH;
-    let events = 0;
-    for (const row of this.db
-      .prepare<[string], { body: string }>(
-        'SELECT body FROM events WHERE session_id = ? ORDER BY ord',
+    const head = this.db
+      .prepare<[string, string], { last_hash: string; event_count: number }>(
+        'SELECT last_hash, event_count FROM sessions WHERE org = ? AND id = ?',
       )
-      .iterate(sessionId)) {
-      const { receivedAt, hash, ...event } = JSON.parse(row.body) as StoredEvent;
-      const expected = chainHash(previous, event, receivedAt);
-      events++;
-      if (expected !== hash) {
-        return { events, broken: { seq: event.seq, id: event.id, expected, found: hash } };
-      }
-      previous = hash;
-    }
-    return { events, broken: null };
+      .get(org, sessionId);
+    if (!head) return null;
+    const bodies = this.db
+      .prepare<[string], string>('SELECT body FROM events WHERE session_id = ? ORDER BY ord')
+      .pluck()
+      .iterate(sessionId);
+    return walkChain(bodies, { lastHash: head.last_hash, eventCount: head.event_count });
   }
 }

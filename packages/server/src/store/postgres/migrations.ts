@@ -1,0 +1,54 @@
+/** Schema migrations, applied in order inside a transaction each; `auditlane_migrations` records them. */
+export const POSTGRES_MIGRATIONS: string[] = [
+  `
+  CREATE TABLE tokens (
+    id TEXT PRIMARY KEY,
+    org TEXT NOT NULL,
+    name TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    permissions JSONB NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    org TEXT NOT NULL,
+    started_at BIGINT NOT NULL,
+    status TEXT NOT NULL,
+    actor_type TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    actor_email TEXT,
+    resource_name TEXT NOT NULL,
+    resource_type TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    score DOUBLE PRECISION NOT NULL,
+    doc JSONB NOT NULL,
+    last_hash TEXT NOT NULL,
+    event_count INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_recent ON sessions (org, started_at DESC, id DESC);
+  CREATE INDEX sessions_significance ON sessions (org, score DESC, started_at DESC, id DESC);
+  CREATE INDEX sessions_status ON sessions (org, status, started_at DESC, id DESC);
+  CREATE INDEX sessions_environment ON sessions (org, environment, started_at DESC, id DESC);
+  CREATE INDEX sessions_actor ON sessions (org, actor_id, started_at DESC, id DESC);
+  CREATE INDEX sessions_actor_email ON sessions (org, actor_email, started_at DESC, id DESC);
+  CREATE INDEX sessions_resource ON sessions (org, resource_name, started_at DESC, id DESC);
+  CREATE INDEX sessions_type ON sessions (org, resource_type, started_at DESC, id DESC);
+  CREATE INDEX sessions_labels ON sessions USING GIN ((doc -> 'labels'));
+
+  CREATE TABLE events (
+    session_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    org TEXT NOT NULL,
+    id TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    tsv TSVECTOR,
+    PRIMARY KEY (session_id, seq)
+  );
+  CREATE UNIQUE INDEX events_id ON events (org, id);
+  CREATE UNIQUE INDEX events_ord ON events (session_id, ord);
+  CREATE INDEX events_tsv ON events USING GIN (tsv) WHERE tsv IS NOT NULL;
+  `,
+];
