@@ -1,7 +1,13 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
+// Workspace packages resolve to their TypeScript sources (the `@auditlane/source` export
+// condition), so tests never run against a stale build.
+const conditions = ['@auditlane/source', ...defaultServerConditions];
+
 export default defineConfig({
-  resolve: { conditions: ['@auditlane/source'] },
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],

@@ -24,6 +24,7 @@ import {
   sessionListQuerySchema,
   sessionPageSchema,
   sessionSchema,
+  verifyResultSchema,
 } from '../src/model';
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
@@ -162,6 +163,21 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
           requestParams: { path: sessionPath },
           responses: {
             '200': { description: 'The session.', ...json(sessionSchema) },
+            ...common,
+            ...notFound,
+          },
+        }),
+      },
+      '/v1/sessions/{sessionId}/verify': {
+        get: op({
+          operationId: 'verifySession',
+          tags: ['sessions'],
+          summary: "Check a session's hash chain (tamper evidence)",
+          description:
+            'Recomputes the hash of every stored event from the one before and names the first broken link. Needs `view_history`.',
+          requestParams: { path: sessionPath },
+          responses: {
+            '200': { description: 'The result.', ...json(verifyResultSchema) },
             ...common,
             ...notFound,
           },

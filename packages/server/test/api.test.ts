@@ -373,12 +373,7 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       s.end();
       await h.admin.ingest(s.events.slice(0, 3));
       await h.admin.ingest(s.events.slice(3));
-      const verify = async () =>
-        (await (
-          await fetch(`${h.server.url}/v1/sessions/${s.sessionId}/verify`, {
-            headers: { authorization: `Bearer ${h.adminToken}` },
-          })
-        ).json()) as { ok: boolean; events: number; broken: { seq: number } | null };
+      const verify = () => h.admin.sessions.verify(s.sessionId);
       expect(await verify()).toMatchObject({ ok: true, events: 5, broken: null });
       await h.tamper(s.sessionId, 2, 'echo 2', 'echo X');
       expect(await verify()).toMatchObject({

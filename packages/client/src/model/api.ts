@@ -74,6 +74,24 @@ export const revokeRequestSchema = z
   .object({ reason: z.string().max(2000).optional() })
   .meta({ id: 'RevokeRequest' });
 
+/** The result of walking a session's hash chain. */
+export const verifyResultSchema = z
+  .object({
+    sessionId: z.string(),
+    ok: z.boolean(),
+    events: z.number().int().nonnegative().meta({ description: 'Events checked.' }),
+    broken: z
+      .object({
+        seq: z.number().int().meta({ description: 'The first event whose hash does not hold.' }),
+        id: z.string().nullable(),
+        expected: z.string(),
+        found: z.string(),
+        reason: z.string(),
+      })
+      .nullable(),
+  })
+  .meta({ id: 'VerifyResult' });
+
 export const ERROR_CODES = [
   'bad_request',
   'validation_failed',
@@ -134,6 +152,7 @@ export type IngestResult = z.infer<typeof ingestResultSchema>;
 export type SessionPage = z.infer<typeof sessionPageSchema>;
 export type EventPage = z.infer<typeof eventPageSchema>;
 export type ReviewPage = z.infer<typeof reviewPageSchema>;
+export type VerifyResult = z.infer<typeof verifyResultSchema>;
 export type RevokeRequest = z.infer<typeof revokeRequestSchema>;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 export type ErrorBody = z.infer<typeof errorBodySchema>;

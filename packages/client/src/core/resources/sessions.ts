@@ -19,6 +19,8 @@ import {
   sessionSchema,
   storedEventSchema,
   toSearchParams,
+  type VerifyResult,
+  verifyResultSchema,
 } from '../../model';
 import { DownloadResponse } from '../download';
 import { AuditlaneError, ResponseValidationError } from '../error';
@@ -67,6 +69,20 @@ export class Sessions extends Resource {
         what: 'sessions.get',
       },
       sessionSchema,
+      options,
+    );
+  }
+
+  /** Walks the session's hash chain on the server and names the first broken link, if any. */
+  verify(sessionId: string, options?: RequestOptions): Promise<VerifyResult> {
+    return this.transport.json(
+      {
+        method: 'GET',
+        path: `/v1/sessions/${segment(sessionId, 'sessionId')}/verify`,
+        idempotent: true,
+        what: 'sessions.verify',
+      },
+      verifyResultSchema,
       options,
     );
   }

@@ -1,0 +1,186 @@
+import { parseArgs } from 'node:util';
+import { createClient } from '@auditlane/client';
+import {
+  openStore,
+  PERMISSIONS,
+  type Permission,
+  serveConfig,
+  startServer,
+} from '@auditlane/server';
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: Record<string, string | undefined>;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM); `serve` waits on it. */
+  stopped?: Promise<unknown>;
+}
+
+const HELP = `auditlane <command> [options]
+
+Commands:
+  serve                 run the reference API server
+      --db FILE             SQLite file (default auditlane.db; env AUDITLANE_DB)
+      --postgres URL        PostgreSQL instead of SQLite (env AUDITLANE_POSTGRES_URL)
+      --port N --host H     listen address (default 127.0.0.1:4680; env AUDITLANE_PORT, AUDITLANE_HOST)
+      --disable-downloads   refuse downloads (env DISABLE_SESSIONS_DOWNLOAD=true)
+      --max-body-bytes N    largest request body (env AUDITLANE_MAX_BODY_BYTES)
+      --count-cap N         most sessions a capped count counts (env AUDITLANE_COUNT_CAP)
+  token create          create an API token and print it (shown once)
+      --org ORG --name NAME --permissions LIST (comma-separated, or "all")
+      --db FILE | --postgres URL
+  verify SESSION_ID     check a session's hash chain; exit 1 when it is broken
+      --server URL --token TOKEN (env AUDITLANE_URL, AUDITLANE_TOKEN)
+
+Permissions: ${PERMISSIONS.join(', ')}`;
+
+/** Runs one command line; resolves with the exit code. Never calls process.exit. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve(rest, io);
+      case 'token':
+        return await token(rest, io);
+      case 'verify':
+        return await verify(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(HELP);
+        return command === undefined ? 2 : 0;
+      default:
+        io.err(`auditlane: unknown command "${command}"\n\n${HELP}`);
+        return 2;
+    }
+  } catch (error) {
+    io.err(`auditlane ${command}: ${(error as Error).message}`);
+    return (error as { exitCode?: number }).exitCode ?? 1;
+  }
+}
+
+function usage(message: string): Error {
+  return Object.assign(new Error(message), { exitCode: 2 });
+}
+
+/** Runs a parseArgs call, turning its errors into usage errors (exit code 2). */
+function parsed<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw usage((error as Error).message);
+  }
+}
+
+async function serve(args: string[], io: Io): Promise<number> {
+  const { values } = parsed(() =>
+    parseArgs({
+      args,
+      strict: true,
+      options: {
+        db: { type: 'string' },
+        postgres: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'max-body-bytes': { type: 'string' },
+        'count-cap': { type: 'string' },
+        'disable-downloads': { type: 'boolean' },
+      },
+    }),
+  );
+  let config: ReturnType<typeof serveConfig>;
+  try {
+    config = serveConfig(values, io.env);
+  } catch (error) {
+    throw usage((error as Error).message);
+  }
+  const store = await openStore(config.store);
+  const server = await startServer({
+    store,
+    port: config.port,
+    host: config.host,
+    config: config.app,
+  });
+  const where = config.store.postgres ? 'PostgreSQL' : `SQLite ${config.store.db}`;
+  io.out(
+    `auditlane serving ${server.url}/v1 (${where}${config.app.disableDownloads ? ', downloads disabled' : ''})`,
+  );
+  await (io.stopped ?? new Promise(() => {}));
+  await server.close();
+  await store.close();
+  return 0;
+}
+
+async function token(args: string[], io: Io): Promise<number> {
+  const { positionals, values } = parsed(() =>
+    parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        org: { type: 'string' },
+        name: { type: 'string' },
+        permissions: { type: 'string' },
+        db: { type: 'string' },
+        postgres: { type: 'string' },
+      },
+    }),
+  );
+  if (positionals[0] !== 'create')
+    throw usage('usage: auditlane token create --org ORG --name NAME --permissions LIST');
+  if (!values.org) throw usage('--org is required');
+  if (!values.permissions)
+    throw usage(
+      `--permissions is required: a comma-separated list of ${PERMISSIONS.join(', ')}, or "all"`,
+    );
+  const permissions =
+    values.permissions === 'all'
+      ? [...PERMISSIONS]
+      : values.permissions.split(',').map((p) => p.trim());
+  const unknown = permissions.filter((p) => !(PERMISSIONS as readonly string[]).includes(p));
+  if (unknown.length > 0)
+    throw usage(`unknown permission ${unknown.join(', ')}: use ${PERMISSIONS.join(', ')}`);
+  const config = serveConfig({ db: values.db, postgres: values.postgres }, io.env);
+  const store = await openStore(config.store);
+  try {
+    const created = await store.createToken({
+      org: values.org,
+      name: values.name ?? 'token',
+      permissions: permissions as Permission[],
+    });
+    io.out(created.token);
+    io.err(
+      `created ${created.id} for org ${values.org}: ${permissions.join(', ')} (the token is shown only now)`,
+    );
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
+async function verify(args: string[], io: Io): Promise<number> {
+  const { positionals, values } = parsed(() =>
+    parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: { server: { type: 'string' }, token: { type: 'string' } },
+    }),
+  );
+  const sessionId = positionals[0];
+  if (!sessionId) throw usage('usage: auditlane verify SESSION_ID [--server URL] [--token TOKEN]');
+  const baseUrl = values.server ?? io.env.AUDITLANE_URL ?? 'http://127.0.0.1:4680';
+  const tokenValue = values.token ?? io.env.AUDITLANE_TOKEN;
+  if (!tokenValue) throw usage('--token (or AUDITLANE_TOKEN) is required');
+  const result = await createClient({ baseUrl, token: tokenValue }).sessions.verify(sessionId);
+  if (result.ok) {
+    io.out(`${sessionId}: intact, ${result.events} events chained`);
+    return 0;
+  }
+  const b = result.broken!;
+  io.out(`${sessionId}: BROKEN at seq ${b.seq}${b.id ? ` (event ${b.id})` : ''}: ${b.reason}`);
+  io.out(`  expected hash ${b.expected}\n  found hash    ${b.found}`);
+  return 1;
+}

@@ -1,0 +1,146 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, createIdGenerator } from '@auditlane/client';
+import { afterAll, describe, expect, it } from 'vitest';
+import { run } from '../src/cli';
+
+const dir = mkdtempSync(join(tmpdir(), 'auditlane-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function io(env: Record<string, string | undefined> = {}, stopped?: Promise<unknown>) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), env, stopped },
+  };
+}
+
+describe('auditlane (in process)', () => {
+  it('creates a token, serves with it, and verifies a session', async () => {
+    const db = join(dir, 'a.db');
+    const t = io();
+    expect(
+      await run(
+        ['token', 'create', '--org', 'acme', '--name', 'ci', '--permissions', 'all', '--db', db],
+        t.io,
+      ),
+    ).toBe(0);
+    const token = t.out[0]!;
+    expect(token).toMatch(/^al_[A-Za-z0-9_-]{43}$/);
+    expect(t.err[0]).toMatch(/for org acme: view_history, view_recording/);
+
+    let stop!: (v?: unknown) => void;
+    const s = io(
+      {},
+      new Promise((r) => {
+        stop = r;
+      }),
+    );
+    const serving = run(['serve', '--db', db, '--port', '0'], s.io);
+    await expect.poll(() => s.out.length).toBe(1);
+    const url = /serving (http:\/\/[^/]+)\/v1 \(SQLite .*a\.db\)/.exec(s.out[0]!)![1]!;
+    const client = createClient({ baseUrl: url, token });
+    const ids = createIdGenerator();
+    const sessionId = ids.sessionId();
+    await client.ingest([
+      {
+        id: ids.eventId(),
+        sessionId,
+        seq: 0,
+        time: new Date().toISOString(),
+        type: 'lifecycle',
+        action: 'start',
+        session: {
+          actor: { type: 'human', id: 'u1' },
+          resource: { name: 'db', type: 'database', environment: 'staging' },
+          mode: 'interactive',
+        },
+      },
+    ]);
+    const v = io();
+    expect(await run(['verify', sessionId, '--server', url, '--token', token], v.io)).toBe(0);
+    expect(v.out[0]).toBe(`${sessionId}: intact, 1 events chained`);
+    const missing = io({ AUDITLANE_URL: url, AUDITLANE_TOKEN: token });
+    expect(await run(['verify', ids.sessionId()], missing.io)).toBe(1);
+    expect(missing.err[0]).toMatch(/404 not_found/);
+    stop();
+    expect(await serving).toBe(0);
+  });
+
+  it('answers bad usage with exit code 2 and a message naming what is wrong', async () => {
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [
+        ['serve', '--port', 'eighty'],
+        {},
+        /--port must be an integer from 0 to 65535, got "eighty"/,
+      ],
+      [['serve', '--bogus'], {}, /Unknown option '--bogus'/],
+      [['serve'], { AUDITLANE_PORT: '99999' }, /AUDITLANE_PORT must be an integer/],
+      [
+        ['serve'],
+        { DISABLE_SESSIONS_DOWNLOAD: 'maybe' },
+        /DISABLE_SESSIONS_DOWNLOAD must be true or false, got "maybe"/,
+      ],
+      [['serve', '--postgres', 'mysql://x'], {}, /--postgres must be a postgres:\/\/ URL/],
+      [
+        ['token', 'create', '--org', 'a', '--permissions', 'view_history,fly'],
+        {},
+        /unknown permission fly/,
+      ],
+      [['token', 'create', '--permissions', 'all'], {}, /--org is required/],
+      [['verify'], {}, /usage: auditlane verify SESSION_ID/],
+      [['launch'], {}, /unknown command "launch"/],
+    ];
+    for (const [argv, env, message] of cases) {
+      const t = io(env);
+      expect(await run(argv, t.io), argv.join(' ')).toBe(2);
+      expect(t.err.join('\n'), argv.join(' ')).toMatch(message);
+    }
+  });
+});
+
+describe('auditlane (a real process)', () => {
+  it('serves until SIGTERM, then closes cleanly with exit code 0, honouring AUDITLANE_* and DISABLE_SESSIONS_DOWNLOAD', async () => {
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [
+        '--conditions=@auditlane/source',
+        '--import',
+        'tsx',
+        join(import.meta.dirname, '../src/bin.ts'),
+        'serve',
+      ],
+      {
+        env: {
+          ...process.env,
+          AUDITLANE_DB: join(dir, 'p.db'),
+          AUDITLANE_PORT: '0',
+          DISABLE_SESSIONS_DOWNLOAD: 'true',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    child.stdout!.on('data', (d) => {
+      stdout += d;
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+    });
+    await expect.poll(() => stdout, { timeout: 15_000 }).toMatch(/serving http/);
+    expect(stdout).toMatch(/downloads disabled/);
+    const url = /serving (http:\/\/\S+)\/v1/.exec(stdout)![1]!;
+    const health = await fetch(`${url}/healthz`);
+    expect(await health.json()).toEqual({ ok: true, store: 'sqlite' });
+    const exit = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
+    child.kill('SIGTERM');
+    expect(await exit, stderr).toBe(0);
+  });
+});

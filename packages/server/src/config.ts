@@ -1,0 +1,74 @@
+import type { AppConfig } from './api/app';
+import type { StoreOptions } from './serve';
+
+export interface ServeConfig {
+  store: StoreOptions;
+  port: number;
+  host: string;
+  app: Partial<AppConfig>;
+}
+
+export interface ServeFlags {
+  db?: string;
+  postgres?: string;
+  port?: string;
+  host?: string;
+  'max-body-bytes'?: string;
+  'count-cap'?: string;
+  'disable-downloads'?: boolean;
+}
+
+const TRUE = new Set(['1', 'true', 'yes', 'on']);
+const FALSE = new Set(['', '0', 'false', 'no', 'off']);
+
+/**
+ * `auditlane serve` settings from flags, then `AUDITLANE_*` environment variables, then defaults.
+ * Throws an Error naming the flag or variable that is wrong.
+ */
+export function serveConfig(
+  flags: ServeFlags,
+  env: Record<string, string | undefined> = process.env,
+): ServeConfig {
+  const pick = (flag: keyof ServeFlags, variable: string) => {
+    const fromFlag = flags[flag];
+    if (typeof fromFlag === 'string') return { value: fromFlag, source: `--${flag}` };
+    const fromEnv = env[variable];
+    return fromEnv === undefined ? undefined : { value: fromEnv, source: variable };
+  };
+  const integer = (flag: keyof ServeFlags, variable: string, min: number, max: number) => {
+    const got = pick(flag, variable);
+    if (!got) return undefined;
+    const n = Number(got.value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new Error(`${got.source} must be an integer from ${min} to ${max}, got "${got.value}"`);
+    }
+    return n;
+  };
+  const postgres = pick('postgres', 'AUDITLANE_POSTGRES_URL')?.value || undefined;
+  const db = pick('db', 'AUDITLANE_DB')?.value || undefined;
+  if (postgres && flags.db) throw new Error('--db and --postgres cannot be used together');
+  if (postgres && !/^postgres(?:ql)?:\/\//.test(postgres)) {
+    throw new Error(
+      `--postgres must be a postgres:// URL, got "${postgres.replace(/:[^:@/]*@/, ':***@')}"`,
+    );
+  }
+  let disableDownloads = flags['disable-downloads'] === true;
+  for (const variable of ['DISABLE_SESSIONS_DOWNLOAD', 'AUDITLANE_DISABLE_SESSIONS_DOWNLOAD']) {
+    const raw = env[variable];
+    if (raw === undefined) continue;
+    const value = raw.trim().toLowerCase();
+    if (TRUE.has(value)) disableDownloads = true;
+    else if (!FALSE.has(value)) throw new Error(`${variable} must be true or false, got "${raw}"`);
+  }
+  const app: Partial<AppConfig> = { disableDownloads };
+  const maxBodyBytes = integer('max-body-bytes', 'AUDITLANE_MAX_BODY_BYTES', 1024, 1024 ** 3);
+  if (maxBodyBytes !== undefined) app.maxBodyBytes = maxBodyBytes;
+  const countCap = integer('count-cap', 'AUDITLANE_COUNT_CAP', 1, 10_000_000);
+  if (countCap !== undefined) app.countCap = countCap;
+  return {
+    store: postgres ? { postgres } : { db: db ?? 'auditlane.db' },
+    port: integer('port', 'AUDITLANE_PORT', 0, 65535) ?? 4680,
+    host: pick('host', 'AUDITLANE_HOST')?.value || '127.0.0.1',
+    app,
+  };
+}
