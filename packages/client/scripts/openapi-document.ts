@@ -6,6 +6,7 @@ import {
   type ZodOpenApiResponsesObject,
 } from 'zod-openapi';
 import {
+  accessLogPageSchema,
   createReviewSchema,
   errorBodySchema,
   eventListQuerySchema,
@@ -24,6 +25,8 @@ import {
   sessionListQuerySchema,
   sessionPageSchema,
   sessionSchema,
+  sessionStatusResultSchema,
+  sessionStatusSchema,
   verifyResultSchema,
 } from '../src/model';
 
@@ -165,6 +168,46 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
             '200': { description: 'The session.', ...json(sessionSchema) },
             ...common,
             ...notFound,
+          },
+        }),
+      },
+      '/v1/sessions/{sessionId}/status': {
+        get: op({
+          operationId: 'getSessionStatus',
+          tags: ['sessions'],
+          summary: "A session's status, optionally waiting while it is still `known` (long poll)",
+          description:
+            'For recorders: learn that a session was revoked, or that a just-in-time review was decided, without polling hard. Needs `ingest` or `view_history`.',
+          requestParams: {
+            path: sessionPath,
+            query: z.object({
+              waitMs: z.coerce.number().int().min(0).max(60_000).optional(),
+              known: sessionStatusSchema.optional(),
+            }),
+          },
+          responses: {
+            '200': { description: 'The status.', ...json(sessionStatusResultSchema) },
+            ...common,
+            ...notFound,
+          },
+        }),
+      },
+      '/v1/access-log': {
+        get: op({
+          operationId: 'listAccessLog',
+          tags: ['downloads'],
+          summary: 'Who viewed or downloaded what, when',
+          description:
+            'Viewing a recording and every download or export is recorded here. Needs `view_history`.',
+          requestParams: {
+            query: z.object({
+              cursor: z.string().min(1).max(1024).optional(),
+              limit: z.coerce.number().int().min(1).max(500).default(100),
+            }),
+          },
+          responses: {
+            '200': { description: 'Newest first.', ...json(accessLogPageSchema) },
+            ...common,
           },
         }),
       },

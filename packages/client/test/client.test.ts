@@ -371,9 +371,15 @@ describe('events', () => {
       accepted: 3,
       duplicates: 0,
       rejected: [],
+      revoked: [],
     });
     expect(api.requests.at(-1)!.headers.get('content-encoding')).toBe('gzip');
-    expect(await client().ingest(batch)).toEqual({ accepted: 0, duplicates: 3, rejected: [] });
+    expect(await client().ingest(batch)).toEqual({
+      accepted: 0,
+      duplicates: 3,
+      rejected: [],
+      revoked: [],
+    });
   });
 
   it('refuses a malformed event before sending, naming its index and field', async () => {

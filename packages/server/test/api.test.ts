@@ -43,7 +43,12 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       s.masked(sel.id, ['email']);
       s.end('exit');
       const result = await h.admin.ingest(s.events);
-      expect(result).toEqual({ accepted: s.events.length, duplicates: 0, rejected: [] });
+      expect(result).toEqual({
+        accepted: s.events.length,
+        duplicates: 0,
+        rejected: [],
+        revoked: [],
+      });
 
       const session = await h.admin.sessions.get(s.sessionId);
       expect(session).toMatchObject({
@@ -70,7 +75,12 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       s.end();
       await h.admin.ingest(s.events);
       const again = await h.admin.ingest(s.events, { gzip: true });
-      expect(again).toEqual({ accepted: 0, duplicates: s.events.length, rejected: [] });
+      expect(again).toEqual({
+        accepted: 0,
+        duplicates: s.events.length,
+        rejected: [],
+        revoked: [],
+      });
       const events = await h.admin.sessions.events.list(s.sessionId);
       expect(events.data.map((e) => e.seq)).toEqual([0, 1, 2]);
       expect((await h.admin.sessions.get(s.sessionId)).counters.commands).toBe(1);

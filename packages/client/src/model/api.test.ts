@@ -185,8 +185,12 @@ describe('ingestResultSchema', () => {
         },
         { index: 7, id: null, code: 'validation_failed', message: 'events[7].id: required' },
       ],
+      revoked: ['sess_01JD5Z8Q7Y3M4N5P6Q7R8S9T0V'],
     };
     expect(ingestResultSchema.parse(roundTrip(result))).toStrictEqual(result);
+    // A server that predates `revoked` is read as revoking nothing.
+    const { revoked: _, ...older } = result;
+    expect(ingestResultSchema.parse(older).revoked).toEqual([]);
   });
 
   it('rejects negative counts and a negative index', () => {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { orgIdSchema, sessionIdSchema, timestampSchema } from './common';
 import { eventSchema, storedEventSchema } from './event';
 import { countSchema } from './query';
 import { reviewSchema } from './review';
-import { sessionSchema } from './session';
+import { sessionSchema, sessionStatusSchema } from './session';
 
 export const MAX_INGEST_BATCH = 1000;
 
@@ -46,6 +47,10 @@ export const ingestResultSchema = z
       .nonnegative()
       .meta({ description: 'Events already stored (same id): acknowledged, not stored again.' }),
     rejected: z.array(ingestRejectionSchema),
+    revoked: z
+      .array(sessionIdSchema)
+      .default([])
+      .meta({ description: 'Sessions of this batch that were revoked: the recorder ends them.' }),
   })
   .meta({ id: 'IngestResult', description: 'Acknowledged events are durable (committed).' });
 
@@ -73,6 +78,45 @@ export const reviewPageSchema = z
 export const revokeRequestSchema = z
   .object({ reason: z.string().max(2000).optional() })
   .meta({ id: 'RevokeRequest' });
+
+export const ACCESS_ACTIONS = [
+  'view_recording',
+  'download_recording',
+  'download_result',
+  'download_logs',
+  'export',
+] as const;
+
+/** Who looked at or took what, when: viewing and downloading evidence is itself audited. */
+export const accessLogEntrySchema = z
+  .object({
+    id: z.string(),
+    org: orgIdSchema,
+    at: timestampSchema,
+    action: z.enum(ACCESS_ACTIONS),
+    actor: z
+      .object({ tokenId: z.string(), name: z.string() })
+      .meta({ description: 'The API token used.' }),
+    sessionId: sessionIdSchema.nullable(),
+    detail: z
+      .string()
+      .nullable()
+      .meta({ description: 'The result ref, format or export filters.' }),
+  })
+  .meta({ id: 'AccessLogEntry' });
+
+export const accessLogPageSchema = z
+  .object({ data: z.array(accessLogEntrySchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'AccessLogPage' });
+
+/** A session's status, for recorders waiting to learn of a revoke or a JIT decision. */
+export const sessionStatusResultSchema = z
+  .object({
+    sessionId: sessionIdSchema,
+    status: sessionStatusSchema,
+    closeReason: z.string().nullable(),
+  })
+  .meta({ id: 'SessionStatusResult' });
 
 /** The result of walking a session's hash chain. */
 export const verifyResultSchema = z
@@ -152,6 +196,10 @@ export type IngestResult = z.infer<typeof ingestResultSchema>;
 export type SessionPage = z.infer<typeof sessionPageSchema>;
 export type EventPage = z.infer<typeof eventPageSchema>;
 export type ReviewPage = z.infer<typeof reviewPageSchema>;
+export type AccessAction = (typeof ACCESS_ACTIONS)[number];
+export type AccessLogEntry = z.infer<typeof accessLogEntrySchema>;
+export type AccessLogPage = z.infer<typeof accessLogPageSchema>;
+export type SessionStatusResult = z.infer<typeof sessionStatusResultSchema>;
 export type VerifyResult = z.infer<typeof verifyResultSchema>;
 export type RevokeRequest = z.infer<typeof revokeRequestSchema>;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -5,7 +5,11 @@ import { HttpError } from './errors';
  * compressed body cannot expand without bound), rejecting invalid UTF-8 and malformed JSON with
  * a clear 4xx.
  */
-export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+export async function readJsonBody(
+  request: Request,
+  maxBytes: number,
+  options: { optional?: boolean } = {},
+): Promise<unknown> {
   const type = request.headers.get('content-type') ?? '';
   if (type && !/^application\/(?:[\w.+-]*\+)?json\b/i.test(type)) {
     throw new HttpError(415, 'unsupported_media_type', `expected application/json, got ${type}`);
@@ -13,7 +17,10 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
   const encoding = (request.headers.get('content-encoding') ?? 'identity').toLowerCase();
-  if (!request.body) throw new HttpError(400, 'bad_request', 'the request has no body');
+  if (!request.body) {
+    if (options.optional) return undefined;
+    throw new HttpError(400, 'bad_request', 'the request has no body');
+  }
   let stream: ReadableStream<Uint8Array> = request.body;
   if (encoding === 'gzip') {
     stream = stream.pipeThrough(
@@ -55,7 +62,10 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   } catch {
     throw new HttpError(400, 'bad_request', 'the body is not valid UTF-8');
   }
-  if (!text.trim()) throw new HttpError(400, 'bad_request', 'the request body is empty');
+  if (!text.trim()) {
+    if (options.optional) return undefined;
+    throw new HttpError(400, 'bad_request', 'the request body is empty');
+  }
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -34,6 +34,10 @@ export interface IngestTx {
   /** Which of these seqs the session already has. */
   existingSeqs(sessionId: string, seqs: number[]): Promise<Set<number>>;
   insertEvents(rows: EventRow[]): Promise<void>;
+  /** Full query results whose events keep only a preview. */
+  insertResults(
+    rows: { org: string; sessionId: string; ref: string; doc: string }[],
+  ): Promise<void>;
   saveSession(state: SessionState): Promise<void>;
 }
 
@@ -42,13 +46,27 @@ export interface IngestTx {
  * stored (each event on its own), chain the hashes of the rest in order, fold them into the
  * session, and write events and session once.
  */
+export interface IngestSettings {
+  receivedAt: string;
+  genesis: string;
+  /** Query rows kept on the event; the full result is stored for download. */
+  previewRows: number;
+}
+
+export interface IngestReport {
+  /** One per event, in batch order. */
+  outcomes: IngestOutcome[];
+  /** Sessions of the batch that are revoked (the recorder ends them). */
+  revoked: string[];
+}
+
 export async function ingestBatch(
   tx: IngestTx,
   org: string,
   events: Event[],
-  receivedAt: string,
-  genesis: string,
-): Promise<IngestOutcome[]> {
+  { receivedAt, genesis, previewRows }: IngestSettings,
+): Promise<IngestReport> {
+  const revoked: string[] = [];
   const outcomes: IngestOutcome[] = new Array(events.length);
   const bySession = new Map<string, { event: Event; index: number }[]>();
   events.forEach((event, index) => {
@@ -77,6 +95,7 @@ export async function ingestBatch(
         )
       : new Set<number>();
     const rows: EventRow[] = [];
+    const results: { org: string; sessionId: string; ref: string; doc: string }[] = [];
 
     for (const { event, index } of group) {
       if (seenIds.has(event.id) || stored.has(event.id)) {
@@ -118,6 +137,19 @@ export async function ingestBatch(
       }
       usedSeqs.add(event.seq);
       seenIds.add(event.id);
+      if (event.type === 'query' && event.rows && event.rows.length > previewRows) {
+        // Keep a preview on the event (what is hashed and shown) and the whole result aside.
+        const ref = event.resultRef ?? event.id;
+        results.push({
+          org,
+          sessionId,
+          ref,
+          doc: JSON.stringify({ columns: event.columns ?? [], rows: event.rows }),
+        });
+        event.rows = event.rows.slice(0, previewRows);
+        event.truncated = true;
+        event.resultRef = ref;
+      }
       const hash = chainHash(state.lastHash, event, receivedAt);
       rows.push({
         org,
@@ -133,10 +165,12 @@ export async function ingestBatch(
     if (state && rows.length > 0) {
       state.session.significance = significance(state.session);
       await tx.insertEvents(rows);
+      if (results.length > 0) await tx.insertResults(results);
       await tx.saveSession(state);
     }
+    if (state?.session.status === 'revoked') revoked.push(sessionId);
   }
-  return outcomes;
+  return { outcomes, revoked };
 }
 
 function rank(event: Event): number {

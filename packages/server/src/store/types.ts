@@ -7,6 +7,8 @@ import type {
   SessionPage,
   StoredEvent,
 } from '@auditlane/client';
+import type { IngestReport } from './ingest';
+import type { SharedTables } from './shared';
 
 export const PERMISSIONS = [
   'view_history',
@@ -71,7 +73,11 @@ export interface Store {
    * Idempotent by event id; an event of an unknown session (no start event) or of another org's
    * session is rejected on its own.
    */
-  ingest(org: string, events: Event[], receivedAt: string): Promise<IngestOutcome[]>;
+  ingest(
+    org: string,
+    events: Event[],
+    settings: { receivedAt: string; previewRows: number },
+  ): Promise<IngestReport>;
 
   listSessions(org: string, query: SessionListQuery, options: ListOptions): Promise<SessionPage>;
   getSession(org: string, sessionId: string): Promise<Session | null>;
@@ -79,6 +85,19 @@ export interface Store {
   listEvents(org: string, sessionId: string, query: EventListQuery): Promise<EventPage | null>;
   /** Walks the hash chain of a session; null when the session does not exist in the org. */
   verifySession(org: string, sessionId: string): Promise<ChainCheck | null>;
+
+  /**
+   * Changes a session outside ingest (revoke, a JIT decision), serialised with ingest into the
+   * same session. `change` may return null to leave it as it is. null when the session is unknown.
+   */
+  updateSession(
+    org: string,
+    sessionId: string,
+    change: (session: Session) => Session | null,
+  ): Promise<Session | null>;
+
+  /** Reviews, full results and the access log. */
+  readonly shared: SharedTables;
 }
 
 export type { StoredEvent };

@@ -1,6 +1,12 @@
 import type { RequestOptions } from '../../internal/transport';
-import { type ExportFormat, toSearchParams } from '../../model';
+import {
+  type AccessLogEntry,
+  accessLogPageSchema,
+  type ExportFormat,
+  toSearchParams,
+} from '../../model';
 import { DownloadResponse } from '../download';
+import { CursorPage, PagePromise } from '../pagination';
 import { Resource, segment } from './base';
 
 /**
@@ -42,6 +48,28 @@ export class Downloads extends Resource {
       'downloads.recording',
       options,
     );
+  }
+
+  /** Who viewed a recording or downloaded what, when (newest first). */
+  accessLog(
+    params: { limit?: number } = {},
+    options?: RequestOptions,
+  ): PagePromise<AccessLogEntry> {
+    const fetchPage = async (cursor?: string): Promise<CursorPage<AccessLogEntry>> => {
+      const page = await this.transport.json(
+        {
+          method: 'GET',
+          path: '/v1/access-log',
+          query: toSearchParams({ ...params, cursor }),
+          idempotent: true,
+          what: 'downloads.accessLog',
+        },
+        accessLogPageSchema,
+        options,
+      );
+      return new CursorPage(page, fetchPage);
+    };
+    return new PagePromise(() => fetchPage());
   }
 
   private async get(

@@ -12,11 +12,14 @@ import {
   type Session,
   type SessionExportParams,
   type SessionListParams,
+  type SessionStatus,
+  type SessionStatusResult,
   type StoredEvent,
   sessionExportQuerySchema,
   sessionListQuerySchema,
   sessionPageSchema,
   sessionSchema,
+  sessionStatusResultSchema,
   storedEventSchema,
   toSearchParams,
   type VerifyResult,
@@ -70,6 +73,28 @@ export class Sessions extends Resource {
       },
       sessionSchema,
       options,
+    );
+  }
+
+  /**
+   * The session's status; with `known` and `waitMs` the server holds the call while the status is
+   * still `known` (long poll): how a recorder learns of a revoke or a JIT decision.
+   */
+  status(
+    sessionId: string,
+    params: { known?: SessionStatus; waitMs?: number } = {},
+    options?: RequestOptions,
+  ): Promise<SessionStatusResult> {
+    return this.transport.json(
+      {
+        method: 'GET',
+        path: `/v1/sessions/${segment(sessionId, 'sessionId')}/status`,
+        query: toSearchParams(params),
+        idempotent: true,
+        what: 'sessions.status',
+      },
+      sessionStatusResultSchema,
+      { ...options, timeoutMs: Math.max(options?.timeoutMs ?? 0, (params.waitMs ?? 0) + 15_000) },
     );
   }
 

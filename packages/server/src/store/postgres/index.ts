@@ -9,18 +9,20 @@ import type {
 } from '@auditlane/client';
 import pg from 'pg';
 import { GENESIS_HASH } from '../../domain/hash';
+import { significance } from '../../domain/session';
 import { encodeCursor } from '../cursor';
 import { type SqlDialect, sessionConditions, sessionOrder } from '../filters';
-import { type EventRow, type IngestTx, ingestBatch, type SessionState } from '../ingest';
+import {
+  type EventRow,
+  type IngestReport,
+  type IngestTx,
+  ingestBatch,
+  type SessionState,
+} from '../ingest';
+import { numberPlaceholders } from '../runner';
+import { SharedTables } from '../shared';
 import { hashToken, newToken, newTokenId } from '../tokens';
-import type {
-  ChainCheck,
-  IngestOutcome,
-  ListOptions,
-  Permission,
-  Principal,
-  Store,
-} from '../types';
+import type { ChainCheck, ListOptions, Permission, Principal, Store } from '../types';
 import { walkChain } from '../verify';
 import { POSTGRES_MIGRATIONS } from './migrations';
 
@@ -57,6 +59,50 @@ function words(text: string): string {
   return text.replace(/[^\p{L}\p{N}_]+/gu, ' ').trim();
 }
 
+/** Locks a session for the transaction (also before its row exists) and reads it. */
+async function lockSession(client: pg.PoolClient, sessionId: string) {
+  // Serialises writers of one session: ingest batches, revoke, review decisions.
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [sessionId]);
+  const { rows } = await client.query<SessionRow>(
+    'SELECT id, org, doc, last_hash, event_count FROM sessions WHERE id = $1',
+    [sessionId],
+  );
+  const row = rows[0];
+  return row
+    ? { org: row.org, session: row.doc, lastHash: row.last_hash, eventCount: row.event_count }
+    : null;
+}
+
+async function saveSession(
+  client: pg.PoolClient,
+  state: { session: Session; lastHash: string; eventCount: number },
+) {
+  const x = state.session;
+  await client.query(
+    `INSERT INTO sessions (id, org, started_at, status, actor_type, actor_id, actor_email, resource_name,
+       resource_type, environment, score, doc, last_hash, event_count)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+     ON CONFLICT (id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
+       last_hash = excluded.last_hash, event_count = excluded.event_count`,
+    [
+      x.id,
+      x.org,
+      Date.parse(x.startedAt),
+      x.status,
+      x.actor.type,
+      x.actor.id,
+      x.actor.email?.toLowerCase() ?? null,
+      x.resource.name,
+      x.resource.type,
+      x.resource.environment,
+      x.significance?.score ?? 0,
+      JSON.stringify(x),
+      state.lastHash,
+      state.eventCount,
+    ],
+  );
+}
+
 interface SessionRow {
   id: string;
   org: string;
@@ -71,9 +117,17 @@ interface SessionRow {
 export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
   readonly pool: pg.Pool;
+  readonly shared: SharedTables;
 
   private constructor(pool: pg.Pool) {
     this.pool = pool;
+    this.shared = new SharedTables({
+      all: async <T>(sql: string, params: unknown[] = []) =>
+        (await pool.query(numberPlaceholders(sql), params)).rows as T[],
+      run: async (sql, params = []) => ({
+        changes: (await pool.query(numberPlaceholders(sql), params)).rowCount ?? 0,
+      }),
+    });
   }
 
   /** Connects and migrates. */
@@ -147,7 +201,11 @@ export class PostgresStore implements Store {
       : null;
   }
 
-  async ingest(org: string, events: Event[], receivedAt: string): Promise<IngestOutcome[]> {
+  async ingest(
+    org: string,
+    events: Event[],
+    settings: { receivedAt: string; previewRows: number },
+  ): Promise<IngestReport> {
     const client = await this.pool.connect();
     const tx: IngestTx = {
       loadSession: async (sessionId) => {
@@ -195,38 +253,58 @@ export class PostgresStore implements Store {
           ],
         );
       },
-      saveSession: async (state: SessionState) => {
-        const x = state.session;
+      insertResults: async (rows) => {
         await client.query(
-          `INSERT INTO sessions (id, org, started_at, status, actor_type, actor_id, actor_email, resource_name,
-             resource_type, environment, score, doc, last_hash, event_count)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-           ON CONFLICT (id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
-             last_hash = excluded.last_hash, event_count = excluded.event_count`,
+          `INSERT INTO results (org, session_id, ref, doc)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+           ON CONFLICT (session_id, ref) DO NOTHING`,
           [
-            x.id,
-            x.org,
-            Date.parse(x.startedAt),
-            x.status,
-            x.actor.type,
-            x.actor.id,
-            x.actor.email?.toLowerCase() ?? null,
-            x.resource.name,
-            x.resource.type,
-            x.resource.environment,
-            x.significance?.score ?? 0,
-            JSON.stringify(x),
-            state.lastHash,
-            state.eventCount,
+            rows.map((r) => r.org),
+            rows.map((r) => r.sessionId),
+            rows.map((r) => r.ref),
+            rows.map((r) => r.doc),
           ],
         );
       },
+      saveSession: (state: SessionState) => saveSession(client, state),
     };
     try {
       await client.query('BEGIN');
-      const outcomes = await ingestBatch(tx, org, events, receivedAt, GENESIS_HASH);
+      const report = await ingestBatch(tx, org, events, { ...settings, genesis: GENESIS_HASH });
       await client.query('COMMIT');
-      return outcomes;
+      return report;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async updateSession(
+    org: string,
+    sessionId: string,
+    change: (session: Session) => Session | null,
+  ) {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const row = await lockSession(client, sessionId);
+      if (!row || row.org !== org) {
+        await client.query('ROLLBACK');
+        return null;
+      }
+      const next = change(structuredClone(row.session));
+      if (next) {
+        next.significance = significance(next);
+        await saveSession(client, {
+          session: next,
+          lastHash: row.lastHash,
+          eventCount: row.eventCount,
+        });
+      }
+      await client.query('COMMIT');
+      return next ?? row.session;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;

@@ -1,3 +1,5 @@
+import { SHARED_TABLES } from '../runner';
+
 /** Schema migrations, applied in order inside a transaction each; `auditlane_migrations` records them. */
 export const POSTGRES_MIGRATIONS: string[] = [
   `
@@ -51,4 +53,5 @@ export const POSTGRES_MIGRATIONS: string[] = [
   CREATE UNIQUE INDEX events_ord ON events (session_id, ord);
   CREATE INDEX events_tsv ON events USING GIN (tsv) WHERE tsv IS NOT NULL;
   `,
+  SHARED_TABLES,
 ];

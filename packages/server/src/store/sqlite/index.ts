@@ -9,18 +9,14 @@ import type {
 } from '@auditlane/client';
 import Database from 'better-sqlite3';
 import { GENESIS_HASH } from '../../domain/hash';
+import { significance } from '../../domain/session';
 import { encodeCursor } from '../cursor';
 import { ftsPhrase, type SqlDialect, sessionConditions, sessionOrder } from '../filters';
-import { type IngestTx, ingestBatch, type SessionState } from '../ingest';
+import { type IngestReport, type IngestTx, ingestBatch, type SessionState } from '../ingest';
+import type { SqlRunner } from '../runner';
+import { SharedTables } from '../shared';
 import { hashToken, newToken, newTokenId } from '../tokens';
-import type {
-  ChainCheck,
-  IngestOutcome,
-  ListOptions,
-  Permission,
-  Principal,
-  Store,
-} from '../types';
+import type { ChainCheck, ListOptions, Permission, Principal, Store } from '../types';
 import { walkChain } from '../verify';
 import { SQLITE_MIGRATIONS } from './migrations';
 
@@ -59,6 +55,7 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly stmts;
   private writes: Promise<unknown> = Promise.resolve();
+  readonly shared: SharedTables;
 
   constructor(options: SqliteStoreOptions) {
     this.db = new Database(options.filename);
@@ -67,6 +64,20 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
+    const cache = new Map<string, Database.Statement>();
+    const prepared = (sql: string) => {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = this.db.prepare(sql);
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    };
+    const runner: SqlRunner = {
+      all: async <T>(sql: string, params: unknown[] = []) => prepared(sql).all(...params) as T[],
+      run: async (sql, params = []) => ({ changes: prepared(sql).run(...params).changes }),
+    };
+    this.shared = new SharedTables(runner);
     this.stmts = {
       loadSession: this.db.prepare<[string], SessionRow>(
         'SELECT id, org, doc, last_hash, event_count, score, started_at FROM sessions WHERE id = ?',
@@ -82,6 +93,9 @@ export class SqliteStore implements Store {
       ),
       insertText: this.db.prepare(
         'INSERT INTO events_fts (text, org, session_id) VALUES (?, ?, ?)',
+      ),
+      insertResult: this.db.prepare(
+        'INSERT INTO results (org, session_id, ref, doc) VALUES (?, ?, ?, ?) ON CONFLICT (session_id, ref) DO NOTHING',
       ),
       upsertSession: this.db.prepare(`
         INSERT INTO sessions (id, org, started_at, status, actor_type, actor_id, actor_email, resource_name,
@@ -101,6 +115,50 @@ export class SqliteStore implements Store {
         { id: string; org: string; name: string; permissions: string }
       >('SELECT id, org, name, permissions FROM tokens WHERE hash = ?'),
     };
+  }
+
+  private saveSession(state: { session: Session; lastHash: string; eventCount: number }): void {
+    const x = state.session;
+    this.stmts.upsertSession.run({
+      id: x.id,
+      org: x.org,
+      started_at: Date.parse(x.startedAt),
+      status: x.status,
+      actor_type: x.actor.type,
+      actor_id: x.actor.id,
+      actor_email: x.actor.email?.toLowerCase() ?? null,
+      resource_name: x.resource.name,
+      resource_type: x.resource.type,
+      environment: x.resource.environment,
+      score: x.significance?.score ?? 0,
+      doc: JSON.stringify(x),
+      last_hash: state.lastHash,
+      event_count: state.eventCount,
+    });
+  }
+
+  /** Runs `work` after every write queued before it: one write transaction at a time. */
+  private serialize<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.writes.then(work);
+    this.writes = run.catch(() => {});
+    return run;
+  }
+
+  async updateSession(
+    org: string,
+    sessionId: string,
+    change: (session: Session) => Session | null,
+  ) {
+    return this.serialize(async () => {
+      const row = this.stmts.loadSession.get(sessionId);
+      if (!row || row.org !== org) return null;
+      const current = JSON.parse(row.doc) as Session;
+      const next = change(structuredClone(current));
+      if (!next) return current;
+      next.significance = significance(next);
+      this.saveSession({ session: next, lastHash: row.last_hash, eventCount: row.event_count });
+      return next;
+    });
   }
 
   private migrate(): void {
@@ -142,7 +200,11 @@ export class SqliteStore implements Store {
     };
   }
 
-  async ingest(org: string, events: Event[], receivedAt: string): Promise<IngestOutcome[]> {
+  async ingest(
+    org: string,
+    events: Event[],
+    settings: { receivedAt: string; previewRows: number },
+  ): Promise<IngestReport> {
     // better-sqlite3 is synchronous: the whole batch runs inside one transaction, and the
     // awaits below resolve without yielding to other requests' writes.
     const s = this.stmts;
@@ -182,40 +244,23 @@ export class SqliteStore implements Store {
           if (text) s.insertText.run(text, o, event.sessionId);
         }
       },
-      saveSession: async (state: SessionState) => {
-        const x = state.session;
-        s.upsertSession.run({
-          id: x.id,
-          org: x.org,
-          started_at: Date.parse(x.startedAt),
-          status: x.status,
-          actor_type: x.actor.type,
-          actor_id: x.actor.id,
-          actor_email: x.actor.email?.toLowerCase() ?? null,
-          resource_name: x.resource.name,
-          resource_type: x.resource.type,
-          environment: x.resource.environment,
-          score: x.significance?.score ?? 0,
-          doc: JSON.stringify(x),
-          last_hash: state.lastHash,
-          event_count: state.eventCount,
-        });
+      insertResults: async (rows) => {
+        for (const r of rows) s.insertResult.run(r.org, r.sessionId, r.ref, r.doc);
       },
+      saveSession: async (state: SessionState) => this.saveSession(state),
     };
     // One connection, one transaction at a time: batches queue behind each other.
-    const run = this.writes.then(async () => {
+    return this.serialize(async () => {
       this.db.exec('BEGIN IMMEDIATE');
       try {
-        const outcomes = await ingestBatch(tx, org, events, receivedAt, GENESIS_HASH);
+        const report = await ingestBatch(tx, org, events, { ...settings, genesis: GENESIS_HASH });
         this.db.exec('COMMIT');
-        return outcomes;
+        return report;
       } catch (error) {
         this.db.exec('ROLLBACK');
         throw error;
       }
     });
-    this.writes = run.catch(() => {});
-    return run;
   }
 
   async listSessions(

@@ -1,3 +1,5 @@
+import { SHARED_TABLES } from '../runner';
+
 /** Schema migrations, applied in order; `PRAGMA user_version` records how many ran. */
 export const SQLITE_MIGRATIONS: string[] = [
   `
@@ -55,4 +57,5 @@ export const SQLITE_MIGRATIONS: string[] = [
     tokenize = 'unicode61'
   );
   `,
+  SHARED_TABLES,
 ];

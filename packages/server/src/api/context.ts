@@ -1,0 +1,123 @@
+import { fromSearchParams, sessionIdSchema } from '@auditlane/client';
+import type { Context, MiddlewareHandler } from 'hono';
+import { ZodError, type z } from 'zod';
+import type { Permission, Principal, Store } from '../store/types';
+import { HttpError, validationError } from './errors';
+import type { Notifier } from './notifier';
+
+export interface AppConfig {
+  /** Largest request body accepted, after decompression. Default 10 MiB. */
+  maxBodyBytes: number;
+  /** Most sessions a `capped` count counts. Default 10,000. */
+  countCap: number;
+  /** DISABLE_SESSIONS_DOWNLOAD: refuse results, logs, recordings and exports as files. */
+  disableDownloads: boolean;
+  /** Query rows kept on an event as its preview; the full result is kept for download. Default 50. */
+  previewRows: number;
+  /** Longest a long poll or an idle live tail waits before answering. Default 25 s. */
+  maxWaitMs: number;
+  /** How often waits re-check the store (changes made by other server processes). Default 1 s. */
+  pollMs: number;
+  /** The clock, for tests. */
+  now: () => number;
+}
+
+export const DEFAULT_APP_CONFIG: AppConfig = {
+  maxBodyBytes: 10 * 1024 * 1024,
+  countCap: 10_000,
+  disableDownloads: false,
+  previewRows: 50,
+  maxWaitMs: 25_000,
+  pollMs: 1_000,
+  now: Date.now,
+};
+
+export type Env = { Variables: { principal: Principal; requestId: string } };
+
+/** What every route module gets. */
+export interface Deps {
+  store: Store;
+  cfg: AppConfig;
+  notifier: Notifier;
+}
+
+export function authenticate(store: Store): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match)
+      throw new HttpError(
+        401,
+        'unauthorized',
+        'missing API token: send Authorization: Bearer <token>',
+      );
+    const principal = await store.findToken(match[1]!);
+    if (!principal) throw new HttpError(401, 'unauthorized', 'invalid API token');
+    c.set('principal', principal);
+    await next();
+  };
+}
+
+/** Lets the request through when its token has any one of the permissions. */
+export function requirePermission(...any: Permission[]): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const granted = c.get('principal').permissions;
+    if (!any.some((p) => granted.has(p))) {
+      const what =
+        any.length === 1 ? `the ${any[0]} permission` : `one of the permissions ${any.join(', ')}`;
+      throw new HttpError(403, 'permission_denied', `this token lacks ${what}`, {
+        permissions: any,
+      });
+    }
+    await next();
+  };
+}
+
+/** Refuses files when the server has downloads disabled (checked before the permission). */
+export function requireDownloads(cfg: AppConfig): MiddlewareHandler<Env> {
+  return async (_c, next) => {
+    if (cfg.disableDownloads) {
+      throw new HttpError(
+        403,
+        'downloads_disabled',
+        'downloads are disabled on this server (DISABLE_SESSIONS_DOWNLOAD)',
+      );
+    }
+    await next();
+  };
+}
+
+export function parseQuery<S extends z.ZodType>(c: Context<Env>, schema: S): z.infer<S> {
+  try {
+    return fromSearchParams(schema, new URL(c.req.url).searchParams);
+  } catch (error) {
+    if (error instanceof ZodError) throw validationError(error, 'query parameters');
+    throw error;
+  }
+}
+
+export function parseBody<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  what = 'body',
+): z.infer<S> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw validationError(parsed.error, what);
+  return parsed.data;
+}
+
+export function sessionParam(c: Context<Env>): string {
+  const id = c.req.param('sessionId') ?? '';
+  // A malformed id cannot exist: answer 404 like any unknown id, naming what is wrong.
+  if (!sessionIdSchema.safeParse(id).success)
+    throw new HttpError(404, 'not_found', `no session ${id} (not a session id)`);
+  return id;
+}
+
+export function notFound(what: string, id: string): HttpError {
+  return new HttpError(404, 'not_found', `no ${what} ${id}`);
+}
+
+/** Key of the notifications about one session (new events, status changes). */
+export const sessionKey = (sessionId: string) => `session:${sessionId}`;
+export const reviewKey = (reviewId: string) => `review:${reviewId}`;

@@ -1,0 +1,256 @@
+import {
+  type AccessAction,
+  createAsciicastWriter,
+  EXPORT_COLUMNS,
+  exportFormatSchema,
+  type Session,
+  type StoredEvent,
+  sessionExportQuerySchema,
+  type TerminalEvent,
+} from '@auditlane/client';
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
+import type { Store } from '../../store/types';
+import {
+  type Deps,
+  type Env,
+  notFound,
+  parseQuery,
+  requireDownloads,
+  requirePermission,
+  sessionParam,
+} from '../context';
+import { csvLine } from '../csv';
+import { HttpError } from '../errors';
+import { exportRow, isAuditEvent } from '../export-rows';
+
+const PAGE = 500;
+
+/** Every event of a session in seq order, a page at a time: constant memory. */
+async function* sessionEvents(
+  store: Store,
+  org: string,
+  sessionId: string,
+  type?: StoredEvent['type'][],
+) {
+  let after = -1;
+  for (;;) {
+    const page = await store.listEvents(org, sessionId, { after, limit: PAGE, type });
+    if (!page || page.data.length === 0) return;
+    yield* page.data;
+    after = page.data.at(-1)!.seq;
+    if (page.data.length < PAGE) return;
+  }
+}
+
+/** A response body pulled from an async generator: nothing is produced faster than it is sent. */
+function streamBody(lines: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await lines.next();
+        if (done) controller.close();
+        else controller.enqueue(encoder.encode(value));
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await lines.return(undefined);
+    },
+  });
+}
+
+export function downloadRoutes({ store, cfg }: Deps) {
+  const app = new Hono<Env>();
+
+  const audit = async (
+    c: Context<Env>,
+    action: AccessAction,
+    sessionId: string | null,
+    detail: string | null,
+  ) => {
+    const p = c.get('principal');
+    await store.shared.logAccess({
+      org: p.org,
+      at: new Date(cfg.now()).toISOString(),
+      action,
+      actor: { tokenId: p.tokenId, name: p.name },
+      sessionId,
+      detail,
+    });
+  };
+
+  const existing = async (c: Context<Env>): Promise<Session> => {
+    const id = sessionParam(c);
+    const session = await store.getSession(c.get('principal').org, id);
+    if (!session) throw notFound('session', id);
+    return session;
+  };
+
+  const versionQuery = z.object({ version: z.enum(['2', '3']).optional() });
+
+  const recording =
+    (action: 'view_recording' | 'download_recording') => async (c: Context<Env>) => {
+      const session = await existing(c);
+      const { version = '3' } = parseQuery(c, versionQuery);
+      const org = c.get('principal').org;
+      const events = sessionEvents(store, org, session.id, ['terminal']);
+      const first = await events.next();
+      if (first.done)
+        throw new HttpError(404, 'not_found', `session ${session.id} has no terminal recording`);
+      const firstEvent = first.value as TerminalEvent;
+      const size = firstEvent.code === 'r' ? /^(\d+)x(\d+)$/.exec(firstEvent.data) : null;
+      const writer = createAsciicastWriter(
+        {
+          version: 3,
+          term: { cols: Number(size?.[1] ?? 80), rows: Number(size?.[2] ?? 24) },
+          timestamp: Math.floor(Date.parse(session.startedAt) / 1000),
+          title: `${session.resource.name} (${session.id})`,
+        },
+        { version: Number(version) as 2 | 3 },
+      );
+      await audit(c, action, session.id, `asciicast v${version}`);
+      async function* lines() {
+        yield writer.header();
+        if (!size)
+          yield writer.event({
+            time: firstEvent.offsetMs / 1000,
+            code: firstEvent.code,
+            data: firstEvent.data,
+          });
+        for await (const e of events) {
+          const t = e as TerminalEvent;
+          const line = writer.event({ time: t.offsetMs / 1000, code: t.code, data: t.data });
+          if (line) yield line;
+        }
+      }
+      const headers: Record<string, string> = {
+        'content-type': 'application/x-asciicast; charset=utf-8',
+      };
+      if (action === 'download_recording')
+        headers['content-disposition'] = `attachment; filename="${session.id}.cast"`;
+      return c.body(streamBody(lines()), 200, headers);
+    };
+
+  app.get(
+    '/sessions/:sessionId/recording',
+    requirePermission('view_recording'),
+    recording('view_recording'),
+  );
+  app.get(
+    '/sessions/:sessionId/recording/download',
+    requireDownloads(cfg),
+    requirePermission('download_recording'),
+    recording('download_recording'),
+  );
+
+  const formatQuery = z.object({ format: exportFormatSchema.optional() });
+
+  app.get(
+    '/sessions/:sessionId/logs',
+    requireDownloads(cfg),
+    requirePermission('download_recording'),
+    async (c) => {
+      const session = await existing(c);
+      const { format = 'ndjson' } = parseQuery(c, formatQuery);
+      await audit(c, 'download_logs', session.id, format);
+      const events = sessionEvents(store, c.get('principal').org, session.id);
+      async function* lines() {
+        if (format === 'csv') yield csvLine(EXPORT_COLUMNS);
+        for await (const e of events) {
+          if (format === 'csv') {
+            if (isAuditEvent(e)) yield csvLine(EXPORT_COLUMNS.map((k) => exportRow(session, e)[k]));
+          } else yield `${JSON.stringify(e)}\n`;
+        }
+      }
+      return c.body(streamBody(lines()), 200, {
+        'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+        'content-disposition': `attachment; filename="${session.id}-events.${format}"`,
+      });
+    },
+  );
+
+  app.get(
+    '/sessions/:sessionId/results/:resultRef',
+    requireDownloads(cfg),
+    requirePermission('download_recording'),
+    async (c) => {
+      const session = await existing(c);
+      const ref = c.req.param('resultRef');
+      const { format = 'csv' } = parseQuery(c, formatQuery);
+      const result = await store.shared.getResult(c.get('principal').org, session.id, ref);
+      if (!result) throw notFound('result', ref);
+      await audit(c, 'download_result', session.id, `${ref} (${format})`);
+      const names = result.columns.map((col) => col.name);
+      async function* lines() {
+        yield format === 'csv' ? csvLine(names) : `${JSON.stringify(names)}\n`;
+        for (const row of result!.rows)
+          yield format === 'csv' ? csvLine(row) : `${JSON.stringify(row)}\n`;
+      }
+      return c.body(streamBody(lines()), 200, {
+        'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+        'content-disposition': `attachment; filename="${session.id}-${ref.replace(/[^\w.-]/g, '_')}.${format}"`,
+      });
+    },
+  );
+
+  app.get(
+    '/sessions/export',
+    requireDownloads(cfg),
+    requirePermission('download_recording'),
+    async (c) => {
+      const query = parseQuery(c, sessionExportQuerySchema);
+      const org = c.get('principal').org;
+      const { format, ...filters } = query;
+      await audit(c, 'export', null, new URL(c.req.url).search || format);
+      const now = cfg.now();
+      async function* lines() {
+        if (format === 'csv') yield csvLine(EXPORT_COLUMNS);
+        let cursor: string | undefined;
+        do {
+          const page = await store.listSessions(
+            org,
+            { ...filters, sort: 'recent', limit: 100, count: 'none', cursor },
+            { now, countCap: 0 },
+          );
+          for (const session of page.data) {
+            let any = false;
+            for await (const event of sessionEvents(store, org, session.id)) {
+              if (!isAuditEvent(event)) continue;
+              any = true;
+              const row = exportRow(session, event);
+              yield format === 'csv'
+                ? csvLine(EXPORT_COLUMNS.map((k) => row[k]))
+                : `${JSON.stringify(row)}\n`;
+            }
+            if (!any) {
+              const row = exportRow(session, null);
+              yield format === 'csv'
+                ? csvLine(EXPORT_COLUMNS.map((k) => row[k]))
+                : `${JSON.stringify(row)}\n`;
+            }
+          }
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+      }
+      return c.body(streamBody(lines()), 200, {
+        'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+        'content-disposition': `attachment; filename="sessions.${format}"`,
+      });
+    },
+  );
+
+  const accessQuery = z.object({
+    cursor: z.string().min(1).max(1024).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  });
+
+  app.get('/access-log', requirePermission('view_history'), async (c) => {
+    const { cursor, limit } = parseQuery(c, accessQuery);
+    return c.json(await store.shared.listAccess(c.get('principal').org, cursor, limit));
+  });
+
+  return app;
+}

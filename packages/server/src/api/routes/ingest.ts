@@ -1,0 +1,80 @@
+import { type Event, eventSchema, type IngestResult, MAX_INGEST_BATCH } from '@auditlane/client';
+import { Hono } from 'hono';
+import { readJsonBody } from '../body';
+import { type Deps, type Env, requirePermission, sessionKey } from '../context';
+import { describeZodError, HttpError } from '../errors';
+
+export function ingestRoutes({ store, cfg, notifier }: Deps) {
+  const app = new Hono<Env>();
+
+  app.post('/ingest', requirePermission('ingest'), async (c) => {
+    const body = await readJsonBody(c.req.raw, cfg.maxBodyBytes);
+    if (
+      !body ||
+      typeof body !== 'object' ||
+      !Array.isArray((body as { events?: unknown }).events)
+    ) {
+      throw new HttpError(
+        400,
+        'validation_failed',
+        'the body must be an object with an "events" array',
+      );
+    }
+    const raw = (body as { events: unknown[] }).events;
+    if (raw.length === 0) throw new HttpError(400, 'validation_failed', 'events must not be empty');
+    if (raw.length > MAX_INGEST_BATCH) {
+      throw new HttpError(
+        413,
+        'payload_too_large',
+        `a batch holds at most ${MAX_INGEST_BATCH} events, got ${raw.length}: split it`,
+      );
+    }
+    const result: IngestResult = { accepted: 0, duplicates: 0, rejected: [], revoked: [] };
+    const valid: Event[] = [];
+    const positions: number[] = [];
+    raw.forEach((item, index) => {
+      const parsed = eventSchema.safeParse(item);
+      if (parsed.success) {
+        valid.push(parsed.data);
+        positions.push(index);
+        return;
+      }
+      const id = (item as { id?: unknown } | null)?.id;
+      result.rejected.push({
+        index,
+        id: typeof id === 'string' ? id : null,
+        code: 'validation_failed',
+        message: describeZodError(parsed.error, `events[${index}]`),
+      });
+    });
+    if (valid.length > 0) {
+      const report = await store.ingest(c.get('principal').org, valid, {
+        receivedAt: new Date(cfg.now()).toISOString(),
+        previewRows: cfg.previewRows,
+      });
+      const touched = new Set<string>();
+      report.outcomes.forEach((outcome, i) => {
+        const event = valid[i]!;
+        if (outcome.status === 'accepted') {
+          result.accepted++;
+          touched.add(event.sessionId);
+        } else if (outcome.status === 'duplicate') result.duplicates++;
+        else {
+          const index = positions[i]!;
+          result.rejected.push({
+            index,
+            id: event.id,
+            code: outcome.code,
+            message: `events[${index}]: ${outcome.message}`,
+          });
+        }
+      });
+      result.rejected.sort((a, b) => a.index - b.index);
+      result.revoked = report.revoked;
+      for (const id of touched) notifier.notify(sessionKey(id));
+    }
+    return c.json(result);
+  });
+
+  return app;
+}
