@@ -26,6 +26,9 @@ Commands:
       --disable-downloads   refuse downloads (env DISABLE_SESSIONS_DOWNLOAD=true)
       --max-body-bytes N    largest request body (env AUDITLANE_MAX_BODY_BYTES)
       --count-cap N         most sessions a capped count counts (env AUDITLANE_COUNT_CAP)
+      --retention-days-production N, --retention-days-other N
+                            purge recordings older than N days, hourly (default: keep;
+                            env AUDITLANE_RETENTION_DAYS_PRODUCTION, AUDITLANE_RETENTION_DAYS_OTHER)
   token create          create an API token and print it (shown once)
       --org ORG --name NAME --permissions LIST (comma-separated, or "all")
       --db FILE | --postgres URL
@@ -87,6 +90,8 @@ async function serve(args: string[], io: Io): Promise<number> {
         'max-body-bytes': { type: 'string' },
         'count-cap': { type: 'string' },
         'disable-downloads': { type: 'boolean' },
+        'retention-days-production': { type: 'string' },
+        'retention-days-other': { type: 'string' },
       },
     }),
   );
@@ -102,11 +107,18 @@ async function serve(args: string[], io: Io): Promise<number> {
     port: config.port,
     host: config.host,
     config: config.app,
+    retention: config.retention,
   });
   const where = config.store.postgres ? 'PostgreSQL' : `SQLite ${config.store.db}`;
-  io.out(
-    `auditlane serving ${server.url}/v1 (${where}${config.app.disableDownloads ? ', downloads disabled' : ''})`,
-  );
+  const notes = [where];
+  if (config.app.disableDownloads) notes.push('downloads disabled');
+  const { productionDays, otherDays } = config.retention;
+  if (productionDays !== null || otherDays !== null) {
+    notes.push(
+      `recordings kept ${productionDays ?? '∞'} days in production, ${otherDays ?? '∞'} elsewhere`,
+    );
+  }
+  io.out(`auditlane serving ${server.url}/v1 (${notes.join(', ')})`);
   await (io.stopped ?? new Promise(() => {}));
   await server.close();
   await store.close();

@@ -87,6 +87,11 @@ describe('auditlane (in process)', () => {
       ],
       [['serve', '--postgres', 'mysql://x'], {}, /--postgres must be a postgres:\/\/ URL/],
       [
+        ['serve', '--retention-days-other', '0'],
+        {},
+        /--retention-days-other must be an integer from 1 to 36500/,
+      ],
+      [
         ['token', 'create', '--org', 'a', '--permissions', 'view_history,fly'],
         {},
         /unknown permission fly/,
@@ -120,6 +125,7 @@ describe('auditlane (a real process)', () => {
           AUDITLANE_DB: join(dir, 'p.db'),
           AUDITLANE_PORT: '0',
           DISABLE_SESSIONS_DOWNLOAD: 'true',
+          AUDITLANE_RETENTION_DAYS_OTHER: '30',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -133,7 +139,9 @@ describe('auditlane (a real process)', () => {
       stderr += d;
     });
     await expect.poll(() => stdout, { timeout: 15_000 }).toMatch(/serving http/);
-    expect(stdout).toMatch(/downloads disabled/);
+    expect(stdout).toMatch(
+      /downloads disabled, recordings kept ∞ days in production, 30 elsewhere/,
+    );
     const url = /serving (http:\/\/\S+)\/v1/.exec(stdout)![1]!;
     const health = await fetch(`${url}/healthz`);
     expect(await health.json()).toEqual({ ok: true, store: 'sqlite' });

@@ -1,4 +1,5 @@
 import type { AppConfig } from './api/app';
+import type { RetentionPolicy } from './jobs/retention';
 import type { StoreOptions } from './serve';
 
 export interface ServeConfig {
@@ -6,6 +7,7 @@ export interface ServeConfig {
   port: number;
   host: string;
   app: Partial<AppConfig>;
+  retention: RetentionPolicy;
 }
 
 export interface ServeFlags {
@@ -16,6 +18,8 @@ export interface ServeFlags {
   'max-body-bytes'?: string;
   'count-cap'?: string;
   'disable-downloads'?: boolean;
+  'retention-days-production'?: string;
+  'retention-days-other'?: string;
 }
 
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
@@ -66,6 +70,13 @@ export function serveConfig(
   const countCap = integer('count-cap', 'AUDITLANE_COUNT_CAP', 1, 10_000_000);
   if (countCap !== undefined) app.countCap = countCap;
   return {
+    retention: {
+      productionDays:
+        integer('retention-days-production', 'AUDITLANE_RETENTION_DAYS_PRODUCTION', 1, 36_500) ??
+        null,
+      otherDays:
+        integer('retention-days-other', 'AUDITLANE_RETENTION_DAYS_OTHER', 1, 36_500) ?? null,
+    },
     store: postgres ? { postgres } : { db: db ?? 'auditlane.db' },
     port: integer('port', 'AUDITLANE_PORT', 0, 65535) ?? 4680,
     host: pick('host', 'AUDITLANE_HOST')?.value || '127.0.0.1',

@@ -4,6 +4,7 @@ export { type ServeConfig, type ServeFlags, serveConfig } from './config';
 export { canonicalJson, chainHash, GENESIS_HASH } from './domain/hash';
 export { applyEvent, sessionFromStart, significance } from './domain/session';
 export { searchableText, stripAnsi } from './domain/text';
+export { type RetentionPolicy, startRetention, sweepRecordings } from './jobs/retention';
 export {
   openStore,
   type RunningServer,
@@ -12,6 +13,7 @@ export {
   startServer,
 } from './serve';
 export { PostgresStore, type PostgresStoreOptions } from './store/postgres';
+export type { PurgeReport, PurgeRequest } from './store/purge';
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite';
 export {
   type ChainCheck,

@@ -1,11 +1,14 @@
 import { type ServerType, serve } from '@hono/node-server';
 import { type AppConfig, createApp } from './api/app';
+import { type RetentionPolicy, startRetention } from './jobs/retention';
 import { PostgresStore } from './store/postgres';
 import { SqliteStore } from './store/sqlite';
 import type { Store } from './store/types';
 
 export interface StartOptions {
   store: Store;
+  /** Purge old recordings hourly; omitted: keep them forever. */
+  retention?: RetentionPolicy;
   port?: number;
   host?: string;
   config?: Partial<AppConfig>;
@@ -21,6 +24,7 @@ export interface RunningServer {
 /** Serves the API over HTTP on Node. Port 0 picks a free port. */
 export function startServer(options: StartOptions): Promise<RunningServer> {
   const app = createApp(options.store, options.config);
+  const retention = options.retention ? startRetention(options.store, options.retention) : null;
   const host = options.host ?? '127.0.0.1';
   return new Promise((resolve, reject) => {
     let server: ServerType;
@@ -30,11 +34,13 @@ export function startServer(options: StartOptions): Promise<RunningServer> {
         resolve({
           url,
           port: info.port,
-          close: () =>
-            new Promise<void>((done) => {
+          close: async () => {
+            await retention?.stop();
+            await new Promise<void>((done) => {
               if ('closeAllConnections' in server) server.closeAllConnections();
               server.close(() => done());
-            }),
+            });
+          },
         });
       });
       server.once('error', reject);

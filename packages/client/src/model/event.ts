@@ -278,7 +278,24 @@ export const storedEventSchema = z
         .string()
         .regex(/^[0-9a-f]{64}$/)
         .meta({
-          description: "SHA-256 over the event and the previous event's hash (tamper evidence).",
+          description:
+            "SHA-256 over the previous event's hash, receivedAt and the SHA-256 of the event's canonical JSON (tamper evidence).",
+        }),
+      purged: z
+        .object({
+          at: timestampSchema,
+          reason: z.string().max(200),
+          digest: z
+            .string()
+            .regex(/^[0-9a-f]{64}$/)
+            .meta({
+              description:
+                'SHA-256 of the canonical JSON of the event before its content was removed.',
+            }),
+        })
+        .optional()
+        .meta({
+          description: 'Set when retention removed the content (terminal data) of this event.',
         }),
     }),
   )

@@ -61,6 +61,7 @@ export function applyEvent(session: Session, event: Event): void {
       c.queries++;
       break;
     case 'terminal':
+      session.recorded = true;
       if (event.code === 'o') c.bytes += utf8Length(event.data);
       break;
     case 'policy':

@@ -1,5 +1,5 @@
 import type { Event, LifecycleEvent, Session, StoredEvent } from '@auditlane/client';
-import { chainHash } from '../domain/hash';
+import { chainHash, eventDigest } from '../domain/hash';
 import { applyEvent, sessionFromStart, significance } from '../domain/session';
 import { searchableText } from '../domain/text';
 import type { IngestOutcome } from './types';
@@ -150,7 +150,7 @@ export async function ingestBatch(
         event.truncated = true;
         event.resultRef = ref;
       }
-      const hash = chainHash(state.lastHash, event, receivedAt);
+      const hash = chainHash(state.lastHash, eventDigest(event), receivedAt);
       rows.push({
         org,
         ord: state.eventCount,

@@ -8,6 +8,7 @@ import type {
   StoredEvent,
 } from '@auditlane/client';
 import type { IngestReport } from './ingest';
+import type { PurgeReport, PurgeRequest } from './purge';
 import type { SharedTables } from './shared';
 
 export const PERMISSIONS = [
@@ -95,6 +96,12 @@ export interface Store {
     sessionId: string,
     change: (session: Session) => Session | null,
   ): Promise<Session | null>;
+
+  /**
+   * Retention: removes the terminal content of the sessions the request selects, keeping each
+   * event's digest (the chain still verifies). There is deliberately no way to delete a session.
+   */
+  purgeRecordings(request: PurgeRequest): Promise<PurgeReport>;
 
   /** Reviews, full results and the access log. */
   readonly shared: SharedTables;

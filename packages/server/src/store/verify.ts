@@ -1,5 +1,5 @@
 import type { StoredEvent } from '@auditlane/client';
-import { chainHash, GENESIS_HASH } from '../domain/hash';
+import { chainHash, eventDigest, GENESIS_HASH } from '../domain/hash';
 import type { ChainCheck } from './types';
 
 /**
@@ -14,8 +14,9 @@ export async function walkChain(
   let events = 0;
   let lastSeq = -1;
   for await (const body of bodies) {
-    const { receivedAt, hash, ...event } = JSON.parse(body) as StoredEvent;
-    const expected = chainHash(previous, event, receivedAt);
+    const { receivedAt, hash, purged, ...event } = JSON.parse(body) as StoredEvent;
+    // A purged event keeps the digest of what it was; anything else is hashed as it is now.
+    const expected = chainHash(previous, purged ? purged.digest : eventDigest(event), receivedAt);
     events++;
     if (expected !== hash) {
       return {

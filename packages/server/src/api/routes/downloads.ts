@@ -100,7 +100,17 @@ export function downloadRoutes({ store, cfg }: Deps) {
       const first = await events.next();
       if (first.done)
         throw new HttpError(404, 'not_found', `session ${session.id} has no terminal recording`);
-      const firstEvent = first.value as TerminalEvent;
+      const firstEvent = first.value as TerminalEvent & Pick<StoredEvent, 'purged'>;
+      if (firstEvent.purged) {
+        throw new HttpError(
+          404,
+          'not_found',
+          `the recording of session ${session.id} was purged: ${firstEvent.purged.reason}`,
+          {
+            purgedAt: firstEvent.purged.at,
+          },
+        );
+      }
       const size = firstEvent.code === 'r' ? /^(\d+)x(\d+)$/.exec(firstEvent.data) : null;
       const writer = createAsciicastWriter(
         {

@@ -19,6 +19,7 @@ import {
   ingestBatch,
   type SessionState,
 } from '../ingest';
+import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
 import { numberPlaceholders } from '../runner';
 import { SharedTables } from '../shared';
 import { hashToken, newToken, newTokenId } from '../tokens';
@@ -80,10 +81,10 @@ async function saveSession(
   const x = state.session;
   await client.query(
     `INSERT INTO sessions (id, org, started_at, status, actor_type, actor_id, actor_email, resource_name,
-       resource_type, environment, score, doc, last_hash, event_count)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       resource_type, environment, score, doc, last_hash, event_count, has_recording)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
      ON CONFLICT (id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
-       last_hash = excluded.last_hash, event_count = excluded.event_count`,
+       last_hash = excluded.last_hash, event_count = excluded.event_count, has_recording = excluded.has_recording`,
     [
       x.id,
       x.org,
@@ -99,6 +100,7 @@ async function saveSession(
       JSON.stringify(x),
       state.lastHash,
       state.eventCount,
+      x.recorded,
     ],
   );
 }
@@ -310,6 +312,51 @@ export class PostgresStore implements Store {
       throw error;
     } finally {
       client.release();
+    }
+  }
+
+  async purgeRecordings(request: PurgeRequest): Promise<PurgeReport> {
+    const report: PurgeReport = { sessions: 0, events: 0 };
+    for (;;) {
+      const { rows: picked } = await this.pool.query<{ id: string }>(
+        `SELECT id FROM sessions WHERE has_recording AND started_at < $1 AND ${request.production ? '' : 'NOT '}(environment = ANY($2)) LIMIT 100`,
+        [request.before, PRODUCTION_ENVIRONMENTS],
+      );
+      if (picked.length === 0) return report;
+      for (const { id } of picked) {
+        const client = await this.pool.connect();
+        try {
+          await client.query('BEGIN');
+          const head = await lockSession(client, id);
+          const { rows } = await client.query<{ seq: number; body: string }>(
+            "SELECT seq, body FROM events WHERE session_id = $1 AND type = 'terminal'",
+            [id],
+          );
+          const seqs: number[] = [];
+          const bodies: string[] = [];
+          for (const row of rows) {
+            const body = tombstone(row.body, request.at, request.reason);
+            if (!body) continue;
+            seqs.push(row.seq);
+            bodies.push(body);
+          }
+          await client.query(
+            `UPDATE events SET body = u.body, tsv = NULL FROM unnest($2::int[], $3::text[]) AS u(seq, body)
+             WHERE events.session_id = $1 AND events.seq = u.seq`,
+            [id, seqs, bodies],
+          );
+          if (head)
+            await saveSession(client, { ...head, session: { ...head.session, recorded: false } });
+          await client.query('COMMIT');
+          report.events += seqs.length;
+          report.sessions++;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw error;
+        } finally {
+          client.release();
+        }
+      }
     }
   }
 

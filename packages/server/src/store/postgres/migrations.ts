@@ -24,6 +24,7 @@ export const POSTGRES_MIGRATIONS: string[] = [
     resource_type TEXT NOT NULL,
     environment TEXT NOT NULL,
     score DOUBLE PRECISION NOT NULL,
+    has_recording BOOLEAN NOT NULL DEFAULT false,
     doc JSONB NOT NULL,
     last_hash TEXT NOT NULL,
     event_count INTEGER NOT NULL
@@ -37,6 +38,7 @@ export const POSTGRES_MIGRATIONS: string[] = [
   CREATE INDEX sessions_resource ON sessions (org, resource_name, started_at DESC, id DESC);
   CREATE INDEX sessions_type ON sessions (org, resource_type, started_at DESC, id DESC);
   CREATE INDEX sessions_labels ON sessions USING GIN ((doc -> 'labels'));
+  CREATE INDEX sessions_recording ON sessions (started_at) WHERE has_recording;
 
   CREATE TABLE events (
     session_id TEXT NOT NULL,

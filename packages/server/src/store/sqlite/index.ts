@@ -13,6 +13,7 @@ import { significance } from '../../domain/session';
 import { encodeCursor } from '../cursor';
 import { ftsPhrase, type SqlDialect, sessionConditions, sessionOrder } from '../filters';
 import { type IngestReport, type IngestTx, ingestBatch, type SessionState } from '../ingest';
+import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
 import type { SqlRunner } from '../runner';
 import { SharedTables } from '../shared';
 import { hashToken, newToken, newTokenId } from '../tokens';
@@ -92,18 +93,18 @@ export class SqliteStore implements Store {
         'INSERT INTO events (session_id, seq, org, id, ord, type, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       insertText: this.db.prepare(
-        'INSERT INTO events_fts (text, org, session_id) VALUES (?, ?, ?)',
+        'INSERT INTO events_fts (rowid, text, org, session_id) VALUES (?, ?, ?, ?)',
       ),
       insertResult: this.db.prepare(
         'INSERT INTO results (org, session_id, ref, doc) VALUES (?, ?, ?, ?) ON CONFLICT (session_id, ref) DO NOTHING',
       ),
       upsertSession: this.db.prepare(`
         INSERT INTO sessions (id, org, started_at, status, actor_type, actor_id, actor_email, resource_name,
-          resource_type, environment, score, doc, last_hash, event_count)
+          resource_type, environment, score, has_recording, doc, last_hash, event_count)
         VALUES (@id, @org, @started_at, @status, @actor_type, @actor_id, @actor_email, @resource_name,
-          @resource_type, @environment, @score, @doc, @last_hash, @event_count)
+          @resource_type, @environment, @score, @has_recording, @doc, @last_hash, @event_count)
         ON CONFLICT (id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
-          last_hash = excluded.last_hash, event_count = excluded.event_count`),
+          has_recording = excluded.has_recording, last_hash = excluded.last_hash, event_count = excluded.event_count`),
       getSession: this.db.prepare<[string, string], { doc: string }>(
         'SELECT doc FROM sessions WHERE org = ? AND id = ?',
       ),
@@ -131,6 +132,7 @@ export class SqliteStore implements Store {
       resource_type: x.resource.type,
       environment: x.resource.environment,
       score: x.significance?.score ?? 0,
+      has_recording: x.recorded ? 1 : 0,
       doc: JSON.stringify(x),
       last_hash: state.lastHash,
       event_count: state.eventCount,
@@ -232,7 +234,7 @@ export class SqliteStore implements Store {
       },
       insertEvents: async (rows) => {
         for (const { org: o, ord, event, text } of rows) {
-          s.insertEvent.run(
+          const { lastInsertRowid } = s.insertEvent.run(
             event.sessionId,
             event.seq,
             o,
@@ -241,7 +243,7 @@ export class SqliteStore implements Store {
             event.type,
             JSON.stringify(event),
           );
-          if (text) s.insertText.run(text, o, event.sessionId);
+          if (text) s.insertText.run(lastInsertRowid, text, o, event.sessionId);
         }
       },
       insertResults: async (rows) => {
@@ -261,6 +263,42 @@ export class SqliteStore implements Store {
         throw error;
       }
     });
+  }
+
+  async purgeRecordings(request: PurgeRequest): Promise<PurgeReport> {
+    const report: PurgeReport = { sessions: 0, events: 0 };
+    const envs = PRODUCTION_ENVIRONMENTS.map(() => '?').join(', ');
+    const pick = this.db
+      .prepare<unknown[], string>(
+        `SELECT id FROM sessions WHERE has_recording = 1 AND started_at < ? AND environment ${request.production ? '' : 'NOT '}IN (${envs}) LIMIT 100`,
+      )
+      .pluck();
+    const terminal = this.db.prepare<[string], { rowid: number; body: string }>(
+      "SELECT rowid, body FROM events WHERE session_id = ? AND type = 'terminal'",
+    );
+    const update = this.db.prepare('UPDATE events SET body = ? WHERE rowid = ?');
+    const unindex = this.db.prepare('DELETE FROM events_fts WHERE rowid = ?');
+    for (;;) {
+      const ids = pick.all(request.before, ...PRODUCTION_ENVIRONMENTS);
+      if (ids.length === 0) return report;
+      for (const id of ids) {
+        await this.serialize(async () => {
+          this.db.transaction(() => {
+            for (const row of terminal.all(id)) {
+              const body = tombstone(row.body, request.at, request.reason);
+              if (!body) continue;
+              update.run(body, row.rowid);
+              unindex.run(row.rowid);
+              report.events++;
+            }
+            const head = this.stmts.loadSession.get(id)!;
+            const session = { ...(JSON.parse(head.doc) as Session), recorded: false };
+            this.saveSession({ session, lastHash: head.last_hash, eventCount: head.event_count });
+          })();
+        });
+        report.sessions++;
+      }
+    }
   }
 
   async listSessions(

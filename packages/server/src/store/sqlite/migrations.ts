@@ -24,6 +24,7 @@ export const SQLITE_MIGRATIONS: string[] = [
     resource_type TEXT NOT NULL,
     environment TEXT NOT NULL,
     score REAL NOT NULL,
+    has_recording INTEGER NOT NULL DEFAULT 0,
     doc TEXT NOT NULL,
     last_hash TEXT NOT NULL,
     event_count INTEGER NOT NULL
@@ -36,20 +37,23 @@ export const SQLITE_MIGRATIONS: string[] = [
   CREATE INDEX sessions_actor_email ON sessions (org, actor_email, started_at DESC, id DESC);
   CREATE INDEX sessions_resource ON sessions (org, resource_name, started_at DESC, id DESC);
   CREATE INDEX sessions_type ON sessions (org, resource_type, started_at DESC, id DESC);
+  CREATE INDEX sessions_recording ON sessions (has_recording, started_at);
 
   CREATE TABLE events (
+    rowid INTEGER PRIMARY KEY,
     session_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
     org TEXT NOT NULL,
     id TEXT NOT NULL,
     ord INTEGER NOT NULL,
     type TEXT NOT NULL,
-    body TEXT NOT NULL,
-    PRIMARY KEY (session_id, seq)
-  ) WITHOUT ROWID;
+    body TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX events_seq ON events (session_id, seq);
   CREATE UNIQUE INDEX events_id ON events (org, id);
   CREATE UNIQUE INDEX events_ord ON events (session_id, ord);
 
+  -- rowid = events.rowid, so the text of an event can be removed with it.
   CREATE VIRTUAL TABLE events_fts USING fts5 (
     text,
     org UNINDEXED,
