@@ -29,6 +29,9 @@ Commands:
       --retention-days-production N, --retention-days-other N
                             purge recordings older than N days, hourly (default: keep;
                             env AUDITLANE_RETENTION_DAYS_PRODUCTION, AUDITLANE_RETENTION_DAYS_OTHER)
+      --reconnect-grace-seconds N
+                            how long a dropped session may be reconnected by its own actor
+                            (default 300; env AUDITLANE_RECONNECT_GRACE_SECONDS)
   token create          create an API token and print it (shown once)
       --org ORG --name NAME --permissions LIST (comma-separated, or "all")
       --db FILE | --postgres URL
@@ -92,6 +95,7 @@ async function serve(args: string[], io: Io): Promise<number> {
         'disable-downloads': { type: 'boolean' },
         'retention-days-production': { type: 'string' },
         'retention-days-other': { type: 'string' },
+        'reconnect-grace-seconds': { type: 'string' },
       },
     }),
   );

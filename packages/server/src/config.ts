@@ -20,6 +20,7 @@ export interface ServeFlags {
   'disable-downloads'?: boolean;
   'retention-days-production'?: string;
   'retention-days-other'?: string;
+  'reconnect-grace-seconds'?: string;
 }
 
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
@@ -67,6 +68,8 @@ export function serveConfig(
   const app: Partial<AppConfig> = { disableDownloads };
   const maxBodyBytes = integer('max-body-bytes', 'AUDITLANE_MAX_BODY_BYTES', 1024, 1024 ** 3);
   if (maxBodyBytes !== undefined) app.maxBodyBytes = maxBodyBytes;
+  const grace = integer('reconnect-grace-seconds', 'AUDITLANE_RECONNECT_GRACE_SECONDS', 0, 86_400);
+  if (grace !== undefined) app.reconnectGraceMs = grace * 1000;
   const countCap = integer('count-cap', 'AUDITLANE_COUNT_CAP', 1, 10_000_000);
   if (countCap !== undefined) app.countCap = countCap;
   return {

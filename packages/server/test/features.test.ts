@@ -128,6 +128,63 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     });
   });
 
+  describe('reconnect', () => {
+    it('lets the own actor reconnect a dropped session within the grace window, and nobody else', async () => {
+      const s = sessionScript();
+      const t0 = Date.parse(s.events[0]!.time);
+      const at = (ms: number) => new Date(t0 + ms).toISOString();
+      const ev = (
+        seq: number,
+        extra: { time: string; action: 'drop' | 'reconnect'; by?: string; reason?: string },
+      ) => ({
+        id: `${s.sessionId}-${seq}`,
+        sessionId: s.sessionId,
+        seq,
+        type: 'lifecycle' as const,
+        ...extra,
+      });
+      await h.admin.ingest([
+        ...s.events,
+        ev(1, { time: at(1_000), action: 'drop', reason: 'connection lost' }),
+      ]);
+      expect(await h.admin.sessions.get(s.sessionId)).toMatchObject({
+        status: 'dropped',
+        droppedAt: at(1_000),
+      });
+      const tries = await h.admin.ingest([
+        ev(2, { time: at(2_000), action: 'reconnect', by: 'u_mallory' }),
+        ev(3, { time: at(2_000), action: 'reconnect' }),
+      ]);
+      expect(tries.rejected.map((r) => [r.code, r.message])).toEqual([
+        [
+          'reconnect_refused',
+          expect.stringMatching(
+            /only the session's own actor \(u_alice\) may reconnect it, not u_mallory/,
+          ),
+        ],
+        ['reconnect_refused', expect.stringMatching(/set "by"/)],
+      ]);
+      const ok = await h.admin.ingest([
+        ev(4, { time: at(60_000), action: 'reconnect', by: 'u_alice' }),
+      ]);
+      expect(ok).toMatchObject({ accepted: 1, rejected: [] });
+      expect(await h.admin.sessions.get(s.sessionId)).toMatchObject({
+        status: 'active',
+        droppedAt: null,
+      });
+      // Dropped again, and back too late: the window (5 minutes by default) has closed.
+      await h.admin.ingest([ev(5, { time: at(70_000), action: 'drop' })]);
+      const late = await h.admin.ingest([
+        ev(6, { time: at(70_000 + 301_000), action: 'reconnect', by: 'u_alice' }),
+      ]);
+      expect(late.rejected[0]).toMatchObject({
+        code: 'reconnect_refused',
+        message: expect.stringMatching(/window closed: 301 s after the drop, the limit is 300 s/),
+      });
+      expect((await h.admin.sessions.get(s.sessionId)).status).toBe('dropped');
+    });
+  });
+
   describe('live tail', () => {
     it('streams what is stored, then new events as they arrive, and ends with the session', async () => {
       const s = sessionScript();

@@ -87,6 +87,7 @@ const session: Session = {
   endedAt: null,
   durationMs: null,
   closeReason: null,
+  droppedAt: null,
   recorded: true,
   counters: {
     commands: 5,

@@ -64,6 +64,7 @@ const session: Session = {
   endedAt: '2026-11-25T06:20:32.123Z',
   durationMs: 60_000,
   closeReason: 'agent finished',
+  droppedAt: null,
   recorded: true,
   counters,
   usage: { inputTokens: 12_840, outputTokens: 912, costUsd: 0.0522 },
@@ -96,6 +97,7 @@ describe('sessionSchema', () => {
       endedAt: null,
       durationMs: null,
       closeReason: null,
+      droppedAt: null,
       significance: null,
       labels: {},
     };

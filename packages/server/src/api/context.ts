@@ -14,6 +14,8 @@ export interface AppConfig {
   disableDownloads: boolean;
   /** Query rows kept on an event as its preview; the full result is kept for download. Default 50. */
   previewRows: number;
+  /** How long after a drop the session's own actor may reconnect it. Default 5 minutes. */
+  reconnectGraceMs: number;
   /** Longest a long poll or an idle live tail waits before answering. Default 25 s. */
   maxWaitMs: number;
   /** How often waits re-check the store (changes made by other server processes). Default 1 s. */
@@ -27,6 +29,7 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   countCap: 10_000,
   disableDownloads: false,
   previewRows: 50,
+  reconnectGraceMs: 5 * 60_000,
   maxWaitMs: 25_000,
   pollMs: 1_000,
   now: Date.now,

@@ -26,6 +26,7 @@ export function sessionFromStart(org: string, event: LifecycleEvent): Session {
     endedAt: null,
     durationMs: null,
     closeReason: null,
+    droppedAt: null,
     recorded: start.recorded,
     counters: {
       commands: 0,
@@ -106,10 +107,16 @@ function applyLifecycle(session: Session, event: LifecycleEvent): void {
       close(session, event, 'revoked');
       return;
     case 'drop':
-      if (!FINAL.has(session.status) && session.status !== 'ended') session.status = 'dropped';
+      if (!FINAL.has(session.status) && session.status !== 'ended') {
+        session.status = 'dropped';
+        session.droppedAt = event.time;
+      }
       return;
     case 'reconnect':
-      if (session.status === 'dropped') session.status = 'active';
+      if (session.status === 'dropped') {
+        session.status = 'active';
+        session.droppedAt = null;
+      }
       return;
   }
 }
@@ -170,4 +177,26 @@ function utf8Length(text: string): number {
 
 function round6(n: number): number {
   return Math.round(n * 1e6) / 1e6;
+}
+
+/**
+ * Why a reconnect event may not reopen a session, or null when it may: the session must be
+ * dropped, the event must name the session's own actor (`by`), within the grace window.
+ */
+export function reconnectRefusal(
+  session: Session,
+  event: LifecycleEvent,
+  graceMs: number,
+): string | null {
+  if (session.status !== 'dropped' || !session.droppedAt) {
+    return `session ${session.id} is ${session.status}, not dropped: there is nothing to reconnect`;
+  }
+  if (event.by !== session.actor.id) {
+    return `only the session's own actor (${session.actor.id}) may reconnect it${event.by ? `, not ${event.by}` : ': set "by"'}`;
+  }
+  const waited = Date.parse(event.time) - Date.parse(session.droppedAt);
+  if (waited > graceMs) {
+    return `the reconnect window closed: ${Math.round(waited / 1000)} s after the drop, the limit is ${Math.round(graceMs / 1000)} s`;
+  }
+  return null;
 }

@@ -1,6 +1,6 @@
 import type { Event, LifecycleEvent, Session, StoredEvent } from '@auditlane/client';
 import { chainHash, eventDigest } from '../domain/hash';
-import { applyEvent, sessionFromStart, significance } from '../domain/session';
+import { applyEvent, reconnectRefusal, sessionFromStart, significance } from '../domain/session';
 import { searchableText } from '../domain/text';
 import type { IngestOutcome } from './types';
 
@@ -51,6 +51,8 @@ export interface IngestSettings {
   genesis: string;
   /** Query rows kept on the event; the full result is stored for download. */
   previewRows: number;
+  /** How long after a drop the session's own actor may reconnect it. */
+  reconnectGraceMs: number;
 }
 
 export interface IngestReport {
@@ -64,7 +66,7 @@ export async function ingestBatch(
   tx: IngestTx,
   org: string,
   events: Event[],
-  { receivedAt, genesis, previewRows }: IngestSettings,
+  { receivedAt, genesis, previewRows, reconnectGraceMs }: IngestSettings,
 ): Promise<IngestReport> {
   const revoked: string[] = [];
   const outcomes: IngestOutcome[] = new Array(events.length);
@@ -126,6 +128,13 @@ export async function ingestBatch(
           message: `session ${sessionId} has already started`,
         };
         continue;
+      }
+      if (event.type === 'lifecycle' && event.action === 'reconnect') {
+        const refusal = reconnectRefusal(state.session, event, reconnectGraceMs);
+        if (refusal) {
+          outcomes[index] = { status: 'rejected', code: 'reconnect_refused', message: refusal };
+          continue;
+        }
       }
       if (usedSeqs.has(event.seq)) {
         outcomes[index] = {

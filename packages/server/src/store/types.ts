@@ -7,7 +7,7 @@ import type {
   SessionPage,
   StoredEvent,
 } from '@auditlane/client';
-import type { IngestReport } from './ingest';
+import type { IngestReport, IngestSettings } from './ingest';
 import type { PurgeReport, PurgeRequest } from './purge';
 import type { SharedTables } from './shared';
 
@@ -77,7 +77,7 @@ export interface Store {
   ingest(
     org: string,
     events: Event[],
-    settings: { receivedAt: string; previewRows: number },
+    settings: Omit<IngestSettings, 'genesis'>,
   ): Promise<IngestReport>;
 
   listSessions(org: string, query: SessionListQuery, options: ListOptions): Promise<SessionPage>;

@@ -51,6 +51,7 @@ export function ingestRoutes({ store, cfg, notifier }: Deps) {
       const report = await store.ingest(c.get('principal').org, valid, {
         receivedAt: new Date(cfg.now()).toISOString(),
         previewRows: cfg.previewRows,
+        reconnectGraceMs: cfg.reconnectGraceMs,
       });
       const touched = new Set<string>();
       report.outcomes.forEach((outcome, i) => {

@@ -15,6 +15,7 @@ import { type SqlDialect, sessionConditions, sessionOrder } from '../filters';
 import {
   type EventRow,
   type IngestReport,
+  type IngestSettings,
   type IngestTx,
   ingestBatch,
   type SessionState,
@@ -206,7 +207,7 @@ export class PostgresStore implements Store {
   async ingest(
     org: string,
     events: Event[],
-    settings: { receivedAt: string; previewRows: number },
+    settings: Omit<IngestSettings, 'genesis'>,
   ): Promise<IngestReport> {
     const client = await this.pool.connect();
     const tx: IngestTx = {

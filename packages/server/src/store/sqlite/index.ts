@@ -12,7 +12,13 @@ import { GENESIS_HASH } from '../../domain/hash';
 import { significance } from '../../domain/session';
 import { encodeCursor } from '../cursor';
 import { ftsPhrase, type SqlDialect, sessionConditions, sessionOrder } from '../filters';
-import { type IngestReport, type IngestTx, ingestBatch, type SessionState } from '../ingest';
+import {
+  type IngestReport,
+  type IngestSettings,
+  type IngestTx,
+  ingestBatch,
+  type SessionState,
+} from '../ingest';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
 import type { SqlRunner } from '../runner';
 import { SharedTables } from '../shared';
@@ -205,7 +211,7 @@ export class SqliteStore implements Store {
   async ingest(
     org: string,
     events: Event[],
-    settings: { receivedAt: string; previewRows: number },
+    settings: Omit<IngestSettings, 'genesis'>,
   ): Promise<IngestReport> {
     // better-sqlite3 is synchronous: the whole batch runs inside one transaction, and the
     // awaits below resolve without yielding to other requests' writes.
