@@ -1,5 +1,5 @@
+import { type Cluster, startCluster } from '@auditlane/testing/postgres-cluster';
 import type { TestProject } from 'vitest/node';
-import { type Cluster, startCluster } from './postgres-cluster';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -23,8 +23,14 @@ export const STORE_KINDS: StoreKind[] = ['sqlite', 'postgres'];
 export interface Harness {
   kind: StoreKind;
   store: Store;
-  /** Rewrites the stored body of an event behind the API's back (tamper tests). */
-  tamper(sessionId: string, seq: number, from: string, to: string): Promise<void>;
+  /** Rewrites a stored column of an event (body by default) behind the API's back (tamper tests). */
+  tamper(
+    sessionId: string,
+    seq: number,
+    from: string,
+    to: string,
+    column?: 'body' | 'purged',
+  ): Promise<void>;
   /** Deletes a stored event behind the API's back (tamper tests). */
   remove(sessionId: string, seq: number): Promise<void>;
   server: RunningServer;
@@ -43,13 +49,20 @@ export async function openTestStore(kind: StoreKind) {
     const store = new SqliteStore({ filename: join(dir, 'test.db') });
     return {
       store,
-      async tamper(sessionId: string, seq: number, from: string, to: string) {
-        const row = store.db
-          .prepare('SELECT body FROM events WHERE session_id = ? AND seq = ?')
-          .get(sessionId, seq) as { body: string };
+      async tamper(
+        sessionId: string,
+        seq: number,
+        from: string,
+        to: string,
+        column: 'body' | 'purged' = 'body',
+      ) {
+        const value = store.db
+          .prepare(`SELECT ${column} FROM events WHERE session_id = ? AND seq = ?`)
+          .pluck()
+          .get(sessionId, seq) as string;
         store.db
-          .prepare('UPDATE events SET body = ? WHERE session_id = ? AND seq = ?')
-          .run(row.body.replace(from, to), sessionId, seq);
+          .prepare(`UPDATE events SET ${column} = ? WHERE session_id = ? AND seq = ?`)
+          .run(value.replace(from, to), sessionId, seq);
       },
       async remove(sessionId: string, seq: number) {
         store.db.prepare('DELETE FROM events WHERE session_id = ? AND seq = ?').run(sessionId, seq);
@@ -70,9 +83,15 @@ export async function openTestStore(kind: StoreKind) {
   const store = await PostgresStore.open({ connectionString: url.toString(), max: 4 });
   return {
     store,
-    async tamper(sessionId: string, seq: number, from: string, to: string) {
+    async tamper(
+      sessionId: string,
+      seq: number,
+      from: string,
+      to: string,
+      column: 'body' | 'purged' = 'body',
+    ) {
       await store.pool.query(
-        'UPDATE events SET body = replace(body, $3, $4) WHERE session_id = $1 AND seq = $2',
+        `UPDATE events SET ${column} = replace(${column}, $3, $4) WHERE session_id = $1 AND seq = $2`,
         [sessionId, seq, from, to],
       );
     },

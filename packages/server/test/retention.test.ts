@@ -72,7 +72,7 @@ describe.each(STORE_KINDS)('%s store: retention', (kind) => {
       await sweepRecordings(h.store, { productionDays: 60, otherDays: 7 }, Date.now()),
     ).toEqual({ sessions: 0, events: 0 });
     // Editing a purged event's stored digest is still caught.
-    await h.tamper(oldStaging.sessionId, 2, '"digest":"', '"digest":"0');
+    await h.tamper(oldStaging.sessionId, 2, '"digest":"', '"digest":"0', 'purged');
     expect((await h.admin.sessions.verify(oldStaging.sessionId)).broken).toMatchObject({ seq: 2 });
   });
 });

@@ -74,13 +74,9 @@ export const sessionSchema = z
     endedAt: timestampSchema.nullable(),
     durationMs: nonNegativeInt().nullable(),
     closeReason: z.string().max(2000).nullable(),
-    droppedAt: timestampSchema
-      .nullable()
-      .default(null)
-      .meta({
-        description:
-          'When the connection dropped, while the session is dropped (it may reconnect).',
-      }),
+    droppedAt: timestampSchema.nullable().default(null).meta({
+      description: 'When the connection dropped, while the session is dropped (it may reconnect).',
+    }),
     recorded: z.boolean(),
     counters: sessionCountersSchema,
     usage: sessionUsageSchema,

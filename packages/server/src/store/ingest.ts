@@ -1,51 +1,69 @@
-import type { Event, LifecycleEvent, Session, StoredEvent } from '@auditlane/client';
+import type { Event, LifecycleEvent, Session } from '@auditlane/client';
 import { chainHash, eventDigest } from '../domain/hash';
 import { applyEvent, reconnectRefusal, sessionFromStart, significance } from '../domain/session';
 import { searchableText } from '../domain/text';
 import type { IngestOutcome } from './types';
 
-/** What an adapter knows of a session while ingesting into it. */
+/** A session and its chain head, as an adapter stores them. */
 export interface SessionState {
   session: Session;
   lastHash: string;
   eventCount: number;
-  isNew: boolean;
 }
 
+export interface LoadedSession extends SessionState {
+  org: string;
+}
+
+/** One stored event: its JSON text exactly as hashed, and what the server adds. */
 export interface EventRow {
   org: string;
+  sessionId: string;
+  seq: number;
+  id: string;
+  type: Event['type'];
+  /** Position in the session's hash chain (arrival order). */
   ord: number;
-  event: StoredEvent;
-  /** What free-text search sees of it, if anything. */
-  text: string | null;
+  body: string;
+  receivedAt: string;
+  hash: string;
 }
 
 /**
- * The storage steps an adapter gives the shared ingest algorithm, inside one transaction.
- * Each is called once per session of the batch, so an adapter can answer with one query.
+ * What free-text search sees of one batch of one session: typed and queried text (`audit`) and
+ * printed terminal text (`io`, a stream, joined without separators). Retention removes `io`.
+ */
+export interface SearchRow {
+  org: string;
+  sessionId: string;
+  kind: 'audit' | 'io';
+  text: string;
+}
+
+export interface ResultRow {
+  org: string;
+  sessionId: string;
+  ref: string;
+  doc: string;
+}
+
+/**
+ * The storage steps an adapter gives the shared ingest algorithm, inside one transaction. Each
+ * is called once per batch, so an adapter answers each with one statement.
  */
 export interface IngestTx {
-  /** The session and its chain head, locked until the transaction ends; null when unknown. */
-  loadSession(
-    sessionId: string,
-  ): Promise<{ org: string; session: Session; lastHash: string; eventCount: number } | null>;
+  /** Locks these sessions until the transaction ends (also those not stored yet) and reads the stored ones. */
+  loadSessions(sessionIds: string[]): Promise<Map<string, LoadedSession>>;
   /** Which of these event ids the org already stored (a retried batch). */
   existingEventIds(org: string, ids: string[]): Promise<Set<string>>;
-  /** Which of these seqs the session already has. */
-  existingSeqs(sessionId: string, seqs: number[]): Promise<Set<number>>;
+  /** Which of these seqs their sessions already have, as `sessionId:seq`. */
+  existingSeqs(keys: { sessionId: string; seq: number }[]): Promise<Set<string>>;
   insertEvents(rows: EventRow[]): Promise<void>;
-  /** Full query results whose events keep only a preview. */
-  insertResults(
-    rows: { org: string; sessionId: string; ref: string; doc: string }[],
-  ): Promise<void>;
-  saveSession(state: SessionState): Promise<void>;
+  insertSearch(rows: SearchRow[]): Promise<void>;
+  insertResults(rows: ResultRow[]): Promise<void>;
+  saveSessions(states: SessionState[]): Promise<void>;
 }
 
-/**
- * The ingest algorithm of both adapters: per session of the batch, lock it, reject what cannot be
- * stored (each event on its own), chain the hashes of the rest in order, fold them into the
- * session, and write events and session once.
- */
 export interface IngestSettings {
   receivedAt: string;
   genesis: string;
@@ -62,123 +80,161 @@ export interface IngestReport {
   revoked: string[];
 }
 
+/**
+ * The ingest algorithm of both adapters: lock the batch's sessions, reject what cannot be stored
+ * (each event on its own), chain the hashes of the rest in order, fold them into their sessions,
+ * and write everything with one statement per table.
+ */
 export async function ingestBatch(
   tx: IngestTx,
   org: string,
   events: Event[],
   { receivedAt, genesis, previewRows, reconnectGraceMs }: IngestSettings,
 ): Promise<IngestReport> {
-  const revoked: string[] = [];
   const outcomes: IngestOutcome[] = new Array(events.length);
-  const bySession = new Map<string, { event: Event; index: number }[]>();
-  events.forEach((event, index) => {
-    const group = bySession.get(event.sessionId) ?? [];
-    group.push({ event, index });
-    bySession.set(event.sessionId, group);
-  });
+  // Start events first, then each session's events in seq order; outcomes keep batch order.
+  const order = events
+    .map((event, index) => ({ event, index }))
+    .sort(
+      (a, b) =>
+        (a.event.sessionId < b.event.sessionId
+          ? -1
+          : a.event.sessionId > b.event.sessionId
+            ? 1
+            : 0) ||
+        rank(a.event) - rank(b.event) ||
+        a.event.seq - b.event.seq ||
+        a.index - b.index,
+    );
+  const sessionIds = [...new Set(order.map((o) => o.event.sessionId))];
+  const loaded = await tx.loadSessions(sessionIds);
+  const storedIds = await tx.existingEventIds(
+    org,
+    events.map((e) => e.id),
+  );
+  const usedSeqs = await tx.existingSeqs(
+    events
+      .filter((e) => loaded.get(e.sessionId)?.org === org)
+      .map((e) => ({ sessionId: e.sessionId, seq: e.seq })),
+  );
+
+  const states = new Map<string, SessionState>();
+  const changed = new Set<SessionState>();
   const seenIds = new Set<string>();
+  const rows: EventRow[] = [];
+  const results: ResultRow[] = [];
+  const search = new Map<string, { audit: string[]; io: string[] }>();
 
-  for (const [sessionId, group] of [...bySession].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    // Start first, then seq order; ties keep batch order. Outcomes keep batch order.
-    group.sort(
-      (a, b) => rank(a.event) - rank(b.event) || a.event.seq - b.event.seq || a.index - b.index,
-    );
-    const loaded = await tx.loadSession(sessionId);
-    const stored = await tx.existingEventIds(
-      org,
-      group.map((g) => g.event.id),
-    );
-    let state: SessionState | null = null;
-    if (loaded && loaded.org === org) state = { ...loaded, isNew: false };
-    const usedSeqs = state
-      ? await tx.existingSeqs(
-          sessionId,
-          group.map((g) => g.event.seq),
-        )
-      : new Set<number>();
-    const rows: EventRow[] = [];
-    const results: { org: string; sessionId: string; ref: string; doc: string }[] = [];
-
-    for (const { event, index } of group) {
-      if (seenIds.has(event.id) || stored.has(event.id)) {
-        outcomes[index] = { status: 'duplicate' };
-        continue;
-      }
-      const isStart = event.type === 'lifecycle' && event.action === 'start';
-      if (loaded && loaded.org !== org) {
-        // Another org's session looks exactly like a missing one.
+  for (const { event, index } of order) {
+    const sessionId = event.sessionId;
+    if (seenIds.has(event.id) || storedIds.has(event.id)) {
+      outcomes[index] = { status: 'duplicate' };
+      continue;
+    }
+    const existing = loaded.get(sessionId);
+    const isStart = event.type === 'lifecycle' && event.action === 'start';
+    // Another org's session looks exactly like a missing one.
+    if (existing && existing.org !== org) {
+      outcomes[index] = notFound(event);
+      continue;
+    }
+    let state = states.get(sessionId) ?? existing;
+    if (!state) {
+      if (!isStart) {
         outcomes[index] = notFound(event);
         continue;
       }
-      if (!state) {
-        if (!isStart) {
-          outcomes[index] = notFound(event);
-          continue;
-        }
-        state = {
-          session: sessionFromStart(org, event as LifecycleEvent),
-          lastHash: genesis,
-          eventCount: 0,
-          isNew: true,
-        };
-      } else if (isStart) {
-        outcomes[index] = {
-          status: 'rejected',
-          code: 'conflict',
-          message: `session ${sessionId} has already started`,
-        };
+      state = {
+        session: sessionFromStart(org, event as LifecycleEvent),
+        lastHash: genesis,
+        eventCount: 0,
+      };
+    } else if (isStart) {
+      outcomes[index] = {
+        status: 'rejected',
+        code: 'conflict',
+        message: `session ${sessionId} has already started`,
+      };
+      continue;
+    }
+    if (event.type === 'lifecycle' && event.action === 'reconnect') {
+      const refusal = reconnectRefusal(state.session, event, reconnectGraceMs);
+      if (refusal) {
+        outcomes[index] = { status: 'rejected', code: 'reconnect_refused', message: refusal };
         continue;
       }
-      if (event.type === 'lifecycle' && event.action === 'reconnect') {
-        const refusal = reconnectRefusal(state.session, event, reconnectGraceMs);
-        if (refusal) {
-          outcomes[index] = { status: 'rejected', code: 'reconnect_refused', message: refusal };
-          continue;
-        }
-      }
-      if (usedSeqs.has(event.seq)) {
-        outcomes[index] = {
-          status: 'rejected',
-          code: 'conflict',
-          message: `session ${sessionId} already has an event with seq ${event.seq} (another event id)`,
-        };
-        continue;
-      }
-      usedSeqs.add(event.seq);
-      seenIds.add(event.id);
-      if (event.type === 'query' && event.rows && event.rows.length > previewRows) {
-        // Keep a preview on the event (what is hashed and shown) and the whole result aside.
-        const ref = event.resultRef ?? event.id;
-        results.push({
-          org,
-          sessionId,
-          ref,
-          doc: JSON.stringify({ columns: event.columns ?? [], rows: event.rows }),
-        });
-        event.rows = event.rows.slice(0, previewRows);
-        event.truncated = true;
-        event.resultRef = ref;
-      }
-      const hash = chainHash(state.lastHash, eventDigest(event), receivedAt);
-      rows.push({
+    }
+    const seqKey = `${sessionId}:${event.seq}`;
+    if (usedSeqs.has(seqKey)) {
+      outcomes[index] = {
+        status: 'rejected',
+        code: 'conflict',
+        message: `session ${sessionId} already has an event with seq ${event.seq} (another event id)`,
+      };
+      continue;
+    }
+    usedSeqs.add(seqKey);
+    seenIds.add(event.id);
+    states.set(sessionId, state);
+    if (event.type === 'query' && event.rows && event.rows.length > previewRows) {
+      // Keep a preview on the event (what is hashed and shown) and the whole result aside.
+      const ref = event.resultRef ?? event.id;
+      results.push({
         org,
-        ord: state.eventCount,
-        event: { ...event, receivedAt, hash } as StoredEvent,
-        text: searchableText(event),
+        sessionId,
+        ref,
+        doc: JSON.stringify({ columns: event.columns ?? [], rows: event.rows }),
       });
-      state.lastHash = hash;
-      state.eventCount++;
-      applyEvent(state.session, event);
-      outcomes[index] = { status: 'accepted' };
+      event.rows = event.rows.slice(0, previewRows);
+      event.truncated = true;
+      event.resultRef = ref;
     }
-    if (state && rows.length > 0) {
-      state.session.significance = significance(state.session);
-      await tx.insertEvents(rows);
-      if (results.length > 0) await tx.insertResults(results);
-      await tx.saveSession(state);
+    const body = JSON.stringify(event);
+    const hash = chainHash(state.lastHash, eventDigest(body), receivedAt);
+    rows.push({
+      org,
+      sessionId,
+      seq: event.seq,
+      id: event.id,
+      type: event.type,
+      ord: state.eventCount,
+      body,
+      receivedAt,
+      hash,
+    });
+    state.lastHash = hash;
+    state.eventCount++;
+    applyEvent(state.session, event);
+    changed.add(state);
+    const text = searchableText(event);
+    if (text) {
+      let chunk = search.get(sessionId);
+      if (!chunk) {
+        chunk = { audit: [], io: [] };
+        search.set(sessionId, chunk);
+      }
+      (event.type === 'terminal' ? chunk.io : chunk.audit).push(text);
     }
-    if (state?.session.status === 'revoked') revoked.push(sessionId);
+    outcomes[index] = { status: 'accepted' };
   }
+
+  if (rows.length > 0) {
+    for (const state of changed) state.session.significance = significance(state.session);
+    await tx.insertEvents(rows);
+    const searchRows: SearchRow[] = [];
+    for (const [sessionId, chunk] of search) {
+      if (chunk.audit.length)
+        searchRows.push({ org, sessionId, kind: 'audit', text: chunk.audit.join('\n') });
+      if (chunk.io.length) searchRows.push({ org, sessionId, kind: 'io', text: chunk.io.join('') });
+    }
+    if (searchRows.length > 0) await tx.insertSearch(searchRows);
+    if (results.length > 0) await tx.insertResults(results);
+    await tx.saveSessions([...changed]);
+  }
+  const revoked = sessionIds.filter((id) => {
+    const state = states.get(id) ?? loaded.get(id);
+    return state?.session.org === org && state.session.status === 'revoked';
+  });
   return { outcomes, revoked };
 }
 

@@ -1,4 +1,3 @@
-import type { StoredEvent } from '@auditlane/client';
 import { eventDigest } from '../domain/hash';
 
 /** Which recordings a retention sweep purges. */
@@ -21,18 +20,17 @@ export interface PurgeReport {
 export const PRODUCTION_ENVIRONMENTS = ['production', 'prod'];
 
 /**
- * The stored body of a terminal event once its content is removed: the data is gone, the digest
- * of what it was stays, so the hash chain still verifies. null when there is nothing to purge.
+ * A terminal event once its content is removed: the data is gone, the digest of what it was
+ * stays (in `purged`), so the hash chain still verifies.
  */
-export function tombstone(body: string, at: string, reason: string): string | null {
-  const stored = JSON.parse(body) as StoredEvent;
-  if (stored.type !== 'terminal' || stored.purged) return null;
-  const { receivedAt, hash, purged: _, ...event } = stored;
-  return JSON.stringify({
-    ...event,
-    data: '',
-    receivedAt,
-    hash,
-    purged: { at, reason, digest: eventDigest(event) },
-  });
+export function tombstone(
+  body: string,
+  at: string,
+  reason: string,
+): { body: string; purged: string } {
+  const event = JSON.parse(body) as { data?: string };
+  return {
+    body: JSON.stringify({ ...event, data: '' }),
+    purged: JSON.stringify({ at, reason, digest: eventDigest(body) }),
+  };
 }

@@ -13,11 +13,11 @@ import { significance } from '../../domain/session';
 import { encodeCursor } from '../cursor';
 import { type SqlDialect, sessionConditions, sessionOrder } from '../filters';
 import {
-  type EventRow,
   type IngestReport,
   type IngestSettings,
   type IngestTx,
   ingestBatch,
+  type LoadedSession,
   type SessionState,
 } from '../ingest';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
@@ -25,7 +25,7 @@ import { numberPlaceholders } from '../runner';
 import { SharedTables } from '../shared';
 import { hashToken, newToken, newTokenId } from '../tokens';
 import type { ChainCheck, ListOptions, Permission, Principal, Store } from '../types';
-import { walkChain } from '../verify';
+import { type ChainRow, storedEventJson, walkChain } from '../verify';
 import { POSTGRES_MIGRATIONS } from './migrations';
 
 // BIGINT columns (times in ms) fit in a JS number.
@@ -48,7 +48,7 @@ class Params implements SqlDialect {
     return `doc -> 'labels' ->> ${this.param(key)} = ${this.param(value)}`;
   }
   textMatch(org: string, text: string): string {
-    return `id IN (SELECT session_id FROM events WHERE org = ${this.param(org)} AND tsv @@ phraseto_tsquery('simple', ${this.param(words(text))}))`;
+    return `id IN (SELECT session_id FROM search WHERE org = ${this.param(org)} AND tsv @@ phraseto_tsquery('simple', ${this.param(words(text))}))`;
   }
 }
 
@@ -61,32 +61,32 @@ function words(text: string): string {
   return text.replace(/[^\p{L}\p{N}_]+/gu, ' ').trim();
 }
 
-/** Locks a session for the transaction (also before its row exists) and reads it. */
-async function lockSession(client: pg.PoolClient, sessionId: string) {
-  // Serialises writers of one session: ingest batches, revoke, review decisions.
-  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [sessionId]);
-  const { rows } = await client.query<SessionRow>(
-    'SELECT id, org, doc, last_hash, event_count FROM sessions WHERE id = $1',
-    [sessionId],
+/** Locks sessions for the transaction (also those not stored yet), in a stable order, and reads them. */
+async function lockSessions(
+  client: pg.PoolClient,
+  ids: string[],
+): Promise<Map<string, LoadedSession>> {
+  // Serialises writers of a session: ingest batches, revoke, review decisions.
+  await client.query(
+    'SELECT pg_advisory_xact_lock(hashtextextended(id, 0)) FROM (SELECT DISTINCT unnest($1::text[]) AS id ORDER BY 1) AS s',
+    [ids],
   );
-  const row = rows[0];
-  return row
-    ? { org: row.org, session: row.doc, lastHash: row.last_hash, eventCount: row.event_count }
-    : null;
+  const { rows } = await client.query<SessionRow>(
+    'SELECT id, org, doc, last_hash, event_count FROM sessions WHERE id = ANY($1)',
+    [ids],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      { org: r.org, session: r.doc, lastHash: r.last_hash, eventCount: r.event_count },
+    ]),
+  );
 }
 
-async function saveSession(
-  client: pg.PoolClient,
-  state: { session: Session; lastHash: string; eventCount: number },
-) {
-  const x = state.session;
-  await client.query(
-    `INSERT INTO sessions (id, org, started_at, status, actor_type, actor_id, actor_email, resource_name,
-       resource_type, environment, score, doc, last_hash, event_count, has_recording)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-     ON CONFLICT (id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
-       last_hash = excluded.last_hash, event_count = excluded.event_count, has_recording = excluded.has_recording`,
-    [
+async function saveSessions(client: pg.PoolClient, states: SessionState[]) {
+  const cols = states.map((state) => {
+    const x = state.session;
+    return [
       x.id,
       x.org,
       Date.parse(x.startedAt),
@@ -102,7 +102,21 @@ async function saveSession(
       state.lastHash,
       state.eventCount,
       x.recorded,
-    ],
+    ] as const;
+  });
+  const column = (i: number) => cols.map((c) => c[i]);
+  await client.query(
+    `INSERT INTO sessions (id, org, started_at, status, actor_type, actor_id, actor_email, resource_name,
+       resource_type, environment, score, doc, last_hash, event_count, has_recording)
+     SELECT u.id, u.org, u.started_at, u.status, u.actor_type, u.actor_id, u.actor_email, u.resource_name,
+       u.resource_type, u.environment, u.score, u.doc::jsonb, u.last_hash, u.event_count, u.has_recording
+     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+       $9::text[], $10::text[], $11::float8[], $12::text[], $13::text[], $14::int[], $15::bool[])
+       AS u(id, org, started_at, status, actor_type, actor_id, actor_email, resource_name, resource_type,
+         environment, score, doc, last_hash, event_count, has_recording)
+     ON CONFLICT (id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
+       last_hash = excluded.last_hash, event_count = excluded.event_count, has_recording = excluded.has_recording`,
+    Array.from({ length: 15 }, (_, i) => column(i)),
   );
 }
 
@@ -211,18 +225,7 @@ export class PostgresStore implements Store {
   ): Promise<IngestReport> {
     const client = await this.pool.connect();
     const tx: IngestTx = {
-      loadSession: async (sessionId) => {
-        // Serialises batches of one session, also before its row exists.
-        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [sessionId]);
-        const { rows } = await client.query<SessionRow>(
-          'SELECT id, org, doc, last_hash, event_count FROM sessions WHERE id = $1',
-          [sessionId],
-        );
-        const row = rows[0];
-        return row
-          ? { org: row.org, session: row.doc, lastHash: row.last_hash, eventCount: row.event_count }
-          : null;
-      },
+      loadSessions: (ids) => lockSessions(client, ids),
       existingEventIds: async (o, ids) => {
         const { rows } = await client.query<{ id: string }>(
           'SELECT id FROM events WHERE org = $1 AND id = ANY($2)',
@@ -230,29 +233,42 @@ export class PostgresStore implements Store {
         );
         return new Set(rows.map((r) => r.id));
       },
-      existingSeqs: async (sessionId, seqs) => {
-        const { rows } = await client.query<{ seq: number }>(
-          'SELECT seq FROM events WHERE session_id = $1 AND seq = ANY($2)',
-          [sessionId, seqs],
+      existingSeqs: async (keys) => {
+        if (keys.length === 0) return new Set();
+        const { rows } = await client.query<{ key: string }>(
+          `SELECT e.session_id || ':' || e.seq AS key FROM unnest($1::text[], $2::int[]) AS k(s, q)
+           JOIN events AS e ON e.session_id = k.s AND e.seq = k.q`,
+          [keys.map((k) => k.sessionId), keys.map((k) => k.seq)],
         );
-        return new Set(rows.map((r) => r.seq));
+        return new Set(rows.map((r) => r.key));
       },
-      insertEvents: async (rows: EventRow[]) => {
+      insertEvents: async (rows) => {
         // One statement per batch: arrays unnested server-side.
         await client.query(
-          `INSERT INTO events (session_id, seq, org, id, ord, type, body, tsv)
-           SELECT s, q, o, i, d, t, b, CASE WHEN x IS NULL THEN NULL ELSE to_tsvector('simple', x) END
-           FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[])
-             AS u(s, q, o, i, d, t, b, x)`,
+          `INSERT INTO events (session_id, seq, org, id, ord, type, body, received_at, hash)
+           SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[])`,
           [
-            rows.map((r) => r.event.sessionId),
-            rows.map((r) => r.event.seq),
+            rows.map((r) => r.sessionId),
+            rows.map((r) => r.seq),
             rows.map((r) => r.org),
-            rows.map((r) => r.event.id),
+            rows.map((r) => r.id),
             rows.map((r) => r.ord),
-            rows.map((r) => r.event.type),
-            rows.map((r) => JSON.stringify(r.event)),
-            rows.map((r) => (r.text === null ? null : words(r.text))),
+            rows.map((r) => r.type),
+            rows.map((r) => r.body),
+            rows.map((r) => r.receivedAt),
+            rows.map((r) => r.hash),
+          ],
+        );
+      },
+      insertSearch: async (rows) => {
+        await client.query(
+          `INSERT INTO search (session_id, org, kind, tsv)
+           SELECT s, o, k, to_tsvector('simple', t) FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(s, o, k, t)`,
+          [
+            rows.map((r) => r.sessionId),
+            rows.map((r) => r.org),
+            rows.map((r) => r.kind),
+            rows.map((r) => words(r.text)),
           ],
         );
       },
@@ -269,7 +285,7 @@ export class PostgresStore implements Store {
           ],
         );
       },
-      saveSession: (state: SessionState) => saveSession(client, state),
+      saveSessions: (states) => saveSessions(client, states),
     };
     try {
       await client.query('BEGIN');
@@ -292,7 +308,7 @@ export class PostgresStore implements Store {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const row = await lockSession(client, sessionId);
+      const row = (await lockSessions(client, [sessionId])).get(sessionId);
       if (!row || row.org !== org) {
         await client.query('ROLLBACK');
         return null;
@@ -300,11 +316,9 @@ export class PostgresStore implements Store {
       const next = change(structuredClone(row.session));
       if (next) {
         next.significance = significance(next);
-        await saveSession(client, {
-          session: next,
-          lastHash: row.lastHash,
-          eventCount: row.eventCount,
-        });
+        await saveSessions(client, [
+          { session: next, lastHash: row.lastHash, eventCount: row.eventCount },
+        ]);
       }
       await client.query('COMMIT');
       return next ?? row.session;
@@ -328,28 +342,27 @@ export class PostgresStore implements Store {
         const client = await this.pool.connect();
         try {
           await client.query('BEGIN');
-          const head = await lockSession(client, id);
+          const head = (await lockSessions(client, [id])).get(id);
           const { rows } = await client.query<{ seq: number; body: string }>(
-            "SELECT seq, body FROM events WHERE session_id = $1 AND type = 'terminal'",
+            "SELECT seq, body FROM events WHERE session_id = $1 AND type = 'terminal' AND purged IS NULL",
             [id],
           );
-          const seqs: number[] = [];
-          const bodies: string[] = [];
-          for (const row of rows) {
-            const body = tombstone(row.body, request.at, request.reason);
-            if (!body) continue;
-            seqs.push(row.seq);
-            bodies.push(body);
-          }
+          const stones = rows.map((row) => ({
+            seq: row.seq,
+            ...tombstone(row.body, request.at, request.reason),
+          }));
           await client.query(
-            `UPDATE events SET body = u.body, tsv = NULL FROM unnest($2::int[], $3::text[]) AS u(seq, body)
+            `UPDATE events SET body = u.body, purged = u.purged FROM unnest($2::int[], $3::text[], $4::text[]) AS u(seq, body, purged)
              WHERE events.session_id = $1 AND events.seq = u.seq`,
-            [id, seqs, bodies],
+            [id, stones.map((t) => t.seq), stones.map((t) => t.body), stones.map((t) => t.purged)],
           );
+          await client.query("DELETE FROM search WHERE session_id = $1 AND kind = 'io'", [id]);
           if (head)
-            await saveSession(client, { ...head, session: { ...head.session, recorded: false } });
+            await saveSessions(client, [
+              { ...head, session: { ...head.session, recorded: false } },
+            ]);
           await client.query('COMMIT');
-          report.events += seqs.length;
+          report.events += stones.length;
           report.sessions++;
         } catch (error) {
           await client.query('ROLLBACK').catch(() => {});
@@ -420,8 +433,8 @@ export class PostgresStore implements Store {
       typeFilter = ` AND type = ANY($${values.length})`;
     }
     values.push(query.limit + 1);
-    const { rows } = await this.pool.query<{ seq: number; body: string }>(
-      `SELECT seq, body FROM events WHERE session_id = $1 AND seq > $2${typeFilter} ORDER BY seq LIMIT $${values.length}`,
+    const { rows } = await this.pool.query<ChainRow>(
+      `SELECT seq, body, received_at, hash, purged FROM events WHERE session_id = $1 AND seq > $2${typeFilter} ORDER BY seq LIMIT $${values.length}`,
       values,
     );
     const more = rows.length > query.limit;
@@ -432,7 +445,7 @@ export class PostgresStore implements Store {
       session.status === 'pending_review' ||
       session.status === 'dropped';
     return {
-      data: page.map((r) => JSON.parse(r.body) as StoredEvent),
+      data: page.map((r) => JSON.parse(storedEventJson(r)) as StoredEvent),
       nextCursor: more || open ? String(last?.seq ?? query.after ?? -1) : null,
     };
   }
@@ -445,17 +458,17 @@ export class PostgresStore implements Store {
     const head = rows[0];
     if (!head) return null;
     const pool = this.pool;
-    async function* bodies() {
+    async function* chain() {
       for (let after = -1; ; ) {
-        const page = await pool.query<{ ord: number; body: string }>(
-          'SELECT ord, body FROM events WHERE session_id = $1 AND ord > $2 ORDER BY ord LIMIT 1000',
+        const page = await pool.query<ChainRow & { ord: number }>(
+          'SELECT ord, seq, id, body, received_at, hash, purged FROM events WHERE session_id = $1 AND ord > $2 ORDER BY ord LIMIT 1000',
           [sessionId, after],
         );
         if (page.rows.length === 0) return;
-        for (const row of page.rows) yield row.body;
+        yield* page.rows;
         after = page.rows.at(-1)!.ord;
       }
     }
-    return walkChain(bodies(), { lastHash: head.last_hash, eventCount: head.event_count });
+    return walkChain(chain(), { lastHash: head.last_hash, eventCount: head.event_count });
   }
 }

@@ -48,12 +48,23 @@ export const POSTGRES_MIGRATIONS: string[] = [
     ord INTEGER NOT NULL,
     type TEXT NOT NULL,
     body TEXT NOT NULL,
-    tsv TSVECTOR,
+    received_at TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    purged TEXT,
     PRIMARY KEY (session_id, seq)
   );
   CREATE UNIQUE INDEX events_id ON events (org, id);
   CREATE UNIQUE INDEX events_ord ON events (session_id, ord);
-  CREATE INDEX events_tsv ON events USING GIN (tsv) WHERE tsv IS NOT NULL;
+
+  -- Free-text search: one row per session and batch.
+  CREATE TABLE search (
+    session_id TEXT NOT NULL,
+    org TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    tsv TSVECTOR NOT NULL
+  );
+  CREATE INDEX search_tsv ON search USING GIN (tsv);
+  CREATE INDEX search_session ON search (session_id, kind);
   `,
   SHARED_TABLES,
 ];

@@ -17,6 +17,7 @@ import {
   type IngestSettings,
   type IngestTx,
   ingestBatch,
+  type LoadedSession,
   type SessionState,
 } from '../ingest';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
@@ -24,7 +25,7 @@ import type { SqlRunner } from '../runner';
 import { SharedTables } from '../shared';
 import { hashToken, newToken, newTokenId } from '../tokens';
 import type { ChainCheck, ListOptions, Permission, Principal, Store } from '../types';
-import { walkChain } from '../verify';
+import { type ChainRow, storedEventJson, walkChain } from '../verify';
 import { SQLITE_MIGRATIONS } from './migrations';
 
 export interface SqliteStoreOptions {
@@ -42,6 +43,12 @@ interface SessionRow {
   started_at: number;
 }
 
+interface PendingBatch {
+  run: () => Promise<IngestReport>;
+  resolve: (report: IngestReport) => void;
+  reject: (error: unknown) => void;
+}
+
 class Params implements SqlDialect {
   readonly values: unknown[] = [];
   param(value: unknown): string {
@@ -52,23 +59,26 @@ class Params implements SqlDialect {
     return `json_extract(doc, ${this.param(`$.labels."${key}"`)}) = ${this.param(value)}`;
   }
   textMatch(org: string, text: string): string {
-    return `id IN (SELECT session_id FROM events_fts WHERE events_fts MATCH ${this.param(ftsPhrase(text))} AND org = ${this.param(org)})`;
+    return `id IN (SELECT session_id FROM search WHERE search MATCH ${this.param(ftsPhrase(text))} AND org = ${this.param(org)})`;
   }
 }
+
+const OPEN = new Set(['active', 'pending_review', 'dropped']);
 
 /** The embedded store: one SQLite file, WAL, migrations on open. */
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   readonly db: Database.Database;
+  readonly shared: SharedTables;
   private readonly stmts;
   private writes: Promise<unknown> = Promise.resolve();
-  readonly shared: SharedTables;
+  private readonly pending: PendingBatch[] = [];
 
   constructor(options: SqliteStoreOptions) {
     this.db = new Database(options.filename);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
+    // Acknowledged means durable: every commit is synced to disk, also against power loss.
+    this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
     const cache = new Map<string, Database.Statement>();
@@ -85,46 +95,76 @@ export class SqliteStore implements Store {
       run: async (sql, params = []) => ({ changes: prepared(sql).run(...params).changes }),
     };
     this.shared = new SharedTables(runner);
+    const db = this.db;
     this.stmts = {
-      loadSession: this.db.prepare<[string], SessionRow>(
-        'SELECT id, org, doc, last_hash, event_count, score, started_at FROM sessions WHERE id = ?',
+      loadSessions: db.prepare<[string], SessionRow>(
+        'SELECT id, org, doc, last_hash, event_count FROM sessions WHERE id IN (SELECT value FROM json_each(?))',
       ),
-      hasEventId: this.db.prepare<[string, string], { one: number }>(
-        'SELECT 1 AS one FROM events WHERE org = ? AND id = ?',
+      existingIds: db
+        .prepare<[string, string], string>(
+          'SELECT id FROM events WHERE org = ? AND id IN (SELECT value FROM json_each(?))',
+        )
+        .pluck(),
+      existingSeqs: db
+        .prepare<[string], string>(
+          `SELECT e.session_id || ':' || e.seq FROM json_each(?) AS k
+           JOIN events AS e ON e.session_id = json_extract(k.value, '$[0]') AND e.seq = json_extract(k.value, '$[1]')`,
+        )
+        .pluck(),
+      insertEvent: db.prepare(
+        'INSERT INTO events (session_id, seq, org, id, ord, type, body, received_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      hasSeq: this.db.prepare<[string, number], { one: number }>(
-        'SELECT 1 AS one FROM events WHERE session_id = ? AND seq = ?',
+      insertChunk: db.prepare('INSERT INTO search_chunks (session_id, kind) VALUES (?, ?)'),
+      insertText: db.prepare(
+        'INSERT INTO search (rowid, text, org, session_id) VALUES (?, ?, ?, ?)',
       ),
-      insertEvent: this.db.prepare(
-        'INSERT INTO events (session_id, seq, org, id, ord, type, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      insertText: this.db.prepare(
-        'INSERT INTO events_fts (rowid, text, org, session_id) VALUES (?, ?, ?, ?)',
-      ),
-      insertResult: this.db.prepare(
+      insertResult: db.prepare(
         'INSERT INTO results (org, session_id, ref, doc) VALUES (?, ?, ?, ?) ON CONFLICT (session_id, ref) DO NOTHING',
       ),
-      upsertSession: this.db.prepare(`
+      upsertSession: db.prepare(`
         INSERT INTO sessions (id, org, started_at, status, actor_type, actor_id, actor_email, resource_name,
           resource_type, environment, score, has_recording, doc, last_hash, event_count)
         VALUES (@id, @org, @started_at, @status, @actor_type, @actor_id, @actor_email, @resource_name,
           @resource_type, @environment, @score, @has_recording, @doc, @last_hash, @event_count)
         ON CONFLICT (id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
           has_recording = excluded.has_recording, last_hash = excluded.last_hash, event_count = excluded.event_count`),
-      getSession: this.db.prepare<[string, string], { doc: string }>(
+      getSession: db.prepare<[string, string], { doc: string }>(
         'SELECT doc FROM sessions WHERE org = ? AND id = ?',
       ),
-      insertToken: this.db.prepare(
+      chainHead: db.prepare<[string, string], { last_hash: string; event_count: number }>(
+        'SELECT last_hash, event_count FROM sessions WHERE org = ? AND id = ?',
+      ),
+      chain: db.prepare<[string], ChainRow>(
+        'SELECT seq, id, body, received_at, hash, purged FROM events WHERE session_id = ? ORDER BY ord',
+      ),
+      insertToken: db.prepare(
         'INSERT INTO tokens (id, org, name, hash, permissions, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      findToken: this.db.prepare<
+      findToken: db.prepare<
         [string],
         { id: string; org: string; name: string; permissions: string }
       >('SELECT id, org, name, permissions FROM tokens WHERE hash = ?'),
     };
   }
 
-  private saveSession(state: { session: Session; lastHash: string; eventCount: number }): void {
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (let i = version; i < SQLITE_MIGRATIONS.length; i++) {
+      this.db.transaction(() => {
+        this.db.exec(SQLITE_MIGRATIONS[i]!);
+        this.db.pragma(`user_version = ${i + 1}`);
+      })();
+    }
+  }
+
+  /** Runs `work` after every write queued before it: one write transaction at a time. */
+  private serialize<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.writes.then(work);
+    this.writes = run.catch(() => {});
+    return run;
+  }
+
+  private saveSession(state: SessionState): void {
     const x = state.session;
     this.stmts.upsertSession.run({
       id: x.id,
@@ -145,41 +185,20 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Runs `work` after every write queued before it: one write transaction at a time. */
-  private serialize<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.writes.then(work);
-    this.writes = run.catch(() => {});
-    return run;
-  }
-
-  async updateSession(
-    org: string,
-    sessionId: string,
-    change: (session: Session) => Session | null,
-  ) {
-    return this.serialize(async () => {
-      const row = this.stmts.loadSession.get(sessionId);
-      if (!row || row.org !== org) return null;
-      const current = JSON.parse(row.doc) as Session;
-      const next = change(structuredClone(current));
-      if (!next) return current;
-      next.significance = significance(next);
-      this.saveSession({ session: next, lastHash: row.last_hash, eventCount: row.event_count });
-      return next;
-    });
-  }
-
-  private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    for (let i = version; i < SQLITE_MIGRATIONS.length; i++) {
-      this.db.transaction(() => {
-        this.db.exec(SQLITE_MIGRATIONS[i]!);
-        this.db.pragma(`user_version = ${i + 1}`);
-      })();
-    }
+  private loadSession(sessionId: string): LoadedSession | undefined {
+    const row = this.stmts.loadSessions.get(JSON.stringify([sessionId]));
+    return row
+      ? {
+          org: row.org,
+          session: JSON.parse(row.doc) as Session,
+          lastHash: row.last_hash,
+          eventCount: row.event_count,
+        }
+      : undefined;
   }
 
   async close(): Promise<void> {
+    await this.writes;
     this.db.close();
   }
 
@@ -213,61 +232,109 @@ export class SqliteStore implements Store {
     events: Event[],
     settings: Omit<IngestSettings, 'genesis'>,
   ): Promise<IngestReport> {
-    // better-sqlite3 is synchronous: the whole batch runs inside one transaction, and the
-    // awaits below resolve without yielding to other requests' writes.
+    // better-sqlite3 is synchronous: each step below finishes before it returns, inside a
+    // transaction that nothing else on this connection interleaves with (serialize).
     const s = this.stmts;
     const tx: IngestTx = {
-      loadSession: async (sessionId) => {
-        const row = s.loadSession.get(sessionId);
-        return row
-          ? {
-              org: row.org,
-              session: JSON.parse(row.doc) as Session,
-              lastHash: row.last_hash,
-              eventCount: row.event_count,
-            }
-          : null;
-      },
-      existingEventIds: async (o, ids) => {
-        const found = new Set<string>();
-        for (const id of ids) if (s.hasEventId.get(o, id)) found.add(id);
+      loadSessions: async (ids) => {
+        const found = new Map<string, LoadedSession>();
+        for (const row of s.loadSessions.all(JSON.stringify(ids))) {
+          found.set(row.id, {
+            org: row.org,
+            session: JSON.parse(row.doc) as Session,
+            lastHash: row.last_hash,
+            eventCount: row.event_count,
+          });
+        }
         return found;
       },
-      existingSeqs: async (sessionId, seqs) => {
-        const found = new Set<number>();
-        for (const seq of seqs) if (s.hasSeq.get(sessionId, seq)) found.add(seq);
-        return found;
-      },
+      existingEventIds: async (o, ids) => new Set(s.existingIds.all(o, JSON.stringify(ids))),
+      existingSeqs: async (keys) =>
+        new Set(
+          keys.length
+            ? s.existingSeqs.all(JSON.stringify(keys.map((k) => [k.sessionId, k.seq])))
+            : [],
+        ),
       insertEvents: async (rows) => {
-        for (const { org: o, ord, event, text } of rows) {
-          const { lastInsertRowid } = s.insertEvent.run(
-            event.sessionId,
-            event.seq,
-            o,
-            event.id,
-            ord,
-            event.type,
-            JSON.stringify(event),
+        for (const r of rows)
+          s.insertEvent.run(
+            r.sessionId,
+            r.seq,
+            r.org,
+            r.id,
+            r.ord,
+            r.type,
+            r.body,
+            r.receivedAt,
+            r.hash,
           );
-          if (text) s.insertText.run(lastInsertRowid, text, o, event.sessionId);
+      },
+      insertSearch: async (rows) => {
+        for (const r of rows) {
+          const { lastInsertRowid } = s.insertChunk.run(r.sessionId, r.kind);
+          s.insertText.run(lastInsertRowid, r.text, r.org, r.sessionId);
         }
       },
       insertResults: async (rows) => {
         for (const r of rows) s.insertResult.run(r.org, r.sessionId, r.ref, r.doc);
       },
-      saveSession: async (state: SessionState) => this.saveSession(state),
+      saveSessions: async (states) => {
+        for (const state of states) this.saveSession(state);
+      },
     };
-    // One connection, one transaction at a time: batches queue behind each other.
-    return this.serialize(async () => {
-      this.db.exec('BEGIN IMMEDIATE');
-      try {
-        const report = await ingestBatch(tx, org, events, { ...settings, genesis: GENESIS_HASH });
-        this.db.exec('COMMIT');
-        return report;
-      } catch (error) {
-        this.db.exec('ROLLBACK');
-        throw error;
+    return new Promise<IngestReport>((resolve, reject) => {
+      this.pending.push({
+        run: () => ingestBatch(tx, org, events, { ...settings, genesis: GENESIS_HASH }),
+        resolve,
+        reject,
+      });
+      if (this.pending.length === 1) void this.serialize(() => this.commitPending());
+    });
+  }
+
+  /**
+   * Group commit: the batches that arrived while the previous commit was syncing share one
+   * transaction and one fsync. Each is answered only after that commit. A batch that fails is
+   * rolled back on its own (savepoint) and the others still commit.
+   */
+  private async commitPending(): Promise<void> {
+    const group = this.pending.splice(0);
+    const done: { job: PendingBatch; report: IngestReport }[] = [];
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const job of group) {
+        this.db.exec('SAVEPOINT batch');
+        try {
+          done.push({ job, report: await job.run() });
+          this.db.exec('RELEASE batch');
+        } catch (error) {
+          this.db.exec('ROLLBACK TO batch');
+          this.db.exec('RELEASE batch');
+          job.reject(error);
+        }
       }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      for (const d of done) d.job.reject(error);
+      return;
+    }
+    for (const d of done) d.job.resolve(d.report);
+  }
+
+  async updateSession(
+    org: string,
+    sessionId: string,
+    change: (session: Session) => Session | null,
+  ) {
+    return this.serialize(async () => {
+      const loaded = this.loadSession(sessionId);
+      if (!loaded || loaded.org !== org) return null;
+      const next = change(structuredClone(loaded.session));
+      if (!next) return loaded.session;
+      next.significance = significance(next);
+      this.saveSession({ ...loaded, session: next });
+      return next;
     });
   }
 
@@ -279,11 +346,18 @@ export class SqliteStore implements Store {
         `SELECT id FROM sessions WHERE has_recording = 1 AND started_at < ? AND environment ${request.production ? '' : 'NOT '}IN (${envs}) LIMIT 100`,
       )
       .pluck();
-    const terminal = this.db.prepare<[string], { rowid: number; body: string }>(
-      "SELECT rowid, body FROM events WHERE session_id = ? AND type = 'terminal'",
+    const terminal = this.db.prepare<[string], { seq: number; body: string }>(
+      "SELECT seq, body FROM events WHERE session_id = ? AND type = 'terminal' AND purged IS NULL",
     );
-    const update = this.db.prepare('UPDATE events SET body = ? WHERE rowid = ?');
-    const unindex = this.db.prepare('DELETE FROM events_fts WHERE rowid = ?');
+    const update = this.db.prepare(
+      'UPDATE events SET body = ?, purged = ? WHERE session_id = ? AND seq = ?',
+    );
+    const unindex = this.db.prepare(
+      "DELETE FROM search WHERE rowid IN (SELECT rowid FROM search_chunks WHERE session_id = ? AND kind = 'io')",
+    );
+    const dropChunks = this.db.prepare(
+      "DELETE FROM search_chunks WHERE session_id = ? AND kind = 'io'",
+    );
     for (;;) {
       const ids = pick.all(request.before, ...PRODUCTION_ENVIRONMENTS);
       if (ids.length === 0) return report;
@@ -291,15 +365,14 @@ export class SqliteStore implements Store {
         await this.serialize(async () => {
           this.db.transaction(() => {
             for (const row of terminal.all(id)) {
-              const body = tombstone(row.body, request.at, request.reason);
-              if (!body) continue;
-              update.run(body, row.rowid);
-              unindex.run(row.rowid);
+              const t = tombstone(row.body, request.at, request.reason);
+              update.run(t.body, t.purged, id, row.seq);
               report.events++;
             }
-            const head = this.stmts.loadSession.get(id)!;
-            const session = { ...(JSON.parse(head.doc) as Session), recorded: false };
-            this.saveSession({ session, lastHash: head.last_hash, eventCount: head.event_count });
+            unindex.run(id);
+            dropChunks.run(id);
+            const loaded = this.loadSession(id)!;
+            this.saveSession({ ...loaded, session: { ...loaded.session, recorded: false } });
           })();
         });
         report.sessions++;
@@ -332,8 +405,7 @@ export class SqliteStore implements Store {
         query.count === 'exact'
           ? `SELECT count(*) AS n FROM sessions WHERE ${where.join(' AND ')}`
           : `SELECT count(*) AS n FROM (SELECT 1 FROM sessions WHERE ${where.join(' AND ')} LIMIT ${options.countCap + 1})`;
-      const n = (this.db.prepare<unknown[], { n: number }>(sql).get(...filterValues)?.n ??
-        0) as number;
+      const n = this.db.prepare<unknown[], { n: number }>(sql).get(...filterValues)?.n ?? 0;
       count =
         query.count === 'exact'
           ? { mode: 'exact', value: n, capped: false }
@@ -356,7 +428,7 @@ export class SqliteStore implements Store {
     sessionId: string,
     query: EventListQuery,
   ): Promise<EventPage | null> {
-    const session = this.stmts.getSession.get(org, sessionId);
+    const session = await this.getSession(org, sessionId);
     if (!session) return null;
     const values: unknown[] = [sessionId, query.after ?? -1];
     let typeFilter = '';
@@ -366,33 +438,26 @@ export class SqliteStore implements Store {
     }
     values.push(query.limit + 1);
     const rows = this.db
-      .prepare<unknown[], { seq: number; body: string }>(
-        `SELECT seq, body FROM events WHERE session_id = ? AND seq > ?${typeFilter} ORDER BY seq LIMIT ?`,
+      .prepare<unknown[], ChainRow>(
+        `SELECT seq, body, received_at, hash, purged FROM events WHERE session_id = ? AND seq > ?${typeFilter} ORDER BY seq LIMIT ?`,
       )
       .all(...values);
     const more = rows.length > query.limit;
     const page = more ? rows.slice(0, query.limit) : rows;
-    const status = (JSON.parse(session.doc) as Session).status;
     const last = page.at(-1);
-    // Active sessions may still grow: hand back a cursor to poll from, even at the end.
-    const open = status === 'active' || status === 'pending_review' || status === 'dropped';
+    // Open sessions may still grow: hand back a cursor to poll from, even at the end.
     return {
-      data: page.map((r) => JSON.parse(r.body) as StoredEvent),
-      nextCursor: more || open ? String(last?.seq ?? query.after ?? -1) : null,
+      data: page.map((r) => JSON.parse(storedEventJson(r)) as StoredEvent),
+      nextCursor: more || OPEN.has(session.status) ? String(last?.seq ?? query.after ?? -1) : null,
     };
   }
 
   async verifySession(org: string, sessionId: string): Promise<ChainCheck | null> {
-    const head = this.db
-      .prepare<[string, string], { last_hash: string; event_count: number }>(
-        'SELECT last_hash, event_count FROM sessions WHERE org = ? AND id = ?',
-      )
-      .get(org, sessionId);
+    const head = this.stmts.chainHead.get(org, sessionId);
     if (!head) return null;
-    const bodies = this.db
-      .prepare<[string], string>('SELECT body FROM events WHERE session_id = ? ORDER BY ord')
-      .pluck()
-      .iterate(sessionId);
-    return walkChain(bodies, { lastHash: head.last_hash, eventCount: head.event_count });
+    return walkChain(this.stmts.chain.iterate(sessionId), {
+      lastHash: head.last_hash,
+      eventCount: head.event_count,
+    });
   }
 }

@@ -40,21 +40,29 @@ export const SQLITE_MIGRATIONS: string[] = [
   CREATE INDEX sessions_recording ON sessions (has_recording, started_at);
 
   CREATE TABLE events (
-    rowid INTEGER PRIMARY KEY,
     session_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
     org TEXT NOT NULL,
     id TEXT NOT NULL,
     ord INTEGER NOT NULL,
     type TEXT NOT NULL,
-    body TEXT NOT NULL
-  );
-  CREATE UNIQUE INDEX events_seq ON events (session_id, seq);
+    body TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    purged TEXT,
+    PRIMARY KEY (session_id, seq)
+  ) WITHOUT ROWID;
   CREATE UNIQUE INDEX events_id ON events (org, id);
   CREATE UNIQUE INDEX events_ord ON events (session_id, ord);
 
-  -- rowid = events.rowid, so the text of an event can be removed with it.
-  CREATE VIRTUAL TABLE events_fts USING fts5 (
+  -- Free-text search: one row per session and batch; rowid = search_chunks.rowid.
+  CREATE TABLE search_chunks (
+    rowid INTEGER PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    kind TEXT NOT NULL
+  );
+  CREATE INDEX search_chunks_session ON search_chunks (session_id, kind);
+  CREATE VIRTUAL TABLE search USING fts5 (
     text,
     org UNINDEXED,
     session_id UNINDEXED,

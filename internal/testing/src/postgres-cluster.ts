@@ -38,7 +38,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startCluster(): Promise<Cluster> {
+/** `fsync: false` (the default, for tests) trades durability for speed; benchmarks keep it on. */
+export async function startCluster(options: { fsync?: boolean } = {}): Promise<Cluster> {
   const bin = findBin();
   const dir = mkdtempSync(join(tmpdir(), 'auditlane-pg-'));
   chmodSync(dir, 0o777);
@@ -63,16 +64,8 @@ export async function startCluster(): Promise<Cluster> {
     'UTF8',
     '--locale=C.UTF-8',
   ]);
-  run('pg_ctl', [
-    '-D',
-    data,
-    '-l',
-    join(dir, 'log'),
-    '-w',
-    '-o',
-    `-k ${dir} -h 127.0.0.1 -p ${port} -F`,
-    'start',
-  ]);
+  const flags = `-k ${dir} -h 127.0.0.1 -p ${port}${options.fsync ? '' : ' -F'}`;
+  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', flags, 'start']);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop() {
