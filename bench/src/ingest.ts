@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClient, type EventInput } from '@auditlane/client';
+import type { EventInput, IngestResult } from '@auditlane/client';
 import { startCluster } from '@auditlane/testing/postgres-cluster';
 import { arg, median, rng, sessionEvents, table } from './lib';
 
@@ -24,9 +24,15 @@ function auditlane(args: string[]): string {
 }
 
 async function serve(storeArgs: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(node[0]!, [...node.slice(1), 'serve', ...storeArgs, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  // BENCH_SERVER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
+  const flags = process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(
+    node[0]!,
+    [...flags, ...node.slice(1), 'serve', ...storeArgs, '--port', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -52,18 +58,23 @@ function batches(run: number): EventInput[][] {
 }
 
 async function measure(url: string, token: string, run: number): Promise<number> {
-  const client = createClient({ baseUrl: url, token, timeoutMs: 120_000 });
-  const work = batches(run);
+  // Bodies are serialised up front, as a load generator would: the server is what is measured.
+  const bodies = batches(run).map((events) => JSON.stringify({ events }));
   let next = 0;
   let stored = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < work.length) {
-        const batch = work[next++]!;
-        const result = await client.ingest(batch);
-        if (result.rejected.length > 0)
-          throw new Error(`rejected: ${JSON.stringify(result.rejected[0])}`);
+      while (next < bodies.length) {
+        const body = bodies[next++]!;
+        const res = await fetch(`${url}/v1/ingest`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body,
+        });
+        const result = (await res.json()) as IngestResult;
+        if (!res.ok || result.rejected.length > 0)
+          throw new Error(`ingest failed: ${JSON.stringify(result).slice(0, 300)}`);
         stored += result.accepted;
       }
     }),
