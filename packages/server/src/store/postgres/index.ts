@@ -44,8 +44,9 @@ class Params implements SqlDialect {
     this.values.push(value);
     return `$${this.values.length}`;
   }
-  labelEquals(key: string, value: string): string {
-    return `doc -> 'labels' ->> ${this.param(key)} = ${this.param(value)}`;
+  labelEquals(_org: string, key: string, value: string): string {
+    // Containment, so the GIN index on doc -> 'labels' answers it.
+    return `doc -> 'labels' @> jsonb_build_object(${this.param(key)}::text, ${this.param(value)}::text)`;
   }
   textMatch(org: string, text: string): string {
     return `id IN (SELECT session_id FROM search WHERE org = ${this.param(org)} AND tsv @@ phraseto_tsquery('simple', ${this.param(words(text))}))`;

@@ -55,8 +55,8 @@ class Params implements SqlDialect {
     this.values.push(value);
     return '?';
   }
-  labelEquals(key: string, value: string): string {
-    return `json_extract(doc, ${this.param(`$.labels."${key}"`)}) = ${this.param(value)}`;
+  labelEquals(org: string, key: string, value: string): string {
+    return `id IN (SELECT session_id FROM session_labels WHERE org = ${this.param(org)} AND key = ${this.param(key)} AND value = ${this.param(value)})`;
   }
   textMatch(org: string, text: string): string {
     return `id IN (SELECT session_id FROM search WHERE search MATCH ${this.param(ftsPhrase(text))} AND org = ${this.param(org)})`;
@@ -128,6 +128,9 @@ export class SqliteStore implements Store {
           @resource_type, @environment, @score, @has_recording, @doc, @last_hash, @event_count)
         ON CONFLICT (id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
           has_recording = excluded.has_recording, last_hash = excluded.last_hash, event_count = excluded.event_count`),
+      insertLabel: db.prepare(
+        'INSERT OR IGNORE INTO session_labels (org, key, value, session_id) VALUES (?, ?, ?, ?)',
+      ),
       getSession: db.prepare<[string, string], { doc: string }>(
         'SELECT doc FROM sessions WHERE org = ? AND id = ?',
       ),
@@ -279,7 +282,11 @@ export class SqliteStore implements Store {
         for (const r of rows) s.insertResult.run(r.org, r.sessionId, r.ref, r.doc);
       },
       saveSessions: async (states) => {
-        for (const state of states) this.saveSession(state);
+        for (const state of states) {
+          this.saveSession(state);
+          const x = state.session;
+          for (const [k, v] of Object.entries(x.labels)) s.insertLabel.run(x.org, k, v, x.id);
+        }
       },
     };
     return new Promise<IngestReport>((resolve, reject) => {

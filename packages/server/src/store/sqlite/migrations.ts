@@ -39,6 +39,15 @@ export const SQLITE_MIGRATIONS: string[] = [
   CREATE INDEX sessions_type ON sessions (org, resource_type, started_at DESC, id DESC);
   CREATE INDEX sessions_recording ON sessions (has_recording, started_at);
 
+  -- Labels are fixed at the start of a session: one row each, for indexed label filters.
+  CREATE TABLE session_labels (
+    org TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    PRIMARY KEY (org, key, value, session_id)
+  ) WITHOUT ROWID;
+
   CREATE TABLE events (
     session_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
