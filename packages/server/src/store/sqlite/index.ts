@@ -295,7 +295,10 @@ export class SqliteStore implements Store {
         resolve,
         reject,
       });
-      if (this.pending.length === 1) void this.serialize(() => this.commitPending());
+      // Wait one turn of the event loop before committing, so that batches whose bodies are
+      // still arriving join this commit (its fsync blocks the thread, so nothing could join it).
+      if (this.pending.length === 1)
+        setImmediate(() => void this.serialize(() => this.commitPending()));
     });
   }
 
