@@ -8,7 +8,7 @@ import type { Notifier } from './notifier';
 export interface AppConfig {
   /** Largest request body accepted, after decompression. Default 10 MiB. */
   maxBodyBytes: number;
-  /** Most sessions a `capped` count counts. Default 10,000. */
+  /** Most sessions a `capped` count counts ("1,000+"). Default 1,000. */
   countCap: number;
   /** DISABLE_SESSIONS_DOWNLOAD: refuse results, logs, recordings and exports as files. */
   disableDownloads: boolean;
@@ -26,7 +26,7 @@ export interface AppConfig {
 
 export const DEFAULT_APP_CONFIG: AppConfig = {
   maxBodyBytes: 10 * 1024 * 1024,
-  countCap: 10_000,
+  countCap: 1_000,
   disableDownloads: false,
   previewRows: 50,
   reconnectGraceMs: 5 * 60_000,
