@@ -382,3 +382,27 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     });
   });
 });
+
+describe('postgres store: connection loss', () => {
+  it('survives connections terminated by the server, and keeps answering', async () => {
+    const h = await startHarness('postgres');
+    try {
+      const s = sessionScript();
+      await h.admin.ingest(s.events);
+      const pool = (h.store as import('../src/store/postgres').PostgresStore).pool;
+      // Kill every other connection of this database, as a restart or an admin would.
+      const admin = await pool.connect();
+      try {
+        await admin.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+        );
+      } finally {
+        admin.release();
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await h.admin.sessions.get(s.sessionId)).id).toBe(s.sessionId);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -36,6 +36,11 @@ export interface PostgresStoreOptions {
   connectionString: string;
   /** Pool size. Default 10. */
   max?: number;
+  /**
+   * Connection errors outside a query (the server restarted, a connection was terminated).
+   * The pool replaces the connection; without a listener such an error would end the process.
+   */
+  onError?: (error: Error) => void;
 }
 
 class Params implements SqlDialect {
@@ -154,6 +159,12 @@ export class PostgresStore implements Store {
       connectionString: options.connectionString,
       max: options.max ?? 10,
     });
+    const onError =
+      options.onError ??
+      ((error: Error) =>
+        console.error(`[auditlane] PostgreSQL connection error: ${error.message}`));
+    pool.on('error', onError);
+    pool.on('connect', (client) => client.on('error', onError));
     const store = new PostgresStore(pool);
     try {
       await store.migrate();
