@@ -8,18 +8,10 @@ import type {
   StoredEvent,
 } from '@auditlane/client';
 import Database from 'better-sqlite3';
-import { GENESIS_HASH } from '../../domain/hash';
 import { significance } from '../../domain/session';
 import { encodeCursor } from '../cursor';
 import { ftsPhrase, type SqlDialect, sessionConditions, sessionOrder } from '../filters';
-import {
-  type IngestReport,
-  type IngestSettings,
-  type IngestTx,
-  ingestBatch,
-  type LoadedSession,
-  type SessionState,
-} from '../ingest';
+import type { IngestReport, IngestSettings } from '../ingest';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
 import type { SqlRunner } from '../runner';
 import { SharedTables } from '../shared';
@@ -27,6 +19,7 @@ import { hashToken, newToken, newTokenId } from '../tokens';
 import type { ChainCheck, ListOptions, Permission, Principal, Store } from '../types';
 import { type ChainRow, storedEventJson, walkChain } from '../verify';
 import { SQLITE_MIGRATIONS } from './migrations';
+import { configure, SqliteWriter } from './writer';
 
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:'. */
@@ -35,18 +28,9 @@ export interface SqliteStoreOptions {
 
 interface SessionRow {
   id: string;
-  org: string;
   doc: string;
-  last_hash: string;
-  event_count: number;
   score: number;
   started_at: number;
-}
-
-interface PendingBatch {
-  run: () => Promise<IngestReport>;
-  resolve: (report: IngestReport) => void;
-  reject: (error: unknown) => void;
 }
 
 class Params implements SqlDialect {
@@ -65,22 +49,18 @@ class Params implements SqlDialect {
 
 const OPEN = new Set(['active', 'pending_review', 'dropped']);
 
-/** The embedded store: one SQLite file, WAL, migrations on open. */
+/** The embedded store: one SQLite file, WAL, migrations on open, group commit. */
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   readonly db: Database.Database;
   readonly shared: SharedTables;
   private readonly stmts;
-  private writes: Promise<unknown> = Promise.resolve();
-  private readonly pending: PendingBatch[] = [];
+  private readonly writer: SqliteWriter;
 
   constructor(options: SqliteStoreOptions) {
-    this.db = new Database(options.filename);
-    this.db.pragma('journal_mode = WAL');
-    // Acknowledged means durable: every commit is synced to disk, also against power loss.
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = configure(new Database(options.filename));
     this.migrate();
+    this.writer = new SqliteWriter(this.db);
     const cache = new Map<string, Database.Statement>();
     const prepared = (sql: string) => {
       let stmt = cache.get(sql);
@@ -97,40 +77,6 @@ export class SqliteStore implements Store {
     this.shared = new SharedTables(runner);
     const db = this.db;
     this.stmts = {
-      loadSessions: db.prepare<[string], SessionRow>(
-        'SELECT id, org, doc, last_hash, event_count FROM sessions WHERE id IN (SELECT value FROM json_each(?))',
-      ),
-      existingIds: db
-        .prepare<[string, string], string>(
-          'SELECT id FROM events WHERE org = ? AND id IN (SELECT value FROM json_each(?))',
-        )
-        .pluck(),
-      existingSeqs: db
-        .prepare<[string], string>(
-          `SELECT e.session_id || ':' || e.seq FROM json_each(?) AS k
-           JOIN events AS e ON e.session_id = json_extract(k.value, '$[0]') AND e.seq = json_extract(k.value, '$[1]')`,
-        )
-        .pluck(),
-      insertEvent: db.prepare(
-        'INSERT INTO events (session_id, seq, org, id, ord, type, body, received_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      insertChunk: db.prepare('INSERT INTO search_chunks (session_id, kind) VALUES (?, ?)'),
-      insertText: db.prepare(
-        'INSERT INTO search (rowid, text, org, session_id) VALUES (?, ?, ?, ?)',
-      ),
-      insertResult: db.prepare(
-        'INSERT INTO results (org, session_id, ref, doc) VALUES (?, ?, ?, ?) ON CONFLICT (session_id, ref) DO NOTHING',
-      ),
-      upsertSession: db.prepare(`
-        INSERT INTO sessions (id, org, started_at, status, actor_type, actor_id, actor_email, resource_name,
-          resource_type, environment, score, has_recording, doc, last_hash, event_count)
-        VALUES (@id, @org, @started_at, @status, @actor_type, @actor_id, @actor_email, @resource_name,
-          @resource_type, @environment, @score, @has_recording, @doc, @last_hash, @event_count)
-        ON CONFLICT (id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
-          has_recording = excluded.has_recording, last_hash = excluded.last_hash, event_count = excluded.event_count`),
-      insertLabel: db.prepare(
-        'INSERT OR IGNORE INTO session_labels (org, key, value, session_id) VALUES (?, ?, ?, ?)',
-      ),
       getSession: db.prepare<[string, string], { doc: string }>(
         'SELECT doc FROM sessions WHERE org = ? AND id = ?',
       ),
@@ -160,48 +106,8 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Runs `work` after every write queued before it: one write transaction at a time. */
-  private serialize<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.writes.then(work);
-    this.writes = run.catch(() => {});
-    return run;
-  }
-
-  private saveSession(state: SessionState): void {
-    const x = state.session;
-    this.stmts.upsertSession.run({
-      id: x.id,
-      org: x.org,
-      started_at: Date.parse(x.startedAt),
-      status: x.status,
-      actor_type: x.actor.type,
-      actor_id: x.actor.id,
-      actor_email: x.actor.email?.toLowerCase() ?? null,
-      resource_name: x.resource.name,
-      resource_type: x.resource.type,
-      environment: x.resource.environment,
-      score: x.significance?.score ?? 0,
-      has_recording: x.recorded ? 1 : 0,
-      doc: JSON.stringify(x),
-      last_hash: state.lastHash,
-      event_count: state.eventCount,
-    });
-  }
-
-  private loadSession(sessionId: string): LoadedSession | undefined {
-    const row = this.stmts.loadSessions.get(JSON.stringify([sessionId]));
-    return row
-      ? {
-          org: row.org,
-          session: JSON.parse(row.doc) as Session,
-          lastHash: row.last_hash,
-          eventCount: row.event_count,
-        }
-      : undefined;
-  }
-
   async close(): Promise<void> {
-    await this.writes;
+    await this.writer.drain();
     this.db.close();
   }
 
@@ -230,106 +136,12 @@ export class SqliteStore implements Store {
     };
   }
 
-  async ingest(
+  ingest(
     org: string,
     events: Event[],
     settings: Omit<IngestSettings, 'genesis'>,
   ): Promise<IngestReport> {
-    // better-sqlite3 is synchronous: each step below finishes before it returns, inside a
-    // transaction that nothing else on this connection interleaves with (serialize).
-    const s = this.stmts;
-    const tx: IngestTx = {
-      loadSessions: async (ids) => {
-        const found = new Map<string, LoadedSession>();
-        for (const row of s.loadSessions.all(JSON.stringify(ids))) {
-          found.set(row.id, {
-            org: row.org,
-            session: JSON.parse(row.doc) as Session,
-            lastHash: row.last_hash,
-            eventCount: row.event_count,
-          });
-        }
-        return found;
-      },
-      existingEventIds: async (o, ids) => new Set(s.existingIds.all(o, JSON.stringify(ids))),
-      existingSeqs: async (keys) =>
-        new Set(
-          keys.length
-            ? s.existingSeqs.all(JSON.stringify(keys.map((k) => [k.sessionId, k.seq])))
-            : [],
-        ),
-      insertEvents: async (rows) => {
-        for (const r of rows)
-          s.insertEvent.run(
-            r.sessionId,
-            r.seq,
-            r.org,
-            r.id,
-            r.ord,
-            r.type,
-            r.body,
-            r.receivedAt,
-            r.hash,
-          );
-      },
-      insertSearch: async (rows) => {
-        for (const r of rows) {
-          const { lastInsertRowid } = s.insertChunk.run(r.sessionId, r.kind);
-          s.insertText.run(lastInsertRowid, r.text, r.org, r.sessionId);
-        }
-      },
-      insertResults: async (rows) => {
-        for (const r of rows) s.insertResult.run(r.org, r.sessionId, r.ref, r.doc);
-      },
-      saveSessions: async (states) => {
-        for (const state of states) {
-          this.saveSession(state);
-          const x = state.session;
-          for (const [k, v] of Object.entries(x.labels)) s.insertLabel.run(x.org, k, v, x.id);
-        }
-      },
-    };
-    return new Promise<IngestReport>((resolve, reject) => {
-      this.pending.push({
-        run: () => ingestBatch(tx, org, events, { ...settings, genesis: GENESIS_HASH }),
-        resolve,
-        reject,
-      });
-      // Wait one turn of the event loop before committing, so that batches whose bodies are
-      // still arriving join this commit (its fsync blocks the thread, so nothing could join it).
-      if (this.pending.length === 1)
-        setImmediate(() => void this.serialize(() => this.commitPending()));
-    });
-  }
-
-  /**
-   * Group commit: the batches that arrived while the previous commit was syncing share one
-   * transaction and one fsync. Each is answered only after that commit. A batch that fails is
-   * rolled back on its own (savepoint) and the others still commit.
-   */
-  private async commitPending(): Promise<void> {
-    const group = this.pending.splice(0);
-    const done: { job: PendingBatch; report: IngestReport }[] = [];
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      for (const job of group) {
-        this.db.exec('SAVEPOINT batch');
-        try {
-          done.push({ job, report: await job.run() });
-          this.db.exec('RELEASE batch');
-        } catch (error) {
-          this.db.exec('ROLLBACK TO batch');
-          this.db.exec('RELEASE batch');
-          job.reject(error);
-        }
-      }
-      this.db.exec('COMMIT');
-    } catch (error) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      for (const d of done) d.job.reject(error);
-      return;
-    }
-    for (const d of done) d.job.resolve(d.report);
+    return this.writer.ingest(org, events, settings);
   }
 
   async updateSession(
@@ -337,15 +149,20 @@ export class SqliteStore implements Store {
     sessionId: string,
     change: (session: Session) => Session | null,
   ) {
-    return this.serialize(async () => {
-      const loaded = this.loadSession(sessionId);
-      if (!loaded || loaded.org !== org) return null;
-      const next = change(structuredClone(loaded.session));
-      if (!next) return loaded.session;
-      next.significance = significance(next);
-      this.saveSession({ ...loaded, session: next });
-      return next;
-    });
+    // Queued behind ingest, under the write lock (IMMEDIATE) like any write of another connection.
+    return this.writer.serialize(async () =>
+      this.db
+        .transaction(() => {
+          const loaded = this.writer.loadSession(sessionId);
+          if (!loaded || loaded.org !== org) return null;
+          const next = change(structuredClone(loaded.session));
+          if (!next) return loaded.session;
+          next.significance = significance(next);
+          this.writer.saveSession({ ...loaded, session: next });
+          return next;
+        })
+        .immediate(),
+    );
   }
 
   async purgeRecordings(request: PurgeRequest): Promise<PurgeReport> {
@@ -372,18 +189,23 @@ export class SqliteStore implements Store {
       const ids = pick.all(request.before, ...PRODUCTION_ENVIRONMENTS);
       if (ids.length === 0) return report;
       for (const id of ids) {
-        await this.serialize(async () => {
-          this.db.transaction(() => {
-            for (const row of terminal.all(id)) {
-              const t = tombstone(row.body, request.at, request.reason);
-              update.run(t.body, t.purged, id, row.seq);
-              report.events++;
-            }
-            unindex.run(id);
-            dropChunks.run(id);
-            const loaded = this.loadSession(id)!;
-            this.saveSession({ ...loaded, session: { ...loaded.session, recorded: false } });
-          })();
+        await this.writer.serialize(async () => {
+          this.db
+            .transaction(() => {
+              for (const row of terminal.all(id)) {
+                const t = tombstone(row.body, request.at, request.reason);
+                update.run(t.body, t.purged, id, row.seq);
+                report.events++;
+              }
+              unindex.run(id);
+              dropChunks.run(id);
+              const loaded = this.writer.loadSession(id)!;
+              this.writer.saveSession({
+                ...loaded,
+                session: { ...loaded.session, recorded: false },
+              });
+            })
+            .immediate();
         });
         report.sessions++;
       }

@@ -1,0 +1,217 @@
+import type { Event, Session } from '@auditlane/client';
+import type Database from 'better-sqlite3';
+import { GENESIS_HASH } from '../../domain/hash';
+import {
+  type IngestReport,
+  type IngestSettings,
+  type IngestTx,
+  ingestBatch,
+  type LoadedSession,
+  type SessionState,
+} from '../ingest';
+
+interface SessionRow {
+  id: string;
+  org: string;
+  doc: string;
+  last_hash: string;
+  event_count: number;
+}
+
+interface PendingBatch {
+  run: () => Promise<IngestReport>;
+  resolve: (report: IngestReport) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The write side of the SQLite store: ingest with group commit, and the session row helpers. */
+export class SqliteWriter {
+  private readonly stmts;
+  private readonly pending: PendingBatch[] = [];
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly db: Database.Database) {
+    this.stmts = {
+      loadSessions: db.prepare<[string], SessionRow>(
+        'SELECT id, org, doc, last_hash, event_count FROM sessions WHERE id IN (SELECT value FROM json_each(?))',
+      ),
+      existingIds: db
+        .prepare<[string, string], string>(
+          'SELECT id FROM events WHERE org = ? AND id IN (SELECT value FROM json_each(?))',
+        )
+        .pluck(),
+      existingSeqs: db
+        .prepare<[string], string>(
+          `SELECT e.session_id || ':' || e.seq FROM json_each(?) AS k
+           JOIN events AS e ON e.session_id = json_extract(k.value, '$[0]') AND e.seq = json_extract(k.value, '$[1]')`,
+        )
+        .pluck(),
+      insertEvent: db.prepare(
+        'INSERT INTO events (session_id, seq, org, id, ord, type, body, received_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insertChunk: db.prepare('INSERT INTO search_chunks (session_id, kind) VALUES (?, ?)'),
+      insertText: db.prepare(
+        'INSERT INTO search (rowid, text, org, session_id) VALUES (?, ?, ?, ?)',
+      ),
+      insertResult: db.prepare(
+        'INSERT INTO results (org, session_id, ref, doc) VALUES (?, ?, ?, ?) ON CONFLICT (session_id, ref) DO NOTHING',
+      ),
+      upsertSession: db.prepare(`
+        INSERT INTO sessions (id, org, started_at, status, actor_type, actor_id, actor_email, resource_name,
+          resource_type, environment, score, has_recording, doc, last_hash, event_count)
+        VALUES (@id, @org, @started_at, @status, @actor_type, @actor_id, @actor_email, @resource_name,
+          @resource_type, @environment, @score, @has_recording, @doc, @last_hash, @event_count)
+        ON CONFLICT (id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
+          has_recording = excluded.has_recording, last_hash = excluded.last_hash, event_count = excluded.event_count`),
+      insertLabel: db.prepare(
+        'INSERT OR IGNORE INTO session_labels (org, key, value, session_id) VALUES (?, ?, ?, ?)',
+      ),
+    };
+  }
+
+  /** Runs `work` after every write queued before it: one write transaction at a time. */
+  serialize<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.writes.then(work);
+    this.writes = run.catch(() => {});
+    return run;
+  }
+
+  /** Resolves when every queued write is done. */
+  drain(): Promise<unknown> {
+    return this.writes;
+  }
+
+  loadSession(sessionId: string): LoadedSession | undefined {
+    return this.loadSessions([sessionId]).get(sessionId);
+  }
+
+  private loadSessions(ids: string[]): Map<string, LoadedSession> {
+    const found = new Map<string, LoadedSession>();
+    for (const row of this.stmts.loadSessions.all(JSON.stringify(ids))) {
+      found.set(row.id, {
+        org: row.org,
+        session: JSON.parse(row.doc) as Session,
+        lastHash: row.last_hash,
+        eventCount: row.event_count,
+      });
+    }
+    return found;
+  }
+
+  saveSession(state: SessionState): void {
+    const x = state.session;
+    this.stmts.upsertSession.run({
+      id: x.id,
+      org: x.org,
+      started_at: Date.parse(x.startedAt),
+      status: x.status,
+      actor_type: x.actor.type,
+      actor_id: x.actor.id,
+      actor_email: x.actor.email?.toLowerCase() ?? null,
+      resource_name: x.resource.name,
+      resource_type: x.resource.type,
+      environment: x.resource.environment,
+      score: x.significance?.score ?? 0,
+      has_recording: x.recorded ? 1 : 0,
+      doc: JSON.stringify(x),
+      last_hash: state.lastHash,
+      event_count: state.eventCount,
+    });
+    for (const [k, v] of Object.entries(x.labels)) this.stmts.insertLabel.run(x.org, k, v, x.id);
+  }
+
+  ingest(
+    org: string,
+    events: Event[],
+    settings: Omit<IngestSettings, 'genesis'>,
+  ): Promise<IngestReport> {
+    const s = this.stmts;
+    const tx: IngestTx = {
+      loadSessions: async (ids) => this.loadSessions(ids),
+      existingEventIds: async (o, ids) => new Set(s.existingIds.all(o, JSON.stringify(ids))),
+      existingSeqs: async (keys) =>
+        new Set(
+          keys.length
+            ? s.existingSeqs.all(JSON.stringify(keys.map((k) => [k.sessionId, k.seq])))
+            : [],
+        ),
+      insertEvents: async (rows) => {
+        for (const r of rows)
+          s.insertEvent.run(
+            r.sessionId,
+            r.seq,
+            r.org,
+            r.id,
+            r.ord,
+            r.type,
+            r.body,
+            r.receivedAt,
+            r.hash,
+          );
+      },
+      insertSearch: async (rows) => {
+        for (const r of rows) {
+          const { lastInsertRowid } = s.insertChunk.run(r.sessionId, r.kind);
+          s.insertText.run(lastInsertRowid, r.text, r.org, r.sessionId);
+        }
+      },
+      insertResults: async (rows) => {
+        for (const r of rows) s.insertResult.run(r.org, r.sessionId, r.ref, r.doc);
+      },
+      saveSessions: async (states) => {
+        for (const state of states) this.saveSession(state);
+      },
+    };
+    return new Promise<IngestReport>((resolve, reject) => {
+      this.pending.push({
+        run: () => ingestBatch(tx, org, events, { ...settings, genesis: GENESIS_HASH }),
+        resolve,
+        reject,
+      });
+      // Wait one turn of the event loop before committing, so that batches still arriving join
+      // this commit and share its fsync.
+      if (this.pending.length === 1)
+        setImmediate(() => void this.serialize(() => this.commitPending()));
+    });
+  }
+
+  /**
+   * Group commit: the batches queued since the last commit share one transaction and one fsync.
+   * Each is answered only after that commit. A batch that fails is rolled back on its own
+   * (savepoint) and the others still commit.
+   */
+  private async commitPending(): Promise<void> {
+    const group = this.pending.splice(0);
+    const done: { job: PendingBatch; report: IngestReport }[] = [];
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      for (const job of group) {
+        this.db.exec('SAVEPOINT batch');
+        try {
+          done.push({ job, report: await job.run() });
+          this.db.exec('RELEASE batch');
+        } catch (error) {
+          this.db.exec('ROLLBACK TO batch');
+          this.db.exec('RELEASE batch');
+          job.reject(error);
+        }
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      // Nothing of the group was committed (rejecting a batch that failed on its own is a no-op).
+      for (const job of group) job.reject(error);
+      return;
+    }
+    for (const d of done) d.job.resolve(d.report);
+  }
+}
+
+/** Opens a connection with the store's settings. */
+export function configure(db: Database.Database): Database.Database {
+  db.pragma('journal_mode = WAL');
+  // Acknowledged means durable: every commit is synced to disk, also against power loss.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 10000');
+  return db;
+}
