@@ -3,10 +3,10 @@ import {
   type Review,
   reviewDecisionSchema,
   reviewListQuerySchema,
-  type Session,
 } from '@auditlane/client';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
+import { OPEN_STATUSES } from '../../store/reads';
 import { readJsonBody } from '../body';
 import {
   type Deps,
@@ -19,8 +19,6 @@ import {
   sessionKey,
 } from '../context';
 import { HttpError } from '../errors';
-
-const OPEN = new Set<Session['status']>(['active', 'pending_review', 'dropped']);
 
 export function reviewRoutes({ store, cfg, notifier }: Deps) {
   const app = new Hono<Env>();
@@ -35,7 +33,7 @@ export function reviewRoutes({ store, cfg, notifier }: Deps) {
     const input = parseBody(createReviewSchema, await readJsonBody(c.req.raw, cfg.maxBodyBytes));
     const session = await store.getSession(org(c), input.sessionId);
     if (!session) throw notFound('session', input.sessionId);
-    if (!OPEN.has(session.status)) {
+    if (!OPEN_STATUSES.has(session.status)) {
       throw new HttpError(
         409,
         'conflict',

@@ -9,6 +9,7 @@ import { type Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { CursorError } from '../../store/cursor';
+import { OPEN_STATUSES } from '../../store/reads';
 import { readJsonBody } from '../body';
 import {
   type Deps,
@@ -21,9 +22,6 @@ import {
   sessionParam,
 } from '../context';
 import { HttpError } from '../errors';
-
-/** Sessions that may still change: live tails stay open on them. */
-export const OPEN_STATUSES = new Set<Session['status']>(['active', 'pending_review', 'dropped']);
 
 export function sessionRoutes({ store, cfg, notifier }: Deps) {
   const app = new Hono<Env>();

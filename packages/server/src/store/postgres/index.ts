@@ -5,13 +5,11 @@ import type {
   Session,
   SessionListQuery,
   SessionPage,
-  StoredEvent,
 } from '@auditlane/client';
 import pg from 'pg';
 import { GENESIS_HASH } from '../../domain/hash';
 import { significance } from '../../domain/session';
-import { encodeCursor } from '../cursor';
-import { type SqlDialect, sessionConditions, sessionOrder } from '../filters';
+import type { SqlDialect } from '../filters';
 import {
   type IngestReport,
   type IngestSettings,
@@ -21,11 +19,12 @@ import {
   type SessionState,
 } from '../ingest';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
+import { listEvents, listSessions, type SqlReader } from '../reads';
 import { numberPlaceholders } from '../runner';
 import { SharedTables } from '../shared';
 import { hashToken, newToken, newTokenId } from '../tokens';
 import type { ChainCheck, ListOptions, Permission, Principal, Store } from '../types';
-import { type ChainRow, storedEventJson, walkChain } from '../verify';
+import { type ChainRow, walkChain } from '../verify';
 import { POSTGRES_MIGRATIONS } from './migrations';
 
 // BIGINT columns (times in ms) fit in a JS number.
@@ -141,6 +140,12 @@ export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
   readonly pool: pg.Pool;
   readonly shared: SharedTables;
+  private readonly reader: SqlReader = {
+    params: () => new Params(),
+    all: async <T>(sql: string, values: unknown[]) =>
+      (await this.pool.query(sql, values)).rows as T[],
+    session: (doc) => doc as Session,
+  };
 
   private constructor(pool: pg.Pool) {
     this.pool = pool;
@@ -386,41 +391,8 @@ export class PostgresStore implements Store {
     }
   }
 
-  async listSessions(
-    org: string,
-    query: SessionListQuery,
-    options: ListOptions,
-  ): Promise<SessionPage> {
-    const p = new Params();
-    const where = sessionConditions(org, query, options.now, p);
-    const filterValues = [...p.values];
-    const order = sessionOrder(query.sort, query.cursor, p);
-    const conditions = order.after ? [...where, order.after] : where;
-    const limit = p.param(query.limit + 1);
-    const { rows } = await this.pool.query<SessionRow>(
-      `SELECT id, doc, score, started_at FROM sessions WHERE ${conditions.join(' AND ')} ORDER BY ${order.orderBy} LIMIT ${limit}`,
-      p.values,
-    );
-    const more = rows.length > query.limit;
-    const page = more ? rows.slice(0, query.limit) : rows;
-    const last = page.at(-1);
-    let count: SessionPage['count'] = { mode: 'none', value: null, capped: false };
-    if (query.count !== 'none') {
-      const sql =
-        query.count === 'exact'
-          ? `SELECT count(*)::int AS n FROM sessions WHERE ${where.join(' AND ')}`
-          : `SELECT count(*)::int AS n FROM (SELECT 1 FROM sessions WHERE ${where.join(' AND ')} LIMIT ${options.countCap + 1}) AS capped`;
-      const n = (await this.pool.query<{ n: number }>(sql, filterValues)).rows[0]?.n ?? 0;
-      count =
-        query.count === 'exact'
-          ? { mode: 'exact', value: n, capped: false }
-          : { mode: 'capped', value: Math.min(n, options.countCap), capped: n > options.countCap };
-    }
-    return {
-      data: page.map((r) => r.doc),
-      nextCursor: more && last ? encodeCursor(order.key(last)) : null,
-      count,
-    };
+  listSessions(org: string, query: SessionListQuery, options: ListOptions): Promise<SessionPage> {
+    return listSessions(this.reader, org, query, options);
   }
 
   async getSession(org: string, sessionId: string): Promise<Session | null> {
@@ -437,29 +409,7 @@ export class PostgresStore implements Store {
     query: EventListQuery,
   ): Promise<EventPage | null> {
     const session = await this.getSession(org, sessionId);
-    if (!session) return null;
-    const values: unknown[] = [sessionId, query.after ?? -1];
-    let typeFilter = '';
-    if (query.type && query.type.length > 0) {
-      values.push(query.type);
-      typeFilter = ` AND type = ANY($${values.length})`;
-    }
-    values.push(query.limit + 1);
-    const { rows } = await this.pool.query<ChainRow>(
-      `SELECT seq, body, received_at, hash, purged FROM events WHERE session_id = $1 AND seq > $2${typeFilter} ORDER BY seq LIMIT $${values.length}`,
-      values,
-    );
-    const more = rows.length > query.limit;
-    const page = more ? rows.slice(0, query.limit) : rows;
-    const last = page.at(-1);
-    const open =
-      session.status === 'active' ||
-      session.status === 'pending_review' ||
-      session.status === 'dropped';
-    return {
-      data: page.map((r) => JSON.parse(storedEventJson(r)) as StoredEvent),
-      nextCursor: more || open ? String(last?.seq ?? query.after ?? -1) : null,
-    };
+    return session ? listEvents(this.reader, session, query) : null;
   }
 
   async verifySession(org: string, sessionId: string): Promise<ChainCheck | null> {

@@ -5,32 +5,24 @@ import type {
   Session,
   SessionListQuery,
   SessionPage,
-  StoredEvent,
 } from '@auditlane/client';
 import Database from 'better-sqlite3';
 import { significance } from '../../domain/session';
-import { encodeCursor } from '../cursor';
-import { ftsPhrase, type SqlDialect, sessionConditions, sessionOrder } from '../filters';
+import { ftsPhrase, type SqlDialect } from '../filters';
 import type { IngestReport, IngestSettings } from '../ingest';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
+import { listEvents, listSessions, type SqlReader } from '../reads';
 import type { SqlRunner } from '../runner';
 import { SharedTables } from '../shared';
 import { hashToken, newToken, newTokenId } from '../tokens';
 import type { ChainCheck, ListOptions, Permission, Principal, Store } from '../types';
-import { type ChainRow, storedEventJson, walkChain } from '../verify';
+import { type ChainRow, walkChain } from '../verify';
 import { SQLITE_MIGRATIONS } from './migrations';
 import { configure, SqliteWriter } from './writer';
 
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:'. */
   filename: string;
-}
-
-interface SessionRow {
-  id: string;
-  doc: string;
-  score: number;
-  started_at: number;
 }
 
 class Params implements SqlDialect {
@@ -47,13 +39,16 @@ class Params implements SqlDialect {
   }
 }
 
-const OPEN = new Set(['active', 'pending_review', 'dropped']);
-
 /** The embedded store: one SQLite file, WAL, migrations on open, group commit. */
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   readonly db: Database.Database;
   readonly shared: SharedTables;
+  private readonly reader: SqlReader = {
+    params: () => new Params(),
+    all: async <T>(sql: string, values: unknown[]) => this.db.prepare(sql).all(...values) as T[],
+    session: (doc) => JSON.parse(doc as string) as Session,
+  };
   private readonly stmts;
   private readonly writer: SqliteWriter;
 
@@ -212,42 +207,8 @@ export class SqliteStore implements Store {
     }
   }
 
-  async listSessions(
-    org: string,
-    query: SessionListQuery,
-    options: ListOptions,
-  ): Promise<SessionPage> {
-    const p = new Params();
-    const where = sessionConditions(org, query, options.now, p);
-    const filterValues = [...p.values];
-    const order = sessionOrder(query.sort, query.cursor, p);
-    const conditions = order.after ? [...where, order.after] : where;
-    p.param(query.limit + 1);
-    const rows = this.db
-      .prepare<unknown[], SessionRow>(
-        `SELECT id, doc, score, started_at FROM sessions WHERE ${conditions.join(' AND ')} ORDER BY ${order.orderBy} LIMIT ?`,
-      )
-      .all(...p.values);
-    const more = rows.length > query.limit;
-    const page = more ? rows.slice(0, query.limit) : rows;
-    const last = page.at(-1);
-    let count: SessionPage['count'] = { mode: 'none', value: null, capped: false };
-    if (query.count !== 'none') {
-      const sql =
-        query.count === 'exact'
-          ? `SELECT count(*) AS n FROM sessions WHERE ${where.join(' AND ')}`
-          : `SELECT count(*) AS n FROM (SELECT 1 FROM sessions WHERE ${where.join(' AND ')} LIMIT ${options.countCap + 1})`;
-      const n = this.db.prepare<unknown[], { n: number }>(sql).get(...filterValues)?.n ?? 0;
-      count =
-        query.count === 'exact'
-          ? { mode: 'exact', value: n, capped: false }
-          : { mode: 'capped', value: Math.min(n, options.countCap), capped: n > options.countCap };
-    }
-    return {
-      data: page.map((r) => JSON.parse(r.doc) as Session),
-      nextCursor: more && last ? encodeCursor(order.key(last)) : null,
-      count,
-    };
+  listSessions(org: string, query: SessionListQuery, options: ListOptions): Promise<SessionPage> {
+    return listSessions(this.reader, org, query, options);
   }
 
   async getSession(org: string, sessionId: string): Promise<Session | null> {
@@ -261,27 +222,7 @@ export class SqliteStore implements Store {
     query: EventListQuery,
   ): Promise<EventPage | null> {
     const session = await this.getSession(org, sessionId);
-    if (!session) return null;
-    const values: unknown[] = [sessionId, query.after ?? -1];
-    let typeFilter = '';
-    if (query.type && query.type.length > 0) {
-      typeFilter = ` AND type IN (${query.type.map(() => '?').join(', ')})`;
-      values.push(...query.type);
-    }
-    values.push(query.limit + 1);
-    const rows = this.db
-      .prepare<unknown[], ChainRow>(
-        `SELECT seq, body, received_at, hash, purged FROM events WHERE session_id = ? AND seq > ?${typeFilter} ORDER BY seq LIMIT ?`,
-      )
-      .all(...values);
-    const more = rows.length > query.limit;
-    const page = more ? rows.slice(0, query.limit) : rows;
-    const last = page.at(-1);
-    // Open sessions may still grow: hand back a cursor to poll from, even at the end.
-    return {
-      data: page.map((r) => JSON.parse(storedEventJson(r)) as StoredEvent),
-      nextCursor: more || OPEN.has(session.status) ? String(last?.seq ?? query.after ?? -1) : null,
-    };
+    return session ? listEvents(this.reader, session, query) : null;
   }
 
   async verifySession(org: string, sessionId: string): Promise<ChainCheck | null> {
