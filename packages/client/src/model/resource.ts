@@ -42,6 +42,9 @@ export type ResourceType = z.infer<typeof resourceTypeSchema>;
 export type Environment = z.infer<typeof environmentSchema>;
 export type Resource = z.infer<typeof resourceSchema>;
 
+/** Environments treated as production (significance, retention). */
+export const PRODUCTION_ENVIRONMENTS: readonly string[] = ['production', 'prod'];
+
 export function isProduction(environment: string): boolean {
-  return environment === 'production' || environment === 'prod';
+  return PRODUCTION_ENVIRONMENTS.includes(environment);
 }

@@ -1,3 +1,4 @@
+import { formatPath } from '@auditlane/client';
 import type { ZodError } from 'zod';
 
 /** An error answered as `{ code, message, details, requestId }` with its status. */
@@ -12,14 +13,6 @@ export class HttpError extends Error {
     this.code = code;
     this.details = details;
   }
-}
-
-/** `data[3].startedAt` */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path)
-    out += typeof key === 'number' ? `[${key}]` : out ? `.${String(key)}` : String(key);
-  return out;
 }
 
 /** "status[0]: Invalid option: expected one of ..." — the first issue, naming the field. */

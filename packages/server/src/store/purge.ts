@@ -17,7 +17,7 @@ export interface PurgeReport {
 }
 
 /** Environments whose recordings follow the production retention. */
-export const PRODUCTION_ENVIRONMENTS = ['production', 'prod'];
+export { PRODUCTION_ENVIRONMENTS } from '@auditlane/client';
 
 /**
  * A terminal event once its content is removed: the data is gone, the digest of what it was
