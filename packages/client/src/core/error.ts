@@ -103,6 +103,37 @@ export class APIConnectionTimeoutError extends APIConnectionError {
   }
 }
 
+/**
+ * The server answered with a success status but not with what the call reads (an HTML page from
+ * a proxy, an empty body, another content type).
+ */
+export class UnexpectedResponseError extends AuditlaneError {
+  override name = 'UnexpectedResponseError';
+  readonly status: number;
+  readonly contentType: string | null;
+  readonly requestId: string | null;
+
+  constructor(
+    what: string,
+    response: {
+      status: number;
+      contentType: string | null;
+      requestId: string | null;
+      preview: string;
+      expected: string;
+    },
+  ) {
+    super(
+      `Unexpected response from ${what}: status ${response.status}, ${response.contentType ? `content-type ${response.contentType}` : 'no content-type'}, expected ${response.expected}` +
+        (response.preview ? `: ${JSON.stringify(response.preview)}` : ' (empty body)') +
+        (response.requestId ? ` (request ${response.requestId})` : ''),
+    );
+    this.status = response.status;
+    this.contentType = response.contentType;
+    this.requestId = response.requestId;
+  }
+}
+
 /** The caller's AbortSignal fired. */
 export class APIUserAbortError extends AuditlaneError {
   override name = 'APIUserAbortError';

@@ -59,7 +59,14 @@ export class PagePromise<Item, Extra extends object = Record<never, never>>
   }
 
   private first(): Promise<CursorPage<Item, Extra>> {
-    this.promise ??= this.load();
+    if (!this.promise) {
+      const promise = this.load();
+      this.promise = promise;
+      // A failed first page is asked again next time, not remembered.
+      promise.catch(() => {
+        if (this.promise === promise) this.promise = undefined;
+      });
+    }
     return this.promise;
   }
 

@@ -1,8 +1,15 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { z } from 'zod';
-import { retryDelayMs } from '../internal/retry';
+import { isRetryableStatus, retryDelayMs } from '../internal/retry';
 import { sleep } from '../internal/signal';
-import { APIError, APIUserAbortError, AuditlaneError, ResponseValidationError } from './error';
+import {
+  APIConnectionError,
+  APIError,
+  APIUserAbortError,
+  AuditlaneError,
+  ResponseValidationError,
+  UnexpectedResponseError,
+} from './error';
 
 export interface LiveStreamOptions {
   /** Resume after this seq (events with a greater seq are delivered). */
@@ -10,12 +17,20 @@ export interface LiveStreamOptions {
   signal?: AbortSignal;
   /** Reconnections in a row without receiving an event before giving up. Default 5. */
   reconnects?: number;
+  /**
+   * A connection that brings nothing (not even the server's keep-alive comments) for this long is
+   * taken as dead and reopened. Default 30 s; 0 turns it off.
+   */
+  idleTimeoutMs?: number;
 }
+
+const MAX_SERVER_RETRY_MS = 60_000;
 
 /**
  * A live tail over server-sent events, read once with `for await`. It reconnects after a dropped
- * connection, resuming after the last event it delivered (no gaps, no duplicates), and ends when
- * the server sends `end` (the session ended), when `close()` is called or the signal fires.
+ * connection (also when reopening fails for a while: a server restart), resuming after the last
+ * event it delivered (no gaps, no duplicates), and ends when the server sends `end` (the session
+ * ended), when `close()` is called or the signal fires.
  */
 export class LiveStream<T extends { seq: number }> implements AsyncIterable<T> {
   private readonly controller = new AbortController();
@@ -25,6 +40,9 @@ export class LiveStream<T extends { seq: number }> implements AsyncIterable<T> {
   private readonly schema: z.ZodType<T>;
   private readonly what: string;
   private readonly reconnects: number;
+  private readonly idleTimeoutMs: number;
+  private readonly callerSignal: AbortSignal | undefined;
+  private readonly onCallerAbort = () => this.controller.abort();
 
   constructor(
     open: (after: number | undefined, signal: AbortSignal) => Promise<Response>,
@@ -36,10 +54,11 @@ export class LiveStream<T extends { seq: number }> implements AsyncIterable<T> {
     this.schema = schema;
     this.what = what;
     this.reconnects = options.reconnects ?? 5;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
     this.lastSeq = options.after;
-    const { signal } = options;
-    if (signal?.aborted) this.controller.abort();
-    else signal?.addEventListener('abort', () => this.controller.abort(), { once: true });
+    this.callerSignal = options.signal;
+    if (this.callerSignal?.aborted) this.controller.abort();
+    else this.callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
   }
 
   /** The seq of the last event delivered: where a new stream would resume. */
@@ -59,86 +78,122 @@ export class LiveStream<T extends { seq: number }> implements AsyncIterable<T> {
     let failures = 0;
     try {
       while (!signal.aborted) {
-        let response: Response;
+        let serverRetryMs: number | undefined;
+        let why = 'closed';
+        let response: Response | undefined;
         try {
           response = await this.open(this.lastSeq, signal);
         } catch (error) {
           if (signal.aborted || error instanceof APIUserAbortError) return;
-          throw error;
+          // Unreachable or restarting server: like a dropped connection, within the budget.
+          if (!isTransient(error)) throw error;
+          why = `could not reconnect (${(error as Error).message})`;
         }
-        const requestId = response.headers.get('x-request-id');
-        const queue: T[] = [];
-        let ended = false;
-        let problem: Error | undefined;
-        let serverRetryMs: number | undefined;
-        const parser = createParser({
-          onEvent: (message: EventSourceMessage) => {
-            if (message.event === 'end') {
-              ended = true;
-              return;
-            }
-            if (message.event !== undefined && message.event !== 'event') return;
-            let value: unknown;
-            try {
-              value = JSON.parse(message.data);
-            } catch {
-              problem ??= new AuditlaneError(
-                `${this.what}: event data is not JSON: ${message.data.slice(0, 100)}`,
-              );
-              return;
-            }
-            const parsed = this.schema.safeParse(value);
-            if (!parsed.success) {
-              problem ??= new ResponseValidationError(this.what, parsed.error, requestId);
-              return;
-            }
-            queue.push(parsed.data);
-          },
-          onRetry: (ms) => {
-            serverRetryMs = ms;
-          },
-        });
-        const reader = (response.body ?? new ReadableStream<Uint8Array>()).getReader();
-        const decoder = new TextDecoder();
-        let dropped = false;
-        // Not every fetch ties the body to the request's signal: cancel the read ourselves.
-        const cancel = () => void reader.cancel().catch(() => {});
-        signal.addEventListener('abort', cancel, { once: true });
-        try {
-          for (;;) {
-            let chunk: ReadableStreamReadResult<Uint8Array>;
-            try {
-              chunk = await reader.read();
-            } catch {
-              dropped = true;
-              break;
-            }
-            if (chunk.done) break;
-            parser.feed(decoder.decode(chunk.value, { stream: true }));
-            if (problem) throw problem;
-            while (queue.length > 0) {
-              const item = queue.shift() as T;
-              if (this.lastSeq !== undefined && item.seq <= this.lastSeq) continue;
-              this.lastSeq = item.seq;
-              failures = 0;
-              yield item;
-            }
-            if (ended) return;
+        if (response) {
+          const requestId = response.headers.get('x-request-id');
+          const contentType = response.headers.get('content-type');
+          if (!contentType || !/^text\/event-stream\b/i.test(contentType)) {
+            const preview = await response.text().catch(() => '');
+            throw new UnexpectedResponseError(this.what, {
+              status: response.status,
+              contentType,
+              requestId,
+              preview: preview.slice(0, 120),
+              expected: 'text/event-stream',
+            });
           }
-        } finally {
-          signal.removeEventListener('abort', cancel);
-          await reader.cancel().catch(() => {});
+          const queue: T[] = [];
+          let ended = false;
+          let problem: Error | undefined;
+          const parser = createParser({
+            onEvent: (message: EventSourceMessage) => {
+              if (problem) return;
+              if (message.event === 'end') {
+                ended = true;
+                return;
+              }
+              if (message.event !== undefined && message.event !== 'event') return;
+              let value: unknown;
+              try {
+                value = JSON.parse(message.data);
+              } catch {
+                problem = new AuditlaneError(
+                  `${this.what}: event data is not JSON: ${message.data.slice(0, 100)}`,
+                );
+                return;
+              }
+              const parsed = this.schema.safeParse(value);
+              if (!parsed.success) {
+                problem = new ResponseValidationError(this.what, parsed.error, requestId);
+                return;
+              }
+              queue.push(parsed.data);
+            },
+            onRetry: (ms) => {
+              serverRetryMs = ms;
+            },
+          });
+          const reader = (response.body ?? new ReadableStream<Uint8Array>()).getReader();
+          const decoder = new TextDecoder();
+          let idle = false;
+          // Not every fetch ties the body to the request's signal: cancel the read ourselves.
+          const cancel = () => void reader.cancel().catch(() => {});
+          signal.addEventListener('abort', cancel, { once: true });
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const arm = () => {
+            if (timer !== undefined) clearTimeout(timer);
+            if (this.idleTimeoutMs > 0)
+              timer = setTimeout(() => {
+                idle = true;
+                cancel();
+              }, this.idleTimeoutMs);
+          };
+          try {
+            arm();
+            for (;;) {
+              let chunk: ReadableStreamReadResult<Uint8Array>;
+              try {
+                chunk = await reader.read();
+              } catch {
+                why = 'dropped';
+                break;
+              }
+              if (chunk.done) break;
+              arm();
+              parser.feed(decoder.decode(chunk.value, { stream: true }));
+              // Events that arrived before a bad one are delivered first.
+              while (queue.length > 0) {
+                const item = queue.shift() as T;
+                if (this.lastSeq !== undefined && item.seq <= this.lastSeq) continue;
+                this.lastSeq = item.seq;
+                failures = 0;
+                yield item;
+              }
+              if (problem) throw problem;
+              if (ended) return;
+            }
+          } finally {
+            if (timer !== undefined) clearTimeout(timer);
+            signal.removeEventListener('abort', cancel);
+            await reader.cancel().catch(() => {});
+          }
+          if (idle) why = `went silent for ${this.idleTimeoutMs} ms`;
         }
         if (signal.aborted) return;
         // The connection ended without `end`: reconnect after a pause, resuming after lastSeq.
         failures++;
         if (failures > this.reconnects) {
           throw new AuditlaneError(
-            `${this.what}: the stream ${dropped ? 'dropped' : 'closed'} ${failures} times in a row without an event; giving up`,
+            `${this.what}: the stream ${why} ${failures} times in a row without an event; giving up`,
           );
         }
+        // Growing, jittered pauses; the server's \`retry:\` is a floor (within reason).
+        const floor =
+          serverRetryMs === undefined
+            ? 0
+            : Math.min(serverRetryMs, MAX_SERVER_RETRY_MS) * (1 + 0.25 * Math.random());
         try {
-          await sleep(serverRetryMs ?? retryDelayMs(failures - 1), signal);
+          await sleep(Math.round(Math.max(floor, retryDelayMs(failures - 1))), signal);
         } catch {
           return;
         }
@@ -152,7 +207,13 @@ export class LiveStream<T extends { seq: number }> implements AsyncIterable<T> {
         return;
       throw error;
     } finally {
+      this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
       this.controller.abort();
     }
   }
+}
+
+function isTransient(error: unknown): boolean {
+  if (error instanceof APIConnectionError) return true;
+  return error instanceof APIError && isRetryableStatus(error.status);
 }

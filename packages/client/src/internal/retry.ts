@@ -29,6 +29,12 @@ export function retryDelayMs(
   return Math.round(base * (1 - 0.25 * random()));
 }
 
+/** Whether the server asked for a longer pause than a retry waits: give up at once instead. */
+export function retryAfterTooLong(headers?: Headers): boolean {
+  const ms = retryAfterMs(headers);
+  return ms !== undefined && ms > MAX_RETRY_AFTER_MS;
+}
+
 function retryAfterMs(headers?: Headers): number | undefined {
   if (!headers) return undefined;
   const ms = headers.get('retry-after-ms');

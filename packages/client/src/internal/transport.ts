@@ -5,8 +5,9 @@ import {
   APIError,
   APIUserAbortError,
   ResponseValidationError,
+  UnexpectedResponseError,
 } from '../core/error';
-import { isRetryableStatus, retryDelayMs } from './retry';
+import { isRetryableStatus, retryAfterTooLong, retryDelayMs } from './retry';
 import { linkedAbort, sleep } from './signal';
 
 export interface TransportOptions {
@@ -50,6 +51,11 @@ export interface RequestSpec {
    * Otherwise the body is read within the timeout (and the retries).
    */
   stream?: boolean;
+  /**
+   * A long poll: the timeout of each attempt is at least this long, whatever the client's default
+   * (a client without a timeout keeps none).
+   */
+  minTimeoutMs?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -70,7 +76,9 @@ export class Transport {
     const f = options.fetch ?? globalThis.fetch;
     if (typeof f !== 'function')
       throw new TypeError('createClient: no fetch available; pass options.fetch');
-    this.fetchImpl = f;
+    // Called as a plain function: browsers throw "Illegal invocation" when fetch is called as a
+    // method of another object.
+    this.fetchImpl = (input, init) => f(input, init);
   }
 
   url(path: string, query?: URLSearchParams): string {
@@ -84,15 +92,20 @@ export class Transport {
    */
   async send(spec: RequestSpec, opts: RequestOptions = {}): Promise<Response> {
     const retries = opts.retries ?? this.options.retries ?? DEFAULT_RETRIES;
-    const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    let timeoutMs = opts.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (spec.minTimeoutMs !== undefined && timeoutMs > 0)
+      timeoutMs = Math.max(timeoutMs, spec.minTimeoutMs);
     for (let attempt = 0; ; attempt++) {
+      if (opts.signal?.aborted) throw new APIUserAbortError();
+      // Outside the timeout and the retries: a failing getToken() throws its own error.
+      const headers = await this.headers(spec, opts);
       if (opts.signal?.aborted) throw new APIUserAbortError();
       const abort = linkedAbort(opts.signal, timeoutMs);
       let response: Response;
       try {
         response = await this.fetchImpl(this.url(spec.path, spec.query), {
           method: spec.method,
-          headers: await this.headers(spec, opts),
+          headers,
           body: spec.body,
           signal: abort.signal,
         });
@@ -113,12 +126,22 @@ export class Transport {
       if (response.ok && spec.stream) {
         // The body is read later under the caller's signal; the timeout no longer applies.
         abort.clearTimeout();
-        return response;
+        return new Response(guardedBody(response.body, abort, opts.signal), {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+        });
       }
       if (response.ok) {
         try {
           const text = await response.text();
-          return new Response(text, { status: response.status, headers: response.headers });
+          const empty =
+            response.status === 204 || response.status === 205 || response.status === 304;
+          return new Response(empty ? null : text, {
+            status: response.status,
+            statusText: response.statusText,
+            headers: response.headers,
+          });
         } catch (cause) {
           if (opts.signal?.aborted) throw new APIUserAbortError();
           const error = abort.timedOut
@@ -140,7 +163,7 @@ export class Transport {
       const retryable = spec.idempotent
         ? isRetryableStatus(response.status)
         : response.status === 429;
-      if (retryable && attempt < retries) {
+      if (retryable && attempt < retries && !retryAfterTooLong(response.headers)) {
         await this.wait(attempt, response.headers, opts.signal);
         continue;
       }
@@ -156,15 +179,21 @@ export class Transport {
   ): Promise<z.infer<S>> {
     const response = await this.send({ ...spec, accept: 'application/json' }, opts);
     const requestId = response.headers.get('x-request-id');
+    const contentType = response.headers.get('content-type');
+    const text = await response.text();
     let body: unknown;
     try {
-      body = await response.json();
-    } catch (cause) {
-      if (opts?.signal?.aborted) throw new APIUserAbortError();
-      throw new APIConnectionError(
-        `${spec.what}: the response is not valid JSON: ${describe(cause)}`,
-        { cause },
-      );
+      if (!contentType || !/^application\/(?:[\w.+-]*\+)?json\b/i.test(contentType))
+        throw new Error('not JSON');
+      body = JSON.parse(text);
+    } catch {
+      throw new UnexpectedResponseError(spec.what, {
+        status: response.status,
+        contentType,
+        requestId,
+        preview: text.slice(0, 120),
+        expected: 'JSON',
+      });
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) throw new ResponseValidationError(spec.what, parsed.error, requestId);
@@ -195,6 +224,61 @@ export class Transport {
       throw new APIUserAbortError();
     }
   }
+}
+
+/**
+ * A streamed body that unhooks the request from the caller's signal once it is read to the end,
+ * fails or is cancelled, and ends with APIUserAbortError when the caller aborts while it is read
+ * (also where fetch does not tie the body to the request's signal).
+ */
+function guardedBody(
+  body: ReadableStream<Uint8Array> | null,
+  abort: { signal: AbortSignal; clear(): void },
+  signal: AbortSignal | undefined,
+): ReadableStream<Uint8Array> | null {
+  if (!body) {
+    abort.clear();
+    return null;
+  }
+  const reader = body.getReader();
+  let settled = false;
+  const release = () => {
+    settled = true;
+    abort.clear();
+    abort.signal.removeEventListener('abort', onAbort);
+  };
+  let fail: ((error: unknown) => void) | undefined;
+  const onAbort = () => {
+    if (settled) return;
+    release();
+    fail?.(new APIUserAbortError());
+    void reader.cancel().catch(() => {});
+  };
+  abort.signal.addEventListener('abort', onAbort, { once: true });
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      fail = (error) => controller.error(error);
+    },
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (settled) return;
+        if (done) {
+          release();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        if (settled) return;
+        release();
+        controller.error(signal?.aborted ? new APIUserAbortError() : error);
+      }
+    },
+    cancel(reason) {
+      release();
+      // Not awaited: some streams never settle a cancel.
+      void reader.cancel(reason).catch(() => {});
+    },
+  });
 }
 
 async function readBody(response: Response): Promise<unknown> {

@@ -1,3 +1,4 @@
+import { sleep } from '../../internal/signal';
 import type { RequestOptions } from '../../internal/transport';
 import {
   type CreateReview,
@@ -16,6 +17,7 @@ import { CursorPage, PagePromise } from '../pagination';
 import { check, Resource, segment } from './base';
 
 const LONG_POLL_MS = 25_000;
+const MIN_POLL_GAP_MS = 1_000;
 
 export class Reviews extends Resource {
   list(params: ReviewListParams = {}, options?: RequestOptions): PagePromise<Review> {
@@ -51,10 +53,11 @@ export class Reviews extends Resource {
         query: toSearchParams(params),
         idempotent: true,
         what: 'reviews.get',
+        // A long poll must be allowed to outlast its wait.
+        minTimeoutMs: waitMs + 15_000,
       },
       reviewSchema,
-      // A long poll must be allowed to outlast its wait.
-      { ...options, timeoutMs: Math.max(options?.timeoutMs ?? 0, waitMs + 15_000) },
+      options,
     );
   }
 
@@ -65,8 +68,18 @@ export class Reviews extends Resource {
   async waitForDecision(reviewId: string, options: RequestOptions = {}): Promise<Review> {
     for (;;) {
       if (options.signal?.aborted) throw new APIUserAbortError();
+      const asked = Date.now();
       const review = await this.get(reviewId, { waitMs: LONG_POLL_MS }, options);
       if (review.status !== 'pending') return review;
+      // A server (or a proxy) that answers long polls early must not make this loop poll hard.
+      const early = MIN_POLL_GAP_MS - (Date.now() - asked);
+      if (early > 0) {
+        try {
+          await sleep(early, options.signal);
+        } catch {
+          throw new APIUserAbortError();
+        }
+      }
     }
   }
 

@@ -92,9 +92,11 @@ export class Sessions extends Resource {
         query: toSearchParams(params),
         idempotent: true,
         what: 'sessions.status',
+        // A long poll must be allowed to outlast its wait.
+        minTimeoutMs: (params.waitMs ?? 0) + 15_000,
       },
       sessionStatusResultSchema,
-      { ...options, timeoutMs: Math.max(options?.timeoutMs ?? 0, (params.waitMs ?? 0) + 15_000) },
+      options,
     );
   }
 
@@ -222,7 +224,7 @@ export class SessionEvents extends Resource {
     options: LiveStreamOptions & Omit<RequestOptions, 'signal'> = {},
   ): LiveStream<StoredEvent> {
     const path = `/v1/sessions/${segment(sessionId, 'sessionId')}/events/stream`;
-    const { after, signal, reconnects, ...request } = options;
+    const { after, signal, reconnects, idleTimeoutMs, ...request } = options;
     if (after !== undefined) check(z.number().int().min(-1), after, 'sessions.events.stream after');
     return new LiveStream(
       (resumeAfter, streamSignal) =>
@@ -241,7 +243,7 @@ export class SessionEvents extends Resource {
         ),
       storedEventSchema,
       'sessions.events.stream',
-      { after, signal, reconnects },
+      { after, signal, reconnects, idleTimeoutMs },
     );
   }
 }
