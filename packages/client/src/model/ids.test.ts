@@ -91,4 +91,15 @@ describe('createIdGenerator', () => {
     expect(a).not.toBe(b);
     expect(a.slice(0, 'evt_'.length + 10)).toBe(b.slice(0, 'evt_'.length + 10));
   });
+
+  it('draws every character of the alphabet at every random position (past many pool refills)', () => {
+    const ids = createIdGenerator();
+    const now = Date.parse('2026-11-25T06:19:32.123Z');
+    const seen = Array.from({ length: 16 }, () => new Set<string>());
+    for (let i = 0; i < 10_000; i++) {
+      const random = ids.eventId(now + i).slice('evt_'.length + 10);
+      for (let p = 0; p < 16; p++) seen[p]!.add(random[p]!);
+    }
+    for (const chars of seen) expect(chars.size).toBe(32);
+  });
 });
