@@ -5,10 +5,34 @@ import { CursorError, decodeCursor } from './cursor';
 export interface SqlDialect {
   /** Adds a parameter and returns its placeholder (`?` or `$n`). */
   param(value: unknown): string;
-  /** A condition on the sessions row: the label `key` equals `value`. */
-  labelEquals(org: string, key: string, value: string): string;
+  /**
+   * A condition on the sessions row: the label `key` equals `value`. `common` (many sessions
+   * carry it) asks for a test per row, so a list walks its order index and stops after a page;
+   * otherwise the labelled sessions are looked up first.
+   */
+  labelEquals(org: string, key: string, value: string, common: boolean): string;
+  /** SQL of `{ n }`: how many sessions carry the label, counting up to `limit`. */
+  labelProbe(org: string, key: string, value: string, limit: number): string;
   /** A condition on the sessions row: one of its events matches the free text. */
   textMatch(org: string, text: string): string;
+  /**
+   * The search chunks matching the free text, newest session start first: rows of
+   * `{ k, started_at, session_id }` (k: where the next call continues), at most `n`, starting
+   * after `from.after` or at sessions started at or before `from.startedAtMax`.
+   */
+  textWalk(org: string, text: string, from: WalkFrom, n: number): string;
+}
+
+/** Where a walk over text matches starts: the beginning, a session start, or after a chunk. */
+export type WalkFrom =
+  | { startedAtMax?: undefined; after?: undefined }
+  | { startedAtMax: number; after?: undefined }
+  | { after: WalkKey; startedAtMax?: undefined };
+
+export interface WalkKey {
+  k: string;
+  started_at: number;
+  session_id: string;
 }
 
 /** The WHERE conditions of the sessions list (and export) for an org. */
@@ -17,6 +41,8 @@ export function sessionConditions(
   q: Omit<SessionListQuery, 'sort' | 'cursor' | 'limit' | 'count'>,
   now: number,
   d: SqlDialect,
+  /** Labels (`key=value`) that many sessions carry (see labelEquals). */
+  commonLabels: ReadonlySet<string> = new Set(),
 ): string[] {
   const where = [`org = ${d.param(org)}`];
   const inList = (column: string, values: readonly string[] | undefined) => {
@@ -41,7 +67,9 @@ export function sessionConditions(
   if (q.minSignificance !== undefined) where.push(`score >= ${d.param(q.minSignificance)}`);
   for (const label of q.label ?? []) {
     const at = label.indexOf('=');
-    where.push(d.labelEquals(org, label.slice(0, at), label.slice(at + 1)));
+    where.push(
+      d.labelEquals(org, label.slice(0, at), label.slice(at + 1), commonLabels.has(label)),
+    );
   }
   if (q.q) where.push(d.textMatch(org, q.q));
   return where;

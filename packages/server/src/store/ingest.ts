@@ -36,6 +36,8 @@ export interface EventRow {
 export interface SearchRow {
   org: string;
   sessionId: string;
+  /** The session's start (ms): search walks matches newest session first. */
+  startedAt: number;
   kind: 'audit' | 'io';
   text: string;
 }
@@ -223,9 +225,11 @@ export async function ingestBatch(
     await tx.insertEvents(rows);
     const searchRows: SearchRow[] = [];
     for (const [sessionId, chunk] of search) {
+      const startedAt = Date.parse(states.get(sessionId)!.session.startedAt);
       if (chunk.audit.length)
-        searchRows.push({ org, sessionId, kind: 'audit', text: chunk.audit.join('\n') });
-      if (chunk.io.length) searchRows.push({ org, sessionId, kind: 'io', text: chunk.io.join('') });
+        searchRows.push({ org, sessionId, startedAt, kind: 'audit', text: chunk.audit.join('\n') });
+      if (chunk.io.length)
+        searchRows.push({ org, sessionId, startedAt, kind: 'io', text: chunk.io.join('') });
     }
     if (searchRows.length > 0) await tx.insertSearch(searchRows);
     if (results.length > 0) await tx.insertResults(results);

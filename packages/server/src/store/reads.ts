@@ -6,8 +6,14 @@ import type {
   SessionPage,
   StoredEvent,
 } from '@auditlane/client';
-import { encodeCursor } from './cursor';
-import { type SqlDialect, sessionConditions, sessionOrder } from './filters';
+import { decodeCursor, encodeCursor } from './cursor';
+import {
+  type SqlDialect,
+  sessionConditions,
+  sessionOrder,
+  type WalkFrom,
+  type WalkKey,
+} from './filters';
 import type { ListOptions } from './types';
 import { type ChainRow, storedEventJson } from './verify';
 
@@ -29,8 +35,13 @@ export async function listSessions(
   query: SessionListQuery,
   options: ListOptions,
 ): Promise<SessionPage> {
+  if (query.q && query.sort !== 'significance' && query.count !== 'exact') {
+    const page = await listByText(r, org, query as SessionListQuery & { q: string }, options);
+    if (page) return page;
+  }
+  const common = await commonLabels(r, org, query.label);
   const p = r.params();
-  const where = sessionConditions(org, query, options.now, p);
+  const where = sessionConditions(org, query, options.now, p, common);
   const filterValues = [...p.values];
   const order = sessionOrder(query.sort, query.cursor, p);
   const conditions = order.after ? [...where, order.after] : where;
@@ -60,6 +71,133 @@ export async function listSessions(
     nextCursor: more && last ? encodeCursor(order.key(last)) : null,
     count,
   };
+}
+
+/** A label on more sessions than this is tested row by row rather than looked up first. */
+const COMMON_LABEL = 2_000;
+
+/** The labels of the query that many sessions carry (a cheap capped count each). */
+async function commonLabels(
+  r: SqlReader,
+  org: string,
+  labels: readonly string[] | undefined,
+): Promise<Set<string>> {
+  const common = new Set<string>();
+  for (const label of labels ?? []) {
+    const at = label.indexOf('=');
+    const p = r.params();
+    const sql = p.labelProbe(org, label.slice(0, at), label.slice(at + 1), COMMON_LABEL + 1);
+    const n = Number((await r.all<{ n: number }>(sql, p.values))[0]?.n ?? 0);
+    if (n > COMMON_LABEL) common.add(label);
+  }
+  return common;
+}
+
+/** Search chunks read per step of a text walk. */
+const WALK_BATCH = 500;
+/** Past this many chunks, a walk gives way to the set query (rare matches under tight filters). */
+const WALK_LIMIT = 20_000;
+
+/**
+ * Free text, newest first: walks the matches in session-start order (the search index is keyed
+ * by it) and stops once the page, and the capped count, are complete. A phrase that matches
+ * most sessions costs a page, not a sort of every match.
+ */
+async function listByText(
+  r: SqlReader,
+  org: string,
+  query: SessionListQuery & { q: string },
+  options: ListOptions,
+): Promise<SessionPage | null> {
+  let after: [number, string] | undefined;
+  if (query.cursor) {
+    const [started, id] = decodeCursor(query.cursor, ['number', 'string']);
+    after = [started as number, id as string];
+  }
+  const countTarget = query.count === 'capped' ? options.countCap + 1 : 0;
+  const pageWalk = await walkText(r, org, query, options, {
+    after,
+    want: query.limit + 1,
+    countTarget: after ? 0 : countTarget,
+  });
+  if (!pageWalk) return null;
+  let countWalk = pageWalk;
+  if (after && countTarget > 0) {
+    const walked = await walkText(r, org, query, options, { want: 0, countTarget });
+    if (!walked) return null;
+    countWalk = walked;
+  }
+  const ids = pageWalk.matched.slice(0, query.limit + 1);
+  const more = ids.length > query.limit;
+  const pageIds = more ? ids.slice(0, query.limit) : ids;
+  const docs = new Map<string, unknown>();
+  if (pageIds.length > 0) {
+    const p = r.params();
+    const rows = await r.all<{ id: string; doc: unknown }>(
+      `SELECT id, doc FROM sessions WHERE id IN (${pageIds.map((m) => p.param(m.id)).join(', ')})`,
+      p.values,
+    );
+    for (const row of rows) docs.set(row.id, row.doc);
+  }
+  const last = pageIds.at(-1);
+  const n = countWalk.matched.length;
+  return {
+    data: pageIds.map((m) => r.session(docs.get(m.id))),
+    nextCursor: more && last ? encodeCursor([last.started_at, last.id]) : null,
+    count:
+      query.count === 'capped'
+        ? { mode: 'capped', value: Math.min(n, options.countCap), capped: n > options.countCap }
+        : { mode: 'none', value: null, capped: false },
+  };
+}
+
+async function walkText(
+  r: SqlReader,
+  org: string,
+  query: SessionListQuery & { q: string },
+  options: ListOptions,
+  goal: { after?: [number, string]; want: number; countTarget: number },
+): Promise<{ matched: { id: string; started_at: number }[] } | null> {
+  const common = await commonLabels(r, org, query.label);
+  const seen = new Set<string>();
+  const matched: { id: string; started_at: number }[] = [];
+  let from: WalkFrom = goal.after ? { startedAtMax: goal.after[0] } : {};
+  let chunks = 0;
+  for (;;) {
+    const p = r.params();
+    const batch = await r.all<WalkKey>(p.textWalk(org, query.q, from, WALK_BATCH), p.values);
+    chunks += batch.length;
+    const fresh: string[] = [];
+    for (const row of batch) {
+      if (seen.has(row.session_id)) continue;
+      seen.add(row.session_id);
+      fresh.push(row.session_id);
+    }
+    if (fresh.length > 0) {
+      // The other filters (and the cursor) on the sessions these chunks belong to.
+      const q = r.params();
+      const where = sessionConditions(org, { ...query, q: undefined }, options.now, q, common);
+      if (goal.after)
+        where.push(`(started_at, id) < (${q.param(goal.after[0])}, ${q.param(goal.after[1])})`);
+      where.push(`id IN (${fresh.map((id) => q.param(id)).join(', ')})`);
+      const rows = await r.all<{ id: string; started_at: number }>(
+        `SELECT id, started_at FROM sessions WHERE ${where.join(' AND ')}`,
+        q.values,
+      );
+      for (const row of rows) matched.push({ id: row.id, started_at: Number(row.started_at) });
+    }
+    if (batch.length < WALK_BATCH) break;
+    const last = batch.at(-1) as WalkKey;
+    from = { after: last };
+    // Sessions not walked yet started at or before `last`: rows that started later are final.
+    const lastStarted = Number(last.started_at);
+    let sure = 0;
+    for (const m of matched) if (m.started_at > lastStarted) sure++;
+    if (sure >= goal.want && matched.length >= goal.countTarget) break;
+    if (chunks >= WALK_LIMIT) return null;
+  }
+  matched.sort((a, b) => b.started_at - a.started_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  return { matched };
 }
 
 export async function listEvents(

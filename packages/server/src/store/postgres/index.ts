@@ -9,7 +9,7 @@ import type {
 import pg from 'pg';
 import { GENESIS_HASH } from '../../domain/hash';
 import { significance } from '../../domain/session';
-import type { SqlDialect } from '../filters';
+import type { SqlDialect, WalkFrom } from '../filters';
 import {
   type IngestReport,
   type IngestSettings,
@@ -48,12 +48,25 @@ class Params implements SqlDialect {
     this.values.push(value);
     return `$${this.values.length}`;
   }
-  labelEquals(_org: string, key: string, value: string): string {
+  labelEquals(_org: string, key: string, value: string, _common: boolean): string {
     // Containment, so the GIN index on doc -> 'labels' answers it.
     return `doc -> 'labels' @> jsonb_build_object(${this.param(key)}::text, ${this.param(value)}::text)`;
   }
+  labelProbe(org: string, key: string, value: string, limit: number): string {
+    return `SELECT count(*) AS n FROM (SELECT 1 FROM sessions WHERE org = ${this.param(org)} AND doc -> 'labels' @> jsonb_build_object(${this.param(key)}::text, ${this.param(value)}::text) LIMIT ${this.param(limit)}) AS probe`;
+  }
   textMatch(org: string, text: string): string {
     return `id IN (SELECT session_id FROM search WHERE org = ${this.param(org)} AND tsv @@ phraseto_tsquery('simple', ${this.param(words(text))}))`;
+  }
+  textWalk(org: string, text: string, from: WalkFrom, n: number): string {
+    // Walks search_recent (org, started_at DESC, session_id DESC), testing each chunk: a session's
+    // chunks share the key, so continuing strictly after it skips only chunks already decided.
+    let sql = `SELECT started_at || ':' || session_id AS k, started_at, session_id FROM search WHERE org = ${this.param(org)} AND tsv @@ phraseto_tsquery('simple', ${this.param(words(text))})`;
+    if (from.after)
+      sql += ` AND (started_at, session_id) < (${this.param(from.after.started_at)}::bigint, ${this.param(from.after.session_id)}::text)`;
+    else if (from.startedAtMax !== undefined)
+      sql += ` AND started_at <= ${this.param(from.startedAtMax)}::bigint`;
+    return `${sql} ORDER BY started_at DESC, session_id DESC LIMIT ${this.param(n)}`;
   }
 }
 
@@ -279,13 +292,14 @@ export class PostgresStore implements Store {
       },
       insertSearch: async (rows) => {
         await client.query(
-          `INSERT INTO search (session_id, org, kind, tsv)
-           SELECT s, o, k, to_tsvector('simple', t) FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(s, o, k, t)`,
+          `INSERT INTO search (session_id, org, kind, tsv, started_at)
+           SELECT s, o, k, to_tsvector('simple', t), a FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS u(s, o, k, t, a)`,
           [
             rows.map((r) => r.sessionId),
             rows.map((r) => r.org),
             rows.map((r) => r.kind),
             rows.map((r) => words(r.text)),
+            rows.map((r) => r.startedAt),
           ],
         );
       },

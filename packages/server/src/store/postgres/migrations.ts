@@ -67,4 +67,12 @@ export const POSTGRES_MIGRATIONS: string[] = [
   CREATE INDEX search_session ON search (session_id, kind);
   `,
   SHARED_TABLES,
+  // Search chunks carry their session's start, so a text search walks its matches newest session
+  // first and stops after a page instead of sorting every match.
+  `
+  ALTER TABLE search ADD COLUMN started_at BIGINT;
+  UPDATE search SET started_at = s.started_at FROM sessions AS s WHERE s.id = search.session_id;
+  ALTER TABLE search ALTER COLUMN started_at SET NOT NULL;
+  CREATE INDEX search_recent ON search (org, started_at DESC, session_id DESC);
+  `,
 ];

@@ -8,7 +8,7 @@ import type {
 } from '@auditlane/client';
 import Database from 'better-sqlite3';
 import { significance } from '../../domain/session';
-import { ftsPhrase, type SqlDialect } from '../filters';
+import { ftsPhrase, type SqlDialect, type WalkFrom } from '../filters';
 import type { IngestReport, IngestSettings } from '../ingest';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
 import { listEvents, listSessions, type SqlReader } from '../reads';
@@ -31,11 +31,24 @@ class Params implements SqlDialect {
     this.values.push(value);
     return '?';
   }
-  labelEquals(org: string, key: string, value: string): string {
+  labelEquals(org: string, key: string, value: string, common: boolean): string {
+    if (common)
+      return `EXISTS (SELECT 1 FROM session_labels AS l WHERE l.org = ${this.param(org)} AND l.key = ${this.param(key)} AND l.value = ${this.param(value)} AND l.session_id = sessions.id)`;
     return `id IN (SELECT session_id FROM session_labels WHERE org = ${this.param(org)} AND key = ${this.param(key)} AND value = ${this.param(value)})`;
+  }
+  labelProbe(org: string, key: string, value: string, limit: number): string {
+    return `SELECT count(*) AS n FROM (SELECT 1 FROM session_labels WHERE org = ${this.param(org)} AND key = ${this.param(key)} AND value = ${this.param(value)} LIMIT ${this.param(limit)})`;
   }
   textMatch(org: string, text: string): string {
     return `id IN (SELECT session_id FROM search WHERE search MATCH ${this.param(ftsPhrase(text))} AND org = ${this.param(org)})`;
+  }
+  textWalk(org: string, text: string, from: WalkFrom, n: number): string {
+    // FTS5 returns matches in rowid order and stops at the LIMIT; rowids are (started_at << 20) + n.
+    let sql = `SELECT CAST(rowid AS TEXT) AS k, rowid >> 20 AS started_at, session_id FROM search WHERE search MATCH ${this.param(ftsPhrase(text))} AND org = ${this.param(org)}`;
+    if (from.after) sql += ` AND rowid < CAST(${this.param(from.after.k)} AS INTEGER)`;
+    else if (from.startedAtMax !== undefined)
+      sql += ` AND rowid < ((${this.param(from.startedAtMax)} + 1) << 20)`;
+    return `${sql} ORDER BY rowid DESC LIMIT ${this.param(n)}`;
   }
 }
 

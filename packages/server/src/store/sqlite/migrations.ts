@@ -79,4 +79,17 @@ export const SQLITE_MIGRATIONS: string[] = [
   );
   `,
   SHARED_TABLES,
+  // Search chunks keyed by session start, (started_at << 20) + n, so a text search walks its
+  // matches newest session first and stops after a page instead of sorting every match.
+  `
+  CREATE TEMP TABLE search_remap AS
+    SELECT c.rowid AS old,
+      (s.started_at << 20) + row_number() OVER (PARTITION BY s.started_at ORDER BY c.rowid) - 1 AS new
+    FROM search_chunks AS c JOIN sessions AS s ON s.id = c.session_id;
+  INSERT INTO search (rowid, text, org, session_id)
+    SELECT r.new, f.text, f.org, f.session_id FROM search_remap AS r JOIN search AS f ON f.rowid = r.old;
+  DELETE FROM search WHERE rowid IN (SELECT old FROM search_remap);
+  UPDATE search_chunks SET rowid = (SELECT new FROM search_remap WHERE old = search_chunks.rowid);
+  DROP TABLE search_remap;
+  `,
 ];

@@ -49,7 +49,16 @@ export class SqliteWriter {
       insertEvent: db.prepare(
         'INSERT INTO events (session_id, seq, org, id, ord, type, body, received_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      insertChunk: db.prepare('INSERT INTO search_chunks (session_id, kind) VALUES (?, ?)'),
+      // The rowid orders search matches by session start: (startedAt << 20) + n, n counting the
+      // session start's chunks (see SEARCH_KEY_BITS). Integers past 2^53: kept as BigInt.
+      insertChunk: db
+        .prepare(
+          `INSERT INTO search_chunks (rowid, session_id, kind) VALUES (
+             (SELECT coalesce(max(rowid) + 1, @started << 20) FROM search_chunks
+               WHERE rowid >= (@started << 20) AND rowid < ((@started + 1) << 20)),
+             @session, @kind)`,
+        )
+        .safeIntegers(),
       insertText: db.prepare(
         'INSERT INTO search (rowid, text, org, session_id) VALUES (?, ?, ?, ?)',
       ),
@@ -151,7 +160,11 @@ export class SqliteWriter {
       },
       insertSearch: async (rows) => {
         for (const r of rows) {
-          const { lastInsertRowid } = s.insertChunk.run(r.sessionId, r.kind);
+          const { lastInsertRowid } = s.insertChunk.run({
+            started: r.startedAt,
+            session: r.sessionId,
+            kind: r.kind,
+          });
           s.insertText.run(lastInsertRowid, r.text, r.org, r.sessionId);
         }
       },
