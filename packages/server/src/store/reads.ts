@@ -159,6 +159,9 @@ async function walkText(
   goal: { after?: [number, string]; want: number; countTarget: number },
 ): Promise<{ matched: { id: string; started_at: number }[] } | null> {
   const common = await commonLabels(r, org, query.label);
+  // Filters beside the text (the org is always one condition).
+  const filtered =
+    sessionConditions(org, { ...query, q: undefined }, options.now, r.params()).length > 1;
   const seen = new Set<string>();
   const matched: { id: string; started_at: number }[] = [];
   let from: WalkFrom = goal.after ? { startedAtMax: goal.after[0] } : {};
@@ -173,7 +176,19 @@ async function walkText(
       seen.add(row.session_id);
       fresh.push(row.session_id);
     }
-    if (fresh.length > 0) {
+    if (fresh.length > 0 && !filtered) {
+      // Only the text: the walk's rows say all there is (org, start, id).
+      const starts = new Map(batch.map((row) => [row.session_id, Number(row.started_at)]));
+      for (const id of fresh) {
+        const started = starts.get(id) as number;
+        if (
+          goal.after &&
+          !(started < goal.after[0] || (started === goal.after[0] && id < goal.after[1]))
+        )
+          continue;
+        matched.push({ id, started_at: started });
+      }
+    } else if (fresh.length > 0) {
       // The other filters (and the cursor) on the sessions these chunks belong to.
       const q = r.params();
       const where = sessionConditions(org, { ...query, q: undefined }, options.now, q, common);
