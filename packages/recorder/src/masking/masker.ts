@@ -162,7 +162,8 @@ export class Masker {
         }
         const text = value.slice(span[0], span[1]);
         if (d.validate && !d.validate(text)) continue;
-        (ranges ??= []).push([span[0], span[1], d.id]);
+        ranges ??= [];
+        ranges.push([span[0], span[1], d.id]);
       }
     }
     if (!ranges) return value;

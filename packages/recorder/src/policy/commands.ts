@@ -1,4 +1,4 @@
-import type { ShellAnalyzer, SimpleCommand } from './shell';
+import type { ShellAnalyzer } from './shell';
 
 /** Programs that run the command after their own options. */
 const WRAPPERS: Record<string, { withValue: Set<string> }> = {
