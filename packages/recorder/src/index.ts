@@ -1,2 +1,25 @@
-// Issue 4 brings this package; see README.md.
-export {};
+export { ToolBlockedError, type WrapToolOptions, wrapTool } from './instrument/agent';
+export { type CommandResult, type RunCommandOptions, runCommand } from './instrument/exec';
+export { DEFAULT_DETECTORS, type Detector, ibanValid, luhn } from './masking/detectors';
+export { Masker, type MaskingOptions, MaskTally, StreamMasker } from './masking/masker';
+export { DEFAULT_RULES } from './policy/defaults';
+export {
+  type Decision,
+  Policy,
+  PolicyFileError,
+  type PolicyScope,
+  type Subject,
+} from './policy/policy';
+export { type PolicyFile, type PolicyVerdict, type Rule, SQL_ACTIONS } from './policy/rules';
+export { type ShellAnalysis, ShellAnalyzer, type SimpleCommand } from './policy/shell';
+export { type SqlAction, type SqlAnalysis, SqlAnalyzer, SqlParseError } from './policy/sql';
+export {
+  type Authorization,
+  createRecorder,
+  RecordedSession,
+  Recorder,
+  type RecorderOptions,
+} from './recorder';
+export { FileSink } from './sinks/file';
+export { HttpSink, type HttpSinkOptions } from './sinks/http';
+export { MemorySink, type Sink } from './sinks/sink';

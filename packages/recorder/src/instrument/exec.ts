@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import type { RecordedSession } from '../recorder';
+
+export interface RunCommandOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Kill the command after this long. */
+  timeoutMs?: number;
+  /** Most output kept on the event (the rest is cut, `outputTruncated`). Default 1 MB. */
+  maxOutputBytes?: number;
+  /** Passed on as the command runs (the caller's own display). */
+  onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+}
+
+export interface CommandResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Set when the policy did not let the command run. */
+  blocked?: string;
+}
+
+/**
+ * Runs a shell command recorded in a session: the policy decides first (a blocked command does
+ * not run and reports why), then the command runs under `sh -c` and is recorded with its exit
+ * code, duration and combined output, masked.
+ */
+export async function runCommand(
+  session: RecordedSession,
+  command: string,
+  options: RunCommandOptions = {},
+): Promise<CommandResult> {
+  const auth = await session.authorize({ kind: 'command', text: command });
+  if (!auth.allowed) {
+    session.command({ text: command, cwd: options.cwd, exitCode: null }, auth);
+    return { exitCode: null, signal: null, stdout: '', stderr: '', blocked: auth.reason };
+  }
+  const max = options.maxOutputBytes ?? 1_000_000;
+  const started = performance.now();
+  const child = spawn('/bin/sh', ['-c', command], {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: options.timeoutMs,
+  });
+  let stdout = '';
+  let stderr = '';
+  let combined = '';
+  let truncated = false;
+  const take = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+    const text = chunk.toString('utf8');
+    if (stream === 'stdout') stdout += text;
+    else stderr += text;
+    if (combined.length + text.length <= max) combined += text;
+    else {
+      combined += text.slice(0, Math.max(0, max - combined.length));
+      truncated = true;
+    }
+    options.onOutput?.(text, stream);
+  };
+  child.stdout.on('data', take('stdout'));
+  child.stderr.on('data', take('stderr'));
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
+    (resolve) => {
+      child.once('error', (error) => {
+        stderr += String(error.message);
+        combined += String(error.message);
+        resolve([127, null]);
+      });
+      child.once('close', (code, sig) => resolve([code, sig]));
+    },
+  );
+  session.command(
+    {
+      text: command,
+      cwd: options.cwd,
+      exitCode,
+      output: combined,
+      outputTruncated: truncated || undefined,
+      durationMs: performance.now() - started,
+    },
+    auth,
+  );
+  return { exitCode, signal, stdout, stderr };
+}

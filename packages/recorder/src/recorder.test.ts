@@ -1,0 +1,164 @@
+import type { EventInput } from '@auditlane/client';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ToolBlockedError, wrapTool } from './instrument/agent';
+import { runCommand } from './instrument/exec';
+import { Policy } from './policy/policy';
+import { createRecorder } from './recorder';
+import { MemorySink } from './sinks/sink';
+
+const human = { type: 'human' as const, id: 'u_alice', email: 'alice@acme.test' };
+const agent = { type: 'agent' as const, id: 'claude-code', agent: { name: 'Claude Code' } };
+const dev = { name: 'scratch', type: 'ssh' as const, environment: 'development' };
+const prod = { name: 'billing-db', type: 'database' as const, environment: 'production' };
+
+let policy: Policy;
+beforeAll(async () => {
+  policy = await Policy.create();
+});
+
+function setup(meta = { actor: human, resource: dev }) {
+  const sink = new MemorySink();
+  const errors: Error[] = [];
+  const recorder = createRecorder({ sink, policy, meta, onError: (e) => errors.push(e) });
+  return { sink, recorder, errors };
+}
+
+const types = (events: EventInput[]) => events.map((e) => e.type);
+
+describe('sessions', () => {
+  it('records a start, events in seq order with ids and times, and an end', () => {
+    const { sink, recorder } = setup();
+    const s = recorder.session({ labels: { ticket: 'OPS-1' } });
+    s.command({ text: 'ls', exitCode: 0, output: 'a b\n' });
+    s.llmCall({ model: 'claude-sonnet', inputTokens: 10, outputTokens: 5 });
+    s.end({ exitCode: 0 });
+    s.command({ text: 'after end' });
+    expect(types(sink.events)).toEqual(['lifecycle', 'command', 'llm_call', 'lifecycle']);
+    expect(sink.events.map((e) => e.seq)).toEqual([0, 1, 2, 3]);
+    expect(new Set(sink.events.map((e) => e.id)).size).toBe(4);
+    expect(sink.events[0]).toMatchObject({
+      action: 'start',
+      sessionId: s.id,
+      session: { actor: human, resource: dev, labels: { ticket: 'OPS-1' } },
+    });
+  });
+
+  it('carries the current session through async code', async () => {
+    const { recorder } = setup();
+    const a = recorder.session();
+    const b = recorder.session();
+    const seen: (string | undefined)[] = [];
+    const work = async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      seen.push(recorder.current()?.id);
+    };
+    await Promise.all([a.run(work), b.run(work), work()]);
+    expect(seen.sort()).toEqual([a.id, b.id, undefined].sort());
+  });
+
+  it('masks before the sink and counts what it masked on a masking event', () => {
+    const { sink, recorder } = setup();
+    const s = recorder.session();
+    const id = s.query({
+      sql: "SELECT id, email, note FROM users WHERE token = 'ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'",
+      columns: [{ name: 'id' }, { name: 'email' }, { name: 'note' }],
+      rows: [
+        [1, 'a@acme.test', 'card 4111 1111 1111 1111'],
+        [2, 'b@acme.test', 'ok'],
+      ],
+      rowCount: 2,
+    });
+    const [query, masking] = sink.events.slice(1) as [EventInput & { type: 'query' }, EventInput];
+    expect(JSON.stringify(query)).not.toMatch(/ghp_a|@acme\.test|4111 1111/);
+    expect(query.rows).toEqual([
+      [1, '****', 'card *******************'],
+      [2, '****', 'ok'],
+    ]);
+    expect(masking).toMatchObject({ type: 'masking', subjectId: id, count: 4 });
+    expect((masking as { fields: string[] }).fields.sort()).toEqual([
+      'card_number',
+      'email',
+      'github_token',
+    ]);
+  });
+});
+
+describe('policy before actions', () => {
+  it('blocks a tool call of an agent and records the verdict and the refused call', async () => {
+    const { sink, recorder } = setup({ actor: agent, resource: dev });
+    const s = recorder.session({ mode: 'agent' });
+    let ran = false;
+    const bash = wrapTool(recorder, 'Bash', async (input: { command: string }) => {
+      ran = true;
+      return { stdout: input.command };
+    });
+    const e = await s
+      .run(() => bash({ command: 'psql -c "DROP TABLE customers"' }))
+      .catch((x) => x);
+    expect(e).toBeInstanceOf(ToolBlockedError);
+    expect(ran).toBe(false);
+    expect(await s.run(() => bash({ command: 'ls' }))).toEqual({ stdout: 'ls' });
+    const policyEvent = sink.events.find((x) => x.type === 'policy') as {
+      subjectId: string;
+      verdict: string;
+      rule: string;
+    };
+    expect(policyEvent).toMatchObject({ verdict: 'blocked', rule: 'sql-drop' });
+    const calls = sink.events.filter((x) => x.type === 'tool_call') as {
+      id: string;
+      error?: string;
+      output?: unknown;
+    }[];
+    expect(calls[0]).toMatchObject({
+      id: policyEvent.subjectId,
+      error: expect.stringMatching(/^blocked: DROP/),
+    });
+    expect(calls[1]).toMatchObject({ output: { stdout: 'ls' } });
+  });
+
+  it('runs allowed commands with their output and exit code, and refuses blocked ones without running', async () => {
+    const { sink, recorder } = setup();
+    const s = recorder.session();
+    const ok = await runCommand(s, 'echo hi; echo "token=abc123secret" >&2; exit 3');
+    expect(ok).toMatchObject({ exitCode: 3, stdout: 'hi\n' });
+    const blocked = await runCommand(s, 'rm -rf /');
+    expect(blocked.blocked).toMatch(/recursive delete/);
+    const commands = sink.events.filter((x) => x.type === 'command') as {
+      text: string;
+      exitCode: number | null;
+      output?: string;
+    }[];
+    expect(commands[0]).toMatchObject({
+      text: 'echo hi; echo "token=************" >&2; exit 3',
+      exitCode: 3,
+    });
+    expect(commands[0]!.output).toContain('hi\n');
+    expect(commands[0]!.output).not.toContain('abc123secret');
+    expect(commands[1]).toMatchObject({ text: 'rm -rf /', exitCode: null });
+  });
+
+  it('keeps the output of a command the policy masks', async () => {
+    const { sink, recorder } = setup();
+    const s = recorder.session();
+    await runCommand(s, 'printenv', { env: { SECRET_THING: 'x1', PATH: process.env.PATH } });
+    const command = sink.events.find((x) => x.type === 'command') as { output: string };
+    expect(command.output).toMatch(/^\[output not recorded: prints the environment/);
+    expect(sink.events.at(-1)).toMatchObject({ type: 'masking', fields: ['environment-dump'] });
+  });
+
+  it('blocks a review verdict when no server can decide it', async () => {
+    const { sink, recorder } = setup({ actor: human, resource: prod });
+    const s = recorder.session();
+    const auth = await s.authorize({
+      kind: 'sql',
+      text: 'UPDATE accounts SET plan = 2 WHERE id = 1',
+    });
+    expect(auth.allowed).toBe(false);
+    expect(auth.reason).toMatch(/no server to ask/);
+    expect(sink.events.at(-1)).toMatchObject({
+      type: 'policy',
+      verdict: 'blocked',
+      rule: 'sql-write-production',
+    });
+  });
+});

@@ -1,0 +1,397 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import {
+  type AuditlaneClient,
+  createIdGenerator,
+  type EventInput,
+  isProduction,
+  type SessionStartInput,
+} from '@auditlane/client';
+import { Masker, type MaskingOptions, MaskTally } from './masking/masker';
+import { type Decision, Policy, type PolicyScope, type Subject } from './policy/policy';
+import type { Sink } from './sinks/sink';
+
+export interface RecorderOptions {
+  sink: Sink;
+  /** The policy (default: the built-in rules); `false` records without deciding anything. */
+  policy?: Policy | false;
+  /** Masking options, or `false` to record values as they are (not recommended). */
+  masking?: MaskingOptions | false;
+  /** Defaults for every session's start (actor, resource, labels, ...). */
+  meta?: Partial<SessionStartInput>;
+  /** The server that decides reviews; without it a `review` verdict blocks. */
+  reviews?: AuditlaneClient;
+  /** How long a held action waits for a reviewer. Default 15 minutes. */
+  reviewTimeoutMs?: number;
+  /** Problems that must not break the instrumented tool. Default: stderr. */
+  onError?: (error: Error) => void;
+  now?: () => number;
+}
+
+/** The outcome of asking the policy about an action, after any review. */
+export interface Authorization {
+  allowed: boolean;
+  /** The id the action's own event gets (policy and masking events point at it). */
+  subjectId: string;
+  decision: Decision;
+  /** The policy says the action's output must not be recorded (only that it was masked). */
+  maskOutput: boolean;
+  /** Why it was not allowed, for the tool to show. */
+  reason?: string;
+}
+
+type Fields<T extends EventInput['type']> = Omit<
+  Extract<EventInput, { type: T }>,
+  'id' | 'sessionId' | 'seq' | 'time' | 'type'
+> & { id?: string };
+
+/** A recorder: sessions, the current one across async code, policy and masking before the sink. */
+export class Recorder {
+  readonly sink: Sink;
+  readonly masker: Masker | undefined;
+  readonly onError: (error: Error) => void;
+  readonly ids = createIdGenerator();
+  private readonly policyOption: Policy | false | undefined;
+  private policyPromise: Promise<Policy | undefined> | undefined;
+  private readonly storage = new AsyncLocalStorage<RecordedSession>();
+  private readonly sessions = new Map<string, RecordedSession>();
+
+  constructor(readonly options: RecorderOptions) {
+    this.sink = options.sink;
+    this.masker = options.masking === false ? undefined : new Masker(options.masking ?? {});
+    this.onError =
+      options.onError ?? ((error) => process.stderr.write(`auditlane: ${error.message}\n`));
+    this.policyOption = options.policy;
+    options.sink.onRevoked?.((id) => this.sessions.get(id)?.revoked());
+  }
+
+  /** The policy, loaded once (the SQL and shell parsers take ~100 ms to load). */
+  policy(): Promise<Policy | undefined> {
+    if (this.policyOption === false) return Promise.resolve(undefined);
+    if (this.policyOption) return Promise.resolve(this.policyOption);
+    this.policyPromise ??= Policy.create().catch((error: Error) => {
+      this.onError(new Error(`the policy could not load: ${error.message}`));
+      return undefined;
+    });
+    return this.policyPromise;
+  }
+
+  now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  /** Starts a session: its lifecycle start event is recorded at once. */
+  session(meta: Partial<SessionStartInput> = {}, options: { id?: string } = {}): RecordedSession {
+    const start = {
+      mode: 'interactive',
+      ...this.options.meta,
+      ...meta,
+      labels: { ...this.options.meta?.labels, ...meta.labels },
+    } as SessionStartInput;
+    if (!start.actor || !start.resource) {
+      throw new TypeError('recorder.session: actor and resource are required (in meta or here)');
+    }
+    const session = new RecordedSession(this, options.id ?? this.ids.sessionId(this.now()), start);
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  /** The session of the code running now (see `RecordedSession.run`). */
+  current(): RecordedSession | undefined {
+    return this.storage.getStore();
+  }
+
+  /** Runs `fn` with `session` as the current session, through every await inside it. */
+  run<T>(session: RecordedSession, fn: () => T): T {
+    return this.storage.run(session, fn);
+  }
+
+  forget(session: RecordedSession): void {
+    this.sessions.delete(session.id);
+  }
+
+  flush(options?: { timeoutMs?: number }): Promise<void> {
+    return this.sink.flush(options);
+  }
+
+  async close(options?: { timeoutMs?: number }): Promise<void> {
+    await this.sink.close(options);
+  }
+}
+
+export function createRecorder(options: RecorderOptions): Recorder {
+  return new Recorder(options);
+}
+
+/** One recorded session: what happens in it becomes its events, in order. */
+export class RecordedSession {
+  private seq = 0;
+  private ended = false;
+  private readonly revokeListeners: (() => void)[] = [];
+  private isRevoked = false;
+
+  constructor(
+    readonly recorder: Recorder,
+    readonly id: string,
+    readonly start: SessionStartInput,
+  ) {
+    this.emit({ type: 'lifecycle', action: 'start', session: start });
+  }
+
+  get scope(): PolicyScope {
+    return { resource: this.start.resource, actor: this.start.actor };
+  }
+
+  get revokedByServer(): boolean {
+    return this.isRevoked;
+  }
+
+  /** Runs `fn` with this as the recorder's current session. */
+  run<T>(fn: () => T): T {
+    return this.recorder.run(this, fn);
+  }
+
+  /** Records an event of this session (fields masked by the caller's helpers). */
+  emit(fields: Record<string, unknown> & { type: EventInput['type']; id?: string }): string {
+    const id = (fields.id as string | undefined) ?? this.recorder.ids.eventId(this.recorder.now());
+    if (this.ended) return id;
+    const event = {
+      ...fields,
+      id,
+      sessionId: this.id,
+      seq: this.seq++,
+      time: new Date(this.recorder.now()).toISOString(),
+    } as EventInput;
+    try {
+      this.recorder.sink.write(event);
+    } catch (error) {
+      this.recorder.onError(error as Error);
+    }
+    return id;
+  }
+
+  private masked(tally: MaskTally, subjectId: string): void {
+    if (tally.count > 0)
+      this.emit({
+        type: 'masking',
+        subjectId,
+        fields: [...tally.names].slice(0, 1000),
+        count: tally.count,
+      });
+  }
+
+  private text(value: string, tally: MaskTally): string {
+    return this.recorder.masker ? this.recorder.masker.text(value, tally) : value;
+  }
+
+  command(fields: Fields<'command'>, authorization?: Authorization): string {
+    const tally = new MaskTally();
+    const id =
+      fields.id ?? authorization?.subjectId ?? this.recorder.ids.eventId(this.recorder.now());
+    let output = fields.output;
+    if (output !== undefined && authorization?.maskOutput) {
+      tally.add(authorization.decision.rule ?? 'policy');
+      output = `[output not recorded: ${authorization.decision.reason ?? 'masked by policy'}]`;
+    } else if (output !== undefined) output = this.text(output, tally);
+    this.emit({ ...fields, type: 'command', id, text: this.text(fields.text, tally), output });
+    this.masked(tally, id);
+    return id;
+  }
+
+  query(fields: Fields<'query'>, authorization?: Authorization): string {
+    const tally = new MaskTally();
+    const id =
+      fields.id ?? authorization?.subjectId ?? this.recorder.ids.eventId(this.recorder.now());
+    const m = this.recorder.masker;
+    let rows = fields.rows;
+    if (rows && authorization?.maskOutput) {
+      tally.add(authorization.decision.rule ?? 'policy', rows.length);
+      rows = [];
+    } else if (rows && m) rows = m.rows(fields.columns ?? [], rows, tally);
+    const params =
+      fields.params && m ? (m.value(fields.params, tally) as unknown[]) : fields.params;
+    this.emit({ ...fields, type: 'query', id, sql: this.text(fields.sql, tally), params, rows });
+    this.masked(tally, id);
+    return id;
+  }
+
+  toolCall(fields: Fields<'tool_call'>, authorization?: Authorization): string {
+    const tally = new MaskTally();
+    const id =
+      fields.id ?? authorization?.subjectId ?? this.recorder.ids.eventId(this.recorder.now());
+    const m = this.recorder.masker;
+    let output = fields.output;
+    if (output !== undefined && authorization?.maskOutput) {
+      tally.add(authorization.decision.rule ?? 'policy');
+      output = '[output not recorded]';
+    } else if (m) output = m.value(output, tally);
+    const input = m ? m.value(fields.input, tally) : fields.input;
+    this.emit({ ...fields, type: 'tool_call', id, input, output });
+    this.masked(tally, id);
+    return id;
+  }
+
+  llmCall(fields: Fields<'llm_call'>): string {
+    return this.emit({ ...fields, type: 'llm_call' });
+  }
+
+  /** Terminal output (already masked by the caller's stream masker when recording a PTY). */
+  terminal(code: 'o' | 'i' | 'r' | 'm' | 'x', data: string, offsetMs: number): string {
+    return this.emit({ type: 'terminal', code, data, offsetMs });
+  }
+
+  /** Output text of a non-PTY tool, masked here. */
+  output(data: string, offsetMs: number): string {
+    const tally = new MaskTally();
+    const id = this.terminal('o', this.text(data, tally), offsetMs);
+    this.masked(tally, id);
+    return id;
+  }
+
+  mark(label: string, offsetMs: number): string {
+    return this.terminal('m', label, offsetMs);
+  }
+
+  verdict(
+    subjectId: string,
+    verdict: 'passed' | 'blocked' | 'pending' | 'approved' | 'rejected',
+    extra: {
+      rule?: string;
+      reason?: string;
+      reviewId?: string;
+      reviewer?: string;
+      decidedAt?: string;
+    } = {},
+  ): string {
+    return this.emit({ type: 'policy', subjectId, verdict, ...extra });
+  }
+
+  /**
+   * Asks the policy about an action before it runs. A `review` verdict holds it until a
+   * reviewer on the server decides (the recorder flushes, asks, and waits with a long poll).
+   * Blocked and rejected actions get a policy event here; the caller records the action itself.
+   */
+  async authorize(subject: Subject): Promise<Authorization> {
+    const subjectId = this.recorder.ids.eventId(this.recorder.now());
+    const policy = await this.recorder.policy();
+    const closed = policy
+      ? policy.failsClosed(this.scope)
+      : isProduction(this.start.resource.environment);
+    let decision: Decision;
+    try {
+      decision = policy ? policy.decide(subject, this.scope) : { verdict: 'allow' };
+    } catch (error) {
+      this.recorder.onError(new Error(`the policy failed: ${(error as Error).message}`));
+      decision = closed
+        ? {
+            verdict: 'block',
+            rule: 'policy-error',
+            reason: 'the policy could not decide (fail-closed)',
+          }
+        : { verdict: 'allow' };
+    }
+    if (!policy && this.recorder.options.policy !== false && closed) {
+      decision = {
+        verdict: 'block',
+        rule: 'policy-error',
+        reason: 'the policy did not load (fail-closed)',
+      };
+    }
+    const result = (allowed: boolean, d: Decision, reason?: string): Authorization => ({
+      allowed,
+      subjectId,
+      decision: d,
+      maskOutput: d.verdict === 'mask',
+      reason,
+    });
+    if (decision.verdict === 'allow' || decision.verdict === 'mask') return result(true, decision);
+    const extra = { rule: decision.rule, reason: decision.reason };
+    if (decision.verdict === 'block') {
+      this.verdict(subjectId, 'blocked', extra);
+      return result(false, decision, decision.reason ?? `blocked by ${decision.rule}`);
+    }
+    // review
+    const client = this.recorder.options.reviews;
+    if (!client) {
+      const reason = `${decision.reason ?? 'needs a reviewer'}; no server to ask (blocked)`;
+      this.verdict(subjectId, 'blocked', { ...extra, reason });
+      return result(false, decision, reason);
+    }
+    try {
+      await this.recorder.flush({ timeoutMs: 10_000 });
+      const review = await client.reviews.create({
+        kind: 'command',
+        sessionId: this.id,
+        eventId: subjectId,
+        subject: {
+          type: subjectType(subject),
+          text: this.text(subjectText(subject), new MaskTally()),
+        },
+        rule: decision.rule,
+        reason: decision.reason,
+      });
+      this.verdict(subjectId, 'pending', { ...extra, reviewId: review.id });
+      await this.recorder.flush({ timeoutMs: 10_000 }).catch(() => {});
+      const signal = AbortSignal.timeout(this.recorder.options.reviewTimeoutMs ?? 15 * 60_000);
+      const decided = await client.reviews.waitForDecision(review.id, { signal });
+      const approved = decided.status === 'approved';
+      this.verdict(subjectId, approved ? 'approved' : 'rejected', {
+        ...extra,
+        reviewId: review.id,
+        reviewer: decided.decidedBy ?? undefined,
+        decidedAt: decided.decidedAt ?? undefined,
+        reason: decided.comment ?? decision.reason,
+      });
+      return approved
+        ? result(true, decision)
+        : result(
+            false,
+            decision,
+            `${decided.status} by ${decided.decidedBy ?? 'the reviewer'}${decided.comment ? `: ${decided.comment}` : ''}`,
+          );
+    } catch (error) {
+      const why = `the review could not complete (${(error as Error).message})`;
+      this.recorder.onError(new Error(why));
+      if (closed) {
+        const reason = `${decision.reason ?? 'needs a reviewer'}; ${why}; fail-closed`;
+        this.verdict(subjectId, 'blocked', { ...extra, reason });
+        return result(false, decision, reason);
+      }
+      this.verdict(subjectId, 'passed', { ...extra, reason: `${why}; fail-open` });
+      return result(true, decision);
+    }
+  }
+
+  /** Called when the server says the session was revoked: the instrumentation ends it. */
+  onRevoke(listener: () => void): void {
+    this.revokeListeners.push(listener);
+  }
+
+  revoked(): void {
+    if (this.isRevoked) return;
+    this.isRevoked = true;
+    for (const l of this.revokeListeners) {
+      try {
+        l();
+      } catch (error) {
+        this.recorder.onError(error as Error);
+      }
+    }
+  }
+
+  end(options: { exitCode?: number; reason?: string } = {}): void {
+    if (this.ended) return;
+    this.emit({ type: 'lifecycle', action: 'end', ...options });
+    this.ended = true;
+    this.recorder.forget(this);
+  }
+}
+
+function subjectType(subject: Subject): 'command' | 'query' | 'tool_call' {
+  return subject.kind === 'sql' ? 'query' : subject.kind === 'command' ? 'command' : 'tool_call';
+}
+
+function subjectText(subject: Subject): string {
+  if (subject.kind === 'tool')
+    return `${subject.tool} ${JSON.stringify(subject.input ?? {})}`.slice(0, 100_000);
+  return subject.text.slice(0, 100_000);
+}

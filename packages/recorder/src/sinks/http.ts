@@ -1,0 +1,255 @@
+import {
+  APIConnectionError,
+  APIError,
+  type AuditlaneClient,
+  createClient,
+  type EventInput,
+  eventSchema,
+} from '@auditlane/client';
+import type { Sink } from './sink';
+import { Spool } from './spool';
+
+export interface HttpSinkOptions {
+  /** A client of the server, or its URL and an ingest token. */
+  client?: AuditlaneClient;
+  url?: string;
+  token?: string;
+  /**
+   * A directory for the disk spool: every event is written there before `write` returns and
+   * stays until the server acknowledged it, so an outage or a crash loses nothing. A process
+   * delivers what dead processes left in the same directory. `false`: memory only (bounded by
+   * `maxQueue`; events beyond it are dropped and reported).
+   */
+  spool: string | false;
+  /** Events per request. Default 500. */
+  batchSize?: number;
+  /** How long an event may wait for its batch to fill. Default 200 ms. */
+  batchMs?: number;
+  gzip?: boolean;
+  /** Memory-only queue bound. Default 10,000 events. */
+  maxQueue?: number;
+  /** Problems delivering (the server unreachable, an event refused). Default: stderr. */
+  onError?: (error: Error) => void;
+}
+
+interface Source {
+  read(max: number): { lines: string[]; commit: () => void };
+  readonly drained: boolean;
+  done?(): void;
+}
+
+/**
+ * Delivers events to the server in batches (by size and time, gzip), retrying with backoff and
+ * jitter for as long as it takes; a retried batch never duplicates (events carry their ids).
+ * With a spool, nothing recorded is lost to an outage or a crash of this process.
+ */
+export class HttpSink implements Sink {
+  readonly client: AuditlaneClient;
+  private readonly sources: Source[] = [];
+  private readonly own: Source;
+  private readonly spool: Spool | undefined;
+  private readonly batchSize: number;
+  private readonly batchMs: number;
+  private readonly gzip: boolean;
+  private readonly onError: (error: Error) => void;
+  private readonly revokedListeners: ((sessionId: string) => void)[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private wake: (() => void) | undefined;
+  private running: Promise<void>;
+  private closed = false;
+  private flushers: { resolve: () => void }[] = [];
+  private failures = 0;
+  private queued = 0;
+
+  constructor(options: HttpSinkOptions) {
+    if (options.client) this.client = options.client;
+    else if (options.url && options.token)
+      this.client = createClient({ baseUrl: options.url, token: options.token, retries: 0 });
+    else throw new TypeError('HttpSink: pass client, or url and token');
+    this.batchSize = options.batchSize ?? 500;
+    this.batchMs = options.batchMs ?? 200;
+    this.gzip = options.gzip ?? true;
+    this.onError =
+      options.onError ?? ((error) => process.stderr.write(`auditlane: ${error.message}\n`));
+    if (options.spool) {
+      const { own, orphans } = Spool.open(options.spool);
+      this.spool = own;
+      for (const orphan of orphans) {
+        if (orphan.drained) orphan.remove();
+        else this.sources.push(spoolSource(orphan, true));
+      }
+      this.own = spoolSource(own, false);
+    } else {
+      this.own = memorySource(options.maxQueue ?? 10_000, (n) =>
+        this.onError(
+          new Error(`dropped ${n} events: the queue is full and there is no spool (server down?)`),
+        ),
+      );
+    }
+    this.sources.push(this.own);
+    this.running = this.pump();
+  }
+
+  write(event: EventInput): void {
+    if (this.closed) return;
+    const line = JSON.stringify(event);
+    if (this.spool) this.spool.append(line);
+    else (this.own as ReturnType<typeof memorySource>).push(line);
+    this.queued++;
+    if (this.queued >= this.batchSize) this.kick();
+    else this.timer ??= setTimeout(() => this.kick(), this.batchMs);
+  }
+
+  onRevoked(listener: (sessionId: string) => void): void {
+    this.revokedListeners.push(listener);
+  }
+
+  /** Resolves once every event written so far is acknowledged, or when `timeoutMs` passes (then rejects). */
+  flush(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.sources.every((s) => s.drained)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const entry = { resolve };
+      this.flushers.push(entry);
+      this.kick();
+      if (options.timeoutMs !== undefined) {
+        const t = setTimeout(() => {
+          this.flushers = this.flushers.filter((f) => f !== entry);
+          reject(
+            new Error(`events not delivered within ${options.timeoutMs} ms (kept in the spool)`),
+          );
+        }, options.timeoutMs);
+        const done = entry.resolve;
+        entry.resolve = () => {
+          clearTimeout(t);
+          done();
+        };
+      }
+    });
+  }
+
+  async close(options: { timeoutMs?: number } = {}): Promise<void> {
+    try {
+      await this.flush({ timeoutMs: options.timeoutMs ?? 5_000 });
+    } catch (error) {
+      this.onError(error as Error);
+    }
+    this.closed = true;
+    this.kick();
+    await this.running;
+    this.spool?.close();
+  }
+
+  private kick(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.wake?.();
+  }
+
+  private async pump(): Promise<void> {
+    while (!this.closed) {
+      const source = this.sources.find((s) => !s.drained);
+      if (!source) {
+        for (const f of this.flushers.splice(0)) f.resolve();
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        this.wake = undefined;
+        continue;
+      }
+      const { lines, commit } = source.read(this.batchSize);
+      if (lines.length === 0) {
+        // A partly written line: wait for the rest.
+        await this.sleep(10);
+        continue;
+      }
+      const events: EventInput[] = [];
+      for (const line of lines) {
+        try {
+          const parsed = eventSchema.safeParse(JSON.parse(line));
+          if (parsed.success) events.push(parsed.data as EventInput);
+          else
+            this.onError(
+              new Error(`event refused before sending: ${parsed.error.issues[0]?.message}`),
+            );
+        } catch {
+          this.onError(new Error('a spooled line is not JSON; skipped'));
+        }
+      }
+      try {
+        if (events.length > 0) {
+          const result = await this.client.ingest(events, { gzip: this.gzip, retries: 0 });
+          for (const r of result.rejected)
+            this.onError(new Error(`the server refused event ${r.id ?? r.index}: ${r.message}`));
+          for (const id of result.revoked) for (const l of this.revokedListeners) l(id);
+        }
+        commit();
+        this.queued = Math.max(0, this.queued - lines.length);
+        if (this.failures > 0) this.failures = 0;
+        if (source !== this.own && source.drained) source.done?.();
+      } catch (error) {
+        // Kept: the same batch goes again after a pause (the server drops what it already has).
+        this.failures++;
+        if (this.failures === 1 || this.failures % 20 === 0) {
+          const what =
+            error instanceof APIConnectionError || error instanceof APIError
+              ? error.message
+              : String(error);
+          this.onError(new Error(`cannot deliver events (attempt ${this.failures}): ${what}`));
+        }
+        const base = Math.min(500 * 2 ** Math.min(this.failures - 1, 6), 30_000);
+        await this.sleep(base * (0.75 + Math.random() * 0.25));
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    }).then(() => {
+      this.wake = undefined;
+    });
+  }
+}
+
+function spoolSource(spool: Spool, adopted: boolean): Source {
+  return {
+    read(max) {
+      const { lines, next } = spool.read(max);
+      return { lines, commit: () => spool.ack(next) };
+    },
+    get drained() {
+      return spool.drained;
+    },
+    done: adopted ? () => spool.remove() : undefined,
+  };
+}
+
+function memorySource(max: number, dropped: (n: number) => void) {
+  let queue: string[] = [];
+  return {
+    push(line: string) {
+      queue.push(line);
+      if (queue.length > max) {
+        const n = queue.length - max;
+        queue = queue.slice(n);
+        dropped(n);
+      }
+    },
+    read(n: number) {
+      const lines = queue.slice(0, n);
+      return {
+        lines,
+        commit: () => {
+          queue = queue.slice(lines.length);
+        },
+      };
+    },
+    get drained() {
+      return queue.length === 0;
+    },
+  };
+}
