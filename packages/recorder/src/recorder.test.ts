@@ -1,4 +1,4 @@
-import type { EventInput } from '@auditlane/client';
+import type { EventInput, SessionStartInput } from '@auditlane/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ToolBlockedError, wrapTool } from './instrument/agent';
 import { runCommand } from './instrument/exec';
@@ -16,7 +16,7 @@ beforeAll(async () => {
   policy = await Policy.create();
 });
 
-function setup(meta = { actor: human, resource: dev }) {
+function setup(meta: Partial<SessionStartInput> = { actor: human, resource: dev }) {
   const sink = new MemorySink();
   const errors: Error[] = [];
   const recorder = createRecorder({ sink, policy, meta, onError: (e) => errors.push(e) });

@@ -39,7 +39,7 @@ export class Spool {
   private constructor(readonly dir: string) {
     this.acked = readAck(dir);
     this.segment = lastSegment(dir) ?? this.acked.segment;
-    this.fd = openSync(segmentPath(dir, this.segment), 'a');
+    this.fd = openSync(segmentPath(dir, this.segment), 'a+');
     this.written = fstatSync(this.fd).size;
   }
 
@@ -119,7 +119,7 @@ export class Spool {
       closeSync(this.fd);
       unlinkSync(segmentPath(this.dir, this.segment));
       this.segment++;
-      this.fd = openSync(segmentPath(this.dir, this.segment), 'a');
+      this.fd = openSync(segmentPath(this.dir, this.segment), 'a+');
       this.written = 0;
       this.acked = { segment: this.segment, offset: 0 };
       writeFileSync(join(this.dir, 'ack'), JSON.stringify(this.acked));

@@ -1,0 +1,205 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type AuditlaneClient, createClient } from '@auditlane/client';
+import { type RunningServer, SqliteStore, startServer } from '@auditlane/server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Policy } from '../src/policy/policy';
+import { createRecorder } from '../src/recorder';
+import { HttpSink } from '../src/sinks/http';
+
+// Delivery to the real reference server (SQLite file): batches, outages, crashes, reviews.
+
+interface Server {
+  url: string;
+  port: number;
+  token: string;
+  admin: AuditlaneClient;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+const open: Server[] = [];
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.stop().catch(() => {});
+});
+
+async function server(): Promise<Server> {
+  const dir = mkdtempSync(join(tmpdir(), 'recorder-srv-'));
+  const filename = join(dir, 'server.db');
+  let store = new SqliteStore({ filename });
+  const { token } = await store.createToken({
+    org: 'acme',
+    name: 'all',
+    permissions: ['ingest', 'view_history', 'review', 'revoke', 'view_recording'],
+  });
+  let running: RunningServer | undefined = await startServer({ store, port: 0 });
+  const port = running.port;
+  const url = running.url;
+  const s: Server = {
+    url,
+    port,
+    token,
+    admin: createClient({ baseUrl: url, token, retries: 0 }),
+    async stop() {
+      await running?.close();
+      running = undefined;
+      await store.close();
+    },
+    async restart() {
+      store = new SqliteStore({ filename });
+      running = await startServer({ store, port });
+    },
+  };
+  open.push(s);
+  return s;
+}
+
+const human = { type: 'human' as const, id: 'u_alice', email: 'alice@acme.test' };
+const dev = { name: 'scratch', type: 'ssh' as const, environment: 'development' };
+const prod = { name: 'billing-db', type: 'database' as const, environment: 'production' };
+
+async function stored(s: Server, sessionId: string) {
+  const seqs: number[] = [];
+  for await (const e of s.admin.sessions.events.list(sessionId, { limit: 500 })) seqs.push(e.seq);
+  return seqs;
+}
+
+describe('HttpSink', () => {
+  it('delivers batches by size and time', async () => {
+    const s = await server();
+    const sink = new HttpSink({
+      url: s.url,
+      token: s.token,
+      spool: false,
+      batchSize: 50,
+      batchMs: 20,
+    });
+    const recorder = createRecorder({ sink, policy: false, meta: { actor: human, resource: dev } });
+    const session = recorder.session();
+    for (let i = 0; i < 120; i++) session.command({ text: `echo ${i}`, exitCode: 0 });
+    session.end();
+    await recorder.flush({ timeoutMs: 10_000 });
+    expect(await stored(s, session.id)).toEqual(Array.from({ length: 122 }, (_, i) => i));
+    await recorder.close();
+  });
+
+  it('keeps events through a server outage and delivers each exactly once when it is back', async () => {
+    const s = await server();
+    const root = mkdtempSync(join(tmpdir(), 'spool-'));
+    const errors: string[] = [];
+    const sink = new HttpSink({
+      url: s.url,
+      token: s.token,
+      spool: root,
+      batchSize: 20,
+      batchMs: 10,
+      onError: (e) => errors.push(e.message),
+    });
+    const recorder = createRecorder({ sink, policy: false, meta: { actor: human, resource: dev } });
+    const session = recorder.session();
+    for (let i = 0; i < 30; i++) session.command({ text: `before ${i}` });
+    await recorder.flush({ timeoutMs: 10_000 });
+    await s.stop();
+    for (let i = 0; i < 50; i++) session.command({ text: `during ${i}` });
+    await expect(recorder.flush({ timeoutMs: 700 })).rejects.toThrow(/not delivered within 700 ms/);
+    expect(errors.some((e) => /cannot deliver events/.test(e))).toBe(true);
+    await s.restart();
+    for (let i = 0; i < 10; i++) session.command({ text: `after ${i}` });
+    session.end();
+    await recorder.flush({ timeoutMs: 30_000 });
+    expect(await stored(s, session.id)).toEqual(Array.from({ length: 92 }, (_, i) => i));
+    await recorder.close();
+  }, 60_000);
+
+  it('delivers what a recorder killed with SIGKILL left in its spool, exactly once', async () => {
+    const s = await server();
+    const root = mkdtempSync(join(tmpdir(), 'spool-'));
+    const script = fileURLToPath(new URL('./fixtures/record-and-die.ts', import.meta.url));
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@auditlane/source', '--import', 'tsx', script],
+      {
+        env: { ...process.env, SERVER_URL: s.url, TOKEN: s.token, SPOOL: root, EVENTS: '400' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    const code = await new Promise<number | null>((resolve) =>
+      child.once('exit', (c, sig) => resolve(sig ? -1 : c)),
+    );
+    expect(code).toBe(-1); // it killed itself mid-session
+    const sessionId = /session (\S+)/.exec(out)?.[1] as string;
+    expect(sessionId).toMatch(/^sess_/);
+    const before = (await stored(s, sessionId)).length;
+    expect(before).toBeLessThan(401);
+
+    // The next recorder process on the same spool delivers the rest.
+    const sink = new HttpSink({ url: s.url, token: s.token, spool: root, batchMs: 10 });
+    await sink.flush({ timeoutMs: 20_000 });
+    await sink.close();
+    expect(await stored(s, sessionId)).toEqual(Array.from({ length: 401 }, (_, i) => i));
+    // The dead process's directory is gone once delivered.
+    expect(readdirSync(root)).toHaveLength(1);
+  }, 60_000);
+});
+
+describe('reviews and revocation through the server', () => {
+  it('holds a production UPDATE until a reviewer approves it, and records who did', async () => {
+    const s = await server();
+    const sink = new HttpSink({ url: s.url, token: s.token, spool: false, batchMs: 10 });
+    const recorder = createRecorder({
+      sink,
+      policy: await Policy.create(),
+      reviews: s.admin,
+      meta: { actor: human, resource: prod },
+    });
+    const session = recorder.session();
+    const pending = session.authorize({
+      kind: 'sql',
+      text: 'UPDATE accounts SET plan = 2 WHERE id = 7',
+    });
+    let reviewId: string | undefined;
+    for (let i = 0; i < 100 && !reviewId; i++) {
+      const page = await s.admin.reviews.list({ status: ['pending'] });
+      reviewId = page.data[0]?.id;
+      if (!reviewId) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(reviewId).toBeDefined();
+    await s.admin.reviews.approve(reviewId as string, { comment: 'ok for ticket OPS-7' });
+    const auth = await pending;
+    expect(auth.allowed).toBe(true);
+    session.query({ sql: 'UPDATE accounts SET plan = 2 WHERE id = 7', rowCount: 1 }, auth);
+    session.end();
+    await recorder.flush({ timeoutMs: 10_000 });
+    const events = [];
+    for await (const e of s.admin.sessions.events.list(session.id)) events.push(e);
+    const verdicts = events
+      .filter((e) => e.type === 'policy')
+      .map((e) => (e as { verdict: string }).verdict);
+    expect(verdicts).toEqual(['pending', 'approved']);
+    const query = events.find((e) => e.type === 'query');
+    expect(query?.id).toBe(auth.subjectId);
+    await recorder.close();
+  }, 30_000);
+
+  it('tells a session that the server revoked it', async () => {
+    const s = await server();
+    const sink = new HttpSink({ url: s.url, token: s.token, spool: false, batchMs: 10 });
+    const recorder = createRecorder({ sink, policy: false, meta: { actor: human, resource: dev } });
+    const session = recorder.session();
+    const revoked = new Promise<void>((resolve) => session.onRevoke(resolve));
+    await recorder.flush({ timeoutMs: 10_000 });
+    await s.admin.sessions.revoke(session.id, { reason: 'suspicious' });
+    session.command({ text: 'whoami' });
+    await recorder.flush({ timeoutMs: 10_000 });
+    await revoked;
+    expect(session.revokedByServer).toBe(true);
+    await recorder.close();
+  });
+});
