@@ -10,6 +10,13 @@ run(process.argv.slice(2), {
   err: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
   stopped,
+  stdin: async () => {
+    if (process.stdin.isTTY) return '';
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
+  write: (text, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(text),
 }).then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -1,5 +1,8 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClient } from '@auditlane/client';
+import { FileSink, HttpSink, handleClaudeCodeHook, Policy, type Sink } from '@auditlane/recorder';
 import {
   openStore,
   PERMISSIONS,
@@ -14,6 +17,10 @@ export interface Io {
   env: Record<string, string | undefined>;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM); `serve` waits on it. */
   stopped?: Promise<unknown>;
+  /** All of standard input (`hook` reads its event there). */
+  stdin?: () => Promise<string>;
+  /** Raw output without a newline added (`hook` answers in the hook protocol). */
+  write?: (text: string, stream: 'stdout' | 'stderr') => void;
 }
 
 const HELP = `auditlane <command> [options]
@@ -37,6 +44,15 @@ Commands:
       --db FILE | --postgres URL
   verify SESSION_ID     check a session's hash chain; exit 1 when it is broken
       --server URL --token TOKEN (env AUDITLANE_URL, AUDITLANE_TOKEN)
+  hook                  Claude Code hook adapter: reads the hook event on stdin, records it,
+                        answers PreToolUse with the policy's verdict
+      --server URL --token TOKEN   record to a server (env AUDITLANE_URL, AUDITLANE_TOKEN),
+                                   spooled on disk until delivered (--spool DIR,
+                                   default ~/.auditlane/spool; env AUDITLANE_SPOOL)
+      --file FILE                  or append events to an NDJSON file
+      --policy FILE                rules (YAML or JSON; env AUDITLANE_POLICY), before the defaults
+      --environment ENV --resource NAME   what the agent works on (env AUDITLANE_ENVIRONMENT,
+                                   AUDITLANE_RESOURCE; default development, the working directory)
 
 Permissions: ${PERMISSIONS.join(', ')}`;
 
@@ -51,6 +67,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
         return await token(rest, io);
       case 'verify':
         return await verify(rest, io);
+      case 'hook':
+        return await hook(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -199,4 +217,64 @@ async function verify(args: string[], io: Io): Promise<number> {
   io.out(`${sessionId}: BROKEN at seq ${b.seq}${b.id ? ` (event ${b.id})` : ''}: ${b.reason}`);
   io.out(`  expected hash ${b.expected}\n  found hash    ${b.found}`);
   return 1;
+}
+
+async function hook(args: string[], io: Io): Promise<number> {
+  const { values } = parsed(() =>
+    parseArgs({
+      args,
+      strict: true,
+      options: {
+        server: { type: 'string' },
+        token: { type: 'string' },
+        file: { type: 'string' },
+        spool: { type: 'string' },
+        policy: { type: 'string' },
+        environment: { type: 'string' },
+        resource: { type: 'string' },
+      },
+    }),
+  );
+  const write =
+    io.write ??
+    ((text, stream) => (stream === 'stdout' ? io.out : io.err)(text.replace(/\n$/, '')));
+  const server = values.server ?? io.env.AUDITLANE_URL;
+  const token = values.token ?? io.env.AUDITLANE_TOKEN;
+  let sink: Sink;
+  let client: ReturnType<typeof createClient> | undefined;
+  if (values.file) sink = new FileSink(values.file);
+  else if (server && token) {
+    client = createClient({ baseUrl: server, token, retries: 0 });
+    sink = new HttpSink({
+      client,
+      spool: values.spool ?? io.env.AUDITLANE_SPOOL ?? join(homedir(), '.auditlane', 'spool'),
+      batchMs: 20,
+      onError: (e) => write(`auditlane hook: ${e.message}\n`, 'stderr'),
+    });
+  } else {
+    throw usage(
+      'hook: pass --file FILE, or --server URL and --token TOKEN (or AUDITLANE_URL, AUDITLANE_TOKEN)',
+    );
+  }
+  const policyFile = values.policy ?? io.env.AUDITLANE_POLICY;
+  const stdin = io.stdin ? await io.stdin() : '';
+  try {
+    const policy = policyFile ? await Policy.fromFile(policyFile) : await Policy.create();
+    const environment = values.environment ?? io.env.AUDITLANE_ENVIRONMENT;
+    const resourceName = values.resource ?? io.env.AUDITLANE_RESOURCE;
+    const answer = await handleClaudeCodeHook(stdin, {
+      sink,
+      policy,
+      reviews: client,
+      resource: {
+        ...(environment ? { environment } : {}),
+        ...(resourceName ? { name: resourceName } : {}),
+      },
+    });
+    if (answer.stdout) write(answer.stdout, 'stdout');
+    if (answer.stderr) write(answer.stderr, 'stderr');
+    return answer.exitCode;
+  } finally {
+    await sink.close({ timeoutMs: 2_000 }).catch(() => {});
+  }
 }

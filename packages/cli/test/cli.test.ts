@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, createIdGenerator } from '@auditlane/client';
@@ -151,4 +151,82 @@ describe('auditlane (a real process)', () => {
     child.kill('SIGTERM');
     expect(await exit, stderr).toBe(0);
   });
+});
+
+describe('auditlane hook (a real process, as Claude Code runs it)', () => {
+  function hook(args: string[], stdin: string, env: Record<string, string> = {}) {
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=@auditlane/source',
+        '--import',
+        'tsx',
+        join(import.meta.dirname, '../src/bin.ts'),
+        'hook',
+        ...args,
+      ],
+      { env: { ...process.env, HOME: dir, ...env }, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+    });
+    child.stdin!.end(stdin);
+    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+      child.once('exit', (code) => resolve({ code, stdout, stderr })),
+    );
+  }
+  const payload = (extra: object) =>
+    JSON.stringify({
+      session_id: 'c0ffee00-1111-4222-8333-444455556666',
+      transcript_path: '/tmp/t.jsonl',
+      cwd: '/srv/app',
+      permission_mode: 'default',
+      ...extra,
+    });
+
+  it('denies a DROP in the hook protocol and appends the events to a file', async () => {
+    const file = join(dir, 'hook-events.ndjson');
+    const start = await hook(
+      ['--file', file],
+      payload({ hook_event_name: 'SessionStart', source: 'startup' }),
+    );
+    expect(start).toMatchObject({ code: 0, stdout: '' });
+    const pre = await hook(
+      ['--file', file],
+      payload({
+        hook_event_name: 'PreToolUse',
+        tool_name: 'Bash',
+        tool_use_id: 'toolu_9',
+        tool_input: { command: 'psql -c "DROP TABLE customers"' },
+      }),
+    );
+    expect(pre.code).toBe(0);
+    expect(JSON.parse(pre.stdout).hookSpecificOutput).toMatchObject({
+      hookEventName: 'PreToolUse',
+      permissionDecision: 'deny',
+    });
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((e) => e.type)).toEqual(['lifecycle', 'policy', 'tool_call']);
+    expect(lines.map((e) => e.seq)).toEqual([0, 1, 2]);
+  }, 30_000);
+
+  it('refuses to run without a destination, and reports a malformed payload without blocking', async () => {
+    const none = await hook([], payload({ hook_event_name: 'SessionStart' }), {
+      AUDITLANE_URL: '',
+      AUDITLANE_TOKEN: '',
+    });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/pass --file FILE, or --server URL and --token TOKEN/);
+    const bad = await hook(['--file', join(dir, 'x.ndjson')], 'not json');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/not a hook event/);
+  }, 30_000);
 });

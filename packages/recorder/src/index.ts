@@ -1,3 +1,4 @@
+export { type HookAnswer, type HookOptions, handleClaudeCodeHook } from './hook/claude-code';
 export { ToolBlockedError, type WrapToolOptions, wrapTool } from './instrument/agent';
 export { type CommandResult, type RunCommandOptions, runCommand } from './instrument/exec';
 export { DEFAULT_DETECTORS, type Detector, ibanValid, luhn } from './masking/detectors';

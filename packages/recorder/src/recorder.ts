@@ -80,7 +80,14 @@ export class Recorder {
   }
 
   /** Starts a session: its lifecycle start event is recorded at once. */
-  session(meta: Partial<SessionStartInput> = {}, options: { id?: string } = {}): RecordedSession {
+  session(
+    meta: Partial<SessionStartInput> = {},
+    options: {
+      id?: string;
+      /** Continue a session another process started, from this seq (no start event). */
+      resumeAt?: number;
+    } = {},
+  ): RecordedSession {
     const start = {
       mode: 'interactive',
       ...this.options.meta,
@@ -90,7 +97,12 @@ export class Recorder {
     if (!start.actor || !start.resource) {
       throw new TypeError('recorder.session: actor and resource are required (in meta or here)');
     }
-    const session = new RecordedSession(this, options.id ?? this.ids.sessionId(this.now()), start);
+    const session = new RecordedSession(
+      this,
+      options.id ?? this.ids.sessionId(this.now()),
+      start,
+      options.resumeAt,
+    );
     this.sessions.set(session.id, session);
     return session;
   }
@@ -133,8 +145,15 @@ export class RecordedSession {
     readonly recorder: Recorder,
     readonly id: string,
     readonly start: SessionStartInput,
+    resumeAt?: number,
   ) {
-    this.emit({ type: 'lifecycle', action: 'start', session: start });
+    if (resumeAt === undefined) this.emit({ type: 'lifecycle', action: 'start', session: start });
+    else this.seq = resumeAt;
+  }
+
+  /** The seq the next event gets (to resume the session in another process). */
+  get nextSeq(): number {
+    return this.seq;
   }
 
   get scope(): PolicyScope {
