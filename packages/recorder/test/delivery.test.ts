@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,8 @@ interface Server {
   url: string;
   port: number;
   token: string;
+  /** The directory of the server's SQLite files. */
+  dataDir: string;
   admin: AuditlaneClient;
   stop(): Promise<void>;
   restart(): Promise<void>;
@@ -42,6 +44,7 @@ async function server(): Promise<Server> {
     url,
     port,
     token,
+    dataDir: dir,
     admin: createClient({ baseUrl: url, token, retries: 0 }),
     async stop() {
       await running?.close();
@@ -201,5 +204,65 @@ describe('reviews and revocation through the server', () => {
     await revoked;
     expect(session.revokedByServer).toBe(true);
     await recorder.close();
+  });
+});
+
+describe('secrets never reach the server', () => {
+  it('a session full of secrets leaves none of them in the server database file', async () => {
+    const s = await server();
+    const secrets = [
+      'AKIAIOSFODNN7EXAMPLE',
+      'ghp_Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Jh1Gf0DcBa98',
+      'sk_live_4eC39HqLyjWDarjtT1zdp7dc',
+      'sk-ant-api03-Secret_Value_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuAA',
+      'xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx',
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXZhbHVlLTEyMw',
+      'hunter2-Correct-Horse',
+      'jane.doe@customer.example',
+      '4111 1111 1111 1111',
+      'DE89 3704 0044 0532 0130 00',
+      '+14155552671',
+    ];
+    const sink = new HttpSink({ url: s.url, token: s.token, spool: false, batchMs: 10 });
+    const recorder = createRecorder({ sink, policy: false, meta: { actor: human, resource: dev } });
+    const session = recorder.session({ recorded: true });
+    session.command({
+      text: `curl -H "Authorization: Bearer ${secrets[5]}" -u admin:${secrets[6]} https://api.example`,
+      output: `AWS_ACCESS_KEY_ID=${secrets[0]}\nGITHUB_TOKEN=${secrets[1]}\n`,
+      exitCode: 0,
+    });
+    session.query({
+      sql: `SELECT * FROM users WHERE email = '${secrets[7]}'`,
+      params: [secrets[2]],
+      columns: [{ name: 'email' }, { name: 'card' }, { name: 'note' }],
+      rows: [[secrets[7], secrets[8], `iban ${secrets[9]} phone ${secrets[10]}`]],
+      rowCount: 1,
+    });
+    session.toolCall({
+      tool: 'Bash',
+      input: { command: `export ANTHROPIC_API_KEY=${secrets[3]}`, env: { password: secrets[6] } },
+      output: { stdout: `slack ${secrets[4]}` },
+    });
+    const stream = recorder.masker!.stream();
+    const screen = `$ cat .env\r\nSTRIPE=${secrets[2]}\r\nDB=postgres://app:${secrets[6]}@db/prod\r\n`;
+    // Terminal output arrives in arbitrary pieces.
+    for (let i = 0; i < screen.length; i += 7) {
+      const out = stream.push(screen.slice(i, i + 7));
+      if (out) session.terminal('o', out, i);
+    }
+    session.terminal('o', stream.flush(), screen.length);
+    session.end();
+    await recorder.flush({ timeoutMs: 10_000 });
+    await recorder.close();
+    const events = [];
+    for await (const e of s.admin.sessions.events.list(session.id)) events.push(e);
+    expect(events.filter((e) => e.type === 'masking').length).toBe(3);
+    await s.stop();
+    const bytes = readdirSync(s.dataDir)
+      .map((f) => readFileSync(join(s.dataDir, f)).toString('latin1'))
+      .join('\n');
+    expect(bytes.length).toBeGreaterThan(10_000);
+    expect(bytes).toContain(session.id);
+    for (const secret of secrets) expect(bytes.includes(secret), secret).toBe(false);
   });
 });

@@ -141,6 +141,12 @@ export const DEFAULT_DETECTORS: readonly Detector[] = [
     pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{1,256}:([^\s@/]{1,256})@/gi,
   },
   {
+    id: 'basic_auth',
+    needles: ['-u', '--user'],
+    // curl/wget style `-u user:password`, `--user=user:password`: the password only.
+    pattern: /(?:^|\s)(?:-u|--user)(?:\s{1,3}|=)["']?[^\s:"']{1,256}:([^\s"']{1,512})/g,
+  },
+  {
     id: 'password',
     needles: ['pass', 'pwd', 'secret', 'token', 'api_key', 'apikey', 'api-key'],
     caseInsensitive: true,

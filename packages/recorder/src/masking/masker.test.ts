@@ -48,11 +48,14 @@ describe('value detectors', () => {
     expect(masker.text('Authorization: Bearer abc.def-ghi_123', t)).toBe(
       'Authorization: Bearer ***************',
     );
+    expect(masker.text('curl -u admin:Tr0ub4dor https://x', t)).toBe(
+      'curl -u admin:********* https://x',
+    );
     expect(masker.text('postgres://app:Tr0ub4dor@db:5432/prod', t)).toBe(
       'postgres://app:*********@db:5432/prod',
     );
     expect(t.names).toEqual(
-      new Set(['password', 'bearer_token', 'url_password', 'aws_secret_key']),
+      new Set(['password', 'bearer_token', 'basic_auth', 'url_password', 'aws_secret_key']),
     );
   });
 
