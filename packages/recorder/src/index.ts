@@ -1,6 +1,12 @@
 export { type HookAnswer, type HookOptions, handleClaudeCodeHook } from './hook/claude-code';
 export { ToolBlockedError, type WrapToolOptions, wrapTool } from './instrument/agent';
 export { type CommandResult, type RunCommandOptions, runCommand } from './instrument/exec';
+export {
+  instrumentPg,
+  instrumentSqlite,
+  QueryBlockedError,
+  type SqlInstrumentOptions,
+} from './instrument/sql';
 export { DEFAULT_DETECTORS, type Detector, ibanValid, luhn } from './masking/detectors';
 export { Masker, type MaskingOptions, MaskTally, StreamMasker } from './masking/masker';
 export { DEFAULT_RULES } from './policy/defaults';

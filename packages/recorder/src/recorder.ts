@@ -289,9 +289,37 @@ export class RecordedSession {
    * reviewer on the server decides (the recorder flushes, asks, and waits with a long poll).
    * Blocked and rejected actions get a policy event here; the caller records the action itself.
    */
-  async authorize(subject: Subject): Promise<Authorization> {
+  /**
+   * The policy's decision without waiting for anyone (for synchronous drivers): a `review`
+   * verdict cannot be waited for here, so it blocks in production and passes elsewhere
+   * (fail-closed or fail-open), saying so on the policy event.
+   */
+  authorizeSync(subject: Subject, policy: Policy | undefined): Authorization {
+    const { decision, subjectId, closed } = this.decideNow(subject, policy);
+    const auth = (allowed: boolean, reason?: string): Authorization => ({
+      allowed,
+      subjectId,
+      decision,
+      maskOutput: decision.verdict === 'mask',
+      reason,
+    });
+    const extra = { rule: decision.rule, reason: decision.reason };
+    if (decision.verdict === 'allow' || decision.verdict === 'mask') return auth(true);
+    if (decision.verdict === 'block') {
+      this.verdict(subjectId, 'blocked', extra);
+      return auth(false, decision.reason ?? `blocked by ${decision.rule}`);
+    }
+    const why = `${decision.reason ?? 'needs a reviewer'}; a synchronous driver cannot wait for one`;
+    if (closed) {
+      this.verdict(subjectId, 'blocked', { ...extra, reason: `${why} (fail-closed)` });
+      return auth(false, `${why} (fail-closed)`);
+    }
+    this.verdict(subjectId, 'passed', { ...extra, reason: `${why} (fail-open)` });
+    return auth(true);
+  }
+
+  private decideNow(subject: Subject, policy: Policy | undefined) {
     const subjectId = this.recorder.ids.eventId(this.recorder.now());
-    const policy = await this.recorder.policy();
     const closed = policy
       ? policy.failsClosed(this.scope)
       : isProduction(this.start.resource.environment);
@@ -315,6 +343,12 @@ export class RecordedSession {
         reason: 'the policy did not load (fail-closed)',
       };
     }
+    return { decision, subjectId, closed };
+  }
+
+  async authorize(subject: Subject): Promise<Authorization> {
+    const policy = await this.recorder.policy();
+    const { decision, subjectId, closed } = this.decideNow(subject, policy);
     const result = (allowed: boolean, d: Decision, reason?: string): Authorization => ({
       allowed,
       subjectId,
