@@ -1,6 +1,7 @@
 export { type HookAnswer, type HookOptions, handleClaudeCodeHook } from './hook/claude-code';
 export { ToolBlockedError, type WrapToolOptions, wrapTool } from './instrument/agent';
 export { type CommandResult, type RunCommandOptions, runCommand } from './instrument/exec';
+export { type RecordTerminalOptions, recordTerminal, type TerminalResult } from './instrument/pty';
 export {
   instrumentPg,
   instrumentSqlite,

@@ -1,0 +1,170 @@
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createAsciicastWriter } from '@auditlane/client';
+import * as pty from 'node-pty';
+import { MaskTally } from '../masking/masker';
+import type { RecordedSession } from '../recorder';
+
+export interface RecordTerminalOptions {
+  /** The program and its arguments (default: $SHELL or /bin/sh). */
+  command?: string;
+  args?: string[];
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Terminal size when not attached to a terminal (default 80×24). */
+  cols?: number;
+  rows?: number;
+  /** Also record keystrokes (masked). Off by default: typed passwords are not echoed, but keystrokes hold them. */
+  recordInput?: boolean;
+  /** Write the recording to this asciicast file as well. */
+  file?: string;
+  /** asciicast version of `file`. Default 3. */
+  version?: 2 | 3;
+  /** Where the program's input comes from and its output goes (default: this process's terminal). */
+  stdin?: NodeJS.ReadableStream & { setRawMode?: (raw: boolean) => unknown; isTTY?: boolean };
+  stdout?: NodeJS.WritableStream & { columns?: number; rows?: number; isTTY?: boolean };
+  /** How long a masked line may wait for its end before it is recorded anyway. Default 100 ms. */
+  flushMs?: number;
+}
+
+export interface TerminalResult {
+  exitCode: number;
+  signal?: number;
+  /** The policy refused to start the program (it did not run). */
+  blocked?: string;
+  /** The server revoked the session and the program was stopped. */
+  revoked?: boolean;
+}
+
+/**
+ * Records a program in a real pseudo-terminal, like `asciinema rec`: what it prints goes to the
+ * user's terminal as it is, and a masked copy is recorded as terminal events (and to an asciicast
+ * file), with resizes and the exit status. The program is checked against the policy before it
+ * starts; a revoked session stops it.
+ */
+export async function recordTerminal(
+  session: RecordedSession,
+  options: RecordTerminalOptions = {},
+): Promise<TerminalResult> {
+  const stdin = options.stdin ?? process.stdin;
+  const stdout = options.stdout ?? process.stdout;
+  const command = options.command ?? process.env.SHELL ?? '/bin/sh';
+  const args = options.args ?? [];
+  const line = [command, ...args].join(' ');
+  if (args.length > 0 || options.command) {
+    const auth = await session.authorize({ kind: 'command', text: line });
+    if (!auth.allowed) {
+      session.command({ text: line, exitCode: null }, auth);
+      stdout.write(`auditlane: not started: ${auth.reason}\r\n`);
+      return { exitCode: 126, blocked: auth.reason };
+    }
+  }
+  const cols = (stdout.isTTY && stdout.columns) || options.cols || 80;
+  const rows = (stdout.isTTY && stdout.rows) || options.rows || 24;
+  const masker = session.recorder.masker;
+  const stream = masker?.stream();
+  const tally = new MaskTally();
+  let maskedSoFar = 0;
+  const started = performance.now();
+  const offset = () => Math.round(performance.now() - started);
+
+  let fd: number | undefined;
+  const writer = options.file
+    ? createAsciicastWriter(
+        {
+          version: options.version ?? 3,
+          term: { cols, rows, type: 'xterm-256color' },
+          timestamp: Math.floor(Date.now() / 1000),
+          // The command line can hold secrets too (`mysql -pS3cret`).
+          command: masker ? masker.text(line, tally) : line,
+          env: { TERM: 'xterm-256color', SHELL: process.env.SHELL ?? '/bin/sh' },
+        },
+        { version: options.version ?? 3 },
+      )
+    : undefined;
+  if (options.file && writer) {
+    mkdirSync(dirname(options.file), { recursive: true });
+    fd = openSync(options.file, 'w');
+    writeSync(fd, writer.header());
+  }
+  const record = (code: 'o' | 'i' | 'r' | 'm' | 'x', data: string) => {
+    if (!data) return;
+    const at = offset();
+    session.terminal(code, data, at);
+    if (fd !== undefined && writer) {
+      const text = writer.event({ time: at / 1000, code, data });
+      if (text) writeSync(fd, text);
+    }
+  };
+  const emitMasking = () => {
+    if (tally.count > maskedSoFar) {
+      session.emit({ type: 'masking', fields: [...tally.names], count: tally.count - maskedSoFar });
+      maskedSoFar = tally.count;
+    }
+  };
+
+  const child = pty.spawn(command, args, {
+    name: 'xterm-256color',
+    cols,
+    rows,
+    cwd: options.cwd ?? process.cwd(),
+    env: { ...(options.env ?? process.env), AUDITLANE_SESSION: session.id } as Record<
+      string,
+      string
+    >,
+  });
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  const flushHeld = () => {
+    flushTimer = undefined;
+    if (stream?.pending) record('o', stream.flush(tally));
+    emitMasking();
+  };
+  child.onData((data) => {
+    stdout.write(data);
+    if (!stream) return record('o', data);
+    record('o', stream.push(data, tally));
+    if (flushTimer) clearTimeout(flushTimer);
+    if (stream.pending) flushTimer = setTimeout(flushHeld, options.flushMs ?? 100);
+  });
+
+  const onInput = (chunk: Buffer | string) => {
+    const text = chunk.toString();
+    child.write(text);
+    if (options.recordInput) record('i', masker ? masker.text(text, tally) : text);
+  };
+  const attached = stdin.isTTY && typeof stdin.setRawMode === 'function';
+  if (attached) stdin.setRawMode?.(true);
+  stdin.on('data', onInput);
+  stdin.resume?.();
+  const onResize = () => {
+    const c = stdout.columns ?? cols;
+    const r = stdout.rows ?? rows;
+    child.resize(c, r);
+    record('r', `${c}x${r}`);
+  };
+  stdout.on?.('resize', onResize);
+
+  let revoked = false;
+  session.onRevoke(() => {
+    revoked = true;
+    stdout.write('\r\nauditlane: this session was revoked; stopping\r\n');
+    child.kill('SIGHUP');
+  });
+
+  const exit = await new Promise<{ exitCode: number; signal?: number }>((resolve) =>
+    child.onExit((e) => resolve(e)),
+  );
+  stdin.off('data', onInput);
+  if (attached) stdin.setRawMode?.(false);
+  stdin.pause?.();
+  stdout.off?.('resize', onResize);
+  if (flushTimer) clearTimeout(flushTimer);
+  flushHeld();
+  record('x', String(exit.exitCode));
+  if (fd !== undefined) closeSync(fd);
+  return {
+    exitCode: exit.exitCode,
+    signal: exit.signal || undefined,
+    revoked: revoked || undefined,
+  };
+}

@@ -1,0 +1,143 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { type EventInput, parseAsciicast } from '@auditlane/client';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { recordTerminal } from '../src/instrument/pty';
+import { Policy } from '../src/policy/policy';
+import { createRecorder } from '../src/recorder';
+import { MemorySink } from '../src/sinks/sink';
+
+const meta = {
+  actor: { type: 'human' as const, id: 'u_alice' },
+  resource: { name: 'web-1', type: 'ssh' as const, environment: 'staging' },
+};
+const TOKEN = `ghp_${'Q1w2E3r4T5'.repeat(3)}y6U7i8`;
+
+let policy: Policy;
+beforeAll(async () => {
+  policy = await Policy.create();
+});
+
+function screen() {
+  let text = '';
+  const out = new Writable({
+    write(chunk, _enc, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { out, text: () => text };
+}
+
+const terminal = (events: EventInput[], code: string) =>
+  events
+    .filter((e) => e.type === 'terminal' && (e as { code: string }).code === code)
+    .map((e) => (e as { data: string }).data)
+    .join('');
+
+describe('recordTerminal (a real PTY)', () => {
+  it('records output masked, the exit status, and an asciicast file, while the user sees it as it is', async () => {
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy, meta });
+    const session = recorder.session({ recorded: true });
+    const file = join(mkdtempSync(join(tmpdir(), 'rec-')), 'out.cast');
+    const view = screen();
+    const result = await recordTerminal(session, {
+      command: '/bin/bash',
+      args: [
+        '--norc',
+        '--noprofile',
+        '-c',
+        `echo hello; echo "GITHUB_TOKEN=${TOKEN}"; stty size; exit 3`,
+      ],
+      cols: 100,
+      rows: 30,
+      stdin: new PassThrough(),
+      stdout: view.out,
+      file,
+    });
+    expect(result.exitCode).toBe(3);
+    expect(view.text()).toContain(TOKEN);
+    const out = terminal(sink.events, 'o');
+    expect(out).toContain('hello\r\n');
+    expect(out).toContain('30 100\r\n');
+    expect(out).not.toContain(TOKEN.slice(4));
+    expect(out).toContain(`GITHUB_TOKEN=${'*'.repeat(TOKEN.length)}`);
+    expect(terminal(sink.events, 'x')).toBe('3');
+    expect(sink.events.find((e) => e.type === 'masking')).toMatchObject({
+      count: 2,
+      fields: ['github_token'],
+    });
+    const cast = parseAsciicast(readFileSync(file, 'utf8'));
+    expect(cast.header).toMatchObject({ version: 3, term: { cols: 100, rows: 30 } });
+    expect(
+      cast.events
+        .filter((e) => e.code === 'o')
+        .map((e) => e.data)
+        .join(''),
+    ).toBe(out);
+    expect(readFileSync(file, 'utf8')).not.toContain(TOKEN.slice(4));
+  });
+
+  it('drives an interactive shell from its input, recording keystrokes only when asked', async () => {
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy, meta });
+    const session = recorder.session();
+    const input = new PassThrough();
+    const view = screen();
+    const done = recordTerminal(session, {
+      command: '/bin/bash',
+      args: ['--norc', '--noprofile', '-i'],
+      env: { PATH: process.env.PATH, PS1: '$ ', TERM: 'xterm-256color' },
+      stdin: input,
+      stdout: view.out,
+      recordInput: true,
+    });
+    await expect.poll(() => view.text()).toContain('$ ');
+    input.write('echo typed-$((6*7))\r');
+    await expect.poll(() => view.text()).toContain('typed-42');
+    input.write('exit 0\r');
+    expect((await done).exitCode).toBe(0);
+    expect(terminal(sink.events, 'o')).toContain('typed-42');
+    expect(terminal(sink.events, 'i')).toBe('echo typed-$((6*7))\rexit 0\r');
+  });
+
+  it('does not start a program the policy blocks', async () => {
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy, meta });
+    const session = recorder.session();
+    const view = screen();
+    const result = await recordTerminal(session, {
+      command: 'rm',
+      args: ['-rf', '/'],
+      stdin: new PassThrough(),
+      stdout: view.out,
+    });
+    expect(result).toMatchObject({
+      exitCode: 126,
+      blocked: expect.stringMatching(/recursive delete/),
+    });
+    expect(view.text()).toMatch(/not started/);
+    expect(sink.events.map((e) => e.type)).toEqual(['lifecycle', 'policy', 'command']);
+  });
+
+  it('stops the program when the server revokes the session', async () => {
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy: false, meta });
+    const session = recorder.session();
+    const view = screen();
+    const done = recordTerminal(session, {
+      command: '/bin/sleep',
+      args: ['30'],
+      stdin: new PassThrough(),
+      stdout: view.out,
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    session.revoked();
+    const result = await done;
+    expect(result.revoked).toBe(true);
+    expect(view.text()).toMatch(/revoked/);
+  });
+});
