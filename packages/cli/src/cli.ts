@@ -1,8 +1,16 @@
-import { homedir } from 'node:os';
+import { homedir, hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClient } from '@auditlane/client';
-import { FileSink, HttpSink, handleClaudeCodeHook, Policy, type Sink } from '@auditlane/recorder';
+import {
+  createRecorder,
+  FileSink,
+  HttpSink,
+  handleClaudeCodeHook,
+  Policy,
+  recordTerminal,
+  type Sink,
+} from '@auditlane/recorder';
 import {
   openStore,
   PERMISSIONS,
@@ -44,6 +52,15 @@ Commands:
       --db FILE | --postgres URL
   verify SESSION_ID     check a session's hash chain; exit 1 when it is broken
       --server URL --token TOKEN (env AUDITLANE_URL, AUDITLANE_TOKEN)
+  rec [-- COMMAND ARGS]  record a program in a pseudo-terminal (default: your shell)
+      --file FILE                  write an asciicast file (--format 2|3, default 3)
+      --server URL --token TOKEN   stream the session to a server, live (env AUDITLANE_URL,
+                                   AUDITLANE_TOKEN), spooled on disk until delivered
+      --events FILE                or append the session's events to an NDJSON file
+      --input                      record keystrokes too (masked)
+      --policy FILE                rules (YAML or JSON; env AUDITLANE_POLICY), before the defaults
+      --resource NAME --type TYPE --environment ENV   what is recorded (default: this host,
+                                   ssh, development; env AUDITLANE_RESOURCE, AUDITLANE_ENVIRONMENT)
   hook                  Claude Code hook adapter: reads the hook event on stdin, records it,
                         answers PreToolUse with the policy's verdict
       --server URL --token TOKEN   record to a server (env AUDITLANE_URL, AUDITLANE_TOKEN),
@@ -69,6 +86,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
         return await verify(rest, io);
       case 'hook':
         return await hook(rest, io);
+      case 'rec':
+        return await rec(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -277,4 +296,90 @@ async function hook(args: string[], io: Io): Promise<number> {
   } finally {
     await sink.close({ timeoutMs: 2_000 }).catch(() => {});
   }
+}
+
+async function rec(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parsed(() =>
+    parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        file: { type: 'string' },
+        format: { type: 'string' },
+        server: { type: 'string' },
+        token: { type: 'string' },
+        events: { type: 'string' },
+        spool: { type: 'string' },
+        input: { type: 'boolean' },
+        policy: { type: 'string' },
+        resource: { type: 'string' },
+        type: { type: 'string' },
+        environment: { type: 'string' },
+        cols: { type: 'string' },
+        rows: { type: 'string' },
+      },
+    }),
+  );
+  const format = values.format === undefined ? 3 : Number(values.format);
+  if (format !== 2 && format !== 3) throw usage('--format must be 2 or 3');
+  const server = values.server ?? io.env.AUDITLANE_URL;
+  const token = values.token ?? io.env.AUDITLANE_TOKEN;
+  let sink: Sink;
+  let client: ReturnType<typeof createClient> | undefined;
+  if (server) {
+    if (!token) throw usage('--server needs --token (or AUDITLANE_TOKEN)');
+    client = createClient({ baseUrl: server, token, retries: 0 });
+    sink = new HttpSink({
+      client,
+      spool: values.spool ?? io.env.AUDITLANE_SPOOL ?? join(homedir(), '.auditlane', 'spool'),
+      batchMs: 100,
+      onError: (e) => io.err(`auditlane rec: ${e.message}`),
+    });
+  } else if (values.events) sink = new FileSink(values.events);
+  else if (values.file) sink = { write() {}, flush: async () => {}, close: async () => {} };
+  else throw usage('rec: pass --file FILE, --server URL, or --events FILE');
+  const policyFile = values.policy ?? io.env.AUDITLANE_POLICY;
+  const policy = policyFile ? await Policy.fromFile(policyFile) : await Policy.create();
+  const user = userInfo().username;
+  const recorder = createRecorder({
+    sink,
+    policy,
+    reviews: client,
+    meta: {
+      actor: { type: 'human', id: user, name: user },
+      resource: {
+        name: values.resource ?? io.env.AUDITLANE_RESOURCE ?? hostname(),
+        type: (values.type ?? 'ssh') as 'ssh',
+        environment: values.environment ?? io.env.AUDITLANE_ENVIRONMENT ?? 'development',
+        host: hostname(),
+      },
+      mode: 'interactive',
+      recorded: true,
+    },
+    onError: (e) => io.err(`auditlane rec: ${e.message}`),
+  });
+  const [command, ...commandArgs] = positionals;
+  const session = recorder.session();
+  if (server) io.err(`auditlane rec: recording session ${session.id} to ${server}`);
+  let exitCode = 1;
+  try {
+    const result = await recordTerminal(session, {
+      command,
+      args: commandArgs,
+      file: values.file,
+      version: format,
+      recordInput: values.input,
+      cols: values.cols ? Number(values.cols) : undefined,
+      rows: values.rows ? Number(values.rows) : undefined,
+    });
+    exitCode = result.exitCode;
+    session.end({ exitCode, reason: result.revoked ? 'revoked' : undefined });
+  } finally {
+    await recorder
+      .close({ timeoutMs: 10_000 })
+      .catch((e: Error) => io.err(`auditlane rec: ${e.message}`));
+  }
+  if (values.file) io.err(`auditlane rec: wrote ${values.file}`);
+  return exitCode;
 }

@@ -230,3 +230,116 @@ describe('auditlane hook (a real process, as Claude Code runs it)', () => {
     expect(bad.stderr).toMatch(/not a hook event/);
   }, 30_000);
 });
+
+describe('auditlane rec (a real process and PTY)', () => {
+  function rec(args: string[], env: Record<string, string> = {}) {
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=@auditlane/source',
+        '--import',
+        'tsx',
+        join(import.meta.dirname, '../src/bin.ts'),
+        'rec',
+        ...args,
+      ],
+      { env: { ...process.env, HOME: dir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+      child.once('exit', (code) => resolve({ code, stdout, stderr })),
+    );
+    return { exited, stderr: () => stderr };
+  }
+
+  it('writes an asciicast file and the events, passing the exit code through', async () => {
+    const cast = join(dir, 'rec.cast');
+    const events = join(dir, 'rec.ndjson');
+    const { exited } = rec([
+      '--file',
+      cast,
+      '--events',
+      events,
+      '--format',
+      '2',
+      '--',
+      'bash',
+      '--norc',
+      '-c',
+      'echo recorded-line; exit 4',
+    ]);
+    const result = await exited;
+    expect(result.code).toBe(4);
+    expect(result.stdout).toContain('recorded-line');
+    const lines = readFileSync(cast, 'utf8').trim().split('\n');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ version: 2 });
+    expect(lines.slice(1).some((l) => l.includes('recorded-line'))).toBe(true);
+    const types = readFileSync(events, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .map((e) => `${e.type}${e.code ? `:${e.code}` : ''}${e.action ? `:${e.action}` : ''}`);
+    expect(types[0]).toBe('lifecycle:start');
+    expect(types).toContain('terminal:o');
+    expect(types.slice(-2)).toEqual(['terminal:x', 'lifecycle:end']);
+  }, 30_000);
+
+  it('streams a session to a server, where it is visible while it runs', async () => {
+    const db = join(dir, 'rec-server.db');
+    const t = io();
+    await run(
+      ['token', 'create', '--org', 'acme', '--name', 'rec', '--permissions', 'all', '--db', db],
+      t.io,
+    );
+    const token = t.out[0]!;
+    let stop!: (v?: unknown) => void;
+    const s = io({}, new Promise((r) => (stop = r)));
+    const serving = run(['serve', '--db', db, '--port', '0'], s.io);
+    await expect.poll(() => s.out.length).toBe(1);
+    const url = /serving (http:\/\/[^/]+)\/v1/.exec(s.out[0]!)![1]!;
+    const client = createClient({ baseUrl: url, token });
+    const r = rec(
+      [
+        '--server',
+        url,
+        '--token',
+        token,
+        '--',
+        'bash',
+        '--norc',
+        '-c',
+        'echo first; sleep 2; echo second',
+      ],
+      {
+        AUDITLANE_SPOOL: join(dir, 'spool'),
+      },
+    );
+    await expect
+      .poll(() => /recording session (sess_\w+)/.exec(r.stderr())?.[1], { timeout: 10_000 })
+      .toBeTruthy();
+    const sessionId = /recording session (sess_\w+)/.exec(r.stderr())![1]!;
+    // Live: the session and its first output are on the server before the program ends.
+    await expect
+      .poll(async () => (await client.sessions.get(sessionId).catch(() => null))?.status, {
+        timeout: 10_000,
+      })
+      .toBe('active');
+    const result = await r.exited;
+    expect(result.code).toBe(0);
+    const session = await client.sessions.get(sessionId);
+    expect(session.status).toBe('ended');
+    const output: string[] = [];
+    for await (const e of client.sessions.events.list(sessionId))
+      if (e.type === 'terminal') output.push((e as { data: string }).data);
+    expect(output.join('')).toMatch(/first[\s\S]*second/);
+    stop();
+    expect(await serving).toBe(0);
+  }, 40_000);
+});
