@@ -79,6 +79,18 @@ export class Recorder {
     return this.options.now?.() ?? Date.now();
   }
 
+  private lastMs = -1;
+  private lastIso = '';
+  /** The current time as ISO 8601, formatted once per millisecond. */
+  isoTime(): string {
+    const ms = this.now();
+    if (ms !== this.lastMs) {
+      this.lastMs = ms;
+      this.lastIso = new Date(ms).toISOString();
+    }
+    return this.lastIso;
+  }
+
   /** Starts a session: its lifecycle start event is recorded at once. */
   session(
     meta: Partial<SessionStartInput> = {},
@@ -173,13 +185,16 @@ export class RecordedSession {
   emit(fields: Record<string, unknown> & { type: EventInput['type']; id?: string }): string {
     const id = (fields.id as string | undefined) ?? this.recorder.ids.eventId(this.recorder.now());
     if (this.ended) return id;
+    // Header fields first, then the spread: a literal that starts with a spread and then adds
+    // properties is about 40 times slower in V8 (bench: recorder overhead).
     const event = {
-      ...fields,
       id,
       sessionId: this.id,
       seq: this.seq++,
-      time: new Date(this.recorder.now()).toISOString(),
-    } as EventInput;
+      time: this.recorder.isoTime(),
+      ...fields,
+    } as EventInput & { id: string };
+    if (event.id !== id) event.id = id;
     try {
       this.recorder.sink.write(event);
     } catch (error) {
@@ -211,7 +226,7 @@ export class RecordedSession {
       tally.add(authorization.decision.rule ?? 'policy');
       output = `[output not recorded: ${authorization.decision.reason ?? 'masked by policy'}]`;
     } else if (output !== undefined) output = this.text(output, tally);
-    this.emit({ ...fields, type: 'command', id, text: this.text(fields.text, tally), output });
+    this.emit({ type: 'command', ...fields, id, text: this.text(fields.text, tally), output });
     this.masked(tally, id);
     return id;
   }
@@ -228,7 +243,7 @@ export class RecordedSession {
     } else if (rows && m) rows = m.rows(fields.columns ?? [], rows, tally);
     const params =
       fields.params && m ? (m.value(fields.params, tally) as unknown[]) : fields.params;
-    this.emit({ ...fields, type: 'query', id, sql: this.text(fields.sql, tally), params, rows });
+    this.emit({ type: 'query', ...fields, id, sql: this.text(fields.sql, tally), params, rows });
     this.masked(tally, id);
     return id;
   }
@@ -244,13 +259,13 @@ export class RecordedSession {
       output = '[output not recorded]';
     } else if (m) output = m.value(output, tally);
     const input = m ? m.value(fields.input, tally) : fields.input;
-    this.emit({ ...fields, type: 'tool_call', id, input, output });
+    this.emit({ type: 'tool_call', ...fields, id, input, output });
     this.masked(tally, id);
     return id;
   }
 
   llmCall(fields: Fields<'llm_call'>): string {
-    return this.emit({ ...fields, type: 'llm_call' });
+    return this.emit({ type: 'llm_call', ...fields });
   }
 
   /** Terminal output (already masked by the caller's stream masker when recording a PTY). */
