@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Policy } from '../src/policy/policy';
 import { createRecorder } from '../src/recorder';
 import { HttpSink } from '../src/sinks/http';
+import { MemorySink } from '../src/sinks/sink';
 
 // Delivery to the real reference server (SQLite file): batches, outages, crashes, reviews.
 
@@ -264,5 +265,53 @@ describe('secrets never reach the server', () => {
     expect(bytes.length).toBeGreaterThan(10_000);
     expect(bytes).toContain(session.id);
     for (const secret of secrets) expect(bytes.includes(secret), secret).toBe(false);
+  });
+});
+
+describe('bounded memory and an unreachable server', () => {
+  it('keeps at most maxQueue events in memory without a spool, and says how many it dropped', async () => {
+    const errors: string[] = [];
+    const sink = new HttpSink({
+      url: 'http://127.0.0.1:9',
+      token: 'x',
+      spool: false,
+      maxQueue: 10,
+      batchSize: 1000,
+      batchMs: 5,
+      onError: (e) => errors.push(e.message),
+    });
+    const recorder = createRecorder({ sink, policy: false, meta: { actor: human, resource: dev } });
+    const session = recorder.session();
+    for (let i = 0; i < 24; i++) session.command({ text: `echo ${i}` });
+    expect(errors.filter((e) => e.startsWith('dropped')).join(' ')).toMatch(/dropped 1 events/);
+    const dropped = errors
+      .map((e) => /^dropped (\d+) events/.exec(e)?.[1])
+      .filter(Boolean)
+      .reduce((a, n) => a + Number(n), 0);
+    expect(dropped).toBe(15);
+    await expect(sink.flush({ timeoutMs: 300 })).rejects.toThrow(/not delivered/);
+    await sink.close({ timeoutMs: 10 });
+  });
+
+  it('fails closed in production and open elsewhere when a reviewer cannot be reached', async () => {
+    const unreachable = createClient({ baseUrl: 'http://127.0.0.1:9', token: 'x', retries: 0 });
+    for (const [resource, allowed] of [
+      [prod, false],
+      [{ ...prod, environment: 'staging' }, true],
+    ] as const) {
+      const errors: string[] = [];
+      const recorder = createRecorder({
+        sink: new MemorySink(),
+        policy: await Policy.create({
+          rules: [{ id: 'hold', verdict: 'review', match: { sql: ['select'] } }],
+        }),
+        reviews: unreachable,
+        meta: { actor: human, resource },
+        onError: (e) => errors.push(e.message),
+      });
+      const auth = await recorder.session().authorize({ kind: 'sql', text: 'SELECT 1' });
+      expect(auth.allowed, resource.environment).toBe(allowed);
+      expect(errors.join()).toMatch(/the review could not complete/);
+    }
   });
 });
