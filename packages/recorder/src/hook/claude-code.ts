@@ -5,6 +5,7 @@ import type { AuditlaneClient, Resource, SessionStartInput } from '@auditlane/cl
 import type { Policy } from '../policy/policy';
 import { createRecorder, type RecordedSession } from '../recorder';
 import type { Sink } from '../sinks/sink';
+import { alive } from '../sinks/spool';
 
 /**
  * Claude Code hooks (https://code.claude.com/docs/en/hooks): each hook runs this as a new
@@ -263,14 +264,5 @@ async function lock(path: string): Promise<() => void> {
       }
       await new Promise((r) => setTimeout(r, 20));
     }
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -169,7 +169,8 @@ function readAck(dir: string): Position {
   return { segment: first.length ? Math.min(...first) : 0, offset: 0 };
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid runs (one of another user counts). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
