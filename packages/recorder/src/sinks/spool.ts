@@ -3,11 +3,13 @@ import {
   closeSync,
   existsSync,
   fstatSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
   readSync,
+  renameSync,
   rmSync,
   unlinkSync,
   writeFileSync,
@@ -36,38 +38,85 @@ export class Spool {
   private written = 0;
   private acked: Position;
 
-  private constructor(readonly dir: string) {
+  private constructor(
+    readonly dir: string,
+    adopted = false,
+  ) {
     this.acked = readAck(dir);
     this.segment = lastSegment(dir) ?? this.acked.segment;
     this.fd = openSync(segmentPath(dir, this.segment), 'a+');
     this.written = fstatSync(this.fd).size;
+    if (adopted) this.repairTail();
   }
 
-  /** A fresh spool of this process under `root`, and the spools of dead processes found there. */
+  /**
+   * A fresh spool of this process under `root`, and the spools of dead processes found there.
+   * An orphan is claimed by renaming its directory (atomic: of two processes, one wins).
+   */
   static open(root: string): { own: Spool; orphans: Spool[] } {
     mkdirSync(root, { recursive: true });
     const orphans: Spool[] = [];
     for (const name of readdirSync(root)) {
       const dir = join(root, name);
-      let owner: number;
+      let owner: string;
       try {
-        owner = Number(readFileSync(join(dir, 'owner'), 'utf8'));
+        owner = readFileSync(join(dir, 'owner'), 'utf8');
       } catch {
         continue;
       }
-      if (!Number.isInteger(owner) || owner <= 0 || alive(owner)) continue;
-      // Claim it (its owner file names this process now), then deliver what it holds.
-      writeFileSync(join(dir, 'owner'), String(process.pid));
-      orphans.push(new Spool(dir));
+      const [pidText, started] = owner.split(' ');
+      const pid = Number(pidText);
+      if (!Number.isInteger(pid) || pid <= 0) continue;
+      // Our own pid with another start time: an earlier life of this pid (a container restarted
+      // with the same spool volume) left it.
+      const dead = pid === process.pid ? started !== OWNER_START : !alive(pid);
+      if (!dead) continue;
+      const claimed = join(root, `${process.pid}-${randomBytes(4).toString('hex')}-adopted`);
+      try {
+        renameSync(dir, claimed);
+      } catch {
+        continue; // another process claimed it first
+      }
+      writeFileSync(join(claimed, 'owner'), ownerLine());
+      orphans.push(new Spool(claimed, true));
     }
     const dir = join(root, `${process.pid}-${randomBytes(4).toString('hex')}`);
     mkdirSync(dir);
-    writeFileSync(join(dir, 'owner'), String(process.pid));
+    writeFileSync(join(dir, 'owner'), ownerLine());
     return { own: new Spool(dir), orphans };
+  }
+
+  /** A dead writer may have left half a line (a crash, a full disk): cut it off. */
+  private repairTail(): void {
+    if (this.written === 0) return;
+    const last = Buffer.alloc(1);
+    readSync(this.fd, last, 0, 1, this.written - 1);
+    if (last[0] === 10) return;
+    let end = this.written;
+    const chunk = Buffer.alloc(64 * 1024);
+    while (end > 0) {
+      const from = Math.max(0, end - chunk.length);
+      const n = readSync(this.fd, chunk, 0, end - from, from);
+      const at = chunk.subarray(0, n).lastIndexOf(10);
+      if (at !== -1) {
+        end = from + at + 1;
+        break;
+      }
+      end = from;
+    }
+    ftruncateSync(this.fd, end);
+    this.written = end;
   }
 
   append(line: string): void {
     const bytes = Buffer.from(`${line}\n`);
+    if (this.written >= SEGMENT_BYTES) {
+      // Rotate now (delivered or not): delivered segments can then be deleted while a backlog waits.
+      closeSync(this.fd);
+      this.segment++;
+      this.fd = openSync(segmentPath(this.dir, this.segment), 'a+');
+      this.written = 0;
+    }
     writeSync(this.fd, bytes);
     this.written += bytes.length;
   }
@@ -78,13 +127,31 @@ export class Spool {
     let at: Position = { ...this.acked };
     while (lines.length < max) {
       const path = segmentPath(this.dir, at.segment);
-      if (!existsSync(path)) break;
+      if (!existsSync(path)) {
+        // A segment that is gone was delivered (or lost before this process): move on.
+        if (at.segment >= this.segment) break;
+        at = { segment: at.segment + 1, offset: 0 };
+        continue;
+      }
       const fd = at.segment === this.segment ? this.fd : openSync(path, 'r');
       try {
-        const buffer = Buffer.alloc(READ_BYTES);
-        const n = readSync(fd, buffer, 0, READ_BYTES, at.offset);
-        const text = buffer.subarray(0, n);
+        const size = at.segment === this.segment ? this.written : fstatSync(fd).size;
+        let window = READ_BYTES;
+        let text = Buffer.alloc(0);
         let start = 0;
+        for (;;) {
+          const want = Math.min(window, size - at.offset);
+          if (want <= 0) break;
+          const buffer = Buffer.alloc(want);
+          const n = readSync(fd, buffer, 0, want, at.offset);
+          text = buffer.subarray(0, n);
+          // A line longer than the window: read a larger one (events are at most a few MB).
+          if (text.indexOf(10) === -1 && n === want && at.offset + n < size) {
+            window *= 4;
+            continue;
+          }
+          break;
+        }
         for (;;) {
           if (lines.length >= max) break;
           const end = text.indexOf(10, start);
@@ -93,7 +160,7 @@ export class Spool {
           start = end + 1;
         }
         at = { segment: at.segment, offset: at.offset + start };
-        if (lines.length >= max || start < n || at.segment >= this.segment) break;
+        if (lines.length >= max || at.segment >= this.segment || at.offset < size) break;
         at = { segment: at.segment + 1, offset: 0 };
       } finally {
         if (fd !== this.fd) closeSync(fd);
@@ -102,7 +169,7 @@ export class Spool {
     return { lines, next: at };
   }
 
-  /** Records delivery up to `position`; starts a new segment once the current one is delivered and large. */
+  /** Records delivery up to `position`, deleting the segments wholly delivered. */
   ack(position: Position): void {
     for (let s = this.acked.segment; s < position.segment; s++) {
       try {
@@ -111,19 +178,6 @@ export class Spool {
     }
     this.acked = position;
     writeFileSync(join(this.dir, 'ack'), JSON.stringify(position));
-    if (
-      position.segment === this.segment &&
-      position.offset === this.written &&
-      this.written >= SEGMENT_BYTES
-    ) {
-      closeSync(this.fd);
-      unlinkSync(segmentPath(this.dir, this.segment));
-      this.segment++;
-      this.fd = openSync(segmentPath(this.dir, this.segment), 'a+');
-      this.written = 0;
-      this.acked = { segment: this.segment, offset: 0 };
-      writeFileSync(join(this.dir, 'ack'), JSON.stringify(this.acked));
-    }
   }
 
   /** Whether every appended line was delivered. */
@@ -140,6 +194,13 @@ export class Spool {
     this.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** When this process started (ms, to the second): tells it apart from an earlier one with its pid. */
+const OWNER_START = String(Math.round((Date.now() - process.uptime() * 1000) / 1000));
+
+function ownerLine(): string {
+  return `${process.pid} ${OWNER_START}`;
 }
 
 function segmentPath(dir: string, segment: number): string {

@@ -1,0 +1,58 @@
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Spool } from './spool';
+
+function drain(spool: Spool, max = 1000): string[] {
+  const out: string[] = [];
+  for (;;) {
+    const { lines, next } = spool.read(max);
+    if (lines.length === 0) return out;
+    out.push(...lines);
+    spool.ack(next);
+  }
+}
+
+describe('Spool', () => {
+  it('delivers lines longer than a read window', () => {
+    const root = mkdtempSync(join(tmpdir(), 'spool-'));
+    const { own } = Spool.open(root);
+    const big = 'x'.repeat(3_500_000);
+    own.append('a');
+    own.append(big);
+    own.append('b');
+    expect(drain(own).map((l) => l.length)).toEqual([1, big.length, 1]);
+    expect(own.drained).toBe(true);
+  });
+
+  it('rotates segments under a backlog and deletes the delivered ones', () => {
+    const root = mkdtempSync(join(tmpdir(), 'spool-'));
+    const { own } = Spool.open(root);
+    const line = 'y'.repeat(100_000);
+    for (let i = 0; i < 100; i++) own.append(`${i}${line}`);
+    const segments = () => readdirSync(own.dir).filter((f) => f.startsWith('segment-'));
+    expect(segments().length).toBeGreaterThan(1);
+    const got = drain(own, 7);
+    expect(got.map((l) => Number.parseInt(l, 10))).toEqual(
+      Array.from({ length: 100 }, (_, i) => i),
+    );
+    expect(segments()).toHaveLength(1);
+    own.append('after');
+    expect(drain(own)).toEqual(['after']);
+  });
+
+  it('adopts a dead process’s spool once, cutting off a half-written last line', () => {
+    const root = mkdtempSync(join(tmpdir(), 'spool-'));
+    const dead = join(root, '999999-dead');
+    mkdirSync(dead);
+    writeFileSync(join(dead, 'owner'), '999999');
+    writeFileSync(join(dead, 'segment-000000.ndjson'), '{"n":1}\n{"n":2}\n');
+    appendFileSync(join(dead, 'segment-000000.ndjson'), '{"n":3,"cut');
+    const first = Spool.open(root);
+    expect(first.orphans).toHaveLength(1);
+    expect(drain(first.orphans[0]!)).toEqual(['{"n":1}', '{"n":2}']);
+    // A second process finds nothing left to adopt.
+    expect(Spool.open(root).orphans).toHaveLength(0);
+  });
+});
