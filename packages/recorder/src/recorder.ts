@@ -37,6 +37,8 @@ export interface Authorization {
   maskOutput: boolean;
   /** Why it was not allowed, for the tool to show. */
   reason?: string;
+  /** Set when a reviewer approved it (not when a review could not happen and it passed fail-open). */
+  approvedBy?: string;
 }
 
 type Fields<T extends EventInput['type']> = Omit<
@@ -226,7 +228,14 @@ export class RecordedSession {
       tally.add(authorization.decision.rule ?? 'policy');
       output = `[output not recorded: ${authorization.decision.reason ?? 'masked by policy'}]`;
     } else if (output !== undefined) output = this.text(output, tally);
-    this.emit({ type: 'command', ...fields, id, text: this.text(fields.text, tally), output });
+    this.emit({
+      type: 'command',
+      ...fields,
+      id,
+      text: this.text(fields.text, tally),
+      output,
+      cwd: fields.cwd === undefined ? undefined : this.text(fields.cwd, tally),
+    });
     this.masked(tally, id);
     return id;
   }
@@ -243,7 +252,15 @@ export class RecordedSession {
     } else if (rows && m) rows = m.rows(fields.columns ?? [], rows, tally);
     const params =
       fields.params && m ? (m.value(fields.params, tally) as unknown[]) : fields.params;
-    this.emit({ type: 'query', ...fields, id, sql: this.text(fields.sql, tally), params, rows });
+    this.emit({
+      type: 'query',
+      ...fields,
+      id,
+      sql: this.text(fields.sql, tally),
+      params,
+      rows,
+      error: fields.error === undefined ? undefined : this.text(fields.error, tally),
+    });
     this.masked(tally, id);
     return id;
   }
@@ -259,7 +276,14 @@ export class RecordedSession {
       output = '[output not recorded]';
     } else if (m) output = m.value(output, tally);
     const input = m ? m.value(fields.input, tally) : fields.input;
-    this.emit({ type: 'tool_call', ...fields, id, input, output });
+    this.emit({
+      type: 'tool_call',
+      ...fields,
+      id,
+      input,
+      output,
+      error: fields.error === undefined ? undefined : this.text(fields.error, tally),
+    });
     this.masked(tally, id);
     return id;
   }
@@ -296,14 +320,15 @@ export class RecordedSession {
       decidedAt?: string;
     } = {},
   ): string {
-    return this.emit({ type: 'policy', subjectId, verdict, ...extra });
+    // Reasons can hold the text they are about (a parser's message): masked, and within the
+    // schema's 2,000 characters, so the event is never refused for its length.
+    const reason =
+      extra.reason === undefined
+        ? undefined
+        : this.text(extra.reason, new MaskTally()).slice(0, 2000);
+    return this.emit({ type: 'policy', subjectId, verdict, ...extra, reason });
   }
 
-  /**
-   * Asks the policy about an action before it runs. A `review` verdict holds it until a
-   * reviewer on the server decides (the recorder flushes, asks, and waits with a long poll).
-   * Blocked and rejected actions get a policy event here; the caller records the action itself.
-   */
   /**
    * The policy's decision without waiting for anyone (for synchronous drivers): a `review`
    * verdict cannot be waited for here, so it blocks in production and passes elsewhere
@@ -361,6 +386,11 @@ export class RecordedSession {
     return { decision, subjectId, closed };
   }
 
+  /**
+   * Asks the policy about an action before it runs. A `review` verdict holds it until a
+   * reviewer on the server decides (the recorder flushes, asks, and waits with a long poll).
+   * Blocked and rejected actions get a policy event here; the caller records the action itself.
+   */
   async authorize(subject: Subject): Promise<Authorization> {
     const policy = await this.recorder.policy();
     const { decision, subjectId, closed } = this.decideNow(subject, policy);
@@ -392,7 +422,7 @@ export class RecordedSession {
         eventId: subjectId,
         subject: {
           type: subjectType(subject),
-          text: this.text(subjectText(subject), new MaskTally()),
+          text: this.subjectText(subject),
         },
         rule: decision.rule,
         reason: decision.reason,
@@ -410,7 +440,7 @@ export class RecordedSession {
         reason: decided.comment ?? decision.reason,
       });
       return approved
-        ? result(true, decision)
+        ? { ...result(true, decision), approvedBy: decided.decidedBy ?? 'a reviewer' }
         : result(
             false,
             decision,
@@ -427,6 +457,17 @@ export class RecordedSession {
       this.verdict(subjectId, 'passed', { ...extra, reason: `${why}; fail-open` });
       return result(true, decision);
     }
+  }
+
+  /** What a reviewer sees of the action: masked like its event (field names and values). */
+  private subjectText(subject: Subject): string {
+    const tally = new MaskTally();
+    const m = this.recorder.masker;
+    if (subject.kind === 'tool') {
+      const input = m ? m.value(subject.input ?? {}, tally) : subject.input;
+      return `${subject.tool} ${JSON.stringify(input ?? {})}`.slice(0, 100_000);
+    }
+    return this.text(subject.text, tally).slice(0, 100_000);
   }
 
   /** Called when the server says the session was revoked: the instrumentation ends it. */
@@ -456,10 +497,4 @@ export class RecordedSession {
 
 function subjectType(subject: Subject): 'command' | 'query' | 'tool_call' {
   return subject.kind === 'sql' ? 'query' : subject.kind === 'command' ? 'command' : 'tool_call';
-}
-
-function subjectText(subject: Subject): string {
-  if (subject.kind === 'tool')
-    return `${subject.tool} ${JSON.stringify(subject.input ?? {})}`.slice(0, 100_000);
-  return subject.text.slice(0, 100_000);
 }

@@ -159,8 +159,8 @@ export async function handleClaudeCodeHook(raw: string, options: HookOptions): P
               reason: auth.decision.reason,
             };
           // A reviewer approved it: skip the prompt. Otherwise Claude Code's own permissions apply.
-          if (auth.decision.verdict === 'review')
-            answer = decision('allow', `Approved by a reviewer (${auth.decision.rule})`);
+          if (auth.approvedBy)
+            answer = decision('allow', `Approved by ${auth.approvedBy} (${auth.decision.rule})`);
         }
         break;
       }

@@ -130,9 +130,29 @@ export const DEFAULT_DETECTORS: readonly Detector[] = [
   },
   {
     id: 'bearer_token',
-    needles: ['bearer'],
+    needles: ['bearer', 'basic'],
     caseInsensitive: true,
-    pattern: /\bbearer\s{1,3}([A-Za-z0-9._~+/=-]{8,4096})/gi,
+    pattern: /\b(?:bearer|basic)\s{1,3}([A-Za-z0-9._~+/=-]{8,4096})/gi,
+  },
+  {
+    id: 'cookie',
+    needles: ['cookie:'],
+    caseInsensitive: true,
+    // Cookie and Set-Cookie header values.
+    pattern: /\b(?:set-)?cookie:\s{0,3}([^\r\n]{1,4096})/gi,
+  },
+  {
+    id: 'sql_password',
+    needles: ['password', 'identified'],
+    caseInsensitive: true,
+    // CREATE/ALTER ROLE ... PASSWORD '...', CREATE USER ... IDENTIFIED BY '...'.
+    pattern: /\b(?:password|identified\s{1,3}by)\s{1,3}'((?:[^']|''){1,512})'/gi,
+  },
+  {
+    id: 'mysql_password',
+    needles: ['mysql', 'mariadb'],
+    // mysql -pSECRET (the password glued to -p).
+    pattern: /\b(?:mysql|mariadb|mysqldump|mysqladmin)\b[^\n]{0,300}?\s-p([^\s'"-][^\s'"]{0,255})/g,
   },
   {
     id: 'url_password',
@@ -150,9 +170,9 @@ export const DEFAULT_DETECTORS: readonly Detector[] = [
     id: 'password',
     needles: ['pass', 'pwd', 'secret', 'token', 'api_key', 'apikey', 'api-key'],
     caseInsensitive: true,
-    // key=value and key: value (PGPASSWORD=..., "password": "..."), and --password value.
+    // key=value and key: value (PGPASSWORD=..., DB_PASS=..., "password": "a b"), --password value.
     pattern:
-      /(?:pass(?:word|wd|phrase)|pwd|secret|token|api[_-]?key)["']?\s{0,3}[=:]\s{0,3}["']?([^\s"',;]{1,512})|--(?:password|passwd|secret|token|api[_-]?key)\s{1,3}["']?([^\s"',;-][^\s"',;]{0,511})/gi,
+      /(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key)["']?\s{0,3}[=:]\s{0,3}(?:"([^"\r\n]{1,512})"|'([^'\r\n]{1,512})'|([^\s"',;]{1,512}))|--(?:password|passwd|secret|token|api[_-]?key)(?:\s{1,3}|=)["']?([^\s"',;-][^\s"',;]{0,511})/gi,
   },
   {
     id: 'email',
@@ -163,7 +183,9 @@ export const DEFAULT_DETECTORS: readonly Detector[] = [
   {
     id: 'card_number',
     needles: DIGITS,
-    pattern: /\b\d(?:[ -]?\d){12,18}\b/g,
+    // Issuer prefixes 3-6 only (Amex, Visa, Mastercard, Discover, JCB, Diners, UnionPay): 13-digit
+    // epoch milliseconds and other ids that happen to pass Luhn are left alone.
+    pattern: /\b[3-6](?:[ -]?\d){12,18}\b/g,
     validate: luhn,
   },
   {

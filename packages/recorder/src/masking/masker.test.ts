@@ -41,7 +41,21 @@ describe('value detectors', () => {
     expect(masker.text('mysql --password s3cr3t -u root', t)).toBe(
       'mysql --password ****** -u root',
     );
-    expect(masker.text('{"password": "p@ss w"}', t)).toBe('{"password": "**** w"}');
+    expect(masker.text('{"password": "p@ss w"}', t)).toBe('{"password": "******"}');
+    expect(masker.text('DB_PASS=s3cr3t ./run', t)).toBe('DB_PASS=****** ./run');
+    expect(masker.text("ALTER ROLE app PASSWORD 'x''y z'", t)).toBe(
+      "ALTER ROLE app PASSWORD '******'",
+    );
+    expect(masker.text("CREATE USER bob IDENTIFIED BY 'Tr0ub4'", t)).toBe(
+      "CREATE USER bob IDENTIFIED BY '******'",
+    );
+    expect(masker.text('mysql -u root -pS3cret prod', t)).toBe('mysql -u root -p****** prod');
+    expect(masker.text('Authorization: Basic YWxhZGRpbjpvcGVuc2VzYW1l', t)).toBe(
+      `Authorization: Basic ${'*'.repeat(24)}`,
+    );
+    expect(masker.text('Cookie: sid=abc123; theme=dark\r\nX: 1', t)).toBe(
+      `Cookie: ${'*'.repeat(22)}\r\nX: 1`,
+    );
     expect(masker.text('aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', t)).toBe(
       `aws_secret_access_key = ${'*'.repeat(40)}`,
     );
@@ -55,7 +69,16 @@ describe('value detectors', () => {
       'postgres://app:*********@db:5432/prod',
     );
     expect(t.names).toEqual(
-      new Set(['password', 'bearer_token', 'basic_auth', 'url_password', 'aws_secret_key']),
+      new Set([
+        'password',
+        'bearer_token',
+        'basic_auth',
+        'url_password',
+        'aws_secret_key',
+        'sql_password',
+        'mysql_password',
+        'cookie',
+      ]),
     );
   });
 
@@ -66,6 +89,9 @@ describe('value detectors', () => {
       'kubectl get pods -n prod; sk-1234 is not a key',
       'tokens: 512 input_tokens=20 the pass was good',
       'DE88 3704 0044 0532 0130 00 is not a valid IBAN',
+      // Epoch milliseconds that pass Luhn (issuer prefix 1: not a card).
+      'ts=1732518000002 id=1000000000009',
+      'mkdir -p build && mysqladmin ping',
     ];
     for (const text of plain) expect(masker.text(text)).toBe(text);
   });
@@ -116,7 +142,17 @@ describe('fields and columns', () => {
     ]) {
       expect(masker.sensitiveField(name), name).not.toBeNull();
     }
-    for (const name of ['author', 'tokens', 'input_tokens', 'session_id', 'automobile', 'spam']) {
+    for (const name of [
+      'author',
+      'tokens',
+      'input_tokens',
+      'session_id',
+      'automobile',
+      'spam',
+      'email_verified',
+      'auth_method',
+      'card_id',
+    ]) {
       expect(masker.sensitiveField(name), name).toBeNull();
     }
   });

@@ -71,6 +71,29 @@ const SUFFIX_WORDS = [
   'privatekey',
 ];
 
+/** Last words that make a name describe the value (masked fields keep these). */
+const DESCRIPTOR_WORDS = new Set([
+  'verified',
+  'confirmed',
+  'enabled',
+  'disabled',
+  'count',
+  'method',
+  'type',
+  'kind',
+  'at',
+  'id',
+  'ids',
+  'length',
+  'status',
+  'exists',
+  'required',
+  'set',
+  'changed',
+  'expires',
+  'expiry',
+]);
+
 const MASK = '****';
 
 function words(name: string): string[] {
@@ -119,6 +142,12 @@ export class Masker {
     if (!hit) {
       const w = words(name);
       // Single words, and runs of two or three joined (api_key, date_of_birth).
+      // A name about the value rather than the value itself: email_verified, auth_method.
+      const last = w[w.length - 1] ?? '';
+      if (w.length > 1 && DESCRIPTOR_WORDS.has(last)) {
+        this.nameCache.set(name, null);
+        return null;
+      }
       for (let i = 0; i < w.length && !hit; i++) {
         for (let n = 1; n <= 3 && i + n <= w.length; n++) {
           const joined = w.slice(i, i + n).join('');
@@ -187,7 +216,7 @@ export class Masker {
   value(value: unknown, tally?: MaskTally, field?: string, depth = 0): unknown {
     if (value === null || value === undefined) return value;
     const rule = field === undefined ? null : this.sensitiveField(field);
-    if (rule && typeof value !== 'object') {
+    if (rule && typeof value !== 'object' && typeof value !== 'boolean') {
       tally?.add(rule);
       return MASK;
     }
