@@ -94,14 +94,24 @@ describe('recordTerminal (a real PTY)', () => {
       stdin: input,
       stdout: view.out,
       recordInput: true,
+      flushMs: 5,
     });
     await expect.poll(() => view.text()).toContain('$ ');
     input.write('echo typed-$((6*7))\r');
     await expect.poll(() => view.text()).toContain('typed-42');
+    // A secret typed slowly, one key per chunk, slower than the masker's flush.
+    for (const key of 'export PGPASSWORD=hunter2\r') {
+      input.write(key);
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    await expect.poll(() => view.text()).toContain('hunter2');
     input.write('exit 0\r');
     expect((await done).exitCode).toBe(0);
     expect(terminal(sink.events, 'o')).toContain('typed-42');
-    expect(terminal(sink.events, 'i')).toBe('echo typed-$((6*7))\rexit 0\r');
+    expect(terminal(sink.events, 'i')).toBe(
+      'echo typed-$((6*7))\rexport PGPASSWORD=*******\rexit 0\r',
+    );
+    expect(terminal(sink.events, 'o')).not.toMatch(/hunter|unter2|nter2/);
   });
 
   it('does not start a program the policy blocks', async () => {

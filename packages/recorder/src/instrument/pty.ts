@@ -63,6 +63,7 @@ export async function recordTerminal(
   const rows = (stdout.isTTY && stdout.rows) || options.rows || 24;
   const masker = session.recorder.masker;
   const stream = masker?.stream();
+  const inputStream = masker?.stream();
   const tally = new MaskTally();
   let maskedSoFar = 0;
   const started = performance.now();
@@ -92,8 +93,15 @@ export async function recordTerminal(
     const at = offset();
     session.terminal(code, data, at);
     if (fd !== undefined && writer) {
-      const text = writer.event({ time: at / 1000, code, data });
-      if (text) writeSync(fd, text);
+      try {
+        const text = writer.event({ time: at / 1000, code, data });
+        if (text) writeSync(fd, text);
+      } catch (error) {
+        // A full disk must not take the terminal down: say so once, keep recording events.
+        session.recorder.onError(new Error(`${options.file}: ${(error as Error).message}`));
+        closeSync(fd);
+        fd = undefined;
+      }
     }
   };
   const emitMasking = () => {
@@ -114,23 +122,31 @@ export async function recordTerminal(
     >,
   });
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
-  const flushHeld = () => {
+  // After a pause, what is held is emitted (live viewers see prompts); what follows on the same
+  // line is still masked together with it.
+  const flushHeld = (final = false) => {
     flushTimer = undefined;
-    if (stream?.pending) record('o', stream.flush(tally));
+    if (stream?.pending || final) record('o', stream?.flush(tally, final) ?? '');
+    if (options.recordInput && inputStream && (inputStream.pending || final))
+      record('i', inputStream.flush(tally, final));
     emitMasking();
   };
-  child.onData((data) => {
+  const output = child.onData((data) => {
     stdout.write(data);
     if (!stream) return record('o', data);
     record('o', stream.push(data, tally));
     if (flushTimer) clearTimeout(flushTimer);
-    if (stream.pending) flushTimer = setTimeout(flushHeld, options.flushMs ?? 100);
+    if (stream.pending) flushTimer = setTimeout(() => flushHeld(), options.flushMs ?? 100);
   });
 
   const onInput = (chunk: Buffer | string) => {
     const text = chunk.toString();
     child.write(text);
-    if (options.recordInput) record('i', masker ? masker.text(text, tally) : text);
+    if (!options.recordInput) return;
+    // Keystrokes are masked a line at a time (a typed secret arrives one key per chunk).
+    record('i', inputStream ? inputStream.push(text, tally) : text);
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = setTimeout(() => flushHeld(), options.flushMs ?? 100);
   };
   const attached = stdin.isTTY && typeof stdin.setRawMode === 'function';
   if (attached) stdin.setRawMode?.(true);
@@ -148,23 +164,29 @@ export async function recordTerminal(
   session.onRevoke(() => {
     revoked = true;
     stdout.write('\r\nauditlane: this session was revoked; stopping\r\n');
+    stdin.off('data', onInput);
     child.kill('SIGHUP');
+    // A program that ignores hangups is killed.
+    setTimeout(() => {
+      try {
+        child.kill('SIGKILL');
+      } catch {}
+    }, 2_000).unref();
   });
 
   const exit = await new Promise<{ exitCode: number; signal?: number }>((resolve) =>
     child.onExit((e) => resolve(e)),
   );
+  output.dispose();
   stdin.off('data', onInput);
   if (attached) stdin.setRawMode?.(false);
   stdin.pause?.();
   stdout.off?.('resize', onResize);
   if (flushTimer) clearTimeout(flushTimer);
-  flushHeld();
-  record('x', String(exit.exitCode));
+  flushHeld(true);
+  // Killed by a signal: the shell's convention, 128 + the signal number.
+  const exitCode = exit.signal ? 128 + exit.signal : exit.exitCode;
+  record('x', String(exitCode));
   if (fd !== undefined) closeSync(fd);
-  return {
-    exitCode: exit.exitCode,
-    signal: exit.signal || undefined,
-    revoked: revoked || undefined,
-  };
+  return { exitCode, signal: exit.signal || undefined, revoked: revoked || undefined };
 }

@@ -217,6 +217,27 @@ describe('streams', () => {
     expect(out.endsWith('\r\n$ ')).toBe(true);
   });
 
+  it('masks a secret typed one key at a time, with flushes between the keys', () => {
+    const stream = masker.stream();
+    let out = '';
+    for (const key of 'export PGPASSWORD=hunter2 && psql\r\n') {
+      out += stream.push(key);
+      out += stream.flush(undefined, false); // a pause longer than the flush timer
+    }
+    out += stream.flush();
+    expect(out).toBe('export PGPASSWORD=******* && psql\r\n');
+  });
+
+  it('keeps an open private key block through timer flushes', () => {
+    const stream = masker.stream();
+    let out = stream.push('-----BEGIN RSA PRIVATE KEY-----\r\nMIIEowIBAAKCAQEA7');
+    out += stream.flush(undefined, false);
+    expect(out).toBe('');
+    out += stream.push('xyz\r\n-----END RSA PRIVATE KEY-----\r\n');
+    out += stream.flush();
+    expect(out).not.toMatch(/MIIE|xyz/);
+  });
+
   it('emits complete lines at once and holds only the unfinished one', () => {
     const stream = masker.stream();
     expect(stream.push('total 8\r\ndrwxr-xr-x 2 root\r\n$ ls')).toBe(

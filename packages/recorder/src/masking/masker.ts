@@ -168,7 +168,7 @@ export class Masker {
   }
 
   /** Text with every detected value replaced by asterisks of the same length. */
-  text(value: string, tally?: MaskTally): string {
+  text(value: string, tally?: MaskTally, countFrom = 0): string {
     if (value.length === 0) return value;
     let ranges: [number, number, string][] | undefined;
     let lower: string | undefined;
@@ -204,7 +204,8 @@ export class Masker {
       const from = Math.max(start, at);
       out += value.slice(at, from) + '*'.repeat(end - from);
       at = end;
-      tally?.add(id);
+      // Ranges that end before countFrom were counted when that text was masked before.
+      if (end > countFrom) tally?.add(id);
     }
     return out + value.slice(at);
   }
@@ -254,40 +255,27 @@ export class Masker {
   }
 }
 
-/** Longest unfinished line (or token) held back at a chunk's end, waiting for the rest. */
+/** Longest unfinished line held back at a chunk's end, waiting for the rest. */
 const MAX_HOLD = 1024;
 /** Longest private-key block held back waiting for its END line. */
 const MAX_BLOCK = 16_384;
 
 /**
- * Masks a text stream chunk by chunk. The unfinished line at the end of a chunk is held back
- * until the next chunk (or `flush`), so a secret split across chunks is still recognised; an
- * open private-key block is held until its END line.
+ * Masks a text stream chunk by chunk (terminal output, keystrokes). Complete lines are masked
+ * and emitted at once; the unfinished last line is held until the next chunk or `flush`. Once
+ * part of a line was emitted, later parts are masked together with it (same lengths, so only the
+ * new part is emitted): `export PGPASSWORD=hun` then `ter2` records no letter of the password.
+ * An open private-key block is held until its END line.
  */
 export class StreamMasker {
+  /** The emitted part of the current line (raw), masked again with what follows it. */
+  private context = '';
   private held = '';
   constructor(private readonly masker: Masker) {}
 
   /** Masks what can be decided; returns the text to emit now (possibly empty). */
   push(chunk: string, tally?: MaskTally): string {
-    const text = this.held + chunk;
-    let cut = text.length;
-    const begin = text.lastIndexOf('-----BEGIN');
-    if (begin !== -1 && !/-----END[ A-Z0-9_-]{0,100}PRIVATE KEY/.test(text.slice(begin))) {
-      if (text.length - begin <= MAX_BLOCK) cut = begin;
-    } else {
-      // Hold the unfinished last line: a key and its value (`password: ...`, `Bearer ...`) or a
-      // token may still be arriving.
-      const newline = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
-      if (text.length - (newline + 1) <= MAX_HOLD) cut = newline + 1;
-      else {
-        let i = text.length;
-        while (i > 0 && text.length - i < MAX_HOLD && !/\s/.test(text[i - 1] as string)) i--;
-        if (text.length - i < MAX_HOLD) cut = i;
-      }
-    }
-    this.held = text.slice(cut);
-    return cut > 0 ? this.masker.text(text.slice(0, cut), tally) : '';
+    return this.emit(chunk, false, tally);
   }
 
   /** Whether text is held back (a timer should flush it soon). */
@@ -295,10 +283,39 @@ export class StreamMasker {
     return this.held.length > 0;
   }
 
-  /** Emits whatever is held, masked. */
-  flush(tally?: MaskTally): string {
-    const text = this.held;
-    this.held = '';
-    return text ? this.masker.text(text, tally) : '';
+  /**
+   * Emits what is held, masked. An open private-key block stays held unless `final` (the
+   * stream ended) or it outgrew the limit.
+   */
+  flush(tally?: MaskTally, final = true): string {
+    return this.emit('', final ? 'final' : 'timer', tally);
+  }
+
+  private emit(chunk: string, mode: false | 'timer' | 'final', tally?: MaskTally): string {
+    const all = this.context + this.held + chunk;
+    const from = this.context.length;
+    let cut: number;
+    const begin = all.lastIndexOf('-----BEGIN');
+    const openBlock =
+      begin !== -1 &&
+      !/-----END[ A-Z0-9_-]{0,100}PRIVATE KEY/.test(all.slice(begin)) &&
+      /PRIVATE KEY/.test(all.slice(begin, begin + 140)) &&
+      all.length - begin <= MAX_BLOCK;
+    if (mode === 'final') cut = all.length;
+    else if (openBlock) cut = Math.max(from, begin);
+    else if (mode === 'timer') cut = all.length;
+    else {
+      const newline = Math.max(all.lastIndexOf('\n'), all.lastIndexOf('\r'));
+      cut = all.length - (newline + 1) <= MAX_HOLD ? newline + 1 : all.length;
+      cut = Math.max(cut, from);
+    }
+    const raw = all.slice(0, cut);
+    this.held = all.slice(cut);
+    const out = cut > from ? this.masker.text(raw, tally, from).slice(from) : '';
+    // Context: the emitted part of the line still open at the cut.
+    const newline = Math.max(raw.lastIndexOf('\n'), raw.lastIndexOf('\r'));
+    const line = raw.slice(newline + 1);
+    this.context = mode === 'final' || line.length > MAX_HOLD ? '' : line;
+    return out;
   }
 }
