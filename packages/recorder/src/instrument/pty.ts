@@ -50,7 +50,8 @@ export async function recordTerminal(
   const stdout = options.stdout ?? process.stdout;
   const command = options.command ?? process.env.SHELL ?? '/bin/sh';
   const args = options.args ?? [];
-  const line = [command, ...args].join(' ');
+  // Quoted as a shell would read it: the policy sees `bash -c 'rm -rf /'`, not `bash -c rm -rf /`.
+  const line = [command, ...args].map(shellQuote).join(' ');
   if (args.length > 0 || options.command) {
     const auth = await session.authorize({ kind: 'command', text: line });
     if (!auth.allowed) {
@@ -189,4 +190,8 @@ export async function recordTerminal(
   record('x', String(exitCode));
   if (fd !== undefined) closeSync(fd);
   return { exitCode, signal: exit.signal || undefined, revoked: revoked || undefined };
+}
+
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

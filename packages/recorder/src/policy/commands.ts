@@ -43,7 +43,7 @@ export function basename(program: string): string {
 export function expandCommandLine(shell: ShellAnalyzer, line: string, depth = 0): CommandLine {
   const parsed = shell.analyze(line);
   const out: CommandLine = { commands: [], sql: [], hasError: parsed.hasError };
-  for (const c of parsed.commands) expandCommand(shell, c.argv, out, depth);
+  for (const c of parsed.commands) expandCommand(shell, c.argv, out, depth, c.stdin);
   return out;
 }
 
@@ -52,6 +52,7 @@ function expandCommand(
   argv: (string | null)[],
   out: CommandLine,
   depth: number,
+  stdin?: string | null,
 ): void {
   let args = argv;
   // Peel wrappers: their options, then (for env) assignments, then the command.
@@ -68,7 +69,11 @@ function expandCommand(
         break;
       }
       if (a === null || a === undefined || !a.startsWith('-') || a === '-') break;
-      i += wrapper.withValue.has(a) ? 2 : 1;
+      // A cluster (`sudo -iu root`) takes a value when its last letter does.
+      const takesValue =
+        wrapper.withValue.has(a) ||
+        (/^-[a-zA-Z]{2,}$/.test(a) && wrapper.withValue.has(`-${a.at(-1)}`));
+      i += takesValue ? 2 : 1;
     }
     if (basename(program) === 'env') while (i < args.length && /^\w+=/.test(args[i] ?? '')) i++;
     if (basename(program) === 'timeout' && i < args.length) i++; // the duration
@@ -78,20 +83,38 @@ function expandCommand(
   }
   out.commands.push(args);
   const program = args[0] ? basename(args[0]) : null;
-  if (!program) return;
-
-  // A shell running a string: parse the string as well.
-  if (SHELLS.has(program) && depth < 4) {
-    const at = args.findIndex((a, i) => i > 0 && a !== null && /^-[a-z]*c[a-z]*$/.test(a));
-    const script = at > 0 ? args[at + 1] : undefined;
-    if (typeof script === 'string') {
-      const inner = expandCommandLine(shell, script, depth + 1);
-      out.commands.push(...inner.commands);
-      out.sql.push(...inner.sql);
-      out.hasError ||= inner.hasError;
-    }
+  if (!program) {
+    // A program known only at run time (`$TOOL -rf /`): the policy cannot tell what runs.
+    if (args.length > 0) out.hasError = true;
+    return;
   }
-  for (const sql of embeddedSql(program, args)) out.sql.push(sql);
+  if (program === 'eval' && depth < 4) {
+    const script = args.slice(1);
+    if (script.some((a) => a === null)) out.hasError = true;
+    else nested(shell, script.join(' '), out, depth);
+    return;
+  }
+
+  // A shell (or su) running a string: parse the string as well.
+  if ((SHELLS.has(program) || program === 'su') && depth < 4) {
+    const at = args.findIndex(
+      (a, i) => i > 0 && a !== null && (/^-[a-z]*c[a-z]*$/.test(a) || a === '--command'),
+    );
+    let script = at > 0 ? args[at + 1] : undefined;
+    if (script === '--') script = args[at + 2];
+    if (typeof script === 'string') nested(shell, script, out, depth);
+    else if (at > 0) out.hasError = true;
+  }
+  const sql = embeddedSql(program, args, stdin);
+  if (sql === 'opaque') out.hasError = true;
+  else for (const s of sql) out.sql.push(s);
+}
+
+function nested(shell: ShellAnalyzer, script: string, out: CommandLine, depth: number): void {
+  const inner = expandCommandLine(shell, script, depth + 1);
+  out.commands.push(...inner.commands);
+  out.sql.push(...inner.sql);
+  out.hasError ||= inner.hasError;
 }
 
 function optionValue(args: (string | null)[], short: string[], long: string[]): (string | null)[] {
@@ -108,19 +131,43 @@ function optionValue(args: (string | null)[], short: string[], long: string[]): 
   return values;
 }
 
-function embeddedSql(program: string, args: (string | null)[]): EmbeddedSql[] {
+/**
+ * SQL a database client is given: on its command line, or as a here-string or here-document.
+ * `opaque` when it reads SQL the line does not show (a file, a pipe, a redirect).
+ */
+function embeddedSql(
+  program: string,
+  args: (string | null)[],
+  stdin: string | null | undefined,
+): EmbeddedSql[] | 'opaque' {
   const found: EmbeddedSql[] = [];
   const add = (values: (string | null)[], dialect: EmbeddedSql['dialect']) => {
-    for (const v of values) found.push({ sql: v ?? '', dialect, client: program });
+    for (const v of values) {
+      if (v === null) return false;
+      found.push({ sql: v, dialect, client: program });
+    }
+    return true;
   };
-  if (program === 'psql') add(optionValue(args, ['-c'], ['--command']), 'postgres');
-  else if (program === 'mysql' || program === 'mariadb')
-    add(optionValue(args, ['-e'], ['--execute']), 'mysql');
-  else if (program === 'sqlite3') {
+  let dialect: EmbeddedSql['dialect'] | undefined;
+  let known = true;
+  if (program === 'psql') {
+    dialect = 'postgres';
+    known = add(optionValue(args, ['-c'], ['--command']), dialect);
+    if (optionValue(args, ['-f'], ['--file']).length > 0) return 'opaque';
+  } else if (program === 'mysql' || program === 'mariadb') {
+    dialect = 'mysql';
+    known = add(optionValue(args, ['-e'], ['--execute']), dialect);
+  } else if (program === 'sqlite3') {
+    dialect = 'sqlite';
     // sqlite3 [options] FILE [SQL...]: the words after the database file.
     const positional = args.slice(1).filter((a) => a === null || !a.startsWith('-'));
-    for (const sql of positional.slice(1))
-      found.push({ sql: sql ?? '', dialect: 'sqlite', client: program });
+    known = add(positional.slice(1), dialect);
+  }
+  if (!dialect) return found;
+  if (!known) return 'opaque';
+  if (found.length === 0 && stdin !== undefined) {
+    if (stdin === null) return 'opaque';
+    found.push({ sql: stdin, dialect, client: program });
   }
   return found;
 }

@@ -40,14 +40,24 @@ export const DEFAULT_RULES: readonly Rule[] = [
     verdict: 'block',
     reason: 'recursive delete of a root, home or working directory',
     match: {
-      command: ['rm -rf /', 'rm -rf /*', 'rm -rf ~', 'rm -rf ~/', 'rm -rf .', 'rm -rf *'],
+      command: [
+        'rm -rf /',
+        'rm -rf /*',
+        'rm -rf ~',
+        'rm -rf ~/',
+        'rm -rf .',
+        'rm -rf *',
+        'find / -delete',
+      ],
     },
   },
   {
     id: 'disk-wipe',
     verdict: 'block',
     reason: 'formats or wipes a disk',
-    match: { command: ['mkfs', 'wipefs', 'shred'] },
+    match: {
+      command: ['mkfs', 'mkfs.ext4', 'mkfs.xfs', 'mkfs.btrfs', 'mkfs.vfat', 'wipefs', 'shred'],
+    },
   },
   {
     id: 'terraform-destroy-production',

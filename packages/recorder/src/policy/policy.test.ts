@@ -180,6 +180,39 @@ describe('policy decisions', () => {
     expect(policy.decide({ kind: 'command', text: 'echo "rm -rf /"' }).verdict).toBe('allow');
   });
 
+  it('sees through the usual ways around the rules', () => {
+    const blocked = [
+      'sudo -iu root rm -rf /',
+      'bash -c -- "rm -rf /"',
+      "su - root -c 'rm -rf /'",
+      'eval rm -rf /',
+      'psql <<< "DROP TABLE customers"',
+      'psql -d prod <<EOF\nDROP TABLE customers;\nEOF',
+      'find / -delete',
+      'mkfs.ext4 /dev/sdb1',
+    ];
+    for (const text of blocked)
+      expect(policy.decide({ kind: 'command', text }, DEV).verdict, text).toBe('block');
+    for (const sql of ['DROP ROLE app', 'DROP OWNED BY app CASCADE', 'DROP TABLE `users`']) {
+      expect(policy.decide({ kind: 'sql', text: sql, dialect: 'mysql' }, DEV).verdict, sql).toBe(
+        'block',
+      );
+    }
+    expect(
+      policy.decide({ kind: 'sql', text: 'DROP TABLE [users]', dialect: 'sqlite' }, DEV).verdict,
+    ).toBe('block');
+    // What the line does not show: a review in production.
+    for (const text of ['psql -f migrate.sql', 'cat x.sql | psql', 'psql < x.sql', '$TOOL -rf /']) {
+      expect(policy.decide({ kind: 'command', text }, PROD).verdict, text).toBe('review');
+    }
+    expect(policy.decide({ kind: 'sql', text: 'CALL purge_everything()' }, PROD).verdict).toBe(
+      'review',
+    );
+    expect(policy.decide({ kind: 'command', text: 'psql -c "SELECT 1"' }, PROD).verdict).toBe(
+      'allow',
+    );
+  });
+
   it('treats what does not parse as a review in production and lets it through elsewhere', () => {
     expect(policy.decide({ kind: 'sql', text: 'SELEC * FORM t' }, PROD)).toMatchObject({
       verdict: 'review',

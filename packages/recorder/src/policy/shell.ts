@@ -9,6 +9,11 @@ export interface SimpleCommand {
   env: Record<string, string | null>;
   /** The command as written. */
   text: string;
+  /**
+   * What the command reads on stdin, when the line says: the text of a here-string or
+   * here-document, or `null` when it comes from a file or a pipe (not known here).
+   */
+  stdin?: string | null;
 }
 
 export interface ShellAnalysis {
@@ -40,9 +45,31 @@ export class ShellAnalyzer {
     if (!tree) return { commands: [], hasError: true };
     try {
       const commands: SimpleCommand[] = [];
-      const walk = (n: Node) => {
-        if (n.type === 'command') commands.push(simpleCommand(n));
-        for (const c of n.namedChildren) if (c) walk(c);
+      const walk = (n: Node, stdin?: string | null) => {
+        if (n.type === 'command') {
+          const command = simpleCommand(n);
+          if (stdin !== undefined && command.stdin === undefined) command.stdin = stdin;
+          commands.push(command);
+        }
+        if (n.type === 'redirected_statement') {
+          let input: string | null | undefined;
+          for (const r of n.namedChildren) {
+            if (!r) continue;
+            if (r.type === 'heredoc_redirect')
+              input = r.namedChildren.find((c) => c?.type === 'heredoc_body')?.text ?? null;
+            else if (r.type === 'file_redirect' && /^\d*</.test(r.text)) input = null;
+          }
+          for (const c of n.namedChildren) if (c) walk(c, input !== undefined ? input : stdin);
+          return;
+        }
+        if (n.type === 'pipeline') {
+          // Every command after the first reads what the one before it writes.
+          n.namedChildren.forEach((c, i) => {
+            if (c) walk(c, i === 0 ? stdin : null);
+          });
+          return;
+        }
+        for (const c of n.namedChildren) if (c) walk(c, stdin);
       };
       walk(tree.rootNode);
       return { commands, hasError: tree.rootNode.hasError };
@@ -55,6 +82,7 @@ export class ShellAnalyzer {
 function simpleCommand(n: Node): SimpleCommand {
   const argv: (string | null)[] = [];
   const env: Record<string, string | null> = {};
+  let stdin: string | null | undefined;
   for (const c of n.namedChildren) {
     if (!c) continue;
     if (c.type === 'variable_assignment') {
@@ -64,9 +92,12 @@ function simpleCommand(n: Node): SimpleCommand {
     } else if (c.type === 'command_name') {
       const first = c.namedChild(0);
       argv.push(first ? word(first) : c.text);
+    } else if (c.type === 'herestring_redirect') {
+      const value = c.namedChild(0);
+      stdin = value ? word(value) : null;
     } else if (!c.type.endsWith('redirect') && c.type !== 'comment') argv.push(word(c));
   }
-  return { argv, env, text: n.text };
+  return stdin === undefined ? { argv, env, text: n.text } : { argv, env, text: n.text, stdin };
 }
 
 /** A word's value after quote removal, or null when it depends on expansion. */

@@ -61,7 +61,11 @@ export class SqlAnalyzer {
    * syntax that PostgreSQL's grammar does not know throws SqlParseError.
    */
   analyze(sql: string, options: { dialect?: 'postgres' | 'mysql' | 'sqlite' } = {}): SqlAnalysis {
-    const text = options.dialect === 'mysql' ? sql.replace(/`([^`]*)`/g, '"$1"') : sql;
+    // Quoted identifiers of MySQL (`x`) and SQLite (`x`, [x]) read as PostgreSQL's "x".
+    let text = sql;
+    if (options.dialect === 'mysql' || options.dialect === 'sqlite')
+      text = text.replace(/`([^`]*)`/g, '"$1"');
+    if (options.dialect === 'sqlite') text = text.replace(/\[([^\]]*)\]/g, '"$1"');
     if (!text.trim()) throw new SqlParseError('the statement is empty');
     let tree: { stmts?: { stmt?: unknown }[] };
     try {
@@ -150,8 +154,16 @@ function walk(node: unknown, out: SqlAnalysis, depth: number): void {
         out.tables.add(name);
         break;
       }
+      case 'CallStmt':
+        out.actions.add('dynamic');
+        break;
+      case 'CreateFunctionStmt':
+        // A function body can do anything when it is called.
+        out.actions.add('create');
+        out.actions.add('dynamic');
+        break;
       default: {
-        const action = NODE_ACTIONS[key];
+        const action = NODE_ACTIONS[key] ?? (/^Drop\w*Stmt$/.test(key) ? 'drop' : undefined);
         if (action) out.actions.add(action);
         else if (key.endsWith('Stmt')) out.actions.add('other');
       }
