@@ -3,6 +3,7 @@ import { run } from './cli';
 const stopped = new Promise((resolve) => {
   process.once('SIGINT', resolve);
   process.once('SIGTERM', resolve);
+  process.once('SIGHUP', resolve);
 });
 
 run(process.argv.slice(2), {

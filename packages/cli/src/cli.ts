@@ -1,7 +1,7 @@
 import { homedir, hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createClient } from '@auditlane/client';
+import { createClient, isProduction } from '@auditlane/client';
 import {
   createRecorder,
   FileSink,
@@ -277,9 +277,9 @@ async function hook(args: string[], io: Io): Promise<number> {
   }
   const policyFile = values.policy ?? io.env.AUDITLANE_POLICY;
   const stdin = io.stdin ? await io.stdin() : '';
+  const environment = values.environment ?? io.env.AUDITLANE_ENVIRONMENT;
   try {
     const policy = policyFile ? await Policy.fromFile(policyFile) : await Policy.create();
-    const environment = values.environment ?? io.env.AUDITLANE_ENVIRONMENT;
     const resourceName = values.resource ?? io.env.AUDITLANE_RESOURCE;
     const answer = await handleClaudeCodeHook(stdin, {
       sink,
@@ -293,6 +293,21 @@ async function hook(args: string[], io: Io): Promise<number> {
     if (answer.stdout) write(answer.stdout, 'stdout');
     if (answer.stderr) write(answer.stderr, 'stderr');
     return answer.exitCode;
+  } catch (error) {
+    // The hook itself failed (a bad rule file, an unwritable spool). Claude Code runs the tool
+    // anyway after most exit codes: in production a tool call is refused instead (exit 2).
+    let event = '';
+    try {
+      event = String((JSON.parse(stdin) as { hook_event_name?: unknown }).hook_event_name ?? '');
+    } catch {}
+    if (event === 'PreToolUse' && isProduction(environment ?? '')) {
+      write(
+        `auditlane hook failed, so the call is refused (fail-closed): ${(error as Error).message}\n`,
+        'stderr',
+      );
+      return 2;
+    }
+    throw error;
   } finally {
     await sink.close({ timeoutMs: 2_000 }).catch(() => {});
   }
@@ -361,6 +376,9 @@ async function rec(args: string[], io: Io): Promise<number> {
   });
   const [command, ...commandArgs] = positionals;
   const session = recorder.session();
+  // SIGTERM or SIGHUP to the recorder: stop the program, then record the end and flush.
+  const stopping = new AbortController();
+  void io.stopped?.then(() => stopping.abort());
   if (server) io.err(`auditlane rec: recording session ${session.id} to ${server}`);
   let exitCode = 1;
   try {
@@ -372,6 +390,7 @@ async function rec(args: string[], io: Io): Promise<number> {
       recordInput: values.input,
       cols: values.cols ? Number(values.cols) : undefined,
       rows: values.rows ? Number(values.rows) : undefined,
+      signal: stopping.signal,
     });
     exitCode = result.exitCode;
     session.end({ exitCode, reason: result.revoked ? 'revoked' : undefined });

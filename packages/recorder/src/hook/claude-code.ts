@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditlaneClient, Resource, SessionStartInput } from '@auditlane/client';
@@ -90,8 +90,19 @@ export async function handleClaudeCodeHook(raw: string, options: HookOptions): P
   const unlock = await lock(`${statePath}.lock`);
   try {
     const errors: Error[] = [];
+    // Every event moves the session's next seq on disk at once: a hook killed mid-way (say,
+    // while it waits for a reviewer) never leaves seqs for the next one to reuse.
+    let persist = () => {};
+    const sink: Sink = {
+      write: (event) => {
+        options.sink.write(event);
+        persist();
+      },
+      flush: (o) => options.sink.flush(o),
+      close: (o) => options.sink.close(o),
+    };
     const recorder = createRecorder({
-      sink: options.sink,
+      sink,
       policy: options.policy,
       reviews: options.reviews,
       reviewTimeoutMs: options.reviewTimeoutMs ?? 540_000,
@@ -132,6 +143,9 @@ export async function handleClaudeCodeHook(raw: string, options: HookOptions): P
       session = recorder.session(start);
       state = { sessionId: session.id, seq: session.nextSeq, start, calls: {} };
     }
+    const current = state;
+    persist = () => writeState(statePath, { ...current, seq: session.nextSeq });
+    persist();
     const tool =
       typeof input.tool_name === 'string' && input.tool_name
         ? input.tool_name.slice(0, 256)
@@ -151,6 +165,9 @@ export async function handleClaudeCodeHook(raw: string, options: HookOptions): P
           );
           answer = decision('deny', `Blocked by policy (${auth.decision.rule}): ${auth.reason}`);
         } else {
+          // Calls that never get their PostToolUse (denied elsewhere, interrupted) do not pile up.
+          const ids = Object.keys(state.calls);
+          for (const old of ids.slice(0, Math.max(0, ids.length - 200))) delete state.calls[old];
           if (callId)
             state.calls[callId] = {
               subjectId: auth.subjectId,
@@ -258,8 +275,18 @@ async function lock(path: string): Promise<() => void> {
       try {
         owner = Number(readFileSync(join(path, 'pid'), 'utf8'));
       } catch {}
-      if ((owner > 0 && !alive(owner)) || Date.now() > deadline) {
-        rmSync(path, { recursive: true, force: true });
+      let age = 0;
+      try {
+        age = Date.now() - statSync(path).mtimeMs;
+      } catch {}
+      // Dead owner, an owner that died before writing its pid, or waited too long.
+      if ((owner > 0 && !alive(owner)) || (owner === 0 && age > 5_000) || Date.now() > deadline) {
+        // Taken over by renaming it away: of several waiters, exactly one succeeds.
+        const stale = `${path}.stale-${process.pid}-${Date.now()}`;
+        try {
+          renameSync(path, stale);
+          rmSync(stale, { recursive: true, force: true });
+        } catch {}
         continue;
       }
       await new Promise((r) => setTimeout(r, 20));

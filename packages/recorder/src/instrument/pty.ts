@@ -25,6 +25,8 @@ export interface RecordTerminalOptions {
   stdout?: NodeJS.WritableStream & { columns?: number; rows?: number; isTTY?: boolean };
   /** How long a masked line may wait for its end before it is recorded anyway. Default 100 ms. */
   flushMs?: number;
+  /** Stops the program (SIGHUP, then SIGKILL): the recorder itself is being stopped. */
+  signal?: AbortSignal;
 }
 
 export interface TerminalResult {
@@ -161,6 +163,16 @@ export async function recordTerminal(
   };
   stdout.on?.('resize', onResize);
 
+  const stop = () => {
+    child.kill('SIGHUP');
+    setTimeout(() => {
+      try {
+        child.kill('SIGKILL');
+      } catch {}
+    }, 2_000).unref();
+  };
+  if (options.signal?.aborted) stop();
+  options.signal?.addEventListener('abort', stop, { once: true });
   let revoked = false;
   session.onRevoke(() => {
     revoked = true;
@@ -179,6 +191,7 @@ export async function recordTerminal(
     child.onExit((e) => resolve(e)),
   );
   output.dispose();
+  options.signal?.removeEventListener('abort', stop);
   stdin.off('data', onInput);
   if (attached) stdin.setRawMode?.(false);
   stdin.pause?.();

@@ -253,6 +253,14 @@ export async function instrumentSqlite<T extends object>(
         () => get(...args),
         (r) => rowsOf(stmt, r === undefined ? [] : [r]),
       );
+    const iterate = stmt.iterate.bind(stmt);
+    stmt.iterate = (...args: unknown[]) =>
+      guarded(
+        source,
+        params(args),
+        () => iterate(...args),
+        () => ({ rowCount: null }),
+      );
     stmt.all = (...args: unknown[]) =>
       guarded(
         source,
