@@ -39,6 +39,8 @@ Commands:
       --postgres URL        PostgreSQL instead of SQLite (env AUDITLANE_POSTGRES_URL)
       --port N --host H     listen address (default 127.0.0.1:4680; env AUDITLANE_PORT, AUDITLANE_HOST)
       --disable-downloads   refuse downloads (env DISABLE_SESSIONS_DOWNLOAD=true)
+      --cors-origin LIST    origins whose pages may call the API from a browser, comma-separated
+                            (env AUDITLANE_CORS_ORIGINS)
       --max-body-bytes N    largest request body (env AUDITLANE_MAX_BODY_BYTES)
       --count-cap N         most sessions a capped count counts (env AUDITLANE_COUNT_CAP)
       --retention-days-production N, --retention-days-other N
@@ -130,6 +132,7 @@ async function serve(args: string[], io: Io): Promise<number> {
         'max-body-bytes': { type: 'string' },
         'count-cap': { type: 'string' },
         'disable-downloads': { type: 'boolean' },
+        'cors-origin': { type: 'string' },
         'retention-days-production': { type: 'string' },
         'retention-days-other': { type: 'string' },
         'reconnect-grace-seconds': { type: 'string' },

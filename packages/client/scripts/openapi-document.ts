@@ -28,6 +28,7 @@ import {
   sessionStatusResultSchema,
   sessionStatusSchema,
   verifyResultSchema,
+  viewerSchema,
 } from '../src/model';
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
@@ -106,6 +107,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
       { name: 'sessions', description: 'List, read, stream and export sessions.' },
       { name: 'downloads', description: 'Full results, logs and recordings as files.' },
       { name: 'reviews', description: 'Just-in-time and command reviews.' },
+      { name: 'tokens', description: 'The calling token and its permissions.' },
     ],
     paths: {
       '/v1/ingest': {
@@ -189,6 +191,19 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
             '200': { description: 'The status.', ...json(sessionStatusResultSchema) },
             ...common,
             ...notFound,
+          },
+        }),
+      },
+      '/v1/me': {
+        get: op({
+          operationId: 'getViewer',
+          tags: ['tokens'],
+          summary: 'Who the token belongs to and what it may do',
+          description:
+            'The org, the token, its permissions and whether the server allows downloads: a viewer offers only the actions that will be accepted. Any valid token.',
+          responses: {
+            '200': { description: 'The viewer.', ...json(viewerSchema) },
+            ...common,
           },
         }),
       },

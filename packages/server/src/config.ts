@@ -21,6 +21,7 @@ export interface ServeFlags {
   'retention-days-production'?: string;
   'retention-days-other'?: string;
   'reconnect-grace-seconds'?: string;
+  'cors-origin'?: string;
 }
 
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
@@ -66,6 +67,20 @@ export function serveConfig(
     else if (!FALSE.has(value)) throw new Error(`${variable} must be true or false, got "${raw}"`);
   }
   const app: Partial<AppConfig> = { disableDownloads };
+  const cors = pick('cors-origin', 'AUDITLANE_CORS_ORIGINS');
+  if (cors?.value.trim()) {
+    app.corsOrigins = cors.value
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
+    for (const origin of app.corsOrigins) {
+      if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+        throw new Error(
+          `${cors.source} must list origins like http://localhost:5173 (scheme and host, no path), got "${origin}"`,
+        );
+      }
+    }
+  }
   const maxBodyBytes = integer('max-body-bytes', 'AUDITLANE_MAX_BODY_BYTES', 1024, 1024 ** 3);
   if (maxBodyBytes !== undefined) app.maxBodyBytes = maxBodyBytes;
   const grace = integer('reconnect-grace-seconds', 'AUDITLANE_RECONNECT_GRACE_SECONDS', 0, 86_400);

@@ -365,12 +365,22 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
           await expect(attempt()).rejects.toBeInstanceOf(DownloadsDisabledError);
         }
         expect(await (await off.admin.sessions.recording(s.sessionId)).text()).toContain('hello');
+        // A viewer learns this before offering a download.
+        expect((await off.admin.me()).downloadsEnabled).toBe(false);
         expect((await off.admin.downloads.accessLog()).data.map((e) => e.action)).toEqual([
           'view_recording',
         ]);
       } finally {
         await off.close();
       }
+    });
+
+    it('tells a token who it is and what it may do', async () => {
+      const viewer = await h.admin.me();
+      expect(viewer).toMatchObject({ org: 'acme', downloadsEnabled: true });
+      expect(viewer.permissions).toContain('revoke');
+      const reader = await h.clientWith(['view_history']);
+      expect((await reader.me()).permissions).toEqual(['view_history']);
     });
 
     it('answers 404 for a result that does not exist', async () => {

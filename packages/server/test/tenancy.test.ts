@@ -131,6 +131,7 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
         'exportSessions',
         'listReviews',
         'listAccessLog',
+        'getViewer',
       ]).toContain(op.operationId);
     } else {
       expect(real.status, `${op.operationId}: ${real.text}`).toBe(404);

@@ -4,6 +4,8 @@ import {
   type IngestResult,
   ingestRequestSchema,
   ingestResultSchema,
+  type Viewer,
+  viewerSchema,
 } from '../model';
 import { InvalidParamsError } from './error';
 import { Downloads } from './resources/downloads';
@@ -47,6 +49,15 @@ export class AuditlaneClient {
 
   get baseUrl(): string {
     return this.transport.baseUrl;
+  }
+
+  /** Who the token belongs to and what it may do (permissions, whether downloads are enabled). */
+  me(options?: RequestOptions): Promise<Viewer> {
+    return this.transport.json(
+      { method: 'GET', path: '/v1/me', idempotent: true, what: 'me' },
+      viewerSchema,
+      options,
+    );
   }
 
   /**

@@ -109,6 +109,32 @@ export const accessLogPageSchema = z
   .object({ data: z.array(accessLogEntrySchema), nextCursor: z.string().nullable() })
   .meta({ id: 'AccessLogPage' });
 
+/** What an API token may do. */
+export const PERMISSIONS = [
+  'view_history',
+  'view_recording',
+  'download_recording',
+  'revoke',
+  'review',
+  'ingest',
+] as const;
+export const permissionSchema = z.enum(PERMISSIONS).meta({ id: 'Permission' });
+
+/**
+ * Who is calling and what they may do: how a viewer decides which actions to offer (revoke,
+ * approve, download) before the server would refuse them.
+ */
+export const viewerSchema = z
+  .object({
+    org: orgIdSchema,
+    token: z.object({ id: z.string(), name: z.string() }),
+    permissions: z.array(permissionSchema),
+    downloadsEnabled: z.boolean().meta({
+      description: 'False when the server refuses every download (DISABLE_SESSIONS_DOWNLOAD).',
+    }),
+  })
+  .meta({ id: 'Viewer' });
+
 /** A session's status, for recorders waiting to learn of a revoke or a JIT decision. */
 export const sessionStatusResultSchema = z
   .object({
@@ -202,6 +228,8 @@ export type AccessLogPage = z.infer<typeof accessLogPageSchema>;
 export type SessionStatusResult = z.infer<typeof sessionStatusResultSchema>;
 export type VerifyResult = z.infer<typeof verifyResultSchema>;
 export type RevokeRequest = z.infer<typeof revokeRequestSchema>;
+export type Permission = (typeof PERMISSIONS)[number];
+export type Viewer = z.infer<typeof viewerSchema>;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 export type ExportRow = z.infer<typeof exportRowSchema>;

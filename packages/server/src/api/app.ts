@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { PERMISSIONS, type Viewer } from '@auditlane/client';
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import type { Store } from '../store/types';
 import { type AppConfig, authenticate, DEFAULT_APP_CONFIG, type Deps, type Env } from './context';
 import { HttpError } from './errors';
@@ -48,8 +50,33 @@ export function createApp(store: Store, config: Partial<AppConfig> = {}) {
 
   app.get('/healthz', (c) => c.json({ ok: true, store: store.dialect }));
 
+  if (deps.cfg.corsOrigins.length > 0) {
+    // Browsers on these origins (an admin panel served elsewhere) may call the API with a token.
+    const allowed = new Set(deps.cfg.corsOrigins);
+    app.use(
+      '/v1/*',
+      cors({
+        origin: (origin) => (allowed.has('*') || allowed.has(origin) ? origin : null),
+        allowMethods: ['GET', 'POST'],
+        allowHeaders: ['authorization', 'content-type', 'content-encoding', 'last-event-id'],
+        exposeHeaders: ['x-request-id', 'retry-after', 'retry-after-ms', 'content-disposition'],
+        maxAge: 600,
+      }),
+    );
+  }
+
   const v1 = new Hono<Env>();
   v1.use('*', authenticate(store));
+  v1.get('/me', (c) => {
+    const p = c.get('principal');
+    const viewer: Viewer = {
+      org: p.org,
+      token: { id: p.tokenId, name: p.name },
+      permissions: PERMISSIONS.filter((permission) => p.permissions.has(permission)),
+      downloadsEnabled: !deps.cfg.disableDownloads,
+    };
+    return c.json(viewer);
+  });
   v1.route('/', ingestRoutes(deps));
   // Before the session routes: `/sessions/export` must not be read as a session id.
   v1.route('/', downloadRoutes(deps));

@@ -20,6 +20,8 @@ export interface AppConfig {
   maxWaitMs: number;
   /** How often waits re-check the store (changes made by other server processes). Default 1 s. */
   pollMs: number;
+  /** Origins whose pages may call the API from a browser (CORS); `*` for any. Default none. */
+  corsOrigins: string[];
   /** The clock, for tests. */
   now: () => number;
 }
@@ -32,6 +34,7 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   reconnectGraceMs: 5 * 60_000,
   maxWaitMs: 25_000,
   pollMs: 1_000,
+  corsOrigins: [],
   now: Date.now,
 };
 

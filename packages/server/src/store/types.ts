@@ -2,6 +2,7 @@ import type {
   Event,
   EventListQuery,
   EventPage,
+  Permission,
   Session,
   SessionListQuery,
   SessionPage,
@@ -11,15 +12,7 @@ import type { IngestReport, IngestSettings } from './ingest';
 import type { PurgeReport, PurgeRequest } from './purge';
 import type { SharedTables } from './shared';
 
-export const PERMISSIONS = [
-  'view_history',
-  'view_recording',
-  'download_recording',
-  'revoke',
-  'review',
-  'ingest',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+export { PERMISSIONS, type Permission } from '@auditlane/client';
 
 /** Who is calling: an API token, scoped to one org. */
 export interface Principal {
