@@ -4,6 +4,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     model: 'src/model/index.ts',
+    // Constants and formatters without zod, for UIs that count their bytes.
+    helpers: 'src/model/helpers.ts',
     asciicast: 'src/asciicast/index.ts',
   },
   format: ['esm', 'cjs'],

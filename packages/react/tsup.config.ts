@@ -1,10 +1,23 @@
+import { copyFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
+// Each component is its own entry; code they share lands in chunks (splitting), so importing
+// one entry never loads another's code. Every entry file starts with 'use client'.
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'session-table': 'src/session-table/index.ts',
+    filters: 'src/filters/index.ts',
+    'session-detail': 'src/session-detail/index.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   sourcemap: true,
+  splitting: true,
   target: 'es2022',
+  external: ['react', 'react-dom', 'react/jsx-runtime'],
+  onSuccess: async () => {
+    copyFileSync('src/styles.css', 'dist/styles.css');
+  },
 });

@@ -1,2 +1,5 @@
-// Issue 5 brings this package; see README.md.
-export {};
+'use client';
+// The root entry: provider and data hooks. Components have their own entries
+// (`@auditlane/react/session-table`, `/filters`, `/session-detail`); none of them loads xterm.
+export * from './data';
+export * from './provider';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Actor, actorSchema, agentInfoSchema, formatActor } from './actor';
+import { type Actor, actorSchema, agentInfoSchema } from './actor';
+import { formatActor } from './helpers';
 
 const claudeCode: Actor = {
   type: 'agent',

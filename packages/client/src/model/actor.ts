@@ -41,11 +41,3 @@ export const actorSchema = z
 export type ActorType = z.infer<typeof actorTypeSchema>;
 export type AgentInfo = z.infer<typeof agentInfoSchema>;
 export type Actor = z.infer<typeof actorSchema>;
-
-/** "Claude Code v1.2.0", "alice@example.com", "deploy-bot". */
-export function formatActor(actor: Actor): string {
-  if (actor.type === 'agent' && actor.agent) {
-    return actor.agent.version ? `${actor.agent.name} v${actor.agent.version}` : actor.agent.name;
-  }
-  return actor.email ?? actor.name ?? actor.id;
-}

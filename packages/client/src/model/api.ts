@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { orgIdSchema, sessionIdSchema, timestampSchema } from './common';
 import { eventSchema, storedEventSchema } from './event';
+import { PERMISSIONS } from './helpers';
 import { countSchema } from './query';
 import { reviewSchema } from './review';
 import { sessionSchema, sessionStatusSchema } from './session';
@@ -110,14 +111,6 @@ export const accessLogPageSchema = z
   .meta({ id: 'AccessLogPage' });
 
 /** What an API token may do. */
-export const PERMISSIONS = [
-  'view_history',
-  'view_recording',
-  'download_recording',
-  'revoke',
-  'review',
-  'ingest',
-] as const;
 export const permissionSchema = z.enum(PERMISSIONS).meta({ id: 'Permission' });
 
 /**

@@ -9,6 +9,7 @@ import {
   timestampSchema,
 } from './common';
 import { credentialSchema } from './credential';
+import { EVENT_TYPES } from './helpers';
 import { resourceSchema } from './resource';
 
 /** Fields every event has. */
@@ -254,18 +255,6 @@ export const eventSchema = z
   ])
   .meta({ id: 'Event' });
 
-export const EVENT_TYPES = [
-  'command',
-  'query',
-  'terminal',
-  'policy',
-  'masking',
-  'file',
-  'outbound',
-  'tool_call',
-  'llm_call',
-  'lifecycle',
-] as const;
 export const eventTypeSchema = z.enum(EVENT_TYPES).meta({ id: 'EventType' });
 
 /** An event as the server returns it: the ingested event plus what the server adds. */

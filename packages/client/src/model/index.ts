@@ -3,6 +3,7 @@ export * from './api';
 export * from './common';
 export * from './credential';
 export * from './event';
+export * from './helpers';
 export * from './ids';
 export * from './query';
 export * from './resource';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
+import { PERIOD_MS, PERIOD_PRESETS } from './helpers';
 import { createIdGenerator } from './ids';
 import {
   countSchema,
@@ -7,8 +8,6 @@ import {
   eventListQuerySchema,
   fromSearchParams,
   labelFilterSchema,
-  PERIOD_MS,
-  PERIOD_PRESETS,
   type ReviewListQuery,
   reviewListQuerySchema,
   type SessionExportQuery,

@@ -2,21 +2,13 @@ import { z } from 'zod';
 import { actorTypeSchema } from './actor';
 import { sessionIdSchema, timestampSchema } from './common';
 import { eventTypeSchema } from './event';
+import { PERIOD_PRESETS } from './helpers';
+
 import { environmentSchema, resourceTypeSchema } from './resource';
 import { reviewKindSchema, reviewStatusSchema } from './review';
 import { sessionStatusSchema } from './session';
 
-export const PERIOD_PRESETS = ['1h', '24h', '7d', '30d', '90d'] as const;
 export const periodPresetSchema = z.enum(PERIOD_PRESETS).meta({ id: 'PeriodPreset' });
-
-/** Milliseconds covered by each period preset. */
-export const PERIOD_MS: Record<PeriodPreset, number> = {
-  '1h': 3_600_000,
-  '24h': 86_400_000,
-  '7d': 7 * 86_400_000,
-  '30d': 30 * 86_400_000,
-  '90d': 90 * 86_400_000,
-};
 
 export const countModeSchema = z.enum(['exact', 'capped', 'none']).meta({
   id: 'CountMode',

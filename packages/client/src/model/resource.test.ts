@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  environmentSchema,
-  isProduction,
-  KNOWN_ENVIRONMENTS,
-  type Resource,
-  resourceSchema,
-  resourceTypeSchema,
-} from './resource';
+import { isProduction, KNOWN_ENVIRONMENTS } from './helpers';
+import { environmentSchema, type Resource, resourceSchema, resourceTypeSchema } from './resource';
 
 const billingDb: Resource = {
   name: 'billing-db',

@@ -1,17 +1,7 @@
 import { z } from 'zod';
+import { KNOWN_ENVIRONMENTS, RESOURCE_TYPES } from './helpers';
 
-export const resourceTypeSchema = z
-  .enum(['database', 'ssh', 'application', 'kubernetes', 'llm', 'http'])
-  .meta({ id: 'ResourceType' });
-
-/** Well-known environments; any other short name is accepted too. */
-export const KNOWN_ENVIRONMENTS = [
-  'production',
-  'staging',
-  'development',
-  'test',
-  'sandbox',
-] as const;
+export const resourceTypeSchema = z.enum(RESOURCE_TYPES).meta({ id: 'ResourceType' });
 
 export const environmentSchema = z
   .string()
@@ -41,10 +31,3 @@ export const resourceSchema = z
 export type ResourceType = z.infer<typeof resourceTypeSchema>;
 export type Environment = z.infer<typeof environmentSchema>;
 export type Resource = z.infer<typeof resourceSchema>;
-
-/** Environments treated as production (significance, retention). */
-export const PRODUCTION_ENVIRONMENTS: readonly string[] = ['production', 'prod'];
-
-export function isProduction(environment: string): boolean {
-  return PRODUCTION_ENVIRONMENTS.includes(environment);
-}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from './actor';
 import type { Credential } from './credential';
+import { summarizeCounters } from './helpers';
 import { createIdGenerator } from './ids';
 import type { Resource } from './resource';
 import {
@@ -10,7 +11,6 @@ import {
   sessionSchema,
   sessionStatusSchema,
   significanceSchema,
-  summarizeCounters,
 } from './session';
 
 const ids = createIdGenerator();

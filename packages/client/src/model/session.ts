@@ -9,11 +9,10 @@ import {
 } from './common';
 import { credentialSchema } from './credential';
 import { sessionModeSchema } from './event';
+import { SESSION_STATUSES } from './helpers';
 import { resourceSchema } from './resource';
 
-export const sessionStatusSchema = z
-  .enum(['pending_review', 'active', 'ended', 'revoked', 'dropped', 'blocked', 'failed'])
-  .meta({ id: 'SessionStatus' });
+export const sessionStatusSchema = z.enum(SESSION_STATUSES).meta({ id: 'SessionStatus' });
 
 export const sessionCountersSchema = z
   .object({
@@ -91,17 +90,3 @@ export type SessionUsage = z.infer<typeof sessionUsageSchema>;
 export type SignificanceReason = z.infer<typeof significanceReasonSchema>;
 export type Significance = z.infer<typeof significanceSchema>;
 export type Session = z.infer<typeof sessionSchema>;
-
-/** "5 commands · 1 blocked · 1 approved · 4 fields masked": zero counts are left out. */
-export function summarizeCounters(c: SessionCounters): string {
-  const parts: string[] = [];
-  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-  if (c.commands) parts.push(plural(c.commands, 'command', 'commands'));
-  if (c.queries) parts.push(plural(c.queries, 'query', 'queries'));
-  if (c.blocked) parts.push(`${c.blocked} blocked`);
-  if (c.pending) parts.push(`${c.pending} pending`);
-  if (c.approved) parts.push(`${c.approved} approved`);
-  if (c.rejected) parts.push(`${c.rejected} rejected`);
-  if (c.maskedFields) parts.push(plural(c.maskedFields, 'field masked', 'fields masked'));
-  return parts.join(' · ');
-}

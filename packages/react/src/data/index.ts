@@ -1,0 +1,15 @@
+export { type AsyncState, useAsync } from './use-async';
+export { useSession } from './use-session';
+export {
+  ACTIVITY_EVENT_TYPES,
+  type UseSessionEventsOptions,
+  type UseSessionEventsResult,
+  useSessionEvents,
+} from './use-session-events';
+export {
+  type LoadStatus,
+  type UseSessionsOptions,
+  type UseSessionsResult,
+  useSessions,
+} from './use-sessions';
+export { can, useViewer } from './use-viewer';

@@ -1,0 +1,98 @@
+import type { EventType, StoredEvent } from '@auditlane/client';
+import { useCallback, useEffect, useState } from 'react';
+import { useAuditlaneContext } from '../provider/auditlane-provider';
+import { asError, type LoadStatus } from './use-sessions';
+
+export interface UseSessionEventsOptions {
+  /** Follow new events over SSE after the recorded ones (for an active session). Default false. */
+  live?: boolean;
+  /** Event types to load. Default: every type but terminal output (the replay reads that). */
+  types?: readonly EventType[];
+}
+
+export interface UseSessionEventsResult {
+  events: StoredEvent[];
+  status: LoadStatus;
+  error: Error | null;
+  /** The live tail is open. */
+  live: boolean;
+  /** Loads every event again. */
+  reload: () => void;
+}
+
+/** Every event type but terminal output. */
+export const ACTIVITY_EVENT_TYPES: readonly EventType[] = [
+  'command',
+  'query',
+  'policy',
+  'masking',
+  'file',
+  'outbound',
+  'tool_call',
+  'llm_call',
+  'lifecycle',
+];
+
+/**
+ * A session's events in seq order: every page, then (with `live`) new events as they are
+ * recorded, without gaps or duplicates.
+ */
+export function useSessionEvents(
+  sessionId: string | null | undefined,
+  options: UseSessionEventsOptions = {},
+): UseSessionEventsResult {
+  const client = useAuditlaneContext()?.client ?? null;
+  if (sessionId && !client) {
+    throw new Error(
+      'useSessionEvents needs an API client: render it inside <AuditlaneProvider client={createClient(...)}>',
+    );
+  }
+  const [generation, setGeneration] = useState(0);
+  const live = options.live ?? false;
+  const types = options.types ?? ACTIVITY_EVENT_TYPES;
+  const typesKey = types.join(',');
+  const [state, setState] = useState<Omit<UseSessionEventsResult, 'reload'>>({
+    events: [],
+    status: 'loading',
+    error: null,
+    live: false,
+  });
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: typesKey stands for types.
+  useEffect(() => {
+    if (!sessionId || !client) return;
+    const controller = new AbortController();
+    const { signal } = controller;
+    const wanted = new Set<string>(types);
+    setState({ events: [], status: 'loading', error: null, live: false });
+    (async () => {
+      const events: StoredEvent[] = [];
+      let last = -1;
+      for await (const event of client.sessions.events.list(
+        sessionId,
+        { type: [...types], limit: 1000 },
+        { signal },
+      )) {
+        events.push(event);
+        last = event.seq;
+      }
+      if (signal.aborted) return;
+      setState({ events: events.slice(), status: 'success', error: null, live });
+      if (!live) return;
+      const stream = client.sessions.events.stream(sessionId, { after: last, signal });
+      for await (const event of stream) {
+        if (!wanted.has(event.type)) continue;
+        events.push(event);
+        setState((s) => ({ ...s, events: events.slice() }));
+      }
+      if (!signal.aborted) setState((s) => ({ ...s, live: false }));
+    })().catch((error: unknown) => {
+      if (!signal.aborted)
+        setState((s) => ({ ...s, status: 'error', error: asError(error), live: false }));
+    });
+    return () => controller.abort();
+  }, [client, sessionId, live, typesKey, generation]);
+
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  return { ...state, reload };
+}

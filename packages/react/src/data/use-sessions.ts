@@ -1,0 +1,132 @@
+import type {
+  Count,
+  CursorPage,
+  Session,
+  SessionListParams,
+  SessionPageExtra,
+} from '@auditlane/client';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useStableKey } from '../internal/use-stable-key';
+import { useAuditlaneContext } from '../provider/auditlane-provider';
+
+export type LoadStatus = 'loading' | 'success' | 'error';
+
+export interface UseSessionsOptions {
+  /** false: do not fetch (yet). Default true. */
+  enabled?: boolean;
+}
+
+export interface UseSessionsResult {
+  /** Every session loaded so far, page after page. */
+  sessions: Session[];
+  /** The server's count of matches for the filters (exact, capped or none). */
+  count: Count | null;
+  status: LoadStatus;
+  error: Error | null;
+  /** There are more sessions than loaded. */
+  hasMore: boolean;
+  /** A next page is being fetched. */
+  loadingMore: boolean;
+  /** Fetches the next page (does nothing while one is in flight or when there is none). */
+  loadMore: () => void;
+  /** Fetches from the first page again. */
+  reload: () => void;
+}
+
+type Page = CursorPage<Session, SessionPageExtra>;
+
+/**
+ * The sessions list through the provider's client: the first page for `params`, then more pages
+ * on `loadMore()` (infinite scroll). A change of params aborts what is in flight and starts over.
+ */
+export function useSessions(
+  params: SessionListParams = {},
+  options: UseSessionsOptions = {},
+): UseSessionsResult {
+  const enabled = options.enabled ?? true;
+  const client = useAuditlaneContext()?.client ?? null;
+  if (enabled && !client) {
+    throw new Error(
+      'useSessions needs an API client: render it inside <AuditlaneProvider client={createClient(...)}>, or pass sessions to the component directly',
+    );
+  }
+  const key = useStableKey(params);
+  const [generation, setGeneration] = useState(0);
+  const [state, setState] = useState<{
+    sessions: Session[];
+    count: Count | null;
+    status: LoadStatus;
+    error: Error | null;
+    page: Page | null;
+    loadingMore: boolean;
+  }>({ sessions: [], count: null, status: 'loading', error: null, page: null, loadingMore: false });
+  const run = useRef<{ controller: AbortController; id: number } | null>(null);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for params; generation restarts.
+  useEffect(() => {
+    if (!enabled || !client) return;
+    const controller = new AbortController();
+    const id = (run.current?.id ?? 0) + 1;
+    run.current = { controller, id };
+    setState((s) => ({ ...s, status: 'loading', error: null, loadingMore: false }));
+    client.sessions.list(JSON.parse(key) as SessionListParams, { signal: controller.signal }).then(
+      (page) => {
+        if (run.current?.id !== id) return;
+        setState({
+          sessions: page.data,
+          count: page.extra.count,
+          status: 'success',
+          error: null,
+          page,
+          loadingMore: false,
+        });
+      },
+      (error: unknown) => {
+        if (run.current?.id !== id || controller.signal.aborted) return;
+        setState((s) => ({ ...s, status: 'error', error: asError(error), page: null }));
+      },
+    );
+    return () => controller.abort();
+  }, [client, key, enabled, generation]);
+
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const loadMore = useCallback(() => {
+    const { page, loadingMore, status } = stateRef.current;
+    const current = run.current;
+    if (!page || loadingMore || status !== 'success' || !page.hasNextPage() || !current) return;
+    setState((s) => ({ ...s, loadingMore: true }));
+    page.getNextPage().then(
+      (next) => {
+        if (run.current?.id !== current.id) return;
+        setState((s) => ({
+          ...s,
+          sessions: s.sessions.concat(next.data),
+          page: next,
+          loadingMore: false,
+        }));
+      },
+      (error: unknown) => {
+        if (run.current?.id !== current.id || current.controller.signal.aborted) return;
+        setState((s) => ({ ...s, loadingMore: false, error: asError(error) }));
+      },
+    );
+  }, []);
+
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+
+  return {
+    sessions: state.sessions,
+    count: state.count,
+    status: enabled ? state.status : 'loading',
+    error: state.error,
+    hasMore: state.page?.hasNextPage() ?? false,
+    loadingMore: state.loadingMore,
+    loadMore,
+    reload,
+  };
+}
+
+export function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,7 @@
+export {
+  type AuditlaneContextValue,
+  AuditlaneProvider,
+  type AuditlaneProviderProps,
+  useAuditlaneClient,
+  useAuditlaneContext,
+} from './auditlane-provider';

@@ -1,0 +1,78 @@
+/**
+ * Before the component tests (in Node): a real reference server on a SQLite file, with CORS for
+ * the test page's origin, seeded through the real recorder. A second server on the same store
+ * has downloads disabled (DISABLE_SESSIONS_DOWNLOAD).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@auditlane/client';
+import { type RunningServer, SqliteStore, startServer } from '@auditlane/server';
+import type { TestProject } from 'vitest/node';
+import { seed } from './seed';
+
+export interface TestServers {
+  url: string;
+  noDownloadsUrl: string;
+  adminToken: string;
+  viewerToken: string;
+  dbSession: string;
+  agentSession: string;
+  bulkSessions: number;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    servers: TestServers;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dir = mkdtempSync(join(tmpdir(), 'auditlane-react-'));
+  const store = new SqliteStore({ filename: join(dir, 'auditlane.db') });
+  const admin = await store.createToken({
+    org: 'acme',
+    name: 'rita',
+    permissions: [
+      'view_history',
+      'view_recording',
+      'download_recording',
+      'revoke',
+      'review',
+      'ingest',
+    ],
+  });
+  const viewer = await store.createToken({
+    org: 'acme',
+    name: 'victor',
+    permissions: ['view_history', 'view_recording'],
+  });
+  const config = { corsOrigins: ['*'], pollMs: 200 };
+  const servers: RunningServer[] = [
+    await startServer({ store, port: 0, config }),
+    await startServer({ store, port: 0, config: { ...config, disableDownloads: true } }),
+  ];
+  const [main, noDownloads] = servers as [RunningServer, RunningServer];
+  const client = createClient({ baseUrl: main.url, token: admin.token, retries: 0 });
+  const seeded = await seed(main.url, admin.token, client);
+  project.provide('servers', {
+    url: main.url,
+    noDownloadsUrl: noDownloads.url,
+    adminToken: admin.token,
+    viewerToken: viewer.token,
+    dbSession: seeded.dbSession,
+    agentSession: seeded.agentSession,
+    bulkSessions: seeded.bulkSessions,
+  });
+  return async () => {
+    // Let the agent's held command end (rejected) before the servers go away.
+    for await (const review of client.reviews.list({ status: ['pending'] })) {
+      await client.reviews.reject(review.id, { comment: 'test run over' }).catch(() => {});
+    }
+    await Promise.race([seeded.decision, new Promise((r) => setTimeout(r, 5_000))]);
+    await seeded.close().catch(() => {});
+    for (const server of servers) await server.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+}

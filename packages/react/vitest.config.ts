@@ -1,0 +1,37 @@
+import react from '@vitejs/plugin-react';
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+
+// Component tests in real Chromium (Debian's package; tools never download browsers here),
+// against a real server started by the global setup. SSR tests run in Node (ssr.test.ts).
+const chromium = process.env.AUDITLANE_CHROMIUM ?? '/usr/bin/chromium';
+
+export default defineConfig({
+  plugins: [react()],
+  test: {
+    name: 'react',
+    include: ['src/**/*.test.tsx'],
+    globalSetup: ['test/global-setup.ts'],
+    testTimeout: 20_000,
+    browser: {
+      enabled: true,
+      headless: true,
+      screenshotFailures: false,
+      provider: playwright({
+        launchOptions: {
+          executablePath: chromium,
+          args: [
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--no-first-run',
+          ],
+        },
+      }),
+      instances: [{ browser: 'chromium' }],
+    },
+  },
+});
