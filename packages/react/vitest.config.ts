@@ -8,6 +8,22 @@ const chromium = process.env.AUDITLANE_CHROMIUM ?? '/usr/bin/chromium';
 
 export default defineConfig({
   plugins: [react()],
+  // Pre-bundled up front: a dependency discovered mid-run makes Vite reload the page (flaky tests).
+  optimizeDeps: {
+    include: [
+      'react',
+      'react/jsx-dev-runtime',
+      'react-dom',
+      'react-dom/client',
+      'radix-ui/alert-dialog',
+      'radix-ui/dropdown-menu',
+      'radix-ui/toggle-group',
+      '@tanstack/react-table',
+      '@tanstack/react-virtual',
+      'axe-core',
+      'vitest-browser-react',
+    ],
+  },
   test: {
     name: 'react',
     include: ['src/**/*.test.tsx'],

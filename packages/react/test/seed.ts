@@ -31,7 +31,8 @@ export async function seed(url: string, token: string, client: AuditlaneClient):
   });
 
   // 1. alice on a staging database: masked emails and cards, a blocked DROP.
-  const db = await instrumentSqlite(recorder, new Database(':memory:'));
+  // The recorder sends up to 500 rows; the server keeps 50 as the preview, the rest for download.
+  const db = await instrumentSqlite(recorder, new Database(':memory:'), { previewRows: 500 });
   const alice = recorder.session({
     actor: { type: 'human', id: 'u-alice', email: 'alice@example.com', name: 'Alice' },
     resource: { name: 'billing-db', type: 'database', engine: 'sqlite', environment: 'staging' },

@@ -1,4 +1,4 @@
-import type { MaskingEvent, PolicyEvent, StoredEvent } from '@auditlane/client';
+import type { MaskingEvent, PolicyEvent, Review, StoredEvent } from '@auditlane/client';
 import type { ActivityEvent, ActivityItem } from './session-detail.types';
 
 const ENTRY_TYPES = new Set([
@@ -16,7 +16,11 @@ const ENTRY_TYPES = new Set([
  * and maskings that point at it (`subjectId`), in either order of arrival. A verdict whose action
  * was never recorded (blocked before it ran) is an entry of its own.
  */
-export function buildActivity(events: readonly StoredEvent[]): ActivityItem[] {
+export function buildActivity(
+  events: readonly StoredEvent[],
+  reviews: readonly Review[] = [],
+): ActivityItem[] {
+  const reviewsById = new Map(reviews.map((r) => [r.id, r]));
   const verdicts = new Map<string, PolicyEvent[]>();
   const maskings = new Map<string, MaskingEvent[]>();
   const subjects = new Set<string>();
@@ -50,6 +54,7 @@ export function buildActivity(events: readonly StoredEvent[]): ActivityItem[] {
         fields: [...new Set(masks.flatMap((m) => m.fields))],
       },
       pendingReviewId: last?.verdict === 'pending' ? (last.reviewId ?? null) : null,
+      review: reviewsById.get(own.find((v) => v.reviewId)?.reviewId ?? '') ?? null,
     });
   }
   return items;

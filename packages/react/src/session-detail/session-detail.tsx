@@ -144,17 +144,19 @@ function Actions({
       <button type="button" className="al-button" onClick={() => copy('id', session.id)}>
         {copied === 'id' ? 'Copied' : 'Copy session id'}
       </button>
-      <DisabledWithReason availability={detail.download}>
-        <button
-          type="button"
-          className="al-button"
-          onClick={() => detail.downloadLogs()}
-          disabled={!detail.download.allowed}
-          aria-disabled={!detail.download.allowed || undefined}
-        >
-          Download logs
-        </button>
-      </DisabledWithReason>
+      <WithReason availability={detail.download}>
+        {(describedBy) => (
+          <button
+            type="button"
+            className="al-button"
+            onClick={() => detail.downloadLogs()}
+            disabled={!detail.download.allowed}
+            aria-describedby={describedBy}
+          >
+            Download logs
+          </button>
+        )}
+      </WithReason>
       <button type="button" className="al-button" onClick={() => copy('share', shareUrl())}>
         {copied === 'share' ? 'Link copied' : 'Share link'}
       </button>
@@ -214,21 +216,22 @@ function RevokeButton({ detail }: { detail: UseSessionDetailResult }) {
   );
 }
 
-/** A disabled control with its reason, as visible text the control is described by. */
-function DisabledWithReason({
+/**
+ * A control that may be disabled with a reason: the reason is visible text, and the control is
+ * described by it (screen readers read it with the control).
+ */
+function WithReason({
   availability,
   children,
 }: {
   availability: DownloadAvailability;
-  children: ReactNode;
+  children: (describedBy: string | undefined) => ReactNode;
 }) {
   const id = useId();
-  if (availability.allowed) return <>{children}</>;
+  if (availability.allowed) return <>{children(undefined)}</>;
   return (
     <span className="al-disabled-with-reason" data-disabled="">
-      <span aria-describedby={id} className="al-disabled-with-reason__control">
-        {children}
-      </span>
+      {children(id)}
       <span id={id} className="al-disabled-with-reason__text">
         {availability.reason}
       </span>
@@ -456,6 +459,16 @@ function EntryBody({ item, detail }: { item: ActivityItem; detail: UseSessionDet
         </p>
       );
     case 'policy':
+      if (item.review) {
+        return (
+          <>
+            <pre className="al-code">{item.review.subject.text}</pre>
+            {item.review.comment ? (
+              <p className="al-timeline__meta">Reviewer: {item.review.comment}</p>
+            ) : null}
+          </>
+        );
+      }
       return event.verdict === 'pending' || event.reason ? null : (
         <p className="al-timeline__text">{event.rule ?? 'Policy decision'}</p>
       );
@@ -535,16 +548,19 @@ function QueryBody({
             </table>
           </div>
           {event.resultRef ? (
-            <DisabledWithReason availability={detail.download}>
-              <button
-                type="button"
-                className="al-button"
-                disabled={!detail.download.allowed}
-                onClick={() => detail.downloadResult(item.id, event.resultRef as string)}
-              >
-                Download full result
-              </button>
-            </DisabledWithReason>
+            <WithReason availability={detail.download}>
+              {(describedBy) => (
+                <button
+                  type="button"
+                  className="al-button"
+                  disabled={!detail.download.allowed}
+                  aria-describedby={describedBy}
+                  onClick={() => detail.downloadResult(item.id, event.resultRef as string)}
+                >
+                  Download full result
+                </button>
+              )}
+            </WithReason>
           ) : null}
         </div>
       ) : event.rowCount !== undefined && event.rowCount !== null ? (

@@ -6,6 +6,7 @@ import type {
   OutboundEvent,
   PolicyEvent,
   QueryEvent,
+  Review,
   Session,
   StoredEvent,
   ToolCallEvent,
@@ -40,6 +41,8 @@ export interface ActivityItem {
   masked: { count: number; fields: string[] };
   /** The review it waits for, while its verdict is pending. */
   pendingReviewId: string | null;
+  /** The review of it, when there was one and it is known (what waited, who decided). */
+  review: Review | null;
 }
 
 export interface DownloadAvailability {
@@ -54,6 +57,8 @@ export interface UseSessionDetailOptions {
   /** Or give them directly (a host with its own backend). */
   session?: Session | null;
   events?: readonly StoredEvent[];
+  /** With data given directly: the session's reviews (what waited, who decided). */
+  reviews?: readonly Review[];
   /** Follow an active session's new events live. Default true. */
   live?: boolean;
   /**

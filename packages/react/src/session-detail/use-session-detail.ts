@@ -1,4 +1,4 @@
-import type { Session, StoredEvent, Viewer } from '@auditlane/client';
+import type { Review, Session, StoredEvent, Viewer } from '@auditlane/client';
 import { useCallback, useMemo, useState } from 'react';
 import { useAsync } from '../data/use-async';
 import { useSessionEvents } from '../data/use-session-events';
@@ -34,7 +34,25 @@ export function useSessionDetail(options: UseSessionDetailOptions) {
   const live = (options.live ?? true) && session?.status === 'active';
   const remoteEvents = useSessionEvents(direct ? null : sessionId, { live });
   const events: readonly StoredEvent[] = direct ? (options.events ?? []) : remoteEvents.events;
-  const activity = useMemo(() => buildActivity(events), [events]);
+  // Reviews say what waited (a held command has no event of its own until it runs).
+  const reviewCount = events.filter((e) => e.type === 'policy' && e.reviewId).length;
+  const reviews = useAsync(
+    !direct && client && sessionId && reviewCount > 0
+      ? `reviews:${sessionId}:${reviewCount}`
+      : null,
+    async (signal) => {
+      const list: Review[] = [];
+      for await (const review of (client as NonNullable<typeof client>).reviews.list(
+        { sessionId: sessionId as string },
+        { signal },
+      )) {
+        list.push(review);
+      }
+      return list;
+    },
+  );
+  const reviewList = direct ? options.reviews : reviews.data;
+  const activity = useMemo(() => buildActivity(events, reviewList), [events, reviewList]);
 
   const fetched = useViewer();
   const viewer: Viewer | undefined = options.viewer ?? fetched.viewer;
