@@ -1,0 +1,157 @@
+import { createClient } from '@auditlane/client';
+import { useState } from 'react';
+import { describe, expect, inject, it, vi } from 'vitest';
+import { userEvent } from 'vitest/browser';
+import { render } from 'vitest-browser-react';
+import { axeViolations } from '../../test/axe';
+import { AuditlaneProvider } from '../provider';
+import { SessionTable } from '../session-table';
+import { Filters } from './filters';
+import type { FiltersValue } from './filters.types';
+import { filtersFromSearchParams, filtersToSearchParams, toListParams } from './filters-params';
+import { useFiltersSearchParams } from './use-filters';
+
+const servers = inject('servers');
+
+describe('Filters', () => {
+  it('edits every filter from the keyboard and mouse, uncontrolled', async () => {
+    const onValueChange = vi.fn();
+    const screen = await render(<Filters onValueChange={onValueChange} debounceMs={50} />);
+    await screen.getByRole('searchbox', { name: 'Search' }).fill('kubectl delete');
+    await userEvent.keyboard('{Enter}');
+    expect(onValueChange).toHaveBeenLastCalledWith({ q: 'kubectl delete' });
+
+    await screen.getByRole('textbox', { name: 'User' }).fill('alice@example.com');
+    await vi.waitFor(() =>
+      expect(onValueChange).toHaveBeenLastCalledWith({
+        q: 'kubectl delete',
+        user: 'alice@example.com',
+      }),
+    );
+
+    await screen.getByRole('button', { name: 'Status: Any' }).click();
+    await screen.getByRole('menuitemcheckbox', { name: 'active' }).click();
+    await screen.getByRole('menuitemcheckbox', { name: 'pending review' }).click();
+    await userEvent.keyboard('{Escape}');
+    expect(onValueChange).toHaveBeenLastCalledWith(
+      expect.objectContaining({ status: ['active', 'pending_review'] }),
+    );
+    await expect.element(screen.getByRole('button', { name: 'Status: 2 selected' })).toBeVisible();
+
+    await screen.getByRole('radio', { name: '24h' }).click();
+    expect(onValueChange).toHaveBeenLastCalledWith(expect.objectContaining({ period: '24h' }));
+    await screen.getByRole('radio', { name: 'Custom' }).click();
+    await expect.element(screen.getByLabelText('From')).toBeVisible();
+    expect(await axeViolations(screen.container)).toEqual([]);
+
+    await screen.getByRole('button', { name: 'Reset' }).click();
+    expect(onValueChange).toHaveBeenLastCalledWith({});
+    await expect.element(screen.getByRole('searchbox', { name: 'Search' })).toHaveValue('');
+  });
+
+  it('is controlled: shows the value it is given and reports changes', async () => {
+    function Host() {
+      const [value, setValue] = useState<FiltersValue>({ environment: ['production'] });
+      return (
+        <>
+          <Filters value={value} onValueChange={setValue} debounceMs={0} />
+          <output data-testid="value">{JSON.stringify(value)}</output>
+        </>
+      );
+    }
+    const screen = await render(<Host />);
+    await expect
+      .element(screen.getByRole('button', { name: 'Environment: production' }))
+      .toBeVisible();
+    await screen.getByRole('button', { name: 'Environment: production' }).click();
+    await screen.getByRole('menuitemcheckbox', { name: 'staging' }).click();
+    await userEvent.keyboard('{Escape}');
+    await expect
+      .element(screen.getByTestId('value'))
+      .toHaveTextContent('{"environment":["production","staging"]}');
+  });
+
+  it('round-trips through URL search parameters and drops what is not valid', () => {
+    const value: FiltersValue = {
+      q: 'DROP TABLE',
+      user: 'alice@example.com',
+      type: ['database', 'ssh'],
+      status: ['blocked'],
+      environment: ['production'],
+      period: '7d',
+    };
+    const params = filtersToSearchParams(value, new URLSearchParams('tab=sessions&status=old'));
+    expect(params.get('tab')).toBe('sessions');
+    expect(params.getAll('type')).toEqual(['database', 'ssh']);
+    expect(filtersFromSearchParams(params)).toEqual(value);
+    expect(
+      filtersFromSearchParams(
+        new URLSearchParams('status=bogus&type=ftp&environment=PROD!&period=2y&from=yesterday'),
+      ),
+    ).toEqual({});
+    expect(
+      filtersFromSearchParams(new URLSearchParams('period=custom&from=2026-11-01T00:00:00.000Z')),
+    ).toEqual({ period: 'custom', from: '2026-11-01T00:00:00.000Z' });
+    expect(toListParams({ ...value, period: 'custom', from: '2026-11-01T00:00:00.000Z' })).toEqual({
+      q: 'DROP TABLE',
+      user: ['alice@example.com'],
+      type: ['database', 'ssh'],
+      status: ['blocked'],
+      environment: ['production'],
+      from: '2026-11-01T00:00:00.000Z',
+    });
+  });
+
+  it('keeps the filters in the page URL (useFiltersSearchParams), back and forward aware', async () => {
+    const start = window.location.href;
+    function Host() {
+      const [value, setValue] = useFiltersSearchParams({ history: 'push' });
+      return <Filters value={value} onValueChange={setValue} debounceMs={0} />;
+    }
+    const screen = await render(<Host />);
+    await screen.getByRole('radio', { name: '30d' }).click();
+    await vi.waitFor(() =>
+      expect(new URL(window.location.href).searchParams.get('period')).toBe('30d'),
+    );
+    await screen.getByRole('radio', { name: '1h' }).click();
+    await vi.waitFor(() =>
+      expect(new URL(window.location.href).searchParams.get('period')).toBe('1h'),
+    );
+    window.history.back();
+    await expect
+      .element(screen.getByRole('radio', { name: '30d' }))
+      .toHaveAttribute('data-state', 'on');
+    window.history.replaceState(null, '', start);
+  });
+
+  it('filters the sessions table on the reference server (status and full-text search)', async () => {
+    function Host() {
+      const [value, setValue] = useState<FiltersValue>({});
+      return (
+        <>
+          <Filters value={value} onValueChange={setValue} debounceMs={0} />
+          <SessionTable params={toListParams(value)} />
+        </>
+      );
+    }
+    const client = createClient({ baseUrl: servers.url, token: servers.adminToken, retries: 0 });
+    const screen = await render(
+      <AuditlaneProvider client={client}>
+        <Host />
+      </AuditlaneProvider>,
+    );
+    await expect.element(screen.getByText(`${servers.bulkSessions + 2} sessions`)).toBeVisible();
+    await screen.getByRole('searchbox', { name: 'Search' }).fill('notes.html');
+    await userEvent.keyboard('{Enter}');
+    await expect.element(screen.getByText('1 session', { exact: true })).toBeVisible();
+    await expect.element(screen.getByRole('cell', { name: /alice@example\.com/ })).toBeVisible();
+    await screen.getByRole('button', { name: 'Reset' }).click();
+    await screen.getByRole('button', { name: 'Type: Any' }).click();
+    await screen.getByRole('menuitemcheckbox', { name: 'kubernetes' }).click();
+    await userEvent.keyboard('{Escape}');
+    const expected = Array.from({ length: servers.bulkSessions }, (_, i) => i).filter(
+      (i) => i % 3 === 0,
+    ).length;
+    await expect.element(screen.getByText(`${expected} sessions`)).toBeVisible();
+  });
+});
