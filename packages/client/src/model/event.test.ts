@@ -5,7 +5,6 @@ import type { Credential } from './credential';
 import {
   type CommandEvent,
   commandEventSchema,
-  EVENT_TYPES,
   type EventInput,
   eventSchema,
   eventTypeSchema,
@@ -24,6 +23,7 @@ import {
   type TerminalEvent,
   type ToolCallEvent,
 } from './event';
+import { EVENT_TYPES } from './helpers';
 import { createIdGenerator } from './ids';
 import type { Resource } from './resource';
 
