@@ -13,6 +13,31 @@ import { useFiltersSearchParams } from './use-filters';
 
 const servers = inject('servers');
 
+function ControlledHost() {
+  const [value, setValue] = useState<FiltersValue>({ environment: ['production'] });
+  return (
+    <>
+      <Filters value={value} onValueChange={setValue} debounceMs={0} />
+      <output data-testid="value">{JSON.stringify(value)}</output>
+    </>
+  );
+}
+
+function UrlHost() {
+  const [value, setValue] = useFiltersSearchParams({ history: 'push' });
+  return <Filters value={value} onValueChange={setValue} debounceMs={0} />;
+}
+
+function FilteredTable() {
+  const [value, setValue] = useState<FiltersValue>({});
+  return (
+    <>
+      <Filters value={value} onValueChange={setValue} debounceMs={0} />
+      <SessionTable params={toListParams(value)} />
+    </>
+  );
+}
+
 describe('Filters', () => {
   it('edits every filter from the keyboard and mouse, uncontrolled', async () => {
     const onValueChange = vi.fn();
@@ -50,16 +75,7 @@ describe('Filters', () => {
   });
 
   it('is controlled: shows the value it is given and reports changes', async () => {
-    function Host() {
-      const [value, setValue] = useState<FiltersValue>({ environment: ['production'] });
-      return (
-        <>
-          <Filters value={value} onValueChange={setValue} debounceMs={0} />
-          <output data-testid="value">{JSON.stringify(value)}</output>
-        </>
-      );
-    }
-    const screen = await render(<Host />);
+    const screen = await render(<ControlledHost />);
     await expect
       .element(screen.getByRole('button', { name: 'Environment: production' }))
       .toBeVisible();
@@ -104,11 +120,7 @@ describe('Filters', () => {
 
   it('keeps the filters in the page URL (useFiltersSearchParams), back and forward aware', async () => {
     const start = window.location.href;
-    function Host() {
-      const [value, setValue] = useFiltersSearchParams({ history: 'push' });
-      return <Filters value={value} onValueChange={setValue} debounceMs={0} />;
-    }
-    const screen = await render(<Host />);
+    const screen = await render(<UrlHost />);
     await screen.getByRole('radio', { name: '30d' }).click();
     await vi.waitFor(() =>
       expect(new URL(window.location.href).searchParams.get('period')).toBe('30d'),
@@ -125,19 +137,10 @@ describe('Filters', () => {
   });
 
   it('filters the sessions table on the reference server (status and full-text search)', async () => {
-    function Host() {
-      const [value, setValue] = useState<FiltersValue>({});
-      return (
-        <>
-          <Filters value={value} onValueChange={setValue} debounceMs={0} />
-          <SessionTable params={toListParams(value)} />
-        </>
-      );
-    }
     const client = createClient({ baseUrl: servers.url, token: servers.adminToken, retries: 0 });
     const screen = await render(
       <AuditlaneProvider client={client}>
-        <Host />
+        <FilteredTable />
       </AuditlaneProvider>,
     );
     await expect.element(screen.getByText(`${servers.bulkSessions + 2} sessions`)).toBeVisible();
