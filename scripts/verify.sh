@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "system packages (PostgreSQL for the store tests)"
+step "system packages (PostgreSQL for the store tests, Chromium for the browser tests)"
 bash scripts/ensure-system.sh
 
 step "lint and format (biome)"
@@ -22,6 +22,9 @@ pnpm -r --filter './packages/*' build
 
 step "package exports (publint --strict, are-the-types-wrong)"
 pnpm -r --filter './packages/*' lint:package
+
+step "storybook build (stories/, tested in Chromium below)"
+pnpm --filter @auditlane/stories build
 
 step "tests (vitest)"
 report=$(mktemp)

@@ -1,0 +1,175 @@
+/**
+ * The Auditlane API for stories, as MSW handlers over the story fixtures. Each story picks the
+ * situation it shows: a slow server, a failing one, a viewer without permissions, downloads
+ * disabled, a live session.
+ */
+import type { Review, Session, StoredEvent, Viewer } from '@auditlane/client';
+import { delay, HttpResponse, http } from 'msw';
+import { makeEvents, makeReview, makeSessions } from './fixtures';
+
+export const API = 'https://api.auditlane.test';
+
+export const FULL_VIEWER: Viewer = {
+  org: 'acme',
+  token: { id: 'tok_1', name: 'rita' },
+  permissions: ['view_history', 'view_recording', 'download_recording', 'revoke', 'review'],
+  downloadsEnabled: true,
+};
+
+export interface ApiOptions {
+  sessions?: Session[];
+  viewer?: Viewer;
+  /** Every call fails with a 500. */
+  failing?: boolean;
+  /** Every call hangs (the loading state). */
+  loading?: boolean;
+  /** The review in the first session's log is still pending. */
+  pending?: boolean;
+  /** The first session is live: new events arrive over SSE. */
+  live?: boolean;
+}
+
+export function apiHandlers(options: ApiOptions = {}) {
+  const sessions = options.sessions ?? makeSessions(300);
+  const events = new Map<string, StoredEvent[]>();
+  const reviews = new Map<string, Review>();
+  const eventsOf = (session: Session) => {
+    let list = events.get(session.id);
+    if (!list) {
+      list = makeEvents(session, { pending: options.pending });
+      events.set(session.id, list);
+      reviews.set(session.id, makeReview(session, options.pending ? 'pending' : 'approved'));
+    }
+    return list;
+  };
+  const find = (id: string | readonly string[] | undefined) => sessions.find((s) => s.id === id);
+  const gate = async () => {
+    if (options.loading) await delay('infinite');
+    await delay(150);
+    if (options.failing) {
+      return HttpResponse.json(
+        { code: 'internal', message: 'The server is unavailable (story)', requestId: 'req_story' },
+        { status: 500 },
+      );
+    }
+    return null;
+  };
+  const notFound = () =>
+    HttpResponse.json(
+      { code: 'not_found', message: 'No such session', requestId: 'req_story' },
+      { status: 404 },
+    );
+
+  return [
+    http.get(
+      `${API}/v1/me`,
+      async () => (await gate()) ?? HttpResponse.json(options.viewer ?? FULL_VIEWER),
+    ),
+    http.get(`${API}/v1/sessions`, async ({ request }) => {
+      const failed = await gate();
+      if (failed) return failed;
+      const url = new URL(request.url);
+      const p = url.searchParams;
+      let list = sessions.filter(
+        (s) =>
+          (!p.getAll('status').length || p.getAll('status').includes(s.status)) &&
+          (!p.getAll('environment').length ||
+            p.getAll('environment').includes(s.resource.environment)) &&
+          (!p.getAll('type').length || p.getAll('type').includes(s.resource.type)) &&
+          (!p.get('user') || [s.actor.id, s.actor.email].includes(p.get('user') ?? '')) &&
+          (!p.get('resource') || s.resource.name === p.get('resource')) &&
+          (!p.get('q') ||
+            JSON.stringify(s)
+              .toLowerCase()
+              .includes((p.get('q') ?? '').toLowerCase())),
+      );
+      if (p.get('sort') === 'significance') {
+        list = [...list].sort(
+          (a, b) => (b.significance?.score ?? 0) - (a.significance?.score ?? 0),
+        );
+      }
+      const offset = Number(p.get('cursor') ?? 0);
+      const limit = Number(p.get('limit') ?? 50);
+      const data = list.slice(offset, offset + limit);
+      const next = offset + limit < list.length ? String(offset + limit) : null;
+      return HttpResponse.json({
+        data,
+        nextCursor: next,
+        count: { mode: 'capped', value: Math.min(list.length, 1000), capped: list.length > 1000 },
+      });
+    }),
+    http.get(`${API}/v1/sessions/:id`, async ({ params }) => {
+      const failed = await gate();
+      if (failed) return failed;
+      const session = find(params.id);
+      return session ? HttpResponse.json(session) : notFound();
+    }),
+    http.get(`${API}/v1/sessions/:id/events`, async ({ params, request }) => {
+      const failed = await gate();
+      if (failed) return failed;
+      const session = find(params.id);
+      if (!session) return notFound();
+      const after = Number(new URL(request.url).searchParams.get('after') ?? -1);
+      const data = eventsOf(session).filter((e) => e.seq > after && e.type !== 'terminal');
+      return HttpResponse.json({ data, nextCursor: null });
+    }),
+    http.get(`${API}/v1/sessions/:id/events/stream`, ({ params }) => {
+      const session = find(params.id);
+      if (!session || !options.live) return new HttpResponse(null, { status: 204 });
+      const list = eventsOf(session);
+      const encoder = new TextEncoder();
+      let n = 0;
+      const stream = new ReadableStream({
+        start(controller) {
+          const timer = setInterval(() => {
+            const last = list.at(-1) as StoredEvent;
+            const event = {
+              ...last,
+              id: `evt_live_${n}`,
+              seq: last.seq + 1,
+              type: 'command',
+              text: `kubectl get pods -n payments # ${++n}`,
+              exitCode: 0,
+              output: 'NAME READY STATUS\napi-7d9 1/1 Running\n',
+              time: new Date().toISOString(),
+            } as StoredEvent;
+            list.push(event);
+            controller.enqueue(
+              encoder.encode(`event: event\nid: ${event.seq}\ndata: ${JSON.stringify(event)}\n\n`),
+            );
+            if (n >= 20) clearInterval(timer);
+          }, 2_000);
+        },
+      });
+      return new HttpResponse(stream, { headers: { 'content-type': 'text/event-stream' } });
+    }),
+    http.get(`${API}/v1/reviews`, async ({ request }) => {
+      const failed = await gate();
+      if (failed) return failed;
+      const id = new URL(request.url).searchParams.get('sessionId');
+      const session = find(id ?? undefined);
+      if (session) eventsOf(session);
+      const review = session ? reviews.get(session.id) : undefined;
+      return HttpResponse.json({ data: review ? [review] : [], nextCursor: null });
+    }),
+    http.post(`${API}/v1/reviews/:id/:decision`, async ({ params }) => {
+      const session = sessions.find((s) => reviews.get(s.id)?.id === params.id);
+      if (!session) return notFound();
+      const status = params.decision === 'approve' ? 'approved' : 'rejected';
+      const review = {
+        ...(reviews.get(session.id) as Review),
+        status,
+        decidedBy: 'rita',
+        decidedAt: new Date().toISOString(),
+      } as Review;
+      reviews.set(session.id, review);
+      return HttpResponse.json(review);
+    }),
+    http.post(`${API}/v1/sessions/:id/revoke`, async ({ params }) => {
+      const session = find(params.id);
+      if (!session) return notFound();
+      session.status = 'revoked';
+      return HttpResponse.json(session);
+    }),
+  ];
+}

@@ -1,0 +1,74 @@
+import { AuditlaneProvider } from '@auditlane/react';
+import { SessionDetail } from '@auditlane/react/session-detail';
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import { storyClient } from './client';
+import { makeEvents, makeSessions } from './fixtures';
+import { apiHandlers, FULL_VIEWER } from './handlers';
+
+const sessions = makeSessions(20);
+const live = sessions[0]!;
+const ended = sessions[5]!;
+
+const meta = {
+  title: 'Components/SessionDetail',
+  component: SessionDetail,
+  decorators: [
+    (Story) => (
+      <AuditlaneProvider client={storyClient()}>
+        <Story />
+      </AuditlaneProvider>
+    ),
+  ],
+  args: { sessionId: ended.id, onRerun: () => {} },
+  parameters: { msw: { handlers: apiHandlers({ sessions }) } },
+} satisfies Meta<typeof SessionDetail>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+/** A database session: masked result preview, a blocked DROP, an UPDATE approved by a reviewer. */
+export const Default: Story = {};
+
+export const PendingReview: Story = {
+  parameters: { msw: { handlers: apiHandlers({ sessions, pending: true }) } },
+};
+
+/** An active session: new commands arrive over SSE; revoke is offered. */
+export const LiveSession: Story = {
+  args: { sessionId: live.id },
+  parameters: { msw: { handlers: apiHandlers({ sessions, live: true, pending: true }) } },
+};
+
+export const PermissionDenied: Story = {
+  parameters: {
+    msw: {
+      handlers: apiHandlers({
+        sessions,
+        pending: true,
+        viewer: { ...FULL_VIEWER, permissions: ['view_history'] },
+      }),
+    },
+  },
+};
+
+export const DownloadsDisabled: Story = {
+  parameters: {
+    msw: {
+      handlers: apiHandlers({ sessions, viewer: { ...FULL_VIEWER, downloadsEnabled: false } }),
+    },
+  },
+};
+
+export const Loading: Story = {
+  parameters: { msw: { handlers: apiHandlers({ sessions, loading: true }) } },
+};
+
+export const ServerError: Story = {
+  parameters: { msw: { handlers: apiHandlers({ sessions, failing: true }) } },
+};
+
+/** Data given directly, no client: what a host with its own backend does. */
+export const GivenData: Story = {
+  decorators: [(Story) => <Story />],
+  args: { sessionId: undefined, session: ended, events: makeEvents(ended), viewer: FULL_VIEWER },
+};
