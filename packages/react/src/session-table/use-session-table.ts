@@ -7,8 +7,6 @@ import {
   createSortedRowModel,
   rowSelectionFeature,
   rowSortingFeature,
-  sortFn_basic,
-  sortFn_text,
   tableFeatures,
   useTable,
 } from '@tanstack/react-table';
@@ -30,7 +28,7 @@ export const sessionTableFeatures = tableFeatures({
   columnVisibilityFeature,
   rowSelectionFeature,
   sortedRowModel: createSortedRowModel(),
-  sortFns: { basic: sortFn_basic, text: sortFn_text },
+  sortFns: {},
 });
 
 export type SessionTableFeatures = typeof sessionTableFeatures;
@@ -48,58 +46,67 @@ export function sessionColumns(
     helper.accessor((s) => formatActor(s.actor), {
       id: 'actor',
       header: 'User or agent',
-      sortFn: 'text',
+      sortUndefined: false,
+      sortFn: rowSort.actor,
       enableSorting: serverSortable('actor'),
       enableHiding: false,
     }),
     helper.accessor((s) => s.resource.name, {
       id: 'resource',
       header: 'Resource',
-      sortFn: 'text',
+      sortUndefined: false,
+      sortFn: rowSort.resource,
       enableSorting: serverSortable('resource'),
     }),
     helper.accessor((s) => s.resource.environment, {
       id: 'environment',
       header: 'Environment',
-      sortFn: 'text',
+      sortUndefined: false,
+      sortFn: rowSort.environment,
       enableSorting: serverSortable('environment'),
     }),
     helper.accessor('id', {
       id: 'id',
       header: 'Session',
-      sortFn: 'text',
+      sortUndefined: false,
+      sortFn: rowSort.id,
       enableSorting: serverSortable('id'),
     }),
-    helper.accessor((s) => Date.parse(s.startedAt), {
+    helper.accessor('startedAt', {
       id: 'startedAt',
       header: 'Started',
-      sortFn: 'basic',
+      sortUndefined: false,
+      sortFn: rowSort.startedAt,
       sortDescFirst: true,
     }),
     helper.accessor((s) => s.durationMs ?? -1, {
       id: 'duration',
       header: 'Duration',
-      sortFn: 'basic',
+      sortUndefined: false,
+      sortFn: rowSort.duration,
       sortDescFirst: true,
       enableSorting: serverSortable('duration'),
     }),
     helper.accessor('status', {
       id: 'status',
       header: 'Status',
-      sortFn: 'text',
+      sortUndefined: false,
+      sortFn: rowSort.status,
       enableSorting: serverSortable('status'),
     }),
     helper.accessor((s) => s.usage.costUsd, {
       id: 'cost',
       header: 'Cost',
-      sortFn: 'basic',
+      sortUndefined: false,
+      sortFn: rowSort.cost,
       sortDescFirst: true,
       enableSorting: serverSortable('cost'),
     }),
     helper.accessor((s) => s.significance?.score ?? -1, {
       id: 'significance',
       header: 'Significance',
-      sortFn: 'basic',
+      sortUndefined: false,
+      sortFn: rowSort.significance,
       sortDescFirst: true,
     }),
   ]);
@@ -108,6 +115,57 @@ export function sessionColumns(
     helper.display({ id: 'select', header: 'Select', enableSorting: false, enableHiding: false }),
     ...cols,
   ];
+}
+
+/**
+ * How each column orders sessions. Sort functions read the sessions directly, and no value is
+ * ever undefined (sortUndefined: false), so comparisons skip the cells' value cache: sorting
+ * 100,000 rows makes about 1.7M of them.
+ */
+const by =
+  <T extends string | number>(key: (s: Session) => T) =>
+  (a: Session, b: Session) =>
+    compare(key(a), key(b));
+
+export const SESSION_ORDER: Record<string, (a: Session, b: Session) => number> = {
+  actor: by((s) => formatActor(s.actor).toLowerCase()),
+  resource: by((s) => s.resource.name.toLowerCase()),
+  environment: by((s) => s.resource.environment),
+  id: by((s) => s.id),
+  startedAt: (a, b) => compareTimes(a.startedAt, b.startedAt),
+  duration: by((s) => s.durationMs ?? -1),
+  status: by((s) => s.status),
+  cost: by((s) => s.usage.costUsd),
+  significance: by((s) => s.significance?.score ?? -1),
+};
+
+const rowSort = Object.fromEntries(
+  Object.entries(SESSION_ORDER).map(([id, order]) => [
+    id,
+    (a: { original: Session }, b: { original: Session }) => order(a.original, b.original),
+  ]),
+);
+
+/** The sessions are already in this order (then the table need not sort them). */
+function isOrdered(sessions: readonly Session[], sorting: SortingState): boolean {
+  const only = sorting.length === 1 ? sorting[0] : undefined;
+  const order = only ? SESSION_ORDER[only.id] : undefined;
+  if (!only || !order) return sorting.length === 0;
+  const sign = only.desc ? -1 : 1;
+  for (let i = 1; i < sessions.length; i++) {
+    if (sign * order(sessions[i - 1] as Session, sessions[i] as Session) > 0) return false;
+  }
+  return true;
+}
+
+function compare<T extends string | number>(a: T, b: T): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** ISO timestamps: as strings when both are UTC in the same form (the usual case), else parsed. */
+function compareTimes(a: string, b: string): number {
+  if (a.length === b.length && a.endsWith('Z') && b.endsWith('Z')) return compare(a, b);
+  return compare(Date.parse(a), Date.parse(b));
 }
 
 const DEFAULT_SORTING: SortingState = [{ id: 'startedAt', desc: true }];
@@ -154,6 +212,13 @@ export function useSessionTable(options: UseSessionTableOptions = {}) {
     [enableRowSelection, serverSide],
   );
 
+  // Sessions usually arrive in the order asked for (newest first): then sorting them again is
+  // skipped (an O(n) check instead of an O(n log n) sort).
+  const presorted = useMemo(
+    () => !serverSide && isOrdered(data, sorting),
+    [serverSide, data, sorting],
+  );
+
   const table = useTable({
     features: sessionTableFeatures,
     columns,
@@ -164,8 +229,9 @@ export function useSessionTable(options: UseSessionTableOptions = {}) {
     onColumnVisibilityChange: setColumnVisibility,
     onRowSelectionChange: setRowSelection,
     enableRowSelection,
-    // The server sorts what it pages through; the browser sorts what it was given.
-    manualSorting: serverSide,
+    // The server sorts what it pages through; the browser sorts what it was given, unless it
+    // came in that order already.
+    manualSorting: serverSide || presorted,
     enableSortingRemoval: false,
   });
 

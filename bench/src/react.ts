@@ -1,0 +1,211 @@
+// SessionTable in headless Chromium (Debian's), and the bundle sizes of the react entries.
+//  1. SessionTable with N sessions given directly: first render (newest first, as the API sends
+//     them; and in no order, sorted by the table), sort (Cost header), a host's
+//     filter (re-render with a sixth of the rows), and frame times while scrolling fast (a
+//     frame longer than 1.5 × 16.7 ms counts as dropped). A fresh page per run; medians.
+//  2. gzip size of what an app ships for each entry (react and react-dom left out, as peers;
+//     minified, production), split into our code and the libraries it uses.
+//   pnpm --filter @auditlane/bench react [--sessions 100000] [--runs 5] [--scroll-ms 3000]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build as esbuild } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { build, preview } from 'vite';
+import { arg, median, percentile, table } from './lib';
+
+const SESSIONS = arg('sessions', 100_000);
+const RUNS = arg('runs', 5);
+const SCROLL_MS = arg('scroll-ms', 3_000);
+const here = dirname(fileURLToPath(import.meta.url));
+const out = mkdtempSync(join(tmpdir(), 'auditlane-bench-react-'));
+
+interface Result {
+  renderMs: number;
+  renderShuffledMs: number;
+  sortMs: number;
+  filterMs: number;
+  frames: number[];
+  domRows: number;
+}
+
+async function tableBench() {
+  await build({
+    configFile: join(here, '..', 'browser', 'vite.config.ts'),
+    mode: 'production',
+    build: { outDir: out },
+  });
+  const server = await preview({
+    configFile: false,
+    root: out,
+    build: { outDir: out },
+    preview: { host: '127.0.0.1', port: 0 },
+    logLevel: 'silent',
+  });
+  const url = `${server.resolvedUrls?.local[0]}table.html`;
+  const browser = await chromium.launch({
+    executablePath: process.env.AUDITLANE_CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--js-flags=--expose-gc',
+    ],
+  });
+  const results: Result[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(url);
+    await page.waitForFunction(() => 'runBench' in window);
+    results.push(
+      await page.evaluate(
+        ([n, ms]) =>
+          (window as unknown as { runBench: (n: number, ms: number) => Promise<Result> }).runBench(
+            n,
+            ms,
+          ),
+        [SESSIONS, SCROLL_MS] as const,
+      ),
+    );
+    await page.close();
+  }
+  await browser.close();
+  await new Promise<void>((done) => server.httpServer.close(() => done()));
+
+  const frames = results.flatMap((r) => r.frames);
+  const dropped = results.map((r) => r.frames.filter((f) => f > 25).length);
+  console.log(
+    `\nSessionTable, ${SESSIONS.toLocaleString('en-US')} sessions, ${RUNS} runs (median of runs)`,
+  );
+  table(
+    ['measure', 'median', 'min', 'max', 'aim'],
+    [
+      row(
+        'first render, newest first as the API sends (ms)',
+        results.map((r) => r.renderMs),
+        '≤ 150',
+      ),
+      row(
+        'first render, in no order: sorted by the table (ms)',
+        results.map((r) => r.renderShuffledMs),
+        '',
+      ),
+      row(
+        'sort by a column (ms)',
+        results.map((r) => r.sortMs),
+        '≤ 100',
+      ),
+      row(
+        'host filter + re-render (ms)',
+        results.map((r) => r.filterMs),
+        '',
+      ),
+      [
+        'scroll: frame p50 / p95 / max (ms)',
+        `${percentile(frames, 50).toFixed(1)} / ${percentile(frames, 95).toFixed(1)} / ${Math.max(...frames).toFixed(1)}`,
+        '',
+        '',
+        '',
+      ],
+      [
+        'scroll: frames > 25 ms per run',
+        median(dropped),
+        Math.min(...dropped),
+        Math.max(...dropped),
+        '0',
+      ],
+      ['scroll: frames per run', median(results.map((r) => r.frames.length)), '', '', ''],
+      ['table rows in the DOM', median(results.map((r) => r.domRows)), '', '', ''],
+    ],
+  );
+}
+
+function row(name: string, values: number[], aim: string): (string | number)[] {
+  return [
+    name,
+    median(values).toFixed(1),
+    Math.min(...values).toFixed(1),
+    Math.max(...values).toFixed(1),
+    aim,
+  ];
+}
+
+async function bundleSizes() {
+  const require = createRequire(join(here, '..', 'package.json'));
+  const root = dirname(require.resolve('@auditlane/react/package.json'));
+  const entries: [string, string][] = [
+    ['SessionTable', "export { SessionTable } from '@auditlane/react/session-table';"],
+    ['Filters', "export { Filters } from '@auditlane/react/filters';"],
+    ['SessionDetail', "export { SessionDetail } from '@auditlane/react/session-detail';"],
+    ['provider + hooks', "export * from '@auditlane/react';"],
+    [
+      'SessionTable + Filters + SessionDetail',
+      "export * from '@auditlane/react/session-table'; export * from '@auditlane/react/filters'; export * from '@auditlane/react/session-detail';",
+    ],
+  ];
+  const rows: (string | number)[][] = [];
+  for (const [name, contents] of entries) {
+    const result = await esbuild({
+      stdin: { contents, resolveDir: here, loader: 'ts' },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      metafile: true,
+      define: { 'process.env.NODE_ENV': '"production"' },
+      external: ['react', 'react-dom', 'react/jsx-runtime'],
+      logLevel: 'silent',
+    });
+    const code = result.outputFiles[0]?.contents ?? new Uint8Array();
+    const inputs = Object.values(result.metafile.outputs)[0]?.inputs ?? {};
+    let own = 0;
+    let libs = 0;
+    const libBytes = new Map<string, number>();
+    for (const [path, info] of Object.entries(inputs)) {
+      const lib = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(
+        path,
+      )?.[1];
+      if (
+        path.includes(root) ||
+        path.includes('packages/react/dist') ||
+        path.includes('packages/client/dist')
+      )
+        own += info.bytesInOutput;
+      else {
+        libs += info.bytesInOutput;
+        if (lib) libBytes.set(lib, (libBytes.get(lib) ?? 0) + info.bytesInOutput);
+      }
+    }
+    const gz = gzipSync(code).length;
+    const share = (bytes: number) => ((gz * bytes) / Math.max(1, own + libs) / 1024).toFixed(1);
+    const top = [...libBytes.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([k]) => k.replace('@tanstack/', '').replace('@radix-ui/', 'radix/'))
+      .join(', ');
+    rows.push([
+      name,
+      (code.length / 1024).toFixed(1),
+      (gz / 1024).toFixed(1),
+      share(own),
+      share(libs),
+      top,
+    ]);
+  }
+  console.log(
+    '\nBundle sizes (KB; react and react-dom excluded; "ours"/"libraries" split the gzip size by minified bytes)',
+  );
+  table(['entry', 'minified', 'gzip', 'ours (gz)', 'libraries (gz)', 'largest libraries'], rows);
+}
+
+try {
+  await tableBench();
+  await bundleSizes();
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
