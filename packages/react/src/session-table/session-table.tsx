@@ -4,7 +4,14 @@ import type { Cell, Header } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import * as DropdownMenu from 'radix-ui/dropdown-menu';
 import * as ToggleGroup from 'radix-ui/toggle-group';
-import { type KeyboardEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import {
+  type KeyboardEvent,
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+} from 'react';
 import { copyText } from '../internal/clipboard';
 import { cx } from '../internal/cx';
 import { formatCost, formatDuration, formatTime, statusLabel } from '../internal/format';
@@ -38,10 +45,14 @@ export function SessionTable(props: SessionTableProps) {
   const rowHeight = props.rowHeight ?? 44;
   const height = props.height ?? 480;
   const scrollRef = useRef<HTMLDivElement>(null);
+  // Stable callbacks: a new estimateSize on every render would make the virtualizer rebuild the
+  // measurements of every row (100,000 objects) on every scroll frame.
+  const getScrollElement = useCallback(() => scrollRef.current, []);
+  const estimateSize = useCallback(() => rowHeight, [rowHeight]);
   const virtualizer = useVirtualizer({
     count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
+    getScrollElement,
+    estimateSize,
     overscan: 12,
     initialRect: { width: 1024, height: typeof height === 'number' ? height : 480 },
   });
