@@ -4,6 +4,7 @@ import type { Session } from '@auditlane/client';
 import { SessionTable } from '@auditlane/react/session-table';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
+import { BaselineTable } from './baseline-table';
 
 const STATUSES = ['ended', 'ended', 'ended', 'active', 'blocked', 'revoked'] as const;
 const ENVIRONMENTS = ['production', 'staging', 'development'] as const;
@@ -66,7 +67,15 @@ interface Result {
   domRows: number;
 }
 
-async function run(n: number, scrollMs: number): Promise<Result> {
+function Table({ which, sessions }: { which: 'ours' | 'baseline'; sessions: Session[] }) {
+  return which === 'ours' ? (
+    <SessionTable sessions={sessions} height={600} />
+  ) : (
+    <BaselineTable sessions={sessions} />
+  );
+}
+
+async function run(n: number, scrollMs: number, which: 'ours' | 'baseline'): Promise<Result> {
   const sessions = makeSessions(n);
   const element = document.getElementById('root') as HTMLElement;
   const root = createRoot(element);
@@ -80,7 +89,7 @@ async function run(n: number, scrollMs: number): Promise<Result> {
   await settle();
 
   let t = performance.now();
-  flushSync(() => root.render(<SessionTable sessions={sessions} height={600} />));
+  flushSync(() => root.render(<Table which={which} sessions={sessions} />));
   layout();
   const renderMs = performance.now() - t;
 
@@ -90,12 +99,12 @@ async function run(n: number, scrollMs: number): Promise<Result> {
   await settle();
   const root2 = createRoot(element);
   t = performance.now();
-  flushSync(() => root2.render(<SessionTable sessions={shuffled} height={600} />));
+  flushSync(() => root2.render(<Table which={which} sessions={shuffled} />));
   layout();
   const renderShuffledMs = performance.now() - t;
   root2.unmount();
   const root3 = createRoot(element);
-  flushSync(() => root3.render(<SessionTable sessions={sessions} height={600} />));
+  flushSync(() => root3.render(<Table which={which} sessions={sessions} />));
 
   await settle();
   const cost = [...element.querySelectorAll<HTMLButtonElement>('button.al-table__sort')].find((b) =>
@@ -110,14 +119,12 @@ async function run(n: number, scrollMs: number): Promise<Result> {
   // A host filtering its own data (status = active, a sixth of the sessions) and re-rendering.
   t = performance.now();
   flushSync(() =>
-    root3.render(
-      <SessionTable sessions={sessions.filter((s) => s.status === 'active')} height={600} />,
-    ),
+    root3.render(<Table which={which} sessions={sessions.filter((s) => s.status === 'active')} />),
   );
   layout();
   const filterMs = performance.now() - t;
 
-  flushSync(() => root3.render(<SessionTable sessions={sessions} height={600} />));
+  flushSync(() => root3.render(<Table which={which} sessions={sessions} />));
   await settle();
   const scroller = element.querySelector('.al-session-table__scroll') as HTMLElement;
   const frames: number[] = [];

@@ -1,11 +1,12 @@
 import type { Session } from '@auditlane/client';
 import { formatActor, isProduction } from '@auditlane/client/helpers';
-import type { Cell, Header } from '@tanstack/react-table';
+import type { Cell, Header, Row } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import * as DropdownMenu from 'radix-ui/dropdown-menu';
 import * as ToggleGroup from 'radix-ui/toggle-group';
 import {
   type KeyboardEvent,
+  memo,
   type ReactNode,
   useCallback,
   useEffect,
@@ -101,6 +102,10 @@ export function SessionTable(props: SessionTableProps) {
   };
 
   const visibleColumns = table.getVisibleLeafColumns();
+  const columnsKey = visibleColumns.map((c) => c.id).join(',');
+  const onRowClickRef = useRef(props.onRowClick);
+  onRowClickRef.current = props.onRowClick;
+  const onRowClick = useCallback((session: Session) => onRowClickRef.current?.(session), []);
   const total =
     count.count?.value !== null && count.count?.value !== undefined && !count.count.capped
       ? count.count.value
@@ -150,33 +155,20 @@ export function SessionTable(props: SessionTableProps) {
             {items.map((item) => {
               const row = rows[item.index];
               if (!row) return null;
-              const session = row.original;
-              const active = props.activeSessionId === session.id;
               return (
-                <tr
+                <SessionRow
                   key={row.id}
-                  data-index={item.index}
-                  aria-rowindex={item.index + 2}
-                  aria-selected={props.enableRowSelection ? row.getIsSelected() : undefined}
-                  aria-current={active ? 'true' : undefined}
-                  data-active={active ? '' : undefined}
-                  data-state={row.getIsSelected() ? 'selected' : undefined}
-                  data-status={session.status}
-                  className="al-table__row"
-                  style={{ height: rowHeight }}
-                  tabIndex={item.index === focusIndex ? 0 : -1}
-                  onFocus={() => setFocusIndex(item.index)}
-                  onClick={(event) => {
-                    if ((event.target as HTMLElement).closest('button, input, a')) return;
-                    props.onRowClick?.(session);
-                  }}
-                >
-                  {row.getVisibleCells().map((cell) => (
-                    <td key={cell.id} className={`al-table__cell al-col-${cell.column.id}`}>
-                      <CellContent cell={cell} />
-                    </td>
-                  ))}
-                </tr>
+                  row={row}
+                  index={item.index}
+                  height={rowHeight}
+                  selected={row.getIsSelected()}
+                  selectable={props.enableRowSelection ?? false}
+                  active={props.activeSessionId === row.original.id}
+                  focusable={item.index === focusIndex}
+                  columns={columnsKey}
+                  onFocusRow={setFocusIndex}
+                  onRowClick={onRowClick}
+                />
               );
             })}
             {paddingBottom > 0 ? (
@@ -214,6 +206,54 @@ export function SessionTable(props: SessionTableProps) {
     </div>
   );
 }
+
+type SessionRowProps = {
+  row: Row<SessionTableFeatures, Session>;
+  index: number;
+  height: number;
+  selected: boolean;
+  selectable: boolean;
+  active: boolean;
+  focusable: boolean;
+  /** The visible columns' ids: a change re-renders the row. */
+  columns: string;
+  onFocusRow: (index: number) => void;
+  onRowClick: (session: Session) => void;
+};
+
+/**
+ * One row, memoised: while scrolling, rows that stay in view are not rendered again (the props
+ * are the row object, which the table keeps while data and sorting stay, and plain values).
+ */
+const SessionRow = memo(function SessionRow(props: SessionRowProps) {
+  const { row, index, active } = props;
+  const session = row.original;
+  return (
+    <tr
+      data-index={index}
+      aria-rowindex={index + 2}
+      aria-selected={props.selectable ? props.selected : undefined}
+      aria-current={active ? 'true' : undefined}
+      data-active={active ? '' : undefined}
+      data-state={props.selected ? 'selected' : undefined}
+      data-status={session.status}
+      className="al-table__row"
+      style={{ height: props.height }}
+      tabIndex={props.focusable ? 0 : -1}
+      onFocus={() => props.onFocusRow(index)}
+      onClick={(event) => {
+        if ((event.target as HTMLElement).closest('button, input, a')) return;
+        props.onRowClick(session);
+      }}
+    >
+      {row.getVisibleCells().map((cell) => (
+        <td key={cell.id} className={`al-table__cell al-col-${cell.column.id}`}>
+          <CellContent cell={cell} />
+        </td>
+      ))}
+    </tr>
+  );
+});
 
 function Toolbar({ state }: { state: UseSessionTableResult }) {
   const { table, count, rankBy, setRankBy } = state;
