@@ -58,7 +58,7 @@ function makeSessions(n: number, shuffled = false): Session[] {
   return out;
 }
 
-interface Result {
+export interface Result {
   renderMs: number;
   renderShuffledMs: number;
   sortMs: number;

@@ -16,6 +16,7 @@ import { gzipSync } from 'node:zlib';
 import { build as esbuild } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
+import type { Result } from '../browser/table-bench';
 import { arg, median, percentile, table } from './lib';
 
 const SESSIONS = arg('sessions', 100_000);
@@ -23,15 +24,6 @@ const RUNS = arg('runs', 5);
 const SCROLL_MS = arg('scroll-ms', 3_000);
 const here = dirname(fileURLToPath(import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'auditlane-bench-react-'));
-
-interface Result {
-  renderMs: number;
-  renderShuffledMs: number;
-  sortMs: number;
-  filterMs: number;
-  frames: number[];
-  domRows: number;
-}
 
 async function tableBench() {
   await build({

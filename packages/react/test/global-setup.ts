@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from '@auditlane/client';
+import { createClient, PERMISSIONS } from '@auditlane/client';
 import { type RunningServer, SqliteStore, startServer } from '@auditlane/server';
 import type { TestProject } from 'vitest/node';
 import { seed } from './seed';
@@ -33,14 +33,7 @@ export default async function setup(project: TestProject) {
   const admin = await store.createToken({
     org: 'acme',
     name: 'rita',
-    permissions: [
-      'view_history',
-      'view_recording',
-      'download_recording',
-      'revoke',
-      'review',
-      'ingest',
-    ],
+    permissions: [...PERMISSIONS],
   });
   const viewer = await store.createToken({
     org: 'acme',

@@ -1,4 +1,5 @@
 import type { EventType, StoredEvent } from '@auditlane/client';
+import { EVENT_TYPES } from '@auditlane/client/helpers';
 import { useCallback, useEffect, useState } from 'react';
 import { useAuditlaneContext } from '../provider/auditlane-provider';
 import { asError, type LoadStatus } from './use-sessions';
@@ -21,17 +22,9 @@ export interface UseSessionEventsResult {
 }
 
 /** Every event type but terminal output. */
-export const ACTIVITY_EVENT_TYPES: readonly EventType[] = [
-  'command',
-  'query',
-  'policy',
-  'masking',
-  'file',
-  'outbound',
-  'tool_call',
-  'llm_call',
-  'lifecycle',
-];
+export const ACTIVITY_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter(
+  (t) => t !== 'terminal',
+);
 
 /**
  * A session's events in seq order: every page, then (with `live`) new events as they are
