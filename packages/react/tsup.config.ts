@@ -9,6 +9,7 @@ export default defineConfig({
     'session-table': 'src/session-table/index.ts',
     filters: 'src/filters/index.ts',
     'session-detail': 'src/session-detail/index.ts',
+    replay: 'src/replay/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -16,7 +17,7 @@ export default defineConfig({
   sourcemap: true,
   splitting: true,
   target: 'es2022',
-  external: ['react', 'react-dom', 'react/jsx-runtime'],
+  external: ['react', 'react-dom', 'react/jsx-runtime', /^@xterm\//],
   onSuccess: async () => {
     copyFileSync('src/styles.css', 'dist/styles.css');
   },

@@ -52,6 +52,10 @@ describe('server rendering of the built entries', () => {
     const { Filters } = await import('@auditlane/react/filters');
     const { SessionDetail } = await import('@auditlane/react/session-detail');
     const root = await import('@auditlane/react');
+    const { ReplayPlayer } = await import('@auditlane/react/replay');
+    expect(renderToString(createElement(ReplayPlayer, { src: null }))).toContain(
+      'Loading recording',
+    );
     expect(typeof root.AuditlaneProvider).toBe('function');
 
     const table = renderToString(createElement(SessionTable, { sessions: [session] }));
@@ -69,6 +73,11 @@ describe('server rendering of the built entries', () => {
       expect(code.startsWith('"use client";'), entry).toBe(true);
       expect(code).not.toMatch(/@xterm/);
     }
+    // The replay entry loads xterm only when a player mounts (dynamic imports), never at import.
+    const replay = readFileSync(join(dist, 'replay.js'), 'utf8');
+    expect(replay.startsWith('"use client";')).toBe(true);
+    expect(replay).toMatch(/import\("@xterm\/xterm"\)/);
+    expect(replay).not.toMatch(/from "@xterm/);
     // Nothing the entries pull in (their chunks) mentions xterm either.
     const seen = new Set<string>();
     const visit = (file: string) => {

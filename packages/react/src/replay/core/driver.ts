@@ -1,0 +1,240 @@
+/**
+ * The player without a view: an explicit state machine (loading → ready ⇄ playing / paused →
+ * ended; error) over a Recording, writing to a ReplayTerminal. Seeking restores the nearest
+ * keyframe and replays forward; a generation counter drops a seek overtaken by a newer one.
+ * No React, no xterm, no DOM: the clock and the scheduler are injected.
+ */
+import type { KeyframeIndex } from './keyframes';
+import type { Marker, Recording } from './recording';
+import { parseSize, type ReplayTerminal } from './terminal';
+
+export type ReplayState = 'loading' | 'ready' | 'playing' | 'paused' | 'ended' | 'error';
+
+/** Where to seek: seconds, a percentage, or a marker (by index, or the next / previous one). */
+export type SeekLocation = number | `${number}%` | { marker: number | 'prev' | 'next' };
+
+export interface DriverOptions {
+  speed?: number;
+  now?: () => number;
+  /** Calls back on the next frame; returns a cancel function. */
+  schedule?: (callback: () => void) => () => void;
+  onChange?: () => void;
+}
+
+export const SPEEDS = [0.5, 1, 1.5, 2, 4, 8] as const;
+
+export class ReplayDriver {
+  state: ReplayState = 'loading';
+  error: Error | null = null;
+  /** Play time shown, seconds. */
+  private time = 0;
+  /** Events applied to the screen: [0, applied). */
+  private applied = 0;
+  private speed: number;
+  private playStartedAt = 0;
+  private playStartedTime = 0;
+  private cancelFrame: (() => void) | null = null;
+  private generation = 0;
+  private writing: Promise<void> = Promise.resolve();
+  private readonly now: () => number;
+  private readonly schedule: (callback: () => void) => () => void;
+  private readonly onChange: () => void;
+
+  constructor(
+    readonly recording: Recording,
+    readonly keyframes: KeyframeIndex | null,
+    private readonly screen: ReplayTerminal,
+    options: DriverOptions = {},
+  ) {
+    this.speed = options.speed ?? 1;
+    this.now = options.now ?? (() => performance.now());
+    this.schedule =
+      options.schedule ??
+      ((callback) => {
+        const id = requestAnimationFrame(callback);
+        return () => cancelAnimationFrame(id);
+      });
+    this.onChange = options.onChange ?? (() => {});
+  }
+
+  getCurrentTime(): number {
+    return this.time;
+  }
+
+  getDuration(): number {
+    return this.recording.duration;
+  }
+
+  getSpeed(): number {
+    return this.speed;
+  }
+
+  /** The recording can be shown (its header arrived). */
+  markReady(): void {
+    if (this.state === 'loading') this.setState('ready');
+  }
+
+  fail(error: Error): void {
+    this.stopClock();
+    this.error = error;
+    this.setState('error');
+  }
+
+  play(): void {
+    if (this.state === 'playing' || this.state === 'error' || this.state === 'loading') return;
+    if (this.state === 'ended' || this.time >= this.getDuration()) {
+      void this.seek(0).then(() => this.play());
+      return;
+    }
+    this.playStartedAt = this.now();
+    this.playStartedTime = this.time;
+    this.setState('playing');
+    this.tick();
+  }
+
+  pause(): void {
+    if (this.state !== 'playing') return;
+    this.stopClock();
+    this.setState('paused');
+  }
+
+  toggle(): void {
+    if (this.state === 'playing') this.pause();
+    else this.play();
+  }
+
+  /** Changes the speed while playing, keeping the position. */
+  setSpeed(speed: number): void {
+    if (!(speed > 0)) return;
+    this.playStartedTime = this.time;
+    this.playStartedAt = this.now();
+    this.speed = speed;
+    this.onChange();
+  }
+
+  /** Resolves the location to a play time (seconds), clamped to the recording. */
+  resolve(location: SeekLocation): number {
+    const duration = this.getDuration();
+    let t: number;
+    if (typeof location === 'number') t = location;
+    else if (typeof location === 'string') t = (Number.parseFloat(location) / 100) * duration;
+    else t = this.markerTime(location.marker);
+    return Math.max(0, Math.min(duration, t));
+  }
+
+  private markerTime(which: number | 'prev' | 'next'): number {
+    const markers = this.markers();
+    if (typeof which === 'number') return markers[which]?.time ?? this.time;
+    const eps = 0.001;
+    if (which === 'next') return markers.find((m) => m.time > this.time + eps)?.time ?? this.time;
+    const before = markers.filter((m) => m.time < this.time - eps);
+    return before.at(-1)?.time ?? 0;
+  }
+
+  /** Markers of the recording and the host's, in time order. */
+  extraMarkers: Marker[] = [];
+  markers(): Marker[] {
+    return [...this.recording.markers, ...this.extraMarkers].sort((a, b) => a.time - b.time);
+  }
+
+  /**
+   * Shows the screen at the location: restores the nearest keyframe at or before it and
+   * replays the events after it. A later seek supersedes this one.
+   */
+  async seek(location: SeekLocation): Promise<void> {
+    if (this.state === 'loading' || this.state === 'error') return;
+    const t = this.resolve(location);
+    const generation = ++this.generation;
+    const target = this.recording.indexAfter(t);
+    const forward = target >= this.applied && this.time <= t;
+    // Going forward a little: just replay from where the screen is.
+    const keyframe = this.keyframes?.before(target);
+    const fromKeyframe = !forward || (keyframe !== undefined && keyframe.index > this.applied);
+    await this.enqueue(async () => {
+      if (generation !== this.generation) return;
+      if (fromKeyframe) {
+        // Size first, then reset: a reset after shrinking leaves buffer state of the old size.
+        if (keyframe) this.screen.resize(keyframe.cols, keyframe.rows);
+        this.screen.reset();
+        if (keyframe) {
+          if (keyframe.snapshot) await this.screen.write(keyframe.snapshot);
+          this.applied = keyframe.index;
+        } else {
+          const h = this.recording.header;
+          if (h) this.screen.resize(h.term.cols, h.term.rows);
+          this.applied = 0;
+        }
+      }
+      await this.applyUntil(target);
+    });
+    if (generation !== this.generation) return;
+    this.time = t;
+    this.playStartedTime = t;
+    this.playStartedAt = this.now();
+    if (this.state === 'ended' && t < this.getDuration()) this.setState('paused');
+    this.onChange();
+  }
+
+  /** Writes events [applied, target) to the screen, output batched between resizes. */
+  private async applyUntil(target: number): Promise<void> {
+    const r = this.recording;
+    let batch = '';
+    for (let i = this.applied; i < target; i++) {
+      const code = r.codes[i];
+      if (code === 'o') batch += r.data[i] as string;
+      else if (code === 'r') {
+        const size = parseSize(r.data[i] as string);
+        if (size) {
+          if (batch) await this.screen.write(batch);
+          batch = '';
+          this.screen.resize(size.cols, size.rows);
+        }
+      }
+    }
+    if (batch) await this.screen.write(batch);
+    this.applied = Math.max(this.applied, target);
+  }
+
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    const next = this.writing.then(work, work);
+    this.writing = next.catch(() => {});
+    return next;
+  }
+
+  private tick = (): void => {
+    if (this.state !== 'playing') return;
+    const t = this.playStartedTime + ((this.now() - this.playStartedAt) / 1000) * this.speed;
+    const duration = this.getDuration();
+    const end = this.recording.complete && t >= duration;
+    this.time = Math.min(t, duration);
+    const target = this.recording.indexAfter(this.time);
+    void this.enqueue(() => this.applyUntil(target));
+    if (end) {
+      this.stopClock();
+      this.setState('ended');
+      return;
+    }
+    this.onChange();
+    this.cancelFrame = this.schedule(this.tick);
+  };
+
+  private stopClock(): void {
+    this.cancelFrame?.();
+    this.cancelFrame = null;
+  }
+
+  /** Waits until everything asked of the screen is written. */
+  settled(): Promise<void> {
+    return this.writing;
+  }
+
+  private setState(state: ReplayState): void {
+    this.state = state;
+    this.onChange();
+  }
+
+  dispose(): void {
+    this.stopClock();
+    this.generation++;
+  }
+}

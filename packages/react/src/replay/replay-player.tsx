@@ -1,0 +1,208 @@
+import { type KeyboardEvent, useEffect, useId, useMemo, useState } from 'react';
+import { cx } from '../internal/cx';
+import { SPEEDS } from './core/driver';
+import type { ReplayPlayerProps } from './replay.types';
+import { type SearchHit, useReplay } from './use-replay';
+
+function clock(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return h ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
+}
+
+/**
+ * A terminal-recording player on xterm.js: play/pause, speed, a seek bar with markers and idle
+ * stretches, previous/next marker, search in the recording, keyboard shortcuts (Space/K play,
+ * ←/→ 5 s, [ / ] markers, + / − speed, 0–9 jump to 0–90%). The terminal is loaded on demand.
+ */
+export function ReplayPlayer(props: ReplayPlayerProps) {
+  const replay = useReplay(props);
+  const { snapshot } = replay;
+  const { state, currentTime, duration, markers, inactivity, speed } = snapshot;
+  const searchId = useId();
+  const [query, setQuery] = useState('');
+  const [hits, setHits] = useState<SearchHit[] | null>(null);
+
+  const current = useMemo(() => {
+    let last = null;
+    for (const m of markers) if (m.time <= currentTime + 0.001) last = m;
+    return last;
+  }, [markers, currentTime]);
+  const onMarkerChange = props.onMarkerChange;
+  useEffect(() => {
+    onMarkerChange?.(current);
+  }, [current, onMarkerChange]);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if ((event.target as HTMLElement).closest('input, select, textarea, button')) return;
+    const key = event.key;
+    if (key === ' ' || key === 'k') replay.toggle();
+    else if (key === 'ArrowRight') void replay.seek(currentTime + 5);
+    else if (key === 'ArrowLeft') void replay.seek(currentTime - 5);
+    else if (key === ']') void replay.seek({ marker: 'next' });
+    else if (key === '[') void replay.seek({ marker: 'prev' });
+    else if (key === '+' || key === '=') replay.faster();
+    else if (key === '-') replay.slower();
+    else if (/^[0-9]$/.test(key)) void replay.seek(`${Number(key) * 10}%`);
+    else return;
+    event.preventDefault();
+  };
+
+  const ready = state !== 'loading' && state !== 'error';
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: a player region with its own shortcuts.
+    <div
+      className={cx('al-replay', props.className)}
+      data-state={state}
+      role="region"
+      aria-label={props['aria-label'] ?? 'Terminal recording'}
+      aria-keyshortcuts="Space K ArrowLeft ArrowRight [ ] + -"
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: the region takes the player's shortcuts.
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+    >
+      <div className="al-replay__viewport" ref={replay.containerRef} aria-hidden="true" />
+      {state === 'loading' ? (
+        <p className="al-replay__message" role="status">
+          Loading recording…
+        </p>
+      ) : null}
+      {snapshot.damage ? (
+        <p className="al-replay__message al-error" role="alert">
+          {state === 'error'
+            ? 'The recording cannot be played'
+            : `The recording stops at ${clock(snapshot.damage.time)}`}
+          : {snapshot.damage.message}
+        </p>
+      ) : null}
+      <div className="al-replay__controls">
+        <button
+          type="button"
+          className="al-button al-replay__play"
+          onClick={replay.toggle}
+          disabled={!ready}
+          aria-label={state === 'playing' ? 'Pause' : 'Play'}
+        >
+          {state === 'playing' ? '❚❚' : '▶'}
+        </button>
+        <button
+          type="button"
+          className="al-button"
+          onClick={() => void replay.seek({ marker: 'prev' })}
+          disabled={!ready}
+          aria-label="Previous marker"
+        >
+          ⏮
+        </button>
+        <button
+          type="button"
+          className="al-button"
+          onClick={() => void replay.seek({ marker: 'next' })}
+          disabled={!ready}
+          aria-label="Next marker"
+        >
+          ⏭
+        </button>
+        <div className="al-replay__timeline">
+          <input
+            type="range"
+            className="al-replay__seek"
+            aria-label="Seek"
+            min={0}
+            max={Math.max(duration, 0.001)}
+            step={0.01}
+            value={Math.min(currentTime, duration)}
+            aria-valuetext={`${clock(currentTime)} of ${clock(duration)}`}
+            disabled={!ready}
+            onChange={(e) => void replay.seek(Number(e.target.value))}
+          />
+          <div className="al-replay__marks" aria-hidden="true">
+            {inactivity.map((gap) => (
+              <span
+                key={`gap-${gap.start}`}
+                className="al-replay__idle"
+                style={{
+                  left: `${(gap.start / Math.max(duration, 0.001)) * 100}%`,
+                  width: `${((gap.end - gap.start) / Math.max(duration, 0.001)) * 100}%`,
+                }}
+              />
+            ))}
+            {markers.map((m, i) => (
+              <span
+                // biome-ignore lint/suspicious/noArrayIndexKey: markers may share a time.
+                key={`${m.time}-${i}`}
+                className="al-replay__marker"
+                data-kind={m.kind}
+                title={m.label}
+                style={{ left: `${(m.time / Math.max(duration, 0.001)) * 100}%` }}
+              />
+            ))}
+          </div>
+        </div>
+        <span className="al-replay__time" aria-live="off">
+          {clock(currentTime)} / {clock(duration)}
+        </span>
+        <label className="al-replay__speed">
+          <span className="al-visually-hidden">Speed</span>
+          <select
+            className="al-input"
+            value={speed}
+            onChange={(e) => replay.setSpeed(Number(e.target.value))}
+            disabled={!ready}
+          >
+            {SPEEDS.map((s) => (
+              <option key={s} value={s}>
+                {s}×
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {/* biome-ignore lint/a11y/useSemanticElements: <search> is not in every browser this supports. */}
+      <form
+        className="al-replay__search"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setHits(replay.search(query));
+        }}
+      >
+        <label htmlFor={searchId} className="al-visually-hidden">
+          Search the recording
+        </label>
+        <input
+          id={searchId}
+          className="al-input"
+          type="search"
+          placeholder="Search the recording"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          disabled={!ready}
+        />
+        <button type="submit" className="al-button" disabled={!ready || !query}>
+          Find
+        </button>
+      </form>
+      {hits ? (
+        <ol className="al-replay__hits" aria-label="Search results">
+          {hits.length === 0 ? <li>No match</li> : null}
+          {hits.map((hit, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: hits may repeat.
+            <li key={i}>
+              <button
+                type="button"
+                className="al-link-button"
+                onClick={() => void replay.seek(hit.time)}
+              >
+                {clock(hit.time)}
+              </button>{' '}
+              <span className="al-replay__hit">{hit.context}</span>
+            </li>
+          ))}
+        </ol>
+      ) : null}
+    </div>
+  );
+}

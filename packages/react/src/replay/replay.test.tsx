@@ -1,0 +1,173 @@
+import '@xterm/xterm/css/xterm.css';
+import '../styles.css';
+import { SerializeAddon } from '@xterm/addon-serialize';
+import { Terminal } from '@xterm/headless';
+import { useEffect } from 'react';
+import { describe, expect, it, vi } from 'vitest';
+import { userEvent } from 'vitest/browser';
+import { render } from 'vitest-browser-react';
+import { axeViolations } from '../../test/axe';
+import { busySession, type Cast, hostile } from '../../test/casts';
+import type { UseReplayOptions } from './replay.types';
+import { ReplayPlayer } from './replay-player';
+import { type UseReplayResult, useReplay } from './use-replay';
+
+/** The screen reached by writing every event up to play time t from the start (the reference). */
+async function reference(
+  c: Cast,
+  t: number,
+  idleLimit = Number.POSITIVE_INFINITY,
+): Promise<string> {
+  const term = new Terminal({
+    cols: c.cols,
+    rows: c.rows,
+    scrollback: 1000,
+    allowProposedApi: true,
+  });
+  const serialize = new SerializeAddon();
+  term.loadAddon(serialize as never);
+  let play = 0;
+  let last = 0;
+  for (const [time, code, data] of c.events) {
+    play += Math.min(time - last, idleLimit);
+    last = time;
+    if (play > t + 1e-9) break;
+    if (code === 'o') await new Promise<void>((r) => term.write(data, r));
+    if (code === 'r') {
+      const [cols, rows] = data.split('x').map(Number) as [number, number];
+      term.resize(cols, rows);
+    }
+  }
+  const out = serialize.serialize();
+  term.dispose();
+  return out;
+}
+
+let api: UseReplayResult | null = null;
+function Harness(props: UseReplayOptions) {
+  const replay = useReplay(props);
+  useEffect(() => {
+    api = replay;
+  });
+  return <div ref={replay.containerRef} />;
+}
+
+async function mount(props: UseReplayOptions) {
+  api = null;
+  const screen = await render(<Harness {...props} />);
+  await vi.waitFor(
+    () => {
+      expect(api?.snapshot.complete).toBe(true);
+      expect(api?.snapshot.state).not.toBe('loading');
+    },
+    { timeout: 15_000 },
+  );
+  return { screen, replay: api as unknown as UseReplayResult };
+}
+
+describe('replay: seeking with keyframes', () => {
+  it('shows after a seek exactly the frame that playing from the start shows', async () => {
+    const c = busySession(90);
+    const { replay } = await mount({ src: c.text, keyframeSpacing: 4_000 });
+    const duration = replay.snapshot.duration;
+    expect(duration).toBeGreaterThan(60);
+    // Forward, backward, into the pager (alternate screen + scroll region), after resizes.
+    const times = [
+      0.5 * duration,
+      0.95 * duration,
+      0.2 * duration,
+      0.21 * duration,
+      0.7 * duration,
+      3,
+      0,
+    ];
+    for (const t of times) {
+      await replay.seek(t);
+      await replay.settled();
+      expect(api?.serialize(), `at ${t.toFixed(2)} s`).toBe(await reference(c, t));
+    }
+  }, 60_000);
+
+  it('cuts idle stretches to the idle-time limit and marks them on the timeline', async () => {
+    const c = busySession(60);
+    const { replay } = await mount({ src: c.text, idleTimeLimit: 1, keyframeSpacing: 4_000 });
+    const last = c.events.at(-1)?.[0] as number;
+    expect(replay.snapshot.duration).toBeLessThan(last - 20);
+    expect(replay.snapshot.inactivity.length).toBeGreaterThan(0);
+    const t = replay.snapshot.duration * 0.6;
+    await replay.seek(t);
+    await replay.settled();
+    expect(api?.serialize()).toBe(await reference(c, t, 1));
+  }, 60_000);
+
+  it('finds text in the recording and seeks to where it appeared', async () => {
+    const c = busySession(40);
+    const { replay } = await mount({ src: c.text });
+    const hits = replay.search('request 7.29');
+    expect(hits).toHaveLength(1);
+    await replay.seek(hits[0]?.time as number);
+    await replay.settled();
+    expect(api?.serialize()).toContain('request 7.29');
+    expect(replay.search('no such text anywhere')).toEqual([]);
+  }, 60_000);
+});
+
+describe('ReplayPlayer', () => {
+  it('plays, pauses, changes speed and jumps by markers from the keyboard', async () => {
+    const c = busySession(30);
+    const screen = await render(<ReplayPlayer src={c.text} />);
+    const region = screen.getByRole('region', { name: 'Terminal recording' });
+    await expect
+      .element(screen.getByRole('button', { name: 'Play' }), { timeout: 15_000 })
+      .toBeEnabled();
+    (region.element() as HTMLElement).focus();
+    await userEvent.keyboard(' ');
+    await expect.element(region).toHaveAttribute('data-state', 'playing');
+    await userEvent.keyboard('+');
+    await expect.element(screen.getByRole('combobox', { name: 'Speed' })).toHaveValue('1.5');
+    await userEvent.keyboard('k');
+    await expect.element(region).toHaveAttribute('data-state', 'paused');
+    await userEvent.keyboard(']');
+    const seek = screen.getByRole('slider', { name: 'Seek' });
+    await vi.waitFor(() =>
+      expect(Number((seek.element() as HTMLInputElement).value)).toBeGreaterThan(0),
+    );
+    await userEvent.keyboard('5');
+    await vi.waitFor(() => {
+      const value = Number((seek.element() as HTMLInputElement).value);
+      const max = Number((seek.element() as HTMLInputElement).max);
+      expect(Math.abs(value - max / 2)).toBeLessThan(0.5);
+    });
+    expect(
+      await axeViolations(screen.container, { skipContrastIn: '.al-replay__viewport' }),
+    ).toEqual([]);
+  }, 60_000);
+
+  it('keeps recorded content inert: no clipboard write, no javascript: link, no HTML', async () => {
+    const clipboard = vi.spyOn(navigator.clipboard, 'writeText');
+    const open = vi.spyOn(window, 'open').mockImplementation(() => null);
+    const { screen, replay } = await mount({ src: hostile().text });
+    await replay.seek('100%');
+    await replay.settled();
+    const text = screen.container.textContent ?? '';
+    expect(api?.serialize()).toContain('click me');
+    expect(api?.serialize()).toContain('<img src=x');
+    expect(screen.container.querySelector('img, script')).toBeNull();
+    expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined();
+    expect(clipboard).not.toHaveBeenCalled();
+    void text;
+    open.mockRestore();
+  }, 30_000);
+
+  it('plays a truncated recording up to the damage and says where and why it stopped', async () => {
+    const c = busySession(20);
+    const cut = `${c.text.slice(0, Math.floor(c.text.length / 2))}\n[1.0, "o", "unterminated`;
+    const onError = vi.fn();
+    const screen = await render(<ReplayPlayer src={cut} onError={onError} />);
+    await expect
+      .element(screen.getByRole('alert'), { timeout: 15_000 })
+      .toHaveTextContent(/The recording stops at \d+:\d\d/);
+    expect(onError).toHaveBeenCalledTimes(1);
+    await expect.element(screen.getByRole('button', { name: 'Play' })).toBeEnabled();
+  }, 30_000);
+});

@@ -1,0 +1,33 @@
+import type { AsciicastSource } from '@auditlane/client/asciicast';
+import type { Marker } from './core/recording';
+
+export type { Marker };
+
+export interface UseReplayOptions {
+  /** The recording: asciicast v2/v3 text, a stream or async iterable of it. */
+  src?: AsciicastSource | null;
+  /** Or a session whose recording the provider's client streams (`GET …/recording`). */
+  sessionId?: string | null;
+  /** Seconds an idle stretch is cut to (default: the recording's own limit, else none). */
+  idleTimeLimit?: number;
+  /** Initial speed. Default 1. */
+  speed?: number;
+  /** Markers of the host (commands, blocked actions, reviews) at original times, seconds. */
+  markers?: readonly (Omit<Marker, 'time'> & { originalTime: number })[];
+  /** Start playing once the first frame is shown. Default false. */
+  autoPlay?: boolean;
+  /** Where the first frame is taken from (the poster), a location. Default the start. */
+  poster?: import('./core/driver').SeekLocation;
+  /** Output between keyframes at first (UTF-16 units; spacing then adapts). Default 64 K. */
+  keyframeSpacing?: number;
+  /** Called when a recording is malformed or truncated: it plays up to the damage. */
+  onError?: (error: Error) => void;
+}
+
+export interface ReplayPlayerProps extends UseReplayOptions {
+  className?: string;
+  /** Accessible name of the player. Default "Terminal recording". */
+  'aria-label'?: string;
+  /** Called with the marker whose time the player passed last (the activity log highlights it). */
+  onMarkerChange?: (marker: Marker | null) => void;
+}

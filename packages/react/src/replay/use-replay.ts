@@ -1,0 +1,270 @@
+import { type AsciicastSource, readAsciicast } from '@auditlane/client/asciicast';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { toPlainText } from '../internal/format';
+import { useAuditlaneContext } from '../provider/auditlane-provider';
+import { ReplayDriver, type ReplayState, type SeekLocation, SPEEDS } from './core/driver';
+import { KeyframeIndex } from './core/keyframes';
+import { type Inactivity, type Marker, Recording } from './core/recording';
+import type { UseReplayOptions } from './replay.types';
+import { createSnapshotTerminal, createXtermScreen } from './view/xterm-screen';
+
+export interface ReplaySnapshot {
+  state: ReplayState;
+  currentTime: number;
+  duration: number;
+  speed: number;
+  markers: Marker[];
+  inactivity: Inactivity[];
+  /** The whole recording has arrived. */
+  complete: boolean;
+  /** Why the recording stopped early, and where. */
+  damage: { message: string; time: number } | null;
+}
+
+export interface SearchHit {
+  time: number;
+  /** The line around the match, as plain text. */
+  context: string;
+}
+
+const INITIAL: ReplaySnapshot = {
+  state: 'loading',
+  currentTime: 0,
+  duration: 0,
+  speed: 1,
+  markers: [],
+  inactivity: [],
+  complete: false,
+  damage: null,
+};
+
+/**
+ * The player without markup: streams and parses the recording, takes keyframes as it arrives,
+ * and drives an xterm.js terminal mounted in `containerRef` (loaded on demand). The current time
+ * is in `snapshot` (updated at most once a frame); actions are stable functions.
+ */
+export function useReplay(options: UseReplayOptions) {
+  const client = useAuditlaneContext()?.client ?? null;
+  const containerRef = useRef<HTMLDivElement>(null);
+  const driverRef = useRef<ReplayDriver | null>(null);
+  const screenRef = useRef<{ serialize(): string; fit(): void } | null>(null);
+  const [snapshot, setSnapshot] = useState<ReplaySnapshot>(INITIAL);
+  const optionsRef = useRef(options);
+  optionsRef.current = options;
+  const { src, sessionId, idleTimeLimit } = options;
+
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container || (!src && !sessionId)) return;
+    const abort = new AbortController();
+    let disposed = false;
+    let frame = 0;
+    const cleanups: (() => void)[] = [];
+    const publish = () => {
+      if (frame) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        const d = driverRef.current;
+        if (!d || disposed) return;
+        setSnapshot({
+          state: d.state,
+          currentTime: d.getCurrentTime(),
+          duration: d.getDuration(),
+          speed: d.getSpeed(),
+          markers: d.markers(),
+          inactivity: [...d.recording.inactivity],
+          complete: d.recording.complete,
+          damage: d.recording.error,
+        });
+      });
+    };
+
+    (async () => {
+      const recording = new Recording({ idleTimeLimit });
+      let source: AsciicastSource;
+      if (src) source = src;
+      else {
+        if (!client)
+          throw new Error('useReplay: pass src, or render inside <AuditlaneProvider client>');
+        const file = await client.sessions.recording(
+          sessionId as string,
+          {},
+          { signal: abort.signal },
+        );
+        source = file.body;
+      }
+      const items = readAsciicast(source, { signal: abort.signal });
+      // The header first: it says the terminal's size.
+      const first = await items.next();
+      if (first.done || first.value.kind !== 'header')
+        throw new Error('The recording has no header');
+      recording.setHeader(first.value.header);
+      const { cols, rows } = first.value.header.term;
+      if (disposed) return;
+      const screen = await createXtermScreen(container, { cols, rows });
+      const scanner = await createSnapshotTerminal(cols, rows);
+      cleanups.push(
+        () => screen.dispose(),
+        () => scanner.dispose(),
+      );
+      if (disposed) return;
+      screenRef.current = screen;
+      screen.fit();
+      const keyframes = new KeyframeIndex(recording, scanner, {
+        spacing: optionsRef.current.keyframeSpacing,
+      });
+      const driver = new ReplayDriver(recording, keyframes, screen, {
+        speed: optionsRef.current.speed ?? 1,
+        onChange: publish,
+      });
+      driverRef.current = driver;
+      cleanups.push(() => driver.dispose());
+      driver.extraMarkers = [];
+      const hostMarkers = () =>
+        (optionsRef.current.markers ?? []).map((m) => ({
+          ...m,
+          time: recording.playTimeOf(m.originalTime),
+        }));
+      driver.markReady();
+
+      // Read the rest while playing is already possible; scan for keyframes as events arrive.
+      let scanning = Promise.resolve(true);
+      const scanMore = () => {
+        scanning = scanning.then(async () => {
+          let done = false;
+          while (!done && !disposed) {
+            done = await keyframes.scan();
+            if (!done) await new Promise((r) => setTimeout(r, 0));
+          }
+          return done;
+        });
+      };
+      let shown = false;
+      let count = 0;
+      try {
+        for await (const item of { [Symbol.asyncIterator]: () => items }) {
+          if (disposed) return;
+          if (item.kind !== 'event') continue;
+          recording.append(item.event);
+          if (++count % 5000 === 0) {
+            scanMore();
+            publish();
+            if (!shown) {
+              shown = true;
+              await driver.seek(optionsRef.current.poster ?? 0);
+            }
+          }
+        }
+      } catch (error) {
+        if (disposed || abort.signal.aborted) return;
+        const message = error instanceof Error ? error.message : String(error);
+        recording.error = { message, time: recording.duration };
+        optionsRef.current.onError?.(error instanceof Error ? error : new Error(message));
+      }
+      recording.complete = true;
+      driver.extraMarkers = hostMarkers();
+      scanMore();
+      await scanning;
+      if (disposed) return;
+      await driver.seek(shown ? driver.getCurrentTime() : (optionsRef.current.poster ?? 0));
+      if (optionsRef.current.autoPlay) driver.play();
+      publish();
+    })().catch((error: unknown) => {
+      if (disposed || abort.signal.aborted) return;
+      const e = error instanceof Error ? error : new Error(String(error));
+      optionsRef.current.onError?.(e);
+      setSnapshot((s) => ({ ...s, state: 'error', damage: { message: e.message, time: 0 } }));
+    });
+
+    return () => {
+      disposed = true;
+      abort.abort();
+      if (frame) cancelAnimationFrame(frame);
+      for (const cleanup of cleanups.reverse()) cleanup();
+      driverRef.current = null;
+      screenRef.current = null;
+      setSnapshot(INITIAL);
+    };
+  }, [src, sessionId, idleTimeLimit, client]);
+
+  const play = useCallback(() => driverRef.current?.play(), []);
+  const pause = useCallback(() => driverRef.current?.pause(), []);
+  const toggle = useCallback(() => driverRef.current?.toggle(), []);
+  const seek = useCallback(
+    (location: SeekLocation) => driverRef.current?.seek(location) ?? Promise.resolve(),
+    [],
+  );
+  const setSpeed = useCallback((speed: number) => driverRef.current?.setSpeed(speed), []);
+  const faster = useCallback(() => {
+    const d = driverRef.current;
+    if (!d) return;
+    const next = SPEEDS.find((s) => s > d.getSpeed());
+    if (next) d.setSpeed(next);
+  }, []);
+  const slower = useCallback(() => {
+    const d = driverRef.current;
+    if (!d) return;
+    const next = [...SPEEDS].reverse().find((s) => s < d.getSpeed());
+    if (next) d.setSpeed(next);
+  }, []);
+  /** Where a text appeared in the output, in time order (matches across chunk boundaries too). */
+  const search = useCallback((query: string, limit = 50): SearchHit[] => {
+    const d = driverRef.current;
+    if (!d || !query) return [];
+    return searchRecording(d.recording, query, limit);
+  }, []);
+  /** The serialized screen (for tests, and for comparing frames). */
+  const serialize = useCallback(() => screenRef.current?.serialize() ?? '', []);
+  const settled = useCallback(() => driverRef.current?.settled() ?? Promise.resolve(), []);
+
+  return {
+    containerRef,
+    snapshot,
+    play,
+    pause,
+    toggle,
+    seek,
+    setSpeed,
+    faster,
+    slower,
+    search,
+    serialize,
+    settled,
+  };
+}
+
+export type UseReplayResult = ReturnType<typeof useReplay>;
+
+function searchRecording(recording: Recording, query: string, limit: number): SearchHit[] {
+  const needle = query.toLowerCase();
+  const hits: SearchHit[] = [];
+  // A sliding window of plain text keeps matches that span two output events.
+  let carry = '';
+  let carryTime = 0;
+  for (const chunk of recording.outputChunks()) {
+    const plain = toPlainText(chunk.text);
+    const text = carry + plain;
+    const lower = text.toLowerCase();
+    let from = 0;
+    for (;;) {
+      const at = lower.indexOf(needle, from);
+      if (at < 0) break;
+      if (at + needle.length > carry.length) {
+        const lineStart = text.lastIndexOf('\n', at) + 1;
+        const lineEnd = text.indexOf('\n', at);
+        hits.push({
+          time: at < carry.length ? carryTime : chunk.time,
+          context: text
+            .slice(lineStart, lineEnd < 0 ? undefined : lineEnd)
+            .replace(/\r/g, '')
+            .trim(),
+        });
+        if (hits.length >= limit) return hits;
+      }
+      from = at + 1;
+    }
+    carry = text.slice(-Math.max(needle.length - 1, 0));
+    carryTime = chunk.time;
+  }
+  return hits;
+}

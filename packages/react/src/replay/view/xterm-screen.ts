@@ -1,0 +1,150 @@
+/**
+ * The visible terminal (xterm.js) and the keyframe terminal (@xterm/headless), loaded on demand:
+ * nothing of xterm is imported until a player mounts. Recorded content is inert here: the
+ * terminal takes no input, OSC 52 clipboard writes are swallowed, OSC 8 links open only
+ * http(s) URLs in a new tab without an opener (never javascript: or data:), nothing becomes HTML.
+ */
+import type { ReplayTerminal, SnapshotTerminal } from '../core/terminal';
+
+export interface XtermScreen extends ReplayTerminal {
+  /** Serialized state of the screen, scroll region included (as keyframes hold it). */
+  snapshot(): string;
+  /** The serializer's output alone (to compare frames). */
+  serialize(): string;
+  /** Scales the rendering to the container's width (the recording's cols × rows stay). */
+  fit(): void;
+  dispose(): void;
+}
+
+/** Only http(s) links are followed; anything else (javascript:, data:, file:) is refused. */
+export function safeLink(uri: string): string | null {
+  try {
+    const url = new URL(uri);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+interface XtermLike {
+  cols: number;
+  rows: number;
+  write(data: string, callback?: () => void): void;
+  resize(cols: number, rows: number): void;
+  reset(): void;
+  loadAddon(addon: unknown): void;
+  buffer: { active: { cursorX: number; cursorY: number } };
+  parser: { registerOscHandler(id: number, handler: (data: string) => boolean): unknown };
+}
+
+function wrap(term: XtermLike, serialize: { serialize(): string }) {
+  return {
+    get cols() {
+      return term.cols;
+    },
+    get rows() {
+      return term.rows;
+    },
+    write: (data: string) => new Promise<void>((resolve) => term.write(data, resolve)),
+    resize: (cols: number, rows: number) => {
+      if (cols !== term.cols || rows !== term.rows) term.resize(cols, rows);
+    },
+    reset: () => term.reset(),
+    snapshot: () => serialize.serialize() + scrollRegion(term),
+    /** The serializer's output alone (what a fresh terminal would serialize). */
+    serialize: () => serialize.serialize(),
+  };
+}
+
+/**
+ * The serializer leaves out the scroll region (DECSTBM), which full-screen programs set; without
+ * it, output replayed after a keyframe would scroll the wrong lines. Restores it, then the cursor
+ * (DECSTBM homes the cursor).
+ */
+function scrollRegion(term: XtermLike): string {
+  const core = (
+    term as unknown as { _core?: { buffer?: { scrollTop: number; scrollBottom: number } } }
+  )._core;
+  const buffer = core?.buffer;
+  if (!buffer || (buffer.scrollTop === 0 && buffer.scrollBottom === term.rows - 1)) return '';
+  const { cursorX, cursorY } = term.buffer.active;
+  return `\u001b[${buffer.scrollTop + 1};${buffer.scrollBottom + 1}r\u001b[${cursorY + 1};${cursorX + 1}H`;
+}
+
+export interface XtermScreenOptions {
+  cols: number;
+  rows: number;
+  scrollback?: number;
+  fontFamily?: string;
+  theme?: Record<string, string>;
+}
+
+export async function createXtermScreen(
+  container: HTMLElement,
+  options: XtermScreenOptions,
+): Promise<XtermScreen> {
+  const [{ Terminal }, { SerializeAddon }] = await Promise.all([
+    import('@xterm/xterm'),
+    import('@xterm/addon-serialize'),
+  ]);
+  const term = new Terminal({
+    cols: options.cols,
+    rows: options.rows,
+    scrollback: options.scrollback ?? 1000,
+    disableStdin: true,
+    cursorBlink: false,
+    convertEol: false,
+    allowProposedApi: false,
+    fontFamily: options.fontFamily ?? 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
+    theme: options.theme,
+    linkHandler: {
+      allowNonHttpProtocols: false,
+      activate: (_event, uri) => {
+        const href = safeLink(uri);
+        if (href) window.open(href, '_blank', 'noopener,noreferrer');
+      },
+    },
+  });
+  const serialize = new SerializeAddon();
+  term.loadAddon(serialize);
+  // OSC 52: a recording must not write to the viewer's clipboard.
+  term.parser.registerOscHandler(52, () => true);
+  term.open(container);
+  // Nothing is typed into a recording: its input element must not take focus either.
+  if (term.textarea) {
+    term.textarea.tabIndex = -1;
+    term.textarea.setAttribute('aria-hidden', 'true');
+  }
+  const base = wrap(term as unknown as XtermLike, serialize);
+  return Object.assign(base, {
+    fit: () => {
+      // The recording's size is the truth (cols × rows stay); the rendering scales to fit.
+      const el = term.element;
+      if (!el || !container.clientWidth) return;
+      el.style.transform = '';
+      const scale = Math.min(1, container.clientWidth / Math.max(1, el.scrollWidth));
+      el.style.transformOrigin = '0 0';
+      el.style.transform = scale < 1 ? `scale(${scale})` : '';
+    },
+    dispose: () => term.dispose(),
+  });
+}
+
+/** A terminal without a view, for keyframes (same scrollback as the visible one). */
+export async function createSnapshotTerminal(
+  cols: number,
+  rows: number,
+  scrollback = 1000,
+): Promise<SnapshotTerminal & { serialize(): string; dispose(): void }> {
+  const [{ Terminal }, { SerializeAddon }] = await Promise.all([
+    import('@xterm/headless'),
+    import('@xterm/addon-serialize'),
+  ]);
+  const term = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
+  const serialize = new SerializeAddon();
+  term.loadAddon(serialize as never);
+  term.parser.registerOscHandler(52, () => true);
+  return Object.assign(wrap(term as unknown as XtermLike, serialize), {
+    dispose: () => term.dispose(),
+  });
+}

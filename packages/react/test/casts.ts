@@ -1,0 +1,72 @@
+/**
+ * Generated recordings for the player's tests: what full-screen programs, colour logs, prompts,
+ * resizes and hostile content do to a terminal, as asciicast v3 text.
+ */
+const ESC = '\u001b';
+
+export interface Cast {
+  text: string;
+  /** Events as [absolute seconds, code, data]. */
+  events: [number, string, string][];
+  cols: number;
+  rows: number;
+}
+
+function cast(cols: number, rows: number, events: [number, string, string][]): Cast {
+  const header = JSON.stringify({ version: 3, term: { cols, rows, type: 'xterm-256color' } });
+  let last = 0;
+  const lines = events.map(([t, code, data]) => {
+    const line = JSON.stringify([Number((t - last).toFixed(6)), code, data]);
+    last = t;
+    return line;
+  });
+  return { text: `${header}\n${lines.join('\n')}\n`, events, cols, rows };
+}
+
+/** A session of about `seconds` seconds: prompts, colour logs, a full-screen pager, resizes. */
+export function busySession(seconds = 60): Cast {
+  const events: [number, string, string][] = [];
+  let t = 0;
+  let n = 0;
+  const out = (data: string, dt = 0.05) => {
+    t += dt;
+    events.push([t, 'o', data]);
+  };
+  while (t < seconds) {
+    n++;
+    out(`${ESC}[1;32muser@host${ESC}[0m:${ESC}[1;34m~/app${ESC}[0m$ `, 0.2);
+    out(`ls -la /var/log/app${n}\r\n`, 0.3);
+    for (let i = 0; i < 30; i++) {
+      const level = i % 5 === 0 ? `${ESC}[31mERROR${ESC}[0m` : `${ESC}[36mINFO${ESC}[0m`;
+      out(
+        `${level} 2026-11-29T12:00:${String(i).padStart(2, '0')}Z request ${n}.${i} ${ESC}[2mdone${ESC}[22m in ${i * 3} ms\r\n`,
+        0.01,
+      );
+    }
+    if (n % 3 === 0) {
+      events.push([t + 0.01, 'm', `command ${n}`]);
+      // A pager: alternate screen, scroll region, reverse video, cursor moves.
+      out(`${ESC}[?1049h${ESC}[H${ESC}[2J${ESC}[1;${20}r`, 0.1);
+      for (let i = 0; i < 40; i++) out(`${ESC}[7m line ${n}:${i} ${ESC}[27m text\r\n`, 0.005);
+      out(`${ESC}[24;1H${ESC}[1m:${ESC}[0m`, 0.05);
+      out(`${ESC}[r${ESC}[?1049l`, 0.5);
+    }
+    if (n % 4 === 0) {
+      events.push([t + 0.01, 'r', n % 8 === 0 ? '80x24' : '100x30']);
+      t += 0.01;
+    }
+    if (n % 5 === 0) t += 12; // an idle stretch
+  }
+  return cast(80, 24, events);
+}
+
+/** Content that must stay inert: clipboard writes, javascript: links, HTML. */
+export function hostile(): Cast {
+  return cast(80, 24, [
+    [0.1, 'o', `${ESC}]52;c;${btoa('rm -rf ~')}${ESC}\\copied?\r\n`],
+    [0.2, 'o', `${ESC}]8;;javascript:alert(document.domain)${ESC}\\click me${ESC}]8;;${ESC}\\\r\n`],
+    [0.3, 'o', `${ESC}]8;;https://example.com/docs${ESC}\\docs${ESC}]8;;${ESC}\\\r\n`],
+    [0.4, 'o', '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>\r\n'],
+    [0.5, 'o', 'done\r\n'],
+  ]);
+}

@@ -1,0 +1,91 @@
+/**
+ * The player core in Node with @xterm/headless as the screen: seeking through keyframes gives
+ * the frame that writing from the start gives, in any order of seeks.
+ */
+import { readAsciicast } from '@auditlane/client/asciicast';
+import { SerializeAddon } from '@xterm/addon-serialize';
+import { Terminal } from '@xterm/headless';
+import { describe, expect, it } from 'vitest';
+import { ReplayDriver } from '../src/replay/core/driver';
+import { KeyframeIndex } from '../src/replay/core/keyframes';
+import { Recording } from '../src/replay/core/recording';
+import { createSnapshotTerminal, safeLink } from '../src/replay/view/xterm-screen';
+import { busySession, type Cast } from './casts';
+
+async function reference(c: Cast, t: number): Promise<string> {
+  const term = new Terminal({
+    cols: c.cols,
+    rows: c.rows,
+    scrollback: 1000,
+    allowProposedApi: true,
+  });
+  const serialize = new SerializeAddon();
+  term.loadAddon(serialize as never);
+  for (const [time, code, data] of c.events) {
+    if (time > t + 1e-9) break;
+    if (code === 'o') await new Promise<void>((r) => term.write(data, r));
+    if (code === 'r') {
+      const [cols, rows] = data.split('x').map(Number) as [number, number];
+      term.resize(cols, rows);
+    }
+  }
+  return serialize.serialize();
+}
+
+async function load(c: Cast, spacing: number) {
+  const recording = new Recording();
+  for await (const item of readAsciicast(c.text)) {
+    if (item.kind === 'header') recording.setHeader(item.header);
+    else recording.append(item.event);
+  }
+  recording.complete = true;
+  const scanner = await createSnapshotTerminal(c.cols, c.rows);
+  const keyframes = new KeyframeIndex(recording, scanner, { spacing });
+  while (!(await keyframes.scan(1_000))) {}
+  const screen = await createSnapshotTerminal(c.cols, c.rows);
+  const driver = new ReplayDriver(recording, keyframes, screen, { schedule: () => () => {} });
+  driver.markReady();
+  return { recording, keyframes, driver, screen };
+}
+
+describe('replay core', () => {
+  it('seeks to any time through keyframes and shows the frame of a replay from the start', async () => {
+    const c = busySession(90);
+    const { keyframes, driver, screen } = await load(c, 4_000);
+    expect(keyframes.keyframes.length).toBeGreaterThan(10);
+    const duration = driver.getDuration();
+    // Chosen cases (inside pagers, after resizes, backwards) and 12 pseudo-random ones.
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    const fractions = [0.5, 0.95, 0.2, 0.21, 0.7, 0.033, 0, 0.4, 0.41, 0.9, 0.1, 1];
+    for (let i = 0; i < 12; i++) fractions.push(random());
+    const times = fractions.map((f) => f * duration);
+    for (const t of times) {
+      await driver.seek(t);
+      await driver.settled();
+      expect(screen.serialize(), `at ${t.toFixed(2)} s`).toBe(await reference(c, t));
+    }
+  }, 60_000);
+
+  it('keeps memory bounded: keyframes thin out and space further apart as the recording grows', async () => {
+    const c = busySession(400);
+    const { keyframes } = await load(c, 2_000);
+    expect(keyframes.keyframes.length).toBeLessThanOrEqual(256);
+    const ordered = keyframes.keyframes.every(
+      (k, i, all) => i === 0 || k.index > (all[i - 1]?.index ?? 0),
+    );
+    expect(ordered).toBe(true);
+  }, 60_000);
+
+  it('follows only http(s) links of a recording', () => {
+    expect(safeLink('javascript:alert(document.domain)')).toBeNull();
+    expect(safeLink('JaVaScRiPt:alert(1)')).toBeNull();
+    expect(safeLink('data:text/html,<script>alert(1)</script>')).toBeNull();
+    expect(safeLink('file:///etc/passwd')).toBeNull();
+    expect(safeLink('not a url')).toBeNull();
+    expect(safeLink('https://example.com/docs?q=1')).toBe('https://example.com/docs?q=1');
+  });
+});
