@@ -17,6 +17,7 @@ export interface TestServers {
   adminToken: string;
   viewerToken: string;
   dbSession: string;
+  shellSession: string;
   agentSession: string;
   bulkSessions: number;
 }
@@ -54,6 +55,7 @@ export default async function setup(project: TestProject) {
     adminToken: admin.token,
     viewerToken: viewer.token,
     dbSession: seeded.dbSession,
+    shellSession: seeded.shellSession,
     agentSession: seeded.agentSession,
     bulkSessions: seeded.bulkSessions,
   });

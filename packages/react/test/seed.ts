@@ -3,6 +3,8 @@
  * server: SQL on a real SQLite database (masked results, a blocked DROP), commands with
  * hostile output, an agent waiting for a reviewer, and enough sessions to scroll.
  */
+
+import { PassThrough } from 'node:stream';
 import type { AuditlaneClient } from '@auditlane/client';
 import {
   createRecorder,
@@ -10,11 +12,14 @@ import {
   instrumentSqlite,
   QueryBlockedError,
   type RecordedSession,
+  recordTerminal,
 } from '@auditlane/recorder';
 import Database from 'better-sqlite3';
 
 export interface Seeded {
   dbSession: string;
+  /** A real PTY session (bash running commands) with its recording on the server. */
+  shellSession: string;
   agentSession: string;
   bulkSessions: number;
   /** Resolves with the reviewer's decision on the agent's held command. */
@@ -78,7 +83,33 @@ export async function seed(url: string, token: string, client: AuditlaneClient):
   });
   const decision = agentAsks(agent);
 
-  // 3. Enough sessions to scroll through.
+  // 3. A real terminal: bash in a PTY, recorded as asciicast with the commands it ran.
+  const shell = recorder.session({
+    actor: { type: 'human', id: 'u-carol', email: 'carol@example.com' },
+    resource: { name: 'build-box', type: 'ssh', engine: 'bash', environment: 'development' },
+    recorded: true,
+  });
+  const stdout = new PassThrough();
+  stdout.resume();
+  const recorded = recordTerminal(shell, {
+    command: 'bash',
+    args: [
+      '--norc',
+      '-c',
+      'for i in 1 2 3; do printf "\\033[32mstep $i\\033[0m\\n"; sleep 0.2; done; echo "needle-in-the-recording"; sleep 0.3; printf "\\033[?1049h\\033[Hfull screen\\033[?1049l"; echo bye',
+    ],
+    cols: 80,
+    rows: 24,
+    stdin: new PassThrough(),
+    stdout,
+  });
+  // What an instrumented shell would record beside the terminal, while it runs.
+  await new Promise((r) => setTimeout(r, 700));
+  shell.command({ text: 'echo needle-in-the-recording', exitCode: 0 });
+  await recorded;
+  shell.end({ exitCode: 0 });
+
+  // 4. Enough sessions to scroll through.
   const bulkSessions = 260;
   for (let i = 0; i < bulkSessions; i++) {
     const s = recorder.session({
@@ -95,6 +126,7 @@ export async function seed(url: string, token: string, client: AuditlaneClient):
   await recorder.flush({ timeoutMs: 20_000 });
   return {
     dbSession: alice.id,
+    shellSession: shell.id,
     agentSession: agent.id,
     bulkSessions,
     decision,

@@ -1,4 +1,11 @@
-import { type KeyboardEvent, useEffect, useId, useMemo, useState } from 'react';
+import {
+  type KeyboardEvent,
+  useEffect,
+  useId,
+  useImperativeHandle,
+  useMemo,
+  useState,
+} from 'react';
 import { cx } from '../internal/cx';
 import { SPEEDS } from './core/driver';
 import type { ReplayPlayerProps } from './replay.types';
@@ -20,6 +27,21 @@ function clock(seconds: number): string {
 export function ReplayPlayer(props: ReplayPlayerProps) {
   const replay = useReplay(props);
   const { snapshot } = replay;
+  useImperativeHandle(
+    props.ref,
+    () => ({
+      play: replay.play,
+      pause: replay.pause,
+      seek: replay.seek,
+      seekToMarker: (id: string) => {
+        const marker = replay.snapshot.markers.find((m) => m.id === id);
+        return marker ? replay.seek(marker.time) : Promise.resolve();
+      },
+      getCurrentTime: () => replay.getCurrentTime(),
+      getDuration: () => replay.getDuration(),
+    }),
+    [replay],
+  );
   const { state, currentTime, duration, markers, inactivity, speed } = snapshot;
   const searchId = useId();
   const [query, setQuery] = useState('');

@@ -24,7 +24,19 @@ export interface UseReplayOptions {
   onError?: (error: Error) => void;
 }
 
+/** The player's imperative handle: continuous state (time) is read, not rendered as a prop. */
+export interface ReplayHandle {
+  play(): void;
+  pause(): void;
+  seek(location: import('./core/driver').SeekLocation): Promise<void>;
+  /** Seeks to the marker of a host event (by the marker's `id`, an event id). */
+  seekToMarker(id: string): Promise<void>;
+  getCurrentTime(): number;
+  getDuration(): number;
+}
+
 export interface ReplayPlayerProps extends UseReplayOptions {
+  ref?: import('react').Ref<ReplayHandle>;
   className?: string;
   /** Accessible name of the player. Default "Terminal recording". */
   'aria-label'?: string;

@@ -187,6 +187,19 @@ export function useReplay(options: UseReplayOptions) {
     };
   }, [src, sessionId, idleTimeLimit, client]);
 
+  // Markers of the host may arrive after the recording (events load separately).
+  const markersKey = JSON.stringify(options.markers ?? []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: markersKey stands for the markers.
+  useEffect(() => {
+    const d = driverRef.current;
+    if (!d?.recording.complete) return;
+    d.extraMarkers = (optionsRef.current.markers ?? []).map((m) => ({
+      ...m,
+      time: d.recording.playTimeOf(m.originalTime),
+    }));
+    setSnapshot((s) => ({ ...s, markers: d.markers() }));
+  }, [markersKey]);
+
   const play = useCallback(() => driverRef.current?.play(), []);
   const pause = useCallback(() => driverRef.current?.pause(), []);
   const toggle = useCallback(() => driverRef.current?.toggle(), []);
@@ -216,6 +229,8 @@ export function useReplay(options: UseReplayOptions) {
   /** The serialized screen (for tests, and for comparing frames). */
   const serialize = useCallback(() => screenRef.current?.serialize() ?? '', []);
   const settled = useCallback(() => driverRef.current?.settled() ?? Promise.resolve(), []);
+  const getCurrentTime = useCallback(() => driverRef.current?.getCurrentTime() ?? 0, []);
+  const getDuration = useCallback(() => driverRef.current?.getDuration() ?? 0, []);
 
   return {
     containerRef,
@@ -230,6 +245,8 @@ export function useReplay(options: UseReplayOptions) {
     search,
     serialize,
     settled,
+    getCurrentTime,
+    getDuration,
   };
 }
 
