@@ -4,6 +4,6 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [react()],
-  build: { rollupOptions: { input: 'table.html' }, emptyOutDir: true },
+  build: { rollupOptions: { input: ['table.html', 'replay.html'] }, emptyOutDir: true },
   logLevel: 'warn',
 });

@@ -39,7 +39,7 @@ export function busySession(seconds = 60): Cast {
     for (let i = 0; i < 30; i++) {
       const level = i % 5 === 0 ? `${ESC}[31mERROR${ESC}[0m` : `${ESC}[36mINFO${ESC}[0m`;
       out(
-        `${level} 2026-11-29T12:00:${String(i).padStart(2, '0')}Z request ${n}.${i} ${ESC}[2mdone${ESC}[22m in ${i * 3} ms\r\n`,
+        `${level} 2026-11-29T12:00:${String(i).padStart(2, '0')}Z request ${n}.${i} done in ${ESC}[2m${i * 3} ms${ESC}[22m\r\n`,
         0.01,
       );
     }

@@ -9,14 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { ReplayDriver } from '../src/replay/core/driver';
 import { KeyframeIndex } from '../src/replay/core/keyframes';
 import { Recording } from '../src/replay/core/recording';
-import { createSnapshotTerminal, safeLink } from '../src/replay/view/xterm-screen';
+import { createSnapshotTerminal, fixIntensity, safeLink } from '../src/replay/view/xterm-screen';
 import { busySession, type Cast } from './casts';
 
 async function reference(c: Cast, t: number): Promise<string> {
   const term = new Terminal({
     cols: c.cols,
     rows: c.rows,
-    scrollback: 1000,
+    scrollback: 0,
     allowProposedApi: true,
   });
   const serialize = new SerializeAddon();
@@ -72,8 +72,8 @@ describe('replay core', () => {
 
   it('keeps memory bounded: keyframes thin out and space further apart as the recording grows', async () => {
     const c = busySession(400);
-    const { keyframes } = await load(c, 2_000);
-    expect(keyframes.keyframes.length).toBeLessThanOrEqual(256);
+    const { keyframes } = await load(c, 100);
+    expect(keyframes.keyframes.length).toBeLessThanOrEqual(1024);
     const ordered = keyframes.keyframes.every(
       (k, i, all) => i === 0 || k.index > (all[i - 1]?.index ?? 0),
     );
@@ -87,5 +87,13 @@ describe('replay core', () => {
     expect(safeLink('file:///etc/passwd')).toBeNull();
     expect(safeLink('not a url')).toBeNull();
     expect(safeLink('https://example.com/docs?q=1')).toBe('https://example.com/docs?q=1');
+  });
+
+  it('keeps bold after dim in keyframes (SGR 22 first), and extended colours untouched', () => {
+    const E = '\u001b';
+    expect(fixIntensity(`${E}[32;1;22mx`)).toBe(`${E}[22;32;1mx`);
+    expect(fixIntensity(`${E}[38;5;22;1mx`)).toBe(`${E}[38;5;22;1mx`);
+    expect(fixIntensity(`${E}[38;2;22;22;22;22mx`)).toBe(`${E}[22;38;2;22;22;22mx`);
+    expect(fixIntensity(`${E}[0mx`)).toBe(`${E}[0mx`);
   });
 });

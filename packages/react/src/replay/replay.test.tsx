@@ -21,7 +21,7 @@ async function reference(
   const term = new Terminal({
     cols: c.cols,
     rows: c.rows,
-    scrollback: 1000,
+    scrollback: 0,
     allowProposedApi: true,
   });
   const serialize = new SerializeAddon();

@@ -18,7 +18,7 @@ export interface UseReplayOptions {
   autoPlay?: boolean;
   /** Where the first frame is taken from (the poster), a location. Default the start. */
   poster?: import('./core/driver').SeekLocation;
-  /** Output between keyframes at first (UTF-16 units; spacing then adapts). Default 64 K. */
+  /** Output between keyframes at first (UTF-16 units; spacing then adapts). Default 32 K. */
   keyframeSpacing?: number;
   /** Called when a recording is malformed or truncated: it plays up to the damage. */
   onError?: (error: Error) => void;

@@ -15,7 +15,7 @@ export interface ReplaySnapshot {
   speed: number;
   markers: Marker[];
   inactivity: Inactivity[];
-  /** The whole recording has arrived. */
+  /** The whole recording has arrived and every point is seekable through keyframes. */
   complete: boolean;
   /** Why the recording stopped early, and where. */
   damage: { message: string; time: number } | null;
@@ -73,7 +73,8 @@ export function useReplay(options: UseReplayOptions) {
           speed: d.getSpeed(),
           markers: d.markers(),
           inactivity: [...d.recording.inactivity],
-          complete: d.recording.complete,
+          // Every point is seekable once the recording is in and scanned for keyframes.
+          complete: d.recording.complete && (d.keyframes?.scanned ?? 0) >= d.recording.length,
           damage: d.recording.error,
         });
       });
@@ -139,8 +140,11 @@ export function useReplay(options: UseReplayOptions) {
           return done;
         });
       };
-      let shown = false;
+      // The poster frame at once; the rest streams in behind it.
+      let shown = optionsRef.current.poster === undefined;
+      if (shown) await driver.seek(0);
       let count = 0;
+      let lastYield = performance.now();
       try {
         for await (const item of { [Symbol.asyncIterator]: () => items }) {
           if (disposed) return;
@@ -153,6 +157,11 @@ export function useReplay(options: UseReplayOptions) {
               shown = true;
               await driver.seek(optionsRef.current.poster ?? 0);
             }
+          }
+          // Buffered data resolves reads as microtasks: give the page a frame now and then.
+          if (count % 1000 === 0 && performance.now() - lastYield > 30) {
+            await new Promise((r) => setTimeout(r, 0));
+            lastYield = performance.now();
           }
         }
       } catch (error) {

@@ -18,9 +18,9 @@ export interface Keyframe {
 }
 
 export interface KeyframeOptions {
-  /** Output between keyframes at first, in UTF-16 units. Default 64 K. */
+  /** Output between keyframes at first, in UTF-16 units. Default 32 K. */
   spacing?: number;
-  /** Most keyframes kept. Default 256. */
+  /** Most keyframes kept. Default 1024 (a keyframe is one screen: a few KB). */
   maxKeyframes?: number;
 }
 
@@ -37,8 +37,8 @@ export class KeyframeIndex {
     private readonly terminal: SnapshotTerminal,
     options: KeyframeOptions = {},
   ) {
-    this.spacing = options.spacing ?? 64 * 1024;
-    this.maxKeyframes = options.maxKeyframes ?? 256;
+    this.spacing = options.spacing ?? 32 * 1024;
+    this.maxKeyframes = options.maxKeyframes ?? 1024;
     const header = recording.header;
     if (header) terminal.resize(header.term.cols, header.term.rows);
     this.keyframes.push({

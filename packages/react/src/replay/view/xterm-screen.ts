@@ -50,10 +50,35 @@ function wrap(term: XtermLike, serialize: { serialize(): string }) {
       if (cols !== term.cols || rows !== term.rows) term.resize(cols, rows);
     },
     reset: () => term.reset(),
-    snapshot: () => serialize.serialize() + scrollRegion(term),
+    snapshot: () => fixIntensity(serialize.serialize()) + scrollRegion(term),
     /** The serializer's output alone (what a fresh terminal would serialize). */
     serialize: () => serialize.serialize(),
   };
+}
+
+/**
+ * The serializer writes a change from dim to bold as `1;22` (bold on, then "dim off"); read back,
+ * SGR 22 turns bold off too. Moving 22 to the front of each SGR keeps what the serializer meant,
+ * so a restored keyframe has the same attributes as the screen it was taken from.
+ */
+export function fixIntensity(serialized: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the sequences it fixes.
+  return serialized.replace(/\u001b\[([0-9;]*)m/g, (sequence, list: string) => {
+    const params = list.split(';');
+    const plain: string[] = [];
+    let has22 = false;
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i] as string;
+      if (p === '38' || p === '48' || p === '58') {
+        // Extended colours: 38;5;n or 38;2;r;g;b — their numbers are not attributes.
+        const take = params[i + 1] === '2' ? 5 : params[i + 1] === '5' ? 3 : 1;
+        plain.push(...params.slice(i, i + take));
+        i += take - 1;
+      } else if (p === '22') has22 = true;
+      else plain.push(p);
+    }
+    return has22 ? `\u001b[${['22', ...plain].join(';')}m` : sequence;
+  });
 }
 
 /**
@@ -90,7 +115,9 @@ export async function createXtermScreen(
   const term = new Terminal({
     cols: options.cols,
     rows: options.rows,
-    scrollback: options.scrollback ?? 1000,
+    // A player shows the screen, as the recording's viewer saw it: no scrollback to restore,
+    // so a seek writes one screen (keyframes stay small, restores cheap).
+    scrollback: options.scrollback ?? 0,
     disableStdin: true,
     cursorBlink: false,
     convertEol: false,
@@ -134,7 +161,7 @@ export async function createXtermScreen(
 export async function createSnapshotTerminal(
   cols: number,
   rows: number,
-  scrollback = 1000,
+  scrollback = 0,
 ): Promise<SnapshotTerminal & { serialize(): string; dispose(): void }> {
   const [{ Terminal }, { SerializeAddon }] = await Promise.all([
     import('@xterm/headless'),

@@ -1,0 +1,135 @@
+// Runs in headless Chromium (see ../src/replay.ts): the ReplayPlayer core on a recording streamed
+// over HTTP: time to first frame, until every point is seekable, seeks (checked against the
+// screen a replay from the start gives), and the heap it keeps.
+import '@xterm/xterm/css/xterm.css';
+import { readAsciicast } from '@auditlane/client/asciicast';
+import { type UseReplayResult, useReplay } from '@auditlane/react/replay';
+import { SerializeAddon } from '@xterm/addon-serialize';
+import { Terminal } from '@xterm/headless';
+import { useEffect } from 'react';
+import { flushSync } from 'react-dom';
+import { createRoot } from 'react-dom/client';
+
+let api: UseReplayResult | null = null;
+function Harness({ src }: { src: ReadableStream<Uint8Array> }) {
+  const replay = useReplay({ src });
+  useEffect(() => {
+    api = replay;
+  });
+  return <div ref={replay.containerRef} />;
+}
+
+const wait = async (check: () => boolean, what: string, timeoutMs = 120_000) => {
+  const start = performance.now();
+  while (!check()) {
+    if (performance.now() - start > timeoutMs) {
+      throw new Error(
+        `timed out waiting for ${what} (state ${api?.snapshot.state}, complete ${api?.snapshot.complete})`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+/** The screen at play time t, by writing everything from the start (idle limit applied). */
+async function reference(url: string, t: number): Promise<string> {
+  let term: Terminal | null = null;
+  let serialize: SerializeAddon | null = null;
+  let play = 0;
+  let last = 0;
+  let limit = Number.POSITIVE_INFINITY;
+  let batch = '';
+  const response = await fetch(url);
+  for await (const item of readAsciicast(response.body as ReadableStream<Uint8Array>)) {
+    if (item.kind === 'header') {
+      limit = item.header.idle_time_limit ?? limit;
+      term = new Terminal({
+        cols: item.header.term.cols,
+        rows: item.header.term.rows,
+        scrollback: 0,
+        allowProposedApi: true,
+      });
+      serialize = new SerializeAddon();
+      term.loadAddon(serialize as never);
+      continue;
+    }
+    const e = item.event;
+    play += Math.min(e.time - last, limit);
+    last = e.time;
+    if (play > t + 1e-9) break;
+    if (e.code === 'o') batch += e.data;
+    if (batch.length > 1 << 20) {
+      const b = batch;
+      batch = '';
+      await new Promise<void>((r) => term?.write(b, r));
+    }
+  }
+  await new Promise<void>((r) => term?.write(batch, r));
+  const out = serialize?.serialize() ?? '';
+  term?.dispose();
+  return out;
+}
+
+async function run(url: string, check: boolean) {
+  const element = document.getElementById('root') as HTMLElement;
+  const root = createRoot(element);
+  const gc = () => (window as unknown as { gc?: () => void }).gc?.();
+  gc();
+  const heapBefore = (performance as unknown as { memory: { usedJSHeapSize: number } }).memory
+    .usedJSHeapSize;
+  const t0 = performance.now();
+  const response = await fetch(url);
+  flushSync(() => root.render(<Harness src={response.body as ReadableStream<Uint8Array>} />));
+  await wait(() => api !== null && api.snapshot.state !== 'loading', 'the first frame');
+  const firstFrameMs = performance.now() - t0;
+  await wait(() => api?.snapshot.complete === true, 'the whole recording');
+  const seekableMs = performance.now() - t0;
+  const replay = api as UseReplayResult;
+  const seeks: Record<string, number> = {};
+  const checks: Record<string, boolean> = {};
+  for (const [name, at] of [
+    ['50% from start', 0.5],
+    ['95%', 0.95],
+    ['back to 50%', 0.5],
+  ] as const) {
+    if (name === '50% from start') {
+      await replay.seek(0);
+      await replay.settled();
+    }
+    const s = performance.now();
+    await replay.seek(`${at * 100}%`);
+    await replay.settled();
+    seeks[name] = performance.now() - s;
+    if (check)
+      checks[name] = replay.serialize() === (await reference(url, replay.getCurrentTime()));
+  }
+  gc();
+  await new Promise((r) => setTimeout(r, 100));
+  gc();
+  const heapMb =
+    ((performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize -
+      heapBefore) /
+    1024 /
+    1024;
+  const result = { firstFrameMs, seekableMs, seeks, checks, heapMb };
+  root.unmount();
+  api = null;
+  return result;
+}
+
+(window as unknown as { runReplay: typeof run }).runReplay = run;
+
+/** For profiling: load, then seek on demand. */
+async function load(url: string) {
+  const root = createRoot(document.getElementById('root') as HTMLElement);
+  const response = await fetch(url);
+  flushSync(() => root.render(<Harness src={response.body as ReadableStream<Uint8Array>} />));
+  await wait(() => api?.snapshot.complete === true, 'the whole recording');
+}
+async function seekTo(location: `${number}%`) {
+  const s = performance.now();
+  await api?.seek(location);
+  await api?.settled();
+  return performance.now() - s;
+}
+Object.assign(window, { loadReplay: load, seekReplay: seekTo });

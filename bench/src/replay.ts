@@ -1,0 +1,125 @@
+// ReplayPlayer figures in headless Chromium (Debian's), on generated recordings of about 1, 20
+// and 120 MB (an hour of prompts, listings, colour logs, full-screen redraws and SQL tables),
+// streamed over HTTP: time to first frame, time until every point is seekable, seeks to 50% and
+// 95% from the start and back to 50% (each checked against the screen a replay from the start
+// gives), and the JS heap kept. Medians of R runs, a fresh page each.
+//   pnpm --filter @auditlane/bench replay [--sizes 1,20,120] [--runs 3]
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { build, preview } from 'vite';
+import { writeCast } from './casts';
+import { median, table } from './lib';
+
+const sizes = (
+  process.argv.find((a) => a.startsWith('--sizes='))?.slice(8) ??
+  process.argv[process.argv.indexOf('--sizes') + 1] ??
+  '1,20,120'
+)
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+const here = dirname(fileURLToPath(import.meta.url));
+const out = mkdtempSync(join(tmpdir(), 'auditlane-bench-replay-'));
+
+interface Result {
+  firstFrameMs: number;
+  seekableMs: number;
+  seeks: Record<string, number>;
+  checks: Record<string, boolean>;
+  heapMb: number;
+}
+
+try {
+  await build({
+    configFile: join(here, '..', 'browser', 'vite.config.ts'),
+    mode: 'production',
+    build: { outDir: out },
+    logLevel: 'warn',
+  });
+  const files: [number, string, number][] = [];
+  for (const mb of sizes) {
+    const file = join(out, `rec-${mb}.cast`);
+    const { events } = await writeCast(file, mb * 1024 * 1024);
+    files.push([mb, file, events]);
+  }
+  const server = await preview({
+    configFile: false,
+    root: out,
+    build: { outDir: out },
+    preview: { host: '127.0.0.1', port: 0 },
+    logLevel: 'silent',
+  });
+  const base = server.resolvedUrls?.local[0] as string;
+  const browser = await chromium.launch({
+    executablePath: process.env.AUDITLANE_CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--js-flags=--expose-gc --max-old-space-size=4096',
+      '--enable-precise-memory-info',
+    ],
+  });
+  const rows: (string | number)[][] = [];
+  for (const [, file, events] of files) {
+    const results: Result[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const page = await browser.newPage();
+      await page.goto(`${base}replay.html`);
+      await page.waitForFunction(() => 'runReplay' in window);
+      results.push(
+        await page.evaluate(
+          ([url, check]) =>
+            (
+              window as unknown as { runReplay: (u: string, c: boolean) => Promise<Result> }
+            ).runReplay(url, check),
+          [`${base}${file.split('/').pop()}`, run === 0] as const,
+        ),
+      );
+      await page.close();
+    }
+    const m = (f: (r: Result) => number) => median(results.map(f)).toFixed(0);
+    const checks = results[0]?.checks ?? {};
+    const failed = Object.entries(checks)
+      .filter(([, ok]) => !ok)
+      .map(([name]) => name);
+    const checked = failed.length ? `NO: ${failed.join(', ')}` : 'yes';
+    rows.push([
+      `${(statSync(file).size / 1024 / 1024).toFixed(0)} MB, ${events.toLocaleString('en-US')} events`,
+      m((r) => r.firstFrameMs),
+      m((r) => r.seekableMs),
+      m((r) => r.seeks['50% from start'] ?? 0),
+      m((r) => r.seeks['95%'] ?? 0),
+      m((r) => r.seeks['back to 50%'] ?? 0),
+      m((r) => r.heapMb),
+      checked,
+    ]);
+  }
+  await browser.close();
+  await new Promise<void>((done) => server.httpServer.close(() => done()));
+  console.log(`\nReplayPlayer (ours), ${RUNS} runs each, medians (ms; heap in MB)`);
+  table(
+    [
+      'recording',
+      'first frame',
+      'all seekable',
+      'seek 50%',
+      'seek 95%',
+      'back to 50%',
+      'heap kept',
+      'frames checked',
+    ],
+    rows,
+  );
+  console.log(
+    'Aims: every seek ≤ 50 ms at 120 MB; first frame ≤ 300 ms; heap ≤ half of asciinema-player (~75 MB).',
+  );
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
