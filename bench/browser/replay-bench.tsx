@@ -2,10 +2,12 @@
 // over HTTP: time to first frame, until every point is seekable, seeks (checked against the
 // screen a replay from the start gives), and the heap it keeps.
 import '@xterm/xterm/css/xterm.css';
+import 'asciinema-player/dist/bundle/asciinema-player.css';
 import { readAsciicast } from '@auditlane/client/asciicast';
 import { type UseReplayResult, useReplay } from '@auditlane/react/replay';
 import { SerializeAddon } from '@xterm/addon-serialize';
 import { Terminal } from '@xterm/headless';
+import * as AsciinemaPlayer from 'asciinema-player';
 import { useEffect } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
@@ -118,6 +120,67 @@ async function run(url: string, check: boolean) {
 }
 
 (window as unknown as { runReplay: typeof run }).runReplay = run;
+
+/** The rows of the screen at play time t as plain text (for players that do not serialize). */
+async function referenceRows(url: string, t: number): Promise<string[]> {
+  const serialized = await reference(url, t);
+  const term = new Terminal({ cols: 120, rows: 40, scrollback: 0, allowProposedApi: true });
+  await new Promise<void>((r) => term.write(serialized, r));
+  const rows: string[] = [];
+  for (let i = 0; i < term.rows; i++)
+    rows.push(term.buffer.active.getLine(i)?.translateToString(true) ?? '');
+  term.dispose();
+  return rows;
+}
+
+/** asciinema-player (npm) on the same recording, measured the same way. */
+async function runAsciinema(url: string, check: boolean) {
+  const element = document.getElementById('root') as HTMLElement;
+  const gc = () => (window as unknown as { gc?: () => void }).gc?.();
+  gc();
+  const memory = () =>
+    (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize;
+  const heapBefore = memory();
+  const t0 = performance.now();
+  const player = AsciinemaPlayer.create(url, element, { preload: true, fit: false });
+  const start = performance.now();
+  while (player.getDuration() === undefined) {
+    if (performance.now() - start > 120_000) throw new Error('asciinema-player did not load');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const readyMs = performance.now() - t0;
+  const rowsOf = () =>
+    [...element.querySelectorAll('.ap-line')].map((line) =>
+      (line.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd(),
+    );
+  const seeks: Record<string, number> = {};
+  const checks: Record<string, boolean> = {};
+  for (const [name, at] of [
+    ['50% from start', 0.5],
+    ['95%', 0.95],
+    ['back to 50%', 0.5],
+  ] as const) {
+    if (name === '50% from start') await player.seek(0);
+    const s = performance.now();
+    await player.seek(`${at * 100}%`);
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    seeks[name] = performance.now() - s;
+    if (check) {
+      const expected = await referenceRows(url, player.getCurrentTime());
+      const shown = rowsOf();
+      checks[name] = expected.every((row, i) => (shown[i] ?? '') === row.trimEnd());
+    }
+  }
+  gc();
+  await new Promise((r) => setTimeout(r, 100));
+  gc();
+  const heapMb = (memory() - heapBefore) / 1024 / 1024;
+  player.dispose();
+  element.replaceChildren();
+  return { firstFrameMs: readyMs, seekableMs: readyMs, seeks, checks, heapMb };
+}
+
+Object.assign(window, { runAsciinema });
 
 /** For profiling: load, then seek on demand. */
 async function load(url: string) {

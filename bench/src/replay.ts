@@ -26,6 +26,9 @@ const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
 const here = dirname(fileURLToPath(import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'auditlane-bench-replay-'));
 
+type Player = 'ours' | 'asciinema';
+const ASCIINEMA_VERSION = '3.18.0';
+
 interface Result {
   firstFrameMs: number;
   seekableMs: number;
@@ -68,45 +71,59 @@ try {
   });
   const rows: (string | number)[][] = [];
   for (const [, file, events] of files) {
-    const results: Result[] = [];
+    const byPlayer: Record<Player, Result[]> = { ours: [], asciinema: [] };
     for (let run = 0; run < RUNS; run++) {
-      const page = await browser.newPage();
-      await page.goto(`${base}replay.html`);
-      await page.waitForFunction(() => 'runReplay' in window);
-      results.push(
-        await page.evaluate(
-          ([url, check]) =>
-            (
-              window as unknown as { runReplay: (u: string, c: boolean) => Promise<Result> }
-            ).runReplay(url, check),
-          [`${base}${file.split('/').pop()}`, run === 0] as const,
-        ),
-      );
-      await page.close();
+      // Interleaved, alternating which goes first.
+      const order: Player[] = run % 2 ? ['asciinema', 'ours'] : ['ours', 'asciinema'];
+      for (const player of order) {
+        const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+        await page.goto(`${base}replay.html`);
+        await page.waitForFunction(() => 'runReplay' in window);
+        const fn = player === 'ours' ? 'runReplay' : 'runAsciinema';
+        byPlayer[player].push(
+          await page.evaluate(
+            ([name, url, check]) => {
+              const run = (
+                window as unknown as Record<string, (u: string, c: boolean) => Promise<Result>>
+              )[name];
+              if (!run) throw new Error(`no ${name}`);
+              return run(url, check);
+            },
+            [fn, `${base}${file.split('/').pop()}`, run === 0] as const,
+          ),
+        );
+        await page.close();
+      }
     }
-    const m = (f: (r: Result) => number) => median(results.map(f)).toFixed(0);
-    const checks = results[0]?.checks ?? {};
-    const failed = Object.entries(checks)
-      .filter(([, ok]) => !ok)
-      .map(([name]) => name);
-    const checked = failed.length ? `NO: ${failed.join(', ')}` : 'yes';
-    rows.push([
-      `${(statSync(file).size / 1024 / 1024).toFixed(0)} MB, ${events.toLocaleString('en-US')} events`,
-      m((r) => r.firstFrameMs),
-      m((r) => r.seekableMs),
-      m((r) => r.seeks['50% from start'] ?? 0),
-      m((r) => r.seeks['95%'] ?? 0),
-      m((r) => r.seeks['back to 50%'] ?? 0),
-      m((r) => r.heapMb),
-      checked,
-    ]);
+    for (const player of ['ours', 'asciinema'] as Player[]) {
+      const results = byPlayer[player];
+      const m = (f: (r: Result) => number) => median(results.map(f)).toFixed(0);
+      const checks = results[0]?.checks ?? {};
+      const failed = Object.entries(checks)
+        .filter(([, ok]) => !ok)
+        .map(([name]) => name);
+      rows.push([
+        `${(statSync(file).size / 1024 / 1024).toFixed(0)} MB, ${events.toLocaleString('en-US')} events`,
+        player === 'ours' ? 'ReplayPlayer' : 'asciinema-player',
+        m((r) => r.firstFrameMs),
+        m((r) => r.seekableMs),
+        m((r) => r.seeks['50% from start'] ?? 0),
+        m((r) => r.seeks['95%'] ?? 0),
+        m((r) => r.seeks['back to 50%'] ?? 0),
+        m((r) => r.heapMb),
+        failed.length ? `NO: ${failed.join(', ')}` : 'yes',
+      ]);
+    }
   }
   await browser.close();
   await new Promise<void>((done) => server.httpServer.close(() => done()));
-  console.log(`\nReplayPlayer (ours), ${RUNS} runs each, medians (ms; heap in MB)`);
+  console.log(
+    `\nReplayPlayer and asciinema-player ${ASCIINEMA_VERSION}, ${RUNS} runs each, interleaved, medians (ms; heap in MB)`,
+  );
   table(
     [
       'recording',
+      'player',
       'first frame',
       'all seekable',
       'seek 50%',

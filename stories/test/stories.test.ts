@@ -102,6 +102,18 @@ describe('Storybook', () => {
       .waitFor();
     await failing.page.close();
 
+    const player = await open('components-replayplayer--default');
+    // Enabled once the recording is in.
+    await player.page.locator('button[aria-label="Play"]:not([disabled])').waitFor();
+    await player.page.close();
+
+    const truncated = await open('components-replayplayer--truncated');
+    await truncated.page
+      .getByRole('alert')
+      .getByText(/The recording stops at/)
+      .waitFor();
+    await truncated.page.close();
+
     const many = await open('components-sessiontable--thousands-of-rows');
     await many.page.getByText('10,000 sessions').waitFor();
     expect(await many.page.locator('tbody tr[data-index]').count()).toBeLessThan(60);
