@@ -6,7 +6,7 @@
 //     frame longer than 1.5 × 16.7 ms counts as dropped). A fresh page per run; medians.
 //  2. gzip size of what an app ships for each entry (react and react-dom left out, as peers;
 //     minified, production), split into our code and the libraries it uses.
-//   pnpm --filter @auditlane/bench react [--sessions 100000] [--runs 5] [--scroll-ms 3000]
+//   pnpm --filter @auditlane/bench react [--sessions 100000] [--runs 5] [--scroll-ms 3000] [--sizes-only]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -130,18 +130,26 @@ type Variant = 'ours' | 'baseline';
 async function bundleSizes() {
   const require = createRequire(join(here, '..', 'package.json'));
   const root = dirname(require.resolve('@auditlane/react/package.json'));
-  const entries: [string, string][] = [
+  const entries: [string, string, string[]?][] = [
     ['SessionTable', "export { SessionTable } from '@auditlane/react/session-table';"],
     ['Filters', "export { Filters } from '@auditlane/react/filters';"],
     ['SessionDetail', "export { SessionDetail } from '@auditlane/react/session-detail';"],
     ['provider + hooks', "export * from '@auditlane/react';"],
+    // The player on top of xterm (xterm's packages left out, as optional peers the host installs).
+    [
+      'ReplayPlayer (without xterm)',
+      "export { ReplayPlayer } from '@auditlane/react/replay';",
+      ['@xterm/*'],
+    ],
+    ['ReplayPlayer with xterm', "export { ReplayPlayer } from '@auditlane/react/replay';"],
+    ['asciinema-player 3.18.0', "export { create } from 'asciinema-player';"],
     [
       'SessionTable + Filters + SessionDetail',
       "export * from '@auditlane/react/session-table'; export * from '@auditlane/react/filters'; export * from '@auditlane/react/session-detail';",
     ],
   ];
   const rows: (string | number)[][] = [];
-  for (const [name, contents] of entries) {
+  for (const [name, contents, externals = []] of entries) {
     const result = await esbuild({
       stdin: { contents, resolveDir: here, loader: 'ts' },
       bundle: true,
@@ -151,7 +159,8 @@ async function bundleSizes() {
       write: false,
       metafile: true,
       define: { 'process.env.NODE_ENV': '"production"' },
-      external: ['react', 'react-dom', 'react/jsx-runtime'],
+      external: ['react', 'react-dom', 'react/jsx-runtime', ...externals],
+      loader: { '.css': 'empty' },
       logLevel: 'silent',
     });
     const code = result.outputFiles[0]?.contents ?? new Uint8Array();
@@ -197,7 +206,7 @@ async function bundleSizes() {
 }
 
 try {
-  await tableBench();
+  if (!process.argv.includes('--sizes-only')) await tableBench();
   await bundleSizes();
 } finally {
   rmSync(out, { recursive: true, force: true });
