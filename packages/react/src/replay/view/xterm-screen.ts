@@ -167,11 +167,21 @@ export async function createSnapshotTerminal(
     import('@xterm/headless'),
     import('@xterm/addon-serialize'),
   ]);
-  const term = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
+  const term = new Terminal({ cols, rows, scrollback, allowProposedApi: true, logLevel: 'error' });
   const serialize = new SerializeAddon();
   term.loadAddon(serialize as never);
   term.parser.registerOscHandler(52, () => true);
-  return Object.assign(wrap(term as unknown as XtermLike, serialize), {
-    dispose: () => term.dispose(),
-  });
+  const wrapped = wrap(term as unknown as XtermLike, serialize);
+  // The scanner parses the whole recording. An async write waits a timer per call (4 ms at least
+  // once timers nest in a browser), once per keyframe; the write buffer's synchronous path has
+  // none. It is safe here: no handler of this terminal is asynchronous.
+  const core = (term as unknown as { _core?: { writeSync?: (data: string) => void } })._core;
+  if (typeof core?.writeSync === 'function') {
+    const writeSync = core.writeSync.bind(core);
+    wrapped.write = (data: string) => {
+      writeSync(data);
+      return Promise.resolve();
+    };
+  }
+  return Object.assign(wrapped, { dispose: () => term.dispose() });
 }
