@@ -18,6 +18,7 @@ export interface TestServers {
   viewerToken: string;
   dbSession: string;
   shellSession: string;
+  liveSession: string;
   agentSession: string;
   bulkSessions: number;
 }
@@ -56,6 +57,7 @@ export default async function setup(project: TestProject) {
     viewerToken: viewer.token,
     dbSession: seeded.dbSession,
     shellSession: seeded.shellSession,
+    liveSession: seeded.liveSession,
     agentSession: seeded.agentSession,
     bulkSessions: seeded.bulkSessions,
   });

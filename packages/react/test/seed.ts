@@ -20,6 +20,8 @@ export interface Seeded {
   dbSession: string;
   /** A real PTY session (bash running commands) with its recording on the server. */
   shellSession: string;
+  /** An active session whose terminal prints `tick N` every 200 ms while the tests run. */
+  liveSession: string;
   agentSession: string;
   bulkSessions: number;
   /** Resolves with the reviewer's decision on the agent's held command. */
@@ -109,7 +111,21 @@ export async function seed(url: string, token: string, client: AuditlaneClient):
   await recorded;
   shell.end({ exitCode: 0 });
 
-  // 4. Enough sessions to scroll through.
+  // 4. A live terminal: still printing while the tests run.
+  const liveTerm = recorder.session({
+    actor: { type: 'human', id: 'u-dave', email: 'dave@example.com' },
+    resource: { name: 'tail-box', type: 'ssh', engine: 'bash', environment: 'development' },
+    recorded: true,
+  });
+  const liveStart = Date.now();
+  liveTerm.terminal('r', '80x24', 0);
+  let tick = 0;
+  const ticker = setInterval(() => {
+    tick++;
+    liveTerm.output(`tick ${tick}\r\n`, Date.now() - liveStart);
+  }, 200);
+
+  // 5. Enough sessions to scroll through.
   const bulkSessions = 260;
   for (let i = 0; i < bulkSessions; i++) {
     const s = recorder.session({
@@ -130,7 +146,12 @@ export async function seed(url: string, token: string, client: AuditlaneClient):
     agentSession: agent.id,
     bulkSessions,
     decision,
-    close: () => recorder.close({ timeoutMs: 5_000 }),
+    liveSession: liveTerm.id,
+    close: async () => {
+      clearInterval(ticker);
+      liveTerm.end({ exitCode: 0 });
+      await recorder.close({ timeoutMs: 5_000 });
+    },
   };
 }
 

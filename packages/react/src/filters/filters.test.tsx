@@ -143,7 +143,7 @@ describe('Filters', () => {
         <FilteredTable />
       </AuditlaneProvider>,
     );
-    await expect.element(screen.getByText(`${servers.bulkSessions + 3} sessions`)).toBeVisible();
+    await expect.element(screen.getByText(`${servers.bulkSessions + 4} sessions`)).toBeVisible();
     await screen.getByRole('searchbox', { name: 'Search' }).fill('notes.html');
     await userEvent.keyboard('{Enter}');
     await expect.element(screen.getByText('1 session', { exact: true })).toBeVisible();

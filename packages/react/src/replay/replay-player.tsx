@@ -163,6 +163,22 @@ export function ReplayPlayer(props: ReplayPlayerProps) {
             ))}
           </div>
         </div>
+        {replay.live ? (
+          currentTime >= duration - 1 && state === 'playing' ? (
+            <span className="al-live" data-state="live">
+              live
+            </span>
+          ) : (
+            <button
+              type="button"
+              className="al-button"
+              onClick={() => void replay.jumpToLive()}
+              disabled={!ready}
+            >
+              Jump to live
+            </button>
+          )
+        ) : null}
         <span className="al-replay__time" aria-live="off">
           {clock(currentTime)} / {clock(duration)}
         </span>

@@ -8,6 +8,12 @@ export interface UseReplayOptions {
   src?: AsciicastSource | null;
   /** Or a session whose recording the provider's client streams (`GET …/recording`). */
   sessionId?: string | null;
+  /**
+   * With `sessionId`: follow the session while it is active — its terminal events are read from
+   * the start, then new ones arrive over SSE and the player, when at the end, shows them as they
+   * come. `jumpToLive()` returns there. Default false.
+   */
+  live?: boolean;
   /** Seconds an idle stretch is cut to (default: the recording's own limit, else none). */
   idleTimeLimit?: number;
   /** Initial speed. Default 1. */

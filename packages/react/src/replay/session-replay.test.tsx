@@ -64,3 +64,32 @@ describe('SessionDetail with the ReplayPlayer, on a real recorded PTY session', 
     expect(Number(seek.value)).toBeGreaterThan(0);
   }, 40_000);
 });
+
+describe('ReplayPlayer following a live session', () => {
+  it('shows new output of an active session as it is recorded, and jumps back to live', async () => {
+    const client = createClient({ baseUrl: servers.url, token: servers.adminToken, retries: 0 });
+    const screen = await render(
+      <AuditlaneProvider client={client}>
+        <ReplayPlayer sessionId={servers.liveSession} live />
+      </AuditlaneProvider>,
+    );
+    const viewport = () => screen.container.querySelector('.xterm-rows')?.textContent ?? '';
+    const lastTick = () =>
+      Math.max(0, ...[...viewport().matchAll(/tick (\d+)/g)].map((m) => Number(m[1])));
+    await vi.waitFor(() => expect(lastTick()).toBeGreaterThan(0), { timeout: 15_000 });
+    const first = lastTick();
+    // New output keeps arriving over SSE and the player, at the live edge, shows it.
+    await vi.waitFor(() => expect(lastTick()).toBeGreaterThan(first + 3), { timeout: 15_000 });
+    await expect
+      .element(screen.getByRole('region', { name: 'Terminal recording' }))
+      .toHaveAttribute('data-state', 'playing');
+    // Going back in time leaves the live edge; the button brings it back.
+    await screen.getByRole('button', { name: 'Pause' }).click();
+    const seek = screen.getByRole('slider', { name: 'Seek' }).element() as HTMLInputElement;
+    seek.focus();
+    await screen.getByRole('region', { name: 'Terminal recording' }).click();
+    await screen.getByRole('button', { name: 'Previous marker' }).click();
+    await screen.getByRole('button', { name: 'Jump to live' }).click();
+    await vi.waitFor(() => expect(lastTick()).toBeGreaterThan(first + 5), { timeout: 15_000 });
+  }, 60_000);
+});

@@ -1,4 +1,5 @@
-import { type AsciicastSource, readAsciicast } from '@auditlane/client/asciicast';
+import type { AuditlaneClient, StoredEvent } from '@auditlane/client';
+import { type AsciicastItem, readAsciicast } from '@auditlane/client/asciicast';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { toPlainText } from '../internal/format';
 import { useAuditlaneContext } from '../provider/auditlane-provider';
@@ -52,6 +53,7 @@ export function useReplay(options: UseReplayOptions) {
   const optionsRef = useRef(options);
   optionsRef.current = options;
   const { src, sessionId, idleTimeLimit } = options;
+  const live = options.live ?? false;
 
   useEffect(() => {
     const container = containerRef.current;
@@ -82,19 +84,25 @@ export function useReplay(options: UseReplayOptions) {
 
     (async () => {
       const recording = new Recording({ idleTimeLimit });
-      let source: AsciicastSource;
-      if (src) source = src;
+      let items: AsyncGenerator<AsciicastItem>;
+      // Live: set once the session's history is in and the tail begins.
+      let caughtUp = false;
+      const atEdge = false;
+      if (src) items = readAsciicast(src, { signal: abort.signal });
       else {
-        if (!client)
+        if (!client) {
           throw new Error('useReplay: pass src, or render inside <AuditlaneProvider client>');
-        const file = await client.sessions.recording(
-          sessionId as string,
-          {},
-          { signal: abort.signal },
-        );
-        source = file.body;
+        }
+        items = live
+          ? liveItems(client, sessionId as string, abort.signal, () => {
+              caughtUp = true;
+            })
+          : readAsciicast(
+              (await client.sessions.recording(sessionId as string, {}, { signal: abort.signal }))
+                .body,
+              { signal: abort.signal },
+            );
       }
-      const items = readAsciicast(source, { signal: abort.signal });
       // The header first: it says the terminal's size.
       const first = await items.next();
       if (first.done || first.value.kind !== 'header')
@@ -142,6 +150,19 @@ export function useReplay(options: UseReplayOptions) {
       };
       // The poster frame at once; the rest streams in behind it.
       let shown = optionsRef.current.poster === undefined;
+      // Live: scan for keyframes and publish as events arrive (a few times a second); the player
+      // plays from the start and, at the end, shows new output as it comes.
+      let lastFollow = 0;
+      const followLive = () => {
+        const now = performance.now();
+        if (now - lastFollow < 250) return;
+        lastFollow = now;
+        scanMore();
+        publish();
+        // The first time: to the live edge, playing (the clock then follows new output).
+        if (driver.state === 'ready')
+          void driver.seek(driver.getDuration()).then(() => driver.play());
+      };
       if (shown) await driver.seek(0);
       let count = 0;
       let lastYield = performance.now();
@@ -158,6 +179,7 @@ export function useReplay(options: UseReplayOptions) {
               await driver.seek(optionsRef.current.poster ?? 0);
             }
           }
+          if (live) followLive();
           // Buffered data resolves reads as microtasks: give the page a frame now and then.
           if (count % 1000 === 0 && performance.now() - lastYield > 30) {
             await new Promise((r) => setTimeout(r, 0));
@@ -194,7 +216,7 @@ export function useReplay(options: UseReplayOptions) {
       screenRef.current = null;
       setSnapshot(INITIAL);
     };
-  }, [src, sessionId, idleTimeLimit, client]);
+  }, [src, sessionId, idleTimeLimit, client, live]);
 
   // Markers of the host may arrive after the recording (events load separately).
   const markersKey = JSON.stringify(options.markers ?? []);
@@ -240,6 +262,13 @@ export function useReplay(options: UseReplayOptions) {
   const settled = useCallback(() => driverRef.current?.settled() ?? Promise.resolve(), []);
   const getCurrentTime = useCallback(() => driverRef.current?.getCurrentTime() ?? 0, []);
   const getDuration = useCallback(() => driverRef.current?.getDuration() ?? 0, []);
+  /** Back to the newest moment of a live session, playing. */
+  const jumpToLive = useCallback(async () => {
+    const d = driverRef.current;
+    if (!d) return;
+    await d.seek(d.getDuration());
+    d.play();
+  }, []);
 
   return {
     containerRef,
@@ -256,6 +285,8 @@ export function useReplay(options: UseReplayOptions) {
     settled,
     getCurrentTime,
     getDuration,
+    jumpToLive,
+    live,
   };
 }
 
@@ -293,4 +324,46 @@ function searchRecording(recording: Recording, query: string, limit: number): Se
     carryTime = chunk.time;
   }
   return hits;
+}
+
+/**
+ * A session's terminal events as asciicast items, from the start and then live over SSE until
+ * the session ends (the same events the recording endpoint writes as a file).
+ */
+async function* liveItems(
+  client: AuditlaneClient,
+  sessionId: string,
+  signal: AbortSignal,
+  onCaughtUp: () => void,
+): AsyncGenerator<AsciicastItem> {
+  let headerSent = false;
+  let last = -1;
+  const convert = function* (e: StoredEvent): Generator<AsciicastItem> {
+    if (e.type !== 'terminal') return;
+    if (!headerSent) {
+      headerSent = true;
+      const size = e.code === 'r' ? /^(\d+)x(\d+)$/.exec(e.data) : null;
+      yield {
+        kind: 'header',
+        header: {
+          version: 3,
+          term: { cols: Number(size?.[1] ?? 80), rows: Number(size?.[2] ?? 24) },
+        },
+      };
+      if (size) return;
+    }
+    yield { kind: 'event', event: { time: e.offsetMs / 1000, code: e.code, data: e.data } };
+  };
+  for await (const e of client.sessions.events.list(
+    sessionId,
+    { type: ['terminal'], limit: 1000 },
+    { signal },
+  )) {
+    last = e.seq;
+    yield* convert(e);
+  }
+  onCaughtUp();
+  for await (const e of client.sessions.events.stream(sessionId, { after: last, signal })) {
+    yield* convert(e);
+  }
 }

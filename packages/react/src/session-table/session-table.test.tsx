@@ -59,10 +59,10 @@ describe('SessionTable on the reference server', () => {
         <SessionTable params={{}} pageSize={50} />
       </AuditlaneProvider>,
     );
-    await expect.element(screen.getByText(`${servers.bulkSessions + 3} sessions`)).toBeVisible();
+    await expect.element(screen.getByText(`${servers.bulkSessions + 4} sessions`)).toBeVisible();
     await expect.element(screen.getByText(/^user\d@example\.com$/).first()).toBeInTheDocument();
     const table = screen.getByRole('table', { name: 'Sessions' });
-    await expect.element(table).toHaveAttribute('aria-rowcount', String(servers.bulkSessions + 4));
+    await expect.element(table).toHaveAttribute('aria-rowcount', String(servers.bulkSessions + 5));
     // Virtualised: far fewer rows in the DOM than sessions loaded.
     expect(rows(screen.container).length).toBeLessThan(50);
     expect(await axeViolations(screen.container)).toEqual([]);
@@ -82,7 +82,7 @@ describe('SessionTable on the reference server', () => {
         const last = Math.max(
           ...rows(screen.container).map((r) => Number(r.getAttribute('data-index'))),
         );
-        expect(last).toBe(servers.bulkSessions + 2);
+        expect(last).toBe(servers.bulkSessions + 3);
       },
       { timeout: 15_000, interval: 100 },
     );

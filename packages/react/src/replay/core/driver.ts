@@ -82,7 +82,9 @@ export class ReplayDriver {
 
   play(): void {
     if (this.state === 'playing' || this.state === 'error' || this.state === 'loading') return;
-    if (this.state === 'ended' || this.time >= this.getDuration()) {
+    // At the end of a finished recording, play starts over; at the end of a live one, the clock
+    // runs on and new output shows as it arrives.
+    if (this.state === 'ended' || (this.recording.complete && this.time >= this.getDuration())) {
       void this.seek(0).then(() => this.play());
       return;
     }
