@@ -83,6 +83,8 @@ describe('ReplayPlayer following a live session', () => {
     await expect
       .element(screen.getByRole('region', { name: 'Terminal recording' }))
       .toHaveAttribute('data-state', 'playing');
+    // At the live edge, within a second of the newest output.
+    await expect.element(screen.getByText('live', { exact: true })).toBeVisible();
     // Going back in time leaves the live edge; the button brings it back.
     await screen.getByRole('button', { name: 'Pause' }).click();
     const seek = screen.getByRole('slider', { name: 'Seek' }).element() as HTMLInputElement;

@@ -87,7 +87,7 @@ export function useReplay(options: UseReplayOptions) {
       let items: AsyncGenerator<AsciicastItem>;
       // Live: set once the session's history is in and the tail begins.
       let caughtUp = false;
-      const atEdge = false;
+      let atEdge = false;
       if (src) items = readAsciicast(src, { signal: abort.signal });
       else {
         if (!client) {
@@ -150,18 +150,20 @@ export function useReplay(options: UseReplayOptions) {
       };
       // The poster frame at once; the rest streams in behind it.
       let shown = optionsRef.current.poster === undefined;
-      // Live: scan for keyframes and publish as events arrive (a few times a second); the player
-      // plays from the start and, at the end, shows new output as it comes.
+      // Live: scan for keyframes and publish as events arrive (a few times a second). Once the
+      // history is in, the player goes to the live edge and plays: the clock then runs with the
+      // new output as it arrives.
       let lastFollow = 0;
       const followLive = () => {
+        if (caughtUp && !atEdge) {
+          atEdge = true;
+          void driver.seek(driver.getDuration()).then(() => driver.play());
+        }
         const now = performance.now();
         if (now - lastFollow < 250) return;
         lastFollow = now;
         scanMore();
         publish();
-        // The first time: to the live edge, playing (the clock then follows new output).
-        if (driver.state === 'ready')
-          void driver.seek(driver.getDuration()).then(() => driver.play());
       };
       if (shown) await driver.seek(0);
       let count = 0;
