@@ -96,4 +96,36 @@ describe('replay core', () => {
     expect(fixIntensity(`${E}[38;2;22;22;22;22mx`)).toBe(`${E}[22;38;2;22;22;22mx`);
     expect(fixIntensity(`${E}[0mx`)).toBe(`${E}[0mx`);
   });
+
+  it('skips inactive stretches while playing, when asked', async () => {
+    const c = busySession(60);
+    const { recording, keyframes } = await load(c, 4_000);
+    const gap = recording.inactivity[0];
+    expect(gap).toBeDefined();
+    const screen = await createSnapshotTerminal(c.cols, c.rows);
+    let clock = 0;
+    let pending: (() => void) | null = null;
+    const driver = new ReplayDriver(recording, keyframes, screen, {
+      now: () => clock,
+      schedule: (callback) => {
+        pending = callback;
+        return () => {
+          pending = null;
+        };
+      },
+    });
+    driver.markReady();
+    const start = gap?.start as number;
+    const end = gap?.end as number;
+    driver.play();
+    clock = (start + 0.5) * 1000;
+    (pending as (() => void) | null)?.();
+    expect(driver.getCurrentTime()).toBeCloseTo(start + 0.5, 3);
+    driver.setSkipInactivity(true);
+    clock += 100;
+    (pending as (() => void) | null)?.();
+    expect(driver.getCurrentTime()).toBeCloseTo(end, 3);
+    expect(end - start).toBeGreaterThan(5);
+    driver.dispose();
+  });
 });

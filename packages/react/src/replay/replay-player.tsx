@@ -182,6 +182,15 @@ export function ReplayPlayer(props: ReplayPlayerProps) {
         <span className="al-replay__time" aria-live="off">
           {clock(currentTime)} / {clock(duration)}
         </span>
+        <button
+          type="button"
+          className="al-button"
+          aria-pressed={snapshot.skipInactivity}
+          onClick={() => replay.setSkipInactivity(!snapshot.skipInactivity)}
+          disabled={!ready || inactivity.length === 0}
+        >
+          Skip idle
+        </button>
         <label className="al-replay__speed">
           <span className="al-visually-hidden">Speed</span>
           <select

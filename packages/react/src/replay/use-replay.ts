@@ -14,6 +14,8 @@ export interface ReplaySnapshot {
   currentTime: number;
   duration: number;
   speed: number;
+  /** Inactive stretches are skipped while playing. */
+  skipInactivity: boolean;
   markers: Marker[];
   inactivity: Inactivity[];
   /** The whole recording has arrived and every point is seekable through keyframes. */
@@ -33,6 +35,7 @@ const INITIAL: ReplaySnapshot = {
   currentTime: 0,
   duration: 0,
   speed: 1,
+  skipInactivity: false,
   markers: [],
   inactivity: [],
   complete: false,
@@ -73,6 +76,7 @@ export function useReplay(options: UseReplayOptions) {
           currentTime: d.getCurrentTime(),
           duration: d.getDuration(),
           speed: d.getSpeed(),
+          skipInactivity: d.skipInactivity,
           markers: d.markers(),
           inactivity: [...d.recording.inactivity],
           // Every point is seekable once the recording is in and scanned for keyframes.
@@ -241,6 +245,10 @@ export function useReplay(options: UseReplayOptions) {
     [],
   );
   const setSpeed = useCallback((speed: number) => driverRef.current?.setSpeed(speed), []);
+  const setSkipInactivity = useCallback(
+    (skip: boolean) => driverRef.current?.setSkipInactivity(skip),
+    [],
+  );
   const faster = useCallback(() => {
     const d = driverRef.current;
     if (!d) return;
@@ -289,6 +297,7 @@ export function useReplay(options: UseReplayOptions) {
     getDuration,
     jumpToLive,
     live,
+    setSkipInactivity,
   };
 }
 

@@ -69,6 +69,14 @@ export class ReplayDriver {
     return this.speed;
   }
 
+  /** While playing, jump over inactive stretches (those on the seek bar) instead of waiting. */
+  skipInactivity = false;
+
+  setSkipInactivity(skip: boolean): void {
+    this.skipInactivity = skip;
+    this.onChange();
+  }
+
   /** The recording can be shown (its header arrived). */
   markReady(): void {
     if (this.state === 'loading') this.setState('ready');
@@ -205,7 +213,16 @@ export class ReplayDriver {
 
   private tick = (): void => {
     if (this.state !== 'playing') return;
-    const t = this.playStartedTime + ((this.now() - this.playStartedAt) / 1000) * this.speed;
+    let t = this.playStartedTime + ((this.now() - this.playStartedAt) / 1000) * this.speed;
+    if (this.skipInactivity) {
+      const gap = this.recording.inactivity.find((g) => t > g.start && t < g.end);
+      if (gap) {
+        // Skip to just before the output that ends the stretch.
+        t = gap.end;
+        this.playStartedTime = t;
+        this.playStartedAt = this.now();
+      }
+    }
     const duration = this.getDuration();
     const end = this.recording.complete && t >= duration;
     this.time = Math.min(t, duration);
