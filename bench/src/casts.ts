@@ -4,6 +4,7 @@
  * alternate buffer), SQL result tables — at a given size. Deterministic.
  */
 import { createWriteStream } from 'node:fs';
+import { createAsciicastWriter } from '@auditlane/client/asciicast';
 import { rng } from './lib';
 
 const ESC = '\u001b';
@@ -17,16 +18,21 @@ export async function writeCast(
   const random = rng(42);
   const write = (s: string) =>
     out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r()));
-  await write(
-    `${JSON.stringify({ version: 3, term: { cols: 120, rows: 40, type: 'xterm-256color' }, idle_time_limit: 5 })}\n`,
-  );
+  const writer = createAsciicastWriter({
+    version: 3,
+    term: { cols: 120, rows: 40, type: 'xterm-256color' },
+    idle_time_limit: 5,
+  });
+  await write(writer.header());
   // Aim for ~1M events at 120 MB: ~120 bytes an event.
   const eventCount = Math.max(2000, Math.round(targetBytes / 120));
   const dt = seconds / eventCount;
   let bytes = 0;
   let events = 0;
+  let time = 0;
   const emit = async (data: string) => {
-    const line = `${JSON.stringify([Number((dt * (0.5 + random())).toFixed(4)), 'o', data])}\n`;
+    time += dt * (0.5 + random());
+    const line = writer.event({ time, code: 'o', data });
     bytes += line.length;
     events++;
     await write(line);

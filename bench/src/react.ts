@@ -14,9 +14,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build as esbuild } from 'esbuild';
-import { chromium } from 'playwright-core';
-import { build, preview } from 'vite';
 import type { Result } from '../browser/table-bench';
+import { launchChromium, servePages } from './chromium';
 import { arg, median, percentile, table } from './lib';
 
 const SESSIONS = arg('sessions', 100_000);
@@ -26,29 +25,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'auditlane-bench-react-'));
 
 async function tableBench() {
-  await build({
-    configFile: join(here, '..', 'browser', 'vite.config.ts'),
-    mode: 'production',
-    build: { outDir: out },
-  });
-  const server = await preview({
-    configFile: false,
-    root: out,
-    build: { outDir: out },
-    preview: { host: '127.0.0.1', port: 0 },
-    logLevel: 'silent',
-  });
-  const url = `${server.resolvedUrls?.local[0]}table.html`;
-  const browser = await chromium.launch({
-    executablePath: process.env.AUDITLANE_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--js-flags=--expose-gc',
-    ],
-  });
+  const pages = await servePages(out);
+  const url = `${pages.base}table.html`;
+  const browser = await launchChromium();
   const results: Record<Variant, Result[]> = { ours: [], baseline: [] };
   for (let run = 0; run < RUNS; run++) {
     // Interleaved, alternating which goes first: the machine's noise falls on both.
@@ -72,7 +51,7 @@ async function tableBench() {
     }
   }
   await browser.close();
-  await new Promise<void>((done) => server.httpServer.close(() => done()));
+  await pages.close();
 
   const ours = results.ours;
   const base = results.baseline;

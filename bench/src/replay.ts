@@ -6,11 +6,9 @@
 //   pnpm --filter @auditlane/bench replay [--sizes 1,20,120] [--runs 3]
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { build, preview } from 'vite';
+import { join } from 'node:path';
 import { writeCast } from './casts';
+import { launchChromium, servePages } from './chromium';
 import { median, table } from './lib';
 
 const sizes = (
@@ -23,7 +21,6 @@ const sizes = (
   .filter((n) => n > 0);
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
-const here = dirname(fileURLToPath(import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'auditlane-bench-replay-'));
 
 type Player = 'ours' | 'asciinema';
@@ -38,36 +35,17 @@ interface Result {
 }
 
 try {
-  await build({
-    configFile: join(here, '..', 'browser', 'vite.config.ts'),
-    mode: 'production',
-    build: { outDir: out },
-    logLevel: 'warn',
-  });
+  const pages = await servePages(out);
   const files: [number, string, number][] = [];
   for (const mb of sizes) {
     const file = join(out, `rec-${mb}.cast`);
     const { events } = await writeCast(file, mb * 1024 * 1024);
     files.push([mb, file, events]);
   }
-  const server = await preview({
-    configFile: false,
-    root: out,
-    build: { outDir: out },
-    preview: { host: '127.0.0.1', port: 0 },
-    logLevel: 'silent',
-  });
-  const base = server.resolvedUrls?.local[0] as string;
-  const browser = await chromium.launch({
-    executablePath: process.env.AUDITLANE_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--js-flags=--expose-gc --max-old-space-size=4096',
-      '--enable-precise-memory-info',
-    ],
+  const base = pages.base;
+  const browser = await launchChromium({
+    jsFlags: ['--max-old-space-size=4096'],
+    args: ['--enable-precise-memory-info'],
   });
   const rows: (string | number)[][] = [];
   for (const [, file, events] of files) {
@@ -116,7 +94,7 @@ try {
     }
   }
   await browser.close();
-  await new Promise<void>((done) => server.httpServer.close(() => done()));
+  await pages.close();
   console.log(
     `\nReplayPlayer and asciinema-player ${ASCIINEMA_VERSION}, ${RUNS} runs each, interleaved, medians (ms; heap in MB)`,
   );

@@ -1,14 +1,13 @@
 /** Small generated recordings for the player's stories (asciicast v3 text). */
+import { type AsciicastCode, stringifyAsciicast } from '@auditlane/client/asciicast';
+
 const ESC = '\u001b';
 
 function cast(events: [number, string, string][], cols = 100, rows = 28): string {
-  let last = 0;
-  const lines = events.map(([t, code, data]) => {
-    const line = JSON.stringify([Number((t - last).toFixed(4)), code, data]);
-    last = t;
-    return line;
-  });
-  return `${JSON.stringify({ version: 3, term: { cols, rows }, idle_time_limit: 2 })}\n${lines.join('\n')}\n`;
+  return stringifyAsciicast(
+    { version: 3, term: { cols, rows }, idle_time_limit: 2 },
+    events.map(([time, code, data]) => ({ time, code: code as AsciicastCode, data })),
+  );
 }
 
 /** A minute of a shell: prompts, colour logs, a pager in the alternate screen, markers. */

@@ -2,6 +2,8 @@
  * Generated recordings for the player's tests: what full-screen programs, colour logs, prompts,
  * resizes and hostile content do to a terminal, as asciicast v3 text.
  */
+import { type AsciicastCode, stringifyAsciicast } from '@auditlane/client/asciicast';
+
 const ESC = '\u001b';
 
 export interface Cast {
@@ -13,14 +15,11 @@ export interface Cast {
 }
 
 function cast(cols: number, rows: number, events: [number, string, string][]): Cast {
-  const header = JSON.stringify({ version: 3, term: { cols, rows, type: 'xterm-256color' } });
-  let last = 0;
-  const lines = events.map(([t, code, data]) => {
-    const line = JSON.stringify([Number((t - last).toFixed(6)), code, data]);
-    last = t;
-    return line;
-  });
-  return { text: `${header}\n${lines.join('\n')}\n`, events, cols, rows };
+  const text = stringifyAsciicast(
+    { version: 3, term: { cols, rows, type: 'xterm-256color' } },
+    events.map(([time, code, data]) => ({ time, code: code as AsciicastCode, data })),
+  );
+  return { text, events, cols, rows };
 }
 
 /** A session of about `seconds` seconds: prompts, colour logs, a full-screen pager, resizes. */

@@ -6,7 +6,6 @@ import type {
   SessionPageExtra,
 } from '@auditlane/client';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useStableKey } from '../internal/use-stable-key';
 import { useAuditlaneContext } from '../provider/auditlane-provider';
 
 export type LoadStatus = 'loading' | 'success' | 'error';
@@ -50,7 +49,8 @@ export function useSessions(
       'useSessions needs an API client: render it inside <AuditlaneProvider client={createClient(...)}>, or pass sessions to the component directly',
     );
   }
-  const key = useStableKey(params);
+  // Effects compare strings by value: the JSON stands for the params.
+  const key = JSON.stringify(params);
   const [generation, setGeneration] = useState(0);
   const [state, setState] = useState<{
     sessions: Session[];

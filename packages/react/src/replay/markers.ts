@@ -16,6 +16,8 @@ export function activityMarkers(
   const verdicts = new Map<string, string>();
   for (const e of events)
     if (e.type === 'policy' && e.subjectId) verdicts.set(e.subjectId, e.verdict);
+  const actions = new Set(events.filter((e) => e.type !== 'policy').map((e) => e.id));
+  const marked = new Set<string>();
   const markers: ActivityMarker[] = [];
   for (const e of events) {
     const originalTime = Math.max(0, (Date.parse(e.time) - start) / 1000);
@@ -33,12 +35,10 @@ export function activityMarkers(
               ? 'review'
               : 'command',
       });
-    } else if (
-      e.type === 'policy' &&
-      e.subjectId &&
-      !events.some((x) => x.id === e.subjectId && x.type !== 'policy')
-    ) {
-      if (markers.some((m) => m.id === e.subjectId)) continue;
+    } else if (e.type === 'policy' && e.subjectId && !actions.has(e.subjectId)) {
+      // A verdict on an action never recorded (held or blocked before it ran): one marker.
+      if (marked.has(e.subjectId)) continue;
+      marked.add(e.subjectId);
       markers.push({
         id: e.subjectId,
         originalTime,

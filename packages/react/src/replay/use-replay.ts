@@ -65,12 +65,17 @@ export function useReplay(options: UseReplayOptions) {
     let disposed = false;
     let frame = 0;
     const cleanups: (() => void)[] = [];
+    let inactivity: Inactivity[] = [];
     const publish = () => {
       if (frame) return;
       frame = requestAnimationFrame(() => {
         frame = 0;
         const d = driverRef.current;
         if (!d || disposed) return;
+        // A new array only when a stretch was added (this runs on every frame while playing).
+        if (inactivity.length !== d.recording.inactivity.length) {
+          inactivity = [...d.recording.inactivity];
+        }
         setSnapshot({
           state: d.state,
           currentTime: d.getCurrentTime(),
@@ -78,7 +83,7 @@ export function useReplay(options: UseReplayOptions) {
           speed: d.getSpeed(),
           skipInactivity: d.skipInactivity,
           markers: d.markers(),
-          inactivity: [...d.recording.inactivity],
+          inactivity,
           // Every point is seekable once the recording is in and scanned for keyframes.
           complete: d.recording.complete && (d.keyframes?.scanned ?? 0) >= d.recording.length,
           damage: d.recording.error,
@@ -132,7 +137,6 @@ export function useReplay(options: UseReplayOptions) {
       });
       driverRef.current = driver;
       cleanups.push(() => driver.dispose());
-      driver.extraMarkers = [];
       const hostMarkers = () =>
         (optionsRef.current.markers ?? []).map((m) => ({
           ...m,
@@ -199,7 +203,7 @@ export function useReplay(options: UseReplayOptions) {
         optionsRef.current.onError?.(error instanceof Error ? error : new Error(message));
       }
       recording.complete = true;
-      driver.extraMarkers = hostMarkers();
+      driver.setExtraMarkers(hostMarkers());
       scanMore();
       await scanning;
       if (disposed) return;
@@ -230,10 +234,12 @@ export function useReplay(options: UseReplayOptions) {
   useEffect(() => {
     const d = driverRef.current;
     if (!d?.recording.complete) return;
-    d.extraMarkers = (optionsRef.current.markers ?? []).map((m) => ({
-      ...m,
-      time: d.recording.playTimeOf(m.originalTime),
-    }));
+    d.setExtraMarkers(
+      (optionsRef.current.markers ?? []).map((m) => ({
+        ...m,
+        time: d.recording.playTimeOf(m.originalTime),
+      })),
+    );
     setSnapshot((s) => ({ ...s, markers: d.markers() }));
   }, [markersKey]);
 

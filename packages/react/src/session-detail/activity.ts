@@ -30,6 +30,7 @@ export function buildActivity(
     if (event.type === 'masking' && event.subjectId) push(maskings, event.subjectId, event);
   }
   const items: ActivityItem[] = [];
+  const seen = new Set<string>();
   for (const event of events) {
     const standalonePolicy =
       event.type === 'policy' && (!event.subjectId || !subjects.has(event.subjectId));
@@ -38,7 +39,8 @@ export function buildActivity(
     const key =
       standalonePolicy && event.type === 'policy' ? (event.subjectId ?? event.id) : event.id;
     // A standalone verdict chain (pending → approved, no action event) is one entry.
-    if (standalonePolicy && items.some((i) => i.id === key)) continue;
+    if (standalonePolicy && seen.has(key)) continue;
+    seen.add(key);
     const own = verdicts.get(key) ?? (standalonePolicy ? [event as PolicyEvent] : []);
     const masks = maskings.get(key) ?? [];
     const last = own.at(-1) ?? null;

@@ -1,4 +1,4 @@
-import type { PolicyEvent, QueryEvent, Session } from '@auditlane/client';
+import type { PolicyEvent, QueryEvent, Session, Verdict } from '@auditlane/client';
 import { formatActor, summarizeCounters } from '@auditlane/client/helpers';
 import * as AlertDialog from 'radix-ui/alert-dialog';
 import { type ReactNode, useId, useState } from 'react';
@@ -351,16 +351,28 @@ function ActivityEntry({
   );
 }
 
+/** A verdict as a step of the history under an entry. */
+const VERDICT_STEPS: Record<Verdict, string> = {
+  passed: 'Passed',
+  blocked: 'Blocked',
+  pending: 'Held for review',
+  approved: 'Approved',
+  rejected: 'Rejected',
+};
+
+/** A reviewer decided it (approved or rejected): "by @name" applies. */
+function decided(verdict: Verdict | null): boolean {
+  return verdict === 'approved' || verdict === 'rejected';
+}
+
 function VerdictBadge({ item }: { item: ActivityItem }) {
-  const last = item.verdicts.at(-1);
+  const reviewer = item.verdicts.at(-1)?.reviewer;
   const text =
-    item.verdict === 'approved' && last?.reviewer
-      ? `approved by @${last.reviewer}`
-      : item.verdict === 'rejected' && last?.reviewer
-        ? `rejected by @${last.reviewer}`
-        : item.verdict === 'pending'
-          ? 'pending review'
-          : (item.verdict ?? '');
+    decided(item.verdict) && reviewer
+      ? `${item.verdict} by @${reviewer}`
+      : item.verdict === 'pending'
+        ? 'pending review'
+        : (item.verdict ?? '');
   return (
     <span className="al-badge al-verdict" data-verdict={item.verdict ?? undefined}>
       {text}
@@ -376,15 +388,8 @@ function Verdicts({ verdicts }: { verdicts: PolicyEvent[] }) {
     <ul className="al-verdicts">
       {notable.map((v) => (
         <li key={v.id} data-verdict={v.verdict}>
-          {v.verdict === 'blocked'
-            ? 'Blocked'
-            : v.verdict === 'pending'
-              ? 'Held for review'
-              : v.verdict === 'approved'
-                ? `Approved${v.reviewer ? ` by @${v.reviewer}` : ''}`
-                : v.verdict === 'rejected'
-                  ? `Rejected${v.reviewer ? ` by @${v.reviewer}` : ''}`
-                  : 'Passed'}
+          {VERDICT_STEPS[v.verdict]}
+          {decided(v.verdict) && v.reviewer ? ` by @${v.reviewer}` : ''}
           {v.reason ? `: ${v.reason}` : ''}
           {v.rule ? <span className="al-verdicts__rule"> (rule {v.rule})</span> : null}
         </li>

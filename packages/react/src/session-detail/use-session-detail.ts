@@ -1,6 +1,7 @@
 import type { Review, Session, StoredEvent, Viewer } from '@auditlane/client';
 import { useCallback, useMemo, useState } from 'react';
 import { useAsync } from '../data/use-async';
+import { useSession } from '../data/use-session';
 import { useSessionEvents } from '../data/use-session-events';
 import { asError } from '../data/use-sessions';
 import { useViewer } from '../data/use-viewer';
@@ -27,9 +28,7 @@ export function useSessionDetail(options: UseSessionDetailOptions) {
   }
   const sessionId = direct ? (options.session?.id ?? null) : (options.sessionId ?? null);
 
-  const remote = useAsync(direct || !sessionId ? null : `session:${sessionId}`, (signal) =>
-    (client as NonNullable<typeof client>).sessions.get(sessionId as string, { signal }),
-  );
+  const remote = useSession(direct ? null : sessionId);
   const session: Session | null = direct ? (options.session ?? null) : (remote.data ?? null);
   const live = (options.live ?? true) && session?.status === 'active';
   const remoteEvents = useSessionEvents(direct ? null : sessionId, { live });

@@ -141,10 +141,28 @@ export class ReplayDriver {
     return before.at(-1)?.time ?? 0;
   }
 
-  /** Markers of the recording and the host's, in time order. */
-  extraMarkers: Marker[] = [];
+  private extraMarkers: Marker[] = [];
+  private sortedMarkers: Marker[] = [];
+  private sortedFrom = -1;
+
+  /** Sets the host's markers (commands, blocked actions, reviews), at play times. */
+  setExtraMarkers(markers: Marker[]): void {
+    this.extraMarkers = markers;
+    this.sortedFrom = -1;
+  }
+
+  /**
+   * Markers of the recording and the host's, in time order: the same array until one is added
+   * (it is read on every published frame while playing).
+   */
   markers(): Marker[] {
-    return [...this.recording.markers, ...this.extraMarkers].sort((a, b) => a.time - b.time);
+    if (this.sortedFrom !== this.recording.markers.length) {
+      this.sortedMarkers = [...this.recording.markers, ...this.extraMarkers].sort(
+        (a, b) => a.time - b.time,
+      );
+      this.sortedFrom = this.recording.markers.length;
+    }
+    return this.sortedMarkers;
   }
 
   /**

@@ -81,25 +81,12 @@ export class Recording {
 
   /** Index of the first event with play time > t (events before it are on screen at t). */
   indexAfter(t: number): number {
-    let lo = 0;
-    let hi = this.times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.times[mid] as number) <= t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return upperBound(this.times, t);
   }
 
   /** Play time of an original time (for markers from the session's events). */
   playTimeOf(originalSeconds: number): number {
-    let lo = 0;
-    let hi = this.originalTimes.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.originalTimes[mid] as number) <= originalSeconds) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = upperBound(this.originalTimes, originalSeconds);
     if (lo === 0) return 0;
     const i = lo - 1;
     const extra = Math.min(originalSeconds - (this.originalTimes[i] as number), this.idleLimit);
@@ -114,4 +101,16 @@ export class Recording {
       }
     }
   }
+}
+
+/** Index of the first value > x in an ascending array. */
+function upperBound(values: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((values[mid] as number) <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
