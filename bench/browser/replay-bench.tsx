@@ -12,6 +12,26 @@ import { useEffect } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 
+/**
+ * Memory the page holds, MB: everything the browser attributes to it (JS heaps of the page and
+ * its workers, array buffers, WebAssembly memory) when the page is cross-origin isolated; else
+ * the page's JS heap alone. Measured after collecting garbage.
+ */
+async function memoryMb(): Promise<number> {
+  const gc = () => (window as unknown as { gc?: () => void }).gc?.();
+  gc();
+  await new Promise((r) => setTimeout(r, 100));
+  gc();
+  const measure = (
+    performance as unknown as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> }
+  ).measureUserAgentSpecificMemory;
+  if (crossOriginIsolated && measure) return (await measure.call(performance)).bytes / 2 ** 20;
+  return (
+    (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize /
+    2 ** 20
+  );
+}
+
 let api: UseReplayResult | null = null;
 function Harness({ src }: { src: ReadableStream<Uint8Array> }) {
   const replay = useReplay({ src });
@@ -75,10 +95,7 @@ async function reference(url: string, t: number): Promise<string> {
 async function run(url: string, check: boolean) {
   const element = document.getElementById('root') as HTMLElement;
   const root = createRoot(element);
-  const gc = () => (window as unknown as { gc?: () => void }).gc?.();
-  gc();
-  const heapBefore = (performance as unknown as { memory: { usedJSHeapSize: number } }).memory
-    .usedJSHeapSize;
+  const before = await memoryMb();
   const t0 = performance.now();
   const response = await fetch(url);
   flushSync(() => root.render(<Harness src={response.body as ReadableStream<Uint8Array>} />));
@@ -105,14 +122,7 @@ async function run(url: string, check: boolean) {
     if (check)
       checks[name] = replay.serialize() === (await reference(url, replay.getCurrentTime()));
   }
-  gc();
-  await new Promise((r) => setTimeout(r, 100));
-  gc();
-  const heapMb =
-    ((performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize -
-      heapBefore) /
-    1024 /
-    1024;
+  const heapMb = (await memoryMb()) - before;
   const result = { firstFrameMs, seekableMs, seeks, checks, heapMb };
   root.unmount();
   api = null;
@@ -136,11 +146,7 @@ async function referenceRows(url: string, t: number): Promise<string[]> {
 /** asciinema-player (npm) on the same recording, measured the same way. */
 async function runAsciinema(url: string, check: boolean) {
   const element = document.getElementById('root') as HTMLElement;
-  const gc = () => (window as unknown as { gc?: () => void }).gc?.();
-  gc();
-  const memory = () =>
-    (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize;
-  const heapBefore = memory();
+  const before = await memoryMb();
   const t0 = performance.now();
   const player = AsciinemaPlayer.create(url, element, { preload: true, fit: false });
   const start = performance.now();
@@ -171,10 +177,7 @@ async function runAsciinema(url: string, check: boolean) {
       checks[name] = expected.every((row, i) => (shown[i] ?? '') === row.trimEnd());
     }
   }
-  gc();
-  await new Promise((r) => setTimeout(r, 100));
-  gc();
-  const heapMb = (memory() - heapBefore) / 1024 / 1024;
+  const heapMb = (await memoryMb()) - before;
   player.dispose();
   element.replaceChildren();
   return { firstFrameMs: readyMs, seekableMs: readyMs, seeks, checks, heapMb };

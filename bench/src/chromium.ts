@@ -21,7 +21,15 @@ export async function servePages(
     configFile: false,
     root: outDir,
     build: { outDir },
-    preview: { host: '127.0.0.1', port: 0 },
+    // Cross-origin isolated, so pages can measure all their memory (workers and buffers too).
+    preview: {
+      host: '127.0.0.1',
+      port: 0,
+      headers: {
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+      },
+    },
     logLevel: 'silent',
   });
   return {

@@ -1,5 +1,6 @@
 import { copyFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+import { inlineWorkerEsbuild } from './scripts/inline-worker';
 
 // Each component is its own entry; code they share lands in chunks (splitting), so importing
 // one entry never loads another's code. Every entry file starts with 'use client'.
@@ -17,6 +18,8 @@ export default defineConfig({
   sourcemap: true,
   splitting: true,
   target: 'es2022',
+  // The replay's scanning worker is bundled into a string (xterm headless included).
+  esbuildPlugins: [inlineWorkerEsbuild()],
   external: ['react', 'react-dom', 'react/jsx-runtime', /^@xterm\//],
   onSuccess: async () => {
     copyFileSync('src/styles.css', 'dist/styles.css');

@@ -1,13 +1,14 @@
 import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { inlineWorkerVite } from './scripts/inline-worker';
 
 // Component tests in real Chromium (Debian's package; tools never download browsers here),
 // against a real server started by the global setup. SSR tests run in Node (ssr.test.ts).
 const chromium = process.env.AUDITLANE_CHROMIUM ?? '/usr/bin/chromium';
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), inlineWorkerVite()],
   // Pre-bundled up front: a dependency discovered mid-run makes Vite reload the page (flaky tests).
   optimizeDeps: {
     include: [

@@ -116,6 +116,38 @@ function stored(sessionId: string, offsetMs: number, event: Record<string, unkno
   });
 }
 
+/** A terminal event of a session (asciicast code and data, at an offset of the recording). */
+export function terminalEvent(
+  sessionId: string,
+  offsetMs: number,
+  code: 'o' | 'r' | 'm',
+  data: string,
+): StoredEvent {
+  return stored(sessionId, offsetMs, { type: 'terminal', code, data, offsetMs });
+}
+
+/** The start of a shell session's recording: its size, a prompt, a command and its output. */
+export function makeTerminalEvents(session: Session): StoredEvent[] {
+  seq = 0;
+  const s = session.id;
+  const E = '\u001b';
+  const prompt = `${E}[1;32mops@payments-api${E}[0m:${E}[1;34m~${E}[0m$ `;
+  const events = [terminalEvent(s, 0, 'r', '100x28'), terminalEvent(s, 50, 'o', prompt)];
+  events.push(terminalEvent(s, 1_200, 'o', 'tail -f /var/log/payments/api.log\r\n'));
+  for (let i = 0; i < 12; i++) {
+    events.push(terminalEvent(s, 1_500 + i * 300, 'o', logLine(i)));
+  }
+  return events;
+}
+
+/** A log line of the live story's `tail -f`. */
+export function logLine(i: number): string {
+  const E = '\u001b';
+  const level = i % 7 === 3 ? `${E}[31mERROR${E}[0m` : `${E}[36mINFO ${E}[0m`;
+  const ms = 8 + ((i * 37) % 90);
+  return `${level} ${new Date(T0 + i * 1000).toISOString()} POST /v1/charges ${i % 7 === 3 ? 502 : 201} ${ms} ms  #${i}\r\n`;
+}
+
 /** The activity of a database session: queries with masked results, a blocked DROP, a review. */
 export function makeEvents(session: Session, options: { pending?: boolean } = {}): StoredEvent[] {
   seq = 0;

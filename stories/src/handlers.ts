@@ -5,7 +5,14 @@
  */
 import type { Review, Session, StoredEvent, Viewer } from '@auditlane/client';
 import { delay, HttpResponse, http } from 'msw';
-import { makeEvents, makeReview, makeSessions } from './fixtures';
+import {
+  logLine,
+  makeEvents,
+  makeReview,
+  makeSessions,
+  makeTerminalEvents,
+  terminalEvent,
+} from './fixtures';
 
 export const API = 'https://api.auditlane.test';
 
@@ -27,6 +34,8 @@ export interface ApiOptions {
   pending?: boolean;
   /** The first session is live: new events arrive over SSE. */
   live?: boolean;
+  /** The first session is a live terminal: its recording grows by a log line every 500 ms. */
+  liveTerminal?: boolean;
 }
 
 export function apiHandlers(options: ApiOptions = {}) {
@@ -39,6 +48,15 @@ export function apiHandlers(options: ApiOptions = {}) {
       list = makeEvents(session, { pending: options.pending });
       events.set(session.id, list);
       reviews.set(session.id, makeReview(session, options.pending ? 'pending' : 'approved'));
+    }
+    return list;
+  };
+  const terminal = new Map<string, StoredEvent[]>();
+  const terminalOf = (session: Session) => {
+    let list = terminal.get(session.id);
+    if (!list) {
+      list = makeTerminalEvents(session);
+      terminal.set(session.id, list);
     }
     return list;
   };
@@ -109,12 +127,19 @@ export function apiHandlers(options: ApiOptions = {}) {
       if (failed) return failed;
       const session = find(params.id);
       if (!session) return notFound();
-      const after = Number(new URL(request.url).searchParams.get('after') ?? -1);
+      const url = new URL(request.url);
+      const after = Number(url.searchParams.get('after') ?? -1);
+      if (url.searchParams.getAll('type').includes('terminal')) {
+        // The recording so far of a live terminal story (others have none).
+        const data = options.liveTerminal ? terminalOf(session).filter((e) => e.seq > after) : [];
+        return HttpResponse.json({ data, nextCursor: null });
+      }
       const data = eventsOf(session).filter((e) => e.seq > after && e.type !== 'terminal');
       return HttpResponse.json({ data, nextCursor: null });
     }),
     http.get(`${API}/v1/sessions/:id/events/stream`, ({ params }) => {
       const session = find(params.id);
+      if (session && options.liveTerminal) return liveTerminalStream(terminalOf(session));
       if (!session || !options.live) return new HttpResponse(null, { status: 204 });
       const list = eventsOf(session);
       const encoder = new TextEncoder();
@@ -172,4 +197,29 @@ export function apiHandlers(options: ApiOptions = {}) {
       return HttpResponse.json(session);
     }),
   ];
+}
+
+/** A live terminal: a log line every 500 ms at the recording's clock, over SSE. */
+function liveTerminalStream(list: StoredEvent[]) {
+  const encoder = new TextEncoder();
+  const started = Date.now();
+  const base = list.at(-1) as StoredEvent & { offsetMs: number };
+  let n = list.length;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const stream = new ReadableStream({
+    start(controller) {
+      timer = setInterval(() => {
+        const offsetMs = base.offsetMs + (Date.now() - started);
+        const event = { ...terminalEvent(base.sessionId, offsetMs, 'o', logLine(n)), seq: n++ };
+        list.push(event);
+        controller.enqueue(
+          encoder.encode(`event: event\nid: ${event.seq}\ndata: ${JSON.stringify(event)}\n\n`),
+        );
+      }, 500);
+    },
+    cancel() {
+      clearInterval(timer);
+    },
+  });
+  return new HttpResponse(stream, { headers: { 'content-type': 'text/event-stream' } });
 }

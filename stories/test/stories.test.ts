@@ -107,6 +107,17 @@ describe('Storybook', () => {
     await player.page.locator('button[aria-label="Play"]:not([disabled])').waitFor();
     await player.page.close();
 
+    // A live session: new output shows as it arrives, the player at the live edge.
+    const livePlayer = await open('components-replayplayer--live-session');
+    await livePlayer.page.locator('.al-live[data-state="live"]').waitFor({ timeout: 10_000 });
+    // Lines #0–#11 are the history; #16 arrived over SSE after the page opened.
+    await livePlayer.page.waitForFunction(
+      () => (document.querySelector('.xterm-rows')?.textContent ?? '').includes('#16'),
+      null,
+      { timeout: 10_000 },
+    );
+    await livePlayer.page.close();
+
     const truncated = await open('components-replayplayer--truncated');
     await truncated.page
       .getByRole('alert')

@@ -9,7 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { ReplayDriver } from '../src/replay/core/driver';
 import { KeyframeIndex } from '../src/replay/core/keyframes';
 import { Recording } from '../src/replay/core/recording';
-import { createSnapshotTerminal, fixIntensity, safeLink } from '../src/replay/view/xterm-screen';
+import { createScanHost } from '../src/replay/view/scan-host';
+import { createSnapshotTerminal } from '../src/replay/view/snapshot-terminal';
+import { fixIntensity } from '../src/replay/view/terminal-state';
+import { safeLink } from '../src/replay/view/xterm-screen';
 import { busySession, type Cast } from './casts';
 
 async function reference(c: Cast, t: number): Promise<string> {
@@ -34,14 +37,20 @@ async function reference(c: Cast, t: number): Promise<string> {
 
 async function load(c: Cast, spacing: number) {
   const recording = new Recording();
+  const host = await createScanHost({ cols: c.cols, rows: c.rows, spacing });
+  expect(host.kind).toBe('thread');
+  let keyframes: KeyframeIndex | null = null;
   for await (const item of readAsciicast(c.text)) {
-    if (item.kind === 'header') recording.setHeader(item.header);
-    else recording.append(item.event);
+    if (item.kind === 'header') {
+      recording.setHeader(item.header);
+      keyframes = new KeyframeIndex(recording, host);
+    } else recording.append(item.event);
   }
   recording.complete = true;
-  const scanner = await createSnapshotTerminal(c.cols, c.rows);
-  const keyframes = new KeyframeIndex(recording, scanner, { spacing });
-  while (!(await keyframes.scan(1_000))) {}
+  recording.seal();
+  if (!keyframes) throw new Error('no header');
+  await keyframes.drained();
+  expect(keyframes.scanned).toBe(recording.length);
   const screen = await createSnapshotTerminal(c.cols, c.rows);
   const driver = new ReplayDriver(recording, keyframes, screen, { schedule: () => () => {} });
   driver.markReady();
@@ -78,6 +87,36 @@ describe('replay core', () => {
       (k, i, all) => i === 0 || k.index > (all[i - 1]?.index ?? 0),
     );
     expect(ordered).toBe(true);
+  }, 60_000);
+
+  it('keeps event data packed in blocks and reads any range back exactly', async () => {
+    const c = busySession(400);
+    const { recording, keyframes } = await load(c, 32_000);
+    expect(recording.blocks.length).toBeGreaterThan(3);
+    expect(recording.blocks.every((b) => b.text === null && b.packed !== null)).toBe(true);
+    const raw = c.events.reduce((n, e) => n + e[2].length * 2, 0);
+    expect(recording.retainedBytes).toBeLessThan(raw / 2);
+    // Ranges inside one block, across blocks, and the whole recording.
+    const block = recording.blocks[1];
+    const edges = [
+      [0, 10],
+      [(block?.first ?? 0) - 5, (block?.first ?? 0) + 5],
+      [100, 4_000],
+      [0, recording.length],
+    ] as const;
+    for (const [from, to] of edges) {
+      const { codes, data } = await recording.read(from, to);
+      expect(data.length).toBe(to - from);
+      for (let k = 0; k < data.length; k++) {
+        const [, code, text] = c.events[from + k] as [number, string, string];
+        expect(String.fromCharCode(codes[k] as number)).toBe(code);
+        expect(data[k]).toBe(text);
+      }
+    }
+    // Snapshots are packed too, and unpack to terminal state.
+    const last = keyframes.keyframes.at(-1);
+    expect(last?.snapshot).toBeInstanceOf(Uint8Array);
+    expect(await keyframes.snapshotOf(last as never)).toContain('\u001b[');
   }, 60_000);
 
   it('follows only http(s) links of a recording', () => {

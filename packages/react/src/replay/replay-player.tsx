@@ -213,7 +213,7 @@ export function ReplayPlayer(props: ReplayPlayerProps) {
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          setHits(replay.search(query));
+          void replay.search(query).then(setHits);
         }}
       >
         <label htmlFor={searchId} className="al-visually-hidden">

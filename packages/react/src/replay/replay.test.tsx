@@ -71,6 +71,8 @@ describe('replay: seeking with keyframes', () => {
     const { replay } = await mount({ src: c.text, keyframeSpacing: 4_000 });
     const duration = replay.snapshot.duration;
     expect(duration).toBeGreaterThan(60);
+    // Keyframes came from the scanning worker (the default), packed.
+    expect(replay.snapshot.keyframesIn).toBe('worker');
     // Forward, backward, into the pager (alternate screen + scroll region), after resizes.
     const times = [
       0.5 * duration,
@@ -85,6 +87,34 @@ describe('replay: seeking with keyframes', () => {
       await replay.seek(t);
       await replay.settled();
       expect(api?.serialize(), `at ${t.toFixed(2)} s`).toBe(await reference(c, t));
+    }
+  }, 60_000);
+
+  it('takes keyframes on this thread when a worker may not start (a CSP without worker-src blob:)', async () => {
+    const c = busySession(30);
+    const RealWorker = globalThis.Worker;
+    // What a policy refusal looks like to the page: the worker fails with an error event.
+    class RefusedWorker extends EventTarget {
+      onmessage: ((e: MessageEvent) => void) | null = null;
+      onerror: ((e: Event) => void) | null = null;
+      constructor() {
+        super();
+        setTimeout(() => this.onerror?.(new ErrorEvent('error', { message: 'refused by CSP' })));
+      }
+      postMessage() {}
+      terminate() {}
+    }
+    globalThis.Worker = RefusedWorker as unknown as typeof Worker;
+    try {
+      const { replay } = await mount({ src: c.text, keyframeSpacing: 4_000 });
+      expect(replay.snapshot.keyframesIn).toBe('thread');
+      for (const t of [0.8 * replay.snapshot.duration, 0.3 * replay.snapshot.duration]) {
+        await replay.seek(t);
+        await replay.settled();
+        expect(api?.serialize()).toBe(await reference(c, t));
+      }
+    } finally {
+      globalThis.Worker = RealWorker;
     }
   }, 60_000);
 
@@ -103,12 +133,12 @@ describe('replay: seeking with keyframes', () => {
   it('finds text in the recording and seeks to where it appeared', async () => {
     const c = busySession(40);
     const { replay } = await mount({ src: c.text });
-    const hits = replay.search('request 7.29');
+    const hits = await replay.search('request 7.29');
     expect(hits).toHaveLength(1);
     await replay.seek(hits[0]?.time as number);
     await replay.settled();
     expect(api?.serialize()).toContain('request 7.29');
-    expect(replay.search('no such text anywhere')).toEqual([]);
+    expect(await replay.search('no such text anywhere')).toEqual([]);
   }, 60_000);
 });
 

@@ -26,6 +26,11 @@ export interface UseReplayOptions {
   poster?: import('./core/driver').SeekLocation;
   /** Output between keyframes at first (UTF-16 units; spacing then adapts). Default 32 K. */
   keyframeSpacing?: number;
+  /**
+   * Take keyframes in a worker (default true). The worker starts from a Blob URL: a Content
+   * Security Policy needs `worker-src blob:`, else (or with false) they are taken on this thread.
+   */
+  worker?: boolean;
   /** Called when a recording is malformed or truncated: it plays up to the damage. */
   onError?: (error: Error) => void;
 }

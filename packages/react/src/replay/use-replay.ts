@@ -4,10 +4,11 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { toPlainText } from '../internal/format';
 import { useAuditlaneContext } from '../provider/auditlane-provider';
 import { ReplayDriver, type ReplayState, type SeekLocation, SPEEDS } from './core/driver';
-import { KeyframeIndex } from './core/keyframes';
+import { KeyframeIndex, type ScanHost } from './core/keyframes';
 import { type Inactivity, type Marker, Recording } from './core/recording';
 import type { UseReplayOptions } from './replay.types';
-import { createSnapshotTerminal, createXtermScreen } from './view/xterm-screen';
+import { createScanHost } from './view/scan-host';
+import { createXtermScreen, loadXterm } from './view/xterm-screen';
 
 export interface ReplaySnapshot {
   state: ReplayState;
@@ -22,6 +23,8 @@ export interface ReplaySnapshot {
   complete: boolean;
   /** Why the recording stopped early, and where. */
   damage: { message: string; time: number } | null;
+  /** Where keyframes are taken: a worker, this thread (no workers allowed), or not yet known. */
+  keyframesIn: 'worker' | 'thread' | null;
 }
 
 export interface SearchHit {
@@ -40,6 +43,7 @@ const INITIAL: ReplaySnapshot = {
   inactivity: [],
   complete: false,
   damage: null,
+  keyframesIn: null,
 };
 
 /**
@@ -66,31 +70,47 @@ export function useReplay(options: UseReplayOptions) {
     let frame = 0;
     const cleanups: (() => void)[] = [];
     let inactivity: Inactivity[] = [];
-    const publish = () => {
-      if (frame) return;
-      frame = requestAnimationFrame(() => {
-        frame = 0;
-        const d = driverRef.current;
-        if (!d || disposed) return;
-        // A new array only when a stretch was added (this runs on every frame while playing).
-        if (inactivity.length !== d.recording.inactivity.length) {
-          inactivity = [...d.recording.inactivity];
-        }
-        setSnapshot({
-          state: d.state,
-          currentTime: d.getCurrentTime(),
-          duration: d.getDuration(),
-          speed: d.getSpeed(),
-          skipInactivity: d.skipInactivity,
-          markers: d.markers(),
-          inactivity,
-          // Every point is seekable once the recording is in and scanned for keyframes.
-          complete: d.recording.complete && (d.keyframes?.scanned ?? 0) >= d.recording.length,
-          damage: d.recording.error,
-        });
+    let keyframesIn: ReplaySnapshot['keyframesIn'] = null;
+    let published: ReplayState = 'loading';
+    const flush = () => {
+      frame = 0;
+      const d = driverRef.current;
+      if (!d || disposed) return;
+      published = d.state;
+      // A new array only when a stretch was added (this runs on every frame while playing).
+      if (inactivity.length !== d.recording.inactivity.length) {
+        inactivity = [...d.recording.inactivity];
+      }
+      setSnapshot({
+        state: d.state,
+        currentTime: d.getCurrentTime(),
+        duration: d.getDuration(),
+        speed: d.getSpeed(),
+        skipInactivity: d.skipInactivity,
+        markers: d.markers(),
+        inactivity,
+        // Every point is seekable once the recording is in and scanned for keyframes.
+        complete:
+          d.recording.complete &&
+          ((d.keyframes?.scanned ?? 0) >= d.recording.length || d.keyframes?.error != null),
+        damage: d.recording.error,
+        keyframesIn,
       });
     };
+    // Time moves every frame while playing: published at most once a frame. A new state (the
+    // first frame is ready, playing, ended) is published at once.
+    const publish = () => {
+      const state = driverRef.current?.state;
+      if (state !== undefined && state !== published) {
+        if (frame) cancelAnimationFrame(frame);
+        flush();
+        return;
+      }
+      if (!frame) frame = requestAnimationFrame(flush);
+    };
 
+    // xterm loads while the recording's header arrives.
+    void loadXterm().catch(() => {});
     (async () => {
       const recording = new Recording({ idleTimeLimit });
       let items: AsyncGenerator<AsciicastItem>;
@@ -119,18 +139,33 @@ export function useReplay(options: UseReplayOptions) {
       recording.setHeader(first.value.header);
       const { cols, rows } = first.value.header.term;
       if (disposed) return;
+      // Keyframes are taken in a worker, started alongside the screen (it is not needed for the
+      // first frame); blocks wait for it.
+      const started = createScanHost({
+        cols,
+        rows,
+        spacing: optionsRef.current.keyframeSpacing,
+        worker: optionsRef.current.worker,
+      });
+      void started.then((h) => {
+        keyframesIn = h.kind;
+        publish();
+      });
+      const host: ScanHost = {
+        scan: async (block) => (await started).scan(block),
+        dispose: () =>
+          void started.then(
+            (h) => h.dispose(),
+            () => {},
+          ),
+      };
+      const keyframes = new KeyframeIndex(recording, host, publish);
+      cleanups.push(() => keyframes.dispose());
       const screen = await createXtermScreen(container, { cols, rows });
-      const scanner = await createSnapshotTerminal(cols, rows);
-      cleanups.push(
-        () => screen.dispose(),
-        () => scanner.dispose(),
-      );
+      cleanups.push(() => screen.dispose());
       if (disposed) return;
       screenRef.current = screen;
       screen.fit();
-      const keyframes = new KeyframeIndex(recording, scanner, {
-        spacing: optionsRef.current.keyframeSpacing,
-      });
       const driver = new ReplayDriver(recording, keyframes, screen, {
         speed: optionsRef.current.speed ?? 1,
         onChange: publish,
@@ -144,18 +179,9 @@ export function useReplay(options: UseReplayOptions) {
         }));
       driver.markReady();
 
-      // Read the rest while playing is already possible; scan for keyframes as events arrive.
-      let scanning = Promise.resolve(true);
-      const scanMore = () => {
-        scanning = scanning.then(async () => {
-          let done = false;
-          while (!done && !disposed) {
-            done = await keyframes.scan();
-            if (!done) await new Promise((r) => setTimeout(r, 0));
-          }
-          return done;
-        });
-      };
+      // Read the rest while playing is already possible; blocks of events are scanned for
+      // keyframes as they fill (and, live, a few times a second).
+      const scanMore = () => recording.seal();
       // The poster frame at once; the rest streams in behind it.
       let shown = optionsRef.current.poster === undefined;
       // Live: scan for keyframes and publish as events arrive (a few times a second). Once the
@@ -173,7 +199,11 @@ export function useReplay(options: UseReplayOptions) {
         scanMore();
         publish();
       };
-      if (shown) await driver.seek(0);
+      if (shown) {
+        await driver.seek(0);
+        // Let the first frame paint before reading on (buffered data keeps this thread busy).
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      }
       let count = 0;
       let lastYield = performance.now();
       try {
@@ -191,8 +221,8 @@ export function useReplay(options: UseReplayOptions) {
           }
           if (live) followLive();
           // Buffered data resolves reads as microtasks: give the page a frame now and then.
-          if (count % 1000 === 0 && performance.now() - lastYield > 30) {
-            await new Promise((r) => setTimeout(r, 0));
+          if (count % 500 === 0 && performance.now() - lastYield > 12) {
+            await yieldToPage();
             lastYield = performance.now();
           }
         }
@@ -205,7 +235,7 @@ export function useReplay(options: UseReplayOptions) {
       recording.complete = true;
       driver.setExtraMarkers(hostMarkers());
       scanMore();
-      await scanning;
+      await keyframes.drained();
       if (disposed) return;
       await driver.seek(shown ? driver.getCurrentTime() : (optionsRef.current.poster ?? 0));
       if (optionsRef.current.autoPlay) driver.play();
@@ -268,7 +298,7 @@ export function useReplay(options: UseReplayOptions) {
     if (next) d.setSpeed(next);
   }, []);
   /** Where a text appeared in the output, in time order (matches across chunk boundaries too). */
-  const search = useCallback((query: string, limit = 50): SearchHit[] => {
+  const search = useCallback(async (query: string, limit = 50): Promise<SearchHit[]> => {
     const d = driverRef.current;
     if (!d || !query) return [];
     return searchRecording(d.recording, query, limit);
@@ -309,13 +339,29 @@ export function useReplay(options: UseReplayOptions) {
 
 export type UseReplayResult = ReturnType<typeof useReplay>;
 
-function searchRecording(recording: Recording, query: string, limit: number): SearchHit[] {
+/** Lets the page render and handle input (a message is not clamped as nested timers are). */
+function yieldToPage(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+async function searchRecording(
+  recording: Recording,
+  query: string,
+  limit: number,
+): Promise<SearchHit[]> {
   const needle = query.toLowerCase();
   const hits: SearchHit[] = [];
   // A sliding window of plain text keeps matches that span two output events.
   let carry = '';
   let carryTime = 0;
-  for (const chunk of recording.outputChunks()) {
+  for await (const chunk of recording.outputChunks()) {
     const plain = toPlainText(chunk.text);
     const text = carry + plain;
     const lower = text.toLowerCase();

@@ -5,7 +5,7 @@
  * No React, no xterm, no DOM: the clock and the scheduler are injected.
  */
 import type { KeyframeIndex } from './keyframes';
-import type { Marker, Recording } from './recording';
+import { type Marker, OUTPUT, RESIZE, type Recording } from './recording';
 import { parseSize, type ReplayTerminal } from './terminal';
 
 export type ReplayState = 'loading' | 'ready' | 'playing' | 'paused' | 'ended' | 'error';
@@ -174,24 +174,23 @@ export class ReplayDriver {
     const t = this.resolve(location);
     const generation = ++this.generation;
     const target = this.recording.indexAfter(t);
-    const forward = target >= this.applied && this.time <= t;
-    // Going forward a little: just replay from where the screen is.
-    const keyframe = this.keyframes?.before(target);
-    const fromKeyframe = !forward || (keyframe !== undefined && keyframe.index > this.applied);
     await this.enqueue(async () => {
       if (generation !== this.generation) return;
-      if (fromKeyframe) {
+      // Decided here, in turn: the screen holds events [0, applied) of the work before this.
+      // Going forward a little, replaying from where the screen is beats restoring a keyframe.
+      const keyframe = this.keyframes?.before(target);
+      const forward = target >= this.applied;
+      if (!forward || (keyframe !== undefined && keyframe.index > this.applied)) {
+        const snapshot = keyframe ? await this.keyframes?.snapshotOf(keyframe) : '';
         // Size first, then reset: a reset after shrinking leaves buffer state of the old size.
         if (keyframe) this.screen.resize(keyframe.cols, keyframe.rows);
-        this.screen.reset();
-        if (keyframe) {
-          if (keyframe.snapshot) await this.screen.write(keyframe.snapshot);
-          this.applied = keyframe.index;
-        } else {
+        else {
           const h = this.recording.header;
           if (h) this.screen.resize(h.term.cols, h.term.rows);
-          this.applied = 0;
         }
+        this.screen.reset();
+        if (snapshot) await this.screen.write(snapshot);
+        this.applied = keyframe ? keyframe.index : 0;
       }
       await this.applyUntil(target);
     });
@@ -205,13 +204,14 @@ export class ReplayDriver {
 
   /** Writes events [applied, target) to the screen, output batched between resizes. */
   private async applyUntil(target: number): Promise<void> {
-    const r = this.recording;
+    if (target <= this.applied) return;
+    const { codes, data } = await this.recording.read(this.applied, target);
     let batch = '';
-    for (let i = this.applied; i < target; i++) {
-      const code = r.codes[i];
-      if (code === 'o') batch += r.data[i] as string;
-      else if (code === 'r') {
-        const size = parseSize(r.data[i] as string);
+    for (let k = 0; k < codes.length; k++) {
+      const code = codes[k];
+      if (code === OUTPUT) batch += data[k] as string;
+      else if (code === RESIZE) {
+        const size = parseSize(data[k] as string);
         if (size) {
           if (batch) await this.screen.write(batch);
           batch = '';

@@ -1,11 +1,12 @@
 /**
  * Keyframes: serialized terminal states taken while the recording is first scanned, so a seek
- * costs one restore plus a short replay, never a replay from the start. Spacing adapts to size:
- * when there are more than `maxKeyframes`, every other one is dropped and the spacing doubles,
- * so memory stays bounded whatever the length of the recording.
+ * costs one restore plus a short replay, never a replay from the start. The scanning itself
+ * happens elsewhere (a `ScanHost`: a worker, or this thread when workers are unavailable); this
+ * index receives its keyframes block by block and applies the same thinning as the scanner.
  */
-import type { Recording } from './recording';
-import { parseSize, type SnapshotTerminal } from './terminal';
+import { unpackText } from './pack';
+import type { Block, Recording } from './recording';
+import { type BlockInput, type ScanResult, thin } from './scanner';
 
 export interface Keyframe {
   /** Index of the first event not included in the snapshot. */
@@ -14,100 +15,71 @@ export interface Keyframe {
   time: number;
   cols: number;
   rows: number;
-  snapshot: string;
+  /** The snapshot, packed or not ('' for the blank screen at the start). */
+  snapshot: string | Uint8Array;
 }
 
-export interface KeyframeOptions {
-  /** Output between keyframes at first, in UTF-16 units. Default 32 K. */
-  spacing?: number;
-  /** Most keyframes kept. Default 1024 (a keyframe is one screen: a few KB). */
-  maxKeyframes?: number;
+/** Where blocks are scanned: a worker, or this thread. */
+export interface ScanHost {
+  scan(block: BlockInput): Promise<ScanResult>;
+  dispose(): void;
 }
 
 export class KeyframeIndex {
-  readonly keyframes: Keyframe[] = [];
+  keyframes: Keyframe[] = [];
   /** Events scanned so far. */
   scanned = 0;
-  private spacing: number;
-  private readonly maxKeyframes: number;
-  private sinceLast = 0;
+  /** Why scanning stopped (seeks then replay from the last keyframe taken). */
+  error: Error | null = null;
+  private chain: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly recording: Recording,
-    private readonly terminal: SnapshotTerminal,
-    options: KeyframeOptions = {},
+    private readonly host: ScanHost,
+    private readonly onProgress: () => void = () => {},
   ) {
-    this.spacing = options.spacing ?? 32 * 1024;
-    this.maxKeyframes = options.maxKeyframes ?? 1024;
     const header = recording.header;
-    if (header) terminal.resize(header.term.cols, header.term.rows);
     this.keyframes.push({
       index: 0,
       time: 0,
-      cols: terminal.cols,
-      rows: terminal.rows,
+      cols: header?.term.cols ?? 80,
+      rows: header?.term.rows ?? 24,
       snapshot: '',
     });
+    for (const block of recording.blocks) this.enqueue(block);
+    recording.onBlock = (block) => this.enqueue(block);
   }
 
-  /**
-   * Feeds the events that arrived since the last call to the scanning terminal, taking
-   * keyframes on the way. Yields to the caller every `budgetMs` (returns false when not done).
-   */
-  async scan(budgetMs = 12, now: () => number = () => performance.now()): Promise<boolean> {
-    const r = this.recording;
-    const start = now();
-    let batch = '';
-    const flush = async () => {
-      if (batch) await this.terminal.write(batch);
-      batch = '';
+  private enqueue(block: Block): void {
+    const input: BlockInput = {
+      first: block.first,
+      codes: block.codes,
+      offsets: block.offsets,
+      text: block.text ?? '',
     };
-    while (this.scanned < r.length) {
-      const i = this.scanned;
-      const code = r.codes[i];
-      const data = r.data[i] as string;
-      if (code === 'o') {
-        batch += data;
-        this.sinceLast += data.length;
-      } else if (code === 'r') {
-        const size = parseSize(data);
-        if (size) {
-          await flush();
-          this.terminal.resize(size.cols, size.rows);
+    this.chain = this.chain.then(async () => {
+      if (this.error) return;
+      try {
+        const { ops, packed } = await this.host.scan(input);
+        for (const op of ops) {
+          if (op === 'thin') this.keyframes = thin(this.keyframes);
+          else {
+            const time = op.index > 0 ? this.recording.timeAt(op.index - 1) : 0;
+            this.keyframes.push({ ...op, time });
+          }
         }
+        if (packed) this.recording.setPacked(block, packed);
+        this.scanned = block.first + block.count;
+      } catch (error) {
+        this.error = error instanceof Error ? error : new Error(String(error));
       }
-      this.scanned = i + 1;
-      if (this.sinceLast >= this.spacing) {
-        await flush();
-        this.take();
-      }
-      if (batch.length > 256 * 1024) await flush();
-      if (now() - start > budgetMs) {
-        await flush();
-        return false;
-      }
-    }
-    await flush();
-    return true;
+      this.onProgress();
+    });
   }
 
-  private take(): void {
-    const r = this.recording;
-    this.sinceLast = 0;
-    this.keyframes.push({
-      index: this.scanned,
-      time: this.scanned > 0 ? (r.times[this.scanned - 1] as number) : 0,
-      cols: this.terminal.cols,
-      rows: this.terminal.rows,
-      snapshot: this.terminal.snapshot(),
-    });
-    if (this.keyframes.length > this.maxKeyframes) {
-      // Keep the first and every other one after it; space the next ones twice as far.
-      const kept = this.keyframes.filter((_, i) => i === 0 || i % 2 === 0);
-      this.keyframes.length = 0;
-      this.keyframes.push(...kept);
-      this.spacing *= 2;
-    }
+  /** Resolves once every block sealed so far is scanned. */
+  drained(): Promise<void> {
+    return this.chain;
   }
 
   /** The last keyframe at or before event index `index`. */
@@ -122,8 +94,24 @@ export class KeyframeIndex {
     return this.keyframes[lo] as Keyframe;
   }
 
-  /** Bytes held by snapshots (UTF-16 units). */
+  /** A keyframe's snapshot as text. */
+  snapshotOf(keyframe: Keyframe): Promise<string> | string {
+    return typeof keyframe.snapshot === 'string'
+      ? keyframe.snapshot
+      : unpackText(keyframe.snapshot);
+  }
+
+  /** Bytes held by snapshots. */
   get size(): number {
-    return this.keyframes.reduce((n, k) => n + k.snapshot.length, 0);
+    return this.keyframes.reduce(
+      (n, k) =>
+        n + (typeof k.snapshot === 'string' ? k.snapshot.length * 2 : k.snapshot.byteLength),
+      0,
+    );
+  }
+
+  dispose(): void {
+    this.recording.onBlock = null;
+    this.host.dispose();
   }
 }

@@ -2,9 +2,15 @@
  * A recording as the player sees it, built incrementally while it downloads: the header, then
  * events in time order. Times are "play times": seconds on the player's clock, with idle
  * stretches cut to the idle-time limit; the original time stays available for display.
+ *
+ * Memory stays small: times and codes live in typed arrays, and the events' data in blocks of
+ * about 64 K characters. A sealed block is handed to `onBlock` (the keyframe scanner), which may
+ * hand back a compressed copy (`setPacked`): the text is then dropped and unpacked again on
+ * demand (a few blocks are cached), so a 100 MB recording keeps a fraction of its size.
  * No React, no xterm, no DOM.
  */
 import type { AsciicastEvent, AsciicastHeader } from '@auditlane/client/asciicast';
+import { unpackText } from './pack';
 
 export interface Marker {
   /** Play time, seconds. */
@@ -21,22 +27,53 @@ export interface Inactivity {
   end: number;
 }
 
+/** Events [first, first + count) with their data: one string and where each event's part starts. */
+export interface Block {
+  readonly first: number;
+  readonly count: number;
+  /** count + 1 offsets into the text. */
+  readonly offsets: Uint32Array;
+  /** Event codes (char codes: 'o', 'i', 'r', 'm', …). */
+  readonly codes: Uint8Array;
+  /** The text, until a packed copy replaces it. */
+  text: string | null;
+  packed: Uint8Array | null;
+}
+
+/** What a reader gets for a range of events: codes and data, index for index. */
+export interface EventSlice {
+  codes: Uint8Array;
+  data: string[];
+}
+
+export const OUTPUT = 111; // 'o'
+export const RESIZE = 114; // 'r'
+const MARKER = 109; // 'm'
+
+const BLOCK_CHARS = 64 * 1024;
+const CACHED_BLOCKS = 8;
+
 export class Recording {
   header: AsciicastHeader | null = null;
-  /** Play time of each event (idle-limited), seconds. */
-  readonly times: number[] = [];
-  /** Original time of each event, seconds since the start. */
-  readonly originalTimes: number[] = [];
-  readonly codes: string[] = [];
-  readonly data: string[] = [];
   readonly markers: Marker[] = [];
   readonly inactivity: Inactivity[] = [];
-  /** Bytes of output (UTF-16 code units) so far. */
+  readonly blocks: Block[] = [];
+  /** Output so far, UTF-16 units. */
   outputSize = 0;
   /** The whole recording has arrived. */
   complete = false;
   /** Why reading stopped early (a malformed or truncated recording). */
   error: { message: string; time: number } | null = null;
+  /** Called with each sealed block (in order). */
+  onBlock: ((block: Block) => void) | null = null;
+  private count = 0;
+  private times = new Float64Array(1024);
+  private originalTimes = new Float64Array(1024);
+  private codes = new Uint8Array(1024);
+  /** Data of the events after the last sealed block. */
+  private open: string[] = [];
+  private openChars = 0;
+  private readonly cache = new Map<Block, string>();
   private idleLimit = Number.POSITIVE_INFINITY;
   private lastOriginal = 0;
   private playTime = 0;
@@ -55,12 +92,26 @@ export class Recording {
   }
 
   get length(): number {
-    return this.times.length;
+    return this.count;
   }
 
   /** Play time of the last event. */
   get duration(): number {
     return this.playTime;
+  }
+
+  /** Play time of event i. */
+  timeAt(i: number): number {
+    return this.times[i] as number;
+  }
+
+  /** Original time of event i, seconds since the start. */
+  originalTimeAt(i: number): number {
+    return this.originalTimes[i] as number;
+  }
+
+  codeAt(i: number): string {
+    return String.fromCharCode(this.codes[i] as number);
   }
 
   append(event: AsciicastEvent): void {
@@ -69,44 +120,178 @@ export class Recording {
     this.playTime += Math.min(gap, this.idleLimit);
     this.lastOriginal = Math.max(this.lastOriginal, event.time);
     if (gap >= this.inactiveAfter) this.inactivity.push({ start, end: this.playTime });
-    this.times.push(this.playTime);
-    this.originalTimes.push(event.time);
-    this.codes.push(event.code);
-    this.data.push(event.data);
-    if (event.code === 'o') this.outputSize += event.data.length;
-    if (event.code === 'm') {
+    if (this.count === this.times.length) this.grow();
+    const i = this.count++;
+    this.times[i] = this.playTime;
+    this.originalTimes[i] = event.time;
+    const code = event.code.length === 1 ? event.code.charCodeAt(0) : 63; // '?': unknown
+    this.codes[i] = code;
+    this.open.push(event.data);
+    this.openChars += event.data.length;
+    if (code === OUTPUT) this.outputSize += event.data.length;
+    if (code === MARKER) {
       this.markers.push({ time: this.playTime, label: event.data, kind: 'marker' });
     }
+    if (this.openChars >= BLOCK_CHARS) this.seal();
+  }
+
+  private grow(): void {
+    const size = this.times.length * 2;
+    const times = new Float64Array(size);
+    times.set(this.times);
+    this.times = times;
+    const originals = new Float64Array(size);
+    originals.set(this.originalTimes);
+    this.originalTimes = originals;
+    const codes = new Uint8Array(size);
+    codes.set(this.codes);
+    this.codes = codes;
+  }
+
+  /** Closes the events since the last block into a block (and hands it to `onBlock`). */
+  seal(): void {
+    const count = this.open.length;
+    if (count === 0) return;
+    const first = this.count - count;
+    const offsets = new Uint32Array(count + 1);
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      offsets[i] = at;
+      at += (this.open[i] as string).length;
+    }
+    offsets[count] = at;
+    const block: Block = {
+      first,
+      count,
+      offsets,
+      codes: this.codes.slice(first, first + count),
+      text: this.open.join(''),
+      packed: null,
+    };
+    this.open = [];
+    this.openChars = 0;
+    this.blocks.push(block);
+    this.onBlock?.(block);
+  }
+
+  /** A compressed copy of a block's text arrived: the text is let go. */
+  setPacked(block: Block, packed: Uint8Array): void {
+    block.packed = packed;
+    block.text = null;
   }
 
   /** Index of the first event with play time > t (events before it are on screen at t). */
   indexAfter(t: number): number {
-    return upperBound(this.times, t);
+    return upperBound(this.times, this.count, t);
   }
 
   /** Play time of an original time (for markers from the session's events). */
   playTimeOf(originalSeconds: number): number {
-    const lo = upperBound(this.originalTimes, originalSeconds);
+    const lo = upperBound(this.originalTimes, this.count, originalSeconds);
     if (lo === 0) return 0;
     const i = lo - 1;
     const extra = Math.min(originalSeconds - (this.originalTimes[i] as number), this.idleLimit);
     return (this.times[i] as number) + Math.max(0, extra);
   }
 
+  /** The data of events [from, to), unpacking the blocks that hold them. */
+  async read(from: number, to: number): Promise<EventSlice> {
+    to = Math.min(to, this.count);
+    const data: string[] = [];
+    if (to <= from) return { codes: new Uint8Array(0), data };
+    let b = this.blockOf(from);
+    let i = from;
+    while (i < to && b < this.blocks.length) {
+      const block = this.blocks[b] as Block;
+      if (i >= block.first + block.count) {
+        b++;
+        continue;
+      }
+      const text = await this.textOf(block);
+      const end = Math.min(to, block.first + block.count);
+      for (; i < end; i++) {
+        const k = i - block.first;
+        data.push(text.slice(block.offsets[k], block.offsets[k + 1]));
+      }
+      b++;
+    }
+    // Events after the last sealed block.
+    const openFirst = this.count - this.open.length;
+    for (; i < to; i++) data.push(this.open[i - openFirst] as string);
+    return { codes: this.codes.slice(from, to), data };
+  }
+
   /** The text of the output, with the play time where each piece starts (for search). */
-  *outputChunks(): Generator<{ index: number; time: number; text: string }> {
-    for (let i = 0; i < this.codes.length; i++) {
-      if (this.codes[i] === 'o') {
-        yield { index: i, time: this.times[i] as number, text: this.data[i] as string };
+  async *outputChunks(): AsyncGenerator<{ index: number; time: number; text: string }> {
+    const sealed = this.blocks.length;
+    for (let b = 0; b < sealed; b++) {
+      const block = this.blocks[b] as Block;
+      const text = await this.textOf(block);
+      for (let k = 0; k < block.count; k++) {
+        if (block.codes[k] !== OUTPUT) continue;
+        const index = block.first + k;
+        yield {
+          index,
+          time: this.times[index] as number,
+          text: text.slice(block.offsets[k], block.offsets[k + 1]),
+        };
+      }
+    }
+    const last = this.blocks[sealed - 1];
+    const from = last ? last.first + last.count : 0;
+    const { codes, data } = await this.read(from, this.count);
+    for (let k = 0; k < codes.length; k++) {
+      if (codes[k] === OUTPUT) {
+        yield { index: from + k, time: this.times[from + k] as number, text: data[k] as string };
       }
     }
   }
+
+  /** Bytes held by the events (typed arrays, texts not yet packed, packed copies). */
+  get retainedBytes(): number {
+    let n = this.times.byteLength + this.originalTimes.byteLength + this.codes.byteLength;
+    for (const block of this.blocks) {
+      n += block.offsets.byteLength + block.codes.byteLength;
+      n += block.packed ? block.packed.byteLength : (block.text?.length ?? 0) * 2;
+    }
+    for (const text of this.cache.values()) n += text.length * 2;
+    return n + this.openChars * 2;
+  }
+
+  private blockOf(index: number): number {
+    let lo = 0;
+    let hi = this.blocks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if ((this.blocks[mid] as Block).first <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private async textOf(block: Block): Promise<string> {
+    if (block.text !== null) return block.text;
+    const cached = this.cache.get(block);
+    if (cached !== undefined) {
+      // Most recently used last.
+      this.cache.delete(block);
+      this.cache.set(block, cached);
+      return cached;
+    }
+    const text = await unpackText(block.packed as Uint8Array);
+    this.cache.set(block, text);
+    if (this.cache.size > CACHED_BLOCKS) {
+      const oldest = this.cache.keys().next().value as Block;
+      this.cache.delete(oldest);
+    }
+    return text;
+  }
 }
 
-/** Index of the first value > x in an ascending array. */
-function upperBound(values: readonly number[], x: number): number {
+/** Index of the first value > x in the first `length` values of an ascending array. */
+function upperBound(values: Float64Array, length: number, x: number): number {
   let lo = 0;
-  let hi = values.length;
+  let hi = length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if ((values[mid] as number) <= x) lo = mid + 1;

@@ -4,7 +4,8 @@
  * terminal takes no input, OSC 52 clipboard writes are swallowed, OSC 8 links open only
  * http(s) URLs in a new tab without an opener (never javascript: or data:), nothing becomes HTML.
  */
-import type { ReplayTerminal, SnapshotTerminal } from '../core/terminal';
+import type { ReplayTerminal } from '../core/terminal';
+import { wrap, type XtermLike } from './terminal-state';
 
 export interface XtermScreen extends ReplayTerminal {
   /** Serialized state of the screen, scroll region included (as keyframes hold it). */
@@ -26,76 +27,6 @@ export function safeLink(uri: string): string | null {
   }
 }
 
-interface XtermLike {
-  cols: number;
-  rows: number;
-  write(data: string, callback?: () => void): void;
-  resize(cols: number, rows: number): void;
-  reset(): void;
-  loadAddon(addon: unknown): void;
-  buffer: { active: { cursorX: number; cursorY: number } };
-  parser: { registerOscHandler(id: number, handler: (data: string) => boolean): unknown };
-}
-
-function wrap(term: XtermLike, serialize: { serialize(): string }) {
-  return {
-    get cols() {
-      return term.cols;
-    },
-    get rows() {
-      return term.rows;
-    },
-    write: (data: string) => new Promise<void>((resolve) => term.write(data, resolve)),
-    resize: (cols: number, rows: number) => {
-      if (cols !== term.cols || rows !== term.rows) term.resize(cols, rows);
-    },
-    reset: () => term.reset(),
-    snapshot: () => fixIntensity(serialize.serialize()) + scrollRegion(term),
-    /** The serializer's output alone (what a fresh terminal would serialize). */
-    serialize: () => serialize.serialize(),
-  };
-}
-
-/**
- * The serializer writes a change from dim to bold as `1;22` (bold on, then "dim off"); read back,
- * SGR 22 turns bold off too. Moving 22 to the front of each SGR keeps what the serializer meant,
- * so a restored keyframe has the same attributes as the screen it was taken from.
- */
-export function fixIntensity(serialized: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the sequences it fixes.
-  return serialized.replace(/\u001b\[([0-9;]*)m/g, (sequence, list: string) => {
-    const params = list.split(';');
-    const plain: string[] = [];
-    let has22 = false;
-    for (let i = 0; i < params.length; i++) {
-      const p = params[i] as string;
-      if (p === '38' || p === '48' || p === '58') {
-        // Extended colours: 38;5;n or 38;2;r;g;b — their numbers are not attributes.
-        const take = params[i + 1] === '2' ? 5 : params[i + 1] === '5' ? 3 : 1;
-        plain.push(...params.slice(i, i + take));
-        i += take - 1;
-      } else if (p === '22') has22 = true;
-      else plain.push(p);
-    }
-    return has22 ? `\u001b[${['22', ...plain].join(';')}m` : sequence;
-  });
-}
-
-/**
- * The serializer leaves out the scroll region (DECSTBM), which full-screen programs set; without
- * it, output replayed after a keyframe would scroll the wrong lines. Restores it, then the cursor
- * (DECSTBM homes the cursor).
- */
-function scrollRegion(term: XtermLike): string {
-  const core = (
-    term as unknown as { _core?: { buffer?: { scrollTop: number; scrollBottom: number } } }
-  )._core;
-  const buffer = core?.buffer;
-  if (!buffer || (buffer.scrollTop === 0 && buffer.scrollBottom === term.rows - 1)) return '';
-  const { cursorX, cursorY } = term.buffer.active;
-  return `\u001b[${buffer.scrollTop + 1};${buffer.scrollBottom + 1}r\u001b[${cursorY + 1};${cursorX + 1}H`;
-}
-
 export interface XtermScreenOptions {
   cols: number;
   rows: number;
@@ -104,14 +35,24 @@ export interface XtermScreenOptions {
   theme?: Record<string, string>;
 }
 
+let xterm: Promise<
+  [typeof import('@xterm/xterm'), typeof import('@xterm/addon-serialize')]
+> | null = null;
+
+/** Loads xterm.js once (a player starts this early, while its recording's header arrives). */
+export function loadXterm() {
+  xterm ??= Promise.all([import('@xterm/xterm'), import('@xterm/addon-serialize')]);
+  xterm.catch(() => {
+    xterm = null;
+  });
+  return xterm;
+}
+
 export async function createXtermScreen(
   container: HTMLElement,
   options: XtermScreenOptions,
 ): Promise<XtermScreen> {
-  const [{ Terminal }, { SerializeAddon }] = await Promise.all([
-    import('@xterm/xterm'),
-    import('@xterm/addon-serialize'),
-  ]);
+  const [{ Terminal }, { SerializeAddon }] = await loadXterm();
   const term = new Terminal({
     cols: options.cols,
     rows: options.rows,
@@ -155,33 +96,4 @@ export async function createXtermScreen(
     },
     dispose: () => term.dispose(),
   });
-}
-
-/** A terminal without a view, for keyframes (same scrollback as the visible one). */
-export async function createSnapshotTerminal(
-  cols: number,
-  rows: number,
-  scrollback = 0,
-): Promise<SnapshotTerminal & { serialize(): string; dispose(): void }> {
-  const [{ Terminal }, { SerializeAddon }] = await Promise.all([
-    import('@xterm/headless'),
-    import('@xterm/addon-serialize'),
-  ]);
-  const term = new Terminal({ cols, rows, scrollback, allowProposedApi: true, logLevel: 'error' });
-  const serialize = new SerializeAddon();
-  term.loadAddon(serialize as never);
-  term.parser.registerOscHandler(52, () => true);
-  const wrapped = wrap(term as unknown as XtermLike, serialize);
-  // The scanner parses the whole recording. An async write waits a timer per call (4 ms at least
-  // once timers nest in a browser), once per keyframe; the write buffer's synchronous path has
-  // none. It is safe here: no handler of this terminal is asynchronous.
-  const core = (term as unknown as { _core?: { writeSync?: (data: string) => void } })._core;
-  if (typeof core?.writeSync === 'function') {
-    const writeSync = core.writeSync.bind(core);
-    wrapped.write = (data: string) => {
-      writeSync(data);
-      return Promise.resolve();
-    };
-  }
-  return Object.assign(wrapped, { dispose: () => term.dispose() });
 }
