@@ -7,6 +7,7 @@ export default defineConfig({
       'packages/*/vitest.config.ts',
       'packages/react/vitest.ssr.config.ts',
       'stories/vitest.config.ts',
+      'examples/admin-panel/vitest.config.ts',
     ],
   },
 });

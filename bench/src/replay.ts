@@ -11,14 +11,16 @@ import { writeCast } from './casts';
 import { launchChromium, servePages } from './chromium';
 import { median, table } from './lib';
 
+const sizesArg = process.argv.indexOf('--sizes');
 const sizes = (
   process.argv.find((a) => a.startsWith('--sizes='))?.slice(8) ??
-  process.argv[process.argv.indexOf('--sizes') + 1] ??
+  (sizesArg > 0 ? process.argv[sizesArg + 1] : undefined) ??
   '1,20,120'
 )
   .split(',')
   .map(Number)
   .filter((n) => n > 0);
+if (!sizes.length) throw new Error('--sizes: give sizes in MB, e.g. --sizes 1,20,120');
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
 const out = mkdtempSync(join(tmpdir(), 'auditlane-bench-replay-'));

@@ -1,0 +1,221 @@
+/**
+ * The main job: the reference server on an embedded SQLite database, seeded through the real
+ * recorder on first start, a live terminal session and an agent's command waiting for review,
+ * and the admin panel (built with Vite, served with /v1 proxied to the server; the proxy adds
+ * the panel's credential, so no token reaches the browser).
+ *   pnpm demo            (from the repository root: builds the packages, then this)
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { createClient, PERMISSIONS } from '@auditlane/client';
+import { createRecorder, HttpSink, recordTerminal } from '@auditlane/recorder';
+import { type RunningServer, SqliteStore, startServer } from '@auditlane/server';
+import { build, type PreviewServer, preview } from 'vite';
+import { heldAgentCommand, seed } from './seed';
+
+const PANEL_DIR = resolve(import.meta.dirname, '..');
+
+export interface DemoOptions {
+  /** Where the database and the demo's tokens live. Default examples/admin-panel/.data. */
+  dataDir?: string;
+  /** The panel's port (0: any free one). Default 5173, or the next free one. */
+  port?: number;
+  /** The API's port (0: any free one). Default 4318, or any free one. */
+  apiPort?: number;
+  /** Rebuild the panel even when it is built. Default: build when dist/ is missing. */
+  rebuild?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface Tokens {
+  admin: string;
+  recorder: string;
+  viewer: string;
+}
+
+export interface Demo {
+  url: string;
+  apiUrl: string;
+  tokens: Tokens;
+  store: SqliteStore;
+  /** The live terminal session (a bash loop printing a heartbeat every second). */
+  liveSessionId: string;
+  /** The agent's session whose `kubectl delete` waits in the reviews inbox. */
+  heldSessionId: string;
+  close(): Promise<void>;
+}
+
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const dataDir = options.dataDir ?? join(PANEL_DIR, '.data');
+  mkdirSync(dataDir, { recursive: true });
+  const store = new SqliteStore({ filename: join(dataDir, 'auditlane.db') });
+  const tokens = await demoTokens(store, join(dataDir, 'tokens.json'));
+  const server = await listen(
+    (port) => startServer({ store, port, config: { pollMs: 250 } }),
+    options.apiPort ?? 4318,
+  );
+  const admin = createClient({ baseUrl: server.url, token: tokens.admin });
+
+  const first = await admin.sessions.list({ limit: 1 });
+  if (first.data.length === 0) {
+    log('First start: recording the demo sessions (about a minute)…');
+    await seed({ url: server.url, recorderToken: tokens.recorder, reviewer: admin, dataDir, log });
+  }
+
+  // What is going on right now: a live terminal, and an agent waiting for a reviewer.
+  const recorder = createRecorder({
+    sink: new HttpSink({ url: server.url, token: tokens.recorder, spool: false, batchMs: 50 }),
+    reviews: admin,
+    reviewTimeoutMs: 24 * 3600_000,
+    onError: (error) => log(`recorder: ${error.message}`),
+  });
+  const stop = new AbortController();
+  const live = recorder.session({
+    actor: { type: 'service', id: 'svc-worker', name: 'payments worker' },
+    resource: { name: 'worker-7', type: 'ssh', engine: 'bash', environment: 'staging' },
+    endpoint: '10.0.3.7',
+    recorded: true,
+  });
+  const stdout = new PassThrough();
+  stdout.resume();
+  const liveRun = recordTerminal(live, {
+    command: 'bash',
+    args: [
+      '--norc',
+      '--noprofile',
+      '-c',
+      'i=0; while true; do i=$((i+1)); printf "\\033[2m%s\\033[0m worker heartbeat \\033[32m#%d\\033[0m queue=%d\\n" "$(date +%T)" $i $((RANDOM % 40)); sleep 1; done',
+    ],
+    cols: 100,
+    rows: 28,
+    stdin: new PassThrough(),
+    stdout,
+    signal: stop.signal,
+  }).catch(() => ({ exitCode: 1 }));
+  const held = heldAgentCommand(recorder, log);
+
+  await buildPanel(options.rebuild ?? false);
+  const panel = await startPanel({
+    apiUrl: server.url,
+    token: tokens.admin,
+    port: options.port ?? 5173,
+  });
+  return {
+    url: panel.url,
+    apiUrl: server.url,
+    tokens,
+    store,
+    liveSessionId: live.id,
+    heldSessionId: held.id,
+    close: async () => {
+      stop.abort();
+      await liveRun;
+      live.end({ exitCode: 0 });
+      await recorder.close({ timeoutMs: 5_000 }).catch(() => {});
+      await panel.close();
+      await server.close();
+      await store.close();
+    },
+  };
+}
+
+/** The demo's tokens: made on first start and kept beside the database (a demo, not a vault). */
+async function demoTokens(store: SqliteStore, file: string): Promise<Tokens> {
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Tokens;
+  const admin = await store.createToken({
+    org: 'acme',
+    name: 'rita',
+    permissions: [...PERMISSIONS],
+  });
+  const recorder = await store.createToken({
+    org: 'acme',
+    name: 'recorders',
+    permissions: ['ingest'],
+  });
+  const viewer = await store.createToken({
+    org: 'acme',
+    name: 'victor',
+    permissions: ['view_history', 'view_recording'],
+  });
+  const tokens = { admin: admin.token, recorder: recorder.token, viewer: viewer.token };
+  writeFileSync(file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+  return tokens;
+}
+
+async function listen(start: (port: number) => Promise<RunningServer>, port: number) {
+  try {
+    return await start(port);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EADDRINUSE' || port === 0) throw error;
+    return start(0);
+  }
+}
+
+/** Builds the panel (Vite) unless it is built already. */
+export async function buildPanel(force = false): Promise<void> {
+  if (!force && existsSync(join(PANEL_DIR, 'dist', 'index.html'))) return;
+  await build({ configFile: join(PANEL_DIR, 'vite.config.ts'), mode: 'production' });
+}
+
+/**
+ * Serves the built panel with /v1 proxied to an Auditlane server, the proxy signing each call
+ * with `token` (the host product's backend holds the credential, not the browser).
+ */
+export async function startPanel(options: {
+  apiUrl: string;
+  token: string;
+  port?: number;
+}): Promise<{ url: string; close(): Promise<void> }> {
+  const server: PreviewServer = await preview({
+    configFile: false,
+    root: PANEL_DIR,
+    logLevel: 'warn',
+    build: { outDir: join(PANEL_DIR, 'dist') },
+    preview: {
+      host: '127.0.0.1',
+      port: options.port ?? 0,
+      strictPort: false,
+      proxy: {
+        '/v1': {
+          target: options.apiUrl,
+          changeOrigin: true,
+          headers: { authorization: `Bearer ${options.token}` },
+        },
+      },
+    },
+  });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('the panel server did not say where it listens');
+  return {
+    url,
+    close: () => new Promise<void>((done) => server.httpServer.close(() => done())),
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // Rebuilt at each start: the packages it uses may have changed since.
+  const demo = await startDemo({ rebuild: true });
+  const cli = resolve(PANEL_DIR, '..', '..', 'packages', 'cli', 'dist', 'bin.js');
+  console.log(`
+  Auditlane demo admin panel:  ${demo.url}
+
+  API server (SQLite at examples/admin-panel/.data):  ${demo.apiUrl}
+  Live now: a worker's terminal, and an agent's "kubectl delete" waiting in Reviews.
+
+  Record your own session from another terminal and watch it appear live:
+    AUDITLANE_URL=${demo.apiUrl} AUDITLANE_TOKEN=${demo.tokens.recorder} node ${cli} rec -- bash
+
+  Ctrl-C stops everything (the data stays; delete examples/admin-panel/.data to start over).
+`);
+  let closing = false;
+  const shutdown = () => {
+    if (closing) process.exit(1);
+    closing = true;
+    void demo.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}

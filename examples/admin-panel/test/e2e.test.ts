@@ -1,0 +1,222 @@
+/**
+ * The admin panel end to end, in Debian's Chromium: the demo's server and data (recorded by the
+ * real recorder), the built panel behind its signing proxy, and a second server on the same
+ * database with downloads disabled.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createClient } from '@auditlane/client';
+import { type RunningServer, startServer } from '@auditlane/server';
+import Database from 'better-sqlite3';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Demo, startDemo, startPanel } from '../scripts/demo';
+
+const here = resolve(import.meta.dirname);
+let dataDir: string;
+let demo: Demo;
+let noDownloadsServer: RunningServer;
+let noDownloadsPanel: { url: string; close(): Promise<void> };
+let browser: Browser;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'auditlane-panel-'));
+  demo = await startDemo({ dataDir, port: 0, apiPort: 0, rebuild: true, log: () => {} });
+  noDownloadsServer = await startServer({
+    store: demo.store,
+    port: 0,
+    config: { disableDownloads: true, pollMs: 250 },
+  });
+  noDownloadsPanel = await startPanel({ apiUrl: noDownloadsServer.url, token: demo.tokens.admin });
+  browser = await chromium.launch({
+    executablePath: process.env.AUDITLANE_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await noDownloadsPanel?.close();
+  await noDownloadsServer?.close();
+  await demo?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function open(path: string, base = demo.url): Promise<Page> {
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 900 },
+    acceptDownloads: true,
+  });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(new URL(path, base).href);
+  (page as Page & { errors: string[] }).errors = errors;
+  return page;
+}
+
+const rows = (page: Page) => page.locator('tbody tr[data-index]');
+
+describe('the admin panel', () => {
+  it('filters the list, keeps the filters in the URL, and goes back', async () => {
+    const page = await open('/');
+    await expect.poll(() => rows(page).count(), { timeout: 15_000 }).toBeGreaterThan(20);
+    await page.getByLabel('User').fill('carol@acme.dev');
+    await expect.poll(() => new URL(page.url()).searchParams.get('user')).toBe('carol@acme.dev');
+    await expect
+      .poll(
+        async () => (await rows(page).allInnerTexts()).every((r) => r.includes('carol@acme.dev')),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe(true);
+    const carolRows = await rows(page).count();
+    expect(carolRows).toBeGreaterThan(1);
+    // A reload keeps the filter (it is in the URL), and Back returns to the whole list.
+    await page.reload();
+    await expect.poll(() => page.getByLabel('User').inputValue()).toBe('carol@acme.dev');
+    await expect.poll(() => rows(page).count(), { timeout: 10_000 }).toBe(carolRows);
+    await page.goBack();
+    await expect.poll(() => page.getByLabel('User').inputValue()).toBe('');
+    await page.close();
+  });
+
+  it('finds a session by a command it ran, opens it, and plays and seeks its replay', async () => {
+    const page = await open('/');
+    await page.getByLabel('Search').fill('less runbook.md');
+    await expect.poll(() => rows(page).count(), { timeout: 10_000 }).toBe(1);
+    await rows(page).first().click();
+    await expect.poll(() => page.url()).toMatch(/\/sessions\/sess_/);
+    const player = page.getByRole('region', { name: 'Terminal recording' });
+    const play = player.getByRole('button', { name: 'Play', exact: true });
+    await play.waitFor({ timeout: 15_000 });
+    await expect.poll(() => play.isEnabled(), { timeout: 15_000 }).toBe(true);
+    const screen = () => player.locator('.xterm-rows').innerText();
+    // Playing moves the clock and shows what bash printed.
+    await play.click();
+    await expect.poll(screen, { timeout: 10_000 }).toContain('carol@build-box');
+    await player.getByRole('button', { name: 'Pause', exact: true }).click();
+    // Choosing `uname -a` in the activity log seeks back there: its prompt line is on screen and
+    // the pager (after it) is not yet.
+    const entry = page.getByRole('listitem').filter({ hasText: 'uname -a' }).first();
+    await entry.getByRole('button', { name: 'Show in replay' }).click();
+    await expect.poll(screen, { timeout: 10_000 }).toContain('uname -a');
+    expect(await screen()).not.toContain('Payments runbook');
+    // Playing on from there, the full-screen pager shows the runbook.
+    await play.click();
+    await expect.poll(screen, { timeout: 15_000 }).toContain('Payments runbook');
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+    await page.close();
+  });
+
+  it('approves a command waiting in a second recorder process, and the command goes through', async () => {
+    const db = join(dataDir, 'billing.db');
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(here, 'held-query.ts'),
+        demo.apiUrl,
+        demo.tokens.recorder,
+        demo.tokens.admin,
+        db,
+      ],
+      { cwd: resolve(here, '..'), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += String(d);
+    });
+    child.stderr.on('data', (d) => {
+      out += String(d);
+    });
+    const exited = new Promise<number>((r) => child.on('exit', (code) => r(code ?? 1)));
+    await expect.poll(() => out, { timeout: 30_000 }).toMatch(/waiting sess_/);
+    const sessionId = /waiting (sess_\w+)/.exec(out)?.[1] as string;
+
+    const page = await open('/reviews');
+    const item = page.getByRole('listitem', { name: /UPDATE customers SET plan = 'frozen'/ });
+    await item.waitFor({ timeout: 10_000 });
+    await item.getByLabel('Comment (optional)').fill('Fraud hold, case 3141');
+    await item.getByRole('button', { name: 'Approve' }).click();
+    expect(await exited).toBe(0);
+    expect(out).toContain('ran 1');
+    const plan = new Database(db, { readonly: true })
+      .prepare('SELECT plan FROM customers WHERE id = 42')
+      .pluck()
+      .get();
+    expect(plan).toBe('frozen');
+    // The panel shows the decision, and the query in the session with who approved it.
+    await page.getByText('Approved by rita — “Fraud hold, case 3141”').waitFor({ timeout: 10_000 });
+    await page.goto(new URL(`/sessions/${sessionId}`, demo.url).href);
+    await page.getByText("UPDATE customers SET plan = 'frozen' WHERE id = 42").first().waitFor();
+    await page
+      .getByText(/approved by @?rita/i)
+      .first()
+      .waitFor({ timeout: 10_000 });
+    await page.close();
+  });
+
+  it('exports the filtered sessions as CSV, with masked values only', async () => {
+    const page = await open('/?user=alice%40acme.dev');
+    await expect.poll(() => rows(page).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const file = join(dataDir, 'export.csv');
+    await download.saveAs(file);
+    const csv = readFileSync(file, 'utf8');
+    const lines = csv.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(3);
+    expect(csv).toContain('alice@acme.dev');
+    expect(csv).not.toContain('bob@acme.dev');
+    expect(csv).toContain('SELECT id, email, card, plan FROM customers ORDER BY id');
+    // The recorder masked the results before they left the process.
+    expect(csv).not.toMatch(/customer\d+@example\.com/);
+    expect(csv).not.toContain('4242 4242 4242 4242');
+    await page.close();
+  });
+
+  it("shows the agent's tool calls from the Claude Code hook: the blocked one, and secrets masked", async () => {
+    const admin = createClient({ baseUrl: demo.apiUrl, token: demo.tokens.admin });
+    const found = await admin.sessions.list({ q: 'checkout', type: ['application'] });
+    const agent = found.data.find((x) => x.actor.type === 'agent');
+    expect(agent?.actor.agent?.name).toBe('Claude Code');
+    const page = await open(`/sessions/${agent?.id}`);
+    await page
+      .getByText('blocked: recursive delete of a root')
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await page.getByText('cat .env.production').first().waitFor();
+    await page
+      .getByText(/2 fields masked/)
+      .first()
+      .waitFor();
+    expect(await page.content()).not.toContain('sk_live_51HqLyjWDarjtT1zdp7dcXWq8');
+    await page.close();
+    // Nor is it anywhere in the server's database (its file and write-ahead log).
+    const files = ['auditlane.db', 'auditlane.db-wal'].map((f) => join(dataDir, f));
+    const bytes = Buffer.concat(files.filter((f) => existsSync(f)).map((f) => readFileSync(f)));
+    expect(bytes.includes('sk_live_51HqLyjWDarjtT1zdp7dcXWq8')).toBe(false);
+    expect(bytes.includes('Pa55@db')).toBe(false);
+  });
+
+  it('hides the downloads when the server disables them', async () => {
+    const page = await open('/', noDownloadsPanel.url);
+    await page.getByTestId('downloads-disabled').waitFor({ timeout: 10_000 });
+    await page.getByText('Exports are off: downloads are disabled on this server.').waitFor();
+    expect(await page.getByRole('button', { name: 'Export CSV' }).count()).toBe(0);
+    await page.getByLabel('User').fill('alice@acme.dev');
+    await expect.poll(() => rows(page).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await rows(page).first().click();
+    const logs = page.getByRole('button', { name: 'Download logs' });
+    await logs.waitFor({ timeout: 10_000 });
+    expect(await logs.isDisabled()).toBe(true);
+    await page.getByText('Downloads are disabled on this server.').first().waitFor();
+    await page.close();
+  });
+});
