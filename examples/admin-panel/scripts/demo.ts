@@ -13,7 +13,7 @@ import { createClient, PERMISSIONS } from '@auditlane/client';
 import { createRecorder, HttpSink, recordTerminal } from '@auditlane/recorder';
 import { type RunningServer, SqliteStore, startServer } from '@auditlane/server';
 import { build, type PreviewServer, preview } from 'vite';
-import { heldAgentCommand, seed } from './seed';
+import { accessRequest, heldAgentCommand, seed } from './seed';
 
 const PANEL_DIR = resolve(import.meta.dirname, '..');
 
@@ -44,6 +44,8 @@ export interface Demo {
   liveSessionId: string;
   /** The agent's session whose `kubectl delete` waits in the reviews inbox. */
   heldSessionId: string;
+  /** A contractor's session waiting for a reviewer to grant access (just in time). */
+  accessSessionId: string;
   close(): Promise<void>;
 }
 
@@ -96,6 +98,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     signal: stop.signal,
   }).catch(() => ({ exitCode: 1 }));
   const held = heldAgentCommand(recorder, log);
+  const access = await accessRequest(recorder, admin, log);
 
   await buildPanel(options.rebuild ?? false);
   const panel = await startPanel({
@@ -110,6 +113,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     store,
     liveSessionId: live.id,
     heldSessionId: held.id,
+    accessSessionId: access.id,
     close: async () => {
       stop.abort();
       await liveRun;
@@ -203,7 +207,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   Auditlane demo admin panel:  ${demo.url}
 
   API server (SQLite at examples/admin-panel/.data):  ${demo.apiUrl}
-  Live now: a worker's terminal, and an agent's "kubectl delete" waiting in Reviews.
+  Live now: a worker's terminal; in Reviews, an agent's "kubectl delete" and a contractor's
+  request for access to the production orders database wait for a reviewer.
 
   Record your own session from another terminal and watch it appear live:
     AUDITLANE_URL=${demo.apiUrl} AUDITLANE_TOKEN=${demo.tokens.recorder} node ${cli} rec -- bash

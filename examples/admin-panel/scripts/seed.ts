@@ -424,3 +424,48 @@ export function heldAgentCommand(
   });
   return agent;
 }
+
+/**
+ * Just-in-time access: a contractor asks for a session on the production orders database; the
+ * session waits (pending review) in the inbox. Approved, the demo process runs the contractor's
+ * read-only query in it; rejected, the session ends unused.
+ */
+export async function accessRequest(
+  recorder: ReturnType<typeof createRecorder>,
+  reviewer: AuditlaneClient,
+  log: (line: string) => void,
+): Promise<RecordedSession> {
+  const session = recorder.session({
+    actor: { type: 'human', id: 'u-gina', email: 'gina@contractor.io', name: 'Gina Rossi' },
+    resource: {
+      name: 'orders-db',
+      type: 'database',
+      engine: 'postgres',
+      environment: 'production',
+    },
+    endpoint: '81.2.69.160',
+    reason: 'INC-2231: reconcile the refunds of 28 November',
+  });
+  await recorder.flush({ timeoutMs: 10_000 });
+  const review = await reviewer.reviews.create({
+    kind: 'session',
+    sessionId: session.id,
+    subject: { type: 'session', text: 'Access to orders-db (production) for 1 hour' },
+    reason: 'production access for contractors needs an approver',
+  });
+  void reviewer.reviews.waitForDecision(review.id).then(
+    (decided) => {
+      if (decided.status === 'approved') {
+        session.query({
+          sql: "SELECT id, amount, status FROM refunds WHERE created_at >= '2026-11-28' ORDER BY id",
+          rowCount: 18,
+          durationMs: 4.2,
+        });
+        log("approved in the panel: the contractor's session went ahead");
+      } else log(`the contractor's access was ${decided.status}`);
+      session.end({ exitCode: 0 });
+    },
+    () => {},
+  );
+  return session;
+}

@@ -21,6 +21,8 @@ export function SessionsPage() {
         params={params}
         onRowClick={(session) => navigate(`/sessions/${encodeURIComponent(session.id)}`)}
         height="calc(100vh - 260px)"
+        // New sessions (another terminal's `auditlane rec`) appear on their own.
+        refreshMs={3_000}
       />
     </section>
   );

@@ -160,6 +160,21 @@ describe('the admin panel', () => {
     await page.close();
   });
 
+  it("grants a contractor's request for a session from the inbox, and the session goes ahead", async () => {
+    const page = await open('/reviews');
+    const item = page.getByRole('listitem', { name: /session Access to orders-db \(production\)/ });
+    await item.waitFor({ timeout: 10_000 });
+    await item.getByText('gina@contractor.io').waitFor();
+    await item.getByRole('button', { name: 'Approve' }).click();
+    await page.goto(new URL(`/sessions/${demo.accessSessionId}`, demo.url).href);
+    await page
+      .getByText('SELECT id, amount, status FROM refunds')
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await page.getByText('INC-2231: reconcile the refunds of 28 November').first().waitFor();
+    await page.close();
+  });
+
   it('exports the filtered sessions as CSV, with masked values only', async () => {
     const page = await open('/?user=alice%40acme.dev');
     await expect.poll(() => rows(page).count(), { timeout: 10_000 }).toBeGreaterThan(0);
@@ -203,6 +218,49 @@ describe('the admin panel', () => {
     const bytes = Buffer.concat(files.filter((f) => existsSync(f)).map((f) => readFileSync(f)));
     expect(bytes.includes('sk_live_51HqLyjWDarjtT1zdp7dcXWq8')).toBe(false);
     expect(bytes.includes('Pa55@db')).toBe(false);
+  });
+
+  it('shows a session recorded from a second terminal with `auditlane rec` as it happens', async () => {
+    const page = await open('/?resource=e2e-box');
+    await page
+      .getByText(/No sessions/i)
+      .first()
+      .waitFor({ timeout: 10_000 });
+    const cli = resolve(here, '..', '..', '..', 'packages', 'cli', 'dist', 'bin.js');
+    const script = 'for i in $(seq 1 60); do echo "live-line-$i"; sleep 0.25; done';
+    const child = spawn(
+      process.execPath,
+      [cli, 'rec', '--resource', 'e2e-box', '--', 'bash', '--norc', '-c', script],
+      {
+        env: {
+          ...process.env,
+          HOME: dataDir,
+          AUDITLANE_URL: demo.apiUrl,
+          AUDITLANE_TOKEN: demo.tokens.recorder,
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    const exited = new Promise<number>((r) => child.on('exit', (code) => r(code ?? 1)));
+    try {
+      // The list refreshes itself: the session shows up while it runs, active.
+      const row = rows(page).first();
+      await row.getByText('active').waitFor({ timeout: 15_000 });
+      await row.click();
+      const player = page.getByRole('region', { name: 'Terminal recording' });
+      const screen = () => player.locator('.xterm-rows').innerText();
+      await expect.poll(screen, { timeout: 15_000 }).toMatch(/live-line-\d+/);
+      const first = Number(/live-line-(\d+)(?![\s\S]*live-line)/.exec(await screen())?.[1]);
+      // New output arrives while watching (followed live over SSE).
+      await expect
+        .poll(async () => Number(/live-line-(\d+)(?![\s\S]*live-line)/.exec(await screen())?.[1]), {
+          timeout: 15_000,
+        })
+        .toBeGreaterThan(first);
+    } finally {
+      expect(await exited).toBe(0);
+    }
+    await page.close();
   });
 
   it('hides the downloads when the server disables them', async () => {

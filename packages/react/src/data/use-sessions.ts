@@ -13,6 +13,11 @@ export type LoadStatus = 'loading' | 'success' | 'error';
 export interface UseSessionsOptions {
   /** false: do not fetch (yet). Default true. */
   enabled?: boolean;
+  /**
+   * Re-reads the first page every this many ms, quietly (no loading state): new sessions appear
+   * at the top and the shown ones get their new status (a list of live sessions). Default off.
+   */
+  refreshMs?: number;
 }
 
 export interface UseSessionsResult {
@@ -114,6 +119,45 @@ export function useSessions(
   }, []);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
+
+  const refreshMs = options.refreshMs ?? 0;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for params.
+  useEffect(() => {
+    if (!enabled || !client || !(refreshMs > 0)) return;
+    const controller = new AbortController();
+    let busy = false;
+    const timer = setInterval(() => {
+      const current = run.current;
+      if (busy || !current || stateRef.current.status !== 'success') return;
+      busy = true;
+      client.sessions
+        .list(JSON.parse(key) as SessionListParams, { signal: controller.signal })
+        .then(
+          (page) => {
+            if (run.current !== current) return;
+            setState((s) => {
+              // Only the first page was loaded: it is replaced. Else the fresh first page goes on
+              // top and the rest keeps its place (refreshed where the first page has it).
+              if (s.page && !s.page.hasNextPage() && s.sessions.length <= page.data.length) {
+                return { ...s, sessions: page.data, count: page.extra.count, page };
+              }
+              const fresh = new Map(page.data.map((x) => [x.id, x]));
+              const rest = s.sessions.filter((x) => !fresh.has(x.id));
+              const sessions = s.page === null ? page.data : [...page.data, ...rest];
+              return { ...s, sessions, count: page.extra.count };
+            });
+          },
+          () => {},
+        )
+        .finally(() => {
+          busy = false;
+        });
+    }, refreshMs);
+    return () => {
+      clearInterval(timer);
+      controller.abort();
+    };
+  }, [client, key, enabled, refreshMs]);
 
   return {
     sessions: state.sessions,

@@ -139,22 +139,35 @@ export function useReplay(options: UseReplayOptions) {
       recording.setHeader(first.value.header);
       const { cols, rows } = first.value.header.term;
       if (disposed) return;
-      // Keyframes are taken in a worker, started alongside the screen (it is not needed for the
-      // first frame); blocks wait for it.
-      const started = createScanHost({
-        cols,
-        rows,
-        spacing: optionsRef.current.keyframeSpacing,
-        worker: optionsRef.current.worker,
+      // Keyframes are taken in a worker, started once the first frame is painted (starting it
+      // competes with the screen for this thread); blocks sealed before then wait for it.
+      let firstFrame = () => {};
+      const painted = new Promise<void>((resolve) => {
+        firstFrame = resolve;
       });
-      void started.then((h) => {
-        keyframesIn = h.kind;
-        publish();
-      });
+      let started: ReturnType<typeof createScanHost> | null = null;
+      const start = () => {
+        if (!started) {
+          started = createScanHost({
+            cols,
+            rows,
+            spacing: optionsRef.current.keyframeSpacing,
+            worker: optionsRef.current.worker,
+          });
+          void started.then((h) => {
+            keyframesIn = h.kind;
+            publish();
+          });
+        }
+        return started;
+      };
       const host: ScanHost = {
-        scan: async (block) => (await started).scan(block),
+        scan: async (block) => {
+          await painted;
+          return (await start()).scan(block);
+        },
         dispose: () =>
-          void started.then(
+          void started?.then(
             (h) => h.dispose(),
             () => {},
           ),
@@ -203,6 +216,7 @@ export function useReplay(options: UseReplayOptions) {
         await driver.seek(0);
         // Let the first frame paint before reading on (buffered data keeps this thread busy).
         await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        firstFrame();
       }
       let count = 0;
       let lastYield = performance.now();
@@ -217,6 +231,7 @@ export function useReplay(options: UseReplayOptions) {
             if (!shown) {
               shown = true;
               await driver.seek(optionsRef.current.poster ?? 0);
+              firstFrame();
             }
           }
           if (live) followLive();
@@ -234,6 +249,7 @@ export function useReplay(options: UseReplayOptions) {
       }
       recording.complete = true;
       driver.setExtraMarkers(hostMarkers());
+      firstFrame();
       scanMore();
       await keyframes.drained();
       if (disposed) return;

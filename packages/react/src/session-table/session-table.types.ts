@@ -29,6 +29,8 @@ export interface UseSessionTableOptions {
   params?: Omit<SessionListParams, 'sort' | 'cursor'>;
   /** Sessions per page fetched from the server. Default 100. */
   pageSize?: number;
+  /** Re-read the first page every this many ms (new sessions appear, statuses update). Off by default. */
+  refreshMs?: number;
 
   sorting?: SortingState;
   defaultSorting?: SortingState;

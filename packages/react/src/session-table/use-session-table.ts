@@ -203,7 +203,7 @@ export function useSessionTable(options: UseSessionTableOptions = {}) {
     }),
     [options.params, rankBy, options.pageSize],
   );
-  const remote = useSessions(listParams, { enabled: serverSide });
+  const remote = useSessions(listParams, { enabled: serverSide, refreshMs: options.refreshMs });
 
   const data = serverSide ? remote.sessions : (options.sessions as Session[]);
   const enableRowSelection = options.enableRowSelection ?? false;
