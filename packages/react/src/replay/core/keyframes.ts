@@ -19,11 +19,15 @@ export interface Keyframe {
   snapshot: string | Uint8Array;
 }
 
-/** Where blocks are scanned: a worker, or this thread. */
+/** Where blocks are scanned: a worker, or this thread. Blocks are scanned in the order given. */
 export interface ScanHost {
   scan(block: BlockInput): Promise<ScanResult>;
   dispose(): void;
 }
+
+/** Blocks handed to the scanning host at once (64 K characters each). */
+const WINDOW = 16;
+const ignore = () => {};
 
 export class KeyframeIndex {
   keyframes: Keyframe[] = [];
@@ -32,6 +36,8 @@ export class KeyframeIndex {
   /** Why scanning stopped (seeks then replay from the last keyframe taken). */
   error: Error | null = null;
   private chain: Promise<void> = Promise.resolve();
+  /** Results of the blocks handed to the host, in order (settled ones are let go). */
+  private results: (Promise<ScanResult> | null)[] = [];
 
   constructor(
     private readonly recording: Recording,
@@ -57,10 +63,19 @@ export class KeyframeIndex {
       offsets: block.offsets,
       text: block.text ?? '',
     };
+    // Up to WINDOW blocks are with the host at once: it works while this thread parses, and
+    // what waits for it stays bounded. The host scans them in order; results apply in order.
+    const k = this.results.length;
+    const earlier = k >= WINDOW ? this.results[k - WINDOW] : null;
+    const result = (earlier ? earlier.then(ignore, ignore) : Promise.resolve()).then(() =>
+      this.host.scan(input),
+    );
+    result.catch(ignore);
+    this.results.push(result);
     this.chain = this.chain.then(async () => {
       if (this.error) return;
       try {
-        const { ops, packed } = await this.host.scan(input);
+        const { ops, packed } = await result;
         for (const op of ops) {
           if (op === 'thin') this.keyframes = thin(this.keyframes);
           else {
@@ -73,6 +88,8 @@ export class KeyframeIndex {
       } catch (error) {
         this.error = error instanceof Error ? error : new Error(String(error));
       }
+      // The window behind this block no longer needs it.
+      if (k >= WINDOW) this.results[k - WINDOW] = null;
       this.onProgress();
     });
   }
