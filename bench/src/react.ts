@@ -7,7 +7,7 @@
 //  2. gzip size of what an app ships for each entry (react and react-dom left out, as peers;
 //     minified, production), split into our code and the libraries it uses.
 //   pnpm --filter @auditlane/bench react [--sessions 100000] [--runs 5] [--scroll-ms 3000] [--sizes-only]
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -106,6 +106,13 @@ async function tableBench() {
 
 type Variant = 'ours' | 'baseline';
 
+/** The built scanning worker's chunk of @auditlane/react (a module exporting its script). */
+function workerChunk(root: string): string {
+  const name = readdirSync(join(root, 'dist')).find((f) => /^scan-worker-.*\.js$/.test(f));
+  if (!name) throw new Error('@auditlane/react is not built (no dist/scan-worker-*.js)');
+  return join(root, 'dist', name);
+}
+
 async function bundleSizes() {
   const require = createRequire(join(here, '..', 'package.json'));
   const root = dirname(require.resolve('@auditlane/react/package.json'));
@@ -115,10 +122,16 @@ async function bundleSizes() {
     ['SessionDetail', "export { SessionDetail } from '@auditlane/react/session-detail';"],
     ['provider + hooks', "export * from '@auditlane/react';"],
     // The player on top of xterm (xterm's packages left out, as optional peers the host installs).
+    // Its keyframe worker's script (xterm's headless core inside) is a chunk loaded when a
+    // player starts: counted on its own row.
     [
       'ReplayPlayer (without xterm)',
       "export { ReplayPlayer } from '@auditlane/react/replay';",
-      ['@xterm/*'],
+      ['@xterm/*', './scan-worker-*'],
+    ],
+    [
+      'ReplayPlayer keyframe worker (a script, started on demand)',
+      `export { default } from ${JSON.stringify(workerChunk(root))};`,
     ],
     ['ReplayPlayer with xterm', "export { ReplayPlayer } from '@auditlane/react/replay';"],
     ['asciinema-player 3.18.0', "export { create } from 'asciinema-player';"],

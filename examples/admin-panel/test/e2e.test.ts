@@ -277,4 +277,39 @@ describe('the admin panel', () => {
     await page.getByText('Downloads are disabled on this server.').first().waitFor();
     await page.close();
   });
+
+  // Last: it ends the demo's live session.
+  it('revokes an active session from the panel, and the recorder stops the program', async () => {
+    const admin = createClient({ baseUrl: demo.apiUrl, token: demo.tokens.admin });
+    const terminalEvents = async () => {
+      let n = 0;
+      for await (const _ of admin.sessions.events.list(demo.liveSessionId, { type: ['terminal'] }))
+        n++;
+      return n;
+    };
+    const page = await open(`/sessions/${demo.liveSessionId}`);
+    await page.getByRole('button', { name: 'Revoke', exact: true }).click();
+    await page
+      .getByRole('alertdialog')
+      .getByLabel('Reason (optional)')
+      .fill('Leaked token, INC-2240');
+    await page.getByRole('button', { name: 'Revoke session' }).click();
+    await expect
+      .poll(async () => (await admin.sessions.get(demo.liveSessionId)).status, { timeout: 15_000 })
+      .toBe('revoked');
+    // The panel shows the session's new status.
+    await page.locator('[data-status="revoked"]').first().waitFor({ timeout: 15_000 });
+    // The heartbeat (one line a second) stops: the recorder hung up on the program.
+    await expect
+      .poll(
+        async () => {
+          const before = await terminalEvents();
+          await new Promise((r) => setTimeout(r, 2_500));
+          return (await terminalEvents()) - before;
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(0);
+    await page.close();
+  });
 });

@@ -68,6 +68,9 @@ export function reviewRoutes({ store, cfg, notifier }: Deps) {
         const left = deadline - cfg.now();
         if (review.status !== 'pending' || left <= 0 || signal.aborted) return c.json(review);
         await notifier.wait(reviewKey(id), Math.min(left, cfg.pollMs), signal);
+        // The caller went away, or the server is closing: answer with what was read, without
+        // reading the store again (it may be closed by now).
+        if (signal.aborted) return c.json(review);
       }
     },
   );
