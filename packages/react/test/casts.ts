@@ -14,7 +14,7 @@ export interface Cast {
   rows: number;
 }
 
-function cast(cols: number, rows: number, events: [number, string, string][]): Cast {
+export function cast(cols: number, rows: number, events: [number, string, string][]): Cast {
   const text = stringifyAsciicast(
     { version: 3, term: { cols, rows, type: 'xterm-256color' } },
     events.map(([time, code, data]) => ({ time, code: code as AsciicastCode, data })),

@@ -13,7 +13,7 @@ import { createScanHost } from '../src/replay/view/scan-host';
 import { createSnapshotTerminal } from '../src/replay/view/snapshot-terminal';
 import { fixIntensity } from '../src/replay/view/terminal-state';
 import { safeLink } from '../src/replay/view/xterm-screen';
-import { busySession, type Cast } from './casts';
+import { busySession, type Cast, cast } from './casts';
 
 async function reference(c: Cast, t: number): Promise<string> {
   const term = new Terminal({
@@ -24,14 +24,22 @@ async function reference(c: Cast, t: number): Promise<string> {
   });
   const serialize = new SerializeAddon();
   term.loadAddon(serialize as never);
+  // Output written in runs between resizes (one write per event made this slow).
+  let batch = '';
+  const flush = async () => {
+    if (batch) await new Promise<void>((r) => term.write(batch, r));
+    batch = '';
+  };
   for (const [time, code, data] of c.events) {
     if (time > t + 1e-9) break;
-    if (code === 'o') await new Promise<void>((r) => term.write(data, r));
+    if (code === 'o') batch += data;
     if (code === 'r') {
+      await flush();
       const [cols, rows] = data.split('x').map(Number) as [number, number];
       term.resize(cols, rows);
     }
   }
+  await flush();
   return serialize.serialize();
 }
 
@@ -117,6 +125,91 @@ describe('replay core', () => {
     const last = keyframes.keyframes.at(-1);
     expect(last?.snapshot).toBeInstanceOf(Uint8Array);
     expect(await keyframes.snapshotOf(last as never)).toContain('\u001b[');
+  }, 60_000);
+
+  it('keeps input and markers between output out of keyframes', async () => {
+    // Typed keys (recorded with --input) and markers sit between output events in a block.
+    const base = busySession(120);
+    const events: Cast['events'] = [];
+    for (const e of base.events) {
+      events.push(e);
+      if (e[1] === 'o') events.push([e[0], 'i', 'TYPED\r']);
+    }
+    const c = cast(base.cols, base.rows, events);
+    const { keyframes, driver, screen } = await load(c, 4_000);
+    expect(keyframes.keyframes.length).toBeGreaterThan(20);
+    for (const k of keyframes.keyframes.slice(1)) {
+      expect(await keyframes.snapshotOf(k)).not.toContain('TYPED');
+    }
+    const duration = driver.getDuration();
+    for (const f of [0.9, 0.35, 0.6]) {
+      await driver.seek(f * duration);
+      await driver.settled();
+      expect(screen.serialize()).toBe(await reference(c, f * duration));
+    }
+  }, 120_000);
+
+  it('scans many blocks in order on the page thread (no worker), seeks equal a replay from the start', async () => {
+    const c = busySession(1_400);
+    // The whole recording first, then the index: every block goes to the host at once.
+    const recording = new Recording();
+    for await (const item of readAsciicast(c.text)) {
+      if (item.kind === 'header') recording.setHeader(item.header);
+      else recording.append(item.event);
+    }
+    recording.seal();
+    recording.complete = true;
+    const host = await createScanHost({
+      cols: c.cols,
+      rows: c.rows,
+      spacing: 8_000,
+      worker: false,
+    });
+    const keyframes = new KeyframeIndex(recording, host);
+    await keyframes.drained();
+    const screen = await createSnapshotTerminal(c.cols, c.rows);
+    const driver = new ReplayDriver(recording, keyframes, screen, { schedule: () => () => {} });
+    driver.markReady();
+    expect(recording.blocks.length).toBeGreaterThan(16);
+    expect(keyframes.keyframes.length).toBeGreaterThan(100);
+    const duration = driver.getDuration();
+    for (const f of [0.97, 0.5, 0.12, 0.73]) {
+      await driver.seek(f * duration);
+      await driver.settled();
+      expect(screen.serialize(), `at ${f}`).toBe(await reference(c, f * duration));
+    }
+  }, 180_000);
+
+  it('seeking back while playing shows the frame of the new time, not of frames queued before', async () => {
+    const c = busySession(90);
+    const { recording, keyframes } = await load(c, 4_000);
+    const screen = await createSnapshotTerminal(c.cols, c.rows);
+    let clock = 0;
+    let pending: (() => void) | null = null;
+    const driver = new ReplayDriver(recording, keyframes, screen, {
+      now: () => clock,
+      schedule: (callback) => {
+        pending = callback;
+        return () => {
+          pending = null;
+        };
+      },
+    });
+    driver.markReady();
+    await driver.seek(60);
+    driver.play();
+    clock += 500;
+    (pending as (() => void) | null)?.();
+    const back = driver.seek(5);
+    // A frame drawn while the seek works.
+    clock += 16;
+    (pending as (() => void) | null)?.();
+    await back;
+    await driver.settled();
+    const t = driver.getCurrentTime();
+    expect(t).toBeLessThan(6);
+    expect(screen.serialize()).toBe(await reference(c, t));
+    driver.dispose();
   }, 60_000);
 
   it('follows only http(s) links of a recording', () => {

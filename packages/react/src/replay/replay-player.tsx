@@ -4,6 +4,7 @@ import {
   useId,
   useImperativeHandle,
   useMemo,
+  useRef,
   useState,
 } from 'react';
 import { cx } from '../internal/cx';
@@ -44,6 +45,7 @@ export function ReplayPlayer(props: ReplayPlayerProps) {
   );
   const { state, currentTime, duration, markers, inactivity, speed } = snapshot;
   const searchId = useId();
+  const searchRun = useRef(0);
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<SearchHit[] | null>(null);
 
@@ -107,7 +109,7 @@ export function ReplayPlayer(props: ReplayPlayerProps) {
           disabled={!ready}
           aria-label={state === 'playing' ? 'Pause' : 'Play'}
         >
-          {state === 'playing' ? '❚❚' : '▶'}
+          <Icon shape={state === 'playing' ? 'pause' : 'play'} />
         </button>
         <button
           type="button"
@@ -116,7 +118,7 @@ export function ReplayPlayer(props: ReplayPlayerProps) {
           disabled={!ready}
           aria-label="Previous marker"
         >
-          ⏮
+          <Icon shape="previous" />
         </button>
         <button
           type="button"
@@ -125,7 +127,7 @@ export function ReplayPlayer(props: ReplayPlayerProps) {
           disabled={!ready}
           aria-label="Next marker"
         >
-          ⏭
+          <Icon shape="next" />
         </button>
         <div className="al-replay__timeline">
           <input
@@ -213,7 +215,16 @@ export function ReplayPlayer(props: ReplayPlayerProps) {
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          void replay.search(query).then(setHits);
+          // The newest search wins (an older one may take longer to read the recording).
+          const id = ++searchRun.current;
+          replay.search(query).then(
+            (hits) => {
+              if (id === searchRun.current) setHits(hits);
+            },
+            () => {
+              if (id === searchRun.current) setHits([]);
+            },
+          );
         }}
       >
         <label htmlFor={searchId} className="al-visually-hidden">
@@ -251,5 +262,21 @@ export function ReplayPlayer(props: ReplayPlayerProps) {
         </ol>
       ) : null}
     </div>
+  );
+}
+
+const ICONS = {
+  play: 'M4 2.5v11l9.5-5.5z',
+  pause: 'M3.5 2.5h3v11h-3zM9.5 2.5h3v11h-3z',
+  previous: 'M3 2.5h2v11H3zM13.5 2.5v11L5.5 8z',
+  next: 'M11 2.5h2v11h-2zM2.5 2.5v11L10.5 8z',
+} as const;
+
+/** Control icons as SVG (a glyph such as ⏮ depends on the fonts of the viewer's system). */
+function Icon({ shape }: { shape: keyof typeof ICONS }) {
+  return (
+    <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+      <path d={ICONS[shape]} fill="currentColor" />
+    </svg>
   );
 }

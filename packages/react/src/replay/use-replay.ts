@@ -147,6 +147,8 @@ export function useReplay(options: UseReplayOptions) {
       });
       let started: ReturnType<typeof createScanHost> | null = null;
       const start = () => {
+        // Never a worker for a player that is gone.
+        if (disposed) throw new Error('the player was closed');
         if (!started) {
           started = createScanHost({
             cols,
@@ -154,10 +156,13 @@ export function useReplay(options: UseReplayOptions) {
             spacing: optionsRef.current.keyframeSpacing,
             worker: optionsRef.current.worker,
           });
-          void started.then((h) => {
-            keyframesIn = h.kind;
-            publish();
-          });
+          started.then(
+            (h) => {
+              keyframesIn = h.kind;
+              publish();
+            },
+            () => {},
+          );
         }
         return started;
       };
@@ -214,8 +219,15 @@ export function useReplay(options: UseReplayOptions) {
       };
       if (shown) {
         await driver.seek(0);
-        // Let the first frame paint before reading on (buffered data keeps this thread busy).
-        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        // Let the first frame paint before reading on (buffered data keeps this thread busy);
+        // a hidden tab has no frames, so not longer than 100 ms.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 100);
+          requestAnimationFrame(() => {
+            clearTimeout(timer);
+            setTimeout(resolve, 0);
+          });
+        });
         firstFrame();
       }
       let count = 0;

@@ -174,6 +174,11 @@ export class ReplayDriver {
     const t = this.resolve(location);
     const generation = ++this.generation;
     const target = this.recording.indexAfter(t);
+    // The clock moves to t at once: frames drawn while the seek works count from there (and
+    // those queued before it are dropped by the generation).
+    this.time = t;
+    this.playStartedTime = t;
+    this.playStartedAt = this.now();
     await this.enqueue(async () => {
       if (generation !== this.generation) return;
       // Decided here, in turn: the screen holds events [0, applied) of the work before this.
@@ -195,9 +200,6 @@ export class ReplayDriver {
       await this.applyUntil(target);
     });
     if (generation !== this.generation) return;
-    this.time = t;
-    this.playStartedTime = t;
-    this.playStartedAt = this.now();
     if (this.state === 'ended' && t < this.getDuration()) this.setState('paused');
     this.onChange();
   }
@@ -245,7 +247,11 @@ export class ReplayDriver {
     const end = this.recording.complete && t >= duration;
     this.time = Math.min(t, duration);
     const target = this.recording.indexAfter(this.time);
-    void this.enqueue(() => this.applyUntil(target));
+    // A seek queued before this runs wins: this frame's target is from the clock before it.
+    const generation = this.generation;
+    void this.enqueue(async () => {
+      if (generation === this.generation) await this.applyUntil(target);
+    });
     if (end) {
       this.stopClock();
       this.setState('ended');

@@ -81,11 +81,13 @@ export class KeyframeScanner {
         if (batchStart < 0) batchStart = start;
         batchEnd = end;
         this.sinceLast += end - start;
-      } else if (codes[k] === RESIZE) {
-        const size = parseSize(text.slice(start, end));
-        if (size) {
-          await flush();
-          this.terminal.resize(size.cols, size.rows);
+      } else {
+        // Any other event (input, marker, exit, resize) sits between output in the text: the
+        // piece ends before it, so its data never reaches the screen.
+        await flush();
+        if (codes[k] === RESIZE) {
+          const size = parseSize(text.slice(start, end));
+          if (size) this.terminal.resize(size.cols, size.rows);
         }
       }
       if (this.sinceLast >= this.spacing) {

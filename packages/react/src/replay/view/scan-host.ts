@@ -33,9 +33,15 @@ export async function createScanHost(options: ScanHostOptions): Promise<StartedS
   }
   const terminal = await createSnapshotTerminal(options.cols, options.rows);
   const scanner = new KeyframeScanner(terminal, options);
+  // One block at a time, in the order given (the scanner's terminal carries over between blocks).
+  let queue: Promise<unknown> = Promise.resolve();
   return {
     kind: 'thread',
-    scan: (block) => scanner.scan(block),
+    scan: (block) => {
+      const result = queue.then(() => scanner.scan(block));
+      queue = result.catch(() => {});
+      return result;
+    },
     dispose: () => terminal.dispose(),
   };
 }
@@ -43,7 +49,14 @@ export async function createScanHost(options: ScanHostOptions): Promise<StartedS
 async function startWorker(options: ScanHostOptions): Promise<StartedScanHost> {
   const { default: source } = await import('./scan-worker?worker-source');
   const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  const worker = new Worker(url, { name: 'auditlane-replay-scan' });
+  let worker: Worker;
+  try {
+    worker = new Worker(url, { name: 'auditlane-replay-scan' });
+  } catch (error) {
+    // Some browsers enforce a policy by throwing here.
+    URL.revokeObjectURL(url);
+    throw error;
+  }
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the scan worker did not start')), 10_000);
@@ -84,6 +97,7 @@ async function startWorker(options: ScanHostOptions): Promise<StartedScanHost> {
     event.preventDefault();
     failAll(new Error(event.message || 'the scan worker failed'));
   };
+  worker.onmessageerror = () => failAll(new Error('a message from the scan worker was unreadable'));
   worker.postMessage({
     type: 'init',
     cols: options.cols,
