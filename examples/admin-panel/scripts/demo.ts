@@ -5,7 +5,7 @@
  * the panel's credential, so no token reaches the browser).
  *   pnpm demo            (from the repository root: builds the packages, then this)
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -22,7 +22,7 @@ export interface DemoOptions {
   dataDir?: string;
   /** The panel's port (0: any free one). Default 5173, or the next free one. */
   port?: number;
-  /** The API's port (0: any free one). Default 4318, or any free one. */
+  /** The API's port (0: any free one). Default 4680, or any free one. */
   apiPort?: number;
   /** Rebuild the panel even when it is built. Default: build when dist/ is missing. */
   rebuild?: boolean;
@@ -30,7 +30,10 @@ export interface DemoOptions {
 }
 
 export interface Tokens {
+  /** Every permission (the seed's reviewer, tests). */
   admin: string;
+  /** The panel's server: every permission but ingest. */
+  panel: string;
   recorder: string;
   viewer: string;
 }
@@ -53,77 +56,112 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = options.dataDir ?? join(PANEL_DIR, '.data');
   mkdirSync(dataDir, { recursive: true });
-  const store = new SqliteStore({ filename: join(dataDir, 'auditlane.db') });
-  const tokens = await demoTokens(store, join(dataDir, 'tokens.json'));
-  const server = await listen(
-    (port) => startServer({ store, port, config: { pollMs: 250 } }),
-    options.apiPort ?? 4318,
-  );
-  const admin = createClient({ baseUrl: server.url, token: tokens.admin });
-
-  const first = await admin.sessions.list({ limit: 1 });
-  if (first.data.length === 0) {
-    log('First start: recording the demo sessions (about a minute)…');
-    await seed({ url: server.url, recorderToken: tokens.recorder, reviewer: admin, dataDir, log });
+  // A seed that did not finish (stopped, failed) leaves half the data: start over.
+  const seeded = join(dataDir, 'seeded');
+  if (!existsSync(seeded)) {
+    for (const f of ['auditlane.db', 'auditlane.db-wal', 'auditlane.db-shm', 'tokens.json']) {
+      rmSync(join(dataDir, f), { force: true });
+    }
   }
+  // Whatever started is stopped again if a later step fails.
+  const undo: (() => Promise<unknown> | unknown)[] = [];
+  const cleanup = async () => {
+    for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => {});
+  };
+  try {
+    const store = new SqliteStore({ filename: join(dataDir, 'auditlane.db') });
+    undo.push(() => store.close());
+    const tokens = await demoTokens(store, join(dataDir, 'tokens.json'));
+    const server = await listen(
+      (port) => startServer({ store, port, config: { pollMs: 250 } }),
+      options.apiPort ?? 4680,
+    );
+    undo.push(() => server.close());
+    const admin = createClient({ baseUrl: server.url, token: tokens.admin });
+    // Recorders ask for reviews and wait for decisions with their own token (ingest).
+    const recorderClient = createClient({ baseUrl: server.url, token: tokens.recorder });
 
-  // What is going on right now: a live terminal, and an agent waiting for a reviewer.
-  const recorder = createRecorder({
-    sink: new HttpSink({ url: server.url, token: tokens.recorder, spool: false, batchMs: 50 }),
-    reviews: admin,
-    reviewTimeoutMs: 24 * 3600_000,
-    onError: (error) => log(`recorder: ${error.message}`),
-  });
-  const stop = new AbortController();
-  const live = recorder.session({
-    actor: { type: 'service', id: 'svc-worker', name: 'payments worker' },
-    resource: { name: 'worker-7', type: 'ssh', engine: 'bash', environment: 'staging' },
-    endpoint: '10.0.3.7',
-    recorded: true,
-  });
-  const stdout = new PassThrough();
-  stdout.resume();
-  const liveRun = recordTerminal(live, {
-    command: 'bash',
-    args: [
-      '--norc',
-      '--noprofile',
-      '-c',
-      'i=0; while true; do i=$((i+1)); printf "\\033[2m%s\\033[0m worker heartbeat \\033[32m#%d\\033[0m queue=%d\\n" "$(date +%T)" $i $((RANDOM % 40)); sleep 1; done',
-    ],
-    cols: 100,
-    rows: 28,
-    stdin: new PassThrough(),
-    stdout,
-    signal: stop.signal,
-  }).catch(() => ({ exitCode: 1 }));
-  const held = heldAgentCommand(recorder, log);
-  const access = await accessRequest(recorder, admin, log);
+    if (!existsSync(seeded)) {
+      log('First start: recording the demo sessions (about a minute)…');
+      await seed({
+        url: server.url,
+        recorderToken: tokens.recorder,
+        recorderClient,
+        reviewer: admin,
+        dataDir,
+        log,
+      });
+      writeFileSync(seeded, `${new Date().toISOString()}\n`);
+    }
 
-  await buildPanel(options.rebuild ?? false);
-  const panel = await startPanel({
-    apiUrl: server.url,
-    token: tokens.admin,
-    port: options.port ?? 5173,
-  });
-  return {
-    url: panel.url,
-    apiUrl: server.url,
-    tokens,
-    store,
-    liveSessionId: live.id,
-    heldSessionId: held.id,
-    accessSessionId: access.id,
-    close: async () => {
+    // What is going on right now: a live terminal, an agent and a contractor waiting for a
+    // reviewer (their reviews expire an hour after they were asked, if nobody decides).
+    const recorder = createRecorder({
+      sink: new HttpSink({ url: server.url, token: tokens.recorder, spool: false, batchMs: 50 }),
+      reviews: recorderClient,
+      reviewTimeoutMs: 3600_000,
+      onError: (error) => log(`recorder: ${error.message}`),
+    });
+    undo.push(() => recorder.close({ timeoutMs: 5_000 }));
+    const stop = new AbortController();
+    const live = recorder.session({
+      actor: { type: 'service', id: 'svc-worker', name: 'payments worker' },
+      resource: { name: 'worker-7', type: 'ssh', engine: 'bash', environment: 'staging' },
+      endpoint: '10.0.3.7',
+      recorded: true,
+    });
+    const stdout = new PassThrough();
+    stdout.resume();
+    const liveRun = recordTerminal(live, {
+      command: 'bash',
+      args: [
+        '--norc',
+        '--noprofile',
+        '-c',
+        'i=0; while true; do i=$((i+1)); printf "\\033[2m%s\\033[0m worker heartbeat \\033[32m#%d\\033[0m queue=%d\\n" "$(date +%T)" $i $((RANDOM % 40)); sleep 1; done',
+      ],
+      cols: 100,
+      rows: 28,
+      stdin: new PassThrough(),
+      stdout,
+      signal: stop.signal,
+    }).catch(() => ({ exitCode: 1 }));
+    undo.push(async () => {
       stop.abort();
       await liveRun;
-      live.end({ exitCode: 0 });
-      await recorder.close({ timeoutMs: 5_000 }).catch(() => {});
-      await panel.close();
-      await server.close();
-      await store.close();
-    },
-  };
+    });
+    const held = heldAgentCommand(recorder, log);
+    const access = await accessRequest(recorder, recorderClient, log);
+    const ended = () => {
+      for (const s of [live, held, access]) s.end({ exitCode: 0, reason: 'demo stopped' });
+    };
+
+    await buildPanel(options.rebuild ?? false);
+    const panel = await startPanel({
+      apiUrl: server.url,
+      token: tokens.panel,
+      port: options.port ?? 5173,
+    });
+    return {
+      url: panel.url,
+      apiUrl: server.url,
+      tokens,
+      store,
+      liveSessionId: live.id,
+      heldSessionId: held.id,
+      accessSessionId: access.id,
+      close: async () => {
+        await panel.close();
+        stop.abort();
+        await liveRun;
+        ended();
+        await cleanup();
+      },
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
 }
 
 /** The demo's tokens: made on first start and kept beside the database (a demo, not a vault). */
@@ -133,6 +171,12 @@ async function demoTokens(store: SqliteStore, file: string): Promise<Tokens> {
     org: 'acme',
     name: 'rita',
     permissions: [...PERMISSIONS],
+  });
+  // The panel's server holds this one: everything a reviewer does, nothing a recorder does.
+  const panel = await store.createToken({
+    org: 'acme',
+    name: 'rita',
+    permissions: PERMISSIONS.filter((p) => p !== 'ingest'),
   });
   const recorder = await store.createToken({
     org: 'acme',
@@ -144,7 +188,12 @@ async function demoTokens(store: SqliteStore, file: string): Promise<Tokens> {
     name: 'victor',
     permissions: ['view_history', 'view_recording'],
   });
-  const tokens = { admin: admin.token, recorder: recorder.token, viewer: viewer.token };
+  const tokens = {
+    admin: admin.token,
+    panel: panel.token,
+    recorder: recorder.token,
+    viewer: viewer.token,
+  };
   writeFileSync(file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
   return tokens;
 }
@@ -166,22 +215,45 @@ export async function buildPanel(force = false): Promise<void> {
 
 /**
  * Serves the built panel with /v1 proxied to an Auditlane server, the proxy signing each call
- * with `token` (the host product's backend holds the credential, not the browser).
+ * with `token` (the host product's backend holds the credential, not the browser). A demo has
+ * no sign-in: a real host authenticates its users here and signs with their rights. What it
+ * does keep out: other web pages (no CORS, and a request from another origin is refused, so a
+ * page elsewhere cannot approve or revoke through this proxy).
  */
 export async function startPanel(options: {
   apiUrl: string;
   token: string;
   port?: number;
 }): Promise<{ url: string; close(): Promise<void> }> {
+  let own = '';
+  const sameOriginOnly = {
+    name: 'same-origin-api',
+    configurePreviewServer(server: PreviewServer) {
+      server.middlewares.use('/v1', (req, res, next) => {
+        const origin = req.headers.origin;
+        if (origin && origin !== own) {
+          res.statusCode = 403;
+          res.setHeader('content-type', 'application/json');
+          res.end(
+            JSON.stringify({ code: 'forbidden', message: `requests from ${origin} are refused` }),
+          );
+          return;
+        }
+        next();
+      });
+    },
+  };
   const server: PreviewServer = await preview({
     configFile: false,
     root: PANEL_DIR,
     logLevel: 'warn',
+    plugins: [sameOriginOnly],
     build: { outDir: join(PANEL_DIR, 'dist') },
     preview: {
       host: '127.0.0.1',
       port: options.port ?? 0,
       strictPort: false,
+      cors: false,
       proxy: {
         '/v1': {
           target: options.apiUrl,
@@ -193,10 +265,8 @@ export async function startPanel(options: {
   });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('the panel server did not say where it listens');
-  return {
-    url,
-    close: () => new Promise<void>((done) => server.httpServer.close(() => done())),
-  };
+  own = new URL(url).origin;
+  return { url, close: () => server.close() };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -213,7 +283,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   Record your own session from another terminal and watch it appear live:
     AUDITLANE_URL=${demo.apiUrl} AUDITLANE_TOKEN=${demo.tokens.recorder} node ${cli} rec -- bash
 
-  Ctrl-C stops everything (the data stays; delete examples/admin-panel/.data to start over).
+  Ctrl-C stops everything (the data stays; delete the examples/admin-panel/.data directory to start over).
 `);
   let closing = false;
   const shutdown = () => {
@@ -221,6 +291,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     closing = true;
     void demo.close().then(() => process.exit(0));
   };
+  // Vite's preview server exits the process on SIGTERM by itself; the demo ends its sessions
+  // and closes the database first.
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 }

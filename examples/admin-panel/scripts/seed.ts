@@ -33,6 +33,8 @@ export interface SeedOptions {
   url: string;
   /** A token with the ingest permission (the recorders'). */
   recorderToken: string;
+  /** A client with that token: recorders ask for reviews and wait for decisions with it. */
+  recorderClient: AuditlaneClient;
   /** A reviewer's client (approves the seeded UPDATE). */
   reviewer: AuditlaneClient;
   /** Where the demo's own databases live. */
@@ -47,7 +49,7 @@ export async function seed(options: SeedOptions): Promise<void> {
   const sink = new HttpSink({ url: options.url, token: options.recorderToken, spool: false });
   const recorder = createRecorder({
     sink,
-    reviews: options.reviewer,
+    reviews: options.recorderClient,
     onError: (error) => log(`recorder: ${error.message}`),
   });
 
@@ -264,7 +266,7 @@ async function agentHookSessions(options: SeedOptions): Promise<void> {
         {
           sink,
           policy,
-          reviews: options.reviewer,
+          reviews: options.recorderClient,
           onBehalfOf: 'u-erin',
           stateDir,
           resource: { name: 'shop', environment: 'staging' },
@@ -419,7 +421,7 @@ export function heldAgentCommand(
     if (auth.allowed) {
       agent.command({ text, exitCode: 0, output: 'deployment.apps "legacy-cron" deleted\n' }, auth);
       log(`approved in the panel: ran "${text}"`);
-    } else log(`rejected in the panel: "${text}" was not run`);
+    } else log(`"${text}" was not run: ${auth.reason ?? 'not approved'}`);
     agent.end({ exitCode: auth.allowed ? 0 : 1 });
   });
   return agent;
@@ -432,7 +434,7 @@ export function heldAgentCommand(
  */
 export async function accessRequest(
   recorder: ReturnType<typeof createRecorder>,
-  reviewer: AuditlaneClient,
+  asker: AuditlaneClient,
   log: (line: string) => void,
 ): Promise<RecordedSession> {
   const session = recorder.session({
@@ -447,13 +449,14 @@ export async function accessRequest(
     reason: 'INC-2231: reconcile the refunds of 28 November',
   });
   await recorder.flush({ timeoutMs: 10_000 });
-  const review = await reviewer.reviews.create({
+  const review = await asker.reviews.create({
     kind: 'session',
+    expiresAt: new Date(Date.now() + 3600_000).toISOString(),
     sessionId: session.id,
     subject: { type: 'session', text: 'Access to orders-db (production) for 1 hour' },
     reason: 'production access for contractors needs an approver',
   });
-  void reviewer.reviews.waitForDecision(review.id).then(
+  void asker.reviews.waitForDecision(review.id).then(
     (decided) => {
       if (decided.status === 'approved') {
         session.query({

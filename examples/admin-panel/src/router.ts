@@ -24,7 +24,13 @@ export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { page: 'sessions' };
   if (pathname === '/reviews') return { page: 'reviews' };
   const m = /^\/sessions\/([^/]+)$/.exec(pathname);
-  if (m?.[1]) return { page: 'session', id: decodeURIComponent(m[1]) };
+  if (m?.[1]) {
+    try {
+      return { page: 'session', id: decodeURIComponent(m[1]) };
+    } catch {
+      return { page: 'not-found' }; // a malformed % escape
+    }
+  }
   return { page: 'not-found' };
 }
 

@@ -13,7 +13,9 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
   const player = useRef<ReplayHandle>(null);
   const [current, setCurrent] = useState<string | null>(null);
   const session = useSession(sessionId).data;
-  const { events } = useSessionEvents(sessionId, { live: session?.status === 'active' });
+  // For the seek bar's markers; SessionDetail and the player follow a live session themselves
+  // (one stream each is enough for a browser's six connections per host).
+  const { events } = useSessionEvents(sessionId);
   const markers = session ? activityMarkers(session, events) : [];
   const active = session?.status === 'active' || session?.status === 'pending_review';
   return (

@@ -1,18 +1,19 @@
 /**
  * A second recorder process, as on an engineer's machine: asks to run an UPDATE on the
  * production database, waits for a reviewer's decision, and runs it only when approved.
- *   tsx test/held-query.ts URL TOKEN REVIEWER_TOKEN DB_FILE
+ *   tsx test/held-query.ts URL DB_FILE   (the recorder's token in AUDITLANE_TOKEN)
  * Prints "waiting <sessionId>" once the review is requested, then "ran <changes>" or "refused".
  */
 import { createClient } from '@auditlane/client';
 import { createRecorder, HttpSink } from '@auditlane/recorder';
 import Database from 'better-sqlite3';
 
-const [url, token, reviewerToken, file] = process.argv.slice(2) as [string, string, string, string];
+const [url, file] = process.argv.slice(2) as [string, string];
+const token = process.env.AUDITLANE_TOKEN as string;
 const recorder = createRecorder({
   sink: new HttpSink({ url, token, spool: false, batchMs: 10 }),
-  // Reviews are read with a token allowed to see them (the recorder's own may only ingest).
-  reviews: createClient({ baseUrl: url, token: reviewerToken }),
+  // The recorder's own token (ingest) asks for the review and waits for the decision.
+  reviews: createClient({ baseUrl: url, token }),
   onError: (e) => console.error(`recorder: ${e.message}`),
 });
 const session = recorder.session({

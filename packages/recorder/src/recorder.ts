@@ -416,6 +416,9 @@ export class RecordedSession {
     }
     try {
       await this.recorder.flush({ timeoutMs: 10_000 });
+      // The review expires on the server when this recorder stops waiting for it, so it does
+      // not linger in a reviewer's inbox as something a decision could still unblock.
+      const timeoutMs = this.recorder.options.reviewTimeoutMs ?? 15 * 60_000;
       const review = await client.reviews.create({
         kind: 'command',
         sessionId: this.id,
@@ -426,10 +429,11 @@ export class RecordedSession {
         },
         rule: decision.rule,
         reason: decision.reason,
+        expiresAt: new Date(this.recorder.now() + timeoutMs).toISOString(),
       });
       this.verdict(subjectId, 'pending', { ...extra, reviewId: review.id });
       await this.recorder.flush({ timeoutMs: 10_000 }).catch(() => {});
-      const signal = AbortSignal.timeout(this.recorder.options.reviewTimeoutMs ?? 15 * 60_000);
+      const signal = AbortSignal.timeout(timeoutMs);
       const decided = await client.reviews.waitForDecision(review.id, { signal });
       const approved = decided.status === 'approved';
       this.verdict(subjectId, approved ? 'approved' : 'rejected', {

@@ -169,12 +169,18 @@ describe('reviews and revocation through the server', () => {
       text: 'UPDATE accounts SET plan = 2 WHERE id = 7',
     });
     let reviewId: string | undefined;
+    let expiresAt: string | null | undefined;
     for (let i = 0; i < 100 && !reviewId; i++) {
       const page = await s.admin.reviews.list({ status: ['pending'] });
       reviewId = page.data[0]?.id;
+      expiresAt = page.data[0]?.expiresAt;
       if (!reviewId) await new Promise((r) => setTimeout(r, 50));
     }
     expect(reviewId).toBeDefined();
+    // It expires when the recorder stops waiting (15 minutes by default).
+    const left = Date.parse(expiresAt ?? '') - Date.now();
+    expect(left).toBeGreaterThan(14 * 60_000);
+    expect(left).toBeLessThanOrEqual(15 * 60_000);
     await s.admin.reviews.approve(reviewId as string, { comment: 'ok for ticket OPS-7' });
     const auth = await pending;
     expect(auth.allowed).toBe(true);
