@@ -85,6 +85,41 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       expect(await waiting).toMatchObject({ status: 'active' });
     });
 
+    it('cancels what still waits in a session that ends or is revoked', async () => {
+      const s = sessionScript();
+      const cmd = s.command('kubectl delete deployment legacy-cron');
+      await h.admin.ingest(s.events);
+      const held = await h.admin.reviews.create({
+        kind: 'command',
+        sessionId: s.sessionId,
+        eventId: cmd.id,
+        subject: { type: 'command', text: cmd.text },
+      });
+      const waiting = h.admin.reviews.waitForDecision(held.id);
+      s.end('exit');
+      await h.admin.ingest(s.events);
+      expect(await waiting).toMatchObject({
+        status: 'cancelled',
+        comment: 'the session ended before a decision',
+      });
+      await expect(h.admin.reviews.approve(held.id)).rejects.toThrow(/already cancelled/);
+      expect(
+        (await h.admin.reviews.list({ status: ['pending'], sessionId: s.sessionId })).data,
+      ).toEqual([]);
+
+      const t = sessionScript();
+      const q = t.query('UPDATE accounts SET plan = 3 WHERE id = 1');
+      await h.admin.ingest(t.events);
+      const other = await h.admin.reviews.create({
+        kind: 'command',
+        sessionId: t.sessionId,
+        eventId: q.id,
+        subject: { type: 'query', text: q.sql },
+      });
+      await h.admin.sessions.revoke(t.sessionId, { reason: 'leaked key' });
+      expect(await h.admin.reviews.get(other.id)).toMatchObject({ status: 'cancelled' });
+    });
+
     it('expires a pending review after its expiry time', async () => {
       const s = sessionScript();
       await h.admin.ingest(s.events);

@@ -135,6 +135,38 @@ export class SharedTables {
     return { review, decided: true };
   }
 
+  /**
+   * Cancels the reviews still pending in a session that ended or was revoked: nobody is left to
+   * act on a decision. Returns the ones this call cancelled.
+   */
+  async cancelReviews(
+    org: string,
+    sessionId: string,
+    reason: string,
+    now: number,
+  ): Promise<Review[]> {
+    const rows = await this.db.all<{ doc: unknown }>(
+      "SELECT doc FROM reviews WHERE org = ? AND session_id = ? AND status = 'pending'",
+      [org, sessionId],
+    );
+    const cancelled: Review[] = [];
+    for (const row of rows) {
+      const current = parse<Review>(row.doc);
+      const review: Review = {
+        ...current,
+        status: 'cancelled',
+        decidedAt: new Date(now).toISOString(),
+        comment: reason,
+      };
+      const { changes } = await this.db.run(
+        "UPDATE reviews SET status = 'cancelled', doc = ? WHERE org = ? AND id = ? AND status = 'pending'",
+        [JSON.stringify(review), org, current.id],
+      );
+      if (changes > 0) cancelled.push(review);
+    }
+    return cancelled;
+  }
+
   async putResult(
     org: string,
     sessionId: string,

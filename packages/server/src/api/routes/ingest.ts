@@ -1,7 +1,7 @@
 import { type Event, eventSchema, type IngestResult, MAX_INGEST_BATCH } from '@auditlane/client';
 import { Hono } from 'hono';
 import { readJsonBody } from '../body';
-import { type Deps, type Env, requirePermission, sessionKey } from '../context';
+import { type Deps, type Env, requirePermission, reviewKey, sessionKey } from '../context';
 import { describeZodError, HttpError } from '../errors';
 
 export function ingestRoutes({ store, cfg, notifier }: Deps) {
@@ -72,6 +72,19 @@ export function ingestRoutes({ store, cfg, notifier }: Deps) {
       });
       result.rejected.sort((a, b) => a.index - b.index);
       result.revoked = report.revoked;
+      // A session that ended leaves nothing for a reviewer to decide.
+      for (const [i, outcome] of report.outcomes.entries()) {
+        const event = valid[i]!;
+        if (outcome.status !== 'accepted' || event.type !== 'lifecycle' || event.action !== 'end')
+          continue;
+        const cancelled = await store.shared.cancelReviews(
+          c.get('principal').org,
+          event.sessionId,
+          'the session ended before a decision',
+          cfg.now(),
+        );
+        for (const r of cancelled) notifier.notify(reviewKey(r.id));
+      }
       for (const id of touched) notifier.notify(sessionKey(id));
     }
     return c.json(result);

@@ -18,6 +18,7 @@ import {
   parseBody,
   parseQuery,
   requirePermission,
+  reviewKey,
   sessionKey,
   sessionParam,
 } from '../context';
@@ -152,6 +153,13 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
         'conflict',
         `session ${id} is ${refused.status}, not active: nothing to revoke`,
       );
+    const cancelled = await store.shared.cancelReviews(
+      principal.org,
+      id,
+      `the session was revoked by ${principal.name}`,
+      cfg.now(),
+    );
+    for (const r of cancelled) notifier.notify(reviewKey(r.id));
     notifier.notify(sessionKey(id));
     return c.json(session);
   });
