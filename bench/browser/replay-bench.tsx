@@ -32,6 +32,13 @@ async function memoryMb(): Promise<number> {
   );
 }
 
+/** The seeks both players make, in this order: from the start to 50%, on to 95%, back to 50%. */
+const SEEKS = [
+  ['50% from start', 0.5],
+  ['95%', 0.95],
+  ['back to 50%', 0.5],
+] as const;
+
 let api: UseReplayResult | null = null;
 function Harness({ src }: { src: ReadableStream<Uint8Array> }) {
   const replay = useReplay({ src });
@@ -106,11 +113,7 @@ async function run(url: string, check: boolean) {
   const replay = api as UseReplayResult;
   const seeks: Record<string, number> = {};
   const checks: Record<string, boolean> = {};
-  for (const [name, at] of [
-    ['50% from start', 0.5],
-    ['95%', 0.95],
-    ['back to 50%', 0.5],
-  ] as const) {
+  for (const [name, at] of SEEKS) {
     if (name === '50% from start') {
       await replay.seek(0);
       await replay.settled();
@@ -161,11 +164,7 @@ async function runAsciinema(url: string, check: boolean) {
     );
   const seeks: Record<string, number> = {};
   const checks: Record<string, boolean> = {};
-  for (const [name, at] of [
-    ['50% from start', 0.5],
-    ['95%', 0.95],
-    ['back to 50%', 0.5],
-  ] as const) {
+  for (const [name, at] of SEEKS) {
     if (name === '50% from start') await player.seek(0);
     const s = performance.now();
     await player.seek(`${at * 100}%`);

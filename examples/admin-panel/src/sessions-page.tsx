@@ -28,6 +28,11 @@ export function SessionsPage() {
   );
 }
 
+const FORMATS: readonly [ExportFormat, string][] = [
+  ['csv', 'Export CSV'],
+  ['ndjson', 'Export JSON'],
+];
+
 /** The filtered sessions with their events, as CSV or NDJSON (streamed by the server). */
 function ExportMenu({ params }: { params: ReturnType<typeof toListParams> }) {
   const client = useAuditlaneClient('ExportMenu');
@@ -60,22 +65,17 @@ function ExportMenu({ params }: { params: ReturnType<typeof toListParams> }) {
   };
   return (
     <div className="panel__actions">
-      <button
-        type="button"
-        className="al-button"
-        disabled={busy !== null}
-        onClick={() => void run('csv')}
-      >
-        {busy === 'csv' ? 'Exporting…' : 'Export CSV'}
-      </button>
-      <button
-        type="button"
-        className="al-button"
-        disabled={busy !== null}
-        onClick={() => void run('ndjson')}
-      >
-        {busy === 'ndjson' ? 'Exporting…' : 'Export JSON'}
-      </button>
+      {FORMATS.map(([format, label]) => (
+        <button
+          key={format}
+          type="button"
+          className="al-button"
+          disabled={busy !== null}
+          onClick={() => void run(format)}
+        >
+          {busy === format ? 'Exporting…' : label}
+        </button>
+      ))}
       {error ? (
         <span role="alert" className="panel__error">
           Export failed: {error}

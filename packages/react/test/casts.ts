@@ -3,6 +3,8 @@
  * resizes and hostile content do to a terminal, as asciicast v3 text.
  */
 import { type AsciicastCode, stringifyAsciicast } from '@auditlane/client/asciicast';
+import { SerializeAddon } from '@xterm/addon-serialize';
+import { Terminal } from '@xterm/headless';
 
 const ESC = '\u001b';
 
@@ -68,4 +70,40 @@ export function hostile(): Cast {
     [0.4, 'o', '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>\r\n'],
     [0.5, 'o', 'done\r\n'],
   ]);
+}
+
+/**
+ * The screen reached by writing every event up to play time t from the start (the reference a
+ * seek must equal), idle stretches cut to `idleLimit`. Output is written in runs between resizes.
+ */
+export async function referenceScreen(
+  c: Cast,
+  t: number,
+  idleLimit = Number.POSITIVE_INFINITY,
+): Promise<string> {
+  const term = new Terminal({ cols: c.cols, rows: c.rows, scrollback: 0, allowProposedApi: true });
+  const serialize = new SerializeAddon();
+  term.loadAddon(serialize as never);
+  let batch = '';
+  const flush = async () => {
+    if (batch) await new Promise<void>((r) => term.write(batch, r));
+    batch = '';
+  };
+  let play = 0;
+  let last = 0;
+  for (const [time, code, data] of c.events) {
+    play += Math.min(time - last, idleLimit);
+    last = time;
+    if (play > t + 1e-9) break;
+    if (code === 'o') batch += data;
+    if (code === 'r') {
+      await flush();
+      const [cols, rows] = data.split('x').map(Number) as [number, number];
+      term.resize(cols, rows);
+    }
+  }
+  await flush();
+  const out = serialize.serialize();
+  term.dispose();
+  return out;
 }

@@ -3,8 +3,6 @@
  * the frame that writing from the start gives, in any order of seeks.
  */
 import { readAsciicast } from '@auditlane/client/asciicast';
-import { SerializeAddon } from '@xterm/addon-serialize';
-import { Terminal } from '@xterm/headless';
 import { describe, expect, it } from 'vitest';
 import { ReplayDriver } from '../src/replay/core/driver';
 import { KeyframeIndex } from '../src/replay/core/keyframes';
@@ -13,35 +11,7 @@ import { createScanHost } from '../src/replay/view/scan-host';
 import { createSnapshotTerminal } from '../src/replay/view/snapshot-terminal';
 import { fixIntensity } from '../src/replay/view/terminal-state';
 import { safeLink } from '../src/replay/view/xterm-screen';
-import { busySession, type Cast, cast } from './casts';
-
-async function reference(c: Cast, t: number): Promise<string> {
-  const term = new Terminal({
-    cols: c.cols,
-    rows: c.rows,
-    scrollback: 0,
-    allowProposedApi: true,
-  });
-  const serialize = new SerializeAddon();
-  term.loadAddon(serialize as never);
-  // Output written in runs between resizes (one write per event made this slow).
-  let batch = '';
-  const flush = async () => {
-    if (batch) await new Promise<void>((r) => term.write(batch, r));
-    batch = '';
-  };
-  for (const [time, code, data] of c.events) {
-    if (time > t + 1e-9) break;
-    if (code === 'o') batch += data;
-    if (code === 'r') {
-      await flush();
-      const [cols, rows] = data.split('x').map(Number) as [number, number];
-      term.resize(cols, rows);
-    }
-  }
-  await flush();
-  return serialize.serialize();
-}
+import { busySession, type Cast, cast, referenceScreen } from './casts';
 
 async function load(c: Cast, spacing: number) {
   const recording = new Recording();
@@ -65,6 +35,31 @@ async function load(c: Cast, spacing: number) {
   return { recording, keyframes, driver, screen };
 }
 
+/** A driver on a clock the test moves: `advance(ms)`, then `frame()` draws the frame asked for. */
+async function clockedDriver(c: Cast, recording: Recording, keyframes: KeyframeIndex) {
+  const screen = await createSnapshotTerminal(c.cols, c.rows);
+  let clock = 0;
+  let pending: (() => void) | null = null;
+  const driver = new ReplayDriver(recording, keyframes, screen, {
+    now: () => clock,
+    schedule: (callback) => {
+      pending = callback;
+      return () => {
+        pending = null;
+      };
+    },
+  });
+  driver.markReady();
+  return {
+    driver,
+    screen,
+    advance: (ms: number) => {
+      clock += ms;
+    },
+    frame: () => (pending as (() => void) | null)?.(),
+  };
+}
+
 describe('replay core', () => {
   it('seeks to any time through keyframes and shows the frame of a replay from the start', async () => {
     const c = busySession(90);
@@ -83,7 +78,7 @@ describe('replay core', () => {
     for (const t of times) {
       await driver.seek(t);
       await driver.settled();
-      expect(screen.serialize(), `at ${t.toFixed(2)} s`).toBe(await reference(c, t));
+      expect(screen.serialize(), `at ${t.toFixed(2)} s`).toBe(await referenceScreen(c, t));
     }
   }, 60_000);
 
@@ -145,7 +140,7 @@ describe('replay core', () => {
     for (const f of [0.9, 0.35, 0.6]) {
       await driver.seek(f * duration);
       await driver.settled();
-      expect(screen.serialize()).toBe(await reference(c, f * duration));
+      expect(screen.serialize()).toBe(await referenceScreen(c, f * duration));
     }
   }, 120_000);
 
@@ -176,39 +171,27 @@ describe('replay core', () => {
     for (const f of [0.97, 0.5, 0.12, 0.73]) {
       await driver.seek(f * duration);
       await driver.settled();
-      expect(screen.serialize(), `at ${f}`).toBe(await reference(c, f * duration));
+      expect(screen.serialize(), `at ${f}`).toBe(await referenceScreen(c, f * duration));
     }
   }, 180_000);
 
   it('seeking back while playing shows the frame of the new time, not of frames queued before', async () => {
     const c = busySession(90);
     const { recording, keyframes } = await load(c, 4_000);
-    const screen = await createSnapshotTerminal(c.cols, c.rows);
-    let clock = 0;
-    let pending: (() => void) | null = null;
-    const driver = new ReplayDriver(recording, keyframes, screen, {
-      now: () => clock,
-      schedule: (callback) => {
-        pending = callback;
-        return () => {
-          pending = null;
-        };
-      },
-    });
-    driver.markReady();
+    const { driver, screen, advance, frame } = await clockedDriver(c, recording, keyframes);
     await driver.seek(60);
     driver.play();
-    clock += 500;
-    (pending as (() => void) | null)?.();
+    advance(500);
+    frame();
     const back = driver.seek(5);
     // A frame drawn while the seek works.
-    clock += 16;
-    (pending as (() => void) | null)?.();
+    advance(16);
+    frame();
     await back;
     await driver.settled();
     const t = driver.getCurrentTime();
     expect(t).toBeLessThan(6);
-    expect(screen.serialize()).toBe(await reference(c, t));
+    expect(screen.serialize()).toBe(await referenceScreen(c, t));
     driver.dispose();
   }, 60_000);
 
@@ -234,28 +217,16 @@ describe('replay core', () => {
     const { recording, keyframes } = await load(c, 4_000);
     const gap = recording.inactivity[0];
     expect(gap).toBeDefined();
-    const screen = await createSnapshotTerminal(c.cols, c.rows);
-    let clock = 0;
-    let pending: (() => void) | null = null;
-    const driver = new ReplayDriver(recording, keyframes, screen, {
-      now: () => clock,
-      schedule: (callback) => {
-        pending = callback;
-        return () => {
-          pending = null;
-        };
-      },
-    });
-    driver.markReady();
+    const { driver, advance, frame } = await clockedDriver(c, recording, keyframes);
     const start = gap?.start as number;
     const end = gap?.end as number;
     driver.play();
-    clock = (start + 0.5) * 1000;
-    (pending as (() => void) | null)?.();
+    advance((start + 0.5) * 1000);
+    frame();
     expect(driver.getCurrentTime()).toBeCloseTo(start + 0.5, 3);
     driver.setSkipInactivity(true);
-    clock += 100;
-    (pending as (() => void) | null)?.();
+    advance(100);
+    frame();
     expect(driver.getCurrentTime()).toBeCloseTo(end, 3);
     expect(end - start).toBeGreaterThan(5);
     driver.dispose();

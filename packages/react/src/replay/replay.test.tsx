@@ -1,47 +1,14 @@
 import '@xterm/xterm/css/xterm.css';
 import '../styles.css';
-import { SerializeAddon } from '@xterm/addon-serialize';
-import { Terminal } from '@xterm/headless';
 import { useEffect } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-react';
 import { axeViolations } from '../../test/axe';
-import { busySession, type Cast, hostile } from '../../test/casts';
+import { busySession, hostile, referenceScreen } from '../../test/casts';
 import type { UseReplayOptions } from './replay.types';
 import { ReplayPlayer } from './replay-player';
 import { type UseReplayResult, useReplay } from './use-replay';
-
-/** The screen reached by writing every event up to play time t from the start (the reference). */
-async function reference(
-  c: Cast,
-  t: number,
-  idleLimit = Number.POSITIVE_INFINITY,
-): Promise<string> {
-  const term = new Terminal({
-    cols: c.cols,
-    rows: c.rows,
-    scrollback: 0,
-    allowProposedApi: true,
-  });
-  const serialize = new SerializeAddon();
-  term.loadAddon(serialize as never);
-  let play = 0;
-  let last = 0;
-  for (const [time, code, data] of c.events) {
-    play += Math.min(time - last, idleLimit);
-    last = time;
-    if (play > t + 1e-9) break;
-    if (code === 'o') await new Promise<void>((r) => term.write(data, r));
-    if (code === 'r') {
-      const [cols, rows] = data.split('x').map(Number) as [number, number];
-      term.resize(cols, rows);
-    }
-  }
-  const out = serialize.serialize();
-  term.dispose();
-  return out;
-}
 
 let api: UseReplayResult | null = null;
 function Harness(props: UseReplayOptions) {
@@ -86,7 +53,7 @@ describe('replay: seeking with keyframes', () => {
     for (const t of times) {
       await replay.seek(t);
       await replay.settled();
-      expect(api?.serialize(), `at ${t.toFixed(2)} s`).toBe(await reference(c, t));
+      expect(api?.serialize(), `at ${t.toFixed(2)} s`).toBe(await referenceScreen(c, t));
     }
   }, 60_000);
 
@@ -111,7 +78,7 @@ describe('replay: seeking with keyframes', () => {
       for (const t of [0.8 * replay.snapshot.duration, 0.3 * replay.snapshot.duration]) {
         await replay.seek(t);
         await replay.settled();
-        expect(api?.serialize()).toBe(await reference(c, t));
+        expect(api?.serialize()).toBe(await referenceScreen(c, t));
       }
     } finally {
       globalThis.Worker = RealWorker;
@@ -127,7 +94,7 @@ describe('replay: seeking with keyframes', () => {
     const t = replay.snapshot.duration * 0.6;
     await replay.seek(t);
     await replay.settled();
-    expect(api?.serialize()).toBe(await reference(c, t, 1));
+    expect(api?.serialize()).toBe(await referenceScreen(c, t, 1));
   }, 60_000);
 
   it('finds text in the recording and seeks to where it appeared', async () => {

@@ -197,9 +197,8 @@ export function useReplay(options: UseReplayOptions) {
         }));
       driver.markReady();
 
-      // Read the rest while playing is already possible; blocks of events are scanned for
-      // keyframes as they fill (and, live, a few times a second).
-      const scanMore = () => recording.seal();
+      // Read the rest while playing is already possible. Blocks of events go to the scanner as
+      // they fill; sealing hands over a partly filled one (live, a few times a second).
       // The poster frame at once; the rest streams in behind it.
       let shown = optionsRef.current.poster === undefined;
       // Live: scan for keyframes and publish as events arrive (a few times a second). Once the
@@ -214,7 +213,7 @@ export function useReplay(options: UseReplayOptions) {
         const now = performance.now();
         if (now - lastFollow < 250) return;
         lastFollow = now;
-        scanMore();
+        recording.seal();
         publish();
       };
       if (shown) {
@@ -238,7 +237,7 @@ export function useReplay(options: UseReplayOptions) {
           if (item.kind !== 'event') continue;
           recording.append(item.event);
           if (++count % 5000 === 0) {
-            scanMore();
+            recording.seal();
             publish();
             if (!shown) {
               shown = true;
@@ -262,7 +261,7 @@ export function useReplay(options: UseReplayOptions) {
       recording.complete = true;
       driver.setExtraMarkers(hostMarkers());
       firstFrame();
-      scanMore();
+      recording.seal();
       await keyframes.drained();
       if (disposed) return;
       await driver.seek(shown ? driver.getCurrentTime() : (optionsRef.current.poster ?? 0));

@@ -7,6 +7,7 @@
 import { unpackText } from './pack';
 import type { Block, Recording } from './recording';
 import { type BlockInput, type ScanResult, thin } from './scanner';
+import { upperBound } from './search';
 
 export interface Keyframe {
   /** Index of the first event not included in the snapshot. */
@@ -101,14 +102,12 @@ export class KeyframeIndex {
 
   /** The last keyframe at or before event index `index`. */
   before(index: number): Keyframe {
-    let lo = 0;
-    let hi = this.keyframes.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if ((this.keyframes[mid] as Keyframe).index <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return this.keyframes[lo] as Keyframe;
+    const after = upperBound(
+      this.keyframes.length,
+      index,
+      (k) => (this.keyframes[k] as Keyframe).index,
+    );
+    return this.keyframes[Math.max(0, after - 1)] as Keyframe;
   }
 
   /** A keyframe's snapshot as text. */
@@ -116,15 +115,6 @@ export class KeyframeIndex {
     return typeof keyframe.snapshot === 'string'
       ? keyframe.snapshot
       : unpackText(keyframe.snapshot);
-  }
-
-  /** Bytes held by snapshots. */
-  get size(): number {
-    return this.keyframes.reduce(
-      (n, k) =>
-        n + (typeof k.snapshot === 'string' ? k.snapshot.length * 2 : k.snapshot.byteLength),
-      0,
-    );
   }
 
   dispose(): void {

@@ -11,6 +11,7 @@
  */
 import type { AsciicastEvent, AsciicastHeader } from '@auditlane/client/asciicast';
 import { unpackText } from './pack';
+import { upperBound } from './search';
 
 export interface Marker {
   /** Play time, seconds. */
@@ -58,8 +59,6 @@ export class Recording {
   readonly markers: Marker[] = [];
   readonly inactivity: Inactivity[] = [];
   readonly blocks: Block[] = [];
-  /** Output so far, UTF-16 units. */
-  outputSize = 0;
   /** The whole recording has arrived. */
   complete = false;
   /** Why reading stopped early (a malformed or truncated recording). */
@@ -105,15 +104,6 @@ export class Recording {
     return this.times[i] as number;
   }
 
-  /** Original time of event i, seconds since the start. */
-  originalTimeAt(i: number): number {
-    return this.originalTimes[i] as number;
-  }
-
-  codeAt(i: number): string {
-    return String.fromCharCode(this.codes[i] as number);
-  }
-
   append(event: AsciicastEvent): void {
     const gap = Math.max(0, event.time - this.lastOriginal);
     const start = this.playTime;
@@ -128,7 +118,6 @@ export class Recording {
     this.codes[i] = code;
     this.open.push(event.data);
     this.openChars += event.data.length;
-    if (code === OUTPUT) this.outputSize += event.data.length;
     if (code === MARKER) {
       this.markers.push({ time: this.playTime, label: event.data, kind: 'marker' });
     }
@@ -182,12 +171,12 @@ export class Recording {
 
   /** Index of the first event with play time > t (events before it are on screen at t). */
   indexAfter(t: number): number {
-    return upperBound(this.times, this.count, t);
+    return upperBound(this.count, t, (i) => this.times[i] as number);
   }
 
   /** Play time of an original time (for markers from the session's events). */
   playTimeOf(originalSeconds: number): number {
-    const lo = upperBound(this.originalTimes, this.count, originalSeconds);
+    const lo = upperBound(this.count, originalSeconds, (i) => this.originalTimes[i] as number);
     if (lo === 0) return 0;
     const i = lo - 1;
     const extra = Math.min(originalSeconds - (this.originalTimes[i] as number), this.idleLimit);
@@ -259,14 +248,8 @@ export class Recording {
   }
 
   private blockOf(index: number): number {
-    let lo = 0;
-    let hi = this.blocks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if ((this.blocks[mid] as Block).first <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    const after = upperBound(this.blocks.length, index, (b) => (this.blocks[b] as Block).first);
+    return Math.max(0, after - 1);
   }
 
   private async textOf(block: Block): Promise<string> {
@@ -286,16 +269,4 @@ export class Recording {
     }
     return text;
   }
-}
-
-/** Index of the first value > x in the first `length` values of an ascending array. */
-function upperBound(values: Float64Array, length: number, x: number): number {
-  let lo = 0;
-  let hi = length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((values[mid] as number) <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
