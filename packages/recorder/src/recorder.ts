@@ -4,6 +4,7 @@ import {
   createIdGenerator,
   type EventInput,
   isProduction,
+  type RecordingHeader,
   type SessionStartInput,
 } from '@auditlane/client';
 import { Masker, type MaskingOptions, MaskTally } from './masking/masker';
@@ -292,9 +293,20 @@ export class RecordedSession {
     return this.emit({ type: 'llm_call', ...fields });
   }
 
-  /** Terminal output (already masked by the caller's stream masker when recording a PTY). */
-  terminal(code: 'o' | 'i' | 'r' | 'm' | 'x', data: string, offsetMs: number): string {
-    return this.emit({ type: 'terminal', code, data, offsetMs });
+  /**
+   * Terminal output (already masked by the caller's stream masker when recording a PTY). A
+   * recording starts with an `r` event at 0: its size, with `header`, the rest of its asciicast
+   * header (the server's download and live players take both from it).
+   */
+  terminal(
+    code: 'o' | 'i' | 'r' | 'm' | 'x',
+    data: string,
+    offsetMs: number,
+    header?: RecordingHeader,
+  ): string {
+    return header
+      ? this.emit({ type: 'terminal', code, data, offsetMs, header })
+      : this.emit({ type: 'terminal', code, data, offsetMs });
   }
 
   /** Output text of a non-PTY tool, masked here. */
