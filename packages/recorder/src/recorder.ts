@@ -101,6 +101,12 @@ export class Recorder {
       id?: string;
       /** Continue a session another process started, from this seq (no start event). */
       resumeAt?: number;
+      /**
+       * The session outlives this process: another one ends it (a hook records each event of an
+       * agent's session in a process of its own). Otherwise, a session this process opens and
+       * does not end (it crashed) is ended by whoever delivers its spool.
+       */
+      detached?: boolean;
     } = {},
   ): RecordedSession {
     const start = {
@@ -112,12 +118,15 @@ export class Recorder {
     if (!start.actor || !start.resource) {
       throw new TypeError('recorder.session: actor and resource are required (in meta or here)');
     }
-    const session = new RecordedSession(
-      this,
-      options.id ?? this.ids.sessionId(this.now()),
-      start,
-      options.resumeAt,
-    );
+    const id = options.id ?? this.ids.sessionId(this.now());
+    if (options.resumeAt === undefined && !options.detached) {
+      try {
+        this.sink.holdOpen?.(id, 0);
+      } catch (error) {
+        this.onError(error as Error);
+      }
+    }
+    const session = new RecordedSession(this, id, start, options.resumeAt);
     this.sessions.set(session.id, session);
     return session;
   }

@@ -149,6 +149,21 @@ export const rec = defineCommand({
         .catch((e: Error) => io.err(`auditlane rec: ${e.message}`));
     }
     if (values.file) io.err(`auditlane rec: wrote ${values.file}`);
+    const left = sink instanceof HttpSink ? sink.report() : undefined;
+    if (left && left.waiting > 0) {
+      // The session stays active on the server until its end arrives: say how to send it.
+      const root = spoolDir(setting('spool'));
+      io.err(
+        `auditlane rec: ${left.waiting} events of session ${session.id} did not reach ${server}; they wait in ${left.spools.join(', ')} (until then the session shows as active)`,
+      );
+      io.err(
+        `auditlane rec: send them with: auditlane spool drain --spool ${shellWord(root)} --server ${shellWord(server!)} (token: --token or AUDITLANE_TOKEN)`,
+      );
+    }
     return exitCode;
   },
 });
+
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

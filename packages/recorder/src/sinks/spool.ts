@@ -37,6 +37,8 @@ export class Spool {
   private segment = 0;
   private written = 0;
   private acked: Position;
+  /** Sessions this process holds open (their end is not written yet), with the last seq written. */
+  private readonly held = new Map<string, number>();
 
   private constructor(
     readonly dir: string,
@@ -47,15 +49,18 @@ export class Spool {
     this.fd = openSync(segmentPath(dir, this.segment), 'a+');
     this.written = fstatSync(this.fd).size;
     if (adopted) this.repairTail();
+    for (const [id, seq] of Object.entries(readHeld(dir))) this.held.set(id, seq);
   }
 
   /**
-   * A fresh spool of this process under `root`, and the spools of dead processes found there.
+   * A fresh spool of this process under `root`, the spools of dead processes found there, and
+   * the directories of running ones (left to them).
    * An orphan is claimed by renaming its directory (atomic: of two processes, one wins).
    */
-  static open(root: string): { own: Spool; orphans: Spool[] } {
+  static open(root: string): { own: Spool; orphans: Spool[]; live: string[] } {
     mkdirSync(root, { recursive: true });
     const orphans: Spool[] = [];
+    const live: string[] = [];
     for (const name of readdirSync(root)) {
       const dir = join(root, name);
       let owner: string;
@@ -70,7 +75,10 @@ export class Spool {
       // Our own pid with another start time: an earlier life of this pid (a container restarted
       // with the same spool volume) left it.
       const dead = pid === process.pid ? started !== OWNER_START : !alive(pid);
-      if (!dead) continue;
+      if (!dead) {
+        live.push(dir);
+        continue;
+      }
       const claimed = join(root, `${process.pid}-${randomBytes(4).toString('hex')}-adopted`);
       try {
         renameSync(dir, claimed);
@@ -83,7 +91,7 @@ export class Spool {
     const dir = join(root, `${process.pid}-${randomBytes(4).toString('hex')}`);
     mkdirSync(dir);
     writeFileSync(join(dir, 'owner'), ownerLine());
-    return { own: new Spool(dir), orphans };
+    return { own: new Spool(dir), orphans, live };
   }
 
   /** A dead writer may have left half a line (a crash, a full disk): cut it off. */
@@ -116,6 +124,8 @@ export class Spool {
       this.segment++;
       this.fd = openSync(segmentPath(this.dir, this.segment), 'a+');
       this.written = 0;
+      // The lines of the segments delivered and deleted are gone: keep the held sessions' seqs.
+      if (this.held.size > 0) this.saveHeld();
     }
     writeSync(this.fd, bytes);
     this.written += bytes.length;
@@ -180,6 +190,83 @@ export class Spool {
     writeFileSync(join(this.dir, 'ack'), JSON.stringify(position));
   }
 
+  /**
+   * Marks a session as held open by this process: if the process ends before the session's end
+   * is appended, whoever adopts the spool ends the session (`heldSessions`).
+   */
+  hold(sessionId: string, seq: number): void {
+    this.held.set(sessionId, seq);
+    this.saveHeld();
+  }
+
+  /** Notes the seq of a line appended for a held session (kept in memory; saved on rotation). */
+  wrote(sessionId: string, seq: number): void {
+    if (this.held.has(sessionId)) this.held.set(sessionId, seq);
+  }
+
+  /** The session's end was appended: nobody else needs to end it. */
+  release(sessionId: string): void {
+    if (this.held.delete(sessionId)) this.saveHeld();
+  }
+
+  /** Forgets every held session (their ends were written elsewhere). */
+  releaseAll(): void {
+    if (this.held.size === 0) return;
+    this.held.clear();
+    this.saveHeld();
+  }
+
+  /**
+   * The sessions a dead writer held open, each with the seq its end gets: one after the last
+   * seq it wrote (from its lines still on disk, or what it saved when it deleted older ones).
+   */
+  heldSessions(): { sessionId: string; nextSeq: number }[] {
+    if (this.held.size === 0) return [];
+    const last = new Map(this.held);
+    for (const name of readdirSync(this.dir).filter((f) => /^segment-\d+\.ndjson$/.test(f))) {
+      for (const line of readFileSync(join(this.dir, name), 'utf8').split('\n')) {
+        if (!line) continue;
+        try {
+          const { sessionId, seq } = JSON.parse(line) as { sessionId?: unknown; seq?: unknown };
+          const known = typeof sessionId === 'string' ? last.get(sessionId) : undefined;
+          if (known !== undefined && typeof seq === 'number' && seq > known)
+            last.set(sessionId as string, seq);
+        } catch {
+          // A line cut short by a crash: it carries no seq.
+        }
+      }
+    }
+    return [...last].map(([sessionId, seq]) => ({ sessionId, nextSeq: seq + 1 }));
+  }
+
+  /** How many appended lines were not delivered yet. */
+  pendingLines(): number {
+    let count = 0;
+    for (let s = this.acked.segment; s <= this.segment; s++) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(segmentPath(this.dir, s));
+      } catch {
+        continue;
+      }
+      const end = s === this.segment ? this.written : bytes.length;
+      let at = s === this.acked.segment ? this.acked.offset : 0;
+      for (;;) {
+        const nl = bytes.indexOf(10, at);
+        if (nl === -1 || nl >= end) break;
+        count++;
+        at = nl + 1;
+      }
+    }
+    return count;
+  }
+
+  private saveHeld(): void {
+    const path = join(this.dir, 'held.json');
+    writeFileSync(`${path}.tmp`, JSON.stringify(Object.fromEntries(this.held)));
+    renameSync(`${path}.tmp`, path);
+  }
+
   /** Whether every appended line was delivered. */
   get drained(): boolean {
     return this.acked.segment === this.segment && this.acked.offset >= this.written;
@@ -228,6 +315,18 @@ function readAck(dir: string): Position {
     .filter((s): s is string => s !== undefined)
     .map(Number);
   return { segment: first.length ? Math.min(...first) : 0, offset: 0 };
+}
+
+function readHeld(dir: string): Record<string, number> {
+  try {
+    const value = JSON.parse(readFileSync(join(dir, 'held.json'), 'utf8')) as unknown;
+    if (typeof value !== 'object' || value === null) return {};
+    return Object.fromEntries(
+      Object.entries(value).filter((e): e is [string, number] => Number.isInteger(e[1])),
+    );
+  } catch {
+    return {};
+  }
 }
 
 /** Whether a process with this pid runs (one of another user counts). */
