@@ -1,4 +1,11 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -85,5 +92,21 @@ describe('Spool', () => {
     orphans[0]!.close();
     writeFileSync(join(orphans[0]!.dir, 'owner'), '999999');
     expect(Spool.open(root).orphans[0]!.heldSessions()).toEqual([]);
+  });
+
+  it('keeps its log of held sessions short however many open and end', () => {
+    const root = mkdtempSync(join(tmpdir(), 'spool-'));
+    const { own } = Spool.open(root);
+    for (let i = 0; i < 1000; i++) {
+      own.hold(`sess_${i}`, 0);
+      own.wrote(`sess_${i}`, 1);
+      if (i !== 500) own.release(`sess_${i}`);
+    }
+    expect(readFileSync(join(own.dir, 'held'), 'utf8').split('\n').length).toBeLessThan(200);
+    own.close();
+    writeFileSync(join(own.dir, 'owner'), '999999');
+    expect(Spool.open(root).orphans[0]!.heldSessions()).toEqual([
+      { sessionId: 'sess_500', nextSeq: 2 },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  appendFileSync,
   closeSync,
   existsSync,
   fstatSync,
@@ -39,6 +40,8 @@ export class Spool {
   private acked: Position;
   /** Sessions this process holds open (their end is not written yet), with the last seq written. */
   private readonly held = new Map<string, number>();
+  /** Lines in the held log (compacted when it is much longer than the sessions held). */
+  private heldEntries = 0;
 
   private constructor(
     readonly dir: string,
@@ -49,7 +52,7 @@ export class Spool {
     this.fd = openSync(segmentPath(dir, this.segment), 'a+');
     this.written = fstatSync(this.fd).size;
     if (adopted) this.repairTail();
-    for (const [id, seq] of Object.entries(readHeld(dir))) this.held.set(id, seq);
+    readHeld(dir, this.held);
   }
 
   /**
@@ -196,7 +199,7 @@ export class Spool {
    */
   hold(sessionId: string, seq: number): void {
     this.held.set(sessionId, seq);
-    this.saveHeld();
+    this.logHeld(`+ ${sessionId} ${seq}`);
   }
 
   /** Notes the seq of a line appended for a held session (kept in memory; saved on rotation). */
@@ -206,7 +209,7 @@ export class Spool {
 
   /** The session's end was appended: nobody else needs to end it. */
   release(sessionId: string): void {
-    if (this.held.delete(sessionId)) this.saveHeld();
+    if (this.held.delete(sessionId)) this.logHeld(`- ${sessionId}`);
   }
 
   /** Forgets every held session (their ends were written elsewhere). */
@@ -261,10 +264,22 @@ export class Spool {
     return count;
   }
 
+  /** Appends to the held log (one line per session opened or ended); compacted when long. */
+  private logHeld(line: string): void {
+    if (++this.heldEntries > 2 * this.held.size + 64) {
+      this.saveHeld();
+      return;
+    }
+    appendFileSync(join(this.dir, 'held'), `${line}\n`);
+  }
+
+  /** Rewrites the held log as the sessions held now, with their last seqs. */
   private saveHeld(): void {
-    const path = join(this.dir, 'held.json');
-    writeFileSync(`${path}.tmp`, JSON.stringify(Object.fromEntries(this.held)));
+    const path = join(this.dir, 'held');
+    const lines = [...this.held].map(([id, seq]) => `+ ${id} ${seq}\n`).join('');
+    writeFileSync(`${path}.tmp`, lines);
     renameSync(`${path}.tmp`, path);
+    this.heldEntries = this.held.size;
   }
 
   /** Whether every appended line was delivered. */
@@ -317,15 +332,18 @@ function readAck(dir: string): Position {
   return { segment: first.length ? Math.min(...first) : 0, offset: 0 };
 }
 
-function readHeld(dir: string): Record<string, number> {
+/** Replays the held log of a spool directory: `+ ID SEQ` a session held, `- ID` ended. */
+function readHeld(dir: string, held: Map<string, number>): void {
+  let text: string;
   try {
-    const value = JSON.parse(readFileSync(join(dir, 'held.json'), 'utf8')) as unknown;
-    if (typeof value !== 'object' || value === null) return {};
-    return Object.fromEntries(
-      Object.entries(value).filter((e): e is [string, number] => Number.isInteger(e[1])),
-    );
+    text = readFileSync(join(dir, 'held'), 'utf8');
   } catch {
-    return {};
+    return;
+  }
+  for (const line of text.split('\n')) {
+    const [op, id, seq] = line.split(' ');
+    if (op === '+' && id && Number.isInteger(Number(seq))) held.set(id, Number(seq));
+    else if (op === '-' && id) held.delete(id);
   }
 }
 
