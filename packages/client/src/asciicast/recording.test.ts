@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { eventSchema } from '../model/event';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { eventSchema, type RecordingHeader, type TerminalEvent } from '../model/event';
 import { createIdGenerator } from '../model/ids';
-import { recordingHeader } from './recording';
+import { type RecordingHeaderFacts, recordingHeader } from './recording';
 
 const ids = createIdGenerator();
 const base = {
@@ -22,7 +22,7 @@ const header = {
 describe('a recording header on terminal events', () => {
   it('rides on the opening r event and becomes the asciicast header, the server filling the rest', () => {
     const event = eventSchema.parse({ ...base, code: 'r', data: '100x30', header });
-    expect(recordingHeader(event as never, { timestamp: 1, title: 'web-1' })).toEqual({
+    expect(recordingHeader(event as TerminalEvent, { timestamp: 1, title: 'web-1' })).toEqual({
       header: {
         version: 3,
         term: { cols: 100, rows: 30, type: 'xterm-256color' },
@@ -33,6 +33,10 @@ describe('a recording header on terminal events', () => {
       },
       sizeEvent: true,
     });
+  });
+
+  it("takes every field of the data model's header", () => {
+    expectTypeOf<RecordingHeader>().toEqualTypeOf<RecordingHeaderFacts>();
   });
 
   it('is 80×24 with the fallback facts when a recording does not open with its size', () => {

@@ -1,6 +1,15 @@
-import type { RecordingHeader } from '../model/event';
 import { parseResize } from './resize';
 import type { AsciicastHeader } from './types';
+
+/** What a recording's opening event says besides its size (the data model's `RecordingHeader`). */
+export interface RecordingHeaderFacts {
+  term?: { type?: string; version?: string };
+  timestamp?: number;
+  command?: string;
+  title?: string;
+  env?: Record<string, string>;
+  tags?: string[];
+}
 
 /** The terminal size a recording without its initial size is shown in (asciinema's default). */
 export const DEFAULT_TERMINAL_SIZE = { cols: 80, rows: 24 } as const;
@@ -13,7 +22,7 @@ export const DEFAULT_TERMINAL_SIZE = { cols: 80, rows: 24 } as const;
  * `fallback` fills what the recording does not say (the server's timestamp and title).
  */
 export function recordingHeader(
-  first: { code: string; data: string; header?: RecordingHeader },
+  first: { code: string; data: string; header?: RecordingHeaderFacts },
   fallback: { timestamp?: number; title?: string } = {},
 ): { header: AsciicastHeader; sizeEvent: boolean } {
   let size: { cols: number; rows: number } | undefined;
