@@ -38,6 +38,15 @@ describe('auditlane help', () => {
         const args = accepted[option]!.type === 'string' ? [`--${option}`, '1'] : [`--${option}`];
         expect(() => parseCommand(command, [...args, ...fill(command)], {}), option).not.toThrow();
       }
+      // Its examples are command lines its parser takes.
+      for (const example of command.examples) {
+        const words = example.split(' ').filter((w) => !/^[A-Z_]+=/.test(w));
+        expect(words.slice(0, 1 + name.split(' ').length).join(' '), example).toBe(
+          `auditlane ${name}`,
+        );
+        const args = words.slice(1 + name.split(' ').length);
+        expect(() => parseCommand(command, args, {}), example).not.toThrow();
+      }
       // `help NAME` says the same.
       const again = io();
       expect(await run(['help', ...name.split(' ')], again.io)).toBe(0);
