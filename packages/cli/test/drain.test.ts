@@ -121,6 +121,25 @@ describe('auditlane rec during an outage, then auditlane spool drain', () => {
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(new RegExp(`${count} events still wait in ${spool}`));
 
+    // A hook in the outage says the same (its events wait in a spool of their own here).
+    const hookSpool = join(dir, 'outage-hook-spool');
+    const hook = await auditlane(
+      ['hook', '--server', s.url, '--token', s.token, '--spool', hookSpool],
+      {},
+      JSON.stringify({
+        session_id: 'c0ffee00-1111-4222-8333-444455556667',
+        transcript_path: '/tmp/t.jsonl',
+        cwd: '/srv/app',
+        hook_event_name: 'SessionStart',
+        source: 'startup',
+      }),
+    ).exited;
+    expect(hook.code).toBe(0);
+    expect(hook.stderr).toMatch(/1 event of the Claude Code session did not reach .*; it waits in/);
+    expect(hook.stderr).toContain(
+      `send them with: auditlane spool drain --spool ${hookSpool} --server ${s.url}`,
+    );
+
     await s.start();
     const up = await auditlane(drain, env).exited;
     expect(up.code, up.stderr).toBe(0);

@@ -1,7 +1,14 @@
 import { createClient, isProduction } from '@auditlane/client';
 import { FileSink, HttpSink, handleClaudeCodeHook, Policy, type Sink } from '@auditlane/recorder';
 import { defineCommand, usage } from '../command';
-import { policyOption, serverOption, spoolDir, spoolOption, tokenOption } from './shared';
+import {
+  policyOption,
+  serverOption,
+  spoolDir,
+  spoolOption,
+  tokenOption,
+  undelivered,
+} from './shared';
 
 export const hook = defineCommand({
   name: 'hook',
@@ -87,6 +94,9 @@ export const hook = defineCommand({
       throw error;
     } finally {
       await sink.close({ timeoutMs: 2_000 }).catch(() => {});
+      if (sink instanceof HttpSink)
+        for (const line of undelivered(sink, 'the Claude Code session', server!, setting('spool')))
+          write(`auditlane hook: ${line}\n`, 'stderr');
     }
   },
 });

@@ -9,7 +9,14 @@ import {
   type Sink,
 } from '@auditlane/recorder';
 import { defineCommand, usage } from '../command';
-import { policyOption, serverOption, spoolDir, spoolOption, tokenOption } from './shared';
+import {
+  policyOption,
+  serverOption,
+  spoolDir,
+  spoolOption,
+  tokenOption,
+  undelivered,
+} from './shared';
 
 export const rec = defineCommand({
   name: 'rec',
@@ -149,21 +156,9 @@ export const rec = defineCommand({
         .catch((e: Error) => io.err(`auditlane rec: ${e.message}`));
     }
     if (values.file) io.err(`auditlane rec: wrote ${values.file}`);
-    const left = sink instanceof HttpSink ? sink.report() : undefined;
-    if (left && left.waiting > 0) {
-      // The session stays active on the server until its end arrives: say how to send it.
-      const root = spoolDir(setting('spool'));
-      io.err(
-        `auditlane rec: ${left.waiting} events of session ${session.id} did not reach ${server}; they wait in ${left.spools.join(', ')} (until then the session shows as active)`,
-      );
-      io.err(
-        `auditlane rec: send them with: auditlane spool drain --spool ${shellWord(root)} --server ${shellWord(server!)} (token: --token or AUDITLANE_TOKEN)`,
-      );
-    }
+    if (sink instanceof HttpSink)
+      for (const line of undelivered(sink, `session ${session.id}`, server!, setting('spool')))
+        io.err(`auditlane rec: ${line}`);
     return exitCode;
   },
 });
-
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}

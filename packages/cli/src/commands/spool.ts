@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createClient } from '@auditlane/client';
 import { HttpSink } from '@auditlane/recorder';
 import { defineCommand, usage } from '../command';
-import { serverOption, spoolDir, spoolOption, tokenOption } from './shared';
+import { events, serverOption, spoolDir, spoolOption, tokenOption } from './shared';
 
 export const spoolDrain = defineCommand({
   name: 'spool drain',
@@ -62,17 +62,17 @@ Exits 0 when everything was delivered (or nothing waited), 1 when the server cou
     }
     await sink.close({ timeoutMs: 0 });
     const after = sink.report();
-    io.out(`sent ${after.sent} events from ${dir} to ${server}`);
+    io.out(`sent ${events(after.sent)} from ${dir} to ${server}`);
     for (const message of refusals) io.err(`auditlane spool drain: ${message}`);
     if (!delivered) {
       io.err(
-        `auditlane spool drain: ${after.waiting} events still wait in ${dir}${problem ? ` (${problem})` : ''}; run this again when the server is reachable`,
+        `auditlane spool drain: ${events(after.waiting)} still ${after.waiting === 1 ? 'waits' : 'wait'} in ${dir}${problem ? ` (${problem})` : ''}; run this again when the server is reachable`,
       );
       return 1;
     }
     for (const id of after.ended) io.out(`ended session ${id}: its recorder is gone`);
     if (after.refused > 0) {
-      io.err(`auditlane spool drain: the server refused ${after.refused} events (see above)`);
+      io.err(`auditlane spool drain: the server refused ${events(after.refused)} (see above)`);
       return 1;
     }
     return 0;
