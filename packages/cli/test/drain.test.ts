@@ -143,7 +143,9 @@ describe('auditlane rec during an outage, then auditlane spool drain', () => {
     await s.start();
     const up = await auditlane(drain, env).exited;
     expect(up.code, up.stderr).toBe(0);
-    expect(up.stdout).toContain(`sent ${count} events from ${spool} to ${s.url}`);
+    expect(up.stdout).toContain(
+      `sent ${count} events from ${spool} to ${s.url}\n  ${sessionId}: ${count} events\n`,
+    );
     const stored = await events(s, sessionId!);
     // All of it, once each, in order: the start, the output, the exit status and the end.
     expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: Number(count) }, (_, i) => i));

@@ -63,6 +63,7 @@ Exits 0 when everything was delivered (or nothing waited), 1 when the server cou
     await sink.close({ timeoutMs: 0 });
     const after = sink.report();
     io.out(`sent ${events(after.sent)} from ${dir} to ${server}`);
+    for (const [id, n] of Object.entries(after.sessions)) io.out(`  ${id}: ${events(n)}`);
     for (const message of refusals) io.err(`auditlane spool drain: ${message}`);
     if (!delivered) {
       io.err(

@@ -47,6 +47,8 @@ interface Source {
 export interface DeliveryReport {
   /** Events the server acknowledged (stored now, or already). */
   sent: number;
+  /** The same, by session. */
+  sessions: Record<string, number>;
   /** Events the server refused (invalid): they are not sent again. */
   refused: number;
   /**
@@ -84,6 +86,7 @@ export class HttpSink implements Sink {
   private failures = 0;
   private queued = 0;
   private sent = 0;
+  private readonly sentBySession = new Map<string, number>();
   private refused = 0;
   private readonly ended: string[] = [];
   private readonly live: string[] = [];
@@ -158,6 +161,7 @@ export class HttpSink implements Sink {
     const waiting = this.sources.filter((s) => !s.drained);
     return {
       sent: this.sent,
+      sessions: Object.fromEntries(this.sentBySession),
       refused: this.refused,
       ended: [...this.ended],
       waiting: waiting.reduce((n, s) => n + s.pending(), 0),
@@ -249,6 +253,11 @@ export class HttpSink implements Sink {
           const result = await this.client.ingest(events, { gzip: this.gzip, retries: 0 });
           this.sent += result.accepted + result.duplicates;
           this.refused += result.rejected.length;
+          const refused = new Set(result.rejected.map((r) => r.index));
+          events.forEach((e, i) => {
+            if (!refused.has(i))
+              this.sentBySession.set(e.sessionId, (this.sentBySession.get(e.sessionId) ?? 0) + 1);
+          });
           for (const r of result.rejected)
             this.onError(new Error(`the server refused event ${r.id ?? r.index}: ${r.message}`));
           for (const id of result.revoked) for (const l of this.revokedListeners) l(id);
