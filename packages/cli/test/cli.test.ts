@@ -97,7 +97,14 @@ describe('auditlane (in process)', () => {
         /unknown permission fly/,
       ],
       [['token', 'create', '--permissions', 'all'], {}, /--org is required/],
-      [['verify'], {}, /usage: auditlane verify SESSION_ID/],
+      [['verify'], {}, /missing SESSION_ID\nusage: auditlane verify \[options\] SESSION_ID/],
+      [['verify', 'a', 'b'], {}, /unexpected argument "b"/],
+      [
+        ['rec', '--type', 'mainframe', '--file', 'x.cast'],
+        {},
+        /--type must be one of .*ssh.*, got "mainframe"/,
+      ],
+      [['rec', '--cols', 'wide', '--file', 'x.cast'], {}, /--cols must be an integer/],
       [['launch'], {}, /unknown command "launch"/],
     ];
     for (const [argv, env, message] of cases) {

@@ -29,5 +29,5 @@ export {
   type RecorderOptions,
 } from './recorder';
 export { FileSink } from './sinks/file';
-export { HttpSink, type HttpSinkOptions } from './sinks/http';
+export { type DeliveryReport, HttpSink, type HttpSinkOptions } from './sinks/http';
 export { MemorySink, type Sink } from './sinks/sink';

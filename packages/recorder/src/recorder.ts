@@ -4,6 +4,7 @@ import {
   createIdGenerator,
   type EventInput,
   isProduction,
+  type RecordingHeader,
   type SessionStartInput,
 } from '@auditlane/client';
 import { Masker, type MaskingOptions, MaskTally } from './masking/masker';
@@ -100,6 +101,12 @@ export class Recorder {
       id?: string;
       /** Continue a session another process started, from this seq (no start event). */
       resumeAt?: number;
+      /**
+       * The session outlives this process: another one ends it (a hook records each event of an
+       * agent's session in a process of its own). Otherwise, a session this process opens and
+       * does not end (it crashed) is ended by whoever delivers its spool.
+       */
+      detached?: boolean;
     } = {},
   ): RecordedSession {
     const start = {
@@ -111,12 +118,15 @@ export class Recorder {
     if (!start.actor || !start.resource) {
       throw new TypeError('recorder.session: actor and resource are required (in meta or here)');
     }
-    const session = new RecordedSession(
-      this,
-      options.id ?? this.ids.sessionId(this.now()),
-      start,
-      options.resumeAt,
-    );
+    const id = options.id ?? this.ids.sessionId(this.now());
+    if (options.resumeAt === undefined && !options.detached) {
+      try {
+        this.sink.holdOpen?.(id, 0);
+      } catch (error) {
+        this.onError(error as Error);
+      }
+    }
+    const session = new RecordedSession(this, id, start, options.resumeAt);
     this.sessions.set(session.id, session);
     return session;
   }
@@ -292,9 +302,20 @@ export class RecordedSession {
     return this.emit({ type: 'llm_call', ...fields });
   }
 
-  /** Terminal output (already masked by the caller's stream masker when recording a PTY). */
-  terminal(code: 'o' | 'i' | 'r' | 'm' | 'x', data: string, offsetMs: number): string {
-    return this.emit({ type: 'terminal', code, data, offsetMs });
+  /**
+   * Terminal output (already masked by the caller's stream masker when recording a PTY). A
+   * recording starts with an `r` event at 0: its size, with `header`, the rest of its asciicast
+   * header (the server's download and live players take both from it).
+   */
+  terminal(
+    code: 'o' | 'i' | 'r' | 'm' | 'x',
+    data: string,
+    offsetMs: number,
+    header?: RecordingHeader,
+  ): string {
+    return header
+      ? this.emit({ type: 'terminal', code, data, offsetMs, header })
+      : this.emit({ type: 'terminal', code, data, offsetMs });
   }
 
   /** Output text of a non-PTY tool, masked here. */

@@ -151,13 +151,34 @@ describe('HttpSink', () => {
     const before = (await stored(s, sessionId)).length;
     expect(before).toBeLessThan(401);
 
-    // The next recorder process on the same spool delivers the rest.
+    // The next recorder process on the same spool delivers the rest, and ends the session its
+    // dead recorder held open (it would stay active).
     const sink = new HttpSink({ url: s.url, token: s.token, spool: root, batchMs: 10 });
+    const { ended, waiting } = sink.report();
+    expect(ended).toEqual([sessionId]);
+    // What was not acknowledged (some of it may be stored already: it goes again), and the end.
+    expect(waiting).toBeGreaterThanOrEqual(401 - before + 1);
     await sink.flush({ timeoutMs: 20_000 });
     await sink.close();
-    expect(await stored(s, sessionId)).toEqual(Array.from({ length: 401 }, (_, i) => i));
-    // The dead process's directory is gone once delivered.
-    expect(readdirSync(root)).toHaveLength(1);
+    expect(sink.report()).toMatchObject({ sent: waiting, refused: 0, waiting: 0 });
+    expect(await stored(s, sessionId)).toEqual(Array.from({ length: 402 }, (_, i) => i));
+    const last = (await s.admin.sessions.events.list(sessionId, { after: 400 })).data;
+    expect(last).toMatchObject([
+      {
+        seq: 401,
+        type: 'lifecycle',
+        action: 'end',
+        reason: expect.stringMatching(/process is gone/),
+      },
+    ]);
+    expect((await s.admin.sessions.get(sessionId)).status).toBe('ended');
+    // The dead process's directory is gone once delivered, and this one's.
+    expect(readdirSync(root)).toEqual([]);
+    // Once: the next process finds nothing to send or end.
+    const again = new HttpSink({ url: s.url, token: s.token, spool: root, batchMs: 10 });
+    expect(again.report()).toMatchObject({ ended: [], waiting: 0 });
+    await again.close();
+    expect((await stored(s, sessionId)).length).toBe(402);
   }, 60_000);
 });
 

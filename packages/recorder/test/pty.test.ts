@@ -66,6 +66,17 @@ describe('recordTerminal (a real PTY)', () => {
     expect(out).not.toContain(TOKEN.slice(4));
     expect(out).toContain(`GITHUB_TOKEN=${'*'.repeat(TOKEN.length)}`);
     expect(terminal(sink.events, 'x')).toBe('3');
+    // The recording opens with its size and the header facts its file has.
+    expect(sink.events.find((e) => e.type === 'terminal')).toMatchObject({
+      code: 'r',
+      data: '100x30',
+      offsetMs: 0,
+      header: {
+        term: { type: 'xterm-256color' },
+        command: expect.stringContaining('/bin/bash --norc'),
+        env: { TERM: 'xterm-256color' },
+      },
+    });
     expect(sink.events.find((e) => e.type === 'masking')).toMatchObject({
       count: 2,
       fields: ['github_token'],

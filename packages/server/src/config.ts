@@ -24,6 +24,24 @@ export interface ServeFlags {
   'cors-origin'?: string;
 }
 
+/**
+ * The environment variables that stand for each flag of `auditlane serve` (the first set wins
+ * for a value; either turns downloads off). The command's help lists them from here.
+ */
+export const SERVE_ENV = {
+  db: ['AUDITLANE_DB'],
+  postgres: ['AUDITLANE_POSTGRES_URL'],
+  port: ['AUDITLANE_PORT'],
+  host: ['AUDITLANE_HOST'],
+  'max-body-bytes': ['AUDITLANE_MAX_BODY_BYTES'],
+  'count-cap': ['AUDITLANE_COUNT_CAP'],
+  'disable-downloads': ['DISABLE_SESSIONS_DOWNLOAD', 'AUDITLANE_DISABLE_SESSIONS_DOWNLOAD'],
+  'retention-days-production': ['AUDITLANE_RETENTION_DAYS_PRODUCTION'],
+  'retention-days-other': ['AUDITLANE_RETENTION_DAYS_OTHER'],
+  'reconnect-grace-seconds': ['AUDITLANE_RECONNECT_GRACE_SECONDS'],
+  'cors-origin': ['AUDITLANE_CORS_ORIGINS'],
+} as const satisfies Record<keyof ServeFlags, readonly string[]>;
+
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
 const FALSE = new Set(['', '0', 'false', 'no', 'off']);
 
@@ -35,14 +53,17 @@ export function serveConfig(
   flags: ServeFlags,
   env: Record<string, string | undefined> = process.env,
 ): ServeConfig {
-  const pick = (flag: keyof ServeFlags, variable: string) => {
+  const pick = (flag: keyof ServeFlags) => {
     const fromFlag = flags[flag];
     if (typeof fromFlag === 'string') return { value: fromFlag, source: `--${flag}` };
-    const fromEnv = env[variable];
-    return fromEnv === undefined ? undefined : { value: fromEnv, source: variable };
+    for (const variable of SERVE_ENV[flag]) {
+      const fromEnv = env[variable];
+      if (fromEnv !== undefined) return { value: fromEnv, source: variable };
+    }
+    return undefined;
   };
-  const integer = (flag: keyof ServeFlags, variable: string, min: number, max: number) => {
-    const got = pick(flag, variable);
+  const integer = (flag: keyof ServeFlags, min: number, max: number) => {
+    const got = pick(flag);
     if (!got) return undefined;
     const n = Number(got.value);
     if (!Number.isInteger(n) || n < min || n > max) {
@@ -50,8 +71,8 @@ export function serveConfig(
     }
     return n;
   };
-  const postgres = pick('postgres', 'AUDITLANE_POSTGRES_URL')?.value || undefined;
-  const db = pick('db', 'AUDITLANE_DB')?.value || undefined;
+  const postgres = pick('postgres')?.value || undefined;
+  const db = pick('db')?.value || undefined;
   if (postgres && flags.db) throw new Error('--db and --postgres cannot be used together');
   if (postgres && !/^postgres(?:ql)?:\/\//.test(postgres)) {
     throw new Error(
@@ -59,7 +80,7 @@ export function serveConfig(
     );
   }
   let disableDownloads = flags['disable-downloads'] === true;
-  for (const variable of ['DISABLE_SESSIONS_DOWNLOAD', 'AUDITLANE_DISABLE_SESSIONS_DOWNLOAD']) {
+  for (const variable of SERVE_ENV['disable-downloads']) {
     const raw = env[variable];
     if (raw === undefined) continue;
     const value = raw.trim().toLowerCase();
@@ -67,7 +88,7 @@ export function serveConfig(
     else if (!FALSE.has(value)) throw new Error(`${variable} must be true or false, got "${raw}"`);
   }
   const app: Partial<AppConfig> = { disableDownloads };
-  const cors = pick('cors-origin', 'AUDITLANE_CORS_ORIGINS');
+  const cors = pick('cors-origin');
   if (cors?.value.trim()) {
     app.corsOrigins = cors.value
       .split(',')
@@ -81,23 +102,20 @@ export function serveConfig(
       }
     }
   }
-  const maxBodyBytes = integer('max-body-bytes', 'AUDITLANE_MAX_BODY_BYTES', 1024, 1024 ** 3);
+  const maxBodyBytes = integer('max-body-bytes', 1024, 1024 ** 3);
   if (maxBodyBytes !== undefined) app.maxBodyBytes = maxBodyBytes;
-  const grace = integer('reconnect-grace-seconds', 'AUDITLANE_RECONNECT_GRACE_SECONDS', 0, 86_400);
+  const grace = integer('reconnect-grace-seconds', 0, 86_400);
   if (grace !== undefined) app.reconnectGraceMs = grace * 1000;
-  const countCap = integer('count-cap', 'AUDITLANE_COUNT_CAP', 1, 10_000_000);
+  const countCap = integer('count-cap', 1, 10_000_000);
   if (countCap !== undefined) app.countCap = countCap;
   return {
     retention: {
-      productionDays:
-        integer('retention-days-production', 'AUDITLANE_RETENTION_DAYS_PRODUCTION', 1, 36_500) ??
-        null,
-      otherDays:
-        integer('retention-days-other', 'AUDITLANE_RETENTION_DAYS_OTHER', 1, 36_500) ?? null,
+      productionDays: integer('retention-days-production', 1, 36_500) ?? null,
+      otherDays: integer('retention-days-other', 1, 36_500) ?? null,
     },
     store: postgres ? { postgres } : { db: db ?? 'auditlane.db' },
-    port: integer('port', 'AUDITLANE_PORT', 0, 65535) ?? 4680,
-    host: pick('host', 'AUDITLANE_HOST')?.value || '127.0.0.1',
+    port: integer('port', 0, 65535) ?? 4680,
+    host: pick('host')?.value || '127.0.0.1',
     app,
   };
 }

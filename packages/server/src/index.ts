@@ -1,6 +1,6 @@
 export { type AppConfig, createApp, DEFAULT_APP_CONFIG } from './api/app';
 export { HttpError } from './api/errors';
-export { type ServeConfig, type ServeFlags, serveConfig } from './config';
+export { SERVE_ENV, type ServeConfig, type ServeFlags, serveConfig } from './config';
 export { chainHash, eventDigest, GENESIS_HASH } from './domain/hash';
 export { applyEvent, sessionFromStart, significance } from './domain/session';
 export { searchableText, stripAnsi } from './domain/text';

@@ -253,6 +253,7 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
           code: 'r',
           data: '120x40',
           offsetMs: 0,
+          header: { term: { type: 'xterm-256color' }, timestamp: 1_795_000_000, command: 'psql' },
         },
         {
           id: `${s.sessionId}-o1`,
@@ -282,7 +283,12 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         items.push(item);
       expect(items[0]).toMatchObject({
         kind: 'header',
-        header: { version: 3, term: { cols: 120, rows: 40 } },
+        header: {
+          version: 3,
+          term: { cols: 120, rows: 40, type: 'xterm-256color' },
+          timestamp: 1_795_000_000,
+          command: 'psql',
+        },
       });
       expect(
         items.slice(1).map((i) => (i.kind === 'event' ? [i.event.time, i.event.code] : null)),

@@ -3,6 +3,7 @@ export type { AsciicastParser } from './parser';
 export { createAsciicastParser, parseAsciicast } from './parser';
 export type { AsciicastSource, ReadAsciicastOptions } from './reader';
 export { readAsciicast } from './reader';
+export { DEFAULT_TERMINAL_SIZE, type RecordingHeaderFacts, recordingHeader } from './recording';
 export { parseResize } from './resize';
 export type {
   AsciicastCode,

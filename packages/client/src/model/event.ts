@@ -116,6 +116,37 @@ export const terminalCodeSchema = z.enum(['o', 'i', 'r', 'm', 'x']).meta({
     'asciicast event code: o output, i input, r resize ("COLSxROWS"), m marker, x exit status.',
 });
 
+/**
+ * What an asciicast file's header says besides the size, as the recorder knows it when the
+ * recording starts. It rides on the recording's first event, an `r` whose data is the size, so a
+ * recording served by the server has the header its local `.cast` copy has.
+ */
+export const recordingHeaderSchema = z
+  .object({
+    term: z
+      .object({
+        type: text(64).optional().meta({ example: 'xterm-256color' }),
+        version: text(256).optional(),
+      })
+      .optional(),
+    timestamp: z
+      .number()
+      .int()
+      .min(0)
+      .max(Number.MAX_SAFE_INTEGER)
+      .optional()
+      .meta({ description: 'Unix time (seconds) the recording started.' }),
+    command: text(100_000).optional().meta({ description: 'The recorded command line, masked.' }),
+    title: text(1000).optional(),
+    env: z
+      .record(text(256).min(1), text(4096))
+      .refine((env) => Object.keys(env).length <= 64, 'has more than 64 variables')
+      .optional()
+      .meta({ description: 'Environment variables of the recording (TERM, SHELL).' }),
+    tags: z.array(text(256)).max(64).optional(),
+  })
+  .meta({ id: 'RecordingHeader' });
+
 export const terminalEventSchema = z
   .object({
     ...eventBase,
@@ -126,6 +157,19 @@ export const terminalEventSchema = z
       .number()
       .nonnegative()
       .meta({ description: 'Milliseconds since the recording started.' }),
+    header: recordingHeaderSchema.optional().meta({
+      description:
+        "Only on a recording's first event, an `r` at offsetMs 0 whose data is the initial size: the rest of its asciicast header.",
+    }),
+  })
+  .superRefine((event, ctx) => {
+    if (event.header && event.code !== 'r') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['header'],
+        message: 'is allowed only on an "r" event (the recording\'s initial size)',
+      });
+    }
   })
   .meta({ id: 'TerminalEvent' });
 
@@ -297,6 +341,7 @@ export type CommandEvent = z.infer<typeof commandEventSchema>;
 export type QueryColumn = z.infer<typeof queryColumnSchema>;
 export type QueryEvent = z.infer<typeof queryEventSchema>;
 export type TerminalCode = z.infer<typeof terminalCodeSchema>;
+export type RecordingHeader = z.infer<typeof recordingHeaderSchema>;
 export type TerminalEvent = z.infer<typeof terminalEventSchema>;
 export type Verdict = z.infer<typeof verdictSchema>;
 export type PolicyEvent = z.infer<typeof policyEventSchema>;

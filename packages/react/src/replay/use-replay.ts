@@ -1,5 +1,5 @@
 import type { AuditlaneClient, StoredEvent } from '@auditlane/client';
-import { type AsciicastItem, readAsciicast } from '@auditlane/client/asciicast';
+import { type AsciicastItem, readAsciicast, recordingHeader } from '@auditlane/client/asciicast';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { toPlainText } from '../internal/format';
 import { useAuditlaneContext } from '../provider/auditlane-provider';
@@ -432,15 +432,10 @@ async function* liveItems(
     if (e.type !== 'terminal') return;
     if (!headerSent) {
       headerSent = true;
-      const size = e.code === 'r' ? /^(\d+)x(\d+)$/.exec(e.data) : null;
-      yield {
-        kind: 'header',
-        header: {
-          version: 3,
-          term: { cols: Number(size?.[1] ?? 80), rows: Number(size?.[2] ?? 24) },
-        },
-      };
-      if (size) return;
+      // The recording's opening size event is its header (as the recording endpoint writes it).
+      const { header, sizeEvent } = recordingHeader(e);
+      yield { kind: 'header', header };
+      if (sizeEvent) return;
     }
     yield { kind: 'event', event: { time: e.offsetMs / 1000, code: e.code, data: e.data } };
   };

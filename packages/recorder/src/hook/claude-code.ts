@@ -140,7 +140,8 @@ export async function handleClaudeCodeHook(raw: string, options: HookOptions): P
           ...options.labels,
         },
       };
-      session = recorder.session(start);
+      // Later hooks, in processes of their own, record the rest and end it.
+      session = recorder.session(start, { detached: true });
       state = { sessionId: session.id, seq: session.nextSeq, start, calls: {} };
     }
     const current = state;

@@ -72,19 +72,20 @@ export async function recordTerminal(
   const started = performance.now();
   const offset = () => Math.round(performance.now() - started);
 
+  // What the asciicast header says: the local file's header, and the recording's first event
+  // (its size and the same facts), so the server serves the recording as it was seen.
+  const term = { cols, rows, type: 'xterm-256color' };
+  const facts = {
+    timestamp: Math.floor(Date.now() / 1000),
+    // The command line can hold secrets too (`mysql -pS3cret`).
+    command: masker ? masker.text(line, tally) : line,
+    env: { TERM: term.type, SHELL: process.env.SHELL ?? '/bin/sh' },
+  };
+  session.terminal('r', `${cols}x${rows}`, 0, { term: { type: term.type }, ...facts });
   let fd: number | undefined;
+  const version = options.version ?? 3;
   const writer = options.file
-    ? createAsciicastWriter(
-        {
-          version: options.version ?? 3,
-          term: { cols, rows, type: 'xterm-256color' },
-          timestamp: Math.floor(Date.now() / 1000),
-          // The command line can hold secrets too (`mysql -pS3cret`).
-          command: masker ? masker.text(line, tally) : line,
-          env: { TERM: 'xterm-256color', SHELL: process.env.SHELL ?? '/bin/sh' },
-        },
-        { version: options.version ?? 3 },
-      )
+    ? createAsciicastWriter({ version, term, ...facts }, { version })
     : undefined;
   if (options.file && writer) {
     mkdirSync(dirname(options.file), { recursive: true });

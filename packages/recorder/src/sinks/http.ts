@@ -3,6 +3,7 @@ import {
   APIError,
   type AuditlaneClient,
   createClient,
+  createIdGenerator,
   type EventInput,
   eventSchema,
 } from '@auditlane/client';
@@ -35,7 +36,31 @@ export interface HttpSinkOptions {
 interface Source {
   read(max: number): { lines: string[]; commit: () => void };
   readonly drained: boolean;
+  /** How many events wait in it. */
+  pending(): number;
+  /** Its spool directory. */
+  dir?: string;
   done?(): void;
+}
+
+/** What a sink delivered, and what waits. */
+export interface DeliveryReport {
+  /** Events the server acknowledged (stored now, or already). */
+  sent: number;
+  /** The same, by session. */
+  sessions: Record<string, number>;
+  /** Events the server refused (invalid): they are not sent again. */
+  refused: number;
+  /**
+   * Sessions whose recorder process ended without ending them (a crash, `kill -9`), found in
+   * the spools this sink adopted: their lifecycle end is written and delivered with the rest.
+   */
+  ended: string[];
+  /** Events not delivered yet, and the spool directories that hold them. */
+  waiting: number;
+  spools: string[];
+  /** Spool directories of running processes, left to them. */
+  busy: string[];
 }
 
 /**
@@ -60,6 +85,11 @@ export class HttpSink implements Sink {
   private flushers: { resolve: () => void }[] = [];
   private failures = 0;
   private queued = 0;
+  private sent = 0;
+  private readonly sentBySession = new Map<string, number>();
+  private refused = 0;
+  private readonly ended: string[] = [];
+  private readonly live: string[] = [];
 
   constructor(options: HttpSinkOptions) {
     if (options.client) this.client = options.client;
@@ -72,9 +102,28 @@ export class HttpSink implements Sink {
     this.onError =
       options.onError ?? ((error) => process.stderr.write(`auditlane: ${error.message}\n`));
     if (options.spool) {
-      const { own, orphans } = Spool.open(options.spool);
+      const { own, orphans, live } = Spool.open(options.spool);
       this.spool = own;
+      this.live = live;
+      const ids = createIdGenerator();
       for (const orphan of orphans) {
+        // Sessions its dead process held open: their end goes after what it left (this spool
+        // is delivered after the adopted ones), so they do not stay active.
+        for (const { sessionId, nextSeq } of orphan.heldSessions()) {
+          const end: EventInput = {
+            id: ids.eventId(),
+            sessionId,
+            seq: nextSeq,
+            time: new Date().toISOString(),
+            type: 'lifecycle',
+            action: 'end',
+            reason: 'the recorder stopped without ending the session (its process is gone)',
+          };
+          own.append(JSON.stringify(end));
+          this.queued++;
+          this.ended.push(sessionId);
+        }
+        orphan.releaseAll();
         if (orphan.drained) orphan.remove();
         else this.sources.push(spoolSource(orphan, true));
       }
@@ -93,11 +142,32 @@ export class HttpSink implements Sink {
   write(event: EventInput): void {
     if (this.closed) return;
     const line = JSON.stringify(event);
-    if (this.spool) this.spool.append(line);
-    else (this.own as ReturnType<typeof memorySource>).push(line);
+    if (this.spool) {
+      this.spool.append(line);
+      if (event.type === 'lifecycle' && event.action === 'end') this.spool.release(event.sessionId);
+      else this.spool.wrote(event.sessionId, event.seq);
+    } else (this.own as ReturnType<typeof memorySource>).push(line);
     this.queued++;
     if (this.queued >= this.batchSize) this.kick();
     else this.timer ??= setTimeout(() => this.kick(), this.batchMs);
+  }
+
+  holdOpen(sessionId: string, seq: number): void {
+    this.spool?.hold(sessionId, seq);
+  }
+
+  /** What was delivered so far, and what waits (in which spool directories). */
+  report(): DeliveryReport {
+    const waiting = this.sources.filter((s) => !s.drained);
+    return {
+      sent: this.sent,
+      sessions: Object.fromEntries(this.sentBySession),
+      refused: this.refused,
+      ended: [...this.ended],
+      waiting: waiting.reduce((n, s) => n + s.pending(), 0),
+      spools: waiting.flatMap((s) => (s.dir ? [s.dir] : [])),
+      busy: [...this.live],
+    };
   }
 
   onRevoked(listener: (sessionId: string) => void): void {
@@ -127,16 +197,19 @@ export class HttpSink implements Sink {
     });
   }
 
+  /** Flushes for up to `timeoutMs` (default 5 s; 0: not at all), then stops; what is left stays in the spool. */
   async close(options: { timeoutMs?: number } = {}): Promise<void> {
     try {
-      await this.flush({ timeoutMs: options.timeoutMs ?? 5_000 });
+      if (options.timeoutMs !== 0) await this.flush({ timeoutMs: options.timeoutMs ?? 5_000 });
     } catch (error) {
       this.onError(error as Error);
     }
     this.closed = true;
     this.kick();
     await this.running;
-    this.spool?.close();
+    // Nothing left to deliver or to end: the directory goes (otherwise the next process adopts it).
+    if (this.spool?.drained && this.spool.heldSessions().length === 0) this.spool.remove();
+    else this.spool?.close();
   }
 
   private kick(): void {
@@ -178,6 +251,13 @@ export class HttpSink implements Sink {
       try {
         if (events.length > 0) {
           const result = await this.client.ingest(events, { gzip: this.gzip, retries: 0 });
+          this.sent += result.accepted + result.duplicates;
+          this.refused += result.rejected.length;
+          const refused = new Set(result.rejected.map((r) => r.index));
+          events.forEach((e, i) => {
+            if (!refused.has(i))
+              this.sentBySession.set(e.sessionId, (this.sentBySession.get(e.sessionId) ?? 0) + 1);
+          });
           for (const r of result.rejected)
             this.onError(new Error(`the server refused event ${r.id ?? r.index}: ${r.message}`));
           for (const id of result.revoked) for (const l of this.revokedListeners) l(id);
@@ -224,6 +304,8 @@ function spoolSource(spool: Spool, adopted: boolean): Source {
     get drained() {
       return spool.drained;
     },
+    pending: () => spool.pendingLines(),
+    dir: spool.dir,
     done: adopted ? () => spool.remove() : undefined,
   };
 }
@@ -251,5 +333,6 @@ function memorySource(max: number, dropped: (n: number) => void) {
     get drained() {
       return queue.length === 0;
     },
+    pending: () => queue.length,
   };
 }

@@ -1,4 +1,11 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,5 +61,52 @@ describe('Spool', () => {
     expect(drain(first.orphans[0]!)).toEqual(['{"n":1}', '{"n":2}']);
     // A second process finds nothing left to adopt.
     expect(Spool.open(root).orphans).toHaveLength(0);
+  });
+
+  it('tells an adopter the sessions a dead writer held open and the seq their end gets', () => {
+    const root = mkdtempSync(join(tmpdir(), 'spool-'));
+    const { own } = Spool.open(root);
+    const pad = 'z'.repeat(100_000);
+    const write = (sessionId: string, seq: number) => {
+      own.append(JSON.stringify({ sessionId, seq, pad }));
+      own.wrote(sessionId, seq);
+    };
+    own.hold('sess_a', 0);
+    own.hold('sess_done', 0);
+    write('sess_done', 1);
+    own.release('sess_done');
+    for (let seq = 0; seq < 60; seq++) write('sess_a', seq);
+    // Enough of another session's lines that every segment holding sess_a's is delivered and
+    // deleted: only what was saved when they rotated says where sess_a got to.
+    for (let seq = 0; seq < 45; seq++) write('sess_b', seq);
+    expect(own.pendingLines()).toBe(106);
+    drain(own, 7);
+    expect(own.pendingLines()).toBe(0);
+    const left = readdirSync(own.dir).filter((f) => f.startsWith('segment-'));
+    expect(left).toHaveLength(1);
+    own.close();
+    writeFileSync(join(own.dir, 'owner'), '999999');
+    const { orphans } = Spool.open(root);
+    expect(orphans[0]!.heldSessions()).toEqual([{ sessionId: 'sess_a', nextSeq: 60 }]);
+    orphans[0]!.releaseAll();
+    orphans[0]!.close();
+    writeFileSync(join(orphans[0]!.dir, 'owner'), '999999');
+    expect(Spool.open(root).orphans[0]!.heldSessions()).toEqual([]);
+  });
+
+  it('keeps its log of held sessions short however many open and end', () => {
+    const root = mkdtempSync(join(tmpdir(), 'spool-'));
+    const { own } = Spool.open(root);
+    for (let i = 0; i < 1000; i++) {
+      own.hold(`sess_${i}`, 0);
+      own.wrote(`sess_${i}`, 1);
+      if (i !== 500) own.release(`sess_${i}`);
+    }
+    expect(readFileSync(join(own.dir, 'held'), 'utf8').split('\n').length).toBeLessThan(200);
+    own.close();
+    writeFileSync(join(own.dir, 'owner'), '999999');
+    expect(Spool.open(root).orphans[0]!.heldSessions()).toEqual([
+      { sessionId: 'sess_500', nextSeq: 2 },
+    ]);
   });
 });

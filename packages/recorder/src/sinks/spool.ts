@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  appendFileSync,
   closeSync,
   existsSync,
   fstatSync,
@@ -37,6 +38,10 @@ export class Spool {
   private segment = 0;
   private written = 0;
   private acked: Position;
+  /** Sessions this process holds open (their end is not written yet), with the last seq written. */
+  private readonly held = new Map<string, number>();
+  /** Lines in the held log (compacted when it is much longer than the sessions held). */
+  private heldEntries = 0;
 
   private constructor(
     readonly dir: string,
@@ -47,15 +52,18 @@ export class Spool {
     this.fd = openSync(segmentPath(dir, this.segment), 'a+');
     this.written = fstatSync(this.fd).size;
     if (adopted) this.repairTail();
+    readHeld(dir, this.held);
   }
 
   /**
-   * A fresh spool of this process under `root`, and the spools of dead processes found there.
+   * A fresh spool of this process under `root`, the spools of dead processes found there, and
+   * the directories of running ones (left to them).
    * An orphan is claimed by renaming its directory (atomic: of two processes, one wins).
    */
-  static open(root: string): { own: Spool; orphans: Spool[] } {
+  static open(root: string): { own: Spool; orphans: Spool[]; live: string[] } {
     mkdirSync(root, { recursive: true });
     const orphans: Spool[] = [];
+    const live: string[] = [];
     for (const name of readdirSync(root)) {
       const dir = join(root, name);
       let owner: string;
@@ -70,7 +78,10 @@ export class Spool {
       // Our own pid with another start time: an earlier life of this pid (a container restarted
       // with the same spool volume) left it.
       const dead = pid === process.pid ? started !== OWNER_START : !alive(pid);
-      if (!dead) continue;
+      if (!dead) {
+        live.push(dir);
+        continue;
+      }
       const claimed = join(root, `${process.pid}-${randomBytes(4).toString('hex')}-adopted`);
       try {
         renameSync(dir, claimed);
@@ -83,7 +94,7 @@ export class Spool {
     const dir = join(root, `${process.pid}-${randomBytes(4).toString('hex')}`);
     mkdirSync(dir);
     writeFileSync(join(dir, 'owner'), ownerLine());
-    return { own: new Spool(dir), orphans };
+    return { own: new Spool(dir), orphans, live };
   }
 
   /** A dead writer may have left half a line (a crash, a full disk): cut it off. */
@@ -116,6 +127,8 @@ export class Spool {
       this.segment++;
       this.fd = openSync(segmentPath(this.dir, this.segment), 'a+');
       this.written = 0;
+      // The lines of the segments delivered and deleted are gone: keep the held sessions' seqs.
+      if (this.held.size > 0) this.saveHeld();
     }
     writeSync(this.fd, bytes);
     this.written += bytes.length;
@@ -180,6 +193,95 @@ export class Spool {
     writeFileSync(join(this.dir, 'ack'), JSON.stringify(position));
   }
 
+  /**
+   * Marks a session as held open by this process: if the process ends before the session's end
+   * is appended, whoever adopts the spool ends the session (`heldSessions`).
+   */
+  hold(sessionId: string, seq: number): void {
+    this.held.set(sessionId, seq);
+    this.logHeld(`+ ${sessionId} ${seq}`);
+  }
+
+  /** Notes the seq of a line appended for a held session (kept in memory; saved on rotation). */
+  wrote(sessionId: string, seq: number): void {
+    if (this.held.has(sessionId)) this.held.set(sessionId, seq);
+  }
+
+  /** The session's end was appended: nobody else needs to end it. */
+  release(sessionId: string): void {
+    if (this.held.delete(sessionId)) this.logHeld(`- ${sessionId}`);
+  }
+
+  /** Forgets every held session (their ends were written elsewhere). */
+  releaseAll(): void {
+    if (this.held.size === 0) return;
+    this.held.clear();
+    this.saveHeld();
+  }
+
+  /**
+   * The sessions a dead writer held open, each with the seq its end gets: one after the last
+   * seq it wrote (from its lines still on disk, or what it saved when it deleted older ones).
+   */
+  heldSessions(): { sessionId: string; nextSeq: number }[] {
+    if (this.held.size === 0) return [];
+    const last = new Map(this.held);
+    for (const name of readdirSync(this.dir).filter((f) => /^segment-\d+\.ndjson$/.test(f))) {
+      for (const line of readFileSync(join(this.dir, name), 'utf8').split('\n')) {
+        if (!line) continue;
+        try {
+          const { sessionId, seq } = JSON.parse(line) as { sessionId?: unknown; seq?: unknown };
+          const known = typeof sessionId === 'string' ? last.get(sessionId) : undefined;
+          if (known !== undefined && typeof seq === 'number' && seq > known)
+            last.set(sessionId as string, seq);
+        } catch {
+          // A line cut short by a crash: it carries no seq.
+        }
+      }
+    }
+    return [...last].map(([sessionId, seq]) => ({ sessionId, nextSeq: seq + 1 }));
+  }
+
+  /** How many appended lines were not delivered yet. */
+  pendingLines(): number {
+    let count = 0;
+    for (let s = this.acked.segment; s <= this.segment; s++) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(segmentPath(this.dir, s));
+      } catch {
+        continue;
+      }
+      const end = s === this.segment ? this.written : bytes.length;
+      let at = s === this.acked.segment ? this.acked.offset : 0;
+      for (;;) {
+        const nl = bytes.indexOf(10, at);
+        if (nl === -1 || nl >= end) break;
+        count++;
+        at = nl + 1;
+      }
+    }
+    return count;
+  }
+
+  /** Appends to the held log (one line per session opened or ended); compacted when long. */
+  private logHeld(line: string): void {
+    if (++this.heldEntries > 2 * this.held.size + 64) {
+      this.saveHeld();
+      return;
+    }
+    appendFileSync(join(this.dir, 'held'), `${line}\n`);
+  }
+
+  /** Rewrites the held log as the sessions held now, with their last seqs. */
+  private saveHeld(): void {
+    const path = join(this.dir, 'held');
+    const lines = [...this.held].map(([id, seq]) => `+ ${id} ${seq}\n`).join('');
+    writeFileSync(`${path}.tmp`, lines);
+    renameSync(`${path}.tmp`, path);
+    this.heldEntries = this.held.size;
+  }
+
   /** Whether every appended line was delivered. */
   get drained(): boolean {
     return this.acked.segment === this.segment && this.acked.offset >= this.written;
@@ -228,6 +330,21 @@ function readAck(dir: string): Position {
     .filter((s): s is string => s !== undefined)
     .map(Number);
   return { segment: first.length ? Math.min(...first) : 0, offset: 0 };
+}
+
+/** Replays the held log of a spool directory: `+ ID SEQ` a session held, `- ID` ended. */
+function readHeld(dir: string, held: Map<string, number>): void {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, 'held'), 'utf8');
+  } catch {
+    return;
+  }
+  for (const line of text.split('\n')) {
+    const [op, id, seq] = line.split(' ');
+    if (op === '+' && id && Number.isInteger(Number(seq))) held.set(id, Number(seq));
+    else if (op === '-' && id) held.delete(id);
+  }
 }
 
 /** Whether a process with this pid runs (one of another user counts). */

@@ -20,15 +20,16 @@ export interface PurgeReport {
 export { PRODUCTION_ENVIRONMENTS } from '@auditlane/client';
 
 /**
- * A terminal event once its content is removed: the data is gone, the digest of what it was
- * stays (in `purged`), so the hash chain still verifies.
+ * A terminal event once its content is removed: the data (and a recording's opening header,
+ * which holds its command line) is gone, the digest of what it was stays (in `purged`), so the
+ * hash chain still verifies.
  */
 export function tombstone(
   body: string,
   at: string,
   reason: string,
 ): { body: string; purged: string } {
-  const event = JSON.parse(body) as { data?: string };
+  const { header: _header, ...event } = JSON.parse(body) as { data?: string; header?: unknown };
   return {
     body: JSON.stringify({ ...event, data: '' }),
     purged: JSON.stringify({ at, reason, digest: eventDigest(body) }),

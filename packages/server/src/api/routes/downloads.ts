@@ -3,6 +3,7 @@ import {
   createAsciicastWriter,
   EXPORT_COLUMNS,
   exportFormatSchema,
+  recordingHeader,
   type Session,
   type StoredEvent,
   sessionExportQuerySchema,
@@ -111,20 +112,16 @@ export function downloadRoutes({ store, cfg }: Deps) {
           },
         );
       }
-      const size = firstEvent.code === 'r' ? /^(\d+)x(\d+)$/.exec(firstEvent.data) : null;
-      const writer = createAsciicastWriter(
-        {
-          version: 3,
-          term: { cols: Number(size?.[1] ?? 80), rows: Number(size?.[2] ?? 24) },
-          timestamp: Math.floor(Date.parse(session.startedAt) / 1000),
-          title: `${session.resource.name} (${session.id})`,
-        },
-        { version: Number(version) as 2 | 3 },
-      );
+      // The recorder opens a recording with its size and header (an `r` event at 0).
+      const { header, sizeEvent } = recordingHeader(firstEvent, {
+        timestamp: Math.floor(Date.parse(session.startedAt) / 1000),
+        title: `${session.resource.name} (${session.id})`,
+      });
+      const writer = createAsciicastWriter(header, { version: Number(version) as 2 | 3 });
       await audit(c, action, session.id, `asciicast v${version}`);
       async function* lines() {
         yield writer.header();
-        if (!size)
+        if (!sizeEvent)
           yield writer.event({
             time: firstEvent.offsetMs / 1000,
             code: firstEvent.code,

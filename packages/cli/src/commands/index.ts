@@ -1,0 +1,10 @@
+import type { Command } from '../command';
+import { hook } from './hook';
+import { rec } from './rec';
+import { serve } from './serve';
+import { spoolDrain } from './spool';
+import { tokenCreate } from './token';
+import { verify } from './verify';
+
+/** Every verb of `auditlane`, in the order its help lists them. */
+export const COMMANDS: readonly Command[] = [serve, tokenCreate, verify, rec, hook, spoolDrain];

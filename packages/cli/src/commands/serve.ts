@@ -1,0 +1,120 @@
+import {
+  openStore,
+  SERVE_ENV,
+  type ServeConfig,
+  type ServeFlags,
+  serveConfig,
+  startServer,
+} from '@auditlane/server';
+import { defineCommand, type OptionSpec, usage } from '../command';
+
+/** One option per setting of serveConfig: a setting without its option (and help) does not compile. */
+const options = {
+  db: {
+    type: 'string',
+    value: 'FILE',
+    description: 'SQLite file (default auditlane.db)',
+    env: SERVE_ENV.db,
+  },
+  postgres: {
+    type: 'string',
+    value: 'URL',
+    description: 'PostgreSQL (postgres://...) instead of SQLite',
+    env: SERVE_ENV.postgres,
+  },
+  port: {
+    type: 'string',
+    value: 'N',
+    description: 'port to listen on (default 4680; 0 picks a free one)',
+    env: SERVE_ENV.port,
+  },
+  host: {
+    type: 'string',
+    value: 'HOST',
+    description: 'address to listen on (default 127.0.0.1)',
+    env: SERVE_ENV.host,
+  },
+  'disable-downloads': {
+    type: 'boolean',
+    description: 'refuse downloads of recordings, logs, results and exports',
+    env: SERVE_ENV['disable-downloads'],
+  },
+  'cors-origin': {
+    type: 'string',
+    value: 'LIST',
+    description: 'origins whose pages may call the API from a browser, comma-separated',
+    env: SERVE_ENV['cors-origin'],
+  },
+  'max-body-bytes': {
+    type: 'string',
+    value: 'N',
+    description: 'largest request body',
+    env: SERVE_ENV['max-body-bytes'],
+  },
+  'count-cap': {
+    type: 'string',
+    value: 'N',
+    description: 'most sessions a capped count counts',
+    env: SERVE_ENV['count-cap'],
+  },
+  'retention-days-production': {
+    type: 'string',
+    value: 'N',
+    description: 'purge production recordings older than N days (default: keep)',
+    env: SERVE_ENV['retention-days-production'],
+  },
+  'retention-days-other': {
+    type: 'string',
+    value: 'N',
+    description: 'purge other recordings older than N days (default: keep)',
+    env: SERVE_ENV['retention-days-other'],
+  },
+  'reconnect-grace-seconds': {
+    type: 'string',
+    value: 'N',
+    description: 'how long a dropped session may be reconnected by its own actor (default 300)',
+    env: SERVE_ENV['reconnect-grace-seconds'],
+  },
+} as const satisfies Record<keyof ServeFlags, OptionSpec>;
+
+export const serve = defineCommand({
+  name: 'serve',
+  summary: 'run the reference API server',
+  description:
+    'Serves the Auditlane API (/v1) on SQLite or PostgreSQL until SIGINT or SIGTERM, purging old recordings hourly when a retention is set.',
+  options,
+  examples: [
+    'auditlane serve --db /var/lib/auditlane/auditlane.db --port 4680',
+    'AUDITLANE_POSTGRES_URL=postgres://auditlane@db/auditlane auditlane serve --disable-downloads',
+  ],
+  async run({ values }, io) {
+    let config: ServeConfig;
+    try {
+      config = serveConfig(values, io.env);
+    } catch (error) {
+      throw usage((error as Error).message);
+    }
+    const store = await openStore(config.store);
+    const server = await startServer({
+      store,
+      port: config.port,
+      host: config.host,
+      config: config.app,
+      retention: config.retention,
+    });
+    const where = config.store.postgres ? 'PostgreSQL' : `SQLite ${config.store.db}`;
+    const notes = [where];
+    if (config.app.disableDownloads) notes.push('downloads disabled');
+    const { productionDays, otherDays } = config.retention;
+    if (productionDays !== null || otherDays !== null) {
+      notes.push(
+        `recordings kept ${productionDays ?? '∞'} days in production, ${otherDays ?? '∞'} elsewhere`,
+      );
+    }
+    io.out(`auditlane serving ${server.url}/v1 (${notes.join(', ')})`);
+    await (io.stopped ?? new Promise(() => {}));
+    await server.close();
+    await store.close();
+    return 0;
+  },
+});
