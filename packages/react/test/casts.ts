@@ -107,3 +107,34 @@ export async function referenceScreen(
   term.dispose();
   return out;
 }
+
+/**
+ * The same recording with its output cut at every offset in [from, to) of the output text (one
+ * event per character there; the events' own cuts kept elsewhere), as a recorder that reads
+ * whenever it likes would cut it. Events are re-timed 10 ms apart.
+ */
+export function resplit(c: Cast, from = 0, to = Number.POSITIVE_INFINITY): Cast {
+  const events: [number, string, string][] = [];
+  let at = 0;
+  const push = (code: string, data: string) => {
+    events.push([(events.length + 1) / 100, code, data]);
+  };
+  for (const [, code, data] of c.events) {
+    if (code !== 'o') {
+      push(code, data);
+      continue;
+    }
+    let start = 0;
+    for (let k = 0; k < data.length; k++) {
+      const offset = at + k;
+      if (offset >= from && offset < to) {
+        if (k > start) push('o', data.slice(start, k));
+        push('o', data[k] as string);
+        start = k + 1;
+      }
+    }
+    if (start < data.length) push('o', data.slice(start));
+    at += data.length;
+  }
+  return cast(c.cols, c.rows, events);
+}

@@ -2,20 +2,25 @@
  * The player core in Node with @xterm/headless as the screen: seeking through keyframes gives
  * the frame that writing from the start gives, in any order of seeks.
  */
-import { readAsciicast } from '@auditlane/client/asciicast';
+import { readFileSync } from 'node:fs';
+import { parseAsciicast, readAsciicast } from '@auditlane/client/asciicast';
+import { SerializeAddon } from '@xterm/addon-serialize';
+import { Terminal } from '@xterm/headless';
 import { describe, expect, it } from 'vitest';
 import { ReplayDriver } from '../src/replay/core/driver';
 import { KeyframeIndex } from '../src/replay/core/keyframes';
 import { Recording } from '../src/replay/core/recording';
+import { type SequenceState, SequenceTracker } from '../src/replay/core/sequence-tracker';
+import { parseSize } from '../src/replay/core/terminal';
 import { createScanHost } from '../src/replay/view/scan-host';
 import { createSnapshotTerminal } from '../src/replay/view/snapshot-terminal';
 import { fixIntensity } from '../src/replay/view/terminal-state';
 import { safeLink } from '../src/replay/view/xterm-screen';
-import { busySession, type Cast, cast, referenceScreen } from './casts';
+import { busySession, type Cast, cast, referenceScreen, resplit } from './casts';
 
-async function load(c: Cast, spacing: number) {
+async function load(c: Cast, spacing: number, maxKeyframes?: number) {
   const recording = new Recording();
-  const host = await createScanHost({ cols: c.cols, rows: c.rows, spacing });
+  const host = await createScanHost({ cols: c.cols, rows: c.rows, spacing, maxKeyframes });
   expect(host.kind).toBe('thread');
   let keyframes: KeyframeIndex | null = null;
   for await (const item of readAsciicast(c.text)) {
@@ -58,6 +63,112 @@ async function clockedDriver(c: Cast, recording: Recording, keyframes: KeyframeI
     },
     frame: () => (pending as (() => void) | null)?.(),
   };
+}
+
+/** A recording made by asciinema 2.2 (ls, gcc, grep, vim; see internal/fixtures/cast/README.md). */
+function asciinemaCast(): Cast {
+  const text = readFileSync(
+    new URL('../../../internal/fixtures/cast/asciinema-ls-gcc-vim.cast', import.meta.url),
+    'utf8',
+  );
+  const { header, events } = parseAsciicast(text);
+  return {
+    text,
+    events: events.map((e) => [e.time, e.code, e.data]),
+    cols: header.term.cols,
+    rows: header.term.rows,
+  };
+}
+
+/** xterm's own parser: its state and whether it holds half a surrogate pair (test-only internals). */
+function xtermParser(term: Terminal): { state: number; held: boolean } {
+  const handler = (
+    term as unknown as {
+      _core: {
+        _inputHandler: { _parser: { currentState: number }; _stringDecoder: { _interim: number } };
+      };
+    }
+  )._core._inputHandler;
+  return { state: handler._parser.currentState, held: handler._stringDecoder._interim !== 0 };
+}
+
+/** Writes at once, bypassing the write queue (nothing here is asynchronous). */
+function writeNow(term: Terminal, data: string): void {
+  (term as unknown as { _core: { writeSync(d: string): void } })._core.writeSync(data);
+}
+
+/**
+ * Every way the player reaches event boundary n, for every n, shows what writing events [0, n)
+ * from the start shows: a seek to n (a keyframe restored, the rest replayed), playing on from
+ * there, and a seek back to 0 from wherever the screen was, then playing to n. Keyframes are due
+ * at every boundary; the test also checks each one sits where xterm's parser is in ground.
+ */
+async function expectEveryBoundary(c: Cast) {
+  const { recording, keyframes } = await load(c, 1, 1_000_000);
+  const { driver, screen, advance, frame } = await clockedDriver(c, recording, keyframes);
+  const length = recording.length;
+  // The reference: events written one by one; the screen and xterm's parser after each.
+  const reference = new Terminal({
+    cols: c.cols,
+    rows: c.rows,
+    scrollback: 0,
+    allowProposedApi: true,
+    logLevel: 'off',
+  });
+  const serializer = new SerializeAddon();
+  reference.loadAddon(serializer as never);
+  const expected: string[] = [serializer.serialize()];
+  const ground: boolean[] = [true];
+  for (const [, code, data] of c.events) {
+    if (code === 'o') writeNow(reference, data);
+    if (code === 'r') {
+      const size = parseSize(data);
+      if (size) reference.resize(size.cols, size.rows);
+    }
+    expected.push(serializer.serialize());
+    const parser = xtermParser(reference);
+    ground.push(parser.state === 0 && !parser.held);
+  }
+  reference.dispose();
+  const inside = ground.filter((g) => !g).length;
+  // The material cuts sequences, and keyframes are taken only where xterm's parser is in ground.
+  expect(inside).toBeGreaterThan(length / 10);
+  expect(keyframes.keyframes.length).toBeGreaterThan((length - inside) / 2);
+  for (const k of keyframes.keyframes) expect(ground[k.index], `keyframe at ${k.index}`).toBe(true);
+  // A play time that shows events [0, n): between event n - 1 and event n.
+  const at = (n: number) =>
+    n === 0
+      ? 0
+      : n >= length
+        ? recording.timeAt(length - 1)
+        : (recording.timeAt(n - 1) + recording.timeAt(n)) / 2;
+  const playTo = async (n: number) => {
+    driver.play();
+    advance((at(n) - driver.getCurrentTime()) * 1000);
+    frame();
+    await driver.settled();
+    driver.pause();
+  };
+  const around = (n: number) =>
+    JSON.stringify(
+      c.events
+        .slice(Math.max(0, n - 2), n + 1)
+        .map(([, , d]) => (d.length > 40 ? `${d.slice(0, 16)}…${d.slice(-16)}` : d)),
+    );
+  for (let n = 1; n < length; n++) {
+    await driver.seek(at(n));
+    await driver.settled();
+    expect(screen.serialize(), `seek to ${n} ${around(n)}`).toBe(expected[n]);
+    const m = Math.min(length - 1, n + 3);
+    await playTo(m);
+    expect(screen.serialize(), `from ${n} played on to ${m} ${around(n)}`).toBe(expected[m]);
+    await driver.seek(0);
+    await driver.settled();
+    expect(screen.serialize(), `back to 0 from ${m} ${around(m)}`).toBe(expected[0]);
+    await playTo(n);
+    expect(screen.serialize(), `from 0 played to ${n} ${around(n)}`).toBe(expected[n]);
+  }
+  driver.dispose();
 }
 
 describe('replay core', () => {
@@ -194,6 +305,126 @@ describe('replay core', () => {
     expect(screen.serialize()).toBe(await referenceScreen(c, t));
     driver.dispose();
   }, 60_000);
+
+  it('a recording made by asciinema, its own cuts and a cut at every offset of a window: seeks equal a replay from the start', async () => {
+    const c = asciinemaCast();
+    // asciinema cut this one inside SGR sequences (`ESC[0` | `1;32m`, `ESC[0` | `m`, `ESC` | `[31m`).
+    const all = c.events.map((e) => e[2]).join('');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the sequences counted.
+    const cutInside = c.events.filter((e) => /\u001b(\[[0-9;]*)?$/.test(e[2])).length;
+    expect(cutInside).toBeGreaterThanOrEqual(3);
+    // A window of coloured compiler diagnostics, grep matches and UTF-8 text, cut everywhere.
+    const from = all.indexOf('$ gcc');
+    const to = all.indexOf('Grüße') + 80;
+    expect(from).toBeGreaterThan(0);
+    await expectEveryBoundary(resplit(c, from, to));
+  }, 300_000);
+
+  it('follows the parser state as xterm does, through every kind of sequence and random control soup', () => {
+    const names: SequenceState[] = [
+      'ground',
+      'escape',
+      'escape-intermediate',
+      'csi-entry',
+      'csi-param',
+      'csi-intermediate',
+      'csi-ignore',
+      'sos-pm-apc-string',
+      'osc-string',
+      'dcs-entry',
+      'dcs-param',
+      'dcs-ignore',
+      'dcs-intermediate',
+      'dcs-passthrough',
+    ];
+    const expectSame = (chunks: string[]) => {
+      const term = new Terminal({ cols: 80, rows: 24, allowProposedApi: true, logLevel: 'off' });
+      const tracker = new SequenceTracker();
+      let seen = 0;
+      for (const [k, chunk] of chunks.entries()) {
+        writeNow(term, chunk);
+        tracker.feed(chunk);
+        const parser = xtermParser(term);
+        const where = `after chunk ${k} ${JSON.stringify(chunks.slice(Math.max(0, k - 3), k + 1))}`;
+        expect(tracker.state, where).toBe(names[parser.state]);
+        expect(tracker.ground, where).toBe(parser.state === 0 && !parser.held);
+        if (parser.state !== 0) seen |= 1 << parser.state;
+      }
+      term.dispose();
+      return seen;
+    };
+    // Real and constructed recordings, one character at a time.
+    for (const c of [asciinemaCast(), busySession(20)]) {
+      expectSame([...c.events.map((e) => (e[1] === 'o' ? e[2] : ''))].join('').split(''));
+    }
+    // Random soup of controls, sequence bytes, C1, text, surrogate halves and BOMs, in random cuts.
+    const alphabet = [
+      '\u001b',
+      '[',
+      ']',
+      'P',
+      'X',
+      '^',
+      '_',
+      '\\',
+      '(',
+      ' ',
+      '!',
+      '$',
+      '0',
+      '1',
+      ';',
+      ':',
+      '?',
+      '<',
+      '>',
+      '=',
+      'm',
+      'H',
+      'q',
+      'r',
+      'c',
+      '~',
+      '\u0007',
+      '\u0018',
+      '\u001a',
+      '\u0008',
+      '\r',
+      '\n',
+      '\u001c',
+      '\u007f',
+      '\u0090',
+      '\u009b',
+      '\u009c',
+      '\u009d',
+      '\u0098',
+      '\u0085',
+      'é',
+      '世',
+      '\ud83c',
+      '\udf0d',
+      '\ufeff',
+      'a',
+      'Z',
+    ];
+    let seed = 13;
+    const random = (n: number) => {
+      seed = (seed * 16807) % 2147483647;
+      return seed % n;
+    };
+    let seen = 0;
+    for (let round = 0; round < 40; round++) {
+      const chunks: string[] = [];
+      for (let k = 0; k < 300; k++) {
+        let chunk = '';
+        for (let n = random(6) + 1; n > 0; n--) chunk += alphabet[random(alphabet.length)];
+        chunks.push(chunk);
+      }
+      seen |= expectSame(chunks);
+    }
+    // Every state other than ground was reached.
+    expect(seen).toBe(0b11111111111110);
+  });
 
   it('follows only http(s) links of a recording', () => {
     expect(safeLink('javascript:alert(document.domain)')).toBeNull();

@@ -1,13 +1,17 @@
 /**
  * The keyframe scanner: feeds a recording's blocks, in order, to a terminal without a view
  * (@xterm/headless) and takes a serialized snapshot every `spacing` characters of output, at an
- * event boundary. When there are more than `maxKeyframes`, every other one is dropped and the
- * spacing doubles, so memory stays bounded whatever the length of the recording. It reports what
- * it did as operations (add a keyframe, thin out) so a keyframe index elsewhere (the main thread,
- * when this runs in a worker) applies the same. It also packs each block and each snapshot.
+ * event boundary where the terminal's parser is in its ground state: recorders cut events inside
+ * escape sequences (asciinema: `ESC[0` in one event, `1;32m` in the next), and the output
+ * replayed after a keyframe must not start in the middle of one. When there are more than
+ * `maxKeyframes`, every other one is dropped and the spacing doubles, so memory stays bounded
+ * whatever the length of the recording. It reports what it did as operations (add a keyframe,
+ * thin out) so a keyframe index elsewhere (the main thread, when this runs in a worker) applies
+ * the same. It also packs each block and each snapshot.
  */
 import { canPack, packText } from './pack';
 import { OUTPUT, RESIZE } from './recording';
+import { SequenceTracker } from './sequence-tracker';
 import { parseSize, type SnapshotTerminal } from './terminal';
 
 export interface ScannedKeyframe {
@@ -54,6 +58,8 @@ export class KeyframeScanner {
   private sinceLast = 0;
   /** Keyframes kept, the blank one at index 0 included. */
   private kept = 1;
+  /** Where the terminal's parser stands after the output written so far. */
+  private readonly parser = new SequenceTracker();
 
   constructor(
     private readonly terminal: SnapshotTerminal,
@@ -81,6 +87,7 @@ export class KeyframeScanner {
         if (batchStart < 0) batchStart = start;
         batchEnd = end;
         this.sinceLast += end - start;
+        this.parser.feed(text, start, end);
       } else {
         // Any other event (input, marker, exit, resize) sits between output in the text: the
         // piece ends before it, so its data never reaches the screen.
@@ -90,7 +97,9 @@ export class KeyframeScanner {
           if (size) this.terminal.resize(size.cols, size.rows);
         }
       }
-      if (this.sinceLast >= this.spacing) {
+      // Due, and the next event's output starts a sequence (or text) of its own; else the next
+      // boundary that does.
+      if (this.sinceLast >= this.spacing && this.parser.ground) {
         await flush();
         const keyframe: ScannedKeyframe = {
           index: block.first + k + 1,

@@ -8,14 +8,22 @@ export interface XtermLike {
   rows: number;
   write(data: string, callback?: () => void): void;
   resize(cols: number, rows: number): void;
-  reset(): void;
   loadAddon(addon: unknown): void;
   buffer: { active: { cursorX: number; cursorY: number } };
   parser: { registerOscHandler(id: number, handler: (data: string) => boolean): unknown };
 }
 
+/**
+ * Written to reset a terminal from any parser state: CAN ends whatever sequence is half-read
+ * (ESC, CSI and DCS are aborted, an OSC or SOS/PM/APC string is dropped undispatched, a held high
+ * surrogate is flushed), then RIS (`ESC c`) resets the parser and the terminal as `reset()` does.
+ * `Terminal.reset()` alone leaves xterm's parser where it was: the next write would continue the
+ * half-read sequence (`ESC[01;3` then a restored screen starting with `r` is DECSTBM).
+ */
+export const RESET = '\u0018\u001bc';
+
 export function wrap(term: XtermLike, serialize: { serialize(): string }) {
-  return {
+  const wrapped = {
     get cols() {
       return term.cols;
     },
@@ -26,11 +34,13 @@ export function wrap(term: XtermLike, serialize: { serialize(): string }) {
     resize: (cols: number, rows: number) => {
       if (cols !== term.cols || rows !== term.rows) term.resize(cols, rows);
     },
-    reset: () => term.reset(),
+    // Through `write` (which the keyframe terminal replaces): in order with what was written.
+    reset: () => wrapped.write(RESET),
     snapshot: () => fixIntensity(serialize.serialize()) + scrollRegion(term),
     /** The serializer's output alone (what a fresh terminal would serialize). */
     serialize: () => serialize.serialize(),
   };
+  return wrapped;
 }
 
 /**
