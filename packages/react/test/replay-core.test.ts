@@ -16,7 +16,7 @@ import { createScanHost } from '../src/replay/view/scan-host';
 import { createSnapshotTerminal } from '../src/replay/view/snapshot-terminal';
 import { fixIntensity } from '../src/replay/view/terminal-state';
 import { safeLink } from '../src/replay/view/xterm-screen';
-import { busySession, type Cast, cast, referenceScreen, resplit } from './casts';
+import { busySession, type Cast, cast, referenceScreen, resplit, sequenceZoo } from './casts';
 
 async function load(c: Cast, spacing: number, maxKeyframes?: number) {
   const recording = new Recording();
@@ -320,6 +320,10 @@ describe('replay core', () => {
     await expectEveryBoundary(resplit(c, from, to));
   }, 300_000);
 
+  it('every kind of sequence, the state they leave (charsets, saved cursor, origin mode) and 2- to 4-byte UTF-8, cut at every offset: seeks equal a replay from the start', async () => {
+    await expectEveryBoundary(resplit(sequenceZoo()));
+  }, 300_000);
+
   it('follows the parser state as xterm does, through every kind of sequence and random control soup', () => {
     const names: SequenceState[] = [
       'ground',
@@ -354,7 +358,7 @@ describe('replay core', () => {
       return seen;
     };
     // Real and constructed recordings, one character at a time.
-    for (const c of [asciinemaCast(), busySession(20)]) {
+    for (const c of [asciinemaCast(), sequenceZoo(), busySession(20)]) {
       expectSame([...c.events.map((e) => (e[1] === 'o' ? e[2] : ''))].join('').split(''));
     }
     // Random soup of controls, sequence bytes, C1, text, surrogate halves and BOMs, in random cuts.

@@ -9,7 +9,8 @@ export interface XtermLike {
   write(data: string, callback?: () => void): void;
   resize(cols: number, rows: number): void;
   loadAddon(addon: unknown): void;
-  buffer: { active: { cursorX: number; cursorY: number } };
+  buffer: { active: { cursorX: number; cursorY: number; type: string } };
+  modes?: { originMode: boolean };
   parser: { registerOscHandler(id: number, handler: (data: string) => boolean): unknown };
 }
 
@@ -36,7 +37,7 @@ export function wrap(term: XtermLike, serialize: { serialize(): string }) {
     },
     // Through `write` (which the keyframe terminal replaces): in order with what was written.
     reset: () => wrapped.write(RESET),
-    snapshot: () => fixIntensity(serialize.serialize()) + scrollRegion(term),
+    snapshot: () => withSavedCursor(term, fixIntensity(serialize.serialize())) + afterScreen(term),
     /** The serializer's output alone (what a fresh terminal would serialize). */
     serialize: () => serialize.serialize(),
   };
@@ -69,16 +70,158 @@ export function fixIntensity(serialized: string): string {
 }
 
 /**
- * The serializer leaves out the scroll region (DECSTBM), which full-screen programs set; without
- * it, output replayed after a keyframe would scroll the wrong lines. Restores it, then the cursor
- * (DECSTBM homes the cursor).
+ * xterm 6's national replacement charsets, told apart by what they map `@`, `[` and `#` to
+ * (DEC special graphics, `0`, maps `q` to a line). Keyed by those, the final of their designation.
  */
-function scrollRegion(term: XtermLike): string {
-  const core = (
-    term as unknown as { _core?: { buffer?: { scrollTop: number; scrollBottom: number } } }
-  )._core;
+const NATIONAL: Readonly<Record<string, string>> = {
+  '£': 'A', // UK
+  '¾ij£': '4', // Dutch
+  Ä: '5', // Finnish
+  'à°£': 'R', // French
+  àâ: 'Q', // French Canadian
+  '§Ä': 'K', // German
+  '§°£': 'Y', // Italian
+  ÄÆ: '6', // Norwegian / Danish
+  '§¡£': 'Z', // Spanish
+  ÉÄ: '7', // Swedish
+  àéù: '=', // Swiss
+};
+
+/** The final character that designates a charset of xterm's (undefined for ASCII or unknown). */
+function finalOf(set: Record<string, string> | undefined): string | undefined {
+  if (!set) return undefined;
+  return set.q === '─' ? '0' : NATIONAL[`${set['@'] ?? ''}${set['['] ?? ''}${set['#'] ?? ''}`];
+}
+
+interface CoreLike {
+  buffer?: { scrollTop: number; scrollBottom: number };
+  _charsetService?: {
+    glevel: number;
+    charset?: Record<string, string>;
+    _charsets?: (Record<string, string> | undefined)[];
+  };
+  _inputHandler?: { _curAttrData?: AttributesLike };
+}
+
+/**
+ * What the serializer leaves out, written after the screen:
+ * - the scroll region (DECSTBM), which full-screen programs set; without it, output replayed
+ *   after a keyframe would scroll the wrong lines;
+ * - the charsets (G0–G3 designations, the one shifted in, and the one in use, which `ESC 8` may
+ *   have made another): after `ESC ( 0` the letters that follow are line drawing;
+ * - then the cursor again where these moved it (DECSTBM homes it, and so does the origin mode
+ *   the serializer sets last; with that mode on, rows count from the top of the region).
+ */
+function afterScreen(term: XtermLike): string {
+  const core = (term as unknown as { _core?: CoreLike })._core;
+  let out = '';
+  let moved = term.modes?.originMode === true;
   const buffer = core?.buffer;
-  if (!buffer || (buffer.scrollTop === 0 && buffer.scrollBottom === term.rows - 1)) return '';
-  const { cursorX, cursorY } = term.buffer.active;
-  return `\u001b[${buffer.scrollTop + 1};${buffer.scrollBottom + 1}r\u001b[${cursorY + 1};${cursorX + 1}H`;
+  if (buffer && (buffer.scrollTop !== 0 || buffer.scrollBottom !== term.rows - 1)) {
+    out += `\u001b[${buffer.scrollTop + 1};${buffer.scrollBottom + 1}r`;
+    moved = true;
+  }
+  const service = core?._charsetService;
+  if (service) {
+    const sets = service._charsets ?? [];
+    for (let g = 0; g < 4; g++) {
+      const final = finalOf(sets[g]);
+      if (final) out += `\u001b${'()*+'[g]}${final}`;
+    }
+    out += ['', '\u000e', '\u001bn', '\u001bo'][service.glevel] ?? '';
+    // Only DECRC sets a charset in use other than the one shifted in: the saved one (the cursor
+    // saved with it was restored before the screen; the position and colours are put back below).
+    const attributes = core?._inputHandler?._curAttrData;
+    if (service.charset !== sets[service.glevel] && attributes) {
+      out += `\u001b8${sgr(attributes)}`;
+      moved = true;
+    }
+  }
+  if (moved) {
+    const { cursorX, cursorY } = term.buffer.active;
+    const top = term.modes?.originMode && buffer ? buffer.scrollTop : 0;
+    out += `\u001b[${cursorY - top + 1};${cursorX + 1}H`;
+  }
+  return out;
+}
+
+interface AttributesLike {
+  fg: number;
+  bg: number;
+  isBold(): number;
+  isDim(): number;
+  isItalic(): number;
+  isUnderline(): number;
+  isBlink(): number;
+  isInverse(): number;
+  isInvisible(): number;
+  isStrikethrough(): number;
+  isOverline(): number;
+  isFgRGB(): boolean;
+  isFgPalette(): boolean;
+  getFgColor(): number;
+  isBgRGB(): boolean;
+  isBgPalette(): boolean;
+  getBgColor(): number;
+}
+
+/** An SGR that sets exactly these attributes (from the defaults). */
+function sgr(a: AttributesLike): string {
+  const p: number[] = [0];
+  if (a.isBold()) p.push(1);
+  if (a.isDim()) p.push(2);
+  if (a.isItalic()) p.push(3);
+  if (a.isUnderline()) p.push(4);
+  if (a.isBlink()) p.push(5);
+  if (a.isInverse()) p.push(7);
+  if (a.isInvisible()) p.push(8);
+  if (a.isStrikethrough()) p.push(9);
+  if (a.isOverline()) p.push(53);
+  const colour = (rgb: boolean, palette: boolean, c: number, base: number, bright: number) => {
+    if (rgb) p.push(base + 8, 2, (c >>> 16) & 0xff, (c >>> 8) & 0xff, c & 0xff);
+    else if (palette && c >= 16) p.push(base + 8, 5, c);
+    else if (palette) p.push(c & 8 ? bright + (c & 7) : base + (c & 7));
+  };
+  colour(a.isFgRGB(), a.isFgPalette(), a.getFgColor(), 30, 90);
+  colour(a.isBgRGB(), a.isBgPalette(), a.getBgColor(), 40, 100);
+  return `\u001b[${p.join(';')}m`;
+}
+
+/**
+ * The serializer leaves out the cursor saved by DECSC (`ESC 7`; position, colours and charset):
+ * a recording that saves it in one event and restores it (`ESC 8`) in a later one would put the
+ * cursor elsewhere after a keyframe between them. Saves the same one again, on the active buffer,
+ * before the screen is drawn (from the home position with default attributes, as the serializer
+ * expects).
+ */
+function withSavedCursor(term: XtermLike, serialized: string): string {
+  const buffer = (
+    term as unknown as {
+      _core?: {
+        buffer?: {
+          savedX: number;
+          savedY: number;
+          ybase: number;
+          savedCurAttrData?: AttributesLike;
+          savedCharset?: Record<string, string>;
+        };
+      };
+    }
+  )._core?.buffer;
+  const attributes = buffer?.savedCurAttrData;
+  if (!buffer || !attributes) return serialized;
+  const x = buffer.savedX || 0;
+  const y = Math.max(buffer.savedY - buffer.ybase, 0);
+  const final = finalOf(buffer.savedCharset);
+  if (x === 0 && y === 0 && attributes.fg === 0 && attributes.bg === 0 && !final) {
+    return serialized;
+  }
+  const charset = final ? `\u001b(${final}` : '';
+  const save = `\u001b[${y + 1};${x + 1}H${sgr(attributes)}${charset}\u001b7\u001b[0m${charset ? '\u001b(B' : ''}\u001b[H`;
+  if (term.buffer.active.type !== 'alternate') return save + serialized;
+  // The alternate screen is drawn after the normal one, which the serializer enters this way.
+  const enter = '\u001b[?1049h\u001b[H';
+  const at = serialized.indexOf(enter);
+  if (at < 0) return serialized;
+  return serialized.slice(0, at + enter.length) + save + serialized.slice(at + enter.length);
 }
