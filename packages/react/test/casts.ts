@@ -2,7 +2,11 @@
  * Generated recordings for the player's tests: what full-screen programs, colour logs, prompts,
  * resizes and hostile content do to a terminal, as asciicast v3 text.
  */
-import { type AsciicastCode, stringifyAsciicast } from '@auditlane/client/asciicast';
+import {
+  type AsciicastCode,
+  parseAsciicast,
+  stringifyAsciicast,
+} from '@auditlane/client/asciicast';
 import { SerializeAddon } from '@xterm/addon-serialize';
 import { Terminal } from '@xterm/headless';
 
@@ -22,6 +26,17 @@ export function cast(cols: number, rows: number, events: [number, string, string
     events.map(([time, code, data]) => ({ time, code: code as AsciicastCode, data })),
   );
   return { text, events, cols, rows };
+}
+
+/** A recording's text (v2 or v3) as a Cast. */
+export function castOf(text: string): Cast {
+  const { header, events } = parseAsciicast(text);
+  return {
+    text,
+    events: events.map((e) => [e.time, e.code, e.data]),
+    cols: header.term.cols,
+    rows: header.term.rows,
+  };
 }
 
 /** A session of about `seconds` seconds: prompts, colour logs, a full-screen pager, resizes. */

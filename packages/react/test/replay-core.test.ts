@@ -3,7 +3,7 @@
  * the frame that writing from the start gives, in any order of seeks.
  */
 import { readFileSync } from 'node:fs';
-import { parseAsciicast, readAsciicast } from '@auditlane/client/asciicast';
+import { readAsciicast } from '@auditlane/client/asciicast';
 import { SerializeAddon } from '@xterm/addon-serialize';
 import { Terminal } from '@xterm/headless';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +16,15 @@ import { createScanHost } from '../src/replay/view/scan-host';
 import { createSnapshotTerminal } from '../src/replay/view/snapshot-terminal';
 import { fixIntensity } from '../src/replay/view/terminal-state';
 import { safeLink } from '../src/replay/view/xterm-screen';
-import { busySession, type Cast, cast, referenceScreen, resplit, sequenceZoo } from './casts';
+import {
+  busySession,
+  type Cast,
+  cast,
+  castOf,
+  referenceScreen,
+  resplit,
+  sequenceZoo,
+} from './casts';
 
 async function load(c: Cast, spacing: number, maxKeyframes?: number) {
   const recording = new Recording();
@@ -67,17 +75,12 @@ async function clockedDriver(c: Cast, recording: Recording, keyframes: KeyframeI
 
 /** A recording made by asciinema 2.2 (ls, gcc, grep, vim; see internal/fixtures/cast/README.md). */
 function asciinemaCast(): Cast {
-  const text = readFileSync(
-    new URL('../../../internal/fixtures/cast/asciinema-ls-gcc-vim.cast', import.meta.url),
-    'utf8',
+  return castOf(
+    readFileSync(
+      new URL('../../../internal/fixtures/cast/asciinema-ls-gcc-vim.cast', import.meta.url),
+      'utf8',
+    ),
   );
-  const { header, events } = parseAsciicast(text);
-  return {
-    text,
-    events: events.map((e) => [e.time, e.code, e.data]),
-    cols: header.term.cols,
-    rows: header.term.rows,
-  };
 }
 
 /** xterm's own parser: its state and whether it holds half a surrogate pair (test-only internals). */
