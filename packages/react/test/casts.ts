@@ -156,9 +156,10 @@ export function resplit(c: Cast, from = 0, to = Number.POSITIVE_INFINITY): Cast 
 
 /**
  * Every kind of sequence a terminal parses, for cutting at every offset: SGR (with colons and
- * 256 colours), OSC ended by BEL and by ST, OSC 8 links, DCS, SOS / PM / APC strings, charsets,
- * 8-bit C1 controls, controls inside a CSI, cursor save / restore, a scroll region, the
- * alternate screen, and text of 2, 3 and 4 UTF-8 bytes, combining and wide. The top row starts
+ * 256 colours), OSC ended by BEL and by ST, OSC 8 links, DCS, SOS / PM / APC strings,
+ * 8-bit C1 controls, controls inside a CSI, charsets, cursor save / restore, a scroll region,
+ * origin mode, the alternate screen, rows filled to the margin (wrapping, and with autowrap off),
+ * and text of 2, 3 and 4 UTF-8 bytes, combining and wide. The top row starts
  * with `r` (a half-read `ESC[01;3` followed by it would set a scroll region).
  */
 export function sequenceZoo(): Cast {
@@ -169,6 +170,8 @@ export function sequenceZoo(): Cast {
     `${ESC}_apc payload${ESC}\\${ESC}^pm payload${ESC}\\${ESC}Xsos payload${ESC}\\strings done\r\n`,
     `${ESC}(0lqqqk${ESC}(B box ${'\u009b'}1mC1 bold${'\u009b'}0m ${ESC}[3\b1mBS in CSI${ESC}[m\r\n`,
     `Grüße, 世界 🌍🚀 — naïve cafe\u0301 ✓ ｆｕｌｌ\r\n`,
+    `${'0123456789'.repeat(6)}wraps here${ESC}[1;33m${'-'.repeat(49)}${ESC}[m${ESC}[K\r\n`,
+    `${'abcdefghij'.repeat(5)}ｗｉｄｅ世 界${ESC}[?7l${'no wrap '.repeat(9)}${ESC}[?7h\r\n`,
     `${ESC}7${ESC}[5;20Hmoved${ESC}8back ${ESC}[2 q${ESC}[?25l${ESC}[?25h${ESC}[4hins${ESC}[4l\r\n`,
     `${ESC}[1;35m${ESC}(0${ESC}7${ESC}(B${ESC}[0m${ESC}[6;30Hx${ESC}8qq${ESC}(B${ESC}[m saved colour\r\n`,
     `${ESC}[3;8r${ESC}[8;1H\r\nscrolled${ESC}[?6h${ESC}[2;3Horigin${ESC}[?6l${ESC}[r ${ESC}[1;1H${ESC}[2K${ESC}[1;33mrow one again${ESC}[0m${ESC}[?6h${ESC}[12;40Hfull origin${ESC}[?6l${ESC}[20;1H\r\n`,

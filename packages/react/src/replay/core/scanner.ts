@@ -11,7 +11,7 @@
  */
 import { canPack, packText } from './pack';
 import { OUTPUT, RESIZE } from './recording';
-import { SequenceTracker } from './sequence-tracker';
+import { joinsPrevious, SequenceTracker } from './sequence-tracker';
 import { parseSize, type SnapshotTerminal } from './terminal';
 
 export interface ScannedKeyframe {
@@ -60,6 +60,12 @@ export class KeyframeScanner {
   private kept = 1;
   /** Where the terminal's parser stands after the output written so far. */
   private readonly parser = new SequenceTracker();
+  /**
+   * A keyframe taken at the last boundary, not yet reported: a character of zero width at the
+   * start of the next output joins the one printed before it, which a restored screen does not
+   * know (xterm's join state is the parser's), so the keyframe is dropped then.
+   */
+  private held: ScannedKeyframe | null = null;
 
   constructor(
     private readonly terminal: SnapshotTerminal,
@@ -67,6 +73,25 @@ export class KeyframeScanner {
   ) {
     this.spacing = options.spacing ?? 32 * 1024;
     this.maxKeyframes = options.maxKeyframes ?? 1024;
+  }
+
+  private commit(ops: KeyframeOp[], snapshots: Promise<void>[]): void {
+    const keyframe = this.held as ScannedKeyframe;
+    this.held = null;
+    if (canPack) {
+      snapshots.push(
+        packText(keyframe.snapshot as string).then((packed) => {
+          keyframe.snapshot = packed;
+        }),
+      );
+    }
+    ops.push(keyframe);
+    this.sinceLast = 0;
+    if (++this.kept > this.maxKeyframes) {
+      ops.push('thin');
+      this.kept = Math.ceil(this.kept / 2);
+      this.spacing *= 2;
+    }
   }
 
   async scan(block: BlockInput): Promise<ScanResult> {
@@ -83,6 +108,11 @@ export class KeyframeScanner {
       const start = offsets[k] as number;
       const end = offsets[k + 1] as number;
       if (codes[k] === OUTPUT) {
+        if (this.held && end > start) {
+          // A keyframe here would part a combining mark from the character it joins.
+          if (joinsPrevious(text, start)) this.held = null;
+          else this.commit(ops, snapshots);
+        }
         // Consecutive output is written in one piece (the text is contiguous).
         if (batchStart < 0) batchStart = start;
         batchEnd = end;
@@ -97,30 +127,16 @@ export class KeyframeScanner {
           if (size) this.terminal.resize(size.cols, size.rows);
         }
       }
-      // Due, and the next event's output starts a sequence (or text) of its own; else the next
-      // boundary that does.
-      if (this.sinceLast >= this.spacing && this.parser.ground) {
+      // Due, and the parser is between sequences (else the next boundary where it is): taken
+      // now, kept once the output that follows does not join onto the text before.
+      if (!this.held && this.sinceLast >= this.spacing && this.parser.ground) {
         await flush();
-        const keyframe: ScannedKeyframe = {
+        this.held = {
           index: block.first + k + 1,
           cols: this.terminal.cols,
           rows: this.terminal.rows,
           snapshot: this.terminal.snapshot(),
         };
-        if (canPack) {
-          snapshots.push(
-            packText(keyframe.snapshot as string).then((packed) => {
-              keyframe.snapshot = packed;
-            }),
-          );
-        }
-        ops.push(keyframe);
-        this.sinceLast = 0;
-        if (++this.kept > this.maxKeyframes) {
-          ops.push('thin');
-          this.kept = Math.ceil(this.kept / 2);
-          this.spacing *= 2;
-        }
       }
     }
     await flush();

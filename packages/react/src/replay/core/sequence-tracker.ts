@@ -196,3 +196,15 @@ export class SequenceTracker {
     this.s = s;
   }
 }
+
+/** Code points of zero width (combining marks, format characters, Hangul medial and final jamo). */
+const ZERO_WIDTH = /^[\p{M}\p{Cf}\u1160-\u11ff]/u;
+
+/**
+ * The code point at `at` has no width of its own: printed right after a character, it joins that
+ * one (an accent on its letter), which only a parser that printed that character knows.
+ */
+export function joinsPrevious(text: string, at: number): boolean {
+  const code = text.codePointAt(at);
+  return code !== undefined && ZERO_WIDTH.test(String.fromCodePoint(code));
+}

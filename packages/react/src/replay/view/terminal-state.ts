@@ -109,8 +109,12 @@ interface CoreLike {
  *   after a keyframe would scroll the wrong lines;
  * - the charsets (G0–G3 designations, the one shifted in, and the one in use, which `ESC 8` may
  *   have made another): after `ESC ( 0` the letters that follow are line drawing;
- * - then the cursor again where these moved it (DECSTBM homes it, and so does the origin mode
- *   the serializer sets last; with that mode on, rows count from the top of the region).
+ * - then the cursor again, absolutely: DECSTBM homes it, and so does the origin mode the
+ *   serializer sets last (with that mode on, rows count from the top of the region); and the
+ *   serializer places it by relative moves from the end of the last row it wrote, which
+ *   miscounts after a row filled to the margin (autowrap off, wide characters). Not when it
+ *   waits at the right margin to wrap (x = cols, which no CUP expresses): the serializer's
+ *   rows end there then.
  */
 function afterScreen(term: XtermLike): string {
   const core = (term as unknown as { _core?: CoreLike })._core;
@@ -137,8 +141,8 @@ function afterScreen(term: XtermLike): string {
       moved = true;
     }
   }
-  if (moved) {
-    const { cursorX, cursorY } = term.buffer.active;
+  const { cursorX, cursorY } = term.buffer.active;
+  if (moved || cursorX < term.cols) {
     const top = term.modes?.originMode && buffer ? buffer.scrollTop : 0;
     out += `\u001b[${cursorY - top + 1};${cursorX + 1}H`;
   }
