@@ -323,6 +323,14 @@ describe('replay core', () => {
     await expectEveryBoundary(resplit(c, from, to));
   }, 300_000);
 
+  it('the same recording, every offset of vim drawing its screen cut (alternate screen, scroll region, 256 colours)', async () => {
+    const c = asciinemaCast();
+    const all = c.events.map((e) => e[2]).join('');
+    const from = all.indexOf('\u001b[?1049h');
+    expect(from).toBeGreaterThan(0);
+    await expectEveryBoundary(resplit(c, from, from + 700));
+  }, 300_000);
+
   it('every kind of sequence, the state they leave (charsets, saved cursor, origin mode) and 2- to 4-byte UTF-8, cut at every offset: seeks equal a replay from the start', async () => {
     await expectEveryBoundary(resplit(sequenceZoo()));
   }, 300_000);
