@@ -323,6 +323,36 @@ describe('replay core', () => {
     await expectEveryBoundary(resplit(c, from, to));
   }, 300_000);
 
+  it("a seek from a screen stopped inside ESC[01;3 to a keyframe whose screen starts with 'r' sets no scroll region", async () => {
+    const E = '\u001b';
+    const lines = Array.from({ length: 12 }, (_, i) => `line ${i}\r\n`).join('');
+    const c = cast(40, 10, [
+      [0.1, 'o', 'ready to go\r\n'],
+      [0.2, 'o', `${E}[01;3`],
+      [0.3, 'o', `1mred${E}[0m\r\n`],
+      [0.4, 'o', lines],
+    ]);
+    const { keyframes, driver, screen } = await load(c, 10);
+    // Not after event 1 (inside the sequence); the one after the last output waits for more.
+    expect(keyframes.keyframes.map((k) => k.index)).toEqual([0, 1, 3]);
+    // The screen stops inside the sequence, then the keyframe after 'ready to go' is restored.
+    await driver.seek(0.25);
+    await driver.settled();
+    await driver.seek(0.15);
+    await driver.settled();
+    expect(screen.serialize()).toBe(await referenceScreen(c, 0.15));
+    // The keyframe terminal writes out a scroll region when one is set (DECSTBM 1;3 here).
+    expect(screen.snapshot()).not.toContain(`${E}[1;3r`);
+    await driver.seek(0.35);
+    await driver.settled();
+    await driver.seek(0.15);
+    await driver.settled();
+    // Played on from there, the lines scroll the whole screen, not rows 1-3.
+    await driver.seek(0.45);
+    await driver.settled();
+    expect(screen.serialize()).toBe(await referenceScreen(c, 0.45));
+  });
+
   it('the same recording, every offset of vim drawing its screen cut (alternate screen, scroll region, 256 colours)', async () => {
     const c = asciinemaCast();
     const all = c.events.map((e) => e[2]).join('');
