@@ -159,7 +159,7 @@ export function resplit(c: Cast, from = 0, to = Number.POSITIVE_INFINITY): Cast 
  * 256 colours), OSC ended by BEL and by ST, OSC 8 links, DCS, SOS / PM / APC strings,
  * 8-bit C1 controls, controls inside a CSI, charsets, cursor save / restore, a scroll region,
  * origin mode, the alternate screen, rows filled to the margin (wrapping, and with autowrap off),
- * and text of 2, 3 and 4 UTF-8 bytes, combining and wide. The top row starts
+ * text of 2, 3 and 4 UTF-8 bytes, combining and wide, and a resize. The top row starts
  * with `r` (a half-read `ESC[01;3` followed by it would set a scroll region).
  */
 export function sequenceZoo(): Cast {
@@ -178,9 +178,14 @@ export function sequenceZoo(): Cast {
     `${ESC}[?1049h${ESC}[H${ESC}[2J${ESC}[3;4H${ESC}[32m${ESC}7${ESC}[7m alt ${ESC}[27m${ESC}8saved${ESC}[?1049l${ESC}[!p soft reset\r\n`,
     `${'\u000e'}${ESC})0lqk${'\u000f'} SO/SI ${ESC}*0${ESC}n${'\u0078'}${ESC}(B${'\u000f'} G2\r\n`,
   ];
-  return cast(
-    60,
-    20,
-    lines.map((data, i) => [(i + 1) / 10, 'o', data]),
+  const events: [number, string, string][] = lines.map((data, i) => [(i + 1) / 10, 'o', data]);
+  // A resize between the two halves of a sequence, and back.
+  events.push(
+    [2, 'o', `${ESC}[1;3`],
+    [2.1, 'r', '70x22'],
+    [2.2, 'o', `2mgreen after a resize${ESC}[0m\r\n`],
+    [2.3, 'r', '60x20'],
+    [2.4, 'o', 'done\r\n'],
   );
+  return cast(60, 20, events);
 }
