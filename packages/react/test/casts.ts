@@ -158,7 +158,7 @@ export function resplit(c: Cast, from = 0, to = Number.POSITIVE_INFINITY): Cast 
  * Every kind of sequence a terminal parses, for cutting at every offset: SGR (with colons and
  * 256 colours), OSC ended by BEL and by ST, OSC 8 links, DCS, SOS / PM / APC strings,
  * 8-bit C1 controls, controls inside a CSI, charsets, cursor save / restore, a scroll region,
- * origin mode, the alternate screen, rows filled to the margin (wrapping, and with autowrap off),
+ * origin mode, the alternate screen, synchronized output, rows filled to the margin (wrapping, and with autowrap off),
  * text of 2, 3 and 4 UTF-8 bytes, combining and wide, and a resize. The top row starts
  * with `r` (a half-read `ESC[01;3` followed by it would set a scroll region).
  */
@@ -175,7 +175,7 @@ export function sequenceZoo(): Cast {
     `${ESC}7${ESC}[5;20Hmoved${ESC}8back ${ESC}[2 q${ESC}[?25l${ESC}[?25h${ESC}[4hins${ESC}[4l\r\n`,
     `${ESC}[1;35m${ESC}(0${ESC}7${ESC}(B${ESC}[0m${ESC}[6;30Hx${ESC}8qq${ESC}(B${ESC}[m saved colour\r\n`,
     `${ESC}[3;8r${ESC}[8;1H\r\nscrolled${ESC}[?6h${ESC}[2;3Horigin${ESC}[?6l${ESC}[r ${ESC}[1;1H${ESC}[2K${ESC}[1;33mrow one again${ESC}[0m${ESC}[?6h${ESC}[12;40Hfull origin${ESC}[?6l${ESC}[20;1H\r\n`,
-    `${ESC}[?1049h${ESC}[H${ESC}[2J${ESC}[3;4H${ESC}[32m${ESC}7${ESC}[7m alt ${ESC}[27m${ESC}8saved${ESC}[?1049l${ESC}[!p soft reset\r\n`,
+    `${ESC}[?2026h${ESC}[?1049h${ESC}[H${ESC}[2J${ESC}[3;4H${ESC}[32m${ESC}7${ESC}[7m alt ${ESC}[27m${ESC}8saved${ESC}[?1049l${ESC}[?2026l${ESC}[!p soft reset\r\n`,
     `${'\u000e'}${ESC})0lqk${'\u000f'} SO/SI ${ESC}*0${ESC}n${'\u0078'}${ESC}(B${'\u000f'} G2\r\n`,
   ];
   const events: [number, string, string][] = lines.map((data, i) => [(i + 1) / 10, 'o', data]);

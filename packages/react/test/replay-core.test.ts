@@ -11,10 +11,10 @@ import { ReplayDriver } from '../src/replay/core/driver';
 import { KeyframeIndex } from '../src/replay/core/keyframes';
 import { Recording } from '../src/replay/core/recording';
 import { type SequenceState, SequenceTracker } from '../src/replay/core/sequence-tracker';
-import { parseSize } from '../src/replay/core/terminal';
+import { parseSize, type ReplayTerminal } from '../src/replay/core/terminal';
 import { createScanHost } from '../src/replay/view/scan-host';
 import { createSnapshotTerminal } from '../src/replay/view/snapshot-terminal';
-import { fixIntensity } from '../src/replay/view/terminal-state';
+import { fixIntensity, wrap, type XtermLike } from '../src/replay/view/terminal-state';
 import { safeLink } from '../src/replay/view/xterm-screen';
 import {
   busySession,
@@ -49,8 +49,13 @@ async function load(c: Cast, spacing: number, maxKeyframes?: number) {
 }
 
 /** A driver on a clock the test moves: `advance(ms)`, then `frame()` draws the frame asked for. */
-async function clockedDriver(c: Cast, recording: Recording, keyframes: KeyframeIndex) {
-  const screen = await createSnapshotTerminal(c.cols, c.rows);
+async function clockedDriver(
+  c: Cast,
+  recording: Recording,
+  keyframes: KeyframeIndex,
+  given?: ReplayTerminal & { serialize(): string; snapshot(): string },
+) {
+  const screen = given ?? (await createSnapshotTerminal(c.cols, c.rows));
   let clock = 0;
   let pending: (() => void) | null = null;
   const driver = new ReplayDriver(recording, keyframes, screen, {
@@ -101,17 +106,12 @@ function writeNow(term: Terminal, data: string): void {
 }
 
 /**
- * Every way the player reaches event boundary n, for every n, shows what writing events [0, n)
- * from the start shows: a seek to n (a keyframe restored, the rest replayed), playing on from
- * there, and a seek back to 0 from wherever the screen was, then playing to n. Keyframes are due
- * at every boundary; the test also checks each one sits where xterm's parser is in ground.
+ * A headless terminal of the test's own: its state as a keyframe holds it (screen, scroll region,
+ * charsets, saved cursor, modes), and what is only seen, read from xterm (cursor shown,
+ * synchronized output): `now()` is all of it, to compare.
  */
-async function expectEveryBoundary(c: Cast) {
-  const { recording, keyframes } = await load(c, 1, 1_000_000);
-  const { driver, screen, advance, frame } = await clockedDriver(c, recording, keyframes);
-  const length = recording.length;
-  // The reference: events written one by one; the screen and xterm's parser after each.
-  const reference = new Terminal({
+function headless(c: Cast) {
+  const term = new Terminal({
     cols: c.cols,
     rows: c.rows,
     scrollback: 0,
@@ -119,20 +119,45 @@ async function expectEveryBoundary(c: Cast) {
     logLevel: 'off',
   });
   const serializer = new SerializeAddon();
-  reference.loadAddon(serializer as never);
-  const expected: string[] = [serializer.serialize()];
+  term.loadAddon(serializer as never);
+  const state = wrap(term as unknown as XtermLike, serializer);
+  state.write = (data: string) => {
+    writeNow(term, data);
+    return Promise.resolve();
+  };
+  const core = (term as unknown as { _core: { coreService: { isCursorHidden: boolean } } })._core;
+  const now = () =>
+    `${state.snapshot()}\ncursor ${core.coreService.isCursorHidden ? 'hidden' : 'shown'}, synchronized output ${term.modes.synchronizedOutputMode}`;
+  return { term, state, now };
+}
+
+/**
+ * Every way the player reaches event boundary n, for every n, shows what writing events [0, n)
+ * from the start shows: a seek to n (a keyframe restored, the rest replayed), playing on from
+ * there, and a seek back to 0 from wherever the screen was, then playing to n. Keyframes are due
+ * at every boundary; the test also checks each one sits where xterm's parser is in ground.
+ */
+async function expectEveryBoundary(c: Cast) {
+  const { recording, keyframes } = await load(c, 1, 1_000_000);
+  // The player's screen: a terminal of this test's own, so its modes can be read too.
+  const raw = headless(c);
+  const { driver, advance, frame } = await clockedDriver(c, recording, keyframes, raw.state);
+  const length = recording.length;
+  // The reference: events written one by one; the screen and xterm's parser after each.
+  const reference = headless(c);
+  const expected: string[] = [reference.now()];
   const ground: boolean[] = [true];
   for (const [, code, data] of c.events) {
-    if (code === 'o') writeNow(reference, data);
+    if (code === 'o') writeNow(reference.term, data);
     if (code === 'r') {
       const size = parseSize(data);
-      if (size) reference.resize(size.cols, size.rows);
+      if (size) reference.term.resize(size.cols, size.rows);
     }
-    expected.push(serializer.serialize());
-    const parser = xtermParser(reference);
+    expected.push(reference.now());
+    const parser = xtermParser(reference.term);
     ground.push(parser.state === 0 && !parser.held);
   }
-  reference.dispose();
+  reference.term.dispose();
   const inside = ground.filter((g) => !g).length;
   // The material cuts sequences, and keyframes are taken only where xterm's parser is in ground.
   expect(inside).toBeGreaterThan(length / 10);
@@ -161,15 +186,15 @@ async function expectEveryBoundary(c: Cast) {
   for (let n = 1; n < length; n++) {
     await driver.seek(at(n));
     await driver.settled();
-    expect(screen.serialize(), `seek to ${n} ${around(n)}`).toBe(expected[n]);
+    expect(raw.now(), `seek to ${n} ${around(n)}`).toBe(expected[n]);
     const m = Math.min(length - 1, n + 3);
     await playTo(m);
-    expect(screen.serialize(), `from ${n} played on to ${m} ${around(n)}`).toBe(expected[m]);
+    expect(raw.now(), `from ${n} played on to ${m} ${around(n)}`).toBe(expected[m]);
     await driver.seek(0);
     await driver.settled();
-    expect(screen.serialize(), `back to 0 from ${m} ${around(m)}`).toBe(expected[0]);
+    expect(raw.now(), `back to 0 from ${m} ${around(m)}`).toBe(expected[0]);
     await playTo(n);
-    expect(screen.serialize(), `from 0 played to ${n} ${around(n)}`).toBe(expected[n]);
+    expect(raw.now(), `from 0 played to ${n} ${around(n)}`).toBe(expected[n]);
   }
   driver.dispose();
 }

@@ -10,7 +10,7 @@ export interface XtermLike {
   resize(cols: number, rows: number): void;
   loadAddon(addon: unknown): void;
   buffer: { active: { cursorX: number; cursorY: number; type: string } };
-  modes?: { originMode: boolean };
+  modes?: { originMode: boolean; synchronizedOutputMode?: boolean };
   parser: { registerOscHandler(id: number, handler: (data: string) => boolean): unknown };
 }
 
@@ -19,9 +19,10 @@ export interface XtermLike {
  * (ESC, CSI and DCS are aborted, an OSC or SOS/PM/APC string is dropped undispatched, a held high
  * surrogate is flushed), then RIS (`ESC c`) resets the parser and the terminal as `reset()` does.
  * `Terminal.reset()` alone leaves xterm's parser where it was: the next write would continue the
- * half-read sequence (`ESC[01;3` then a restored screen starting with `r` is DECSTBM).
+ * half-read sequence (`ESC[01;3` then a restored screen starting with `r` is DECSTBM). Neither
+ * shows a cursor that a program hid (`ESC[?25l`), so DECTCEM follows.
  */
-export const RESET = '\u0018\u001bc';
+export const RESET = '\u0018\u001bc\u001b[?25h';
 
 export function wrap(term: XtermLike, serialize: { serialize(): string }) {
   const wrapped = {
@@ -101,6 +102,7 @@ interface CoreLike {
     _charsets?: (Record<string, string> | undefined)[];
   };
   _inputHandler?: { _curAttrData?: AttributesLike };
+  coreService?: { isCursorHidden: boolean };
 }
 
 /**
@@ -109,6 +111,7 @@ interface CoreLike {
  *   after a keyframe would scroll the wrong lines;
  * - the charsets (G0–G3 designations, the one shifted in, and the one in use, which `ESC 8` may
  *   have made another): after `ESC ( 0` the letters that follow are line drawing;
+ * - a hidden cursor (DECTCEM), and synchronized output (mode 2026) while a program draws a frame;
  * - then the cursor again, absolutely: DECSTBM homes it, and so does the origin mode the
  *   serializer sets last (with that mode on, rows count from the top of the region); and the
  *   serializer places it by relative moves from the end of the last row it wrote, which
@@ -142,6 +145,8 @@ function afterScreen(term: XtermLike): string {
     }
   }
   const { cursorX, cursorY } = term.buffer.active;
+  if (core?.coreService?.isCursorHidden) out += '\u001b[?25l';
+  if (term.modes?.synchronizedOutputMode) out += '\u001b[?2026h';
   if (moved || cursorX < term.cols) {
     const top = term.modes?.originMode && buffer ? buffer.scrollTop : 0;
     out += `\u001b[${cursorY - top + 1};${cursorX + 1}H`;
