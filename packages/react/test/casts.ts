@@ -159,7 +159,7 @@ export function resplit(c: Cast, from = 0, to = Number.POSITIVE_INFINITY): Cast 
  * 256 colours), OSC ended by BEL and by ST, OSC 8 links, DCS, SOS / PM / APC strings,
  * 8-bit C1 controls, controls inside a CSI, charsets, cursor save / restore, a scroll region,
  * origin mode, the alternate screen, synchronized output, rows filled to the margin (wrapping, and with autowrap off),
- * text of 2, 3 and 4 UTF-8 bytes, combining and wide, and a resize. The top row starts
+ * tab stops, text of 2, 3 and 4 UTF-8 bytes, combining and wide, and a resize. The top row starts
  * with `r` (a half-read `ESC[01;3` followed by it would set a scroll region).
  */
 export function sequenceZoo(): Cast {
@@ -185,7 +185,8 @@ export function sequenceZoo(): Cast {
     [2.1, 'r', '70x22'],
     [2.2, 'o', `2mgreen after a resize${ESC}[0m\r\n`],
     [2.3, 'r', '60x20'],
-    [2.4, 'o', 'done\r\n'],
+    [2.4, 'o', `${ESC}[3g${ESC}[1;5H${ESC}H${ESC}[1;13H${ESC}H${ESC}[20;1H\ttabs\tset\r\n`],
+    [2.5, 'o', '\tat 5\tat 13\tlast\r\ndone\r\n'],
   );
   return cast(60, 20, events);
 }

@@ -9,8 +9,18 @@ export interface XtermLike {
   write(data: string, callback?: () => void): void;
   resize(cols: number, rows: number): void;
   loadAddon(addon: unknown): void;
-  buffer: { active: { cursorX: number; cursorY: number; type: string } };
-  modes?: { originMode: boolean; synchronizedOutputMode?: boolean };
+  buffer: {
+    active: {
+      cursorX: number;
+      cursorY: number;
+      baseY: number;
+      type: string;
+      getLine(
+        y: number,
+      ): { getCell(x: number): (CellAttributes & CellText) | undefined } | undefined;
+    };
+  };
+  modes?: { originMode: boolean; insertMode?: boolean; synchronizedOutputMode?: boolean };
   parser: { registerOscHandler(id: number, handler: (data: string) => boolean): unknown };
 }
 
@@ -95,7 +105,7 @@ function finalOf(set: Record<string, string> | undefined): string | undefined {
 }
 
 interface CoreLike {
-  buffer?: { scrollTop: number; scrollBottom: number };
+  buffer?: { scrollTop: number; scrollBottom: number; tabs?: Record<number, boolean | undefined> };
   _charsetService?: {
     glevel: number;
     charset?: Record<string, string>;
@@ -111,13 +121,14 @@ interface CoreLike {
  *   after a keyframe would scroll the wrong lines;
  * - the charsets (G0–G3 designations, the one shifted in, and the one in use, which `ESC 8` may
  *   have made another): after `ESC ( 0` the letters that follow are line drawing;
+ * - tab stops other than every 8 columns (HTS, TBC);
  * - a hidden cursor (DECTCEM), and synchronized output (mode 2026) while a program draws a frame;
  * - then the cursor again, absolutely: DECSTBM homes it, and so does the origin mode the
  *   serializer sets last (with that mode on, rows count from the top of the region); and the
  *   serializer places it by relative moves from the end of the last row it wrote, which
- *   miscounts after a row filled to the margin (autowrap off, wide characters). Not when it
- *   waits at the right margin to wrap (x = cols, which no CUP expresses): the serializer's
- *   rows end there then.
+ *   miscounts after a row filled to the margin (autowrap off, wide characters). When it waits
+ *   at the right margin to wrap (x = cols), the serializer's rows end there, unless one of the
+ *   above moved it: then the last character of its row is printed again.
  */
 function afterScreen(term: XtermLike): string {
   const core = (term as unknown as { _core?: CoreLike })._core;
@@ -127,6 +138,18 @@ function afterScreen(term: XtermLike): string {
   if (buffer && (buffer.scrollTop !== 0 || buffer.scrollBottom !== term.rows - 1)) {
     out += `\u001b[${buffer.scrollTop + 1};${buffer.scrollBottom + 1}r`;
     moved = true;
+  }
+  const tabs = buffer?.tabs;
+  if (tabs) {
+    const stops = Object.keys(tabs)
+      .map(Number)
+      .filter((col) => tabs[col] && col < term.cols)
+      .sort((a, b) => a - b);
+    if (stops.length !== Math.ceil(term.cols / 8) || stops.some((col, i) => col !== i * 8)) {
+      out += '\u001b[3g';
+      for (const col of stops) out += `\u001b[1;${col + 1}H\u001bH`;
+      moved = true;
+    }
   }
   const service = core?._charsetService;
   if (service) {
@@ -147,16 +170,36 @@ function afterScreen(term: XtermLike): string {
   const { cursorX, cursorY } = term.buffer.active;
   if (core?.coreService?.isCursorHidden) out += '\u001b[?25l';
   if (term.modes?.synchronizedOutputMode) out += '\u001b[?2026h';
-  if (moved || cursorX < term.cols) {
-    const top = term.modes?.originMode && buffer ? buffer.scrollTop : 0;
-    out += `\u001b[${cursorY - top + 1};${cursorX + 1}H`;
-  }
+  const top = term.modes?.originMode && buffer ? buffer.scrollTop : 0;
+  if (cursorX < term.cols) out += `\u001b[${cursorY - top + 1};${cursorX + 1}H`;
+  else if (moved) out += printLast(term, cursorY - top, core?._inputHandler?._curAttrData);
   return out;
 }
 
-interface AttributesLike {
-  fg: number;
-  bg: number;
+/**
+ * The cursor waiting at the right margin to wrap, on row `row` (from 0, as CUP counts it): no
+ * CUP goes there, printing the row's last character again does (with its attributes, insert
+ * mode off meanwhile), then the current attributes are set back.
+ */
+function printLast(term: XtermLike, row: number, current: CellAttributes | undefined): string {
+  const active = term.buffer.active;
+  const line = active.getLine(active.baseY + active.cursorY);
+  let col = term.cols - 1;
+  let cell = line?.getCell(col);
+  // The second half of a wide character: print the character, from its first half.
+  if (cell && cell.getWidth() === 0 && col > 0) cell = line?.getCell(--col);
+  if (!cell || !current) return `\u001b[${row + 1};${term.cols}H`;
+  const insert = term.modes?.insertMode === true;
+  return `${insert ? '\u001b[4l' : ''}\u001b[${row + 1};${col + 1}H${sgr(cell)}${cell.getChars() || ' '}${sgr(current)}${insert ? '\u001b[4h' : ''}`;
+}
+
+interface CellText {
+  getChars(): string;
+  getWidth(): number;
+}
+
+/** What xterm's cells and attribute data both answer. */
+interface CellAttributes {
   isBold(): number;
   isDim(): number;
   isItalic(): number;
@@ -174,8 +217,13 @@ interface AttributesLike {
   getBgColor(): number;
 }
 
+interface AttributesLike extends CellAttributes {
+  fg: number;
+  bg: number;
+}
+
 /** An SGR that sets exactly these attributes (from the defaults). */
-function sgr(a: AttributesLike): string {
+function sgr(a: CellAttributes): string {
   const p: number[] = [0];
   if (a.isBold()) p.push(1);
   if (a.isDim()) p.push(2);
