@@ -3,11 +3,12 @@
  * (@xterm/headless) and takes a serialized snapshot every `spacing` characters of output, at an
  * event boundary where the terminal's parser is in its ground state: recorders cut events inside
  * escape sequences (asciinema: `ESC[0` in one event, `1;32m` in the next), and the output
- * replayed after a keyframe must not start in the middle of one. When there are more than
- * `maxKeyframes`, every other one is dropped and the spacing doubles, so memory stays bounded
- * whatever the length of the recording. It reports what it did as operations (add a keyframe,
- * thin out) so a keyframe index elsewhere (the main thread, when this runs in a worker) applies
- * the same. It also packs each block and each snapshot.
+ * replayed after a keyframe must not start in the middle of one (nor with a combining mark, which
+ * joins the character printed before it). When there are more than `maxKeyframes`, every other
+ * one is dropped and the spacing doubles, so memory stays bounded whatever the length of the
+ * recording. It reports what it did as operations (add a keyframe, thin out) so a keyframe index
+ * elsewhere (the main thread, when this runs in a worker) applies the same. It also packs each
+ * block and each snapshot.
  */
 import { canPack, packText } from './pack';
 import { OUTPUT, RESIZE } from './recording';
