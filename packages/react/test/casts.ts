@@ -172,7 +172,7 @@ export function sequenceZoo(): Cast {
     `Grüße, 世界 🌍🚀 — naïve cafe\u0301 ✓ ｆｕｌｌ\r\n`,
     `${'0123456789'.repeat(6)}wraps here${ESC}[1;33m${'-'.repeat(49)}${ESC}[m${ESC}[K\r\n`,
     `${'abcdefghij'.repeat(5)}ｗｉｄｅ世 界${ESC}[?7l${'no wrap '.repeat(9)}${ESC}[?7h\r\n`,
-    `${ESC}7${ESC}[5;20Hmoved${ESC}8back ${ESC}[2 q${ESC}[?25l${ESC}[?25h${ESC}[4hins${ESC}[4l\r\n`,
+    `${ESC}7${ESC}[5;20Hmoved${ESC}8back ${ESC}[6 q${ESC}[2 q${ESC}[0 q${ESC}[4 q${ESC}[?25l${ESC}[?25h${ESC}[4hins${ESC}[4l\r\n`,
     `${ESC}[1;35m${ESC}(0${ESC}7${ESC}(B${ESC}[0m${ESC}[6;30Hx${ESC}8qq${ESC}(B${ESC}[m saved colour\r\n`,
     `${ESC}[3;8r${ESC}[8;1H\r\nscrolled${ESC}[?6h${ESC}[2;3Horigin${ESC}[?6l${ESC}[r ${ESC}[1;1H${ESC}[2K${ESC}[1;33mrow one again${ESC}[0m${ESC}[?6h${ESC}[12;40Hfull origin${ESC}[?6l${ESC}[20;1H\r\n`,
     `${ESC}[?2026h${ESC}[?1049h${ESC}[H${ESC}[2J${ESC}[3;4H${ESC}[32m${ESC}7${ESC}[7m alt ${ESC}[27m${ESC}8saved${ESC}[?1049l${ESC}[?2026l${ESC}[!p soft reset\r\n`,

@@ -107,8 +107,8 @@ function writeNow(term: Terminal, data: string): void {
 
 /**
  * A headless terminal of the test's own: its state as a keyframe holds it (screen, scroll region,
- * charsets, saved cursor, modes), and what is only seen, read from xterm (cursor shown,
- * synchronized output): `now()` is all of it, to compare.
+ * charsets, saved cursor, modes), and what is only seen, read from xterm (cursor shown, its shape
+ * and blinking, synchronized output): `now()` is all of it, to compare.
  */
 function headless(c: Cast) {
   const term = new Terminal({
@@ -125,9 +125,21 @@ function headless(c: Cast) {
     writeNow(term, data);
     return Promise.resolve();
   };
-  const core = (term as unknown as { _core: { coreService: { isCursorHidden: boolean } } })._core;
-  const now = () =>
-    `${state.snapshot()}\ncursor ${core.coreService.isCursorHidden ? 'hidden' : 'shown'}, synchronized output ${term.modes.synchronizedOutputMode}`;
+  const { coreService } = (
+    term as unknown as {
+      _core: {
+        coreService: {
+          isCursorHidden: boolean;
+          decPrivateModes: { cursorStyle?: string; cursorBlink?: boolean };
+        };
+      };
+    }
+  )._core;
+  const now = () => {
+    const { cursorStyle, cursorBlink } = coreService.decPrivateModes;
+    const cursor = `${coreService.isCursorHidden ? 'hidden' : 'shown'} ${cursorStyle} ${cursorBlink}`;
+    return `${state.snapshot()}\ncursor ${cursor}, synchronized output ${term.modes.synchronizedOutputMode}`;
+  };
   return { term, state, now };
 }
 

@@ -112,7 +112,10 @@ interface CoreLike {
     _charsets?: (Record<string, string> | undefined)[];
   };
   _inputHandler?: { _curAttrData?: AttributesLike };
-  coreService?: { isCursorHidden: boolean };
+  coreService?: {
+    isCursorHidden: boolean;
+    decPrivateModes?: { cursorStyle?: 'block' | 'underline' | 'bar'; cursorBlink?: boolean };
+  };
 }
 
 /**
@@ -122,7 +125,8 @@ interface CoreLike {
  * - the charsets (G0–G3 designations, the one shifted in, and the one in use, which `ESC 8` may
  *   have made another): after `ESC ( 0` the letters that follow are line drawing;
  * - tab stops other than every 8 columns (HTS, TBC);
- * - a hidden cursor (DECTCEM), and synchronized output (mode 2026) while a program draws a frame;
+ * - the cursor: hidden (DECTCEM), its shape and blinking set by DECSCUSR, and synchronized
+ *   output (mode 2026) while a program draws a frame;
  * - then the cursor again, absolutely: DECSTBM homes it, and so does the origin mode the
  *   serializer sets last (with that mode on, rows count from the top of the region); and the
  *   serializer places it by relative moves from the end of the last row it wrote, which
@@ -169,6 +173,11 @@ function afterScreen(term: XtermLike): string {
   }
   const { cursorX, cursorY } = term.buffer.active;
   if (core?.coreService?.isCursorHidden) out += '\u001b[?25l';
+  const { cursorStyle, cursorBlink } = core?.coreService?.decPrivateModes ?? {};
+  if (cursorStyle) {
+    const shape = { block: 1, underline: 3, bar: 5 }[cursorStyle];
+    out += `\u001b[${shape + (cursorBlink ? 0 : 1)} q`;
+  }
   if (term.modes?.synchronizedOutputMode) out += '\u001b[?2026h';
   const top = term.modes?.originMode && buffer ? buffer.scrollTop : 0;
   if (cursorX < term.cols) out += `\u001b[${cursorY - top + 1};${cursorX + 1}H`;
