@@ -186,7 +186,10 @@ export function sequenceZoo(): Cast {
     [2.2, 'o', `2mgreen after a resize${ESC}[0m\r\n`],
     [2.3, 'r', '60x20'],
     [2.4, 'o', `${ESC}[3g${ESC}[1;5H${ESC}H${ESC}[1;13H${ESC}H${ESC}[20;1H\ttabs\tset\r\n`],
-    [2.5, 'o', '\tat 5\tat 13\tlast\r\ndone\r\n'],
+    [2.5, 'o', '\tat 5\tat 13\tlast\r\n'],
+    // Line drawing shifted in while the cursor waits at the margin, inside a scroll region.
+    [2.6, 'o', `${ESC}[1;19r${ESC}[19;1H${'x'.repeat(59)}q${ESC}(0`],
+    [2.7, 'o', `qqq${ESC}(B${ESC}[r${ESC}[20;1Hdone\r\n`],
   );
   return cast(60, 20, events);
 }

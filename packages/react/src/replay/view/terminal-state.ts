@@ -122,8 +122,6 @@ interface CoreLike {
  * What the serializer leaves out, written after the screen:
  * - the scroll region (DECSTBM), which full-screen programs set; without it, output replayed
  *   after a keyframe would scroll the wrong lines;
- * - the charsets (G0–G3 designations, the one shifted in, and the one in use, which `ESC 8` may
- *   have made another): after `ESC ( 0` the letters that follow are line drawing;
  * - tab stops other than every 8 columns (HTS, TBC);
  * - the cursor: hidden (DECTCEM), its shape and blinking set by DECSCUSR, and synchronized
  *   output (mode 2026) while a program draws a frame;
@@ -132,7 +130,9 @@ interface CoreLike {
  *   serializer places it by relative moves from the end of the last row it wrote, which
  *   miscounts after a row filled to the margin (autowrap off, wide characters). When it waits
  *   at the right margin to wrap (x = cols), the serializer's rows end there, unless one of the
- *   above moved it: then the last character of its row is printed again.
+ *   above moved it: then the last character of its row is printed again;
+ * - the charsets (G0–G3 designations, the one shifted in, and the one in use, which `ESC 8` may
+ *   have made another): after `ESC ( 0` the letters that follow are line drawing.
  */
 function afterScreen(term: XtermLike): string {
   const core = (term as unknown as { _core?: CoreLike })._core;
@@ -155,6 +155,20 @@ function afterScreen(term: XtermLike): string {
       moved = true;
     }
   }
+  if (core?.coreService?.isCursorHidden) out += '\u001b[?25l';
+  const { cursorStyle, cursorBlink } = core?.coreService?.decPrivateModes ?? {};
+  if (cursorStyle) {
+    const shape = { block: 1, underline: 3, bar: 5 }[cursorStyle];
+    out += `\u001b[${shape + (cursorBlink ? 0 : 1)} q`;
+  }
+  if (term.modes?.synchronizedOutputMode) out += '\u001b[?2026h';
+  // The cursor, before the charsets change what a printed letter draws.
+  const { cursorX, cursorY } = term.buffer.active;
+  const top = term.modes?.originMode && buffer ? buffer.scrollTop : 0;
+  const attributes = core?._inputHandler?._curAttrData;
+  const place = `\u001b[${cursorY - top + 1};${Math.min(cursorX, term.cols - 1) + 1}H`;
+  if (cursorX < term.cols) out += place;
+  else if (moved) out += printLast(term, cursorY - top, attributes);
   const service = core?._charsetService;
   if (service) {
     const sets = service._charsets ?? [];
@@ -163,25 +177,13 @@ function afterScreen(term: XtermLike): string {
       if (final) out += `\u001b${'()*+'[g]}${final}`;
     }
     out += ['', '\u000e', '\u001bn', '\u001bo'][service.glevel] ?? '';
-    // Only DECRC sets a charset in use other than the one shifted in: the saved one (the cursor
-    // saved with it was restored before the screen; the position and colours are put back below).
-    const attributes = core?._inputHandler?._curAttrData;
+    // Only DECRC sets a charset in use other than the one shifted in: the saved one. The cursor
+    // saved with it was restored before the screen; the position and colours go back after it
+    // (a cursor waiting at the margin to wrap then stops just before it).
     if (service.charset !== sets[service.glevel] && attributes) {
-      out += `\u001b8${sgr(attributes)}`;
-      moved = true;
+      out += `\u001b8${place}${sgr(attributes)}`;
     }
   }
-  const { cursorX, cursorY } = term.buffer.active;
-  if (core?.coreService?.isCursorHidden) out += '\u001b[?25l';
-  const { cursorStyle, cursorBlink } = core?.coreService?.decPrivateModes ?? {};
-  if (cursorStyle) {
-    const shape = { block: 1, underline: 3, bar: 5 }[cursorStyle];
-    out += `\u001b[${shape + (cursorBlink ? 0 : 1)} q`;
-  }
-  if (term.modes?.synchronizedOutputMode) out += '\u001b[?2026h';
-  const top = term.modes?.originMode && buffer ? buffer.scrollTop : 0;
-  if (cursorX < term.cols) out += `\u001b[${cursorY - top + 1};${cursorX + 1}H`;
-  else if (moved) out += printLast(term, cursorY - top, core?._inputHandler?._curAttrData);
   return out;
 }
 
