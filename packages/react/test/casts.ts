@@ -159,7 +159,7 @@ export function resplit(c: Cast, from = 0, to = Number.POSITIVE_INFINITY): Cast 
  * 256 colours), OSC ended by BEL and by ST, OSC 8 links, DCS, SOS / PM / APC strings,
  * 8-bit C1 controls, controls inside a CSI, charsets, cursor save / restore, a scroll region,
  * origin mode, the alternate screen, synchronized output, rows filled to the margin (wrapping, and with autowrap off),
- * tab stops, text of 2, 3 and 4 UTF-8 bytes, combining and wide, and a resize. The top row starts
+ * tab stops, REP, text of 2, 3 and 4 UTF-8 bytes, combining and wide, and a resize. The top row starts
  * with `r` (a half-read `ESC[01;3` followed by it would set a scroll region).
  */
 export function sequenceZoo(): Cast {
@@ -189,7 +189,9 @@ export function sequenceZoo(): Cast {
     [2.5, 'o', '\tat 5\tat 13\tlast\r\n'],
     // Line drawing shifted in while the cursor waits at the margin, inside a scroll region.
     [2.6, 'o', `${ESC}[1;19r${ESC}[19;1H${'x'.repeat(59)}q${ESC}(0`],
-    [2.7, 'o', `qqq${ESC}(B${ESC}[r${ESC}[20;1Hdone\r\n`],
+    [2.7, 'o', `qqq${ESC}(B${ESC}[r${ESC}[20;1H`],
+    // REP repeats the character printed just before (ncurses sends it for runs).
+    [2.8, 'o', `${ESC}[1;31m=${ESC}[9b${ESC}[0m é${ESC}[3b 世${ESC}[2b\r\ndone\r\n`],
   );
   return cast(60, 20, events);
 }

@@ -111,7 +111,11 @@ interface CoreLike {
     charset?: Record<string, string>;
     _charsets?: (Record<string, string> | undefined)[];
   };
-  _inputHandler?: { _curAttrData?: AttributesLike };
+  _inputHandler?: {
+    _curAttrData?: AttributesLike;
+    _parser?: { precedingJoinState: number };
+  };
+  _oscLinkService?: { getLinkData(id: number): { id?: string; uri: string } | undefined };
   coreService?: {
     isCursorHidden: boolean;
     decPrivateModes?: { cursorStyle?: 'block' | 'underline' | 'bar'; cursorBlink?: boolean };
@@ -125,14 +129,16 @@ interface CoreLike {
  * - tab stops other than every 8 columns (HTS, TBC);
  * - the cursor: hidden (DECTCEM), its shape and blinking set by DECSCUSR, and synchronized
  *   output (mode 2026) while a program draws a frame;
+ * - an OSC 8 link left open;
+ * - the charsets (G0–G3 designations, the one shifted in, and the one in use, which `ESC 8` may
+ *   have made another): after `ESC ( 0` the letters that follow are line drawing;
  * - then the cursor again, absolutely: DECSTBM homes it, and so does the origin mode the
  *   serializer sets last (with that mode on, rows count from the top of the region); and the
  *   serializer places it by relative moves from the end of the last row it wrote, which
  *   miscounts after a row filled to the margin (autowrap off, wide characters). When it waits
  *   at the right margin to wrap (x = cols), the serializer's rows end there, unless one of the
- *   above moved it: then the last character of its row is printed again;
- * - the charsets (G0–G3 designations, the one shifted in, and the one in use, which `ESC 8` may
- *   have made another): after `ESC ( 0` the letters that follow are line drawing.
+ *   above moved it: then the last character of its row is printed again; and so is the one
+ *   just printed, when the parser still remembers it (see below).
  */
 function afterScreen(term: XtermLike): string {
   const core = (term as unknown as { _core?: CoreLike })._core;
@@ -162,46 +168,107 @@ function afterScreen(term: XtermLike): string {
     out += `\u001b[${shape + (cursorBlink ? 0 : 1)} q`;
   }
   if (term.modes?.synchronizedOutputMode) out += '\u001b[?2026h';
-  // The cursor, before the charsets change what a printed letter draws.
+  // An OSC 8 link still open: what is printed next belongs to it (gcc links its warnings). xterm
+  // counts a link as underlined (dashed), so the serializer set SGR 4 for it: taken back unless
+  // the attributes are underlined themselves.
+  const current = core?._inputHandler?._curAttrData;
+  const urlId = current?.extended?.urlId ?? 0;
+  const link = urlId ? core?._oscLinkService?.getLinkData(urlId) : undefined;
+  if (link && current) {
+    if (!(current.fg & UNDERLINE)) out += '\u001b[24m';
+    out += `\u001b]8;${link.id === undefined ? '' : `id=${link.id}`};${link.uri}\u001b\\`;
+  }
+  // Then the charsets and the cursor. Right after printing, the parser remembers the character
+  // printed: a combining mark joins it, REP (CSI b) repeats it; printing it again restores that,
+  // so it comes last (any control or sequence after it would forget it, as in the recording).
+  // Printing again also leaves the cursor waiting at the margin to wrap, which no CUP does; a
+  // letter printed again must not be one that the charsets map, so that comes before them when
+  // it can.
+  const service = core?._charsetService;
+  const sets = service?._charsets ?? [];
+  const attributes = core?._inputHandler?._curAttrData;
+  // Only DECRC sets a charset in use other than the one shifted in: the saved one (the cursor
+  // saved with it was restored before the screen; position and colours are set back after it).
+  const restore = service !== undefined && service.charset !== sets[service.glevel];
+  const joined = core?._inputHandler?._parser?.precedingJoinState ?? 0;
   const { cursorX, cursorY } = term.buffer.active;
   const top = term.modes?.originMode && buffer ? buffer.scrollTop : 0;
-  const attributes = core?._inputHandler?._curAttrData;
-  const place = `\u001b[${cursorY - top + 1};${Math.min(cursorX, term.cols - 1) + 1}H`;
-  if (cursorX < term.cols) out += place;
-  else if (moved) out += printLast(term, cursorY - top, attributes);
-  const service = core?._charsetService;
-  if (service) {
-    const sets = service._charsets ?? [];
+  const row = cursorY - top;
+  const place = `\u001b[${row + 1};${Math.min(cursorX, term.cols - 1) + 1}H`;
+  const charsets = () => {
+    let designations = '';
     for (let g = 0; g < 4; g++) {
       const final = finalOf(sets[g]);
-      if (final) out += `\u001b${'()*+'[g]}${final}`;
+      if (final) designations += `\u001b${'()*+'[g]}${final}`;
     }
-    out += ['', '\u000e', '\u001bn', '\u001bo'][service.glevel] ?? '';
-    // Only DECRC sets a charset in use other than the one shifted in: the saved one. The cursor
-    // saved with it was restored before the screen; the position and colours go back after it
-    // (a cursor waiting at the margin to wrap then stops just before it).
-    if (service.charset !== sets[service.glevel] && attributes) {
-      out += `\u001b8${place}${sgr(attributes)}`;
-    }
+    return designations + (['', '\u000e', '\u001bn', '\u001bo'][service?.glevel ?? 0] ?? '');
+  };
+  const wrapAgain = (charset: Record<string, string> | undefined) =>
+    attributes
+      ? printAgain(term, row, term.cols - 1, { current: attributes, charset, joined: false })
+      : null;
+  if (joined === 0 && !restore) {
+    if (cursorX < term.cols) out += place;
+    else if (moved) out += wrapAgain(undefined) ?? place;
+    return `${out}${charsets()}\u0000`;
   }
+  out += charsets();
+  if (restore && attributes) out += `\u001b8${sgr(attributes)}`;
+  const again =
+    joined !== 0 && attributes && cursorX >= ((joined >> 1) & 3)
+      ? printAgain(term, row, Math.min(cursorX, term.cols) - ((joined >> 1) & 3), {
+          current: attributes,
+          charset: service?.charset,
+          joined: true,
+        })
+      : cursorX >= term.cols
+        ? wrapAgain(service?.charset)
+        : null;
+  out += again ?? place;
+  // The parser remembers nothing (the screen's rows end with text, and NUL, executed, does
+  // nothing else) unless the character was printed again for it.
+  if (again === null || joined === 0) out += '\u0000';
   return out;
 }
 
 /**
- * The cursor waiting at the right margin to wrap, on row `row` (from 0, as CUP counts it): no
- * CUP goes there, printing the row's last character again does (with its attributes, insert
- * mode off meanwhile), then the current attributes are set back.
+ * The character at column `col` of the cursor's row (on row `row`, from 0 as CUP counts it)
+ * printed again where it is, so the cursor ends after it as printing left it: waiting at the
+ * right margin to wrap (which no CUP expresses), or just after the character the parser
+ * remembers (`joined`: then nothing may follow it, and it takes the current attributes, as it
+ * did when printed). Under the charset in use, the character is written as what maps to it;
+ * null when that cannot be done (a letter that the charset would map, insert mode on while
+ * joined).
  */
-function printLast(term: XtermLike, row: number, current: CellAttributes | undefined): string {
+function printAgain(
+  term: XtermLike,
+  row: number,
+  col: number,
+  options: {
+    current: CellAttributes;
+    charset: Record<string, string> | undefined;
+    joined: boolean;
+  },
+): string | null {
   const active = term.buffer.active;
   const line = active.getLine(active.baseY + active.cursorY);
-  let col = term.cols - 1;
   let cell = line?.getCell(col);
   // The second half of a wide character: print the character, from its first half.
   if (cell && cell.getWidth() === 0 && col > 0) cell = line?.getCell(--col);
-  if (!cell || !current) return `\u001b[${row + 1};${term.cols}H`;
+  if (!cell) return null;
   const insert = term.modes?.insertMode === true;
-  return `${insert ? '\u001b[4l' : ''}\u001b[${row + 1};${col + 1}H${sgr(cell)}${cell.getChars() || ' '}${sgr(current)}${insert ? '\u001b[4h' : ''}`;
+  if (insert && options.joined) return null;
+  let chars = '';
+  for (const c of cell.getChars() || ' ') {
+    const { charset } = options;
+    const source = charset ? Object.keys(charset).find((k) => charset[k] === c) : undefined;
+    if (source !== undefined) chars += source;
+    else if (charset && charset[c] !== undefined) return null;
+    else chars += c;
+  }
+  const at = `\u001b[${row + 1};${col + 1}H`;
+  if (options.joined) return `${at}${sgr(options.current)}${chars}`;
+  return `${insert ? '\u001b[4l' : ''}${at}${sgr(cell)}${chars}${sgr(options.current)}${insert ? '\u001b[4h' : ''}`;
 }
 
 interface CellText {
@@ -231,15 +298,19 @@ interface CellAttributes {
 interface AttributesLike extends CellAttributes {
   fg: number;
   bg: number;
+  extended?: { urlId: number };
 }
 
+/** xterm's underline flag of the foreground word (isUnderline() also answers for a link). */
+const UNDERLINE = 0x10000000;
+
 /** An SGR that sets exactly these attributes (from the defaults). */
-function sgr(a: CellAttributes): string {
+function sgr(a: CellAttributes | AttributesLike): string {
   const p: number[] = [0];
   if (a.isBold()) p.push(1);
   if (a.isDim()) p.push(2);
   if (a.isItalic()) p.push(3);
-  if (a.isUnderline()) p.push(4);
+  if ('fg' in a ? a.fg & UNDERLINE : a.isUnderline()) p.push(4);
   if (a.isBlink()) p.push(5);
   if (a.isInverse()) p.push(7);
   if (a.isInvisible()) p.push(8);
@@ -255,41 +326,65 @@ function sgr(a: CellAttributes): string {
   return `\u001b[${p.join(';')}m`;
 }
 
+interface SavedCursorLike {
+  x: number;
+  y: number;
+  savedX: number;
+  savedY: number;
+  ybase: number;
+  savedCurAttrData?: AttributesLike;
+  savedCharset?: Record<string, string>;
+}
+
 /**
- * The serializer leaves out the cursor saved by DECSC (`ESC 7`; position, colours and charset):
- * a recording that saves it in one event and restores it (`ESC 8`) in a later one would put the
- * cursor elsewhere after a keyframe between them. Saves the same one again, on the active buffer,
- * before the screen is drawn (from the home position with default attributes, as the serializer
- * expects).
+ * Writes what saves the cursor `buffer` holds saved (DECSC), then `back` (where the cursor and
+ * attributes go after it; the charset goes back to ASCII); '' when nothing is saved there but
+ * the defaults (and not `always`).
  */
-function withSavedCursor(term: XtermLike, serialized: string): string {
-  const buffer = (
-    term as unknown as {
-      _core?: {
-        buffer?: {
-          savedX: number;
-          savedY: number;
-          ybase: number;
-          savedCurAttrData?: AttributesLike;
-          savedCharset?: Record<string, string>;
-        };
-      };
-    }
-  )._core?.buffer;
+function saveCursor(
+  buffer: SavedCursorLike | undefined,
+  options: { always: boolean; back: string },
+): string {
   const attributes = buffer?.savedCurAttrData;
-  if (!buffer || !attributes) return serialized;
+  if (!buffer || !attributes) return '';
   const x = buffer.savedX || 0;
   const y = Math.max(buffer.savedY - buffer.ybase, 0);
   const final = finalOf(buffer.savedCharset);
-  if (x === 0 && y === 0 && attributes.fg === 0 && attributes.bg === 0 && !final) {
-    return serialized;
+  if (!options.always && x === 0 && y === 0 && attributes.fg === 0 && attributes.bg === 0) {
+    if (!final) return '';
   }
   const charset = final ? `\u001b(${final}` : '';
-  const save = `\u001b[${y + 1};${x + 1}H${sgr(attributes)}${charset}\u001b7\u001b[0m${charset ? '\u001b(B' : ''}\u001b[H`;
-  if (term.buffer.active.type !== 'alternate') return save + serialized;
-  // The alternate screen is drawn after the normal one, which the serializer enters this way.
+  return `\u001b[${y + 1};${x + 1}H${sgr(attributes)}${charset}\u001b7${charset ? '\u001b(B' : ''}${options.back}`;
+}
+
+/**
+ * The serializer leaves out the cursor saved by DECSC (`ESC 7`; position, colours and charset):
+ * a recording that saves it in one event and restores it (`ESC 8`) in a later one would put the
+ * cursor elsewhere after a keyframe between them. Saves the same ones again, each before its
+ * screen is drawn (the serializer draws from the home position with default attributes). On the
+ * alternate screen, the normal one's was saved on the way in (`ESC[?1049h`, which saves the
+ * cursor where it is then): that entry becomes mode 1047 (no save), after saving the right one.
+ */
+function withSavedCursor(term: XtermLike, serialized: string): string {
+  const core = (
+    term as unknown as {
+      _core?: {
+        buffer?: SavedCursorLike;
+        buffers?: { normal?: SavedCursorLike; alt?: SavedCursorLike };
+      };
+    }
+  )._core;
+  const home = '\u001b[0m\u001b[H';
+  if (term.buffer.active.type !== 'alternate') {
+    return saveCursor(core?.buffer, { always: false, back: home }) + serialized;
+  }
   const enter = '\u001b[?1049h\u001b[H';
   const at = serialized.indexOf(enter);
-  if (at < 0) return serialized;
-  return serialized.slice(0, at + enter.length) + save + serialized.slice(at + enter.length);
+  const normal = core?.buffers?.normal;
+  const current = (term as unknown as { _core?: CoreLike })._core?._inputHandler?._curAttrData;
+  if (at < 0 || !normal || !current) return serialized;
+  // Back where the serializer left the normal screen's cursor, with the attributes it set; the
+  // alternate screen is drawn from default attributes (as the serializer expects).
+  const back = `${sgr(current)}\u001b[${normal.y + 1};${Math.min(normal.x, term.cols - 1) + 1}H`;
+  return `${serialized.slice(0, at)}${saveCursor(normal, { always: true, back })}\u001b[?1047h\u001b[H\u001b[0m${saveCursor(core?.buffers?.alt, { always: false, back: home })}${serialized.slice(at + enter.length)}`;
 }
