@@ -146,9 +146,9 @@ function headless(c: Cast) {
 /**
  * Every way the player reaches event boundary n, for every n, shows what writing events [0, n)
  * from the start shows: a seek to n (a keyframe restored, the rest replayed), playing on from
- * there past the end of the sequence under way, and a seek back to 0 from wherever the screen
- * was, then playing to n. Keyframes are due
- * at every boundary; the test also checks each one sits where xterm's parser is in ground.
+ * there past the end of the sequence under way (what a keyframe failed to carry shows there),
+ * and a seek back to 0 from wherever the screen was, then playing to n. Keyframes are due at
+ * every boundary; the test also checks each one sits where xterm's parser is in ground.
  */
 async function expectEveryBoundary(c: Cast) {
   const { recording, keyframes } = await load(c, 1, 1_000_000);
