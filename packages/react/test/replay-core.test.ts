@@ -363,6 +363,19 @@ describe('replay core', () => {
     await expectEveryBoundary(resplit(c, from, to));
   }, 300_000);
 
+  it('another asciinema recording, top and tput line drawing, the first screens cut at every offset', async () => {
+    const c = castOf(
+      readFileSync(
+        new URL('../../../internal/fixtures/cast/asciinema-top-tput.cast', import.meta.url),
+        'utf8',
+      ),
+    );
+    // asciinema cut it between ESC and (B; tput writes ESC(0 alone, then the box.
+    expect(c.events.some((e) => e[2].endsWith('\u001b'))).toBe(true);
+    expect(c.events.some((e) => e[2] === '\u001b(0')).toBe(true);
+    await expectEveryBoundary(resplit(c, 0, 1_500));
+  }, 300_000);
+
   it("a seek from a screen stopped inside ESC[01;3 to a keyframe whose screen starts with 'r' sets no scroll region", async () => {
     const E = '\u001b';
     const lines = Array.from({ length: 12 }, (_, i) => `line ${i}\r\n`).join('');
