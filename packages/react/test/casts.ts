@@ -159,7 +159,7 @@ export function resplit(c: Cast, from = 0, to = Number.POSITIVE_INFINITY): Cast 
  * 256 colours), OSC ended by BEL and by ST, OSC 8 links, DCS, SOS / PM / APC strings,
  * 8-bit C1 controls, controls inside a CSI, charsets, cursor save / restore, a scroll region,
  * origin mode, the alternate screen, synchronized output, rows filled to the margin (wrapping, and with autowrap off),
- * tab stops, REP, text of 2, 3 and 4 UTF-8 bytes, combining and wide, and a resize. The top row starts
+ * tab stops, REP, colours (OSC 4, 10, 11, 12), text of 2, 3 and 4 UTF-8 bytes, combining and wide, and a resize. The top row starts
  * with `r` (a half-read `ESC[01;3` followed by it would set a scroll region).
  */
 export function sequenceZoo(): Cast {
@@ -191,7 +191,13 @@ export function sequenceZoo(): Cast {
     [2.6, 'o', `${ESC}[1;19r${ESC}[19;1H${'x'.repeat(59)}q${ESC}(0`],
     [2.7, 'o', `qqq${ESC}(B${ESC}[r${ESC}[20;1H`],
     // REP repeats the character printed just before (ncurses sends it for runs).
-    [2.8, 'o', `${ESC}[1;31m=${ESC}[9b${ESC}[0m é${ESC}[3b 世${ESC}[2b\r\ndone\r\n`],
+    [2.8, 'o', `${ESC}[1;31m=${ESC}[9b${ESC}[0m é${ESC}[3b 世${ESC}[2b\r\n`],
+    // Colours set and given back (OSC 4, 10, 11, 12; 104, 111), and a query.
+    [
+      2.9,
+      'o',
+      `${ESC}]11;#102030${'\u0007'}${ESC}]4;1;rgb:ff/00/00;2;#00ff00${ESC}\\${ESC}]10;?${'\u0007'}${ESC}]12;#ffcc00${ESC}\\red${ESC}]104;2${ESC}\\${ESC}]111${'\u0007'}\r\ndone\r\n`,
+    ],
   );
   return cast(60, 20, events);
 }

@@ -108,7 +108,8 @@ function writeNow(term: Terminal, data: string): void {
 /**
  * A headless terminal of the test's own: its state as a keyframe holds it (screen, scroll region,
  * charsets, saved cursor, modes), and what is only seen, read from xterm (cursor shown, its shape
- * and blinking, synchronized output): `now()` is all of it, to compare.
+ * and blinking, synchronized output, the colours it was told to use): `now()` is all of it, to
+ * compare.
  */
 function headless(c: Cast) {
   const term = new Terminal({
@@ -135,10 +136,32 @@ function headless(c: Cast) {
       };
     }
   )._core;
+  // The colours the terminal was told to use (what a browser's theme would show), from its events.
+  const colours = new Map<number, string>();
+  (
+    term as unknown as {
+      _core: {
+        _inputHandler: {
+          onColor(
+            listener: (e: { type: number; index?: number; color?: number[] }[]) => void,
+          ): void;
+        };
+      };
+    }
+  )._core._inputHandler.onColor((event) => {
+    for (const { type, index, color } of event) {
+      if (type === 1 && index !== undefined) colours.set(index, String(color));
+      if (type === 2 && index !== undefined) colours.delete(index);
+      if (type === 2 && index === undefined) {
+        for (const i of [...colours.keys()]) if (i < 256) colours.delete(i);
+      }
+    }
+  });
   const now = () => {
     const { cursorStyle, cursorBlink } = coreService.decPrivateModes;
     const cursor = `${coreService.isCursorHidden ? 'hidden' : 'shown'} ${cursorStyle} ${cursorBlink}`;
-    return `${state.snapshot()}\ncursor ${cursor}, synchronized output ${term.modes.synchronizedOutputMode}`;
+    const palette = [...colours].sort((a, b) => a[0] - b[0]).join(' ');
+    return `${state.snapshot()}\ncursor ${cursor}, synchronized output ${term.modes.synchronizedOutputMode}, colours ${palette}`;
   };
   return { term, state, now };
 }

@@ -6,7 +6,7 @@ import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-react';
 import asciinemaText from '../../../../internal/fixtures/cast/asciinema-ls-gcc-vim.cast?raw';
 import { axeViolations } from '../../test/axe';
-import { busySession, castOf, hostile, referenceScreen, resplit } from '../../test/casts';
+import { busySession, cast, castOf, hostile, referenceScreen, resplit } from '../../test/casts';
 import type { UseReplayOptions } from './replay.types';
 import { ReplayPlayer } from './replay-player';
 import { type UseReplayResult, useReplay } from './use-replay';
@@ -84,6 +84,30 @@ describe('replay: seeking with keyframes', () => {
       }
     }
   }, 120_000);
+
+  it('shows the colours a recording set after a seek to a keyframe, and the theme again back at 0', async () => {
+    const ESC = '\u001b';
+    const events: [number, string, string][] = [[0.1, 'o', 'plain\r\n']];
+    events.push([0.2, 'o', `${ESC}]11;#102030\u0007${ESC}]4;1;#ff0000\u0007${ESC}[31mdark\r\n`]);
+    for (let i = 0; i < 40; i++) events.push([0.3 + i / 100, 'o', `line ${i}\r\n`]);
+    const c = cast(80, 24, events);
+    const { screen, replay } = await mount({ src: c.text, keyframeSpacing: 20 });
+    const background = () =>
+      (screen.container.querySelector('.xterm-scrollable-element') as HTMLElement).style
+        .backgroundColor;
+    const theme = background();
+    expect(theme).not.toBe('rgb(16, 32, 48)');
+    // A keyframe after the OSC 11 is restored (the screen had never shown it).
+    await replay.seek('100%');
+    await replay.settled();
+    expect(background()).toBe('rgb(16, 32, 48)');
+    await replay.seek(0);
+    await replay.settled();
+    expect(background()).toBe(theme);
+    await replay.seek(0.25);
+    await replay.settled();
+    expect(background()).toBe('rgb(16, 32, 48)');
+  }, 60_000);
 
   it('takes keyframes on this thread when a worker may not start (a CSP without worker-src blob:)', async () => {
     const c = busySession(30);

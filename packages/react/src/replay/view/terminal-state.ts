@@ -30,11 +30,33 @@ export interface XtermLike {
  * surrogate is flushed), then RIS (`ESC c`) resets the parser and the terminal as `reset()` does.
  * `Terminal.reset()` alone leaves xterm's parser where it was: the next write would continue the
  * half-read sequence (`ESC[01;3` then a restored screen starting with `r` is DECSTBM). Neither
- * shows a cursor that a program hid (`ESC[?25l`), so DECTCEM follows.
+ * shows a cursor that a program hid (`ESC[?25l`), nor gives back colours it set (OSC 4, 10, 11,
+ * 12), so DECTCEM and OSC 104, 110, 111 and 112 follow.
  */
-export const RESET = '\u0018\u001bc\u001b[?25h';
+export const RESET =
+  '\u0018\u001bc\u001b[?25h\u001b]104\u001b\\\u001b]110\u001b\\\u001b]111\u001b\\\u001b]112\u001b\\';
+
+/** A colour a recording set (OSC 4 for 0–255; 256, 257, 258: OSC 10, 11, 12), as xterm read it. */
+type ColourEvent = { type: number; index?: number; color?: [number, number, number] }[];
 
 export function wrap(term: XtermLike, serialize: { serialize(): string }) {
+  // Colours set by the recording, followed through xterm's own colour events: the serializer
+  // leaves them out (and, in a browser, RIS does not give them back).
+  const colours = new Map<number, [number, number, number]>();
+  const input = (
+    term as unknown as {
+      _core?: { _inputHandler?: { onColor?(listener: (event: ColourEvent) => void): unknown } };
+    }
+  )._core?._inputHandler;
+  input?.onColor?.((event) => {
+    for (const request of event) {
+      if (request.type === 1 && request.index !== undefined && request.color) {
+        colours.set(request.index, request.color);
+      } else if (request.type === 2 && request.index !== undefined) colours.delete(request.index);
+      else if (request.type === 2)
+        for (const index of colours.keys()) if (index < 256) colours.delete(index);
+    }
+  });
   const wrapped = {
     get cols() {
       return term.cols;
@@ -48,11 +70,25 @@ export function wrap(term: XtermLike, serialize: { serialize(): string }) {
     },
     // Through `write` (which the keyframe terminal replaces): in order with what was written.
     reset: () => wrapped.write(RESET),
-    snapshot: () => withSavedCursor(term, fixIntensity(serialize.serialize())) + afterScreen(term),
+    snapshot: () =>
+      withSavedCursor(term, fixIntensity(serialize.serialize())) +
+      setColours(colours) +
+      afterScreen(term),
     /** The serializer's output alone (what a fresh terminal would serialize). */
     serialize: () => serialize.serialize(),
   };
   return wrapped;
+}
+
+/** OSC 4, 10, 11 and 12 for the colours set. */
+function setColours(colours: Map<number, [number, number, number]>): string {
+  let out = '';
+  for (const [index, rgb] of colours) {
+    const spec = `rgb:${rgb.map((c) => c.toString(16).padStart(2, '0')).join('/')}`;
+    const slot = index < 256 ? `4;${index}` : String(index - 256 + 10);
+    out += `\u001b]${slot};${spec}\u001b\\`;
+  }
+  return out;
 }
 
 /**
