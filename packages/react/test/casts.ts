@@ -192,6 +192,12 @@ export function sequenceZoo(): Cast {
     [2.7, 'o', `qqq${ESC}(B${ESC}[r${ESC}[20;1H`],
     // REP repeats the character printed just before (ncurses sends it for runs).
     [2.8, 'o', `${ESC}[1;31m=${ESC}[9b${ESC}[0m é${ESC}[3b 世${ESC}[2b\r\n`],
+    // The cursor saved inside a link and restored inside another: the text after is linked.
+    [
+      2.85,
+      'o',
+      `${ESC}]8;;https://example.com/b${ESC}\\${ESC}7in${ESC}]8;;${ESC}\\ out ${ESC}]8;;https://example.com/c${ESC}\\${ESC}8linked${ESC}]8;;${ESC}\\\r\n`,
+    ],
     // Colours set and given back (OSC 4, 10, 11, 12; 104, 111), and a query.
     [
       2.9,

@@ -207,13 +207,14 @@ function afterScreen(term: XtermLike): string {
   // An OSC 8 link still open: what is printed next belongs to it (gcc links its warnings). xterm
   // counts a link as underlined (dashed), so the serializer set SGR 4 for it: taken back unless
   // the attributes are underlined themselves.
+  // It goes before a character printed for the parser to remember (an OSC makes it forget).
   const current = core?._inputHandler?._curAttrData;
   const urlId = current?.extended?.urlId ?? 0;
   const link = urlId ? core?._oscLinkService?.getLinkData(urlId) : undefined;
-  if (link && current) {
-    if (!(current.fg & UNDERLINE)) out += '\u001b[24m';
-    out += `\u001b]8;${link.id === undefined ? '' : `id=${link.id}`};${link.uri}\u001b\\`;
-  }
+  const relink =
+    link && current
+      ? `${current.fg & UNDERLINE ? '' : '\u001b[24m'}\u001b]8;${link.id === undefined ? '' : `id=${link.id}`};${link.uri}\u001b\\`
+      : '';
   // Then the charsets and the cursor. Right after printing, the parser remembers the character
   // printed: a combining mark joins it, REP (CSI b) repeats it; printing it again restores that,
   // so it comes last (any control or sequence after it would forget it, as in the recording).
@@ -246,25 +247,22 @@ function afterScreen(term: XtermLike): string {
   if (joined === 0 && !restore) {
     if (cursorX < term.cols) out += place;
     else if (moved) out += wrapAgain(undefined) ?? place;
-    return `${out}${charsets()}\u0000`;
+    return `${out}${relink}${charsets()}\u0000`;
   }
   out += charsets();
   if (restore && attributes) out += `\u001b8${sgr(attributes)}`;
-  const again =
-    joined !== 0 && attributes && cursorX >= ((joined >> 1) & 3)
-      ? printAgain(term, row, Math.min(cursorX, term.cols) - ((joined >> 1) & 3), {
-          current: attributes,
-          charset: service?.charset,
-          joined: true,
-        })
-      : cursorX >= term.cols
-        ? wrapAgain(service?.charset)
-        : null;
-  out += again ?? place;
+  if (joined !== 0 && attributes && cursorX >= ((joined >> 1) & 3)) {
+    const again = printAgain(term, row, Math.min(cursorX, term.cols) - ((joined >> 1) & 3), {
+      current: attributes,
+      charset: service?.charset,
+      joined: true,
+    });
+    if (again !== null) return `${out}${relink}${again}`;
+  }
+  out += (cursorX >= term.cols ? wrapAgain(service?.charset) : null) ?? place;
   // The parser remembers nothing (the screen's rows end with text, and NUL, executed, does
   // nothing else) unless the character was printed again for it.
-  if (again === null || joined === 0) out += '\u0000';
-  return out;
+  return `${out}${relink}\u0000`;
 }
 
 /**
@@ -272,7 +270,7 @@ function afterScreen(term: XtermLike): string {
  * printed again where it is, so the cursor ends after it as printing left it: waiting at the
  * right margin to wrap (which no CUP expresses), or just after the character the parser
  * remembers (`joined`: then nothing may follow it, and it takes the current attributes, as it
- * did when printed). Under the charset in use, the character is written as what maps to it;
+ * did when printed, already in effect). Under the charset in use, the character is written as what maps to it;
  * null when that cannot be done (a letter that the charset would map, insert mode on while
  * joined).
  */
@@ -303,7 +301,8 @@ function printAgain(
     else chars += c;
   }
   const at = `\u001b[${row + 1};${col + 1}H`;
-  if (options.joined) return `${at}${sgr(options.current)}${chars}`;
+  // In the current attributes, which the screen has by now.
+  if (options.joined) return `${at}${chars}`;
   return `${insert ? '\u001b[4l' : ''}${at}${sgr(cell)}${chars}${sgr(options.current)}${insert ? '\u001b[4h' : ''}`;
 }
 
@@ -339,6 +338,8 @@ interface AttributesLike extends CellAttributes {
 
 /** xterm's underline flag of the foreground word (isUnderline() also answers for a link). */
 const UNDERLINE = 0x10000000;
+/** xterm's flag of the background word: the attributes have more (a link, an underline style). */
+const HAS_EXTENDED = 0x10000000;
 
 /** An SGR that sets exactly these attributes (from the defaults). */
 function sgr(a: CellAttributes | AttributesLike): string {
@@ -390,7 +391,12 @@ function saveCursor(
     if (!final) return '';
   }
   const charset = final ? `\u001b(${final}` : '';
-  return `\u001b[${y + 1};${x + 1}H${sgr(attributes)}${charset}\u001b7${charset ? '\u001b(B' : ''}${options.back}`;
+  // Saved while a link was open (or an underline style set): xterm keeps only the mark that the
+  // attributes had more (HAS_EXTENDED), which DECRC gives back; a link open meanwhile sets it.
+  const extended = attributes.bg & HAS_EXTENDED;
+  const open = extended ? '\u001b]8;;x\u001b\\' : '';
+  const close = extended ? '\u001b]8;;\u001b\\' : '';
+  return `\u001b[${y + 1};${x + 1}H${sgr(attributes)}${open}${charset}\u001b7${close}${charset ? '\u001b(B' : ''}${options.back}`;
 }
 
 /**
