@@ -192,6 +192,8 @@ export function sequenceZoo(): Cast {
     [2.7, 'o', `qqq${ESC}(B${ESC}[r${ESC}[20;1H`],
     // REP repeats the character printed just before (ncurses sends it for runs).
     [2.8, 'o', `${ESC}[1;31m=${ESC}[9b${ESC}[0m é${ESC}[3b 世${ESC}[2b\r\n`],
+    // REP in insert mode, in the middle of a row.
+    [2.82, 'o', `tail of the row${ESC}[1G${ESC}[4hab${ESC}[3b${ESC}[4l\r\n`],
     // The cursor saved inside a link and restored inside another: the text after is linked.
     [
       2.85,

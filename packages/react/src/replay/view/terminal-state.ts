@@ -270,9 +270,8 @@ function afterScreen(term: XtermLike): string {
  * printed again where it is, so the cursor ends after it as printing left it: waiting at the
  * right margin to wrap (which no CUP expresses), or just after the character the parser
  * remembers (`joined`: then nothing may follow it, and it takes the current attributes, as it
- * did when printed, already in effect). Under the charset in use, the character is written as what maps to it;
- * null when that cannot be done (a letter that the charset would map, insert mode on while
- * joined).
+ * did when printed, already in effect). Under the charset in use, the character is written as
+ * what maps to it; null when that cannot be done (a letter that the charset would map).
  */
 function printAgain(
   term: XtermLike,
@@ -291,7 +290,6 @@ function printAgain(
   if (cell && cell.getWidth() === 0 && col > 0) cell = line?.getCell(--col);
   if (!cell) return null;
   const insert = term.modes?.insertMode === true;
-  if (insert && options.joined) return null;
   let chars = '';
   for (const c of cell.getChars() || ' ') {
     const { charset } = options;
@@ -301,8 +299,9 @@ function printAgain(
     else chars += c;
   }
   const at = `\u001b[${row + 1};${col + 1}H`;
-  // In the current attributes, which the screen has by now.
-  if (options.joined) return `${at}${chars}`;
+  // In the current attributes, which the screen has by now; in insert mode, where the character
+  // was taken out first (DCH), so inserting it leaves the row as it was.
+  if (options.joined) return `${at}${insert ? `\u001b[${cell.getWidth()}P` : ''}${chars}`;
   return `${insert ? '\u001b[4l' : ''}${at}${sgr(cell)}${chars}${sgr(options.current)}${insert ? '\u001b[4h' : ''}`;
 }
 
