@@ -2,20 +2,33 @@
  * The player core in Node with @xterm/headless as the screen: seeking through keyframes gives
  * the frame that writing from the start gives, in any order of seeks.
  */
+import { readFileSync } from 'node:fs';
 import { readAsciicast } from '@auditlane/client/asciicast';
+import { SerializeAddon } from '@xterm/addon-serialize';
+import { Terminal } from '@xterm/headless';
 import { describe, expect, it } from 'vitest';
 import { ReplayDriver } from '../src/replay/core/driver';
 import { KeyframeIndex } from '../src/replay/core/keyframes';
 import { Recording } from '../src/replay/core/recording';
+import { type SequenceState, SequenceTracker } from '../src/replay/core/sequence-tracker';
+import { parseSize, type ReplayTerminal } from '../src/replay/core/terminal';
 import { createScanHost } from '../src/replay/view/scan-host';
 import { createSnapshotTerminal } from '../src/replay/view/snapshot-terminal';
-import { fixIntensity } from '../src/replay/view/terminal-state';
+import { fixIntensity, wrap, type XtermLike } from '../src/replay/view/terminal-state';
 import { safeLink } from '../src/replay/view/xterm-screen';
-import { busySession, type Cast, cast, referenceScreen } from './casts';
+import {
+  busySession,
+  type Cast,
+  cast,
+  castOf,
+  referenceScreen,
+  resplit,
+  sequenceZoo,
+} from './casts';
 
-async function load(c: Cast, spacing: number) {
+async function load(c: Cast, spacing: number, maxKeyframes?: number) {
   const recording = new Recording();
-  const host = await createScanHost({ cols: c.cols, rows: c.rows, spacing });
+  const host = await createScanHost({ cols: c.cols, rows: c.rows, spacing, maxKeyframes });
   expect(host.kind).toBe('thread');
   let keyframes: KeyframeIndex | null = null;
   for await (const item of readAsciicast(c.text)) {
@@ -36,8 +49,13 @@ async function load(c: Cast, spacing: number) {
 }
 
 /** A driver on a clock the test moves: `advance(ms)`, then `frame()` draws the frame asked for. */
-async function clockedDriver(c: Cast, recording: Recording, keyframes: KeyframeIndex) {
-  const screen = await createSnapshotTerminal(c.cols, c.rows);
+async function clockedDriver(
+  c: Cast,
+  recording: Recording,
+  keyframes: KeyframeIndex,
+  given?: ReplayTerminal & { serialize(): string; snapshot(): string },
+) {
+  const screen = given ?? (await createSnapshotTerminal(c.cols, c.rows));
   let clock = 0;
   let pending: (() => void) | null = null;
   const driver = new ReplayDriver(recording, keyframes, screen, {
@@ -58,6 +76,165 @@ async function clockedDriver(c: Cast, recording: Recording, keyframes: KeyframeI
     },
     frame: () => (pending as (() => void) | null)?.(),
   };
+}
+
+/** A recording made by asciinema 2.2 (ls, gcc, grep, vim; see internal/fixtures/cast/README.md). */
+function asciinemaCast(): Cast {
+  return castOf(
+    readFileSync(
+      new URL('../../../internal/fixtures/cast/asciinema-ls-gcc-vim.cast', import.meta.url),
+      'utf8',
+    ),
+  );
+}
+
+/** xterm's own parser: its state and whether it holds half a surrogate pair (test-only internals). */
+function xtermParser(term: Terminal): { state: number; held: boolean } {
+  const handler = (
+    term as unknown as {
+      _core: {
+        _inputHandler: { _parser: { currentState: number }; _stringDecoder: { _interim: number } };
+      };
+    }
+  )._core._inputHandler;
+  return { state: handler._parser.currentState, held: handler._stringDecoder._interim !== 0 };
+}
+
+/** Writes at once, bypassing the write queue (nothing here is asynchronous). */
+function writeNow(term: Terminal, data: string): void {
+  (term as unknown as { _core: { writeSync(d: string): void } })._core.writeSync(data);
+}
+
+/**
+ * A headless terminal of the test's own: its state as a keyframe holds it (screen, scroll region,
+ * charsets, saved cursor, modes), and what is only seen, read from xterm (cursor shown, its shape
+ * and blinking, synchronized output, the colours it was told to use): `now()` is all of it, to
+ * compare.
+ */
+function headless(c: Cast) {
+  const term = new Terminal({
+    cols: c.cols,
+    rows: c.rows,
+    scrollback: 0,
+    allowProposedApi: true,
+    logLevel: 'off',
+  });
+  const serializer = new SerializeAddon();
+  term.loadAddon(serializer as never);
+  const state = wrap(term as unknown as XtermLike, serializer);
+  state.write = (data: string) => {
+    writeNow(term, data);
+    return Promise.resolve();
+  };
+  const { coreService } = (
+    term as unknown as {
+      _core: {
+        coreService: {
+          isCursorHidden: boolean;
+          decPrivateModes: { cursorStyle?: string; cursorBlink?: boolean };
+        };
+      };
+    }
+  )._core;
+  // The colours the terminal was told to use (what a browser's theme would show), from its events.
+  const colours = new Map<number, string>();
+  (
+    term as unknown as {
+      _core: {
+        _inputHandler: {
+          onColor(
+            listener: (e: { type: number; index?: number; color?: number[] }[]) => void,
+          ): void;
+        };
+      };
+    }
+  )._core._inputHandler.onColor((event) => {
+    for (const { type, index, color } of event) {
+      if (type === 1 && index !== undefined) colours.set(index, String(color));
+      if (type === 2 && index !== undefined) colours.delete(index);
+      if (type === 2 && index === undefined) {
+        for (const i of [...colours.keys()]) if (i < 256) colours.delete(i);
+      }
+    }
+  });
+  const now = () => {
+    const { cursorStyle, cursorBlink } = coreService.decPrivateModes;
+    const cursor = `${coreService.isCursorHidden ? 'hidden' : 'shown'} ${cursorStyle} ${cursorBlink}`;
+    const palette = [...colours].sort((a, b) => a[0] - b[0]).join(' ');
+    return `${state.snapshot()}\ncursor ${cursor}, synchronized output ${term.modes.synchronizedOutputMode}, colours ${palette}`;
+  };
+  return { term, state, now };
+}
+
+/**
+ * Every way the player reaches event boundary n, for every n, shows what writing events [0, n)
+ * from the start shows: a seek to n (a keyframe restored, the rest replayed), playing on from
+ * there past the end of the sequence under way (what a keyframe failed to carry shows there),
+ * and a seek back to 0 from wherever the screen was, then playing to n. Keyframes are due at
+ * every boundary; the test also checks each one sits where xterm's parser is in ground.
+ */
+async function expectEveryBoundary(c: Cast) {
+  const { recording, keyframes } = await load(c, 1, 1_000_000);
+  // The player's screen: a terminal of this test's own, so its modes can be read too.
+  const raw = headless(c);
+  const { driver, advance, frame } = await clockedDriver(c, recording, keyframes, raw.state);
+  const length = recording.length;
+  // The reference: events written one by one; the screen and xterm's parser after each.
+  const reference = headless(c);
+  const expected: string[] = [reference.now()];
+  const ground: boolean[] = [true];
+  for (const [, code, data] of c.events) {
+    if (code === 'o') writeNow(reference.term, data);
+    if (code === 'r') {
+      const size = parseSize(data);
+      if (size) reference.term.resize(size.cols, size.rows);
+    }
+    expected.push(reference.now());
+    const parser = xtermParser(reference.term);
+    ground.push(parser.state === 0 && !parser.held);
+  }
+  reference.term.dispose();
+  const inside = ground.filter((g) => !g).length;
+  // The material cuts sequences, and keyframes are taken only where xterm's parser is in ground.
+  expect(inside).toBeGreaterThan(length / 10);
+  expect(keyframes.keyframes.length).toBeGreaterThan((length - inside) / 2);
+  for (const k of keyframes.keyframes) expect(ground[k.index], `keyframe at ${k.index}`).toBe(true);
+  // A play time that shows events [0, n): between event n - 1 and event n.
+  const at = (n: number) =>
+    n === 0
+      ? 0
+      : n >= length
+        ? recording.timeAt(length - 1)
+        : (recording.timeAt(n - 1) + recording.timeAt(n)) / 2;
+  const playTo = async (n: number) => {
+    driver.play();
+    advance((at(n) - driver.getCurrentTime()) * 1000);
+    frame();
+    await driver.settled();
+    driver.pause();
+  };
+  const around = (n: number) =>
+    JSON.stringify(
+      c.events
+        .slice(Math.max(0, n - 2), n + 1)
+        .map(([, , d]) => (d.length > 40 ? `${d.slice(0, 16)}…${d.slice(-16)}` : d)),
+    );
+  for (let n = 1; n < length; n++) {
+    await driver.seek(at(n));
+    await driver.settled();
+    expect(raw.now(), `seek to ${n} ${around(n)}`).toBe(expected[n]);
+    // On over a few events, to where the sequence under way (if any) has ended.
+    let m = Math.min(length - 1, n + 3);
+    while (m < length - 1 && m < n + 64 && !ground[m]) m++;
+    await playTo(m);
+    expect(raw.now(), `from ${n} played on to ${m} ${around(n)}`).toBe(expected[m]);
+    await driver.seek(0);
+    await driver.settled();
+    expect(raw.now(), `back to 0 from ${m} ${around(m)}`).toBe(expected[0]);
+    await playTo(n);
+    expect(raw.now(), `from 0 played to ${n} ${around(n)}`).toBe(expected[n]);
+  }
+  driver.dispose();
 }
 
 describe('replay core', () => {
@@ -194,6 +371,181 @@ describe('replay core', () => {
     expect(screen.serialize()).toBe(await referenceScreen(c, t));
     driver.dispose();
   }, 60_000);
+
+  it('a recording made by asciinema, its own cuts and a cut at every offset of a window: seeks equal a replay from the start', async () => {
+    const c = asciinemaCast();
+    // asciinema cut this one inside SGR sequences (`ESC[0` | `1;32m`, `ESC[0` | `m`, `ESC` | `[31m`).
+    const all = c.events.map((e) => e[2]).join('');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the sequences counted.
+    const cutInside = c.events.filter((e) => /\u001b(\[[0-9;]*)?$/.test(e[2])).length;
+    expect(cutInside).toBeGreaterThanOrEqual(3);
+    // A window of coloured compiler diagnostics, grep matches and UTF-8 text, cut everywhere.
+    const from = all.indexOf('$ gcc');
+    const to = all.indexOf('Grüße') + 80;
+    expect(from).toBeGreaterThan(0);
+    await expectEveryBoundary(resplit(c, from, to));
+  }, 300_000);
+
+  it('another asciinema recording, top and tput line drawing, the first screens cut at every offset', async () => {
+    const c = castOf(
+      readFileSync(
+        new URL('../../../internal/fixtures/cast/asciinema-top-tput.cast', import.meta.url),
+        'utf8',
+      ),
+    );
+    // asciinema cut it between ESC and (B; tput writes ESC(0 alone, then the box.
+    expect(c.events.some((e) => e[2].endsWith('\u001b'))).toBe(true);
+    expect(c.events.some((e) => e[2] === '\u001b(0')).toBe(true);
+    await expectEveryBoundary(resplit(c, 0, 1_500));
+  }, 300_000);
+
+  it("a seek from a screen stopped inside ESC[01;3 to a keyframe whose screen starts with 'r' sets no scroll region", async () => {
+    const E = '\u001b';
+    const lines = Array.from({ length: 12 }, (_, i) => `line ${i}\r\n`).join('');
+    const c = cast(40, 10, [
+      [0.1, 'o', 'ready to go\r\n'],
+      [0.2, 'o', `${E}[01;3`],
+      [0.3, 'o', `1mred${E}[0m\r\n`],
+      [0.4, 'o', lines],
+    ]);
+    const { keyframes, driver, screen } = await load(c, 10);
+    // Not after event 1 (inside the sequence); the one after the last output waits for more.
+    expect(keyframes.keyframes.map((k) => k.index)).toEqual([0, 1, 3]);
+    // The screen stops inside the sequence, then the keyframe after 'ready to go' is restored.
+    await driver.seek(0.25);
+    await driver.settled();
+    await driver.seek(0.15);
+    await driver.settled();
+    expect(screen.serialize()).toBe(await referenceScreen(c, 0.15));
+    // The keyframe terminal writes out a scroll region when one is set (DECSTBM 1;3 here).
+    expect(screen.snapshot()).not.toContain(`${E}[1;3r`);
+    await driver.seek(0.35);
+    await driver.settled();
+    await driver.seek(0.15);
+    await driver.settled();
+    // Played on from there, the lines scroll the whole screen, not rows 1-3.
+    await driver.seek(0.45);
+    await driver.settled();
+    expect(screen.serialize()).toBe(await referenceScreen(c, 0.45));
+  });
+
+  it('the same recording, every offset of vim drawing its screen cut (alternate screen, scroll region, 256 colours)', async () => {
+    const c = asciinemaCast();
+    const all = c.events.map((e) => e[2]).join('');
+    const from = all.indexOf('\u001b[?1049h');
+    expect(from).toBeGreaterThan(0);
+    await expectEveryBoundary(resplit(c, from, from + 700));
+  }, 300_000);
+
+  it('every kind of sequence, the state they leave (charsets, saved cursor, origin mode) and 2- to 4-byte UTF-8, cut at every offset: seeks equal a replay from the start', async () => {
+    await expectEveryBoundary(resplit(sequenceZoo()));
+  }, 300_000);
+
+  it('follows the parser state as xterm does, through every kind of sequence and random control soup', () => {
+    const names: SequenceState[] = [
+      'ground',
+      'escape',
+      'escape-intermediate',
+      'csi-entry',
+      'csi-param',
+      'csi-intermediate',
+      'csi-ignore',
+      'sos-pm-apc-string',
+      'osc-string',
+      'dcs-entry',
+      'dcs-param',
+      'dcs-ignore',
+      'dcs-intermediate',
+      'dcs-passthrough',
+    ];
+    const expectSame = (chunks: string[]) => {
+      const term = new Terminal({ cols: 80, rows: 24, allowProposedApi: true, logLevel: 'off' });
+      const tracker = new SequenceTracker();
+      let seen = 0;
+      for (const [k, chunk] of chunks.entries()) {
+        writeNow(term, chunk);
+        tracker.feed(chunk);
+        const parser = xtermParser(term);
+        const where = `after chunk ${k} ${JSON.stringify(chunks.slice(Math.max(0, k - 3), k + 1))}`;
+        expect(tracker.state, where).toBe(names[parser.state]);
+        expect(tracker.ground, where).toBe(parser.state === 0 && !parser.held);
+        if (parser.state !== 0) seen |= 1 << parser.state;
+      }
+      term.dispose();
+      return seen;
+    };
+    // Real and constructed recordings, one character at a time.
+    for (const c of [asciinemaCast(), sequenceZoo(), busySession(20)]) {
+      expectSame([...c.events.map((e) => (e[1] === 'o' ? e[2] : ''))].join('').split(''));
+    }
+    // Random soup of controls, sequence bytes, C1, text, surrogate halves and BOMs, in random cuts.
+    const alphabet = [
+      '\u001b',
+      '[',
+      ']',
+      'P',
+      'X',
+      '^',
+      '_',
+      '\\',
+      '(',
+      ' ',
+      '!',
+      '$',
+      '0',
+      '1',
+      ';',
+      ':',
+      '?',
+      '<',
+      '>',
+      '=',
+      'm',
+      'H',
+      'q',
+      'r',
+      'c',
+      '~',
+      '\u0007',
+      '\u0018',
+      '\u001a',
+      '\u0008',
+      '\r',
+      '\n',
+      '\u001c',
+      '\u007f',
+      '\u0090',
+      '\u009b',
+      '\u009c',
+      '\u009d',
+      '\u0098',
+      '\u0085',
+      'é',
+      '世',
+      '\ud83c',
+      '\udf0d',
+      '\ufeff',
+      'a',
+      'Z',
+    ];
+    let seed = 13;
+    const random = (n: number) => {
+      seed = (seed * 16807) % 2147483647;
+      return seed % n;
+    };
+    let seen = 0;
+    for (let round = 0; round < 40; round++) {
+      const chunks: string[] = [];
+      for (let k = 0; k < 300; k++) {
+        let chunk = '';
+        for (let n = random(6) + 1; n > 0; n--) chunk += alphabet[random(alphabet.length)];
+        chunks.push(chunk);
+      }
+      seen |= expectSame(chunks);
+    }
+    // Every state other than ground was reached.
+    expect(seen).toBe(0b11111111111110);
+  });
 
   it('follows only http(s) links of a recording', () => {
     expect(safeLink('javascript:alert(document.domain)')).toBeNull();

@@ -4,8 +4,9 @@ import { useEffect } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-react';
+import asciinemaText from '../../../../internal/fixtures/cast/asciinema-ls-gcc-vim.cast?raw';
 import { axeViolations } from '../../test/axe';
-import { busySession, hostile, referenceScreen } from '../../test/casts';
+import { busySession, cast, castOf, hostile, referenceScreen, resplit } from '../../test/casts';
 import type { UseReplayOptions } from './replay.types';
 import { ReplayPlayer } from './replay-player';
 import { type UseReplayResult, useReplay } from './use-replay';
@@ -55,6 +56,57 @@ describe('replay: seeking with keyframes', () => {
       await replay.settled();
       expect(api?.serialize(), `at ${t.toFixed(2)} s`).toBe(await referenceScreen(c, t));
     }
+  }, 60_000);
+
+  it('a recording made by asciinema, cut inside escape sequences: seeks, and seeks back to 0, equal a replay from the start', async () => {
+    // asciinema cut this one at `ESC[0` | `1;32mgenbrk`; around that, every offset is cut too.
+    const real = castOf(asciinemaText);
+    const all = real.events.map((e) => e[2]).join('');
+    const split = all.indexOf('\u001b[01;32mgenbrk');
+    expect(split).toBeGreaterThan(0);
+    const c = resplit(real, split - 50, split + 50);
+    // Keyframes due every 7 characters: some fall inside sequences, and wait for their end.
+    const { replay } = await mount({ src: c.text, keyframeSpacing: 7 });
+    expect(replay.snapshot.keyframesIn).toBe('worker');
+    // Every boundary of the window (one character per event there).
+    const first = c.events.findIndex((e) => e[2].length === 1);
+    expect(first).toBeGreaterThan(10);
+    for (let n = first; n <= first + 100; n++) {
+      // Between event n - 1 and event n: the screen shows events [0, n).
+      const t = ((c.events[n - 1]?.[0] as number) + (c.events[n]?.[0] as number)) / 2;
+      await replay.seek(t);
+      await replay.settled();
+      expect(api?.serialize(), `seek to ${n}`).toBe(await referenceScreen(c, t));
+      if (n % 3 === 0) {
+        await replay.seek(0);
+        await replay.settled();
+        expect(api?.serialize(), `back to 0 from ${n}`).toBe(await referenceScreen(c, 0));
+      }
+    }
+  }, 120_000);
+
+  it('shows the colours a recording set after a seek to a keyframe, and the theme again back at 0', async () => {
+    const ESC = '\u001b';
+    const events: [number, string, string][] = [[0.1, 'o', 'plain\r\n']];
+    events.push([0.2, 'o', `${ESC}]11;#102030\u0007${ESC}]4;1;#ff0000\u0007${ESC}[31mdark\r\n`]);
+    for (let i = 0; i < 40; i++) events.push([0.3 + i / 100, 'o', `line ${i}\r\n`]);
+    const c = cast(80, 24, events);
+    const { screen, replay } = await mount({ src: c.text, keyframeSpacing: 20 });
+    const background = () =>
+      (screen.container.querySelector('.xterm-scrollable-element') as HTMLElement).style
+        .backgroundColor;
+    const theme = background();
+    expect(theme).not.toBe('rgb(16, 32, 48)');
+    // A keyframe after the OSC 11 is restored (the screen had never shown it).
+    await replay.seek('100%');
+    await replay.settled();
+    expect(background()).toBe('rgb(16, 32, 48)');
+    await replay.seek(0);
+    await replay.settled();
+    expect(background()).toBe(theme);
+    await replay.seek(0.25);
+    await replay.settled();
+    expect(background()).toBe('rgb(16, 32, 48)');
   }, 60_000);
 
   it('takes keyframes on this thread when a worker may not start (a CSP without worker-src blob:)', async () => {

@@ -193,7 +193,7 @@ export class ReplayDriver {
           const h = this.recording.header;
           if (h) this.screen.resize(h.term.cols, h.term.rows);
         }
-        this.screen.reset();
+        await this.screen.reset();
         if (snapshot) await this.screen.write(snapshot);
         this.applied = keyframe ? keyframe.index : 0;
       }

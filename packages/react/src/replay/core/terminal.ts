@@ -7,8 +7,11 @@ export interface ReplayTerminal {
   readonly rows: number;
   write(data: string): Promise<void>;
   resize(cols: number, rows: number): void;
-  /** Back to a blank screen with default modes. */
-  reset(): void;
+  /**
+   * Back to a blank screen with default modes and the parser in its ground state, whatever the
+   * last write left half-read (a recording's event may end inside an escape sequence).
+   */
+  reset(): Promise<void>;
 }
 
 /** A terminal whose state can be written out and read back (keyframes). */
