@@ -23,6 +23,9 @@ export function createApp(store: Store, config: Partial<AppConfig> = {}) {
     c.set('requestId', requestId);
     c.header('x-request-id', requestId);
     await next();
+    // On every answer (errors, 404s, live streams and files too): a browser never sniffs a
+    // recorded payload into HTML or script.
+    c.res.headers.set('x-content-type-options', 'nosniff');
   });
 
   app.onError((error, c) => {
