@@ -1,5 +1,5 @@
-import { fromSearchParams, sessionIdSchema } from '@auditlane/client';
-import type { Context, MiddlewareHandler } from 'hono';
+import { fromSearchParams, type OperationDeclaration, sessionIdSchema } from '@auditlane/client';
+import type { Context, Handler, Hono, MiddlewareHandler } from 'hono';
 import { ZodError, type z } from 'zod';
 import type { Permission, Principal, Store } from '../store/types';
 import { HttpError, validationError } from './errors';
@@ -91,6 +91,29 @@ export function requireDownloads(cfg: AppConfig): MiddlewareHandler<Env> {
     }
     await next();
   };
+}
+
+/** `/v1/sessions/{sessionId}` → `/sessions/:sessionId` (the routes are mounted under `/v1`). */
+export function routePath(path: string): string {
+  return path.replace(/^\/v1(?=\/)/, '').replace(/\{(\w+)\}/g, ':$1');
+}
+
+/**
+ * Routes an operation as its declaration in OPERATIONS says (the one `openapi.json` is generated
+ * from): its method and path, and before the handler the guards it names, downloads first, then
+ * the permissions.
+ */
+export function route(
+  app: Hono<Env>,
+  deps: Deps,
+  operation: OperationDeclaration,
+  handler: Handler<Env>,
+): void {
+  const guards: MiddlewareHandler<Env>[] = [];
+  if (operation.download) guards.push(requireDownloads(deps.cfg));
+  if (operation.permissions.length > 0) guards.push(requirePermission(...operation.permissions));
+  const chain: (Handler<Env> | MiddlewareHandler<Env>)[] = [...guards, handler];
+  app.on(operation.method.toUpperCase(), routePath(operation.path), chain[0]!, ...chain.slice(1));
 }
 
 export function parseQuery<S extends z.ZodType>(c: Context<Env>, schema: S): z.infer<S> {

@@ -1,5 +1,6 @@
 import {
   createReviewSchema,
+  OPERATIONS,
   type Review,
   reviewDecisionSchema,
   reviewListQuerySchema,
@@ -14,22 +15,23 @@ import {
   notFound,
   parseBody,
   parseQuery,
-  requirePermission,
   reviewKey,
+  route,
   sessionKey,
 } from '../context';
 import { HttpError } from '../errors';
 
-export function reviewRoutes({ store, cfg, notifier }: Deps) {
+export function reviewRoutes(deps: Deps) {
+  const { store, cfg, notifier } = deps;
   const app = new Hono<Env>();
   const org = (c: Context<Env>) => c.get('principal').org;
 
-  app.get('/reviews', requirePermission('review', 'view_history'), async (c) => {
+  route(app, deps, OPERATIONS.listReviews, async (c) => {
     const query = parseQuery(c, reviewListQuerySchema);
     return c.json(await store.shared.listReviews(org(c), query, cfg.now()));
   });
 
-  app.post('/reviews', requirePermission('ingest'), async (c) => {
+  route(app, deps, OPERATIONS.createReview, async (c) => {
     const input = parseBody(createReviewSchema, await readJsonBody(c.req.raw, cfg.maxBodyBytes));
     const session = await store.getSession(org(c), input.sessionId);
     if (!session) throw notFound('session', input.sessionId);
@@ -54,26 +56,22 @@ export function reviewRoutes({ store, cfg, notifier }: Deps) {
 
   const waitSchema = z.object({ waitMs: z.coerce.number().int().min(0).max(60_000).optional() });
 
-  app.get(
-    '/reviews/:reviewId',
-    requirePermission('review', 'view_history', 'ingest'),
-    async (c) => {
-      const id = c.req.param('reviewId');
-      const { waitMs = 0 } = parseQuery(c, waitSchema);
-      const deadline = cfg.now() + Math.min(waitMs, cfg.maxWaitMs);
-      const signal = c.req.raw.signal;
-      for (;;) {
-        const review = await store.shared.getReview(org(c), id, cfg.now());
-        if (!review) throw notFound('review', id);
-        const left = deadline - cfg.now();
-        if (review.status !== 'pending' || left <= 0 || signal.aborted) return c.json(review);
-        await notifier.wait(reviewKey(id), Math.min(left, cfg.pollMs), signal);
-        // The caller went away, or the server is closing: answer with what was read, without
-        // reading the store again (it may be closed by now).
-        if (signal.aborted) return c.json(review);
-      }
-    },
-  );
+  route(app, deps, OPERATIONS.getReview, async (c) => {
+    const id = c.req.param('reviewId') ?? '';
+    const { waitMs = 0 } = parseQuery(c, waitSchema);
+    const deadline = cfg.now() + Math.min(waitMs, cfg.maxWaitMs);
+    const signal = c.req.raw.signal;
+    for (;;) {
+      const review = await store.shared.getReview(org(c), id, cfg.now());
+      if (!review) throw notFound('review', id);
+      const left = deadline - cfg.now();
+      if (review.status !== 'pending' || left <= 0 || signal.aborted) return c.json(review);
+      await notifier.wait(reviewKey(id), Math.min(left, cfg.pollMs), signal);
+      // The caller went away, or the server is closing: answer with what was read, without
+      // reading the store again (it may be closed by now).
+      if (signal.aborted) return c.json(review);
+    }
+  });
 
   const decide = (decision: 'approved' | 'rejected') => async (c: Context<Env>) => {
     const id = c.req.param('reviewId') ?? '';
@@ -109,8 +107,8 @@ export function reviewRoutes({ store, cfg, notifier }: Deps) {
     return c.json(review);
   };
 
-  app.post('/reviews/:reviewId/approve', requirePermission('review'), decide('approved'));
-  app.post('/reviews/:reviewId/reject', requirePermission('review'), decide('rejected'));
+  route(app, deps, OPERATIONS.approveReview, decide('approved'));
+  route(app, deps, OPERATIONS.rejectReview, decide('rejected'));
 
   return app;
 }

@@ -1,5 +1,6 @@
 import {
   eventListQuerySchema,
+  OPERATIONS,
   revokeRequestSchema,
   type Session,
   sessionListQuerySchema,
@@ -17,18 +18,19 @@ import {
   notFound,
   parseBody,
   parseQuery,
-  requirePermission,
   reviewKey,
+  route,
   sessionKey,
   sessionParam,
 } from '../context';
 import { HttpError } from '../errors';
 
-export function sessionRoutes({ store, cfg, notifier }: Deps) {
+export function sessionRoutes(deps: Deps) {
+  const { store, cfg, notifier } = deps;
   const app = new Hono<Env>();
   const org = (c: Context<Env>) => c.get('principal').org;
 
-  app.get('/sessions', requirePermission('view_history'), async (c) => {
+  route(app, deps, OPERATIONS.listSessions, async (c) => {
     const query = parseQuery(c, sessionListQuerySchema);
     try {
       return c.json(
@@ -40,21 +42,21 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
     }
   });
 
-  app.get('/sessions/:sessionId', requirePermission('view_history'), async (c) => {
+  route(app, deps, OPERATIONS.getSession, async (c) => {
     const id = sessionParam(c);
     const session = await store.getSession(org(c), id);
     if (!session) throw notFound('session', id);
     return c.json(session);
   });
 
-  app.get('/sessions/:sessionId/events', requirePermission('view_history'), async (c) => {
+  route(app, deps, OPERATIONS.listSessionEvents, async (c) => {
     const id = sessionParam(c);
     const page = await store.listEvents(org(c), id, parseQuery(c, eventListQuerySchema));
     if (!page) throw notFound('session', id);
     return c.json(page);
   });
 
-  app.get('/sessions/:sessionId/verify', requirePermission('view_history'), async (c) => {
+  route(app, deps, OPERATIONS.verifySession, async (c) => {
     const id = sessionParam(c);
     const check = await store.verifySession(org(c), id);
     if (!check) throw notFound('session', id);
@@ -63,7 +65,7 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
 
   const afterSchema = z.object({ after: z.coerce.number().int().min(-1).optional() });
 
-  app.get('/sessions/:sessionId/events/stream', requirePermission('view_history'), async (c) => {
+  route(app, deps, OPERATIONS.streamSessionEvents, async (c) => {
     const id = sessionParam(c);
     const { after: fromQuery } = parseQuery(c, afterSchema);
     const lastEventId = c.req.header('last-event-id');
@@ -108,7 +110,7 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
   });
 
   /** For recorders: the session's status, held open while it is still `known` (long poll). */
-  app.get('/sessions/:sessionId/status', requirePermission('ingest', 'view_history'), async (c) => {
+  route(app, deps, OPERATIONS.getSessionStatus, async (c) => {
     const id = sessionParam(c);
     const { waitMs = 0, known } = parseQuery(c, statusQuery);
     const deadline = cfg.now() + Math.min(waitMs, cfg.maxWaitMs);
@@ -123,7 +125,7 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
     }
   });
 
-  app.post('/sessions/:sessionId/revoke', requirePermission('revoke'), async (c) => {
+  route(app, deps, OPERATIONS.revokeSession, async (c) => {
     const id = sessionParam(c);
     const body = parseBody(
       revokeRequestSchema,
