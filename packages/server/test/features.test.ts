@@ -402,8 +402,15 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         expect(await (await off.admin.sessions.recording(s.sessionId)).text()).toContain('hello');
         // A viewer learns this before offering a download.
         expect((await off.admin.me()).downloadsEnabled).toBe(false);
-        expect((await off.admin.downloads.accessLog()).data.map((e) => e.action)).toEqual([
-          'view_recording',
+        // Served and refused attempts alike are in the access log.
+        expect(
+          (await off.admin.downloads.accessLog()).data.map((e) => [e.action, e.outcome]),
+        ).toEqual([
+          ['view_recording', 'allowed'],
+          ['export', 'refused'],
+          ['download_result', 'refused'],
+          ['download_logs', 'refused'],
+          ['download_recording', 'refused'],
         ]);
       } finally {
         await off.close();

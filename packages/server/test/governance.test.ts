@@ -1,3 +1,4 @@
+import { DownloadsDisabledError, NotFoundError, PermissionDeniedError } from '@auditlane/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, STORE_KINDS, sessionScript, startHarness } from './helpers';
 
@@ -84,6 +85,113 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         // Kept, not dropped: each formula is there as text.
         for (const f of FORMULAS) expect(cells).toContain(`'${f}`);
       }
+    });
+  });
+
+  describe('access log', () => {
+    it('records refused attempts at evidence: who tried what, and why it was refused', async () => {
+      const off = await startHarness(kind, { disableDownloads: true });
+      try {
+        const s = sessionScript();
+        s.output('secret\r\n');
+        const q = s.query('SELECT 1');
+        await off.admin.ingest(s.events);
+        const taker = await off.clientWith([
+          'view_history',
+          'view_recording',
+          'download_recording',
+        ]);
+        const attempts = [
+          () => taker.downloads.recording(s.sessionId),
+          () => taker.downloads.logs(s.sessionId, { format: 'csv' }),
+          () => taker.downloads.result(s.sessionId, q.id),
+          () => taker.sessions.export({ format: 'csv', q: 'secret' }),
+        ];
+        for (const attempt of attempts)
+          await expect(attempt()).rejects.toBeInstanceOf(DownloadsDisabledError);
+        // HEAD is refused and recorded the same way.
+        const head = await fetch(`${off.server.url}/v1/sessions/${s.sessionId}/logs`, {
+          method: 'HEAD',
+          headers: { authorization: `Bearer ${off.adminToken}` },
+        });
+        expect(head.status).toBe(403);
+        const log = (await taker.downloads.accessLog()).data;
+        const reason = {
+          code: 'downloads_disabled',
+          message: expect.stringContaining('downloads are disabled'),
+        };
+        const actor = { name: 'test view_history,view_recording,download_recording' };
+        expect(log).toEqual([
+          expect.objectContaining({
+            action: 'download_logs',
+            outcome: 'refused',
+            reason,
+            actor: expect.objectContaining({ name: 'admin' }),
+            sessionId: s.sessionId,
+            detail: `HEAD /v1/sessions/${s.sessionId}/logs`,
+          }),
+          expect.objectContaining({
+            action: 'export',
+            outcome: 'refused',
+            reason,
+            actor: expect.objectContaining(actor),
+            sessionId: null,
+            detail: 'GET /v1/sessions/export?format=csv&q=secret',
+          }),
+          expect.objectContaining({
+            action: 'download_result',
+            outcome: 'refused',
+            reason,
+            sessionId: s.sessionId,
+            detail: `GET /v1/sessions/${s.sessionId}/results/${q.id}`,
+          }),
+          expect.objectContaining({
+            action: 'download_logs',
+            outcome: 'refused',
+            reason,
+            sessionId: s.sessionId,
+            detail: `GET /v1/sessions/${s.sessionId}/logs?format=csv`,
+          }),
+          expect.objectContaining({
+            action: 'download_recording',
+            outcome: 'refused',
+            reason,
+            actor: expect.objectContaining(actor),
+            sessionId: s.sessionId,
+            detail: `GET /v1/sessions/${s.sessionId}/recording/download`,
+          }),
+        ]);
+      } finally {
+        await off.close();
+      }
+    });
+
+    it('records refusals for a missing permission or an unknown session next to what was served', async () => {
+      const org = `refusals-${kind}`;
+      const owner = await h.clientWith(['ingest', 'view_history', 'download_recording'], org);
+      const s = sessionScript();
+      s.output('hello\r\n');
+      await owner.ingest(s.events);
+      const reader = await h.clientWith(['view_history'], org);
+      await expect(reader.sessions.recording(s.sessionId)).rejects.toBeInstanceOf(
+        PermissionDeniedError,
+      );
+      await expect(reader.downloads.logs(s.sessionId)).rejects.toBeInstanceOf(
+        PermissionDeniedError,
+      );
+      const elsewhere = sessionScript().sessionId;
+      await expect(owner.downloads.logs(elsewhere)).rejects.toBeInstanceOf(NotFoundError);
+      await (await owner.downloads.logs(s.sessionId)).text();
+      const log = (await owner.downloads.accessLog()).data;
+      expect(log.map((e) => [e.action, e.outcome, e.reason?.code ?? null, e.actor.name])).toEqual([
+        ['download_logs', 'allowed', null, 'test ingest,view_history,download_recording'],
+        ['download_logs', 'refused', 'not_found', 'test ingest,view_history,download_recording'],
+        ['download_logs', 'refused', 'permission_denied', 'test view_history'],
+        ['view_recording', 'refused', 'permission_denied', 'test view_history'],
+      ]);
+      expect(log[0]).toMatchObject({ reason: null, sessionId: s.sessionId, detail: 'ndjson' });
+      expect(log[1]).toMatchObject({ sessionId: elsewhere });
+      expect(log[2]?.reason?.message).toContain('download_recording');
     });
   });
 

@@ -99,12 +99,22 @@ export const accessLogEntrySchema = z
       .object({ tokenId: z.string(), name: z.string() })
       .meta({ description: 'The API token used.' }),
     sessionId: sessionIdSchema.nullable(),
-    detail: z
-      .string()
-      .nullable()
-      .meta({ description: 'The result ref, format or export filters.' }),
+    detail: z.string().nullable().meta({
+      description:
+        'The result ref, format or export filters; for a refused attempt, the method, path and query asked for.',
+    }),
+    outcome: z.enum(['allowed', 'refused']).meta({
+      description: 'allowed: the evidence was served; refused: the server answered with an error.',
+    }),
+    reason: z.object({ code: z.string(), message: z.string() }).nullable().meta({
+      description:
+        'Why it was refused: the error code (`downloads_disabled`, `permission_denied`, `not_found`, ...) and message; null when allowed.',
+    }),
   })
-  .meta({ id: 'AccessLogEntry' });
+  .meta({
+    id: 'AccessLogEntry',
+    description: 'One attempt to view or take evidence, served or refused.',
+  });
 
 export const accessLogPageSchema = z
   .object({ data: z.array(accessLogEntrySchema), nextCursor: z.string().nullable() })

@@ -1,4 +1,9 @@
-import { fromSearchParams, type OperationDeclaration, sessionIdSchema } from '@auditlane/client';
+import {
+  type AccessAction,
+  fromSearchParams,
+  type OperationDeclaration,
+  sessionIdSchema,
+} from '@auditlane/client';
 import type { Context, Handler, Hono, MiddlewareHandler } from 'hono';
 import { ZodError, type z } from 'zod';
 import type { Permission, Principal, Store } from '../store/types';
@@ -100,8 +105,8 @@ export function routePath(path: string): string {
 
 /**
  * Routes an operation as its declaration in OPERATIONS says (the one `openapi.json` is generated
- * from): its method and path, and before the handler the guards it names, downloads first, then
- * the permissions.
+ * from): its method and path, and before the handler the guards it names: the access log of
+ * refused attempts, downloads, then the permissions.
  */
 export function route(
   app: Hono<Env>,
@@ -110,10 +115,37 @@ export function route(
   handler: Handler<Env>,
 ): void {
   const guards: MiddlewareHandler<Env>[] = [];
+  if (operation.accessLog) guards.push(logRefusals(deps, operation.accessLog));
   if (operation.download) guards.push(requireDownloads(deps.cfg));
   if (operation.permissions.length > 0) guards.push(requirePermission(...operation.permissions));
   const chain: (Handler<Env> | MiddlewareHandler<Env>)[] = [...guards, handler];
   app.on(operation.method.toUpperCase(), routePath(operation.path), chain[0]!, ...chain.slice(1));
+}
+
+/**
+ * Writes a refused attempt at evidence to the access log: who (the token), what (the session, the
+ * method, path and query) and why (the error code and message). Served attempts are written by
+ * the handler, with what was served.
+ */
+function logRefusals(deps: Deps, action: AccessAction): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    await next();
+    const error = c.error;
+    if (!(error instanceof HttpError)) return;
+    const p = c.get('principal');
+    const id = c.req.param('sessionId');
+    const url = new URL(c.req.url);
+    await deps.store.shared.logAccess({
+      org: p.org,
+      at: new Date(deps.cfg.now()).toISOString(),
+      action,
+      actor: { tokenId: p.tokenId, name: p.name },
+      sessionId: id && sessionIdSchema.safeParse(id).success ? id : null,
+      detail: `${c.req.method} ${url.pathname}${url.search}`.slice(0, 2000),
+      outcome: 'refused',
+      reason: { code: error.code, message: error.message },
+    });
+  };
 }
 
 export function parseQuery<S extends z.ZodType>(c: Context<Env>, schema: S): z.infer<S> {

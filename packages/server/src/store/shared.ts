@@ -219,7 +219,11 @@ export class SharedTables {
     const page = more ? rows.slice(0, limit) : rows;
     const last = page.at(-1);
     return {
-      data: page.map((r) => parse<AccessLogEntry>(r.doc)),
+      data: page.map((r) => {
+        const entry = parse<AccessLogEntry>(r.doc);
+        // Entries written before refusals were logged were all served.
+        return { ...entry, outcome: entry.outcome ?? 'allowed', reason: entry.reason ?? null };
+      }),
       nextCursor: more && last ? encodeCursor([Number(last.at), last.id]) : null,
     };
   }

@@ -73,6 +73,8 @@ export function downloadRoutes(deps: Deps) {
       actor: { tokenId: p.tokenId, name: p.name },
       sessionId,
       detail,
+      outcome: 'allowed',
+      reason: null,
     });
   };
 
