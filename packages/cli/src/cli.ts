@@ -133,6 +133,7 @@ async function serve(args: string[], io: Io): Promise<number> {
         'count-cap': { type: 'string' },
         'disable-downloads': { type: 'boolean' },
         'cors-origin': { type: 'string' },
+        'allow-self-review': { type: 'string' },
         'retention-days-production': { type: 'string' },
         'retention-days-other': { type: 'string' },
         'reconnect-grace-seconds': { type: 'string' },

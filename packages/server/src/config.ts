@@ -22,6 +22,7 @@ export interface ServeFlags {
   'retention-days-other'?: string;
   'reconnect-grace-seconds'?: string;
   'cors-origin'?: string;
+  'allow-self-review'?: string;
 }
 
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
@@ -80,6 +81,13 @@ export function serveConfig(
         );
       }
     }
+  }
+  const selfReview = pick('allow-self-review', 'AUDITLANE_ALLOW_SELF_REVIEW');
+  if (selfReview?.value.trim()) {
+    app.selfReviewOrgs = selfReview.value
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
   }
   const maxBodyBytes = integer('max-body-bytes', 'AUDITLANE_MAX_BODY_BYTES', 1024, 1024 ** 3);
   if (maxBodyBytes !== undefined) app.maxBodyBytes = maxBodyBytes;

@@ -1,5 +1,12 @@
-import { DownloadsDisabledError, NotFoundError, PermissionDeniedError } from '@auditlane/client';
+import {
+  createClient,
+  DownloadsDisabledError,
+  NotFoundError,
+  PermissionDeniedError,
+} from '@auditlane/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveConfig } from '../src/config';
+import type { Permission } from '../src/store/types';
 import { type Harness, STORE_KINDS, sessionScript, startHarness } from './helpers';
 
 /** Cells of an RFC 4180 CSV text (quotes, doubled quotes, line breaks inside quotes). */
@@ -84,6 +91,114 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         expect(cells.filter(runnable)).toEqual([]);
         // Kept, not dropped: each formula is there as text.
         for (const f of FORMULAS) expect(cells).toContain(`'${f}`);
+      }
+    });
+  });
+
+  describe('reviews', () => {
+    const tokenOf = async (on: Harness, org: string, name: string, permissions: Permission[]) => {
+      const { id, token } = await on.store.createToken({ org, name, permissions });
+      return { id, name, client: createClient({ baseUrl: on.server.url, token, retries: 0 }) };
+    };
+
+    it('are decided by another token than the one that asked, and not by the person who waits', async () => {
+      const org = `four-eyes-${kind}`;
+      // One token holds both ingest and review, as a CI bot or a careless admin might.
+      const bot = await tokenOf(h, org, 'ci-bot', ['ingest', 'review', 'view_history']);
+      const s = sessionScript();
+      const update = s.query('UPDATE accounts SET plan = 2');
+      await bot.client.ingest(s.events);
+      const review = await bot.client.reviews.create({
+        kind: 'command',
+        sessionId: s.sessionId,
+        eventId: update.id,
+        subject: { type: 'query', text: update.sql },
+      });
+      expect(review.requestedByToken).toEqual({ id: bot.id, name: 'ci-bot' });
+      for (const decide of [
+        () => bot.client.reviews.approve(review.id),
+        () => bot.client.reviews.reject(review.id),
+      ]) {
+        await expect(decide()).rejects.toMatchObject({ status: 403, code: 'self_review' });
+      }
+      // A token of the person whose command waits (named by actor id, email or name, any case).
+      for (const name of ['alice@acme.test', 'U_ALICE']) {
+        const alice = await tokenOf(h, org, name, ['review']);
+        await expect(alice.client.reviews.approve(review.id)).rejects.toBeInstanceOf(
+          PermissionDeniedError,
+        );
+      }
+      expect((await bot.client.reviews.get(review.id)).status).toBe('pending');
+
+      const bob = await tokenOf(h, org, 'bob@acme.test', ['review']);
+      const approved = await bob.client.reviews.approve(review.id, { comment: 'OPS-7' });
+      const decided = {
+        status: 'approved',
+        requestedByToken: { id: bot.id, name: 'ci-bot' },
+        decidedBy: 'bob@acme.test',
+        decidedByToken: { id: bob.id, name: 'bob@acme.test' },
+        comment: 'OPS-7',
+      };
+      expect(approved).toMatchObject(decided);
+      // Stored so: read back, and listed.
+      expect(await bot.client.reviews.get(review.id)).toMatchObject(decided);
+      expect((await bot.client.reviews.list({ sessionId: s.sessionId })).data[0]).toMatchObject(
+        decided,
+      );
+    });
+
+    it('keep a just-in-time session waiting when its own token or person decides', async () => {
+      const org = `jit-${kind}`;
+      const bot = await tokenOf(h, org, 'ci-bot', ['ingest', 'review', 'view_history']);
+      const s = sessionScript();
+      await bot.client.ingest(s.events);
+      const review = await bot.client.reviews.create({
+        kind: 'session',
+        sessionId: s.sessionId,
+        subject: { type: 'session', text: 'psql billing-db' },
+      });
+      await expect(bot.client.reviews.approve(review.id)).rejects.toMatchObject({
+        code: 'self_review',
+      });
+      expect((await bot.client.sessions.get(s.sessionId)).status).toBe('pending_review');
+      const rita = await tokenOf(h, org, 'rita', ['review']);
+      await rita.client.reviews.reject(review.id, { comment: 'freeze' });
+      expect(await bot.client.sessions.get(s.sessionId)).toMatchObject({
+        status: 'blocked',
+        closeReason: 'access rejected by rita: freeze',
+      });
+      expect(await bot.client.reviews.get(review.id)).toMatchObject({
+        status: 'rejected',
+        decidedByToken: { id: rita.id, name: 'rita' },
+      });
+    });
+
+    it('may be decided by the requester in an org that allows it (one-person teams)', async () => {
+      const solo = await startHarness(kind, { selfReviewOrgs: ['solo'] });
+      try {
+        for (const org of ['solo', 'team']) {
+          const me = await tokenOf(solo, org, 'alice@acme.test', ['ingest', 'review']);
+          const s = sessionScript();
+          await me.client.ingest(s.events);
+          const review = await me.client.reviews.create({
+            kind: 'session',
+            sessionId: s.sessionId,
+            subject: { type: 'session', text: 'psql' },
+          });
+          if (org === 'team') {
+            await expect(me.client.reviews.approve(review.id)).rejects.toMatchObject({
+              code: 'self_review',
+            });
+            continue;
+          }
+          expect(await me.client.reviews.approve(review.id)).toMatchObject({
+            status: 'approved',
+            requestedByToken: { id: me.id },
+            decidedByToken: { id: me.id, name: 'alice@acme.test' },
+          });
+        }
+      } finally {
+        await solo.close();
       }
     });
   });
@@ -228,5 +343,18 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         controller.abort();
       }
     });
+  });
+});
+
+describe('serve settings', () => {
+  it('name the orgs whose requesters may decide their own reviews', () => {
+    expect(serveConfig({}, {}).app.selfReviewOrgs).toBeUndefined();
+    expect(serveConfig({ 'allow-self-review': 'solo, duo' }, {}).app.selfReviewOrgs).toEqual([
+      'solo',
+      'duo',
+    ]);
+    expect(serveConfig({}, { AUDITLANE_ALLOW_SELF_REVIEW: 'solo' }).app.selfReviewOrgs).toEqual([
+      'solo',
+    ]);
   });
 });

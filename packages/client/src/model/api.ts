@@ -170,6 +170,7 @@ export const ERROR_CODES = [
   'validation_failed',
   'unauthorized',
   'permission_denied',
+  'self_review',
   'downloads_disabled',
   'not_found',
   'conflict',

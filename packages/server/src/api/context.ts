@@ -27,6 +27,12 @@ export interface AppConfig {
   pollMs: number;
   /** Origins whose pages may call the API from a browser (CORS); `*` for any. Default none. */
   corsOrigins: string[];
+  /**
+   * Orgs whose reviews the requester may decide (one-person teams). In every other org, neither
+   * the token that asked for a review nor the person whose session waits can approve or reject
+   * it. Default none.
+   */
+  selfReviewOrgs: string[];
   /** The clock, for tests. */
   now: () => number;
 }
@@ -40,6 +46,7 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   maxWaitMs: 25_000,
   pollMs: 1_000,
   corsOrigins: [],
+  selfReviewOrgs: [],
   now: Date.now,
 };
 

@@ -8,8 +8,10 @@ import {
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { OPEN_STATUSES } from '../../store/reads';
+import type { Principal } from '../../store/types';
 import { readJsonBody } from '../body';
 import {
+  type AppConfig,
   type Deps,
   type Env,
   notFound,
@@ -20,6 +22,35 @@ import {
   sessionKey,
 } from '../context';
 import { HttpError } from '../errors';
+
+/**
+ * Requester and reviewer differ: the token that asked for a review cannot decide it, nor can a
+ * token named after the person whose session waits (their actor id, email or name), unless the
+ * org allows it (`selfReviewOrgs`, for one-person teams).
+ */
+function refuseSelfReview(cfg: AppConfig, principal: Principal, review: Review): void {
+  if (cfg.selfReviewOrgs.includes(principal.org)) return;
+  if (review.requestedByToken?.id === principal.tokenId) {
+    throw new HttpError(
+      403,
+      'self_review',
+      `review ${review.id} was asked for with this token: another reviewer decides it`,
+      { reviewId: review.id, requestedByToken: review.requestedByToken },
+    );
+  }
+  const me = principal.name.trim().toLowerCase();
+  const actor = review.requestedBy;
+  const own =
+    me !== '' && [actor.id, actor.email, actor.name].some((v) => v?.trim().toLowerCase() === me);
+  if (own) {
+    throw new HttpError(
+      403,
+      'self_review',
+      `review ${review.id} waits in a session of ${principal.name} (this token's holder): another reviewer decides it`,
+      { reviewId: review.id, requestedBy: actor },
+    );
+  }
+}
 
 export function reviewRoutes(deps: Deps) {
   const { store, cfg, notifier } = deps;
@@ -42,7 +73,11 @@ export function reviewRoutes(deps: Deps) {
         `session ${session.id} is ${session.status}: nothing can wait for review`,
       );
     }
-    const review = await store.shared.createReview(org(c), session, input, cfg.now());
+    const principal = c.get('principal');
+    const review = await store.shared.createReview(org(c), session, input, cfg.now(), {
+      id: principal.tokenId,
+      name: principal.name,
+    });
     if (review.kind === 'session') {
       // Just-in-time access: the session waits until a reviewer decides.
       await store.updateSession(org(c), session.id, (s) =>
@@ -78,11 +113,14 @@ export function reviewRoutes(deps: Deps) {
     const raw = await readJsonBody(c.req.raw, cfg.maxBodyBytes, { optional: true });
     const body = parseBody(reviewDecisionSchema, raw ?? {});
     const principal = c.get('principal');
+    const current = await store.shared.getReview(principal.org, id, cfg.now());
+    if (!current) throw notFound('review', id);
+    if (current.status === 'pending') refuseSelfReview(cfg, principal, current);
     const outcome = await store.shared.decideReview(
       principal.org,
       id,
       decision,
-      principal.name,
+      { id: principal.tokenId, name: principal.name },
       body.comment,
       cfg.now(),
     );
