@@ -308,7 +308,8 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
         get: op('getSessionRecording', {
           tags: ['sessions'],
           summary: 'Stream the terminal recording for playback',
-          description: 'asciicast v3 by default.',
+          description:
+            'asciicast v3 by default. For playback: sent inline and `Cache-Control: no-store`, not as a file, and still served when downloads are disabled (the download is `downloadSessionRecording`).',
           requestParams: {
             path: sessionPath,
             query: z.object({ version: z.enum(['2', '3']).optional() }),

@@ -310,6 +310,43 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     });
   });
 
+  describe('downloads disabled', () => {
+    it('still plays recordings, shown and never cached or offered as a file', async () => {
+      const off = await startHarness(kind, { disableDownloads: true });
+      try {
+        const s = sessionScript();
+        s.output('secret output\r\n');
+        s.command('ls');
+        await off.admin.ingest(s.events);
+        const auth = { authorization: `Bearer ${off.adminToken}` };
+        const base = `${off.server.url}/v1/sessions/${s.sessionId}`;
+        const play = await fetch(`${base}/recording`, { headers: auth });
+        expect(play.status).toBe(200);
+        expect(await play.text()).toContain('secret output');
+        expect(play.headers.get('content-disposition')).toBe('inline');
+        expect(play.headers.get('cache-control')).toBe('no-store');
+        expect(play.headers.get('x-content-type-options')).toBe('nosniff');
+        // The events and the live tail are served too (what a viewer shows), never cached.
+        const events = await fetch(`${base}/events`, { headers: auth });
+        expect(events.status).toBe(200);
+        expect(events.headers.get('cache-control')).toBe('no-store');
+        const controller = new AbortController();
+        const tail = await fetch(`${base}/events/stream`, {
+          headers: auth,
+          signal: controller.signal,
+        });
+        expect(tail.headers.get('cache-control')).toBe('no-store');
+        controller.abort();
+        // The file is refused.
+        const file = await fetch(`${base}/recording/download`, { headers: auth });
+        expect(file.status).toBe(403);
+        expect(file.headers.get('content-disposition')).toBeNull();
+      } finally {
+        await off.close();
+      }
+    });
+  });
+
   describe('headers', () => {
     it('sends X-Content-Type-Options: nosniff on every answer', async () => {
       const s = sessionScript();

@@ -133,7 +133,8 @@ export const viewerSchema = z
     token: z.object({ id: z.string(), name: z.string() }),
     permissions: z.array(permissionSchema),
     downloadsEnabled: z.boolean().meta({
-      description: 'False when the server refuses every download (DISABLE_SESSIONS_DOWNLOAD).',
+      description:
+        'False when the server refuses every file (DISABLE_SESSIONS_DOWNLOAD): recording downloads, logs, results and exports. Playback and event pages are still served.',
     }),
   })
   .meta({ id: 'Viewer' });

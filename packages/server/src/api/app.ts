@@ -33,6 +33,8 @@ export function createApp(store: Store, config: Partial<AppConfig> = {}) {
     // On every answer (errors, 404s, live streams and files too): a browser never sniffs a
     // recorded payload into HTML or script.
     c.res.headers.set('x-content-type-options', 'nosniff');
+    // Evidence is never kept by a browser's or a proxy's cache (playback, events, live tails).
+    if (c.req.path.startsWith('/v1/')) c.res.headers.set('cache-control', 'no-store');
   });
 
   app.onError((error, c) => {

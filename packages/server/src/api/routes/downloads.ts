@@ -134,9 +134,11 @@ export function downloadRoutes(deps: Deps) {
       }
       const headers: Record<string, string> = {
         'content-type': 'application/x-asciicast; charset=utf-8',
+        // Playback is shown, not saved: inline, and never cached (see app.ts). The same bytes
+        // as a file are the download, which downloads-disabled refuses.
+        'content-disposition':
+          action === 'download_recording' ? `attachment; filename="${session.id}.cast"` : 'inline',
       };
-      if (action === 'download_recording')
-        headers['content-disposition'] = `attachment; filename="${session.id}.cast"`;
       return c.body(streamBody(lines()), 200, headers);
     };
 
