@@ -279,6 +279,8 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
         get: op('listSessionEvents', {
           tags: ['sessions'],
           summary: 'List the events of a session, in seq order',
+          description:
+            'Terminal events are the recording: without `view_recording` as well, they are left out, and `type=terminal` is refused.',
           requestParams: { path: sessionPath, query: eventListQuerySchema },
           responses: {
             '200': { description: 'A page of events.', ...json(eventPageSchema) },
@@ -292,7 +294,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
           tags: ['sessions'],
           summary: 'Live tail of a session (server-sent events)',
           description:
-            'Each message has `event: event`, `id: <seq>` and a StoredEvent as JSON data. The stream ends with `event: end` when the session ends. Reconnect with `Last-Event-ID` (or `after`) to resume without gaps.',
+            'Each message has `event: event`, `id: <seq>` and a StoredEvent as JSON data; terminal events only for a token with `view_recording`. The stream ends with `event: end` when the session ends. Reconnect with `Last-Event-ID` (or `after`) to resume without gaps.',
           requestParams: {
             path: sessionPath,
             query: z.object({ after: z.coerce.number().int().min(-1).optional() }),

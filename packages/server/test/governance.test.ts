@@ -310,6 +310,44 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     });
   });
 
+  describe('recordings', () => {
+    it('reach only tokens with view_recording, also through event pages and the live tail', async () => {
+      const org = `recording-${kind}`;
+      const owner = await h.clientWith(['ingest', 'view_history', 'view_recording'], org);
+      const s = sessionScript();
+      s.output('secret terminal output\r\n');
+      s.command('ls');
+      s.output('more output\r\n');
+      s.end();
+      await owner.ingest(s.events);
+      const reader = await h.clientWith(['view_history'], org);
+      const types = async (client: typeof reader) => {
+        const seen: string[] = [];
+        for await (const e of client.sessions.events.list(s.sessionId)) seen.push(e.type);
+        return seen;
+      };
+      expect(await types(reader)).toEqual(['lifecycle', 'command', 'lifecycle']);
+      for (const type of [['terminal'], ['command', 'terminal']] as const) {
+        await expect(
+          reader.sessions.events.list(s.sessionId, { type: [...type] }),
+        ).rejects.toMatchObject({ status: 403, code: 'permission_denied' });
+      }
+      const tail: string[] = [];
+      for await (const e of reader.sessions.events.stream(s.sessionId)) tail.push(e.type);
+      expect(tail).toEqual(['lifecycle', 'command', 'lifecycle']);
+      expect(await types(owner)).toEqual([
+        'lifecycle',
+        'terminal',
+        'command',
+        'terminal',
+        'lifecycle',
+      ]);
+      const watched: string[] = [];
+      for await (const e of owner.sessions.events.stream(s.sessionId)) watched.push(e.type);
+      expect(watched).toHaveLength(5);
+    });
+  });
+
   describe('downloads disabled', () => {
     it('still plays recordings, shown and never cached or offered as a file', async () => {
       const off = await startHarness(kind, { disableDownloads: true });

@@ -1,4 +1,5 @@
 import {
+  EVENT_TYPES,
   eventListQuerySchema,
   OPERATIONS,
   revokeRequestSchema,
@@ -24,6 +25,10 @@ import {
   sessionParam,
 } from '../context';
 import { HttpError } from '../errors';
+
+/** Terminal output is the recording: a token without view_recording sees the other events. */
+const seesRecording = (c: Context<Env>) => c.get('principal').permissions.has('view_recording');
+const NOT_TERMINAL = EVENT_TYPES.filter((t) => t !== 'terminal');
 
 export function sessionRoutes(deps: Deps) {
   const { store, cfg, notifier } = deps;
@@ -51,7 +56,19 @@ export function sessionRoutes(deps: Deps) {
 
   route(app, deps, OPERATIONS.listSessionEvents, async (c) => {
     const id = sessionParam(c);
-    const page = await store.listEvents(org(c), id, parseQuery(c, eventListQuerySchema));
+    const query = parseQuery(c, eventListQuerySchema);
+    if (!seesRecording(c)) {
+      if (query.type?.includes('terminal')) {
+        throw new HttpError(
+          403,
+          'permission_denied',
+          'terminal events are the recording: this token lacks the view_recording permission',
+          { permissions: ['view_recording'] },
+        );
+      }
+      if (!query.type?.length) query.type = [...NOT_TERMINAL];
+    }
+    const page = await store.listEvents(org(c), id, query);
     if (!page) throw notFound('session', id);
     return c.json(page);
   });
@@ -72,6 +89,7 @@ export function sessionRoutes(deps: Deps) {
     let after =
       lastEventId && /^-?\d+$/.test(lastEventId) ? Number(lastEventId) : (fromQuery ?? -1);
     const o = org(c);
+    const recording = seesRecording(c);
     if (!(await store.getSession(o, id))) throw notFound('session', id);
     return streamSSE(c, async (stream) => {
       const abort = new AbortController();
@@ -81,12 +99,13 @@ export function sessionRoutes(deps: Deps) {
         const page = await store.listEvents(o, id, { after, limit: 500 });
         if (!page) return;
         for (const event of page.data) {
+          after = event.seq;
+          if (event.type === 'terminal' && !recording) continue;
           await stream.writeSSE({
             event: 'event',
             id: String(event.seq),
             data: JSON.stringify(event),
           });
-          after = event.seq;
         }
         if (page.data.length === 500) continue;
         const session = await store.getSession(o, id);
