@@ -311,7 +311,7 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
   });
 
   describe('recordings', () => {
-    it('reach only tokens with view_recording, also through event pages and the live tail', async () => {
+    it('reach only tokens with view_recording through event pages and the live tail, and are logged', async () => {
       const org = `recording-${kind}`;
       const owner = await h.clientWith(['ingest', 'view_history', 'view_recording'], org);
       const s = sessionScript();
@@ -345,6 +345,21 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       const watched: string[] = [];
       for await (const e of owner.sessions.events.stream(s.sessionId)) watched.push(e.type);
       expect(watched).toHaveLength(5);
+      // Reading terminal output is a view of the recording: in the access log, refusals too.
+      const log = (await owner.downloads.accessLog()).data;
+      expect(log.map((e) => [e.action, e.outcome, e.actor.name, e.sessionId])).toEqual([
+        ['view_recording', 'allowed', 'test ingest,view_history,view_recording', s.sessionId],
+        ['view_recording', 'allowed', 'test ingest,view_history,view_recording', s.sessionId],
+        ['view_recording', 'refused', 'test view_history', s.sessionId],
+        ['view_recording', 'refused', 'test view_history', s.sessionId],
+      ]);
+      expect(log.map((e) => e.detail)).toEqual([
+        'live tail from seq 1',
+        'events 1-3 (2 terminal)',
+        expect.stringMatching(/^GET \/v1\/sessions\/sess_\w+\/events\?.*type=terminal/),
+        expect.stringMatching(/^GET \/v1\/sessions\/sess_\w+\/events\?.*type=terminal/),
+      ]);
+      expect(log[2]?.reason?.code).toBe('permission_denied');
     });
   });
 
@@ -355,6 +370,7 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         const s = sessionScript();
         s.output('secret output\r\n');
         s.command('ls');
+        s.end();
         await off.admin.ingest(s.events);
         const auth = { authorization: `Bearer ${off.adminToken}` };
         const base = `${off.server.url}/v1/sessions/${s.sessionId}`;
@@ -368,13 +384,9 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         const events = await fetch(`${base}/events`, { headers: auth });
         expect(events.status).toBe(200);
         expect(events.headers.get('cache-control')).toBe('no-store');
-        const controller = new AbortController();
-        const tail = await fetch(`${base}/events/stream`, {
-          headers: auth,
-          signal: controller.signal,
-        });
+        const tail = await fetch(`${base}/events/stream`, { headers: auth });
         expect(tail.headers.get('cache-control')).toBe('no-store');
-        controller.abort();
+        expect(await tail.text()).toContain('event: end');
         // The file is refused.
         const file = await fetch(`${base}/recording/download`, { headers: auth });
         expect(file.status).toBe(403);
@@ -390,6 +402,7 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       const s = sessionScript();
       s.output('<script>alert(1)</script>\r\n');
       s.query('SELECT 1');
+      s.end();
       await h.admin.ingest(s.events);
       const auth = { authorization: `Bearer ${h.adminToken}` };
       const base = `${h.server.url}/v1`;
@@ -411,11 +424,11 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         ],
       ];
       for (const [url, { status, ...init }] of answers) {
-        const controller = new AbortController();
-        const res = await fetch(url, { ...init, signal: controller.signal });
+        const res = await fetch(url, init);
         expect([url, res.status]).toEqual([url, status]);
         expect([url, res.headers.get('x-content-type-options')]).toEqual([url, 'nosniff']);
-        controller.abort();
+        // Read to the end (the live tail of an ended session ends too).
+        await res.arrayBuffer();
       }
     });
   });

@@ -137,22 +137,51 @@ export function route(
 function logRefusals(deps: Deps, action: AccessAction): MiddlewareHandler<Env> {
   return async (c, next) => {
     await next();
-    const error = c.error;
-    if (!(error instanceof HttpError)) return;
-    const p = c.get('principal');
-    const id = c.req.param('sessionId');
-    const url = new URL(c.req.url);
-    await deps.store.shared.logAccess({
-      org: p.org,
-      at: new Date(deps.cfg.now()).toISOString(),
-      action,
-      actor: { tokenId: p.tokenId, name: p.name },
-      sessionId: id && sessionIdSchema.safeParse(id).success ? id : null,
-      detail: `${c.req.method} ${url.pathname}${url.search}`.slice(0, 2000),
-      outcome: 'refused',
-      reason: { code: error.code, message: error.message },
-    });
+    if (c.error instanceof HttpError) await logRefusal(deps, c, action, c.error);
   };
+}
+
+/** Writes who viewed or took what, from which session, to the access log. */
+export async function logAccess(
+  deps: Deps,
+  c: Context<Env>,
+  action: AccessAction,
+  sessionId: string | null,
+  detail: string | null,
+): Promise<void> {
+  const p = c.get('principal');
+  await deps.store.shared.logAccess({
+    org: p.org,
+    at: new Date(deps.cfg.now()).toISOString(),
+    action,
+    actor: { tokenId: p.tokenId, name: p.name },
+    sessionId,
+    detail,
+    outcome: 'allowed',
+    reason: null,
+  });
+}
+
+/** Writes a refused attempt: the token, the session, what was asked for and the refusal. */
+export async function logRefusal(
+  deps: Deps,
+  c: Context<Env>,
+  action: AccessAction,
+  error: HttpError,
+): Promise<void> {
+  const p = c.get('principal');
+  const id = c.req.param('sessionId');
+  const url = new URL(c.req.url);
+  await deps.store.shared.logAccess({
+    org: p.org,
+    at: new Date(deps.cfg.now()).toISOString(),
+    action,
+    actor: { tokenId: p.tokenId, name: p.name },
+    sessionId: id && sessionIdSchema.safeParse(id).success ? id : null,
+    detail: `${c.req.method} ${url.pathname}${url.search}`.slice(0, 2000),
+    outcome: 'refused',
+    reason: { code: error.code, message: error.message },
+  });
 }
 
 export function parseQuery<S extends z.ZodType>(c: Context<Env>, schema: S): z.infer<S> {

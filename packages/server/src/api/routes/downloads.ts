@@ -12,7 +12,15 @@ import {
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { Store } from '../../store/types';
-import { type Deps, type Env, notFound, parseQuery, route, sessionParam } from '../context';
+import {
+  type Deps,
+  type Env,
+  logAccess,
+  notFound,
+  parseQuery,
+  route,
+  sessionParam,
+} from '../context';
 import { csvLine } from '../csv';
 import { HttpError } from '../errors';
 import { exportRow, isAuditEvent } from '../export-rows';
@@ -59,24 +67,12 @@ export function downloadRoutes(deps: Deps) {
   const { store, cfg } = deps;
   const app = new Hono<Env>();
 
-  const audit = async (
+  const audit = (
     c: Context<Env>,
     action: AccessAction,
     sessionId: string | null,
     detail: string | null,
-  ) => {
-    const p = c.get('principal');
-    await store.shared.logAccess({
-      org: p.org,
-      at: new Date(cfg.now()).toISOString(),
-      action,
-      actor: { tokenId: p.tokenId, name: p.name },
-      sessionId,
-      detail,
-      outcome: 'allowed',
-      reason: null,
-    });
-  };
+  ) => logAccess(deps, c, action, sessionId, detail);
 
   const existing = async (c: Context<Env>): Promise<Session> => {
     const id = sessionParam(c);

@@ -16,6 +16,8 @@ import { readJsonBody } from '../body';
 import {
   type Deps,
   type Env,
+  logAccess,
+  logRefusal,
   notFound,
   parseBody,
   parseQuery,
@@ -59,17 +61,30 @@ export function sessionRoutes(deps: Deps) {
     const query = parseQuery(c, eventListQuerySchema);
     if (!seesRecording(c)) {
       if (query.type?.includes('terminal')) {
-        throw new HttpError(
+        const refused = new HttpError(
           403,
           'permission_denied',
           'terminal events are the recording: this token lacks the view_recording permission',
           { permissions: ['view_recording'] },
         );
+        await logRefusal(deps, c, 'view_recording', refused);
+        throw refused;
       }
       if (!query.type?.length) query.type = [...NOT_TERMINAL];
     }
     const page = await store.listEvents(org(c), id, query);
     if (!page) throw notFound('session', id);
+    // Terminal output read a page at a time is a view of the recording too (live playback).
+    const terminal = page.data.filter((e) => e.type === 'terminal');
+    if (terminal.length > 0) {
+      await logAccess(
+        deps,
+        c,
+        'view_recording',
+        id,
+        `events ${terminal[0]!.seq}-${terminal.at(-1)!.seq} (${terminal.length} terminal)`,
+      );
+    }
     return c.json(page);
   });
 
@@ -90,6 +105,7 @@ export function sessionRoutes(deps: Deps) {
       lastEventId && /^-?\d+$/.test(lastEventId) ? Number(lastEventId) : (fromQuery ?? -1);
     const o = org(c);
     const recording = seesRecording(c);
+    let logged = false;
     if (!(await store.getSession(o, id))) throw notFound('session', id);
     return streamSSE(c, async (stream) => {
       const abort = new AbortController();
@@ -100,7 +116,15 @@ export function sessionRoutes(deps: Deps) {
         if (!page) return;
         for (const event of page.data) {
           after = event.seq;
-          if (event.type === 'terminal' && !recording) continue;
+          if (event.type === 'terminal') {
+            if (!recording) continue;
+            if (abort.signal.aborted) return;
+            if (!logged) {
+              // Once per stream: watching the live terminal is a view of the recording.
+              logged = true;
+              await logAccess(deps, c, 'view_recording', id, `live tail from seq ${event.seq}`);
+            }
+          }
           await stream.writeSSE({
             event: 'event',
             id: String(event.seq),
