@@ -99,7 +99,7 @@ export const OPERATIONS = {
 
 export type OperationId = keyof typeof OPERATIONS;
 
-/** "Needs `ingest` or `view_history`." — how the document and the 403 answers word it. */
+/** "Needs `ingest` or `view_history`.": how the OpenAPI document words it. */
 export function describePermissions(permissions: readonly Permission[]): string {
   if (permissions.length === 0) return 'Any valid token.';
   const names = permissions.map((p) => `\`${p}\``);
