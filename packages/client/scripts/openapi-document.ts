@@ -113,12 +113,17 @@ const decision = (verb: 'approve' | 'reject') =>
   op(`${verb}Review`, {
     tags: ['reviews'],
     summary: `${verb === 'approve' ? 'Approve' : 'Reject'} a pending review`,
+    description:
+      'Requester and reviewer differ: the token that asked for the review, and a token named after the person whose command or session waits (actor id, email or name), are refused with `self_review`, unless the server allows it for the org. The review records the deciding token.',
     requestParams: { path: reviewPath },
     requestBody: json(reviewDecisionSchema),
     responses: {
       '200': { description: 'The decided review.', ...json(reviewSchema) },
       '409': error('The review is already decided.'),
       ...common,
+      '403': error(
+        'The token lacks the permission (`permission_denied`), or asked for this review or belongs to the person it waits on (`self_review`).',
+      ),
       ...notFound,
     },
   });
