@@ -11,6 +11,7 @@ interface Operation {
   operationId: string;
   'x-permissions'?: Permission[];
   'x-download'?: boolean;
+  'x-access-log'?: string;
 }
 
 // The published contract: what a client reads there is what the server must enforce.
@@ -121,6 +122,52 @@ describe.each(STORE_KINDS)('%s store: each operation', (kind) => {
           'downloads_disabled',
         ]);
       else expect([op.operationId, got.code]).not.toEqual([op.operationId, 'downloads_disabled']);
+    }
+  });
+
+  it('logs a refused attempt at exactly the operations openapi.json marks for the access log', async () => {
+    const cases = [
+      { server: h, org: 'refused-permission', permissions: [] as Permission[] },
+      { server: off, org: 'refused-download', permissions: [...PERMISSIONS] },
+    ];
+    for (const { server, org, permissions } of cases) {
+      const { token } = await server.store.createToken({ org, name: 'tries', permissions });
+      const expected: [string, string, string | undefined][] = [];
+      for (const op of operations) {
+        const res = await fetch(urlOf(server.server.url, op), {
+          method: op.method,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: op.method === 'POST' ? '{}' : undefined,
+        });
+        const code = res.status >= 400 ? ((await res.json()) as { code: string }).code : undefined;
+        if (res.status < 400) await res.body?.cancel();
+        if (op['x-access-log']) expected.unshift([op.operationId, op['x-access-log'], code]);
+      }
+      const { token: auditor } = await server.store.createToken({
+        org,
+        name: 'auditor',
+        permissions: ['view_history'],
+      });
+      const res = await fetch(`${server.server.url}/v1/access-log`, {
+        headers: { authorization: `Bearer ${auditor}` },
+      });
+      const log = (await res.json()) as {
+        data: { action: string; outcome: string; reason: { code: string } | null }[];
+      };
+      expect(log.data.map((e) => [e.action, e.outcome, e.reason?.code])).toEqual(
+        expected.map(([, action, code]) => [action, 'refused', code]),
+      );
+      // Each was refused for the reason the case sets up (downloads first, then permissions).
+      for (const [id, , code] of expected) {
+        const op = operations.find((o) => o.operationId === id)!;
+        const why =
+          server === h
+            ? 'permission_denied'
+            : op['x-download']
+              ? 'downloads_disabled'
+              : 'not_found';
+        expect([id, code]).toEqual([id, why]);
+      }
     }
   });
 });
