@@ -185,6 +185,7 @@ export function apiHandlers(options: ApiOptions = {}) {
         ...(reviews.get(session.id) as Review),
         status,
         decidedBy: 'rita',
+        decidedByToken: { id: 'tok_rita', name: 'rita' },
         decidedAt: new Date().toISOString(),
       } as Review;
       reviews.set(session.id, review);

@@ -8,12 +8,16 @@ import {
 import {
   accessLogPageSchema,
   createReviewSchema,
+  describePermissions,
   errorBodySchema,
   eventListQuerySchema,
   eventPageSchema,
   exportFormatSchema,
   ingestRequestSchema,
   ingestResultSchema,
+  OPERATIONS,
+  type OperationDeclaration,
+  type OperationId,
   reviewDecisionSchema,
   reviewIdSchema,
   reviewListQuerySchema,
@@ -53,7 +57,47 @@ const downloadErrors = {
 const sessionPath = z.object({ sessionId: sessionIdSchema });
 const reviewPath = z.object({ reviewId: reviewIdSchema });
 
-const op = (o: ZodOpenApiOperationObject): ZodOpenApiOperationObject => o;
+/**
+ * An operation of the document: what it needs (permissions, downloads, access log) is written
+ * from its declaration in OPERATIONS, the one the server routes and guards it with.
+ */
+function op(
+  id: OperationId,
+  o: Omit<ZodOpenApiOperationObject, 'operationId'>,
+): ZodOpenApiOperationObject {
+  const declared: OperationDeclaration = OPERATIONS[id];
+  const needs = [
+    o.description,
+    describePermissions(declared.permissions),
+    declared.download && 'Refused when the server has downloads disabled (`downloads_disabled`).',
+    declared.accessLog &&
+      `Written to the access log as \`${declared.accessLog}\`, a refused attempt too.`,
+  ];
+  return {
+    operationId: id,
+    ...o,
+    description: needs.filter(Boolean).join(' '),
+    'x-permissions': [...declared.permissions],
+    ...(declared.download ? { 'x-download': true } : {}),
+    ...(declared.accessLog ? { 'x-access-log': declared.accessLog } : {}),
+  };
+}
+
+/** Every declared operation is in the document, at its declared method and path, and only those. */
+function checkDeclared(paths: Record<string, Record<string, ZodOpenApiOperationObject>>) {
+  const found = new Set<string>();
+  for (const [path, item] of Object.entries(paths)) {
+    for (const [method, o] of Object.entries(item)) {
+      const declared = OPERATIONS[o.operationId as OperationId] as OperationDeclaration | undefined;
+      if (!declared || declared.method !== method || declared.path !== path)
+        throw new Error(`${method} ${path} (${o.operationId}) is not declared so in OPERATIONS`);
+      found.add(o.operationId!);
+    }
+  }
+  const missing = Object.keys(OPERATIONS).filter((id) => !found.has(id));
+  if (missing.length > 0) throw new Error(`not in the document: ${missing.join(', ')}`);
+  return paths;
+}
 
 const file = (description: string, types: Record<string, string>) => ({
   description,
@@ -66,17 +110,20 @@ const file = (description: string, types: Record<string, string>) => ({
 });
 
 const decision = (verb: 'approve' | 'reject') =>
-  op({
-    operationId: `${verb}Review`,
+  op(`${verb}Review`, {
     tags: ['reviews'],
     summary: `${verb === 'approve' ? 'Approve' : 'Reject'} a pending review`,
-    description: 'Needs `review`.',
+    description:
+      'Requester and reviewer differ: the token that asked for the review, and a token named after the person whose command or session waits (actor id, email or name), are refused with `self_review`, unless the server allows it for the org. The review records the deciding token.',
     requestParams: { path: reviewPath },
     requestBody: json(reviewDecisionSchema),
     responses: {
       '200': { description: 'The decided review.', ...json(reviewSchema) },
       '409': error('The review is already decided.'),
       ...common,
+      '403': error(
+        'The token lacks the permission (`permission_denied`), or asked for this review or belongs to the person it waits on (`self_review`).',
+      ),
       ...notFound,
     },
   });
@@ -109,14 +156,13 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
       { name: 'reviews', description: 'Just-in-time and command reviews.' },
       { name: 'tokens', description: 'The calling token and its permissions.' },
     ],
-    paths: {
+    paths: checkDeclared({
       '/v1/ingest': {
-        post: op({
-          operationId: 'ingest',
+        post: op('ingest', {
           tags: ['ingest'],
           summary: 'Ingest a batch of events',
           description:
-            'Idempotent by event id: a retried batch never duplicates. Each event is validated on its own; malformed events are listed in `rejected`, the others are stored. A 200 means the accepted events are committed. Bodies may be gzip-encoded (`Content-Encoding: gzip`). Needs the `ingest` permission.',
+            'Idempotent by event id: a retried batch never duplicates. Each event is validated on its own; malformed events are listed in `rejected`, the others are stored. A 200 means the accepted events are committed. Bodies may be gzip-encoded (`Content-Encoding: gzip`).',
           requestBody: { required: true, ...json(ingestRequestSchema) },
           responses: {
             '200': {
@@ -130,11 +176,10 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
         }),
       },
       '/v1/sessions': {
-        get: op({
-          operationId: 'listSessions',
+        get: op('listSessions', {
           tags: ['sessions'],
           summary: 'List sessions',
-          description: 'Newest first, or by significance. Needs `view_history`.',
+          description: 'Newest first, or by significance.',
           requestParams: { query: sessionListQuerySchema },
           responses: {
             '200': { description: 'A page of sessions.', ...json(sessionPageSchema) },
@@ -143,12 +188,11 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
         }),
       },
       '/v1/sessions/export': {
-        get: op({
-          operationId: 'exportSessions',
+        get: op('exportSessions', {
           tags: ['sessions', 'downloads'],
           summary: 'Export sessions joined with their audit events',
           description:
-            'Streamed: one row per audit event (see ExportRow), as CSV with a header line or as NDJSON. Needs `view_history`; refused when downloads are disabled.',
+            'Streamed: one row per audit event (see ExportRow), as CSV with a header line or as NDJSON.',
           requestParams: { query: sessionExportQuerySchema },
           responses: {
             '200': file('The export.', {
@@ -161,8 +205,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
         }),
       },
       '/v1/sessions/{sessionId}': {
-        get: op({
-          operationId: 'getSession',
+        get: op('getSession', {
           tags: ['sessions'],
           summary: 'Get a session',
           requestParams: { path: sessionPath },
@@ -174,12 +217,11 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
         }),
       },
       '/v1/sessions/{sessionId}/status': {
-        get: op({
-          operationId: 'getSessionStatus',
+        get: op('getSessionStatus', {
           tags: ['sessions'],
           summary: "A session's status, optionally waiting while it is still `known` (long poll)",
           description:
-            'For recorders: learn that a session was revoked, or that a just-in-time review was decided, without polling hard. Needs `ingest` or `view_history`.',
+            'For recorders: learn that a session was revoked, or that a just-in-time review was decided, without polling hard.',
           requestParams: {
             path: sessionPath,
             query: z.object({
@@ -195,12 +237,11 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
         }),
       },
       '/v1/me': {
-        get: op({
-          operationId: 'getViewer',
+        get: op('getViewer', {
           tags: ['tokens'],
           summary: 'Who the token belongs to and what it may do',
           description:
-            'The org, the token, its permissions and whether the server allows downloads: a viewer offers only the actions that will be accepted. Any valid token.',
+            'The org, the token, its permissions and whether the server allows downloads: a viewer offers only the actions that will be accepted.',
           responses: {
             '200': { description: 'The viewer.', ...json(viewerSchema) },
             ...common,
@@ -208,12 +249,11 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
         }),
       },
       '/v1/access-log': {
-        get: op({
-          operationId: 'listAccessLog',
+        get: op('listAccessLog', {
           tags: ['downloads'],
           summary: 'Who viewed or downloaded what, when',
           description:
-            'Viewing a recording and every download or export is recorded here. Needs `view_history`.',
+            'Viewing a recording and every download or export is recorded here, with who asked, and refused attempts with why they were refused.',
           requestParams: {
             query: z.object({
               cursor: z.string().min(1).max(1024).optional(),
@@ -227,12 +267,11 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
         }),
       },
       '/v1/sessions/{sessionId}/verify': {
-        get: op({
-          operationId: 'verifySession',
+        get: op('verifySession', {
           tags: ['sessions'],
           summary: "Check a session's hash chain (tamper evidence)",
           description:
-            'Recomputes the hash of every stored event from the one before and names the first broken link. Needs `view_history`.',
+            'Recomputes the hash of every stored event from the one before and names the first broken link.',
           requestParams: { path: sessionPath },
           responses: {
             '200': { description: 'The result.', ...json(verifyResultSchema) },
@@ -242,10 +281,11 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
         }),
       },
       '/v1/sessions/{sessionId}/events': {
-        get: op({
-          operationId: 'listSessionEvents',
+        get: op('listSessionEvents', {
           tags: ['sessions'],
           summary: 'List the events of a session, in seq order',
+          description:
+            'Terminal events are the recording: without `view_recording` as well, they are left out, and `type=terminal` is refused.',
           requestParams: { path: sessionPath, query: eventListQuerySchema },
           responses: {
             '200': { description: 'A page of events.', ...json(eventPageSchema) },
@@ -255,12 +295,11 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
         }),
       },
       '/v1/sessions/{sessionId}/events/stream': {
-        get: op({
-          operationId: 'streamSessionEvents',
+        get: op('streamSessionEvents', {
           tags: ['sessions'],
           summary: 'Live tail of a session (server-sent events)',
           description:
-            'Each message has `event: event`, `id: <seq>` and a StoredEvent as JSON data. The stream ends with `event: end` when the session ends. Reconnect with `Last-Event-ID` (or `after`) to resume without gaps.',
+            'Each message has `event: event`, `id: <seq>` and a StoredEvent as JSON data; terminal events only for a token with `view_recording`. The stream ends with `event: end` when the session ends. Reconnect with `Last-Event-ID` (or `after`) to resume without gaps.',
           requestParams: {
             path: sessionPath,
             query: z.object({ after: z.coerce.number().int().min(-1).optional() }),
@@ -273,12 +312,11 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
         }),
       },
       '/v1/sessions/{sessionId}/recording': {
-        get: op({
-          operationId: 'getSessionRecording',
+        get: op('getSessionRecording', {
           tags: ['sessions'],
           summary: 'Stream the terminal recording for playback',
           description:
-            'asciicast v3 by default. Needs `view_recording`; the view is itself recorded as an audit event.',
+            'asciicast v3 by default. For playback: sent inline and `Cache-Control: no-store`, not as a file, and still served when downloads are disabled (the download is `downloadSessionRecording`).',
           requestParams: {
             path: sessionPath,
             query: z.object({ version: z.enum(['2', '3']).optional() }),
@@ -293,12 +331,9 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
         }),
       },
       '/v1/sessions/{sessionId}/recording/download': {
-        get: op({
-          operationId: 'downloadSessionRecording',
+        get: op('downloadSessionRecording', {
           tags: ['downloads'],
           summary: 'Download the terminal recording as a file',
-          description:
-            'Needs `download_recording`; refused when downloads are disabled; recorded as an audit event.',
           requestParams: {
             path: sessionPath,
             query: z.object({ version: z.enum(['2', '3']).optional() }),
@@ -312,8 +347,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
         }),
       },
       '/v1/sessions/{sessionId}/logs': {
-        get: op({
-          operationId: 'downloadSessionLogs',
+        get: op('downloadSessionLogs', {
           tags: ['downloads'],
           summary: 'Download the events of a session as a file',
           requestParams: {
@@ -332,12 +366,10 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
         }),
       },
       '/v1/sessions/{sessionId}/results/{resultRef}': {
-        get: op({
-          operationId: 'downloadQueryResult',
+        get: op('downloadQueryResult', {
           tags: ['downloads'],
           summary: 'Download the full result of a query',
-          description:
-            'The masked result that the preview of a query event was cut from. Recorded as an audit event.',
+          description: 'The masked result that the preview of a query event was cut from.',
           requestParams: {
             path: z.object({ sessionId: sessionIdSchema, resultRef: z.string().min(1).max(256) }),
             query: z.object({ format: exportFormatSchema.optional() }),
@@ -354,11 +386,10 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
         }),
       },
       '/v1/sessions/{sessionId}/revoke': {
-        post: op({
-          operationId: 'revokeSession',
+        post: op('revokeSession', {
           tags: ['sessions'],
           summary: 'Revoke an active session',
-          description: 'The recorder is told and ends the session. Needs `revoke`.',
+          description: 'The recorder is told and ends the session.',
           requestParams: { path: sessionPath },
           requestBody: json(revokeRequestSchema),
           responses: {
@@ -370,8 +401,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
         }),
       },
       '/v1/reviews': {
-        get: op({
-          operationId: 'listReviews',
+        get: op('listReviews', {
           tags: ['reviews'],
           summary: 'List reviews',
           requestParams: { query: reviewListQuerySchema },
@@ -380,11 +410,9 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
             ...common,
           },
         }),
-        post: op({
-          operationId: 'createReview',
+        post: op('createReview', {
           tags: ['reviews'],
           summary: 'Ask for a review (recorders)',
-          description: 'Needs `ingest`.',
           requestBody: { required: true, ...json(createReviewSchema) },
           responses: {
             '201': { description: 'The pending review.', ...json(reviewSchema) },
@@ -393,8 +421,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
         }),
       },
       '/v1/reviews/{reviewId}': {
-        get: op({
-          operationId: 'getReview',
+        get: op('getReview', {
           tags: ['reviews'],
           summary: 'Get a review, optionally waiting for its decision',
           description:
@@ -412,6 +439,6 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
       },
       '/v1/reviews/{reviewId}/approve': { post: decision('approve') },
       '/v1/reviews/{reviewId}/reject': { post: decision('reject') },
-    },
+    }),
   });
 }

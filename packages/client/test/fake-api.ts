@@ -308,12 +308,14 @@ export function createFakeApi(sessionCount = 0): FakeApi {
         eventId: body.eventId ?? null,
         subject: body.subject,
         requestedBy: session.actor,
+        requestedByToken: { id: 'tok_fake', name: 'recorders' },
         resource: session.resource,
         rule: body.rule ?? null,
         reason: body.reason ?? null,
         requestedAt: new Date().toISOString(),
         expiresAt: null,
         decidedBy: null,
+        decidedByToken: null,
         decidedAt: null,
         comment: null,
       });
@@ -333,6 +335,7 @@ export function createFakeApi(sessionCount = 0): FakeApi {
       const body = (await request.json()) as { comment?: string };
       review.status = params.decision === 'approve' ? 'approved' : 'rejected';
       review.decidedBy = 'alice@acme.test';
+      review.decidedByToken = { id: 'tok_alice', name: 'alice@acme.test' };
       review.decidedAt = new Date().toISOString();
       review.comment = body.comment ?? null;
       return ok(reviewSchema, review);

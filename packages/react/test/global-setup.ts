@@ -42,6 +42,12 @@ export default async function setup(project: TestProject) {
     name: 'victor',
     permissions: ['view_history', 'view_recording'],
   });
+  // The recorders' own token: what they ask a reviewer for, another token (rita) decides.
+  const recorders = await store.createToken({
+    org: 'acme',
+    name: 'recorders',
+    permissions: ['ingest', 'view_history'],
+  });
   const config = { corsOrigins: ['*'], pollMs: 200 };
   const servers: RunningServer[] = [
     await startServer({ store, port: 0, config }),
@@ -49,7 +55,11 @@ export default async function setup(project: TestProject) {
   ];
   const [main, noDownloads] = servers as [RunningServer, RunningServer];
   const client = createClient({ baseUrl: main.url, token: admin.token, retries: 0 });
-  const seeded = await seed(main.url, admin.token, client);
+  const seeded = await seed(
+    main.url,
+    recorders.token,
+    createClient({ baseUrl: main.url, token: recorders.token, retries: 0 }),
+  );
   project.provide('servers', {
     url: main.url,
     noDownloadsUrl: noDownloads.url,

@@ -20,6 +20,8 @@ interface Server {
   /** The directory of the server's SQLite files. */
   dataDir: string;
   admin: AuditlaneClient;
+  /** Another token than the recorder's: the one that decides reviews. */
+  reviewer: AuditlaneClient;
   stop(): Promise<void>;
   restart(): Promise<void>;
 }
@@ -38,6 +40,11 @@ async function server(): Promise<Server> {
     name: 'all',
     permissions: ['ingest', 'view_history', 'review', 'revoke', 'view_recording'],
   });
+  const { token: reviewerToken } = await store.createToken({
+    org: 'acme',
+    name: 'rita',
+    permissions: ['review', 'view_history'],
+  });
   let running: RunningServer | undefined = await startServer({ store, port: 0 });
   const port = running.port;
   const url = running.url;
@@ -47,6 +54,7 @@ async function server(): Promise<Server> {
     token,
     dataDir: dir,
     admin: createClient({ baseUrl: url, token, retries: 0 }),
+    reviewer: createClient({ baseUrl: url, token: reviewerToken, retries: 0 }),
     async stop() {
       await running?.close();
       running = undefined;
@@ -210,7 +218,8 @@ describe('reviews and revocation through the server', () => {
     const left = Date.parse(expiresAt ?? '') - Date.now();
     expect(left).toBeGreaterThan(14 * 60_000);
     expect(left).toBeLessThanOrEqual(15 * 60_000);
-    await s.admin.reviews.approve(reviewId as string, { comment: 'ok for ticket OPS-7' });
+    // Another token than the one that asked decides (requester and reviewer differ).
+    await s.reviewer.reviews.approve(reviewId as string, { comment: 'ok for ticket OPS-7' });
     const auth = await pending;
     expect(auth.allowed).toBe(true);
     session.query({ sql: 'UPDATE accounts SET plan = 2 WHERE id = 7', rowCount: 1 }, auth);

@@ -22,6 +22,7 @@ export interface ServeFlags {
   'retention-days-other'?: string;
   'reconnect-grace-seconds'?: string;
   'cors-origin'?: string;
+  'allow-self-review'?: string;
 }
 
 /**
@@ -40,6 +41,7 @@ export const SERVE_ENV = {
   'retention-days-other': ['AUDITLANE_RETENTION_DAYS_OTHER'],
   'reconnect-grace-seconds': ['AUDITLANE_RECONNECT_GRACE_SECONDS'],
   'cors-origin': ['AUDITLANE_CORS_ORIGINS'],
+  'allow-self-review': ['AUDITLANE_ALLOW_SELF_REVIEW'],
 } as const satisfies Record<keyof ServeFlags, readonly string[]>;
 
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
@@ -101,6 +103,13 @@ export function serveConfig(
         );
       }
     }
+  }
+  const selfReview = pick('allow-self-review');
+  if (selfReview?.value.trim()) {
+    app.selfReviewOrgs = selfReview.value
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
   }
   const maxBodyBytes = integer('max-body-bytes', 1024, 1024 ** 3);
   if (maxBodyBytes !== undefined) app.maxBodyBytes = maxBodyBytes;

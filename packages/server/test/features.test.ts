@@ -65,10 +65,12 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         subject: { type: 'session', text: 'psql billing-db' },
       });
       expect((await h.admin.sessions.get(a.sessionId)).status).toBe('pending_review');
-      await h.admin.reviews.reject(ra.id, { comment: 'not during the freeze' });
+      // Another token than the one that asked decides.
+      const reviewer = await h.clientWith(['review']);
+      await reviewer.reviews.reject(ra.id, { comment: 'not during the freeze' });
       expect(await h.admin.sessions.get(a.sessionId)).toMatchObject({
         status: 'blocked',
-        closeReason: 'access rejected by admin: not during the freeze',
+        closeReason: 'access rejected by test review: not during the freeze',
       });
       const b = sessionScript();
       await h.admin.ingest(b.events);
@@ -81,7 +83,7 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         known: 'pending_review',
         waitMs: 10_000,
       });
-      await h.admin.reviews.approve(rb.id);
+      await reviewer.reviews.approve(rb.id);
       expect(await waiting).toMatchObject({ status: 'active' });
     });
 
@@ -408,8 +410,15 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         expect(await (await off.admin.sessions.recording(s.sessionId)).text()).toContain('hello');
         // A viewer learns this before offering a download.
         expect((await off.admin.me()).downloadsEnabled).toBe(false);
-        expect((await off.admin.downloads.accessLog()).data.map((e) => e.action)).toEqual([
-          'view_recording',
+        // Served and refused attempts alike are in the access log.
+        expect(
+          (await off.admin.downloads.accessLog()).data.map((e) => [e.action, e.outcome]),
+        ).toEqual([
+          ['view_recording', 'allowed'],
+          ['export', 'refused'],
+          ['download_result', 'refused'],
+          ['download_logs', 'refused'],
+          ['download_recording', 'refused'],
         ]);
       } finally {
         await off.close();

@@ -45,6 +45,13 @@ const options = {
     description: 'origins whose pages may call the API from a browser, comma-separated',
     env: SERVE_ENV['cors-origin'],
   },
+  'allow-self-review': {
+    type: 'string',
+    value: 'ORGS',
+    description:
+      'orgs (comma-separated) whose reviews the requester may decide (one-person teams); elsewhere requester and reviewer differ',
+    env: SERVE_ENV['allow-self-review'],
+  },
   'max-body-bytes': {
     type: 'string',
     value: 'N',

@@ -61,7 +61,10 @@ export class BadRequestError extends APIError {
 export class AuthenticationError extends APIError {
   override name = 'AuthenticationError';
 }
-/** The token lacks the permission for this call (status 403, code `permission_denied`). */
+/**
+ * The token may not do this (status 403): it lacks the permission (code `permission_denied`), or
+ * it would decide a review it asked for or that waits on its holder (code `self_review`).
+ */
 export class PermissionDeniedError extends APIError {
   override name = 'PermissionDeniedError';
 }

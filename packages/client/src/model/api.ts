@@ -99,12 +99,22 @@ export const accessLogEntrySchema = z
       .object({ tokenId: z.string(), name: z.string() })
       .meta({ description: 'The API token used.' }),
     sessionId: sessionIdSchema.nullable(),
-    detail: z
-      .string()
-      .nullable()
-      .meta({ description: 'The result ref, format or export filters.' }),
+    detail: z.string().nullable().meta({
+      description:
+        'The result ref, format or export filters; for a refused attempt, the method, path and query asked for.',
+    }),
+    outcome: z.enum(['allowed', 'refused']).meta({
+      description: 'allowed: the evidence was served; refused: the server answered with an error.',
+    }),
+    reason: z.object({ code: z.string(), message: z.string() }).nullable().meta({
+      description:
+        'Why it was refused: the error code (`downloads_disabled`, `permission_denied`, `not_found`, ...) and message; null when allowed.',
+    }),
   })
-  .meta({ id: 'AccessLogEntry' });
+  .meta({
+    id: 'AccessLogEntry',
+    description: 'One attempt to view or take evidence, served or refused.',
+  });
 
 export const accessLogPageSchema = z
   .object({ data: z.array(accessLogEntrySchema), nextCursor: z.string().nullable() })
@@ -123,7 +133,8 @@ export const viewerSchema = z
     token: z.object({ id: z.string(), name: z.string() }),
     permissions: z.array(permissionSchema),
     downloadsEnabled: z.boolean().meta({
-      description: 'False when the server refuses every download (DISABLE_SESSIONS_DOWNLOAD).',
+      description:
+        'False when the server refuses every file (DISABLE_SESSIONS_DOWNLOAD): recording downloads, logs, results and exports. Playback and event pages are still served.',
     }),
   })
   .meta({ id: 'Viewer' });
@@ -160,6 +171,7 @@ export const ERROR_CODES = [
   'validation_failed',
   'unauthorized',
   'permission_denied',
+  'self_review',
   'downloads_disabled',
   'not_found',
   'conflict',

@@ -5,6 +5,7 @@ export * from './credential';
 export * from './event';
 export * from './helpers';
 export * from './ids';
+export * from './operations';
 export * from './query';
 export * from './resource';
 export * from './review';

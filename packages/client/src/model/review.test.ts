@@ -44,12 +44,14 @@ const review: Review = {
     text: "UPDATE invoices SET status = 'refunded' WHERE id IN (1042, 1043)",
   },
   requestedBy: claudeCode,
+  requestedByToken: { id: 'tok_0123456789abcdef', name: 'recorders' },
   resource: billingDb,
   rule: 'production-writes-need-review',
   reason: 'UPDATE on a production table',
   requestedAt: '2026-11-25T06:19:35.123Z',
   expiresAt: '2026-11-25T06:34:35.123Z',
   decidedBy: 'bob@example.com',
+  decidedByToken: { id: 'tok_fedcba9876543210', name: 'bob@example.com' },
   decidedAt: '2026-11-25T06:20:01.000Z',
   comment: 'OK, matches OPS-1234',
 };
@@ -72,6 +74,7 @@ describe('reviewSchema', () => {
       reason: null,
       expiresAt: null,
       decidedBy: null,
+      decidedByToken: null,
       decidedAt: null,
       comment: null,
     };

@@ -29,6 +29,11 @@ export const reviewSubjectSchema = z
   })
   .meta({ id: 'ReviewSubject' });
 
+/** An API token, by id and name (the secret is never shown again). */
+export const tokenRefSchema = z
+  .object({ id: z.string().max(128), name: z.string().max(256) })
+  .meta({ id: 'TokenRef' });
+
 export const reviewSchema = z
   .object({
     id: reviewIdSchema,
@@ -41,12 +46,23 @@ export const reviewSchema = z
       .meta({ description: 'The waiting event, for command reviews.' }),
     subject: reviewSubjectSchema,
     requestedBy: actorSchema,
+    requestedByToken: tokenRefSchema.nullable().meta({
+      description:
+        'The token that asked for the review (null for reviews stored before tokens were recorded). It cannot decide the review.',
+    }),
     resource: resourceSchema,
     rule: z.string().max(256).nullable(),
     reason: z.string().max(2000).nullable(),
     requestedAt: timestampSchema,
     expiresAt: timestampSchema.nullable(),
-    decidedBy: z.string().max(256).nullable(),
+    decidedBy: z
+      .string()
+      .max(256)
+      .nullable()
+      .meta({ description: 'The name of the token that decided.' }),
+    decidedByToken: tokenRefSchema
+      .nullable()
+      .meta({ description: 'The token that decided (null while pending, or when cancelled).' }),
     decidedAt: timestampSchema.nullable(),
     comment: z.string().max(2000).nullable(),
   })
@@ -81,6 +97,7 @@ export const reviewDecisionSchema = z
 export type ReviewKind = z.infer<typeof reviewKindSchema>;
 export type ReviewStatus = z.infer<typeof reviewStatusSchema>;
 export type ReviewSubject = z.infer<typeof reviewSubjectSchema>;
+export type TokenRef = z.infer<typeof tokenRefSchema>;
 export type Review = z.infer<typeof reviewSchema>;
 export type CreateReview = z.infer<typeof createReviewSchema>;
 export type ReviewDecision = z.infer<typeof reviewDecisionSchema>;

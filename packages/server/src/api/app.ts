@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { PERMISSIONS, type Viewer } from '@auditlane/client';
+import { OPERATIONS, PERMISSIONS, type Viewer } from '@auditlane/client';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { Store } from '../store/types';
-import { type AppConfig, authenticate, DEFAULT_APP_CONFIG, type Deps, type Env } from './context';
+import {
+  type AppConfig,
+  authenticate,
+  DEFAULT_APP_CONFIG,
+  type Deps,
+  type Env,
+  route,
+} from './context';
 import { HttpError } from './errors';
 import { Notifier } from './notifier';
 import { downloadRoutes } from './routes/downloads';
@@ -23,6 +30,11 @@ export function createApp(store: Store, config: Partial<AppConfig> = {}) {
     c.set('requestId', requestId);
     c.header('x-request-id', requestId);
     await next();
+    // On every answer (errors, 404s, live streams and files too): a browser never sniffs a
+    // recorded payload into HTML or script.
+    c.res.headers.set('x-content-type-options', 'nosniff');
+    // Evidence is never kept by a browser's or a proxy's cache (playback, events, live tails).
+    if (c.req.path.startsWith('/v1/')) c.res.headers.set('cache-control', 'no-store');
   });
 
   app.onError((error, c) => {
@@ -67,7 +79,7 @@ export function createApp(store: Store, config: Partial<AppConfig> = {}) {
 
   const v1 = new Hono<Env>();
   v1.use('*', authenticate(store));
-  v1.get('/me', (c) => {
+  route(v1, deps, OPERATIONS.getViewer, (c) => {
     const p = c.get('principal');
     const viewer: Viewer = {
       org: p.org,

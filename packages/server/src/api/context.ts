@@ -1,5 +1,10 @@
-import { fromSearchParams, sessionIdSchema } from '@auditlane/client';
-import type { Context, MiddlewareHandler } from 'hono';
+import {
+  type AccessAction,
+  fromSearchParams,
+  type OperationDeclaration,
+  sessionIdSchema,
+} from '@auditlane/client';
+import type { Context, Handler, Hono, MiddlewareHandler } from 'hono';
 import { ZodError, type z } from 'zod';
 import type { Permission, Principal, Store } from '../store/types';
 import { HttpError, validationError } from './errors';
@@ -22,6 +27,12 @@ export interface AppConfig {
   pollMs: number;
   /** Origins whose pages may call the API from a browser (CORS); `*` for any. Default none. */
   corsOrigins: string[];
+  /**
+   * Orgs whose reviews the requester may decide (one-person teams). In every other org, neither
+   * the token that asked for a review nor the person whose session waits can approve or reject
+   * it. Default none.
+   */
+  selfReviewOrgs: string[];
   /** The clock, for tests. */
   now: () => number;
 }
@@ -35,6 +46,7 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   maxWaitMs: 25_000,
   pollMs: 1_000,
   corsOrigins: [],
+  selfReviewOrgs: [],
   now: Date.now,
 };
 
@@ -91,6 +103,85 @@ export function requireDownloads(cfg: AppConfig): MiddlewareHandler<Env> {
     }
     await next();
   };
+}
+
+/** `/v1/sessions/{sessionId}` → `/sessions/:sessionId` (the routes are mounted under `/v1`). */
+export function routePath(path: string): string {
+  return path.replace(/^\/v1(?=\/)/, '').replace(/\{(\w+)\}/g, ':$1');
+}
+
+/**
+ * Routes an operation as its declaration in OPERATIONS says (the one `openapi.json` is generated
+ * from): its method and path, and before the handler the guards it names: the access log of
+ * refused attempts, downloads, then the permissions.
+ */
+export function route(
+  app: Hono<Env>,
+  deps: Deps,
+  operation: OperationDeclaration,
+  handler: Handler<Env>,
+): void {
+  const guards: MiddlewareHandler<Env>[] = [];
+  if (operation.accessLog) guards.push(logRefusals(deps, operation.accessLog));
+  if (operation.download) guards.push(requireDownloads(deps.cfg));
+  if (operation.permissions.length > 0) guards.push(requirePermission(...operation.permissions));
+  const chain: (Handler<Env> | MiddlewareHandler<Env>)[] = [...guards, handler];
+  app.on(operation.method.toUpperCase(), routePath(operation.path), chain[0]!, ...chain.slice(1));
+}
+
+/**
+ * Writes a refused attempt at evidence to the access log: who (the token), what (the session, the
+ * method, path and query) and why (the error code and message). Served attempts are written by
+ * the handler, with what was served.
+ */
+function logRefusals(deps: Deps, action: AccessAction): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    await next();
+    if (c.error instanceof HttpError) await logRefusal(deps, c, action, c.error);
+  };
+}
+
+/** Writes who viewed or took what, from which session, to the access log. */
+export async function logAccess(
+  deps: Deps,
+  c: Context<Env>,
+  action: AccessAction,
+  sessionId: string | null,
+  detail: string | null,
+): Promise<void> {
+  const p = c.get('principal');
+  await deps.store.shared.logAccess({
+    org: p.org,
+    at: new Date(deps.cfg.now()).toISOString(),
+    action,
+    actor: { tokenId: p.tokenId, name: p.name },
+    sessionId,
+    detail,
+    outcome: 'allowed',
+    reason: null,
+  });
+}
+
+/** Writes a refused attempt: the token, the session, what was asked for and the refusal. */
+export async function logRefusal(
+  deps: Deps,
+  c: Context<Env>,
+  action: AccessAction,
+  error: HttpError,
+): Promise<void> {
+  const p = c.get('principal');
+  const id = c.req.param('sessionId');
+  const url = new URL(c.req.url);
+  await deps.store.shared.logAccess({
+    org: p.org,
+    at: new Date(deps.cfg.now()).toISOString(),
+    action,
+    actor: { tokenId: p.tokenId, name: p.name },
+    sessionId: id && sessionIdSchema.safeParse(id).success ? id : null,
+    detail: `${c.req.method} ${url.pathname}${url.search}`.slice(0, 2000),
+    outcome: 'refused',
+    reason: { code: error.code, message: error.message },
+  });
 }
 
 export function parseQuery<S extends z.ZodType>(c: Context<Env>, schema: S): z.infer<S> {

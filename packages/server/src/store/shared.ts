@@ -8,6 +8,7 @@ import {
   type ReviewListQuery,
   type ReviewPage,
   type Session,
+  type TokenRef,
 } from '@auditlane/client';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { SqlRunner } from './runner';
@@ -31,6 +32,7 @@ export class SharedTables {
     session: Session,
     input: CreateReview,
     now: number,
+    requestedByToken: TokenRef,
   ): Promise<Review> {
     const review: Review = {
       id: this.ids.reviewId(now),
@@ -41,12 +43,14 @@ export class SharedTables {
       eventId: input.eventId ?? null,
       subject: input.subject,
       requestedBy: session.actor,
+      requestedByToken,
       resource: session.resource,
       rule: input.rule ?? null,
       reason: input.reason ?? null,
       requestedAt: new Date(now).toISOString(),
       expiresAt: input.expiresAt ?? null,
       decidedBy: null,
+      decidedByToken: null,
       decidedAt: null,
       comment: null,
     };
@@ -62,8 +66,7 @@ export class SharedTables {
       'SELECT doc FROM reviews WHERE org = ? AND id = ?',
       [org, id],
     );
-    const review = rows[0] ? parse<Review>(rows[0].doc) : null;
-    return review ? expire(review, now) : null;
+    return rows[0] ? readReview(rows[0].doc, now) : null;
   }
 
   async listReviews(org: string, q: ReviewListQuery, now: number): Promise<ReviewPage> {
@@ -95,7 +98,7 @@ export class SharedTables {
     const more = rows.length > q.limit;
     const page = (more ? rows.slice(0, q.limit) : rows).map((r) => ({
       row: r,
-      review: expire(parse<Review>(r.doc), now),
+      review: readReview(r.doc, now),
     }));
     const wanted = q.status?.length
       ? page.filter((p) => q.status!.includes(p.review.status))
@@ -112,7 +115,7 @@ export class SharedTables {
     org: string,
     id: string,
     decision: 'approved' | 'rejected',
-    by: string,
+    by: TokenRef,
     comment: string | undefined,
     now: number,
   ): Promise<{ review: Review; decided: boolean } | null> {
@@ -122,7 +125,8 @@ export class SharedTables {
     const review: Review = {
       ...current,
       status: decision,
-      decidedBy: by,
+      decidedBy: by.name,
+      decidedByToken: by,
       decidedAt: new Date(now).toISOString(),
       comment: comment ?? null,
     };
@@ -151,7 +155,7 @@ export class SharedTables {
     );
     const cancelled: Review[] = [];
     for (const row of rows) {
-      const current = parse<Review>(row.doc);
+      const current = readReview(row.doc, now);
       const review: Review = {
         ...current,
         status: 'cancelled',
@@ -219,10 +223,27 @@ export class SharedTables {
     const page = more ? rows.slice(0, limit) : rows;
     const last = page.at(-1);
     return {
-      data: page.map((r) => parse<AccessLogEntry>(r.doc)),
+      data: page.map((r) => {
+        const entry = parse<AccessLogEntry>(r.doc);
+        // Entries written before refusals were logged were all served.
+        return { ...entry, outcome: entry.outcome ?? 'allowed', reason: entry.reason ?? null };
+      }),
       nextCursor: more && last ? encodeCursor([Number(last.at), last.id]) : null,
     };
   }
+}
+
+/** A stored review as the API shows it: expiry applied on read, fields added since defaulted. */
+function readReview(doc: unknown, now: number): Review {
+  const stored = parse<Review>(doc);
+  return expire(
+    {
+      ...stored,
+      requestedByToken: stored.requestedByToken ?? null,
+      decidedByToken: stored.decidedByToken ?? null,
+    },
+    now,
+  );
 }
 
 function expire(review: Review, now: number): Review {

@@ -3,6 +3,7 @@ import {
   createAsciicastWriter,
   EXPORT_COLUMNS,
   exportFormatSchema,
+  OPERATIONS,
   recordingHeader,
   type Session,
   type StoredEvent,
@@ -15,10 +16,10 @@ import type { Store } from '../../store/types';
 import {
   type Deps,
   type Env,
+  logAccess,
   notFound,
   parseQuery,
-  requireDownloads,
-  requirePermission,
+  route,
   sessionParam,
 } from '../context';
 import { csvLine } from '../csv';
@@ -63,25 +64,16 @@ function streamBody(lines: AsyncGenerator<string>): ReadableStream<Uint8Array> {
   });
 }
 
-export function downloadRoutes({ store, cfg }: Deps) {
+export function downloadRoutes(deps: Deps) {
+  const { store, cfg } = deps;
   const app = new Hono<Env>();
 
-  const audit = async (
+  const audit = (
     c: Context<Env>,
     action: AccessAction,
     sessionId: string | null,
     detail: string | null,
-  ) => {
-    const p = c.get('principal');
-    await store.shared.logAccess({
-      org: p.org,
-      at: new Date(cfg.now()).toISOString(),
-      action,
-      actor: { tokenId: p.tokenId, name: p.name },
-      sessionId,
-      detail,
-    });
-  };
+  ) => logAccess(deps, c, action, sessionId, detail);
 
   const existing = async (c: Context<Env>): Promise<Session> => {
     const id = sessionParam(c);
@@ -135,126 +127,104 @@ export function downloadRoutes({ store, cfg }: Deps) {
       }
       const headers: Record<string, string> = {
         'content-type': 'application/x-asciicast; charset=utf-8',
+        // Playback is shown, not saved: inline, and never cached (see app.ts). The same bytes
+        // as a file are the download, which downloads-disabled refuses.
+        'content-disposition':
+          action === 'download_recording' ? `attachment; filename="${session.id}.cast"` : 'inline',
       };
-      if (action === 'download_recording')
-        headers['content-disposition'] = `attachment; filename="${session.id}.cast"`;
       return c.body(streamBody(lines()), 200, headers);
     };
 
-  app.get(
-    '/sessions/:sessionId/recording',
-    requirePermission('view_recording'),
-    recording('view_recording'),
-  );
-  app.get(
-    '/sessions/:sessionId/recording/download',
-    requireDownloads(cfg),
-    requirePermission('download_recording'),
-    recording('download_recording'),
-  );
+  route(app, deps, OPERATIONS.getSessionRecording, recording('view_recording'));
+  route(app, deps, OPERATIONS.downloadSessionRecording, recording('download_recording'));
 
   const formatQuery = z.object({ format: exportFormatSchema.optional() });
 
-  app.get(
-    '/sessions/:sessionId/logs',
-    requireDownloads(cfg),
-    requirePermission('download_recording'),
-    async (c) => {
-      const session = await existing(c);
-      const { format = 'ndjson' } = parseQuery(c, formatQuery);
-      await audit(c, 'download_logs', session.id, format);
-      const events = sessionEvents(store, c.get('principal').org, session.id);
-      async function* lines() {
-        if (format === 'csv') yield csvLine(EXPORT_COLUMNS);
-        for await (const e of events) {
-          if (format === 'csv') {
-            if (isAuditEvent(e)) yield csvLine(EXPORT_COLUMNS.map((k) => exportRow(session, e)[k]));
-          } else yield `${JSON.stringify(e)}\n`;
-        }
+  route(app, deps, OPERATIONS.downloadSessionLogs, async (c) => {
+    const session = await existing(c);
+    const { format = 'ndjson' } = parseQuery(c, formatQuery);
+    await audit(c, 'download_logs', session.id, format);
+    const events = sessionEvents(store, c.get('principal').org, session.id);
+    async function* lines() {
+      if (format === 'csv') yield csvLine(EXPORT_COLUMNS);
+      for await (const e of events) {
+        if (format === 'csv') {
+          if (isAuditEvent(e)) yield csvLine(EXPORT_COLUMNS.map((k) => exportRow(session, e)[k]));
+        } else yield `${JSON.stringify(e)}\n`;
       }
-      return c.body(streamBody(lines()), 200, {
-        'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
-        'content-disposition': `attachment; filename="${session.id}-events.${format}"`,
-      });
-    },
-  );
+    }
+    return c.body(streamBody(lines()), 200, {
+      'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+      'content-disposition': `attachment; filename="${session.id}-events.${format}"`,
+    });
+  });
 
-  app.get(
-    '/sessions/:sessionId/results/:resultRef',
-    requireDownloads(cfg),
-    requirePermission('download_recording'),
-    async (c) => {
-      const session = await existing(c);
-      const ref = c.req.param('resultRef');
-      const { format = 'csv' } = parseQuery(c, formatQuery);
-      const result = await store.shared.getResult(c.get('principal').org, session.id, ref);
-      if (!result) throw notFound('result', ref);
-      await audit(c, 'download_result', session.id, `${ref} (${format})`);
-      const names = result.columns.map((col) => col.name);
-      async function* lines() {
-        yield format === 'csv' ? csvLine(names) : `${JSON.stringify(names)}\n`;
-        for (const row of result!.rows)
-          yield format === 'csv' ? csvLine(row) : `${JSON.stringify(row)}\n`;
-      }
-      return c.body(streamBody(lines()), 200, {
-        'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
-        'content-disposition': `attachment; filename="${session.id}-${ref.replace(/[^\w.-]/g, '_')}.${format}"`,
-      });
-    },
-  );
+  route(app, deps, OPERATIONS.downloadQueryResult, async (c) => {
+    const session = await existing(c);
+    const ref = c.req.param('resultRef') ?? '';
+    const { format = 'csv' } = parseQuery(c, formatQuery);
+    const result = await store.shared.getResult(c.get('principal').org, session.id, ref);
+    if (!result) throw notFound('result', ref);
+    await audit(c, 'download_result', session.id, `${ref} (${format})`);
+    const names = result.columns.map((col) => col.name);
+    async function* lines() {
+      yield format === 'csv' ? csvLine(names) : `${JSON.stringify(names)}\n`;
+      for (const row of result!.rows)
+        yield format === 'csv' ? csvLine(row) : `${JSON.stringify(row)}\n`;
+    }
+    return c.body(streamBody(lines()), 200, {
+      'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+      'content-disposition': `attachment; filename="${session.id}-${ref.replace(/[^\w.-]/g, '_')}.${format}"`,
+    });
+  });
 
-  app.get(
-    '/sessions/export',
-    requireDownloads(cfg),
-    requirePermission('download_recording'),
-    async (c) => {
-      const query = parseQuery(c, sessionExportQuerySchema);
-      const org = c.get('principal').org;
-      const { format, ...filters } = query;
-      await audit(c, 'export', null, new URL(c.req.url).search || format);
-      const now = cfg.now();
-      async function* lines() {
-        if (format === 'csv') yield csvLine(EXPORT_COLUMNS);
-        let cursor: string | undefined;
-        do {
-          const page = await store.listSessions(
-            org,
-            { ...filters, sort: 'recent', limit: 100, count: 'none', cursor },
-            { now, countCap: 0 },
-          );
-          for (const session of page.data) {
-            let any = false;
-            for await (const event of sessionEvents(store, org, session.id)) {
-              if (!isAuditEvent(event)) continue;
-              any = true;
-              const row = exportRow(session, event);
-              yield format === 'csv'
-                ? csvLine(EXPORT_COLUMNS.map((k) => row[k]))
-                : `${JSON.stringify(row)}\n`;
-            }
-            if (!any) {
-              const row = exportRow(session, null);
-              yield format === 'csv'
-                ? csvLine(EXPORT_COLUMNS.map((k) => row[k]))
-                : `${JSON.stringify(row)}\n`;
-            }
+  route(app, deps, OPERATIONS.exportSessions, async (c) => {
+    const query = parseQuery(c, sessionExportQuerySchema);
+    const org = c.get('principal').org;
+    const { format, ...filters } = query;
+    await audit(c, 'export', null, new URL(c.req.url).search || format);
+    const now = cfg.now();
+    async function* lines() {
+      if (format === 'csv') yield csvLine(EXPORT_COLUMNS);
+      let cursor: string | undefined;
+      do {
+        const page = await store.listSessions(
+          org,
+          { ...filters, sort: 'recent', limit: 100, count: 'none', cursor },
+          { now, countCap: 0 },
+        );
+        for (const session of page.data) {
+          let any = false;
+          for await (const event of sessionEvents(store, org, session.id)) {
+            if (!isAuditEvent(event)) continue;
+            any = true;
+            const row = exportRow(session, event);
+            yield format === 'csv'
+              ? csvLine(EXPORT_COLUMNS.map((k) => row[k]))
+              : `${JSON.stringify(row)}\n`;
           }
-          cursor = page.nextCursor ?? undefined;
-        } while (cursor);
-      }
-      return c.body(streamBody(lines()), 200, {
-        'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
-        'content-disposition': `attachment; filename="sessions.${format}"`,
-      });
-    },
-  );
+          if (!any) {
+            const row = exportRow(session, null);
+            yield format === 'csv'
+              ? csvLine(EXPORT_COLUMNS.map((k) => row[k]))
+              : `${JSON.stringify(row)}\n`;
+          }
+        }
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+    }
+    return c.body(streamBody(lines()), 200, {
+      'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+      'content-disposition': `attachment; filename="sessions.${format}"`,
+    });
+  });
 
   const accessQuery = z.object({
     cursor: z.string().min(1).max(1024).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   });
 
-  app.get('/access-log', requirePermission('view_history'), async (c) => {
+  route(app, deps, OPERATIONS.listAccessLog, async (c) => {
     const { cursor, limit } = parseQuery(c, accessQuery);
     return c.json(await store.shared.listAccess(c.get('principal').org, cursor, limit));
   });

@@ -1,13 +1,20 @@
-import { type Event, eventSchema, type IngestResult, MAX_INGEST_BATCH } from '@auditlane/client';
+import {
+  type Event,
+  eventSchema,
+  type IngestResult,
+  MAX_INGEST_BATCH,
+  OPERATIONS,
+} from '@auditlane/client';
 import { Hono } from 'hono';
 import { readJsonBody } from '../body';
-import { type Deps, type Env, requirePermission, reviewKey, sessionKey } from '../context';
+import { type Deps, type Env, reviewKey, route, sessionKey } from '../context';
 import { describeZodError, HttpError } from '../errors';
 
-export function ingestRoutes({ store, cfg, notifier }: Deps) {
+export function ingestRoutes(deps: Deps) {
+  const { store, cfg, notifier } = deps;
   const app = new Hono<Env>();
 
-  app.post('/ingest', requirePermission('ingest'), async (c) => {
+  route(app, deps, OPERATIONS.ingest, async (c) => {
     const body = await readJsonBody(c.req.raw, cfg.maxBodyBytes);
     if (
       !body ||

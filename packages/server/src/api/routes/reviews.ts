@@ -1,5 +1,6 @@
 import {
   createReviewSchema,
+  OPERATIONS,
   type Review,
   reviewDecisionSchema,
   reviewListQuerySchema,
@@ -7,29 +8,61 @@ import {
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { OPEN_STATUSES } from '../../store/reads';
+import type { Principal } from '../../store/types';
 import { readJsonBody } from '../body';
 import {
+  type AppConfig,
   type Deps,
   type Env,
   notFound,
   parseBody,
   parseQuery,
-  requirePermission,
   reviewKey,
+  route,
   sessionKey,
 } from '../context';
 import { HttpError } from '../errors';
 
-export function reviewRoutes({ store, cfg, notifier }: Deps) {
+/**
+ * Requester and reviewer differ: the token that asked for a review cannot decide it, nor can a
+ * token named after the person whose session waits (their actor id, email or name), unless the
+ * org allows it (`selfReviewOrgs`, for one-person teams).
+ */
+function refuseSelfReview(cfg: AppConfig, principal: Principal, review: Review): void {
+  if (cfg.selfReviewOrgs.includes(principal.org)) return;
+  if (review.requestedByToken?.id === principal.tokenId) {
+    throw new HttpError(
+      403,
+      'self_review',
+      `review ${review.id} was asked for with this token: another reviewer decides it`,
+      { reviewId: review.id, requestedByToken: review.requestedByToken },
+    );
+  }
+  const me = principal.name.trim().toLowerCase();
+  const actor = review.requestedBy;
+  const own =
+    me !== '' && [actor.id, actor.email, actor.name].some((v) => v?.trim().toLowerCase() === me);
+  if (own) {
+    throw new HttpError(
+      403,
+      'self_review',
+      `review ${review.id} waits in a session of ${principal.name} (this token's holder): another reviewer decides it`,
+      { reviewId: review.id, requestedBy: actor },
+    );
+  }
+}
+
+export function reviewRoutes(deps: Deps) {
+  const { store, cfg, notifier } = deps;
   const app = new Hono<Env>();
   const org = (c: Context<Env>) => c.get('principal').org;
 
-  app.get('/reviews', requirePermission('review', 'view_history'), async (c) => {
+  route(app, deps, OPERATIONS.listReviews, async (c) => {
     const query = parseQuery(c, reviewListQuerySchema);
     return c.json(await store.shared.listReviews(org(c), query, cfg.now()));
   });
 
-  app.post('/reviews', requirePermission('ingest'), async (c) => {
+  route(app, deps, OPERATIONS.createReview, async (c) => {
     const input = parseBody(createReviewSchema, await readJsonBody(c.req.raw, cfg.maxBodyBytes));
     const session = await store.getSession(org(c), input.sessionId);
     if (!session) throw notFound('session', input.sessionId);
@@ -40,7 +73,11 @@ export function reviewRoutes({ store, cfg, notifier }: Deps) {
         `session ${session.id} is ${session.status}: nothing can wait for review`,
       );
     }
-    const review = await store.shared.createReview(org(c), session, input, cfg.now());
+    const principal = c.get('principal');
+    const review = await store.shared.createReview(org(c), session, input, cfg.now(), {
+      id: principal.tokenId,
+      name: principal.name,
+    });
     if (review.kind === 'session') {
       // Just-in-time access: the session waits until a reviewer decides.
       await store.updateSession(org(c), session.id, (s) =>
@@ -54,37 +91,36 @@ export function reviewRoutes({ store, cfg, notifier }: Deps) {
 
   const waitSchema = z.object({ waitMs: z.coerce.number().int().min(0).max(60_000).optional() });
 
-  app.get(
-    '/reviews/:reviewId',
-    requirePermission('review', 'view_history', 'ingest'),
-    async (c) => {
-      const id = c.req.param('reviewId');
-      const { waitMs = 0 } = parseQuery(c, waitSchema);
-      const deadline = cfg.now() + Math.min(waitMs, cfg.maxWaitMs);
-      const signal = c.req.raw.signal;
-      for (;;) {
-        const review = await store.shared.getReview(org(c), id, cfg.now());
-        if (!review) throw notFound('review', id);
-        const left = deadline - cfg.now();
-        if (review.status !== 'pending' || left <= 0 || signal.aborted) return c.json(review);
-        await notifier.wait(reviewKey(id), Math.min(left, cfg.pollMs), signal);
-        // The caller went away, or the server is closing: answer with what was read, without
-        // reading the store again (it may be closed by now).
-        if (signal.aborted) return c.json(review);
-      }
-    },
-  );
+  route(app, deps, OPERATIONS.getReview, async (c) => {
+    const id = c.req.param('reviewId') ?? '';
+    const { waitMs = 0 } = parseQuery(c, waitSchema);
+    const deadline = cfg.now() + Math.min(waitMs, cfg.maxWaitMs);
+    const signal = c.req.raw.signal;
+    for (;;) {
+      const review = await store.shared.getReview(org(c), id, cfg.now());
+      if (!review) throw notFound('review', id);
+      const left = deadline - cfg.now();
+      if (review.status !== 'pending' || left <= 0 || signal.aborted) return c.json(review);
+      await notifier.wait(reviewKey(id), Math.min(left, cfg.pollMs), signal);
+      // The caller went away, or the server is closing: answer with what was read, without
+      // reading the store again (it may be closed by now).
+      if (signal.aborted) return c.json(review);
+    }
+  });
 
   const decide = (decision: 'approved' | 'rejected') => async (c: Context<Env>) => {
     const id = c.req.param('reviewId') ?? '';
     const raw = await readJsonBody(c.req.raw, cfg.maxBodyBytes, { optional: true });
     const body = parseBody(reviewDecisionSchema, raw ?? {});
     const principal = c.get('principal');
+    const current = await store.shared.getReview(principal.org, id, cfg.now());
+    if (!current) throw notFound('review', id);
+    if (current.status === 'pending') refuseSelfReview(cfg, principal, current);
     const outcome = await store.shared.decideReview(
       principal.org,
       id,
       decision,
-      principal.name,
+      { id: principal.tokenId, name: principal.name },
       body.comment,
       cfg.now(),
     );
@@ -109,8 +145,8 @@ export function reviewRoutes({ store, cfg, notifier }: Deps) {
     return c.json(review);
   };
 
-  app.post('/reviews/:reviewId/approve', requirePermission('review'), decide('approved'));
-  app.post('/reviews/:reviewId/reject', requirePermission('review'), decide('rejected'));
+  route(app, deps, OPERATIONS.approveReview, decide('approved'));
+  route(app, deps, OPERATIONS.rejectReview, decide('rejected'));
 
   return app;
 }

@@ -1,5 +1,7 @@
 import {
+  EVENT_TYPES,
   eventListQuerySchema,
+  OPERATIONS,
   revokeRequestSchema,
   type Session,
   sessionListQuerySchema,
@@ -14,21 +16,28 @@ import { readJsonBody } from '../body';
 import {
   type Deps,
   type Env,
+  logAccess,
+  logRefusal,
   notFound,
   parseBody,
   parseQuery,
-  requirePermission,
   reviewKey,
+  route,
   sessionKey,
   sessionParam,
 } from '../context';
 import { HttpError } from '../errors';
 
-export function sessionRoutes({ store, cfg, notifier }: Deps) {
+/** Terminal output is the recording: a token without view_recording sees the other events. */
+const seesRecording = (c: Context<Env>) => c.get('principal').permissions.has('view_recording');
+const NOT_TERMINAL = EVENT_TYPES.filter((t) => t !== 'terminal');
+
+export function sessionRoutes(deps: Deps) {
+  const { store, cfg, notifier } = deps;
   const app = new Hono<Env>();
   const org = (c: Context<Env>) => c.get('principal').org;
 
-  app.get('/sessions', requirePermission('view_history'), async (c) => {
+  route(app, deps, OPERATIONS.listSessions, async (c) => {
     const query = parseQuery(c, sessionListQuerySchema);
     try {
       return c.json(
@@ -40,21 +49,46 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
     }
   });
 
-  app.get('/sessions/:sessionId', requirePermission('view_history'), async (c) => {
+  route(app, deps, OPERATIONS.getSession, async (c) => {
     const id = sessionParam(c);
     const session = await store.getSession(org(c), id);
     if (!session) throw notFound('session', id);
     return c.json(session);
   });
 
-  app.get('/sessions/:sessionId/events', requirePermission('view_history'), async (c) => {
+  route(app, deps, OPERATIONS.listSessionEvents, async (c) => {
     const id = sessionParam(c);
-    const page = await store.listEvents(org(c), id, parseQuery(c, eventListQuerySchema));
+    const query = parseQuery(c, eventListQuerySchema);
+    if (!seesRecording(c)) {
+      if (query.type?.includes('terminal')) {
+        const refused = new HttpError(
+          403,
+          'permission_denied',
+          'terminal events are the recording: this token lacks the view_recording permission',
+          { permissions: ['view_recording'] },
+        );
+        await logRefusal(deps, c, 'view_recording', refused);
+        throw refused;
+      }
+      if (!query.type?.length) query.type = [...NOT_TERMINAL];
+    }
+    const page = await store.listEvents(org(c), id, query);
     if (!page) throw notFound('session', id);
+    // Terminal output read a page at a time is a view of the recording too (live playback).
+    const terminal = page.data.filter((e) => e.type === 'terminal');
+    if (terminal.length > 0) {
+      await logAccess(
+        deps,
+        c,
+        'view_recording',
+        id,
+        `events ${terminal[0]!.seq}-${terminal.at(-1)!.seq} (${terminal.length} terminal)`,
+      );
+    }
     return c.json(page);
   });
 
-  app.get('/sessions/:sessionId/verify', requirePermission('view_history'), async (c) => {
+  route(app, deps, OPERATIONS.verifySession, async (c) => {
     const id = sessionParam(c);
     const check = await store.verifySession(org(c), id);
     if (!check) throw notFound('session', id);
@@ -63,13 +97,15 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
 
   const afterSchema = z.object({ after: z.coerce.number().int().min(-1).optional() });
 
-  app.get('/sessions/:sessionId/events/stream', requirePermission('view_history'), async (c) => {
+  route(app, deps, OPERATIONS.streamSessionEvents, async (c) => {
     const id = sessionParam(c);
     const { after: fromQuery } = parseQuery(c, afterSchema);
     const lastEventId = c.req.header('last-event-id');
     let after =
       lastEventId && /^-?\d+$/.test(lastEventId) ? Number(lastEventId) : (fromQuery ?? -1);
     const o = org(c);
+    const recording = seesRecording(c);
+    let logged = false;
     if (!(await store.getSession(o, id))) throw notFound('session', id);
     return streamSSE(c, async (stream) => {
       const abort = new AbortController();
@@ -79,12 +115,21 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
         const page = await store.listEvents(o, id, { after, limit: 500 });
         if (!page) return;
         for (const event of page.data) {
+          after = event.seq;
+          if (event.type === 'terminal') {
+            if (!recording) continue;
+            if (abort.signal.aborted) return;
+            if (!logged) {
+              // Once per stream: watching the live terminal is a view of the recording.
+              logged = true;
+              await logAccess(deps, c, 'view_recording', id, `live tail from seq ${event.seq}`);
+            }
+          }
           await stream.writeSSE({
             event: 'event',
             id: String(event.seq),
             data: JSON.stringify(event),
           });
-          after = event.seq;
         }
         if (page.data.length === 500) continue;
         const session = await store.getSession(o, id);
@@ -108,7 +153,7 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
   });
 
   /** For recorders: the session's status, held open while it is still `known` (long poll). */
-  app.get('/sessions/:sessionId/status', requirePermission('ingest', 'view_history'), async (c) => {
+  route(app, deps, OPERATIONS.getSessionStatus, async (c) => {
     const id = sessionParam(c);
     const { waitMs = 0, known } = parseQuery(c, statusQuery);
     const deadline = cfg.now() + Math.min(waitMs, cfg.maxWaitMs);
@@ -123,7 +168,7 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
     }
   });
 
-  app.post('/sessions/:sessionId/revoke', requirePermission('revoke'), async (c) => {
+  route(app, deps, OPERATIONS.revokeSession, async (c) => {
     const id = sessionParam(c);
     const body = parseBody(
       revokeRequestSchema,
