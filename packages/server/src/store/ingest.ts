@@ -46,6 +46,10 @@ export interface ResultRow {
   org: string;
   sessionId: string;
   ref: string;
+  /**
+   * JSON of the full result, or `null` when the server holds no rows for the ref (the event
+   * carries its whole result, or points elsewhere): the row still claims the ref in its session.
+   */
   doc: string;
 }
 
@@ -60,6 +64,8 @@ export interface IngestTx {
   existingEventIds(org: string, ids: string[]): Promise<Set<string>>;
   /** Which of these seqs their sessions already have, as `sessionId:seq`. */
   existingSeqs(keys: { sessionId: string; seq: number }[]): Promise<Set<string>>;
+  /** Which of these result refs their sessions already hold, as `sessionId:ref`. */
+  existingResultRefs(keys: { sessionId: string; ref: string }[]): Promise<Set<string>>;
   insertEvents(rows: EventRow[]): Promise<void>;
   insertSearch(rows: SearchRow[]): Promise<void>;
   insertResults(rows: ResultRow[]): Promise<void>;
@@ -119,6 +125,13 @@ export async function ingestBatch(
       .filter((e) => loaded.get(e.sessionId)?.org === org)
       .map((e) => ({ sessionId: e.sessionId, seq: e.seq })),
   );
+  const refKeys = events
+    .filter((e) => loaded.get(e.sessionId)?.org === org)
+    .flatMap((e) => {
+      const ref = resultRefOf(e, previewRows);
+      return ref === undefined ? [] : [{ sessionId: e.sessionId, ref }];
+    });
+  const usedRefs = refKeys.length > 0 ? await tx.existingResultRefs(refKeys) : new Set<string>();
 
   const states = new Map<string, SessionState>();
   const changed = new Set<SessionState>();
@@ -175,21 +188,38 @@ export async function ingestBatch(
       };
       continue;
     }
+    // A result ref names one query's result in its session: a second query claiming it would
+    // make the first one's download answer for both (or its own result unreachable).
+    const ref = resultRefOf(event, previewRows);
+    const refKey = ref === undefined ? undefined : `${sessionId}:${ref}`;
+    if (refKey !== undefined && usedRefs.has(refKey)) {
+      outcomes[index] = {
+        status: 'rejected',
+        code: 'conflict',
+        message: `resultRef ${JSON.stringify(ref)} is already used by another query of session ${sessionId}${event.type === 'query' && event.resultRef === undefined ? ' (the event id stands in for a missing resultRef)' : ''}: give each query its own resultRef`,
+      };
+      continue;
+    }
     usedSeqs.add(seqKey);
     seenIds.add(event.id);
     states.set(sessionId, state);
-    if (event.type === 'query' && event.rows && event.rows.length > previewRows) {
-      // Keep a preview on the event (what is hashed and shown) and the whole result aside.
-      const ref = event.resultRef ?? event.id;
-      results.push({
-        org,
-        sessionId,
-        ref,
-        doc: JSON.stringify({ columns: event.columns ?? [], rows: event.rows }),
-      });
-      event.rows = event.rows.slice(0, previewRows);
-      event.truncated = true;
-      event.resultRef = ref;
+    if (event.type === 'query' && ref !== undefined && refKey !== undefined) {
+      usedRefs.add(refKey);
+      if (event.rows && event.rows.length > previewRows) {
+        // Keep a preview on the event (what is hashed and shown) and the whole result aside.
+        results.push({
+          org,
+          sessionId,
+          ref,
+          doc: JSON.stringify({ columns: event.columns ?? [], rows: event.rows }),
+        });
+        event.rows = event.rows.slice(0, previewRows);
+        event.truncated = true;
+        event.resultRef = ref;
+      } else {
+        // The ref is the event's own; no rows held here (download answers 404), but it is taken.
+        results.push({ org, sessionId, ref, doc: 'null' });
+      }
     }
     const body = JSON.stringify(event);
     const hash = chainHash(state.lastHash, eventDigest(body), receivedAt);
@@ -240,6 +270,13 @@ export async function ingestBatch(
     return state?.session.org === org && state.session.status === 'revoked';
   });
   return { outcomes, revoked };
+}
+
+/** The result ref a query event claims: its own, or its id when the server keeps its rows aside. */
+function resultRefOf(event: Event, previewRows: number): string | undefined {
+  if (event.type !== 'query') return undefined;
+  if (event.resultRef !== undefined) return event.resultRef;
+  return event.rows && event.rows.length > previewRows ? event.id : undefined;
 }
 
 function rank(event: Event): number {

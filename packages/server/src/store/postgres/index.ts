@@ -272,6 +272,14 @@ export class PostgresStore implements Store {
         );
         return new Set(rows.map((r) => r.key));
       },
+      existingResultRefs: async (keys) => {
+        const { rows } = await client.query<{ key: string }>(
+          `SELECT r.session_id || ':' || r.ref AS key FROM unnest($1::text[], $2::text[]) AS k(s, f)
+           JOIN results AS r ON r.session_id = k.s AND r.ref = k.f`,
+          [keys.map((k) => k.sessionId), keys.map((k) => k.ref)],
+        );
+        return new Set(rows.map((r) => r.key));
+      },
       insertEvents: async (rows) => {
         // One statement per batch: arrays unnested server-side.
         await client.query(
@@ -304,10 +312,10 @@ export class PostgresStore implements Store {
         );
       },
       insertResults: async (rows) => {
+        // No ON CONFLICT: ingest checked each ref is free, under the session's lock.
         await client.query(
           `INSERT INTO results (org, session_id, ref, doc)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-           ON CONFLICT (session_id, ref) DO NOTHING`,
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
           [
             rows.map((r) => r.org),
             rows.map((r) => r.sessionId),

@@ -46,6 +46,12 @@ export class SqliteWriter {
            JOIN events AS e ON e.session_id = json_extract(k.value, '$[0]') AND e.seq = json_extract(k.value, '$[1]')`,
         )
         .pluck(),
+      existingRefs: db
+        .prepare<[string], string>(
+          `SELECT r.session_id || ':' || r.ref FROM json_each(?) AS k
+           JOIN results AS r ON r.session_id = json_extract(k.value, '$[0]') AND r.ref = json_extract(k.value, '$[1]')`,
+        )
+        .pluck(),
       insertEvent: db.prepare(
         'INSERT INTO events (session_id, seq, org, id, ord, type, body, received_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -62,8 +68,9 @@ export class SqliteWriter {
       insertText: db.prepare(
         'INSERT INTO search (rowid, text, org, session_id) VALUES (?, ?, ?, ?)',
       ),
+      // No ON CONFLICT: ingest checked the ref is free, under the session's write lock.
       insertResult: db.prepare(
-        'INSERT INTO results (org, session_id, ref, doc) VALUES (?, ?, ?, ?) ON CONFLICT (session_id, ref) DO NOTHING',
+        'INSERT INTO results (org, session_id, ref, doc) VALUES (?, ?, ?, ?)',
       ),
       upsertSession: db.prepare(`
         INSERT INTO sessions (id, org, started_at, status, actor_type, actor_id, actor_email, resource_name,
@@ -144,6 +151,8 @@ export class SqliteWriter {
             ? s.existingSeqs.all(JSON.stringify(keys.map((k) => [k.sessionId, k.seq])))
             : [],
         ),
+      existingResultRefs: async (keys) =>
+        new Set(s.existingRefs.all(JSON.stringify(keys.map((k) => [k.sessionId, k.ref])))),
       insertEvents: async (rows) => {
         for (const r of rows)
           s.insertEvent.run(
