@@ -236,3 +236,36 @@ export async function listEvents(
       more || OPEN_STATUSES.has(session.status) ? String(last?.seq ?? query.after ?? -1) : null,
   };
 }
+
+/**
+ * The live tail's read: events in the order they were stored (the chain's order, whatever their
+ * seqs), after the event with seq `afterSeq` (-1: from the first). `found` is false when no event
+ * of the session has seq `afterSeq` (nothing is read then).
+ *
+ * Positions are taken under the session's write lock and committed in order, so a reader never
+ * sees a later position before an earlier one: resuming after a position leaves no gap, even
+ * when a recorder sends seqs 6–10 before 1–5.
+ */
+export async function tailEvents(
+  r: SqlReader,
+  session: Session,
+  afterSeq: number,
+  limit: number,
+): Promise<{ found: boolean; data: StoredEvent[] }> {
+  let afterOrd = -1;
+  if (afterSeq >= 0) {
+    const p = r.params();
+    const rows = await r.all<{ ord: number }>(
+      `SELECT ord FROM events WHERE session_id = ${p.param(session.id)} AND seq = ${p.param(afterSeq)}`,
+      p.values,
+    );
+    if (!rows[0]) return { found: false, data: [] };
+    afterOrd = Number(rows[0].ord);
+  }
+  const p = r.params();
+  const rows = await r.all<ChainRow>(
+    `SELECT seq, body, received_at, hash, purged FROM events WHERE session_id = ${p.param(session.id)} AND ord > ${p.param(afterOrd)} ORDER BY ord LIMIT ${p.param(limit)}`,
+    p.values,
+  );
+  return { found: true, data: rows.map((row) => JSON.parse(storedEventJson(row)) as StoredEvent) };
+}

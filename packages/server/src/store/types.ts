@@ -77,6 +77,17 @@ export interface Store {
   getSession(org: string, sessionId: string): Promise<Session | null>;
   /** null when the session does not exist in the org. */
   listEvents(org: string, sessionId: string, query: EventListQuery): Promise<EventPage | null>;
+  /**
+   * The live tail: events in the order they were stored (whatever their seqs), after the event
+   * with seq `afterSeq` (-1: from the first). null when the session does not exist in the org;
+   * `found` is false when it has no event with seq `afterSeq`.
+   */
+  tailEvents(
+    org: string,
+    sessionId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ found: boolean; data: StoredEvent[] } | null>;
   /** Walks the hash chain of a session; null when the session does not exist in the org. */
   verifySession(org: string, sessionId: string): Promise<ChainCheck | null>;
 

@@ -2,6 +2,7 @@ import {
   eventListQuerySchema,
   revokeRequestSchema,
   type Session,
+  type StoredEvent,
   sessionListQuerySchema,
   sessionStatusSchema,
 } from '@auditlane/client';
@@ -62,23 +63,30 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
   });
 
   const afterSchema = z.object({ after: z.coerce.number().int().min(-1).optional() });
+  const TAIL_PAGE = 500;
 
   app.get('/sessions/:sessionId/events/stream', requirePermission('view_history'), async (c) => {
     const id = sessionParam(c);
     const { after: fromQuery } = parseQuery(c, afterSchema);
     const lastEventId = c.req.header('last-event-id');
-    let after =
-      lastEventId && /^-?\d+$/.test(lastEventId) ? Number(lastEventId) : (fromQuery ?? -1);
+    const fromHeader = lastEventId !== undefined && /^-?\d+$/.test(lastEventId);
+    // The seq of the last event the client has; the stream goes on in the order events were
+    // stored, so one that arrives late with a lower seq is still delivered (once).
+    let after = fromHeader ? Number(lastEventId) : (fromQuery ?? -1);
     const o = org(c);
-    if (!(await store.getSession(o, id))) throw notFound('session', id);
+    const first = await store.tailEvents(o, id, after, TAIL_PAGE);
+    if (!first) throw notFound('session', id);
+    if (!first.found)
+      throw new HttpError(
+        400,
+        'bad_request',
+        `${fromHeader ? 'Last-Event-ID' : 'after'}: session ${id} has no event with seq ${after}; resume after the seq of an event the stream delivered, or -1 for the start`,
+      );
     return streamSSE(c, async (stream) => {
       const abort = new AbortController();
       stream.onAbort(() => abort.abort());
-      await stream.write('retry: 1000\n\n');
-      while (!abort.signal.aborted) {
-        const page = await store.listEvents(o, id, { after, limit: 500 });
-        if (!page) return;
-        for (const event of page.data) {
+      const send = async (events: StoredEvent[]) => {
+        for (const event of events) {
           await stream.writeSSE({
             event: 'event',
             id: String(event.seq),
@@ -86,9 +94,20 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
           });
           after = event.seq;
         }
-        if (page.data.length === 500) continue;
+      };
+      await stream.write('retry: 1000\n\n');
+      await send(first.data);
+      while (!abort.signal.aborted) {
+        // The status before the events: whatever was stored before the session closed is read
+        // below, so `end` never comes ahead of the session's last events.
         const session = await store.getSession(o, id);
-        if (!session || !OPEN_STATUSES.has(session.status)) {
+        const open = session !== null && OPEN_STATUSES.has(session.status);
+        for (;;) {
+          const page = (await store.tailEvents(o, id, after, TAIL_PAGE))?.data ?? [];
+          await send(page);
+          if (page.length < TAIL_PAGE || abort.signal.aborted) break;
+        }
+        if (!open) {
           await stream.writeSSE({
             event: 'end',
             data: JSON.stringify({ status: session?.status ?? null }),
