@@ -11,9 +11,8 @@ export interface SessionState {
   eventCount: number;
 }
 
-export interface LoadedSession extends SessionState {
-  org: string;
-}
+/** A stored session of the batch's org (sessions are identified by org and id). */
+export type LoadedSession = SessionState;
 
 /** One stored event: its JSON text exactly as hashed, and what the server adds. */
 export interface EventRow {
@@ -58,14 +57,17 @@ export interface ResultRow {
  * is called once per batch, so an adapter answers each with one statement.
  */
 export interface IngestTx {
-  /** Locks these sessions until the transaction ends (also those not stored yet) and reads the stored ones. */
-  loadSessions(sessionIds: string[]): Promise<Map<string, LoadedSession>>;
+  /**
+   * Locks these sessions of the org until the transaction ends (also those not stored yet) and
+   * reads the stored ones. Another org's session of the same id is neither locked nor read.
+   */
+  loadSessions(org: string, sessionIds: string[]): Promise<Map<string, LoadedSession>>;
   /** Which of these event ids the org already stored (a retried batch). */
   existingEventIds(org: string, ids: string[]): Promise<Set<string>>;
-  /** Which of these seqs their sessions already have, as `sessionId:seq`. */
-  existingSeqs(keys: { sessionId: string; seq: number }[]): Promise<Set<string>>;
-  /** Which of these result refs their sessions already hold, as `sessionId:ref`. */
-  existingResultRefs(keys: { sessionId: string; ref: string }[]): Promise<Set<string>>;
+  /** Which of these seqs the org's sessions already have, as `sessionId:seq`. */
+  existingSeqs(org: string, keys: { sessionId: string; seq: number }[]): Promise<Set<string>>;
+  /** Which of these result refs the org's sessions already hold, as `sessionId:ref`. */
+  existingResultRefs(org: string, keys: { sessionId: string; ref: string }[]): Promise<Set<string>>;
   insertEvents(rows: EventRow[]): Promise<void>;
   insertSearch(rows: SearchRow[]): Promise<void>;
   insertResults(rows: ResultRow[]): Promise<void>;
@@ -115,23 +117,25 @@ export async function ingestBatch(
         a.index - b.index,
     );
   const sessionIds = [...new Set(order.map((o) => o.event.sessionId))];
-  const loaded = await tx.loadSessions(sessionIds);
+  const loaded = await tx.loadSessions(org, sessionIds);
   const storedIds = await tx.existingEventIds(
     org,
     events.map((e) => e.id),
   );
   const usedSeqs = await tx.existingSeqs(
+    org,
     events
-      .filter((e) => loaded.get(e.sessionId)?.org === org)
+      .filter((e) => loaded.has(e.sessionId))
       .map((e) => ({ sessionId: e.sessionId, seq: e.seq })),
   );
   const refKeys = events
-    .filter((e) => loaded.get(e.sessionId)?.org === org)
+    .filter((e) => loaded.has(e.sessionId))
     .flatMap((e) => {
       const ref = resultRefOf(e, previewRows);
       return ref === undefined ? [] : [{ sessionId: e.sessionId, ref }];
     });
-  const usedRefs = refKeys.length > 0 ? await tx.existingResultRefs(refKeys) : new Set<string>();
+  const usedRefs =
+    refKeys.length > 0 ? await tx.existingResultRefs(org, refKeys) : new Set<string>();
 
   const states = new Map<string, SessionState>();
   const changed = new Set<SessionState>();
@@ -148,11 +152,6 @@ export async function ingestBatch(
     }
     const existing = loaded.get(sessionId);
     const isStart = event.type === 'lifecycle' && event.action === 'start';
-    // Another org's session looks exactly like a missing one.
-    if (existing && existing.org !== org) {
-      outcomes[index] = notFound(event);
-      continue;
-    }
     let state = states.get(sessionId) ?? existing;
     if (!state) {
       if (!isStart) {
@@ -267,7 +266,7 @@ export async function ingestBatch(
   }
   const revoked = sessionIds.filter((id) => {
     const state = states.get(id) ?? loaded.get(id);
-    return state?.session.org === org && state.session.status === 'revoked';
+    return state?.session.status === 'revoked';
   });
   return { outcomes, revoked };
 }

@@ -134,7 +134,7 @@ async function listByText(
   if (pageIds.length > 0) {
     const p = r.params();
     const rows = await r.all<{ id: string; doc: unknown }>(
-      `SELECT id, doc FROM sessions WHERE id IN (${pageIds.map((m) => p.param(m.id)).join(', ')})`,
+      `SELECT id, doc FROM sessions WHERE org = ${p.param(org)} AND id IN (${pageIds.map((m) => p.param(m.id)).join(', ')})`,
       p.values,
     );
     for (const row of rows) docs.set(row.id, row.doc);
@@ -222,7 +222,7 @@ export async function listEvents(
 ): Promise<EventPage> {
   // Parameters are added in the order their placeholders appear (SQLite's are positional).
   const p = r.params();
-  let sql = `SELECT seq, body, received_at, hash, purged FROM events WHERE session_id = ${p.param(session.id)}`;
+  let sql = `SELECT seq, body, received_at, hash, purged FROM events WHERE org = ${p.param(session.org)} AND session_id = ${p.param(session.id)}`;
   sql += ` AND seq > ${p.param(query.after ?? -1)}`;
   if (query.type?.length) sql += ` AND type IN (${query.type.map((t) => p.param(t)).join(', ')})`;
   sql += ` ORDER BY seq LIMIT ${p.param(query.limit + 1)}`;
@@ -256,7 +256,7 @@ export async function tailEvents(
   if (afterSeq >= 0) {
     const p = r.params();
     const rows = await r.all<{ ord: number }>(
-      `SELECT ord FROM events WHERE session_id = ${p.param(session.id)} AND seq = ${p.param(afterSeq)}`,
+      `SELECT ord FROM events WHERE org = ${p.param(session.org)} AND session_id = ${p.param(session.id)} AND seq = ${p.param(afterSeq)}`,
       p.values,
     );
     if (!rows[0]) return { found: false, data: [] };
@@ -264,7 +264,7 @@ export async function tailEvents(
   }
   const p = r.params();
   const rows = await r.all<ChainRow>(
-    `SELECT seq, body, received_at, hash, purged FROM events WHERE session_id = ${p.param(session.id)} AND ord > ${p.param(afterOrd)} ORDER BY ord LIMIT ${p.param(limit)}`,
+    `SELECT seq, body, received_at, hash, purged FROM events WHERE org = ${p.param(session.org)} AND session_id = ${p.param(session.id)} AND ord > ${p.param(afterOrd)} ORDER BY ord LIMIT ${p.param(limit)}`,
     p.values,
   );
   return { found: true, data: rows.map((row) => JSON.parse(storedEventJson(row)) as StoredEvent) };

@@ -114,7 +114,7 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
           });
           return;
         }
-        await notifier.wait(sessionKey(id), cfg.pollMs, abort.signal);
+        await notifier.wait(sessionKey(o, id), cfg.pollMs, abort.signal);
         // A comment keeps proxies from closing an idle stream.
         await stream.write(': ping\n\n');
       }
@@ -138,7 +138,7 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
       if (session.status !== known || left <= 0 || c.req.raw.signal.aborted) {
         return c.json({ sessionId: id, status: session.status, closeReason: session.closeReason });
       }
-      await notifier.wait(sessionKey(id), Math.min(left, cfg.pollMs), c.req.raw.signal);
+      await notifier.wait(sessionKey(org(c), id), Math.min(left, cfg.pollMs), c.req.raw.signal);
     }
   });
 
@@ -178,8 +178,8 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
       `the session was revoked by ${principal.name}`,
       cfg.now(),
     );
-    for (const r of cancelled) notifier.notify(reviewKey(r.id));
-    notifier.notify(sessionKey(id));
+    for (const r of cancelled) notifier.notify(reviewKey(principal.org, r.id));
+    notifier.notify(sessionKey(principal.org, id));
     return c.json(session);
   });
 
