@@ -67,7 +67,8 @@ export const eventPageSchema = z
   .object({
     data: z.array(storedEventSchema),
     nextCursor: z.string().nullable().meta({
-      description: 'Pass as `after` for the next page; null at the end of an ended session.',
+      description:
+        'Pass as `after` for the next page; null at the end of an ended session. Pages are in seq order, so an event a recorder sends late with a seq below the cursor is in no later page: follow a growing session with the live stream, which goes by the order events were stored.',
     }),
   })
   .meta({ id: 'EventPage' });
