@@ -16,6 +16,8 @@ export interface TestServers {
   noDownloadsUrl: string;
   adminToken: string;
   viewerToken: string;
+  /** Every permission in an org of its own: for tests that record sessions (acme's counts stay). */
+  scratchToken: string;
   dbSession: string;
   shellSession: string;
   liveSession: string;
@@ -42,6 +44,11 @@ export default async function setup(project: TestProject) {
     name: 'victor',
     permissions: ['view_history', 'view_recording'],
   });
+  const scratch = await store.createToken({
+    org: 'scratch',
+    name: 'sam',
+    permissions: [...PERMISSIONS],
+  });
   const config = { corsOrigins: ['*'], pollMs: 200 };
   const servers: RunningServer[] = [
     await startServer({ store, port: 0, config }),
@@ -55,6 +62,7 @@ export default async function setup(project: TestProject) {
     noDownloadsUrl: noDownloads.url,
     adminToken: admin.token,
     viewerToken: viewer.token,
+    scratchToken: scratch.token,
     dbSession: seeded.dbSession,
     shellSession: seeded.shellSession,
     liveSession: seeded.liveSession,
