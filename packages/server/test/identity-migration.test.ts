@@ -54,7 +54,7 @@ async function readAll(store: Store, ids: { a: string; b: string; c: string }) {
     out[`${org}/${id}`] = {
       session: await store.getSession(org, id),
       events: await store.listEvents(org, id, { limit: 1000 }),
-      tail: await store.tailEvents(org, id, -1, 1000),
+      stored: await store.listEvents(org, id, { limit: 1000, sort: 'stored' }),
       verify: await store.verifySession(org, id),
     };
   }

@@ -150,6 +150,49 @@ describe.each(STORE_KINDS)('%s store: live tail', (kind) => {
     expect(seen).toEqual([2, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 
+  it('pages events in stored order for a poller: the cursor of an open session misses no late event', async () => {
+    const s = tenCommands();
+    await h.admin.ingest(seqs(s, 0, 6, 7, 8, 9, 10));
+    const first = await h.admin.sessions.events.list(s.sessionId, { sort: 'stored' });
+    expect(first.data.map((e) => e.seq)).toEqual([0, 6, 7, 8, 9, 10]);
+    expect(first.nextCursor).toBe('10');
+    await h.admin.ingest(seqs(s, 1, 2, 3, 4, 5));
+    const next = await h.admin.sessions.events.list(s.sessionId, {
+      sort: 'stored',
+      after: Number(first.nextCursor),
+      limit: 3,
+    });
+    expect(next.data.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(next.nextCursor).toBe('3');
+    const commands = await h.admin.sessions.events.list(s.sessionId, {
+      sort: 'stored',
+      after: 3,
+      type: ['command'],
+    });
+    expect(commands.data.map((e) => e.seq)).toEqual([4, 5]);
+    // Every page of both orders, walked by the client: the same events, each once.
+    const walk = async (sort: 'seq' | 'stored') => {
+      const out: number[] = [];
+      for await (const e of h.admin.sessions.events.list(s.sessionId, { sort, limit: 4 }))
+        out.push(e.seq);
+      return out;
+    };
+    expect(await walk('stored')).toEqual([0, 6, 7, 8, 9, 10, 1, 2, 3, 4, 5]);
+    expect(await walk('seq')).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // The default stays seq order, with after as a bound on seqs.
+    const bySeq = await h.admin.sessions.events.list(s.sessionId, { after: 7 });
+    expect(bySeq.data.map((e) => e.seq)).toEqual([8, 9, 10]);
+    const unknown = await fetch(
+      `${h.server.url}/v1/sessions/${s.sessionId}/events?sort=stored&after=11`,
+      { headers: { authorization: `Bearer ${h.adminToken}` } },
+    );
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({
+      code: 'bad_request',
+      message: expect.stringMatching(/^after: session .* has no event with seq 11/),
+    });
+  });
+
   it('answers 400 naming the parameter for a seq the session has no event with', async () => {
     const s = tenCommands();
     await h.admin.ingest(seqs(s, 0, 1));

@@ -6,7 +6,7 @@ import type {
   SessionPage,
   StoredEvent,
 } from '@auditlane/client';
-import { decodeCursor, encodeCursor } from './cursor';
+import { CursorError, decodeCursor, encodeCursor } from './cursor';
 import {
   type SqlDialect,
   sessionConditions,
@@ -220,12 +220,16 @@ export async function listEvents(
   session: Session,
   query: EventListQuery,
 ): Promise<EventPage> {
+  const stored = query.sort === 'stored';
+  const after = query.after ?? -1;
+  // Stored order resumes after the position of the event named by `after` (resolved first).
+  const afterOrd = stored ? await positionOf(r, session, after) : -1;
   // Parameters are added in the order their placeholders appear (SQLite's are positional).
   const p = r.params();
   let sql = `SELECT seq, body, received_at, hash, purged FROM events WHERE org = ${p.param(session.org)} AND session_id = ${p.param(session.id)}`;
-  sql += ` AND seq > ${p.param(query.after ?? -1)}`;
+  sql += stored ? ` AND ord > ${p.param(afterOrd)}` : ` AND seq > ${p.param(after)}`;
   if (query.type?.length) sql += ` AND type IN (${query.type.map((t) => p.param(t)).join(', ')})`;
-  sql += ` ORDER BY seq LIMIT ${p.param(query.limit + 1)}`;
+  sql += ` ORDER BY ${stored ? 'ord' : 'seq'} LIMIT ${p.param(query.limit + 1)}`;
   const rows = await r.all<ChainRow>(sql, p.values);
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
@@ -238,34 +242,24 @@ export async function listEvents(
 }
 
 /**
- * The live tail's read: events in the order they were stored (the chain's order, whatever their
- * seqs), after the event with seq `afterSeq` (-1: from the first). `found` is false when no event
- * of the session has seq `afterSeq` (nothing is read then).
- *
- * Positions are taken under the session's write lock and committed in order, so a reader never
- * sees a later position before an earlier one: resuming after a position leaves no gap, even
- * when a recorder sends seqs 6–10 before 1–5.
+ * The position in the session's chain (the order events were stored) of its event with seq
+ * `seq`; -1 for seq -1. Positions are taken under the session's write lock and committed in
+ * order, so a reader never sees a later position before an earlier one: going on after a
+ * position leaves no gap, even when a recorder sends seqs 6–10 before 1–5.
  */
-export async function tailEvents(
-  r: SqlReader,
-  session: Session,
-  afterSeq: number,
-  limit: number,
-): Promise<{ found: boolean; data: StoredEvent[] }> {
-  let afterOrd = -1;
-  if (afterSeq >= 0) {
-    const p = r.params();
-    const rows = await r.all<{ ord: number }>(
-      `SELECT ord FROM events WHERE org = ${p.param(session.org)} AND session_id = ${p.param(session.id)} AND seq = ${p.param(afterSeq)}`,
-      p.values,
-    );
-    if (!rows[0]) return { found: false, data: [] };
-    afterOrd = Number(rows[0].ord);
-  }
+async function positionOf(r: SqlReader, session: Session, seq: number): Promise<number> {
+  if (seq < 0) return -1;
   const p = r.params();
-  const rows = await r.all<ChainRow>(
-    `SELECT seq, body, received_at, hash, purged FROM events WHERE org = ${p.param(session.org)} AND session_id = ${p.param(session.id)} AND ord > ${p.param(afterOrd)} ORDER BY ord LIMIT ${p.param(limit)}`,
+  const rows = await r.all<{ ord: number }>(
+    `SELECT ord FROM events WHERE org = ${p.param(session.org)} AND session_id = ${p.param(session.id)} AND seq = ${p.param(seq)}`,
     p.values,
   );
-  return { found: true, data: rows.map((row) => JSON.parse(storedEventJson(row)) as StoredEvent) };
+  if (!rows[0])
+    throw new UnknownSeqError(
+      `session ${session.id} has no event with seq ${seq}: pass the seq of the last event received, or -1 for the start`,
+    );
+  return Number(rows[0].ord);
 }
+
+/** `after` names no event of the session (stored order goes on after an event, not a number). */
+export class UnknownSeqError extends CursorError {}

@@ -78,19 +78,12 @@ export interface Store {
 
   listSessions(org: string, query: SessionListQuery, options: ListOptions): Promise<SessionPage>;
   getSession(org: string, sessionId: string): Promise<Session | null>;
-  /** null when the session does not exist in the org. */
-  listEvents(org: string, sessionId: string, query: EventListQuery): Promise<EventPage | null>;
   /**
-   * The live tail: events in the order they were stored (whatever their seqs), after the event
-   * with seq `afterSeq` (-1: from the first). null when the session does not exist in the org;
-   * `found` is false when it has no event with seq `afterSeq`.
+   * null when the session does not exist in the org. With `sort: 'stored'`, `after` is the seq of
+   * an event and the page goes on after it in the order events were stored (UnknownSeqError when
+   * the session has no event with that seq).
    */
-  tailEvents(
-    org: string,
-    sessionId: string,
-    afterSeq: number,
-    limit: number,
-  ): Promise<{ found: boolean; data: StoredEvent[] } | null>;
+  listEvents(org: string, sessionId: string, query: EventListQuery): Promise<EventPage | null>;
   /** Walks the hash chain of a session; null when the session does not exist in the org. */
   verifySession(org: string, sessionId: string): Promise<ChainCheck | null>;
 

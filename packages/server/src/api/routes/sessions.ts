@@ -1,4 +1,5 @@
 import {
+  type EventPage,
   eventListQuerySchema,
   revokeRequestSchema,
   type Session,
@@ -10,7 +11,7 @@ import { type Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { CursorError } from '../../store/cursor';
-import { OPEN_STATUSES } from '../../store/reads';
+import { OPEN_STATUSES, UnknownSeqError } from '../../store/reads';
 import { readJsonBody } from '../body';
 import {
   type Deps,
@@ -50,7 +51,14 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
 
   app.get('/sessions/:sessionId/events', requirePermission('view_history'), async (c) => {
     const id = sessionParam(c);
-    const page = await store.listEvents(org(c), id, parseQuery(c, eventListQuerySchema));
+    let page: EventPage | null;
+    try {
+      page = await store.listEvents(org(c), id, parseQuery(c, eventListQuerySchema));
+    } catch (error) {
+      if (error instanceof UnknownSeqError)
+        throw new HttpError(400, 'bad_request', `after: ${error.message}`);
+      throw error;
+    }
     if (!page) throw notFound('session', id);
     return c.json(page);
   });
@@ -74,14 +82,20 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
     // stored, so one that arrives late with a lower seq is still delivered (once).
     let after = fromHeader ? Number(lastEventId) : (fromQuery ?? -1);
     const o = org(c);
-    const first = await store.tailEvents(o, id, after, TAIL_PAGE);
+    const read = () => store.listEvents(o, id, { after, sort: 'stored', limit: TAIL_PAGE });
+    let first: EventPage | null;
+    try {
+      first = await read();
+    } catch (error) {
+      if (error instanceof UnknownSeqError)
+        throw new HttpError(
+          400,
+          'bad_request',
+          `${fromHeader ? 'Last-Event-ID' : 'after'}: ${error.message} (resume after an event the stream delivered)`,
+        );
+      throw error;
+    }
     if (!first) throw notFound('session', id);
-    if (!first.found)
-      throw new HttpError(
-        400,
-        'bad_request',
-        `${fromHeader ? 'Last-Event-ID' : 'after'}: session ${id} has no event with seq ${after}; resume after the seq of an event the stream delivered, or -1 for the start`,
-      );
     return streamSSE(c, async (stream) => {
       const abort = new AbortController();
       stream.onAbort(() => abort.abort());
@@ -103,7 +117,7 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
         const session = await store.getSession(o, id);
         const open = session !== null && OPEN_STATUSES.has(session.status);
         for (;;) {
-          const page = (await store.tailEvents(o, id, after, TAIL_PAGE))?.data ?? [];
+          const page = (await read())?.data ?? [];
           await send(page);
           if (page.length < TAIL_PAGE || abort.signal.aborted) break;
         }

@@ -19,7 +19,7 @@ import {
   type SessionState,
 } from '../ingest';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
-import { listEvents, listSessions, type SqlReader, tailEvents } from '../reads';
+import { listEvents, listSessions, type SqlReader } from '../reads';
 import { numberPlaceholders } from '../runner';
 import { SharedTables } from '../shared';
 import { hashToken, newToken, newTokenId } from '../tokens';
@@ -442,11 +442,6 @@ export class PostgresStore implements Store {
   ): Promise<EventPage | null> {
     const session = await this.getSession(org, sessionId);
     return session ? listEvents(this.reader, session, query) : null;
-  }
-
-  async tailEvents(org: string, sessionId: string, afterSeq: number, limit: number) {
-    const session = await this.getSession(org, sessionId);
-    return session ? tailEvents(this.reader, session, afterSeq, limit) : null;
   }
 
   async verifySession(org: string, sessionId: string): Promise<ChainCheck | null> {

@@ -11,7 +11,7 @@ import { significance } from '../../domain/session';
 import { ftsPhrase, type SqlDialect, type WalkFrom } from '../filters';
 import type { IngestReport, IngestSettings } from '../ingest';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
-import { listEvents, listSessions, type SqlReader, tailEvents } from '../reads';
+import { listEvents, listSessions, type SqlReader } from '../reads';
 import type { SqlRunner } from '../runner';
 import { SharedTables } from '../shared';
 import { hashToken, newToken, newTokenId } from '../tokens';
@@ -234,11 +234,6 @@ export class SqliteStore implements Store {
   ): Promise<EventPage | null> {
     const session = await this.getSession(org, sessionId);
     return session ? listEvents(this.reader, session, query) : null;
-  }
-
-  async tailEvents(org: string, sessionId: string, afterSeq: number, limit: number) {
-    const session = await this.getSession(org, sessionId);
-    return session ? tailEvents(this.reader, session, afterSeq, limit) : null;
   }
 
   async verifySession(org: string, sessionId: string): Promise<ChainCheck | null> {
