@@ -260,7 +260,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
           tags: ['sessions'],
           summary: 'Live tail of a session (server-sent events)',
           description:
-            'Each message has `event: event`, `id: <seq>` and a StoredEvent as JSON data, in the order the server stored the events (arrival order: a recorder that sent seqs 6–10 before 1–5 is tailed as 6–10, 1–5). The stream ends with `event: end` when the session ends, after its last events. Reconnect with `Last-Event-ID` (or `after`) set to the seq of the last event received to resume right after that event, without gaps or duplicates; a seq the session has no event with answers 400.',
+            'Each message has `event: event`, `id: <seq>` and a StoredEvent as JSON data, in the order the server stored the events (arrival order: a recorder that sent seqs 6–10 before 1–5 is tailed as 6–10, 1–5). The stream ends with `event: end` when the session ends, after the events stored before it ended (an event a recorder delivers after the end of the session reaches a stream opened later, with `after` set to the last seq received). Reconnect with `Last-Event-ID` (or `after`) set to the seq of the last event received to resume right after that event, without gaps or duplicates; a seq the session has no event with answers 400.',
           requestParams: {
             path: sessionPath,
             query: z.object({
