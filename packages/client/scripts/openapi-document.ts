@@ -299,10 +299,15 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
           tags: ['sessions'],
           summary: 'Live tail of a session (server-sent events)',
           description:
-            'Each message has `event: event`, `id: <seq>` and a StoredEvent as JSON data; terminal events only for a token with `view_recording`. The stream ends with `event: end` when the session ends. Reconnect with `Last-Event-ID` (or `after`) to resume without gaps.',
+            'Each message has `event: event`, `id: <seq>` and a StoredEvent as JSON data (terminal events only for a token with `view_recording`), in the order the server stored the events (arrival order: a recorder that sent seqs 6–10 before 1–5 is tailed as 6–10, 1–5). The stream ends with `event: end` when the session ends, after the events stored before it ended (an event a recorder delivers after the end of the session reaches a stream opened later, with `after` set to the last seq received). Reconnect with `Last-Event-ID` (or `after`) set to the seq of the last event received to resume right after that event, without gaps or duplicates; a seq the session has no event with answers 400.',
           requestParams: {
             path: sessionPath,
-            query: z.object({ after: z.coerce.number().int().min(-1).optional() }),
+            query: z.object({
+              after: z.coerce.number().int().min(-1).optional().meta({
+                description:
+                  'Seq of the last event received: the stream resumes after that event (in stored order). -1 or absent: from the first event.',
+              }),
+            }),
           },
           responses: {
             '200': file('The event stream.', { 'text/event-stream': 'Server-sent events.' }),

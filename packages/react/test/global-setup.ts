@@ -16,6 +16,8 @@ export interface TestServers {
   noDownloadsUrl: string;
   adminToken: string;
   viewerToken: string;
+  /** Every permission in an org of its own: for tests that record sessions (acme's counts stay). */
+  scratchToken: string;
   dbSession: string;
   shellSession: string;
   liveSession: string;
@@ -48,6 +50,11 @@ export default async function setup(project: TestProject) {
     name: 'recorders',
     permissions: ['ingest', 'view_history'],
   });
+  const scratch = await store.createToken({
+    org: 'scratch',
+    name: 'sam',
+    permissions: [...PERMISSIONS],
+  });
   const config = { corsOrigins: ['*'], pollMs: 200 };
   const servers: RunningServer[] = [
     await startServer({ store, port: 0, config }),
@@ -65,6 +72,7 @@ export default async function setup(project: TestProject) {
     noDownloadsUrl: noDownloads.url,
     adminToken: admin.token,
     viewerToken: viewer.token,
+    scratchToken: scratch.token,
     dbSession: seeded.dbSession,
     shellSession: seeded.shellSession,
     liveSession: seeded.liveSession,

@@ -17,6 +17,8 @@ interface Server {
   url: string;
   port: number;
   token: string;
+  /** A token of another org on the same server (every permission). */
+  otherOrgToken: string;
   /** The directory of the server's SQLite files. */
   dataDir: string;
   admin: AuditlaneClient;
@@ -45,6 +47,11 @@ async function server(): Promise<Server> {
     name: 'rita',
     permissions: ['review', 'view_history'],
   });
+  const { token: otherOrgToken } = await store.createToken({
+    org: 'globex',
+    name: 'other org',
+    permissions: ['ingest', 'view_history'],
+  });
   let running: RunningServer | undefined = await startServer({ store, port: 0 });
   const port = running.port;
   const url = running.url;
@@ -52,6 +59,7 @@ async function server(): Promise<Server> {
     url,
     port,
     token,
+    otherOrgToken,
     dataDir: dir,
     admin: createClient({ baseUrl: url, token, retries: 0 }),
     reviewer: createClient({ baseUrl: url, token: reviewerToken, retries: 0 }),
@@ -103,6 +111,47 @@ describe('HttpSink', () => {
     session.end();
     await recorder.flush({ timeoutMs: 10_000 });
     expect(await stored(s, session.id)).toEqual(Array.from({ length: 122 }, (_, i) => i));
+    await recorder.close();
+  });
+
+  it('delivers a session whose id another org started first (the id is printed before delivery)', async () => {
+    const s = await server();
+    const errors: string[] = [];
+    // Nothing goes out before flush: the other org's start is surely there first.
+    const sink = new HttpSink({
+      url: s.url,
+      token: s.token,
+      spool: false,
+      batchSize: 1000,
+      batchMs: 60_000,
+      onError: (e) => errors.push(e.message),
+    });
+    const recorder = createRecorder({ sink, policy: false, meta: { actor: human, resource: dev } });
+    const session = recorder.session();
+    const other = createClient({ baseUrl: s.url, token: s.otherOrgToken, retries: 0 });
+    const squat = await other.ingest([
+      {
+        id: 'evt_squat_start',
+        sessionId: session.id,
+        seq: 0,
+        time: new Date().toISOString(),
+        type: 'lifecycle',
+        action: 'start',
+        session: {
+          actor: { type: 'human', id: 'u_mallory' },
+          resource: dev,
+          mode: 'interactive',
+        },
+      },
+    ]);
+    expect(squat).toMatchObject({ accepted: 1, rejected: [] });
+    for (let i = 0; i < 5; i++) session.command({ text: `echo ${i}`, exitCode: 0 });
+    session.end();
+    await recorder.flush({ timeoutMs: 10_000 });
+    expect(errors).toEqual([]);
+    expect(await stored(s, session.id)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect((await s.admin.sessions.get(session.id)).actor.id).toBe('u_alice');
+    expect((await other.sessions.get(session.id)).actor.id).toBe('u_mallory');
     await recorder.close();
   });
 

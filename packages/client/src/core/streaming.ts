@@ -12,7 +12,11 @@ import {
 } from './error';
 
 export interface LiveStreamOptions {
-  /** Resume after this seq (events with a greater seq are delivered). */
+  /**
+   * Resume after the event with this seq (-1: from the first event). The server sends events in
+   * the order it stored them, so events stored after it are delivered whatever their seq (a
+   * recorder that sent seqs 6–10 before 1–5 is tailed as 6–10, 1–5).
+   */
   after?: number;
   signal?: AbortSignal;
   /** Reconnections in a row without receiving an event before giving up. Default 5. */
@@ -27,10 +31,11 @@ export interface LiveStreamOptions {
 const MAX_SERVER_RETRY_MS = 60_000;
 
 /**
- * A live tail over server-sent events, read once with `for await`. It reconnects after a dropped
- * connection (also when reopening fails for a while: a server restart), resuming after the last
- * event it delivered (no gaps, no duplicates), and ends when the server sends `end` (the session
- * ended), when `close()` is called or the signal fires.
+ * A live tail over server-sent events, read once with `for await`. Events come in the order the
+ * server stored them (not necessarily by seq). It reconnects after a dropped connection (also when
+ * reopening fails for a while: a server restart), resuming after the last event it delivered (no
+ * gaps, no duplicates), and ends when the server sends `end` (the session ended), when `close()`
+ * is called or the signal fires.
  */
 export class LiveStream<T extends { seq: number }> implements AsyncIterable<T> {
   private readonly controller = new AbortController();
@@ -61,7 +66,7 @@ export class LiveStream<T extends { seq: number }> implements AsyncIterable<T> {
     else this.callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
   }
 
-  /** The seq of the last event delivered: where a new stream would resume. */
+  /** The seq of the last event delivered (not the greatest seq): where a new stream would resume. */
   get lastEventSeq(): number | undefined {
     return this.lastSeq;
   }
@@ -163,8 +168,8 @@ export class LiveStream<T extends { seq: number }> implements AsyncIterable<T> {
               parser.feed(decoder.decode(chunk.value, { stream: true }));
               // Events that arrived before a bad one are delivered first.
               while (queue.length > 0) {
+                // No filtering by seq: a late event may carry a lower seq than the last one.
                 const item = queue.shift() as T;
-                if (this.lastSeq !== undefined && item.seq <= this.lastSeq) continue;
                 this.lastSeq = item.seq;
                 failures = 0;
                 yield item;

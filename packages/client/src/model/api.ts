@@ -67,7 +67,8 @@ export const eventPageSchema = z
   .object({
     data: z.array(storedEventSchema),
     nextCursor: z.string().nullable().meta({
-      description: 'Pass as `after` for the next page; null at the end of an ended session.',
+      description:
+        'Pass as `after` (with the same sort) for the next page; null at the end of an ended session. With sort seq, an event a recorder sends late with a seq below the cursor is in no later page: poll a growing session with sort stored (or follow it with the live stream).',
     }),
   })
   .meta({ id: 'EventPage' });

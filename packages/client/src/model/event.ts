@@ -102,9 +102,10 @@ export const queryEventSchema = z
       .boolean()
       .default(false)
       .meta({ description: 'True when rows is a prefix of the result.' }),
-    resultRef: text(256)
-      .optional()
-      .meta({ description: 'Reference to the full result, for download.' }),
+    resultRef: text(256).optional().meta({
+      description:
+        'Reference to the full result, for download. One query per ref in a session: a query naming a ref already used there (or, without one, whose rows the server keeps aside under its event id) is rejected with conflict.',
+    }),
     durationMs: z.number().nonnegative().optional(),
     error: text(10_000).optional(),
   })

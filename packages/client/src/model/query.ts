@@ -93,14 +93,19 @@ export const countSchema = z
   })
   .meta({ id: 'Count' });
 
+export const eventSortSchema = z.enum(['seq', 'stored']).meta({
+  id: 'EventSort',
+  description:
+    'seq: by seq, to read a session. stored: in the order the server stored the events (a recorder may send some late, with lower seqs), to follow a session that is still growing.',
+});
+
 export const eventListQuerySchema = z
   .object({
-    after: z.coerce
-      .number()
-      .int()
-      .min(-1)
-      .optional()
-      .meta({ description: 'Return events with seq greater than this.' }),
+    after: z.coerce.number().int().min(-1).optional().meta({
+      description:
+        'sort seq: events with seq greater than this. sort stored: the seq of the last event received; the page goes on right after that event (a seq the session has no event with answers 400).',
+    }),
+    sort: eventSortSchema.optional().meta({ description: 'Default seq.' }),
     limit: z.coerce.number().int().min(1).max(1000).default(200),
     type: many(eventTypeSchema),
   })
@@ -119,6 +124,7 @@ export const reviewListQuerySchema = z
 export type PeriodPreset = z.infer<typeof periodPresetSchema>;
 export type CountMode = z.infer<typeof countModeSchema>;
 export type SessionSort = z.infer<typeof sessionSortSchema>;
+export type EventSort = z.infer<typeof eventSortSchema>;
 export type SessionListQuery = z.infer<typeof sessionListQuerySchema>;
 /** What a caller passes: every field optional, defaults applied by the server. */
 export type SessionListParams = z.input<typeof sessionListQuerySchema>;

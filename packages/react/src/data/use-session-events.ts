@@ -1,6 +1,7 @@
 import type { EventType, StoredEvent } from '@auditlane/client';
 import { EVENT_TYPES } from '@auditlane/client/helpers';
 import { useCallback, useEffect, useState } from 'react';
+import { ListedSeqs } from '../internal/listed-seqs';
 import { useAuditlaneContext } from '../provider/auditlane-provider';
 import { asError, type LoadStatus } from './use-sessions';
 
@@ -60,21 +61,21 @@ export function useSessionEvents(
     setState({ events: [], status: 'loading', error: null, live: false });
     (async () => {
       const events: StoredEvent[] = [];
-      let last = -1;
+      const listed = new ListedSeqs();
       for await (const event of client.sessions.events.list(
         sessionId,
         { type: [...types], limit: 1000 },
         { signal },
       )) {
         events.push(event);
-        last = event.seq;
+        listed.add(event.seq);
       }
       if (signal.aborted) return;
       setState({ events: events.slice(), status: 'success', error: null, live });
       if (!live) return;
-      const stream = client.sessions.events.stream(sessionId, { after: last, signal });
+      const stream = client.sessions.events.stream(sessionId, { after: listed.last, signal });
       for await (const event of stream) {
-        if (!wanted.has(event.type)) continue;
+        if (!wanted.has(event.type) || listed.has(event.seq)) continue;
         events.push(event);
         setState((s) => ({ ...s, events: events.slice() }));
       }

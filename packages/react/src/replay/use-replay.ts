@@ -2,6 +2,7 @@ import type { AuditlaneClient, StoredEvent } from '@auditlane/client';
 import { type AsciicastItem, readAsciicast, recordingHeader } from '@auditlane/client/asciicast';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { toPlainText } from '../internal/format';
+import { ListedSeqs } from '../internal/listed-seqs';
 import { useAuditlaneContext } from '../provider/auditlane-provider';
 import { ReplayDriver, type ReplayState, type SeekLocation, SPEEDS } from './core/driver';
 import { KeyframeIndex, type ScanHost } from './core/keyframes';
@@ -427,7 +428,7 @@ async function* liveItems(
   onCaughtUp: () => void,
 ): AsyncGenerator<AsciicastItem> {
   let headerSent = false;
-  let last = -1;
+  const listed = new ListedSeqs();
   const convert = function* (e: StoredEvent): Generator<AsciicastItem> {
     if (e.type !== 'terminal') return;
     if (!headerSent) {
@@ -444,11 +445,11 @@ async function* liveItems(
     { type: ['terminal'], limit: 1000 },
     { signal },
   )) {
-    last = e.seq;
+    listed.add(e.seq);
     yield* convert(e);
   }
   onCaughtUp();
-  for await (const e of client.sessions.events.stream(sessionId, { after: last, signal })) {
-    yield* convert(e);
+  for await (const e of client.sessions.events.stream(sessionId, { after: listed.last, signal })) {
+    if (!listed.has(e.seq)) yield* convert(e);
   }
 }

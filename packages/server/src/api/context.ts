@@ -215,6 +215,11 @@ export function notFound(what: string, id: string): HttpError {
   return new HttpError(404, 'not_found', `no ${what} ${id}`);
 }
 
-/** Key of the notifications about one session (new events, status changes). */
-export const sessionKey = (sessionId: string) => `session:${sessionId}`;
-export const reviewKey = (reviewId: string) => `review:${reviewId}`;
+/**
+ * Key of the notifications about one session (new events, status changes). Sessions are
+ * identified by org and id: another org's session of the same id wakes nobody here.
+ */
+export const sessionKey = (org: string, sessionId: string) =>
+  `session:${JSON.stringify([org, sessionId])}`;
+export const reviewKey = (org: string, reviewId: string) =>
+  `review:${JSON.stringify([org, reviewId])}`;

@@ -11,9 +11,8 @@ export interface SessionState {
   eventCount: number;
 }
 
-export interface LoadedSession extends SessionState {
-  org: string;
-}
+/** A stored session of the batch's org (sessions are identified by org and id). */
+export type LoadedSession = SessionState;
 
 /** One stored event: its JSON text exactly as hashed, and what the server adds. */
 export interface EventRow {
@@ -46,6 +45,10 @@ export interface ResultRow {
   org: string;
   sessionId: string;
   ref: string;
+  /**
+   * JSON of the full result, or `null` when the server holds no rows for the ref (the event
+   * carries its whole result, or points elsewhere): the row still claims the ref in its session.
+   */
   doc: string;
 }
 
@@ -54,12 +57,17 @@ export interface ResultRow {
  * is called once per batch, so an adapter answers each with one statement.
  */
 export interface IngestTx {
-  /** Locks these sessions until the transaction ends (also those not stored yet) and reads the stored ones. */
-  loadSessions(sessionIds: string[]): Promise<Map<string, LoadedSession>>;
+  /**
+   * Locks these sessions of the org until the transaction ends (also those not stored yet) and
+   * reads the stored ones. Another org's session of the same id is neither locked nor read.
+   */
+  loadSessions(org: string, sessionIds: string[]): Promise<Map<string, LoadedSession>>;
   /** Which of these event ids the org already stored (a retried batch). */
   existingEventIds(org: string, ids: string[]): Promise<Set<string>>;
-  /** Which of these seqs their sessions already have, as `sessionId:seq`. */
-  existingSeqs(keys: { sessionId: string; seq: number }[]): Promise<Set<string>>;
+  /** Which of these seqs the org's sessions already have, as `sessionId:seq`. */
+  existingSeqs(org: string, keys: { sessionId: string; seq: number }[]): Promise<Set<string>>;
+  /** Which of these result refs the org's sessions already hold, as `sessionId:ref`. */
+  existingResultRefs(org: string, keys: { sessionId: string; ref: string }[]): Promise<Set<string>>;
   insertEvents(rows: EventRow[]): Promise<void>;
   insertSearch(rows: SearchRow[]): Promise<void>;
   insertResults(rows: ResultRow[]): Promise<void>;
@@ -109,16 +117,25 @@ export async function ingestBatch(
         a.index - b.index,
     );
   const sessionIds = [...new Set(order.map((o) => o.event.sessionId))];
-  const loaded = await tx.loadSessions(sessionIds);
+  const loaded = await tx.loadSessions(org, sessionIds);
   const storedIds = await tx.existingEventIds(
     org,
     events.map((e) => e.id),
   );
   const usedSeqs = await tx.existingSeqs(
+    org,
     events
-      .filter((e) => loaded.get(e.sessionId)?.org === org)
+      .filter((e) => loaded.has(e.sessionId))
       .map((e) => ({ sessionId: e.sessionId, seq: e.seq })),
   );
+  const refKeys = events
+    .filter((e) => loaded.has(e.sessionId))
+    .flatMap((e) => {
+      const ref = resultRefOf(e, previewRows);
+      return ref === undefined ? [] : [{ sessionId: e.sessionId, ref }];
+    });
+  const usedRefs =
+    refKeys.length > 0 ? await tx.existingResultRefs(org, refKeys) : new Set<string>();
 
   const states = new Map<string, SessionState>();
   const changed = new Set<SessionState>();
@@ -135,11 +152,6 @@ export async function ingestBatch(
     }
     const existing = loaded.get(sessionId);
     const isStart = event.type === 'lifecycle' && event.action === 'start';
-    // Another org's session looks exactly like a missing one.
-    if (existing && existing.org !== org) {
-      outcomes[index] = notFound(event);
-      continue;
-    }
     let state = states.get(sessionId) ?? existing;
     if (!state) {
       if (!isStart) {
@@ -175,21 +187,38 @@ export async function ingestBatch(
       };
       continue;
     }
+    // A result ref names one query's result in its session: a second query claiming it would
+    // make the first one's download answer for both (or its own result unreachable).
+    const ref = resultRefOf(event, previewRows);
+    const refKey = ref === undefined ? undefined : `${sessionId}:${ref}`;
+    if (refKey !== undefined && usedRefs.has(refKey)) {
+      outcomes[index] = {
+        status: 'rejected',
+        code: 'conflict',
+        message: `resultRef ${JSON.stringify(ref)} is already used by another query of session ${sessionId}${event.type === 'query' && event.resultRef === undefined ? ' (the event id stands in for a missing resultRef)' : ''}: give each query its own resultRef`,
+      };
+      continue;
+    }
     usedSeqs.add(seqKey);
     seenIds.add(event.id);
     states.set(sessionId, state);
-    if (event.type === 'query' && event.rows && event.rows.length > previewRows) {
-      // Keep a preview on the event (what is hashed and shown) and the whole result aside.
-      const ref = event.resultRef ?? event.id;
-      results.push({
-        org,
-        sessionId,
-        ref,
-        doc: JSON.stringify({ columns: event.columns ?? [], rows: event.rows }),
-      });
-      event.rows = event.rows.slice(0, previewRows);
-      event.truncated = true;
-      event.resultRef = ref;
+    if (event.type === 'query' && ref !== undefined && refKey !== undefined) {
+      usedRefs.add(refKey);
+      if (event.rows && event.rows.length > previewRows) {
+        // Keep a preview on the event (what is hashed and shown) and the whole result aside.
+        results.push({
+          org,
+          sessionId,
+          ref,
+          doc: JSON.stringify({ columns: event.columns ?? [], rows: event.rows }),
+        });
+        event.rows = event.rows.slice(0, previewRows);
+        event.truncated = true;
+        event.resultRef = ref;
+      } else {
+        // The ref is the event's own; no rows held here (download answers 404), but it is taken.
+        results.push({ org, sessionId, ref, doc: 'null' });
+      }
     }
     const body = JSON.stringify(event);
     const hash = chainHash(state.lastHash, eventDigest(body), receivedAt);
@@ -237,9 +266,16 @@ export async function ingestBatch(
   }
   const revoked = sessionIds.filter((id) => {
     const state = states.get(id) ?? loaded.get(id);
-    return state?.session.org === org && state.session.status === 'revoked';
+    return state?.session.status === 'revoked';
   });
   return { outcomes, revoked };
+}
+
+/** The result ref a query event claims: its own, or its id when the server keeps its rows aside. */
+function resultRefOf(event: Event, previewRows: number): string | undefined {
+  if (event.type !== 'query') return undefined;
+  if (event.resultRef !== undefined) return event.resultRef;
+  return event.rows && event.rows.length > previewRows ? event.id : undefined;
 }
 
 function rank(event: Event): number {

@@ -6,7 +6,7 @@ import type {
   SessionPage,
   StoredEvent,
 } from '@auditlane/client';
-import { decodeCursor, encodeCursor } from './cursor';
+import { CursorError, decodeCursor, encodeCursor } from './cursor';
 import {
   type SqlDialect,
   sessionConditions,
@@ -134,7 +134,7 @@ async function listByText(
   if (pageIds.length > 0) {
     const p = r.params();
     const rows = await r.all<{ id: string; doc: unknown }>(
-      `SELECT id, doc FROM sessions WHERE id IN (${pageIds.map((m) => p.param(m.id)).join(', ')})`,
+      `SELECT id, doc FROM sessions WHERE org = ${p.param(org)} AND id IN (${pageIds.map((m) => p.param(m.id)).join(', ')})`,
       p.values,
     );
     for (const row of rows) docs.set(row.id, row.doc);
@@ -220,12 +220,16 @@ export async function listEvents(
   session: Session,
   query: EventListQuery,
 ): Promise<EventPage> {
+  const stored = query.sort === 'stored';
+  const after = query.after ?? -1;
+  // Stored order resumes after the position of the event named by `after` (resolved first).
+  const afterOrd = stored ? await positionOf(r, session, after) : -1;
   // Parameters are added in the order their placeholders appear (SQLite's are positional).
   const p = r.params();
-  let sql = `SELECT seq, body, received_at, hash, purged FROM events WHERE session_id = ${p.param(session.id)}`;
-  sql += ` AND seq > ${p.param(query.after ?? -1)}`;
+  let sql = `SELECT seq, body, received_at, hash, purged FROM events WHERE org = ${p.param(session.org)} AND session_id = ${p.param(session.id)}`;
+  sql += stored ? ` AND ord > ${p.param(afterOrd)}` : ` AND seq > ${p.param(after)}`;
   if (query.type?.length) sql += ` AND type IN (${query.type.map((t) => p.param(t)).join(', ')})`;
-  sql += ` ORDER BY seq LIMIT ${p.param(query.limit + 1)}`;
+  sql += ` ORDER BY ${stored ? 'ord' : 'seq'} LIMIT ${p.param(query.limit + 1)}`;
   const rows = await r.all<ChainRow>(sql, p.values);
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
@@ -236,3 +240,26 @@ export async function listEvents(
       more || OPEN_STATUSES.has(session.status) ? String(last?.seq ?? query.after ?? -1) : null,
   };
 }
+
+/**
+ * The position in the session's chain (the order events were stored) of its event with seq
+ * `seq`; -1 for seq -1. Positions are taken under the session's write lock and committed in
+ * order, so a reader never sees a later position before an earlier one: going on after a
+ * position leaves no gap, even when a recorder sends seqs 6–10 before 1–5.
+ */
+async function positionOf(r: SqlReader, session: Session, seq: number): Promise<number> {
+  if (seq < 0) return -1;
+  const p = r.params();
+  const rows = await r.all<{ ord: number }>(
+    `SELECT ord FROM events WHERE org = ${p.param(session.org)} AND session_id = ${p.param(session.id)} AND seq = ${p.param(seq)}`,
+    p.values,
+  );
+  if (!rows[0])
+    throw new UnknownSeqError(
+      `session ${session.id} has no event with seq ${seq}: pass the seq of the last event received, or -1 for the start`,
+    );
+  return Number(rows[0].ord);
+}
+
+/** `after` names no event of the session (stored order goes on after an event, not a number). */
+export class UnknownSeqError extends CursorError {}

@@ -171,24 +171,13 @@ export class SharedTables {
     return cancelled;
   }
 
-  async putResult(
-    org: string,
-    sessionId: string,
-    ref: string,
-    result: StoredResult,
-  ): Promise<void> {
-    await this.db.run(
-      'INSERT INTO results (org, session_id, ref, doc) VALUES (?, ?, ?, ?) ON CONFLICT (session_id, ref) DO NOTHING',
-      [org, sessionId, ref, JSON.stringify(result)],
-    );
-  }
-
+  /** null also for a ref whose query carried its whole result (or pointed elsewhere). */
   async getResult(org: string, sessionId: string, ref: string): Promise<StoredResult | null> {
     const rows = await this.db.all<{ doc: unknown }>(
       'SELECT doc FROM results WHERE org = ? AND session_id = ? AND ref = ?',
       [org, sessionId, ref],
     );
-    return rows[0] ? parse<StoredResult>(rows[0].doc) : null;
+    return rows[0] ? parse<StoredResult | null>(rows[0].doc) : null;
   }
 
   async logAccess(entry: Omit<AccessLogEntry, 'id'>): Promise<AccessLogEntry> {

@@ -49,7 +49,9 @@ export interface ChainCheck {
 
 /**
  * Persistence of the reference server. Two adapters (SQLite, PostgreSQL) pass one test suite.
- * Every read and write takes the caller's org: no method can reach another org's data.
+ * Every read and write takes the caller's org: no method can reach another org's data. Every
+ * key that holds a session id or an event id also holds the org (sessions, events, labels,
+ * search, results, reviews), so two orgs may use the same ids without meeting.
  */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
@@ -64,8 +66,9 @@ export interface Store {
 
   /**
    * Stores a batch atomically: the acknowledged events are committed when this resolves.
-   * Idempotent by event id; an event of an unknown session (no start event) or of another org's
-   * session is rejected on its own.
+   * Idempotent by event id (per org); an event of a session the org has not started is rejected
+   * on its own. Sessions are identified by org and id: another org's session of the same id is
+   * another session, and never changes what this org's events do.
    */
   ingest(
     org: string,
@@ -75,7 +78,11 @@ export interface Store {
 
   listSessions(org: string, query: SessionListQuery, options: ListOptions): Promise<SessionPage>;
   getSession(org: string, sessionId: string): Promise<Session | null>;
-  /** null when the session does not exist in the org. */
+  /**
+   * null when the session does not exist in the org. With `sort: 'stored'`, `after` is the seq of
+   * an event and the page goes on after it in the order events were stored (UnknownSeqError when
+   * the session has no event with that seq).
+   */
   listEvents(org: string, sessionId: string, query: EventListQuery): Promise<EventPage | null>;
   /** Walks the hash chain of a session; null when the session does not exist in the org. */
   verifySession(org: string, sessionId: string): Promise<ChainCheck | null>;

@@ -216,8 +216,9 @@ export class SessionEvents extends Resource {
   }
 
   /**
-   * A live tail of an active session over server-sent events: every event after `after`, then
-   * new ones as they are recorded, until the session ends. Reconnects without gaps.
+   * A live tail of an active session over server-sent events: the events stored after the one
+   * with seq `after` (all of them without it), then new ones as they are recorded, in the order
+   * the server stored them, until the session ends. Reconnects without gaps or duplicates.
    */
   stream(
     sessionId: string,

@@ -90,9 +90,9 @@ export function ingestRoutes(deps: Deps) {
           'the session ended before a decision',
           cfg.now(),
         );
-        for (const r of cancelled) notifier.notify(reviewKey(r.id));
+        for (const r of cancelled) notifier.notify(reviewKey(c.get('principal').org, r.id));
       }
-      for (const id of touched) notifier.notify(sessionKey(id));
+      for (const id of touched) notifier.notify(sessionKey(c.get('principal').org, id));
     }
     return c.json(result);
   });

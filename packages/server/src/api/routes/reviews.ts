@@ -83,7 +83,7 @@ export function reviewRoutes(deps: Deps) {
       await store.updateSession(org(c), session.id, (s) =>
         s.status === 'active' ? { ...s, status: 'pending_review' } : null,
       );
-      notifier.notify(sessionKey(session.id));
+      notifier.notify(sessionKey(org(c), session.id));
     }
     notifier.notify(`reviews:${org(c)}`);
     return c.json(review, 201);
@@ -101,7 +101,7 @@ export function reviewRoutes(deps: Deps) {
       if (!review) throw notFound('review', id);
       const left = deadline - cfg.now();
       if (review.status !== 'pending' || left <= 0 || signal.aborted) return c.json(review);
-      await notifier.wait(reviewKey(id), Math.min(left, cfg.pollMs), signal);
+      await notifier.wait(reviewKey(org(c), id), Math.min(left, cfg.pollMs), signal);
       // The caller went away, or the server is closing: answer with what was read, without
       // reading the store again (it may be closed by now).
       if (signal.aborted) return c.json(review);
@@ -139,8 +139,8 @@ export function reviewRoutes(deps: Deps) {
         return { ...s, status: 'blocked', closeReason: reason };
       });
     }
-    notifier.notify(reviewKey(id));
-    notifier.notify(sessionKey(review.sessionId));
+    notifier.notify(reviewKey(principal.org, id));
+    notifier.notify(sessionKey(principal.org, review.sessionId));
     notifier.notify(`reviews:${principal.org}`);
     return c.json(review);
   };

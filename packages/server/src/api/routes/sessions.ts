@@ -1,9 +1,11 @@
 import {
   EVENT_TYPES,
+  type EventPage,
   eventListQuerySchema,
   OPERATIONS,
   revokeRequestSchema,
   type Session,
+  type StoredEvent,
   sessionListQuerySchema,
   sessionStatusSchema,
 } from '@auditlane/client';
@@ -11,7 +13,7 @@ import { type Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { CursorError } from '../../store/cursor';
-import { OPEN_STATUSES } from '../../store/reads';
+import { OPEN_STATUSES, UnknownSeqError } from '../../store/reads';
 import { readJsonBody } from '../body';
 import {
   type Deps,
@@ -72,7 +74,14 @@ export function sessionRoutes(deps: Deps) {
       }
       if (!query.type?.length) query.type = [...NOT_TERMINAL];
     }
-    const page = await store.listEvents(org(c), id, query);
+    let page: EventPage | null;
+    try {
+      page = await store.listEvents(org(c), id, query);
+    } catch (error) {
+      if (error instanceof UnknownSeqError)
+        throw new HttpError(400, 'bad_request', `after: ${error.message}`);
+      throw error;
+    }
     if (!page) throw notFound('session', id);
     // Terminal output read a page at a time is a view of the recording too (live playback).
     const terminal = page.data.filter((e) => e.type === 'terminal');
@@ -96,29 +105,44 @@ export function sessionRoutes(deps: Deps) {
   });
 
   const afterSchema = z.object({ after: z.coerce.number().int().min(-1).optional() });
+  const TAIL_PAGE = 500;
 
   route(app, deps, OPERATIONS.streamSessionEvents, async (c) => {
     const id = sessionParam(c);
     const { after: fromQuery } = parseQuery(c, afterSchema);
     const lastEventId = c.req.header('last-event-id');
-    let after =
-      lastEventId && /^-?\d+$/.test(lastEventId) ? Number(lastEventId) : (fromQuery ?? -1);
+    const fromHeader = lastEventId !== undefined && /^-?\d+$/.test(lastEventId);
+    // The seq of the last event the client has; the stream goes on in the order events were
+    // stored, so one that arrives late with a lower seq is still delivered (once).
+    let after = fromHeader ? Number(lastEventId) : (fromQuery ?? -1);
     const o = org(c);
     const recording = seesRecording(c);
     let logged = false;
-    if (!(await store.getSession(o, id))) throw notFound('session', id);
+    const read = () => store.listEvents(o, id, { after, sort: 'stored', limit: TAIL_PAGE });
+    let first: EventPage | null;
+    try {
+      first = await read();
+    } catch (error) {
+      if (error instanceof UnknownSeqError)
+        throw new HttpError(
+          400,
+          'bad_request',
+          `${fromHeader ? 'Last-Event-ID' : 'after'}: ${error.message} (resume after an event the stream delivered)`,
+        );
+      throw error;
+    }
+    if (!first) throw notFound('session', id);
     return streamSSE(c, async (stream) => {
       const abort = new AbortController();
       stream.onAbort(() => abort.abort());
-      await stream.write('retry: 1000\n\n');
-      while (!abort.signal.aborted) {
-        const page = await store.listEvents(o, id, { after, limit: 500 });
-        if (!page) return;
-        for (const event of page.data) {
-          after = event.seq;
+      const send = async (events: StoredEvent[]) => {
+        for (const event of events) {
+          if (abort.signal.aborted) return;
           if (event.type === 'terminal') {
-            if (!recording) continue;
-            if (abort.signal.aborted) return;
+            if (!recording) {
+              after = event.seq;
+              continue;
+            }
             if (!logged) {
               // Once per stream: watching the live terminal is a view of the recording.
               logged = true;
@@ -130,17 +154,29 @@ export function sessionRoutes(deps: Deps) {
             id: String(event.seq),
             data: JSON.stringify(event),
           });
+          after = event.seq;
         }
-        if (page.data.length === 500) continue;
+      };
+      await stream.write('retry: 1000\n\n');
+      await send(first.data);
+      while (!abort.signal.aborted) {
+        // The status before the events: whatever was stored before the session closed is read
+        // below, so `end` never comes ahead of the session's last events.
         const session = await store.getSession(o, id);
-        if (!session || !OPEN_STATUSES.has(session.status)) {
+        const open = session !== null && OPEN_STATUSES.has(session.status);
+        for (;;) {
+          const page = (await read())?.data ?? [];
+          await send(page);
+          if (page.length < TAIL_PAGE || abort.signal.aborted) break;
+        }
+        if (!open) {
           await stream.writeSSE({
             event: 'end',
             data: JSON.stringify({ status: session?.status ?? null }),
           });
           return;
         }
-        await notifier.wait(sessionKey(id), cfg.pollMs, abort.signal);
+        await notifier.wait(sessionKey(o, id), cfg.pollMs, abort.signal);
         // A comment keeps proxies from closing an idle stream.
         await stream.write(': ping\n\n');
       }
@@ -164,7 +200,7 @@ export function sessionRoutes(deps: Deps) {
       if (session.status !== known || left <= 0 || c.req.raw.signal.aborted) {
         return c.json({ sessionId: id, status: session.status, closeReason: session.closeReason });
       }
-      await notifier.wait(sessionKey(id), Math.min(left, cfg.pollMs), c.req.raw.signal);
+      await notifier.wait(sessionKey(org(c), id), Math.min(left, cfg.pollMs), c.req.raw.signal);
     }
   });
 
@@ -204,8 +240,8 @@ export function sessionRoutes(deps: Deps) {
       `the session was revoked by ${principal.name}`,
       cfg.now(),
     );
-    for (const r of cancelled) notifier.notify(reviewKey(r.id));
-    notifier.notify(sessionKey(id));
+    for (const r of cancelled) notifier.notify(reviewKey(principal.org, r.id));
+    notifier.notify(sessionKey(principal.org, id));
     return c.json(session);
   });
 

@@ -79,25 +79,27 @@ function words(text: string): string {
   return text.replace(/[^\p{L}\p{N}_]+/gu, ' ').trim();
 }
 
-/** Locks sessions for the transaction (also those not stored yet), in a stable order, and reads them. */
+/**
+ * Locks sessions of an org for the transaction (also those not stored yet), in a stable order,
+ * and reads them. The lock key covers the org: another org's session of the same id is another
+ * session.
+ */
 async function lockSessions(
   client: pg.PoolClient,
+  org: string,
   ids: string[],
 ): Promise<Map<string, LoadedSession>> {
   // Serialises writers of a session: ingest batches, revoke, review decisions.
   await client.query(
-    'SELECT pg_advisory_xact_lock(hashtextextended(id, 0)) FROM (SELECT DISTINCT unnest($1::text[]) AS id ORDER BY 1) AS s',
-    [ids],
+    'SELECT pg_advisory_xact_lock(hashtextextended(id, hashtextextended($1, 0))) FROM (SELECT DISTINCT unnest($2::text[]) AS id ORDER BY 1) AS s',
+    [org, ids],
   );
   const { rows } = await client.query<SessionRow>(
-    'SELECT id, org, doc, last_hash, event_count FROM sessions WHERE id = ANY($1)',
-    [ids],
+    'SELECT id, doc, last_hash, event_count FROM sessions WHERE org = $1 AND id = ANY($2)',
+    [org, ids],
   );
   return new Map(
-    rows.map((r) => [
-      r.id,
-      { org: r.org, session: r.doc, lastHash: r.last_hash, eventCount: r.event_count },
-    ]),
+    rows.map((r) => [r.id, { session: r.doc, lastHash: r.last_hash, eventCount: r.event_count }]),
   );
 }
 
@@ -132,7 +134,7 @@ async function saveSessions(client: pg.PoolClient, states: SessionState[]) {
        $9::text[], $10::text[], $11::float8[], $12::text[], $13::text[], $14::int[], $15::bool[])
        AS u(id, org, started_at, status, actor_type, actor_id, actor_email, resource_name, resource_type,
          environment, score, doc, last_hash, event_count, has_recording)
-     ON CONFLICT (id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
+     ON CONFLICT (org, id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
        last_hash = excluded.last_hash, event_count = excluded.event_count, has_recording = excluded.has_recording`,
     Array.from({ length: 15 }, (_, i) => column(i)),
   );
@@ -140,7 +142,6 @@ async function saveSessions(client: pg.PoolClient, states: SessionState[]) {
 
 interface SessionRow {
   id: string;
-  org: string;
   doc: Session;
   last_hash: string;
   event_count: number;
@@ -255,7 +256,7 @@ export class PostgresStore implements Store {
   ): Promise<IngestReport> {
     const client = await this.pool.connect();
     const tx: IngestTx = {
-      loadSessions: (ids) => lockSessions(client, ids),
+      loadSessions: (o, ids) => lockSessions(client, o, ids),
       existingEventIds: async (o, ids) => {
         const { rows } = await client.query<{ id: string }>(
           'SELECT id FROM events WHERE org = $1 AND id = ANY($2)',
@@ -263,12 +264,20 @@ export class PostgresStore implements Store {
         );
         return new Set(rows.map((r) => r.id));
       },
-      existingSeqs: async (keys) => {
+      existingSeqs: async (o, keys) => {
         if (keys.length === 0) return new Set();
         const { rows } = await client.query<{ key: string }>(
-          `SELECT e.session_id || ':' || e.seq AS key FROM unnest($1::text[], $2::int[]) AS k(s, q)
-           JOIN events AS e ON e.session_id = k.s AND e.seq = k.q`,
-          [keys.map((k) => k.sessionId), keys.map((k) => k.seq)],
+          `SELECT e.session_id || ':' || e.seq AS key FROM unnest($2::text[], $3::int[]) AS k(s, q)
+           JOIN events AS e ON e.org = $1 AND e.session_id = k.s AND e.seq = k.q`,
+          [o, keys.map((k) => k.sessionId), keys.map((k) => k.seq)],
+        );
+        return new Set(rows.map((r) => r.key));
+      },
+      existingResultRefs: async (o, keys) => {
+        const { rows } = await client.query<{ key: string }>(
+          `SELECT r.session_id || ':' || r.ref AS key FROM unnest($2::text[], $3::text[]) AS k(s, f)
+           JOIN results AS r ON r.org = $1 AND r.session_id = k.s AND r.ref = k.f`,
+          [o, keys.map((k) => k.sessionId), keys.map((k) => k.ref)],
         );
         return new Set(rows.map((r) => r.key));
       },
@@ -304,10 +313,10 @@ export class PostgresStore implements Store {
         );
       },
       insertResults: async (rows) => {
+        // No ON CONFLICT: ingest checked each ref is free, under the session's lock.
         await client.query(
           `INSERT INTO results (org, session_id, ref, doc)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-           ON CONFLICT (session_id, ref) DO NOTHING`,
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
           [
             rows.map((r) => r.org),
             rows.map((r) => r.sessionId),
@@ -339,8 +348,8 @@ export class PostgresStore implements Store {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const row = (await lockSessions(client, [sessionId])).get(sessionId);
-      if (!row || row.org !== org) {
+      const row = (await lockSessions(client, org, [sessionId])).get(sessionId);
+      if (!row) {
         await client.query('ROLLBACK');
         return null;
       }
@@ -364,30 +373,39 @@ export class PostgresStore implements Store {
   async purgeRecordings(request: PurgeRequest): Promise<PurgeReport> {
     const report: PurgeReport = { sessions: 0, events: 0 };
     for (;;) {
-      const { rows: picked } = await this.pool.query<{ id: string }>(
-        `SELECT id FROM sessions WHERE has_recording AND started_at < $1 AND ${request.production ? '' : 'NOT '}(environment = ANY($2)) LIMIT 100`,
+      const { rows: picked } = await this.pool.query<{ org: string; id: string }>(
+        `SELECT org, id FROM sessions WHERE has_recording AND started_at < $1 AND ${request.production ? '' : 'NOT '}(environment = ANY($2)) LIMIT 100`,
         [request.before, PRODUCTION_ENVIRONMENTS],
       );
       if (picked.length === 0) return report;
-      for (const { id } of picked) {
+      for (const { org, id } of picked) {
         const client = await this.pool.connect();
         try {
           await client.query('BEGIN');
-          const head = (await lockSessions(client, [id])).get(id);
+          const head = (await lockSessions(client, org, [id])).get(id);
           const { rows } = await client.query<{ seq: number; body: string }>(
-            "SELECT seq, body FROM events WHERE session_id = $1 AND type = 'terminal' AND purged IS NULL",
-            [id],
+            "SELECT seq, body FROM events WHERE org = $1 AND session_id = $2 AND type = 'terminal' AND purged IS NULL",
+            [org, id],
           );
           const stones = rows.map((row) => ({
             seq: row.seq,
             ...tombstone(row.body, request.at, request.reason),
           }));
           await client.query(
-            `UPDATE events SET body = u.body, purged = u.purged FROM unnest($2::int[], $3::text[], $4::text[]) AS u(seq, body, purged)
-             WHERE events.session_id = $1 AND events.seq = u.seq`,
-            [id, stones.map((t) => t.seq), stones.map((t) => t.body), stones.map((t) => t.purged)],
+            `UPDATE events SET body = u.body, purged = u.purged FROM unnest($3::int[], $4::text[], $5::text[]) AS u(seq, body, purged)
+             WHERE events.org = $1 AND events.session_id = $2 AND events.seq = u.seq`,
+            [
+              org,
+              id,
+              stones.map((t) => t.seq),
+              stones.map((t) => t.body),
+              stones.map((t) => t.purged),
+            ],
           );
-          await client.query("DELETE FROM search WHERE session_id = $1 AND kind = 'io'", [id]);
+          await client.query(
+            "DELETE FROM search WHERE org = $1 AND session_id = $2 AND kind = 'io'",
+            [org, id],
+          );
           if (head)
             await saveSessions(client, [
               { ...head, session: { ...head.session, recorded: false } },
@@ -437,8 +455,8 @@ export class PostgresStore implements Store {
     async function* chain() {
       for (let after = -1; ; ) {
         const page = await pool.query<ChainRow & { ord: number }>(
-          'SELECT ord, seq, id, body, received_at, hash, purged FROM events WHERE session_id = $1 AND ord > $2 ORDER BY ord LIMIT 1000',
-          [sessionId, after],
+          'SELECT ord, seq, id, body, received_at, hash, purged FROM events WHERE org = $1 AND session_id = $2 AND ord > $3 ORDER BY ord LIMIT 1000',
+          [org, sessionId, after],
         );
         if (page.rows.length === 0) return;
         yield* page.rows;

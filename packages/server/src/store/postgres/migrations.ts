@@ -75,4 +75,18 @@ export const POSTGRES_MIGRATIONS: string[] = [
   ALTER TABLE search ALTER COLUMN started_at SET NOT NULL;
   CREATE INDEX search_recent ON search (org, started_at DESC, session_id DESC);
   `,
+  // Session identity is (org, id): another org's use of an id never touches this org's session,
+  // its events, search chunks or results.
+  `
+  ALTER TABLE sessions DROP CONSTRAINT sessions_pkey;
+  ALTER TABLE sessions ADD PRIMARY KEY (org, id);
+  ALTER TABLE events DROP CONSTRAINT events_pkey;
+  ALTER TABLE events ADD PRIMARY KEY (org, session_id, seq);
+  DROP INDEX events_ord;
+  CREATE UNIQUE INDEX events_ord ON events (org, session_id, ord);
+  DROP INDEX search_session;
+  CREATE INDEX search_session ON search (org, session_id, kind);
+  ALTER TABLE results DROP CONSTRAINT results_pkey;
+  ALTER TABLE results ADD PRIMARY KEY (org, session_id, ref);
+  `,
 ];

@@ -33,7 +33,7 @@ class Params implements SqlDialect {
   }
   labelEquals(org: string, key: string, value: string, common: boolean): string {
     if (common)
-      return `EXISTS (SELECT 1 FROM session_labels AS l WHERE l.org = ${this.param(org)} AND l.key = ${this.param(key)} AND l.value = ${this.param(value)} AND l.session_id = sessions.id)`;
+      return `EXISTS (SELECT 1 FROM session_labels AS l WHERE l.org = ${this.param(org)} AND l.key = ${this.param(key)} AND l.value = ${this.param(value)} AND l.org = sessions.org AND l.session_id = sessions.id)`;
     return `id IN (SELECT session_id FROM session_labels WHERE org = ${this.param(org)} AND key = ${this.param(key)} AND value = ${this.param(value)})`;
   }
   labelProbe(org: string, key: string, value: string, limit: number): string {
@@ -91,8 +91,8 @@ export class SqliteStore implements Store {
       chainHead: db.prepare<[string, string], { last_hash: string; event_count: number }>(
         'SELECT last_hash, event_count FROM sessions WHERE org = ? AND id = ?',
       ),
-      chain: db.prepare<[string], ChainRow>(
-        'SELECT seq, id, body, received_at, hash, purged FROM events WHERE session_id = ? ORDER BY ord',
+      chain: db.prepare<[string, string], ChainRow>(
+        'SELECT seq, id, body, received_at, hash, purged FROM events WHERE org = ? AND session_id = ? ORDER BY ord',
       ),
       insertToken: db.prepare(
         'INSERT INTO tokens (id, org, name, hash, permissions, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -161,8 +161,8 @@ export class SqliteStore implements Store {
     return this.writer.serialize(async () =>
       this.db
         .transaction(() => {
-          const loaded = this.writer.loadSession(sessionId);
-          if (!loaded || loaded.org !== org) return null;
+          const loaded = this.writer.loadSession(org, sessionId);
+          if (!loaded) return null;
           const next = change(structuredClone(loaded.session));
           if (!next) return loaded.session;
           next.significance = significance(next);
@@ -176,38 +176,36 @@ export class SqliteStore implements Store {
   async purgeRecordings(request: PurgeRequest): Promise<PurgeReport> {
     const report: PurgeReport = { sessions: 0, events: 0 };
     const envs = PRODUCTION_ENVIRONMENTS.map(() => '?').join(', ');
-    const pick = this.db
-      .prepare<unknown[], string>(
-        `SELECT id FROM sessions WHERE has_recording = 1 AND started_at < ? AND environment ${request.production ? '' : 'NOT '}IN (${envs}) LIMIT 100`,
-      )
-      .pluck();
-    const terminal = this.db.prepare<[string], { seq: number; body: string }>(
-      "SELECT seq, body FROM events WHERE session_id = ? AND type = 'terminal' AND purged IS NULL",
+    const pick = this.db.prepare<unknown[], { org: string; id: string }>(
+      `SELECT org, id FROM sessions WHERE has_recording = 1 AND started_at < ? AND environment ${request.production ? '' : 'NOT '}IN (${envs}) LIMIT 100`,
+    );
+    const terminal = this.db.prepare<[string, string], { seq: number; body: string }>(
+      "SELECT seq, body FROM events WHERE org = ? AND session_id = ? AND type = 'terminal' AND purged IS NULL",
     );
     const update = this.db.prepare(
-      'UPDATE events SET body = ?, purged = ? WHERE session_id = ? AND seq = ?',
+      'UPDATE events SET body = ?, purged = ? WHERE org = ? AND session_id = ? AND seq = ?',
     );
     const unindex = this.db.prepare(
-      "DELETE FROM search WHERE rowid IN (SELECT rowid FROM search_chunks WHERE session_id = ? AND kind = 'io')",
+      "DELETE FROM search WHERE rowid IN (SELECT rowid FROM search_chunks WHERE org = ? AND session_id = ? AND kind = 'io')",
     );
     const dropChunks = this.db.prepare(
-      "DELETE FROM search_chunks WHERE session_id = ? AND kind = 'io'",
+      "DELETE FROM search_chunks WHERE org = ? AND session_id = ? AND kind = 'io'",
     );
     for (;;) {
-      const ids = pick.all(request.before, ...PRODUCTION_ENVIRONMENTS);
-      if (ids.length === 0) return report;
-      for (const id of ids) {
+      const picked = pick.all(request.before, ...PRODUCTION_ENVIRONMENTS);
+      if (picked.length === 0) return report;
+      for (const { org, id } of picked) {
         await this.writer.serialize(async () => {
           this.db
             .transaction(() => {
-              for (const row of terminal.all(id)) {
+              for (const row of terminal.all(org, id)) {
                 const t = tombstone(row.body, request.at, request.reason);
-                update.run(t.body, t.purged, id, row.seq);
+                update.run(t.body, t.purged, org, id, row.seq);
                 report.events++;
               }
-              unindex.run(id);
-              dropChunks.run(id);
-              const loaded = this.writer.loadSession(id)!;
+              unindex.run(org, id);
+              dropChunks.run(org, id);
+              const loaded = this.writer.loadSession(org, id)!;
               this.writer.saveSession({
                 ...loaded,
                 session: { ...loaded.session, recorded: false },
@@ -241,7 +239,7 @@ export class SqliteStore implements Store {
   async verifySession(org: string, sessionId: string): Promise<ChainCheck | null> {
     const head = this.stmts.chainHead.get(org, sessionId);
     if (!head) return null;
-    return walkChain(this.stmts.chain.iterate(sessionId), {
+    return walkChain(this.stmts.chain.iterate(org, sessionId), {
       lastHash: head.last_hash,
       eventCount: head.event_count,
     });

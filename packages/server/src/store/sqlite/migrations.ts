@@ -92,4 +92,86 @@ export const SQLITE_MIGRATIONS: string[] = [
   UPDATE search_chunks SET rowid = (SELECT new FROM search_remap WHERE old = search_chunks.rowid);
   DROP TABLE search_remap;
   `,
+  // Session identity is (org, id): another org's use of an id never touches this org's session,
+  // its events, search chunks or results. SQLite cannot change a primary key in place: each table
+  // is rebuilt with its rows. A search chunk takes its org from its search row (same rowid).
+  `
+  CREATE TABLE sessions_by_org (
+    id TEXT NOT NULL,
+    org TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    actor_type TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    actor_email TEXT,
+    resource_name TEXT NOT NULL,
+    resource_type TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    score REAL NOT NULL,
+    has_recording INTEGER NOT NULL DEFAULT 0,
+    doc TEXT NOT NULL,
+    last_hash TEXT NOT NULL,
+    event_count INTEGER NOT NULL,
+    PRIMARY KEY (org, id)
+  );
+  INSERT INTO sessions_by_org (id, org, started_at, status, actor_type, actor_id, actor_email,
+      resource_name, resource_type, environment, score, has_recording, doc, last_hash, event_count)
+    SELECT id, org, started_at, status, actor_type, actor_id, actor_email,
+      resource_name, resource_type, environment, score, has_recording, doc, last_hash, event_count
+    FROM sessions;
+  DROP TABLE sessions;
+  ALTER TABLE sessions_by_org RENAME TO sessions;
+  CREATE INDEX sessions_recent ON sessions (org, started_at DESC, id DESC);
+  CREATE INDEX sessions_significance ON sessions (org, score DESC, started_at DESC, id DESC);
+  CREATE INDEX sessions_status ON sessions (org, status, started_at DESC, id DESC);
+  CREATE INDEX sessions_environment ON sessions (org, environment, started_at DESC, id DESC);
+  CREATE INDEX sessions_actor ON sessions (org, actor_id, started_at DESC, id DESC);
+  CREATE INDEX sessions_actor_email ON sessions (org, actor_email, started_at DESC, id DESC);
+  CREATE INDEX sessions_resource ON sessions (org, resource_name, started_at DESC, id DESC);
+  CREATE INDEX sessions_type ON sessions (org, resource_type, started_at DESC, id DESC);
+  CREATE INDEX sessions_recording ON sessions (has_recording, started_at);
+
+  CREATE TABLE events_by_org (
+    session_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    org TEXT NOT NULL,
+    id TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    purged TEXT,
+    PRIMARY KEY (org, session_id, seq)
+  ) WITHOUT ROWID;
+  INSERT INTO events_by_org (session_id, seq, org, id, ord, type, body, received_at, hash, purged)
+    SELECT session_id, seq, org, id, ord, type, body, received_at, hash, purged FROM events;
+  DROP TABLE events;
+  ALTER TABLE events_by_org RENAME TO events;
+  CREATE UNIQUE INDEX events_id ON events (org, id);
+  CREATE UNIQUE INDEX events_ord ON events (org, session_id, ord);
+
+  CREATE TABLE search_chunks_by_org (
+    rowid INTEGER PRIMARY KEY,
+    org TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    kind TEXT NOT NULL
+  );
+  INSERT INTO search_chunks_by_org (rowid, org, session_id, kind)
+    SELECT c.rowid, f.org, c.session_id, c.kind FROM search_chunks AS c JOIN search AS f ON f.rowid = c.rowid;
+  DROP TABLE search_chunks;
+  ALTER TABLE search_chunks_by_org RENAME TO search_chunks;
+  CREATE INDEX search_chunks_session ON search_chunks (org, session_id, kind);
+
+  CREATE TABLE results_by_org (
+    org TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (org, session_id, ref)
+  );
+  INSERT INTO results_by_org (org, session_id, ref, doc) SELECT org, session_id, ref, doc FROM results;
+  DROP TABLE results;
+  ALTER TABLE results_by_org RENAME TO results;
+  `,
 ];

@@ -12,7 +12,6 @@ import {
 
 interface SessionRow {
   id: string;
-  org: string;
   doc: string;
   last_hash: string;
   event_count: number;
@@ -32,8 +31,8 @@ export class SqliteWriter {
 
   constructor(private readonly db: Database.Database) {
     this.stmts = {
-      loadSessions: db.prepare<[string], SessionRow>(
-        'SELECT id, org, doc, last_hash, event_count FROM sessions WHERE id IN (SELECT value FROM json_each(?))',
+      loadSessions: db.prepare<[string, string], SessionRow>(
+        'SELECT id, doc, last_hash, event_count FROM sessions WHERE org = ? AND id IN (SELECT value FROM json_each(?))',
       ),
       existingIds: db
         .prepare<[string, string], string>(
@@ -41,9 +40,15 @@ export class SqliteWriter {
         )
         .pluck(),
       existingSeqs: db
-        .prepare<[string], string>(
+        .prepare<[string, string], string>(
           `SELECT e.session_id || ':' || e.seq FROM json_each(?) AS k
-           JOIN events AS e ON e.session_id = json_extract(k.value, '$[0]') AND e.seq = json_extract(k.value, '$[1]')`,
+           JOIN events AS e ON e.org = ? AND e.session_id = json_extract(k.value, '$[0]') AND e.seq = json_extract(k.value, '$[1]')`,
+        )
+        .pluck(),
+      existingRefs: db
+        .prepare<[string, string], string>(
+          `SELECT r.session_id || ':' || r.ref FROM json_each(?) AS k
+           JOIN results AS r ON r.org = ? AND r.session_id = json_extract(k.value, '$[0]') AND r.ref = json_extract(k.value, '$[1]')`,
         )
         .pluck(),
       insertEvent: db.prepare(
@@ -53,24 +58,25 @@ export class SqliteWriter {
       // session start's chunks (see SEARCH_KEY_BITS). Integers past 2^53: kept as BigInt.
       insertChunk: db
         .prepare(
-          `INSERT INTO search_chunks (rowid, session_id, kind) VALUES (
+          `INSERT INTO search_chunks (rowid, org, session_id, kind) VALUES (
              (SELECT coalesce(max(rowid) + 1, @started << 20) FROM search_chunks
                WHERE rowid >= (@started << 20) AND rowid < ((@started + 1) << 20)),
-             @session, @kind)`,
+             @org, @session, @kind)`,
         )
         .safeIntegers(),
       insertText: db.prepare(
         'INSERT INTO search (rowid, text, org, session_id) VALUES (?, ?, ?, ?)',
       ),
+      // No ON CONFLICT: ingest checked the ref is free, under the session's write lock.
       insertResult: db.prepare(
-        'INSERT INTO results (org, session_id, ref, doc) VALUES (?, ?, ?, ?) ON CONFLICT (session_id, ref) DO NOTHING',
+        'INSERT INTO results (org, session_id, ref, doc) VALUES (?, ?, ?, ?)',
       ),
       upsertSession: db.prepare(`
         INSERT INTO sessions (id, org, started_at, status, actor_type, actor_id, actor_email, resource_name,
           resource_type, environment, score, has_recording, doc, last_hash, event_count)
         VALUES (@id, @org, @started_at, @status, @actor_type, @actor_id, @actor_email, @resource_name,
           @resource_type, @environment, @score, @has_recording, @doc, @last_hash, @event_count)
-        ON CONFLICT (id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
+        ON CONFLICT (org, id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
           has_recording = excluded.has_recording, last_hash = excluded.last_hash, event_count = excluded.event_count`),
       insertLabel: db.prepare(
         'INSERT OR IGNORE INTO session_labels (org, key, value, session_id) VALUES (?, ?, ?, ?)',
@@ -90,15 +96,14 @@ export class SqliteWriter {
     return this.writes;
   }
 
-  loadSession(sessionId: string): LoadedSession | undefined {
-    return this.loadSessions([sessionId]).get(sessionId);
+  loadSession(org: string, sessionId: string): LoadedSession | undefined {
+    return this.loadSessions(org, [sessionId]).get(sessionId);
   }
 
-  private loadSessions(ids: string[]): Map<string, LoadedSession> {
+  private loadSessions(org: string, ids: string[]): Map<string, LoadedSession> {
     const found = new Map<string, LoadedSession>();
-    for (const row of this.stmts.loadSessions.all(JSON.stringify(ids))) {
+    for (const row of this.stmts.loadSessions.all(org, JSON.stringify(ids))) {
       found.set(row.id, {
-        org: row.org,
         session: JSON.parse(row.doc) as Session,
         lastHash: row.last_hash,
         eventCount: row.event_count,
@@ -136,14 +141,16 @@ export class SqliteWriter {
   ): Promise<IngestReport> {
     const s = this.stmts;
     const tx: IngestTx = {
-      loadSessions: async (ids) => this.loadSessions(ids),
+      loadSessions: async (o, ids) => this.loadSessions(o, ids),
       existingEventIds: async (o, ids) => new Set(s.existingIds.all(o, JSON.stringify(ids))),
-      existingSeqs: async (keys) =>
+      existingSeqs: async (o, keys) =>
         new Set(
           keys.length
-            ? s.existingSeqs.all(JSON.stringify(keys.map((k) => [k.sessionId, k.seq])))
+            ? s.existingSeqs.all(JSON.stringify(keys.map((k) => [k.sessionId, k.seq])), o)
             : [],
         ),
+      existingResultRefs: async (o, keys) =>
+        new Set(s.existingRefs.all(JSON.stringify(keys.map((k) => [k.sessionId, k.ref])), o)),
       insertEvents: async (rows) => {
         for (const r of rows)
           s.insertEvent.run(
@@ -162,6 +169,7 @@ export class SqliteWriter {
         for (const r of rows) {
           const { lastInsertRowid } = s.insertChunk.run({
             started: r.startedAt,
+            org: r.org,
             session: r.sessionId,
             kind: r.kind,
           });
