@@ -151,7 +151,9 @@ describe.each(STORE_KINDS)('%s store: a session is identified by its org and id'
     expect((await a.reviews.list({ sessionId: id })).data.map((r) => r.id)).toEqual([aReview.id]);
     expect((await b.reviews.list({ sessionId: id })).data.map((r) => r.id)).toEqual([bReview.id]);
     await expect(b.reviews.approve(aReview.id)).rejects.toThrow(/no review/);
-    expect((await a.reviews.approve(aReview.id)).status).toBe('approved');
+    // Requester and reviewer differ: another token of A's org decides A's review.
+    const aReviewer = await h.clientWith(['review', 'view_history'], `rightful-${orgs}`);
+    expect((await aReviewer.reviews.approve(aReview.id)).status).toBe('approved');
 
     // B revokes and keeps writing to its session: A's session and its tail are not touched.
     expect((await b.sessions.revoke(id)).status).toBe('revoked');
