@@ -7,26 +7,31 @@ import {
 } from 'zod-openapi';
 import {
   accessLogPageSchema,
+  accessLogQuerySchema,
   createReviewSchema,
+  downloadFormatQuerySchema,
   errorBodySchema,
   eventListQuerySchema,
   eventPageSchema,
-  exportFormatSchema,
+  eventStreamQuerySchema,
   ingestRequestSchema,
   ingestResultSchema,
+  recordingQuerySchema,
+  resultRefSchema,
   reviewDecisionSchema,
   reviewIdSchema,
   reviewListQuerySchema,
   reviewPageSchema,
   reviewSchema,
+  reviewWaitQuerySchema,
   revokeRequestSchema,
   sessionExportQuerySchema,
   sessionIdSchema,
   sessionListQuerySchema,
   sessionPageSchema,
   sessionSchema,
+  sessionStatusQuerySchema,
   sessionStatusResultSchema,
-  sessionStatusSchema,
   verifyResultSchema,
   viewerSchema,
 } from '../src/model';
@@ -182,10 +187,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
             'For recorders: learn that a session was revoked, or that a just-in-time review was decided, without polling hard. Needs `ingest` or `view_history`.',
           requestParams: {
             path: sessionPath,
-            query: z.object({
-              waitMs: z.coerce.number().int().min(0).max(60_000).optional(),
-              known: sessionStatusSchema.optional(),
-            }),
+            query: sessionStatusQuerySchema,
           },
           responses: {
             '200': { description: 'The status.', ...json(sessionStatusResultSchema) },
@@ -215,10 +217,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
           description:
             'Viewing a recording and every download or export is recorded here. Needs `view_history`.',
           requestParams: {
-            query: z.object({
-              cursor: z.string().min(1).max(1024).optional(),
-              limit: z.coerce.number().int().min(1).max(500).default(100),
-            }),
+            query: accessLogQuerySchema,
           },
           responses: {
             '200': { description: 'Newest first.', ...json(accessLogPageSchema) },
@@ -263,7 +262,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
             'Each message has `event: event`, `id: <seq>` and a StoredEvent as JSON data. The stream ends with `event: end` when the session ends. Reconnect with `Last-Event-ID` (or `after`) to resume without gaps.',
           requestParams: {
             path: sessionPath,
-            query: z.object({ after: z.coerce.number().int().min(-1).optional() }),
+            query: eventStreamQuerySchema,
           },
           responses: {
             '200': file('The event stream.', { 'text/event-stream': 'Server-sent events.' }),
@@ -281,7 +280,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
             'asciicast v3 by default. Needs `view_recording`; the view is itself recorded as an audit event.',
           requestParams: {
             path: sessionPath,
-            query: z.object({ version: z.enum(['2', '3']).optional() }),
+            query: recordingQuerySchema,
           },
           responses: {
             '200': file('The recording.', {
@@ -301,7 +300,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
             'Needs `download_recording`; refused when downloads are disabled; recorded as an audit event.',
           requestParams: {
             path: sessionPath,
-            query: z.object({ version: z.enum(['2', '3']).optional() }),
+            query: recordingQuerySchema,
           },
           responses: {
             '200': file('The .cast file.', { 'application/x-asciicast': 'asciicast v2 or v3.' }),
@@ -318,7 +317,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
           summary: 'Download the events of a session as a file',
           requestParams: {
             path: sessionPath,
-            query: z.object({ format: exportFormatSchema.optional() }),
+            query: downloadFormatQuerySchema,
           },
           responses: {
             '200': file('The events.', {
@@ -339,8 +338,8 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
           description:
             'The masked result that the preview of a query event was cut from. Recorded as an audit event.',
           requestParams: {
-            path: z.object({ sessionId: sessionIdSchema, resultRef: z.string().min(1).max(256) }),
-            query: z.object({ format: exportFormatSchema.optional() }),
+            path: z.object({ sessionId: sessionIdSchema, resultRef: resultRefSchema }),
+            query: downloadFormatQuerySchema,
           },
           responses: {
             '200': file('The result.', {
@@ -401,7 +400,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
             'With `waitMs`, a pending review is held open until it is decided or the wait ends (long poll), so recorders learn the decision without polling hard.',
           requestParams: {
             path: reviewPath,
-            query: z.object({ waitMs: z.coerce.number().int().min(0).max(60_000).optional() }),
+            query: reviewWaitQuerySchema,
           },
           responses: {
             '200': { description: 'The review.', ...json(reviewSchema) },

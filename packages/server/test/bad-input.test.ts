@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, STORE_KINDS, startHarness } from './helpers';
+import { type Harness, STORE_KINDS, sessionScript, startHarness } from './helpers';
 
 /** Base64url JSON, as the server encodes cursors: `raw` is the JSON text, so forged numbers survive. */
 const cursorOf = (raw: string) => Buffer.from(raw).toString('base64url');
+
+/** An array nested `depth` levels deep, as JSON text (no serialiser could build it). */
+const deepArray = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 
 describe.each(STORE_KINDS)('%s store: bad input gets a 4xx, never a 500', (kind) => {
   let h: Harness;
@@ -28,6 +31,81 @@ describe.each(STORE_KINDS)('%s store: bad input gets a 4xx, never a 500', (kind)
     expect(body.message).toEqual(expect.any(String));
     return body;
   }
+
+  async function ingestRaw(json: string) {
+    const res = await fetch(`${h.server.url}/v1/ingest`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.adminToken}`, 'content-type': 'application/json' },
+      body: json,
+    });
+    const text = await res.text();
+    expect(res.status, text).toBe(200);
+    return JSON.parse(text) as {
+      accepted: number;
+      rejected: { index: number; code: string; message: string }[];
+    };
+  }
+
+  it('rejects an event nested thousands of levels deep alone, naming the field, and stores the rest of its batch', async () => {
+    const s = sessionScript();
+    const [start] = s.events;
+    const command = s.command('echo kept');
+    const base = (seq: number) => ({
+      id: `evt_deep_${kind}_${seq}_${s.sessionId}`,
+      sessionId: s.sessionId,
+      seq,
+      time: '2026-11-25T06:00:05.000Z',
+    });
+    const deep = deepArray(6000);
+    const tool = JSON.stringify({ ...base(10), type: 'tool_call', tool: 'Bash', input: 0 });
+    const query = JSON.stringify({ ...base(11), type: 'query', sql: 'SELECT 1', params: [0] });
+    const rows = JSON.stringify({ ...base(12), type: 'query', sql: 'SELECT 1', rows: [[0]] });
+    const body = `{"events":[${JSON.stringify(start)},${tool.replace('"input":0', `"input":${deep}`)},${query.replace('"params":[0]', `"params":${deep}`)},${rows.replace('"rows":[[0]]', `"rows":[[${deep}]]`)},${JSON.stringify(command)}]}`;
+    const result = await ingestRaw(body);
+    expect(result.accepted).toBe(2);
+    expect(result.rejected.map((r) => [r.index, r.code])).toEqual([
+      [1, 'validation_failed'],
+      [2, 'validation_failed'],
+      [3, 'validation_failed'],
+    ]);
+    expect(result.rejected[0]!.message).toMatch(/^events\[1\]\.input: is nested more than 64/);
+    expect(result.rejected[1]!.message).toMatch(/^events\[2\]\.params: is nested/);
+    expect(result.rejected[2]!.message).toMatch(/^events\[3\]\.rows: is nested/);
+    const stored = await h.admin.sessions.events.list(s.sessionId);
+    expect(stored.data.map((e) => e.id)).toEqual([start!.id, command.id]);
+  });
+
+  it('keeps a JSON value at the depth limit, and refuses one too large as JSON', async () => {
+    const s = sessionScript();
+    const atLimit = JSON.stringify({
+      id: `evt_limit_${kind}_${s.sessionId}`,
+      sessionId: s.sessionId,
+      seq: 1,
+      time: '2026-11-25T06:00:05.000Z',
+      type: 'tool_call',
+      tool: 'Bash',
+      input: 0,
+    }).replace('"input":0', `"input":${deepArray(64)}`);
+    const big = {
+      id: `evt_big_${kind}_${s.sessionId}`,
+      sessionId: s.sessionId,
+      seq: 2,
+      time: '2026-11-25T06:00:06.000Z',
+      type: 'tool_call',
+      tool: 'Bash',
+      output: 'x'.repeat(1_000_001),
+    };
+    const result = await ingestRaw(
+      `{"events":[${JSON.stringify(s.events[0])},${atLimit},${JSON.stringify(big)}]}`,
+    );
+    expect(result.accepted).toBe(2);
+    expect(result.rejected).toEqual([
+      expect.objectContaining({
+        index: 2,
+        message: expect.stringMatching(/^events\[2\]\.output: /),
+      }),
+    ]);
+  });
 
   it('answers a malformed or forged cursor with 400 naming it, on every paged list', async () => {
     const forged = [
@@ -64,5 +142,92 @@ describe.each(STORE_KINDS)('%s store: bad input gets a 4xx, never a 500', (kind)
     expect(
       (await rejected(`/v1/sessions?sort=significance&cursor=${significance}`)).message,
     ).toMatch(/cursor/);
+  });
+
+  it('answers U+0000 in a filter or the free text with 400 naming it, before an export starts', async () => {
+    for (const query of [
+      'q=a%00b',
+      'user=u%00',
+      'resource=billing%00db',
+      'label=team%3Dpay%00',
+      'environment=prod%00',
+    ]) {
+      const name = query.slice(0, query.indexOf('='));
+      expect((await rejected(`/v1/sessions?${query}`)).message, query).toMatch(
+        new RegExp(`\\b${name}\\b`),
+      );
+      for (const format of ['csv', 'ndjson']) {
+        const res = await get(`/v1/sessions/export?format=${format}&${query}`);
+        expect(res.status, `${format} ${query}`).toBe(400);
+        expect(res.type).toMatch(/^application\/json/);
+        expect(JSON.parse(res.text).message).toMatch(new RegExp(`\\b${name}\\b`));
+      }
+    }
+  });
+
+  it('refuses, event by event, what a store cannot hold: U+0000 in names and labels, a seq past 2^31 − 1, a 2 MB email', async () => {
+    const withNul = [
+      sessionScript({ actor: { type: 'human', id: 'u\u0000alice' } }),
+      sessionScript({
+        resource: { name: 'billing\u0000db', type: 'database', environment: 'production' },
+      }),
+      sessionScript({ labels: { team: 'pay\u0000ments' } }),
+      sessionScript({ reason: 'because\u0000' }),
+      sessionScript({
+        actor: { type: 'human', id: 'u_alice', email: `${'a'.repeat(2_000_000)}@x.io` },
+      }),
+    ];
+    const ok = sessionScript();
+    const far = { ...ok.command('echo far'), seq: 2 ** 31 };
+    const last = { ...ok.command('echo last'), seq: 2 ** 31 - 1 };
+    const events = [...withNul.map((s) => s.events[0]), ok.events[0], far, last];
+    const result = await ingestRaw(JSON.stringify({ events }));
+    expect(result.rejected.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 6]);
+    expect(result.rejected.map((r) => r.message.replace(/:.*/s, ''))).toEqual([
+      'events[0].session.actor.id',
+      'events[1].session.resource.name',
+      'events[2].session.labels.team',
+      'events[3].session.reason',
+      'events[4].session.actor.email',
+      'events[6].seq',
+    ]);
+    expect(result.rejected[0]!.message).toMatch(/U\+0000/);
+    expect(result.accepted).toBe(2);
+    const stored = await h.admin.sessions.events.list(ok.sessionId);
+    expect(stored.data.map((e) => e.seq)).toEqual([0, 2 ** 31 - 1]);
+    // Reading past the last seq both stores hold is refused, not a database error.
+    expect(
+      (await rejected(`/v1/sessions/${ok.sessionId}/events?after=2147483648`)).message,
+    ).toMatch(/after/);
+    expect(
+      (await rejected(`/v1/sessions/${ok.sessionId}/events/stream?after=99999999999`)).message,
+    ).toMatch(/after/);
+    expect(
+      (
+        await rejected(`/v1/sessions/${ok.sessionId}/events/stream`, 400, {
+          'last-event-id': '99999999999999999999',
+        })
+      ).message,
+    ).toMatch(/Last-Event-ID/);
+  });
+
+  it('answers ids in the path that cannot exist with 404, U+0000 included', async () => {
+    const s = sessionScript();
+    s.end();
+    await h.admin.ingest(s.events);
+    for (const path of [
+      '/v1/reviews/rev_%00',
+      '/v1/reviews/x%00y?waitMs=10',
+      `/v1/sessions/${s.sessionId}/results/a%00b`,
+      `/v1/sessions/${s.sessionId}/results/${'r'.repeat(300)}`,
+      '/v1/sessions/sess_%00/events',
+    ]) {
+      await rejected(path, 404);
+    }
+    const approve = await fetch(`${h.server.url}/v1/reviews/rev_%00/approve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.adminToken}` },
+    });
+    expect(approve.status).toBe(404);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from './common';
 
 export const credentialKindSchema = z
   .enum(['api_key', 'password', 'token', 'ssh_key', 'certificate', 'oauth', 'cloud_role', 'none'])
@@ -11,7 +12,8 @@ export const credentialKindSchema = z
 export const fingerprintSchema = z
   .string()
   .regex(
-    /^[^\s]{0,12}\.\.\.[^\s]{0,8}$/,
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: a fingerprint never holds U+0000.
+    /^[^\s\u0000]{0,12}\.\.\.[^\s\u0000]{0,8}$/,
     'must be a masked fingerprint such as "sk-ant-...A3F2" (at most 12 characters, "...", at most 8)',
   )
   .meta({ id: 'Fingerprint', example: 'sk-ant-...A3F2' });
@@ -21,10 +23,8 @@ export const credentialSchema = z
   .object({
     kind: credentialKindSchema,
     fingerprint: fingerprintSchema,
-    name: z
-      .string()
+    name: plainText(128)
       .min(1)
-      .max(128)
       .optional()
       .meta({ description: 'Display name of the key or role, e.g. "shared CI key".' }),
   })

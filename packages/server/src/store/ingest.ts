@@ -175,23 +175,24 @@ export async function ingestBatch(
       };
       continue;
     }
+    // What can fail with the event's own content is done before anything changes: such an event
+    // is rejected alone, and the rest of its batch is stored.
+    let prepared: ReturnType<typeof prepare>;
+    try {
+      prepared = prepare(event, previewRows);
+    } catch (error) {
+      outcomes[index] = {
+        status: 'rejected',
+        code: 'validation_failed',
+        message: `the event cannot be stored: ${(error as Error).message}`,
+      };
+      continue;
+    }
+    const { body, result, text, stored } = prepared;
     usedSeqs.add(seqKey);
     seenIds.add(event.id);
     states.set(sessionId, state);
-    if (event.type === 'query' && event.rows && event.rows.length > previewRows) {
-      // Keep a preview on the event (what is hashed and shown) and the whole result aside.
-      const ref = event.resultRef ?? event.id;
-      results.push({
-        org,
-        sessionId,
-        ref,
-        doc: JSON.stringify({ columns: event.columns ?? [], rows: event.rows }),
-      });
-      event.rows = event.rows.slice(0, previewRows);
-      event.truncated = true;
-      event.resultRef = ref;
-    }
-    const body = JSON.stringify(event);
+    if (result) results.push({ org, sessionId, ...result });
     const hash = chainHash(state.lastHash, eventDigest(body), receivedAt);
     rows.push({
       org,
@@ -206,9 +207,8 @@ export async function ingestBatch(
     });
     state.lastHash = hash;
     state.eventCount++;
-    applyEvent(state.session, event);
+    applyEvent(state.session, stored);
     changed.add(state);
-    const text = searchableText(event);
     if (text) {
       let chunk = search.get(sessionId);
       if (!chunk) {
@@ -240,6 +240,32 @@ export async function ingestBatch(
     return state?.session.org === org && state.session.status === 'revoked';
   });
   return { outcomes, revoked };
+}
+
+/**
+ * The stored JSON of an event, the full result it carries beyond its preview (kept aside for
+ * download), and its searchable text. Cuts a query's rows to the preview (that is what is hashed
+ * and shown).
+ */
+function prepare(event: Event, previewRows: number) {
+  let result: { ref: string; doc: string } | null = null;
+  if (event.type === 'query' && event.rows && event.rows.length > previewRows) {
+    const ref = event.resultRef ?? event.id;
+    result = { ref, doc: JSON.stringify({ columns: event.columns ?? [], rows: event.rows }) };
+    const preview = {
+      ...event,
+      rows: event.rows.slice(0, previewRows),
+      truncated: true,
+      resultRef: ref,
+    };
+    return {
+      body: JSON.stringify(preview),
+      result,
+      text: searchableText(preview),
+      stored: preview,
+    };
+  }
+  return { body: JSON.stringify(event), result, text: searchableText(event), stored: event };
 }
 
 function rank(event: Event): number {

@@ -1,16 +1,18 @@
 import {
   type AccessAction,
+  accessLogQuerySchema,
   createAsciicastWriter,
+  downloadFormatQuerySchema,
   EXPORT_COLUMNS,
-  exportFormatSchema,
   recordingHeader,
+  recordingQuerySchema,
+  resultRefSchema,
   type Session,
   type StoredEvent,
   sessionExportQuerySchema,
   type TerminalEvent,
 } from '@auditlane/client';
 import { type Context, Hono } from 'hono';
-import { z } from 'zod';
 import type { Store } from '../../store/types';
 import {
   type Deps,
@@ -42,6 +44,20 @@ async function* sessionEvents(
     after = page.data.at(-1)!.seq;
     if (page.data.length < PAGE) return;
   }
+}
+
+/**
+ * Runs a generator up to its first value, so that whatever fails early (a bad cursor, the store)
+ * fails before the response starts and is answered with its status; after the headers an error
+ * can only cut the connection.
+ */
+async function primed<T>(source: AsyncGenerator<T>): Promise<AsyncGenerator<T>> {
+  const first = await source.next();
+  return (async function* () {
+    if (first.done) return;
+    yield first.value;
+    yield* source;
+  })();
 }
 
 /** A response body pulled from an async generator: nothing is produced faster than it is sent. */
@@ -90,12 +106,10 @@ export function downloadRoutes({ store, cfg }: Deps) {
     return session;
   };
 
-  const versionQuery = z.object({ version: z.enum(['2', '3']).optional() });
-
   const recording =
     (action: 'view_recording' | 'download_recording') => async (c: Context<Env>) => {
       const session = await existing(c);
-      const { version = '3' } = parseQuery(c, versionQuery);
+      const { version = '3' } = parseQuery(c, recordingQuerySchema);
       const org = c.get('principal').org;
       const events = sessionEvents(store, org, session.id, ['terminal']);
       const first = await events.next();
@@ -153,17 +167,15 @@ export function downloadRoutes({ store, cfg }: Deps) {
     recording('download_recording'),
   );
 
-  const formatQuery = z.object({ format: exportFormatSchema.optional() });
-
   app.get(
     '/sessions/:sessionId/logs',
     requireDownloads(cfg),
     requirePermission('download_recording'),
     async (c) => {
       const session = await existing(c);
-      const { format = 'ndjson' } = parseQuery(c, formatQuery);
+      const { format = 'ndjson' } = parseQuery(c, downloadFormatQuerySchema);
+      const events = await primed(sessionEvents(store, c.get('principal').org, session.id));
       await audit(c, 'download_logs', session.id, format);
-      const events = sessionEvents(store, c.get('principal').org, session.id);
       async function* lines() {
         if (format === 'csv') yield csvLine(EXPORT_COLUMNS);
         for await (const e of events) {
@@ -185,8 +197,11 @@ export function downloadRoutes({ store, cfg }: Deps) {
     requirePermission('download_recording'),
     async (c) => {
       const session = await existing(c);
-      const ref = c.req.param('resultRef');
-      const { format = 'csv' } = parseQuery(c, formatQuery);
+      const ref = c.req.param('resultRef') ?? '';
+      // A malformed ref cannot exist: 404 like any unknown one.
+      if (!resultRefSchema.safeParse(ref).success)
+        throw notFound('result', `${ref} (not a result ref)`);
+      const { format = 'csv' } = parseQuery(c, downloadFormatQuerySchema);
       const result = await store.shared.getResult(c.get('principal').org, session.id, ref);
       if (!result) throw notFound('result', ref);
       await audit(c, 'download_result', session.id, `${ref} (${format})`);
@@ -211,17 +226,26 @@ export function downloadRoutes({ store, cfg }: Deps) {
       const query = parseQuery(c, sessionExportQuerySchema);
       const org = c.get('principal').org;
       const { format, ...filters } = query;
-      await audit(c, 'export', null, new URL(c.req.url).search || format);
       const now = cfg.now();
+      const pages = primed(
+        (async function* () {
+          let cursor: string | undefined;
+          do {
+            const page = await store.listSessions(
+              org,
+              { ...filters, sort: 'recent', limit: 100, count: 'none', cursor },
+              { now, countCap: 0 },
+            );
+            yield page;
+            cursor = page.nextCursor ?? undefined;
+          } while (cursor);
+        })(),
+      );
+      const sessionPages = await pages;
+      await audit(c, 'export', null, new URL(c.req.url).search || format);
       async function* lines() {
         if (format === 'csv') yield csvLine(EXPORT_COLUMNS);
-        let cursor: string | undefined;
-        do {
-          const page = await store.listSessions(
-            org,
-            { ...filters, sort: 'recent', limit: 100, count: 'none', cursor },
-            { now, countCap: 0 },
-          );
+        for await (const page of sessionPages) {
           for (const session of page.data) {
             let any = false;
             for await (const event of sessionEvents(store, org, session.id)) {
@@ -239,8 +263,7 @@ export function downloadRoutes({ store, cfg }: Deps) {
                 : `${JSON.stringify(row)}\n`;
             }
           }
-          cursor = page.nextCursor ?? undefined;
-        } while (cursor);
+        }
       }
       return c.body(streamBody(lines()), 200, {
         'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
@@ -249,13 +272,8 @@ export function downloadRoutes({ store, cfg }: Deps) {
     },
   );
 
-  const accessQuery = z.object({
-    cursor: z.string().min(1).max(1024).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-  });
-
   app.get('/access-log', requirePermission('view_history'), async (c) => {
-    const { cursor, limit } = parseQuery(c, accessQuery);
+    const { cursor, limit } = parseQuery(c, accessLogQuerySchema);
     return c.json(await store.shared.listAccess(c.get('principal').org, cursor, limit));
   });
 

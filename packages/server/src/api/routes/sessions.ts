@@ -1,14 +1,14 @@
 import {
   eventListQuerySchema,
+  eventStreamQuerySchema,
+  MAX_SEQ,
   revokeRequestSchema,
   type Session,
   sessionListQuerySchema,
-  sessionStatusSchema,
+  sessionStatusQuerySchema,
 } from '@auditlane/client';
 import { type Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { z } from 'zod';
-import { CursorError } from '../../store/cursor';
 import { OPEN_STATUSES } from '../../store/reads';
 import { readJsonBody } from '../body';
 import {
@@ -30,14 +30,9 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
 
   app.get('/sessions', requirePermission('view_history'), async (c) => {
     const query = parseQuery(c, sessionListQuerySchema);
-    try {
-      return c.json(
-        await store.listSessions(org(c), query, { now: cfg.now(), countCap: cfg.countCap }),
-      );
-    } catch (error) {
-      if (error instanceof CursorError) throw new HttpError(400, 'bad_request', error.message);
-      throw error;
-    }
+    return c.json(
+      await store.listSessions(org(c), query, { now: cfg.now(), countCap: cfg.countCap }),
+    );
   });
 
   app.get('/sessions/:sessionId', requirePermission('view_history'), async (c) => {
@@ -61,14 +56,26 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
     return c.json({ sessionId: id, ok: check.broken === null, ...check });
   });
 
-  const afterSchema = z.object({ after: z.coerce.number().int().min(-1).optional() });
-
   app.get('/sessions/:sessionId/events/stream', requirePermission('view_history'), async (c) => {
     const id = sessionParam(c);
-    const { after: fromQuery } = parseQuery(c, afterSchema);
-    const lastEventId = c.req.header('last-event-id');
-    let after =
-      lastEventId && /^-?\d+$/.test(lastEventId) ? Number(lastEventId) : (fromQuery ?? -1);
+    const { after: fromQuery } = parseQuery(c, eventStreamQuerySchema);
+    // Checked before the stream opens: once it has, an error could only drop the connection.
+    const lastEventId = c.req.header('last-event-id')?.trim();
+    if (
+      lastEventId &&
+      !(
+        /^-?\d{1,10}$/.test(lastEventId) &&
+        Number(lastEventId) >= -1 &&
+        Number(lastEventId) <= MAX_SEQ
+      )
+    ) {
+      throw new HttpError(
+        400,
+        'validation_failed',
+        `invalid Last-Event-ID: must be the id (seq) of an event of this stream, -1 to ${MAX_SEQ}`,
+      );
+    }
+    let after = lastEventId ? Number(lastEventId) : (fromQuery ?? -1);
     const o = org(c);
     if (!(await store.getSession(o, id))) throw notFound('session', id);
     return streamSSE(c, async (stream) => {
@@ -102,15 +109,10 @@ export function sessionRoutes({ store, cfg, notifier }: Deps) {
     });
   });
 
-  const statusQuery = z.object({
-    waitMs: z.coerce.number().int().min(0).max(60_000).optional(),
-    known: sessionStatusSchema.optional(),
-  });
-
   /** For recorders: the session's status, held open while it is still `known` (long poll). */
   app.get('/sessions/:sessionId/status', requirePermission('ingest', 'view_history'), async (c) => {
     const id = sessionParam(c);
-    const { waitMs = 0, known } = parseQuery(c, statusQuery);
+    const { waitMs = 0, known } = parseQuery(c, sessionStatusQuerySchema);
     const deadline = cfg.now() + Math.min(waitMs, cfg.maxWaitMs);
     for (;;) {
       const session = await store.getSession(org(c), id);
