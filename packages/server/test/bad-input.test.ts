@@ -211,6 +211,37 @@ describe.each(STORE_KINDS)('%s store: bad input gets a 4xx, never a 500', (kind)
     ).toMatch(/Last-Event-ID/);
   });
 
+  it('refuses a lone surrogate in a session attribute, which PostgreSQL JSONB cannot hold, and keeps it in content', async () => {
+    const s = sessionScript({ actor: { type: 'human', id: 'u_alice', name: 'Al\ud800' } });
+    const output = s.command('echo \ud83d', 'half an emoji: \ud83d');
+    const fine = sessionScript({ actor: { type: 'human', id: 'u_bob', name: 'Bob \ud83d\ude00' } });
+    const result = await ingestRaw(JSON.stringify({ events: [...s.events, ...fine.events] }));
+    expect(result.rejected.map((r) => [r.index, r.message.replace(/:.*/s, '')])).toEqual([
+      [0, 'events[0].session.actor.name'],
+      [1, 'events[1]'],
+    ]);
+    expect(result.rejected[0]!.message).toMatch(/well-formed Unicode/);
+    expect(result.rejected[1]!.code).toBe('unknown_session');
+    expect(result.accepted).toBe(1);
+    expect((await h.admin.sessions.get(fine.sessionId)).actor.name).toBe('Bob \ud83d\ude00');
+    // Content keeps what was recorded, lone surrogates included.
+    const again = sessionScript();
+    again.events.push({ ...output, sessionId: again.sessionId, id: `${output.id}_2`, seq: 1 });
+    expect((await ingestRaw(JSON.stringify({ events: again.events }))).accepted).toBe(2);
+    const [, stored] = (await h.admin.sessions.events.list(again.sessionId)).data;
+    expect(stored).toMatchObject({ type: 'command', output: 'half an emoji: \ud83d' });
+  });
+
+  it('answers a request whose headers are too large with a JSON error, as the app would', async () => {
+    const res = await get(`/v1/sessions?q=${'x'.repeat(20_000)}`);
+    expect(res.status).toBe(431);
+    expect(res.type).toMatch(/^application\/json/);
+    expect(JSON.parse(res.text)).toMatchObject({
+      code: 'bad_request',
+      message: expect.any(String),
+    });
+  });
+
   it('answers ids in the path that cannot exist with 404, U+0000 included', async () => {
     const s = sessionScript();
     s.end();

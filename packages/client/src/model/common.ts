@@ -7,13 +7,21 @@ const ULID = '[0-9A-HJKMNP-TV-Z]{26}';
 export const NO_NUL = /^[^\u0000]*$/;
 export const NO_NUL_MESSAGE = 'must not contain U+0000 (NUL)';
 
+/** A UTF-16 surrogate without its pair: no UTF-8 text (nor PostgreSQL's JSONB) can hold it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** True when a string is well-formed Unicode (no lone surrogate, as a `\ud800` JSON escape gives). */
+export const isWellFormed = (text: string) => !LONE_SURROGATE.test(text);
+const WELL_FORMED_MESSAGE = 'must be well-formed Unicode (a lone surrogate is not)';
+
 /**
  * A string the stores keep as a name, id, label, filter or session attribute: at most `max`
- * characters and never U+0000 (PostgreSQL's text cannot hold it; refused the same way on both
- * stores). Recorded content (terminal data, commands, SQL, JSON values) may hold U+0000: it is
+ * characters, never U+0000 and never a lone surrogate (PostgreSQL's text and JSONB cannot hold
+ * them; refused the same way on both stores). Recorded content (terminal data, commands, SQL, JSON values) may hold U+0000: it is
  * stored JSON-escaped.
  */
-export const plainText = (max: number) => z.string().max(max).regex(NO_NUL, NO_NUL_MESSAGE);
+export const plainText = (max: number) =>
+  z.string().max(max).regex(NO_NUL, NO_NUL_MESSAGE).refine(isWellFormed, WELL_FORMED_MESSAGE);
 
 /** `sess_` + a ULID: sortable by creation time. */
 export const sessionIdSchema = z

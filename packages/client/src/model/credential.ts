@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { plainText } from './common';
+import { isWellFormed, plainText } from './common';
 
 export const credentialKindSchema = z
   .enum(['api_key', 'password', 'token', 'ssh_key', 'certificate', 'oauth', 'cloud_role', 'none'])
@@ -16,6 +16,7 @@ export const fingerprintSchema = z
     /^[^\s\u0000]{0,12}\.\.\.[^\s\u0000]{0,8}$/,
     'must be a masked fingerprint such as "sk-ant-...A3F2" (at most 12 characters, "...", at most 8)',
   )
+  .refine(isWellFormed, 'must be well-formed Unicode (a lone surrogate is not)')
   .meta({ id: 'Fingerprint', example: 'sk-ant-...A3F2' });
 
 /** The credential a session used: its kind and a masked fingerprint, never the secret. */
