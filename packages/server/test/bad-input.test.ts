@@ -1,3 +1,4 @@
+import { parseAsciicast } from '@auditlane/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, STORE_KINDS, sessionScript, startHarness } from './helpers';
 
@@ -240,6 +241,45 @@ describe.each(STORE_KINDS)('%s store: bad input gets a 4xx, never a 500', (kind)
       code: 'bad_request',
       message: expect.any(String),
     });
+  });
+
+  it('serves a recording whose offsets go backwards in seq order whole, and refuses a resize that is not COLSxROWS', async () => {
+    const s = sessionScript({ recorded: true });
+    const at = (seq: number, offsetMs: number, code: 'o' | 'r', data: string) => ({
+      id: `evt_rec_${kind}_${seq}_${s.sessionId}`,
+      sessionId: s.sessionId,
+      seq,
+      time: '2026-11-25T06:00:05.000Z',
+      type: 'terminal' as const,
+      code,
+      data,
+      offsetMs,
+    });
+    const events = [
+      ...s.events,
+      at(1, 0, 'r', '100x30'),
+      at(2, 2000, 'o', 'late clock'),
+      at(3, 1000, 'o', 'earlier'),
+      at(4, 3000, 'r', '0x0'),
+      at(5, 3000, 'r', 'wide'),
+      at(6, 4000, 'o', 'end'),
+    ];
+    const result = await ingestRaw(JSON.stringify({ events }));
+    expect(result.rejected.map((r) => r.message)).toEqual([
+      expect.stringMatching(/^events\[4\]\.data: must be "COLSxROWS"/),
+      expect.stringMatching(/^events\[5\]\.data: /),
+    ]);
+    for (const version of ['2', '3']) {
+      const res = await get(`/v1/sessions/${s.sessionId}/recording?version=${version}`);
+      expect(res.status).toBe(200);
+      const recording = parseAsciicast(res.text);
+      expect(recording.header.term).toMatchObject({ cols: 100, rows: 30 });
+      expect(recording.events.map((e) => [e.time, e.data])).toEqual([
+        [2, 'late clock'],
+        [2, 'earlier'],
+        [4, 'end'],
+      ]);
+    }
   });
 
   it('answers ids in the path that cannot exist with 404, U+0000 included', async () => {

@@ -377,7 +377,8 @@ describe.each(STORE_KINDS)('%s store: fuzzing every operation of openapi.json', 
   let f: Fixtures;
 
   beforeAll(async () => {
-    h = await startHarness(kind, { maxWaitMs: 20, pollMs: 10, previewRows: 2 });
+    // previewRows 0: every ingested query with rows keeps a full result, downloaded when read back.
+    h = await startHarness(kind, { maxWaitMs: 20, pollMs: 10, previewRows: 0 });
     let n = 0;
     const next = () => ++n;
     const ended = sessionScript();
@@ -431,7 +432,10 @@ describe.each(STORE_KINDS)('%s store: fuzzing every operation of openapi.json', 
             await reader.cancel();
           } else text = await res.text();
         } catch (error) {
-          failures.push(`${p.what}: the connection dropped (${(error as Error).message})`);
+          const cause = (error as Error & { cause?: Error }).cause;
+          failures.push(
+            `${p.what}: the connection dropped (${(error as Error).message}${cause ? `: ${cause.message}` : ''})`,
+          );
           continue;
         }
         if (status >= 500) {
@@ -619,6 +623,18 @@ describe.each(STORE_KINDS)('%s store: fuzzing every operation of openapi.json', 
           );
       }
     }
+    for (const authorization of [
+      '',
+      'Bearer',
+      'Bearer nope',
+      'Basic YTpi',
+      `Bearer ${'x'.repeat(8000)}`,
+    ]) {
+      probes.push({
+        ...request(`authorization ${JSON.stringify(authorization.slice(0, 20))}`, base),
+        headers: { authorization },
+      });
+    }
     if (op.body) {
       for (const raw of [
         '',
@@ -686,11 +702,32 @@ describe.each(STORE_KINDS)('%s store: fuzzing every operation of openapi.json', 
       '/v1/sessions?q=control&limit=500',
       `/v1/sessions/${f.active}/events?limit=1000`,
       `/v1/sessions/${f.active}/logs?format=csv`,
+      `/v1/sessions/${f.active}/logs?format=ndjson`,
+      `/v1/sessions/${f.active}/recording?version=3`,
+      `/v1/sessions/${f.active}/recording/download?version=2`,
       `/v1/sessions/${f.active}/verify`,
       '/v1/reviews?limit=500',
       '/v1/access-log?limit=500',
     ]) {
       probes.push({ what: `GET ${path}`, method: 'GET', url: path });
+    }
+    // Every full result a fuzzed query left, by its ref (odd refs included).
+    const events = (await h.admin.sessions.events.list(f.active, { type: ['query'], limit: 1000 }))
+      .data;
+    const refs = new Set(
+      events.flatMap((e) => (e.type === 'query' && e.resultRef ? [e.resultRef] : [])),
+    );
+    expect(refs.size).toBeGreaterThan(10);
+    for (const ref of refs) {
+      for (const format of ['csv', 'ndjson']) {
+        const url = `/v1/sessions/${f.active}/results/${enc(ref)}?format=${format}`;
+        probes.push({
+          what: `GET ${url.slice(0, 120)}`,
+          method: 'GET',
+          url,
+          check: (status) => (status === 200 ? null : `the result ${ref} answered ${status}`),
+        });
+      }
     }
     const failures = await run(probes);
     expect(failures, failures.join('\n')).toEqual([]);

@@ -125,6 +125,9 @@ export const terminalCodeSchema = z.enum(['o', 'i', 'r', 'm', 'x']).meta({
     'asciicast event code: o output, i input, r resize ("COLSxROWS"), m marker, x exit status.',
 });
 
+/** The data of a resize (`r`) event: `COLSxROWS`, each 1 to 99999. */
+const RESIZE = /^[1-9]\d{0,4}x[1-9]\d{0,4}$/;
+
 /**
  * What an asciicast file's header says besides the size, as the recorder knows it when the
  * recording starts. It rides on the recording's first event, an `r` whose data is the size, so a
@@ -177,6 +180,15 @@ export const terminalEventSchema = z
         code: 'custom',
         path: ['header'],
         message: 'is allowed only on an "r" event (the recording\'s initial size)',
+      });
+    }
+  })
+  .superRefine((event, ctx) => {
+    if (event.code === 'r' && !RESIZE.test(event.data)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['data'],
+        message: 'must be "COLSxROWS" (1 to 99999 each) when code is "r"',
       });
     }
   })

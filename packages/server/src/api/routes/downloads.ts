@@ -4,6 +4,7 @@ import {
   createAsciicastWriter,
   downloadFormatQuerySchema,
   EXPORT_COLUMNS,
+  parseResize,
   recordingHeader,
   recordingQuerySchema,
   resultRefSchema,
@@ -79,6 +80,15 @@ function streamBody(lines: AsyncGenerator<string>): ReadableStream<Uint8Array> {
   });
 }
 
+/** The size of a resize event's `COLSxROWS`, or null when it is not one. */
+function resizeOf(data: string): { cols: number; rows: number } | null {
+  try {
+    return parseResize(data);
+  } catch {
+    return null;
+  }
+}
+
 export function downloadRoutes({ store, cfg }: Deps) {
   const app = new Hono<Env>();
 
@@ -133,18 +143,23 @@ export function downloadRoutes({ store, cfg }: Deps) {
       });
       const writer = createAsciicastWriter(header, { version: Number(version) as 2 | 3 });
       await audit(c, action, session.id, `asciicast v${version}`);
+      // Times never go backwards in a recording: an event whose offset is before the one of
+      // the event before it (a producer's clock, out-of-order seqs) plays at that same time.
+      let time = 0;
+      const line = (t: TerminalEvent) => {
+        time = Math.max(time, t.offsetMs / 1000);
+        // A resize the writer refuses (stored before the contract checked them) is left out:
+        // the rest of the recording still plays.
+        if (t.code === 'r' && !resizeOf(t.data)) return '';
+        return writer.event({ time, code: t.code, data: t.data });
+      };
       async function* lines() {
         yield writer.header();
-        if (!sizeEvent)
-          yield writer.event({
-            time: firstEvent.offsetMs / 1000,
-            code: firstEvent.code,
-            data: firstEvent.data,
-          });
+        const first = sizeEvent ? '' : line(firstEvent);
+        if (first) yield first;
         for await (const e of events) {
-          const t = e as TerminalEvent;
-          const line = writer.event({ time: t.offsetMs / 1000, code: t.code, data: t.data });
-          if (line) yield line;
+          const text = line(e as TerminalEvent);
+          if (text) yield text;
         }
       }
       const headers: Record<string, string> = {
