@@ -164,7 +164,9 @@ export const terminalEventSchema = z
     ...eventBase,
     type: z.literal('terminal'),
     code: terminalCodeSchema,
-    data: content(1_000_000),
+    data: content(1_000_000).meta({
+      description: 'What was printed or typed; for code "r", COLSxROWS (1 to 99999 each).',
+    }),
     offsetMs: z
       .number()
       .nonnegative()
