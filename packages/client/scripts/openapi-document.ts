@@ -13,6 +13,7 @@ import {
   errorBodySchema,
   eventListQuerySchema,
   eventPageSchema,
+  eventStreamHeadersSchema,
   eventStreamQuerySchema,
   ingestRequestSchema,
   ingestResultSchema,
@@ -263,6 +264,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
           requestParams: {
             path: sessionPath,
             query: eventStreamQuerySchema,
+            header: eventStreamHeadersSchema,
           },
           responses: {
             '200': file('The event stream.', { 'text/event-stream': 'Server-sent events.' }),

@@ -209,7 +209,7 @@ describe.each(STORE_KINDS)('%s store: bad input gets a 4xx, never a 500', (kind)
           'last-event-id': '99999999999999999999',
         })
       ).message,
-    ).toMatch(/Last-Event-ID/);
+    ).toMatch(/last-event-id/);
   });
 
   it('refuses a lone surrogate in a session attribute, which PostgreSQL JSONB cannot hold, and keeps it in content', async () => {

@@ -138,6 +138,16 @@ export const eventStreamQuerySchema = z
   .object({ after: afterSchema })
   .meta({ id: 'EventStreamQuery' });
 
+/** Headers of the live tail: where an EventSource resumes after a reconnect. */
+export const eventStreamHeadersSchema = z
+  .object({
+    'last-event-id': z.coerce.number().int().min(-1).max(MAX_SEQ).optional().meta({
+      description:
+        'The id (seq) of the last event received: the stream resumes after it; takes precedence over `after`.',
+    }),
+  })
+  .meta({ id: 'EventStreamHeaders' });
+
 /** Query of the access log. */
 export const accessLogQuerySchema = z
   .object({
