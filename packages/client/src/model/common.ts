@@ -86,17 +86,14 @@ export const seqSchema = () => z.number().int().min(0).max(MAX_SEQ);
 export const MAX_JSON_DEPTH = 64;
 
 /**
- * Any JSON value, at most {@link MAX_JSON_DEPTH} levels deep and `maxChars` characters as JSON.
+ * A JSON value of `schema`, at most {@link MAX_JSON_DEPTH} levels deep and `maxChars` characters
+ * as JSON.
  * The depth is checked without recursion, so a value nested thousands of levels deep is refused
  * (with the field named) rather than overflowing the stack of whoever serialises it.
  */
-export function boundedJson<T extends z.ZodType = z.ZodUnknown>(
-  maxChars: number,
-  schema: T = z.unknown() as unknown as T,
-) {
+export function boundedJson<T extends z.ZodType>(maxChars: number, schema: T) {
   return schema.superRefine((value, ctx) => {
-    const depth = jsonDepthOver(value, MAX_JSON_DEPTH);
-    if (depth) {
+    if (jsonDepthOver(value, MAX_JSON_DEPTH)) {
       ctx.addIssue({
         code: 'custom',
         message: `is nested more than ${MAX_JSON_DEPTH} levels deep`,
