@@ -282,6 +282,23 @@ describe.each(STORE_KINDS)('%s store: bad input gets a 4xx, never a 500', (kind)
     }
   });
 
+  it('stores a batch whose text is more than one search row can index, and finds its words', async () => {
+    // 40 commands of 6,000 distinct words: a tsvector of several MB, which PostgreSQL refuses.
+    const s = sessionScript();
+    let n = 0;
+    const word = () => `w${(n++).toString(36)}z`;
+    for (let i = 0; i < 40; i++) s.command(Array.from({ length: 6000 }, word).join(' '));
+    const result = await ingestRaw(JSON.stringify({ events: s.events }));
+    expect(result).toMatchObject({ accepted: 41, rejected: [] });
+    for (const q of ['w0z', (n - 1).toString(36), (120_000).toString(36)]) {
+      const found = await h.admin.sessions.list({ q: q.startsWith('w') ? q : `w${q}z` });
+      expect(
+        found.data.map((x) => x.id),
+        q,
+      ).toEqual([s.sessionId]);
+    }
+  });
+
   it('answers ids in the path that cannot exist with 404, U+0000 included', async () => {
     const s = sessionScript();
     s.end();

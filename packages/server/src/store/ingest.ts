@@ -226,10 +226,12 @@ export async function ingestBatch(
     const searchRows: SearchRow[] = [];
     for (const [sessionId, chunk] of search) {
       const startedAt = Date.parse(states.get(sessionId)!.session.startedAt);
-      if (chunk.audit.length)
-        searchRows.push({ org, sessionId, startedAt, kind: 'audit', text: chunk.audit.join('\n') });
-      if (chunk.io.length)
-        searchRows.push({ org, sessionId, startedAt, kind: 'io', text: chunk.io.join('') });
+      const add = (kind: SearchRow['kind'], text: string) => {
+        for (const piece of searchPieces(text))
+          searchRows.push({ org, sessionId, startedAt, kind, text: piece });
+      };
+      if (chunk.audit.length) add('audit', chunk.audit.join('\n'));
+      if (chunk.io.length) add('io', chunk.io.join(''));
     }
     if (searchRows.length > 0) await tx.insertSearch(searchRows);
     if (results.length > 0) await tx.insertResults(results);
@@ -266,6 +268,37 @@ function prepare(event: Event, previewRows: number) {
     };
   }
   return { body: JSON.stringify(event), result, text: searchableText(event), stored: event };
+}
+
+/**
+ * Most characters of one search row. PostgreSQL refuses a tsvector over 1 MB, which about
+ * 300 KB of short distinct words already make; a batch of large outputs is many times that.
+ */
+export const SEARCH_PIECE = 65_536;
+
+/**
+ * The text of a batch as search rows of at most {@link SEARCH_PIECE} characters, cut at a
+ * whitespace near the end of each piece when there is one (a word is not split there), never
+ * inside a surrogate pair.
+ */
+export function searchPieces(text: string): string[] {
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > SEARCH_PIECE) {
+    let cut = SEARCH_PIECE;
+    for (let i = SEARCH_PIECE; i > SEARCH_PIECE - 1024; i--) {
+      if (/\s/.test(rest[i - 1]!)) {
+        cut = i;
+        break;
+      }
+    }
+    const code = rest.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff) cut--;
+    pieces.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  pieces.push(rest);
+  return pieces;
 }
 
 function rank(event: Event): number {
