@@ -1,5 +1,6 @@
 import { parseAsciicast } from '@auditlane/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepRecordings } from '../src/jobs/retention';
 import { type Harness, STORE_KINDS, sessionScript, startHarness } from './helpers';
 
 /** Base64url JSON, as the server encodes cursors: `raw` is the JSON text, so forged numbers survive. */
@@ -297,6 +298,36 @@ describe.each(STORE_KINDS)('%s store: bad input gets a 4xx, never a 500', (kind)
         q,
       ).toEqual([s.sessionId]);
     }
+  });
+
+  it('reads back the events of a purged recording, resizes included', async () => {
+    const DAY = 86_400_000;
+    const s = sessionScript(
+      { resource: { name: 'web-1', type: 'ssh', environment: 'staging' }, recorded: true },
+      Date.now() - 40 * DAY,
+    );
+    s.events.push({
+      id: `evt_size_${kind}_${s.sessionId}`,
+      sessionId: s.sessionId,
+      seq: 50,
+      time: new Date(Date.now() - 40 * DAY).toISOString(),
+      type: 'terminal',
+      code: 'r',
+      data: '100x30',
+      offsetMs: 0,
+    });
+    s.output('$ ');
+    s.end();
+    await h.admin.ingest(s.events);
+    await sweepRecordings(h.store, { productionDays: null, otherDays: 7 }, Date.now());
+    // The client checks what it reads against the contract: a purged resize holds no size.
+    const events = await h.admin.sessions.events.list(s.sessionId, { type: ['terminal'] });
+    expect(
+      events.data.map((e) => [e.type === 'terminal' && e.code, e.purged !== undefined]),
+    ).toEqual([
+      ['o', true],
+      ['r', true],
+    ]);
   });
 
   it('answers ids in the path that cannot exist with 404, U+0000 included', async () => {

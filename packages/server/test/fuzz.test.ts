@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepRecordings } from '../src/jobs/retention';
 import { type Harness, STORE_KINDS, sessionScript, startHarness } from './helpers';
 
 type Schema = {
@@ -390,6 +391,17 @@ describe.each(STORE_KINDS)('%s store: fuzzing every operation of openapi.json', 
     ended.end();
     const active = sessionScript();
     const waiting = active.command('rm -rf /tmp/x');
+    // A recording that opens with its size: read back once retention purged it.
+    active.events.push({
+      id: 'evt_fixture_size',
+      sessionId: active.sessionId,
+      seq: 50_000,
+      time: '2026-11-25T06:00:01.000Z',
+      type: 'terminal',
+      code: 'r',
+      data: '120x40',
+      offsetMs: 0,
+    });
     await h.admin.ingest([...ended.events, ...active.events]);
     const review = await h.admin.reviews.create({
       kind: 'command',
@@ -760,5 +772,22 @@ describe.each(STORE_KINDS)('%s store: fuzzing every operation of openapi.json', 
     expect(failures, failures.join('\n')).toEqual([]);
     const verify = await h.admin.sessions.verify(f.active);
     expect(verify.ok).toBe(true);
+
+    // Once retention purged the recordings, what is left still reads back within the contract
+    // (the client checks every event it reads against the model).
+    const purged = await sweepRecordings(h.store, { productionDays: 1, otherDays: 1 }, Date.now());
+    expect(purged.sessions).toBeGreaterThan(0);
+    let read = 0;
+    for await (const _ of h.admin.sessions.events.list(f.active, { limit: 1000 })) read++;
+    expect(read).toBeGreaterThan(100);
+    const after = await run(
+      ['/v1/sessions?limit=500', `/v1/sessions/${f.active}/logs?format=ndjson`].map((url) => ({
+        what: `GET ${url} (purged)`,
+        method: 'GET',
+        url,
+      })),
+    );
+    expect(after, after.join('\n')).toEqual([]);
+    expect((await h.admin.sessions.verify(f.active)).ok).toBe(true);
   }, 120_000);
 });

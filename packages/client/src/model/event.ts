@@ -125,8 +125,11 @@ export const terminalCodeSchema = z.enum(['o', 'i', 'r', 'm', 'x']).meta({
     'asciicast event code: o output, i input, r resize ("COLSxROWS"), m marker, x exit status.',
 });
 
-/** The data of a resize (`r`) event: `COLSxROWS`, each 1 to 99999. */
-const RESIZE = /^[1-9]\d{0,4}x[1-9]\d{0,4}$/;
+/**
+ * The data of a resize (`r`) event: `COLSxROWS`, each 1 to 99999, or empty: what retention leaves
+ * of a purged one (a stored event is read with this schema too).
+ */
+const RESIZE = /^(?:[1-9]\d{0,4}x[1-9]\d{0,4})?$/;
 
 /**
  * What an asciicast file's header says besides the size, as the recorder knows it when the
@@ -165,7 +168,8 @@ export const terminalEventSchema = z
     type: z.literal('terminal'),
     code: terminalCodeSchema,
     data: content(1_000_000).meta({
-      description: 'What was printed or typed; for code "r", COLSxROWS (1 to 99999 each).',
+      description:
+        'What was printed or typed; for code "r", COLSxROWS (1 to 99999 each). Empty once retention purged it.',
     }),
     offsetMs: z
       .number()
