@@ -7,30 +7,36 @@ import {
 } from 'zod-openapi';
 import {
   accessLogPageSchema,
+  accessLogQuerySchema,
   createReviewSchema,
   describePermissions,
+  downloadFormatQuerySchema,
   errorBodySchema,
   eventListQuerySchema,
   eventPageSchema,
-  exportFormatSchema,
+  eventStreamHeadersSchema,
+  eventStreamQuerySchema,
   ingestRequestSchema,
   ingestResultSchema,
   OPERATIONS,
   type OperationDeclaration,
   type OperationId,
+  recordingQuerySchema,
+  resultRefSchema,
   reviewDecisionSchema,
   reviewIdSchema,
   reviewListQuerySchema,
   reviewPageSchema,
   reviewSchema,
+  reviewWaitQuerySchema,
   revokeRequestSchema,
   sessionExportQuerySchema,
   sessionIdSchema,
   sessionListQuerySchema,
   sessionPageSchema,
   sessionSchema,
+  sessionStatusQuerySchema,
   sessionStatusResultSchema,
-  sessionStatusSchema,
   verifyResultSchema,
   viewerSchema,
 } from '../src/model';
@@ -224,10 +230,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
             'For recorders: learn that a session was revoked, or that a just-in-time review was decided, without polling hard.',
           requestParams: {
             path: sessionPath,
-            query: z.object({
-              waitMs: z.coerce.number().int().min(0).max(60_000).optional(),
-              known: sessionStatusSchema.optional(),
-            }),
+            query: sessionStatusQuerySchema,
           },
           responses: {
             '200': { description: 'The status.', ...json(sessionStatusResultSchema) },
@@ -255,10 +258,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
           description:
             'Viewing a recording and every download or export is recorded here, with who asked, and refused attempts with why they were refused.',
           requestParams: {
-            query: z.object({
-              cursor: z.string().min(1).max(1024).optional(),
-              limit: z.coerce.number().int().min(1).max(500).default(100),
-            }),
+            query: accessLogQuerySchema,
           },
           responses: {
             '200': { description: 'Newest first.', ...json(accessLogPageSchema) },
@@ -302,12 +302,8 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
             'Each message has `event: event`, `id: <seq>` and a StoredEvent as JSON data (terminal events only for a token with `view_recording`), in the order the server stored the events (arrival order: a recorder that sent seqs 6–10 before 1–5 is tailed as 6–10, 1–5). The stream ends with `event: end` when the session ends, after the events stored before it ended (an event a recorder delivers after the end of the session reaches a stream opened later, with `after` set to the last seq received). Reconnect with `Last-Event-ID` (or `after`) set to the seq of the last event received to resume right after that event, without gaps or duplicates; a seq the session has no event with answers 400.',
           requestParams: {
             path: sessionPath,
-            query: z.object({
-              after: z.coerce.number().int().min(-1).optional().meta({
-                description:
-                  'Seq of the last event received: the stream resumes after that event (in stored order). -1 or absent: from the first event.',
-              }),
-            }),
+            query: eventStreamQuerySchema,
+            header: eventStreamHeadersSchema,
           },
           responses: {
             '200': file('The event stream.', { 'text/event-stream': 'Server-sent events.' }),
@@ -324,7 +320,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
             'asciicast v3 by default. For playback: sent inline and `Cache-Control: no-store`, not as a file, and still served when downloads are disabled (the download is `downloadSessionRecording`).',
           requestParams: {
             path: sessionPath,
-            query: z.object({ version: z.enum(['2', '3']).optional() }),
+            query: recordingQuerySchema,
           },
           responses: {
             '200': file('The recording.', {
@@ -341,7 +337,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
           summary: 'Download the terminal recording as a file',
           requestParams: {
             path: sessionPath,
-            query: z.object({ version: z.enum(['2', '3']).optional() }),
+            query: recordingQuerySchema,
           },
           responses: {
             '200': file('The .cast file.', { 'application/x-asciicast': 'asciicast v2 or v3.' }),
@@ -357,7 +353,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
           summary: 'Download the events of a session as a file',
           requestParams: {
             path: sessionPath,
-            query: z.object({ format: exportFormatSchema.optional() }),
+            query: downloadFormatQuerySchema,
           },
           responses: {
             '200': file('The events.', {
@@ -376,8 +372,8 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
           summary: 'Download the full result of a query',
           description: 'The masked result that the preview of a query event was cut from.',
           requestParams: {
-            path: z.object({ sessionId: sessionIdSchema, resultRef: z.string().min(1).max(256) }),
-            query: z.object({ format: exportFormatSchema.optional() }),
+            path: z.object({ sessionId: sessionIdSchema, resultRef: resultRefSchema }),
+            query: downloadFormatQuerySchema,
           },
           responses: {
             '200': file('The result.', {
@@ -433,7 +429,7 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
             'With `waitMs`, a pending review is held open until it is decided or the wait ends (long poll), so recorders learn the decision without polling hard.',
           requestParams: {
             path: reviewPath,
-            query: z.object({ waitMs: z.coerce.number().int().min(0).max(60_000).optional() }),
+            query: reviewWaitQuerySchema,
           },
           responses: {
             '200': { description: 'The review.', ...json(reviewSchema) },

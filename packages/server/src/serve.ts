@@ -44,6 +44,24 @@ export function startServer(options: StartOptions): Promise<RunningServer> {
         });
       });
       server.once('error', reject);
+      // What Node's HTTP parser refuses before the app sees it (headers over 16 KiB, a malformed
+      // request line) is answered as the app answers: JSON with a code and a message.
+      server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+        if (error.code === 'ECONNRESET' || !socket.writable) {
+          socket.destroy();
+          return;
+        }
+        const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+        const body = JSON.stringify({
+          code: 'bad_request',
+          message: tooLarge
+            ? 'the request line and headers are larger than the server accepts'
+            : `malformed HTTP request (${error.code ?? error.message})`,
+        });
+        socket.end(
+          `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        );
+      });
     } catch (error) {
       reject(error);
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from './common';
 
 export const actorTypeSchema = z.enum(['human', 'agent', 'service']).meta({
   id: 'ActorType',
@@ -7,23 +8,19 @@ export const actorTypeSchema = z.enum(['human', 'agent', 'service']).meta({
 
 export const agentInfoSchema = z
   .object({
-    name: z.string().min(1).max(128).meta({ example: 'Claude Code' }),
-    version: z.string().min(1).max(64).optional().meta({ example: '1.2.0' }),
+    name: plainText(128).min(1).meta({ example: 'Claude Code' }),
+    version: plainText(64).min(1).optional().meta({ example: '1.2.0' }),
   })
   .meta({ id: 'AgentInfo' });
 
 export const actorSchema = z
   .object({
     type: actorTypeSchema,
-    id: z
-      .string()
-      .min(1)
-      .max(256)
-      .meta({ description: 'Stable id of the actor in the host product.' }),
-    email: z.email().optional(),
-    name: z.string().min(1).max(256).optional(),
+    id: plainText(256).min(1).meta({ description: 'Stable id of the actor in the host product.' }),
+    email: z.email().max(254).optional(),
+    name: plainText(256).min(1).optional(),
     agent: agentInfoSchema.optional().meta({ description: 'Required when type is "agent".' }),
-    onBehalfOf: z.string().min(1).max(256).optional().meta({
+    onBehalfOf: plainText(256).min(1).optional().meta({
       description: 'For agents and services: the id of the human they act for, when known.',
     }),
   })

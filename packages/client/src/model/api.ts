@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { orgIdSchema, sessionIdSchema, timestampSchema } from './common';
+import { orgIdSchema, plainText, sessionIdSchema, timestampSchema } from './common';
 import { eventSchema, storedEventSchema } from './event';
 import { PERMISSIONS } from './helpers';
 import { countSchema } from './query';
@@ -78,7 +78,7 @@ export const reviewPageSchema = z
   .meta({ id: 'ReviewPage' });
 
 export const revokeRequestSchema = z
-  .object({ reason: z.string().max(2000).optional() })
+  .object({ reason: plainText(2000).optional() })
   .meta({ id: 'RevokeRequest' });
 
 export const ACCESS_ACTIONS = [

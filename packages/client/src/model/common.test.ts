@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  boundedJson,
   eventIdSchema,
+  jsonDepthOver,
   labelsSchema,
+  MAX_JSON_DEPTH,
+  MAX_SEQ,
+  NO_NUL_MESSAGE,
   nonNegativeInt,
   orgIdSchema,
+  plainText,
   reviewIdSchema,
+  seqSchema,
   sessionIdSchema,
   timestampSchema,
 } from './common';
@@ -140,5 +147,41 @@ describe('documented examples', () => {
       expect(example).toBeDefined();
       expect(schema.safeParse(example).success, JSON.stringify(example)).toBe(true);
     }
+  });
+});
+
+describe('what both stores hold', () => {
+  it('plainText refuses U+0000 and lone surrogates, and keeps paired ones', () => {
+    const name = plainText(16);
+    expect(name.safeParse('billing-db').success).toBe(true);
+    expect(name.safeParse('emoji \ud83d\ude00').success).toBe(true);
+    expect(name.safeParse('a\u0000b').error?.issues[0]?.message).toBe(NO_NUL_MESSAGE);
+    expect(name.safeParse('half \ud83d').error?.issues[0]?.message).toMatch(/well-formed/);
+    expect(name.safeParse('\ude00 low first').success).toBe(false);
+    expect(name.safeParse('x'.repeat(17)).success).toBe(false);
+  });
+
+  it('seq goes from 0 to 2^31 − 1', () => {
+    expect(seqSchema().safeParse(0).success).toBe(true);
+    expect(seqSchema().safeParse(MAX_SEQ).success).toBe(true);
+    expect(seqSchema().safeParse(MAX_SEQ + 1).success).toBe(false);
+    expect(seqSchema().safeParse(-1).success).toBe(false);
+  });
+
+  it('boundedJson measures depth without recursion, and size as JSON', () => {
+    // Deeper than any call stack: built and walked iteratively.
+    let deep: unknown = [];
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(jsonDepthOver(deep, MAX_JSON_DEPTH)).toBe(true);
+    let atLimit: unknown = 1;
+    for (let i = 0; i < MAX_JSON_DEPTH; i++) atLimit = { a: atLimit };
+    expect(jsonDepthOver(atLimit, MAX_JSON_DEPTH)).toBe(false);
+    expect(jsonDepthOver({ a: atLimit }, MAX_JSON_DEPTH)).toBe(true);
+    const field = boundedJson(20, z.unknown());
+    expect(field.safeParse(deep).error?.issues[0]?.message).toBe(
+      `is nested more than ${MAX_JSON_DEPTH} levels deep`,
+    );
+    expect(field.safeParse(atLimit).error?.issues[0]?.message).toMatch(/characters as JSON/);
+    expect(field.safeParse({ sql: 'SELECT 1' }).success).toBe(true);
   });
 });

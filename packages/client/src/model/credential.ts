@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isWellFormed, plainText } from './common';
 
 export const credentialKindSchema = z
   .enum(['api_key', 'password', 'token', 'ssh_key', 'certificate', 'oauth', 'cloud_role', 'none'])
@@ -11,9 +12,11 @@ export const credentialKindSchema = z
 export const fingerprintSchema = z
   .string()
   .regex(
-    /^[^\s]{0,12}\.\.\.[^\s]{0,8}$/,
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: a fingerprint never holds U+0000.
+    /^[^\s\u0000]{0,12}\.\.\.[^\s\u0000]{0,8}$/,
     'must be a masked fingerprint such as "sk-ant-...A3F2" (at most 12 characters, "...", at most 8)',
   )
+  .refine(isWellFormed, 'must be well-formed Unicode (a lone surrogate is not)')
   .meta({ id: 'Fingerprint', example: 'sk-ant-...A3F2' });
 
 /** The credential a session used: its kind and a masked fingerprint, never the secret. */
@@ -21,10 +24,8 @@ export const credentialSchema = z
   .object({
     kind: credentialKindSchema,
     fingerprint: fingerprintSchema,
-    name: z
-      .string()
+    name: plainText(128)
       .min(1)
-      .max(128)
       .optional()
       .meta({ description: 'Display name of the key or role, e.g. "shared CI key".' }),
   })

@@ -1,10 +1,15 @@
 import { z } from 'zod';
 import { actorSchema } from './actor';
 import {
+  boundedJson,
   eventIdSchema,
   labelsSchema,
+  MAX_JSON_DEPTH,
+  MAX_SEQ,
   nonNegativeInt,
+  plainText,
   reviewIdSchema,
+  seqSchema,
   sessionIdSchema,
   timestampSchema,
 } from './common';
@@ -16,15 +21,29 @@ import { resourceSchema } from './resource';
 const eventBase = {
   id: eventIdSchema,
   sessionId: sessionIdSchema,
-  seq: nonNegativeInt().meta({
-    description:
-      'Per-session sequence number, from 0, assigned by the producer in recording order.',
+  seq: seqSchema().meta({
+    description: `Per-session sequence number, from 0 to ${MAX_SEQ}, assigned by the producer in recording order.`,
   }),
   time: timestampSchema,
 };
 
-const text = (max: number) => z.string().max(max);
+/** Names and attributes: bounded, never U+0000. */
+const text = plainText;
+/** Recorded content (what was typed, printed or queried): bounded; U+0000 is kept. */
+const content = (max: number) => z.string().max(max);
 const jsonValue = z.unknown().meta({ id: 'JsonValue', description: 'Any JSON value.' });
+/** A field holding JSON values: bounded in depth and in size. */
+const jsonField = <T extends z.ZodType>(maxChars: number, schema: T, description: string) =>
+  boundedJson(maxChars, schema)
+    .optional()
+    .meta({
+      description: `${description} At most ${MAX_JSON_DEPTH} levels deep and ${maxChars.toLocaleString('en-US')} characters as JSON.`,
+    });
+
+/** Largest tool input or output, query parameters, as JSON. */
+export const MAX_JSON_CHARS = 1_000_000;
+/** Largest query result rows on an ingested event, as JSON (the server keeps a preview on the event). */
+export const MAX_ROWS_CHARS = 8_000_000;
 
 export const sessionModeSchema = z.enum(['interactive', 'exec', 'agent', 'api']).meta({
   id: 'SessionMode',
@@ -35,30 +54,19 @@ export const sessionModeSchema = z.enum(['interactive', 'exec', 'agent', 'api'])
 /** What a `lifecycle` start event says about the session it opens. */
 export const sessionStartSchema = z
   .object({
-    org: z.string().min(1).max(128).optional().meta({
+    org: text(128).min(1).optional().meta({
       description: 'Ignored on ingest: the server takes the org from the API token.',
     }),
     actor: actorSchema,
     resource: resourceSchema,
-    endpoint: z
-      .string()
+    endpoint: text(256)
       .min(1)
-      .max(256)
       .optional()
       .meta({ description: 'Host or IP the session came from.' }),
-    model: z
-      .string()
-      .min(1)
-      .max(128)
-      .optional()
-      .meta({ description: 'LLM model, for agent sessions.' }),
+    model: text(128).min(1).optional().meta({ description: 'LLM model, for agent sessions.' }),
     credential: credentialSchema.optional(),
     mode: sessionModeSchema,
-    reason: z
-      .string()
-      .max(2000)
-      .optional()
-      .meta({ description: 'Justification given for access.' }),
+    reason: text(2000).optional().meta({ description: 'Justification given for access.' }),
     recorded: z
       .boolean()
       .default(false)
@@ -71,10 +79,10 @@ export const commandEventSchema = z
   .object({
     ...eventBase,
     type: z.literal('command'),
-    text: text(100_000).min(1),
+    text: content(100_000).min(1),
     cwd: text(4096).optional(),
     exitCode: z.number().int().nullable().optional(),
-    output: text(1_000_000)
+    output: content(1_000_000)
       .optional()
       .meta({ description: 'Combined output, masked, possibly truncated.' }),
     outputTruncated: z.boolean().optional(),
@@ -83,20 +91,21 @@ export const commandEventSchema = z
   .meta({ id: 'CommandEvent' });
 
 export const queryColumnSchema = z
-  .object({ name: z.string().max(256), type: z.string().max(64).optional() })
+  .object({ name: text(256), type: text(64).optional() })
   .meta({ id: 'QueryColumn' });
 
 export const queryEventSchema = z
   .object({
     ...eventBase,
     type: z.literal('query'),
-    sql: text(1_000_000).min(1),
-    params: z.array(jsonValue).optional().meta({ description: 'Bound parameters, masked.' }),
-    columns: z.array(queryColumnSchema).optional(),
-    rows: z
-      .array(z.array(jsonValue))
-      .optional()
-      .meta({ description: 'Preview of the result rows, masked; see truncated and resultRef.' }),
+    sql: content(1_000_000).min(1),
+    params: jsonField(MAX_JSON_CHARS, z.array(jsonValue), 'Bound parameters, masked.'),
+    columns: z.array(queryColumnSchema).max(10_000).optional(),
+    rows: jsonField(
+      MAX_ROWS_CHARS,
+      z.array(z.array(jsonValue)),
+      'Result rows, masked; the server keeps a preview on the event (see truncated and resultRef).',
+    ),
     rowCount: nonNegativeInt().nullable().optional(),
     truncated: z
       .boolean()
@@ -107,7 +116,7 @@ export const queryEventSchema = z
         'Reference to the full result, for download. One query per ref in a session: a query naming a ref already used there (or, without one, whose rows the server keeps aside under its event id) is rejected with conflict.',
     }),
     durationMs: z.number().nonnegative().optional(),
-    error: text(10_000).optional(),
+    error: content(10_000).optional(),
   })
   .meta({ id: 'QueryEvent' });
 
@@ -116,6 +125,12 @@ export const terminalCodeSchema = z.enum(['o', 'i', 'r', 'm', 'x']).meta({
   description:
     'asciicast event code: o output, i input, r resize ("COLSxROWS"), m marker, x exit status.',
 });
+
+/**
+ * The data of a resize (`r`) event: `COLSxROWS`, each 1 to 99999, or empty: what retention leaves
+ * of a purged one (a stored event is read with this schema too).
+ */
+const RESIZE = /^(?:[1-9]\d{0,4}x[1-9]\d{0,4})?$/;
 
 /**
  * What an asciicast file's header says besides the size, as the recorder knows it when the
@@ -153,7 +168,10 @@ export const terminalEventSchema = z
     ...eventBase,
     type: z.literal('terminal'),
     code: terminalCodeSchema,
-    data: text(1_000_000),
+    data: content(1_000_000).meta({
+      description:
+        'What was printed or typed; for code "r", COLSxROWS (1 to 99999 each). Empty once retention purged it.',
+    }),
     offsetMs: z
       .number()
       .nonnegative()
@@ -169,6 +187,15 @@ export const terminalEventSchema = z
         code: 'custom',
         path: ['header'],
         message: 'is allowed only on an "r" event (the recording\'s initial size)',
+      });
+    }
+  })
+  .superRefine((event, ctx) => {
+    if (event.code === 'r' && !RESIZE.test(event.data)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['data'],
+        message: 'must be "COLSxROWS" (1 to 99999 each) when code is "r"',
       });
     }
   })
@@ -223,7 +250,7 @@ export const outboundEventSchema = z
   .object({
     ...eventBase,
     type: z.literal('outbound'),
-    protocol: z.string().min(1).max(16).meta({ example: 'https' }),
+    protocol: text(16).min(1).meta({ example: 'https' }),
     host: text(256).min(1),
     port: z.number().int().min(0).max(65535).optional(),
     method: text(16).optional(),
@@ -240,9 +267,9 @@ export const toolCallEventSchema = z
     type: z.literal('tool_call'),
     tool: text(256).min(1).meta({ example: 'Bash' }),
     callId: text(256).optional(),
-    input: jsonValue.optional().meta({ description: 'Tool input, masked.' }),
-    output: jsonValue.optional().meta({ description: 'Tool output, masked.' }),
-    error: text(10_000).optional(),
+    input: jsonField(MAX_JSON_CHARS, jsonValue, 'Tool input, masked.'),
+    output: jsonField(MAX_JSON_CHARS, jsonValue, 'Tool output, masked.'),
+    error: content(10_000).optional(),
     durationMs: z.number().nonnegative().optional(),
   })
   .meta({ id: 'ToolCallEvent' });
@@ -255,7 +282,7 @@ export const llmCallEventSchema = z
     provider: text(64).optional(),
     inputTokens: nonNegativeInt(),
     outputTokens: nonNegativeInt(),
-    costUsd: z.number().nonnegative().optional(),
+    costUsd: z.number().nonnegative().max(1_000_000).optional(),
     durationMs: z.number().nonnegative().optional(),
   })
   .meta({ id: 'LlmCallEvent' });

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { actorTypeSchema } from './actor';
-import { sessionIdSchema, timestampSchema } from './common';
+import {
+  MAX_SEQ,
+  NO_NUL,
+  NO_NUL_MESSAGE,
+  plainText,
+  sessionIdSchema,
+  timestampSchema,
+} from './common';
 import { eventTypeSchema } from './event';
 import { PERIOD_PRESETS } from './helpers';
 
@@ -20,17 +27,34 @@ export const sessionSortSchema = z.enum(['recent', 'significance']).meta({ id: '
 
 const many = <T extends z.ZodType>(item: T) => z.array(item).max(100).optional();
 
+/** The `nextCursor` of the page before, as the server issued it. */
+const cursorSchema = plainText(1024)
+  .min(1)
+  .optional()
+  .meta({ description: 'The nextCursor of the previous page, unchanged.' });
+
+/** `after`: events with a greater seq; -1 (the default) for all. */
+const afterSchema = z.coerce
+  .number()
+  .int()
+  .min(-1)
+  .max(MAX_SEQ)
+  .optional()
+  .meta({ description: 'Return events with seq greater than this.' });
+
 /** `key=value`: the session has that label. */
 export const labelFilterSchema = z
   .string()
+  .max(320)
   .regex(/^[A-Za-z0-9_./-]{1,63}=.{0,256}$/, 'must be key=value')
+  .regex(NO_NUL, NO_NUL_MESSAGE)
   .meta({ example: 'team=payments' });
 
 /** The filters of the sessions list, shared by the list and the export. */
 const sessionFilters = z.object({
-  user: many(z.string().min(1).max(256)).meta({ description: 'Actor id or email.' }),
+  user: many(plainText(256).min(1)).meta({ description: 'Actor id or email.' }),
   actorType: many(actorTypeSchema),
-  resource: many(z.string().min(1).max(256)).meta({ description: 'Resource name.' }),
+  resource: many(plainText(256).min(1)).meta({ description: 'Resource name.' }),
   type: many(resourceTypeSchema),
   environment: many(environmentSchema),
   status: many(sessionStatusSchema),
@@ -38,10 +62,8 @@ const sessionFilters = z.object({
   period: periodPresetSchema.optional(),
   from: timestampSchema.optional().meta({ description: 'Sessions started at or after this time.' }),
   to: timestampSchema.optional().meta({ description: 'Sessions started before this time.' }),
-  q: z
-    .string()
+  q: plainText(500)
     .min(1)
-    .max(500)
     .optional()
     .meta({ description: 'Free text over what was typed, queried and printed.' }),
   minSignificance: z.coerce.number().min(0).max(100).optional(),
@@ -63,7 +85,7 @@ function checkPeriod(q: { period?: string; from?: string; to?: string }, ctx: z.
 export const sessionListQuerySchema = sessionFilters
   .extend({
     sort: sessionSortSchema.default('recent'),
-    cursor: z.string().min(1).max(1024).optional(),
+    cursor: cursorSchema,
     limit: z.coerce.number().int().min(1).max(500).default(50),
     count: countModeSchema.default('capped'),
   })
@@ -101,7 +123,7 @@ export const eventSortSchema = z.enum(['seq', 'stored']).meta({
 
 export const eventListQuerySchema = z
   .object({
-    after: z.coerce.number().int().min(-1).optional().meta({
+    after: afterSchema.meta({
       description:
         'sort seq: events with seq greater than this. sort stored: the seq of the last event received; the page goes on right after that event (a seq the session has no event with answers 400).',
     }),
@@ -116,10 +138,69 @@ export const reviewListQuerySchema = z
     status: many(reviewStatusSchema),
     kind: reviewKindSchema.optional(),
     sessionId: sessionIdSchema.optional(),
-    cursor: z.string().min(1).max(1024).optional(),
+    cursor: cursorSchema,
     limit: z.coerce.number().int().min(1).max(500).default(50),
   })
   .meta({ id: 'ReviewListQuery' });
+
+/** Query of the live tail of a session; `Last-Event-ID` takes precedence over `after`. */
+export const eventStreamQuerySchema = z
+  .object({
+    after: afterSchema.meta({
+      description:
+        'Seq of the last event received: the stream resumes after that event (in stored order). -1 or absent: from the first event.',
+    }),
+  })
+  .meta({ id: 'EventStreamQuery' });
+
+/** Headers of the live tail: where an EventSource resumes after a reconnect. */
+export const eventStreamHeadersSchema = z
+  .object({
+    'last-event-id': z.coerce.number().int().min(-1).max(MAX_SEQ).optional().meta({
+      description:
+        'The id (seq) of the last event received: the stream resumes after it; takes precedence over `after`.',
+    }),
+  })
+  .meta({ id: 'EventStreamHeaders' });
+
+/** Query of the access log. */
+export const accessLogQuerySchema = z
+  .object({
+    cursor: cursorSchema,
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .meta({ id: 'AccessLogQuery' });
+
+const waitMsSchema = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(60_000)
+  .optional()
+  .meta({ description: 'Longest to wait for a change, in ms (the server may cap it).' });
+
+/** Query of a session's status (long poll while it is still `known`). */
+export const sessionStatusQuerySchema = z
+  .object({ waitMs: waitMsSchema, known: sessionStatusSchema.optional() })
+  .meta({ id: 'SessionStatusQuery' });
+
+/** Query of a review (long poll while it is pending). */
+export const reviewWaitQuerySchema = z
+  .object({ waitMs: waitMsSchema })
+  .meta({ id: 'ReviewWaitQuery' });
+
+/** Query of a recording: the asciicast version. */
+export const recordingQuerySchema = z
+  .object({ version: z.enum(['2', '3']).optional() })
+  .meta({ id: 'RecordingQuery' });
+
+/** Query of a file download: its format. */
+export const downloadFormatQuerySchema = z
+  .object({ format: exportFormatSchema.optional() })
+  .meta({ id: 'DownloadFormatQuery' });
+
+/** The ref of a full query result (`resultRef` of its query event). */
+export const resultRefSchema = plainText(256).min(1).meta({ id: 'ResultRef' });
 
 export type PeriodPreset = z.infer<typeof periodPresetSchema>;
 export type CountMode = z.infer<typeof countModeSchema>;

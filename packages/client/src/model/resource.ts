@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from './common';
 import { KNOWN_ENVIRONMENTS, RESOURCE_TYPES } from './helpers';
 
 export const resourceTypeSchema = z.enum(RESOURCE_TYPES).meta({ id: 'ResourceType' });
@@ -17,14 +18,14 @@ export const environmentSchema = z
 /** The connection / resource role a session ran against. */
 export const resourceSchema = z
   .object({
-    name: z.string().min(1).max(256).meta({ example: 'billing-db' }),
+    name: plainText(256).min(1).meta({ example: 'billing-db' }),
     type: resourceTypeSchema,
-    engine: z.string().min(1).max(64).optional().meta({
+    engine: plainText(64).min(1).optional().meta({
       description: 'postgres, mysql, sqlite, bash, kubectl, anthropic, ...',
       example: 'postgres',
     }),
     environment: environmentSchema,
-    host: z.string().min(1).max(256).optional().meta({ example: 'billing-db.internal:5432' }),
+    host: plainText(256).min(1).optional().meta({ example: 'billing-db.internal:5432' }),
   })
   .meta({ id: 'Resource' });
 

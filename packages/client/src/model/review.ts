@@ -3,6 +3,7 @@ import { actorSchema } from './actor';
 import {
   eventIdSchema,
   orgIdSchema,
+  plainText,
   reviewIdSchema,
   sessionIdSchema,
   timestampSchema,
@@ -75,8 +76,8 @@ export const createReviewSchema = z
     sessionId: sessionIdSchema,
     eventId: eventIdSchema.optional(),
     subject: reviewSubjectSchema,
-    rule: z.string().max(256).optional(),
-    reason: z.string().max(2000).optional(),
+    rule: plainText(256).optional(),
+    reason: plainText(2000).optional(),
     expiresAt: timestampSchema.optional(),
   })
   .superRefine((r, ctx) => {
@@ -91,7 +92,7 @@ export const createReviewSchema = z
   .meta({ id: 'CreateReview' });
 
 export const reviewDecisionSchema = z
-  .object({ comment: z.string().max(2000).optional() })
+  .object({ comment: plainText(2000).optional() })
   .meta({ id: 'ReviewDecision' });
 
 export type ReviewKind = z.infer<typeof reviewKindSchema>;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { OPERATIONS, PERMISSIONS, type Viewer } from '@auditlane/client';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
+import { CursorError } from '../store/cursor';
 import type { Store } from '../store/types';
 import {
   type AppConfig,
@@ -43,6 +44,18 @@ export function createApp(store: Store, config: Partial<AppConfig> = {}) {
       return c.json(
         { code: error.code, message: error.message, details: error.details, requestId },
         error.status as 400,
+      );
+    }
+    if (error instanceof CursorError) {
+      // Thrown wherever a store reads a `cursor` back (sessions, reviews, the access log, exports).
+      return c.json(
+        {
+          code: 'validation_failed',
+          message: `invalid query parameters: ${error.message}`,
+          details: { issues: [{ path: 'cursor', message: error.message }] },
+          requestId,
+        },
+        400,
       );
     }
     console.error(`[auditlane] ${requestId} ${c.req.method} ${c.req.path}:`, error);

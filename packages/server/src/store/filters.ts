@@ -84,7 +84,7 @@ export function sessionOrder(
   if (sort === 'significance') {
     let after: string | null = null;
     if (cursor) {
-      const [score, started, id] = decodeCursor(cursor, ['number', 'number', 'string']);
+      const [score, started, id] = decodeCursor(cursor, ['number', 'int', 'string']);
       after = `(score, started_at, id) < (${d.param(score)}, ${d.param(started)}, ${d.param(id)})`;
     }
     return {
@@ -99,7 +99,7 @@ export function sessionOrder(
   }
   let after: string | null = null;
   if (cursor) {
-    const [started, id] = decodeCursor(cursor, ['number', 'string']);
+    const [started, id] = decodeCursor(cursor, ['int', 'string']);
     after = `(started_at, id) < (${d.param(started)}, ${d.param(id)})`;
   }
   return {

@@ -199,28 +199,29 @@ export async function ingestBatch(
       };
       continue;
     }
+    // What can fail with the event's own content is done before anything changes: such an event
+    // is rejected alone, and the rest of its batch is stored.
+    let prepared: ReturnType<typeof prepare>;
+    try {
+      prepared = prepare(event, previewRows);
+    } catch (error) {
+      outcomes[index] = {
+        status: 'rejected',
+        code: 'validation_failed',
+        message: `the event cannot be stored: ${(error as Error).message}`,
+      };
+      continue;
+    }
+    const { body, result, text, stored } = prepared;
     usedSeqs.add(seqKey);
     seenIds.add(event.id);
     states.set(sessionId, state);
-    if (event.type === 'query' && ref !== undefined && refKey !== undefined) {
+    if (ref !== undefined && refKey !== undefined) {
       usedRefs.add(refKey);
-      if (event.rows && event.rows.length > previewRows) {
-        // Keep a preview on the event (what is hashed and shown) and the whole result aside.
-        results.push({
-          org,
-          sessionId,
-          ref,
-          doc: JSON.stringify({ columns: event.columns ?? [], rows: event.rows }),
-        });
-        event.rows = event.rows.slice(0, previewRows);
-        event.truncated = true;
-        event.resultRef = ref;
-      } else {
-        // The ref is the event's own; no rows held here (download answers 404), but it is taken.
-        results.push({ org, sessionId, ref, doc: 'null' });
-      }
+      // The whole result kept aside; a ref whose rows stay on the event holds none (its download
+      // answers 404), but it is taken.
+      results.push({ org, sessionId, ref, doc: result?.doc ?? 'null' });
     }
-    const body = JSON.stringify(event);
     const hash = chainHash(state.lastHash, eventDigest(body), receivedAt);
     rows.push({
       org,
@@ -235,9 +236,8 @@ export async function ingestBatch(
     });
     state.lastHash = hash;
     state.eventCount++;
-    applyEvent(state.session, event);
+    applyEvent(state.session, stored);
     changed.add(state);
-    const text = searchableText(event);
     if (text) {
       let chunk = search.get(sessionId);
       if (!chunk) {
@@ -255,10 +255,12 @@ export async function ingestBatch(
     const searchRows: SearchRow[] = [];
     for (const [sessionId, chunk] of search) {
       const startedAt = Date.parse(states.get(sessionId)!.session.startedAt);
-      if (chunk.audit.length)
-        searchRows.push({ org, sessionId, startedAt, kind: 'audit', text: chunk.audit.join('\n') });
-      if (chunk.io.length)
-        searchRows.push({ org, sessionId, startedAt, kind: 'io', text: chunk.io.join('') });
+      const add = (kind: SearchRow['kind'], text: string) => {
+        for (const piece of searchPieces(text))
+          searchRows.push({ org, sessionId, startedAt, kind, text: piece });
+      };
+      if (chunk.audit.length) add('audit', chunk.audit.join('\n'));
+      if (chunk.io.length) add('io', chunk.io.join(''));
     }
     if (searchRows.length > 0) await tx.insertSearch(searchRows);
     if (results.length > 0) await tx.insertResults(results);
@@ -276,6 +278,63 @@ function resultRefOf(event: Event, previewRows: number): string | undefined {
   if (event.type !== 'query') return undefined;
   if (event.resultRef !== undefined) return event.resultRef;
   return event.rows && event.rows.length > previewRows ? event.id : undefined;
+}
+
+/**
+ * The stored JSON of an event, the full result it carries beyond its preview (kept aside for
+ * download), and its searchable text. Cuts a query's rows to the preview (that is what is hashed
+ * and shown).
+ */
+function prepare(event: Event, previewRows: number) {
+  let result: { ref: string; doc: string } | null = null;
+  if (event.type === 'query' && event.rows && event.rows.length > previewRows) {
+    const ref = event.resultRef ?? event.id;
+    result = { ref, doc: JSON.stringify({ columns: event.columns ?? [], rows: event.rows }) };
+    const preview = {
+      ...event,
+      rows: event.rows.slice(0, previewRows),
+      truncated: true,
+      resultRef: ref,
+    };
+    return {
+      body: JSON.stringify(preview),
+      result,
+      text: searchableText(preview),
+      stored: preview,
+    };
+  }
+  return { body: JSON.stringify(event), result, text: searchableText(event), stored: event };
+}
+
+/**
+ * Most characters of one search row. PostgreSQL refuses a tsvector over 1 MB, which about
+ * 300 KB of short distinct words already make; a batch of large outputs is many times that.
+ */
+export const SEARCH_PIECE = 65_536;
+
+/**
+ * The text of a batch as search rows of at most {@link SEARCH_PIECE} characters, cut at a
+ * whitespace near the end of each piece when there is one (a word is not split there), never
+ * inside a surrogate pair.
+ */
+export function searchPieces(text: string): string[] {
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > SEARCH_PIECE) {
+    let cut = SEARCH_PIECE;
+    for (let i = SEARCH_PIECE; i > SEARCH_PIECE - 1024; i--) {
+      if (/\s/.test(rest[i - 1]!)) {
+        cut = i;
+        break;
+      }
+    }
+    const code = rest.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff) cut--;
+    pieces.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  pieces.push(rest);
+  return pieces;
 }
 
 function rank(event: Event): number {

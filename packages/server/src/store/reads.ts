@@ -111,7 +111,7 @@ async function listByText(
 ): Promise<SessionPage | null> {
   let after: [number, string] | undefined;
   if (query.cursor) {
-    const [started, id] = decodeCursor(query.cursor, ['number', 'string']);
+    const [started, id] = decodeCursor(query.cursor, ['int', 'string']);
     after = [started as number, id as string];
   }
   const countTarget = query.count === 'capped' ? options.countCap + 1 : 0;

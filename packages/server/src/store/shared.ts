@@ -86,7 +86,7 @@ export class SharedTables {
       params.push(q.sessionId);
     }
     if (q.cursor) {
-      const [at, id] = decodeCursor(q.cursor, ['number', 'string']);
+      const [at, id] = decodeCursor(q.cursor, ['int', 'string']);
       where.push('(requested_at < ? OR (requested_at = ? AND id < ?))');
       params.push(at, at, id);
     }
@@ -199,7 +199,7 @@ export class SharedTables {
     const params: unknown[] = [org];
     let after = '';
     if (cursor) {
-      const [at, id] = decodeCursor(cursor, ['number', 'string']);
+      const [at, id] = decodeCursor(cursor, ['int', 'string']);
       after = ' AND (at < ? OR (at = ? AND id < ?))';
       params.push(at, at, id);
     }

@@ -1,17 +1,20 @@
 import {
   type AccessAction,
+  accessLogQuerySchema,
   createAsciicastWriter,
+  downloadFormatQuerySchema,
   EXPORT_COLUMNS,
-  exportFormatSchema,
   OPERATIONS,
+  parseResize,
   recordingHeader,
+  recordingQuerySchema,
+  resultRefSchema,
   type Session,
   type StoredEvent,
   sessionExportQuerySchema,
   type TerminalEvent,
 } from '@auditlane/client';
 import { type Context, Hono } from 'hono';
-import { z } from 'zod';
 import type { Store } from '../../store/types';
 import {
   type Deps,
@@ -45,6 +48,20 @@ async function* sessionEvents(
   }
 }
 
+/**
+ * Runs a generator up to its first value, so that whatever fails early (a bad cursor, the store)
+ * fails before the response starts and is answered with its status; after the headers an error
+ * can only cut the connection.
+ */
+async function primed<T>(source: AsyncGenerator<T>): Promise<AsyncGenerator<T>> {
+  const first = await source.next();
+  return (async function* () {
+    if (first.done) return;
+    yield first.value;
+    yield* source;
+  })();
+}
+
 /** A response body pulled from an async generator: nothing is produced faster than it is sent. */
 function streamBody(lines: AsyncGenerator<string>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -62,6 +79,15 @@ function streamBody(lines: AsyncGenerator<string>): ReadableStream<Uint8Array> {
       await lines.return(undefined);
     },
   });
+}
+
+/** The size of a resize event's `COLSxROWS`, or null when it is not one. */
+function resizeOf(data: string): { cols: number; rows: number } | null {
+  try {
+    return parseResize(data);
+  } catch {
+    return null;
+  }
 }
 
 export function downloadRoutes(deps: Deps) {
@@ -82,12 +108,10 @@ export function downloadRoutes(deps: Deps) {
     return session;
   };
 
-  const versionQuery = z.object({ version: z.enum(['2', '3']).optional() });
-
   const recording =
     (action: 'view_recording' | 'download_recording') => async (c: Context<Env>) => {
       const session = await existing(c);
-      const { version = '3' } = parseQuery(c, versionQuery);
+      const { version = '3' } = parseQuery(c, recordingQuerySchema);
       const org = c.get('principal').org;
       const events = sessionEvents(store, org, session.id, ['terminal']);
       const first = await events.next();
@@ -111,18 +135,23 @@ export function downloadRoutes(deps: Deps) {
       });
       const writer = createAsciicastWriter(header, { version: Number(version) as 2 | 3 });
       await audit(c, action, session.id, `asciicast v${version}`);
+      // Times never go backwards in a recording: an event whose offset is before the one of
+      // the event before it (a producer's clock, out-of-order seqs) plays at that same time.
+      let time = 0;
+      const line = (t: TerminalEvent) => {
+        time = Math.max(time, t.offsetMs / 1000);
+        // A resize the writer refuses (stored before the contract checked them) is left out:
+        // the rest of the recording still plays.
+        if (t.code === 'r' && !resizeOf(t.data)) return '';
+        return writer.event({ time, code: t.code, data: t.data });
+      };
       async function* lines() {
         yield writer.header();
-        if (!sizeEvent)
-          yield writer.event({
-            time: firstEvent.offsetMs / 1000,
-            code: firstEvent.code,
-            data: firstEvent.data,
-          });
+        const first = sizeEvent ? '' : line(firstEvent);
+        if (first) yield first;
         for await (const e of events) {
-          const t = e as TerminalEvent;
-          const line = writer.event({ time: t.offsetMs / 1000, code: t.code, data: t.data });
-          if (line) yield line;
+          const text = line(e as TerminalEvent);
+          if (text) yield text;
         }
       }
       const headers: Record<string, string> = {
@@ -138,13 +167,11 @@ export function downloadRoutes(deps: Deps) {
   route(app, deps, OPERATIONS.getSessionRecording, recording('view_recording'));
   route(app, deps, OPERATIONS.downloadSessionRecording, recording('download_recording'));
 
-  const formatQuery = z.object({ format: exportFormatSchema.optional() });
-
   route(app, deps, OPERATIONS.downloadSessionLogs, async (c) => {
     const session = await existing(c);
-    const { format = 'ndjson' } = parseQuery(c, formatQuery);
+    const { format = 'ndjson' } = parseQuery(c, downloadFormatQuerySchema);
+    const events = await primed(sessionEvents(store, c.get('principal').org, session.id));
     await audit(c, 'download_logs', session.id, format);
-    const events = sessionEvents(store, c.get('principal').org, session.id);
     async function* lines() {
       if (format === 'csv') yield csvLine(EXPORT_COLUMNS);
       for await (const e of events) {
@@ -162,7 +189,10 @@ export function downloadRoutes(deps: Deps) {
   route(app, deps, OPERATIONS.downloadQueryResult, async (c) => {
     const session = await existing(c);
     const ref = c.req.param('resultRef') ?? '';
-    const { format = 'csv' } = parseQuery(c, formatQuery);
+    // A malformed ref cannot exist: 404 like any unknown one.
+    if (!resultRefSchema.safeParse(ref).success)
+      throw notFound('result', `${ref} (not a result ref)`);
+    const { format = 'csv' } = parseQuery(c, downloadFormatQuerySchema);
     const result = await store.shared.getResult(c.get('principal').org, session.id, ref);
     if (!result) throw notFound('result', ref);
     await audit(c, 'download_result', session.id, `${ref} (${format})`);
@@ -182,17 +212,26 @@ export function downloadRoutes(deps: Deps) {
     const query = parseQuery(c, sessionExportQuerySchema);
     const org = c.get('principal').org;
     const { format, ...filters } = query;
-    await audit(c, 'export', null, new URL(c.req.url).search || format);
     const now = cfg.now();
+    // The first page is read before the answer starts: a bad filter is a 4xx, not a cut stream.
+    const sessionPages = await primed(
+      (async function* () {
+        let cursor: string | undefined;
+        do {
+          const page = await store.listSessions(
+            org,
+            { ...filters, sort: 'recent', limit: 100, count: 'none', cursor },
+            { now, countCap: 0 },
+          );
+          yield page;
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+      })(),
+    );
+    await audit(c, 'export', null, new URL(c.req.url).search || format);
     async function* lines() {
       if (format === 'csv') yield csvLine(EXPORT_COLUMNS);
-      let cursor: string | undefined;
-      do {
-        const page = await store.listSessions(
-          org,
-          { ...filters, sort: 'recent', limit: 100, count: 'none', cursor },
-          { now, countCap: 0 },
-        );
+      for await (const page of sessionPages) {
         for (const session of page.data) {
           let any = false;
           for await (const event of sessionEvents(store, org, session.id)) {
@@ -210,8 +249,7 @@ export function downloadRoutes(deps: Deps) {
               : `${JSON.stringify(row)}\n`;
           }
         }
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
+      }
     }
     return c.body(streamBody(lines()), 200, {
       'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
@@ -219,13 +257,8 @@ export function downloadRoutes(deps: Deps) {
     });
   });
 
-  const accessQuery = z.object({
-    cursor: z.string().min(1).max(1024).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-  });
-
   route(app, deps, OPERATIONS.listAccessLog, async (c) => {
-    const { cursor, limit } = parseQuery(c, accessQuery);
+    const { cursor, limit } = parseQuery(c, accessLogQuerySchema);
     return c.json(await store.shared.listAccess(c.get('principal').org, cursor, limit));
   });
 

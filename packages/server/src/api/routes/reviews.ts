@@ -3,10 +3,11 @@ import {
   OPERATIONS,
   type Review,
   reviewDecisionSchema,
+  reviewIdSchema,
   reviewListQuerySchema,
+  reviewWaitQuerySchema,
 } from '@auditlane/client';
 import { type Context, Hono } from 'hono';
-import { z } from 'zod';
 import { OPEN_STATUSES } from '../../store/reads';
 import type { Principal } from '../../store/types';
 import { readJsonBody } from '../body';
@@ -89,11 +90,17 @@ export function reviewRoutes(deps: Deps) {
     return c.json(review, 201);
   });
 
-  const waitSchema = z.object({ waitMs: z.coerce.number().int().min(0).max(60_000).optional() });
+  /** The review id of the path; a malformed one cannot exist (404, like any unknown id). */
+  const reviewParam = (c: Context<Env>): string => {
+    const id = c.req.param('reviewId') ?? '';
+    if (!reviewIdSchema.safeParse(id).success)
+      throw new HttpError(404, 'not_found', `no review ${id} (not a review id)`);
+    return id;
+  };
 
   route(app, deps, OPERATIONS.getReview, async (c) => {
-    const id = c.req.param('reviewId') ?? '';
-    const { waitMs = 0 } = parseQuery(c, waitSchema);
+    const id = reviewParam(c);
+    const { waitMs = 0 } = parseQuery(c, reviewWaitQuerySchema);
     const deadline = cfg.now() + Math.min(waitMs, cfg.maxWaitMs);
     const signal = c.req.raw.signal;
     for (;;) {
@@ -107,9 +114,8 @@ export function reviewRoutes(deps: Deps) {
       if (signal.aborted) return c.json(review);
     }
   });
-
   const decide = (decision: 'approved' | 'rejected') => async (c: Context<Env>) => {
-    const id = c.req.param('reviewId') ?? '';
+    const id = reviewParam(c);
     const raw = await readJsonBody(c.req.raw, cfg.maxBodyBytes, { optional: true });
     const body = parseBody(reviewDecisionSchema, raw ?? {});
     const principal = c.get('principal');

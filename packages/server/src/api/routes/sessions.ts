@@ -2,16 +2,17 @@ import {
   EVENT_TYPES,
   type EventPage,
   eventListQuerySchema,
+  eventStreamHeadersSchema,
+  eventStreamQuerySchema,
   OPERATIONS,
   revokeRequestSchema,
   type Session,
   type StoredEvent,
   sessionListQuerySchema,
-  sessionStatusSchema,
+  sessionStatusQuerySchema,
 } from '@auditlane/client';
 import { type Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { z } from 'zod';
 import { CursorError } from '../../store/cursor';
 import { OPEN_STATUSES, UnknownSeqError } from '../../store/reads';
 import { readJsonBody } from '../body';
@@ -41,14 +42,9 @@ export function sessionRoutes(deps: Deps) {
 
   route(app, deps, OPERATIONS.listSessions, async (c) => {
     const query = parseQuery(c, sessionListQuerySchema);
-    try {
-      return c.json(
-        await store.listSessions(org(c), query, { now: cfg.now(), countCap: cfg.countCap }),
-      );
-    } catch (error) {
-      if (error instanceof CursorError) throw new HttpError(400, 'bad_request', error.message);
-      throw error;
-    }
+    return c.json(
+      await store.listSessions(org(c), query, { now: cfg.now(), countCap: cfg.countCap }),
+    );
   });
 
   route(app, deps, OPERATIONS.getSession, async (c) => {
@@ -104,17 +100,22 @@ export function sessionRoutes(deps: Deps) {
     return c.json({ sessionId: id, ok: check.broken === null, ...check });
   });
 
-  const afterSchema = z.object({ after: z.coerce.number().int().min(-1).optional() });
   const TAIL_PAGE = 500;
 
   route(app, deps, OPERATIONS.streamSessionEvents, async (c) => {
     const id = sessionParam(c);
-    const { after: fromQuery } = parseQuery(c, afterSchema);
-    const lastEventId = c.req.header('last-event-id');
-    const fromHeader = lastEventId !== undefined && /^-?\d+$/.test(lastEventId);
+    // Checked before the stream opens: once it has, an error could only drop the connection.
+    const { after: fromQuery } = parseQuery(c, eventStreamQuerySchema);
+    const header = c.req.header('last-event-id');
+    const { 'last-event-id': lastEventId } = parseBody(
+      eventStreamHeadersSchema,
+      header === undefined ? {} : { 'last-event-id': header },
+      'headers',
+    );
+    const fromHeader = lastEventId !== undefined;
     // The seq of the last event the client has; the stream goes on in the order events were
     // stored, so one that arrives late with a lower seq is still delivered (once).
-    let after = fromHeader ? Number(lastEventId) : (fromQuery ?? -1);
+    let after = lastEventId ?? fromQuery ?? -1;
     const o = org(c);
     const recording = seesRecording(c);
     let logged = false;
@@ -183,15 +184,10 @@ export function sessionRoutes(deps: Deps) {
     });
   });
 
-  const statusQuery = z.object({
-    waitMs: z.coerce.number().int().min(0).max(60_000).optional(),
-    known: sessionStatusSchema.optional(),
-  });
-
   /** For recorders: the session's status, held open while it is still `known` (long poll). */
   route(app, deps, OPERATIONS.getSessionStatus, async (c) => {
     const id = sessionParam(c);
-    const { waitMs = 0, known } = parseQuery(c, statusQuery);
+    const { waitMs = 0, known } = parseQuery(c, sessionStatusQuerySchema);
     const deadline = cfg.now() + Math.min(waitMs, cfg.maxWaitMs);
     for (;;) {
       const session = await store.getSession(org(c), id);
