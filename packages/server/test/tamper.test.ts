@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -7,8 +8,18 @@ import {
   eventSchema,
   type VerifyResult,
 } from '@auditlane/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentDigest } from '../src/chain';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type ChainVersion,
+  contentDigest,
+  createKeyPair,
+  genesisHash,
+  linkHash,
+  loadSigningKey,
+  type Statement,
+  signStatement,
+} from '../src/chain';
+import { Notary } from '../src/jobs/checkpoints';
 import { sweepRecordings } from '../src/jobs/retention';
 import { type RunningServer, startServer } from '../src/serve';
 import { PostgresStore } from '../src/store/postgres';
@@ -34,6 +45,53 @@ async function sql<T = Record<string, unknown>>(
   return (await (store as PostgresStore).pool.query(numberPlaceholders(query), params)).rows as T[];
 }
 
+/**
+ * What an attacker with database access and the source code does after editing events: recomputes
+ * every hash of the session with the published formula, and the session's chain head.
+ */
+async function recomputeChain(store: Store, org: string, sessionId: string): Promise<void> {
+  const [session] = await sql<{ chain_version: number }>(
+    store,
+    'SELECT chain_version FROM sessions WHERE org = ? AND id = ?',
+    [org, sessionId],
+  );
+  const version = Number(session!.chain_version) as ChainVersion;
+  const rows = await sql<{
+    ord: number;
+    seq: number;
+    type: string;
+    body: string;
+    received_at: string;
+  }>(
+    store,
+    'SELECT ord, seq, type, body, received_at FROM events WHERE org = ? AND session_id = ? ORDER BY ord',
+    [org, sessionId],
+  );
+  let previous = genesisHash(version, org, sessionId);
+  for (const row of rows) {
+    const hash = linkHash(version, previous, {
+      ord: Number(row.ord),
+      seq: Number(row.seq),
+      type: row.type,
+      receivedAt: row.received_at,
+      digest: contentDigest(version, JSON.parse(row.body), row.body),
+    });
+    await sql(store, 'UPDATE events SET hash = ? WHERE org = ? AND session_id = ? AND ord = ?', [
+      hash,
+      org,
+      sessionId,
+      row.ord,
+    ]);
+    previous = hash;
+  }
+  await sql(store, 'UPDATE sessions SET last_hash = ?, event_count = ? WHERE org = ? AND id = ?', [
+    previous,
+    rows.length,
+    org,
+    sessionId,
+  ]);
+}
+
 /** Rewrites the JSON of one stored event (by seq) with `change`. */
 async function editBody(
   store: Store,
@@ -56,14 +114,21 @@ async function editBody(
 }
 
 describe.each(STORE_KINDS)('%s store: tamper evidence against database access', (kind) => {
+  const dir = mkdtempSync(join(tmpdir(), 'auditlane-tamper-'));
+  const keyPair = createKeyPair();
+  const key = loadSigningKey(keyPair.privateKeyPem);
+  let checkpointFile: string;
   let store: Store;
   let drop: () => Promise<void>;
+  let notary: Notary;
   let server: RunningServer;
   let admin: AuditlaneClient;
 
   beforeAll(async () => {
     ({ store, drop } = await openTestStore(kind));
-    server = await startServer({ store, port: 0 });
+    checkpointFile = join(dir, `checkpoints-${kind}.ndjson`);
+    notary = new Notary(store, { key, file: checkpointFile });
+    server = await startServer({ store, port: 0, config: { notary } });
     const { token } = await store.createToken({
       org: 'acme',
       name: 'admin',
@@ -74,15 +139,20 @@ describe.each(STORE_KINDS)('%s store: tamper evidence against database access', 
   afterAll(async () => {
     await server.close();
     await drop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A session of 8 events: start, five commands, an output and its end. */
+  /**
+   * A session of 8 events: start and three commands, a checkpoint over its 4 events, then three
+   * more and its end (sealed: signed at 8 events).
+   */
   async function checkpointedSession() {
     const s = sessionScript();
     s.command('echo one');
     s.command('echo two');
     s.command('echo three');
     await admin.ingest(s.events.slice(0, 4));
+    await notary.checkpoint();
     s.command('echo four');
     s.command('echo five');
     s.output('five\r\n');
@@ -92,6 +162,28 @@ describe.each(STORE_KINDS)('%s store: tamper evidence against database access', 
   }
 
   const verify = (sessionId: string): Promise<VerifyResult> => admin.sessions.verify(sessionId);
+
+  it('chains new sessions with version 2, seals them at their end and checkpoints them', async () => {
+    const s = await checkpointedSession();
+    expect(await verify(s.sessionId)).toMatchObject({
+      ok: true,
+      events: 8,
+      chainVersion: 2,
+      broken: null,
+      anchors: { checked: 3, latest: { kind: 'session-end', events: 8 } },
+    });
+    const lines = readFileSync(checkpointFile, 'utf8').trimEnd().split('\n');
+    const statements = lines.map((l) => JSON.parse(l) as Statement);
+    const mine = statements.filter((st) => st.heads.some((h) => h.sessionId === s.sessionId));
+    expect(
+      mine.map((st) => [st.kind, st.heads.find((h) => h.sessionId === s.sessionId)!.events]),
+    ).toEqual([
+      ['checkpoint', 4],
+      ['session-end', 8],
+    ]);
+    // A checkpoint signs only heads that changed: nothing to do now.
+    expect(await notary.checkpoint()).toEqual({ statements: 0, sessions: 0 });
+  });
 
   it('detects two events whose seq were swapped in the database', async () => {
     const s = await checkpointedSession();
@@ -109,17 +201,21 @@ describe.each(STORE_KINDS)('%s store: tamper evidence against database access', 
         reason: "the event's stored seq (6) differs from its hashed JSON (5)",
       },
     });
-    // Also with the JSON rewritten to match the columns: the seq is chained.
+    // Also with the JSON rewritten to match the columns, and the chain recomputed.
     await editBody(store, s.sessionId, 5, (e) => {
       e.seq = 5;
     });
     await editBody(store, s.sessionId, 6, (e) => {
       e.seq = 6;
     });
-    expect((await verify(s.sessionId)).broken).toMatchObject({
-      seq: 6,
-      ord: 5,
-      reason: 'the event does not match its hash',
+    await recomputeChain(store, 'acme', s.sessionId);
+    const check = await verify(s.sessionId);
+    expect(check.broken).toMatchObject({
+      seq: 7,
+      ord: 7,
+      reason: expect.stringMatching(
+        /^the chain was rewritten: this event's hash differs from the session-end signed .*; the change is at or before this event, after seq 3, the last event a signed checkpoint confirms$/,
+      ),
     });
   });
 
@@ -174,7 +270,161 @@ describe.each(STORE_KINDS)('%s store: tamper evidence against database access', 
     });
   });
 
-  it('still verifies a legitimately purged terminal recording', async () => {
+  it('detects an edited event when the whole chain was recomputed, naming the first link a signed checkpoint contradicts', async () => {
+    const early = await checkpointedSession();
+    await editBody(store, early.sessionId, 2, (e) => {
+      e.text = 'echo innocent';
+    });
+    await recomputeChain(store, 'acme', early.sessionId);
+    expect(await verify(early.sessionId)).toMatchObject({
+      ok: false,
+      broken: {
+        seq: 3,
+        ord: 3,
+        reason: expect.stringMatching(
+          /differs from the checkpoint signed .*\(checkpoints-\w+\.ndjson:\d+\); the change is at or before this event, from the first event on$/,
+        ),
+      },
+    });
+
+    const late = await checkpointedSession();
+    await editBody(store, late.sessionId, 5, (e) => {
+      e.text = 'echo innocent';
+    });
+    await recomputeChain(store, 'acme', late.sessionId);
+    // Also when the signed head kept with the session is removed: the file still has it.
+    await sql(store, 'UPDATE sessions SET signed_head = NULL, signed_events = 0 WHERE id = ?', [
+      late.sessionId,
+    ]);
+    expect((await verify(late.sessionId)).broken).toMatchObject({
+      seq: 7,
+      ord: 7,
+      reason: expect.stringMatching(
+        /session-end signed .*after seq 3, the last event a signed checkpoint confirms$/,
+      ),
+    });
+  });
+
+  it('detects a tail cut off and an event inserted, each with the chain recomputed', async () => {
+    const cut = await checkpointedSession();
+    await sql(store, 'DELETE FROM events WHERE session_id = ? AND seq >= 6', [cut.sessionId]);
+    await recomputeChain(store, 'acme', cut.sessionId);
+    expect((await verify(cut.sessionId)).broken).toMatchObject({
+      seq: 5,
+      reason: expect.stringMatching(
+        /^the session-end signed .* records 8 events but the chain has 6: events were removed$/,
+      ),
+    });
+
+    const inserted = await checkpointedSession();
+    // An event slipped in at position 5 (the later ones move up), with a fresh seq.
+    await sql(store, 'UPDATE events SET ord = ord + 100 WHERE session_id = ? AND ord >= 5', [
+      inserted.sessionId,
+    ]);
+    await sql(store, 'UPDATE events SET ord = ord - 99 WHERE session_id = ? AND ord >= 100', [
+      inserted.sessionId,
+    ]);
+    const [template] = await sql<Record<string, unknown>>(
+      store,
+      'SELECT * FROM events WHERE session_id = ? AND seq = 4',
+      [inserted.sessionId],
+    );
+    const body = JSON.parse(template!.body as string) as Record<string, unknown>;
+    body.id = 'evt_slipped_in';
+    body.seq = 100;
+    body.text = 'echo nothing happened';
+    await sql(
+      store,
+      'INSERT INTO events (session_id, seq, org, id, ord, type, body, received_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        inserted.sessionId,
+        100,
+        'acme',
+        'evt_slipped_in',
+        5,
+        'command',
+        JSON.stringify(body),
+        template!.received_at,
+        '0'.repeat(64),
+      ],
+    );
+    expect((await verify(inserted.sessionId)).broken).toMatchObject({ seq: 100, ord: 5 });
+    await recomputeChain(store, 'acme', inserted.sessionId);
+    expect((await verify(inserted.sessionId)).broken).toMatchObject({
+      ord: 7,
+      reason: expect.stringMatching(/^the chain was rewritten: .*session-end signed/),
+    });
+  });
+
+  it('detects a forged signature, in the database and in the checkpoint file', async () => {
+    const s = await checkpointedSession();
+    const [row] = await sql<{ signed_head: string }>(
+      store,
+      'SELECT signed_head FROM sessions WHERE id = ?',
+      [s.sessionId],
+    );
+    const sealed = JSON.parse(row!.signed_head) as Statement;
+    expect(sealed).toMatchObject({ kind: 'session-end', kid: key.kid, heads: [{ events: 8 }] });
+    // After cutting the tail, the sealed head is edited to match: its signature no longer holds.
+    await sql(store, 'DELETE FROM events WHERE session_id = ? AND seq = 7', [s.sessionId]);
+    await recomputeChain(store, 'acme', s.sessionId);
+    const [head] = await sql<{ last_hash: string }>(
+      store,
+      'SELECT last_hash FROM sessions WHERE id = ?',
+      [s.sessionId],
+    );
+    const forged = {
+      ...sealed,
+      heads: [{ ...sealed.heads[0]!, events: 7, head: head!.last_hash }],
+    };
+    await sql(store, 'UPDATE sessions SET signed_head = ? WHERE id = ?', [
+      JSON.stringify(forged),
+      s.sessionId,
+    ]);
+    expect((await verify(s.sessionId)).broken).toMatchObject({
+      seq: -1,
+      reason:
+        'the signed statement at the signed head kept with the session names this session but its signature does not verify with key ' +
+        `${key.kid}: it was forged or altered`,
+    });
+
+    // A line appended to the checkpoint file with a made-up signature.
+    const other = sessionScript();
+    other.end();
+    await admin.ingest(other.events);
+    expect((await verify(other.sessionId)).ok).toBe(true);
+    const lie = signStatement(key, {
+      kind: 'checkpoint',
+      at: new Date().toISOString(),
+      org: 'acme',
+      heads: [{ sessionId: other.sessionId, chainVersion: 2, events: 5, head: 'a'.repeat(64) }],
+    });
+    appendFileSync(
+      checkpointFile,
+      `${JSON.stringify({ ...lie, sig: Buffer.alloc(64).toString('base64') })}\n`,
+    );
+    expect((await verify(other.sessionId)).broken).toMatchObject({
+      seq: -1,
+      reason: expect.stringMatching(
+        /^the signed statement at checkpoints-\w+\.ndjson:\d+ names this session but its signature does not verify/,
+      ),
+    });
+    // Signed by another key (not the server's): not an anchor, and counted.
+    const stranger = loadSigningKey(createKeyPair().privateKeyPem);
+    const third = sessionScript();
+    third.end();
+    await admin.ingest(third.events);
+    appendFileSync(
+      checkpointFile,
+      `${JSON.stringify(signStatement(stranger, { kind: 'checkpoint', at: new Date().toISOString(), org: 'acme', heads: [{ sessionId: third.sessionId, chainVersion: 2, events: 1, head: 'b'.repeat(64) }] }))}\n`,
+    );
+    expect(await verify(third.sessionId)).toMatchObject({
+      ok: true,
+      anchors: { checked: 2, unknownKeys: 1 },
+    });
+  });
+
+  it('still verifies a legitimately purged terminal recording against its signed head', async () => {
     const s = sessionScript(
       { resource: { name: 'web-1', type: 'ssh', environment: 'staging' } },
       Date.now() - 40 * DAY,
@@ -184,7 +434,8 @@ describe.each(STORE_KINDS)('%s store: tamper evidence against database access', 
     s.output('more\r\n');
     s.end();
     await admin.ingest(s.events);
-    expect((await verify(s.sessionId)).ok).toBe(true);
+    const before = await verify(s.sessionId);
+    expect(before).toMatchObject({ ok: true, anchors: { latest: { kind: 'session-end' } } });
     const report = await sweepRecordings(store, { productionDays: null, otherDays: 7 }, Date.now());
     expect(report.events).toBeGreaterThanOrEqual(2);
     const events = (await admin.sessions.events.list(s.sessionId)).data;
@@ -209,6 +460,80 @@ describe.each(STORE_KINDS)('%s store: tamper evidence against database access', 
       [s.sessionId],
     );
     expect((await verify(s.sessionId)).broken).toMatchObject({ seq: 3 });
+  });
+});
+
+describe.each(STORE_KINDS)('%s store: the signing schedule', (kind) => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'auditlane-schedule-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('checkpoints every org at start, on its interval and at shutdown, and posts each statement to the webhook', async () => {
+    const { store, drop } = await openTestStore(kind);
+    const received: Statement[] = [];
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        received.push(JSON.parse(body) as Statement);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const port = (hook.address() as { port: number }).port;
+    const key = loadSigningKey(createKeyPair().privateKeyPem);
+    const file = join(dir, 'checkpoints.ndjson');
+    const early = sessionScript();
+    await store.ingest(
+      'globex',
+      early.events.map((e) => eventSchema.parse(e)),
+      {
+        receivedAt: new Date().toISOString(),
+        previewRows: 50,
+        reconnectGraceMs: 0,
+      },
+    );
+    const server = await startServer({
+      store,
+      port: 0,
+      checkpoints: { key, file, webhook: `http://127.0.0.1:${port}/statements`, intervalMs: 200 },
+    });
+    try {
+      // At start: the session stored before the server ran is anchored.
+      await expect
+        .poll(() => received.filter((s) => s.org === 'globex').length, { timeout: 5_000 })
+        .toBeGreaterThanOrEqual(1);
+      const { token } = await store.createToken({
+        org: 'initech',
+        name: 'x',
+        permissions: ['ingest'],
+      });
+      const client = createClient({ baseUrl: server.url, token, retries: 0 });
+      const later = sessionScript();
+      later.command('uptime');
+      await client.ingest(later.events);
+      // On the interval: the new org's session.
+      await expect
+        .poll(
+          () =>
+            received.some(
+              (s) => s.org === 'initech' && s.heads.some((h) => h.sessionId === later.sessionId),
+            ),
+          { timeout: 5_000 },
+        )
+        .toBe(true);
+    } finally {
+      await server.close();
+      hook.close();
+    }
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(lines.map((l) => JSON.parse(l))).toEqual(received);
+    for (const s of received) expect(s).toMatchObject({ kind: 'checkpoint', kid: key.kid });
+    await drop();
   });
 });
 
@@ -350,6 +675,14 @@ describe.each(STORE_KINDS)('%s store: sessions stored before chain version 2', (
       expect(await store.verifySession('acme', s.sessionId)).toMatchObject({
         chainVersion: 2,
         broken: null,
+      });
+      // The first checkpoint anchors the old sessions from then on.
+      const key = loadSigningKey(createKeyPair().privateKeyPem);
+      const notary = new Notary(store, { key });
+      expect(await notary.checkpoint()).toMatchObject({ sessions: 3 });
+      expect(await store.verifySession('acme', s.sessionId, { keys: notary.keys })).toMatchObject({
+        broken: null,
+        anchors: { checked: 1 },
       });
     } finally {
       await drop();

@@ -6,6 +6,7 @@ import {
 } from '@auditlane/client';
 import type { Context, Handler, Hono, MiddlewareHandler } from 'hono';
 import { ZodError, type z } from 'zod';
+import type { Notary } from '../jobs/checkpoints';
 import type { Permission, Principal, Store } from '../store/types';
 import { HttpError, validationError } from './errors';
 import type { Notifier } from './notifier';
@@ -33,6 +34,11 @@ export interface AppConfig {
    * it. Default none.
    */
   selfReviewOrgs: string[];
+  /**
+   * Signs session heads when sessions end and checks verifications against the signed
+   * statements (startServer makes one from its `checkpoints` option). Default none.
+   */
+  notary: Notary | null;
   /** The clock, for tests. */
   now: () => number;
 }
@@ -47,6 +53,7 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   pollMs: 1_000,
   corsOrigins: [],
   selfReviewOrgs: [],
+  notary: null,
   now: Date.now,
 };
 

@@ -1,3 +1,4 @@
+export { appendStatements, readStatements } from './checkpoint-file';
 export {
   CHAIN_VERSIONS,
   type ChainVersion,
@@ -14,4 +15,25 @@ export {
   terminalDigest,
   withoutContent,
 } from './formula';
+export {
+  anchorsOf,
+  checkStatement,
+  createKeyPair,
+  keyId,
+  loadSigningKey,
+  loadVerifyKey,
+  type SignedHead,
+  type SigningKey,
+  type Statement,
+  type StatementCheck,
+  signStatement,
+  statementPayload,
+  type VerifyKey,
+} from './signing';
+export {
+  type StatementSource,
+  type VerifyEvidence,
+  type VerifyReport,
+  verifyChain,
+} from './verify';
 export { type Anchor, type ChainCheck, type ChainHead, type ChainRow, walkChain } from './walk';

@@ -8,7 +8,8 @@ import type {
   SessionPage,
   StoredEvent,
 } from '@auditlane/client';
-import type { ChainCheck, ChainHead, ChainRow } from '../chain/walk';
+import type { VerifyEvidence, VerifyReport } from '../chain/verify';
+import type { ChainHead, ChainRow } from '../chain/walk';
 import type { IngestReport, IngestSettings } from './ingest';
 import type { PurgeReport, PurgeRequest } from './purge';
 import type { SharedTables } from './shared';
@@ -37,11 +38,6 @@ export interface ListOptions {
 }
 
 /** Where a session's chain ends, and the newest signed statement of its head kept with it. */
-/** A chain check as the API answers it. */
-export type VerifyReport = ChainCheck & {
-  anchors: ChainCheck['anchors'] & { unknownKeys: number };
-};
-
 export interface StoredHead extends ChainHead {
   status: Session['status'];
   /** The statement (JSON) signed over the session's head most recently, or null. */
@@ -87,8 +83,27 @@ export interface Store {
   chainHead(org: string, sessionId: string): Promise<StoredHead | null>;
   /** A session's stored events in chain order, as hashed. */
   chainRows(org: string, sessionId: string): AsyncIterable<ChainRow>;
-  /** Walks the hash chain of a session; null when the session does not exist in the org. */
-  verifySession(org: string, sessionId: string): Promise<VerifyReport | null>;
+  /**
+   * Walks the hash chain of a session against the signed head stored with it (checked with the
+   * evidence's keys) and the evidence's statements; null when the session does not exist in the org.
+   */
+  verifySession(
+    org: string,
+    sessionId: string,
+    evidence?: VerifyEvidence,
+  ): Promise<VerifyReport | null>;
+  /** Heads of every org whose chain grew since their newest signed statement, at most `limit`. */
+  unsignedHeads(limit: number): Promise<ChainHead[]>;
+  /**
+   * Keeps a signed statement of a session's head with the session, unless one covering more
+   * events is kept already.
+   */
+  recordSignedHead(
+    org: string,
+    sessionId: string,
+    head: { events: number; head: string },
+    statement: string,
+  ): Promise<void>;
 
   /**
    * Changes a session outside ingest (revoke, a JIT decision), serialised with ingest into the

@@ -1,5 +1,11 @@
-import { type ChainRow, walkChain } from '../chain/walk';
-import type { Store, VerifyReport } from './types';
+import {
+  type StatementSource,
+  type VerifyEvidence,
+  type VerifyReport,
+  verifyChain,
+} from '../chain/verify';
+import type { ChainRow } from '../chain/walk';
+import type { Store } from './types';
 
 export type { ChainRow };
 
@@ -11,14 +17,23 @@ export function storedEventJson(
   return row.body.length > 2 ? `${row.body.slice(0, -1)},${extra}}` : `{${extra}}`;
 }
 
-/** The verification both stores share: the chain as stored. */
+/**
+ * The verification both stores share: the chain as stored, against the signed head kept with
+ * the session and the statements the caller brings (checkpoint file lines).
+ */
 export async function verifyStored(
   store: Pick<Store, 'chainHead' | 'chainRows'>,
   org: string,
   sessionId: string,
+  evidence: VerifyEvidence = {},
 ): Promise<VerifyReport | null> {
   const head = await store.chainHead(org, sessionId);
   if (!head) return null;
-  const check = await walkChain(store.chainRows(org, sessionId), head);
-  return { ...check, anchors: { ...check.anchors, unknownKeys: 0 } };
+  const statements: StatementSource[] = [...(evidence.statements ?? [])];
+  if (head.signedHead !== null)
+    statements.push({
+      statement: head.signedHead,
+      source: 'the signed head kept with the session',
+    });
+  return verifyChain(store.chainRows(org, sessionId), head, { ...evidence, statements });
 }

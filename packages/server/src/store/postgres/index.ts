@@ -8,6 +8,8 @@ import type {
 } from '@auditlane/client';
 import pg from 'pg';
 import type { ChainVersion } from '../../chain/formula';
+import type { VerifyEvidence } from '../../chain/verify';
+import type { ChainHead } from '../../chain/walk';
 import { significance } from '../../domain/session';
 import type { SqlDialect, WalkFrom } from '../filters';
 import {
@@ -469,8 +471,28 @@ export class PostgresStore implements Store {
     }
   }
 
-  verifySession(org: string, sessionId: string) {
-    return verifyStored(this, org, sessionId);
+  verifySession(org: string, sessionId: string, evidence?: VerifyEvidence) {
+    return verifyStored(this, org, sessionId, evidence);
+  }
+
+  async unsignedHeads(limit: number): Promise<ChainHead[]> {
+    const { rows } = await this.pool.query<HeadRow>(
+      `SELECT ${HEAD_COLUMNS} FROM sessions WHERE signed_hash IS DISTINCT FROM last_hash ORDER BY org, id LIMIT $1`,
+      [limit],
+    );
+    return rows.map(storedHead);
+  }
+
+  async recordSignedHead(
+    org: string,
+    sessionId: string,
+    head: { events: number; head: string },
+    statement: string,
+  ): Promise<void> {
+    await this.pool.query(
+      'UPDATE sessions SET signed_hash = $1, signed_events = $2, signed_head = $3 WHERE org = $4 AND id = $5 AND signed_events <= $2',
+      [head.head, head.events, statement, org, sessionId],
+    );
   }
 }
 

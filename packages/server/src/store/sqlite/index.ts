@@ -8,6 +8,8 @@ import type {
 } from '@auditlane/client';
 import Database from 'better-sqlite3';
 import type { ChainVersion } from '../../chain/formula';
+import type { VerifyEvidence } from '../../chain/verify';
+import type { ChainHead } from '../../chain/walk';
 import { significance } from '../../domain/session';
 import { ftsPhrase, type SqlDialect, type WalkFrom } from '../filters';
 import type { IngestReport, IngestSettings } from '../ingest';
@@ -91,6 +93,12 @@ export class SqliteStore implements Store {
       ),
       chainHead: db.prepare<[string, string], HeadRow>(
         'SELECT org, id, status, chain_version, last_hash, event_count, signed_head, signed_events FROM sessions WHERE org = ? AND id = ?',
+      ),
+      unsignedHeads: db.prepare<[number], HeadRow>(
+        'SELECT org, id, status, chain_version, last_hash, event_count, signed_head, signed_events FROM sessions WHERE signed_hash IS NOT last_hash ORDER BY org, id LIMIT ?',
+      ),
+      recordSignedHead: db.prepare(
+        'UPDATE sessions SET signed_hash = ?, signed_events = ?, signed_head = ? WHERE org = ? AND id = ? AND signed_events <= ?',
       ),
       insertToken: db.prepare(
         'INSERT INTO tokens (id, org, name, hash, permissions, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -250,8 +258,30 @@ export class SqliteStore implements Store {
     }
   }
 
-  verifySession(org: string, sessionId: string) {
-    return verifyStored(this, org, sessionId);
+  verifySession(org: string, sessionId: string, evidence?: VerifyEvidence) {
+    return verifyStored(this, org, sessionId, evidence);
+  }
+
+  async unsignedHeads(limit: number): Promise<ChainHead[]> {
+    return this.stmts.unsignedHeads.all(limit).map(storedHead);
+  }
+
+  async recordSignedHead(
+    org: string,
+    sessionId: string,
+    head: { events: number; head: string },
+    statement: string,
+  ): Promise<void> {
+    await this.writer.serialize(async () => {
+      this.stmts.recordSignedHead.run(
+        head.head,
+        head.events,
+        statement,
+        org,
+        sessionId,
+        head.events,
+      );
+    });
   }
 }
 
