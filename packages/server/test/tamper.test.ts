@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +16,10 @@ import {
   genesisHash,
   linkHash,
   loadSigningKey,
+  loadVerifyKey,
   type Statement,
   signStatement,
+  verifyExport,
 } from '../src/chain';
 import { Notary } from '../src/jobs/checkpoints';
 import { sweepRecordings } from '../src/jobs/retention';
@@ -117,6 +119,7 @@ describe.each(STORE_KINDS)('%s store: tamper evidence against database access', 
   const dir = mkdtempSync(join(tmpdir(), 'auditlane-tamper-'));
   const keyPair = createKeyPair();
   const key = loadSigningKey(keyPair.privateKeyPem);
+  const publicKey = loadVerifyKey(keyPair.publicKeyPem);
   let checkpointFile: string;
   let store: Store;
   let drop: () => Promise<void>;
@@ -424,6 +427,57 @@ describe.each(STORE_KINDS)('%s store: tamper evidence against database access', 
     });
   });
 
+  it('verifies an exported session offline with only the public key and the checkpoint file', async () => {
+    const s = await checkpointedSession();
+    const exported = await (await admin.downloads.logs(s.sessionId, { format: 'export' })).text();
+    const lines = exported.trimEnd().split('\n');
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      format: 'auditlane/session-export@1',
+      org: 'acme',
+      sessionId: s.sessionId,
+      chainVersion: 2,
+      events: 8,
+      signedHead: { kind: 'session-end' },
+    });
+    expect(lines).toHaveLength(9);
+    expect(JSON.parse(lines[6]!)).toMatchObject({ ord: 5, seq: 5, type: 'command', purged: null });
+    const offline = await verifyExport(lines, {
+      keys: [publicKey],
+      checkpointFiles: [checkpointFile],
+    });
+    expect(offline).toMatchObject({
+      broken: null,
+      events: 8,
+      anchors: { checked: 3, latest: { kind: 'session-end', events: 8 } },
+    });
+
+    // Rewritten in the database and recomputed: the export says so, offline.
+    await editBody(store, s.sessionId, 5, (e) => {
+      e.text = 'echo harmless';
+    });
+    await recomputeChain(store, 'acme', s.sessionId);
+    const rewritten = await (await admin.downloads.logs(s.sessionId, { format: 'export' })).text();
+    const file = join(dir, `${kind}-export.ndjson`);
+    writeFileSync(file, rewritten);
+    const report = await verifyExport(readFileSync(file, 'utf8').split('\n'), {
+      keys: [publicKey],
+      checkpointFiles: [checkpointFile],
+    });
+    expect(report.broken).toMatchObject({
+      seq: 7,
+      reason: expect.stringMatching(/chain was rewritten/),
+    });
+    // Without the checkpoint file the export's own signed head catches it.
+    expect((await verifyExport(rewritten.split('\n'), { keys: [publicKey] })).broken).toMatchObject(
+      { seq: 7, reason: expect.stringMatching(/signed head/) },
+    );
+    // Without any key nothing is anchored: the recomputed chain looks intact.
+    expect(await verifyExport(rewritten.split('\n'))).toMatchObject({
+      broken: null,
+      anchors: { checked: 0, unknownKeys: 1 },
+    });
+  });
+
   it('still verifies a legitimately purged terminal recording against its signed head', async () => {
     const s = sessionScript(
       { resource: { name: 'web-1', type: 'ssh', environment: 'staging' } },
@@ -441,6 +495,13 @@ describe.each(STORE_KINDS)('%s store: tamper evidence against database access', 
     const events = (await admin.sessions.events.list(s.sessionId)).data;
     expect(events.filter((e) => e.type === 'terminal').map((e) => e.data)).toEqual(['', '']);
     expect(await verify(s.sessionId)).toMatchObject({ ok: true, events: 5, broken: null });
+    const exported = await (await admin.downloads.logs(s.sessionId, { format: 'export' })).text();
+    expect(
+      await verifyExport(exported.split('\n'), {
+        keys: [publicKey],
+        checkpointFiles: [checkpointFile],
+      }),
+    ).toMatchObject({ broken: null, anchors: { latest: { kind: 'session-end', events: 5 } } });
     // The metadata of a purged event is still covered: its offset edited is caught.
     await editBody(store, s.sessionId, 2, (e) => {
       e.offsetMs = 1;

@@ -1,5 +1,14 @@
 export { appendStatements, readStatements } from './checkpoint-file';
 export {
+  EXPORT_FORMAT,
+  type ExportEvent,
+  ExportFormatError,
+  type ExportHeader,
+  exportEventLine,
+  exportHeaderLine,
+  verifyExport,
+} from './evidence';
+export {
   CHAIN_VERSIONS,
   type ChainVersion,
   CURRENT_CHAIN_VERSION,
