@@ -21,6 +21,7 @@ import {
   signStatement,
   verifyExport,
 } from '../src/chain';
+import { serveConfig } from '../src/config';
 import { Notary } from '../src/jobs/checkpoints';
 import { sweepRecordings } from '../src/jobs/retention';
 import { type RunningServer, startServer } from '../src/serve';
@@ -596,6 +597,52 @@ describe.each(STORE_KINDS)('%s store: the signing schedule', (kind) => {
     for (const s of received) expect(s).toMatchObject({ kind: 'checkpoint', kid: key.kid });
     await drop();
   });
+  it('answers ingest without waiting for a webhook that hangs, and reports its failure', async () => {
+    const { store, drop } = await openTestStore(kind);
+    const errors: string[] = [];
+    // A webhook that takes the request and never answers.
+    let waiting = 0;
+    const hanging = createServer(() => {
+      waiting++;
+    });
+    await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
+    const port = (hanging.address() as { port: number }).port;
+    const notary = new Notary(store, {
+      key: loadSigningKey(createKeyPair().privateKeyPem),
+      file: join(dir, 'checkpoints.ndjson'),
+      webhook: `http://127.0.0.1:${port}/`,
+      onError: (e) => errors.push((e as Error).message),
+    });
+    const server = await startServer({ store, port: 0, config: { notary } });
+    try {
+      const { token } = await store.createToken({
+        org: 'acme',
+        name: 'x',
+        permissions: ['ingest'],
+      });
+      const s = sessionScript();
+      s.end();
+      const started = Date.now();
+      const answer = await createClient({ baseUrl: server.url, token, retries: 0 }).ingest(
+        s.events,
+      );
+      expect(answer.accepted).toBe(2);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      // Sealed and in the file before the answer; the post is still waiting.
+      expect(readFileSync(join(dir, 'checkpoints.ndjson'), 'utf8')).toContain(s.sessionId);
+      await expect.poll(() => waiting).toBe(1);
+      expect(errors).toEqual([]);
+      hanging.closeAllConnections();
+      await notary.drain();
+      expect(errors).toEqual([
+        expect.stringMatching(new RegExp(`^checkpoint webhook http://127.0.0.1:${port}/: `)),
+      ]);
+    } finally {
+      hanging.close();
+      await server.close();
+      await drop();
+    }
+  });
 });
 
 describe.each(STORE_KINDS)('%s store: sessions stored before chain version 2', (kind) => {
@@ -747,6 +794,54 @@ describe.each(STORE_KINDS)('%s store: sessions stored before chain version 2', (
       });
     } finally {
       await drop();
+    }
+  });
+});
+
+describe('serve settings for signing', () => {
+  it('reads the signing key from a file or the environment, and the checkpoint settings', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'auditlane-keys-'));
+    try {
+      const pair = createKeyPair();
+      const keyFile = join(dir, 'k.key');
+      const oldPub = join(dir, 'old.pub');
+      writeFileSync(keyFile, pair.privateKeyPem);
+      const old = createKeyPair();
+      writeFileSync(oldPub, old.publicKeyPem);
+      const fromFlags = serveConfig(
+        {
+          'signing-key': keyFile,
+          'checkpoint-file': join(dir, 'c.ndjson'),
+          'checkpoint-webhook': 'https://log.example.test/in',
+          'checkpoint-interval-minutes': '15',
+          'verify-key': oldPub,
+        },
+        {},
+      ).checkpoints!;
+      expect(fromFlags.key.kid).toBe(pair.kid);
+      expect(fromFlags).toMatchObject({
+        file: join(dir, 'c.ndjson'),
+        webhook: 'https://log.example.test/in',
+        intervalMs: 15 * 60_000,
+        verifyKeys: [{ kid: old.kid }],
+      });
+      const fromEnv = serveConfig({}, { AUDITLANE_SIGNING_KEY: pair.privateKeyPem }).checkpoints!;
+      expect(fromEnv.key.kid).toBe(pair.kid);
+      expect(serveConfig({}, {}).checkpoints).toBeUndefined();
+      expect(() => serveConfig({ 'signing-key': join(dir, 'old.pub') }, {})).toThrow(
+        /--signing-key .*old\.pub is not a PEM private key/,
+      );
+      expect(() =>
+        serveConfig(
+          {},
+          { AUDITLANE_SIGNING_KEY_FILE: keyFile, AUDITLANE_CHECKPOINT_WEBHOOK: 'ftp://x' },
+        ),
+      ).toThrow(/--checkpoint-webhook must be an http\(s\) URL/);
+      expect(() => serveConfig({}, { AUDITLANE_CHECKPOINT_FILE: 'c.ndjson' })).toThrow(
+        /checkpoints need a signing key/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
