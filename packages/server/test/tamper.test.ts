@@ -189,6 +189,18 @@ describe.each(STORE_KINDS)('%s store: tamper evidence against database access', 
     expect(await notary.checkpoint()).toEqual({ statements: 0, sessions: 0 });
   });
 
+  it('seals a session when it is revoked', async () => {
+    const s = sessionScript();
+    s.command('tail -f /var/log/syslog');
+    await admin.ingest(s.events);
+    expect((await verify(s.sessionId)).anchors.latest).toBeNull();
+    await admin.sessions.revoke(s.sessionId, { reason: 'left open' });
+    expect(await verify(s.sessionId)).toMatchObject({
+      ok: true,
+      anchors: { latest: { kind: 'session-end', events: 2 } },
+    });
+  });
+
   it('detects two events whose seq were swapped in the database', async () => {
     const s = await checkpointedSession();
     // seq 5 and 6 swap places: the API would list 4, 6, 5, 7.

@@ -230,3 +230,12 @@ export const sessionKey = (org: string, sessionId: string) =>
   `session:${JSON.stringify([org, sessionId])}`;
 export const reviewKey = (org: string, reviewId: string) =>
   `review:${JSON.stringify([org, reviewId])}`;
+
+/**
+ * Signs a session's head if it has ended. A failure only delays it (the next checkpoint signs the
+ * head): the events are stored and acknowledged either way.
+ */
+export async function seal(cfg: AppConfig, org: string, sessionId: string): Promise<void> {
+  if (!cfg.notary) return;
+  await cfg.notary.seal(org, sessionId).catch(cfg.notary.onError);
+}

@@ -7,7 +7,7 @@ import {
 } from '@auditlane/client';
 import { Hono } from 'hono';
 import { readJsonBody } from '../body';
-import { type Deps, type Env, reviewKey, route, sessionKey } from '../context';
+import { type Deps, type Env, reviewKey, route, seal, sessionKey } from '../context';
 import { describeZodError, HttpError } from '../errors';
 
 export function ingestRoutes(deps: Deps) {
@@ -93,25 +93,17 @@ export function ingestRoutes(deps: Deps) {
         for (const r of cancelled) notifier.notify(reviewKey(c.get('principal').org, r.id));
       }
       for (const id of touched) notifier.notify(sessionKey(c.get('principal').org, id));
-      // A session that ended gets its head signed.
-      const ended = new Set<string>();
+      // A session that ended gets its head signed (seal checks that it is closed).
+      const changedState = new Set<string>();
       for (const [i, outcome] of report.outcomes.entries()) {
         const event = valid[i]!;
-        if (outcome.status === 'accepted' && event.type === 'lifecycle') ended.add(event.sessionId);
+        if (outcome.status === 'accepted' && event.type === 'lifecycle')
+          changedState.add(event.sessionId);
       }
-      for (const id of ended) await seal(cfg, c.get('principal').org, id);
+      for (const id of changedState) await seal(cfg, c.get('principal').org, id);
     }
     return c.json(result);
   });
 
   return app;
-}
-
-/**
- * Signs a session's head if it has ended. A failure only delays it (the next checkpoint signs the
- * head): the events are stored and acknowledged either way.
- */
-export async function seal(cfg: Deps['cfg'], org: string, sessionId: string): Promise<void> {
-  if (!cfg.notary) return;
-  await cfg.notary.seal(org, sessionId).catch(cfg.notary.onError);
 }

@@ -26,11 +26,11 @@ import {
   parseQuery,
   reviewKey,
   route,
+  seal,
   sessionKey,
   sessionParam,
 } from '../context';
 import { HttpError } from '../errors';
-import { seal } from './ingest';
 
 /** Terminal output is the recording: a token without view_recording sees the other events. */
 const seesRecording = (c: Context<Env>) => c.get('principal').permissions.has('view_recording');
