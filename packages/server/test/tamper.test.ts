@@ -17,7 +17,9 @@ import {
   linkHash,
   loadSigningKey,
   loadVerifyKey,
+  removedContentDigest,
   type Statement,
+  sha256,
   signStatement,
   verifyExport,
 } from '../src/chain';
@@ -488,6 +490,34 @@ describe.each(STORE_KINDS)('%s store: tamper evidence against database access', 
     expect(await verifyExport(rewritten.split('\n'))).toMatchObject({
       broken: null,
       anchors: { checked: 0, unknownKeys: 1 },
+    });
+  });
+
+  it('detects terminal output purged the way retention never does (one chunk, the rest kept)', async () => {
+    const s = sessionScript();
+    s.output('$ cat /etc/shadow\r\n');
+    s.output('root:$6$secret:19000:0:99999:7:::\r\n');
+    s.output('$ exit\r\n');
+    s.end();
+    await admin.ingest(s.events);
+    // The middle chunk emptied and marked purged with the digest of its data, as retention would.
+    const data = (s.events[2] as { data: string }).data;
+    await editBody(store, s.sessionId, 2, (e) => {
+      e.data = '';
+    });
+    await sql(store, 'UPDATE events SET purged = ? WHERE session_id = ? AND seq = 2', [
+      JSON.stringify({
+        at: new Date().toISOString(),
+        reason: 'retention: production recordings are kept 1 days',
+        digest: removedContentDigest({ data }),
+      }),
+      s.sessionId,
+    ]);
+    expect((await verify(s.sessionId)).broken).toMatchObject({
+      seq: 2,
+      reason: expect.stringMatching(
+        /^the event is marked purged at .*, but terminal output received before then \(seq 1\) was kept: retention purges a session's whole recording at once$/,
+      ),
     });
   });
 

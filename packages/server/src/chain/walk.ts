@@ -96,6 +96,9 @@ export async function walkChain(
   let events = 0;
   let last: { seq: number; id: string } | null = null;
   let broken: Broken | null = null;
+  // The first terminal event that kept its data, and the purged one with the latest purge time.
+  let firstKept: { seq: number; receivedAt: string } | null = null;
+  let latestPurge: { seq: number; id: string; ord: number; at: string } | null = null;
   for await (const row of rows) {
     const ord = events;
     events++;
@@ -131,6 +134,26 @@ export async function walkChain(
     }
     previous = row.hash;
     last = { seq: row.seq, id: row.id };
+    if (row.type === 'terminal') {
+      if (row.purged === null) firstKept ??= { seq: row.seq, receivedAt: row.received_at };
+      else {
+        const purgedAt = String((JSON.parse(row.purged) as { at?: unknown }).at);
+        if (!latestPurge || purgedAt > latestPurge.at)
+          latestPurge = { seq: row.seq, id: row.id, ord, at: purgedAt };
+      }
+    }
+  }
+  // Retention purges all of a session's terminal output stored when it runs: output received
+  // before a purge and still there means that purge was not retention's.
+  if (!broken && latestPurge && firstKept && firstKept.receivedAt < latestPurge.at) {
+    broken = {
+      seq: latestPurge.seq,
+      id: latestPurge.id,
+      ord: latestPurge.ord,
+      expected: `no terminal output received before ${latestPurge.at} left`,
+      found: `seq ${firstKept.seq} received ${firstKept.receivedAt} kept`,
+      reason: `the event is marked purged at ${latestPurge.at}, but terminal output received before then (seq ${firstKept.seq}) was kept: retention purges a session's whole recording at once`,
+    };
   }
   if (!broken && (events !== head.events || previous !== head.head)) {
     broken = {
