@@ -31,7 +31,9 @@ export interface RunningServer {
 export function startServer(options: StartOptions): Promise<RunningServer> {
   const notary = options.checkpoints ? new Notary(options.store, options.checkpoints) : null;
   const app = createApp(options.store, { ...options.config, ...(notary ? { notary } : {}) });
-  const retention = options.retention ? startRetention(options.store, options.retention) : null;
+  const retention = options.retention
+    ? startRetention(options.store, options.retention, { notary })
+    : null;
   const checkpoints = notary ? startCheckpoints(notary) : null;
   const host = options.host ?? '127.0.0.1';
   return new Promise((resolve, reject) => {

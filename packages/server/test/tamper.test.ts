@@ -19,7 +19,6 @@ import {
   loadVerifyKey,
   removedContentDigest,
   type Statement,
-  sha256,
   signStatement,
   verifyExport,
 } from '../src/chain';
@@ -521,6 +520,70 @@ describe.each(STORE_KINDS)('%s store: tamper evidence against database access', 
     });
   });
 
+  it('detects a whole recording purged without retention (unsigned, or dated too early)', async () => {
+    const startedAt = Date.now() - 3 * DAY;
+    /** Every terminal event emptied and marked purged at `at`, as retention would. */
+    const purgeAll = async (s: ReturnType<typeof sessionScript>, at: number) => {
+      for (const seq of [1, 2]) {
+        const data = (s.events[seq] as { data: string }).data;
+        await editBody(store, s.sessionId, seq, (e) => {
+          e.data = '';
+        });
+        await sql(store, 'UPDATE events SET purged = ? WHERE session_id = ? AND seq = ?', [
+          JSON.stringify({
+            at: new Date(at).toISOString(),
+            reason: 'retention: production recordings are kept 1 days',
+            digest: removedContentDigest({ data }),
+          }),
+          s.sessionId,
+          seq,
+        ]);
+      }
+    };
+    const script = () => {
+      const s = sessionScript({}, startedAt);
+      s.output('$ psql -c "DELETE FROM invoices"\r\n');
+      s.output('DELETE 4182\r\n');
+      s.end();
+      return s;
+    };
+    // Retention signs each purge; this session was signed at its end, before.
+    const unsigned = script();
+    await admin.ingest(unsigned.events);
+    await purgeAll(unsigned, Date.now());
+    expect((await verify(unsigned.sessionId)).broken).toMatchObject({
+      seq: 1,
+      reason: expect.stringMatching(
+        /^the event is marked purged at .*, but no signed record of that purge exists though the session was signed before it \(session-end signed .*\): the purge was not retention's$/,
+      ),
+    });
+    // Dated before the session was signed, to dodge that: sooner than retention ever purges, or
+    // before the output arrived.
+    const early = script();
+    await store.ingest(
+      'acme',
+      early.events.map((e) => eventSchema.parse(e)),
+      {
+        receivedAt: new Date(startedAt + 60_000).toISOString(),
+        previewRows: 50,
+        reconnectGraceMs: 0,
+      },
+    );
+    await notary.seal('acme', early.sessionId);
+    await purgeAll(early, startedAt + 2 * 3_600_000);
+    expect((await verify(early.sessionId)).broken).toMatchObject({
+      seq: 1,
+      reason: expect.stringMatching(
+        /^the event is marked purged at .*, less than 1 day after the session started \(.*\): retention keeps recordings longer$/,
+      ),
+    });
+    await purgeAll(early, startedAt + 30_000);
+    expect((await verify(early.sessionId)).broken).toMatchObject({
+      seq: 1,
+      reason: expect.stringMatching(/^the event is marked purged at .*, before it was received/),
+    });
+  });
+
   it('still verifies a legitimately purged terminal recording against its signed head', async () => {
     const s = sessionScript(
       { resource: { name: 'web-1', type: 'ssh', environment: 'staging' } },
@@ -533,18 +596,29 @@ describe.each(STORE_KINDS)('%s store: tamper evidence against database access', 
     await admin.ingest(s.events);
     const before = await verify(s.sessionId);
     expect(before).toMatchObject({ ok: true, anchors: { latest: { kind: 'session-end' } } });
-    const report = await sweepRecordings(store, { productionDays: null, otherDays: 7 }, Date.now());
+    const report = await sweepRecordings(
+      store,
+      { productionDays: null, otherDays: 7 },
+      Date.now(),
+      notary,
+    );
     expect(report.events).toBeGreaterThanOrEqual(2);
     const events = (await admin.sessions.events.list(s.sessionId)).data;
     expect(events.filter((e) => e.type === 'terminal').map((e) => e.data)).toEqual(['', '']);
-    expect(await verify(s.sessionId)).toMatchObject({ ok: true, events: 5, broken: null });
+    // Retention signed a record of the purge: the session-end seal, then the purge.
+    expect(await verify(s.sessionId)).toMatchObject({
+      ok: true,
+      events: 5,
+      broken: null,
+      anchors: { latest: { kind: 'purge', events: 5 } },
+    });
     const exported = await (await admin.downloads.logs(s.sessionId, { format: 'export' })).text();
     expect(
       await verifyExport(exported.split('\n'), {
         keys: [publicKey],
         checkpointFiles: [checkpointFile],
       }),
-    ).toMatchObject({ broken: null, anchors: { latest: { kind: 'session-end', events: 5 } } });
+    ).toMatchObject({ broken: null, anchors: { latest: { kind: 'purge', events: 5 } } });
     // The metadata of a purged event is still covered: its offset edited is caught.
     await editBody(store, s.sessionId, 2, (e) => {
       e.offsetMs = 1;

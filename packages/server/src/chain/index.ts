@@ -31,6 +31,7 @@ export {
   keyId,
   loadSigningKey,
   loadVerifyKey,
+  type PurgeRecord,
   type SignedHead,
   type SigningKey,
   type Statement,

@@ -33,21 +33,30 @@ export interface SignedHead {
 
 /**
  * A signed statement over chain heads of one org: written when a session ends (`session-end`, one
- * head) and by the periodic checkpoint (`checkpoint`, the heads that changed since the last one).
- * One JSON line each in the checkpoint file.
+ * head), by the periodic checkpoint (`checkpoint`, the heads that changed since the last one), and
+ * when retention purges a session's recording (`purge`, one head, and when and why). One JSON
+ * line each in the checkpoint file.
  */
 export interface Statement {
   v: 1;
-  kind: 'session-end' | 'checkpoint';
+  kind: 'session-end' | 'checkpoint' | 'purge';
   at: string;
   kid: string;
   org: string;
   heads: SignedHead[];
+  /** `purge` only: the purge record retention wrote on the session's terminal events. */
+  purge?: PurgeRecord;
   /** Ed25519 signature (base64) of {@link statementPayload}. */
   sig: string;
 }
 
-export const STATEMENT_KINDS: readonly Statement['kind'][] = ['session-end', 'checkpoint'];
+/** When and why retention purged (the `at` and `reason` of each purged event's record). */
+export interface PurgeRecord {
+  at: string;
+  reason: string;
+}
+
+export const STATEMENT_KINDS: readonly Statement['kind'][] = ['session-end', 'checkpoint', 'purge'];
 
 export function keyId(publicKey: KeyObject): string {
   const der = publicKey.export({ type: 'spki', format: 'der' });
@@ -102,12 +111,19 @@ export function statementPayload(s: Omit<Statement, 'sig'>): string {
     s.kid,
     s.org,
     s.heads.map((h) => [h.sessionId, h.chainVersion, h.events, h.head]),
+    ...(s.purge ? [[s.purge.at, s.purge.reason]] : []),
   ]);
 }
 
 export function signStatement(
   key: SigningKey,
-  s: { kind: Statement['kind']; at: string; org: string; heads: SignedHead[] },
+  s: {
+    kind: Statement['kind'];
+    at: string;
+    org: string;
+    heads: SignedHead[];
+    purge?: PurgeRecord;
+  },
 ): Statement {
   const unsigned: Omit<Statement, 'sig'> = {
     v: 1,
@@ -121,6 +137,7 @@ export function signStatement(
       events: h.events,
       head: h.head,
     })),
+    ...(s.purge ? { purge: { at: s.purge.at, reason: s.purge.reason } } : {}),
   };
   const sig = sign(null, Buffer.from(statementPayload(unsigned)), key.privateKey).toString(
     'base64',
@@ -176,6 +193,7 @@ export function anchorsOf(
       events: h.events,
       head: h.head,
       source,
+      ...(statement.purge ? { purge: statement.purge } : {}),
     }));
 }
 
@@ -189,6 +207,10 @@ function statementShape(v: unknown): Statement | string {
   for (const field of ['at', 'kid', 'org', 'sig'] as const)
     if (typeof s[field] !== 'string') return `"${field}" is not a string`;
   if (!Array.isArray(s.heads)) return '"heads" is not an array';
+  const purge = s.purge as Record<string, unknown> | undefined;
+  if ((s.kind === 'purge') !== (purge !== undefined)) return '"purge" goes with kind purge only';
+  if (purge && (typeof purge.at !== 'string' || typeof purge.reason !== 'string'))
+    return '"purge" needs "at" and "reason"';
   const heads: SignedHead[] = [];
   for (const [i, h] of (s.heads as unknown[]).entries()) {
     const x = h as Record<string, unknown> | null;
@@ -216,6 +238,7 @@ function statementShape(v: unknown): Statement | string {
     kid: s.kid as string,
     org: s.org as string,
     heads,
+    ...(purge ? { purge: { at: purge.at as string, reason: purge.reason as string } } : {}),
     sig: s.sig as string,
   };
 }

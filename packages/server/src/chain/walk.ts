@@ -45,6 +45,8 @@ export interface Anchor {
   head: string;
   /** Where it was read (the checkpoint file and line, the session row). */
   source: string;
+  /** A `purge` statement: the purge record retention wrote. */
+  purge?: { at: string; reason: string };
 }
 
 /** The first broken link of a session's chain, or null when the chain is intact. */
@@ -99,6 +101,10 @@ export async function walkChain(
   // The first terminal event that kept its data, and the purged one with the latest purge time.
   let firstKept: { seq: number; receivedAt: string } | null = null;
   let latestPurge: { seq: number; id: string; ord: number; at: string } | null = null;
+  // Each purge (its record's at and reason) and the first event it emptied.
+  const purges = new Map<string, { seq: number; id: string; ord: number; at: string }>();
+  // The time of the first event (the session's start).
+  let startedAt = '';
   for await (const row of rows) {
     const ord = events;
     events++;
@@ -111,11 +117,12 @@ export async function walkChain(
       found,
       reason,
     });
-    const problem = checkRow(row, ord, head);
+    const problem = checkRow(row, ord, head) ?? (row.purged ? checkPurge(row, startedAt) : null);
     if (problem) {
       broken = at(problem);
       break;
     }
+    if (ord === 0) startedAt = String((JSON.parse(row.body) as { time?: unknown }).time);
     const digest = rowDigest(version, row);
     if (typeof digest !== 'string') {
       broken = at(digest.reason);
@@ -137,9 +144,12 @@ export async function walkChain(
     if (row.type === 'terminal') {
       if (row.purged === null) firstKept ??= { seq: row.seq, receivedAt: row.received_at };
       else {
-        const purgedAt = String((JSON.parse(row.purged) as { at?: unknown }).at);
+        const record = JSON.parse(row.purged) as { at: string; reason?: unknown };
+        const purgedAt = record.at;
         if (!latestPurge || purgedAt > latestPurge.at)
           latestPurge = { seq: row.seq, id: row.id, ord, at: purgedAt };
+        const key = JSON.stringify([purgedAt, String(record.reason)]);
+        if (!purges.has(key)) purges.set(key, { seq: row.seq, id: row.id, ord, at: purgedAt });
       }
     }
   }
@@ -154,6 +164,26 @@ export async function walkChain(
       found: `seq ${firstKept.seq} received ${firstKept.receivedAt} kept`,
       reason: `the event is marked purged at ${latestPurge.at}, but terminal output received before then (seq ${firstKept.seq}) was kept: retention purges a session's whole recording at once`,
     };
+  }
+  // A purge after the session's head was signed must be signed too: retention records each one.
+  if (!broken) {
+    for (const [key, first] of purges) {
+      const [purgedAt, reason] = JSON.parse(key) as [string, string];
+      const recorded = anchors.some(
+        (a) => a.purge && a.purge.at === purgedAt && a.purge.reason === reason,
+      );
+      const before = anchors.find((a) => !a.purge && a.at < purgedAt);
+      if (recorded || !before) continue;
+      broken = {
+        seq: first.seq,
+        id: first.id,
+        ord: first.ord,
+        expected: `a signed purge record of ${purgedAt}`,
+        found: 'none',
+        reason: `the event is marked purged at ${purgedAt}, but no signed record of that purge exists though the session was signed before it (${before.kind} signed ${before.at}, ${before.source}): the purge was not retention's`,
+      };
+      break;
+    }
   }
   if (!broken && (events !== head.events || previous !== head.head)) {
     broken = {
@@ -259,6 +289,30 @@ function checkRow(row: ChainRow, ord: number, head: ChainHead): string | null {
       return `the event is marked purged, but retention removes only terminal output (this is a ${row.type} event${row.type === 'terminal' ? ' that still has content' : ''})`;
     }
   }
+  return null;
+}
+
+/** The fewest days retention keeps a recording: no purge comes sooner after a session starts. */
+export const MIN_RETENTION_DAYS = 1;
+
+/**
+ * What is wrong with a purge record, or null: it must be retention's, which purges a session's
+ * recording at least {@link MIN_RETENTION_DAYS} after the session started, and only output that
+ * had arrived.
+ */
+function checkPurge(row: ChainRow, startedAt: string): string | null {
+  let record: { at?: unknown };
+  try {
+    record = JSON.parse(row.purged!) as { at?: unknown };
+  } catch {
+    return 'the purge record of the event does not parse';
+  }
+  const at = typeof record.at === 'string' ? Date.parse(record.at) : Number.NaN;
+  if (Number.isNaN(at)) return 'the purge record of the event has no time';
+  if (at < Date.parse(row.received_at))
+    return `the event is marked purged at ${record.at as string}, before it was received (${row.received_at})`;
+  if (at < Date.parse(startedAt) + MIN_RETENTION_DAYS * 86_400_000)
+    return `the event is marked purged at ${record.at as string}, less than ${MIN_RETENTION_DAYS} day after the session started (${startedAt}): retention keeps recordings longer`;
   return null;
 }
 

@@ -1,5 +1,6 @@
 import { appendStatements, readStatements } from '../chain/checkpoint-file';
 import {
+  type PurgeRecord,
   type SignedHead,
   type SigningKey,
   type Statement,
@@ -67,6 +68,27 @@ export class Notary {
         at: new Date(this.now()).toISOString(),
         org,
         heads: [signedHead(head)],
+      });
+      await this.publish([statement]);
+      await this.store.recordSignedHead(org, sessionId, head, JSON.stringify(statement));
+      return statement;
+    });
+  }
+
+  /**
+   * Signs the record of a retention purge of a session's recording, with its head (a purge
+   * changes no hash): verification accepts a purge after the session was signed only with it.
+   */
+  async recordPurge(org: string, sessionId: string, purge: PurgeRecord): Promise<Statement | null> {
+    return this.serialize(async () => {
+      const head = await this.store.chainHead(org, sessionId);
+      if (!head) return null;
+      const statement = signStatement(this.options.key, {
+        kind: 'purge',
+        at: new Date(this.now()).toISOString(),
+        org,
+        heads: [signedHead(head)],
+        purge,
       });
       await this.publish([statement]);
       await this.store.recordSignedHead(org, sessionId, head, JSON.stringify(statement));

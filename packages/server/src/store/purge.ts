@@ -9,6 +9,8 @@ export interface PurgeRequest {
   /** When and why, recorded on each purged event. */
   at: string;
   reason: string;
+  /** Called after each session's purge is committed (retention signs a record of it). */
+  onPurged?: (org: string, sessionId: string) => Promise<void>;
 }
 
 export interface PurgeReport {

@@ -426,6 +426,7 @@ export class PostgresStore implements Store {
         } finally {
           client.release();
         }
+        await request.onPurged?.(org, id);
       }
     }
   }

@@ -216,6 +216,7 @@ export class SqliteStore implements Store {
             .immediate();
         });
         report.sessions++;
+        await request.onPurged?.(org, id);
       }
     }
   }
