@@ -126,13 +126,15 @@ describe.each(STORE_KINDS)('%s store: tamper evidence against database access', 
   let store: Store;
   let drop: () => Promise<void>;
   let notary: Notary;
+  const refusals: unknown[] = [];
   let server: RunningServer;
   let admin: AuditlaneClient;
 
   beforeAll(async () => {
     ({ store, drop } = await openTestStore(kind));
     checkpointFile = join(dir, `checkpoints-${kind}.ndjson`);
-    notary = new Notary(store, { key, file: checkpointFile });
+    // Tampered sessions of one test are refused by the checkpoints of the next: collected here.
+    notary = new Notary(store, { key, file: checkpointFile, onError: (e) => refusals.push(e) });
     server = await startServer({ store, port: 0, config: { notary } });
     const { token } = await store.createToken({
       org: 'acme',
@@ -319,6 +321,44 @@ describe.each(STORE_KINDS)('%s store: tamper evidence against database access', 
       reason: expect.stringMatching(
         /session-end signed .*after seq 3, the last event a signed checkpoint confirms$/,
       ),
+    });
+  });
+
+  it('does not sign again a chain rewritten since its last signed head, and reports it', async () => {
+    const s = sessionScript();
+    s.command('echo a');
+    s.command('echo b');
+    await admin.ingest(s.events);
+    const errors: string[] = [];
+    const own = new Notary(store, {
+      key,
+      file: checkpointFile,
+      onError: (e) => errors.push((e as Error).message),
+    });
+    await own.checkpoint();
+    s.command('echo c');
+    await admin.ingest(s.events.slice(3));
+    await editBody(store, s.sessionId, 1, (e) => {
+      e.text = 'echo z';
+    });
+    await recomputeChain(store, 'acme', s.sessionId);
+    const naming = () =>
+      readFileSync(checkpointFile, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes(s.sessionId)).length;
+    const before = naming();
+    await own.checkpoint();
+    expect(naming()).toBe(before);
+    expect(errors.filter((m) => m.includes(s.sessionId))).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^not signing session ${s.sessionId} of acme: its chain no longer holds the head signed .*; run auditlane verify on it$`,
+        ),
+      ),
+    ]);
+    expect((await verify(s.sessionId)).broken).toMatchObject({
+      ord: 2,
+      reason: expect.stringMatching(/^the chain was rewritten/),
     });
   });
 

@@ -1,5 +1,7 @@
 import { appendStatements, readStatements } from '../chain/checkpoint-file';
 import {
+  anchorsOf,
+  checkStatement,
   type PurgeRecord,
   type SignedHead,
   type SigningKey,
@@ -10,7 +12,7 @@ import {
 import type { VerifyEvidence } from '../chain/verify';
 import type { ChainHead } from '../chain/walk';
 import { OPEN_STATUSES } from '../store/reads';
-import type { Store } from '../store/types';
+import type { Store, StoredHead } from '../store/types';
 
 export interface CheckpointOptions {
   /** Signs every statement; the database never holds it. */
@@ -63,6 +65,7 @@ export class Notary {
       const head = await this.store.chainHead(org, sessionId);
       if (!head || OPEN_STATUSES.has(head.status)) return null;
       if (head.signedEvents >= head.events && head.signedHead !== null) return null;
+      if (!(await this.continues(head))) return null;
       const statement = signStatement(this.options.key, {
         kind: 'session-end',
         at: new Date(this.now()).toISOString(),
@@ -109,11 +112,14 @@ export class Notary {
     for (;;) {
       // A batch at a time, so that sessions ending meanwhile are sealed between batches.
       const batch = await this.serialize(async () => {
-        const heads = (await this.store.unsignedHeads(5_000)).filter(
+        const candidates = (await this.store.unsignedHeads(5_000)).filter(
           (h) => !done.has(`${h.org}\n${h.sessionId}\n${h.head}`),
         );
-        if (heads.length === 0) return null;
-        for (const h of heads) done.add(`${h.org}\n${h.sessionId}\n${h.head}`);
+        if (candidates.length === 0) return null;
+        for (const h of candidates) done.add(`${h.org}\n${h.sessionId}\n${h.head}`);
+        const heads: StoredHead[] = [];
+        for (const h of candidates) if (await this.continues(h)) heads.push(h);
+        if (heads.length === 0) return { statements: 0, sessions: 0 };
         const at = new Date(this.now()).toISOString();
         const byOrg = new Map<string, ChainHead[]>();
         for (const h of heads) {
@@ -150,6 +156,38 @@ export class Notary {
       statements += batch.statements;
       sessions += batch.sessions;
     }
+  }
+
+  /**
+   * Whether a head extends the one signed before (the statement kept with the session): a chain
+   * rewritten since is not signed again (that would vouch for the rewrite); it is reported.
+   */
+  private async continues(head: StoredHead): Promise<boolean> {
+    if (head.signedHead === null) return true;
+    const check = checkStatement(head.signedHead, this.keys);
+    const refuse = (why: string) => {
+      this.onError(
+        new Error(
+          `not signing session ${head.sessionId} of ${head.org}: ${why}; run auditlane verify on it`,
+        ),
+      );
+      return false;
+    };
+    if (check.status === 'unknown_key') return true;
+    if (check.status === 'invalid')
+      return refuse(`the signed head kept with it does not verify (${check.reason})`);
+    for (const anchor of anchorsOf(check.statement, head.org, head.sessionId, '')) {
+      if (anchor.chainVersion !== head.chainVersion)
+        return refuse('its chain version differs from the one signed');
+      if (anchor.events > head.events)
+        return refuse(`it has ${head.events} events, ${anchor.events} were signed`);
+      if (
+        anchor.events > 0 &&
+        (await this.store.hashAt(head.org, head.sessionId, anchor.events - 1)) !== anchor.head
+      )
+        return refuse(`its chain no longer holds the head signed ${check.statement.at}`);
+    }
+    return true;
   }
 
   /** What a session's verification is checked against: the keys and the checkpoint file. */

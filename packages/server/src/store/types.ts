@@ -93,7 +93,9 @@ export interface Store {
     evidence?: VerifyEvidence,
   ): Promise<VerifyReport | null>;
   /** Heads of every org whose chain grew since their newest signed statement, at most `limit`. */
-  unsignedHeads(limit: number): Promise<ChainHead[]>;
+  unsignedHeads(limit: number): Promise<StoredHead[]>;
+  /** The stored hash of a session's event at a position of its chain, or null. */
+  hashAt(org: string, sessionId: string, ord: number): Promise<string | null>;
   /**
    * Keeps a signed statement of a session's head with the session, unless one covering more
    * events is kept already.

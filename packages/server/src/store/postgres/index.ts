@@ -9,7 +9,6 @@ import type {
 import pg from 'pg';
 import type { ChainVersion } from '../../chain/formula';
 import type { VerifyEvidence } from '../../chain/verify';
-import type { ChainHead } from '../../chain/walk';
 import { significance } from '../../domain/session';
 import type { SqlDialect, WalkFrom } from '../filters';
 import {
@@ -476,7 +475,15 @@ export class PostgresStore implements Store {
     return verifyStored(this, org, sessionId, evidence);
   }
 
-  async unsignedHeads(limit: number): Promise<ChainHead[]> {
+  async hashAt(org: string, sessionId: string, ord: number): Promise<string | null> {
+    const { rows } = await this.pool.query<{ hash: string }>(
+      'SELECT hash FROM events WHERE org = $1 AND session_id = $2 AND ord = $3',
+      [org, sessionId, ord],
+    );
+    return rows[0]?.hash ?? null;
+  }
+
+  async unsignedHeads(limit: number): Promise<StoredHead[]> {
     const { rows } = await this.pool.query<HeadRow>(
       `SELECT ${HEAD_COLUMNS} FROM sessions WHERE signed_hash IS DISTINCT FROM last_hash ORDER BY org, id LIMIT $1`,
       [limit],

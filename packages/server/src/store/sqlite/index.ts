@@ -9,7 +9,6 @@ import type {
 import Database from 'better-sqlite3';
 import type { ChainVersion } from '../../chain/formula';
 import type { VerifyEvidence } from '../../chain/verify';
-import type { ChainHead } from '../../chain/walk';
 import { significance } from '../../domain/session';
 import { ftsPhrase, type SqlDialect, type WalkFrom } from '../filters';
 import type { IngestReport, IngestSettings } from '../ingest';
@@ -97,6 +96,11 @@ export class SqliteStore implements Store {
       unsignedHeads: db.prepare<[number], HeadRow>(
         'SELECT org, id, status, chain_version, last_hash, event_count, signed_head, signed_events FROM sessions WHERE signed_hash IS NOT last_hash ORDER BY org, id LIMIT ?',
       ),
+      hashAt: db
+        .prepare<[string, string, number], string>(
+          'SELECT hash FROM events WHERE org = ? AND session_id = ? AND ord = ?',
+        )
+        .pluck(),
       recordSignedHead: db.prepare(
         'UPDATE sessions SET signed_hash = ?, signed_events = ?, signed_head = ? WHERE org = ? AND id = ? AND signed_events <= ?',
       ),
@@ -263,8 +267,12 @@ export class SqliteStore implements Store {
     return verifyStored(this, org, sessionId, evidence);
   }
 
-  async unsignedHeads(limit: number): Promise<ChainHead[]> {
+  async unsignedHeads(limit: number): Promise<StoredHead[]> {
     return this.stmts.unsignedHeads.all(limit).map(storedHead);
+  }
+
+  async hashAt(org: string, sessionId: string, ord: number): Promise<string | null> {
+    return this.stmts.hashAt.get(org, sessionId, ord) ?? null;
   }
 
   async recordSignedHead(
