@@ -63,7 +63,7 @@ describe('auditlane (in process)', () => {
     ]);
     const v = io();
     expect(await run(['verify', sessionId, '--server', url, '--token', token], v.io)).toBe(0);
-    expect(v.out[0]).toBe(`${sessionId}: intact, 1 events chained`);
+    expect(v.out[0]).toBe(`${sessionId}: intact, 1 events chained (chain version 2)`);
     const missing = io({ AUDITLANE_URL: url, AUDITLANE_TOKEN: token });
     expect(await run(['verify', ids.sessionId()], missing.io)).toBe(1);
     expect(missing.err[0]).toMatch(/404 not_found/);

@@ -18,6 +18,7 @@ import {
   eventStreamQuerySchema,
   ingestRequestSchema,
   ingestResultSchema,
+  logFormatQuerySchema,
   OPERATIONS,
   type OperationDeclaration,
   type OperationId,
@@ -353,11 +354,12 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
           summary: 'Download the events of a session as a file',
           requestParams: {
             path: sessionPath,
-            query: downloadFormatQuerySchema,
+            query: logFormatQuerySchema,
           },
           responses: {
             '200': file('The events.', {
-              'application/x-ndjson': 'One StoredEvent per line.',
+              'application/x-ndjson':
+                'One StoredEvent per line; with format=export the session export for offline verification (auditlane verify --file): a header line (format, org, sessionId, chainVersion, events, head, signedHead, session), then one line per stored event in chain order (ord, seq, id, type, receivedAt, hash, purged, and body: the stored JSON text the hash covers).',
               'text/csv': 'The ExportRow columns.',
             }),
             ...common,

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import type { AppConfig } from './api/app';
+import { loadSigningKey, loadVerifyKey } from './chain/signing';
+import type { CheckpointOptions } from './jobs/checkpoints';
 import type { RetentionPolicy } from './jobs/retention';
 import type { StoreOptions } from './serve';
 
@@ -8,6 +11,8 @@ export interface ServeConfig {
   host: string;
   app: Partial<AppConfig>;
   retention: RetentionPolicy;
+  /** Signing of session heads and checkpoints; undefined without a signing key. */
+  checkpoints?: CheckpointOptions;
 }
 
 export interface ServeFlags {
@@ -23,6 +28,11 @@ export interface ServeFlags {
   'reconnect-grace-seconds'?: string;
   'cors-origin'?: string;
   'allow-self-review'?: string;
+  'signing-key'?: string;
+  'checkpoint-file'?: string;
+  'checkpoint-webhook'?: string;
+  'checkpoint-interval-minutes'?: string;
+  'verify-key'?: string;
 }
 
 /**
@@ -42,6 +52,11 @@ export const SERVE_ENV = {
   'reconnect-grace-seconds': ['AUDITLANE_RECONNECT_GRACE_SECONDS'],
   'cors-origin': ['AUDITLANE_CORS_ORIGINS'],
   'allow-self-review': ['AUDITLANE_ALLOW_SELF_REVIEW'],
+  'signing-key': ['AUDITLANE_SIGNING_KEY_FILE'],
+  'checkpoint-file': ['AUDITLANE_CHECKPOINT_FILE'],
+  'checkpoint-webhook': ['AUDITLANE_CHECKPOINT_WEBHOOK'],
+  'checkpoint-interval-minutes': ['AUDITLANE_CHECKPOINT_INTERVAL_MINUTES'],
+  'verify-key': ['AUDITLANE_VERIFY_KEYS'],
 } as const satisfies Record<keyof ServeFlags, readonly string[]>;
 
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
@@ -117,7 +132,9 @@ export function serveConfig(
   if (grace !== undefined) app.reconnectGraceMs = grace * 1000;
   const countCap = integer('count-cap', 1, 10_000_000);
   if (countCap !== undefined) app.countCap = countCap;
+  const checkpoints = checkpointConfig(pick, integer, env);
   return {
+    ...(checkpoints ? { checkpoints } : {}),
     retention: {
       productionDays: integer('retention-days-production', 1, 36_500) ?? null,
       otherDays: integer('retention-days-other', 1, 36_500) ?? null,
@@ -126,5 +143,58 @@ export function serveConfig(
     port: integer('port', 0, 65535) ?? 4680,
     host: pick('host')?.value || '127.0.0.1',
     app,
+  };
+}
+
+type Pick = (flag: keyof ServeFlags) => { value: string; source: string } | undefined;
+
+/**
+ * The signing key (`--signing-key FILE`, AUDITLANE_SIGNING_KEY_FILE, or the PEM itself in
+ * AUDITLANE_SIGNING_KEY), where checkpoints go, how often, and earlier keys' public halves.
+ */
+function checkpointConfig(
+  pick: Pick,
+  integer: (flag: keyof ServeFlags, min: number, max: number) => number | undefined,
+  env: Record<string, string | undefined>,
+): CheckpointOptions | undefined {
+  const read = (file: string, source: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new Error(`${source}: cannot read ${file}: ${(error as Error).message}`);
+    }
+  };
+  const keyFile = pick('signing-key');
+  const inline = env.AUDITLANE_SIGNING_KEY;
+  const file = pick('checkpoint-file')?.value || undefined;
+  const webhook = pick('checkpoint-webhook')?.value || undefined;
+  const minutes = integer('checkpoint-interval-minutes', 1, 1440);
+  const verifyKeys = pick('verify-key');
+  if (!keyFile?.value && !inline) {
+    if (file || webhook || minutes !== undefined || verifyKeys)
+      throw new Error(
+        'checkpoints need a signing key: pass --signing-key FILE (or AUDITLANE_SIGNING_KEY_FILE; create one with auditlane keys create)',
+      );
+    return undefined;
+  }
+  const key = keyFile?.value
+    ? loadSigningKey(read(keyFile.value, keyFile.source), `${keyFile.source} ${keyFile.value}`)
+    : loadSigningKey(inline!, 'AUDITLANE_SIGNING_KEY');
+  if (webhook && !/^https?:\/\/\S+$/.test(webhook))
+    throw new Error(`--checkpoint-webhook must be an http(s) URL, got "${webhook}"`);
+  return {
+    key,
+    ...(file ? { file } : {}),
+    ...(webhook ? { webhook } : {}),
+    ...(minutes !== undefined ? { intervalMs: minutes * 60_000 } : {}),
+    ...(verifyKeys?.value.trim()
+      ? {
+          verifyKeys: verifyKeys.value
+            .split(',')
+            .map((f) => f.trim())
+            .filter(Boolean)
+            .map((f) => loadVerifyKey(read(f, verifyKeys.source), `${verifyKeys.source} ${f}`)),
+        }
+      : {}),
   };
 }

@@ -1,7 +1,7 @@
 export { type AppConfig, createApp, DEFAULT_APP_CONFIG } from './api/app';
 export { HttpError } from './api/errors';
+export * from './chain/index';
 export { SERVE_ENV, type ServeConfig, type ServeFlags, serveConfig } from './config';
-export { chainHash, eventDigest, GENESIS_HASH } from './domain/hash';
 export { applyEvent, sessionFromStart, significance } from './domain/session';
 export { searchableText, stripAnsi } from './domain/text';
 export { type RetentionPolicy, startRetention, sweepRecordings } from './jobs/retention';

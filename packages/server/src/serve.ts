@@ -1,5 +1,6 @@
 import { type ServerType, serve } from '@hono/node-server';
 import { type AppConfig, createApp } from './api/app';
+import { type CheckpointOptions, Notary, startCheckpoints } from './jobs/checkpoints';
 import { type RetentionPolicy, startRetention } from './jobs/retention';
 import { PostgresStore } from './store/postgres';
 import { SqliteStore } from './store/sqlite';
@@ -7,6 +8,11 @@ import type { Store } from './store/types';
 
 export interface StartOptions {
   store: Store;
+  /**
+   * Sign session heads when sessions end and checkpoint every org's heads (hourly by default)
+   * with this key, to the checkpoint file and webhook; omitted: nothing is signed.
+   */
+  checkpoints?: CheckpointOptions;
   /** Purge old recordings hourly; omitted: keep them forever. */
   retention?: RetentionPolicy;
   port?: number;
@@ -23,8 +29,12 @@ export interface RunningServer {
 
 /** Serves the API over HTTP on Node. Port 0 picks a free port. */
 export function startServer(options: StartOptions): Promise<RunningServer> {
-  const app = createApp(options.store, options.config);
-  const retention = options.retention ? startRetention(options.store, options.retention) : null;
+  const notary = options.checkpoints ? new Notary(options.store, options.checkpoints) : null;
+  const app = createApp(options.store, { ...options.config, ...(notary ? { notary } : {}) });
+  const retention = options.retention
+    ? startRetention(options.store, options.retention, { notary })
+    : null;
+  const checkpoints = notary ? startCheckpoints(notary) : null;
   const host = options.host ?? '127.0.0.1';
   return new Promise((resolve, reject) => {
     let server: ServerType;
@@ -40,6 +50,7 @@ export function startServer(options: StartOptions): Promise<RunningServer> {
               if ('closeAllConnections' in server) server.closeAllConnections();
               server.close(() => done());
             });
+            await checkpoints?.stop();
           },
         });
       });

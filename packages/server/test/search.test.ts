@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostgresStore } from '../src/store/postgres';
 import { POSTGRES_MIGRATIONS } from '../src/store/postgres/migrations';
 import { SqliteStore } from '../src/store/sqlite';
+import { SQLITE_MIGRATIONS } from '../src/store/sqlite/migrations';
 import { type Harness, openTestStore, STORE_KINDS, sessionScript, startHarness } from './helpers';
 
 // Free text walks its matches in session-start order and stops after a page. These tests hold
@@ -171,7 +172,7 @@ describe('search keys of databases made before they were ordered by session star
       a.events.map((e) => eventSchema.parse(e)),
       settings,
     );
-    // Back to the old layout: rowids 1, 2, ... in arrival order, schema version 2.
+    // Back to the old layout: rowids 1, 2, ... in arrival order; then the migration again.
     const db = sqlite.db;
     const old = db
       .prepare('SELECT rowid AS r FROM search_chunks ORDER BY rowid')
@@ -184,7 +185,8 @@ describe('search keys of databases made before they were ordered by session star
       db.prepare('DELETE FROM search WHERE rowid = ?').run(r);
       db.prepare('UPDATE search_chunks SET rowid = ? WHERE rowid = ?').run(i + 1, r);
     });
-    db.pragma('user_version = 2');
+    // Only the re-keying migration: the later ones are already applied to this schema.
+    db.transaction(() => db.exec(SQLITE_MIGRATIONS[2]!))();
     const filename = db.name;
     await store.close();
 

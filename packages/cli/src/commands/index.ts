@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import { hook } from './hook';
+import { keysCreate } from './keys';
 import { rec } from './rec';
 import { serve } from './serve';
 import { spoolDrain } from './spool';
@@ -7,4 +8,12 @@ import { tokenCreate } from './token';
 import { verify } from './verify';
 
 /** Every verb of `auditlane`, in the order its help lists them. */
-export const COMMANDS: readonly Command[] = [serve, tokenCreate, verify, rec, hook, spoolDrain];
+export const COMMANDS: readonly Command[] = [
+  serve,
+  tokenCreate,
+  verify,
+  keysCreate,
+  rec,
+  hook,
+  spoolDrain,
+];

@@ -82,6 +82,38 @@ const options = {
     description: 'how long a dropped session may be reconnected by its own actor (default 300)',
     env: SERVE_ENV['reconnect-grace-seconds'],
   },
+  'signing-key': {
+    type: 'string',
+    value: 'FILE',
+    description:
+      'sign session heads, retention purges and checkpoints with this Ed25519 private key (auditlane keys create); the database never holds it',
+    env: SERVE_ENV['signing-key'],
+  },
+  'checkpoint-file': {
+    type: 'string',
+    value: 'FILE',
+    description: 'append each signed statement to this file, one JSON line each',
+    env: SERVE_ENV['checkpoint-file'],
+  },
+  'checkpoint-webhook': {
+    type: 'string',
+    value: 'URL',
+    description: 'also POST each signed statement here as JSON',
+    env: SERVE_ENV['checkpoint-webhook'],
+  },
+  'checkpoint-interval-minutes': {
+    type: 'string',
+    value: 'N',
+    description: "minutes between checkpoints of every org's heads (default 60)",
+    env: SERVE_ENV['checkpoint-interval-minutes'],
+  },
+  'verify-key': {
+    type: 'string',
+    value: 'LIST',
+    description:
+      'public key files of earlier signing keys, comma-separated, so their statements still check',
+    env: SERVE_ENV['verify-key'],
+  },
 } as const satisfies Record<keyof ServeFlags, OptionSpec>;
 
 export const serve = defineCommand({
@@ -90,9 +122,11 @@ export const serve = defineCommand({
   description:
     'Serves the Auditlane API (/v1) on SQLite or PostgreSQL until SIGINT or SIGTERM, purging old recordings hourly when a retention is set.',
   options,
+  env: { AUDITLANE_SIGNING_KEY: 'the signing key itself (PEM), instead of --signing-key FILE' },
   examples: [
     'auditlane serve --db /var/lib/auditlane/auditlane.db --port 4680',
     'AUDITLANE_POSTGRES_URL=postgres://auditlane@db/auditlane auditlane serve --disable-downloads',
+    'auditlane serve --signing-key /etc/auditlane/signing.key --checkpoint-file /var/log/auditlane/checkpoints.ndjson',
   ],
   async run({ values }, io) {
     let config: ServeConfig;
@@ -108,6 +142,7 @@ export const serve = defineCommand({
       host: config.host,
       config: config.app,
       retention: config.retention,
+      ...(config.checkpoints ? { checkpoints: config.checkpoints } : {}),
     });
     const where = config.store.postgres ? 'PostgreSQL' : `SQLite ${config.store.db}`;
     const notes = [where];
@@ -116,6 +151,12 @@ export const serve = defineCommand({
     if (productionDays !== null || otherDays !== null) {
       notes.push(
         `recordings kept ${productionDays ?? '∞'} days in production, ${otherDays ?? '∞'} elsewhere`,
+      );
+    }
+    if (config.checkpoints) {
+      const c = config.checkpoints;
+      notes.push(
+        `heads signed with ${c.key.kid}${c.file ? `, checkpoints to ${c.file}` : ''}${c.webhook ? ` and ${c.webhook}` : ''}`,
       );
     }
     io.out(`auditlane serving ${server.url}/v1 (${notes.join(', ')})`);

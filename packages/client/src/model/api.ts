@@ -155,15 +155,46 @@ export const verifyResultSchema = z
     sessionId: z.string(),
     ok: z.boolean(),
     events: z.number().int().nonnegative().meta({ description: 'Events checked.' }),
+    chainVersion: z.number().int().positive().meta({
+      description:
+        "The formula the session's chain is hashed with: 1 for sessions stored before version 2 (hash, receivedAt and content), 2 (also position, seq and type; terminal data digested apart).",
+    }),
     broken: z
       .object({
-        seq: z.number().int().meta({ description: 'The first event whose hash does not hold.' }),
+        seq: z.number().int().meta({
+          description:
+            'The first event whose hash does not hold; -1 when no event can be named (a forged statement, a changed chain version, an empty chain).',
+        }),
         id: z.string().nullable(),
+        ord: z.number().int().meta({ description: "The event's position in the chain." }),
         expected: z.string(),
         found: z.string(),
         reason: z.string(),
       })
       .nullable(),
+    anchors: z
+      .object({
+        checked: z.number().int().nonnegative().meta({
+          description:
+            'Signed statements (checkpoints, sealed session heads) the chain was checked against.',
+        }),
+        unknownKeys: z.number().int().nonnegative().meta({
+          description: 'Statements naming the session signed by a key the server does not know.',
+        }),
+        latest: z
+          .object({
+            at: z.string(),
+            kind: z.string(),
+            events: z.number().int().nonnegative(),
+            source: z.string(),
+          })
+          .nullable()
+          .meta({ description: 'The statement covering the most events, or null when none.' }),
+      })
+      .meta({
+        description:
+          'Without a signed anchor a chain recomputed by someone with database access cannot be told from the real one.',
+      }),
   })
   .meta({ id: 'VerifyResult' });
 

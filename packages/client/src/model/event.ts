@@ -340,7 +340,7 @@ export const storedEventSchema = z
         .regex(/^[0-9a-f]{64}$/)
         .meta({
           description:
-            "SHA-256 over the previous event's hash, receivedAt and the SHA-256 of the event's canonical JSON (tamper evidence).",
+            "SHA-256 over the previous event's hash, the event's position, seq, type, receivedAt and the SHA-256 of its stored JSON (tamper evidence; sessions of chain version 1: previous hash, receivedAt and content).",
         }),
       purged: z
         .object({
@@ -351,7 +351,7 @@ export const storedEventSchema = z
             .regex(/^[0-9a-f]{64}$/)
             .meta({
               description:
-                'SHA-256 of the canonical JSON of the event before its content was removed.',
+                'What the chain keeps of the removed content: SHA-256 of the removed data (chain version 2), or of the whole stored JSON before the purge (version 1).',
             }),
         })
         .optional()

@@ -94,6 +94,13 @@ export const sessionListQuerySchema = sessionFilters
 
 export const exportFormatSchema = z.enum(['csv', 'ndjson']).meta({ id: 'ExportFormat' });
 
+/**
+ * Formats of a session's logs: the audit rows as CSV, the stored events as NDJSON, or `export`,
+ * the session export that `auditlane verify --file` checks offline (a header line with the chain
+ * head and its signed statement, then each stored event with its chain columns and stored JSON).
+ */
+export const logFormatSchema = z.enum(['csv', 'ndjson', 'export']).meta({ id: 'LogFormat' });
+
 /** The filters of the list and the file format, for a streamed export. */
 export const sessionExportQuerySchema = sessionFilters
   .extend({ format: exportFormatSchema.default('ndjson') })
@@ -199,6 +206,11 @@ export const downloadFormatQuerySchema = z
   .object({ format: exportFormatSchema.optional() })
   .meta({ id: 'DownloadFormatQuery' });
 
+/** Query of a session's logs: its format, `export` included (the session export). */
+export const logFormatQuerySchema = z
+  .object({ format: logFormatSchema.optional() })
+  .meta({ id: 'LogFormatQuery' });
+
 /** The ref of a full query result (`resultRef` of its query event). */
 export const resultRefSchema = plainText(256).min(1).meta({ id: 'ResultRef' });
 
@@ -212,6 +224,7 @@ export type SessionListParams = z.input<typeof sessionListQuerySchema>;
 export type SessionExportQuery = z.infer<typeof sessionExportQuerySchema>;
 export type SessionExportParams = z.input<typeof sessionExportQuerySchema>;
 export type ExportFormat = z.infer<typeof exportFormatSchema>;
+export type LogFormat = z.infer<typeof logFormatSchema>;
 export type Count = z.infer<typeof countSchema>;
 export type EventListQuery = z.infer<typeof eventListQuerySchema>;
 export type EventListParams = z.input<typeof eventListQuerySchema>;

@@ -6,6 +6,7 @@ import {
 } from '@auditlane/client';
 import type { Context, Handler, Hono, MiddlewareHandler } from 'hono';
 import { ZodError, type z } from 'zod';
+import type { Notary } from '../jobs/checkpoints';
 import type { Permission, Principal, Store } from '../store/types';
 import { HttpError, validationError } from './errors';
 import type { Notifier } from './notifier';
@@ -33,6 +34,11 @@ export interface AppConfig {
    * it. Default none.
    */
   selfReviewOrgs: string[];
+  /**
+   * Signs session heads when sessions end and checks verifications against the signed
+   * statements (startServer makes one from its `checkpoints` option). Default none.
+   */
+  notary: Notary | null;
   /** The clock, for tests. */
   now: () => number;
 }
@@ -47,6 +53,7 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   pollMs: 1_000,
   corsOrigins: [],
   selfReviewOrgs: [],
+  notary: null,
   now: Date.now,
 };
 
@@ -223,3 +230,12 @@ export const sessionKey = (org: string, sessionId: string) =>
   `session:${JSON.stringify([org, sessionId])}`;
 export const reviewKey = (org: string, reviewId: string) =>
   `review:${JSON.stringify([org, reviewId])}`;
+
+/**
+ * Signs a session's head if it has ended. A failure only delays it (the next checkpoint signs the
+ * head): the events are stored and acknowledged either way.
+ */
+export async function seal(cfg: AppConfig, org: string, sessionId: string): Promise<void> {
+  if (!cfg.notary) return;
+  await cfg.notary.seal(org, sessionId).catch(cfg.notary.onError);
+}

@@ -1,5 +1,6 @@
 import type { PurgeReport } from '../store/purge';
 import type { Store } from '../store/types';
+import type { Notary } from './checkpoints';
 
 export interface RetentionPolicy {
   /** Days production recordings are kept; null keeps them forever. */
@@ -15,6 +16,8 @@ export async function sweepRecordings(
   store: Store,
   policy: RetentionPolicy,
   now: number,
+  /** Signs a record of each session's purge (with the purge's time and reason). */
+  notary?: Notary | null,
 ): Promise<PurgeReport> {
   const total: PurgeReport = { sessions: 0, events: 0 };
   const at = new Date(now).toISOString();
@@ -23,11 +26,18 @@ export async function sweepRecordings(
     [false, policy.otherDays],
   ] as const) {
     if (days === null) continue;
+    const reason = `retention: ${production ? 'production' : 'non-production'} recordings are kept ${days} days`;
     const report = await store.purgeRecordings({
       before: now - days * DAY_MS,
       production,
       at,
-      reason: `retention: ${production ? 'production' : 'non-production'} recordings are kept ${days} days`,
+      reason,
+      ...(notary
+        ? {
+            onPurged: (org: string, sessionId: string) =>
+              notary.recordPurge(org, sessionId, { at, reason }).then(() => {}, notary.onError),
+          }
+        : {}),
     });
     total.sessions += report.sessions;
     total.events += report.events;
@@ -47,13 +57,15 @@ export function startRetention(
     now?: () => number;
     onError?: (error: unknown) => void;
     onSweep?: (r: PurgeReport) => void;
+    /** Signs a record of each purge. */
+    notary?: Notary | null;
   } = {},
 ): { stop(): Promise<void> } {
   const now = options.now ?? Date.now;
   let running: Promise<unknown> = Promise.resolve();
   const sweep = () => {
     running = running
-      .then(() => sweepRecordings(store, policy, now()))
+      .then(() => sweepRecordings(store, policy, now(), options.notary))
       .then((report) => options.onSweep?.(report))
       .catch((error) =>
         (options.onError ?? ((e) => console.error('[auditlane] retention sweep failed:', e)))(

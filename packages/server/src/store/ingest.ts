@@ -1,5 +1,11 @@
 import type { Event, LifecycleEvent, Session } from '@auditlane/client';
-import { chainHash, eventDigest } from '../domain/hash';
+import {
+  type ChainVersion,
+  CURRENT_CHAIN_VERSION,
+  contentDigest,
+  genesisHash,
+  linkHash,
+} from '../chain/formula';
 import { applyEvent, reconnectRefusal, sessionFromStart, significance } from '../domain/session';
 import { searchableText } from '../domain/text';
 import type { IngestOutcome } from './types';
@@ -7,6 +13,8 @@ import type { IngestOutcome } from './types';
 /** A session and its chain head, as an adapter stores them. */
 export interface SessionState {
   session: Session;
+  /** The formula its chain is hashed with, fixed when it starts. */
+  chainVersion: ChainVersion;
   lastHash: string;
   eventCount: number;
 }
@@ -76,7 +84,6 @@ export interface IngestTx {
 
 export interface IngestSettings {
   receivedAt: string;
-  genesis: string;
   /** Query rows kept on the event; the full result is stored for download. */
   previewRows: number;
   /** How long after a drop the session's own actor may reconnect it. */
@@ -99,7 +106,7 @@ export async function ingestBatch(
   tx: IngestTx,
   org: string,
   events: Event[],
-  { receivedAt, genesis, previewRows, reconnectGraceMs }: IngestSettings,
+  { receivedAt, previewRows, reconnectGraceMs }: IngestSettings,
 ): Promise<IngestReport> {
   const outcomes: IngestOutcome[] = new Array(events.length);
   // Start events first, then each session's events in seq order; outcomes keep batch order.
@@ -160,7 +167,8 @@ export async function ingestBatch(
       }
       state = {
         session: sessionFromStart(org, event as LifecycleEvent),
-        lastHash: genesis,
+        chainVersion: CURRENT_CHAIN_VERSION,
+        lastHash: genesisHash(CURRENT_CHAIN_VERSION, org, sessionId),
         eventCount: 0,
       };
     } else if (isStart) {
@@ -222,7 +230,15 @@ export async function ingestBatch(
       // answers 404), but it is taken.
       results.push({ org, sessionId, ref, doc: result?.doc ?? 'null' });
     }
-    const hash = chainHash(state.lastHash, eventDigest(body), receivedAt);
+    // The link covers the event's position and seq (the columns the API orders by), its type,
+    // when it arrived and its content, chained to the one before.
+    const hash = linkHash(state.chainVersion, state.lastHash, {
+      ord: state.eventCount,
+      seq: event.seq,
+      type: event.type,
+      receivedAt,
+      digest: contentDigest(state.chainVersion, stored, body),
+    });
     rows.push({
       org,
       sessionId,

@@ -1,4 +1,4 @@
-import { eventDigest } from '../domain/hash';
+import { type ChainVersion, removedContentDigest, sha256, withoutContent } from '../chain/formula';
 
 /** Which recordings a retention sweep purges. */
 export interface PurgeRequest {
@@ -9,6 +9,8 @@ export interface PurgeRequest {
   /** When and why, recorded on each purged event. */
   at: string;
   reason: string;
+  /** Called after each session's purge is committed (retention signs a record of it). */
+  onPurged?: (org: string, sessionId: string) => Promise<void>;
 }
 
 export interface PurgeReport {
@@ -21,17 +23,18 @@ export { PRODUCTION_ENVIRONMENTS } from '@auditlane/client';
 
 /**
  * A terminal event once its content is removed: the data (and a recording's opening header,
- * which holds its command line) is gone, the digest of what it was stays (in `purged`), so the
- * hash chain still verifies.
+ * which holds its command line) is gone, the digest of what the chain covered of it stays (in
+ * `purged.digest`: of the whole stored JSON in a version 1 chain, of the removed content alone in
+ * version 2, whose chain covers the rest of the event as it still is), so the hash chain still
+ * verifies. Verification accepts a purge record only on a terminal event left with neither.
  */
 export function tombstone(
   body: string,
   at: string,
   reason: string,
+  chainVersion: ChainVersion,
 ): { body: string; purged: string } {
-  const { header: _header, ...event } = JSON.parse(body) as { data?: string; header?: unknown };
-  return {
-    body: JSON.stringify({ ...event, data: '' }),
-    purged: JSON.stringify({ at, reason, digest: eventDigest(body) }),
-  };
+  const event = JSON.parse(body) as { data?: string; header?: unknown };
+  const digest = chainVersion === 1 ? sha256(body) : removedContentDigest(event);
+  return { body: withoutContent(event), purged: JSON.stringify({ at, reason, digest }) };
 }

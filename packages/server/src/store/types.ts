@@ -8,6 +8,8 @@ import type {
   SessionPage,
   StoredEvent,
 } from '@auditlane/client';
+import type { VerifyEvidence, VerifyReport } from '../chain/verify';
+import type { ChainHead, ChainRow } from '../chain/walk';
 import type { IngestReport, IngestSettings } from './ingest';
 import type { PurgeReport, PurgeRequest } from './purge';
 import type { SharedTables } from './shared';
@@ -35,16 +37,13 @@ export interface ListOptions {
   countCap: number;
 }
 
-/** The first stored event whose hash does not match, or null when the chain is intact. */
-export interface ChainCheck {
-  events: number;
-  broken: null | {
-    seq: number;
-    id: string | null;
-    expected: string;
-    found: string;
-    reason: string;
-  };
+/** Where a session's chain ends, and the newest signed statement of its head kept with it. */
+export interface StoredHead extends ChainHead {
+  status: Session['status'];
+  /** The statement (JSON) signed over the session's head most recently, or null. */
+  signedHead: string | null;
+  /** Events the signed head covers (0 when none). */
+  signedEvents: number;
 }
 
 /**
@@ -70,11 +69,7 @@ export interface Store {
    * on its own. Sessions are identified by org and id: another org's session of the same id is
    * another session, and never changes what this org's events do.
    */
-  ingest(
-    org: string,
-    events: Event[],
-    settings: Omit<IngestSettings, 'genesis'>,
-  ): Promise<IngestReport>;
+  ingest(org: string, events: Event[], settings: IngestSettings): Promise<IngestReport>;
 
   listSessions(org: string, query: SessionListQuery, options: ListOptions): Promise<SessionPage>;
   getSession(org: string, sessionId: string): Promise<Session | null>;
@@ -84,8 +79,33 @@ export interface Store {
    * the session has no event with that seq).
    */
   listEvents(org: string, sessionId: string, query: EventListQuery): Promise<EventPage | null>;
-  /** Walks the hash chain of a session; null when the session does not exist in the org. */
-  verifySession(org: string, sessionId: string): Promise<ChainCheck | null>;
+  /** Where a session's chain ends; null when the session does not exist in the org. */
+  chainHead(org: string, sessionId: string): Promise<StoredHead | null>;
+  /** A session's stored events in chain order, as hashed. */
+  chainRows(org: string, sessionId: string): AsyncIterable<ChainRow>;
+  /**
+   * Walks the hash chain of a session against the signed head stored with it (checked with the
+   * evidence's keys) and the evidence's statements; null when the session does not exist in the org.
+   */
+  verifySession(
+    org: string,
+    sessionId: string,
+    evidence?: VerifyEvidence,
+  ): Promise<VerifyReport | null>;
+  /** Heads of every org whose chain grew since their newest signed statement, at most `limit`. */
+  unsignedHeads(limit: number): Promise<StoredHead[]>;
+  /** The stored hash of a session's event at a position of its chain, or null. */
+  hashAt(org: string, sessionId: string, ord: number): Promise<string | null>;
+  /**
+   * Keeps a signed statement of a session's head with the session, unless one covering more
+   * events is kept already.
+   */
+  recordSignedHead(
+    org: string,
+    sessionId: string,
+    head: { events: number; head: string },
+    statement: string,
+  ): Promise<void>;
 
   /**
    * Changes a session outside ingest (revoke, a JIT decision), serialised with ingest into the
@@ -107,4 +127,5 @@ export interface Store {
   readonly shared: SharedTables;
 }
 
+export type { ChainCheck } from '../chain/walk';
 export type { StoredEvent };

@@ -3,6 +3,7 @@ import {
   type AccessLogEntry,
   accessLogPageSchema,
   type ExportFormat,
+  type LogFormat,
   toSearchParams,
 } from '../../model';
 import { DownloadResponse } from '../download';
@@ -30,8 +31,8 @@ export class Downloads extends Resource {
     );
   }
 
-  /** The events of a session as NDJSON or CSV. */
-  logs(sessionId: string, params: { format?: ExportFormat } = {}, options?: RequestOptions) {
+  /** The events of a session as NDJSON or CSV, or the session export for offline verification. */
+  logs(sessionId: string, params: { format?: LogFormat } = {}, options?: RequestOptions) {
     return this.get(
       `/v1/sessions/${segment(sessionId, 'sessionId')}/logs`,
       toSearchParams(params),

@@ -4,6 +4,7 @@ import {
   createAsciicastWriter,
   downloadFormatQuerySchema,
   EXPORT_COLUMNS,
+  logFormatQuerySchema,
   OPERATIONS,
   parseResize,
   recordingHeader,
@@ -15,6 +16,7 @@ import {
   type TerminalEvent,
 } from '@auditlane/client';
 import { type Context, Hono } from 'hono';
+import { exportEventLine, exportHeaderLine } from '../../chain/evidence';
 import type { Store } from '../../store/types';
 import {
   type Deps,
@@ -169,8 +171,24 @@ export function downloadRoutes(deps: Deps) {
 
   route(app, deps, OPERATIONS.downloadSessionLogs, async (c) => {
     const session = await existing(c);
-    const { format = 'ndjson' } = parseQuery(c, downloadFormatQuerySchema);
-    const events = await primed(sessionEvents(store, c.get('principal').org, session.id));
+    const { format = 'ndjson' } = parseQuery(c, logFormatQuerySchema);
+    const org = c.get('principal').org;
+    if (format === 'export') {
+      // What offline verification needs: the chain head, its signed statement, and every
+      // stored event with its chain columns and the exact JSON its hash covers.
+      const head = await store.chainHead(org, session.id);
+      if (!head) throw notFound('session', session.id);
+      async function* exported() {
+        yield exportHeaderLine(head!, session, head!.signedHead);
+        for await (const row of store.chainRows(org, session.id)) yield exportEventLine(row);
+      }
+      await audit(c, 'download_logs', session.id, format);
+      return c.body(streamBody(exported()), 200, {
+        'content-type': 'application/x-ndjson',
+        'content-disposition': `attachment; filename="${session.id}.export.ndjson"`,
+      });
+    }
+    const events = await primed(sessionEvents(store, org, session.id));
     await audit(c, 'download_logs', session.id, format);
     async function* lines() {
       if (format === 'csv') yield csvLine(EXPORT_COLUMNS);

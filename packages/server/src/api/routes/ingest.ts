@@ -7,7 +7,7 @@ import {
 } from '@auditlane/client';
 import { Hono } from 'hono';
 import { readJsonBody } from '../body';
-import { type Deps, type Env, reviewKey, route, sessionKey } from '../context';
+import { type Deps, type Env, reviewKey, route, seal, sessionKey } from '../context';
 import { describeZodError, HttpError } from '../errors';
 
 export function ingestRoutes(deps: Deps) {
@@ -93,6 +93,14 @@ export function ingestRoutes(deps: Deps) {
         for (const r of cancelled) notifier.notify(reviewKey(c.get('principal').org, r.id));
       }
       for (const id of touched) notifier.notify(sessionKey(c.get('principal').org, id));
+      // A session that ended gets its head signed (seal checks that it is closed).
+      const changedState = new Set<string>();
+      for (const [i, outcome] of report.outcomes.entries()) {
+        const event = valid[i]!;
+        if (outcome.status === 'accepted' && event.type === 'lifecycle')
+          changedState.add(event.sessionId);
+      }
+      for (const id of changedState) await seal(cfg, c.get('principal').org, id);
     }
     return c.json(result);
   });

@@ -20,6 +20,7 @@ import {
   parseQuery,
   reviewKey,
   route,
+  seal,
   sessionKey,
 } from '../context';
 import { HttpError } from '../errors';
@@ -144,6 +145,8 @@ export function reviewRoutes(deps: Deps) {
         const reason = `access rejected by ${principal.name}${body.comment ? `: ${body.comment}` : ''}`;
         return { ...s, status: 'blocked', closeReason: reason };
       });
+      // A rejected session is closed: its head gets signed.
+      await seal(cfg, principal.org, review.sessionId);
     }
     notifier.notify(reviewKey(principal.org, id));
     notifier.notify(sessionKey(principal.org, review.sessionId));

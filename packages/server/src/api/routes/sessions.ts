@@ -26,6 +26,7 @@ import {
   parseQuery,
   reviewKey,
   route,
+  seal,
   sessionKey,
   sessionParam,
 } from '../context';
@@ -95,7 +96,8 @@ export function sessionRoutes(deps: Deps) {
 
   route(app, deps, OPERATIONS.verifySession, async (c) => {
     const id = sessionParam(c);
-    const check = await store.verifySession(org(c), id);
+    const evidence = cfg.notary ? await cfg.notary.evidence(id) : {};
+    const check = await store.verifySession(org(c), id, evidence);
     if (!check) throw notFound('session', id);
     return c.json({ sessionId: id, ok: check.broken === null, ...check });
   });
@@ -238,6 +240,7 @@ export function sessionRoutes(deps: Deps) {
     );
     for (const r of cancelled) notifier.notify(reviewKey(principal.org, r.id));
     notifier.notify(sessionKey(principal.org, id));
+    await seal(cfg, principal.org, id);
     return c.json(session);
   });
 

@@ -7,7 +7,8 @@ import type {
   SessionPage,
 } from '@auditlane/client';
 import pg from 'pg';
-import { GENESIS_HASH } from '../../domain/hash';
+import type { ChainVersion } from '../../chain/formula';
+import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
 import type { SqlDialect, WalkFrom } from '../filters';
 import {
@@ -23,8 +24,8 @@ import { listEvents, listSessions, type SqlReader } from '../reads';
 import { numberPlaceholders } from '../runner';
 import { SharedTables } from '../shared';
 import { hashToken, newToken, newTokenId } from '../tokens';
-import type { ChainCheck, ListOptions, Permission, Principal, Store } from '../types';
-import { type ChainRow, walkChain } from '../verify';
+import type { ListOptions, Permission, Principal, Store, StoredHead } from '../types';
+import { type ChainRow, verifyStored } from '../verify';
 import { POSTGRES_MIGRATIONS } from './migrations';
 
 // BIGINT columns (times in ms) fit in a JS number.
@@ -95,11 +96,19 @@ async function lockSessions(
     [org, ids],
   );
   const { rows } = await client.query<SessionRow>(
-    'SELECT id, doc, last_hash, event_count FROM sessions WHERE org = $1 AND id = ANY($2)',
+    'SELECT id, doc, chain_version, last_hash, event_count FROM sessions WHERE org = $1 AND id = ANY($2)',
     [org, ids],
   );
   return new Map(
-    rows.map((r) => [r.id, { session: r.doc, lastHash: r.last_hash, eventCount: r.event_count }]),
+    rows.map((r) => [
+      r.id,
+      {
+        session: r.doc,
+        chainVersion: r.chain_version,
+        lastHash: r.last_hash,
+        eventCount: r.event_count,
+      },
+    ]),
   );
 }
 
@@ -122,27 +131,30 @@ async function saveSessions(client: pg.PoolClient, states: SessionState[]) {
       state.lastHash,
       state.eventCount,
       x.recorded,
+      state.chainVersion,
     ] as const;
   });
   const column = (i: number) => cols.map((c) => c[i]);
   await client.query(
     `INSERT INTO sessions (id, org, started_at, status, actor_type, actor_id, actor_email, resource_name,
-       resource_type, environment, score, doc, last_hash, event_count, has_recording)
+       resource_type, environment, score, doc, last_hash, event_count, has_recording, chain_version)
      SELECT u.id, u.org, u.started_at, u.status, u.actor_type, u.actor_id, u.actor_email, u.resource_name,
-       u.resource_type, u.environment, u.score, u.doc::jsonb, u.last_hash, u.event_count, u.has_recording
+       u.resource_type, u.environment, u.score, u.doc::jsonb, u.last_hash, u.event_count, u.has_recording,
+       u.chain_version
      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-       $9::text[], $10::text[], $11::float8[], $12::text[], $13::text[], $14::int[], $15::bool[])
+       $9::text[], $10::text[], $11::float8[], $12::text[], $13::text[], $14::int[], $15::bool[], $16::int[])
        AS u(id, org, started_at, status, actor_type, actor_id, actor_email, resource_name, resource_type,
-         environment, score, doc, last_hash, event_count, has_recording)
+         environment, score, doc, last_hash, event_count, has_recording, chain_version)
      ON CONFLICT (org, id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
        last_hash = excluded.last_hash, event_count = excluded.event_count, has_recording = excluded.has_recording`,
-    Array.from({ length: 15 }, (_, i) => column(i)),
+    Array.from({ length: 16 }, (_, i) => column(i)),
   );
 }
 
 interface SessionRow {
   id: string;
   doc: Session;
+  chain_version: ChainVersion;
   last_hash: string;
   event_count: number;
   score: number;
@@ -249,11 +261,7 @@ export class PostgresStore implements Store {
       : null;
   }
 
-  async ingest(
-    org: string,
-    events: Event[],
-    settings: Omit<IngestSettings, 'genesis'>,
-  ): Promise<IngestReport> {
+  async ingest(org: string, events: Event[], settings: IngestSettings): Promise<IngestReport> {
     const client = await this.pool.connect();
     const tx: IngestTx = {
       loadSessions: (o, ids) => lockSessions(client, o, ids),
@@ -329,7 +337,7 @@ export class PostgresStore implements Store {
     };
     try {
       await client.query('BEGIN');
-      const report = await ingestBatch(tx, org, events, { ...settings, genesis: GENESIS_HASH });
+      const report = await ingestBatch(tx, org, events, settings);
       await client.query('COMMIT');
       return report;
     } catch (error) {
@@ -356,9 +364,7 @@ export class PostgresStore implements Store {
       const next = change(structuredClone(row.session));
       if (next) {
         next.significance = significance(next);
-        await saveSessions(client, [
-          { session: next, lastHash: row.lastHash, eventCount: row.eventCount },
-        ]);
+        await saveSessions(client, [{ ...row, session: next }]);
       }
       await client.query('COMMIT');
       return next ?? row.session;
@@ -389,7 +395,7 @@ export class PostgresStore implements Store {
           );
           const stones = rows.map((row) => ({
             seq: row.seq,
-            ...tombstone(row.body, request.at, request.reason),
+            ...tombstone(row.body, request.at, request.reason, head?.chainVersion ?? 1),
           }));
           await client.query(
             `UPDATE events SET body = u.body, purged = u.purged FROM unnest($3::int[], $4::text[], $5::text[]) AS u(seq, body, purged)
@@ -419,6 +425,7 @@ export class PostgresStore implements Store {
         } finally {
           client.release();
         }
+        await request.onPurged?.(org, id);
       }
     }
   }
@@ -444,25 +451,82 @@ export class PostgresStore implements Store {
     return session ? listEvents(this.reader, session, query) : null;
   }
 
-  async verifySession(org: string, sessionId: string): Promise<ChainCheck | null> {
-    const { rows } = await this.pool.query<{ last_hash: string; event_count: number }>(
-      'SELECT last_hash, event_count FROM sessions WHERE org = $1 AND id = $2',
+  async chainHead(org: string, sessionId: string): Promise<StoredHead | null> {
+    const { rows } = await this.pool.query<HeadRow>(
+      `SELECT ${HEAD_COLUMNS} FROM sessions WHERE org = $1 AND id = $2`,
       [org, sessionId],
     );
-    const head = rows[0];
-    if (!head) return null;
-    const pool = this.pool;
-    async function* chain() {
-      for (let after = -1; ; ) {
-        const page = await pool.query<ChainRow & { ord: number }>(
-          'SELECT ord, seq, id, body, received_at, hash, purged FROM events WHERE org = $1 AND session_id = $2 AND ord > $3 ORDER BY ord LIMIT 1000',
-          [org, sessionId, after],
-        );
-        if (page.rows.length === 0) return;
-        yield* page.rows;
-        after = page.rows.at(-1)!.ord;
-      }
-    }
-    return walkChain(chain(), { lastHash: head.last_hash, eventCount: head.event_count });
+    return rows[0] ? storedHead(rows[0]) : null;
   }
+
+  async *chainRows(org: string, sessionId: string): AsyncGenerator<ChainRow> {
+    for (let after = -1; ; ) {
+      const page = await this.pool.query<ChainRow>(
+        'SELECT ord, seq, id, type, body, received_at, hash, purged FROM events WHERE org = $1 AND session_id = $2 AND ord > $3 ORDER BY ord LIMIT 1000',
+        [org, sessionId, after],
+      );
+      if (page.rows.length === 0) return;
+      yield* page.rows;
+      after = page.rows.at(-1)!.ord;
+    }
+  }
+
+  verifySession(org: string, sessionId: string, evidence?: VerifyEvidence) {
+    return verifyStored(this, org, sessionId, evidence);
+  }
+
+  async hashAt(org: string, sessionId: string, ord: number): Promise<string | null> {
+    const { rows } = await this.pool.query<{ hash: string }>(
+      'SELECT hash FROM events WHERE org = $1 AND session_id = $2 AND ord = $3',
+      [org, sessionId, ord],
+    );
+    return rows[0]?.hash ?? null;
+  }
+
+  async unsignedHeads(limit: number): Promise<StoredHead[]> {
+    const { rows } = await this.pool.query<HeadRow>(
+      `SELECT ${HEAD_COLUMNS} FROM sessions WHERE signed_hash IS DISTINCT FROM last_hash ORDER BY org, id LIMIT $1`,
+      [limit],
+    );
+    return rows.map(storedHead);
+  }
+
+  async recordSignedHead(
+    org: string,
+    sessionId: string,
+    head: { events: number; head: string },
+    statement: string,
+  ): Promise<void> {
+    await this.pool.query(
+      'UPDATE sessions SET signed_hash = $1, signed_events = $2, signed_head = $3 WHERE org = $4 AND id = $5 AND signed_events <= $2',
+      [head.head, head.events, statement, org, sessionId],
+    );
+  }
+}
+
+const HEAD_COLUMNS =
+  'org, id, status, chain_version, last_hash, event_count, signed_head, signed_events';
+
+interface HeadRow {
+  org: string;
+  id: string;
+  status: Session['status'];
+  chain_version: ChainVersion;
+  last_hash: string;
+  event_count: number;
+  signed_head: string | null;
+  signed_events: number;
+}
+
+function storedHead(row: HeadRow): StoredHead {
+  return {
+    org: row.org,
+    sessionId: row.id,
+    status: row.status,
+    chainVersion: row.chain_version,
+    events: row.event_count,
+    head: row.last_hash,
+    signedHead: row.signed_head,
+    signedEvents: row.signed_events,
+  };
 }

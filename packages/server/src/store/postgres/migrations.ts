@@ -89,4 +89,13 @@ export const POSTGRES_MIGRATIONS: string[] = [
   ALTER TABLE results DROP CONSTRAINT results_pkey;
   ALTER TABLE results ADD PRIMARY KEY (org, session_id, ref);
   `,
+  // Chain version 2 for new sessions (earlier ones keep the formula they were chained with), and
+  // the newest signed statement of each session's head.
+  `
+  ALTER TABLE sessions ADD COLUMN chain_version INTEGER NOT NULL DEFAULT 1,
+    ADD COLUMN signed_hash TEXT,
+    ADD COLUMN signed_events INTEGER NOT NULL DEFAULT 0,
+    ADD COLUMN signed_head TEXT;
+  CREATE INDEX sessions_unsigned ON sessions (org, id) WHERE signed_hash IS DISTINCT FROM last_hash;
+  `,
 ];

@@ -7,6 +7,8 @@ import type {
   SessionPage,
 } from '@auditlane/client';
 import Database from 'better-sqlite3';
+import type { ChainVersion } from '../../chain/formula';
+import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
 import { ftsPhrase, type SqlDialect, type WalkFrom } from '../filters';
 import type { IngestReport, IngestSettings } from '../ingest';
@@ -15,8 +17,8 @@ import { listEvents, listSessions, type SqlReader } from '../reads';
 import type { SqlRunner } from '../runner';
 import { SharedTables } from '../shared';
 import { hashToken, newToken, newTokenId } from '../tokens';
-import type { ChainCheck, ListOptions, Permission, Principal, Store } from '../types';
-import { type ChainRow, walkChain } from '../verify';
+import type { ListOptions, Permission, Principal, Store, StoredHead } from '../types';
+import { type ChainRow, verifyStored } from '../verify';
 import { SQLITE_MIGRATIONS } from './migrations';
 import { configure, SqliteWriter } from './writer';
 
@@ -88,11 +90,19 @@ export class SqliteStore implements Store {
       getSession: db.prepare<[string, string], { doc: string }>(
         'SELECT doc FROM sessions WHERE org = ? AND id = ?',
       ),
-      chainHead: db.prepare<[string, string], { last_hash: string; event_count: number }>(
-        'SELECT last_hash, event_count FROM sessions WHERE org = ? AND id = ?',
+      chainHead: db.prepare<[string, string], HeadRow>(
+        'SELECT org, id, status, chain_version, last_hash, event_count, signed_head, signed_events FROM sessions WHERE org = ? AND id = ?',
       ),
-      chain: db.prepare<[string, string], ChainRow>(
-        'SELECT seq, id, body, received_at, hash, purged FROM events WHERE org = ? AND session_id = ? ORDER BY ord',
+      unsignedHeads: db.prepare<[number], HeadRow>(
+        'SELECT org, id, status, chain_version, last_hash, event_count, signed_head, signed_events FROM sessions WHERE signed_hash IS NOT last_hash ORDER BY org, id LIMIT ?',
+      ),
+      hashAt: db
+        .prepare<[string, string, number], string>(
+          'SELECT hash FROM events WHERE org = ? AND session_id = ? AND ord = ?',
+        )
+        .pluck(),
+      recordSignedHead: db.prepare(
+        'UPDATE sessions SET signed_hash = ?, signed_events = ?, signed_head = ? WHERE org = ? AND id = ? AND signed_events <= ?',
       ),
       insertToken: db.prepare(
         'INSERT INTO tokens (id, org, name, hash, permissions, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -144,11 +154,7 @@ export class SqliteStore implements Store {
     };
   }
 
-  ingest(
-    org: string,
-    events: Event[],
-    settings: Omit<IngestSettings, 'genesis'>,
-  ): Promise<IngestReport> {
+  ingest(org: string, events: Event[], settings: IngestSettings): Promise<IngestReport> {
     return this.writer.ingest(org, events, settings);
   }
 
@@ -198,14 +204,14 @@ export class SqliteStore implements Store {
         await this.writer.serialize(async () => {
           this.db
             .transaction(() => {
+              const loaded = this.writer.loadSession(org, id)!;
               for (const row of terminal.all(org, id)) {
-                const t = tombstone(row.body, request.at, request.reason);
+                const t = tombstone(row.body, request.at, request.reason, loaded.chainVersion);
                 update.run(t.body, t.purged, org, id, row.seq);
                 report.events++;
               }
               unindex.run(org, id);
               dropChunks.run(org, id);
-              const loaded = this.writer.loadSession(org, id)!;
               this.writer.saveSession({
                 ...loaded,
                 session: { ...loaded.session, recorded: false },
@@ -214,6 +220,7 @@ export class SqliteStore implements Store {
             .immediate();
         });
         report.sessions++;
+        await request.onPurged?.(org, id);
       }
     }
   }
@@ -236,12 +243,77 @@ export class SqliteStore implements Store {
     return session ? listEvents(this.reader, session, query) : null;
   }
 
-  async verifySession(org: string, sessionId: string): Promise<ChainCheck | null> {
-    const head = this.stmts.chainHead.get(org, sessionId);
-    if (!head) return null;
-    return walkChain(this.stmts.chain.iterate(org, sessionId), {
-      lastHash: head.last_hash,
-      eventCount: head.event_count,
+  async chainHead(org: string, sessionId: string): Promise<StoredHead | null> {
+    const row = this.stmts.chainHead.get(org, sessionId);
+    return row ? storedHead(row) : null;
+  }
+
+  async *chainRows(org: string, sessionId: string): AsyncGenerator<ChainRow> {
+    // A page at a time: the walk awaits between rows, and an open iterator would hold the
+    // connection (no other statement could run on it meanwhile).
+    let after = -1;
+    const page = this.db.prepare<[string, string, number], ChainRow>(
+      'SELECT ord, seq, id, type, body, received_at, hash, purged FROM events WHERE org = ? AND session_id = ? AND ord > ? ORDER BY ord LIMIT 1000',
+    );
+    for (;;) {
+      const rows = page.all(org, sessionId, after);
+      if (rows.length === 0) return;
+      yield* rows;
+      after = rows.at(-1)!.ord;
+    }
+  }
+
+  verifySession(org: string, sessionId: string, evidence?: VerifyEvidence) {
+    return verifyStored(this, org, sessionId, evidence);
+  }
+
+  async unsignedHeads(limit: number): Promise<StoredHead[]> {
+    return this.stmts.unsignedHeads.all(limit).map(storedHead);
+  }
+
+  async hashAt(org: string, sessionId: string, ord: number): Promise<string | null> {
+    return this.stmts.hashAt.get(org, sessionId, ord) ?? null;
+  }
+
+  async recordSignedHead(
+    org: string,
+    sessionId: string,
+    head: { events: number; head: string },
+    statement: string,
+  ): Promise<void> {
+    await this.writer.serialize(async () => {
+      this.stmts.recordSignedHead.run(
+        head.head,
+        head.events,
+        statement,
+        org,
+        sessionId,
+        head.events,
+      );
     });
   }
+}
+
+interface HeadRow {
+  org: string;
+  id: string;
+  status: Session['status'];
+  chain_version: ChainVersion;
+  last_hash: string;
+  event_count: number;
+  signed_head: string | null;
+  signed_events: number;
+}
+
+function storedHead(row: HeadRow): StoredHead {
+  return {
+    org: row.org,
+    sessionId: row.id,
+    status: row.status,
+    chainVersion: row.chain_version,
+    events: row.event_count,
+    head: row.last_hash,
+    signedHead: row.signed_head,
+    signedEvents: row.signed_events,
+  };
 }

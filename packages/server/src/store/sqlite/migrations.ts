@@ -174,4 +174,13 @@ export const SQLITE_MIGRATIONS: string[] = [
   DROP TABLE results;
   ALTER TABLE results_by_org RENAME TO results;
   `,
+  // Chain version 2 for new sessions (earlier ones keep the formula they were chained with), and
+  // the newest signed statement of each session's head.
+  `
+  ALTER TABLE sessions ADD COLUMN chain_version INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE sessions ADD COLUMN signed_hash TEXT;
+  ALTER TABLE sessions ADD COLUMN signed_events INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN signed_head TEXT;
+  CREATE INDEX sessions_unsigned ON sessions (org, id) WHERE signed_hash IS NOT last_hash;
+  `,
 ];

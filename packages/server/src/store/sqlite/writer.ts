@@ -1,6 +1,6 @@
 import type { Event, Session } from '@auditlane/client';
 import type Database from 'better-sqlite3';
-import { GENESIS_HASH } from '../../domain/hash';
+import type { ChainVersion } from '../../chain/formula';
 import {
   type IngestReport,
   type IngestSettings,
@@ -13,6 +13,7 @@ import {
 interface SessionRow {
   id: string;
   doc: string;
+  chain_version: ChainVersion;
   last_hash: string;
   event_count: number;
 }
@@ -32,7 +33,7 @@ export class SqliteWriter {
   constructor(private readonly db: Database.Database) {
     this.stmts = {
       loadSessions: db.prepare<[string, string], SessionRow>(
-        'SELECT id, doc, last_hash, event_count FROM sessions WHERE org = ? AND id IN (SELECT value FROM json_each(?))',
+        'SELECT id, doc, chain_version, last_hash, event_count FROM sessions WHERE org = ? AND id IN (SELECT value FROM json_each(?))',
       ),
       existingIds: db
         .prepare<[string, string], string>(
@@ -73,9 +74,9 @@ export class SqliteWriter {
       ),
       upsertSession: db.prepare(`
         INSERT INTO sessions (id, org, started_at, status, actor_type, actor_id, actor_email, resource_name,
-          resource_type, environment, score, has_recording, doc, last_hash, event_count)
+          resource_type, environment, score, has_recording, doc, chain_version, last_hash, event_count)
         VALUES (@id, @org, @started_at, @status, @actor_type, @actor_id, @actor_email, @resource_name,
-          @resource_type, @environment, @score, @has_recording, @doc, @last_hash, @event_count)
+          @resource_type, @environment, @score, @has_recording, @doc, @chain_version, @last_hash, @event_count)
         ON CONFLICT (org, id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
           has_recording = excluded.has_recording, last_hash = excluded.last_hash, event_count = excluded.event_count`),
       insertLabel: db.prepare(
@@ -105,6 +106,7 @@ export class SqliteWriter {
     for (const row of this.stmts.loadSessions.all(org, JSON.stringify(ids))) {
       found.set(row.id, {
         session: JSON.parse(row.doc) as Session,
+        chainVersion: row.chain_version,
         lastHash: row.last_hash,
         eventCount: row.event_count,
       });
@@ -128,17 +130,14 @@ export class SqliteWriter {
       score: x.significance?.score ?? 0,
       has_recording: x.recorded ? 1 : 0,
       doc: JSON.stringify(x),
+      chain_version: state.chainVersion,
       last_hash: state.lastHash,
       event_count: state.eventCount,
     });
     for (const [k, v] of Object.entries(x.labels)) this.stmts.insertLabel.run(x.org, k, v, x.id);
   }
 
-  ingest(
-    org: string,
-    events: Event[],
-    settings: Omit<IngestSettings, 'genesis'>,
-  ): Promise<IngestReport> {
+  ingest(org: string, events: Event[], settings: IngestSettings): Promise<IngestReport> {
     const s = this.stmts;
     const tx: IngestTx = {
       loadSessions: async (o, ids) => this.loadSessions(o, ids),
@@ -185,7 +184,7 @@ export class SqliteWriter {
     };
     return new Promise<IngestReport>((resolve, reject) => {
       this.pending.push({
-        run: () => ingestBatch(tx, org, events, { ...settings, genesis: GENESIS_HASH }),
+        run: () => ingestBatch(tx, org, events, settings),
         resolve,
         reject,
       });
