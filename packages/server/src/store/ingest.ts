@@ -211,7 +211,7 @@ export async function ingestBatch(
     // is rejected alone, and the rest of its batch is stored.
     let prepared: ReturnType<typeof prepare>;
     try {
-      prepared = prepare(event, previewRows);
+      prepared = prepare(event, previewRows, ref);
     } catch (error) {
       outcomes[index] = {
         status: 'rejected',
@@ -226,9 +226,8 @@ export async function ingestBatch(
     states.set(sessionId, state);
     if (ref !== undefined && refKey !== undefined) {
       usedRefs.add(refKey);
-      // The whole result kept aside; a ref whose rows stay on the event holds none (its download
-      // answers 404), but it is taken.
-      results.push({ org, sessionId, ref, doc: result?.doc ?? 'null' });
+      // The ref is taken even when no rows are held for it (its download answers 404).
+      results.push({ org, sessionId, ref, doc: result ?? 'null' });
     }
     // The link covers the event's position and seq (the columns the API orders by), its type,
     // when it arrived and its content, chained to the one before.
@@ -298,19 +297,17 @@ function resultRefOf(event: Event, previewRows: number): string | undefined {
 
 /**
  * The stored JSON of an event, the full result it carries beyond its preview (kept aside for
- * download), and its searchable text. Cuts a query's rows to the preview (that is what is hashed
- * and shown).
+ * download, under `ref`), and its searchable text. Cuts a query's rows to the preview (that is
+ * what is hashed and shown).
  */
-function prepare(event: Event, previewRows: number) {
-  let result: { ref: string; doc: string } | null = null;
+function prepare(event: Event, previewRows: number, ref: string | undefined) {
   if (event.type === 'query' && event.rows && event.rows.length > previewRows) {
-    const ref = event.resultRef ?? event.id;
-    result = { ref, doc: JSON.stringify({ columns: event.columns ?? [], rows: event.rows }) };
+    const result = JSON.stringify({ columns: event.columns ?? [], rows: event.rows });
     const preview = {
       ...event,
       rows: event.rows.slice(0, previewRows),
       truncated: true,
-      resultRef: ref,
+      resultRef: ref ?? event.id,
     };
     return {
       body: JSON.stringify(preview),
@@ -319,7 +316,7 @@ function prepare(event: Event, previewRows: number) {
       stored: preview,
     };
   }
-  return { body: JSON.stringify(event), result, text: searchableText(event), stored: event };
+  return { body: JSON.stringify(event), result: null, text: searchableText(event), stored: event };
 }
 
 /**

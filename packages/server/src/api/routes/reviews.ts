@@ -115,6 +115,7 @@ export function reviewRoutes(deps: Deps) {
       if (signal.aborted) return c.json(review);
     }
   });
+
   const decide = (decision: 'approved' | 'rejected') => async (c: Context<Env>) => {
     const id = reviewParam(c);
     const raw = await readJsonBody(c.req.raw, cfg.maxBodyBytes, { optional: true });

@@ -13,7 +13,6 @@ import {
 } from '@auditlane/client';
 import { type Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { CursorError } from '../../store/cursor';
 import { OPEN_STATUSES, UnknownSeqError } from '../../store/reads';
 import { readJsonBody } from '../body';
 import {
