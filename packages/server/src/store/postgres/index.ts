@@ -11,6 +11,7 @@ import type { ChainVersion } from '../../chain/formula';
 import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
 import type { SqlDialect, WalkFrom } from '../filters';
+import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
 import {
   type IngestReport,
   type IngestSettings,
@@ -502,31 +503,4 @@ export class PostgresStore implements Store {
       [head.head, head.events, statement, org, sessionId],
     );
   }
-}
-
-const HEAD_COLUMNS =
-  'org, id, status, chain_version, last_hash, event_count, signed_head, signed_events';
-
-interface HeadRow {
-  org: string;
-  id: string;
-  status: Session['status'];
-  chain_version: ChainVersion;
-  last_hash: string;
-  event_count: number;
-  signed_head: string | null;
-  signed_events: number;
-}
-
-function storedHead(row: HeadRow): StoredHead {
-  return {
-    org: row.org,
-    sessionId: row.id,
-    status: row.status,
-    chainVersion: row.chain_version,
-    events: row.event_count,
-    head: row.last_hash,
-    signedHead: row.signed_head,
-    signedEvents: row.signed_events,
-  };
 }

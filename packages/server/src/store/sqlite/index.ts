@@ -7,10 +7,10 @@ import type {
   SessionPage,
 } from '@auditlane/client';
 import Database from 'better-sqlite3';
-import type { ChainVersion } from '../../chain/formula';
 import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
 import { ftsPhrase, type SqlDialect, type WalkFrom } from '../filters';
+import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
 import type { IngestReport, IngestSettings } from '../ingest';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
 import { listEvents, listSessions, type SqlReader } from '../reads';
@@ -91,10 +91,10 @@ export class SqliteStore implements Store {
         'SELECT doc FROM sessions WHERE org = ? AND id = ?',
       ),
       chainHead: db.prepare<[string, string], HeadRow>(
-        'SELECT org, id, status, chain_version, last_hash, event_count, signed_head, signed_events FROM sessions WHERE org = ? AND id = ?',
+        `SELECT ${HEAD_COLUMNS} FROM sessions WHERE org = ? AND id = ?`,
       ),
       unsignedHeads: db.prepare<[number], HeadRow>(
-        'SELECT org, id, status, chain_version, last_hash, event_count, signed_head, signed_events FROM sessions WHERE signed_hash IS NOT last_hash ORDER BY org, id LIMIT ?',
+        `SELECT ${HEAD_COLUMNS} FROM sessions WHERE signed_hash IS NOT last_hash ORDER BY org, id LIMIT ?`,
       ),
       hashAt: db
         .prepare<[string, string, number], string>(
@@ -292,28 +292,4 @@ export class SqliteStore implements Store {
       );
     });
   }
-}
-
-interface HeadRow {
-  org: string;
-  id: string;
-  status: Session['status'];
-  chain_version: ChainVersion;
-  last_hash: string;
-  event_count: number;
-  signed_head: string | null;
-  signed_events: number;
-}
-
-function storedHead(row: HeadRow): StoredHead {
-  return {
-    org: row.org,
-    sessionId: row.id,
-    status: row.status,
-    chainVersion: row.chain_version,
-    events: row.event_count,
-    head: row.last_hash,
-    signedHead: row.signed_head,
-    signedEvents: row.signed_events,
-  };
 }
