@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { jsonDepthOver, MAX_JSON_DEPTH } from './limits';
+
+export { jsonDepthOver, MAX_JSON_DEPTH } from './limits';
 
 const ULID = '[0-9A-HJKMNP-TV-Z]{26}';
 
@@ -82,9 +85,6 @@ export const MAX_SEQ = 2_147_483_647;
 /** A per-session sequence number, 0 to {@link MAX_SEQ}. */
 export const seqSchema = () => z.number().int().min(0).max(MAX_SEQ);
 
-/** How deep a JSON value of an event (tool input and output, query parameters and rows) may nest. */
-export const MAX_JSON_DEPTH = 64;
-
 /**
  * A JSON value of `schema`, at most {@link MAX_JSON_DEPTH} levels deep and `maxChars` characters
  * as JSON.
@@ -108,19 +108,4 @@ export function boundedJson<T extends z.ZodType>(maxChars: number, schema: T) {
       });
     }
   });
-}
-
-/** True when `value` nests arrays or objects more than `max` levels deep (iterative: no recursion). */
-export function jsonDepthOver(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [item, depth] = stack.pop()!;
-    if (item === null || typeof item !== 'object') continue;
-    if (depth > max) return true;
-    const children = Array.isArray(item) ? item : Object.values(item);
-    for (const child of children) {
-      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-    }
-  }
-  return false;
 }

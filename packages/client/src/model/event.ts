@@ -4,7 +4,6 @@ import {
   boundedJson,
   eventIdSchema,
   labelsSchema,
-  MAX_JSON_DEPTH,
   MAX_SEQ,
   nonNegativeInt,
   plainText,
@@ -15,7 +14,18 @@ import {
 } from './common';
 import { credentialSchema } from './credential';
 import { EVENT_TYPES } from './helpers';
+import {
+  MAX_COMMAND_CHARS,
+  MAX_CONTENT_CHARS,
+  MAX_ERROR_CHARS,
+  MAX_JSON_CHARS,
+  MAX_JSON_DEPTH,
+  MAX_PATH_CHARS,
+  MAX_ROWS_CHARS,
+} from './limits';
 import { resourceSchema } from './resource';
+
+export { MAX_JSON_CHARS, MAX_ROWS_CHARS } from './limits';
 
 /** Fields every event has. */
 const eventBase = {
@@ -39,11 +49,6 @@ const jsonField = <T extends z.ZodType>(maxChars: number, schema: T, description
     .meta({
       description: `${description} At most ${MAX_JSON_DEPTH} levels deep and ${maxChars.toLocaleString('en-US')} characters as JSON.`,
     });
-
-/** Largest tool input or output, query parameters, as JSON. */
-export const MAX_JSON_CHARS = 1_000_000;
-/** Largest query result rows on an ingested event, as JSON (the server keeps a preview on the event). */
-export const MAX_ROWS_CHARS = 8_000_000;
 
 export const sessionModeSchema = z.enum(['interactive', 'exec', 'agent', 'api']).meta({
   id: 'SessionMode',
@@ -79,10 +84,10 @@ export const commandEventSchema = z
   .object({
     ...eventBase,
     type: z.literal('command'),
-    text: content(100_000).min(1),
-    cwd: text(4096).optional(),
+    text: content(MAX_COMMAND_CHARS).min(1),
+    cwd: text(MAX_PATH_CHARS).optional(),
     exitCode: z.number().int().nullable().optional(),
-    output: content(1_000_000)
+    output: content(MAX_CONTENT_CHARS)
       .optional()
       .meta({ description: 'Combined output, masked, possibly truncated.' }),
     outputTruncated: z.boolean().optional(),
@@ -98,7 +103,7 @@ export const queryEventSchema = z
   .object({
     ...eventBase,
     type: z.literal('query'),
-    sql: content(1_000_000).min(1),
+    sql: content(MAX_CONTENT_CHARS).min(1),
     params: jsonField(MAX_JSON_CHARS, z.array(jsonValue), 'Bound parameters, masked.'),
     columns: z.array(queryColumnSchema).max(10_000).optional(),
     rows: jsonField(
@@ -116,7 +121,7 @@ export const queryEventSchema = z
         'Reference to the full result, for download. One query per ref in a session: a query naming a ref already used there (or, without one, whose rows the server keeps aside under its event id) is rejected with conflict.',
     }),
     durationMs: z.number().nonnegative().optional(),
-    error: content(10_000).optional(),
+    error: content(MAX_ERROR_CHARS).optional(),
   })
   .meta({ id: 'QueryEvent' });
 
@@ -168,7 +173,7 @@ export const terminalEventSchema = z
     ...eventBase,
     type: z.literal('terminal'),
     code: terminalCodeSchema,
-    data: content(1_000_000).meta({
+    data: content(MAX_CONTENT_CHARS).meta({
       description:
         'What was printed or typed; for code "r", COLSxROWS (1 to 99999 each). Empty once retention purged it.',
     }),
@@ -269,7 +274,7 @@ export const toolCallEventSchema = z
     callId: text(256).optional(),
     input: jsonField(MAX_JSON_CHARS, jsonValue, 'Tool input, masked.'),
     output: jsonField(MAX_JSON_CHARS, jsonValue, 'Tool output, masked.'),
-    error: content(10_000).optional(),
+    error: content(MAX_ERROR_CHARS).optional(),
     durationMs: z.number().nonnegative().optional(),
   })
   .meta({ id: 'ToolCallEvent' });
