@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ReplayDriver } from '../src/replay/core/driver';
 import { KeyframeIndex } from '../src/replay/core/keyframes';
 import { Recording } from '../src/replay/core/recording';
-import { type SequenceState, SequenceTracker } from '../src/replay/core/sequence-tracker';
+import { SEQUENCE_STATES, SequenceTracker } from '../src/replay/core/sequence-tracker';
 import { parseSize, type ReplayTerminal } from '../src/replay/core/terminal';
 import { createScanHost } from '../src/replay/view/scan-host';
 import { createSnapshotTerminal } from '../src/replay/view/snapshot-terminal';
@@ -442,22 +442,6 @@ describe('replay core', () => {
   }, 300_000);
 
   it('follows the parser state as xterm does, through every kind of sequence and random control soup', () => {
-    const names: SequenceState[] = [
-      'ground',
-      'escape',
-      'escape-intermediate',
-      'csi-entry',
-      'csi-param',
-      'csi-intermediate',
-      'csi-ignore',
-      'sos-pm-apc-string',
-      'osc-string',
-      'dcs-entry',
-      'dcs-param',
-      'dcs-ignore',
-      'dcs-intermediate',
-      'dcs-passthrough',
-    ];
     const expectSame = (chunks: string[]) => {
       const term = new Terminal({ cols: 80, rows: 24, allowProposedApi: true, logLevel: 'off' });
       const tracker = new SequenceTracker();
@@ -467,7 +451,7 @@ describe('replay core', () => {
         tracker.feed(chunk);
         const parser = xtermParser(term);
         const where = `after chunk ${k} ${JSON.stringify(chunks.slice(Math.max(0, k - 3), k + 1))}`;
-        expect(tracker.state, where).toBe(names[parser.state]);
+        expect(tracker.state, where).toBe(SEQUENCE_STATES[parser.state]);
         expect(tracker.ground, where).toBe(parser.state === 0 && !parser.held);
         if (parser.state !== 0) seen |= 1 << parser.state;
       }

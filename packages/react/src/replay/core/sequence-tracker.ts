@@ -49,7 +49,8 @@ export type SequenceState =
   | 'dcs-intermediate'
   | 'dcs-passthrough';
 
-const NAMES: readonly SequenceState[] = [
+/** The states by number, in the order of xterm's own ParserState enum. */
+export const SEQUENCE_STATES: readonly SequenceState[] = [
   'ground',
   'escape',
   'escape-intermediate',
@@ -157,7 +158,7 @@ export class SequenceTracker {
 
   /** The parser's state (a pending high surrogate aside). */
   get state(): SequenceState {
-    return NAMES[this.s] as SequenceState;
+    return SEQUENCE_STATES[this.s] as SequenceState;
   }
 
   /** Follows the parser through text[start, end). */
