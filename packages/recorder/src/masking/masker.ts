@@ -4,6 +4,8 @@ import { GITLEAKS_ALLOWLIST } from './gitleaks/rules';
 import { isPlaceholder } from './placeholders';
 import { type Needle, Prefilter, type Scan, TOKEN_CHARS } from './prefilter';
 
+const NAME_CHAR = /[\w.-]/;
+
 /** A range to mask: start, end, detector id, rank. */
 type Range = [number, number, string, number];
 
@@ -17,11 +19,18 @@ function allowed(
 ): boolean {
   for (const a of lists) {
     let target = secret;
-    if (a.target === 'match') target = match;
-    else if (a.target === 'line') {
-      const start = region.lastIndexOf('\n', at) + 1;
-      const end = region.indexOf('\n', at + match.length);
-      target = region.slice(start, end === -1 ? region.length : end);
+    if (a.target === 'match') {
+      // With the name before it (the rules' leading name part is not matched, see convert.ts).
+      let start = at;
+      while (start > 0 && at - start < 50 && NAME_CHAR.test(region[start - 1] as string)) start--;
+      target = region.slice(start, at) + match;
+    } else if (a.target === 'line') {
+      // The match's line, within a bounded distance of it.
+      const from = Math.max(0, at - 1024);
+      const window = region.slice(from, Math.min(region.length, at + match.length + 1024));
+      const start = window.lastIndexOf('\n', at - from) + 1;
+      const end = window.indexOf('\n', at - from + match.length);
+      target = window.slice(start, end === -1 ? window.length : end);
     }
     if (a.regexes) for (const r of a.regexes) if (r.test(target)) return true;
     if (a.stopwords && stopwords(a.stopwords).scan(secret).hitCount > 0) return true;
@@ -254,9 +263,15 @@ export class Masker {
     return hit;
   }
 
+  /** The last token run walked by `extend` in the text being masked. */
+  private runFrom = -1;
+  private runTo = -1;
+
   /** Text with every detected value replaced by asterisks of the same length. */
   text(value: string, tally?: MaskTally, countFrom = 0): string {
     if (value.length === 0) return value;
+    this.runFrom = -1;
+    this.runTo = -1;
     const scan = this.prefilter.scan(value);
     const ranges: Range[] = [];
     for (const c of this.always) this.run(c, value, 0, value.length, ranges);
@@ -301,34 +316,39 @@ export class Masker {
   private runHits(value: string, scan: Scan, ranges: Range[]): void {
     // Per detector, the regions around its needles' hits, merged (hits come in order).
     const regions = new Map<Compiled, number[]>();
+    // The line of the last hit: hits come in order, so each line is looked for once.
+    let lineStart = 0;
+    let lineEnd = -1;
     for (let h = 0; h < scan.hitCount; h++) {
       const end = scan.hits[h * 2] as number;
       const needle = scan.hits[h * 2 + 1] as number;
-      const list = this.byNeedle[needle] as Compiled[];
-      for (const c of list) {
+      const start = end - (this.needleLengths[needle] as number);
+      if (start >= lineEnd) {
+        let i = start - 1;
+        while (i >= lineEnd && i >= 0 && value.charCodeAt(i) !== 10) i--;
+        lineStart = Math.max(i + 1, lineEnd + 1, 0);
+        const next = value.indexOf('\n', end);
+        lineEnd = next === -1 ? value.length : next;
+      }
+      for (const c of this.byNeedle[needle] as Compiled[]) {
         const d = c.detector;
         if (d.assignment) {
           ASSIGNMENT_NEAR.lastIndex = end;
           if (!ASSIGNMENT_NEAR.test(value)) continue;
         }
-        const start = end - (this.needleLengths[needle] as number);
-        const lineStart = value.lastIndexOf('\n', start - 1) + 1;
-        const from = Math.max(lineStart, start - BEFORE);
-        let to: number;
-        if (d.multiline) to = Math.min(value.length, start + BLOCK);
-        else {
-          const lineEnd = value.indexOf('\n', end);
-          to = Math.min(lineEnd === -1 ? value.length : lineEnd, end + AFTER);
+        const from = Math.max(d.multiline ? 0 : lineStart, start - BEFORE);
+        const to = d.multiline
+          ? Math.min(value.length, start + BLOCK)
+          : Math.min(lineEnd, end + AFTER);
+        let list = regions.get(c);
+        if (!list) {
+          list = [];
+          regions.set(c, list);
         }
-        let list2 = regions.get(c);
-        if (!list2) {
-          list2 = [];
-          regions.set(c, list2);
-        }
-        const last = list2.length - 1;
-        if (last > 0 && from <= (list2[last] as number))
-          list2[last] = Math.max(list2[last] as number, to);
-        else list2.push(from, to);
+        const last = list.length - 1;
+        if (last > 0 && from <= (list[last] as number))
+          list[last] = Math.max(list[last] as number, to);
+        else list.push(from, to);
       }
     }
     for (const [c, list] of regions)
@@ -387,7 +407,13 @@ export class Masker {
       let end = from + span[1];
       if (d.extend) {
         const stop = end;
-        while (end < value.length && EXTEND[value.charCodeAt(end)] === 1) end++;
+        // Runs found before are not walked again (a run of tokens is walked once per text).
+        if (end >= this.runFrom && end <= this.runTo) end = this.runTo;
+        else {
+          while (end < value.length && EXTEND[value.charCodeAt(end)] === 1) end++;
+          this.runFrom = stop;
+          this.runTo = end;
+        }
         while (end > stop && value.charCodeAt(end - 1) === 46 /* . */) end--;
       }
       ranges.push([from + span[0], end, d.id, c.rank]);
@@ -405,7 +431,14 @@ export class Masker {
       tally?.add(rule);
       return MASK;
     }
-    if (typeof value === 'string') return this.text(value, tally);
+    if (typeof value === 'string') {
+      // A field's whole value that looks like a random token: masked whatever its name.
+      if (field !== undefined && this.randomValue(value)) {
+        tally?.add(HIGH_ENTROPY);
+        return MASK;
+      }
+      return this.text(value, tally);
+    }
     if (typeof value !== 'object') return value;
     if (depth > 64) return '[too deep]';
     if (Array.isArray(value))
@@ -428,7 +461,11 @@ export class Masker {
           tally?.add(rule);
           return MASK;
         }
-        return this.value(cell, tally);
+        return this.value(
+          cell,
+          tally,
+          typeof cell === 'string' ? (columns[i]?.name ?? '') : undefined,
+        );
       }),
     );
   }
@@ -447,6 +484,8 @@ const MAX_BLOCK = 16_384;
 const MAX_TOKEN = 8192;
 /** How much of a long line's emitted end is masked again with what follows it. */
 const CONTEXT_TAIL = 512;
+
+const BLOCK_END = /-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/;
 
 function isTokenChar(c: number): boolean {
   return c < 128 && TOKEN_CHARS[c] === 1;
@@ -492,11 +531,11 @@ export class StreamMasker {
     const from = this.context.length;
     let cut: number;
     const begin = all.lastIndexOf('-----BEGIN');
-    const openBlock =
-      begin !== -1 &&
-      !/-----END[ A-Z0-9_-]{0,100}PRIVATE KEY/.test(all.slice(begin)) &&
-      /PRIVATE KEY/.test(all.slice(begin, begin + 140)) &&
-      all.length - begin <= MAX_BLOCK;
+    const isKey = begin !== -1 && /PRIVATE KEY/.test(all.slice(begin, begin + 140));
+    const end = isKey ? BLOCK_END.exec(all.slice(begin)) : null;
+    /** Where the key block ends (the END line's last dash), if it has arrived. */
+    const blockEnd = end ? begin + end.index + end[0].length : -1;
+    const openBlock = isKey && !end && all.length - begin <= MAX_BLOCK;
     if (mode === 'final') cut = all.length;
     else if (openBlock) cut = Math.max(from, begin);
     else if (mode === 'timer') cut = all.length;
@@ -510,6 +549,8 @@ export class StreamMasker {
         while (cut > floor && isTokenChar(all.charCodeAt(cut - 1))) cut--;
         if (cut === floor && floor > newline + 1) cut = all.length;
       }
+      // Never between a key block's BEGIN and END lines: the block is masked whole.
+      if (blockEnd !== -1 && cut > begin && cut < blockEnd) cut = begin;
       cut = Math.max(cut, from);
     }
     const raw = all.slice(0, cut);

@@ -42,6 +42,34 @@ const OVERRIDES: Record<string, string[]> = {
   'curl-auth-user': ['userinfo: true'],
 };
 
+/** The optional name before a keyword some rules start with: it moves the match's start only. */
+const NAME_PREFIX = '[\\w.-]{0,50}?';
+const LOOSE_ASSIGNMENT = [
+  `(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}`,
+  '(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)',
+];
+
+/**
+ * Drops leading NAME_PREFIX repeats (also inside a leading `(?i:`): they cannot change the
+ * secret, only where the match starts, and two of them in a row cost 2,500 steps a position in
+ * a backtracking engine. The masker extends a match over such a name for `match` allowlists.
+ */
+export function stripNamePrefix(regex: string): string {
+  let flag = '';
+  let rest = regex;
+  if (rest.startsWith('(?i)')) {
+    flag = '(?i)';
+    rest = rest.slice(4);
+  }
+  for (;;) {
+    if (rest.startsWith(NAME_PREFIX)) rest = rest.slice(NAME_PREFIX.length);
+    else if (rest.startsWith(`(?i:${NAME_PREFIX}`))
+      rest = `(?i:${rest.slice(4 + NAME_PREFIX.length)}`;
+    else break;
+  }
+  return flag + rest;
+}
+
 const literal = (source: string, flags = '') => `/${source}/${flags}`;
 
 function allowlists(list: GitleaksAllowlist[] | undefined): string[] {
@@ -72,7 +100,7 @@ export function generateRules(config: GitleaksConfig, version: string): string {
     }
     let pattern: string;
     try {
-      pattern = re2ToJs(r.regex);
+      pattern = re2ToJs(stripNamePrefix(r.regex));
     } catch (error) {
       throw new Error(`gitleaks rule ${r.id}: ${(error as Error).message}`);
     }
@@ -84,7 +112,8 @@ export function generateRules(config: GitleaksConfig, version: string): string {
     ];
     if (r.secretGroup) fields.push(`secretGroup: ${r.secretGroup}`);
     if (r.entropy) fields.push(`entropy: ${r.entropy}`);
-    if (r.regex.includes(ASSIGNMENT)) fields.push('assignment: true');
+    if (r.regex.includes(ASSIGNMENT) || LOOSE_ASSIGNMENT.every((p) => r.regex?.includes(p)))
+      fields.push('assignment: true');
     if (/\(\?[a-z]*s|\[\\s\\S/.test(r.regex)) fields.push('multiline: true');
     const allow = allowlists(r.allowlists);
     if (allow.length) fields.push(`allow: [${allow.join(', ')}]`);
