@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: shell and template references are the data
 import { describe, expect, it } from 'vitest';
 import { Masker, MaskTally } from './masker';
 

@@ -151,8 +151,31 @@ interface Compiled {
   rank: number;
 }
 
-/** After an `assignment` needle: the rest of a name, then an assignment operator. */
-const ASSIGNMENT_NEAR = /[ \t\w.-]{0,48}[\s'"]{0,3}(?:[=>:,]|\|\||\?=)/y;
+/**
+ * Whether an assignment follows `at`: up to 48 name characters ([ \t\w.-]), up to 3 spaces or
+ * quotes, then an operator (= > : , || ?=), the shape the ruleset's keyword rules share.
+ */
+function assignmentAt(value: string, at: number): boolean {
+  let i = at;
+  const nameEnd = Math.min(value.length, at + 48);
+  for (; i < nameEnd; i++) {
+    const c = value.charCodeAt(i);
+    if (!(c < 128 && NAME_CHARS[c] === 1)) break;
+  }
+  const quoteEnd = Math.min(value.length, i + 3);
+  for (; i < quoteEnd; i++) {
+    const c = value.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 34 && c !== 39) break;
+  }
+  const c = value.charCodeAt(i);
+  // = > : , and the first character of || and ?=.
+  return c === 61 || c === 62 || c === 58 || c === 44 || c === 124 || c === 63;
+}
+
+/** [ \t\w.-]: the characters of a name before its operator. */
+const NAME_CHARS = new Uint8Array(128);
+for (const c of ' \t_.-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ')
+  NAME_CHARS[c.charCodeAt(0)] = 1;
 /** Characters a masked token goes on with (`extend`). */
 const EXTEND = TOKEN_CHARS;
 /** Around a needle, how far back and forward a pattern looks (within the needle's line). */
@@ -332,10 +355,7 @@ export class Masker {
       }
       for (const c of this.byNeedle[needle] as Compiled[]) {
         const d = c.detector;
-        if (d.assignment) {
-          ASSIGNMENT_NEAR.lastIndex = end;
-          if (!ASSIGNMENT_NEAR.test(value)) continue;
-        }
+        if (d.assignment && !assignmentAt(value, end)) continue;
         const from = Math.max(d.multiline ? 0 : lineStart, start - BEFORE);
         const to = d.multiline
           ? Math.min(value.length, start + BLOCK)

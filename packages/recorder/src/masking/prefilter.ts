@@ -28,13 +28,12 @@ export interface Scan {
 }
 
 export class Prefilter {
-  /** Transition table: state * width + symbol → next state. */
-  private readonly next: Uint16Array;
-  private readonly width: number;
-  /** Per ASCII code: its symbol, plus 128 for a token character. */
+  /** Transition table: row + symbol → next row (a state's row is its id * width). */
+  private readonly next: Int32Array;
+  /** Rows from here on are states where needles end. */
+  private readonly acceptFrom: number;
+  /** Per UTF-16 code unit: its symbol (0 past ASCII), plus 128 for a token character. */
   private readonly classes: Uint8Array;
-  /** Per state: 1 when needles end there. */
-  private readonly accepts: Uint8Array;
   private readonly outputs: number[][];
   private readonly needles: readonly Needle[];
 
@@ -66,8 +65,7 @@ export class Prefilter {
         const c = fold(n.text.charCodeAt(i));
         if (symbols[c] === 0) symbols[c] = width++;
       }
-    this.width = width;
-    this.classes = new Uint8Array(128);
+    this.classes = new Uint8Array(65_536);
     for (let c = 0; c < 128; c++)
       this.classes[c] = (symbols[fold(c)] as number) | (TOKEN_CHARS[c] === 1 ? 128 : 0);
     // Failure links breadth first, folded into a full transition table.
@@ -93,10 +91,26 @@ export class Prefilter {
         queue.push(t);
       }
     }
-    this.next = next;
-    this.outputs = out;
-    this.accepts = new Uint8Array(states);
-    for (let s = 0; s < states; s++) if ((out[s]?.length ?? 0) > 0) this.accepts[s] = 1;
+    // Renumbered so that states where needles end come last (a hit is one comparison), and
+    // kept as table rows (id * width: a step is one add and one load).
+    const accepting = (s: number) => (out[s]?.length ?? 0) > 0;
+    const order = [...Array(states).keys()].sort(
+      (a, b) => Number(accepting(a)) - Number(accepting(b)) || a - b,
+    );
+    const id = new Int32Array(states);
+    order.forEach((s, i) => {
+      id[s] = i;
+    });
+    const rows = new Int32Array(states * width);
+    for (let s = 0; s < states; s++)
+      for (let sym = 0; sym < width; sym++)
+        rows[(id[s] as number) * width + sym] =
+          (id[next[s * width + sym] as number] as number) * width;
+    this.next = rows;
+    const firstAccepting = order.findIndex(accepting);
+    this.acceptFrom = firstAccepting === -1 ? rows.length : firstAccepting * width;
+    this.outputs = [];
+    for (let s = 0; s < states; s++) this.outputs[(id[s] as number) * width] = out[s] ?? [];
   }
 
   scan(text: string): Scan {
@@ -105,9 +119,8 @@ export class Prefilter {
     const lower = text.toLowerCase();
     const folded = lower.length === text.length ? lower : text;
     const next = this.next;
-    const accepts = this.accepts;
+    const acceptFrom = this.acceptFrom;
     const classes = this.classes;
-    const width = this.width;
     // (end, state) of accepting states, and (start, end) of long token runs.
     const found: number[] = [];
     const runs: number[] = [];
@@ -116,13 +129,13 @@ export class Prefilter {
     const n = text.length;
     for (let i = 0; i < n; i++) {
       const code = folded.charCodeAt(i);
-      const k = code < 128 ? (classes[code] as number) : 0;
+      const k = classes[code] as number;
       if (k < 128) {
         if (i - runStart >= MIN_RUN) runs.push(runStart, i);
         runStart = i + 1;
       }
-      state = next[state * width + (k & 127)] as number;
-      if (accepts[state] === 1) found.push(i + 1, state);
+      state = next[state + (k & 127)] as number;
+      if (state >= acceptFrom) found.push(i + 1, state);
     }
     if (n - runStart >= MIN_RUN) runs.push(runStart, n);
     const hits: number[] = [];
