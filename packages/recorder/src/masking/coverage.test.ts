@@ -199,6 +199,10 @@ describe('values by entropy and by their name', () => {
       'git remote -v: origin git@github.com:org/repo.git (fetch)',
       'tokens: 512 input_tokens=20 max_tokens=4096 key=name sort_key=created_at',
       'Authentication-Results: mx.example.com; spf=pass',
+      '{"type": "tool_use", "id": "toolu_01A09q90qw90lq917835lq9", "name": "Bash"}',
+      `"integrity": "sha512-${rnd(`${ALNUM}+/`, 86)}=="`,
+      `golang.org/x/text v0.21.0 h1:${rnd(`${ALNUM}+/`, 43)}=`,
+      `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${rnd(`${ALNUM}+/`, 43)} ann@laptop`,
     ];
     for (const text of plain) expect(masker.text(text), text).toBe(text);
   });

@@ -16,6 +16,13 @@ export function shannonEntropy(value: string): number {
 
 /** Magic starts of base64-encoded images and documents (PNG, JPEG, GIF, WebP, SVG, PDF). */
 const BASE64_FILES = /^(?:iVBORw0KGgo|\/9j\/|R0lGOD|UklGR|PHN2Zy|PD94bWwg|JVBERi0)/;
+/**
+ * Identifiers with a type prefix (toolu_…, msg_…, cus_…, req_…): ids, not secrets. Secrets with
+ * such a prefix (sk_live_…, ghp_…) are found by the ruleset, by their format.
+ */
+const PREFIXED_ID = /^[a-z]{2,12}_[A-Za-z0-9]{8,}$/;
+/** Integrity hashes: subresource integrity (sha512-…) and Go's module sums (h1:…). */
+const HASH_PREFIX = /^(?:sha(?:1|256|384|512)-|md5-)/;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /**
@@ -28,7 +35,14 @@ export function looksRandom(value: string): boolean {
   const v = value.replace(/=+$/, '');
   if (v.length < 20 || v.length > 1024) return false;
   if (!/^[A-Za-z0-9+/_~.-]+$/.test(v)) return false;
-  if (/^[./~-]/.test(v) || /^[0-9a-fA-F-]+$/.test(v) || UUID.test(v) || BASE64_FILES.test(v))
+  if (
+    /^[./~-]/.test(v) ||
+    /^[0-9a-fA-F-]+$/.test(v) ||
+    UUID.test(v) ||
+    BASE64_FILES.test(v) ||
+    HASH_PREFIX.test(v) ||
+    PREFIXED_ID.test(v)
+  )
     return false;
   let lower = 0;
   let upper = 0;

@@ -185,6 +185,9 @@ const BLOCK = 16_384 + 256;
 /** Context before a value that makes it an assigned value, argument or query parameter. */
 const VALUE_CONTEXT =
   /(?:[=:]|=>|\s-{1,2}[\w-]{1,40}=?|\s-{1,2}[\w-]{1,40}\s{1,3})["'`]?\s{0,2}["'`]?$/;
+/** A digest's algorithm before its value: h1:…, sha256:…, md5=…. */
+const HASH_CONTEXT =
+  /\b(?:h1|sha\d{0,3}|md5|digest|checksum|integrity|hash)["']?\s{0,2}[:=]\s{0,2}["']?$/i;
 const HIGH_ENTROPY = 'high_entropy';
 
 /**
@@ -328,7 +331,7 @@ export class Masker {
   /** A run of token characters: masked when it stands as a value and looks random. */
   private entropyCandidate(value: string, start: number, end: number, ranges: Range[]): void {
     const before = value.slice(Math.max(0, start - 48), start);
-    if (!VALUE_CONTEXT.test(before)) return;
+    if (!VALUE_CONTEXT.test(before) || HASH_CONTEXT.test(before)) return;
     // A value that goes on past the run (a path, a sentence) is not one token.
     const next = value.charCodeAt(end);
     if (next === 47 || next === 92) return;
@@ -347,9 +350,8 @@ export class Masker {
       const needle = scan.hits[h * 2 + 1] as number;
       const start = end - (this.needleLengths[needle] as number);
       if (start >= lineEnd) {
-        let i = start - 1;
-        while (i >= lineEnd && i >= 0 && value.charCodeAt(i) !== 10) i--;
-        lineStart = Math.max(i + 1, lineEnd + 1, 0);
+        // Back to the newline at lineEnd at the farthest (a -1 start searches the first line).
+        lineStart = value.lastIndexOf('\n', start - 1) + 1;
         const next = value.indexOf('\n', end);
         lineEnd = next === -1 ? value.length : next;
       }
