@@ -164,6 +164,9 @@ describe('values by entropy and by their name', () => {
       `deploy --seed ${v} --fast`,
       `curl -H "X-Custom-Auth: ${v}" https://api.example.com`,
       `https://api.example.com/v1?u=ann&k=${v}`,
+      `{"msg": "{\\"password\\": \\"hunter22\\"}"}`,
+      `Authorization: ${rnd(ALNUM, 24)}`,
+      `X_CONFIG: ${rnd(`${LOWER}0123456789`, 32)}`,
     ])
       expect(masker.text(line), line).not.toContain(v);
   });
@@ -173,6 +176,12 @@ describe('values by entropy and by their name', () => {
     expect(masker.text('app --api-key letmein --verbose')).toBe('app --api-key ******* --verbose');
     expect(masker.text('PRIVATE-TOKEN: s3cret-val')).toBe('PRIVATE-TOKEN: **********');
     expect(masker.text('sshpass -p hunter2 ssh ops@host')).toContain('-p ******* ssh');
+    expect(masker.text('Authorization: Bearer abc.def-ghi_123')).toBe(
+      'Authorization: Bearer ***************',
+    );
+    expect(masker.text('"{\\"api_key\\":\\"s3cr3t\\"}"')).toBe('"{\\"api_key\\":\\"******\\"}"');
+    // Short values of ambiguous names are kept: auth: ok, sig=1.
+    expect(masker.text('auth: ok sig=1 session_id=42')).toBe('auth: ok sig=1 session_id=42');
   });
 
   it('masks whole JSON string values and cells that look random', () => {
@@ -200,6 +209,7 @@ describe('values by entropy and by their name', () => {
       'tokens: 512 input_tokens=20 max_tokens=4096 key=name sort_key=created_at',
       'Authentication-Results: mx.example.com; spf=pass',
       '{"type": "tool_use", "id": "toolu_01A09q90qw90lq917835lq9", "name": "Bash"}',
+      'event id=01ARZ3NDEKTSV4RRFFQ69G5FAV package=requests-2.32.3-py3-none-any.whl',
       `"integrity": "sha512-${rnd(`${ALNUM}+/`, 86)}=="`,
       `golang.org/x/text v0.21.0 h1:${rnd(`${ALNUM}+/`, 43)}=`,
       `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${rnd(`${ALNUM}+/`, 43)} ann@laptop`,

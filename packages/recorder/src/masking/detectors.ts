@@ -86,21 +86,22 @@ export function ibanValid(value: string): boolean {
 }
 
 /** Name endings that make an assigned value a secret (DB_PASSWORD=, "client_secret":, x-api-key:). */
-const SECRET_NAME =
-  '(?:pass(?:word|wd|phrase)?|pwd|secret|token|credentials?|signature|sig|(?:api|access|secret|private|auth|encryption|signing|master|client|account|app|license|session)[_-]?key|apikey|session[_-]?id|auth)';
+const SECRET_NAME = String.raw`(?:pass(?:word|wd|phrase)?|pwd|secret|token|(?:api|access|secret|private|auth|encryption|signing|master|client|account|app|license|session)[_-]?key|apikey)`;
+/** Name endings that make a value of 8 characters or more a secret (auth=, sig=, session_id=). */
+const WEAK_SECRET_NAME = String.raw`(?:credentials?|signature|sig|session[_-]?id|auth)`;
 
-/** The needles of SECRET_NAME (lower-case). */
-const SECRET_NEEDLES = [
-  'pass',
-  'pwd',
-  'secret',
-  'token',
-  'credential',
-  'sig',
-  'key',
-  'session',
-  'auth',
-];
+/**
+ * key=value, key: value, "key": "value", \"key\": \"value\" (JSON in a JSON string),
+ * key => 'value', --key value, --key=value, ?key=value&... : the value (at least `min` long).
+ */
+function assignment(names: string, min: number): RegExp {
+  const q = `{${min},}`;
+  const rest = min > 1 ? `{${min - 1},}` : '*';
+  const key = String.raw`${names}\\{0,2}["']?\s{0,3}(?::=|=>|=|:)\s{0,3}`;
+  const value = String.raw`(?:\\"((?:[^"\\\r\n]|\\[^"\r\n])${q})\\"|"((?:[^"\\\r\n]|\\.)${q})"|'([^'\r\n]${q})'|([^\s"',;&<>\\]${q}))`;
+  const flag = String.raw`--[\w-]{0,30}?${names}(?:\s{1,3}|=)(?:"([^"\r\n]${q})"|'([^'\r\n]${q})'|([^\s"',;-][^\s"',;]${rest}))`;
+  return new RegExp(`${key}${value}|${flag}`, 'gi');
+}
 
 /** The detectors kept beside the ruleset. */
 export const OWN_DETECTORS: readonly Detector[] = [
@@ -174,14 +175,26 @@ export const OWN_DETECTORS: readonly Detector[] = [
   },
   {
     id: 'secret_assignment',
-    needles: SECRET_NEEDLES,
+    needles: ['pass', 'pwd', 'secret', 'token', 'key'],
     caseInsensitive: true,
-    // key=value, key: value, "key": "value", key => 'value', --key value, ?key=value&...
-    pattern: new RegExp(
-      `${SECRET_NAME}["']?\\s{0,3}(?::=|=>|=|:)\\s{0,3}(?:"((?:[^"\\\\\\r\\n]|\\\\.)+)"|'([^'\\r\\n]+)'|([^\\s"',;&<>]+))|--[\\w-]{0,30}?${SECRET_NAME}(?:\\s{1,3}|=)(?:"([^"\\r\\n]+)"|'([^'\\r\\n]+)'|([^\\s"',;-][^\\s"',;]*))`,
-      'gi',
-    ),
+    pattern: assignment(SECRET_NAME, 1),
     generic: true,
+  },
+  {
+    id: 'credential_assignment',
+    needles: ['credential', 'sig', 'session', 'auth'],
+    caseInsensitive: true,
+    pattern: assignment(WEAK_SECRET_NAME, 8),
+    generic: true,
+  },
+  {
+    id: 'authorization',
+    needles: ['authorization'],
+    caseInsensitive: true,
+    // Authorization: <scheme> <credentials>, or the credentials alone; the scheme is kept.
+    pattern:
+      /\bauthorization\\{0,2}["']?\s{0,3}[:=]\s{0,3}\\{0,2}["']?(?:(?:bearer|basic|token|digest|negotiate|apikey|sso-key|key)\s{1,3})?([A-Za-z0-9._~+/=:-]{8,})/gi,
+    extend: true,
   },
   {
     id: 'email',

@@ -23,6 +23,7 @@ const BASE64_FILES = /^(?:iVBORw0KGgo|\/9j\/|R0lGOD|UklGR|PHN2Zy|PD94bWwg|JVBERi
 const PREFIXED_ID = /^[a-z]{2,12}_[A-Za-z0-9]{8,}$/;
 /** Integrity hashes: subresource integrity (sha512-…) and Go's module sums (h1:…). */
 const HASH_PREFIX = /^(?:sha(?:1|256|384|512)-|md5-)/;
+const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /**
@@ -60,9 +61,17 @@ export function looksRandom(value: string): boolean {
     if (last !== -1 && kind !== last) switches++;
     last = kind;
   }
-  if (lower === 0 || upper === 0 || digit === 0) return false;
-  // Paths and dotted names: separators every few characters.
-  if (slashes > 2 + v.length / 16) return false;
   if (switches < v.length * 0.3) return false;
-  return shannonEntropy(v) >= 0.8 * Math.log2(Math.min(v.length, 64));
+  if (lower > 0 && upper > 0 && digit > 0) {
+    // Paths and dotted names: separators every few characters.
+    if (slashes > 2 + v.length / 16) return false;
+    return shannonEntropy(v) >= 0.8 * Math.log2(Math.min(v.length, 64));
+  }
+  // One case and digits only ([a-z0-9]{32} keys): longer, digits neither rare nor all, no
+  // separators, not a ULID (time-ordered ids).
+  if (v.length < 24 || digit === 0 || (lower > 0 && upper > 0)) return false;
+  if (digit + lower + upper !== v.length || ULID.test(v)) return false;
+  const ratio = digit / v.length;
+  if (ratio < 0.15 || ratio > 0.85) return false;
+  return shannonEntropy(v) >= 0.85 * Math.log2(Math.min(v.length, 64));
 }
