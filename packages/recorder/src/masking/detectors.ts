@@ -86,9 +86,10 @@ export function ibanValid(value: string): boolean {
 }
 
 /** Name endings that make an assigned value a secret (DB_PASSWORD=, "client_secret":, x-api-key:). */
-const SECRET_NAME = String.raw`(?:pass(?:word|wd|phrase)?|pwd|secret|token|(?:api|access|secret|private|auth|encryption|signing|master|client|account|app|license|session)[_-]?key|apikey)`;
+const SECRET_NAME =
+  '(?:pass(?:word|wd|phrase)?|pwd|secret|token|(?:api|access|secret|private|auth|encryption|signing|master|client|account|app|license|session)[_-]?key|apikey)';
 /** Name endings that make a value of 8 characters or more a secret (auth=, sig=, session_id=). */
-const WEAK_SECRET_NAME = String.raw`(?:credentials?|signature|sig|session[_-]?id|auth)`;
+const WEAK_SECRET_NAME = '(?:credentials?|signature|sig|session[_-]?id|auth)';
 
 /**
  * key=value, key: value, "key": "value", \"key\": \"value\" (JSON in a JSON string),

@@ -6,6 +6,25 @@ import { type Needle, Prefilter, type Scan, TOKEN_CHARS } from './prefilter';
 
 const NAME_CHAR = /[\w.-]/;
 
+/** Whether a text contains one of many words: a set per word length (cheap to make). */
+class Stopwords {
+  private readonly words: Set<string>;
+  private readonly lengths: number[];
+  constructor(words: readonly string[]) {
+    this.words = new Set(words.map((w) => w.toLowerCase()));
+    this.lengths = [...new Set([...this.words].map((w) => w.length))].sort((a, b) => a - b);
+  }
+  in(text: string): boolean {
+    const lower = text.toLowerCase();
+    for (let i = 0; i < lower.length; i++)
+      for (const n of this.lengths) {
+        if (i + n > lower.length) break;
+        if (this.words.has(lower.slice(i, i + n))) return true;
+      }
+    return false;
+  }
+}
+
 /** A range to mask: start, end, detector id, rank. */
 type Range = [number, number, string, number];
 
@@ -15,7 +34,7 @@ function allowed(
   match: string,
   region: string,
   at: number,
-  stopwords: (words: readonly string[]) => Prefilter,
+  stopwords: (words: readonly string[]) => Stopwords,
 ): boolean {
   for (const a of lists) {
     let target = secret;
@@ -33,7 +52,7 @@ function allowed(
       target = window.slice(start, end === -1 ? window.length : end);
     }
     if (a.regexes) for (const r of a.regexes) if (r.test(target)) return true;
-    if (a.stopwords && stopwords(a.stopwords).scan(secret).hitCount > 0) return true;
+    if (a.stopwords && stopwords(a.stopwords).in(secret)) return true;
   }
   return false;
 }
@@ -207,15 +226,15 @@ export class Masker {
   private readonly patterns: RegExp[];
   private readonly defaultFields: boolean;
   private readonly nameCache = new Map<string, string | null>();
-  /** Stopword lists as prefilters, made on first use. */
-  private readonly stopwordFilters = new Map<readonly string[], Prefilter>();
-  private readonly stopwords = (words: readonly string[]): Prefilter => {
-    let filter = this.stopwordFilters.get(words);
-    if (!filter) {
-      filter = new Prefilter(words.map((text) => ({ text, caseInsensitive: true })));
-      this.stopwordFilters.set(words, filter);
+  /** Stopword lists as sets, made on first use. */
+  private readonly stopwordSets = new Map<readonly string[], Stopwords>();
+  private readonly stopwords = (words: readonly string[]): Stopwords => {
+    let set = this.stopwordSets.get(words);
+    if (!set) {
+      set = new Stopwords(words);
+      this.stopwordSets.set(words, set);
     }
-    return filter;
+    return set;
   };
 
   constructor(options: MaskingOptions = {}) {
