@@ -176,6 +176,12 @@ describe('values by entropy and by their name', () => {
     expect(masker.text('app --api-key letmein --verbose')).toBe('app --api-key ******* --verbose');
     expect(masker.text('PRIVATE-TOKEN: s3cret-val')).toBe('PRIVATE-TOKEN: **********');
     expect(masker.text('sshpass -p hunter2 ssh ops@host')).toContain('-p ******* ssh');
+    expect(masker.text('aws configure set aws_secret_access_key q8Rt2Vb6 --profile x')).toBe(
+      'aws configure set aws_secret_access_key ******** --profile x',
+    );
+    expect(masker.text('redis-cli -h cache -a s3cr3tpw ping')).toBe(
+      'redis-cli -h cache -a ******** ping',
+    );
     expect(masker.text('Authorization: Bearer abc.def-ghi_123')).toBe(
       'Authorization: Bearer ***************',
     );

@@ -146,11 +146,12 @@ export const OWN_DETECTORS: readonly Detector[] = [
   },
   {
     id: 'command_password',
-    needles: ['mysql', 'mariadb', 'sshpass', 'login', 'redis-cli'],
+    needles: ['mysql', 'mariadb', 'sshpass', 'login', 'redis-cli', 'configure'],
     caseInsensitive: true,
-    // mysql -pSECRET (glued), sshpass -p X, docker/podman/helm login -p X, redis-cli -a X.
+    // mysql -pSECRET (glued), sshpass -p X, docker/podman/helm login -p X, redis-cli -a X,
+    // aws configure set aws_secret_access_key X.
     pattern:
-      /\b(?:mysql|mariadb|mysqldump|mysqladmin)\b[^\n]{0,300}?\s-p([^\s'"-][^\s'"]*)|\b(?:sshpass|login)\b[^\n]{0,300}?\s-p\s{1,3}["']?([^\s'"]+)|\bredis-cli\b[^\n]{0,300}?\s-a\s{1,3}["']?([^\s'"]+)/g,
+      /\b(?:mysql|mariadb|mysqldump|mysqladmin)\b[^\n]{0,300}?\s-p([^\s'"-][^\s'"]*)|\b(?:sshpass|login)\b[^\n]{0,300}?\s-p\s{1,3}["']?([^\s'"]+)|\bredis-cli\b[^\n]{0,300}?\s-a\s{1,3}["']?([^\s'"]+)|\bconfigure\s{1,3}set\s{1,3}\S{0,60}(?:secret|token|key|password)\S{0,20}\s{1,3}["']?([^\s'"]+)/g,
   },
   {
     id: 'url_password',
