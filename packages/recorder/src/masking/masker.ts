@@ -342,6 +342,11 @@ export class Masker {
     return out + value.slice(at);
   }
 
+  /** @internal Whether the text holds one of the detectors' needles (for the stream masker). */
+  hasNeedle(text: string): boolean {
+    return this.prefilter.scan(text).hitCount > 0;
+  }
+
   /** Whether a whole value (a JSON string, a cell) looks like a random token. */
   private randomValue(value: string): boolean {
     return looksRandom(value) && !isPlaceholder(value);
@@ -539,7 +544,8 @@ function isTokenChar(c: number): boolean {
  * new part is emitted): `export PGPASSWORD=hun` then `ter2` records no letter of the password.
  * A line longer than the hold limit is emitted up to the token it ends in (held until it ends,
  * up to MAX_TOKEN); a masked token that reaches the end of what was emitted is masked on in
- * what follows. An open private-key block is held until its END line.
+ * what follows. A timer flush holds back, once, a token at the end that holds a rule's keyword
+ * (a secret still arriving). An open private-key block is held until its END line.
  */
 export class StreamMasker {
   /** The emitted part of the current line (raw), masked again with what follows it. */
@@ -547,6 +553,8 @@ export class StreamMasker {
   private held = '';
   /** The emitted text ended inside a masked token: its continuation is masked too. */
   private continuing = false;
+  /** Length of the token a timer flush held back (-1: none). */
+  private timerHeld = -1;
   constructor(private readonly masker: Masker) {}
 
   /** Masks what can be decided; returns the text to emit now (possibly empty). */
@@ -577,10 +585,21 @@ export class StreamMasker {
     /** Where the key block ends (the END line's last dash), if it has arrived. */
     const blockEnd = end ? begin + end.index + end[0].length : -1;
     const openBlock = isKey && !end && all.length - begin <= MAX_BLOCK;
+    if (mode !== 'timer') this.timerHeld = -1;
     if (mode === 'final') cut = all.length;
     else if (openBlock) cut = Math.max(from, begin);
-    else if (mode === 'timer') cut = all.length;
-    else {
+    else if (mode === 'timer') {
+      cut = all.length;
+      // A token at the very end that holds a rule's keyword (ghp_R8vK…) may be a secret still
+      // arriving: held for one more timer period, emitted on the next if nothing came.
+      let k = all.length;
+      while (k > 0 && all.length - k < MAX_TOKEN && isTokenChar(all.charCodeAt(k - 1))) k--;
+      const tail = all.length - Math.max(k, from);
+      if (tail > 0 && tail !== this.timerHeld && this.masker.hasNeedle(all.slice(k))) {
+        cut = Math.max(k, from);
+        this.timerHeld = tail;
+      } else this.timerHeld = -1;
+    } else {
       const newline = Math.max(all.lastIndexOf('\n'), all.lastIndexOf('\r'));
       if (all.length - (newline + 1) <= MAX_HOLD) cut = newline + 1;
       else {

@@ -77,4 +77,19 @@ describe('stream masking across chunk boundaries', () => {
     out += stream.flush();
     expect(out).toBe(`T ${'*'.repeat(token.length)} end\r\n`);
   });
+
+  it('holds a token that is still arriving through one timer flush', () => {
+    const stream = masker.stream();
+    let out = stream.push('token ghp_R8vK2m');
+    out += stream.flush(undefined, false); // a pause: the token so far stays held
+    expect(out).toBe('token ');
+    out += stream.push('Q7xL4nT9wB3cF6hJ1pD5sG0aZ2yE8u ok\r\n');
+    expect(out).toBe(`token ${'*'.repeat(40)} ok\r\n`);
+    // Output that holds no keyword is not held; a held token is emitted on the next flush.
+    expect(stream.push('Loading...')).toBe('');
+    expect(stream.flush(undefined, false)).toBe('Loading...');
+    expect(stream.push('sk_live_4eC39H')).toBe('');
+    expect(stream.flush(undefined, false)).toBe('');
+    expect(stream.flush(undefined, false)).toBe('sk_live_4eC39H');
+  });
 });
