@@ -84,7 +84,7 @@ export class Prefilter {
       const s = queue[q] as number;
       const f = fail[s] as number;
       out[s]?.push(...(out[f] ?? []));
-      for (let sym = 0; sym < width; sym++) next[s * width + sym] = next[f * width + sym] as number;
+      next.copyWithin(s * width, f * width, f * width + width);
       for (const [sym, t] of edges(s)) {
         fail[t] = s === 0 ? 0 : (next[f * width + sym] as number);
         next[s * width + sym] = t;
@@ -101,11 +101,15 @@ export class Prefilter {
     order.forEach((s, i) => {
       id[s] = i;
     });
+    const rowOf = new Int32Array(states);
+    for (let s = 0; s < states; s++) rowOf[s] = (id[s] as number) * width;
     const rows = new Int32Array(states * width);
-    for (let s = 0; s < states; s++)
+    for (let s = 0; s < states; s++) {
+      const base = rowOf[s] as number;
+      const from = s * width;
       for (let sym = 0; sym < width; sym++)
-        rows[(id[s] as number) * width + sym] =
-          (id[next[s * width + sym] as number] as number) * width;
+        rows[base + sym] = rowOf[next[from + sym] as number] as number;
+    }
     this.next = rows;
     const firstAccepting = order.findIndex(accepting);
     this.acceptFrom = firstAccepting === -1 ? rows.length : firstAccepting * width;
