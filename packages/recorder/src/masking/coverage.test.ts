@@ -136,6 +136,22 @@ describe('credentials in URLs', () => {
     expect(masker.text(`https://${random}:x-oauth-basic@git.example.com/r`)).not.toContain(random);
   });
 
+  it('masks API keys in query strings, also URL-encoded, to their end', () => {
+    const key = `${rnd(ALNUM, 12)}+${rnd(ALNUM, 12)}/${rnd(ALNUM, 14)}=`;
+    const encoded = encodeURIComponent(key);
+    expect(masker.text(`GET https://maps.example.com/api?key=${encoded}&v=3 200`)).toBe(
+      `GET https://maps.example.com/api?key=${'*'.repeat(encoded.length)}&v=3 200`,
+    );
+    const token = `ghp_${rnd(ALNUM, 20)}%2B${rnd(ALNUM, 16)}`;
+    expect(masker.text(`https://x.example.com/?t=${token} ok`)).toBe(
+      `https://x.example.com/?t=${'*'.repeat(token.length)} ok`,
+    );
+    // Ordinary parameters stay: sort keys, page numbers, short codes.
+    const plain =
+      'https://shop.example.com/list?sort_key=created_at_desc&page=2&code=US&q=usb+cable%20black';
+    expect(masker.text(plain)).toBe(plain);
+  });
+
   it('masks secret query parameters and keeps the rest of the URL', () => {
     const sig = rnd(ALNUM, 43);
     const masked = masker.text(

@@ -169,6 +169,16 @@ export const OWN_DETECTORS: readonly Detector[] = [
     extend: true,
   },
   {
+    id: 'url_query_secret',
+    needles: ['?', '&'],
+    caseInsensitive: true,
+    // ?key=…, &api_key=…, &code=…: query parameters that carry credentials (8+ characters).
+    pattern:
+      /[?&](?:[\w.-]{0,30}?(?:token|secret|passw(?:or)?d|pwd|signature|credential)|(?:api|access|secret|private)?[_-]?key|apikey|sig|auth|code)=([^&#\s"'<>]{8,})/gi,
+    extend: true,
+    generic: true,
+  },
+  {
     id: 'basic_auth',
     generic: true,
     needles: ['-u', '--user'],

@@ -25,6 +25,13 @@ class Stopwords {
   }
 }
 
+/** %XX escapes decoded (a URL-encoded value), the rest as it is. */
+function percentDecoded(value: string): string {
+  return value.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
+}
+
 /** A range to mask: start, end, detector id, rank. */
 type Range = [number, number, string, number];
 
@@ -360,7 +367,8 @@ export class Masker {
     const next = value.charCodeAt(end);
     if (next === 47 || next === 92) return;
     const token = value.slice(start, end);
-    if (this.randomValue(token)) ranges.push([start, end, HIGH_ENTROPY, 200_000]);
+    if (this.randomValue(token.includes('%') ? percentDecoded(token) : token))
+      ranges.push([start, end, HIGH_ENTROPY, 200_000]);
   }
 
   private runHits(value: string, scan: Scan, ranges: Range[]): void {

@@ -4,9 +4,12 @@
  * around it. The same pass notes runs of token characters (candidates for the entropy check).
  */
 
-/** Characters a token is made of (base64, base64url, hex, and the separators tokens use). */
+/**
+ * Characters a token is made of (base64, base64url, hex, the separators tokens use, and `%` of
+ * a URL-encoded one).
+ */
 export const TOKEN_CHARS = new Uint8Array(128);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-~.')
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-~.%')
   TOKEN_CHARS[c.charCodeAt(0)] = 1;
 
 /** Shortest run of token characters handed to the entropy check. */
