@@ -198,6 +198,12 @@ describe('values by entropy and by their name', () => {
     expect(masker.text('redis-cli -h cache -a s3cr3tpw ping')).toBe(
       'redis-cli -h cache -a ******** ping',
     );
+    expect(masker.text('echo "hunter22" | docker login -u ci --password-stdin')).toBe(
+      'echo "********" | docker login -u ci --password-stdin',
+    );
+    const t = rnd(ALNUM, 30);
+    expect(masker.text(`echo ${t} | base64 -d`)).toBe(`echo ${'*'.repeat(30)} | base64 -d`);
+    expect(masker.text('echo hello-world | wc -c')).toBe('echo hello-world | wc -c');
     expect(masker.text('Authorization: Bearer abc.def-ghi_123')).toBe(
       'Authorization: Bearer ***************',
     );

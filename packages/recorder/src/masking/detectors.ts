@@ -169,6 +169,23 @@ export const OWN_DETECTORS: readonly Detector[] = [
     extend: true,
   },
   {
+    id: 'piped_secret',
+    needles: ['echo', 'printf'],
+    // echo X | docker login --password-stdin, | gh auth login --with-token, | chpasswd: X.
+    pattern:
+      /\b(?:echo|printf)\s{1,3}(?:-[neE]{1,3}\s{1,3})?(["']?)([^\s"'|;&]{4,1024})\1\s{0,3}\|[^\n|]{0,200}?(?:login|--password-stdin|--with-token|passwd|secret)/g,
+    secretGroup: 2,
+  },
+  {
+    id: 'piped_secret',
+    needles: ['echo', 'printf'],
+    // echo X | anything: X when it looks like a random token.
+    pattern:
+      /\b(?:echo|printf)\s{1,3}(?:-[neE]{1,3}\s{1,3})?(["']?)([^\s"'|;&]{20,1024})\1\s{0,3}\|/g,
+    secretGroup: 2,
+    validate: looksRandom,
+  },
+  {
     id: 'url_query_secret',
     needles: ['?', '&'],
     caseInsensitive: true,

@@ -24,9 +24,13 @@ describe('the vendored gitleaks ruleset', () => {
       expect(r.needles.length, r.id).toBeGreaterThan(0);
       expect(() => new RegExp(r.pattern.source, 'gd'), r.id).not.toThrow();
     }
-    // Ids are unique across the ruleset and our own detectors (they name masking counts).
-    const ids = DEFAULT_DETECTORS.map((d) => d.id);
+    // Ids are unique in the ruleset, and ours differ from its (they name masking counts).
+    const ids = GITLEAKS_RULES.map((d) => d.id);
     expect(new Set(ids).size).toBe(ids.length);
+    const ours = new Set(
+      DEFAULT_DETECTORS.filter((d) => !GITLEAKS_RULES.includes(d)).map((d) => d.id),
+    );
+    for (const id of ours) expect(ids, id).not.toContain(id);
   });
 
   it('a masker is ready quickly (patterns compile on first use)', () => {
