@@ -6,21 +6,33 @@ import { type Needle, Prefilter, type Scan, TOKEN_CHARS } from './prefilter';
 
 const NAME_CHAR = /[\w.-]/;
 
-/** Whether a text contains one of many words: a set per word length (cheap to make). */
+/**
+ * Whether a text contains one of many words (cheap to make): a set of the words, their lengths,
+ * and the set of their first three characters, tested before any longer slice.
+ */
 class Stopwords {
   private readonly words: Set<string>;
   private readonly lengths: number[];
+  private readonly starts: Set<string>;
+  private readonly short: string[];
   constructor(words: readonly string[]) {
     this.words = new Set(words.map((w) => w.toLowerCase()));
-    this.lengths = [...new Set([...this.words].map((w) => w.length))].sort((a, b) => a - b);
+    this.lengths = [...new Set([...this.words].map((w) => w.length))]
+      .filter((n) => n >= 3)
+      .sort((a, b) => a - b);
+    this.starts = new Set([...this.words].filter((w) => w.length >= 3).map((w) => w.slice(0, 3)));
+    this.short = [...this.words].filter((w) => w.length < 3);
   }
   in(text: string): boolean {
     const lower = text.toLowerCase();
-    for (let i = 0; i < lower.length; i++)
+    for (const w of this.short) if (lower.includes(w)) return true;
+    for (let i = 0; i + 3 <= lower.length; i++) {
+      if (!this.starts.has(lower.slice(i, i + 3))) continue;
       for (const n of this.lengths) {
         if (i + n > lower.length) break;
         if (this.words.has(lower.slice(i, i + n))) return true;
       }
+    }
     return false;
   }
 }
