@@ -60,7 +60,7 @@ describe('sessions', () => {
     const { sink, recorder } = setup();
     const s = recorder.session();
     const id = s.query({
-      sql: "SELECT id, email, note FROM users WHERE token = 'ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'",
+      sql: "SELECT id, email, note FROM users WHERE token = 'ghp_R8vK2mQ7xL4nT9wB3cF6hJ1pD5sG0aZ2yE8u'",
       columns: [{ name: 'id' }, { name: 'email' }, { name: 'note' }],
       rows: [
         [1, 'a@acme.test', 'card 4111 1111 1111 1111'],
@@ -69,7 +69,7 @@ describe('sessions', () => {
       rowCount: 2,
     });
     const [query, masking] = sink.events.slice(1) as [EventInput & { type: 'query' }, EventInput];
-    expect(JSON.stringify(query)).not.toMatch(/ghp_a|@acme\.test|4111 1111/);
+    expect(JSON.stringify(query)).not.toMatch(/ghp_R8|@acme\.test|4111 1111/);
     expect(query.rows).toEqual([
       [1, '****', 'card *******************'],
       [2, '****', 'ok'],
@@ -78,7 +78,7 @@ describe('sessions', () => {
     expect((masking as { fields: string[] }).fields.sort()).toEqual([
       'card_number',
       'email',
-      'github_token',
+      'github-pat',
     ]);
   });
 });

@@ -305,7 +305,8 @@ describe('secrets never reach the server', () => {
   it('a session full of secrets leaves none of them in the server database file', async () => {
     const s = await server();
     const secrets = [
-      'AKIAIOSFODNN7EXAMPLE',
+      // Not AWS's documented example key: that one is a placeholder and kept.
+      'AKIAZ7Q2MR4XW3TGBY5N',
       'ghp_Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Jh1Gf0DcBa98',
       'sk_live_4eC39HqLyjWDarjtT1zdp7dc',
       'sk-ant-api03-Secret_Value_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuAA',

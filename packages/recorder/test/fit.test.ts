@@ -11,7 +11,8 @@ import { HttpSink } from '../src/sinks/http';
 
 const human = { type: 'human' as const, id: 'u_alice', email: 'alice@acme.test' };
 const dev = { name: 'scratch', type: 'ssh' as const, environment: 'development' };
-const AWS = 'AKIAIOSFODNN7EXAMPLE';
+// An access key id in AWS's format (the documented AKIAIOSFODNN7EXAMPLE is a placeholder, kept).
+const AWS = 'AKIAZ7Q2MR4XW3TGBY5N';
 
 it('stores tool calls and queries over the limits with bounded, masked, marked fields', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'recorder-fit-'));

@@ -79,7 +79,7 @@ describe('recordTerminal (a real PTY)', () => {
     });
     expect(sink.events.find((e) => e.type === 'masking')).toMatchObject({
       count: 2,
-      fields: ['github_token'],
+      fields: ['github-pat'],
     });
     const cast = parseAsciicast(readFileSync(file, 'utf8'));
     expect(cast.header).toMatchObject({ version: 3, term: { cols: 100, rows: 30 } });

@@ -1,20 +1,57 @@
 /**
- * Value detectors: secrets and personal data recognised by their shape. Token rules follow the
- * gitleaks default configuration (rule ids in `source`), rewritten for JavaScript (no inline
- * flag groups) and with bounded quantifiers, so no input makes a pattern backtrack without end.
- * A detector runs only on text that contains one of its needles (a cheap substring test), which
- * keeps plain output fast.
+ * Value detectors: secrets and personal data recognised by their shape.
+ *
+ * Token formats come from the gitleaks ruleset (`gitleaks/`: the vendored upstream
+ * configuration, converted to JavaScript by its generator; ids are the ruleset's). The detectors
+ * here cover what the ruleset has not: values by the name they are assigned to, credentials in
+ * URLs and command lines, SQL passwords, random-looking values by their entropy, private keys
+ * whose END line has not arrived yet, and personal data (emails, cards with Luhn, IBANs, phones).
+ *
+ * A detector runs only where one of its needles is (found for all detectors in one pass), and
+ * only around it: on the line of the hit (the hit's 16 KiB for `multiline` ones).
  */
+import { looksRandom } from './entropy';
+import { GITLEAKS_RULES } from './gitleaks/rules';
+
+/** Matches that are not secrets (gitleaks allowlists: regexes on a target, stopwords). */
+export interface Allowlist {
+  /** What the regexes test: the secret (default), the whole match or the line. */
+  target: 'secret' | 'match' | 'line';
+  regexes?: readonly RegExp[];
+  /** The secret is kept when it contains one of these (lower-case). */
+  stopwords?: readonly string[];
+}
+
 export interface Detector {
   /** Stable id, also the name counted on masking events. */
   id: string;
-  /** Substrings one of which every match contains (lower-case when `caseInsensitive`). */
+  /**
+   * Substrings one of which every match contains (lower-case when `caseInsensitive`). Empty:
+   * the detector runs on every text.
+   */
   needles: readonly string[];
-  /** Matches whole candidates; the first group that matched, if any, is the part to mask. */
+  /** Matches whole candidates; the first unnamed group that matched, if any, is the part to mask. */
   pattern: RegExp;
+  /** The group to mask instead of the first one that matched. */
+  secretGroup?: number;
   /** A check on a candidate (Luhn, mod-97): false keeps the text. */
   validate?: (value: string) => boolean;
   caseInsensitive?: boolean;
+  /** The secret's Shannon entropy must be above this. */
+  entropy?: number;
+  allow?: readonly Allowlist[];
+  /** A needle counts only when a name and an assignment operator follow it (`key = `, `key: `). */
+  assignment?: boolean;
+  /** Matches may span lines. */
+  multiline?: boolean;
+  /** Masking goes on to the end of the token (a longer token than the rule expects). */
+  extend?: boolean;
+  /** Known placeholders and examples are kept (default true; false for personal data). */
+  placeholders?: boolean;
+  /** The secret is user:password: the user is kept unless it looks like a token. */
+  userinfo?: boolean;
+  /** Not about one provider: a specific detector that finds the same value names it. */
+  generic?: boolean;
   /** Where the rule comes from. */
   source?: string;
 }
@@ -48,22 +85,35 @@ export function ibanValid(value: string): boolean {
   return rest === 1;
 }
 
-const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+/** Name endings that make an assigned value a secret (DB_PASSWORD=, "client_secret":, x-api-key:). */
+const SECRET_NAME =
+  '(?:pass(?:word|wd|phrase)?|pwd|secret|token|(?:api|access|secret|private|auth|encryption|signing|master|client|account|app|license|session)[_-]?key|apikey)';
+/** Name endings that make a value of 8 characters or more a secret (auth=, sig=, session_id=). */
+const WEAK_SECRET_NAME = '(?:credentials?|signature|sig|session[_-]?id|auth)';
 
-export const DEFAULT_DETECTORS: readonly Detector[] = [
+/**
+ * key=value, key: value, "key": "value", \"key\": \"value\" (JSON in a JSON string),
+ * key => 'value', --key value, --key=value, ?key=value&... : the value (at least `min` long).
+ */
+function assignment(names: string, min: number): RegExp {
+  const q = `{${min},}`;
+  const rest = min > 1 ? `{${min - 1},}` : '*';
+  const key = String.raw`${names}\\{0,2}["']?\s{0,3}(?::=|=>|=|:)\s{0,3}`;
+  const value = String.raw`(?:\\"((?:[^"\\\r\n]|\\[^"\r\n])${q})\\"|"((?:[^"\\\r\n]|\\.)${q})"|'([^'\r\n]${q})'|([^\s"',;&<>\\]${q}))`;
+  const flag = String.raw`--[\w-]{0,30}?${names}(?:\s{1,3}|=)(?:"([^"\r\n]${q})"|'([^'\r\n]${q})'|([^\s"',;-][^\s"',;]${rest}))`;
+  return new RegExp(`${key}${value}|${flag}`, 'gi');
+}
+
+/** The detectors kept beside the ruleset. */
+export const OWN_DETECTORS: readonly Detector[] = [
   {
     id: 'private_key',
-    needles: ['-----BEGIN'],
+    needles: ['-----begin'],
+    caseInsensitive: true,
+    multiline: true,
     // The whole block when it is there; the header alone otherwise (the rest arrives later).
     pattern:
       /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,16384}?-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)?/g,
-    source: 'gitleaks:private-key',
-  },
-  {
-    id: 'aws_access_key',
-    needles: ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'],
-    pattern: /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b/g,
-    source: 'gitleaks:aws-access-token',
   },
   {
     id: 'aws_secret_key',
@@ -71,118 +121,122 @@ export const DEFAULT_DETECTORS: readonly Detector[] = [
     caseInsensitive: true,
     pattern:
       /(?:aws|secret)[\w.-]{0,30}["']?\s{0,3}(?:=|:|=>)\s{0,3}["']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
-    source: 'gitleaks:aws-secret-access-key',
-  },
-  {
-    id: 'github_token',
-    needles: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
-    pattern: /\b(?:gh[pousr]_[0-9a-zA-Z]{36}|github_pat_\w{82})\b/g,
-    source: 'gitleaks:github-pat,github-fine-grained-pat',
-  },
-  {
-    id: 'gitlab_token',
-    needles: ['glpat-', 'glrt-', 'gldt-', 'glptt-'],
-    pattern: /\bgl(?:pat|rt|dt|ptt)-[\w-]{20,300}/g,
-    source: 'gitleaks:gitlab-pat',
-  },
-  {
-    id: 'slack_token',
-    needles: ['xox', 'xapp-', 'hooks.slack.com'],
-    pattern:
-      /\bxox[abposre]-[0-9A-Za-z-]{10,200}|\bxapp-\d-[A-Z0-9]{1,40}-\d{1,20}-[a-z0-9]{1,100}|hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/]{43,56}/g,
-    source: 'gitleaks:slack-*',
-  },
-  {
-    id: 'stripe_key',
-    needles: ['sk_', 'rk_'],
-    pattern: /\b[sr]k_(?:test|live|prod)_[a-zA-Z0-9]{10,99}\b/g,
-    source: 'gitleaks:stripe-access-token',
-  },
-  {
-    id: 'google_api_key',
-    needles: ['AIza'],
-    pattern: /\bAIza[\w-]{35}(?![\w-])/g,
-    source: 'gitleaks:gcp-api-key',
-  },
-  {
-    id: 'anthropic_key',
-    needles: ['sk-ant-'],
-    pattern: /\bsk-ant-[a-z]{3,6}\d{2}-[a-zA-Z0-9_-]{20,200}/g,
-    source: 'gitleaks:anthropic-api-key',
-  },
-  {
-    id: 'openai_key',
-    needles: ['sk-'],
-    pattern: /\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}(?![\w-])/g,
-    source: 'gitleaks:openai-api-key (loosened)',
-  },
-  {
-    id: 'npm_token',
-    needles: ['npm_'],
-    pattern: /\bnpm_[a-zA-Z0-9]{36}(?!\w)/g,
-    source: 'gitleaks:npm-access-token',
-  },
-  {
-    id: 'jwt',
-    needles: ['eyJ'],
-    pattern: /\beyJ[a-zA-Z0-9_-]{10,4096}\.eyJ[a-zA-Z0-9_-]{10,8192}\.[a-zA-Z0-9_-]{0,4096}/g,
-    source: 'gitleaks:jwt',
   },
   {
     id: 'bearer_token',
-    needles: ['bearer', 'basic'],
+    needles: ['bearer', 'basic', 'token'],
     caseInsensitive: true,
-    pattern: /\b(?:bearer|basic)\s{1,3}([A-Za-z0-9._~+/=-]{8,4096})/gi,
+    // Authorization: Bearer x, Basic x, token x (GitHub's form).
+    pattern: /\b(?:bearer|basic|(?<=authorization:\s{0,3})token)\s{1,3}([A-Za-z0-9._~+/=-]{8,})/gi,
+    extend: true,
   },
   {
     id: 'cookie',
-    needles: ['cookie:'],
+    needles: ['cookie:', '_session='],
     caseInsensitive: true,
-    // Cookie and Set-Cookie header values.
-    pattern: /\b(?:set-)?cookie:\s{0,3}([^\r\n]{1,4096})/gi,
+    // Cookie and Set-Cookie header values; session cookies wherever they are.
+    pattern: /\b(?:set-)?cookie:\s{0,3}([^\r\n]{1,4096})|\b\w{0,30}_session=([^\s;,"']{8,})/gi,
   },
   {
     id: 'sql_password',
     needles: ['password', 'identified'],
     caseInsensitive: true,
     // CREATE/ALTER ROLE ... PASSWORD '...', CREATE USER ... IDENTIFIED BY '...'.
-    pattern: /\b(?:password|identified\s{1,3}by)\s{1,3}'((?:[^']|''){1,512})'/gi,
+    pattern: /\b(?:password|identified\s{1,3}by)\s{1,3}'((?:[^']|''){1,4096})'/gi,
   },
   {
-    id: 'mysql_password',
-    needles: ['mysql', 'mariadb'],
-    // mysql -pSECRET (the password glued to -p).
-    pattern: /\b(?:mysql|mariadb|mysqldump|mysqladmin)\b[^\n]{0,300}?\s-p([^\s'"-][^\s'"]{0,255})/g,
+    id: 'command_password',
+    needles: ['mysql', 'mariadb', 'sshpass', 'login', 'redis-cli', 'configure'],
+    caseInsensitive: true,
+    // mysql -pSECRET (glued), sshpass -p X, docker/podman/helm login -p X, redis-cli -a X,
+    // aws configure set aws_secret_access_key X.
+    pattern:
+      /\b(?:mysql|mariadb|mysqldump|mysqladmin)\b[^\n]{0,300}?\s-p([^\s'"-][^\s'"]*)|\b(?:sshpass|login)\b[^\n]{0,300}?\s-p\s{1,3}["']?([^\s'"]+)|\bredis-cli\b[^\n]{0,300}?\s-a\s{1,3}["']?([^\s'"]+)|\bconfigure\s{1,3}set\s{1,3}\S{0,60}(?:secret|token|key|password)\S{0,20}\s{1,3}["']?([^\s'"]+)/g,
   },
   {
     id: 'url_password',
     needles: ['://'],
-    // scheme://user:password@host: the password only.
-    pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{1,256}:([^\s@/]{1,256})@/gi,
+    // scheme://user:password@host, scheme://:password@host: the password only, the host kept.
+    pattern:
+      /\b[a-z][a-z0-9+.-]{1,30}:\/\/[^\s:/?#@"'<>]{0,256}:([^\s/?#"'<>]{1,1024})@(?=[\w[\]-])/gi,
+  },
+  {
+    id: 'url_token',
+    needles: ['://'],
+    // scheme://TOKEN@host and scheme://TOKEN:x@host: the user part when it is a token.
+    pattern: /\b[a-z][a-z0-9+.-]{1,30}:\/\/([^\s:/?#@"'<>]{16,1024})(?::[^\s/?#"'<>]{0,1024})?@/gi,
+    validate: looksRandom,
+    extend: true,
+  },
+  {
+    id: 'piped_secret',
+    needles: ['echo', 'printf'],
+    // echo X | docker login --password-stdin, | gh auth login --with-token, | chpasswd: X.
+    pattern:
+      /\b(?:echo|printf)\s{1,3}(?:-[neE]{1,3}\s{1,3})?(["']?)([^\s"'|;&]{4,1024})\1\s{0,3}\|[^\n|]{0,200}?(?:login|--password-stdin|--with-token|passwd|secret)/g,
+    secretGroup: 2,
+  },
+  {
+    id: 'piped_secret',
+    needles: ['echo', 'printf'],
+    // echo X | anything: X when it looks like a random token.
+    pattern:
+      /\b(?:echo|printf)\s{1,3}(?:-[neE]{1,3}\s{1,3})?(["']?)([^\s"'|;&]{20,1024})\1\s{0,3}\|/g,
+    secretGroup: 2,
+    validate: looksRandom,
+  },
+  {
+    id: 'url_query_secret',
+    needles: ['?', '&'],
+    caseInsensitive: true,
+    // ?key=…, &api_key=…, &code=…: query parameters that carry credentials (8+ characters).
+    pattern:
+      /[?&](?:[\w.-]{0,30}?(?:token|secret|passw(?:or)?d|pwd|signature|credential)|(?:api|access|secret|private)?[_-]?key|apikey|sig|auth|code)=([^&#\s"'<>]{8,})/gi,
+    extend: true,
+    generic: true,
   },
   {
     id: 'basic_auth',
+    generic: true,
     needles: ['-u', '--user'],
     // curl/wget style `-u user:password`, `--user=user:password`: the password only.
-    pattern: /(?:^|\s)(?:-u|--user)(?:\s{1,3}|=)["']?[^\s:"']{1,256}:([^\s"']{1,512})/g,
+    pattern: /(?:^|\s)(?:-u|--user)(?:\s{1,3}|=)["']?[^\s:"']{1,256}:([^\s"']+)/g,
   },
   {
-    id: 'password',
-    needles: ['pass', 'pwd', 'secret', 'token', 'api_key', 'apikey', 'api-key'],
+    id: 'secret_assignment',
+    needles: ['pass', 'pwd', 'secret', 'token', 'key'],
     caseInsensitive: true,
-    // key=value and key: value (PGPASSWORD=..., DB_PASS=..., "password": "a b"), --password value.
+    pattern: assignment(SECRET_NAME, 1),
+    generic: true,
+  },
+  {
+    id: 'credential_assignment',
+    needles: ['credential', 'sig', 'session', 'auth'],
+    caseInsensitive: true,
+    pattern: assignment(WEAK_SECRET_NAME, 8),
+    generic: true,
+  },
+  {
+    id: 'authorization',
+    needles: ['authorization'],
+    caseInsensitive: true,
+    // Authorization: <scheme> <credentials>, or the credentials alone; the scheme is kept.
     pattern:
-      /(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key)["']?\s{0,3}[=:]\s{0,3}(?:"([^"\r\n]{1,512})"|'([^'\r\n]{1,512})'|([^\s"',;]{1,512}))|--(?:password|passwd|secret|token|api[_-]?key)(?:\s{1,3}|=)["']?([^\s"',;-][^\s"',;]{0,511})/gi,
+      /\bauthorization\\{0,2}["']?\s{0,3}[:=]\s{0,3}\\{0,2}["']?(?:(?:bearer|basic|token|digest|negotiate|apikey|sso-key|key)\s{1,3})?([A-Za-z0-9._~+/=:-]{8,})/gi,
+    extend: true,
   },
   {
     id: 'email',
     needles: ['@'],
+    placeholders: false,
+    // Not the user:password@ of a URL, nor the git@ of an SSH remote.
     pattern:
-      /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/g,
+      /(?<![\w.%+/-]|(?<!mailto):)(?!git@)[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/g,
   },
   {
     id: 'card_number',
-    needles: DIGITS,
+    needles: [],
+    placeholders: false,
     // Issuer prefixes 3-6 only (Amex, Visa, Mastercard, Discover, JCB, Diners, UnionPay): 13-digit
     // epoch milliseconds and other ids that happen to pass Luhn are left alone.
     pattern: /\b[3-6](?:[ -]?\d){12,18}\b/g,
@@ -190,13 +244,18 @@ export const DEFAULT_DETECTORS: readonly Detector[] = [
   },
   {
     id: 'iban',
-    needles: DIGITS,
+    needles: [],
+    placeholders: false,
     pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b/g,
     validate: ibanValid,
   },
   {
     id: 'phone',
     needles: ['+'],
+    placeholders: false,
     pattern: /(?<![\w+])\+[1-9](?:[ -]?\d){7,14}\b/g,
   },
 ];
+
+/** The ruleset's token formats, then the detectors kept beside it. */
+export const DEFAULT_DETECTORS: readonly Detector[] = [...GITLEAKS_RULES, ...OWN_DETECTORS];

@@ -1,4 +1,80 @@
-import { DEFAULT_DETECTORS, type Detector } from './detectors';
+import { type Allowlist, DEFAULT_DETECTORS, type Detector } from './detectors';
+import { looksRandom, shannonEntropy } from './entropy';
+import { GITLEAKS_ALLOWLIST } from './gitleaks/rules';
+import { isPlaceholder } from './placeholders';
+import { type Needle, Prefilter, type Scan, TOKEN_CHARS } from './prefilter';
+
+const NAME_CHAR = /[\w.-]/;
+
+/**
+ * Whether a text contains one of many words (cheap to make): a set of the words, their lengths,
+ * and the set of their first three characters, tested before any longer slice.
+ */
+class Stopwords {
+  private readonly words: Set<string>;
+  private readonly lengths: number[];
+  private readonly starts: Set<string>;
+  private readonly short: string[];
+  constructor(words: readonly string[]) {
+    this.words = new Set(words.map((w) => w.toLowerCase()));
+    this.lengths = [...new Set([...this.words].map((w) => w.length))]
+      .filter((n) => n >= 3)
+      .sort((a, b) => a - b);
+    this.starts = new Set([...this.words].filter((w) => w.length >= 3).map((w) => w.slice(0, 3)));
+    this.short = [...this.words].filter((w) => w.length < 3);
+  }
+  in(text: string): boolean {
+    const lower = text.toLowerCase();
+    for (const w of this.short) if (lower.includes(w)) return true;
+    for (let i = 0; i + 3 <= lower.length; i++) {
+      if (!this.starts.has(lower.slice(i, i + 3))) continue;
+      for (const n of this.lengths) {
+        if (i + n > lower.length) break;
+        if (this.words.has(lower.slice(i, i + n))) return true;
+      }
+    }
+    return false;
+  }
+}
+
+/** %XX escapes decoded (a URL-encoded value), the rest as it is. */
+function percentDecoded(value: string): string {
+  return value.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
+}
+
+/** A range to mask: start, end, detector id, rank. */
+type Range = [number, number, string, number];
+
+function allowed(
+  lists: readonly Allowlist[],
+  secret: string,
+  match: string,
+  region: string,
+  at: number,
+  stopwords: (words: readonly string[]) => Stopwords,
+): boolean {
+  for (const a of lists) {
+    let target = secret;
+    if (a.target === 'match') {
+      // With the name before it (the rules' leading name part is not matched, see convert.ts).
+      let start = at;
+      while (start > 0 && at - start < 50 && NAME_CHAR.test(region[start - 1] as string)) start--;
+      target = region.slice(start, at) + match;
+    } else if (a.target === 'line') {
+      // The match's line, within a bounded distance of it.
+      const from = Math.max(0, at - 1024);
+      const window = region.slice(from, Math.min(region.length, at + match.length + 1024));
+      const start = window.lastIndexOf('\n', at - from) + 1;
+      const end = window.indexOf('\n', at - from + match.length);
+      target = window.slice(start, end === -1 ? window.length : end);
+    }
+    if (a.regexes) for (const r of a.regexes) if (r.test(target)) return true;
+    if (a.stopwords && stopwords(a.stopwords).in(secret)) return true;
+  }
+  return false;
+}
 
 export interface MaskingOptions {
   /**
@@ -104,26 +180,110 @@ function words(name: string): string[] {
     .filter(Boolean);
 }
 
+/** What the masker keeps per detector. */
+interface Compiled {
+  detector: Detector;
+  /** The pattern with match indices (`d`), made on first use. */
+  indexed?: RegExp;
+  /** Position among the detectors: the earlier one names a range both found. */
+  rank: number;
+}
+
+/**
+ * Whether an assignment follows `at`: up to 48 name characters ([ \t\w.-]), up to 3 spaces or
+ * quotes, then an operator (= > : , || ?=), the shape the ruleset's keyword rules share.
+ */
+function assignmentAt(value: string, at: number): boolean {
+  let i = at;
+  const nameEnd = Math.min(value.length, at + 48);
+  for (; i < nameEnd; i++) {
+    const c = value.charCodeAt(i);
+    if (!(c < 128 && NAME_CHARS[c] === 1)) break;
+  }
+  const quoteEnd = Math.min(value.length, i + 3);
+  for (; i < quoteEnd; i++) {
+    const c = value.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 34 && c !== 39) break;
+  }
+  const c = value.charCodeAt(i);
+  // = > : , and the first character of || and ?=.
+  return c === 61 || c === 62 || c === 58 || c === 44 || c === 124 || c === 63;
+}
+
+/** [ \t\w.-]: the characters of a name before its operator. */
+const NAME_CHARS = new Uint8Array(128);
+for (const c of ' \t_.-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ')
+  NAME_CHARS[c.charCodeAt(0)] = 1;
+/** Characters a masked token goes on with (`extend`). */
+const EXTEND = TOKEN_CHARS;
+/** Around a needle, how far back and forward a pattern looks (within the needle's line). */
+const BEFORE = 320;
+const AFTER = 4096;
+const BLOCK = 16_384 + 256;
+/** Context before a value that makes it an assigned value, argument or query parameter. */
+const VALUE_CONTEXT =
+  /(?:[=:]|=>|\s-{1,2}[\w-]{1,40}=?|\s-{1,2}[\w-]{1,40}\s{1,3})["'`]?\s{0,2}["'`]?$/;
+/** A digest's algorithm before its value: h1:…, sha256:…, md5=…. */
+const HASH_CONTEXT =
+  /\b(?:h1|sha\d{0,3}|md5|digest|checksum|integrity|hash)["']?\s{0,2}[:=]\s{0,2}["']?$/i;
+const HIGH_ENTROPY = 'high_entropy';
+
 /**
  * Masks secrets and personal data before anything leaves the process: whole values of
  * sensitive fields and columns, and values recognised by the detectors inside any text. Masked
  * text keeps its length (asterisks), so a recorded screen keeps its layout.
  */
 export class Masker {
-  private readonly detectors: readonly (Detector & { indexed: RegExp })[];
+  private readonly compiled: Compiled[];
+  /** Per prefilter needle: the detectors it stands for. */
+  private readonly byNeedle: Compiled[][];
+  /** Detectors without needles: they run on every text. */
+  private readonly always: Compiled[];
+  private readonly prefilter: Prefilter;
+  private readonly needleLengths: number[] = [];
   private readonly extraWords: Set<string>;
   private readonly patterns: RegExp[];
   private readonly defaultFields: boolean;
   private readonly nameCache = new Map<string, string | null>();
-  private readonly anyCaseInsensitive: boolean;
+  /** Stopword lists as sets, made on first use. */
+  private readonly stopwordSets = new Map<readonly string[], Stopwords>();
+  private readonly stopwords = (words: readonly string[]): Stopwords => {
+    let set = this.stopwordSets.get(words);
+    if (!set) {
+      set = new Stopwords(words);
+      this.stopwordSets.set(words, set);
+    }
+    return set;
+  };
 
   constructor(options: MaskingOptions = {}) {
-    this.detectors = (options.detectors ?? DEFAULT_DETECTORS).map((d) => ({
-      ...d,
-      // `d`: match indices, to mask the captured part only.
-      indexed: new RegExp(d.pattern.source, `${d.pattern.flags.replace('d', '')}d`),
+    // A generic detector names a range only when no specific one found it.
+    this.compiled = (options.detectors ?? DEFAULT_DETECTORS).map((detector, rank) => ({
+      detector,
+      rank: detector.generic ? rank + 100_000 : rank,
     }));
-    this.anyCaseInsensitive = this.detectors.some((d) => d.caseInsensitive);
+    const needles: Needle[] = [];
+    const index = new Map<string, number>();
+    this.byNeedle = [];
+    this.always = [];
+    for (const c of this.compiled) {
+      const ci = c.detector.caseInsensitive === true;
+      if (c.detector.needles.length === 0) this.always.push(c);
+      for (const raw of new Set(c.detector.needles)) {
+        const text = ci ? raw.toLowerCase() : raw;
+        const key = `${ci ? 'i' : 's'}:${text}`;
+        let at = index.get(key);
+        if (at === undefined) {
+          at = needles.length;
+          index.set(key, at);
+          needles.push({ text, caseInsensitive: ci });
+          this.needleLengths.push(text.length);
+          this.byNeedle.push([]);
+        }
+        this.byNeedle[at]?.push(c);
+      }
+    }
+    this.prefilter = new Prefilter(needles);
     this.defaultFields = options.defaultFields ?? true;
     this.extraWords = new Set();
     this.patterns = [];
@@ -167,36 +327,27 @@ export class Masker {
     return hit;
   }
 
+  /** The last token run walked by `extend` in the text being masked. */
+  private runFrom = -1;
+  private runTo = -1;
+
   /** Text with every detected value replaced by asterisks of the same length. */
   text(value: string, tally?: MaskTally, countFrom = 0): string {
     if (value.length === 0) return value;
-    let ranges: [number, number, string][] | undefined;
-    let lower: string | undefined;
-    for (const d of this.detectors) {
-      let present = false;
-      if (d.caseInsensitive) {
-        lower ??= this.anyCaseInsensitive ? value.toLowerCase() : value;
-        for (const n of d.needles) if (lower.includes(n)) present = true;
-      } else for (const n of d.needles) if (value.includes(n)) present = true;
-      if (!present) continue;
-      d.indexed.lastIndex = 0;
-      for (const m of value.matchAll(d.indexed)) {
-        let span = m.indices?.[0] as [number, number];
-        for (let g = 1; g < m.length; g++) {
-          const indices = m.indices?.[g];
-          if (m[g] !== undefined && indices) {
-            span = indices;
-            break;
-          }
-        }
-        const text = value.slice(span[0], span[1]);
-        if (d.validate && !d.validate(text)) continue;
-        ranges ??= [];
-        ranges.push([span[0], span[1], d.id]);
-      }
+    this.runFrom = -1;
+    this.runTo = -1;
+    const scan = this.prefilter.scan(value);
+    const ranges: Range[] = [];
+    for (const c of this.always) this.run(c, value, 0, value.length, ranges);
+    if (scan.hitCount > 0) this.runHits(value, scan, ranges);
+    for (let r = 0; r < scan.runCount; r++) {
+      const start = scan.runs[r * 2] as number;
+      let end = scan.runs[r * 2 + 1] as number;
+      while (value.charCodeAt(end) === 61 /* = */) end++;
+      this.entropyCandidate(value, start, end, ranges);
     }
-    if (!ranges) return value;
-    ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+    if (ranges.length === 0) return value;
+    ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1] || a[3] - b[3]);
     let out = '';
     let at = 0;
     for (const [start, end, id] of ranges) {
@@ -210,6 +361,131 @@ export class Masker {
     return out + value.slice(at);
   }
 
+  /** @internal Whether the text holds one of the detectors' needles (for the stream masker). */
+  hasNeedle(text: string): boolean {
+    return this.prefilter.scan(text).hitCount > 0;
+  }
+
+  /** Whether a whole value (a JSON string, a cell) looks like a random token. */
+  private randomValue(value: string): boolean {
+    return looksRandom(value) && !isPlaceholder(value);
+  }
+
+  /** A run of token characters: masked when it stands as a value and looks random. */
+  private entropyCandidate(value: string, start: number, end: number, ranges: Range[]): void {
+    const before = value.slice(Math.max(0, start - 48), start);
+    if (!VALUE_CONTEXT.test(before) || HASH_CONTEXT.test(before)) return;
+    // A value that goes on past the run (a path, a sentence) is not one token.
+    const next = value.charCodeAt(end);
+    if (next === 47 || next === 92) return;
+    const token = value.slice(start, end);
+    if (this.randomValue(token.includes('%') ? percentDecoded(token) : token))
+      ranges.push([start, end, HIGH_ENTROPY, 200_000]);
+  }
+
+  private runHits(value: string, scan: Scan, ranges: Range[]): void {
+    // Per detector, the regions around its needles' hits, merged (hits come in order).
+    const regions = new Map<Compiled, number[]>();
+    // The line of the last hit: hits come in order, so each line is looked for once.
+    let lineStart = 0;
+    let lineEnd = -1;
+    for (let h = 0; h < scan.hitCount; h++) {
+      const end = scan.hits[h * 2] as number;
+      const needle = scan.hits[h * 2 + 1] as number;
+      const start = end - (this.needleLengths[needle] as number);
+      if (start >= lineEnd) {
+        // Back to the newline at lineEnd at the farthest (a -1 start searches the first line).
+        lineStart = value.lastIndexOf('\n', start - 1) + 1;
+        const next = value.indexOf('\n', end);
+        lineEnd = next === -1 ? value.length : next;
+      }
+      for (const c of this.byNeedle[needle] as Compiled[]) {
+        const d = c.detector;
+        if (d.assignment && !assignmentAt(value, end)) continue;
+        const from = Math.max(d.multiline ? 0 : lineStart, start - BEFORE);
+        const to = d.multiline
+          ? Math.min(value.length, start + BLOCK)
+          : Math.min(lineEnd, end + AFTER);
+        let list = regions.get(c);
+        if (!list) {
+          list = [];
+          regions.set(c, list);
+        }
+        const last = list.length - 1;
+        if (last > 0 && from <= (list[last] as number))
+          list[last] = Math.max(list[last] as number, to);
+        else list.push(from, to);
+      }
+    }
+    for (const [c, list] of regions)
+      for (let i = 0; i < list.length; i += 2)
+        this.run(c, value, list[i] as number, list[i + 1] as number, ranges);
+  }
+
+  /** Runs one detector on value[from, to) and adds the ranges to mask. */
+  private run(c: Compiled, value: string, from: number, to: number, ranges: Range[]): void {
+    const d = c.detector;
+    c.indexed ??= new RegExp(d.pattern.source, `${d.pattern.flags.replace(/[dgy]/g, '')}gd`);
+    const re = c.indexed;
+    const region = from === 0 && to === value.length ? value : value.slice(from, to);
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    // biome-ignore lint/suspicious/noAssignInExpressions: the usual exec loop
+    while ((m = re.exec(region)) !== null) {
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      const indices = m.indices as RegExpIndicesArray;
+      let span = indices[0] as [number, number];
+      const named = new Set(Object.values(indices.groups ?? {}));
+      if (d.secretGroup !== undefined) {
+        const g = indices[d.secretGroup];
+        if (g) span = g;
+      } else
+        for (let g = 1; g < m.length; g++) {
+          const gi = indices[g];
+          if (m[g] && gi && !named.has(gi)) {
+            span = gi;
+            break;
+          }
+        }
+      let secret = region.slice(span[0], span[1]);
+      if (d.userinfo) {
+        // user:password (quoted or not): the password only, unless the user is a token too.
+        const colon = secret.indexOf(':');
+        const user = secret.slice(0, colon).replace(/^["']/, '');
+        if (colon > 0 && !looksRandom(user)) {
+          const quoted = /^["']/.test(secret) && secret.endsWith(secret[0] as string);
+          span = [span[0] + colon + 1, span[1] - (quoted ? 1 : 0)];
+          secret = region.slice(span[0], span[1]);
+        }
+      }
+      if (d.validate && !d.validate(secret)) continue;
+      if (d.entropy !== undefined && shannonEntropy(secret) <= d.entropy) continue;
+      if (d.placeholders !== false && isPlaceholder(secret)) continue;
+      if (d.allow && allowed(d.allow, secret, m[0], region, m.index, this.stopwords)) continue;
+      if (
+        d.source?.startsWith('gitleaks') &&
+        allowed(GITLEAKS_ALLOWLIST, secret, m[0], region, m.index, this.stopwords)
+      )
+        continue;
+      let end = from + span[1];
+      if (d.extend) {
+        const stop = end;
+        // Runs found before are not walked again (a run of tokens is walked once per text).
+        if (end >= this.runFrom && end <= this.runTo) end = this.runTo;
+        else {
+          while (end < value.length && EXTEND[value.charCodeAt(end)] === 1) end++;
+          this.runFrom = stop;
+          this.runTo = end;
+        }
+        while (end > stop && value.charCodeAt(end - 1) === 46 /* . */) end--;
+      }
+      ranges.push([from + span[0], end, d.id, c.rank]);
+    }
+  }
+
   /**
    * A JSON value with sensitive fields masked whole and detected values masked in strings
    * (tool inputs and outputs, bound parameters). Returns a copy; the input is not changed.
@@ -221,7 +497,14 @@ export class Masker {
       tally?.add(rule);
       return MASK;
     }
-    if (typeof value === 'string') return this.text(value, tally);
+    if (typeof value === 'string') {
+      // A field's whole value that looks like a random token: masked whatever its name.
+      if (field !== undefined && this.randomValue(value)) {
+        tally?.add(HIGH_ENTROPY);
+        return MASK;
+      }
+      return this.text(value, tally);
+    }
     if (typeof value !== 'object') return value;
     if (depth > 64) return '[too deep]';
     if (Array.isArray(value))
@@ -244,7 +527,11 @@ export class Masker {
           tally?.add(rule);
           return MASK;
         }
-        return this.value(cell, tally);
+        return this.value(
+          cell,
+          tally,
+          typeof cell === 'string' ? (columns[i]?.name ?? '') : undefined,
+        );
       }),
     );
   }
@@ -259,18 +546,35 @@ export class Masker {
 const MAX_HOLD = 1024;
 /** Longest private-key block held back waiting for its END line. */
 const MAX_BLOCK = 16_384;
+/** Longest token held back whole at the end of a long line. */
+const MAX_TOKEN = 8192;
+/** How much of a long line's emitted end is masked again with what follows it. */
+const CONTEXT_TAIL = 512;
+
+const BLOCK_END = /-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/;
+
+function isTokenChar(c: number): boolean {
+  return c < 128 && TOKEN_CHARS[c] === 1;
+}
 
 /**
  * Masks a text stream chunk by chunk (terminal output, keystrokes). Complete lines are masked
  * and emitted at once; the unfinished last line is held until the next chunk or `flush`. Once
  * part of a line was emitted, later parts are masked together with it (same lengths, so only the
  * new part is emitted): `export PGPASSWORD=hun` then `ter2` records no letter of the password.
- * An open private-key block is held until its END line.
+ * A line longer than the hold limit is emitted up to the token it ends in (held until it ends,
+ * up to MAX_TOKEN); a masked token that reaches the end of what was emitted is masked on in
+ * what follows. A timer flush holds back, once, a token at the end that holds a rule's keyword
+ * (a secret still arriving). An open private-key block is held until its END line.
  */
 export class StreamMasker {
   /** The emitted part of the current line (raw), masked again with what follows it. */
   private context = '';
   private held = '';
+  /** The emitted text ended inside a masked token: its continuation is masked too. */
+  private continuing = false;
+  /** Length of the token a timer flush held back (-1: none). */
+  private timerHeld = -1;
   constructor(private readonly masker: Masker) {}
 
   /** Masks what can be decided; returns the text to emit now (possibly empty). */
@@ -296,26 +600,58 @@ export class StreamMasker {
     const from = this.context.length;
     let cut: number;
     const begin = all.lastIndexOf('-----BEGIN');
-    const openBlock =
-      begin !== -1 &&
-      !/-----END[ A-Z0-9_-]{0,100}PRIVATE KEY/.test(all.slice(begin)) &&
-      /PRIVATE KEY/.test(all.slice(begin, begin + 140)) &&
-      all.length - begin <= MAX_BLOCK;
+    const isKey = begin !== -1 && /PRIVATE KEY/.test(all.slice(begin, begin + 140));
+    const end = isKey ? BLOCK_END.exec(all.slice(begin)) : null;
+    /** Where the key block ends (the END line's last dash), if it has arrived. */
+    const blockEnd = end ? begin + end.index + end[0].length : -1;
+    const openBlock = isKey && !end && all.length - begin <= MAX_BLOCK;
+    if (mode !== 'timer') this.timerHeld = -1;
     if (mode === 'final') cut = all.length;
     else if (openBlock) cut = Math.max(from, begin);
-    else if (mode === 'timer') cut = all.length;
-    else {
+    else if (mode === 'timer') {
+      cut = all.length;
+      // A token at the very end that holds a rule's keyword (ghp_R8vK…) may be a secret still
+      // arriving: held for one more timer period, emitted on the next if nothing came.
+      let k = all.length;
+      while (k > 0 && all.length - k < MAX_TOKEN && isTokenChar(all.charCodeAt(k - 1))) k--;
+      const tail = all.length - Math.max(k, from);
+      if (tail > 0 && tail !== this.timerHeld && this.masker.hasNeedle(all.slice(k))) {
+        cut = Math.max(k, from);
+        this.timerHeld = tail;
+      } else this.timerHeld = -1;
+    } else {
       const newline = Math.max(all.lastIndexOf('\n'), all.lastIndexOf('\r'));
-      cut = all.length - (newline + 1) <= MAX_HOLD ? newline + 1 : all.length;
+      if (all.length - (newline + 1) <= MAX_HOLD) cut = newline + 1;
+      else {
+        // A long line: emit up to the token it ends in, which may go on in the next chunk.
+        cut = all.length;
+        const floor = Math.max(newline + 1, all.length - MAX_TOKEN);
+        while (cut > floor && isTokenChar(all.charCodeAt(cut - 1))) cut--;
+        if (cut === floor && floor > newline + 1) cut = all.length;
+      }
+      // Never between a key block's BEGIN and END lines: the block is masked whole.
+      if (blockEnd !== -1 && cut > begin && cut < blockEnd) cut = begin;
       cut = Math.max(cut, from);
     }
     const raw = all.slice(0, cut);
     this.held = all.slice(cut);
-    const out = cut > from ? this.masker.text(raw, tally, from).slice(from) : '';
-    // Context: the emitted part of the line still open at the cut.
+    let out = cut > from ? this.masker.text(raw, tally, from).slice(from) : '';
+    if (this.continuing && out.length > 0) {
+      // The rest of a masked token that the last emit cut.
+      let n = 0;
+      while (n < out.length && isTokenChar(raw.charCodeAt(from + n))) n++;
+      if (n > 0) out = '*'.repeat(n) + out.slice(n);
+    }
+    if (out.length > 0)
+      this.continuing =
+        out.charCodeAt(out.length - 1) === 42 && isTokenChar(raw.charCodeAt(cut - 1));
+    // Context: the emitted part of the line still open at the cut (its end, for a long line).
     const newline = Math.max(raw.lastIndexOf('\n'), raw.lastIndexOf('\r'));
     const line = raw.slice(newline + 1);
-    this.context = mode === 'final' || line.length > MAX_HOLD ? '' : line;
+    if (mode === 'final') {
+      this.context = '';
+      this.continuing = false;
+    } else this.context = line.length > MAX_HOLD ? line.slice(-CONTEXT_TAIL) : line;
     return out;
   }
 }
