@@ -1,4 +1,5 @@
-import type { ShellAnalyzer } from './shell';
+import type { ShellAnalyzer, SimpleCommand } from './shell';
+import { classifyCommand, type ShellAction } from './shell-rules';
 
 /** Programs that run the command after their own options. */
 const WRAPPERS: Record<string, { withValue: Set<string> }> = {
@@ -29,7 +30,19 @@ export interface CommandLine {
   /** The commands that run, wrappers removed (`sudo -u x rm -rf /` → `rm -rf /`). */
   commands: (string | null)[][];
   sql: EmbeddedSql[];
+  /** What the commands do, by the built-in shell rules (`shell-rules.ts`). */
+  actions: Set<ShellAction>;
+  /** Why the line cannot be decided completely (a file that cannot be read, say). */
+  unknown: string[];
   hasError: boolean;
+}
+
+export interface ExpandOptions {
+  /**
+   * Reads a SQL file a database client is given (`psql -f x.sql`, `psql < x.sql`,
+   * `cat x.sql | psql`): its text, or a reason it cannot be read. Without it, such SQL is unknown.
+   */
+  readFile?: (path: string) => { text: string } | { error: string };
 }
 
 export function basename(program: string): string {
@@ -40,21 +53,33 @@ export function basename(program: string): string {
  * Expands a command line into what runs: wrappers unwrapped, `sh -c '...'` parsed again, and
  * SQL given to psql, mysql or sqlite3 collected for the SQL analyzer.
  */
-export function expandCommandLine(shell: ShellAnalyzer, line: string, depth = 0): CommandLine {
+export function expandCommandLine(
+  shell: ShellAnalyzer,
+  line: string,
+  depth = 0,
+  options: ExpandOptions = {},
+): CommandLine {
   const parsed = shell.analyze(line);
-  const out: CommandLine = { commands: [], sql: [], hasError: parsed.hasError };
-  for (const c of parsed.commands) expandCommand(shell, c.argv, out, depth, c.stdin);
+  const out: CommandLine = {
+    commands: [],
+    sql: [],
+    actions: new Set(),
+    unknown: [],
+    hasError: parsed.hasError,
+  };
+  for (const c of parsed.commands) expandCommand(shell, c, out, depth, options);
   return out;
 }
 
 function expandCommand(
   shell: ShellAnalyzer,
-  argv: (string | null)[],
+  command: SimpleCommand,
   out: CommandLine,
   depth: number,
-  stdin?: string | null,
+  options: ExpandOptions,
 ): void {
-  let args = argv;
+  let args = command.argv;
+  let words = command.words;
   // Peel wrappers: their options, then (for env) assignments, then the command.
   for (let guard = 0; guard < 8; guard++) {
     const program = args[0];
@@ -80,8 +105,10 @@ function expandCommand(
     if (basename(program) === 'nice' && /^-\d+$/.test(args[1] ?? '')) i = Math.max(i, 2);
     if (i >= args.length) break;
     args = args.slice(i);
+    words = words.slice(i);
   }
   out.commands.push(args);
+  for (const a of classifyCommand({ ...command, argv: args, words })) out.actions.add(a);
   const program = args[0] ? basename(args[0]) : null;
   if (!program) {
     // A program known only at run time (`$TOOL -rf /`): the policy cannot tell what runs.
@@ -91,7 +118,7 @@ function expandCommand(
   if (program === 'eval' && depth < 4) {
     const script = args.slice(1);
     if (script.some((a) => a === null)) out.hasError = true;
-    else nested(shell, script.join(' '), out, depth);
+    else nested(shell, script.join(' '), out, depth, options);
     return;
   }
 
@@ -102,19 +129,78 @@ function expandCommand(
     );
     let script = at > 0 ? args[at + 1] : undefined;
     if (script === '--') script = args[at + 2];
-    if (typeof script === 'string') nested(shell, script, out, depth);
+    if (typeof script === 'string') nested(shell, script, out, depth, options);
     else if (at > 0) out.hasError = true;
   }
-  const sql = embeddedSql(program, args, stdin);
+  const sql = embeddedSql(program, args, command, options);
   if (sql === 'opaque') out.hasError = true;
+  else if (typeof sql === 'string') out.unknown.push(sql);
   else for (const s of sql) out.sql.push(s);
 }
 
-function nested(shell: ShellAnalyzer, script: string, out: CommandLine, depth: number): void {
-  const inner = expandCommandLine(shell, script, depth + 1);
+function nested(
+  shell: ShellAnalyzer,
+  script: string,
+  out: CommandLine,
+  depth: number,
+  options: ExpandOptions,
+): void {
+  const inner = expandCommandLine(shell, script, depth + 1, options);
   out.commands.push(...inner.commands);
   out.sql.push(...inner.sql);
+  for (const a of inner.actions) out.actions.add(a);
+  out.unknown.push(...inner.unknown);
   out.hasError ||= inner.hasError;
+}
+
+/**
+ * What a command writes on stdout, when the line says: `echo`, `printf` with `%s` only,
+ * `cat` of files or of its own here-document. A reason string when it cannot be known.
+ */
+function outputOf(command: SimpleCommand, options: ExpandOptions): string | { unknown: string } {
+  const [program, ...rest] = command.argv;
+  const name = program ? basename(program) : '';
+  const unknown = {
+    unknown: `what ${name || 'a command'} writes to the database client is not known`,
+  };
+  if (rest.some((a) => a === null)) return unknown;
+  const args = rest as string[];
+  if (name === 'echo') {
+    let i = 0;
+    while (i < args.length && /^-[neE]+$/.test(args[i] as string)) i++;
+    return args.slice(i).join(' ');
+  }
+  if (name === 'printf') {
+    const [format, ...values] = args;
+    if (format === undefined || /%[^s%]/.test(format)) return unknown;
+    let k = 0;
+    return format
+      .replace(/%[s%]/g, (m) => (m === '%%' ? '%' : (values[k++] ?? '')))
+      .replace(/\\n/g, '\n');
+  }
+  if (name === 'cat') {
+    const files = args.filter((a) => !a.startsWith('-') || a === '-');
+    if (files.length === 0) {
+      if (typeof command.stdin === 'string') return command.stdin;
+      if (command.stdinFile) return readSql(command.stdinFile, options);
+      return unknown;
+    }
+    let text = '';
+    for (const f of files) {
+      if (f === '-') return unknown;
+      const r = readSql(f, options);
+      if (typeof r !== 'string') return r;
+      text += `${r}\n`;
+    }
+    return text;
+  }
+  return unknown;
+}
+
+function readSql(path: string, options: ExpandOptions): string | { unknown: string } {
+  if (!options.readFile) return { unknown: `the SQL file ${path} is not read here` };
+  const r = options.readFile(path);
+  return 'text' in r ? r.text : { unknown: r.error };
 }
 
 function optionValue(args: (string | null)[], short: string[], long: string[]): (string | null)[] {
@@ -138,8 +224,10 @@ function optionValue(args: (string | null)[], short: string[], long: string[]): 
 function embeddedSql(
   program: string,
   args: (string | null)[],
-  stdin: string | null | undefined,
-): EmbeddedSql[] | 'opaque' {
+  command: SimpleCommand,
+  options: ExpandOptions,
+): EmbeddedSql[] | 'opaque' | string {
+  const stdin = command.stdin;
   const found: EmbeddedSql[] = [];
   const add = (values: (string | null)[], dialect: EmbeddedSql['dialect']) => {
     for (const v of values) {
@@ -150,10 +238,11 @@ function embeddedSql(
   };
   let dialect: EmbeddedSql['dialect'] | undefined;
   let known = true;
+  let files: (string | null)[] = [];
   if (program === 'psql') {
     dialect = 'postgres';
     known = add(optionValue(args, ['-c'], ['--command']), dialect);
-    if (optionValue(args, ['-f'], ['--file']).length > 0) return 'opaque';
+    files = optionValue(args, ['-f'], ['--file']);
   } else if (program === 'mysql' || program === 'mariadb') {
     dialect = 'mysql';
     known = add(optionValue(args, ['-e'], ['--execute']), dialect);
@@ -165,10 +254,30 @@ function embeddedSql(
   }
   if (!dialect) return found;
   if (!known) return 'opaque';
-  if (found.length === 0 && stdin !== undefined) {
-    if (stdin === null) return 'opaque';
-    found.push({ sql: stdin, dialect, client: program });
+  for (const f of files) {
+    if (f === null) return 'opaque';
+    if (f === '-') continue;
+    const text = readSql(f, options);
+    if (typeof text !== 'string') return text.unknown;
+    found.push({ sql: text, dialect, client: program });
   }
+  if (found.length > 0 || stdin === undefined) return found;
+  // SQL on stdin: a here-string or here-document, a file, or what the pipeline writes.
+  let text: string | { unknown: string };
+  if (stdin !== null) text = stdin;
+  else if (command.stdinFile !== undefined)
+    text =
+      command.stdinFile === null
+        ? { unknown: 'the file given on stdin is known only at run time' }
+        : readSql(command.stdinFile, options);
+  else {
+    const from = command.upstream?.at(-1);
+    text = from
+      ? outputOf(from, options)
+      : { unknown: 'what the database client reads is not known' };
+  }
+  if (typeof text !== 'string') return text.unknown;
+  found.push({ sql: text, dialect, client: program });
   return found;
 }
 

@@ -1,10 +1,25 @@
 import { createRequire } from 'node:module';
 import { Language, type Node, Parser } from 'web-tree-sitter';
 
+/** A word of a command as the policy sees it. */
+export interface ShellWord {
+  /** The word after quote removal, or `null` when it depends on expansion at run time. */
+  value: string | null;
+  /**
+   * The word with quotes removed and expansions kept as `${NAME}` (`${NAME:?}` when the shell
+   * stops on an empty value) or `$(…)`: `"$BUILD_DIR"/` → `${BUILD_DIR}/`.
+   */
+  template: string;
+  /** The commands run by substitutions inside the word (`$(curl x)`, `<(curl x)`), as argv. */
+  substitutions: (string | null)[][];
+}
+
 /** One simple command of a command line, with its words unquoted. */
 export interface SimpleCommand {
   /** Words; `null` where a word depends on expansion at run time (`$X`, `$(...)`, globs keep their text). */
   argv: (string | null)[];
+  /** The same words with their templates and substitutions (one per argv item). */
+  words: ShellWord[];
   /** Assignments before the command (`FOO=1 cmd`). */
   env: Record<string, string | null>;
   /** The command as written. */
@@ -14,6 +29,12 @@ export interface SimpleCommand {
    * here-document, or `null` when it comes from a file or a pipe (not known here).
    */
   stdin?: string | null;
+  /** The file read on stdin (`< file.sql`): its path, or `null` when it is known only at run time. */
+  stdinFile?: string | null;
+  /** Commands whose output this one reads: earlier stages of its pipeline, or a `< <(...)`. */
+  upstream?: SimpleCommand[];
+  /** Files written by output redirections (`> /dev/sda`), `null` where not known. */
+  writes?: (string | null)[];
 }
 
 export interface ShellAnalysis {
@@ -45,33 +66,88 @@ export class ShellAnalyzer {
     if (!tree) return { commands: [], hasError: true };
     try {
       const commands: SimpleCommand[] = [];
-      const walk = (n: Node, stdin?: string | null) => {
+      interface Input {
+        stdin?: string | null;
+        stdinFile?: string | null;
+        upstream?: SimpleCommand[];
+        writes?: (string | null)[];
+      }
+      const walk = (n: Node, input: Input): SimpleCommand[] => {
         if (n.type === 'command') {
           const command = simpleCommand(n);
-          if (stdin !== undefined && command.stdin === undefined) command.stdin = stdin;
+          if (input.stdin !== undefined && command.stdin === undefined) command.stdin = input.stdin;
+          if (input.stdinFile !== undefined) command.stdinFile = input.stdinFile;
+          if (input.upstream?.length) command.upstream = input.upstream;
+          if (input.writes?.length) command.writes = [...(command.writes ?? []), ...input.writes];
           commands.push(command);
+          const inner: SimpleCommand[] = [command];
+          for (const c of n.namedChildren) if (c) collectSubstitutions(c, walk);
+          return inner;
         }
         if (n.type === 'redirected_statement') {
-          let input: string | null | undefined;
+          const next: Input = { ...input };
           for (const r of n.namedChildren) {
             if (!r) continue;
-            if (r.type === 'heredoc_redirect')
-              input = r.namedChildren.find((c) => c?.type === 'heredoc_body')?.text ?? null;
-            else if (r.type === 'file_redirect' && /^\d*</.test(r.text)) input = null;
+            if (r.type === 'heredoc_redirect') {
+              next.stdin = r.namedChildren.find((c) => c?.type === 'heredoc_body')?.text ?? null;
+            } else if (r.type === 'file_redirect') {
+              const destination = r.childForFieldName('destination') ?? r.namedChildren.at(-1);
+              const op = r.text.slice(0, r.text.length - (destination?.text.length ?? 0)).trim();
+              if (/^\d*<$/.test(op)) {
+                next.stdin = null;
+                if (destination?.type === 'process_substitution') {
+                  next.stdinFile = null;
+                  const produced: SimpleCommand[] = [];
+                  for (const c of destination.namedChildren) if (c) produced.push(...walk(c, {}));
+                  next.upstream = [...(next.upstream ?? []), ...produced];
+                } else next.stdinFile = destination ? word(destination) : null;
+              } else if (/^(\d*|&)>>?\|?$|^&>>?$/.test(op))
+                next.writes = [...(next.writes ?? []), destination ? word(destination) : null];
+            }
           }
-          for (const c of n.namedChildren) if (c) walk(c, input !== undefined ? input : stdin);
-          return;
+          const out: SimpleCommand[] = [];
+          for (const c of n.namedChildren)
+            if (c && !c.type.endsWith('redirect')) out.push(...walk(c, next));
+          // The rest of the line after `<<EOF` sits in the redirect: `cat <<EOF | psql`.
+          for (const r of n.namedChildren) {
+            if (r?.type !== 'heredoc_redirect') continue;
+            for (const c of r.namedChildren) {
+              if (!c || c.type.startsWith('heredoc_')) continue;
+              if (c.type !== 'pipeline') {
+                out.push(...walk(c, {}));
+                continue;
+              }
+              let before = [...out];
+              for (const stage of c.namedChildren) {
+                if (!stage) continue;
+                const produced = walk(stage, { stdin: null, upstream: before });
+                before = [...before, ...produced];
+                out.push(...produced);
+              }
+            }
+          }
+          return out;
         }
         if (n.type === 'pipeline') {
-          // Every command after the first reads what the one before it writes.
+          // Every command after the first reads what the ones before it write.
+          const out: SimpleCommand[] = [];
+          let before: SimpleCommand[] = [];
           n.namedChildren.forEach((c, i) => {
-            if (c) walk(c, i === 0 ? stdin : null);
+            if (!c) return;
+            const stage =
+              i === 0
+                ? walk(c, input)
+                : walk(c, { stdin: null, upstream: [...(input.upstream ?? []), ...before] });
+            before = [...before, ...stage];
+            out.push(...stage);
           });
-          return;
+          return out;
         }
-        for (const c of n.namedChildren) if (c) walk(c, stdin);
+        const out: SimpleCommand[] = [];
+        for (const c of n.namedChildren) if (c) out.push(...walk(c, input));
+        return out;
       };
-      walk(tree.rootNode);
+      walk(tree.rootNode, {});
       return { commands, hasError: tree.rootNode.hasError };
     } finally {
       tree.delete();
@@ -79,10 +155,24 @@ export class ShellAnalyzer {
   }
 }
 
+/** Walks the commands inside substitutions of a word (they run too). */
+function collectSubstitutions(n: Node, walk: (n: Node, input: object) => SimpleCommand[]): void {
+  if (n.type === 'command_substitution' || n.type === 'process_substitution') {
+    for (const c of n.namedChildren) if (c) walk(c, {});
+    return;
+  }
+  for (const c of n.namedChildren) if (c) collectSubstitutions(c, walk);
+}
+
 function simpleCommand(n: Node): SimpleCommand {
   const argv: (string | null)[] = [];
+  const words: ShellWord[] = [];
   const env: Record<string, string | null> = {};
   let stdin: string | null | undefined;
+  const push = (c: Node) => {
+    argv.push(word(c));
+    words.push({ value: word(c), template: template(c), substitutions: substitutions(c) });
+  };
   for (const c of n.namedChildren) {
     if (!c) continue;
     if (c.type === 'variable_assignment') {
@@ -91,13 +181,69 @@ function simpleCommand(n: Node): SimpleCommand {
       env[name] = value ? word(value) : '';
     } else if (c.type === 'command_name') {
       const first = c.namedChild(0);
-      argv.push(first ? word(first) : c.text);
+      if (first) push(first);
+      else {
+        argv.push(c.text);
+        words.push({ value: c.text, template: c.text, substitutions: [] });
+      }
     } else if (c.type === 'herestring_redirect') {
       const value = c.namedChild(0);
       stdin = value ? word(value) : null;
-    } else if (!c.type.endsWith('redirect') && c.type !== 'comment') argv.push(word(c));
+    } else if (!c.type.endsWith('redirect') && c.type !== 'comment') push(c);
   }
-  return stdin === undefined ? { argv, env, text: n.text } : { argv, env, text: n.text, stdin };
+  return stdin === undefined
+    ? { argv, words, env, text: n.text }
+    : { argv, words, env, text: n.text, stdin };
+}
+
+/** A word with quotes removed and expansions kept by name (see ShellWord.template). */
+function template(n: Node): string {
+  switch (n.type) {
+    case 'simple_expansion':
+      return `\${${n.text.slice(1)}}`;
+    case 'expansion': {
+      const name = n.namedChildren.find((c) => c?.type === 'variable_name')?.text ?? '?';
+      return /^\$\{[#!]?\w+:?\?/.test(n.text) ? `\${${name}:?}` : `\${${name}}`;
+    }
+    case 'command_substitution':
+    case 'process_substitution':
+    case 'arithmetic_expansion':
+      return '$(…)';
+    case 'string':
+    case 'concatenation': {
+      if (n.type === 'string' && n.namedChildren.length === 0) return n.text.slice(1, -1);
+      let out = '';
+      for (const c of n.namedChildren) if (c) out += template(c);
+      return out;
+    }
+    case 'string_content':
+      return n.text.replace(/\\([$`"\\\n])/g, '$1');
+    default:
+      return word(n) ?? n.text;
+  }
+}
+
+/** The commands run by substitutions inside a word. */
+function substitutions(n: Node): (string | null)[][] {
+  const out: (string | null)[][] = [];
+  const visit = (m: Node) => {
+    if (m.type === 'command') {
+      out.push(simpleCommand(m).argv);
+    }
+    for (const c of m.namedChildren) if (c) visit(c);
+  };
+  if (n.type === 'command_substitution' || n.type === 'process_substitution') visit(n);
+  else
+    for (const c of n.namedChildren)
+      if (
+        c &&
+        (c.type === 'command_substitution' ||
+          c.type === 'process_substitution' ||
+          c.type === 'string' ||
+          c.type === 'concatenation')
+      )
+        out.push(...substitutions(c));
+  return out;
 }
 
 /** A word's value after quote removal, or null when it depends on expansion. */
