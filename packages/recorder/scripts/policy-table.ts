@@ -34,17 +34,26 @@ function matches(rule: DefaultRule): string {
 
 const cell = (v: PolicyVerdict) => (v === 'allow' ? '—' : `**${v}**`);
 
+/** A Markdown table, columns padded as the formatter writes them. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) =>
+    Math.max(h.length, 3, ...rows.map((r) => (r[i] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
 /** The built-in rules × environments. */
 export function renderDefaults(rules: readonly DefaultRule[] = DEFAULT_RULE_SET): string {
-  const lines = [
-    '| Rule | Catches | Matches | production | other environments |',
-    '| --- | --- | --- | --- | --- |',
-    ...rules.map(
-      (r) =>
-        `| \`${r.id}\` | ${r.title} | ${matches(r)} | ${cell(r.production)} | ${cell(r.otherwise)} |`,
-    ),
-  ];
-  return `${lines.join('\n')}\n\n— : the rule does not apply there. \`production\` also matches \`prod\`; a scope with no environment counts as another environment.`;
+  const rows = rules.map((r) => [
+    `\`${r.id}\``,
+    r.title,
+    matches(r),
+    cell(r.production),
+    cell(r.otherwise),
+  ]);
+  return `${table(['Rule', 'Catches', 'Matches', 'production', 'other environments'], rows)}\n\n— : the rule does not apply there. \`production\` also matches \`prod\`; a scope with no environment counts as another environment.`;
 }
 
 /** The shell classes the rules name. */
