@@ -32,8 +32,12 @@ export interface CommandLine {
   sql: EmbeddedSql[];
   /** What the commands do, by the built-in shell rules (`shell-rules.ts`). */
   actions: Set<ShellAction>;
-  /** Why the line cannot be decided completely (a file that cannot be read, say). */
+  /**
+   * Why the line cannot be decided completely: a program, script or SQL known only at run time,
+   * a SQL file that cannot be read.
+   */
   unknown: string[];
+  /** The line does not parse (an unclosed quote, say). */
   hasError: boolean;
 }
 
@@ -112,12 +116,12 @@ function expandCommand(
   const program = args[0] ? basename(args[0]) : null;
   if (!program) {
     // A program known only at run time (`$TOOL -rf /`): the policy cannot tell what runs.
-    if (args.length > 0) out.hasError = true;
+    if (args.length > 0) out.unknown.push('the program is known only at run time');
     return;
   }
   if (program === 'eval' && depth < 4) {
     const script = args.slice(1);
-    if (script.some((a) => a === null)) out.hasError = true;
+    if (script.some((a) => a === null)) out.unknown.push('eval runs text known only at run time');
     else nested(shell, script.join(' '), out, depth, options);
     return;
   }
@@ -130,10 +134,10 @@ function expandCommand(
     let script = at > 0 ? args[at + 1] : undefined;
     if (script === '--') script = args[at + 2];
     if (typeof script === 'string') nested(shell, script, out, depth, options);
-    else if (at > 0) out.hasError = true;
+    else if (at > 0) out.unknown.push(`${program} -c runs text known only at run time`);
   }
   const sql = embeddedSql(program, args, command, options);
-  if (sql === 'opaque') out.hasError = true;
+  if (sql === 'opaque') out.unknown.push(`the SQL given to ${program} is known only at run time`);
   else if (typeof sql === 'string') out.unknown.push(sql);
   else for (const s of sql) out.sql.push(s);
 }

@@ -229,6 +229,11 @@ describe('shell rules', () => {
       expect(command(text, DEV, dir).verdict, text).toBe('allow');
     }
     expect(command('psql < missing.sql', PROD, dir).reason).toMatch(/missing\.sql cannot be read/);
+    // A line that parses is not said not to parse.
+    expect(command('pg_dump a | psql b', PROD).reason).toBe(
+      'what pg_dump writes to the database client is not known',
+    );
+    expect(command('$TOOL -rf /', PROD).reason).toBe('the program is known only at run time');
   });
 
   it('lets safe look-alikes through: at most 1 in 50 flagged, from tldr pages and our own', () => {
@@ -290,6 +295,28 @@ describe('SQL in a tool’s arguments', () => {
       'allow',
     );
     expect(tool('mcp__postgres__query', { query: 'how many orders?' }, PROD).verdict).toBe('allow');
+  });
+
+  it('decides the command line of any tool that runs one', () => {
+    expect(
+      policy.decide({ kind: 'tool', tool: 'mcp__ssh__exec', input: { command: 'rm -rf ~' } }, DEV),
+    ).toMatchObject({ verdict: 'block', rule: 'rm-root' });
+    expect(
+      policy.decide(
+        {
+          kind: 'tool',
+          tool: 'mcp__desktop__execute_command',
+          input: { cmd: 'kubectl delete ns x' },
+        },
+        DEV,
+      ).rule,
+    ).toBe('cloud-destroy');
+    expect(
+      policy.decide(
+        { kind: 'tool', tool: 'mcp__notes__create', input: { command: 'rm -rf ~' } },
+        DEV,
+      ).verdict,
+    ).toBe('allow');
   });
 });
 

@@ -219,13 +219,15 @@ export function sqlOfTool(
   return found;
 }
 
-/** The command line an agent tool runs, for tools that run one. */
+/** Tools that run a command line: `Bash`, `shell`, `mcp__ssh__exec`, `mcp__x__run_command`. */
+const COMMAND_TOOL = /(^|_)(bash|shell|terminal|exec|execute|run_command|execute_command|ssh)$/i;
+
+/** The command line an agent tool runs, for tools that run one (a `command` or `cmd` field). */
 function commandOfTool(tool: string, input: unknown): string | undefined {
   if (!input || typeof input !== 'object') return undefined;
-  const command = (input as { command?: unknown; cmd?: unknown }).command;
-  if (typeof command === 'string' && /^(bash|shell|terminal|exec|run_command)$/i.test(tool))
-    return command;
-  return undefined;
+  const { command, cmd } = input as { command?: unknown; cmd?: unknown };
+  const line = typeof command === 'string' ? command : typeof cmd === 'string' ? cmd : undefined;
+  return line !== undefined && COMMAND_TOOL.test(tool) ? line : undefined;
 }
 
 function inScope(rule: Rule, scope: PolicyScope): boolean {
