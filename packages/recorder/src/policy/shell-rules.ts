@@ -115,13 +115,17 @@ function isDevice(path: string | null): boolean {
   return path?.startsWith('/dev/') === true && !HARMLESS_DEVICES.test(path);
 }
 
-function runsDownload(commands: (string | null)[][] | SimpleCommand[] | undefined): boolean {
+/** Whether any of the commands downloads (`curl`, `sudo wget`, `echo "$(curl …)"`). */
+function runsDownload(
+  commands: readonly ((string | null)[] | SimpleCommand)[] | undefined,
+): boolean {
   return (commands ?? []).some((c) => {
     const argv = Array.isArray(c) ? c : c.argv;
-    const program = name(argv[0]);
-    if (DOWNLOADERS.has(program)) return true;
-    // sudo curl, env X=1 wget
-    return argv.slice(1).some((a) => a !== null && DOWNLOADERS.has(name(a)));
+    if (
+      argv.some((a, i) => a !== null && DOWNLOADERS.has(name(a)) && (i === 0 || !a.startsWith('-')))
+    )
+      return true;
+    return !Array.isArray(c) && c.words.some((w) => runsDownload(w.substitutions));
   });
 }
 
