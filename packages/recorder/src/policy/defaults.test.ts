@@ -84,6 +84,25 @@ describe('SQL in production', () => {
     ).toBe('allow');
   });
 
+  it('takes the functions a policy declares read-only or side-effecting', async () => {
+    const own = await Policy.create({
+      functions: { readOnly: ['st_*', 'reports.monthly_total'], sideEffects: ['lower'] },
+    });
+    const text = 'SELECT st_distance(a.geom, b.geom), reports.monthly_total(7) FROM a, b';
+    expect(sql(text, PROD).verdict).toBe('review');
+    expect(own.decide({ kind: 'sql', text }, PROD).verdict).toBe('allow');
+    expect(own.decide({ kind: 'sql', text: "SELECT lower('A')" }, PROD)).toMatchObject({
+      verdict: 'review',
+      rule: 'sql-side-effect-production',
+    });
+    // The built-in side-effect list is not overridden by a read-only pattern.
+    const wide = await Policy.create({ functions: { readOnly: ['*'] } });
+    expect(wide.decide({ kind: 'sql', text: 'SELECT pg_terminate_backend(1)' }, PROD).verdict).toBe(
+      'review',
+    );
+    expect(wide.decide({ kind: 'sql', text: 'SELECT wipe()' }, PROD).verdict).toBe('allow');
+  });
+
   it('parses SQL given as text to dblink_exec and the like', () => {
     expect(sql("SELECT dblink_exec('dbname=prod', 'DROP TABLE orders')", DEV)).toMatchObject({
       verdict: 'block',

@@ -70,7 +70,10 @@ export class Policy {
   static async create(file: PolicyFile = {}): Promise<Policy> {
     const parsed = policyFileSchema.safeParse(file);
     if (!parsed.success) throw new PolicyFileError(describe(parsed.error, 'policy'));
-    const [sql, shell] = await Promise.all([SqlAnalyzer.load(), ShellAnalyzer.load()]);
+    const [sql, shell] = await Promise.all([
+      SqlAnalyzer.load(parsed.data.functions),
+      ShellAnalyzer.load(),
+    ]);
     return new Policy(sql, shell, parsed.data);
   }
 

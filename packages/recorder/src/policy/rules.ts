@@ -84,6 +84,14 @@ export const policyFileSchema = z
     onError: z.enum(['open', 'closed']).optional(),
     /** A statement or command line that does not parse. Default: review in production, allow elsewhere. */
     unparsable: verdictSchema.optional(),
+    /**
+     * SQL functions of your own or of an extension (`*` wildcard): `readOnly` ones are not
+     * `user_function` (PostGIS's `st_*`), `sideEffects` ones are `side_effect`.
+     */
+    functions: z
+      .object({ readOnly: list.optional(), sideEffects: list.optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 export type PolicyFile = z.input<typeof policyFileSchema>;

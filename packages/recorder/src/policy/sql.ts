@@ -64,16 +64,25 @@ export class SqlAnalyzer {
   private readonly sideEffects: Set<string>;
   private readonly sqlText: Set<string>;
 
-  private constructor() {
+  private readonly readOnly: RegExp[];
+  private readonly extraSideEffects: RegExp[];
+
+  private constructor(functions: SqlFunctionOptions) {
     this.known = new Set(PG_FUNCTION_NAMES.split(/\s+/).filter(Boolean));
     this.sideEffects = new Set(Object.values(SIDE_EFFECT_FUNCTIONS).flat());
     this.sqlText = new Set(SQL_TEXT_FUNCTIONS);
+    this.readOnly = (functions.readOnly ?? []).map(globPattern);
+    this.extraSideEffects = (functions.sideEffects ?? []).map(globPattern);
   }
 
-  /** Loads the parser (once per process; about 70 ms). */
-  static async load(): Promise<SqlAnalyzer> {
+  /**
+   * Loads the parser (once per process; about 70 ms). `functions` names your own functions
+   * (`*` wildcard, schema-qualified or not): `readOnly` ones count as built-in reads (PostGIS's
+   * `st_*`), `sideEffects` ones as side effects.
+   */
+  static async load(functions: SqlFunctionOptions = {}): Promise<SqlAnalyzer> {
     await loadModule();
-    return new SqlAnalyzer();
+    return new SqlAnalyzer(functions);
   }
 
   /**
@@ -114,10 +123,18 @@ export class SqlAnalyzer {
     const parts = (call.funcname ?? []).map((p) => p.String?.sval?.toLowerCase() ?? '');
     const name = parts.at(-1) ?? '';
     const schema = parts.length > 1 ? parts.at(-2) : undefined;
-    out.functions.add(parts.join('.'));
-    if (this.sideEffects.has(name) || name.startsWith('binary_upgrade_'))
+    const full = parts.join('.');
+    out.functions.add(full);
+    const listed = (patterns: RegExp[]) => patterns.some((p) => p.test(name) || p.test(full));
+    if (
+      this.sideEffects.has(name) ||
+      name.startsWith('binary_upgrade_') ||
+      listed(this.extraSideEffects)
+    )
       out.actions.add('side_effect');
-    else if (!this.known.has(name) || (schema !== undefined && !CATALOG_SCHEMAS.includes(schema)))
+    else if (listed(this.readOnly)) {
+      // Declared a read by the policy.
+    } else if (!this.known.has(name) || (schema !== undefined && !CATALOG_SCHEMAS.includes(schema)))
       out.actions.add('user_function');
     if (!this.sqlText.has(name)) return;
     // SQL given as text (dblink_exec('conn', 'DROP TABLE x')): analyzed like the query itself.
@@ -140,6 +157,21 @@ export class SqlAnalyzer {
     }
     if (!seen) out.actions.add('dynamic');
   }
+}
+
+/** Functions of your own the analyzer should know (see SqlAnalyzer.load). */
+export interface SqlFunctionOptions {
+  readOnly?: readonly string[];
+  sideEffects?: readonly string[];
+}
+
+function globPattern(pattern: string): RegExp {
+  const body = pattern
+    .toLowerCase()
+    .split('*')
+    .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${body}$`);
 }
 
 interface FuncCallNode {
