@@ -24,6 +24,8 @@ export interface EmbeddedSql {
   sql: string;
   dialect: 'postgres' | 'mysql' | 'sqlite';
   client: string;
+  /** Read from a file (its parse errors are not quoted: the file may hold anything). */
+  fromFile?: boolean;
 }
 
 export interface CommandLine {
@@ -263,25 +265,36 @@ function embeddedSql(
     if (f === '-') continue;
     const text = readSql(f, options);
     if (typeof text !== 'string') return text.unknown;
-    found.push({ sql: text, dialect, client: program });
+    found.push({ sql: text, dialect, client: program, fromFile: true });
   }
   if (found.length > 0 || stdin === undefined) return found;
   // SQL on stdin: a here-string or here-document, a file, or what the pipeline writes.
+  let fromFile = false;
+  const reading: ExpandOptions = {
+    readFile: (path) => {
+      fromFile = true;
+      return options.readFile?.(path) ?? { error: `the SQL file ${path} is not read here` };
+    },
+  };
   let text: string | { unknown: string };
   if (stdin !== null) text = stdin;
   else if (command.stdinFile !== undefined)
     text =
       command.stdinFile === null
         ? { unknown: 'the file given on stdin is known only at run time' }
-        : readSql(command.stdinFile, options);
+        : readSql(command.stdinFile, reading);
   else {
     const from = command.upstream?.at(-1);
     text = from
-      ? outputOf(from, options)
+      ? outputOf(from, reading)
       : { unknown: 'what the database client reads is not known' };
   }
   if (typeof text !== 'string') return text.unknown;
-  found.push({ sql: text, dialect, client: program });
+  found.push(
+    fromFile
+      ? { sql: text, dialect, client: program, fromFile }
+      : { sql: text, dialect, client: program },
+  );
   return found;
 }
 

@@ -287,6 +287,14 @@ describe('shell rules', () => {
       expect(command(text, DEV, dir).verdict, text).toBe('allow');
     }
     expect(command('psql < missing.sql', PROD, dir).reason).toMatch(/missing\.sql cannot be read/);
+    // A file that is not SQL is unparsable, and what it holds stays out of the reason.
+    writeFileSync(join(dir, 'secret.txt'), 'root:$6$hunter2hash:19000:0:99999:7:::\n');
+    for (const text of ['psql -f secret.txt', 'psql < secret.txt', 'cat secret.txt | psql'])
+      expect(command(text, PROD, dir), text).toEqual({
+        verdict: 'review',
+        rule: 'unparsable',
+        reason: 'the SQL file does not parse',
+      });
     // A line that parses is not said not to parse.
     expect(command('pg_dump a | psql b', PROD).reason).toBe(
       'what pg_dump writes to the database client is not known',

@@ -117,13 +117,17 @@ export class Policy {
     const addSql = (
       text: string,
       dialect?: 'postgres' | 'mysql' | 'sqlite',
-      options: { ignoreErrors?: boolean } = {},
+      options: { ignoreErrors?: boolean; fromFile?: boolean } = {},
     ) => {
       try {
         for (const a of this.sql.analyze(text, { dialect }).actions) actions.add(a);
       } catch (error) {
         if (!(error instanceof SqlParseError)) throw error;
-        if (!options.ignoreErrors) unparsable ??= `the SQL does not parse: ${error.message}`;
+        if (options.ignoreErrors) return;
+        // A file's text is not quoted into the reason: it may hold anything.
+        unparsable ??= options.fromFile
+          ? 'the SQL file does not parse'
+          : `the SQL does not parse: ${error.message}`;
       }
     };
     if (subject.kind === 'sql') addSql(subject.text, subject.dialect);
@@ -136,7 +140,7 @@ export class Policy {
         });
         commands = expanded.commands;
         for (const a of expanded.actions) shellActions.add(a);
-        for (const s of expanded.sql) addSql(s.sql, s.dialect);
+        for (const s of expanded.sql) addSql(s.sql, s.dialect, { fromFile: s.fromFile });
         if (expanded.unknown.length > 0) unparsable ??= expanded.unknown[0];
         if (expanded.hasError) unparsable ??= 'the command line does not parse';
       }
