@@ -220,6 +220,8 @@ describe('shell rules', () => {
       ['if true; then rm -rf ./*; fi', 'rm-root'],
       ['x=$(rm -rf /)', 'rm-root'],
       ['find . -delete', 'rm-root'],
+      ['rm -rf "$PWD"', 'rm-root'],
+      ['rm -rf "$(pwd)"/*', 'rm-root'],
       ['chown -R app:app /', 'permission-root'],
       ['chmod -R 000 /etc', 'permission-root'],
       ['sudo -u root bash -c "dd if=/dev/zero of=/dev/nvme0n1"', 'disk-wipe'],

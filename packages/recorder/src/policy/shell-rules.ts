@@ -21,7 +21,7 @@ export type ShellAction = (typeof SHELL_ACTIONS)[number];
 /** What each class means (the README's list is generated from it). */
 export const SHELL_ACTION_DESCRIPTIONS: Readonly<Record<ShellAction, string>> = {
   delete_root:
-    'recursive delete of `/`, a system directory, a home (`~`, `$HOME`), the working directory (`.`, `*`, `./*`), or a path that is `/` when its variable is empty (`"$BUILD_DIR"/`); `find` over a root deleting, or over a home or `.` deleting everything',
+    'recursive delete of `/`, a system directory, a home (`~`, `$HOME`), the working directory (`.`, `*`, `./*`, `$PWD`), or a path that is `/` when its variable is empty (`"$BUILD_DIR"/`); `find` over a root deleting, or over a home or `.` deleting everything',
   delete_recursive: 'any recursive delete: `rm -r`, `find -delete`, `find -exec rm`',
   disk_write:
     'writes to or formats a disk device: `dd of=/dev/…`, `> /dev/sda`, `mkfs`, `wipefs`, `shred /dev/…`',
@@ -104,6 +104,12 @@ function dangerousWord(word: ShellWord): Place | null {
   const t = word.template;
   // $HOME, ${HOME}/, "$HOME"/*
   if (/^\$\{HOME\}(\/\*?)?$/.test(t)) return 'home';
+  // $PWD, "$(pwd)"/*: the working directory
+  const pwd =
+    word.substitutions.length === 1 &&
+    word.substitutions[0]?.length === 1 &&
+    word.substitutions[0][0] === 'pwd';
+  if (/^\$\{PWD\}(\/\*?)?$/.test(t) || (pwd && /^\$\(…\)(\/\*?)?$/.test(t))) return 'cwd';
   // A variable or substitution that is empty at run time leaves the rest: "$BUILD_DIR"/ → /
   const emptied = t.replace(/\$\{\w+\}|\$\(…\)/g, '');
   if (emptied !== t && emptied.startsWith('/') && ['/', '/*', '/.*'].includes(normalize(emptied)))
