@@ -2,8 +2,8 @@
  * Writes the generated sections of the recorder's README from the definitions they document:
  * each section sits between `<!-- NAME:start -->` and `<!-- NAME:end -->`.
  *
- *   pnpm --filter @auditlane/recorder exec tsx scripts/policy-table.ts          # write
- *   pnpm --filter @auditlane/recorder exec tsx scripts/policy-table.ts --check  # fail when stale
+ *   pnpm --filter @auditlane/recorder readme:policy            # write
+ *   pnpm --filter @auditlane/recorder readme:policy --check    # fail when stale
  *
  * A new generated section is one more entry in `README_SECTIONS`.
  */
@@ -100,7 +100,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const next = updateReadme(current);
   if (process.argv.includes('--check')) {
     if (next !== current) {
-      console.error(`${README_PATH} is stale: run scripts/policy-table.ts`);
+      console.error(`${README_PATH} is stale: run pnpm --filter @auditlane/recorder readme:policy`);
       process.exit(1);
     }
   } else if (next !== current) {

@@ -391,10 +391,7 @@ describe('SQL in a tool’s arguments', () => {
 describe('the README', () => {
   it('shows the defaults table as generated from the rule definitions', () => {
     const text = readFileSync(README_PATH, 'utf8');
-    expect(
-      updateReadme(text),
-      'run: pnpm --filter @auditlane/recorder exec tsx scripts/policy-table.ts',
-    ).toBe(text);
+    expect(updateReadme(text), 'run: pnpm --filter @auditlane/recorder readme:policy').toBe(text);
     expect(text).toMatch(/\| `sql-write-production` +\| writes +\|/);
   });
 });
