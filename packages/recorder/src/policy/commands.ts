@@ -224,10 +224,77 @@ function optionValue(args: (string | null)[], short: string[], long: string[]): 
 }
 
 /**
- * SQL a database client is given: on its command line, or as a here-string or here-document.
- * `opaque` when it reads SQL the line does not show (a file, a pipe, a redirect).
+ * SQL a database client is given: on its command line, as a here-string or here-document, from
+ * a pipe or a file. `opaque` when the line does not show it, a reason when it cannot be known.
+ * psql's own commands in it (`\\dt`, `\\i file`, `\\copy`) are resolved.
  */
 function embeddedSql(
+  program: string,
+  args: (string | null)[],
+  command: SimpleCommand,
+  options: ExpandOptions,
+): EmbeddedSql[] | 'opaque' | string {
+  const found = clientSql(program, args, command, options);
+  if (program !== 'psql' || typeof found === 'string') return found;
+  const out: EmbeddedSql[] = [];
+  for (const s of found) {
+    const state = { readFile: false };
+    const script = psqlScript(s.sql, options, 0, state);
+    if (typeof script !== 'string') return script.unknown;
+    if (script.trim())
+      out.push(state.readFile ? { ...s, sql: script, fromFile: true } : { ...s, sql: script });
+  }
+  return out;
+}
+
+/** psql's commands that only show or set up the session (`\\d users`, `\\x`, `\\timing`). */
+const PSQL_SESSION_COMMANDS =
+  /^\\(d[a-zA-Z]*\+?|l\+?|list|x|timing|conninfo|encoding|\?|h|help|pset|echo|qecho|warn|q|quit|sf\+?|sv\+?|z|a|C|f|H|t|T|errverbose|set|unset|c|connect|g|gx|gset|watch|bind|if|elif|else|endif|prompt|cd|r|reset|p|print|encoding)(\s|$)/;
+
+/**
+ * A psql script with its own commands resolved: session commands dropped, `\\i file` read in,
+ * `\\copy` read as COPY; a reason for a command the policy cannot follow (`\\!`, `\\gexec`).
+ */
+function psqlScript(
+  text: string,
+  options: ExpandOptions,
+  depth: number,
+  state: { readFile: boolean },
+): string | { unknown: string } {
+  if (!text.includes('\\')) return text;
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const trimmed = line.trimStart();
+    if (!trimmed.startsWith('\\')) {
+      // A query sent with \g or \gx at the end of its line.
+      out.push(line.replace(/\\g(x|set)?(\s.*)?$/, ';'));
+      continue;
+    }
+    const name = /^\\([a-zA-Z_]+|\?|!)/.exec(trimmed)?.[1] ?? '';
+    const rest = trimmed.slice(name.length + 1).trim();
+    if (PSQL_SESSION_COMMANDS.test(trimmed)) continue;
+    if (name === 'copy') {
+      // The client's copy: the file is on this side, the table is read or written as by COPY.
+      const m = /^(.*)\s+(from|to)\s+.*$/is.exec(rest);
+      if (!m) return { unknown: "psql's \\copy does not parse" };
+      out.push(`COPY ${m[1]} ${m[2]?.toLowerCase() === 'from' ? 'FROM STDIN' : 'TO STDOUT'};`);
+      continue;
+    }
+    if (['i', 'ir', 'include', 'include_relative'].includes(name) && depth < 4) {
+      state.readFile = true;
+      const file = readSql(rest.replace(/^'(.*)'$/, '$1'), options);
+      if (typeof file !== 'string') return file;
+      const inner = psqlScript(file, options, depth + 1, state);
+      if (typeof inner !== 'string') return inner;
+      out.push(inner);
+      continue;
+    }
+    return { unknown: `psql's \\${name} is not followed by the policy` };
+  }
+  return out.join('\n');
+}
+
+function clientSql(
   program: string,
   args: (string | null)[],
   command: SimpleCommand,

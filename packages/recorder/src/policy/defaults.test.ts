@@ -304,6 +304,32 @@ describe('shell rules', () => {
     expect(command('$TOOL -rf /', PROD).reason).toBe('the program is known only at run time');
   });
 
+  it('reads psql’s own commands: session commands pass, \\i is followed, \\copy is a COPY', () => {
+    for (const text of [
+      'psql -d app -c "\\dt"',
+      'psql -c "\\d+ users"',
+      'psql -c "SELECT count(*) FROM orders \\gx"',
+      'psql <<EOF\n\\timing on\n\\x\nSELECT 1;\nEOF',
+      'psql -c "\\copy (SELECT * FROM orders) TO orders.csv CSV"',
+    ])
+      expect(command(text, PROD).verdict, text).toBe('allow');
+    expect(command('psql -c "\\copy orders FROM orders.csv CSV"', PROD).rule).toBe(
+      'sql-write-production',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'policy-psql-'));
+    writeFileSync(join(dir, 'inner.sql'), 'SELECT 1;\nDROP TABLE customers;\n');
+    expect(command('psql <<EOF\n\\set ON_ERROR_STOP 1\n\\i inner.sql\nEOF', DEV, dir).rule).toBe(
+      'sql-drop',
+    );
+    // What the policy cannot follow is unparsable: a shell escape, a query's results run as SQL.
+    for (const text of [
+      'psql -c "\\! rm -rf /tmp/x"',
+      'psql -c "SELECT 1 \\gexec"',
+      'psql -c "\\lo_unlink 1"',
+    ])
+      expect(command(text, PROD), text).toMatchObject({ verdict: 'review', rule: 'unparsable' });
+  });
+
   it('lets safe look-alikes through: at most 1 in 50 flagged, from tldr pages and our own', () => {
     const { commands } = fixture('shell-look-alikes.json') as {
       commands: { page: string | null; command: string; label: 'safe' | 'destructive' }[];

@@ -64,6 +64,7 @@ export class ShellAnalyzer {
   analyze(line: string): ShellAnalysis {
     const tree = this.parser.parse(line);
     if (!tree) return { commands: [], hasError: true };
+    const source = Buffer.from(line, 'utf8');
     try {
       const commands: SimpleCommand[] = [];
       interface Input {
@@ -89,7 +90,7 @@ export class ShellAnalyzer {
           for (const r of n.namedChildren) {
             if (!r) continue;
             if (r.type === 'heredoc_redirect') {
-              next.stdin = r.namedChildren.find((c) => c?.type === 'heredoc_body')?.text ?? null;
+              next.stdin = heredocBody(r, source);
             } else if (r.type === 'file_redirect') {
               const destination = r.childForFieldName('destination') ?? r.namedChildren.at(-1);
               const op = r.text.slice(0, r.text.length - (destination?.text.length ?? 0)).trim();
@@ -153,6 +154,19 @@ export class ShellAnalyzer {
       tree.delete();
     }
   }
+}
+
+/**
+ * A here-document's text, from the source between the line that opens it and its delimiter
+ * (the grammar splits some bodies into words: one whose first line starts with a backslash).
+ */
+function heredocBody(r: Node, source: Buffer): string | null {
+  const start = r.namedChildren.find((c) => c?.type === 'heredoc_start');
+  const end = r.namedChildren.find((c) => c?.type === 'heredoc_end');
+  if (!start || !end) return null;
+  const newline = source.indexOf(10, start.endIndex);
+  if (newline < 0 || newline >= end.startIndex) return '';
+  return source.subarray(newline + 1, end.startIndex).toString('utf8');
 }
 
 /** Walks the commands inside substitutions of a word (they run too). */
