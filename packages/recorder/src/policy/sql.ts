@@ -255,6 +255,9 @@ function walk(node: unknown, out: SqlAnalysis, context: WalkContext, depth: numb
       case 'GrantStmt':
         out.actions.add(v.is_grant ? 'grant' : 'revoke');
         break;
+      case 'GrantRoleStmt':
+        out.actions.add(v.is_grant ? 'grant' : 'revoke');
+        break;
       case 'AlterDefaultPrivilegesStmt':
         out.actions.add(
           (v.action as { is_grant?: boolean } | undefined)?.is_grant ? 'grant' : 'revoke',
