@@ -87,13 +87,21 @@ export class ShellAnalyzer {
         }
         if (n.type === 'redirected_statement') {
           const next: Input = { ...input };
+          // Words after a redirect's target are the command's arguments (`rm </dev/null -rf /`);
+          // the grammar keeps them in the redirect.
+          const extra: Node[] = [];
           for (const r of n.namedChildren) {
             if (!r) continue;
             if (r.type === 'heredoc_redirect') {
               next.stdin = heredocBody(r, source);
+              for (const a of r.childrenForFieldName('argument')) if (a) extra.push(a);
             } else if (r.type === 'file_redirect') {
-              const destination = r.childForFieldName('destination') ?? r.namedChildren.at(-1);
-              const op = r.text.slice(0, r.text.length - (destination?.text.length ?? 0)).trim();
+              const targets = r.childrenForFieldName('destination').filter((d) => d !== null);
+              const destination = targets[0];
+              extra.push(...targets.slice(1));
+              const op = destination
+                ? source.subarray(r.startIndex, destination.startIndex).toString('utf8').trim()
+                : r.text;
               if (/^\d*<$/.test(op)) {
                 next.stdin = null;
                 if (destination?.type === 'process_substitution') {
@@ -109,6 +117,15 @@ export class ShellAnalyzer {
           const out: SimpleCommand[] = [];
           for (const c of n.namedChildren)
             if (c && !c.type.endsWith('redirect')) out.push(...walk(c, next));
+          const body = n.childForFieldName('body');
+          const first = out[0];
+          if (extra.length > 0 && body?.type === 'command' && first) {
+            for (const a of extra) {
+              first.argv.push(word(a));
+              first.words.push(shellWord(a));
+              collectSubstitutions(a, walk);
+            }
+          }
           // The rest of the line after `<<EOF` sits in the redirect: `cat <<EOF | psql`.
           for (const r of n.namedChildren) {
             if (r?.type !== 'heredoc_redirect') continue;
@@ -185,7 +202,7 @@ function simpleCommand(n: Node): SimpleCommand {
   let stdin: string | null | undefined;
   const push = (c: Node) => {
     argv.push(word(c));
-    words.push({ value: word(c), template: template(c), substitutions: substitutions(c) });
+    words.push(shellWord(c));
   };
   for (const c of n.namedChildren) {
     if (!c) continue;
@@ -208,6 +225,10 @@ function simpleCommand(n: Node): SimpleCommand {
   return stdin === undefined
     ? { argv, words, env, text: n.text }
     : { argv, words, env, text: n.text, stdin };
+}
+
+function shellWord(n: Node): ShellWord {
+  return { value: word(n), template: template(n), substitutions: substitutions(n) };
 }
 
 /** A word with quotes removed and expansions kept by name (see ShellWord.template). */
