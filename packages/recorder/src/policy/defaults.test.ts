@@ -177,6 +177,8 @@ describe('shell rules', () => {
       ['terraform destroy -auto-approve', 'block', 'cloud-destroy-production'],
       ['docker volume rm pgdata', 'block', 'cloud-destroy-production'],
       ['mkfs.ext4 /dev/nvme0n1', 'block', 'disk-wipe'],
+      ['shred -n 3 /dev/sdb', 'block', 'disk-wipe'],
+      ['shred -u "$KEY_FILE"', 'review', 'file-wipe-production'],
       ['cat image.iso > /dev/sdb', 'block', 'disk-wipe'],
       ['shred -u /var/lib/app/keys.db', 'review', 'file-wipe-production'],
       ['truncate -s 0 /var/lib/app/ledger.db', 'review', 'file-wipe-production'],

@@ -208,12 +208,7 @@ export function classifyCommand(command: Command): ShellAction[] {
       break;
     case 'shred':
     case 'truncate':
-      out.add(
-        pos.some((p) => p === null || isDevice(p)) && program === 'shred'
-          ? 'disk_write'
-          : 'file_wipe',
-      );
-      if (pos.some(isDevice)) out.add('disk_write');
+      out.add(pos.some(isDevice) ? 'disk_write' : 'file_wipe');
       break;
     case 'chmod':
     case 'chown':
