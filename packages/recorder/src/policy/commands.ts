@@ -226,7 +226,7 @@ function optionValue(args: (string | null)[], short: string[], long: string[]): 
 /**
  * SQL a database client is given: on its command line, as a here-string or here-document, from
  * a pipe or a file. `opaque` when the line does not show it, a reason when it cannot be known.
- * psql's own commands in it (`\\dt`, `\\i file`, `\\copy`) are resolved.
+ * psql's own commands in it (`\dt`, `\i file`, `\copy`) are resolved.
  */
 function embeddedSql(
   program: string,
@@ -247,13 +247,13 @@ function embeddedSql(
   return out;
 }
 
-/** psql's commands that only show or set up the session (`\\d users`, `\\x`, `\\timing`). */
+/** psql's commands that only show or set up the session (`\d users`, `\x`, `\timing`). */
 const PSQL_SESSION_COMMANDS =
   /^\\(d[a-zA-Z]*\+?|l\+?|list|x|timing|conninfo|encoding|\?|h|help|pset|echo|qecho|warn|q|quit|sf\+?|sv\+?|z|a|C|f|H|t|T|errverbose|set|unset|c|connect|g|gx|gset|watch|bind|if|elif|else|endif|prompt|cd|r|reset|p|print|encoding)(\s|$)/;
 
 /**
- * A psql script with its own commands resolved: session commands dropped, `\\i file` read in,
- * `\\copy` read as COPY; a reason for a command the policy cannot follow (`\\!`, `\\gexec`).
+ * A psql script with its own commands resolved: session commands dropped, `\i file` read in,
+ * `\copy` read as COPY; a reason for a command the policy cannot follow (`\!`, `\gexec`).
  */
 function psqlScript(
   text: string,
