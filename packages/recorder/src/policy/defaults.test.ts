@@ -122,8 +122,15 @@ describe('SQL in production', () => {
     expect(sql("SELECT query_to_xml('TRUNCATE orders', true, false, '')", DEV).verdict).toBe(
       'block',
     );
-    // Text known only at run time: a review in production.
+    // Text known only at run time, or nested deeper than 4 calls: a review in production.
     expect(sql("SELECT dblink_exec('conn', $1)", PROD).verdict).toBe('review');
+    const nest = (inner: string, levels: number) => {
+      let q = inner;
+      for (let i = 0; i < levels; i++) q = `SELECT dblink_exec('c', '${q.replaceAll("'", "''")}')`;
+      return q;
+    };
+    expect(sql(nest('DROP TABLE orders', 4), DEV).rule).toBe('sql-drop');
+    expect(sql(nest('DROP TABLE orders', 6), PROD).verdict).toBe('review');
   });
 
   it('lets EXPLAIN plan a statement without running it, and treats EXPLAIN ANALYZE as running', () => {

@@ -111,7 +111,7 @@ export class SqlAnalyzer {
       functions: new Set(),
     };
     const context: WalkContext = {
-      call: (call, out) => this.call(call, out, context),
+      call: (call, out, at) => this.call(call, out, at),
       depth: 0,
     };
     for (const s of tree.stmts ?? []) walk(s.stmt, analysis, context, 0);
@@ -180,7 +180,7 @@ interface FuncCallNode {
 }
 
 interface WalkContext {
-  call: (call: FuncCallNode, out: SqlAnalysis) => void;
+  call: (call: FuncCallNode, out: SqlAnalysis, context: WalkContext) => void;
   /** Nesting of SQL given as text to a function. */
   depth: number;
 }
@@ -288,7 +288,7 @@ function walk(node: unknown, out: SqlAnalysis, context: WalkContext, depth: numb
         }
         break;
       case 'FuncCall':
-        context.call(v as FuncCallNode, out);
+        context.call(v as FuncCallNode, out, context);
         break;
       case 'ExecuteStmt':
         out.actions.add('dynamic');
