@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { type Actor, isProduction, type Resource } from '@auditlane/client';
 import { parse as parseYaml } from 'yaml';
@@ -174,7 +175,9 @@ export class Policy {
 
 /** A SQL file a command gives a database client, read to decide on it (small regular files). */
 function readSqlFile(path: string, cwd?: string): { text: string } | { error: string } {
-  const full = resolve(cwd ?? process.cwd(), path);
+  // The shell expands a leading ~ before the client sees the path.
+  const expanded = path === '~' || path.startsWith('~/') ? homedir() + path.slice(1) : path;
+  const full = resolve(cwd ?? process.cwd(), expanded);
   try {
     const stat = statSync(full);
     if (!stat.isFile()) return { error: `the SQL file ${path} is not a regular file` };
