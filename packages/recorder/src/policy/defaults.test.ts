@@ -294,6 +294,13 @@ describe('shell rules', () => {
     ])
       expect(command(text, DEV, dir), text).toMatchObject({ verdict: 'block', rule: 'sql-drop' });
     expect(command(`psql -f ${join(dir, 'drop.sql')}`, DEV).rule).toBe('sql-drop');
+    const home = process.env.HOME;
+    process.env.HOME = dir;
+    try {
+      expect(command('psql -f ~/drop.sql', DEV).rule).toBe('sql-drop');
+    } finally {
+      process.env.HOME = home;
+    }
     expect(command('psql -f read.sql', PROD, dir).verdict).toBe('allow');
     // A file that cannot be read (missing, too large, named at run time): unparsable.
     for (const text of [
