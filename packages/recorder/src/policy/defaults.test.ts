@@ -111,6 +111,26 @@ describe('SQL in production', () => {
     expect(wide.decide({ kind: 'sql', text: 'SELECT wipe()' }, PROD).verdict).toBe('allow');
   });
 
+  it('reads MySQL and SQLite calls without PostgreSQL’s catalog', () => {
+    const dialect = (text: string, d: 'mysql' | 'sqlite') =>
+      policy.decide({ kind: 'sql', text, dialect: d }, PROD);
+    expect(
+      dialect("SELECT IFNULL(plan, 'free'), DATE_FORMAT(created, '%Y') FROM users", 'mysql')
+        .verdict,
+    ).toBe('allow');
+    expect(
+      dialect("SELECT ifnull(plan, 'free'), julianday(created), iif(a, 1, 2) FROM users", 'sqlite')
+        .verdict,
+    ).toBe('allow');
+    expect(dialect("SELECT LOAD_FILE('/etc/passwd')", 'mysql').rule).toBe(
+      'sql-side-effect-production',
+    );
+    expect(dialect("SELECT load_extension('./evil.so')", 'sqlite').rule).toBe(
+      'sql-side-effect-production',
+    );
+    expect(command('sqlite3 app.db "SELECT iif(a, 1, 2) FROM t"', PROD).verdict).toBe('allow');
+  });
+
   it('parses SQL given as text to dblink_exec and the like', () => {
     expect(sql("SELECT dblink_exec('dbname=prod', 'DROP TABLE orders')", DEV)).toMatchObject({
       verdict: 'block',

@@ -99,6 +99,15 @@ export const SIDE_EFFECT_FUNCTIONS: Readonly<Record<string, readonly string[]>> 
   ],
 };
 
+/**
+ * MySQL's and SQLite's functions that reach outside the query (files, libraries). Other
+ * functions of theirs are not `user_function`: PostgreSQL's catalog does not know them.
+ */
+export const DIALECT_SIDE_EFFECT_FUNCTIONS: Readonly<Record<string, readonly string[]>> = {
+  mysql: ['load_file', 'sys_exec', 'sys_eval', 'get_lock', 'release_all_locks'],
+  sqlite: ['load_extension', 'writefile', 'readfile', 'edit', 'fts3_tokenizer'],
+};
+
 /** Functions whose text arguments are SQL they run: parsed like the query around them. */
 export const SQL_TEXT_FUNCTIONS: readonly string[] = [
   'dblink',

@@ -1,6 +1,11 @@
 import { loadModule, parseSync } from 'libpg-query';
 import { PG_FUNCTION_NAMES } from './pg-functions';
-import { CATALOG_SCHEMAS, SIDE_EFFECT_FUNCTIONS, SQL_TEXT_FUNCTIONS } from './sql-functions';
+import {
+  CATALOG_SCHEMAS,
+  DIALECT_SIDE_EFFECT_FUNCTIONS,
+  SIDE_EFFECT_FUNCTIONS,
+  SQL_TEXT_FUNCTIONS,
+} from './sql-functions';
 
 /**
  * What a SQL text does, found anywhere in its parse tree (a DELETE inside a CTE, an EXPLAIN
@@ -113,6 +118,7 @@ export class SqlAnalyzer {
     const context: WalkContext = {
       call: (call, out, at) => this.call(call, out, at),
       depth: 0,
+      dialect: options.dialect ?? 'postgres',
     };
     for (const s of tree.stmts ?? []) walk(s.stmt, analysis, context, 0);
     return analysis;
@@ -129,11 +135,14 @@ export class SqlAnalyzer {
     if (
       this.sideEffects.has(name) ||
       name.startsWith('binary_upgrade_') ||
+      DIALECT_SIDE_EFFECT_FUNCTIONS[context.dialect]?.includes(name) ||
       listed(this.extraSideEffects)
     )
       out.actions.add('side_effect');
     else if (listed(this.readOnly)) {
       // Declared a read by the policy.
+    } else if (context.dialect !== 'postgres') {
+      // PostgreSQL's catalog says nothing of MySQL's or SQLite's functions.
     } else if (!this.known.has(name) || (schema !== undefined && !CATALOG_SCHEMAS.includes(schema)))
       out.actions.add('user_function');
     if (!this.sqlText.has(name)) return;
@@ -183,6 +192,7 @@ interface WalkContext {
   call: (call: FuncCallNode, out: SqlAnalysis, context: WalkContext) => void;
   /** Nesting of SQL given as text to a function. */
   depth: number;
+  dialect: 'postgres' | 'mysql' | 'sqlite';
 }
 
 /** Whether EXPLAIN's options make it run the statement (ANALYZE, unless set false). */
