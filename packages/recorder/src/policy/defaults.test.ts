@@ -257,6 +257,10 @@ describe('shell rules', () => {
       ['if true; then rm -rf ./*; fi', 'rm-root'],
       ['x=$(rm -rf /)', 'rm-root'],
       ['rm </dev/null -rf /', 'rm-root'],
+      ['R=rm; $R -rf /', 'rm-root'],
+      ['export DIR=/ && rm -rf "$DIR"', 'rm-root'],
+      ['H=$HOME; rm -rf $H', 'rm-root'],
+      ['Q="DROP TABLE x"; psql -c "$Q"', 'sql-drop'],
       ['rm 2>/dev/null -rf ~', 'rm-root'],
       ['psql <<EOF -c "DROP TABLE x"\nSELECT 1;\nEOF', 'sql-drop'],
       ['find . -delete', 'rm-root'],
@@ -281,6 +285,7 @@ describe('shell rules', () => {
     for (const [text, rule] of cases) expect(command(text, DEV).rule, text).toBe(rule);
     for (const text of [
       'dd if=/dev/sda of=backup.img',
+      'D=build; rm -rf "$D"/',
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell word
       'rm -rf "${BUILD_DIR:?}/"',
       'find ./tmp -name "*.o" -delete',

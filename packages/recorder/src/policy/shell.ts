@@ -67,6 +67,7 @@ export class ShellAnalyzer {
     const source = Buffer.from(line, 'utf8');
     try {
       const commands: SimpleCommand[] = [];
+      const vars = new Map<string, { value: string | null; template: string }>();
       interface Input {
         stdin?: string | null;
         stdinFile?: string | null;
@@ -74,8 +75,22 @@ export class ShellAnalyzer {
         writes?: (string | null)[];
       }
       const walk = (n: Node, input: Input): SimpleCommand[] => {
+        if (n.type === 'variable_assignment') {
+          // `D=build; rm -rf "$D"/`: later words see the value (the last assignment in the text).
+          const name = n.childForFieldName('name')?.text;
+          const value = n.childForFieldName('value');
+          if (name)
+            vars.set(
+              name,
+              value
+                ? { value: word(value, vars), template: template(value, vars) }
+                : { value: '', template: '' },
+            );
+          for (const c of n.namedChildren) if (c) collectSubstitutions(c, walk);
+          return [];
+        }
         if (n.type === 'command') {
-          const command = simpleCommand(n);
+          const command = simpleCommand(n, vars);
           if (input.stdin !== undefined && command.stdin === undefined) command.stdin = input.stdin;
           if (input.stdinFile !== undefined) command.stdinFile = input.stdinFile;
           if (input.upstream?.length) command.upstream = input.upstream;
@@ -109,9 +124,12 @@ export class ShellAnalyzer {
                   const produced: SimpleCommand[] = [];
                   for (const c of destination.namedChildren) if (c) produced.push(...walk(c, {}));
                   next.upstream = [...(next.upstream ?? []), ...produced];
-                } else next.stdinFile = destination ? word(destination) : null;
+                } else next.stdinFile = destination ? word(destination, vars) : null;
               } else if (/^(\d*|&)>>?\|?$|^&>>?$/.test(op))
-                next.writes = [...(next.writes ?? []), destination ? word(destination) : null];
+                next.writes = [
+                  ...(next.writes ?? []),
+                  destination ? word(destination, vars) : null,
+                ];
             }
           }
           const out: SimpleCommand[] = [];
@@ -121,8 +139,8 @@ export class ShellAnalyzer {
           const first = out[0];
           if (extra.length > 0 && body?.type === 'command' && first) {
             for (const a of extra) {
-              first.argv.push(word(a));
-              first.words.push(shellWord(a));
+              first.argv.push(word(a, vars));
+              first.words.push(shellWord(a, vars));
               collectSubstitutions(a, walk);
             }
           }
@@ -195,21 +213,21 @@ function collectSubstitutions(n: Node, walk: (n: Node, input: object) => SimpleC
   for (const c of n.namedChildren) if (c) collectSubstitutions(c, walk);
 }
 
-function simpleCommand(n: Node): SimpleCommand {
+function simpleCommand(n: Node, vars: Vars = NO_VARS): SimpleCommand {
   const argv: (string | null)[] = [];
   const words: ShellWord[] = [];
   const env: Record<string, string | null> = {};
   let stdin: string | null | undefined;
   const push = (c: Node) => {
-    argv.push(word(c));
-    words.push(shellWord(c));
+    argv.push(word(c, vars));
+    words.push(shellWord(c, vars));
   };
   for (const c of n.namedChildren) {
     if (!c) continue;
     if (c.type === 'variable_assignment') {
       const name = c.childForFieldName('name')?.text ?? c.text.split('=')[0] ?? '';
       const value = c.childForFieldName('value');
-      env[name] = value ? word(value) : '';
+      env[name] = value ? word(value, vars) : '';
     } else if (c.type === 'command_name') {
       const first = c.namedChild(0);
       if (first) push(first);
@@ -219,7 +237,7 @@ function simpleCommand(n: Node): SimpleCommand {
       }
     } else if (c.type === 'herestring_redirect') {
       const value = c.namedChild(0);
-      stdin = value ? word(value) : null;
+      stdin = value ? word(value, vars) : null;
     } else if (!c.type.endsWith('redirect') && c.type !== 'comment') push(c);
   }
   return stdin === undefined
@@ -227,16 +245,22 @@ function simpleCommand(n: Node): SimpleCommand {
     : { argv, words, env, text: n.text, stdin };
 }
 
-function shellWord(n: Node): ShellWord {
-  return { value: word(n), template: template(n), substitutions: substitutions(n) };
+function shellWord(n: Node, vars: Vars = NO_VARS): ShellWord {
+  return {
+    value: word(n, vars),
+    template: template(n, vars),
+    substitutions: substitutions(n, vars),
+  };
 }
 
 /** A word with quotes removed and expansions kept by name (see ShellWord.template). */
-function template(n: Node): string {
+function template(n: Node, vars: Vars = NO_VARS): string {
   switch (n.type) {
     case 'simple_expansion':
-      return `\${${n.text.slice(1)}}`;
+      return assigned(n, vars)?.template ?? `\${${n.text.slice(1)}}`;
     case 'expansion': {
+      const known = assigned(n, vars)?.template;
+      if (known !== undefined) return known;
       const name = n.namedChildren.find((c) => c?.type === 'variable_name')?.text ?? '?';
       return /^\$\{[#!]?\w+:?\?/.test(n.text) ? `\${${name}:?}` : `\${${name}}`;
     }
@@ -248,22 +272,22 @@ function template(n: Node): string {
     case 'concatenation': {
       if (n.type === 'string' && n.namedChildren.length === 0) return n.text.slice(1, -1);
       let out = '';
-      for (const c of n.namedChildren) if (c) out += template(c);
+      for (const c of n.namedChildren) if (c) out += template(c, vars);
       return out;
     }
     case 'string_content':
       return n.text.replace(/\\([$`"\\\n])/g, '$1');
     default:
-      return word(n) ?? n.text;
+      return word(n, vars) ?? n.text;
   }
 }
 
 /** The commands run by substitutions inside a word. */
-function substitutions(n: Node): (string | null)[][] {
+function substitutions(n: Node, vars: Vars = NO_VARS): (string | null)[][] {
   const out: (string | null)[][] = [];
   const visit = (m: Node) => {
     if (m.type === 'command') {
-      out.push(simpleCommand(m).argv);
+      out.push(simpleCommand(m, vars).argv);
     }
     for (const c of m.namedChildren) if (c) visit(c);
   };
@@ -277,12 +301,26 @@ function substitutions(n: Node): (string | null)[][] {
           c.type === 'string' ||
           c.type === 'concatenation')
       )
-        out.push(...substitutions(c));
+        out.push(...substitutions(c, vars));
   return out;
 }
 
+/** Variables the line assigns before they are used (`D=build; rm -rf "$D"/`). */
+type Vars = ReadonlyMap<string, { value: string | null; template: string }>;
+const NO_VARS: Vars = new Map();
+
+/** What the line assigned to `$NAME` or `${NAME}` (no operator), if it did. */
+function assigned(n: Node, vars: Vars): { value: string | null; template: string } | undefined {
+  const name = n.type === 'simple_expansion' ? n.text.slice(1) : /^\$\{(\w+)\}$/.exec(n.text)?.[1];
+  return name === undefined ? undefined : vars.get(name);
+}
+
+function variable(n: Node, vars: Vars): string | null {
+  return assigned(n, vars)?.value ?? null;
+}
+
 /** A word's value after quote removal, or null when it depends on expansion. */
-function word(n: Node): string | null {
+function word(n: Node, vars: Vars = NO_VARS): string | null {
   switch (n.type) {
     case 'word':
     case 'number':
@@ -291,15 +329,28 @@ function word(n: Node): string | null {
       return n.text.slice(1, -1);
     case 'ansi_c_string':
       return n.text.slice(2, -1);
+    case 'simple_expansion':
+    case 'expansion':
+      return variable(n, vars);
     case 'string': {
-      if (n.namedChildren.some((c) => c && c.type !== 'string_content')) return null;
-      return n.text.slice(1, -1).replace(/\\([$`"\\\n])/g, '$1');
+      if (n.namedChildren.length === 0) return n.text.slice(1, -1);
+      if (n.namedChildren.every((c) => c?.type === 'string_content'))
+        return n.text.slice(1, -1).replace(/\\([$`"\\\n])/g, '$1');
+      let out = '';
+      for (const c of n.namedChildren) {
+        if (!c) continue;
+        const part =
+          c.type === 'string_content' ? c.text.replace(/\\([$`"\\\n])/g, '$1') : variable(c, vars);
+        if (part === null) return null;
+        out += part;
+      }
+      return out;
     }
     case 'concatenation': {
       let out = '';
       for (const c of n.namedChildren) {
         if (!c) continue;
-        const part = word(c);
+        const part = word(c, vars);
         if (part === null) return null;
         out += part;
       }
