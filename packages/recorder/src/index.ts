@@ -10,7 +10,7 @@ export {
 } from './instrument/sql';
 export { DEFAULT_DETECTORS, type Detector, ibanValid, luhn } from './masking/detectors';
 export { Masker, type MaskingOptions, MaskTally, StreamMasker } from './masking/masker';
-export { DEFAULT_RULES } from './policy/defaults';
+export { DEFAULT_RULE_SET, DEFAULT_RULES, type DefaultRule } from './policy/defaults';
 export {
   type Decision,
   Policy,
@@ -19,8 +19,15 @@ export {
   type Subject,
 } from './policy/policy';
 export { type PolicyFile, type PolicyVerdict, type Rule, SQL_ACTIONS } from './policy/rules';
-export { type ShellAnalysis, ShellAnalyzer, type SimpleCommand } from './policy/shell';
+export {
+  type ShellAnalysis,
+  ShellAnalyzer,
+  type ShellWord,
+  type SimpleCommand,
+} from './policy/shell';
+export { SHELL_ACTIONS, type ShellAction } from './policy/shell-rules';
 export { type SqlAction, type SqlAnalysis, SqlAnalyzer, SqlParseError } from './policy/sql';
+export { SIDE_EFFECT_FUNCTIONS } from './policy/sql-functions';
 export {
   type Authorization,
   createRecorder,

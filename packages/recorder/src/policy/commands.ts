@@ -1,4 +1,5 @@
-import type { ShellAnalyzer } from './shell';
+import type { ShellAnalyzer, SimpleCommand } from './shell';
+import { classifyCommand, type ShellAction } from './shell-rules';
 
 /** Programs that run the command after their own options. */
 const WRAPPERS: Record<string, { withValue: Set<string> }> = {
@@ -23,13 +24,31 @@ export interface EmbeddedSql {
   sql: string;
   dialect: 'postgres' | 'mysql' | 'sqlite';
   client: string;
+  /** Read from a file (its parse errors are not quoted: the file may hold anything). */
+  fromFile?: boolean;
 }
 
 export interface CommandLine {
   /** The commands that run, wrappers removed (`sudo -u x rm -rf /` → `rm -rf /`). */
   commands: (string | null)[][];
   sql: EmbeddedSql[];
+  /** What the commands do, by the built-in shell rules (`shell-rules.ts`). */
+  actions: Set<ShellAction>;
+  /**
+   * Why the line cannot be decided completely: a program, script or SQL known only at run time,
+   * a SQL file that cannot be read.
+   */
+  unknown: string[];
+  /** The line does not parse (an unclosed quote, say). */
   hasError: boolean;
+}
+
+export interface ExpandOptions {
+  /**
+   * Reads a SQL file a database client is given (`psql -f x.sql`, `psql < x.sql`,
+   * `cat x.sql | psql`): its text, or a reason it cannot be read. Without it, such SQL is unknown.
+   */
+  readFile?: (path: string) => { text: string } | { error: string };
 }
 
 export function basename(program: string): string {
@@ -40,21 +59,33 @@ export function basename(program: string): string {
  * Expands a command line into what runs: wrappers unwrapped, `sh -c '...'` parsed again, and
  * SQL given to psql, mysql or sqlite3 collected for the SQL analyzer.
  */
-export function expandCommandLine(shell: ShellAnalyzer, line: string, depth = 0): CommandLine {
+export function expandCommandLine(
+  shell: ShellAnalyzer,
+  line: string,
+  depth = 0,
+  options: ExpandOptions = {},
+): CommandLine {
   const parsed = shell.analyze(line);
-  const out: CommandLine = { commands: [], sql: [], hasError: parsed.hasError };
-  for (const c of parsed.commands) expandCommand(shell, c.argv, out, depth, c.stdin);
+  const out: CommandLine = {
+    commands: [],
+    sql: [],
+    actions: new Set(),
+    unknown: [],
+    hasError: parsed.hasError,
+  };
+  for (const c of parsed.commands) expandCommand(shell, c, out, depth, options);
   return out;
 }
 
 function expandCommand(
   shell: ShellAnalyzer,
-  argv: (string | null)[],
+  command: SimpleCommand,
   out: CommandLine,
   depth: number,
-  stdin?: string | null,
+  options: ExpandOptions,
 ): void {
-  let args = argv;
+  let args = command.argv;
+  let words = command.words;
   // Peel wrappers: their options, then (for env) assignments, then the command.
   for (let guard = 0; guard < 8; guard++) {
     const program = args[0];
@@ -80,18 +111,20 @@ function expandCommand(
     if (basename(program) === 'nice' && /^-\d+$/.test(args[1] ?? '')) i = Math.max(i, 2);
     if (i >= args.length) break;
     args = args.slice(i);
+    words = words.slice(i);
   }
   out.commands.push(args);
+  for (const a of classifyCommand({ ...command, argv: args, words })) out.actions.add(a);
   const program = args[0] ? basename(args[0]) : null;
   if (!program) {
     // A program known only at run time (`$TOOL -rf /`): the policy cannot tell what runs.
-    if (args.length > 0) out.hasError = true;
+    if (args.length > 0) out.unknown.push('the program is known only at run time');
     return;
   }
   if (program === 'eval' && depth < 4) {
     const script = args.slice(1);
-    if (script.some((a) => a === null)) out.hasError = true;
-    else nested(shell, script.join(' '), out, depth);
+    if (script.some((a) => a === null)) out.unknown.push('eval runs text known only at run time');
+    else nested(shell, script.join(' '), out, depth, options);
     return;
   }
 
@@ -102,19 +135,78 @@ function expandCommand(
     );
     let script = at > 0 ? args[at + 1] : undefined;
     if (script === '--') script = args[at + 2];
-    if (typeof script === 'string') nested(shell, script, out, depth);
-    else if (at > 0) out.hasError = true;
+    if (typeof script === 'string') nested(shell, script, out, depth, options);
+    else if (at > 0) out.unknown.push(`${program} -c runs text known only at run time`);
   }
-  const sql = embeddedSql(program, args, stdin);
-  if (sql === 'opaque') out.hasError = true;
+  const sql = embeddedSql(program, args, command, options);
+  if (sql === 'opaque') out.unknown.push(`the SQL given to ${program} is known only at run time`);
+  else if (typeof sql === 'string') out.unknown.push(sql);
   else for (const s of sql) out.sql.push(s);
 }
 
-function nested(shell: ShellAnalyzer, script: string, out: CommandLine, depth: number): void {
-  const inner = expandCommandLine(shell, script, depth + 1);
+function nested(
+  shell: ShellAnalyzer,
+  script: string,
+  out: CommandLine,
+  depth: number,
+  options: ExpandOptions,
+): void {
+  const inner = expandCommandLine(shell, script, depth + 1, options);
   out.commands.push(...inner.commands);
   out.sql.push(...inner.sql);
+  for (const a of inner.actions) out.actions.add(a);
+  out.unknown.push(...inner.unknown);
   out.hasError ||= inner.hasError;
+}
+
+/**
+ * What a command writes on stdout, when the line says: `echo`, `printf` with `%s` only,
+ * `cat` of files or of its own here-document. A reason string when it cannot be known.
+ */
+function outputOf(command: SimpleCommand, options: ExpandOptions): string | { unknown: string } {
+  const [program, ...rest] = command.argv;
+  const name = program ? basename(program) : '';
+  const unknown = {
+    unknown: `what ${name || 'a command'} writes to the database client is not known`,
+  };
+  if (rest.some((a) => a === null)) return unknown;
+  const args = rest as string[];
+  if (name === 'echo') {
+    let i = 0;
+    while (i < args.length && /^-[neE]+$/.test(args[i] as string)) i++;
+    return args.slice(i).join(' ');
+  }
+  if (name === 'printf') {
+    const [format, ...values] = args;
+    if (format === undefined || /%[^s%]/.test(format)) return unknown;
+    let k = 0;
+    return format
+      .replace(/%[s%]/g, (m) => (m === '%%' ? '%' : (values[k++] ?? '')))
+      .replace(/\\n/g, '\n');
+  }
+  if (name === 'cat') {
+    const files = args.filter((a) => !a.startsWith('-') || a === '-');
+    if (files.length === 0) {
+      if (typeof command.stdin === 'string') return command.stdin;
+      if (command.stdinFile) return readSql(command.stdinFile, options);
+      return unknown;
+    }
+    let text = '';
+    for (const f of files) {
+      if (f === '-') return unknown;
+      const r = readSql(f, options);
+      if (typeof r !== 'string') return r;
+      text += `${r}\n`;
+    }
+    return text;
+  }
+  return unknown;
+}
+
+function readSql(path: string, options: ExpandOptions): string | { unknown: string } {
+  if (!options.readFile) return { unknown: `the SQL file ${path} is not read here` };
+  const r = options.readFile(path);
+  return 'text' in r ? r.text : { unknown: r.error };
 }
 
 function optionValue(args: (string | null)[], short: string[], long: string[]): (string | null)[] {
@@ -132,14 +224,83 @@ function optionValue(args: (string | null)[], short: string[], long: string[]): 
 }
 
 /**
- * SQL a database client is given: on its command line, or as a here-string or here-document.
- * `opaque` when it reads SQL the line does not show (a file, a pipe, a redirect).
+ * SQL a database client is given: on its command line, as a here-string or here-document, from
+ * a pipe or a file. `opaque` when the line does not show it, a reason when it cannot be known.
+ * psql's own commands in it (`\dt`, `\i file`, `\copy`) are resolved.
  */
 function embeddedSql(
   program: string,
   args: (string | null)[],
-  stdin: string | null | undefined,
-): EmbeddedSql[] | 'opaque' {
+  command: SimpleCommand,
+  options: ExpandOptions,
+): EmbeddedSql[] | 'opaque' | string {
+  const found = clientSql(program, args, command, options);
+  if (program !== 'psql' || typeof found === 'string') return found;
+  const out: EmbeddedSql[] = [];
+  for (const s of found) {
+    const state = { readFile: false };
+    const script = psqlScript(s.sql, options, 0, state);
+    if (typeof script !== 'string') return script.unknown;
+    if (script.trim())
+      out.push(state.readFile ? { ...s, sql: script, fromFile: true } : { ...s, sql: script });
+  }
+  return out;
+}
+
+/** psql's commands that only show or set up the session (`\d users`, `\x`, `\timing`). */
+const PSQL_SESSION_COMMANDS =
+  /^\\(d[a-zA-Z]*\+?|l\+?|list|x|timing|conninfo|encoding|\?|h|help|pset|echo|qecho|warn|q|quit|sf\+?|sv\+?|z|a|C|f|H|t|T|errverbose|set|unset|c|connect|g|gx|gset|watch|bind|if|elif|else|endif|prompt|cd|r|reset|p|print|encoding)(\s|$)/;
+
+/**
+ * A psql script with its own commands resolved: session commands dropped, `\i file` read in,
+ * `\copy` read as COPY; a reason for a command the policy cannot follow (`\!`, `\gexec`).
+ */
+function psqlScript(
+  text: string,
+  options: ExpandOptions,
+  depth: number,
+  state: { readFile: boolean },
+): string | { unknown: string } {
+  if (!text.includes('\\')) return text;
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const trimmed = line.trimStart();
+    if (!trimmed.startsWith('\\')) {
+      // A query sent with \g or \gx at the end of its line.
+      out.push(line.replace(/\\g(x|set)?(\s.*)?$/, ';'));
+      continue;
+    }
+    const name = /^\\([a-zA-Z_]+|\?|!)/.exec(trimmed)?.[1] ?? '';
+    const rest = trimmed.slice(name.length + 1).trim();
+    if (PSQL_SESSION_COMMANDS.test(trimmed)) continue;
+    if (name === 'copy') {
+      // The client's copy: the file is on this side, the table is read or written as by COPY.
+      const m = /^(.*)\s+(from|to)\s+.*$/is.exec(rest);
+      if (!m) return { unknown: "psql's \\copy does not parse" };
+      out.push(`COPY ${m[1]} ${m[2]?.toLowerCase() === 'from' ? 'FROM STDIN' : 'TO STDOUT'};`);
+      continue;
+    }
+    if (['i', 'ir', 'include', 'include_relative'].includes(name) && depth < 4) {
+      state.readFile = true;
+      const file = readSql(rest.replace(/^'(.*)'$/, '$1'), options);
+      if (typeof file !== 'string') return file;
+      const inner = psqlScript(file, options, depth + 1, state);
+      if (typeof inner !== 'string') return inner;
+      out.push(inner);
+      continue;
+    }
+    return { unknown: `psql's \\${name} is not followed by the policy` };
+  }
+  return out.join('\n');
+}
+
+function clientSql(
+  program: string,
+  args: (string | null)[],
+  command: SimpleCommand,
+  options: ExpandOptions,
+): EmbeddedSql[] | 'opaque' | string {
+  const stdin = command.stdin;
   const found: EmbeddedSql[] = [];
   const add = (values: (string | null)[], dialect: EmbeddedSql['dialect']) => {
     for (const v of values) {
@@ -150,10 +311,11 @@ function embeddedSql(
   };
   let dialect: EmbeddedSql['dialect'] | undefined;
   let known = true;
+  let files: (string | null)[] = [];
   if (program === 'psql') {
     dialect = 'postgres';
     known = add(optionValue(args, ['-c'], ['--command']), dialect);
-    if (optionValue(args, ['-f'], ['--file']).length > 0) return 'opaque';
+    files = optionValue(args, ['-f'], ['--file']);
   } else if (program === 'mysql' || program === 'mariadb') {
     dialect = 'mysql';
     known = add(optionValue(args, ['-e'], ['--execute']), dialect);
@@ -165,10 +327,41 @@ function embeddedSql(
   }
   if (!dialect) return found;
   if (!known) return 'opaque';
-  if (found.length === 0 && stdin !== undefined) {
-    if (stdin === null) return 'opaque';
-    found.push({ sql: stdin, dialect, client: program });
+  for (const f of files) {
+    if (f === null) return 'opaque';
+    if (f === '-') continue;
+    const text = readSql(f, options);
+    if (typeof text !== 'string') return text.unknown;
+    found.push({ sql: text, dialect, client: program, fromFile: true });
   }
+  if (found.length > 0 || stdin === undefined) return found;
+  // SQL on stdin: a here-string or here-document, a file, or what the pipeline writes.
+  let fromFile = false;
+  const reading: ExpandOptions = {
+    readFile: (path) => {
+      fromFile = true;
+      return options.readFile?.(path) ?? { error: `the SQL file ${path} is not read here` };
+    },
+  };
+  let text: string | { unknown: string };
+  if (stdin !== null) text = stdin;
+  else if (command.stdinFile !== undefined)
+    text =
+      command.stdinFile === null
+        ? { unknown: 'the file given on stdin is known only at run time' }
+        : readSql(command.stdinFile, reading);
+  else {
+    const from = command.upstream?.at(-1);
+    text = from
+      ? outputOf(from, reading)
+      : { unknown: 'what the database client reads is not known' };
+  }
+  if (typeof text !== 'string') return text.unknown;
+  found.push(
+    fromFile
+      ? { sql: text, dialect, client: program, fromFile }
+      : { sql: text, dialect, client: program },
+  );
   return found;
 }
 

@@ -1,4 +1,7 @@
+import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
 import { type Actor, isProduction, type Resource } from '@auditlane/client';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -12,13 +15,18 @@ import {
   ruleSchema,
 } from './rules';
 import { ShellAnalyzer } from './shell';
+import type { ShellAction } from './shell-rules';
 import { type SqlAction, SqlAnalyzer, SqlParseError } from './sql';
 
 /** What is about to happen, for the policy to decide on before it does. */
 export type Subject =
   | { kind: 'sql'; text: string; dialect?: 'postgres' | 'mysql' | 'sqlite' }
-  | { kind: 'command'; text: string }
-  | { kind: 'tool'; tool: string; input?: unknown };
+  /** `cwd`: where the command runs, for SQL files it gives a database client (default: the process's). */
+  | { kind: 'command'; text: string; cwd?: string }
+  | { kind: 'tool'; tool: string; input?: unknown; cwd?: string };
+
+/** The largest SQL file (`psql -f`, `< file.sql`) the policy reads to decide; larger ones are unparsable. */
+export const MAX_SQL_FILE_BYTES = 256 * 1024;
 
 /** Where it happens and who does it. */
 export interface PolicyScope {
@@ -63,7 +71,10 @@ export class Policy {
   static async create(file: PolicyFile = {}): Promise<Policy> {
     const parsed = policyFileSchema.safeParse(file);
     if (!parsed.success) throw new PolicyFileError(describe(parsed.error, 'policy'));
-    const [sql, shell] = await Promise.all([SqlAnalyzer.load(), ShellAnalyzer.load()]);
+    const [sql, shell] = await Promise.all([
+      SqlAnalyzer.load(parsed.data.functions),
+      ShellAnalyzer.load(),
+    ]);
     return new Policy(sql, shell, parsed.data);
   }
 
@@ -93,16 +104,31 @@ export class Policy {
     return isProduction(scope.resource?.environment ?? '');
   }
 
+  /**
+   * Decides on one action. SQL is parsed; a command line is parsed and its commands classified,
+   * SQL it gives a database client (on its command line, stdin, a here-document or a file) parsed
+   * too; a tool's input is read for a command line (Bash) and for SQL in `sql`, `statement` or
+   * (for a database tool) `query` fields at any depth.
+   */
   decide(subject: Subject, scope: PolicyScope = {}): Decision {
-    let actions = new Set<SqlAction>();
+    const actions = new Set<SqlAction>();
+    const shellActions = new Set<ShellAction>();
     let commands: (string | null)[][] = [];
     let unparsable: string | undefined;
-    const addSql = (text: string, dialect?: 'postgres' | 'mysql' | 'sqlite') => {
+    const addSql = (
+      text: string,
+      dialect?: 'postgres' | 'mysql' | 'sqlite',
+      options: { ignoreErrors?: boolean; fromFile?: boolean } = {},
+    ) => {
       try {
         for (const a of this.sql.analyze(text, { dialect }).actions) actions.add(a);
       } catch (error) {
         if (!(error instanceof SqlParseError)) throw error;
-        unparsable ??= `the SQL does not parse: ${error.message}`;
+        if (options.ignoreErrors) return;
+        // A file's text is not quoted into the reason: it may hold anything.
+        unparsable ??= options.fromFile
+          ? 'the SQL file does not parse'
+          : `the SQL does not parse: ${error.message}`;
       }
     };
     if (subject.kind === 'sql') addSql(subject.text, subject.dialect);
@@ -110,23 +136,30 @@ export class Policy {
       const line =
         subject.kind === 'command' ? subject.text : commandOfTool(subject.tool, subject.input);
       if (line !== undefined) {
-        const expanded = expandCommandLine(this.shell, line);
+        const expanded = expandCommandLine(this.shell, line, 0, {
+          readFile: (path) => readSqlFile(path, subject.cwd),
+        });
         commands = expanded.commands;
-        for (const s of expanded.sql) addSql(s.sql, s.dialect);
+        for (const a of expanded.actions) shellActions.add(a);
+        for (const s of expanded.sql) addSql(s.sql, s.dialect, { fromFile: s.fromFile });
+        if (expanded.unknown.length > 0) unparsable ??= expanded.unknown[0];
         if (expanded.hasError) unparsable ??= 'the command line does not parse';
       }
+      if (subject.kind === 'tool')
+        for (const field of sqlOfTool(subject.tool, subject.input))
+          addSql(field.sql, field.dialect, { ignoreErrors: !field.surely });
     }
-    actions = new Set(actions);
     for (const { rule, commands: patterns } of this.rules) {
       const m = rule.match;
       if (!inScope(rule, scope)) continue;
       if (m.tool && !(subject.kind === 'tool' && m.tool.some((t) => glob(t, subject.tool))))
         continue;
-      const content = m.sql || m.command;
+      const content = m.sql || m.command || m.shell;
       if (content) {
         const sqlHit = m.sql?.some((a) => actions.has(a)) ?? false;
+        const shellHit = m.shell?.some((a) => shellActions.has(a)) ?? false;
         const commandHit = patterns.some((p) => commands.some((argv) => matchesCommand(p, argv)));
-        if (!sqlHit && !commandHit) continue;
+        if (!sqlHit && !commandHit && !shellHit) continue;
       }
       return { verdict: rule.verdict, rule: rule.id, reason: rule.reason };
     }
@@ -140,13 +173,71 @@ export class Policy {
   }
 }
 
-/** The command line an agent tool runs, for tools that run one. */
+/** A SQL file a command gives a database client, read to decide on it (small regular files). */
+function readSqlFile(path: string, cwd?: string): { text: string } | { error: string } {
+  // The shell expands a leading ~ before the client sees the path.
+  const expanded = path === '~' || path.startsWith('~/') ? homedir() + path.slice(1) : path;
+  const full = resolve(cwd ?? process.cwd(), expanded);
+  try {
+    const stat = statSync(full);
+    if (!stat.isFile()) return { error: `the SQL file ${path} is not a regular file` };
+    if (stat.size > MAX_SQL_FILE_BYTES)
+      return { error: `the SQL file ${path} is larger than ${MAX_SQL_FILE_BYTES} bytes` };
+    return { text: readFileSync(full, 'utf8') };
+  } catch (error) {
+    return {
+      error: `the SQL file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    };
+  }
+}
+
+/** Field names that hold SQL in any tool's input. */
+const SQL_FIELDS = /^(sql|statements?|sql_?query|sql_?text|raw_?sql|query_?sql)$|sql$/i;
+/** `query` holds SQL only in a database tool's input (a search tool's query is not SQL). */
+const DATABASE_TOOL =
+  /sql|postgres|\bpg|mysql|maria|sqlite|database|\bdb|db\b|_db|db_|supabase|neon|snowflake|bigquery|redshift|clickhouse|duckdb|cockroach|warehouse/i;
+
+/**
+ * SQL in a tool's input: strings (or lists of strings) under SQL field names at any depth up to
+ * 8. `surely`: a `sql`/`statement` field, whose text must parse; a database tool's `query` field
+ * counts only when it parses.
+ */
+export function sqlOfTool(
+  tool: string,
+  input: unknown,
+): { sql: string; dialect?: 'postgres' | 'mysql' | 'sqlite'; surely: boolean }[] {
+  const found: { sql: string; dialect?: 'postgres' | 'mysql' | 'sqlite'; surely: boolean }[] = [];
+  const dialect = /mysql|maria/i.test(tool) ? 'mysql' : /sqlite/i.test(tool) ? 'sqlite' : undefined;
+  const database = DATABASE_TOOL.test(tool);
+  const visit = (value: unknown, depth: number) => {
+    if (depth > 8 || value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v, depth + 1);
+      return;
+    }
+    for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+      const surely = SQL_FIELDS.test(key);
+      if (surely || (database && /^query(_?text)?$/i.test(key))) {
+        const texts = typeof v === 'string' ? [v] : Array.isArray(v) ? v : [];
+        for (const t of texts)
+          if (typeof t === 'string' && t.trim()) found.push({ sql: t, dialect, surely });
+      }
+      visit(v, depth + 1);
+    }
+  };
+  visit(input, 0);
+  return found;
+}
+
+/** Tools that run a command line: `Bash`, `shell`, `mcp__ssh__exec`, `mcp__x__run_command`. */
+const COMMAND_TOOL = /(^|_)(bash|shell|terminal|exec|execute|run_command|execute_command|ssh)$/i;
+
+/** The command line an agent tool runs, for tools that run one (a `command` or `cmd` field). */
 function commandOfTool(tool: string, input: unknown): string | undefined {
   if (!input || typeof input !== 'object') return undefined;
-  const command = (input as { command?: unknown; cmd?: unknown }).command;
-  if (typeof command === 'string' && /^(bash|shell|terminal|exec|run_command)$/i.test(tool))
-    return command;
-  return undefined;
+  const { command, cmd } = input as { command?: unknown; cmd?: unknown };
+  const line = typeof command === 'string' ? command : typeof cmd === 'string' ? cmd : undefined;
+  return line !== undefined && COMMAND_TOOL.test(tool) ? line : undefined;
 }
 
 function inScope(rule: Rule, scope: PolicyScope): boolean {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SHELL_ACTIONS } from './shell-rules';
 import type { SqlAction } from './sql';
 
 export const SQL_ACTIONS = [
@@ -20,6 +21,10 @@ export const SQL_ACTIONS = [
   'dynamic',
   'transaction',
   'other',
+  'role',
+  'copy_file',
+  'side_effect',
+  'user_function',
 ] as const satisfies readonly SqlAction[];
 
 export const verdictSchema = z.enum(['allow', 'block', 'review', 'mask']);
@@ -28,8 +33,9 @@ export type PolicyVerdict = z.infer<typeof verdictSchema>;
 const list = z.array(z.string().min(1)).min(1);
 
 /**
- * One rule of a policy. Every condition given must hold (each list: any of its items); a rule
- * with no content condition (sql, command, tool) applies to every action in its scope.
+ * One rule of a policy. Every condition given must hold (each list: any of its items), except
+ * that the content conditions (sql, command, shell) hold when any of them does; a rule with no
+ * content condition applies to every action in its scope.
  */
 export const ruleSchema = z
   .object({
@@ -43,6 +49,8 @@ export const ruleSchema = z
         sql: z.array(z.enum(SQL_ACTIONS)).min(1).optional(),
         /** Command patterns: program, subcommands, flags and arguments (`rm -rf /`, `kubectl delete`). */
         command: list.optional(),
+        /** What commands do, read from their parsed words: delete_root, remote_code, ... */
+        shell: z.array(z.enum(SHELL_ACTIONS)).min(1).optional(),
         /** Agent tool names (`Bash`, `mcp__*`). */
         tool: list.optional(),
         /** Environments; `production` also matches `prod`. */
@@ -76,6 +84,14 @@ export const policyFileSchema = z
     onError: z.enum(['open', 'closed']).optional(),
     /** A statement or command line that does not parse. Default: review in production, allow elsewhere. */
     unparsable: verdictSchema.optional(),
+    /**
+     * SQL functions of your own or of an extension (`*` wildcard): `readOnly` ones are not
+     * `user_function` (PostGIS's `st_*`), `sideEffects` ones are `side_effect`.
+     */
+    functions: z
+      .object({ readOnly: list.optional(), sideEffects: list.optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 export type PolicyFile = z.input<typeof policyFileSchema>;

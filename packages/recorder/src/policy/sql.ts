@@ -1,4 +1,11 @@
 import { loadModule, parseSync } from 'libpg-query';
+import { PG_FUNCTION_NAMES } from './pg-functions';
+import {
+  CATALOG_SCHEMAS,
+  DIALECT_SIDE_EFFECT_FUNCTIONS,
+  SIDE_EFFECT_FUNCTIONS,
+  SQL_TEXT_FUNCTIONS,
+} from './sql-functions';
 
 /**
  * What a SQL text does, found anywhere in its parse tree (a DELETE inside a CTE, an EXPLAIN
@@ -22,7 +29,15 @@ export type SqlAction =
   | 'copy_program'
   | 'dynamic'
   | 'transaction'
-  | 'other';
+  | 'other'
+  /** CREATE/ALTER ROLE or USER, SET ROLE: who may do what. */
+  | 'role'
+  /** COPY to or from a file on the database server. */
+  | 'copy_file'
+  /** A call of a function that changes something (`SIDE_EFFECT_FUNCTIONS`). */
+  | 'side_effect'
+  /** A call of a function that is neither built in nor an extension's: its body is not seen. */
+  | 'user_function';
 
 export interface SqlAnalysis {
   /** Statements in the text. */
@@ -30,6 +45,8 @@ export interface SqlAnalysis {
   actions: Set<SqlAction>;
   /** Tables named (schema.table when qualified). */
   tables: Set<string>;
+  /** Functions called (schema.name when qualified), lower-cased. */
+  functions: Set<string>;
 }
 
 export class SqlParseError extends Error {
@@ -48,12 +65,29 @@ export class SqlParseError extends Error {
  * from their parse trees, never by matching words in the raw text.
  */
 export class SqlAnalyzer {
-  private constructor() {}
+  private readonly known: Set<string>;
+  private readonly sideEffects: Set<string>;
+  private readonly sqlText: Set<string>;
 
-  /** Loads the parser (once per process; about 70 ms). */
-  static async load(): Promise<SqlAnalyzer> {
+  private readonly readOnly: RegExp[];
+  private readonly extraSideEffects: RegExp[];
+
+  private constructor(functions: SqlFunctionOptions) {
+    this.known = new Set(PG_FUNCTION_NAMES.split(/\s+/).filter(Boolean));
+    this.sideEffects = new Set(Object.values(SIDE_EFFECT_FUNCTIONS).flat());
+    this.sqlText = new Set(SQL_TEXT_FUNCTIONS);
+    this.readOnly = (functions.readOnly ?? []).map(globPattern);
+    this.extraSideEffects = (functions.sideEffects ?? []).map(globPattern);
+  }
+
+  /**
+   * Loads the parser (once per process; about 70 ms). `functions` names your own functions
+   * (`*` wildcard, schema-qualified or not): `readOnly` ones count as built-in reads (PostGIS's
+   * `st_*`), `sideEffects` ones as side effects.
+   */
+  static async load(functions: SqlFunctionOptions = {}): Promise<SqlAnalyzer> {
     await loadModule();
-    return new SqlAnalyzer();
+    return new SqlAnalyzer(functions);
   }
 
   /**
@@ -79,10 +113,102 @@ export class SqlAnalyzer {
       statements: tree.stmts?.length ?? 0,
       actions: new Set(),
       tables: new Set(),
+      functions: new Set(),
     };
-    for (const s of tree.stmts ?? []) walk(s.stmt, analysis, 0);
+    const context: WalkContext = {
+      call: (call, out, at) => this.call(call, out, at),
+      depth: 0,
+      dialect: options.dialect ?? 'postgres',
+    };
+    for (const s of tree.stmts ?? []) walk(s.stmt, analysis, context, 0);
     return analysis;
   }
+
+  /** What a function call does: nothing more than reading, a side effect, or unknown. */
+  private call(call: FuncCallNode, out: SqlAnalysis, context: WalkContext): void {
+    const parts = (call.funcname ?? []).map((p) => p.String?.sval?.toLowerCase() ?? '');
+    const name = parts.at(-1) ?? '';
+    const schema = parts.length > 1 ? parts.at(-2) : undefined;
+    const full = parts.join('.');
+    out.functions.add(full);
+    const listed = (patterns: RegExp[]) => patterns.some((p) => p.test(name) || p.test(full));
+    if (
+      this.sideEffects.has(name) ||
+      name.startsWith('binary_upgrade_') ||
+      DIALECT_SIDE_EFFECT_FUNCTIONS[context.dialect]?.includes(name) ||
+      listed(this.extraSideEffects)
+    )
+      out.actions.add('side_effect');
+    else if (listed(this.readOnly)) {
+      // Declared a read by the policy.
+    } else if (context.dialect !== 'postgres') {
+      // PostgreSQL's catalog says nothing of MySQL's or SQLite's functions.
+    } else if (!this.known.has(name) || (schema !== undefined && !CATALOG_SCHEMAS.includes(schema)))
+      out.actions.add('user_function');
+    if (!this.sqlText.has(name)) return;
+    // SQL given as text (dblink_exec('conn', 'DROP TABLE x')): analyzed like the query itself.
+    let seen = false;
+    for (const arg of call.args ?? []) {
+      const text = (arg as { A_Const?: { sval?: { sval?: string } } }).A_Const?.sval?.sval;
+      if (text === undefined) continue;
+      if (context.depth >= 4) {
+        out.actions.add('dynamic');
+        return;
+      }
+      try {
+        const inner = parseSync(text) as { stmts?: { stmt?: unknown }[] };
+        seen = true;
+        const nested = { ...context, depth: context.depth + 1 };
+        for (const s of inner.stmts ?? []) walk(s.stmt, out, nested, 0);
+      } catch {
+        // A connection name or string, not SQL.
+      }
+    }
+    if (!seen) out.actions.add('dynamic');
+  }
+}
+
+/** Functions of your own the analyzer should know (see SqlAnalyzer.load). */
+export interface SqlFunctionOptions {
+  readOnly?: readonly string[];
+  sideEffects?: readonly string[];
+}
+
+function globPattern(pattern: string): RegExp {
+  const body = pattern
+    .toLowerCase()
+    .split('*')
+    .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${body}$`);
+}
+
+interface FuncCallNode {
+  funcname?: { String?: { sval?: string } }[];
+  args?: unknown[];
+}
+
+interface WalkContext {
+  call: (call: FuncCallNode, out: SqlAnalysis, context: WalkContext) => void;
+  /** Nesting of SQL given as text to a function. */
+  depth: number;
+  dialect: 'postgres' | 'mysql' | 'sqlite';
+}
+
+/** Whether EXPLAIN's options make it run the statement (ANALYZE, unless set false). */
+function explainRuns(options: unknown[] | undefined): boolean {
+  for (const o of options ?? []) {
+    const d = (o as { DefElem?: { defname?: string; arg?: Record<string, unknown> } }).DefElem;
+    if (d?.defname !== 'analyze') continue;
+    const arg = d.arg;
+    if (!arg) return true;
+    const s = (arg.String as { sval?: string } | undefined)?.sval?.toLowerCase();
+    if (s !== undefined) return !['false', 'off', '0', 'no'].includes(s);
+    if (arg.Boolean) return (arg.Boolean as { boolval?: boolean }).boolval === true;
+    if (arg.Integer) return ((arg.Integer as { ival?: number }).ival ?? 0) !== 0;
+    return true;
+  }
+  return false;
 }
 
 const NODE_ACTIONS: Record<string, SqlAction> = {
@@ -91,33 +217,29 @@ const NODE_ACTIONS: Record<string, SqlAction> = {
   MergeStmt: 'merge',
   TruncateStmt: 'truncate',
   DropdbStmt: 'drop_database',
-  AlterTableStmt: 'alter',
-  AlterDatabaseStmt: 'alter',
-  AlterDatabaseSetStmt: 'alter',
-  AlterRoleStmt: 'alter',
-  AlterSystemStmt: 'alter',
-  AlterObjectSchemaStmt: 'alter',
-  AlterOwnerStmt: 'alter',
   RenameStmt: 'alter',
-  CreateStmt: 'create',
-  CreateTableAsStmt: 'create',
+  CommentStmt: 'alter',
+  SecLabelStmt: 'alter',
+  ReassignOwnedStmt: 'alter',
   IndexStmt: 'create',
   ViewStmt: 'create',
-  CreateFunctionStmt: 'create',
-  CreateRoleStmt: 'create',
-  CreatedbStmt: 'create',
-  CreateSchemaStmt: 'create',
-  CreateTrigStmt: 'create',
   RuleStmt: 'create',
-  GrantRoleStmt: 'grant',
+  DefineStmt: 'create',
+  CompositeTypeStmt: 'create',
+  ImportForeignSchemaStmt: 'create',
+  RefreshMatViewStmt: 'update',
   DoStmt: 'dynamic',
+  LoadStmt: 'dynamic',
   TransactionStmt: 'transaction',
 };
 
-function walk(node: unknown, out: SqlAnalysis, depth: number): void {
+/** Statements that change who may do what, besides GRANT and REVOKE. */
+const ROLE_STATEMENTS = new Set(['CreateRoleStmt', 'AlterRoleStmt', 'AlterRoleSetStmt']);
+
+function walk(node: unknown, out: SqlAnalysis, context: WalkContext, depth: number): void {
   if (depth > 200 || node === null || typeof node !== 'object') return;
   if (Array.isArray(node)) {
-    for (const item of node) walk(item, out, depth + 1);
+    for (const item of node) walk(item, out, context, depth + 1);
     return;
   }
   for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
@@ -143,8 +265,40 @@ function walk(node: unknown, out: SqlAnalysis, depth: number): void {
       case 'GrantStmt':
         out.actions.add(v.is_grant ? 'grant' : 'revoke');
         break;
+      case 'GrantRoleStmt':
+        out.actions.add(v.is_grant ? 'grant' : 'revoke');
+        break;
+      case 'AlterDefaultPrivilegesStmt':
+        out.actions.add(
+          (v.action as { is_grant?: boolean } | undefined)?.is_grant ? 'grant' : 'revoke',
+        );
+        break;
       case 'CopyStmt':
-        out.actions.add(v.is_program ? 'copy_program' : 'other');
+        // COPY ... FROM writes the table; a file name is a file on the database server.
+        if (v.is_program) out.actions.add('copy_program');
+        else if (v.filename) out.actions.add('copy_file');
+        if (v.is_from) out.actions.add('insert');
+        else if (!v.is_program) out.actions.add('select');
+        break;
+      case 'SelectStmt':
+        out.actions.add('select');
+        // SELECT ... INTO creates a table.
+        if (v.intoClause) out.actions.add('create');
+        break;
+      case 'VariableSetStmt':
+        out.actions.add(v.name === 'role' || v.name === 'session_authorization' ? 'role' : 'other');
+        break;
+      case 'ExplainStmt':
+        if (!explainRuns(v.options as unknown[] | undefined)) {
+          // Planned, not run: what it names counts, not what it would do.
+          const planned: SqlAnalysis = { ...out, actions: new Set() };
+          walk(v.query, planned, context, depth + 1);
+          out.actions.add('other');
+          continue;
+        }
+        break;
+      case 'FuncCall':
+        context.call(v as FuncCallNode, out, context);
         break;
       case 'ExecuteStmt':
         out.actions.add('dynamic');
@@ -163,11 +317,20 @@ function walk(node: unknown, out: SqlAnalysis, depth: number): void {
         out.actions.add('dynamic');
         break;
       default: {
-        const action = NODE_ACTIONS[key] ?? (/^Drop\w*Stmt$/.test(key) ? 'drop' : undefined);
+        if (ROLE_STATEMENTS.has(key)) out.actions.add('role');
+        const action =
+          (Object.hasOwn(NODE_ACTIONS, key) ? NODE_ACTIONS[key] : undefined) ??
+          (/^Drop\w*Stmt$/.test(key)
+            ? 'drop'
+            : /^Create\w*Stmt$/.test(key)
+              ? 'create'
+              : /^Alter\w*Stmt$/.test(key)
+                ? 'alter'
+                : undefined);
         if (action) out.actions.add(action);
         else if (key.endsWith('Stmt')) out.actions.add('other');
       }
     }
-    walk(value, out, depth + 1);
+    walk(value, out, context, depth + 1);
   }
 }
