@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordingRuleSchema } from './recording';
 import type { SqlAction } from './sql';
 
 export const SQL_ACTIONS = [
@@ -76,6 +77,8 @@ export const policyFileSchema = z
     onError: z.enum(['open', 'closed']).optional(),
     /** A statement or command line that does not parse. Default: review in production, allow elsewhere. */
     unparsable: verdictSchema.optional(),
+    /** Whether sessions must be recorded, by resource and environment (see ./recording). */
+    recording: z.array(recordingRuleSchema).default([]),
   })
   .strict();
 export type PolicyFile = z.input<typeof policyFileSchema>;
