@@ -23,7 +23,7 @@ export const rec = defineCommand({
   name: 'rec',
   summary: 'record a program in a pseudo-terminal (default: your shell)',
   description:
-    "Runs the program in a pseudo-terminal, like asciinema rec: you see it as it is, and a masked copy is recorded (output, resizes, the exit status; keystrokes with --input), checked against the policy before it starts. With --server the session streams live; events wait in the spool while the server is unreachable (see auditlane spool drain). Exits with the program's exit code.",
+    "Runs the program in a pseudo-terminal, like asciinema rec: you see it as it is, and a masked copy is recorded (output, resizes, the exit status; keystrokes with --input), checked against the policy before it starts. With --server the session streams live; events wait in the spool while the server is unreachable (see auditlane spool drain). Where the recording rule requires a recording (production, by default; see the policy file's recording rules), the program does not start unless the spool or the server can take its events (exit code 126), and --file alone is refused. Exits with the program's exit code.",
   args: { usage: '[-- COMMAND [ARGS...]]', max: Number.POSITIVE_INFINITY },
   options: {
     server: { ...serverOption, description: 'stream the session to this server, live' },
