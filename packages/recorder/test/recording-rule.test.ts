@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { createClient, type EventInput } from '@auditlane/client';
 import { type RunningServer, SqliteStore, startServer } from '@auditlane/server';
 import pg from 'pg';
@@ -124,6 +126,54 @@ describe('a session whose recording is required', () => {
 
     // Now known: a new session does not even start.
     expect(() => recorder.session({ resource: prodDb })).toThrow(RecordingRequiredError);
+  });
+
+  it('blocks actions once the spool stops taking writes (a full disk) and the server is unreachable', async () => {
+    const script = fileURLToPath(new URL('./fixtures/fill-the-spool.ts', import.meta.url));
+    const spool = mkdtempSync(join(dir, 'full-spool-'));
+    const beforeFile = join(dir, 'touched-before-full');
+    const afterFile = join(dir, 'touched-after-full');
+    // A file size limit (1 MiB, SIGXFSZ ignored) makes writes past it fail with EFBIG, as a full
+    // disk fails them with ENOSPC.
+    const child = spawn(
+      'bash',
+      [
+        '-c',
+        'ulimit -f 1024; trap "" XFSZ; exec "$0" --conditions=@auditlane/source --import tsx "$1"',
+        process.execPath,
+        script,
+      ],
+      {
+        env: {
+          ...process.env,
+          SERVER_URL: await deadUrl(),
+          SPOOL: spool,
+          BEFORE: beforeFile,
+          AFTER: afterFile,
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0);
+    const result = JSON.parse(out) as {
+      before: string | null;
+      written: number;
+      after: string | null;
+      errors: string[];
+    };
+    // While the spool took events, the command ran (the server being down did not matter).
+    expect(result.before).toBeNull();
+    expect(existsSync(beforeFile)).toBe(true);
+    expect(result.errors.join('\n')).toMatch(/the spool .* cannot be written \(EFBIG/);
+    expect(result.written).toBeGreaterThan(1);
+    expect(result.written).toBeLessThan(200);
+    // Then neither could take events: the next command did not run.
+    expect(result.after).toMatch(/neither the spool nor the server can take its events/);
+    expect(existsSync(afterFile)).toBe(false);
   });
 
   it('blocks instrumented queries before they are sent (pg)', async () => {
