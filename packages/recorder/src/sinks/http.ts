@@ -211,6 +211,11 @@ export class HttpSink implements Sink {
     return this.server === 'up';
   }
 
+  private keptWhere(): string {
+    if (this.spool && !this.spoolFailed) return 'kept in the spool';
+    return this.spoolFailed ? 'in memory only: the spool cannot be written' : 'in memory only';
+  }
+
   private memory() {
     return memorySource(this.maxQueue, (n) =>
       this.onError(
@@ -248,9 +253,7 @@ export class HttpSink implements Sink {
         const t = setTimeout(() => {
           this.flushers = this.flushers.filter((f) => f !== entry);
           reject(
-            new Error(
-              `events not delivered within ${options.timeoutMs} ms (${this.spool && !this.spoolFailed ? 'kept in the spool' : 'in memory only: the spool cannot be written'})`,
-            ),
+            new Error(`events not delivered within ${options.timeoutMs} ms (${this.keptWhere()})`),
           );
         }, options.timeoutMs);
         const done = entry.resolve;
