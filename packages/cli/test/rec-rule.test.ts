@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from '@auditlane/client';
+import { SqliteStore, startServer } from '@auditlane/server';
 import * as pty from 'node-pty';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -112,6 +114,40 @@ describe('auditlane rec and the recording rule', () => {
     expect(await r.exited).toBe(0);
     expect(existsSync(program.file)).toBe(true);
     expect(r.screen()).toMatch(/the spool .* cannot be used/);
+  }, 30_000);
+
+  it('records a production session to a server that takes it: the program runs, the session is not flagged', async () => {
+    const store = new SqliteStore({ filename: join(mkdtempSync(join(dir, 'srv-')), 'db') });
+    const { token } = await store.createToken({
+      org: 'acme',
+      name: 'all',
+      permissions: ['ingest', 'view_history', 'view_recording'],
+    });
+    const running = await startServer({ store, port: 0 });
+    try {
+      const program = touching('ran-production-recorded');
+      const r = recInTerminal([
+        '--server',
+        running.url,
+        '--token',
+        token,
+        '--environment',
+        'production',
+        '--resource',
+        'web-1',
+        ...program.args,
+      ]);
+      expect(await r.exited).toBe(0);
+      expect(existsSync(program.file)).toBe(true);
+      const sessionId = /recording session (sess_\w+)/.exec(r.screen())![1]!;
+      const session = await createClient({ baseUrl: running.url, token }).sessions.get(sessionId);
+      expect(session).toMatchObject({ recorded: true, status: 'ended' });
+      expect(session.counters.terminalEvents).toBeGreaterThan(0);
+      expect(session.significance!.reasons.map((x) => x.code)).not.toContain('unrecorded');
+    } finally {
+      await running.close();
+      await store.close();
+    }
   }, 30_000);
 
   it('still records a development session to a local file alone', async () => {
