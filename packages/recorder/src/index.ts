@@ -18,6 +18,7 @@ export {
   type PolicyScope,
   type Subject,
 } from './policy/policy';
+export { recordingRuleSchema } from './policy/recording';
 export { type PolicyFile, type PolicyVerdict, type Rule, SQL_ACTIONS } from './policy/rules';
 export {
   type ShellAnalysis,
@@ -35,6 +36,7 @@ export {
   Recorder,
   type RecorderOptions,
 } from './recorder';
+export { RecordingRequiredError } from './recording';
 export { FileSink } from './sinks/file';
 export { type DeliveryReport, HttpSink, type HttpSinkOptions } from './sinks/http';
-export { MemorySink, type Sink } from './sinks/sink';
+export { DiscardSink, MemorySink, type Sink } from './sinks/sink';

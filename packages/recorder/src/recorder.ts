@@ -5,11 +5,13 @@ import {
   type EventInput,
   fitEvent,
   isProduction,
+  type RecordingDecision,
   type RecordingHeader,
   type SessionStartInput,
 } from '@auditlane/client';
 import { Masker, type MaskingOptions, MaskTally } from './masking/masker';
 import { type Decision, Policy, type PolicyScope, type Subject } from './policy/policy';
+import { probeRecording, recordingBlock, recordingOf } from './recording';
 import type { Sink } from './sinks/sink';
 
 export interface RecorderOptions {
@@ -119,6 +121,8 @@ export class Recorder {
     if (!start.actor || !start.resource) {
       throw new TypeError('recorder.session: actor and resource are required (in meta or here)');
     }
+    // Its recording rule first: a session that must be recorded and cannot be does not start.
+    if (recordingOf(this, start).record === 'off') start.recorded = false;
     const id = options.id ?? this.ids.sessionId(this.now());
     if (options.resumeAt === undefined && !options.detached) {
       try {
@@ -165,6 +169,10 @@ export class RecordedSession {
   private ended = false;
   private readonly revokeListeners: (() => void)[] = [];
   private isRevoked = false;
+  /** Whether the session must be recorded, may be, or is not (see ./recording). */
+  readonly recording: RecordingDecision;
+  /** `off`: only lifecycle events are sent. */
+  private readonly lifecycleOnly: boolean;
 
   constructor(
     readonly recorder: Recorder,
@@ -172,6 +180,8 @@ export class RecordedSession {
     readonly start: SessionStartInput,
     resumeAt?: number,
   ) {
+    this.recording = recordingOf(recorder, start);
+    this.lifecycleOnly = this.recording.record === 'off';
     if (resumeAt === undefined) this.emit({ type: 'lifecycle', action: 'start', session: start });
     else this.seq = resumeAt;
   }
@@ -197,7 +207,7 @@ export class RecordedSession {
   /** Records an event of this session (fields masked by the caller's helpers). */
   emit(fields: Record<string, unknown> & { type: EventInput['type']; id?: string }): string {
     const id = (fields.id as string | undefined) ?? this.recorder.ids.eventId(this.recorder.now());
-    if (this.ended) return id;
+    if (this.ended || (this.lifecycleOnly && fields.type !== 'lifecycle')) return id;
     // Header fields first, then the spread: a literal that starts with a spread and then adds
     // properties is about 40 times slower in V8 (bench: recorder overhead).
     let event = {
@@ -409,6 +419,7 @@ export class RecordedSession {
         reason: 'the policy did not load (fail-closed)',
       };
     }
+    decision = recordingBlock(this) ?? decision;
     return { decision, subjectId, closed };
   }
 
@@ -419,6 +430,7 @@ export class RecordedSession {
    */
   async authorize(subject: Subject): Promise<Authorization> {
     const policy = await this.recorder.policy();
+    await probeRecording(this);
     const { decision, subjectId, closed } = this.decideNow(subject, policy);
     const result = (allowed: boolean, d: Decision, reason?: string): Authorization => ({
       allowed,

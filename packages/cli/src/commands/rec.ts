@@ -1,7 +1,8 @@
 import { hostname, userInfo } from 'node:os';
-import { createClient, RESOURCE_TYPES, type ResourceType } from '@auditlane/client';
+import { createClient, RESOURCE_TYPES, type ResourceType, recordingRule } from '@auditlane/client';
 import {
   createRecorder,
+  DiscardSink,
   FileSink,
   HttpSink,
   Policy,
@@ -22,7 +23,7 @@ export const rec = defineCommand({
   name: 'rec',
   summary: 'record a program in a pseudo-terminal (default: your shell)',
   description:
-    "Runs the program in a pseudo-terminal, like asciinema rec: you see it as it is, and a masked copy is recorded (output, resizes, the exit status; keystrokes with --input), checked against the policy before it starts. With --server the session streams live; events wait in the spool while the server is unreachable (see auditlane spool drain). Exits with the program's exit code.",
+    "Runs the program in a pseudo-terminal, like asciinema rec: you see it as it is, and a masked copy is recorded (output, resizes, the exit status; keystrokes with --input), checked against the policy before it starts. With --server the session streams live; events wait in the spool while the server is unreachable (see auditlane spool drain). Where the recording rule requires a recording (production, by default; see the policy file's recording rules), the program does not start unless the spool or the server can take its events (exit code 126), and --file alone is refused. Exits with the program's exit code.",
   args: { usage: '[-- COMMAND [ARGS...]]', max: Number.POSITIVE_INFINITY },
   options: {
     server: { ...serverOption, description: 'stream the session to this server, live' },
@@ -108,23 +109,29 @@ export const rec = defineCommand({
         onError: (e) => io.err(`auditlane rec: ${e.message}`),
       });
     } else if (values.events) sink = new FileSink(values.events);
-    else if (values.file) sink = { write() {}, flush: async () => {}, close: async () => {} };
+    else if (values.file) sink = new DiscardSink();
     else throw usage('pass --file FILE, --server URL, or --events FILE');
     const policyFile = setting('policy');
     const policy = policyFile ? await Policy.fromFile(policyFile) : await Policy.create();
     const user = userInfo().username;
+    const resource = {
+      name: setting('resource') ?? hostname(),
+      type,
+      environment: setting('environment') ?? 'development',
+      host: hostname(),
+    };
+    const recording = recordingRule(resource, policy.recording);
+    if (recording.record === 'required' && sink instanceof DiscardSink)
+      throw usage(
+        `recording is required for ${resource.name} (${resource.environment}) by rule ${recording.rule}${recording.reason ? ` (${recording.reason})` : ''}: --file alone keeps only a local copy; record to --server URL (or --events FILE)`,
+      );
     const recorder = createRecorder({
       sink,
       policy,
       reviews: client,
       meta: {
         actor: { type: 'human', id: user, name: user },
-        resource: {
-          name: setting('resource') ?? hostname(),
-          type,
-          environment: setting('environment') ?? 'development',
-          host: hostname(),
-        },
+        resource,
         mode: 'interactive',
         recorded: true,
       },
@@ -137,6 +144,7 @@ export const rec = defineCommand({
     void io.stopped?.then(() => stopping.abort());
     if (server) io.err(`auditlane rec: recording session ${session.id} to ${server}`);
     let exitCode = 1;
+    let notStarted = false;
     try {
       const result = await recordTerminal(session, {
         command,
@@ -149,10 +157,14 @@ export const rec = defineCommand({
         signal: stopping.signal,
       });
       exitCode = result.exitCode;
+      notStarted = result.blocked !== undefined;
       session.end({ exitCode, reason: result.revoked ? 'revoked' : undefined });
     } finally {
+      // The program did not start because nothing can take its events (recording required):
+      // no point waiting for a server that does not answer.
+      const unrecordable = notStarted && sink.recordable?.() === false;
       await recorder
-        .close({ timeoutMs: 10_000 })
+        .close({ timeoutMs: unrecordable ? 0 : 10_000 })
         .catch((e: Error) => io.err(`auditlane rec: ${e.message}`));
     }
     if (values.file) io.err(`auditlane rec: wrote ${values.file}`);

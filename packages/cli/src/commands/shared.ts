@@ -49,6 +49,10 @@ export function undelivered(
 ): string[] {
   const { waiting, spools } = sink.report();
   if (waiting === 0) return [];
+  if (spools.length === 0)
+    return [
+      `${events(waiting)} of ${what} did not reach ${server} and ${waiting === 1 ? 'is' : 'are'} lost: no spool could keep ${waiting === 1 ? 'it' : 'them'}`,
+    ];
   return [
     `${events(waiting)} of ${what} did not reach ${server}; ${waiting === 1 ? 'it waits' : 'they wait'} in ${spools.join(', ')} (until then the session shows as active)`,
     `send them with: auditlane spool drain --spool ${shellWord(spoolDir(spool))} --server ${shellWord(server)} (token: --token or AUDITLANE_TOKEN)`,

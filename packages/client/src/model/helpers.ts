@@ -6,6 +6,7 @@ import type { Actor } from './actor';
 import type { SessionCounters } from './session';
 
 export * from './limits';
+export * from './recording';
 
 /** Period presets of the sessions list filter. */
 export const PERIOD_PRESETS = ['1h', '24h', '7d', '30d', '90d'] as const;

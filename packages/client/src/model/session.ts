@@ -24,6 +24,10 @@ export const sessionCountersSchema = z
     rejected: nonNegativeInt(),
     maskedFields: nonNegativeInt(),
     bytes: nonNegativeInt().meta({ description: 'Bytes of recorded terminal output and results.' }),
+    terminalEvents: nonNegativeInt().optional().meta({
+      description:
+        'Terminal events recorded (output, input, resizes, markers, exit); absent on sessions stored before they were counted.',
+    }),
   })
   .meta({ id: 'SessionCounters' });
 

@@ -4,6 +4,7 @@ import { createAsciicastWriter } from '@auditlane/client';
 import * as pty from 'node-pty';
 import { MaskTally } from '../masking/masker';
 import type { RecordedSession } from '../recorder';
+import { recordingRefusal } from '../recording';
 
 export interface RecordTerminalOptions {
   /** The program and its arguments (default: $SHELL or /bin/sh). */
@@ -54,6 +55,12 @@ export async function recordTerminal(
   const args = options.args ?? [];
   // Quoted as a shell would read it: the policy sees `bash -c 'rm -rf /'`, not `bash -c rm -rf /`.
   const line = [command, ...args].map(shellQuote).join(' ');
+  // Recording required and nothing can keep the events: the program does not start unrecorded.
+  const unrecorded = await recordingRefusal(session);
+  if (unrecorded) {
+    stdout.write(`auditlane: not started: ${unrecorded}\r\n`);
+    return { exitCode: 126, blocked: unrecorded };
+  }
   if (args.length > 0 || options.command) {
     const auth = await session.authorize({ kind: 'command', text: line });
     if (!auth.allowed) {

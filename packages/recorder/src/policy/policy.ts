@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { type Actor, isProduction, type Resource } from '@auditlane/client';
+import { type Actor, isProduction, type RecordingRule, type Resource } from '@auditlane/client';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { expandCommandLine, matchesCommand, parseCommandPattern } from './commands';
@@ -96,6 +96,11 @@ export class Policy {
     const parsed = ruleSchema.safeParse(rule);
     if (!parsed.success) throw new PolicyFileError(describe(parsed.error, 'rule'));
     return parsed.data;
+  }
+
+  /** The policy file's recording rules (checked before the built-in ones of @auditlane/client). */
+  get recording(): readonly RecordingRule[] {
+    return this.file.recording;
   }
 
   /** Whether failures to decide block (closed) or let through (open) in this scope. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordingRuleSchema } from './recording';
 import { SHELL_ACTIONS } from './shell-rules';
 import type { SqlAction } from './sql';
 
@@ -92,6 +93,8 @@ export const policyFileSchema = z
       .object({ readOnly: list.optional(), sideEffects: list.optional() })
       .strict()
       .optional(),
+    /** Whether sessions must be recorded, by resource and environment (see ./recording). */
+    recording: z.array(recordingRuleSchema).default([]),
   })
   .strict();
 export type PolicyFile = z.input<typeof policyFileSchema>;

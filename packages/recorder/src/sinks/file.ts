@@ -16,9 +16,26 @@ export class FileSink implements Sink {
     this.fd = openSync(path, 'a');
   }
 
+  private failed = false;
+
   write(event: EventInput): void {
     if (this.fd === undefined) return; // closed: the session is over
-    writeSync(this.fd, `${JSON.stringify(event)}\n`);
+    try {
+      writeSync(this.fd, `${JSON.stringify(event)}\n`);
+      this.failed = false;
+    } catch (error) {
+      this.failed = true; // a full disk: events are not kept (the recorder reports the error)
+      throw error;
+    }
+  }
+
+  /** False once a write failed (until one succeeds again). */
+  recordable(): boolean {
+    return !this.failed;
+  }
+
+  async probe(): Promise<boolean> {
+    return !this.failed;
   }
 
   async flush(): Promise<void> {

@@ -73,6 +73,12 @@ export class HttpSink implements Sink {
   private readonly sources: Source[] = [];
   private readonly own: Source;
   private readonly spool: Spool | undefined;
+  /** The spool could not be opened or written: events wait in memory (`fallback`). */
+  private spoolFailed = false;
+  private fallback: ReturnType<typeof memorySource> | undefined;
+  private readonly maxQueue: number;
+  /** What the last delivery attempt (or probe) found of the server. */
+  private server: 'unknown' | 'up' | 'down' = 'unknown';
   private readonly batchSize: number;
   private readonly batchMs: number;
   private readonly gzip: boolean;
@@ -101,8 +107,24 @@ export class HttpSink implements Sink {
     this.gzip = options.gzip ?? true;
     this.onError =
       options.onError ?? ((error) => process.stderr.write(`auditlane: ${error.message}\n`));
+    this.maxQueue = options.maxQueue ?? 10_000;
+    let opened: ReturnType<typeof Spool.open> | undefined;
     if (options.spool) {
-      const { own, orphans, live } = Spool.open(options.spool);
+      try {
+        opened = Spool.open(options.spool);
+      } catch (error) {
+        // An unwritable or full spool directory: the events wait in memory for the server.
+        // Where recording is required, the recorder runs nothing unless the server takes them.
+        this.spoolFailed = true;
+        this.onError(
+          new Error(
+            `the spool ${options.spool} cannot be used (${(error as Error).message}): events wait in memory until the server takes them`,
+          ),
+        );
+      }
+    }
+    if (opened) {
+      const { own, orphans, live } = opened;
       this.spool = own;
       this.live = live;
       const ids = createIdGenerator();
@@ -129,11 +151,8 @@ export class HttpSink implements Sink {
       }
       this.own = spoolSource(own, false);
     } else {
-      this.own = memorySource(options.maxQueue ?? 10_000, (n) =>
-        this.onError(
-          new Error(`dropped ${n} events: the queue is full and there is no spool (server down?)`),
-        ),
-      );
+      this.fallback = this.memory();
+      this.own = this.fallback;
     }
     this.sources.push(this.own);
     this.running = this.pump();
@@ -142,18 +161,67 @@ export class HttpSink implements Sink {
   write(event: EventInput): void {
     if (this.closed) return;
     const line = JSON.stringify(event);
-    if (this.spool) {
-      this.spool.append(line);
-      if (event.type === 'lifecycle' && event.action === 'end') this.spool.release(event.sessionId);
-      else this.spool.wrote(event.sessionId, event.seq);
-    } else (this.own as ReturnType<typeof memorySource>).push(line);
+    if (this.spool && !this.spoolFailed) {
+      try {
+        this.spool.append(line);
+        if (event.type === 'lifecycle' && event.action === 'end')
+          this.spool.release(event.sessionId);
+        else this.spool.wrote(event.sessionId, event.seq);
+      } catch (error) {
+        this.spoolFailed = true;
+        this.onError(
+          new Error(
+            `the spool ${this.spool.dir} cannot be written (${(error as Error).message}): events wait in memory until the server takes them`,
+          ),
+        );
+        this.fallback = this.memory();
+        this.sources.push(this.fallback);
+        this.fallback.push(line);
+      }
+    } else this.fallback!.push(line);
     this.queued++;
     if (this.queued >= this.batchSize) this.kick();
     else this.timer ??= setTimeout(() => this.kick(), this.batchMs);
   }
 
   holdOpen(sessionId: string, seq: number): void {
-    this.spool?.hold(sessionId, seq);
+    if (!this.spoolFailed) this.spool?.hold(sessionId, seq);
+  }
+
+  /**
+   * True while the spool takes events or the server did at its last attempt; false when the
+   * spool cannot be written and the server did not answer; undefined before the first attempt.
+   */
+  recordable(): boolean | undefined {
+    if (this.spool && !this.spoolFailed) return true;
+    return this.server === 'unknown' ? undefined : this.server === 'up';
+  }
+
+  /** Whether events are kept: the spool takes them, or the server answers now (its `/v1/me`). */
+  async probe(options: { timeoutMs?: number } = {}): Promise<boolean> {
+    if (this.recordable() === true) return true;
+    if (this.closed) return false;
+    try {
+      await this.client.me({ retries: 0, timeoutMs: options.timeoutMs ?? 5_000 });
+      this.server = 'up';
+    } catch {
+      // Unreachable, or it refuses this token: either way it does not take these events.
+      this.server = 'down';
+    }
+    return this.server === 'up';
+  }
+
+  private keptWhere(): string {
+    if (this.spool && !this.spoolFailed) return 'kept in the spool';
+    return this.spoolFailed ? 'in memory only: the spool cannot be written' : 'in memory only';
+  }
+
+  private memory() {
+    return memorySource(this.maxQueue, (n) =>
+      this.onError(
+        new Error(`dropped ${n} events: the queue is full and there is no spool (server down?)`),
+      ),
+    );
   }
 
   /** What was delivered so far, and what waits (in which spool directories). */
@@ -185,7 +253,7 @@ export class HttpSink implements Sink {
         const t = setTimeout(() => {
           this.flushers = this.flushers.filter((f) => f !== entry);
           reject(
-            new Error(`events not delivered within ${options.timeoutMs} ms (kept in the spool)`),
+            new Error(`events not delivered within ${options.timeoutMs} ms (${this.keptWhere()})`),
           );
         }, options.timeoutMs);
         const done = entry.resolve;
@@ -263,12 +331,14 @@ export class HttpSink implements Sink {
           for (const id of result.revoked) for (const l of this.revokedListeners) l(id);
         }
         commit();
+        this.server = 'up';
         this.queued = Math.max(0, this.queued - lines.length);
         if (this.failures > 0) this.failures = 0;
         if (source !== this.own && source.drained) source.done?.();
       } catch (error) {
         // Kept: the same batch goes again after a pause (the server drops what it already has).
         this.failures++;
+        this.server = 'down';
         if (this.failures === 1 || this.failures % 20 === 0) {
           const what =
             error instanceof APIConnectionError || error instanceof APIError

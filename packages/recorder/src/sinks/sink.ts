@@ -16,6 +16,31 @@ export interface Sink {
   holdOpen?(sessionId: string, seq: number): void;
   /** Called with the id of a session the server says was revoked (the recorder ends it). */
   onRevoked?(listener: (sessionId: string) => void): void;
+  /**
+   * Whether what is written now is kept: on disk, or by a server that takes it. `false` when
+   * nothing can take events (the spool cannot be written and the server does not answer),
+   * `undefined` while that is not known yet. A sink without it always keeps what it is given.
+   * Where recording is required, the recorder runs nothing while this is `false`.
+   */
+  recordable?(): boolean | undefined;
+  /** Finds out whether events are kept (asks the server now if it must), within `timeoutMs`. */
+  probe?(options?: { timeoutMs?: number }): Promise<boolean>;
+}
+
+/**
+ * A sink that keeps nothing (a terminal recorded to a local asciicast file only): where
+ * recording is required, sessions on it do not start.
+ */
+export class DiscardSink implements Sink {
+  write(): void {}
+  async flush(): Promise<void> {}
+  async close(): Promise<void> {}
+  recordable(): boolean {
+    return false;
+  }
+  async probe(): Promise<boolean> {
+    return false;
+  }
 }
 
 /** Keeps events in memory (tests, custom forwarding). */

@@ -2,6 +2,7 @@ import {
   type Event,
   isProduction,
   type LifecycleEvent,
+  missingRecording,
   type Session,
   type Significance,
   type SignificanceReason,
@@ -37,6 +38,7 @@ export function sessionFromStart(org: string, event: LifecycleEvent): Session {
       rejected: 0,
       maskedFields: 0,
       bytes: 0,
+      terminalEvents: 0,
     },
     usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
     labels: start.labels,
@@ -63,6 +65,8 @@ export function applyEvent(session: Session, event: Event): void {
       break;
     case 'terminal':
       session.recorded = true;
+      // Absent on sessions stored before terminal events were counted: unknown stays unknown.
+      if (c.terminalEvents !== undefined) c.terminalEvents++;
       if (event.code === 'o') c.bytes += utf8Length(event.data);
       break;
     case 'policy':
@@ -153,6 +157,14 @@ export function significance(session: Session): Significance {
     c.maskedFields > 0 ? Math.min(10, 2 + c.maskedFields) : 0,
   );
   add('agent', 'an AI agent acted', session.actor.type === 'agent' ? 5 : 0);
+  const unrecorded = missingRecording({
+    mode: session.mode,
+    resource: session.resource,
+    recorded: session.recorded,
+    status: session.status,
+    terminalEvents: c.terminalEvents,
+  });
+  if (unrecorded) add('unrecorded', unrecorded.slice(0, 500), 40);
   const score = Math.min(
     100,
     reasons.reduce((sum, r) => sum + r.weight, 0),

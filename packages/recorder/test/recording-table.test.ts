@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { DEFAULT_RECORDING_RULES } from '@auditlane/client';
+import { describe, expect, it } from 'vitest';
+import {
+  README_PATH,
+  renderRecordingDefaults,
+  updateRecordingSection,
+} from '../scripts/recording-table';
+
+describe('the README recording rules table', () => {
+  it('is the rendering of the rule definitions (run `pnpm readme:recording` when it is not)', () => {
+    const readme = readFileSync(README_PATH, 'utf8');
+    expect(updateRecordingSection(readme)).toBe(readme);
+  });
+
+  it('follows the definitions: a row per rule, the deciding rule marks its environments', () => {
+    const table = renderRecordingDefaults();
+    for (const rule of DEFAULT_RECORDING_RULES) expect(table).toContain(`| \`${rule.id}\``);
+    expect(table).toMatch(/\| `production-recorded` +\| [^|]+\| \*\*required\*\* +\| — +\|/);
+    // A changed definition changes the table.
+    const changed = renderRecordingDefaults([
+      { id: 'everything-required', record: 'required', match: {} },
+    ]);
+    expect(changed).toMatch(
+      /\| `everything-required` \| every session +\| \*\*required\*\* +\| \*\*required\*\* +\|/,
+    );
+    expect(changed).not.toContain('production-recorded');
+  });
+});
