@@ -1,30 +1,75 @@
 import { setFlagsFromString } from 'node:v8';
-import { run } from './cli';
+import type { Io } from './command';
 
 // The policy's parsers are WebAssembly. In a short-lived command, V8's optimising compile of them
 // on background threads only competes with the work (on two cores it held back node-pty's exit
 // notice by ~0.7 s); the baseline compiler alone is fast enough for a few parses.
 setFlagsFromString('--liftoff-only');
 
-const stopped = new Promise((resolve) => {
-  process.once('SIGINT', resolve);
-  process.once('SIGTERM', resolve);
-  process.once('SIGHUP', resolve);
-});
+const argv = process.argv.slice(2);
 
-run(process.argv.slice(2), {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-  env: process.env,
-  stopped,
-  stdin: async () => {
-    if (process.stdin.isTTY) return '';
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  },
-  write: (text, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(text),
-}).then(
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const write = (text: string, stream: 'stdout' | 'stderr') =>
+  (stream === 'stdout' ? process.stdout : process.stderr).write(text);
+
+/** Runs the command line here, loading only what its verb needs. */
+async function runHere(stdin?: string): Promise<number> {
+  const { run } = await import('./cli');
+  const stopped = new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+    process.once('SIGHUP', resolve);
+  });
+  const io: Io = {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    env: process.env,
+    stopped,
+    stdin: stdin === undefined ? readStdin : async () => stdin,
+    write,
+  };
+  return run(argv, io);
+}
+
+/**
+ * `auditlane hook`: Claude Code starts one process per hook call and waits for it. The call is
+ * answered by the resident helper when one runs (started by the first call, gone when idle);
+ * without one, or when it fails to answer, this process loads the recorder and decides itself.
+ */
+async function hookCall(): Promise<number> {
+  const { helperEnabled, helperSocket } = await import('./helper/socket');
+  const help = argv.includes('--help') || argv.includes('-h');
+  if (help || !helperEnabled(process.env)) return runHere();
+  const self = new URL(import.meta.url);
+  const entry = new URL(`./helper/main${self.pathname.endsWith('.ts') ? '.ts' : '.js'}`, self);
+  const socket = helperSocket({
+    entry: entry.pathname,
+    execPath: process.execPath,
+    execArgv: process.execArgv,
+    cwd: process.cwd(),
+    home: (await import('node:os')).homedir(),
+  });
+  const stdin = await readStdin();
+  if (!socket) return runHere(stdin);
+  const { askHelper, startHelper } = await import('./helper/client');
+  const answer = await askHelper(socket, { argv, env: process.env, stdin });
+  if (typeof answer === 'object') {
+    if (answer.stdout) write(answer.stdout, 'stdout');
+    if (answer.stderr) write(answer.stderr, 'stderr');
+    return answer.exitCode;
+  }
+  const code = await runHere(stdin);
+  if (answer === 'unreachable') startHelper(entry.pathname, socket);
+  return code;
+}
+
+(argv[0] === 'hook' ? hookCall() : runHere()).then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`auditlane: ${String(error)}\n`);
