@@ -75,8 +75,9 @@ function hook(
   stdin: string,
   env: Record<string, string> = {},
   nodeArgs: string[] = [],
-): Promise<Call> {
-  return new Promise((resolve, reject) => {
+): Promise<Call> & { pid: () => number | undefined } {
+  let pid: number | undefined;
+  const call = new Promise<Call>((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, ...EXEC_ARGV, BIN, 'hook', ...args], {
       cwd: where.cwd,
       env: { ...process.env, HOME: where.home, ...env },
@@ -90,10 +91,12 @@ function hook(
     child.stderr.on('data', (d) => {
       stderr += d;
     });
+    pid = child.pid;
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(stdin);
   });
+  return Object.assign(call, { pid: () => pid });
 }
 
 const pre = (command: string, id = `toolu_${n}_${Math.random()}`) =>
@@ -266,6 +269,35 @@ describe('the resident hook helper', () => {
     await until('the helper to stop', () =>
       processesWith(socket).includes(pid!) ? undefined : true,
     );
+  });
+
+  it('stops when a hook process goes away before its answer, as that process would have: the next call of the session is not held up', async () => {
+    const where = place();
+    const socket = socketOf(where);
+    const events = join(where.cwd, 'e.ndjson');
+    const args = ['--file', events];
+    expect((await hook(where, args, pre('ls'))).code).toBe(0); // starts the helper
+    const [pid] = await until('the helper', () => {
+      const pids = processesWith(socket);
+      return existsSync(socket) && pids.length > 0 ? pids : undefined;
+    });
+    // Another call of the session holds its lock (this process: alive), so the helper's call
+    // waits; then its hook process is killed (Claude Code's timeout).
+    const session = JSON.parse(pre('ls')).session_id as string;
+    const lockDir = join(where.home, '.auditlane', 'hooks', `${session}.json.lock`);
+    mkdirSync(lockDir, { recursive: true });
+    writeFileSync(join(lockDir, 'pid'), String(process.pid));
+    const waiting = hook(where, args, pre('ls -la'));
+    await new Promise((r) => setTimeout(r, 1500));
+    process.kill(waiting.pid()!, 'SIGKILL');
+    expect((await waiting).code).toBe(null);
+    await until('the helper to stop', () =>
+      processesWith(socket).includes(pid!) ? undefined : true,
+    );
+    expect(existsSync(socket)).toBe(false);
+    rmSync(lockDir, { recursive: true, force: true });
+    const next = await hook(where, args, pre('git status'));
+    expect(next.code).toBe(0);
   });
 
   it('is neither asked nor started with AUDITLANE_HOOK_HELPER=off', async () => {

@@ -12,6 +12,13 @@ export interface HelperOptions {
   idleMs: number;
   /** How often to check that the socket is still ours (removed or replaced: exit). */
   checkMs?: number;
+  /**
+   * A call whose hook process went away before its answer (Claude Code killed it: its timeout,
+   * an interrupt) must end as if its own process had been killed: the helper stops at once
+   * (default: `process.exit(1)`), its socket removed. A call that stays behind would go on
+   * waiting for a reviewer and recording, holding its session's lock against the next calls.
+   */
+  onAbandoned?: () => never;
 }
 
 /**
@@ -85,6 +92,7 @@ export async function serveHelper(options: HelperOptions): Promise<void> {
     touch();
     let data = '';
     let taken = false;
+    let answered = false;
     connection.setEncoding('utf8');
     const finish = () => {
       active--;
@@ -93,6 +101,7 @@ export async function serveHelper(options: HelperOptions): Promise<void> {
     connection.on('error', () => {});
     connection.on('close', () => {
       if (!taken) finish();
+      else if (!answered) abandon();
     });
     connection.on('data', (chunk: string) => {
       if (taken) return;
@@ -112,8 +121,14 @@ export async function serveHelper(options: HelperOptions): Promise<void> {
       }
       answer(request)
         .then(
-          (a) => connection.end(`${JSON.stringify(a)}\n`),
-          () => connection.destroy(),
+          (a) => {
+            answered = true;
+            connection.end(`${JSON.stringify(a)}\n`);
+          },
+          () => {
+            answered = true;
+            connection.destroy();
+          },
         )
         .finally(finish);
     });
@@ -124,6 +139,12 @@ export async function serveHelper(options: HelperOptions): Promise<void> {
   const server = createServer(serveOne);
   if (!(await listen(server, options.socket))) return;
   let identity: number | undefined;
+  const abandon = () => {
+    try {
+      if (statSync(options.socket).ino === identity) rmSync(options.socket, { force: true });
+    } catch {}
+    (options.onAbandoned ?? (() => process.exit(1)))();
+  };
   try {
     chmodSync(options.socket, 0o600);
     identity = statSync(options.socket).ino;
