@@ -65,7 +65,7 @@ async function hookCall(): Promise<number> {
     return answer.exitCode;
   }
   const code = await runHere(stdin);
-  if (answer === 'unreachable') startHelper(entry.pathname, socket);
+  if (answer === 'unreachable') await startHelper(entry.pathname, socket);
   return code;
 }
 

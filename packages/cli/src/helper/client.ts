@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
 import type { HelperAnswer, HelperRequest } from './socket';
 
@@ -51,8 +50,10 @@ function parseAnswer(line: string): HelperAnswer | undefined {
 }
 
 /** Starts a helper for later calls, detached: it outlives this call and exits when idle. */
-export function startHelper(entry: string, socket: string): void {
+export async function startHelper(entry: string, socket: string): Promise<void> {
   try {
+    // Loaded here: a call the helper answers does not need it (~10 ms on these machines).
+    const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, [...process.execArgv, entry, socket], {
       detached: true,
       stdio: 'ignore',

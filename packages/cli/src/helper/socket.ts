@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -72,20 +71,32 @@ export function helperSocket(id: HelperIdentity, uid = process.getuid?.()): stri
   } catch {
     return undefined;
   }
-  const key = createHash('sha256')
-    .update(
-      JSON.stringify([
-        id.entry,
-        entry.mtimeMs,
-        entry.size,
-        id.execPath,
-        process.version,
-        id.execArgv,
-        id.cwd,
-      ]),
-    )
-    .digest('hex')
-    .slice(0, 16);
+  const key = hash64(
+    JSON.stringify([
+      id.entry,
+      entry.mtimeMs,
+      entry.size,
+      id.execPath,
+      process.version,
+      id.execArgv,
+      id.cwd,
+    ]),
+  );
   const path = join(dir, `hook-${key}.sock`);
   return Buffer.byteLength(path) <= MAX_SOCKET_PATH ? path : undefined;
+}
+
+/**
+ * 64 bits of FNV-1a (two 32-bit lanes), as 16 hex digits: names a socket, not a secret
+ * (node:crypto would cost every hook call ~10 ms of loading).
+ */
+function hash64(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0xcbf29ce4;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x0100019d) >>> 0;
+  }
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
 }
