@@ -92,20 +92,37 @@ export async function recordTerminal(
     fd = openSync(options.file, 'w');
     writeSync(fd, writer.header());
   }
+  // The file gets its lines in writes of up to 64 KiB (bulk output arrives in ~4 KiB chunks),
+  // and what is pending at each pause (the flush timer) and at the end.
+  let pending = '';
+  const fileFailed = (error: unknown) => {
+    // A full disk must not take the terminal down: say so once, keep recording events.
+    session.recorder.onError(new Error(`${options.file}: ${(error as Error).message}`));
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+    pending = '';
+  };
+  const writeFile = () => {
+    if (fd === undefined || !pending) return;
+    const text = pending;
+    pending = '';
+    try {
+      writeSync(fd, text);
+    } catch (error) {
+      fileFailed(error);
+    }
+  };
   const record = (code: 'o' | 'i' | 'r' | 'm' | 'x', data: string) => {
     if (!data) return;
     const at = offset();
     session.terminal(code, data, at);
     if (fd !== undefined && writer) {
       try {
-        const text = writer.event({ time: at / 1000, code, data });
-        if (text) writeSync(fd, text);
+        pending += writer.event({ time: at / 1000, code, data });
       } catch (error) {
-        // A full disk must not take the terminal down: say so once, keep recording events.
-        session.recorder.onError(new Error(`${options.file}: ${(error as Error).message}`));
-        closeSync(fd);
-        fd = undefined;
+        return fileFailed(error);
       }
+      if (pending.length >= 65_536) writeFile();
     }
   };
   const emitMasking = () => {
@@ -134,13 +151,14 @@ export async function recordTerminal(
     if (options.recordInput && inputStream && (inputStream.pending || final))
       record('i', inputStream.flush(tally, final));
     emitMasking();
+    writeFile();
   };
   const output = child.onData((data) => {
     stdout.write(data);
     if (!stream) return record('o', data);
     record('o', stream.push(data, tally));
     if (flushTimer) clearTimeout(flushTimer);
-    if (stream.pending) flushTimer = setTimeout(() => flushHeld(), options.flushMs ?? 100);
+    flushTimer = setTimeout(() => flushHeld(), options.flushMs ?? 100);
   });
 
   const onInput = (chunk: Buffer | string) => {
@@ -202,6 +220,7 @@ export async function recordTerminal(
   // Killed by a signal: the shell's convention, 128 + the signal number.
   const exitCode = exit.signal ? 128 + exit.signal : exit.exitCode;
   record('x', String(exitCode));
+  writeFile();
   if (fd !== undefined) closeSync(fd);
   return { exitCode, signal: exit.signal || undefined, revoked: revoked || undefined };
 }
