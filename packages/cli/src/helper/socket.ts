@@ -47,8 +47,8 @@ export interface HelperIdentity {
   home: string;
 }
 
-/** Longest path of a Unix socket on Linux (sun_path is 108 bytes with its NUL). */
-const MAX_SOCKET_PATH = 107;
+/** Longest path of a Unix socket (sun_path: 108 bytes on Linux, 104 on macOS, with its NUL). */
+const MAX_SOCKET_PATH = 103;
 
 /**
  * The helper's socket for this identity, in `~/.auditlane/run` (created mode 0700). Undefined
