@@ -2,6 +2,7 @@ import type { AuditlaneClient } from '@auditlane/client';
 import { isProduction } from '@auditlane/client/helpers';
 import type { Sink } from '@auditlane/recorder';
 import { defineCommand, usage } from '../command';
+import { HELPER_ENV } from '../helper/socket';
 import {
   policyOption,
   serverOption,
@@ -34,6 +35,11 @@ export const hook = defineCommand({
       description: 'what the agent works on (default the working directory)',
       env: ['AUDITLANE_RESOURCE'],
     },
+  },
+  env: {
+    [HELPER_ENV.enabled]:
+      'off: decide every call in its own process, without the resident helper (see the README)',
+    [HELPER_ENV.idle]: 'seconds without a call after which the helper exits (default 600)',
   },
   examples: [
     'AUDITLANE_URL=https://audit.example.com AUDITLANE_TOKEN=al_... auditlane hook --environment production',
