@@ -1,5 +1,9 @@
+import { homedir } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import type { Io } from './command';
+// In this module, not loaded on demand: a hook call the helper answers loads nothing else.
+import { askHelper, startHelper } from './helper/client';
+import { helperEnabled, helperSocket } from './helper/socket';
 
 // The policy's parsers are WebAssembly. In a short-lived command, V8's optimising compile of them
 // on background threads only competes with the work (on two cores it held back node-pty's exit
@@ -43,7 +47,6 @@ async function runHere(stdin?: string): Promise<number> {
  * without one, or when it fails to answer, this process loads the recorder and decides itself.
  */
 async function hookCall(): Promise<number> {
-  const { helperEnabled, helperSocket } = await import('./helper/socket');
   const help = argv.includes('--help') || argv.includes('-h');
   if (help || !helperEnabled(process.env)) return runHere();
   const self = new URL(import.meta.url);
@@ -53,11 +56,10 @@ async function hookCall(): Promise<number> {
     execPath: process.execPath,
     execArgv: process.execArgv,
     cwd: process.cwd(),
-    home: (await import('node:os')).homedir(),
+    home: homedir(),
   });
   const stdin = await readStdin();
   if (!socket) return runHere(stdin);
-  const { askHelper, startHelper } = await import('./helper/client');
   const answer = await askHelper(socket, { argv, env: process.env, stdin });
   if (typeof answer === 'object') {
     if (answer.stdout) write(answer.stdout, 'stdout');
