@@ -1,5 +1,7 @@
 import { homedir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+import { isProduction } from '@auditlane/client/helpers';
 import type { Io } from './command';
 // In this module, not loaded on demand: a hook call the helper answers loads nothing else.
 import { askHelper, startHelper } from './helper/client';
@@ -50,15 +52,20 @@ async function hookCall(): Promise<number> {
   const help = argv.includes('--help') || argv.includes('-h');
   if (help || !helperEnabled(process.env)) return runHere();
   const self = new URL(import.meta.url);
-  const entry = new URL(`./helper/main${self.pathname.endsWith('.ts') ? '.ts' : '.js'}`, self);
+  const entry = fileURLToPath(
+    new URL(`./helper/main${self.pathname.endsWith('.ts') ? '.ts' : '.js'}`, self),
+  );
   const socket = helperSocket({
-    entry: entry.pathname,
+    entry,
     execPath: process.execPath,
     execArgv: process.execArgv,
     cwd: process.cwd(),
     home: homedir(),
   });
-  const stdin = await readStdin();
+  let stdin = '';
+  try {
+    stdin = await readStdin();
+  } catch {} // An unreadable event is the adapter's to answer (refused in production).
   if (!socket) return runHere(stdin);
   const answer = await askHelper(socket, { argv, env: process.env, stdin });
   if (typeof answer === 'object') {
@@ -67,13 +74,28 @@ async function hookCall(): Promise<number> {
     return answer.exitCode;
   }
   const code = await runHere(stdin);
-  if (answer === 'unreachable') await startHelper(entry.pathname, socket);
+  if (answer === 'unreachable') await startHelper(entry, socket);
   return code;
+}
+
+/** The environment a hook call names (`--environment ENV`, or AUDITLANE_ENVIRONMENT). */
+function hookEnvironment(): string {
+  const i = argv.findIndex((a) => a === '--environment' || a.startsWith('--environment='));
+  if (i === -1) return process.env.AUDITLANE_ENVIRONMENT ?? '';
+  return argv[i]!.includes('=') ? argv[i]!.slice(argv[i]!.indexOf('=') + 1) : (argv[i + 1] ?? '');
 }
 
 (argv[0] === 'hook' ? hookCall() : runHere()).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    // The command itself broke (say, a module of a broken install): a hook call in production is
+    // refused (exit 2; Claude Code runs the tool after exit 1).
+    if (argv[0] === 'hook' && isProduction(hookEnvironment())) {
+      process.stderr.write(
+        `auditlane hook failed, so the call is refused (fail-closed): ${String(error)}\n`,
+      );
+      process.exit(2);
+    }
     process.stderr.write(`auditlane: ${String(error)}\n`);
     process.exit(1);
   },

@@ -53,6 +53,23 @@ writeFileSync(
   `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooksFile).href)});\n`,
 );
 
+// A broken install: the command's own modules do not load.
+const brokenHooks = join(dir, 'broken-hooks.mjs');
+writeFileSync(
+  brokenHooks,
+  `export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  if (result.url.endsWith('/src/cli.ts')) throw new Error('cannot load ' + result.url);
+  return result;
+}
+`,
+);
+const brokenFile = join(dir, 'broken.mjs');
+writeFileSync(
+  brokenFile,
+  `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(brokenHooks).href)});\n`,
+);
+
 interface Call {
   code: number | null;
   stdout: string;
@@ -315,6 +332,41 @@ describe('the resident hook helper', () => {
   });
 });
 
+describe('a hook command that cannot load its modules', () => {
+  it('refuses the call in production (exit 2), and warns with exit 1 elsewhere', async () => {
+    const where = place();
+    const args = ['--file', join(where.cwd, 'e.ndjson')];
+    const env = { AUDITLANE_HOOK_HELPER: 'off' };
+    const broken = ['--import', brokenFile];
+    const production = await hook(
+      where,
+      [...args, '--environment', 'production'],
+      pre('ls'),
+      env,
+      broken,
+    );
+    expect(production.code).toBe(2);
+    expect(production.stderr).toMatch(/refused \(fail-closed\).*cannot load/);
+    const viaEnv = await hook(
+      where,
+      args,
+      pre('ls'),
+      { ...env, AUDITLANE_ENVIRONMENT: 'prod' },
+      broken,
+    );
+    expect(viaEnv.code).toBe(2);
+    const development = await hook(
+      where,
+      [...args, '--environment=development'],
+      pre('ls'),
+      env,
+      broken,
+    );
+    expect(development.code).toBe(1);
+    expect(development.stderr).toMatch(/cannot load/);
+  });
+});
+
 describe('what a call loads', () => {
   /** The modules a process resolved, by the packages (or our source folders) they belong to. */
   async function loaded(run: (log: string) => Promise<Call>): Promise<string[]> {
@@ -379,7 +431,7 @@ describe('what a call loads', () => {
     ).toEqual([]);
   });
 
-  it('a hook call the helper answers loads none of our packages and none of their libraries', async () => {
+  it('a hook call the helper answers loads none of our packages (but zod-free constants) and none of their libraries', async () => {
     const where = place();
     await fakeHelper(socketOf(where, ['--import', registerFile]), (_l, end) =>
       end(`${JSON.stringify({ stdout: '', stderr: '', exitCode: 0 })}\n`),
@@ -394,7 +446,15 @@ describe('what a call loads', () => {
     expect(ours.map((u) => u.replace(/.*\/packages\//, ''))).toEqual(
       expect.arrayContaining(['cli/src/bin.ts']),
     );
-    expect(ours.filter((u) => !/cli\/src\/(bin|helper\/(socket|client))\.ts$/.test(u))).toEqual([]);
+    // The client's zod-free constants aside (which environments are production).
+    expect(
+      ours.filter(
+        (u) =>
+          !/cli\/src\/(bin|helper\/(socket|client))\.ts$|client\/src\/model\/(helpers|limits)\.ts$/.test(
+            u,
+          ),
+      ),
+    ).toEqual([]);
     expect(
       heavy(urls, [
         ...HEAVY,
