@@ -92,20 +92,22 @@ export async function recordTerminal(
     fd = openSync(options.file, 'w');
     writeSync(fd, writer.header());
   }
-  // The file gets its lines in writes of up to 64 KiB (bulk output arrives in ~4 KiB chunks),
-  // and what is pending at each pause (the flush timer) and at the end.
+  // The file's lines are written in batches: up to 64 KiB (bulk output arrives in ~4 KiB chunks),
+  // or what came within the flush interval, so the file is current at every pause.
   let pending = '';
+  let pendingTimer: ReturnType<typeof setTimeout> | undefined;
   const fileFailed = (error: unknown) => {
     // A full disk must not take the terminal down: say so once, keep recording events.
     session.recorder.onError(new Error(`${options.file}: ${(error as Error).message}`));
     if (fd !== undefined) closeSync(fd);
     fd = undefined;
-    pending = '';
   };
   const writeFile = () => {
-    if (fd === undefined || !pending) return;
+    if (pendingTimer) clearTimeout(pendingTimer);
+    pendingTimer = undefined;
     const text = pending;
     pending = '';
+    if (fd === undefined || !text) return;
     try {
       writeSync(fd, text);
     } catch (error) {
@@ -116,14 +118,14 @@ export async function recordTerminal(
     if (!data) return;
     const at = offset();
     session.terminal(code, data, at);
-    if (fd !== undefined && writer) {
-      try {
-        pending += writer.event({ time: at / 1000, code, data });
-      } catch (error) {
-        return fileFailed(error);
-      }
-      if (pending.length >= 65_536) writeFile();
+    if (fd === undefined || !writer) return;
+    try {
+      pending += writer.event({ time: at / 1000, code, data });
+    } catch (error) {
+      return fileFailed(error);
     }
+    if (pending.length >= 65_536) writeFile();
+    else pendingTimer ??= setTimeout(writeFile, options.flushMs ?? 100);
   };
   const emitMasking = () => {
     if (tally.count > maskedSoFar) {
@@ -151,14 +153,13 @@ export async function recordTerminal(
     if (options.recordInput && inputStream && (inputStream.pending || final))
       record('i', inputStream.flush(tally, final));
     emitMasking();
-    writeFile();
   };
   const output = child.onData((data) => {
     stdout.write(data);
     if (!stream) return record('o', data);
     record('o', stream.push(data, tally));
     if (flushTimer) clearTimeout(flushTimer);
-    flushTimer = setTimeout(() => flushHeld(), options.flushMs ?? 100);
+    if (stream.pending) flushTimer = setTimeout(() => flushHeld(), options.flushMs ?? 100);
   });
 
   const onInput = (chunk: Buffer | string) => {
