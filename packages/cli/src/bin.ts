@@ -73,9 +73,10 @@ async function hookCall(): Promise<number> {
     if (answer.stderr) write(answer.stderr, 'stderr');
     return answer.exitCode;
   }
-  const code = await runHere(stdin);
+  // Started first: it is ready sooner for the calls that follow (this one, usually a session's
+  // start, decides here meanwhile).
   if (answer === 'unreachable') await startHelper(entry, socket);
-  return code;
+  return runHere(stdin);
 }
 
 /** The environment a hook call names (`--environment ENV`, or AUDITLANE_ENVIRONMENT). */

@@ -134,6 +134,8 @@ export async function serveHelper(options: HelperOptions): Promise<void> {
     });
   };
 
+  // Several calls that found no helper each start one: the later ones stop here, before loading.
+  if (await answering(options.socket)) return;
   // Loaded before the socket is there: the first call it takes is as fast as the others.
   await loadPolicy(undefined);
   const server = createServer(serveOne);
@@ -191,17 +193,21 @@ async function listen(server: Server, socket: string): Promise<boolean> {
     if (!error) return true;
     if (error.code !== 'EADDRINUSE') return false;
     // A socket file is there: a live helper, or one that died without removing it.
-    const live = await new Promise<boolean>((r) => {
-      const c = createConnection(socket, () => {
-        c.destroy();
-        r(true);
-      });
-      c.on('error', () => r(false));
-    });
-    if (live) return false;
+    if (await answering(socket)) return false;
     rmSync(socket, { force: true });
   }
   return false;
+}
+
+/** Whether a helper listens on the socket. */
+function answering(socket: string): Promise<boolean> {
+  return new Promise((r) => {
+    const c = createConnection(socket, () => {
+      c.destroy();
+      r(true);
+    });
+    c.on('error', () => r(false));
+  });
 }
 
 /** The idle time from the environment (seconds), else ten minutes. */
