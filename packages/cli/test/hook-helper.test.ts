@@ -12,6 +12,8 @@ import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createClient } from '@auditlane/client';
+import { SqliteStore, startServer } from '@auditlane/server';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { helperSocket } from '../src/helper/socket';
 
@@ -316,6 +318,47 @@ describe('the resident hook helper', () => {
     const next = await hook(where, args, pre('git status'));
     expect(next.code).toBe(0);
   });
+
+  it('delivers, with a later call, what an earlier call of the same helper left in the spool while the server was down', async () => {
+    const where = place();
+    const socket = socketOf(where);
+    const store = new SqliteStore({ filename: join(where.cwd, 'server.db') });
+    const { token } = await store.createToken({
+      org: 'acme',
+      name: 'hooks',
+      permissions: ['ingest', 'view_history'],
+    });
+    // A port that is free now, for a server that is down at first.
+    const probe = await startServer({ store, port: 0 });
+    const url = probe.url;
+    await probe.close();
+    const args = ['--server', url, '--token', token, '--spool', join(where.cwd, 'spool')];
+    const session = `claude-spool-${n}`;
+    const call = (command: string, id: string) =>
+      JSON.stringify({ ...JSON.parse(pre(command, id)), session_id: session });
+    expect((await hook(where, args, call('ls', 'toolu_a'))).code).toBe(0); // starts the helper
+    await until('the helper', () => (existsSync(socket) ? true : undefined));
+    const down = await hook(where, args, call('git status', 'toolu_b'));
+    expect(down.code).toBe(0);
+    expect(down.stderr).toMatch(/did not reach/);
+    const port = Number(new URL(url).port);
+    const running = await startServer({ store, port });
+    try {
+      const up = await hook(where, args, call('git log', 'toolu_c'));
+      expect(up.code).toBe(0);
+      const client = createClient({ baseUrl: url, token });
+      const [stored] = (await client.sessions.list()).data;
+      const calls: string[] = [];
+      for await (const e of client.sessions.events.list(stored!.id, { limit: 500 }))
+        if (e.type === 'tool_call') calls.push(e.callId ?? '');
+      // All three: the first two waited in spools (the second in one the helper had closed), and
+      // reached the server in order, the session's start first.
+      expect(calls.sort(), up.stderr).toEqual(['toolu_a', 'toolu_b', 'toolu_c']);
+    } finally {
+      await running.close();
+      await store.close();
+    }
+  }, 60_000); // a call whose server is down waits out its flush (~5 s)
 
   it('is neither asked nor started with AUDITLANE_HOOK_HELPER=off', async () => {
     const where = place();
