@@ -334,8 +334,14 @@ describe('the resident hook helper', () => {
     await probe.close();
     const args = ['--server', url, '--token', token, '--spool', join(where.cwd, 'spool')];
     const session = `claude-spool-${n}`;
+    // Tool calls as their PostToolUse records them.
     const call = (command: string, id: string) =>
-      JSON.stringify({ ...JSON.parse(pre(command, id)), session_id: session });
+      JSON.stringify({
+        ...JSON.parse(pre(command, id)),
+        hook_event_name: 'PostToolUse',
+        tool_response: { stdout: 'ok', exit_code: 0 },
+        session_id: session,
+      });
     expect((await hook(where, args, call('ls', 'toolu_a'))).code).toBe(0); // starts the helper
     await until('the helper', () => (existsSync(socket) ? true : undefined));
     const down = await hook(where, args, call('git status', 'toolu_b'));
