@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { Policy } from '@auditlane/recorder';
 
 /** Where a command reads and writes: the process in `bin.ts`, arrays in tests. */
 export interface Io {
@@ -11,6 +12,11 @@ export interface Io {
   stdin?: () => Promise<string>;
   /** Raw output without a newline added (`hook` answers in the hook protocol). */
   write?: (text: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * The policy of a rule file (or the built-in rules without one), for a process that answers
+   * many hook calls and keeps what it loaded (the resident hook helper). Default: loaded per call.
+   */
+  policy?: (file: string | undefined) => Promise<Policy>;
 }
 
 /** One option of a command: what the parser accepts and what its help says, declared once. */

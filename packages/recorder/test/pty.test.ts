@@ -38,6 +38,41 @@ const terminal = (events: EventInput[], code: string) =>
     .join('');
 
 describe('recordTerminal (a real PTY)', () => {
+  it('keeps the asciicast file current at each pause of the program (its writes batched), and complete at its end', async () => {
+    const recorder = createRecorder({ sink: new MemorySink(), policy, meta });
+    const session = recorder.session({ recorded: true });
+    const file = join(mkdtempSync(join(tmpdir(), 'rec-')), 'out.cast');
+    const outputOf = () => {
+      try {
+        return parseAsciicast(readFileSync(file, 'utf8'))
+          .events.filter((e) => e.code === 'o')
+          .map((e) => e.data)
+          .join('');
+      } catch {
+        return '';
+      }
+    };
+    let seenWhilePaused = '';
+    const running = recordTerminal(session, {
+      command: '/bin/sh',
+      // 200 KB in one go, then a pause, then the rest.
+      args: ['-c', 'yes line | head -c 200000; printf "paused\\n"; sleep 1.5; printf "done\\n"'],
+      stdin: new PassThrough(),
+      stdout: screen().out,
+      file,
+    });
+    for (let i = 0; i < 40 && !seenWhilePaused.includes('paused'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      seenWhilePaused = outputOf();
+    }
+    await running;
+    expect(seenWhilePaused).toContain('paused');
+    expect(seenWhilePaused).not.toContain('done');
+    const all = outputOf();
+    expect(all.match(/line\r?\n/g)?.length).toBe(40_000);
+    expect(all).toMatch(/paused\r?\ndone\r?\n$/);
+  });
+
   it('records output masked, the exit status, and an asciicast file, while the user sees it as it is', async () => {
     const sink = new MemorySink();
     const recorder = createRecorder({ sink, policy, meta });

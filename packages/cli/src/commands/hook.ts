@@ -1,6 +1,8 @@
-import { createClient, isProduction } from '@auditlane/client';
-import { FileSink, HttpSink, handleClaudeCodeHook, Policy, type Sink } from '@auditlane/recorder';
+import type { AuditlaneClient } from '@auditlane/client';
+import { isProduction } from '@auditlane/client/helpers';
+import type { Sink } from '@auditlane/recorder';
 import { defineCommand, usage } from '../command';
+import { HELPER_ENV } from '../helper/socket';
 import {
   policyOption,
   serverOption,
@@ -34,17 +36,25 @@ export const hook = defineCommand({
       env: ['AUDITLANE_RESOURCE'],
     },
   },
+  env: {
+    [HELPER_ENV.enabled]:
+      'off: decide every call in its own process, without the resident helper (see the README)',
+    [HELPER_ENV.idle]: 'seconds without a call after which the helper exits (default 600)',
+  },
   examples: [
     'AUDITLANE_URL=https://audit.example.com AUDITLANE_TOKEN=al_... auditlane hook --environment production',
   ],
   async run({ values, setting }, io) {
+    const { createClient, FileSink, HttpSink, handleClaudeCodeHook, Policy } = await import(
+      '../load/hook'
+    );
     const write =
       io.write ??
       ((text, stream) => (stream === 'stdout' ? io.out : io.err)(text.replace(/\n$/, '')));
     const server = setting('server');
     const token = setting('token');
     let sink: Sink;
-    let client: ReturnType<typeof createClient> | undefined;
+    let client: AuditlaneClient | undefined;
     if (values.file) sink = new FileSink(values.file);
     else if (server && token) {
       client = createClient({ baseUrl: server, token, retries: 0 });
@@ -63,7 +73,11 @@ export const hook = defineCommand({
     const stdin = io.stdin ? await io.stdin() : '';
     const environment = setting('environment');
     try {
-      const policy = policyFile ? await Policy.fromFile(policyFile) : await Policy.create();
+      const policy = io.policy
+        ? await io.policy(policyFile)
+        : policyFile
+          ? await Policy.fromFile(policyFile)
+          : await Policy.create();
       const resourceName = setting('resource');
       const answer = await handleClaudeCodeHook(stdin, {
         sink,

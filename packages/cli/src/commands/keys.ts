@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { createKeyPair } from '@auditlane/server';
 import { defineCommand, usage } from '../command';
 
 export const keysCreate = defineCommand({
@@ -16,6 +15,7 @@ export const keysCreate = defineCommand({
   },
   examples: ['auditlane keys create --out /etc/auditlane/signing.key'],
   async run({ values }, io) {
+    const { createKeyPair } = await import('../load/server');
     if (!values.out) throw usage('--out FILE is required: where to write the private key');
     const pub = `${values.out}.pub`;
     for (const file of [values.out, pub])

@@ -1,11 +1,4 @@
-import {
-  openStore,
-  SERVE_ENV,
-  type ServeConfig,
-  type ServeFlags,
-  serveConfig,
-  startServer,
-} from '@auditlane/server';
+import { SERVE_ENV, type ServeConfig, type ServeFlags } from '@auditlane/server/config';
 import { defineCommand, type OptionSpec, usage } from '../command';
 
 /** One option per setting of serveConfig: a setting without its option (and help) does not compile. */
@@ -129,6 +122,7 @@ export const serve = defineCommand({
     'auditlane serve --signing-key /etc/auditlane/signing.key --checkpoint-file /var/log/auditlane/checkpoints.ndjson',
   ],
   async run({ values }, io) {
+    const { openStore, serveConfig, startServer } = await import('../load/server');
     let config: ServeConfig;
     try {
       config = serveConfig(values, io.env);

@@ -1,6 +1,4 @@
 import { existsSync } from 'node:fs';
-import { createClient } from '@auditlane/client';
-import { HttpSink } from '@auditlane/recorder';
 import { defineCommand, usage } from '../command';
 import { events, serverOption, spoolDir, spoolOption, tokenOption } from './shared';
 
@@ -22,6 +20,7 @@ Exits 0 when everything was delivered (or nothing waited), 1 when the server cou
   },
   examples: ['AUDITLANE_TOKEN=al_... auditlane spool drain --server https://audit.example.com'],
   async run({ values, setting }, io) {
+    const { createClient, HttpSink } = await import('../load/spool');
     const dir = spoolDir(setting('spool'));
     const server = setting('server');
     const token = setting('token');

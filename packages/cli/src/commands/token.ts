@@ -1,4 +1,6 @@
-import { openStore, PERMISSIONS, type Permission, SERVE_ENV, serveConfig } from '@auditlane/server';
+import type { Permission } from '@auditlane/client';
+import { PERMISSIONS } from '@auditlane/client/helpers';
+import { SERVE_ENV } from '@auditlane/server/config';
 import { defineCommand, usage } from '../command';
 
 export const tokenCreate = defineCommand({
@@ -26,6 +28,7 @@ export const tokenCreate = defineCommand({
     'auditlane token create --org acme --name admin --permissions all --db auditlane.db',
   ],
   async run({ values }, io) {
+    const { openStore, serveConfig } = await import('../load/server');
     if (!values.org) throw usage('--org is required');
     if (!values.permissions)
       throw usage(

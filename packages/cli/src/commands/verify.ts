@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
-import { createClient } from '@auditlane/client';
-import { loadVerifyKey, type VerifyKey, type VerifyReport, verifyExport } from '@auditlane/server';
+import type { VerifyKey, VerifyReport } from '@auditlane/server';
 import { defineCommand, type Io, usage } from '../command';
 
 /** A comma-separated list of files. */
@@ -60,6 +59,7 @@ On a server, the server walks the chain against the signed statements it holds. 
     'auditlane verify --file sess_01JD7ZK3Q8R6W2Y4T5V6X7Z8A9.export.ndjson --public-key signing.key.pub --checkpoints checkpoints.ndjson',
   ],
   async run({ positionals, values, setting }, io) {
+    const { createClient, loadVerifyKey, verifyExport } = await import('../load/server');
     const keyFiles = list(values['public-key']);
     const checkpointFiles = list(values.checkpoints);
     for (const file of checkpointFiles)

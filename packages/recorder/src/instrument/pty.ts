@@ -99,21 +99,40 @@ export async function recordTerminal(
     fd = openSync(options.file, 'w');
     writeSync(fd, writer.header());
   }
+  // The file's lines are written in batches: up to 64 KiB (bulk output arrives in ~4 KiB chunks),
+  // or what came within the flush interval, so the file is current at every pause.
+  let pending = '';
+  let pendingTimer: ReturnType<typeof setTimeout> | undefined;
+  const fileFailed = (error: unknown) => {
+    // A full disk must not take the terminal down: say so once, keep recording events.
+    session.recorder.onError(new Error(`${options.file}: ${(error as Error).message}`));
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+  };
+  const writeFile = () => {
+    if (pendingTimer) clearTimeout(pendingTimer);
+    pendingTimer = undefined;
+    const text = pending;
+    pending = '';
+    if (fd === undefined || !text) return;
+    try {
+      writeSync(fd, text);
+    } catch (error) {
+      fileFailed(error);
+    }
+  };
   const record = (code: 'o' | 'i' | 'r' | 'm' | 'x', data: string) => {
     if (!data) return;
     const at = offset();
     session.terminal(code, data, at);
-    if (fd !== undefined && writer) {
-      try {
-        const text = writer.event({ time: at / 1000, code, data });
-        if (text) writeSync(fd, text);
-      } catch (error) {
-        // A full disk must not take the terminal down: say so once, keep recording events.
-        session.recorder.onError(new Error(`${options.file}: ${(error as Error).message}`));
-        closeSync(fd);
-        fd = undefined;
-      }
+    if (fd === undefined || !writer) return;
+    try {
+      pending += writer.event({ time: at / 1000, code, data });
+    } catch (error) {
+      return fileFailed(error);
     }
+    if (pending.length >= 65_536) writeFile();
+    else pendingTimer ??= setTimeout(writeFile, options.flushMs ?? 100);
   };
   const emitMasking = () => {
     if (tally.count > maskedSoFar) {
@@ -209,6 +228,7 @@ export async function recordTerminal(
   // Killed by a signal: the shell's convention, 128 + the signal number.
   const exitCode = exit.signal ? 128 + exit.signal : exit.exitCode;
   record('x', String(exitCode));
+  writeFile();
   if (fd !== undefined) closeSync(fd);
   return { exitCode, signal: exit.signal || undefined, revoked: revoked || undefined };
 }

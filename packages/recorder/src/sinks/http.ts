@@ -41,6 +41,8 @@ interface Source {
   /** Its spool directory. */
   dir?: string;
   done?(): void;
+  /** Leaves an adopted spool, not delivered yet, to the next sink (closed, for good). */
+  leave?(): void;
 }
 
 /** What a sink delivered, and what waits. */
@@ -278,6 +280,8 @@ export class HttpSink implements Sink {
     // Nothing left to deliver or to end: the directory goes (otherwise the next process adopts it).
     if (this.spool?.drained && this.spool.heldSessions().length === 0) this.spool.remove();
     else this.spool?.close();
+    // Spools it adopted and could not deliver: to the next sink too, as if this process ended.
+    for (const source of this.sources) if (source !== this.own && !source.drained) source.leave?.();
   }
 
   private kick(): void {
@@ -377,6 +381,7 @@ function spoolSource(spool: Spool, adopted: boolean): Source {
     pending: () => spool.pendingLines(),
     dir: spool.dir,
     done: adopted ? () => spool.remove() : undefined,
+    leave: adopted ? () => spool.close() : undefined,
   };
 }
 

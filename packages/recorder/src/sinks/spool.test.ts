@@ -4,6 +4,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,38 @@ function drain(spool: Spool, max = 1000): string[] {
 }
 
 describe('Spool', () => {
+  it('gives the spools it finds oldest first (a session recorded by one process per call has its start in the first)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'spool-'));
+    const spools = Array.from({ length: 6 }, () => Spool.open(root).own);
+    spools.forEach((spool, i) => {
+      spool.append(`call ${i}`);
+      spool.close();
+    });
+    // Written one after the other, whatever order the directory lists them in.
+    const now = Date.now() / 1000;
+    spools.forEach((spool, i) => {
+      const segment = readdirSync(spool.dir).find((f) => f.startsWith('segment-'))!;
+      utimesSync(join(spool.dir, segment), now - 100 + i, now - 100 + i);
+    });
+    expect(Spool.open(root).orphans.map((o) => drain(o))).toEqual(
+      spools.map((_, i) => [`call ${i}`]),
+    );
+  });
+
+  it('leaves what a closed spool holds to the next one opened under its root, in the same process too', () => {
+    const root = mkdtempSync(join(tmpdir(), 'spool-'));
+    const first = Spool.open(root).own;
+    first.append('a');
+    first.append('b');
+    first.close();
+    const { own, orphans, live } = Spool.open(root);
+    expect(live).toEqual([]);
+    expect(orphans.map((o) => drain(o))).toEqual([['a', 'b']]);
+    // Spools still open in this process (its own, the one it adopted) stay its own.
+    own.append('c');
+    expect(Spool.open(root).live.sort()).toEqual([own.dir, orphans[0]!.dir].sort());
+  });
+
   it('delivers lines longer than a read window', () => {
     const root = mkdtempSync(join(tmpdir(), 'spool-'));
     const { own } = Spool.open(root);

@@ -12,6 +12,7 @@ import {
   readSync,
   renameSync,
   rmSync,
+  statSync,
   unlinkSync,
   writeFileSync,
   writeSync,
@@ -64,8 +65,9 @@ export class Spool {
     mkdirSync(root, { recursive: true });
     const orphans: Spool[] = [];
     const live: string[] = [];
-    for (const name of readdirSync(root)) {
-      const dir = join(root, name);
+    // Oldest first: a session recorded by several processes in turn (a hook per call) has its
+    // events in several spools, and its start must reach the server before the rest.
+    for (const dir of byAge(root)) {
       let owner: string;
       try {
         owner = readFileSync(join(dir, 'owner'), 'utf8');
@@ -74,10 +76,12 @@ export class Spool {
       }
       const [pidText, started] = owner.split(' ');
       const pid = Number(pidText);
-      if (!Number.isInteger(pid) || pid <= 0) continue;
+      const closed = owner === CLOSED;
+      if (!closed && (!Number.isInteger(pid) || pid <= 0)) continue;
       // Our own pid with another start time: an earlier life of this pid (a container restarted
-      // with the same spool volume) left it.
-      const dead = pid === process.pid ? started !== OWNER_START : !alive(pid);
+      // with the same spool volume) left it. A closed spool is left like a dead writer's, even by
+      // a process that goes on (the resident hook helper closes one per call).
+      const dead = closed || (pid === process.pid ? started !== OWNER_START : !alive(pid));
       if (!dead) {
         live.push(dir);
         continue;
@@ -287,18 +291,39 @@ export class Spool {
     return this.acked.segment === this.segment && this.acked.offset >= this.written;
   }
 
+  /** Closes it for good: what it still holds is for the next spool opened under its root. */
   close(): void {
     closeSync(this.fd);
+    try {
+      writeFileSync(join(this.dir, 'owner'), CLOSED);
+    } catch {}
   }
 
   /** Closes and deletes the directory (an adopted spool, delivered). */
   remove(): void {
-    this.close();
+    closeSync(this.fd);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
 /** When this process started (ms, to the second): tells it apart from an earlier one with its pid. */
+/** The spool directories under `root`, by the time their oldest segment was last written. */
+function byAge(root: string): string[] {
+  const dirs = readdirSync(root).map((name) => {
+    const dir = join(root, name);
+    let at = Number.POSITIVE_INFINITY;
+    try {
+      for (const f of readdirSync(dir))
+        if (/^segment-\d+\.ndjson$/.test(f)) at = Math.min(at, statSync(join(dir, f)).mtimeMs);
+    } catch {}
+    return { dir, at };
+  });
+  return dirs.sort((x, y) => x.at - y.at).map((d) => d.dir);
+}
+
+/** The owner of a spool closed by its writer. */
+const CLOSED = 'closed';
+
 const OWNER_START = String(Math.round((Date.now() - process.uptime() * 1000) / 1000));
 
 function ownerLine(): string {
