@@ -72,6 +72,59 @@ export function stripNamePrefix(regex: string): string {
 
 const literal = (source: string, flags = '') => `/${source}/${flags}`;
 
+/**
+ * Capture groups repeated by a quantifier (`([a-z0-9]{4}-){3}` in a UUID) made non-capturing:
+ * gitleaks masks the first group that matched when a rule names none, and a repeated group holds
+ * only its last repetition, so the rule's secret would be four characters of the UUID.
+ */
+export function uncaptureRepeats(source: string): string {
+  const opens: number[] = [];
+  const repeated = new Set<number>();
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '(') opens.push(i);
+    else if (c === ')') {
+      const open = opens.pop() as number;
+      const next = source[i + 1];
+      if (
+        source[open + 1] !== '?' &&
+        (next === '{' || next === '*' || next === '+' || next === '?')
+      )
+        repeated.add(open);
+    }
+  }
+  let out = '';
+  for (let i = 0; i < source.length; i++) out += repeated.has(i) ? '(?:' : source[i];
+  return out;
+}
+
+/**
+ * The literal a pattern starts with (`pat` of `\b(pat[A-Za-z0-9]{14}…`), when none of the rule's
+ * keywords is in the pattern: gitleaks gates a rule by its keywords anywhere in a file, the
+ * masker only on the keyword's line, so a token found without its provider's name needs its own
+ * needle.
+ */
+export function leadingLiteral(source: string, keywords: readonly string[]): string | null {
+  const lower = source.toLowerCase().replace(/\\/g, '');
+  if (keywords.some((k) => lower.includes(k.toLowerCase()))) return null;
+  const m = /^(?:\\b)?\(?((?:[A-Za-z0-9_-]|\\\.){3,})/.exec(source);
+  if (!m) return null;
+  const lead = (m[1] as string).replace(/\\\./g, '.').toLowerCase();
+  // Keywords that start as the pattern does (xoxo, xoxs of xox[os]-) already gate it.
+  if (keywords.some((k) => k.toLowerCase().startsWith(lead.slice(0, 3)))) return null;
+  return lead;
+}
+
 function allowlists(list: GitleaksAllowlist[] | undefined): string[] {
   const out: string[] = [];
   for (const a of list ?? []) {
@@ -89,6 +142,13 @@ function allowlists(list: GitleaksAllowlist[] | undefined): string[] {
   return out;
 }
 
+function needles(keywords: readonly string[], pattern: string): string[] {
+  const out = keywords.map((k) => k.toLowerCase());
+  const lead = leadingLiteral(pattern, keywords);
+  if (lead && !out.includes(lead)) out.push(lead);
+  return out;
+}
+
 /** TypeScript source of the generated rules module. */
 export function generateRules(config: GitleaksConfig, version: string): string {
   const rules: string[] = [];
@@ -100,13 +160,13 @@ export function generateRules(config: GitleaksConfig, version: string): string {
     }
     let pattern: string;
     try {
-      pattern = re2ToJs(stripNamePrefix(r.regex));
+      pattern = uncaptureRepeats(re2ToJs(stripNamePrefix(r.regex)));
     } catch (error) {
       throw new Error(`gitleaks rule ${r.id}: ${(error as Error).message}`);
     }
     const fields = [
       `id: ${JSON.stringify(r.id)}`,
-      `needles: ${JSON.stringify((r.keywords ?? []).map((k) => k.toLowerCase()))}`,
+      `needles: ${JSON.stringify(needles(r.keywords ?? [], pattern))}`,
       'caseInsensitive: true',
       `pattern: ${literal(pattern, 'g')}`,
     ];
