@@ -164,6 +164,7 @@ export function generateRules(config: GitleaksConfig, version: string): string {
     } catch (error) {
       throw new Error(`gitleaks rule ${r.id}: ${(error as Error).message}`);
     }
+    const lead = leadingLiteral(pattern, r.keywords ?? []);
     const fields = [
       `id: ${JSON.stringify(r.id)}`,
       `needles: ${JSON.stringify(needles(r.keywords ?? [], pattern))}`,
@@ -178,6 +179,8 @@ export function generateRules(config: GitleaksConfig, version: string): string {
     const allow = allowlists(r.allowlists);
     if (allow.length) fields.push(`allow: [${allow.join(', ')}]`);
     if (r.id.startsWith('generic')) fields.push('generic: true');
+    // A match starts at the leading literal only: tried there, not over the line.
+    if (lead) fields.push('anchored: true');
     fields.push(...(OVERRIDES[r.id] ?? []));
     fields.push('extend: true');
     fields.push(`source: 'gitleaks ${version}'`);
