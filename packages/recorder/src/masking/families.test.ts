@@ -228,6 +228,17 @@ describe('ordinary output, examples and placeholders are kept', () => {
   });
 });
 
+describe('a real token is never taken for a placeholder', () => {
+  const masker = new Masker();
+  it('masks a random value that a call or an index follows, or that holds runs of x', () => {
+    const token = rnd(ALNUM, 40);
+    expect(masker.text(`deploy --api-key ${token}(retry)`)).not.toContain(token);
+    expect(masker.text(`Authorization: Bearer ${token}[0]`)).not.toContain(token);
+    const withX = `ghp_${rnd(ALNUM, 16)}xxxx${rnd(ALNUM, 16)}`;
+    expect(masker.text(`using ${withX} now`)).not.toContain(withX);
+  });
+});
+
 describe('URL credentials as a value', () => {
   const masker = new Masker();
   it('masks the password and keeps the host wherever the URL is placed', () => {

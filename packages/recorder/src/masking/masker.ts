@@ -50,7 +50,12 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
 /** Whether the secret is an identifier that a call or an index follows: code, not a value. */
 function codeAt(region: string, end: number, secret: string): boolean {
   const next = region.charCodeAt(end);
-  return (next === 40 || next === 91) && IDENTIFIER.test(secret);
+  return (
+    (next === 40 || next === 91) &&
+    IDENTIFIER.test(secret) &&
+    !looksRandom(secret) &&
+    !looksPrefixedRandom(secret)
+  );
 }
 
 /**
@@ -579,7 +584,9 @@ export class Masker {
       if (d.entropy !== undefined && shannonEntropy(secret) <= d.entropy) continue;
       if (d.placeholders !== false && isPlaceholder(secret)) continue;
       // Code, not a value: get_secret_key(), request.headers["apikey"], os.environ["KEY"].
-      if (d.placeholders !== false && codeAt(region, span[1], secret)) continue;
+      // (Not for a provider's format: its match is the token's shape, whatever follows it.)
+      if ((d.generic || !d.source) && d.placeholders !== false && codeAt(region, span[1], secret))
+        continue;
       if (d.allow && allowed(d.allow, secret, m[0], region, m.index, this.stopwords)) continue;
       if (
         d.source?.startsWith('gitleaks') &&

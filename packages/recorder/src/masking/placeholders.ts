@@ -4,6 +4,8 @@
  * and value detector, the ruleset's included); personal-data detectors do not.
  */
 
+import { looksPrefixedRandom, looksRandom } from './entropy';
+
 /** Documentation examples, compared without case. */
 export const EXAMPLE_VALUES: readonly string[] = [
   // AWS's documented example access key and secret key.
@@ -80,8 +82,6 @@ export const PLACEHOLDER_PATTERNS: readonly RegExp[] = [
   /^\{[A-Za-z_][\w.-]{0,40}\}$/,
   // Code that reads the secret: process.env.X, os.environ["X"], os.getenv("X"), ENV["X"].
   /^(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|System\.getenv|getenv|ENV)\b/,
-  // A call or an index: get_secret_key(), request.headers["apikey"] (or cut at its quote).
-  /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\([^()]*\)|\[(?:["'][\w.-]*["']\])?)$/,
   // The name of a file that holds the secret (--signing-key key.pem), not the secret.
   /^[\w.-]{0,80}\.(?:pem|key|crt|cer|der|p12|pfx|jks|json|txt|env|ya?ml|toml|ini|conf)$/i,
   // REPLACE_ME, replace-with-your-key, TODO.
@@ -114,11 +114,20 @@ const X_FILLER =
 /** One character repeated (0000000000, aaaaaaaa). */
 const REPEATED = /^(.)\1{3,}$/;
 
+/** A call or an index: get_secret_key(), request.headers["apikey"] (or cut at its quote). */
+const CODE = /^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)(?:\([^()]*\)|\[(?:["'][\w.-]*["']\])?)$/;
+
+/** Code that reads a secret, when what it calls is not itself a random token. */
+export function isCode(value: string): boolean {
+  const m = CODE.exec(value);
+  return m !== null && !looksRandom(m[1] as string) && !looksPrefixedRandom(m[1] as string);
+}
+
 export function isPlaceholder(value: string): boolean {
   const v = value.trim().replace(/^["'`]+|["'`]+$/g, '');
   if (v.length === 0) return true;
   if (EXAMPLES.has(v.toLowerCase())) return true;
   if (REPEATED.test(v) || PREFIXED_FILLER.test(v) || X_FILLER.test(v)) return true;
   for (const p of PLACEHOLDER_PATTERNS) if (p.test(v)) return true;
-  return false;
+  return isCode(v);
 }
