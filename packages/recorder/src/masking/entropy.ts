@@ -33,6 +33,8 @@ const DIGEST_PREFIX =
 /** Integrity hashes: subresource integrity (sha512-…) and Go's module sums (h1:…). */
 const HASH_PREFIX = /^(?:sha(?:1|256|384|512)-|md5-)/;
 const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
+/** A Kubernetes object reference: Kind/name (ReplicaSet/api-6b9f7c8d54, pod/web-0). */
+const OBJECT_REF = /^[A-Za-z][a-z]*(?:[A-Z][a-z]+)*\/[a-z0-9][a-z0-9.-]*$/;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /**
@@ -91,7 +93,8 @@ export function looksRandom(value: string): boolean {
     UUID.test(v) ||
     BASE64_FILES.test(v) ||
     HASH_PREFIX.test(v) ||
-    PREFIXED_ID.test(v)
+    PREFIXED_ID.test(v) ||
+    OBJECT_REF.test(v)
   )
     return false;
   let lower = 0;

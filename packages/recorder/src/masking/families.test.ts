@@ -187,6 +187,7 @@ describe('ordinary output, examples and placeholders are kept', () => {
       `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${rnd(ALNUM, 43)} ann@laptop`,
       'bench: URLs are not placed after --api-key or Bearer',
       'auditlane serve --signing-key key.pem --port 8080',
+      'Controlled By:  ReplicaSet/api-6b9f7c8d54',
     ];
     for (const line of lines) expect(masker.text(line), line).toBe(line);
     // A PEM body, whole and a line at a time (the last line is shorter).
