@@ -48,6 +48,11 @@ export interface Detector {
    * there only, not over the needle's line (a short needle such as `pat` costs one attempt).
    */
   anchored?: boolean;
+  /**
+   * Prefixes of a run of token characters (20 or more) the pattern is tried at, sticky: for a
+   * prefix too short to be a needle (`pat` would hit every `path`).
+   */
+  runPrefixes?: readonly string[];
   /** Matches may span lines. */
   multiline?: boolean;
   /** Masking goes on to the end of the token (a longer token than the rule expects). */

@@ -314,6 +314,8 @@ export class Masker {
   private readonly byNeedle: Compiled[][];
   /** Detectors without needles: they run on every text. */
   private readonly always: Compiled[];
+  /** Detectors tried at token runs that start with a prefix (short prefixes, not needles). */
+  private readonly byRunPrefix: [string, Compiled][] = [];
   private readonly prefilter: Prefilter;
   private readonly needleLengths: number[] = [];
   private readonly extraWords: Set<string>;
@@ -342,6 +344,7 @@ export class Masker {
     this.byNeedle = [];
     this.always = [];
     for (const c of this.compiled) {
+      for (const prefix of c.detector.runPrefixes ?? []) this.byRunPrefix.push([prefix, c]);
       const ci = c.detector.caseInsensitive === true;
       if (c.detector.needles.length === 0) this.always.push(c);
       for (const raw of new Set(c.detector.needles)) {
@@ -418,6 +421,8 @@ export class Masker {
     for (let r = 0; r < scan.runCount; r++) {
       const start = scan.runs[r * 2] as number;
       let end = scan.runs[r * 2 + 1] as number;
+      for (const [prefix, c] of this.byRunPrefix)
+        if (value.startsWith(prefix, start)) this.run(c, value, 0, value.length, ranges, start);
       while (value.charCodeAt(end) === 61 /* = */) end++;
       this.entropyCandidate(value, start, end, ranges);
     }
@@ -495,9 +500,8 @@ export class Masker {
         const d = c.detector;
         if (d.assignment && !assignmentAt(value, end)) continue;
         if (d.anchored) {
-          // Tried where the needle starts, with one character before it for \b and lookbehinds.
-          const from = Math.max(0, start - 1);
-          this.run(c, value, from, Math.min(lineEnd, end + AFTER), ranges, start - from);
+          // Tried where the needle starts (on the whole text: nothing is copied).
+          this.run(c, value, 0, value.length, ranges, start);
           continue;
         }
         const from = Math.max(d.multiline ? 0 : lineStart, start - BEFORE);

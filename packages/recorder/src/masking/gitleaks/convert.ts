@@ -109,7 +109,7 @@ export function uncaptureRepeats(source: string): string {
 }
 
 /**
- * The literal a pattern starts with (`pat` of `\b(pat[A-Za-z0-9]{14}…`), when none of the rule's
+ * The literal a pattern starts with, in its case (`pat` of `\b(pat[A-Za-z0-9]{14}…`), when none of the rule's
  * keywords is in the pattern: gitleaks gates a rule by its keywords anywhere in a file, the
  * masker only on the keyword's line, so a token found without its provider's name needs its own
  * needle.
@@ -119,9 +119,9 @@ export function leadingLiteral(source: string, keywords: readonly string[]): str
   if (keywords.some((k) => lower.includes(k.toLowerCase()))) return null;
   const m = /^(?:\\b)?\(?((?:[A-Za-z0-9_-]|\\\.){3,})/.exec(source);
   if (!m) return null;
-  const lead = (m[1] as string).replace(/\\\./g, '.').toLowerCase();
+  const lead = (m[1] as string).replace(/\\\./g, '.');
   // Keywords that start as the pattern does (xoxo, xoxs of xox[os]-) already gate it.
-  if (keywords.some((k) => k.toLowerCase().startsWith(lead.slice(0, 3)))) return null;
+  if (keywords.some((k) => k.toLowerCase().startsWith(lead.slice(0, 3).toLowerCase()))) return null;
   return lead;
 }
 
@@ -142,10 +142,14 @@ function allowlists(list: GitleaksAllowlist[] | undefined): string[] {
   return out;
 }
 
+/** Shortest leading literal made a needle; a shorter one is tried at token runs instead. */
+const MIN_NEEDLE = 4;
+
 function needles(keywords: readonly string[], pattern: string): string[] {
   const out = keywords.map((k) => k.toLowerCase());
   const lead = leadingLiteral(pattern, keywords);
-  if (lead && !out.includes(lead)) out.push(lead);
+  if (lead && lead.length >= MIN_NEEDLE && !out.includes(lead.toLowerCase()))
+    out.push(lead.toLowerCase());
   return out;
 }
 
@@ -180,7 +184,8 @@ export function generateRules(config: GitleaksConfig, version: string): string {
     if (allow.length) fields.push(`allow: [${allow.join(', ')}]`);
     if (r.id.startsWith('generic')) fields.push('generic: true');
     // A match starts at the leading literal only: tried there, not over the line.
-    if (lead) fields.push('anchored: true');
+    if (lead && lead.length >= MIN_NEEDLE) fields.push('anchored: true');
+    else if (lead) fields.push(`runPrefixes: ${JSON.stringify([lead])}`);
     fields.push(...(OVERRIDES[r.id] ?? []));
     fields.push('extend: true');
     fields.push(`source: 'gitleaks ${version}'`);
