@@ -125,6 +125,8 @@ describe('provider formats in every context', () => {
     'Adafruit IO': `aio_${rnd(ALNUM, 28)}`,
     'Airtable (without its name)': `pat${rnd(ALNUM, 14)}.${rnd(HEX, 64)}`,
     Zoho: `1000.${rnd(HEX, 32)}.${rnd(HEX, 32)}`,
+    'Bitbucket Data Center (base64 body)': `BBDC-${rnd(`${ALNUM}+/`, 44)}`,
+    'Sentry organization token': `sntrys_eyJ${rnd(`${ALNUM}+/`, 120)}==_${rnd(`${ALNUM}+/`, 43)}`,
     'Discord webhook': `https://discord.com/api/webhooks/${rnd(DIGITS, 18)}/${rnd(B64URL, 68)}`,
     'Teams webhook': `https://contoso.webhook.office.com/webhookb2/${uuid()}@${uuid()}/IncomingWebhook/${rnd(HEX, 32)}/${uuid()}`,
     'Zapier webhook': `https://hooks.zapier.com/hooks/catch/${rnd(DIGITS, 7)}/${rnd(`${LOWER}${DIGITS}`, 6)}/`,

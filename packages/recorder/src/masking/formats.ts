@@ -42,6 +42,18 @@ export const FORMAT_DETECTORS: readonly Detector[] = [
     'docs.aws.amazon.com/appsync (API keys: da2-…)',
   ),
   format(
+    'sentry-org-auth-token',
+    ['sntrys_'],
+    'sntrys_eyJ[A-Za-z0-9+/]{20,600}={0,2}_[A-Za-z0-9+/]{43}',
+    'docs.sentry.io/account/auth-tokens (organization tokens sntrys_<base64 JSON>_<secret>)',
+  ),
+  format(
+    'bitbucket-data-center-token',
+    ['bbdc-'],
+    'BBDC-[A-Za-z0-9+/@_-]{40,}',
+    'confluence.atlassian.com/bitbucketserver (HTTP access tokens BBDC-…)',
+  ),
+  format(
     'stripe-webhook-secret',
     ['whsec_'],
     'whsec_[A-Za-z0-9]{24,}',

@@ -278,6 +278,8 @@ const WORD_AFTER = new Uint8Array(65_536);
 for (const c of ' \t\n\r"\'`([{<>,') WORD_BEFORE[c.charCodeAt(0)] = 1;
 for (const c of ' \t\n\r"\'`)]}<>,;:!?') WORD_AFTER[c.charCodeAt(0)] = 1;
 const BASE64_LINE = /^[A-Za-z0-9+/=]{60,}$/;
+/** A token's prefix: letters and digits, then `_` or `-` (not in base64's alphabet). */
+const TOKEN_PREFIX = /^[A-Za-z][A-Za-z0-9]{1,11}[_-]/;
 /** A file name: an extension, perhaps a version after it (libXinerama.so.1, app.min.js). */
 const FILE_NAME = /\.[A-Za-z][A-Za-z0-9]{0,5}(?:\.\d+)*$/;
 
@@ -476,7 +478,9 @@ export class Masker {
     if (!WORD_BEFORE[start === 0 ? 10 : value.charCodeAt(start - 1)]) return;
     if (stop < value.length && !WORD_AFTER[value.charCodeAt(stop)]) return;
     const token = value.slice(start, stop);
-    if (/[/+%]/.test(token) || FILE_NAME.test(token) || base64BlockLine(value, start, stop)) return;
+    // `/` and `+` (a path, base64) only after a token's prefix (BBDC-…, sntrys_…).
+    if (/[/+%]/.test(token) && (!TOKEN_PREFIX.test(token) || token.includes('//'))) return;
+    if (FILE_NAME.test(token) || base64BlockLine(value, start, stop)) return;
     if (this.randomValue(token)) ranges.push([start, stop, HIGH_ENTROPY, 200_000]);
   }
 
