@@ -11,6 +11,7 @@
  * only around it: on the line of the hit (the hit's 16 KiB for `multiline` ones).
  */
 import { looksRandom } from './entropy';
+import { FORMAT_DETECTORS } from './formats';
 import { GITLEAKS_RULES } from './gitleaks/rules';
 
 /** Matches that are not secrets (gitleaks allowlists: regexes on a target, stopwords). */
@@ -42,6 +43,16 @@ export interface Detector {
   allow?: readonly Allowlist[];
   /** A needle counts only when a name and an assignment operator follow it (`key = `, `key: `). */
   assignment?: boolean;
+  /**
+   * Every match starts where one of the needles starts (a token's prefix): the pattern is tried
+   * there only, not over the needle's line (a short needle such as `pat` costs one attempt).
+   */
+  anchored?: boolean;
+  /**
+   * Prefixes of a run of token characters (20 or more) the pattern is tried at, sticky: for a
+   * prefix too short to be a needle (`pat` would hit every `path`).
+   */
+  runPrefixes?: readonly string[];
   /** Matches may span lines. */
   multiline?: boolean;
   /** Masking goes on to the end of the token (a longer token than the rule expects). */
@@ -87,7 +98,7 @@ export function ibanValid(value: string): boolean {
 
 /** Name endings that make an assigned value a secret (DB_PASSWORD=, "client_secret":, x-api-key:). */
 const SECRET_NAME =
-  '(?:pass(?:word|wd|phrase)?|pwd|secret|token|(?:api|access|secret|private|auth|encryption|signing|master|client|account|app|license|session)[_-]?key|apikey)';
+  '(?:pass(?:word|wd|phrase)?|pwd|secret|token|(?<![a-z0-9])pat|(?:api|access|secret|private|auth|encryption|signing|master|client|account|app|admin|license|session)[_-]?key|apikey)';
 /** Name endings that make a value of 8 characters or more a secret (auth=, sig=, session_id=). */
 const WEAK_SECRET_NAME = '(?:credentials?|signature|sig|session[_-]?id|auth)';
 
@@ -100,7 +111,8 @@ function assignment(names: string, min: number): RegExp {
   const rest = min > 1 ? `{${min - 1},}` : '*';
   const key = String.raw`${names}\\{0,2}["']?\s{0,3}(?::=|=>|=|:)\s{0,3}`;
   const value = String.raw`(?:\\"((?:[^"\\\r\n]|\\[^"\r\n])${q})\\"|"((?:[^"\\\r\n]|\\.)${q})"|'([^'\r\n]${q})'|([^\s"',;&<>\\]${q}))`;
-  const flag = String.raw`--[\w-]{0,30}?${names}(?:\s{1,3}|=)(?:"([^"\r\n]${q})"|'([^'\r\n]${q})'|([^\s"',;-][^\s"',;]${rest}))`;
+  // A value may start with a dash when it is long (a token), not a flag (--region).
+  const flag = String.raw`--[\w-]{0,30}?${names}(?:\s{1,3}|=)(?:"([^"\r\n]${q})"|'([^'\r\n]${q})'|([^\s"',;-][^\s"',;]${rest}|-[A-Za-z0-9_][^\s"',;]{14,}))`;
   return new RegExp(`${key}${value}|${flag}`, 'gi');
 }
 
@@ -127,7 +139,8 @@ export const OWN_DETECTORS: readonly Detector[] = [
     needles: ['bearer', 'basic', 'token'],
     caseInsensitive: true,
     // Authorization: Bearer x, Basic x, token x (GitHub's form).
-    pattern: /\b(?:bearer|basic|(?<=authorization:\s{0,3})token)\s{1,3}([A-Za-z0-9._~+/=-]{8,})/gi,
+    // The credentials up to a space or quote (a password may hold any character).
+    pattern: /\b(?:bearer|basic|(?<=authorization:\s{0,3})token)\s{1,3}([^\s"'\\<>]{8,})/gi,
     extend: true,
   },
   {
@@ -204,7 +217,7 @@ export const OWN_DETECTORS: readonly Detector[] = [
   },
   {
     id: 'secret_assignment',
-    needles: ['pass', 'pwd', 'secret', 'token', 'key'],
+    needles: ['pass', 'pwd', 'secret', 'token', 'key', '_pat', '-pat'],
     caseInsensitive: true,
     pattern: assignment(SECRET_NAME, 1),
     generic: true,
@@ -257,5 +270,9 @@ export const OWN_DETECTORS: readonly Detector[] = [
   },
 ];
 
-/** The ruleset's token formats, then the detectors kept beside it. */
-export const DEFAULT_DETECTORS: readonly Detector[] = [...GITLEAKS_RULES, ...OWN_DETECTORS];
+/** The ruleset's token formats, the formats it lacks, then the detectors kept beside it. */
+export const DEFAULT_DETECTORS: readonly Detector[] = [
+  ...GITLEAKS_RULES,
+  ...FORMAT_DETECTORS,
+  ...OWN_DETECTORS,
+];

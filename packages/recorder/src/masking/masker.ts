@@ -1,5 +1,5 @@
 import { type Allowlist, DEFAULT_DETECTORS, type Detector } from './detectors';
-import { looksRandom, shannonEntropy } from './entropy';
+import { looksPrefixedRandom, looksRandom, shannonEntropy } from './entropy';
 import { GITLEAKS_ALLOWLIST } from './gitleaks/rules';
 import { isPlaceholder } from './placeholders';
 import { type Needle, Prefilter, type Scan, TOKEN_CHARS } from './prefilter';
@@ -42,6 +42,40 @@ function percentDecoded(value: string): string {
   return value.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) =>
     String.fromCharCode(Number.parseInt(hex, 16)),
   );
+}
+
+/** An identifier or a dotted path of them (get_secret_key, request.headers). */
+const IDENTIFIER = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
+
+/** Whether the secret is an identifier that a call or an index follows: code, not a value. */
+function codeAt(region: string, end: number, secret: string): boolean {
+  const next = region.charCodeAt(end);
+  return (
+    (next === 40 || next === 91) &&
+    IDENTIFIER.test(secret) &&
+    !looksRandom(secret) &&
+    !looksPrefixedRandom(secret)
+  );
+}
+
+/**
+ * Where the password is in a value that is a URL with credentials (`scheme://user:pw@host…`,
+ * also URL-encoded): [start, end) in the value, the user too when there is no password; null
+ * when the value is not such a URL.
+ */
+export function urlPassword(value: string): [number, number] | null {
+  const scheme = /^[A-Za-z](?:[A-Za-z0-9+.-]|%2B){1,30}(?::\/\/|%3A%2F%2F)/i.exec(value);
+  if (!scheme) return null;
+  const from = scheme[0].length;
+  const rest = value.slice(from);
+  const at = /@|%40/i.exec(rest);
+  if (!at) return null;
+  const userinfo = rest.slice(0, at.index);
+  if (/[/?#]|%2F/i.test(userinfo)) return null;
+  const colon = /:|%3A/i.exec(userinfo);
+  if (!colon) return userinfo.length > 0 ? [from, from + at.index] : null;
+  const start = from + colon.index + colon[0].length;
+  return start < from + at.index ? [start, from + at.index] : null;
 }
 
 /** A range to mask: start, end, detector id, rank. */
@@ -116,6 +150,10 @@ const FIELD_WORDS = new Set([
   'cookie',
   'credential',
   'credentials',
+  // A personal access token (AZURE_DEVOPS_PAT, github_pat), app and admin keys (DATADOG_APP_KEY).
+  'pat',
+  'appkey',
+  'adminkey',
   'ssn',
   'socialsecurity',
   'card',
@@ -145,6 +183,11 @@ const SUFFIX_WORDS = [
   'accesskey',
   'secretkey',
   'privatekey',
+  'appkey',
+  'adminkey',
+  'masterkey',
+  'signingkey',
+  'encryptionkey',
 ];
 
 /** Last words that make a name describe the value (masked fields keep these). */
@@ -185,6 +228,8 @@ interface Compiled {
   detector: Detector;
   /** The pattern with match indices (`d`), made on first use. */
   indexed?: RegExp;
+  /** The same, sticky (an anchored detector tried at its needles). */
+  sticky?: RegExp;
   /** Position among the detectors: the earlier one names a range both found. */
   rank: number;
 }
@@ -227,6 +272,38 @@ const VALUE_CONTEXT =
 const HASH_CONTEXT =
   /\b(?:h1|sha\d{0,3}|md5|digest|checksum|integrity|hash)["']?\s{0,2}[:=]\s{0,2}["']?$/i;
 const HIGH_ENTROPY = 'high_entropy';
+/** Characters before and after a token that stands as a word: spaces, line ends, quotes, brackets. */
+const WORD_BEFORE = new Uint8Array(65_536);
+const WORD_AFTER = new Uint8Array(65_536);
+for (const c of ' \t\n\r"\'`([{<>,') WORD_BEFORE[c.charCodeAt(0)] = 1;
+for (const c of ' \t\n\r"\'`)]}<>,;:!?') WORD_AFTER[c.charCodeAt(0)] = 1;
+const BASE64_LINE = /^[A-Za-z0-9+/=]{60,}$/;
+/** A token's prefix: letters and digits, then `_` or `-` (not in base64's alphabet). */
+const TOKEN_PREFIX = /^[A-Za-z][A-Za-z0-9]{1,11}[_-]/;
+/** A file name: an extension, perhaps a version after it (libXinerama.so.1, app.min.js). */
+const FILE_NAME = /\.[A-Za-z][A-Za-z0-9]{0,5}(?:\.\d+)*$/;
+
+/**
+ * Whether the token is a whole line of a base64 block (a PEM body, a MIME part): a line of 64 or
+ * 76 characters, a line next to a line of 60+ base64 characters or a BEGIN/END line, or a text
+ * that is nothing but one line of base64.
+ */
+function base64BlockLine(value: string, start: number, end: number): boolean {
+  const lineStart = value.lastIndexOf('\n', start - 1) + 1;
+  let lineEnd = value.indexOf('\n', end);
+  if (lineEnd === -1) lineEnd = value.length;
+  const line = value.slice(lineStart, lineEnd).trim();
+  if (line !== value.slice(start, end)) return false;
+  if (line.length === 64 || line.length === 76) return true;
+  // A text that is one line of base64 alone (a block masked a line at a time).
+  if (line.length === value.trim().length && /^[A-Za-z0-9+/]+={0,2}$/.test(line)) return true;
+  const prevStart = value.lastIndexOf('\n', lineStart - 2) + 1;
+  const prev = lineStart > 0 ? value.slice(prevStart, lineStart - 1).trim() : '';
+  let nextEnd = value.indexOf('\n', lineEnd + 1);
+  if (nextEnd === -1) nextEnd = value.length;
+  const next = lineEnd < value.length ? value.slice(lineEnd + 1, nextEnd).trim() : '';
+  return [prev, next].some((l) => BASE64_LINE.test(l) || l.startsWith('-----'));
+}
 
 /**
  * Masks secrets and personal data before anything leaves the process: whole values of
@@ -239,6 +316,8 @@ export class Masker {
   private readonly byNeedle: Compiled[][];
   /** Detectors without needles: they run on every text. */
   private readonly always: Compiled[];
+  /** Detectors tried at token runs that start with a prefix (short prefixes, not needles). */
+  private readonly byRunPrefix: [string, Compiled][] = [];
   private readonly prefilter: Prefilter;
   private readonly needleLengths: number[] = [];
   private readonly extraWords: Set<string>;
@@ -267,6 +346,7 @@ export class Masker {
     this.byNeedle = [];
     this.always = [];
     for (const c of this.compiled) {
+      for (const prefix of c.detector.runPrefixes ?? []) this.byRunPrefix.push([prefix, c]);
       const ci = c.detector.caseInsensitive === true;
       if (c.detector.needles.length === 0) this.always.push(c);
       for (const raw of new Set(c.detector.needles)) {
@@ -343,6 +423,8 @@ export class Masker {
     for (let r = 0; r < scan.runCount; r++) {
       const start = scan.runs[r * 2] as number;
       let end = scan.runs[r * 2 + 1] as number;
+      for (const [prefix, c] of this.byRunPrefix)
+        if (value.startsWith(prefix, start)) this.run(c, value, 0, value.length, ranges, start);
       while (value.charCodeAt(end) === 61 /* = */) end++;
       this.entropyCandidate(value, start, end, ranges);
     }
@@ -368,19 +450,38 @@ export class Masker {
 
   /** Whether a whole value (a JSON string, a cell) looks like a random token. */
   private randomValue(value: string): boolean {
-    return looksRandom(value) && !isPlaceholder(value);
+    return (looksRandom(value) || looksPrefixedRandom(value)) && !isPlaceholder(value);
   }
 
-  /** A run of token characters: masked when it stands as a value and looks random. */
+  /**
+   * A run of token characters: masked when it looks random and stands as a value (assigned,
+   * an argument, a query parameter) or as a word of its own in prose or on a line of its own
+   * (`Created.\nTOKEN\n`, `rotated to TOKEN yesterday`), where it must hold no `/` or `+` and
+   * not be a line of a base64 block.
+   */
   private entropyCandidate(value: string, start: number, end: number, ranges: Range[]): void {
     const before = value.slice(Math.max(0, start - 48), start);
-    if (!VALUE_CONTEXT.test(before) || HASH_CONTEXT.test(before)) return;
+    if (HASH_CONTEXT.test(before)) return;
     // A value that goes on past the run (a path, a sentence) is not one token.
     const next = value.charCodeAt(end);
     if (next === 47 || next === 92) return;
-    const token = value.slice(start, end);
-    if (this.randomValue(token.includes('%') ? percentDecoded(token) : token))
-      ranges.push([start, end, HIGH_ENTROPY, 200_000]);
+    if (VALUE_CONTEXT.test(before)) {
+      const token = value.slice(start, end);
+      if (this.randomValue(token.includes('%') ? percentDecoded(token) : token))
+        ranges.push([start, end, HIGH_ENTROPY, 200_000]);
+      return;
+    }
+    // A word of its own: after a space, a line start or a quote; a sentence's full stop is not
+    // part of it.
+    let stop = end;
+    while (stop > start && value.charCodeAt(stop - 1) === 46) stop--;
+    if (!WORD_BEFORE[start === 0 ? 10 : value.charCodeAt(start - 1)]) return;
+    if (stop < value.length && !WORD_AFTER[value.charCodeAt(stop)]) return;
+    const token = value.slice(start, stop);
+    // `/` and `+` (a path, base64) only after a token's prefix (BBDC-…, sntrys_…).
+    if (/[/+%]/.test(token) && (!TOKEN_PREFIX.test(token) || token.includes('//'))) return;
+    if (FILE_NAME.test(token) || base64BlockLine(value, start, stop)) return;
+    if (this.randomValue(token)) ranges.push([start, stop, HIGH_ENTROPY, 200_000]);
   }
 
   private runHits(value: string, scan: Scan, ranges: Range[]): void {
@@ -402,6 +503,11 @@ export class Masker {
       for (const c of this.byNeedle[needle] as Compiled[]) {
         const d = c.detector;
         if (d.assignment && !assignmentAt(value, end)) continue;
+        if (d.anchored) {
+          // Tried where the needle starts (on the whole text: nothing is copied).
+          this.run(c, value, 0, value.length, ranges, start);
+          continue;
+        }
         const from = Math.max(d.multiline ? 0 : lineStart, start - BEFORE);
         const to = d.multiline
           ? Math.min(value.length, start + BLOCK)
@@ -423,15 +529,33 @@ export class Masker {
   }
 
   /** Runs one detector on value[from, to) and adds the ranges to mask. */
-  private run(c: Compiled, value: string, from: number, to: number, ranges: Range[]): void {
+  /**
+   * Runs one detector on value[from, to) and adds the ranges to mask; with `at`, only a match
+   * that starts at region offset `at` (an anchored detector at its needle).
+   */
+  private run(
+    c: Compiled,
+    value: string,
+    from: number,
+    to: number,
+    ranges: Range[],
+    at = -1,
+  ): void {
     const d = c.detector;
-    c.indexed ??= new RegExp(d.pattern.source, `${d.pattern.flags.replace(/[dgy]/g, '')}gd`);
-    const re = c.indexed;
+    let re: RegExp;
+    if (at >= 0) {
+      c.sticky ??= new RegExp(d.pattern.source, `${d.pattern.flags.replace(/[dgy]/g, '')}yd`);
+      re = c.sticky;
+    } else {
+      c.indexed ??= new RegExp(d.pattern.source, `${d.pattern.flags.replace(/[dgy]/g, '')}gd`);
+      re = c.indexed;
+    }
     const region = from === 0 && to === value.length ? value : value.slice(from, to);
-    re.lastIndex = 0;
+    re.lastIndex = Math.max(0, at);
     let m: RegExpExecArray | null;
     // biome-ignore lint/suspicious/noAssignInExpressions: the usual exec loop
     while ((m = re.exec(region)) !== null) {
+      if (at >= 0) re.lastIndex = region.length;
       if (m[0].length === 0) {
         re.lastIndex++;
         continue;
@@ -462,16 +586,27 @@ export class Masker {
         }
       }
       if (d.validate && !d.validate(secret)) continue;
+      // A digest after its algorithm (sha256:…, md5=…) is not a generic rule's secret.
+      if (d.generic && HASH_CONTEXT.test(region.slice(Math.max(0, span[0] - 24), span[0])))
+        continue;
       if (d.entropy !== undefined && shannonEntropy(secret) <= d.entropy) continue;
       if (d.placeholders !== false && isPlaceholder(secret)) continue;
+      // Code, not a value: get_secret_key(), request.headers["apikey"], os.environ["KEY"].
+      // (Not for a provider's format: its match is the token's shape, whatever follows it.)
+      if ((d.generic || !d.source) && d.placeholders !== false && codeAt(region, span[1], secret))
+        continue;
       if (d.allow && allowed(d.allow, secret, m[0], region, m.index, this.stopwords)) continue;
       if (
         d.source?.startsWith('gitleaks') &&
         allowed(GITLEAKS_ALLOWLIST, secret, m[0], region, m.index, this.stopwords)
       )
         continue;
+      // A URL with credentials as the value (--api-key postgres://u:pw@db, ?key=<encoded URL>):
+      // its password only, the host kept.
+      const password = d.userinfo ? null : urlPassword(secret);
+      if (password) span = [span[0] + password[0], span[0] + password[1]];
       let end = from + span[1];
-      if (d.extend) {
+      if (d.extend && !password) {
         const stop = end;
         // Runs found before are not walked again (a run of tokens is walked once per text).
         if (end >= this.runFrom && end <= this.runTo) end = this.runTo;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DETECTORS } from './detectors';
-import { stripNamePrefix } from './gitleaks/convert';
+import { leadingLiteral, stripNamePrefix, uncaptureRepeats } from './gitleaks/convert';
 import { generate } from './gitleaks/generate';
 import { re2ToJs } from './gitleaks/re2';
 import { GITLEAKS_RULES, GITLEAKS_VERSION } from './gitleaks/rules';
@@ -75,5 +75,25 @@ describe('RE2 to JavaScript', () => {
     expect(stripNamePrefix('(?i)[\\w.-]{0,50}?(?:okta)x')).toBe('(?i)(?:okta)x');
     expect(stripNamePrefix('[\\w.-]{0,50}?(?i:[\\w.-]{0,50}?(?:a))')).toBe('(?i:(?:a))');
     expect(stripNamePrefix('ghp_[0-9]{3}')).toBe('ghp_[0-9]{3}');
+  });
+
+  it('makes repeated groups non-capturing: the secret is the whole match, not a repetition', () => {
+    expect(uncaptureRepeats('a([0-9]{4}-){3}b(c)(?:d){2}[(]x')).toBe(
+      'a(?:[0-9]{4}-){3}b(c)(?:d){2}[(]x',
+    );
+    expect(uncaptureRepeats(String.raw`\(x(y)+`)).toBe(String.raw`\(x(?:y)+`);
+    const masker = new Masker();
+    const id = '7b0f9a3c-1d2e-4f5a-8b6c-0d1e2f3a4b5c';
+    const url = `https://contoso.webhook.office.com/webhookb2/${id}@${id}/IncomingWebhook/0123456789abcdef0123456789abcdef/${id}`;
+    expect(masker.text(`posting to ${url}`)).toBe(`posting to ${'*'.repeat(url.length)}`);
+  });
+
+  it("gives a pattern's leading literal as a needle when its keywords are not in it", () => {
+    expect(leadingLiteral(String.raw`\b(pat[A-Za-z0-9]{14}\.[a-f0-9]{64})\b`, ['airtable'])).toBe(
+      'pat',
+    );
+    // A keyword in the pattern, or one that starts as the pattern does, already gates it.
+    expect(leadingLiteral('xox[os]-[0-9]{1,9}', ['xoxo', 'xoxs'])).toBeNull();
+    expect(leadingLiteral(String.raw`https://[a-z]{1,9}\.webhookb2/`, ['webhookb2'])).toBeNull();
   });
 });

@@ -72,6 +72,59 @@ export function stripNamePrefix(regex: string): string {
 
 const literal = (source: string, flags = '') => `/${source}/${flags}`;
 
+/**
+ * Capture groups repeated by a quantifier (`([a-z0-9]{4}-){3}` in a UUID) made non-capturing:
+ * gitleaks masks the first group that matched when a rule names none, and a repeated group holds
+ * only its last repetition, so the rule's secret would be four characters of the UUID.
+ */
+export function uncaptureRepeats(source: string): string {
+  const opens: number[] = [];
+  const repeated = new Set<number>();
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '(') opens.push(i);
+    else if (c === ')') {
+      const open = opens.pop() as number;
+      const next = source[i + 1];
+      if (
+        source[open + 1] !== '?' &&
+        (next === '{' || next === '*' || next === '+' || next === '?')
+      )
+        repeated.add(open);
+    }
+  }
+  let out = '';
+  for (let i = 0; i < source.length; i++) out += repeated.has(i) ? '(?:' : source[i];
+  return out;
+}
+
+/**
+ * The literal a pattern starts with, in its case (`pat` of `\b(pat[A-Za-z0-9]{14}…`), when none of the rule's
+ * keywords is in the pattern: gitleaks gates a rule by its keywords anywhere in a file, the
+ * masker only on the keyword's line, so a token found without its provider's name needs its own
+ * needle.
+ */
+export function leadingLiteral(source: string, keywords: readonly string[]): string | null {
+  const lower = source.toLowerCase().replace(/\\/g, '');
+  if (keywords.some((k) => lower.includes(k.toLowerCase()))) return null;
+  const m = /^(?:\\b)?\(?((?:[A-Za-z0-9_-]|\\\.){3,})/.exec(source);
+  if (!m) return null;
+  const lead = (m[1] as string).replace(/\\\./g, '.');
+  // Keywords that start as the pattern does (xoxo, xoxs of xox[os]-) already gate it.
+  if (keywords.some((k) => k.toLowerCase().startsWith(lead.slice(0, 3).toLowerCase()))) return null;
+  return lead;
+}
+
 function allowlists(list: GitleaksAllowlist[] | undefined): string[] {
   const out: string[] = [];
   for (const a of list ?? []) {
@@ -89,6 +142,17 @@ function allowlists(list: GitleaksAllowlist[] | undefined): string[] {
   return out;
 }
 
+/** Shortest leading literal made a needle; a shorter one is tried at token runs instead. */
+const MIN_NEEDLE = 4;
+
+function needles(keywords: readonly string[], pattern: string): string[] {
+  const out = keywords.map((k) => k.toLowerCase());
+  const lead = leadingLiteral(pattern, keywords);
+  if (lead && lead.length >= MIN_NEEDLE && !out.includes(lead.toLowerCase()))
+    out.push(lead.toLowerCase());
+  return out;
+}
+
 /** TypeScript source of the generated rules module. */
 export function generateRules(config: GitleaksConfig, version: string): string {
   const rules: string[] = [];
@@ -100,13 +164,14 @@ export function generateRules(config: GitleaksConfig, version: string): string {
     }
     let pattern: string;
     try {
-      pattern = re2ToJs(stripNamePrefix(r.regex));
+      pattern = uncaptureRepeats(re2ToJs(stripNamePrefix(r.regex)));
     } catch (error) {
       throw new Error(`gitleaks rule ${r.id}: ${(error as Error).message}`);
     }
+    const lead = leadingLiteral(pattern, r.keywords ?? []);
     const fields = [
       `id: ${JSON.stringify(r.id)}`,
-      `needles: ${JSON.stringify((r.keywords ?? []).map((k) => k.toLowerCase()))}`,
+      `needles: ${JSON.stringify(needles(r.keywords ?? [], pattern))}`,
       'caseInsensitive: true',
       `pattern: ${literal(pattern, 'g')}`,
     ];
@@ -118,6 +183,9 @@ export function generateRules(config: GitleaksConfig, version: string): string {
     const allow = allowlists(r.allowlists);
     if (allow.length) fields.push(`allow: [${allow.join(', ')}]`);
     if (r.id.startsWith('generic')) fields.push('generic: true');
+    // A match starts at the leading literal only: tried there, not over the line.
+    if (lead && lead.length >= MIN_NEEDLE) fields.push('anchored: true');
+    else if (lead) fields.push(`runPrefixes: ${JSON.stringify([lead])}`);
     fields.push(...(OVERRIDES[r.id] ?? []));
     fields.push('extend: true');
     fields.push(`source: 'gitleaks ${version}'`);
