@@ -9,6 +9,14 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  DEFAULT_RECORDING_RULES,
+  KNOWN_ENVIRONMENTS,
+  RECORD_MODE_MEANING,
+  RECORD_MODES,
+  type RecordingRule,
+  recordingRuleMatches,
+} from '@auditlane/client';
 import { DEFAULT_RULE_SET, type DefaultRule } from '../src/policy/defaults';
 import type { PolicyVerdict } from '../src/policy/rules';
 import { SHELL_ACTION_DESCRIPTIONS } from '../src/policy/shell-rules';
@@ -70,10 +78,47 @@ export function renderSideEffects(): string {
     .join('\n');
 }
 
+function recordingConditions(rule: RecordingRule): string {
+  const m = rule.match;
+  const parts: string[] = [];
+  if (m.environment) parts.push(`environment ${code(m.environment)}`);
+  if (m.resource) parts.push(`resource ${code(m.resource)}`);
+  if (m.resourceType) parts.push(`type ${code(m.resourceType)}`);
+  return parts.length ? parts.join('; ') : 'every session';
+}
+
+/**
+ * The built-in recording rules (of @auditlane/client) × the well-known environments: each cell
+ * is the mode a rule gives there when it is the one that decides (the first that matches), `—`
+ * otherwise; then what each mode means.
+ */
+export function renderRecordingDefaults(
+  rules: readonly RecordingRule[] = DEFAULT_RECORDING_RULES,
+): string {
+  const envs = [...KNOWN_ENVIRONMENTS];
+  const deciding = (env: string) =>
+    rules.find((r) => recordingRuleMatches(r, { environment: env }));
+  const ruleTable = table(
+    ['Rule', 'Applies to', ...envs, 'Why'],
+    rules.map((rule) => [
+      `\`${rule.id}\``,
+      recordingConditions(rule),
+      ...envs.map((env) => (deciding(env) === rule ? `**${rule.record}**` : '—')),
+      rule.reason ?? '',
+    ]),
+  );
+  const modes = table(
+    ['record', 'What it means'],
+    RECORD_MODES.map((mode) => [`\`${mode}\``, RECORD_MODE_MEANING[mode]]),
+  );
+  return `${ruleTable}\n\n— : another rule decides there. \`production\` also matches \`prod\`.\n\n${modes}`;
+}
+
 export const README_SECTIONS: readonly ReadmeSection[] = [
   { name: 'policy-defaults', render: () => renderDefaults() },
   { name: 'policy-shell-actions', render: renderShellActions },
   { name: 'policy-side-effects', render: renderSideEffects },
+  { name: 'recording-defaults', render: () => renderRecordingDefaults() },
 ];
 
 /** The README with every section rendered anew; throws when a section's markers are missing. */

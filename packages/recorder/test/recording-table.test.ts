@@ -3,14 +3,17 @@ import { DEFAULT_RECORDING_RULES } from '@auditlane/client';
 import { describe, expect, it } from 'vitest';
 import {
   README_PATH,
+  README_SECTIONS,
   renderRecordingDefaults,
-  updateRecordingSection,
-} from '../scripts/recording-table';
+  updateReadme,
+} from '../scripts/policy-table';
 
 describe('the README recording rules table', () => {
-  it('is the rendering of the rule definitions (run `pnpm readme:recording` when it is not)', () => {
+  it('is the rendering of the rule definitions (run `pnpm readme:policy` when it is not)', () => {
     const readme = readFileSync(README_PATH, 'utf8');
-    expect(updateRecordingSection(readme)).toBe(readme);
+    const recording = README_SECTIONS.filter((s) => s.name === 'recording-defaults');
+    expect(recording).toHaveLength(1);
+    expect(updateReadme(readme, recording)).toBe(readme);
   });
 
   it('follows the definitions: a row per rule, the deciding rule marks its environments', () => {
