@@ -1,0 +1,154 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Masker } from '@auditlane/recorder';
+import { loadFamilies } from './masking/corpus';
+import { type FalsePositiveResult, measure, type Report } from './masking/measure';
+
+/**
+ * Masking recall per secret family in every context the recorder sees, and false positives on
+ * ordinary output and on the corpus' negative examples. See bench/README.md.
+ *
+ *   pnpm --filter @auditlane/bench masking [--samples N] [--seed S] [--markdown FILE] [--json]
+ */
+const { values: args } = parseArgs({
+  options: {
+    samples: { type: 'string', default: '3' },
+    seed: { type: 'string', default: '14' },
+    markdown: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+const SHORT: Record<string, string> = {
+  terminal: 'term',
+  'terminal-split': 'split',
+  'json-input': 'j-in',
+  'json-output': 'j-out',
+  'sql-cell': 'sql',
+  'cmd-export': 'expo',
+  'cmd-stdin': 'stdin',
+  'json-named': 'j-nam',
+  'sql-named': 'sql-n',
+  'terminal-named': 'term-n',
+  'cmd-export-named': 'expo-n',
+  'cmd-flag': 'flag',
+  'cmd-bearer': 'bearer',
+  'url-query': 'url',
+};
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+function familyTable(r: Report): string {
+  const ids = r.contexts.map((c) => c.id);
+  const heads = ids.map((id) => SHORT[id] ?? id);
+  const width = Math.max(...r.families.map((f) => f.family.length), 6);
+  const out = [`${'family'.padEnd(width)}  kind     ${heads.map((h) => h.padStart(6)).join(' ')}`];
+  for (const f of r.families) {
+    const cells = ids.map((id, i) => {
+      const c = f.contexts[id];
+      const w = Math.max(6, (heads[i] as string).length);
+      if (!c) return '·'.padStart(w);
+      return (c[0] === c[1] ? 'ok' : `${Math.round((100 * c[0]) / c[1])}%`).padStart(w);
+    });
+    out.push(`${f.family.padEnd(width)}  ${f.kind.padEnd(7)}  ${cells.join(' ')}`);
+  }
+  return out.join('\n');
+}
+
+function contextSummary(r: Report): string {
+  return r.contexts
+    .map((c) => {
+      const applies = r.families.filter((f) => f.contexts[c.id]);
+      const ok = applies.filter((f) => {
+        const cell = f.contexts[c.id] as [number, number];
+        return cell[0] === cell[1];
+      });
+      return `  ${c.id.padEnd(18)} ${c.naming.padEnd(8)} ${String(ok.length).padStart(4)}/${String(applies.length).padEnd(4)} families fully masked (${pct(ok.length / Math.max(1, applies.length))})`;
+    })
+    .join('\n');
+}
+
+function fpTable(rows: FalsePositiveResult[]): string {
+  const width = Math.max(...rows.map((r) => r.category.length), 8);
+  return rows
+    .map(
+      (r) =>
+        `  ${r.category.padEnd(width)} ${String(r.altered).padStart(4)}/${String(r.lines).padEnd(5)} altered (${pct(r.altered / Math.max(1, r.lines))})${r.personal ? `, ${r.personal} more only for e-mail addresses` : ''}  — ${r.source}`,
+    )
+    .join('\n');
+}
+
+/** Family names and failing contexts only: never a sample value. */
+export function markdown(r: Report, note: string): string {
+  const failing = r.families.filter((f) => f.failing.length > 0);
+  const lines = [
+    '# Masking corpus results',
+    '',
+    note,
+    '',
+    `- Families fully masked in every context: ${r.families.length - failing.length}/${r.families.length} (${pct(r.recall)}); aim ≥ 98%`,
+    `- False positives on ordinary output: ${pct(r.ordinaryRate)} of lines; on the corpus negatives: ${pct(r.negativeRate)} of placements; aim ≤ 2% each`,
+    '',
+    '## Families not fully masked (contexts that fail)',
+    '',
+    '| family | kind | failing contexts |',
+    '| --- | --- | --- |',
+    ...failing.map((f) => `| ${f.family} | ${f.kind} | ${f.failing.join(', ')} |`),
+    '',
+    '## False positives',
+    '',
+    '| set | altered / lines |',
+    '| --- | --- |',
+    ...[
+      ...r.ordinary,
+      ...r.negatives.map((n) => ({ ...n, category: `negatives: ${n.category}` })),
+    ].map((o) => `| ${o.category} | ${o.altered}/${o.lines} |`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+const perFamily = Number(args.samples);
+const seed = Number(args.seed);
+const started = performance.now();
+const report = measure(() => new Masker(), { perFamily, seed });
+const ms = performance.now() - started;
+
+if (args.json) {
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+} else {
+  const families = loadFamilies();
+  const byKind = (k: string) => report.families.filter((f) => f.kind === k);
+  const okOf = (fs: typeof report.families) => fs.filter((f) => f.failing.length === 0).length;
+  const published = report.families.reduce((a, f) => a + f.published, 0);
+  console.log(
+    `masking corpus: ${families.length} families (${byKind('format').length} self-identifying formats, ${byKind('keyword').length} named only), ${perFamily} generated samples each (seed ${seed}) and ${published} published samples of ${report.families.filter((f) => f.published > 0).length} families; ${report.contexts.length} contexts; ${ms.toFixed(0)} ms\n`,
+  );
+  console.log(
+    'masked fraction per family × context (ok = every sample fully masked, · = not placed there)\n',
+  );
+  console.log(familyTable(report));
+  console.log('\nper context:');
+  console.log(contextSummary(report));
+  console.log(
+    `\nfamilies fully masked in every context: ${okOf(report.families)}/${report.families.length} (${pct(report.recall)}) — aim ≥ 98%`,
+  );
+  for (const k of ['format', 'keyword'])
+    console.log(`  ${k}: ${okOf(byKind(k))}/${byKind(k).length}`);
+  console.log('\nfalse positives on ordinary output (lines altered):');
+  console.log(fpTable(report.ordinary));
+  console.log(`  all: ${pct(report.ordinaryRate)} — aim ≤ 2%`);
+  console.log('\nfalse positives on the corpus negatives (placements altered):');
+  console.log(fpTable(report.negatives));
+  console.log(`  all: ${pct(report.negativeRate)} — aim ≤ 2%`);
+}
+
+if (args.markdown) {
+  writeFileSync(
+    args.markdown,
+    markdown(
+      report,
+      `Measured ${new Date().toISOString()} with \`pnpm --filter @auditlane/bench masking --samples ${perFamily} --seed ${seed}\`.`,
+    ),
+  );
+}
