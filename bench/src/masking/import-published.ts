@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadFamilies, templatePattern } from './corpus';
 
@@ -7,13 +8,17 @@ import { loadFamilies, templatePattern } from './corpus';
  * Brings published samples into bench/corpus/published.jsonl: the sample strings of
  * trufflehog's detector tests (pkg/detectors/<name>/*_test.go, AGPL-3.0) that match a family's
  * documented format whole. Only the strings are kept, reversed, with the file they come from.
+ * A sample found anywhere in the trees given with --exclude (checkouts of the rulesets the
+ * masker is built from: gitleaks, secretlint) is left out, so the corpus stays independent.
  *
- *   tsx src/masking/import-published.ts --git-dir /path/to/trufflehog/.git [--per-family 3]
+ *   tsx src/masking/import-published.ts --git-dir /path/to/trufflehog/.git \
+ *     --exclude /path/to/gitleaks --exclude /path/to/secretlint [--per-family 3]
  */
 const { values: args } = parseArgs({
   options: {
     'git-dir': { type: 'string' },
     'per-family': { type: 'string', default: '3' },
+    exclude: { type: 'string', multiple: true, default: [] },
     out: {
       type: 'string',
       default: new URL('../../corpus/published.jsonl', import.meta.url).pathname,
@@ -57,6 +62,24 @@ for (const file of tests) {
   }
 }
 
+/** Every text file under the excluded trees, to drop the samples they contain. */
+function texts(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name !== '.git' && e.name !== 'node_modules') texts(p, out);
+    } else if (e.isFile() && statSync(p).size < 4 << 20) out.push(readFileSync(p, 'latin1'));
+  }
+  return out;
+}
+const excluded = (args.exclude ?? []).flatMap((d) => texts(d));
+let dropped = 0;
+for (const [family, list] of found) {
+  const kept = list.filter((s) => !excluded.some((t) => t.includes(s.value)));
+  dropped += list.length - kept.length;
+  found.set(family, kept);
+}
+
 const perFamily = Number(args['per-family']);
 const lines: string[] = [];
 for (const f of families)
@@ -69,6 +92,7 @@ for (const f of families)
       }),
     );
 writeFileSync(args.out as string, `${lines.join('\n')}\n`);
+const covered = [...found.values()].filter((l) => l.length > 0).length;
 console.log(
-  `${lines.length} published samples for ${[...found.keys()].length} of ${families.length} families → ${args.out}`,
+  `${lines.length} published samples for ${covered} of ${families.length} families (${dropped} left out: found in an excluded tree) → ${args.out}`,
 );
