@@ -95,6 +95,12 @@ export function markdown(r: Report, note: string): string {
     '| --- | --- | --- |',
     ...failing.map((f) => `| ${f.family} | ${f.kind} | ${f.failing.join(', ')} |`),
     '',
+    '## URL credentials: host masked along with the password',
+    '',
+    ...r.families
+      .filter((f) => f.kept && f.kept[0] < f.kept[1])
+      .map((f) => `- ${f.family}: host kept in ${f.kept?.[0]}/${f.kept?.[1]} neutral placements`),
+    '',
     '## False positives',
     '',
     '| set | altered / lines |',
@@ -135,6 +141,19 @@ if (args.json) {
   );
   for (const k of ['format', 'keyword'])
     console.log(`  ${k}: ${okOf(byKind(k))}/${byKind(k).length}`);
+  const keeps = report.families.filter((f) => f.kept);
+  const kept = keeps.reduce((a, f) => a + (f.kept?.[0] ?? 0), 0);
+  const keepTotal = keeps.reduce((a, f) => a + (f.kept?.[1] ?? 0), 0);
+  console.log(
+    `\nURL credentials: host kept in ${kept}/${keepTotal} neutral placements${
+      kept < keepTotal
+        ? ` (masked in: ${keeps
+            .filter((f) => f.kept && f.kept[0] < f.kept[1])
+            .map((f) => f.family)
+            .join(', ')})`
+        : ''
+    }`,
+  );
   console.log('\nfalse positives on ordinary output (lines altered):');
   console.log(fpTable(report.ordinary));
   console.log(`  all: ${pct(report.ordinaryRate)} — aim ≤ 2%`);

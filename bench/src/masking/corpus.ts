@@ -20,6 +20,8 @@ export interface Family {
   kind: 'format' | 'keyword';
   /** The variable name it goes by (keyword families). */
   name?: string;
+  /** Public text the masker should leave (a URL's host): reported, not part of recall. */
+  keep?: string;
   source: string;
 }
 
@@ -35,6 +37,7 @@ export interface Sample {
   origin: string;
   kind: Family['kind'];
   name?: string;
+  keep?: string;
   value: string;
   parts: Part[];
   multiline: boolean;
@@ -59,6 +62,7 @@ const CLASSES: Record<string, string> = {
   alnumup: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
   b64: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/',
   b64u: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
+  b32: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567',
   bech32: 'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L',
 };
 
@@ -148,6 +152,7 @@ export function generate(family: Family, next: () => number): Sample {
     origin: 'generated',
     kind: family.kind,
     name: family.name,
+    keep: family.keep,
     value,
     parts,
     multiline: value.includes('\n'),
@@ -212,6 +217,7 @@ export function fromPublished(family: Family, p: Published): Sample {
     origin: p.source,
     kind: family.kind,
     name: family.name,
+    keep: family.keep,
     value: p.value,
     parts: parts.filter((x) => x.text !== ''),
     multiline: p.value.includes('\n'),

@@ -53,6 +53,8 @@ export interface FamilyResult {
   /** Samples measured, and how many of them are published ones. */
   samples: number;
   published: number;
+  /** Families with public text to keep (a URL's host): [placements that kept it, placements]. */
+  kept?: [number, number];
 }
 
 export interface FalsePositiveResult {
@@ -199,6 +201,12 @@ export function measure(make: () => Masker, options: MeasureOptions = {}): Repor
       if (leak(parts, t, output) === null) cell[0]++;
       else if (!r.failing.includes(c.id)) r.failing.push(c.id);
       r.contexts[c.id] = cell;
+      // Over-masking: a URL's host is no secret (neutral contexts; a named value may go whole).
+      if (s.keep && c.naming === 'neutral') {
+        r.kept ??= [0, 0];
+        r.kept[1]++;
+        if (output.includes(s.keep)) r.kept[0]++;
+      }
     }
   }
   const familyResults = [...results.values()];
