@@ -78,6 +78,12 @@ function fpTable(rows: FalsePositiveResult[]): string {
     .join('\n');
 }
 
+/** A line for a Markdown code span: escaped, clipped. */
+function shown(line: string): string {
+  const clipped = line.length > 200 ? `${line.slice(0, 200)}…` : line;
+  return JSON.stringify(clipped).slice(1, -1).replace(/`/g, "'");
+}
+
 /** Family names and failing contexts only: never a sample value. */
 export function markdown(r: Report, note: string): string {
   const failing = r.families.filter((f) => f.failing.length > 0);
@@ -109,6 +115,12 @@ export function markdown(r: Report, note: string): string {
       ...r.ordinary,
       ...r.negatives.map((n) => ({ ...n, category: `negatives: ${n.category}` })),
     ].map((o) => `| ${o.category} | ${o.altered}/${o.lines} |`),
+    '',
+    '## Altered lines (ordinary output and negatives hold no secret)',
+    '',
+    ...[...r.ordinary, ...r.negatives.map((n) => ({ ...n, category: `negatives: ${n.category}` }))]
+      .filter((o) => o.examples.length > 0)
+      .flatMap((o) => [`- ${o.category}:`, ...o.examples.map((e) => `  - \`${shown(e)}\``)]),
     '',
   ];
   return lines.join('\n');

@@ -64,6 +64,8 @@ export interface FalsePositiveResult {
   altered: number;
   /** Lines whose only change is personal data (e-mail addresses), which is masked by design. */
   personal: number;
+  /** A few of the altered inputs (ordinary output and negatives are no secrets). */
+  examples: string[];
 }
 
 export interface Report {
@@ -120,13 +122,17 @@ function falsePositives(
 ): FalsePositiveResult {
   let altered = 0;
   let personal = 0;
+  const examples: string[] = [];
   for (const line of lines) {
     const out = masker.text(line);
     if (out === line) continue;
     if (onlyPersonal(line, out)) personal++;
-    else altered++;
+    else {
+      altered++;
+      if (examples.length < 5) examples.push(line);
+    }
   }
-  return { category, source, lines: lines.length, altered, personal };
+  return { category, source, lines: lines.length, altered, personal, examples };
 }
 
 /** Negative examples placed where a secret would be; a change is a false positive. */
@@ -139,6 +145,7 @@ function negativeResults(masker: Masker, negatives: readonly Negative[]): FalseP
       lines: 0,
       altered: 0,
       personal: 0,
+      examples: [],
     };
     byKind.set(n.kind, r);
     const v = n.value;
@@ -149,8 +156,8 @@ function negativeResults(masker: Masker, negatives: readonly Negative[]): FalseP
       [null, [[42, v]]],
     ];
     // After a credential's flag or header any opaque value is taken as the credential; there
-    // only placeholders and documented examples must stay.
-    if (n.kind !== 'look-alike')
+    // only placeholders and documented examples must stay (a URL does not go there).
+    if (n.kind !== 'look-alike' && !v.includes('://'))
       placements.push(
         [`deploy-tool push --api-key ${v} --region eu-west-1`, null],
         [`curl -sS -H "Authorization: Bearer ${v}" https://api.example.com/v1/me`, null],
@@ -164,7 +171,11 @@ function negativeResults(masker: Masker, negatives: readonly Negative[]): FalseP
           JSON.stringify(masker.rows([{ name: 'id' }, { name: 'value' }], json as unknown[][])) ===
           JSON.stringify(json);
       else same = JSON.stringify(masker.value(json)) === JSON.stringify(json);
-      if (!same) r.altered++;
+      if (!same) {
+        r.altered++;
+        const shown = typeof line === 'string' ? line : JSON.stringify(json);
+        if (r.examples.length < 40) r.examples.push(shown);
+      }
     }
   }
   return [...byKind.values()];
