@@ -97,6 +97,8 @@ export function markdown(r: Report, note: string): string {
     '',
     '## Families not fully masked (contexts that fail)',
     '',
+    'Contexts (bench/src/masking/contexts.ts): terminal = `text()` of a coloured log line `… response body: X (200, 12 ms)`; terminal-split = the same through `stream()` cut inside X; json-input = `value({method, url, body: {data: X, items: [{id, note: X}]}})`; json-output = `value({content: [{type: "text", text: "Created.\\nX\\n"}]})`; sql-cell = `rows()` with columns id, value, note (`rotated to X yesterday`); cmd-export = `export FOO=X`; cmd-stdin = `echo X | gh auth login --with-token`; json-named = `value({env: {NAME: X}, settings: {api_key: X}})`; sql-named = a column named NAME; terminal-named = `WARN loaded NAME=X from .env`; cmd-export-named = `export NAME=X`; cmd-flag = `deploy-tool push --api-key X --region eu-west-1`; cmd-bearer = `curl -sS -H "Authorization: Bearer X" https://…`; url-query = `GET https://api.example.com/v1/status?key=<X URL-encoded>&verbose=1`. Keyword families (bare hex/UUID values) are placed only in the named contexts; NAME is the family\'s variable name (e.g. TWILIO_AUTH_TOKEN), API_TOKEN for the others.',
+    '',
     '| family | kind | failing contexts |',
     '| --- | --- | --- |',
     ...failing.map((f) => `| ${f.family} | ${f.kind} | ${f.failing.join(', ')} |`),
