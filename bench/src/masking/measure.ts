@@ -1,4 +1,4 @@
-import type { Masker } from '@auditlane/recorder';
+import { type Masker, MaskTally } from '@auditlane/recorder';
 import { CONTEXTS, type Context } from './contexts';
 import {
   type Family,
@@ -66,6 +66,8 @@ export interface FalsePositiveResult {
   personal: number;
   /** A few of the altered inputs (ordinary output and negatives are no secrets). */
   examples: string[];
+  /** The masker's rules that altered them (the names its tally counts), and how often. */
+  rules: Record<string, number>;
 }
 
 export interface Report {
@@ -123,16 +125,19 @@ function falsePositives(
   let altered = 0;
   let personal = 0;
   const examples: string[] = [];
+  const rules: Record<string, number> = {};
   for (const line of lines) {
-    const out = masker.text(line);
+    const tally = new MaskTally();
+    const out = masker.text(line, tally);
     if (out === line) continue;
     if (onlyPersonal(line, out)) personal++;
     else {
       altered++;
       if (examples.length < 5) examples.push(line);
+      for (const n of tally.names) rules[n] = (rules[n] ?? 0) + 1;
     }
   }
-  return { category, source, lines: lines.length, altered, personal, examples };
+  return { category, source, lines: lines.length, altered, personal, examples, rules };
 }
 
 /** Negative examples placed where a secret would be; a change is a false positive. */
@@ -146,6 +151,7 @@ function negativeResults(masker: Masker, negatives: readonly Negative[]): FalseP
       altered: 0,
       personal: 0,
       examples: [],
+      rules: {},
     };
     byKind.set(n.kind, r);
     const v = n.value;
@@ -165,13 +171,16 @@ function negativeResults(masker: Masker, negatives: readonly Negative[]): FalseP
     for (const [line, json] of placements) {
       r.lines++;
       let same: boolean;
-      if (typeof line === 'string') same = masker.text(line) === line;
+      const tally = new MaskTally();
+      if (typeof line === 'string') same = masker.text(line, tally) === line;
       else if (Array.isArray(json))
         same =
-          JSON.stringify(masker.rows([{ name: 'id' }, { name: 'value' }], json as unknown[][])) ===
-          JSON.stringify(json);
-      else same = JSON.stringify(masker.value(json)) === JSON.stringify(json);
+          JSON.stringify(
+            masker.rows([{ name: 'id' }, { name: 'value' }], json as unknown[][], tally),
+          ) === JSON.stringify(json);
+      else same = JSON.stringify(masker.value(json, tally)) === JSON.stringify(json);
       if (!same) {
+        for (const name of tally.names) r.rules[name] = (r.rules[name] ?? 0) + 1;
         r.altered++;
         const shown = typeof line === 'string' ? line : JSON.stringify(json);
         if (r.examples.length < 40) r.examples.push(shown);
