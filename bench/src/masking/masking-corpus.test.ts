@@ -27,6 +27,13 @@ describe('the corpus and the criterion', () => {
       expect(f.source, f.family).not.toBe('');
       if (f.kind === 'keyword') expect(f.name, f.family).toBeTruthy();
     }
+    const holdout = loadFamilies(new URL('../../corpus/families-holdout.jsonl', import.meta.url));
+    expect(holdout.length).toBeGreaterThan(10);
+    for (const f of holdout)
+      expect(
+        families.map((x) => x.family),
+        f.family,
+      ).not.toContain(f.family);
     expect(samples(families, 2, 7).map((s) => s.value)).toEqual(
       samples(families, 2, 7).map((s) => s.value),
     );
