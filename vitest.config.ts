@@ -8,6 +8,7 @@ export default defineConfig({
       'packages/react/vitest.ssr.config.ts',
       'stories/vitest.config.ts',
       'examples/admin-panel/vitest.config.ts',
+      'bench/vitest.config.ts',
     ],
   },
 });
