@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventSchema } from '@auditlane/client';
@@ -6,7 +6,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Policy } from '../policy/policy';
 import { FileSink } from '../sinks/file';
 import { MemorySink } from '../sinks/sink';
-import { handleClaudeCodeHook } from './claude-code';
+import {
+  CLAUDE_CODE_HOOK_EVENTS,
+  HOOK_REVIEW_TIMEOUT_MS,
+  handleClaudeCodeHook,
+} from './claude-code';
 
 // Payloads shaped like Claude Code's (https://code.claude.com/docs/en/hooks).
 const base = {
@@ -372,5 +376,26 @@ describe('Claude Code hook adapter', () => {
     });
     expect(dev.exitCode).toBe(1);
     expect(dev.stderr).toMatch(/ENOSPC.*fails open: the call is not refused/);
+  });
+
+  it("the README's settings.json registers the hook for every event it records, every tool, within the review wait", () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Claude Code'));
+    const snippet = /```json\n([\s\S]*?)```/.exec(section)![1]!;
+    const settings = JSON.parse(snippet) as {
+      hooks: Record<
+        string,
+        { matcher?: string; hooks: { type: string; command: string; timeout?: number }[] }[]
+      >;
+    };
+    expect(Object.keys(settings.hooks).sort()).toEqual([...CLAUDE_CODE_HOOK_EVENTS].sort());
+    for (const [event, groups] of Object.entries(settings.hooks))
+      for (const group of groups) {
+        if (event.includes('ToolUse')) expect(group.matcher).toBe('*');
+        for (const h of group.hooks)
+          expect(h).toMatchObject({ type: 'command', command: 'auditlane hook' });
+      }
+    const pre = settings.hooks.PreToolUse![0]!.hooks[0]!;
+    expect(pre.timeout! * 1000).toBeGreaterThan(HOOK_REVIEW_TIMEOUT_MS);
   });
 });

@@ -73,14 +73,17 @@ interface HookInput {
   is_interrupt?: unknown;
 }
 
-/** Events the adapter records; any other is answered quietly without touching a session. */
-const HANDLED = new Set([
+/** The hook events the adapter records; any other is answered quietly and not recorded. */
+export const CLAUDE_CODE_HOOK_EVENTS = [
   'SessionStart',
   'PreToolUse',
   'PostToolUse',
   'PostToolUseFailure',
   'SessionEnd',
-]);
+] as const;
+
+/** How long a held call waits for a reviewer by default: within Claude Code's 600 s timeout. */
+export const HOOK_REVIEW_TIMEOUT_MS = 540_000;
 
 const QUIET: HookAnswer = { stdout: '', stderr: '', exitCode: 0 };
 
@@ -98,7 +101,7 @@ export async function handleClaudeCodeHook(raw: string, options: HookOptions): P
   try {
     const input = parse(raw);
     event = input.hook_event_name as string;
-    if (!HANDLED.has(event)) return QUIET;
+    if (!(CLAUDE_CODE_HOOK_EVENTS as readonly string[]).includes(event)) return QUIET;
     policy = await loadPolicy(options.policy);
     return await handle(input, options, policy, (env) => {
       environment = env;
@@ -220,7 +223,7 @@ async function handle(
       sink,
       policy: policy ?? false,
       reviews: options.reviews,
-      reviewTimeoutMs: options.reviewTimeoutMs ?? 540_000,
+      reviewTimeoutMs: options.reviewTimeoutMs ?? HOOK_REVIEW_TIMEOUT_MS,
       onError: (e) => {
         errors.push(e);
         options.onError?.(e);
@@ -347,10 +350,7 @@ async function preToolUse(
     return failed(`the call could not be recorded: ${why}`, 'PreToolUse', true);
   }
   if (auth.decision.verdict === 'allow' || auth.decision.verdict === 'mask') {
-    session.verdict(eventId, 'passed', {
-      rule: auth.decision.rule,
-      reason: auth.decision.reason ?? (auth.decision.rule ? undefined : 'no rule matched'),
-    });
+    session.verdict(eventId, 'passed', { rule: auth.decision.rule, reason: auth.decision.reason });
   }
   if (callId) {
     // Calls that never get their PostToolUse (denied elsewhere, interrupted) do not pile up.
