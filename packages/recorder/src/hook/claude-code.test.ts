@@ -317,6 +317,20 @@ describe('Claude Code hook adapter', () => {
     expect(bad.stderr).toMatch(
       /^auditlane hook failed, so the tool call is refused \(fail-closed\): the input is not a hook event \(JSON expected\)/,
     );
+    // Whole JSON that does not say which tool, or with what, cannot be decided on either.
+    for (const partial of [
+      { ...base, hook_event_name: 'PreToolUse', tool_input: { command: 'ls' } },
+      { ...base, hook_event_name: 'PreToolUse', tool_name: 'mcp__postgres__query' },
+    ]) {
+      const answer = await handleClaudeCodeHook(JSON.stringify(partial), {
+        sink,
+        policy,
+        stateDir,
+        resource: production,
+      });
+      expect(answer.exitCode).toBe(2);
+      expect(answer.stderr).toMatch(/refused \(fail-closed\): PreToolUse: tool_(name|input)/);
+    }
     // Elsewhere: a warning, and the call is not refused.
     const dev = await handleClaudeCodeHook(truncated, { sink, policy, stateDir });
     expect(dev.exitCode).toBe(1);

@@ -132,6 +132,16 @@ function parse(raw: string): HookInput {
     throw new Error('hook_event_name and session_id are required');
   if (typeof input.session_id !== 'string' || !input.session_id)
     throw new Error('hook_event_name and session_id are required');
+  // A tool event that does not say which tool, or with what, cannot be decided on.
+  if (input.hook_event_name.includes('ToolUse')) {
+    if (typeof input.tool_name !== 'string' || !input.tool_name)
+      throw new Error(`${input.hook_event_name}: tool_name is required`);
+    if (
+      input.hook_event_name === 'PreToolUse' &&
+      (!input.tool_input || typeof input.tool_input !== 'object')
+    )
+      throw new Error('PreToolUse: tool_input (an object) is required');
+  }
   return input;
 }
 
@@ -183,10 +193,7 @@ async function handle(
       sessions: {},
       calls: {},
     };
-    const tool =
-      typeof input.tool_name === 'string' && input.tool_name
-        ? input.tool_name.slice(0, 256)
-        : 'unknown';
+    const tool = typeof input.tool_name === 'string' ? input.tool_name.slice(0, 256) : 'unknown';
     const callId =
       typeof input.tool_use_id === 'string' ? input.tool_use_id.slice(0, 256) : undefined;
     const pending = callId ? state.calls[callId] : undefined;
