@@ -201,4 +201,49 @@ describe('auditlane hook (a real process, as Claude Code runs it)', () => {
     for (const env of ['development', 'production'])
       expect((await sessionIn(env))!.status).toBe('ended');
   }, 90_000);
+
+  it('denies DELETE FROM orders through an MCP SQL tool in production, and the server has the attempt, its SQL and its verdict', async () => {
+    const s = await server();
+    const claudeSession = '5e551011-0000-4000-8000-000000000003';
+    const pre = await hook(
+      [
+        '--server',
+        s.url,
+        '--token',
+        s.token,
+        '--spool',
+        join(dir, 'spool-mcp'),
+        '--environment',
+        'production',
+      ],
+      payload(claudeSession, {
+        hook_event_name: 'PreToolUse',
+        tool_name: 'mcp__postgres__query',
+        tool_use_id: 'toolu_m1',
+        tool_input: { sql: 'DELETE FROM orders' },
+      }),
+    );
+    expect(pre.code).toBe(0);
+    expect(JSON.parse(pre.stdout).hookSpecificOutput).toMatchObject({
+      hookEventName: 'PreToolUse',
+      permissionDecision: 'deny',
+    });
+    // Found by its SQL, in the production session.
+    const found = (await s.client.sessions.list({ q: 'DELETE FROM orders' })).data;
+    expect(found.map((x) => [x.resource.environment, x.labels['claude.session']])).toEqual([
+      ['production', claudeSession],
+    ]);
+    const events: StoredEvent[] = [];
+    for await (const e of s.client.sessions.events.list(found[0]!.id)) events.push(e);
+    const call = events.find((e) => e.type === 'tool_call');
+    expect(call).toMatchObject({
+      tool: 'mcp__postgres__query',
+      callId: 'toolu_m1',
+      input: { sql: 'DELETE FROM orders' },
+    });
+    expect(events.find((e) => e.type === 'policy')).toMatchObject({
+      verdict: 'blocked',
+      subjectId: call!.id,
+    });
+  }, 60_000);
 });

@@ -234,6 +234,37 @@ describe('Claude Code hook adapter', () => {
     expect(verdict).toMatchObject({ type: 'policy', verdict: 'passed', subjectId: call!.id });
   });
 
+  // Needs the policy to read SQL from a tool's sql/query/statement field (not the hook's part).
+  it('denies DELETE FROM orders through an MCP SQL tool in production and records it as a tool call', async () => {
+    const sink = new MemorySink();
+    const stateDir = mkdtempSync(join(tmpdir(), 'hooks-'));
+    const answer = await handleClaudeCodeHook(
+      JSON.stringify({
+        ...base,
+        hook_event_name: 'PreToolUse',
+        tool_name: 'mcp__postgres__query',
+        tool_use_id: 'toolu_mcp_2',
+        tool_input: { sql: 'DELETE FROM orders' },
+      }),
+      { sink, policy, stateDir, resource: { environment: 'production' } },
+    );
+    expect(answer.exitCode).toBe(0);
+    expect(JSON.parse(answer.stdout).hookSpecificOutput).toMatchObject({
+      hookEventName: 'PreToolUse',
+      permissionDecision: 'deny',
+    });
+    const call = sink.events.find((e) => e.type === 'tool_call');
+    expect(call).toMatchObject({
+      tool: 'mcp__postgres__query',
+      callId: 'toolu_mcp_2',
+      input: { sql: 'DELETE FROM orders' },
+    });
+    expect(sink.events.find((e) => e.type === 'policy')).toMatchObject({
+      verdict: 'blocked',
+      subjectId: call!.id,
+    });
+  });
+
   it("decides each call in its own environment, not the session's first, and records it in a session of that environment", async () => {
     const sink = new MemorySink();
     const stateDir = mkdtempSync(join(tmpdir(), 'hooks-'));
