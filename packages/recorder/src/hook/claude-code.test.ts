@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventSchema } from '@auditlane/client';
@@ -421,6 +421,53 @@ describe('Claude Code hook adapter', () => {
     });
     expect(dev.exitCode).toBe(1);
     expect(dev.stderr).toMatch(/ENOSPC.*fails open: the call is not refused/);
+  });
+
+  it("carries on a session whose state the previous version wrote, a call's masked output included", async () => {
+    const sink = new MemorySink();
+    const stateDir = mkdtempSync(join(tmpdir(), 'hooks-'));
+    const start = {
+      actor: { type: 'agent', id: 'claude-code', agent: { name: 'Claude Code' } },
+      resource: { name: 'app', type: 'application', environment: 'production' },
+      mode: 'agent',
+      labels: { 'claude.session': base.session_id },
+    };
+    writeFileSync(
+      join(stateDir, `${base.session_id}.json`),
+      JSON.stringify({
+        sessionId: 'sess_01JD0000000000000000000000',
+        seq: 7,
+        start,
+        calls: {
+          toolu_env: {
+            subjectId: 'evt_01JD0000000000000000000000',
+            maskOutput: true,
+            rule: 'environment-dump',
+          },
+        },
+      }),
+    );
+    await handleClaudeCodeHook(
+      JSON.stringify({
+        ...base,
+        hook_event_name: 'PostToolUse',
+        tool_name: 'Bash',
+        tool_use_id: 'toolu_env',
+        tool_input: { command: 'env' },
+        tool_response: {
+          stdout: 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY',
+        },
+      }),
+      { sink, policy, stateDir, resource: { environment: 'production' } },
+    );
+    expect(sink.events[0]).toMatchObject({
+      type: 'tool_call',
+      sessionId: 'sess_01JD0000000000000000000000',
+      seq: 7,
+      callId: 'toolu_env',
+      output: '[output not recorded]',
+    });
+    expect(JSON.stringify(sink.events)).not.toContain('wJalrXUtnFEMI');
   });
 
   it("the README's settings.json registers the hook for every event it records, every tool, within the review wait", () => {
