@@ -246,4 +246,44 @@ describe('auditlane hook (a real process, as Claude Code runs it)', () => {
       subjectId: call!.id,
     });
   }, 60_000);
+
+  it('answers a held call before its own timeout: when --review-timeout passes in production, the call is denied, not left to run', async () => {
+    const s = await server();
+    const claudeSession = '5e551011-0000-4000-8000-000000000004';
+    const t0 = Date.now();
+    const pre = await hook(
+      [
+        '--server',
+        s.url,
+        '--token',
+        s.token,
+        '--spool',
+        join(dir, 'spool-timeout'),
+        '--environment',
+        'production',
+        '--review-timeout',
+        '1',
+      ],
+      payload(claudeSession, {
+        hook_event_name: 'PreToolUse',
+        tool_name: 'Bash',
+        tool_use_id: 'toolu_h1',
+        tool_input: { command: 'psql -c "UPDATE orders SET paid = true WHERE id = 7"' },
+      }),
+    );
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect(pre.code).toBe(0);
+    expect(JSON.parse(pre.stdout).hookSpecificOutput).toMatchObject({
+      permissionDecision: 'deny',
+      permissionDecisionReason: expect.stringMatching(/review could not complete.*fail-closed/),
+    });
+    const [session] = (await s.client.sessions.list()).data;
+    const verdicts: string[] = [];
+    for await (const e of s.client.sessions.events.list(session!.id))
+      if (e.type === 'policy') verdicts.push(e.verdict);
+    expect(verdicts).toEqual(['pending', 'blocked']);
+    const bad = await hook(['--file', join(dir, 'x.ndjson'), '--review-timeout', 'soon'], '{}');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--review-timeout must be an integer from 1 to 3600, got "soon"/);
+  }, 60_000);
 });
