@@ -350,14 +350,14 @@ async function preToolUse(
     // Allowed, but the attempt may not be on the record (the spool could not take it): a call
     // that runs must be recorded, so it is refused, and said so where it still can be.
     const why = errors.map((e) => e.message).join('; ');
-    session.verdict(eventId, 'blocked', {
+    verdict(session, eventId, 'blocked', {
       rule: 'hook-error',
       reason: `the call could not be recorded (fail-closed): ${why}`,
     });
     return failed(`the call could not be recorded: ${why}`, 'PreToolUse', true);
   }
   if (auth.decision.verdict === 'allow' || auth.decision.verdict === 'mask') {
-    session.verdict(eventId, 'passed', { rule: auth.decision.rule, reason: auth.decision.reason });
+    verdict(session, eventId, 'passed', { rule: auth.decision.rule, reason: auth.decision.reason });
   }
   if (callId) {
     // Calls that never get their PostToolUse (denied elsewhere, interrupted) do not pile up.
@@ -417,6 +417,16 @@ function postToolUse(
     },
     auth,
   );
+}
+
+/** A verdict the decision flow does not record itself (it records no `passed` for an allow). */
+function verdict(
+  session: RecordedSession,
+  subjectId: string,
+  name: 'passed' | 'blocked',
+  extra: { rule?: string; reason?: string },
+): void {
+  session.verdict(subjectId, name, extra);
 }
 
 function decision(permissionDecision: 'allow' | 'deny' | 'ask', reason: string): HookAnswer {
