@@ -295,6 +295,16 @@ describe('Claude Code hook adapter', () => {
     const again = await hook({ ...update, tool_use_id: 'toolu_d2' });
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toBe('');
+    // A result goes where its attempt is, whatever environment its own hook names.
+    await hook(
+      {
+        ...update,
+        hook_event_name: 'PostToolUse',
+        tool_use_id: 'toolu_d1',
+        tool_response: { stdout: 'UPDATE 1', stderr: '' },
+      },
+      'production',
+    );
     await hook({ ...base, hook_event_name: 'SessionEnd', reason: 'logout' });
 
     const starts = sink.events.filter((e) => e.type === 'lifecycle' && e.action === 'start');
@@ -311,6 +321,7 @@ describe('Claude Code hook adapter', () => {
       'policy',
       'tool_call',
       'policy',
+      'tool_call', // toolu_d1's result
       'lifecycle',
     ]);
     expect(of(prod)).toEqual(['lifecycle', 'tool_call', 'policy', 'lifecycle']);
