@@ -89,7 +89,8 @@ describe('auditlane hook (a real process, as Claude Code runs it)', () => {
       AUDITLANE_ENVIRONMENT: 'production',
     });
     expect(variable.code).toBe(2);
-    // A spool that cannot be opened (a file where its directory would be) is a failed hook too.
+    // A spool that cannot be opened (a file where its directory would be) and a server that
+    // does not answer: nothing can keep the call's events, and production requires them.
     const spool = await hook(
       [
         '--server',
@@ -103,8 +104,12 @@ describe('auditlane hook (a real process, as Claude Code runs it)', () => {
       ],
       pre,
     );
-    expect(spool.code).toBe(2);
-    expect(spool.stderr).toMatch(/refused \(fail-closed\): .*(ENOTDIR|not a directory)/);
+    expect(spool.code).toBe(0);
+    expect(JSON.parse(spool.stdout).hookSpecificOutput).toMatchObject({
+      permissionDecision: 'deny',
+      permissionDecisionReason: expect.stringMatching(/recording is required .*\(fail-closed\)/),
+    });
+    expect(spool.stderr).toMatch(/ENOTDIR|not a directory/);
 
     // Outside production it fails open, with a warning Claude Code shows (exit 1).
     const dev = await hook(['--file', file], truncated);

@@ -5,7 +5,7 @@ import { eventSchema } from '@auditlane/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Policy } from '../policy/policy';
 import { FileSink } from '../sinks/file';
-import { MemorySink } from '../sinks/sink';
+import { DiscardSink, MemorySink } from '../sinks/sink';
 import {
   CLAUDE_CODE_HOOK_EVENTS,
   HOOK_REVIEW_TIMEOUT_MS,
@@ -423,8 +423,13 @@ describe('Claude Code hook adapter', () => {
       stateDir,
       resource: { environment: 'production' },
     });
-    expect(full.exitCode).toBe(2);
-    expect(full.stderr).toMatch(/refused \(fail-closed\): .*ENOSPC/);
+    // Refused: the recording rule (production: required) blocks it, the error beside it.
+    expect(full.exitCode).toBe(0);
+    expect(JSON.parse(full.stdout).hookSpecificOutput).toMatchObject({
+      permissionDecision: 'deny',
+      permissionDecisionReason: expect.stringMatching(/recording is required .*\(fail-closed\)/),
+    });
+    expect(full.stderr).toMatch(/ENOSPC/);
     const dev = await handleClaudeCodeHook(pre('d'), {
       sink: () => new FileSink('/dev/full'),
       policy,
@@ -432,6 +437,32 @@ describe('Claude Code hook adapter', () => {
     });
     expect(dev.exitCode).toBe(1);
     expect(dev.stderr).toMatch(/ENOSPC.*fails open: the call is not refused/);
+  });
+
+  it('does not let a production call run when nothing can keep its events (recording is required there)', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'hooks-'));
+    const pre = JSON.stringify({
+      ...base,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Read',
+      tool_use_id: 'toolu_r',
+      tool_input: { file_path: '/srv/app/README.md' },
+    });
+    const production = await handleClaudeCodeHook(pre, {
+      sink: new DiscardSink(),
+      policy,
+      stateDir,
+      resource: { environment: 'production' },
+    });
+    expect(production.exitCode).toBe(2);
+    expect(production.stderr).toMatch(/refused \(fail-closed\): .*recording is required/);
+    // Outside production recording is optional: the call goes ahead.
+    const dev = await handleClaudeCodeHook(pre.replace(base.session_id, `${base.session_id}-d`), {
+      sink: new DiscardSink(),
+      policy,
+      stateDir,
+    });
+    expect(dev).toEqual({ stdout: '', stderr: '', exitCode: 0 });
   });
 
   it("carries on a session whose state the previous version wrote, a call's masked output included", async () => {

@@ -225,6 +225,11 @@ async function handle(
       },
       flush: (o) => target.flush(o),
       close: (o) => target.close(o),
+      // Whether events are kept decides where recording is required (production): a call that
+      // cannot be recorded is not run.
+      ...(target.recordable && { recordable: () => target.recordable!() }),
+      ...(target.probe && { probe: (o?: { timeoutMs?: number }) => target.probe!(o) }),
+      ...(target.onRevoked && { onRevoked: (l: (id: string) => void) => target.onRevoked!(l) }),
     };
     const recorder = createRecorder({
       sink,
