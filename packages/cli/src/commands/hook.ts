@@ -75,13 +75,6 @@ export const hook = defineCommand({
       values.file || !server || !token
         ? undefined
         : createClient({ baseUrl: server, token, retries: 0 });
-    const reviewTimeout = setting('review-timeout');
-    const reviewSeconds = reviewTimeout === undefined ? undefined : Number(reviewTimeout);
-    if (
-      reviewSeconds !== undefined &&
-      (!Number.isInteger(reviewSeconds) || reviewSeconds < 1 || reviewSeconds > 3600)
-    )
-      throw usage(`--review-timeout must be an integer from 1 to 3600, got "${reviewTimeout}"`);
     const policyFile = setting('policy');
     const environment = setting('environment');
     const resourceName = setting('resource');
