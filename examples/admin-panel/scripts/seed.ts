@@ -276,13 +276,22 @@ async function agentHookSessions(options: SeedOptions): Promise<void> {
       await sink.close({ timeoutMs: 10_000 });
     }
   };
+  let calls = 0;
   const tool = async (name: string, input: Record<string, unknown>, response?: unknown) => {
-    const pre = await send({ hook_event_name: 'PreToolUse', tool_name: name, tool_input: input });
+    // Claude Code's tool_use_id pairs a call's result with its attempt.
+    const id = `toolu_demo_${++calls}`;
+    const pre = await send({
+      hook_event_name: 'PreToolUse',
+      tool_name: name,
+      tool_use_id: id,
+      tool_input: input,
+    });
     const denied = pre.stdout.includes('"deny"') || pre.exitCode === 2;
     if (!denied && response !== undefined) {
       await send({
         hook_event_name: 'PostToolUse',
         tool_name: name,
+        tool_use_id: id,
         tool_input: input,
         tool_response: response,
       });

@@ -221,7 +221,7 @@ describe('auditlane hook (a real process, as Claude Code runs it)', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(lines.map((e) => e.type)).toEqual(['lifecycle', 'policy', 'tool_call']);
+    expect(lines.map((e) => e.type)).toEqual(['lifecycle', 'tool_call', 'policy']);
     expect(lines.map((e) => e.seq)).toEqual([0, 1, 2]);
   }, 30_000);
 

@@ -394,8 +394,8 @@ export class RecordedSession {
     return auth(true);
   }
 
-  private decideNow(subject: Subject, policy: Policy | undefined) {
-    const subjectId = this.recorder.ids.eventId(this.recorder.now());
+  private decideNow(subject: Subject, policy: Policy | undefined, id?: string) {
+    const subjectId = id ?? this.recorder.ids.eventId(this.recorder.now());
     const closed = policy
       ? policy.failsClosed(this.scope)
       : isProduction(this.start.resource.environment);
@@ -426,12 +426,14 @@ export class RecordedSession {
   /**
    * Asks the policy about an action before it runs. A `review` verdict holds it until a
    * reviewer on the server decides (the recorder flushes, asks, and waits with a long poll).
-   * Blocked and rejected actions get a policy event here; the caller records the action itself.
+   * Blocked and rejected actions get a policy event here; the caller records the action itself
+   * (before asking, with `options.subjectId` as its id, when the attempt must be on the record
+   * while it waits).
    */
-  async authorize(subject: Subject): Promise<Authorization> {
+  async authorize(subject: Subject, options: { subjectId?: string } = {}): Promise<Authorization> {
     const policy = await this.recorder.policy();
     await probeRecording(this);
-    const { decision, subjectId, closed } = this.decideNow(subject, policy);
+    const { decision, subjectId, closed } = this.decideNow(subject, policy, options.subjectId);
     const result = (allowed: boolean, d: Decision, reason?: string): Authorization => ({
       allowed,
       subjectId,

@@ -1,5 +1,3 @@
-import type { AuditlaneClient } from '@auditlane/client';
-import { isProduction } from '@auditlane/client/helpers';
 import type { Sink } from '@auditlane/recorder';
 import { defineCommand, usage } from '../command';
 import { HELPER_ENV } from '../helper/socket';
@@ -16,7 +14,7 @@ export const hook = defineCommand({
   name: 'hook',
   summary: 'Claude Code hook adapter: records the hook event, answers PreToolUse',
   description:
-    "Reads one Claude Code hook event on stdin (SessionStart, PreToolUse, PostToolUse, SessionEnd), records it, and answers PreToolUse with the policy's verdict in the hook protocol. Configure it as the command of each hook.",
+    "Reads one Claude Code hook event on stdin (SessionStart, PreToolUse, PostToolUse, PostToolUseFailure, SessionEnd), records it, and answers PreToolUse with the policy's verdict in the hook protocol. Exit 2 refuses the call: when the hook itself fails, in production (or with onError: closed); elsewhere it warns with exit 1 and the call runs. Configure it as the command of each hook.",
   options: {
     server: serverOption,
     token: tokenOption,
@@ -26,8 +24,16 @@ export const hook = defineCommand({
     environment: {
       type: 'string',
       value: 'ENV',
-      description: 'the environment the agent works on (default development)',
+      description:
+        "the environment of this call (default: the session's first call's, else development)",
       env: ['AUDITLANE_ENVIRONMENT'],
+    },
+    'review-timeout': {
+      type: 'string',
+      value: 'SECONDS',
+      description:
+        "how long a held call waits for a reviewer (default 540): below the hook's timeout in settings.json, which lets the call run when it passes",
+      env: ['AUDITLANE_REVIEW_TIMEOUT'],
     },
     resource: {
       type: 'string',
@@ -53,64 +59,65 @@ export const hook = defineCommand({
       ((text, stream) => (stream === 'stdout' ? io.out : io.err)(text.replace(/\n$/, '')));
     const server = setting('server');
     const token = setting('token');
-    let sink: Sink;
-    let client: AuditlaneClient | undefined;
-    if (values.file) sink = new FileSink(values.file);
-    else if (server && token) {
-      client = createClient({ baseUrl: server, token, retries: 0 });
-      sink = new HttpSink({
-        client,
-        spool: spoolDir(setting('spool')),
-        batchMs: 20,
-        onError: (e) => write(`auditlane hook: ${e.message}\n`, 'stderr'),
-      });
-    } else {
+    if (!values.file && !(server && token)) {
       throw usage(
         'pass --file FILE, or --server URL and --token TOKEN (or AUDITLANE_URL, AUDITLANE_TOKEN)',
       );
     }
+    const reviewTimeout = setting('review-timeout');
+    const reviewSeconds = reviewTimeout === undefined ? undefined : Number(reviewTimeout);
+    if (
+      reviewSeconds !== undefined &&
+      (!Number.isInteger(reviewSeconds) || reviewSeconds < 1 || reviewSeconds > 3600)
+    )
+      throw usage(`--review-timeout must be an integer from 1 to 3600, got "${reviewTimeout}"`);
+    const client =
+      values.file || !server || !token
+        ? undefined
+        : createClient({ baseUrl: server, token, retries: 0 });
     const policyFile = setting('policy');
-    const stdin = io.stdin ? await io.stdin() : '';
     const environment = setting('environment');
+    const resourceName = setting('resource');
+    let sink: Sink | undefined;
+    let stdin = '';
     try {
-      const policy = io.policy
-        ? await io.policy(policyFile)
-        : policyFile
-          ? await Policy.fromFile(policyFile)
-          : await Policy.create();
-      const resourceName = setting('resource');
-      const answer = await handleClaudeCodeHook(stdin, {
-        sink,
-        policy,
-        reviews: client,
-        resource: {
-          ...(environment ? { environment } : {}),
-          ...(resourceName ? { name: resourceName } : {}),
-        },
-      });
-      if (answer.stdout) write(answer.stdout, 'stdout');
-      if (answer.stderr) write(answer.stderr, 'stderr');
-      return answer.exitCode;
-    } catch (error) {
-      // The hook itself failed (a bad rule file, an unwritable spool). Claude Code runs the tool
-      // anyway after most exit codes: in production a tool call is refused instead (exit 2).
-      let event = '';
-      try {
-        event = String((JSON.parse(stdin) as { hook_event_name?: unknown }).hook_event_name ?? '');
-      } catch {}
-      if (event === 'PreToolUse' && isProduction(environment ?? '')) {
-        write(
-          `auditlane hook failed, so the call is refused (fail-closed): ${(error as Error).message}\n`,
-          'stderr',
-        );
-        return 2;
-      }
-      throw error;
-    } finally {
+      stdin = io.stdin ? await io.stdin() : '';
+    } catch {}
+    // The adapter opens the sink and the policy itself: when either fails it answers as the
+    // policy's onError says (exit 2 in production, a refused call), never with an exception.
+    const answer = await handleClaudeCodeHook(stdin, {
+      sink: () => {
+        sink = values.file
+          ? new FileSink(values.file)
+          : new HttpSink({
+              client,
+              spool: spoolDir(setting('spool')),
+              batchMs: 20,
+              onError: (e) => write(`auditlane hook: ${e.message}\n`, 'stderr'),
+            });
+        return sink;
+      },
+      policy: () =>
+        io.policy
+          ? io.policy(policyFile)
+          : policyFile
+            ? Policy.fromFile(policyFile)
+            : Policy.create(),
+      reviews: client,
+      ...(reviewSeconds ? { reviewTimeoutMs: reviewSeconds * 1000 } : {}),
+      resource: {
+        ...(environment ? { environment } : {}),
+        ...(resourceName ? { name: resourceName } : {}),
+      },
+    });
+    if (answer.stdout) write(answer.stdout, 'stdout');
+    if (answer.stderr) write(answer.stderr, 'stderr');
+    if (sink) {
       await sink.close({ timeoutMs: 2_000 }).catch(() => {});
-      if (sink instanceof HttpSink)
-        for (const line of undelivered(sink, 'the Claude Code session', server!, setting('spool')))
+      if (sink instanceof HttpSink && server)
+        for (const line of undelivered(sink, 'the Claude Code session', server, setting('spool')))
           write(`auditlane hook: ${line}\n`, 'stderr');
     }
+    return answer.exitCode;
   },
 });
