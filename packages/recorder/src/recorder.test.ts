@@ -1,6 +1,7 @@
 import type { EventInput, SessionStartInput } from '@auditlane/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ToolBlockedError, wrapTool } from './instrument/agent';
+import { CommandBlockedError } from './instrument/blocked';
 import { runCommand } from './instrument/exec';
 import { Policy } from './policy/policy';
 import { createRecorder } from './recorder';
@@ -119,10 +120,16 @@ describe('policy before actions', () => {
   it('runs allowed commands with their output and exit code, and refuses blocked ones without running', async () => {
     const { sink, recorder } = setup();
     const s = recorder.session();
-    const ok = await runCommand(s, 'echo hi; echo "token=abc123secret" >&2; exit 3');
+    const ok = await s.run(() =>
+      runCommand(recorder, 'echo hi; echo "token=abc123secret" >&2; exit 3'),
+    );
     expect(ok).toMatchObject({ exitCode: 3, stdout: 'hi\n' });
-    const blocked = await runCommand(s, 'rm -rf /');
-    expect(blocked.blocked).toMatch(/recursive delete/);
+    const blocked = await runCommand(recorder, 'rm -rf /', { session: s }).catch((e) => e);
+    expect(blocked).toBeInstanceOf(CommandBlockedError);
+    expect(blocked).toMatchObject({
+      kind: 'command',
+      reason: expect.stringMatching(/recursive delete/),
+    });
     const commands = sink.events.filter((x) => x.type === 'command') as {
       text: string;
       exitCode: number | null;
@@ -140,7 +147,10 @@ describe('policy before actions', () => {
   it('keeps the output of a command the policy masks', async () => {
     const { sink, recorder } = setup();
     const s = recorder.session();
-    await runCommand(s, 'printenv', { env: { SECRET_THING: 'x1', PATH: process.env.PATH } });
+    await runCommand(recorder, 'printenv', {
+      session: s,
+      env: { SECRET_THING: 'x1', PATH: process.env.PATH },
+    });
     const command = sink.events.find((x) => x.type === 'command') as { output: string };
     expect(command.output).toMatch(/^\[output not recorded: prints the environment/);
     expect(sink.events.at(-1)).toMatchObject({ type: 'masking', fields: ['environment-dump'] });

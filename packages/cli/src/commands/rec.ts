@@ -1,7 +1,15 @@
 import { hostname, userInfo } from 'node:os';
-import type { AuditlaneClient, ResourceType } from '@auditlane/client';
-import { RESOURCE_TYPES } from '@auditlane/client/helpers';
-import type { Sink } from '@auditlane/recorder';
+import { createClient, RESOURCE_TYPES, type ResourceType, recordingRule } from '@auditlane/client';
+import {
+  ActionBlockedError,
+  createRecorder,
+  DiscardSink,
+  FileSink,
+  HttpSink,
+  Policy,
+  recordTerminal,
+  type Sink,
+} from '@auditlane/recorder';
 import { defineCommand, usage } from '../command';
 import {
   policyOption,
@@ -73,16 +81,6 @@ export const rec = defineCommand({
     'auditlane rec --file demo.cast',
   ],
   async run({ values, positionals, setting }, io) {
-    const {
-      createClient,
-      createRecorder,
-      DiscardSink,
-      FileSink,
-      HttpSink,
-      Policy,
-      recordingRule,
-      recordTerminal,
-    } = await import('../load/rec');
     const format = values.format === undefined ? 3 : Number(values.format);
     if (format !== 2 && format !== 3) throw usage('--format must be 2 or 3');
     const size = (name: 'cols' | 'rows') => {
@@ -101,7 +99,7 @@ export const rec = defineCommand({
     const server = setting('server');
     const token = setting('token');
     let sink: Sink;
-    let client: AuditlaneClient | undefined;
+    let client: ReturnType<typeof createClient> | undefined;
     if (server) {
       if (!token) throw usage('--server needs --token (or AUDITLANE_TOKEN)');
       client = createClient({ baseUrl: server, token, retries: 0 });
@@ -149,7 +147,8 @@ export const rec = defineCommand({
     let exitCode = 1;
     let notStarted = false;
     try {
-      const result = await recordTerminal(session, {
+      const result = await recordTerminal(recorder, {
+        session,
         command,
         args: commandArgs,
         file: values.file,
@@ -162,6 +161,13 @@ export const rec = defineCommand({
       exitCode = result.exitCode;
       notStarted = result.blocked !== undefined;
       session.end({ exitCode, reason: result.revoked ? 'revoked' : undefined });
+    } catch (error) {
+      if (!(error instanceof ActionBlockedError)) throw error;
+      // The policy refused the program: it did not start (126, as a shell says of a command
+      // it cannot execute).
+      io.err(`auditlane rec: not started: ${error.reason}`);
+      exitCode = 126;
+      session.end({ exitCode, reason: 'blocked by policy' });
     } finally {
       // The program did not start because nothing can take its events (recording required):
       // no point waiting for a server that does not answer.
