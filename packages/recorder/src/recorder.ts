@@ -321,6 +321,7 @@ function reviewContext(session: RecordedSession, writer: SessionWriter): ReviewC
       writer.verdict(subjectId, verdict, extra);
     },
     flush: (options) => recorder.flush(options),
+    maskText: (text) => writer.text(text, new MaskTally()).slice(0, 2000),
     subjectText: (subject) => {
       const tally = new MaskTally();
       const m = writer.masker;

@@ -14,6 +14,8 @@ export interface ReviewContext extends DecisionContext {
   flush(options: { timeoutMs: number }): Promise<void>;
   /** What the reviewer is shown of the action: masked like its event. */
   subjectText(subject: Subject): string;
+  /** Free text masked (the policy's reason can quote the action). */
+  maskText(text: string): string;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function requestReview(ctx: ReviewContext, held: Held): Promise<Aut
       eventId: subjectId,
       subject: { type: subjectType(subject), text: ctx.subjectText(subject) },
       rule: decision.rule,
-      reason: decision.reason,
+      reason: decision.reason === undefined ? undefined : ctx.maskText(decision.reason),
       expiresAt: new Date(ctx.now() + ctx.timeoutMs).toISOString(),
     });
     ctx.verdict(subjectId, 'pending', { ...extra, reviewId: review.id });
