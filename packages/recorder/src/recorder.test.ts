@@ -1,8 +1,10 @@
 import type { EventInput, SessionStartInput } from '@auditlane/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ToolBlockedError, wrapTool } from './instrument/agent';
-import { CommandBlockedError } from './instrument/blocked';
+import { ActionBlockedError, CommandBlockedError } from './instrument/blocked';
 import { runCommand } from './instrument/exec';
+import { recordTerminal } from './instrument/pty';
+import { instrumentSqlite } from './instrument/sql';
 import { Policy } from './policy/policy';
 import { createRecorder } from './recorder';
 import { MemorySink } from './sinks/sink';
@@ -170,5 +172,62 @@ describe('policy before actions', () => {
       verdict: 'blocked',
       rule: 'sql-write-production',
     });
+  });
+});
+
+describe('one shape for every instrumentation', () => {
+  it('each takes the recorder, records into options.session or the current session, and throws an ActionBlockedError for a refused action', async () => {
+    const { sink, recorder } = setup({ actor: agent, resource: dev });
+    const a = recorder.session();
+    const b = recorder.session();
+    const Database = (await import('better-sqlite3')).default;
+    const db = await instrumentSqlite(recorder, new Database(':memory:'), { session: b });
+    const tool = wrapTool(recorder, 'Bash', async (_input: { command: string }) => 'ran');
+    const refused = async (fn: () => unknown) => {
+      try {
+        await fn();
+      } catch (error) {
+        return error;
+      }
+      throw new Error('not refused');
+    };
+    const errors = await a.run(async () => [
+      await refused(() => tool({ command: 'psql -c "DROP TABLE t"' })),
+      await refused(() => runCommand(recorder, 'rm -rf /')),
+      await refused(() => recordTerminal(recorder, { command: 'rm', args: ['-rf', '/'] })),
+      // options.session wins over the current session.
+      await refused(() => db.prepare('DROP TABLE IF EXISTS t').run()),
+    ]);
+    expect(
+      errors.map((e) => e instanceof ActionBlockedError && (e as ActionBlockedError).kind),
+    ).toEqual(['tool', 'command', 'command', 'sql']);
+    expect(errors.map((e) => (e as Error).name)).toEqual([
+      'ToolBlockedError',
+      'CommandBlockedError',
+      'CommandBlockedError',
+      'QueryBlockedError',
+    ]);
+    for (const e of errors) {
+      const blocked = e as ActionBlockedError;
+      // The refused action is on the record with its verdict, under the error's subjectId.
+      const verdict = sink.events.find(
+        (x) => x.type === 'policy' && (x as { subjectId?: string }).subjectId === blocked.subjectId,
+      );
+      expect(verdict).toMatchObject({ verdict: 'blocked', rule: blocked.rule });
+    }
+    const bySession = (id: string) =>
+      sink.events.filter((x) => x.sessionId === id && x.type !== 'lifecycle').map((x) => x.type);
+    expect(bySession(a.id)).toEqual([
+      'policy',
+      'tool_call',
+      'policy',
+      'command',
+      'policy',
+      'command',
+    ]);
+    expect(bySession(b.id)).toEqual(['policy', 'query']);
+    // Without a session, an action asked for now is refused as a mistake; wrappers pass through.
+    await expect(runCommand(recorder, 'true')).rejects.toThrow(/no session to record into/);
+    expect(await tool({ command: 'ls' })).toBe('ran');
   });
 });
