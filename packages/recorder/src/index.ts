@@ -33,11 +33,14 @@ export { type SqlAction, type SqlAnalysis, SqlAnalyzer, SqlParseError } from './
 export { SIDE_EFFECT_FUNCTIONS } from './policy/sql-functions';
 export {
   type Authorization,
+  type AuthorizeOptions,
   createRecorder,
   type Fields,
   RecordedSession,
   Recorder,
   type RecorderOptions,
+  type VerdictExtra,
+  type VerdictName,
 } from './recorder';
 export { RecordingRequiredError } from './recording';
 export { FIELD_MASKING, type How } from './session/fields';

@@ -158,6 +158,24 @@ describe('policy before actions', () => {
     expect(sink.events.at(-1)).toMatchObject({ type: 'masking', fields: ['environment-dump'] });
   });
 
+  it('decides on an attempt recorded before asking, under its own id', async () => {
+    const { sink, recorder } = setup({ actor: agent, resource: dev });
+    const s = recorder.session({ mode: 'agent' });
+    const input = { command: 'psql -c "DROP TABLE customers"' };
+    const attempt = s.toolCall({ tool: 'Bash', input });
+    const auth = await s.authorize({ kind: 'tool', tool: 'Bash', input }, { subjectId: attempt });
+    expect(auth).toMatchObject({ allowed: false, subjectId: attempt });
+    expect(sink.events.at(-1)).toMatchObject({
+      type: 'policy',
+      subjectId: attempt,
+      verdict: 'blocked',
+    });
+    const later = s.authorizeSync({ kind: 'sql', text: 'SELECT 1' }, undefined, {
+      subjectId: 'evt_mine',
+    });
+    expect(later).toMatchObject({ allowed: true, subjectId: 'evt_mine' });
+  });
+
   it('blocks a review verdict when no server can decide it', async () => {
     const { sink, recorder } = setup({ actor: human, resource: prod });
     const s = recorder.session();

@@ -12,6 +12,8 @@ import {
   authorizeWith,
   cannotWait,
   type DecisionContext,
+  type VerdictExtra,
+  type VerdictName,
 } from './session/decision';
 import type { Fields } from './session/fields';
 import { INTERNAL } from './session/internal';
@@ -20,7 +22,7 @@ import { Revocation } from './session/revocation';
 import { SessionWriter, type TerminalCode, type TerminalTap } from './session/writer';
 import type { Sink } from './sinks/sink';
 
-export type { Authorization } from './session/decision';
+export type { Authorization, VerdictExtra, VerdictName } from './session/decision';
 export type { Fields } from './session/fields';
 
 export interface RecorderOptions {
@@ -43,6 +45,11 @@ export interface RecorderOptions {
    */
   terminalFlushMs?: number;
   now?: () => number;
+}
+
+export interface AuthorizeOptions {
+  /** The id of the action's event when the caller recorded it before asking. */
+  subjectId?: string;
 }
 
 /** What the package's own modules reach of a session (not part of the public API). */
@@ -272,18 +279,44 @@ export class RecordedSession {
    * verdict cannot be waited for here, so it blocks in production and passes elsewhere
    * (fail-closed or fail-open), saying so on the policy event.
    */
-  authorizeSync(subject: Subject, policy: Policy | undefined): Authorization {
-    return authorizeWith(this.review, subject, policy, cannotWait(this.review));
+  authorizeSync(
+    subject: Subject,
+    policy: Policy | undefined,
+    options: AuthorizeOptions = {},
+  ): Authorization {
+    return authorizeWith(
+      this.review,
+      subject,
+      policy,
+      cannotWait(this.review),
+      subjectIdOf(this, options),
+    );
   }
 
   /**
    * Asks the policy about an action before it runs. A `review` verdict holds it until a
    * reviewer on the server decides (the recorder flushes, asks, and waits with a long poll).
-   * Blocked and rejected actions get a policy event here; the caller records the action itself.
+   * Blocked and rejected actions get a policy event here; the caller records the action itself
+   * (before asking, with `options.subjectId` as its id, when the attempt must be on the record
+   * while it waits).
    */
-  async authorize(subject: Subject): Promise<Authorization> {
+  async authorize(subject: Subject, options: AuthorizeOptions = {}): Promise<Authorization> {
     const policy = await this.recorder.policy();
-    return authorizeWith(this.review, subject, policy, (held) => requestReview(this.review, held));
+    return authorizeWith(
+      this.review,
+      subject,
+      policy,
+      (held) => requestReview(this.review, held),
+      subjectIdOf(this, options),
+    );
+  }
+
+  /**
+   * A policy event about an action the caller decided on itself (a hook that records each
+   * attempt's outcome): its rule, reason and reviewer masked as text.
+   */
+  verdict(subjectId: string, verdict: VerdictName, extra: VerdictExtra = {}): string {
+    return this[INTERNAL].writer.verdict(subjectId, verdict, extra);
   }
 
   /** Called when the server says the session was revoked: the instrumentation ends it. */
@@ -336,4 +369,11 @@ function reviewContext(session: RecordedSession, writer: SessionWriter): ReviewC
     },
   };
   return ctx;
+}
+
+/** The id an authorization's action has: the caller's own (checked like any event id), or new. */
+function subjectIdOf(session: RecordedSession, options: AuthorizeOptions): string | undefined {
+  return options.subjectId === undefined
+    ? undefined
+    : session[INTERNAL].writer.ownId(options.subjectId);
 }

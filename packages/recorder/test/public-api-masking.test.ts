@@ -128,6 +128,14 @@ const SESSION_METHODS: Record<string, Case | string> = {
     s.authorizeSync({ kind: 'sql', text: `SELECT 1 '${GITHUB}'` }, policy);
     s.end();
   },
+  verdict: ({ session }) => {
+    const id = session.toolCall({ tool: 'Bash', input: { command: 'ls' } });
+    session.verdict(id, 'blocked', {
+      rule: `rule-${AWS}`,
+      reason: `because ${EXPORT_PG}`,
+      reviewer: GITHUB,
+    });
+  },
   end: ({ recorder }) => {
     recorder.session().end({ reason: `stopped, ${EXPORT_PG}`, exitCode: 1 });
   },

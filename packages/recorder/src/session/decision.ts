@@ -50,16 +50,18 @@ export interface Held {
 /**
  * The one decision flow. `allow` and `mask` let the action run; `block` records the verdict and
  * refuses it; `review` is handed to `review`, which returns at once (a synchronous driver:
- * `cannotWait`) or waits for a reviewer (`requestReview`).
+ * `cannotWait`) or waits for a reviewer (`requestReview`). `subjectId`: the id the action's event
+ * has (when it was recorded before asking) or will get.
  */
 export function authorizeWith<R>(
   ctx: DecisionContext,
   subject: Subject,
   policy: Policy | undefined,
   review: (held: Held) => R,
+  subjectId: string = ctx.newId(),
 ): Authorization | R {
-  const held = decide(ctx, subject, policy);
-  const { decision, subjectId } = held;
+  const held = decide(ctx, subject, policy, subjectId);
+  const { decision } = held;
   if (decision.verdict === 'allow' || decision.verdict === 'mask') return outcome(held, true);
   if (decision.verdict === 'block') {
     ctx.verdict(subjectId, 'blocked', { rule: decision.rule, reason: decision.reason });
@@ -96,9 +98,13 @@ export function cannotWait(ctx: DecisionContext): (held: Held) => Authorization 
   return (held) => failover(ctx, held, 'a synchronous driver cannot wait for one');
 }
 
-/** The policy's decision on `subject` now, with the id the action's event gets. */
-function decide(ctx: DecisionContext, subject: Subject, policy: Policy | undefined): Held {
-  const subjectId = ctx.newId();
+/** The policy's decision on `subject` now; `subjectId` is the id the action's event gets. */
+function decide(
+  ctx: DecisionContext,
+  subject: Subject,
+  policy: Policy | undefined,
+  subjectId: string,
+): Held {
   const closed = policy ? policy.failsClosed(ctx.scope) : isProduction(ctx.environment ?? '');
   let decision: Decision;
   try {

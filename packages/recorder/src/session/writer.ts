@@ -196,7 +196,7 @@ export class SessionWriter {
     this.ended = true;
   }
 
-  /** A policy verdict about `subjectId`; its reason is masked (a parser's message quotes its input). */
+  /** A policy verdict about `subjectId`, its text masked. */
   verdict(subjectId: string, verdict: VerdictName, extra: VerdictExtra = {}): string {
     const tally = new MaskTally();
     const id = this.o.newId();
@@ -210,10 +210,12 @@ export class SessionWriter {
       subjectId,
       verdict,
     };
+    // Names and ids as given unless the masker finds something in them; the reason (a parser's
+    // message quotes its input) within the schema's 2,000 characters, never refused for length.
     for (const key of ['rule', 'reviewId', 'reviewer', 'decidedAt'] as const)
-      if (extra[key] !== undefined) event[key] = extra[key];
-    // Within the schema's 2,000 characters, so the event is never refused for its length.
-    if (extra.reason !== undefined) event.reason = this.text(extra.reason, tally).slice(0, 2000);
+      if (extra[key] !== undefined) event[key] = this.text(String(extra[key]), tally);
+    if (extra.reason !== undefined)
+      event.reason = this.text(String(extra.reason), tally).slice(0, 2000);
     this.write(event);
     return id;
   }
