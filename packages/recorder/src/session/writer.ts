@@ -53,7 +53,7 @@ export class SessionWriter {
   private output: TerminalStream | undefined;
   private input: TerminalStream | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  /** Counts what the terminal streams mask (reused: they mask most chunks without a hit). */
+  /** Counts what is masked (reused while nothing is: most events have nothing to mask). */
   private tally = new MaskTally();
   private readonly taps: TerminalTap[] = [];
   flushMs: number;
@@ -121,7 +121,8 @@ export class SessionWriter {
         ? this.ownId(fields.id)
         : (authorization?.subjectId ?? this.o.newId());
     if (this.ended) return id;
-    const tally = new MaskTally();
+    // The writer's tally, reused while nothing is masked (most events): it is empty here.
+    const tally = this.tally;
     // Header fields first, then the content (a literal that starts with a spread and then adds
     // properties is much slower in V8); seq and time are set once the content is masked.
     const event: Record<string, unknown> = {
@@ -141,6 +142,7 @@ export class SessionWriter {
         authorization?.maskOutput ? authorization.decision : undefined,
       );
     } catch (error) {
+      this.takeTally();
       // Never recorded unmasked: the event is left out, and said so.
       this.o.onError(
         new Error(
@@ -152,7 +154,7 @@ export class SessionWriter {
     event.seq = this.seq++;
     event.time = this.isoTime();
     this.write(event);
-    this.masked(tally, id);
+    if (tally.count > 0) this.masked(this.takeTally(), id);
     return id;
   }
 
