@@ -46,6 +46,23 @@ describe('sessions', () => {
     });
   });
 
+  it("keeps a host's own ids, and replaces one that holds a secret", () => {
+    const { sink, recorder, errors } = setup();
+    const key = 'AKIAZ7QW3RT5YU2IOP4M';
+    const resumed = recorder.session({}, { id: 'sess_01M8RQTJX95ZZAJQGJHBVFQSR2', resumeAt: 3 });
+    expect(resumed.id).toBe('sess_01M8RQTJX95ZZAJQGJHBVFQSR2');
+    const s = recorder.session({}, { id: `sess.${key}` });
+    expect(s.id).not.toContain(key);
+    expect(s.command({ text: 'ls', id: 'evt_mine-1' })).toBe('evt_mine-1');
+    const replaced = s.command({ text: 'ls', id: `evt.${key}` });
+    expect(replaced).not.toContain(key);
+    expect(JSON.stringify(sink.events)).not.toContain(key);
+    expect(errors.map((e) => e.message)).toEqual([
+      'a session id looked like a secret: a new id was given instead',
+      'an event id looked like a secret: a new id was given instead',
+    ]);
+  });
+
   it('carries the current session through async code', async () => {
     const { recorder } = setup();
     const a = recorder.session();

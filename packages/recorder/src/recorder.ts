@@ -19,7 +19,7 @@ import type { Fields } from './session/fields';
 import { INTERNAL } from './session/internal';
 import { type ReviewContext, requestReview } from './session/review';
 import { Revocation } from './session/revocation';
-import { SessionWriter, type TerminalCode, type TerminalTap } from './session/writer';
+import { GENERATED_ID, SessionWriter, type TerminalCode, type TerminalTap } from './session/writer';
 import type { Sink } from './sinks/sink';
 
 export type { Authorization, VerdictExtra, VerdictName } from './session/decision';
@@ -127,7 +127,12 @@ export class Recorder {
       throw new TypeError('recorder.session: actor and resource are required (in meta or here)');
     }
     let id = options.id ?? this.ids.sessionId(this.now());
-    if (options.id !== undefined && this.masker && this.masker.text(id) !== id) {
+    if (
+      options.id !== undefined &&
+      !GENERATED_ID.test(id) &&
+      this.masker &&
+      this.masker.text(id) !== id
+    ) {
       this.onError(new Error('a session id looked like a secret: a new id was given instead'));
       id = this.ids.sessionId(this.now());
     }
