@@ -266,3 +266,35 @@ describe('one shape for every instrumentation', () => {
     expect(await tool({ command: 'ls' })).toBe('ran');
   });
 });
+
+describe('terminal data recorded by the session', () => {
+  const out = (events: EventInput[]) =>
+    events
+      .filter((e) => e.type === 'terminal')
+      .map((e) => `${(e as { code: string }).code}:${(e as { data: string }).data}`);
+
+  it('masks output as a stream: a secret cut across chunks, a held line recorded after a pause, before a resize and at the end', async () => {
+    const sink = new MemorySink();
+    const recorder = createRecorder({
+      sink,
+      policy: false,
+      meta: { actor: human, resource: dev },
+      terminalFlushMs: 20,
+    });
+    const s = recorder.session();
+    const key = 'AKIAZ7QW3RT5YU2IOP4M';
+    s.terminal('o', `key ${key.slice(0, 9)}`, 1);
+    expect(s.terminal('o', `${key.slice(9)} ok\r\n$ `, 2)).toBeDefined();
+    // The prompt waits for its line's end, then for the pause.
+    expect(out(sink.events)).toEqual([`o:key ${'*'.repeat(20)} ok\r\n`]);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(out(sink.events).at(-1)).toBe('o:$ ');
+    s.terminal('o', 'half a line', 3);
+    s.terminal('r', '100x30', 4);
+    s.terminal('o', ' and the rest', 5);
+    s.end();
+    expect(out(sink.events).slice(2)).toEqual(['o:half a line', 'r:100x30', 'o: and the rest']);
+    expect(sink.events.at(-1)).toMatchObject({ type: 'lifecycle', action: 'end' });
+    expect(JSON.stringify(sink.events)).not.toContain(key.slice(4, 12));
+  });
+});
