@@ -19,7 +19,7 @@ import type { Fields } from './session/fields';
 import { INTERNAL } from './session/internal';
 import { type ReviewContext, requestReview } from './session/review';
 import { Revocation } from './session/revocation';
-import { GENERATED_ID, SessionWriter, type TerminalCode, type TerminalTap } from './session/writer';
+import { GENERATED_ID, SessionWriter, type TerminalCode } from './session/writer';
 import type { Sink } from './sinks/sink';
 
 export type { Authorization, VerdictExtra, VerdictName } from './session/decision';
@@ -56,8 +56,6 @@ export interface AuthorizeOptions {
 export interface SessionInternals {
   readonly writer: SessionWriter;
   readonly revocation: Revocation;
-  /** Sees every terminal event as recorded, masked (a PTY's local asciicast file). */
-  tap(listener: TerminalTap): () => void;
 }
 
 /** A recorder: sessions, the current one across async code, policy and masking before the sink. */
@@ -204,7 +202,7 @@ export class RecordedSession {
       resumeAt ?? 0,
     );
     const revocation = new Revocation(recorder.onError);
-    this[INTERNAL] = { writer, revocation, tap: (listener) => writer.tap(listener) };
+    this[INTERNAL] = { writer, revocation };
     this.review = reviewContext(this, writer);
     if (resumeAt === undefined) writer.start(start);
   }

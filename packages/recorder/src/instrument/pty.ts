@@ -110,7 +110,8 @@ export async function recordTerminal(
       writer = undefined;
     }
   };
-  const untap = internals.tap(toFile);
+  // Every terminal event as recorded (masked), the held end of a line when it comes.
+  const untap = internals.writer.tap(toFile);
 
   // What the asciicast header says: the recording's first event (its size and the same facts as
   // the file's header, masked: the command line can hold secrets too, `mysql -pS3cret`), so the
