@@ -2,11 +2,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   type AuditlaneClient,
   createIdGenerator,
+  type RecordingDecision,
   type RecordingHeader,
   type SessionStartInput,
 } from '@auditlane/client';
 import { Masker, type MaskingOptions, MaskTally } from './masking/masker';
 import { Policy, type PolicyScope, type Subject } from './policy/policy';
+import { probeRecording, recordingBlock, recordingOf } from './recording';
 import {
   type Authorization,
   authorizeWith,
@@ -124,6 +126,8 @@ export class Recorder {
     if (!start.actor || !start.resource) {
       throw new TypeError('recorder.session: actor and resource are required (in meta or here)');
     }
+    // Its recording rule first: a session that must be recorded and cannot be does not start.
+    if (recordingOf(this, start).record === 'off') start.recorded = false;
     let id = options.id ?? this.ids.sessionId(this.now());
     if (
       options.id !== undefined &&
@@ -181,6 +185,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
 export class RecordedSession {
   /** @internal */
   readonly [INTERNAL]: SessionInternals;
+  /** Whether the session must be recorded, may be, or is not (see ./recording). */
+  readonly recording: RecordingDecision;
   private readonly review: ReviewContext;
 
   constructor(
@@ -189,6 +195,7 @@ export class RecordedSession {
     readonly start: SessionStartInput,
     resumeAt?: number,
   ) {
+    this.recording = recordingOf(recorder, start);
     const writer = new SessionWriter(
       id,
       {
@@ -198,6 +205,8 @@ export class RecordedSession {
         newId: (now = recorder.now()) => recorder.ids.eventId(now),
         now: () => recorder.now(),
         flushMs: recorder.options.terminalFlushMs ?? 100,
+        // `off`: only lifecycle events are sent.
+        lifecycleOnly: this.recording.record === 'off',
       },
       resumeAt ?? 0,
     );
@@ -305,6 +314,7 @@ export class RecordedSession {
    */
   async authorize(subject: Subject, options: AuthorizeOptions = {}): Promise<Authorization> {
     const policy = await this.recorder.policy();
+    await probeRecording(this);
     return authorizeWith(
       this.review,
       subject,
@@ -347,6 +357,7 @@ function reviewContext(session: RecordedSession, writer: SessionWriter): ReviewC
       return session.start.resource.environment;
     },
     policyOff: recorder.options.policy === false,
+    overrule: () => recordingBlock(session),
     sessionId: session.id,
     client: recorder.options.reviews,
     timeoutMs: recorder.options.reviewTimeoutMs ?? 15 * 60_000,

@@ -266,6 +266,9 @@ const EXPORTS: Record<string, Case | string> = {
   // The sinks are where events go: they write what the recorder gives them.
   HttpSink: 'a sink (the destination checked here)',
   FileSink: 'a sink',
+  DiscardSink: 'a sink that keeps nothing',
+  RecordingRequiredError: 'an error class',
+  recordingRuleSchema: 'a schema',
   MemorySink: 'a sink (the destination checked here)',
   // Masking, policy and their parts: they decide, and record nothing.
   Masker: 'masks; records nothing',

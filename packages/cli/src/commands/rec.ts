@@ -7,6 +7,7 @@ import {
   FileSink,
   HttpSink,
   Policy,
+  RecordingRequiredError,
   recordTerminal,
   type Sink,
 } from '@auditlane/recorder';
@@ -159,15 +160,21 @@ export const rec = defineCommand({
         signal: stopping.signal,
       });
       exitCode = result.exitCode;
-      notStarted = result.blocked !== undefined;
       session.end({ exitCode, reason: result.revoked ? 'revoked' : undefined });
     } catch (error) {
-      if (!(error instanceof ActionBlockedError)) throw error;
-      // The policy refused the program: it did not start (126, as a shell says of a command
-      // it cannot execute).
-      io.err(`auditlane rec: not started: ${error.reason}`);
+      if (!(error instanceof ActionBlockedError || error instanceof RecordingRequiredError))
+        throw error;
+      // The policy refused the program, or its recording is required and nothing can keep it:
+      // it did not start (126, as a shell says of a command it cannot execute).
+      io.err(
+        `auditlane rec: not started: ${error instanceof ActionBlockedError ? error.reason : error.message}`,
+      );
       exitCode = 126;
-      session.end({ exitCode, reason: 'blocked by policy' });
+      notStarted = true;
+      session.end({
+        exitCode,
+        reason: error instanceof ActionBlockedError ? 'blocked by policy' : 'recording required',
+      });
     } finally {
       // The program did not start because nothing can take its events (recording required):
       // no point waiting for a server that does not answer.

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { createAsciicastWriter, type RecordingHeader } from '@auditlane/client';
 import * as pty from 'node-pty';
 import type { RecordedSession, Recorder } from '../recorder';
+import { RecordingRequiredError, recordingRefusal } from '../recording';
 import { INTERNAL } from '../session/internal';
 import { CommandBlockedError } from './blocked';
 import { requireSession } from './exec';
@@ -48,7 +49,8 @@ export interface TerminalResult {
  * user's terminal as it is, and a masked copy is recorded as terminal events of the session
  * (`options.session`, or the recorder's current one) and to an asciicast file, with resizes and
  * the exit status. The program is checked against the policy before it starts (a blocked one
- * does not start: CommandBlockedError); a revoked session stops it.
+ * does not start: CommandBlockedError; one whose recording is required and cannot be kept:
+ * RecordingRequiredError); a revoked session stops it.
  */
 export async function recordTerminal(
   recorder: Recorder,
@@ -61,6 +63,9 @@ export async function recordTerminal(
   const args = options.args ?? [];
   // Quoted as a shell would read it: the policy sees `bash -c 'rm -rf /'`, not `bash -c rm -rf /`.
   const line = [command, ...args].map(shellQuote).join(' ');
+  // Recording required and nothing can keep the events: the program does not start unrecorded.
+  const unrecorded = await recordingRefusal(session);
+  if (unrecorded) throw new RecordingRequiredError(unrecorded, session.recording.rule);
   if (args.length > 0 || options.command) {
     const auth = await session.authorize({ kind: 'command', text: line });
     if (!auth.allowed) {

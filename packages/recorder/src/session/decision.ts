@@ -32,6 +32,8 @@ export interface DecisionContext {
   readonly environment: string | undefined;
   /** The recorder was made with `policy: false`: nothing is decided. */
   readonly policyOff: boolean;
+  /** A decision that comes before the policy's (a recording that is required and cannot be kept). */
+  overrule?(): Decision | undefined;
   newId(): string;
   onError(error: Error): void;
   /** Records a policy event about `subjectId` (its reason masked). */
@@ -126,5 +128,6 @@ function decide(
       reason: 'the policy did not load (fail-closed)',
     };
   }
+  decision = ctx.overrule?.() ?? decision;
   return { subject, subjectId, decision, closed };
 }

@@ -33,6 +33,8 @@ export interface WriterOptions {
   now: () => number;
   /** How long a terminal line without its end waits before it is recorded anyway. */
   flushMs: number;
+  /** The session's recording rule is `off`: only its lifecycle events are written. */
+  lifecycleOnly?: boolean;
 }
 
 /** A terminal stream (output or keystrokes), masked across chunks. */
@@ -124,7 +126,7 @@ export class SessionWriter {
       fields.id !== undefined
         ? this.ownId(fields.id)
         : (authorization?.subjectId ?? this.o.newId());
-    if (this.ended) return id;
+    if (this.ended || this.o.lifecycleOnly) return id;
     // The writer's tally, reused while nothing is masked (most events): it is empty here.
     const tally = this.tally;
     // Header fields first, then the content (a literal that starts with a spread and then adds
@@ -206,7 +208,7 @@ export class SessionWriter {
   verdict(subjectId: string, verdict: VerdictName, extra: VerdictExtra = {}): string {
     const tally = new MaskTally();
     const id = this.o.newId();
-    if (this.ended) return id;
+    if (this.ended || this.o.lifecycleOnly) return id;
     const event: Record<string, unknown> = {
       id,
       sessionId: this.sessionId,
@@ -228,7 +230,7 @@ export class SessionWriter {
 
   /** A masking event: how many values of `subjectId` were masked, under which names. */
   private masked(tally: MaskTally, subjectId: string | undefined): void {
-    if (tally.count === 0) return;
+    if (tally.count === 0 || this.o.lifecycleOnly) return;
     const names = [...tally.names].slice(0, 1000);
     const scratch = new MaskTally();
     const event: Record<string, unknown> = {
@@ -258,7 +260,7 @@ export class SessionWriter {
     offsetMs: number,
     header?: RecordingHeader,
   ): string | undefined {
-    if (this.ended) return undefined;
+    if (this.ended || this.o.lifecycleOnly) return undefined;
     const m = this.o.masker;
     const text = typeof data === 'string' ? data : String(data);
     if (code === 'o' || code === 'i') {
