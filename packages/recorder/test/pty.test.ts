@@ -65,7 +65,8 @@ describe('recordTerminal (a real PTY)', () => {
       }
     };
     let seenWhilePaused = '';
-    const running = recordTerminal(session, {
+    const running = recordTerminal(recorder, {
+      session,
       command: '/bin/sh',
       // 200 KB in one go, then a pause, then the rest.
       args: ['-c', 'yes line | head -c 200000; printf "paused\\n"; sleep 1.5; printf "done\\n"'],

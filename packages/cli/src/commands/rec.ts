@@ -1,16 +1,7 @@
 import { hostname, userInfo } from 'node:os';
-import { createClient, RESOURCE_TYPES, type ResourceType, recordingRule } from '@auditlane/client';
-import {
-  ActionBlockedError,
-  createRecorder,
-  DiscardSink,
-  FileSink,
-  HttpSink,
-  Policy,
-  RecordingRequiredError,
-  recordTerminal,
-  type Sink,
-} from '@auditlane/recorder';
+import type { AuditlaneClient, ResourceType } from '@auditlane/client';
+import { RESOURCE_TYPES } from '@auditlane/client/helpers';
+import type { Sink } from '@auditlane/recorder';
 import { defineCommand, usage } from '../command';
 import {
   policyOption,
@@ -82,6 +73,18 @@ export const rec = defineCommand({
     'auditlane rec --file demo.cast',
   ],
   async run({ values, positionals, setting }, io) {
+    const {
+      ActionBlockedError,
+      createClient,
+      createRecorder,
+      DiscardSink,
+      FileSink,
+      HttpSink,
+      Policy,
+      RecordingRequiredError,
+      recordingRule,
+      recordTerminal,
+    } = await import('../load/rec');
     const format = values.format === undefined ? 3 : Number(values.format);
     if (format !== 2 && format !== 3) throw usage('--format must be 2 or 3');
     const size = (name: 'cols' | 'rows') => {
@@ -100,7 +103,7 @@ export const rec = defineCommand({
     const server = setting('server');
     const token = setting('token');
     let sink: Sink;
-    let client: ReturnType<typeof createClient> | undefined;
+    let client: AuditlaneClient | undefined;
     if (server) {
       if (!token) throw usage('--server needs --token (or AUDITLANE_TOKEN)');
       client = createClient({ baseUrl: server, token, retries: 0 });

@@ -85,6 +85,29 @@ export async function recordTerminal(
   let fd: number | undefined;
   const version = options.version ?? 3;
   let writer: ReturnType<typeof createAsciicastWriter> | undefined;
+  // The file's lines are written in batches: up to 64 KiB (bulk output arrives in ~4 KiB chunks),
+  // or what came within the flush interval, so the file is current at every pause.
+  let pending = '';
+  let pendingTimer: ReturnType<typeof setTimeout> | undefined;
+  const fileFailed = (error: unknown) => {
+    // A full disk must not take the terminal down: say so once, keep recording events.
+    recorder.onError(new Error(`${options.file}: ${(error as Error).message}`));
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+    writer = undefined;
+  };
+  const writeFile = () => {
+    if (pendingTimer) clearTimeout(pendingTimer);
+    pendingTimer = undefined;
+    const text = pending;
+    pending = '';
+    if (fd === undefined || !text) return;
+    try {
+      writeSync(fd, text);
+    } catch (error) {
+      fileFailed(error);
+    }
+  };
   const toFile = (code: string, data: string, at: number, header?: RecordingHeader) => {
     if (!options.file) return;
     try {
@@ -105,15 +128,12 @@ export async function recordTerminal(
         return;
       }
       if (fd === undefined || !writer) return;
-      const text = writer.event({ time: at / 1000, code: code as 'o', data });
-      if (text) writeSync(fd, text);
+      pending += writer.event({ time: at / 1000, code: code as 'o', data });
     } catch (error) {
-      // A full disk must not take the terminal down: say so once, keep recording events.
-      recorder.onError(new Error(`${options.file}: ${(error as Error).message}`));
-      if (fd !== undefined) closeSync(fd);
-      fd = undefined;
-      writer = undefined;
+      return fileFailed(error);
     }
+    if (pending.length >= 65_536) writeFile();
+    else pendingTimer ??= setTimeout(writeFile, options.flushMs ?? 100);
   };
   // Every terminal event as recorded (masked), the held end of a line when it comes.
   const untap = internals.writer.tap(toFile);
@@ -203,6 +223,7 @@ export async function recordTerminal(
   // What the streams hold is recorded before the exit status.
   record('x', String(exitCode));
   untap();
+  writeFile();
   if (fd !== undefined) closeSync(fd);
   return { exitCode, signal: exit.signal || undefined, revoked: revoked || undefined };
 }

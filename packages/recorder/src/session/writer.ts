@@ -3,7 +3,9 @@ import {
   fitEvent,
   MAX_CONTENT_CHARS,
   type RecordingHeader,
+  reviewIdSchema,
   type SessionStartInput,
+  timestampSchema,
 } from '@auditlane/client';
 import { type Masker, MaskTally, type StreamMasker } from '../masking/masker';
 import type { Sink } from '../sinks/sink';
@@ -220,8 +222,13 @@ export class SessionWriter {
     };
     // Names and ids as given unless the masker finds something in them; the reason (a parser's
     // message quotes its input) within the schema's 2,000 characters, never refused for length.
-    for (const key of ['rule', 'reviewId', 'reviewer', 'decidedAt'] as const)
+    for (const key of ['rule', 'reviewer'] as const)
       if (extra[key] !== undefined) event[key] = this.text(String(extra[key]), tally);
+    // The server's review id and decision time, by their shapes (masking could mangle them).
+    if (extra.reviewId !== undefined && reviewIdSchema.safeParse(extra.reviewId).success)
+      event.reviewId = extra.reviewId;
+    if (extra.decidedAt !== undefined && timestampSchema.safeParse(extra.decidedAt).success)
+      event.decidedAt = extra.decidedAt;
     if (extra.reason !== undefined)
       event.reason = this.text(String(extra.reason), tally).slice(0, 2000);
     this.write(event);
