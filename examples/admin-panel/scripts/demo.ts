@@ -112,7 +112,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     });
     const stdout = new PassThrough();
     stdout.resume();
-    const liveRun = recordTerminal(live, {
+    const liveRun = recordTerminal(recorder, {
+      session: live,
       command: 'bash',
       args: [
         '--norc',

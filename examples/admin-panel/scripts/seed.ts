@@ -187,7 +187,8 @@ async function terminalSessions(
         session.command({ text, exitCode: 0 });
       }
     });
-    const done = recordTerminal(session, {
+    const done = recordTerminal(recorder, {
+      session: session,
       command: 'bash',
       args: ['--norc', '--noprofile', '-c', script],
       cwd: REPO,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAsciicast } from '@auditlane/client';
@@ -114,5 +114,29 @@ describe('auditlane rec in a real terminal', () => {
       expect(served.events, path).toEqual(local.events);
       expect(served.events.filter((e) => e.code === 'r').map((e) => e.data)).toEqual(['120x40']);
     }
+  }, 40_000);
+
+  it('does not start a program the policy blocks: says why and exits 126', async () => {
+    const policy = join(dir, 'no-touch.yaml');
+    writeFileSync(
+      policy,
+      'rules:\n  - id: no-touch\n    verdict: block\n    reason: touching is not allowed\n    match: { command: [touch] }\n',
+    );
+    const marker = join(dir, 'touched');
+    const events = join(dir, 'blocked.ndjson');
+    const r = recInTerminal(['--policy', policy, '--events', events, '--', 'touch', marker], {
+      cols: 80,
+      rows: 24,
+    });
+    expect(await r.exited).toBe(126);
+    expect(r.screen()).toMatch(/not started: touching is not allowed/);
+    expect(existsSync(marker)).toBe(false);
+    const recorded = readFileSync(events, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; verdict?: string; exitCode?: number });
+    expect(recorded.map((e) => e.type)).toEqual(['lifecycle', 'policy', 'command', 'lifecycle']);
+    expect(recorded[1]).toMatchObject({ verdict: 'blocked', rule: 'no-touch' });
+    expect(recorded[3]).toMatchObject({ exitCode: 126 });
   }, 40_000);
 });

@@ -93,7 +93,8 @@ export async function seed(url: string, token: string, client: AuditlaneClient):
   });
   const stdout = new PassThrough();
   stdout.resume();
-  const recorded = recordTerminal(shell, {
+  const recorded = recordTerminal(recorder, {
+    session: shell,
     command: 'bash',
     args: [
       '--norc',

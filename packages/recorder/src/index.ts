@@ -1,13 +1,15 @@
 export { type HookAnswer, type HookOptions, handleClaudeCodeHook } from './hook/claude-code';
-export { ToolBlockedError, type WrapToolOptions, wrapTool } from './instrument/agent';
+export { type WrapToolOptions, wrapTool } from './instrument/agent';
+export {
+  ActionBlockedError,
+  type BlockedKind,
+  CommandBlockedError,
+  QueryBlockedError,
+  ToolBlockedError,
+} from './instrument/blocked';
 export { type CommandResult, type RunCommandOptions, runCommand } from './instrument/exec';
 export { type RecordTerminalOptions, recordTerminal, type TerminalResult } from './instrument/pty';
-export {
-  instrumentPg,
-  instrumentSqlite,
-  QueryBlockedError,
-  type SqlInstrumentOptions,
-} from './instrument/sql';
+export { instrumentPg, instrumentSqlite, type SqlInstrumentOptions } from './instrument/sql';
 export { DEFAULT_DETECTORS, type Detector, ibanValid, luhn } from './masking/detectors';
 export { Masker, type MaskingOptions, MaskTally, StreamMasker } from './masking/masker';
 export { DEFAULT_RULE_SET, DEFAULT_RULES, type DefaultRule } from './policy/defaults';
@@ -31,12 +33,17 @@ export { type SqlAction, type SqlAnalysis, SqlAnalyzer, SqlParseError } from './
 export { SIDE_EFFECT_FUNCTIONS } from './policy/sql-functions';
 export {
   type Authorization,
+  type AuthorizeOptions,
   createRecorder,
+  type Fields,
   RecordedSession,
   Recorder,
   type RecorderOptions,
+  type VerdictExtra,
+  type VerdictName,
 } from './recorder';
 export { RecordingRequiredError } from './recording';
+export { FIELD_MASKING, type How } from './session/fields';
 export { FileSink } from './sinks/file';
 export { type DeliveryReport, HttpSink, type HttpSinkOptions } from './sinks/http';
 export { DiscardSink, MemorySink, type Sink } from './sinks/sink';

@@ -1,7 +1,10 @@
 import type { EventInput, SessionStartInput } from '@auditlane/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ToolBlockedError, wrapTool } from './instrument/agent';
+import { ActionBlockedError, CommandBlockedError } from './instrument/blocked';
 import { runCommand } from './instrument/exec';
+import { recordTerminal } from './instrument/pty';
+import { instrumentSqlite } from './instrument/sql';
 import { Policy } from './policy/policy';
 import { createRecorder } from './recorder';
 import { MemorySink } from './sinks/sink';
@@ -41,6 +44,23 @@ describe('sessions', () => {
       sessionId: s.id,
       session: { actor: human, resource: dev, labels: { ticket: 'OPS-1' } },
     });
+  });
+
+  it("keeps a host's own ids, and replaces one that holds a secret", () => {
+    const { sink, recorder, errors } = setup();
+    const key = 'AKIAZ7QW3RT5YU2IOP4M';
+    const resumed = recorder.session({}, { id: 'sess_01M8RQTJX95ZZAJQGJHBVFQSR2', resumeAt: 3 });
+    expect(resumed.id).toBe('sess_01M8RQTJX95ZZAJQGJHBVFQSR2');
+    const s = recorder.session({}, { id: `sess.${key}` });
+    expect(s.id).not.toContain(key);
+    expect(s.command({ text: 'ls', id: 'evt_mine-1' })).toBe('evt_mine-1');
+    const replaced = s.command({ text: 'ls', id: `evt.${key}` });
+    expect(replaced).not.toContain(key);
+    expect(JSON.stringify(sink.events)).not.toContain(key);
+    expect(errors.map((e) => e.message)).toEqual([
+      'a session id looked like a secret: a new id was given instead',
+      'an event id looked like a secret: a new id was given instead',
+    ]);
   });
 
   it('carries the current session through async code', async () => {
@@ -119,10 +139,16 @@ describe('policy before actions', () => {
   it('runs allowed commands with their output and exit code, and refuses blocked ones without running', async () => {
     const { sink, recorder } = setup();
     const s = recorder.session();
-    const ok = await runCommand(s, 'echo hi; echo "token=abc123secret" >&2; exit 3');
+    const ok = await s.run(() =>
+      runCommand(recorder, 'echo hi; echo "token=abc123secret" >&2; exit 3'),
+    );
     expect(ok).toMatchObject({ exitCode: 3, stdout: 'hi\n' });
-    const blocked = await runCommand(s, 'rm -rf /');
-    expect(blocked.blocked).toMatch(/recursive delete/);
+    const blocked = await runCommand(recorder, 'rm -rf /', { session: s }).catch((e) => e);
+    expect(blocked).toBeInstanceOf(CommandBlockedError);
+    expect(blocked).toMatchObject({
+      kind: 'command',
+      reason: expect.stringMatching(/recursive delete/),
+    });
     const commands = sink.events.filter((x) => x.type === 'command') as {
       text: string;
       exitCode: number | null;
@@ -140,10 +166,31 @@ describe('policy before actions', () => {
   it('keeps the output of a command the policy masks', async () => {
     const { sink, recorder } = setup();
     const s = recorder.session();
-    await runCommand(s, 'printenv', { env: { SECRET_THING: 'x1', PATH: process.env.PATH } });
+    await runCommand(recorder, 'printenv', {
+      session: s,
+      env: { SECRET_THING: 'x1', PATH: process.env.PATH },
+    });
     const command = sink.events.find((x) => x.type === 'command') as { output: string };
     expect(command.output).toMatch(/^\[output not recorded: prints the environment/);
     expect(sink.events.at(-1)).toMatchObject({ type: 'masking', fields: ['environment-dump'] });
+  });
+
+  it('decides on an attempt recorded before asking, under its own id', async () => {
+    const { sink, recorder } = setup({ actor: agent, resource: dev });
+    const s = recorder.session({ mode: 'agent' });
+    const input = { command: 'psql -c "DROP TABLE customers"' };
+    const attempt = s.toolCall({ tool: 'Bash', input });
+    const auth = await s.authorize({ kind: 'tool', tool: 'Bash', input }, { subjectId: attempt });
+    expect(auth).toMatchObject({ allowed: false, subjectId: attempt });
+    expect(sink.events.at(-1)).toMatchObject({
+      type: 'policy',
+      subjectId: attempt,
+      verdict: 'blocked',
+    });
+    const later = s.authorizeSync({ kind: 'sql', text: 'SELECT 1' }, undefined, {
+      subjectId: 'evt_mine',
+    });
+    expect(later).toMatchObject({ allowed: true, subjectId: 'evt_mine' });
   });
 
   it('blocks a review verdict when no server can decide it', async () => {
@@ -160,5 +207,94 @@ describe('policy before actions', () => {
       verdict: 'blocked',
       rule: 'sql-write-production',
     });
+  });
+});
+
+describe('one shape for every instrumentation', () => {
+  it('each takes the recorder, records into options.session or the current session, and throws an ActionBlockedError for a refused action', async () => {
+    const { sink, recorder } = setup({ actor: agent, resource: dev });
+    const a = recorder.session();
+    const b = recorder.session();
+    const Database = (await import('better-sqlite3')).default;
+    const db = await instrumentSqlite(recorder, new Database(':memory:'), { session: b });
+    const tool = wrapTool(recorder, 'Bash', async (_input: { command: string }) => 'ran');
+    const refused = async (fn: () => unknown) => {
+      try {
+        await fn();
+      } catch (error) {
+        return error;
+      }
+      throw new Error('not refused');
+    };
+    const errors = await a.run(async () => [
+      await refused(() => tool({ command: 'psql -c "DROP TABLE t"' })),
+      await refused(() => runCommand(recorder, 'rm -rf /')),
+      await refused(() => recordTerminal(recorder, { command: 'rm', args: ['-rf', '/'] })),
+      // options.session wins over the current session.
+      await refused(() => db.prepare('DROP TABLE IF EXISTS t').run()),
+    ]);
+    expect(
+      errors.map((e) => e instanceof ActionBlockedError && (e as ActionBlockedError).kind),
+    ).toEqual(['tool', 'command', 'command', 'sql']);
+    expect(errors.map((e) => (e as Error).name)).toEqual([
+      'ToolBlockedError',
+      'CommandBlockedError',
+      'CommandBlockedError',
+      'QueryBlockedError',
+    ]);
+    for (const e of errors) {
+      const blocked = e as ActionBlockedError;
+      // The refused action is on the record with its verdict, under the error's subjectId.
+      const verdict = sink.events.find(
+        (x) => x.type === 'policy' && (x as { subjectId?: string }).subjectId === blocked.subjectId,
+      );
+      expect(verdict).toMatchObject({ verdict: 'blocked', rule: blocked.rule });
+    }
+    const bySession = (id: string) =>
+      sink.events.filter((x) => x.sessionId === id && x.type !== 'lifecycle').map((x) => x.type);
+    expect(bySession(a.id)).toEqual([
+      'policy',
+      'tool_call',
+      'policy',
+      'command',
+      'policy',
+      'command',
+    ]);
+    expect(bySession(b.id)).toEqual(['policy', 'query']);
+    // Without a session, an action asked for now is refused as a mistake; wrappers pass through.
+    await expect(runCommand(recorder, 'true')).rejects.toThrow(/no session to record into/);
+    expect(await tool({ command: 'ls' })).toBe('ran');
+  });
+});
+
+describe('terminal data recorded by the session', () => {
+  const out = (events: EventInput[]) =>
+    events
+      .filter((e) => e.type === 'terminal')
+      .map((e) => `${(e as { code: string }).code}:${(e as { data: string }).data}`);
+
+  it('masks output as a stream: a secret cut across chunks, a held line recorded after a pause, before a resize and at the end', async () => {
+    const sink = new MemorySink();
+    const recorder = createRecorder({
+      sink,
+      policy: false,
+      meta: { actor: human, resource: dev },
+      terminalFlushMs: 20,
+    });
+    const s = recorder.session();
+    const key = 'AKIAZ7QW3RT5YU2IOP4M';
+    s.terminal('o', `key ${key.slice(0, 9)}`, 1);
+    expect(s.terminal('o', `${key.slice(9)} ok\r\n$ `, 2)).toBeDefined();
+    // The prompt waits for its line's end, then for the pause.
+    expect(out(sink.events)).toEqual([`o:key ${'*'.repeat(20)} ok\r\n`]);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(out(sink.events).at(-1)).toBe('o:$ ');
+    s.terminal('o', 'half a line', 3);
+    s.terminal('r', '100x30', 4);
+    s.terminal('o', ' and the rest', 5);
+    s.end();
+    expect(out(sink.events).slice(2)).toEqual(['o:half a line', 'r:100x30', 'o: and the rest']);
+    expect(sink.events.at(-1)).toMatchObject({ type: 'lifecycle', action: 'end' });
+    expect(JSON.stringify(sink.events)).not.toContain(key.slice(4, 12));
   });
 });

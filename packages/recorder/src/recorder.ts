@@ -2,17 +2,30 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   type AuditlaneClient,
   createIdGenerator,
-  type EventInput,
-  fitEvent,
-  isProduction,
   type RecordingDecision,
   type RecordingHeader,
   type SessionStartInput,
 } from '@auditlane/client';
 import { Masker, type MaskingOptions, MaskTally } from './masking/masker';
-import { type Decision, Policy, type PolicyScope, type Subject } from './policy/policy';
+import { Policy, type PolicyScope, type Subject } from './policy/policy';
 import { probeRecording, recordingBlock, recordingOf } from './recording';
+import {
+  type Authorization,
+  authorizeWith,
+  cannotWait,
+  type DecisionContext,
+  type VerdictExtra,
+  type VerdictName,
+} from './session/decision';
+import type { Fields } from './session/fields';
+import { INTERNAL } from './session/internal';
+import { type ReviewContext, requestReview } from './session/review';
+import { Revocation } from './session/revocation';
+import { GENERATED_ID, SessionWriter, type TerminalCode } from './session/writer';
 import type { Sink } from './sinks/sink';
+
+export type { Authorization, VerdictExtra, VerdictName } from './session/decision';
+export type { Fields } from './session/fields';
 
 export interface RecorderOptions {
   sink: Sink;
@@ -28,27 +41,24 @@ export interface RecorderOptions {
   reviewTimeoutMs?: number;
   /** Problems that must not break the instrumented tool. Default: stderr. */
   onError?: (error: Error) => void;
+  /**
+   * How long an unfinished terminal line waits for its end before it is recorded anyway (a
+   * prompt); the rest of the line is still masked together with it. Default 100 ms.
+   */
+  terminalFlushMs?: number;
   now?: () => number;
 }
 
-/** The outcome of asking the policy about an action, after any review. */
-export interface Authorization {
-  allowed: boolean;
-  /** The id the action's own event gets (policy and masking events point at it). */
-  subjectId: string;
-  decision: Decision;
-  /** The policy says the action's output must not be recorded (only that it was masked). */
-  maskOutput: boolean;
-  /** Why it was not allowed, for the tool to show. */
-  reason?: string;
-  /** Set when a reviewer approved it (not when a review could not happen and it passed fail-open). */
-  approvedBy?: string;
+export interface AuthorizeOptions {
+  /** The id of the action's event when the caller recorded it before asking. */
+  subjectId?: string;
 }
 
-type Fields<T extends EventInput['type']> = Omit<
-  Extract<EventInput, { type: T }>,
-  'id' | 'sessionId' | 'seq' | 'time' | 'type'
-> & { id?: string };
+/** What the package's own modules reach of a session (not part of the public API). */
+export interface SessionInternals {
+  readonly writer: SessionWriter;
+  readonly revocation: Revocation;
+}
 
 /** A recorder: sessions, the current one across async code, policy and masking before the sink. */
 export class Recorder {
@@ -67,8 +77,15 @@ export class Recorder {
     this.onError =
       options.onError ?? ((error) => process.stderr.write(`auditlane: ${error.message}\n`));
     this.policyOption = options.policy;
-    options.sink.onRevoked?.((id) => this.sessions.get(id)?.revoked());
+    options.sink.onRevoked?.((id) => this.sessions.get(id)?.[INTERNAL].revocation.revoke());
   }
+
+  /** @internal */
+  readonly [INTERNAL] = {
+    forget: (session: RecordedSession): void => {
+      this.sessions.delete(session.id);
+    },
+  };
 
   /** The policy, loaded once (the SQL and shell parsers take ~100 ms to load). */
   policy(): Promise<Policy | undefined> {
@@ -83,18 +100,6 @@ export class Recorder {
 
   now(): number {
     return this.options.now?.() ?? Date.now();
-  }
-
-  private lastMs = -1;
-  private lastIso = '';
-  /** The current time as ISO 8601, formatted once per millisecond. */
-  isoTime(): string {
-    const ms = this.now();
-    if (ms !== this.lastMs) {
-      this.lastMs = ms;
-      this.lastIso = new Date(ms).toISOString();
-    }
-    return this.lastIso;
   }
 
   /** Starts a session: its lifecycle start event is recorded at once. */
@@ -123,7 +128,16 @@ export class Recorder {
     }
     // Its recording rule first: a session that must be recorded and cannot be does not start.
     if (recordingOf(this, start).record === 'off') start.recorded = false;
-    const id = options.id ?? this.ids.sessionId(this.now());
+    let id = options.id ?? this.ids.sessionId(this.now());
+    if (
+      options.id !== undefined &&
+      !GENERATED_ID.test(id) &&
+      this.masker &&
+      this.masker.text(id) !== id
+    ) {
+      this.onError(new Error('a session id looked like a secret: a new id was given instead'));
+      id = this.ids.sessionId(this.now());
+    }
     if (options.resumeAt === undefined && !options.detached) {
       try {
         this.sink.holdOpen?.(id, 0);
@@ -146,15 +160,15 @@ export class Recorder {
     return this.storage.run(session, fn);
   }
 
-  forget(session: RecordedSession): void {
-    this.sessions.delete(session.id);
-  }
-
+  /** Delivers what was recorded so far, terminal text held for the end of its line included. */
   flush(options?: { timeoutMs?: number }): Promise<void> {
+    for (const session of this.sessions.values()) session[INTERNAL].writer.flushTerminal(false);
     return this.sink.flush(options);
   }
 
+  /** Records what terminal streams still hold, then flushes and closes the sink. */
   async close(options?: { timeoutMs?: number }): Promise<void> {
+    for (const session of this.sessions.values()) session[INTERNAL].writer.flushTerminal(true);
     await this.sink.close(options);
   }
 }
@@ -163,16 +177,17 @@ export function createRecorder(options: RecorderOptions): Recorder {
   return new Recorder(options);
 }
 
-/** One recorded session: what happens in it becomes its events, in order. */
+/**
+ * One recorded session: what happens in it becomes its events, in order. Every method that
+ * records masks what it is given first (unless the recorder was made with `masking: false`):
+ * the table in `session/fields.ts` says how, field by field.
+ */
 export class RecordedSession {
-  private seq = 0;
-  private ended = false;
-  private readonly revokeListeners: (() => void)[] = [];
-  private isRevoked = false;
+  /** @internal */
+  readonly [INTERNAL]: SessionInternals;
   /** Whether the session must be recorded, may be, or is not (see ./recording). */
   readonly recording: RecordingDecision;
-  /** `off`: only lifecycle events are sent. */
-  private readonly lifecycleOnly: boolean;
+  private readonly review: ReviewContext;
 
   constructor(
     readonly recorder: Recorder,
@@ -181,14 +196,29 @@ export class RecordedSession {
     resumeAt?: number,
   ) {
     this.recording = recordingOf(recorder, start);
-    this.lifecycleOnly = this.recording.record === 'off';
-    if (resumeAt === undefined) this.emit({ type: 'lifecycle', action: 'start', session: start });
-    else this.seq = resumeAt;
+    const writer = new SessionWriter(
+      id,
+      {
+        sink: recorder.sink,
+        masker: recorder.masker,
+        onError: recorder.onError,
+        newId: (now = recorder.now()) => recorder.ids.eventId(now),
+        now: () => recorder.now(),
+        flushMs: recorder.options.terminalFlushMs ?? 100,
+        // `off`: only lifecycle events are sent.
+        lifecycleOnly: this.recording.record === 'off',
+      },
+      resumeAt ?? 0,
+    );
+    const revocation = new Revocation(recorder.onError);
+    this[INTERNAL] = { writer, revocation };
+    this.review = reviewContext(this, writer);
+    if (resumeAt === undefined) writer.start(start);
   }
 
   /** The seq the next event gets (to resume the session in another process). */
   get nextSeq(): number {
-    return this.seq;
+    return this[INTERNAL].writer.nextSeq;
   }
 
   get scope(): PolicyScope {
@@ -196,7 +226,7 @@ export class RecordedSession {
   }
 
   get revokedByServer(): boolean {
-    return this.isRevoked;
+    return this[INTERNAL].revocation.revoked;
   }
 
   /** Runs `fn` with this as the recorder's current session. */
@@ -204,165 +234,56 @@ export class RecordedSession {
     return this.recorder.run(this, fn);
   }
 
-  /** Records an event of this session (fields masked by the caller's helpers). */
-  emit(fields: Record<string, unknown> & { type: EventInput['type']; id?: string }): string {
-    const id = (fields.id as string | undefined) ?? this.recorder.ids.eventId(this.recorder.now());
-    if (this.ended || (this.lifecycleOnly && fields.type !== 'lifecycle')) return id;
-    // Header fields first, then the spread: a literal that starts with a spread and then adds
-    // properties is about 40 times slower in V8 (bench: recorder overhead).
-    let event = {
-      id,
-      sessionId: this.id,
-      seq: this.seq++,
-      time: this.recorder.isoTime(),
-      ...fields,
-    } as EventInput & { id: string };
-    if (event.id !== id) event.id = id;
-    try {
-      // Fitted after masking (the callers mask): an over-limit field is kept bounded and marked
-      // rather than the event refused and lost, and a value nested too deep to serialise never
-      // reaches the spool's JSON.stringify.
-      event = fitEvent(event);
-      this.recorder.sink.write(event);
-    } catch (error) {
-      this.recorder.onError(error as Error);
-    }
-    return id;
-  }
-
-  private masked(tally: MaskTally, subjectId: string): void {
-    if (tally.count > 0)
-      this.emit({
-        type: 'masking',
-        subjectId,
-        fields: [...tally.names].slice(0, 1000),
-        count: tally.count,
-      });
-  }
-
-  private text(value: string, tally: MaskTally): string {
-    return this.recorder.masker ? this.recorder.masker.text(value, tally) : value;
-  }
-
+  /** A shell command: its text, working directory and output masked. Returns its event id. */
   command(fields: Fields<'command'>, authorization?: Authorization): string {
-    const tally = new MaskTally();
-    const id =
-      fields.id ?? authorization?.subjectId ?? this.recorder.ids.eventId(this.recorder.now());
-    let output = fields.output;
-    if (output !== undefined && authorization?.maskOutput) {
-      tally.add(authorization.decision.rule ?? 'policy');
-      output = `[output not recorded: ${authorization.decision.reason ?? 'masked by policy'}]`;
-    } else if (output !== undefined) output = this.text(output, tally);
-    this.emit({
-      type: 'command',
-      ...fields,
-      id,
-      text: this.text(fields.text, tally),
-      output,
-      cwd: fields.cwd === undefined ? undefined : this.text(fields.cwd, tally),
-    });
-    this.masked(tally, id);
-    return id;
+    return this[INTERNAL].writer.record('command', fields, authorization);
   }
 
+  /** A query: its SQL, parameters, result rows (by column names too) and error masked. */
   query(fields: Fields<'query'>, authorization?: Authorization): string {
-    const tally = new MaskTally();
-    const id =
-      fields.id ?? authorization?.subjectId ?? this.recorder.ids.eventId(this.recorder.now());
-    const m = this.recorder.masker;
-    let rows = fields.rows;
-    if (rows && authorization?.maskOutput) {
-      tally.add(authorization.decision.rule ?? 'policy', rows.length);
-      rows = [];
-    } else if (rows && m) rows = m.rows(fields.columns ?? [], rows, tally);
-    const params =
-      fields.params && m ? (m.value(fields.params, tally) as unknown[]) : fields.params;
-    this.emit({
-      type: 'query',
-      ...fields,
-      id,
-      sql: this.text(fields.sql, tally),
-      params,
-      rows,
-      error: fields.error === undefined ? undefined : this.text(fields.error, tally),
-    });
-    this.masked(tally, id);
-    return id;
+    return this[INTERNAL].writer.record('query', fields, authorization);
   }
 
+  /** A tool call of an agent: input and output masked as JSON, the error as text. */
   toolCall(fields: Fields<'tool_call'>, authorization?: Authorization): string {
-    const tally = new MaskTally();
-    const id =
-      fields.id ?? authorization?.subjectId ?? this.recorder.ids.eventId(this.recorder.now());
-    const m = this.recorder.masker;
-    let output = fields.output;
-    if (output !== undefined && authorization?.maskOutput) {
-      tally.add(authorization.decision.rule ?? 'policy');
-      output = '[output not recorded]';
-    } else if (m) output = m.value(output, tally);
-    const input = m ? m.value(fields.input, tally) : fields.input;
-    this.emit({
-      type: 'tool_call',
-      ...fields,
-      id,
-      input,
-      output,
-      error: fields.error === undefined ? undefined : this.text(fields.error, tally),
-    });
-    this.masked(tally, id);
-    return id;
+    return this[INTERNAL].writer.record('tool_call', fields, authorization);
   }
 
+  /** A call to a language model (its names masked as text). */
   llmCall(fields: Fields<'llm_call'>): string {
-    return this.emit({ type: 'llm_call', ...fields });
+    return this[INTERNAL].writer.record('llm_call', fields);
   }
 
   /**
-   * Terminal output (already masked by the caller's stream masker when recording a PTY). A
-   * recording starts with an `r` event at 0: its size, with `header`, the rest of its asciicast
-   * header (the server's download and live players take both from it).
+   * Terminal data, masked: output (`o`) and keystrokes (`i`) as streams (a secret split across
+   * chunks is still found; an unfinished line waits for its end, or `terminalFlushMs`), the
+   * other codes as text. A recording starts with an `r` event at 0: its size, with `header`,
+   * the rest of its asciicast header (the server's download and live players take both from
+   * it). Returns the id of the event recorded now, or undefined while the text waits.
    */
   terminal(
-    code: 'o' | 'i' | 'r' | 'm' | 'x',
+    code: TerminalCode,
     data: string,
     offsetMs: number,
     header?: RecordingHeader,
-  ): string {
-    return header
-      ? this.emit({ type: 'terminal', code, data, offsetMs, header })
-      : this.emit({ type: 'terminal', code, data, offsetMs });
+  ): string | undefined {
+    return this[INTERNAL].writer.terminal(code, data, offsetMs, header);
   }
 
-  /** Output text of a non-PTY tool, masked here. */
-  output(data: string, offsetMs: number): string {
-    const tally = new MaskTally();
-    const id = this.terminal('o', this.text(data, tally), offsetMs);
-    this.masked(tally, id);
+  /**
+   * Output text of a non-PTY tool: masked like terminal output and recorded at once (an
+   * unfinished line does not wait; what follows it is masked together with it).
+   */
+  output(data: string, offsetMs: number): string | undefined {
+    const writer = this[INTERNAL].writer;
+    const id = writer.terminal('o', data, offsetMs);
+    writer.flushTerminal(false);
     return id;
   }
 
-  mark(label: string, offsetMs: number): string {
+  /** A marker in the recording (its label masked). */
+  mark(label: string, offsetMs: number): string | undefined {
     return this.terminal('m', label, offsetMs);
-  }
-
-  verdict(
-    subjectId: string,
-    verdict: 'passed' | 'blocked' | 'pending' | 'approved' | 'rejected',
-    extra: {
-      rule?: string;
-      reason?: string;
-      reviewId?: string;
-      reviewer?: string;
-      decidedAt?: string;
-    } = {},
-  ): string {
-    // Reasons can hold the text they are about (a parser's message): masked, and within the
-    // schema's 2,000 characters, so the event is never refused for its length.
-    const reason =
-      extra.reason === undefined
-        ? undefined
-        : this.text(extra.reason, new MaskTally()).slice(0, 2000);
-    return this.emit({ type: 'policy', subjectId, verdict, ...extra, reason });
   }
 
   /**
@@ -370,57 +291,18 @@ export class RecordedSession {
    * verdict cannot be waited for here, so it blocks in production and passes elsewhere
    * (fail-closed or fail-open), saying so on the policy event.
    */
-  authorizeSync(subject: Subject, policy: Policy | undefined): Authorization {
-    const { decision, subjectId, closed } = this.decideNow(subject, policy);
-    const auth = (allowed: boolean, reason?: string): Authorization => ({
-      allowed,
-      subjectId,
-      decision,
-      maskOutput: decision.verdict === 'mask',
-      reason,
-    });
-    const extra = { rule: decision.rule, reason: decision.reason };
-    if (decision.verdict === 'allow' || decision.verdict === 'mask') return auth(true);
-    if (decision.verdict === 'block') {
-      this.verdict(subjectId, 'blocked', extra);
-      return auth(false, decision.reason ?? `blocked by ${decision.rule}`);
-    }
-    const why = `${decision.reason ?? 'needs a reviewer'}; a synchronous driver cannot wait for one`;
-    if (closed) {
-      this.verdict(subjectId, 'blocked', { ...extra, reason: `${why} (fail-closed)` });
-      return auth(false, `${why} (fail-closed)`);
-    }
-    this.verdict(subjectId, 'passed', { ...extra, reason: `${why} (fail-open)` });
-    return auth(true);
-  }
-
-  private decideNow(subject: Subject, policy: Policy | undefined, id?: string) {
-    const subjectId = id ?? this.recorder.ids.eventId(this.recorder.now());
-    const closed = policy
-      ? policy.failsClosed(this.scope)
-      : isProduction(this.start.resource.environment);
-    let decision: Decision;
-    try {
-      decision = policy ? policy.decide(subject, this.scope) : { verdict: 'allow' };
-    } catch (error) {
-      this.recorder.onError(new Error(`the policy failed: ${(error as Error).message}`));
-      decision = closed
-        ? {
-            verdict: 'block',
-            rule: 'policy-error',
-            reason: 'the policy could not decide (fail-closed)',
-          }
-        : { verdict: 'allow' };
-    }
-    if (!policy && this.recorder.options.policy !== false && closed) {
-      decision = {
-        verdict: 'block',
-        rule: 'policy-error',
-        reason: 'the policy did not load (fail-closed)',
-      };
-    }
-    decision = recordingBlock(this) ?? decision;
-    return { decision, subjectId, closed };
+  authorizeSync(
+    subject: Subject,
+    policy: Policy | undefined,
+    options: AuthorizeOptions = {},
+  ): Authorization {
+    return authorizeWith(
+      this.review,
+      subject,
+      policy,
+      cannotWait(this.review),
+      subjectIdOf(this, options),
+    );
   }
 
   /**
@@ -430,115 +312,82 @@ export class RecordedSession {
    * (before asking, with `options.subjectId` as its id, when the attempt must be on the record
    * while it waits).
    */
-  async authorize(subject: Subject, options: { subjectId?: string } = {}): Promise<Authorization> {
+  async authorize(subject: Subject, options: AuthorizeOptions = {}): Promise<Authorization> {
     const policy = await this.recorder.policy();
     await probeRecording(this);
-    const { decision, subjectId, closed } = this.decideNow(subject, policy, options.subjectId);
-    const result = (allowed: boolean, d: Decision, reason?: string): Authorization => ({
-      allowed,
-      subjectId,
-      decision: d,
-      maskOutput: d.verdict === 'mask',
-      reason,
-    });
-    if (decision.verdict === 'allow' || decision.verdict === 'mask') return result(true, decision);
-    const extra = { rule: decision.rule, reason: decision.reason };
-    if (decision.verdict === 'block') {
-      this.verdict(subjectId, 'blocked', extra);
-      return result(false, decision, decision.reason ?? `blocked by ${decision.rule}`);
-    }
-    // review
-    const client = this.recorder.options.reviews;
-    if (!client) {
-      const reason = `${decision.reason ?? 'needs a reviewer'}; no server to ask (blocked)`;
-      this.verdict(subjectId, 'blocked', { ...extra, reason });
-      return result(false, decision, reason);
-    }
-    try {
-      await this.recorder.flush({ timeoutMs: 10_000 });
-      // The review expires on the server when this recorder stops waiting for it, so it does
-      // not linger in a reviewer's inbox as something a decision could still unblock.
-      const timeoutMs = this.recorder.options.reviewTimeoutMs ?? 15 * 60_000;
-      const review = await client.reviews.create({
-        kind: 'command',
-        sessionId: this.id,
-        eventId: subjectId,
-        subject: {
-          type: subjectType(subject),
-          text: this.subjectText(subject),
-        },
-        rule: decision.rule,
-        reason: decision.reason,
-        expiresAt: new Date(this.recorder.now() + timeoutMs).toISOString(),
-      });
-      this.verdict(subjectId, 'pending', { ...extra, reviewId: review.id });
-      await this.recorder.flush({ timeoutMs: 10_000 }).catch(() => {});
-      const signal = AbortSignal.timeout(timeoutMs);
-      const decided = await client.reviews.waitForDecision(review.id, { signal });
-      const approved = decided.status === 'approved';
-      this.verdict(subjectId, approved ? 'approved' : 'rejected', {
-        ...extra,
-        reviewId: review.id,
-        reviewer: decided.decidedBy ?? undefined,
-        decidedAt: decided.decidedAt ?? undefined,
-        reason: decided.comment ?? decision.reason,
-      });
-      return approved
-        ? { ...result(true, decision), approvedBy: decided.decidedBy ?? 'a reviewer' }
-        : result(
-            false,
-            decision,
-            `${decided.status} by ${decided.decidedBy ?? 'the reviewer'}${decided.comment ? `: ${decided.comment}` : ''}`,
-          );
-    } catch (error) {
-      const why = `the review could not complete (${(error as Error).message})`;
-      this.recorder.onError(new Error(why));
-      if (closed) {
-        const reason = `${decision.reason ?? 'needs a reviewer'}; ${why}; fail-closed`;
-        this.verdict(subjectId, 'blocked', { ...extra, reason });
-        return result(false, decision, reason);
-      }
-      this.verdict(subjectId, 'passed', { ...extra, reason: `${why}; fail-open` });
-      return result(true, decision);
-    }
+    return authorizeWith(
+      this.review,
+      subject,
+      policy,
+      (held) => requestReview(this.review, held),
+      subjectIdOf(this, options),
+    );
   }
 
-  /** What a reviewer sees of the action: masked like its event (field names and values). */
-  private subjectText(subject: Subject): string {
-    const tally = new MaskTally();
-    const m = this.recorder.masker;
-    if (subject.kind === 'tool') {
-      const input = m ? m.value(subject.input ?? {}, tally) : subject.input;
-      return `${subject.tool} ${JSON.stringify(input ?? {})}`.slice(0, 100_000);
-    }
-    return this.text(subject.text, tally).slice(0, 100_000);
+  /**
+   * A policy event about an action the caller decided on itself (a hook that records each
+   * attempt's outcome): its rule, reason and reviewer masked as text.
+   */
+  verdict(subjectId: string, verdict: VerdictName, extra: VerdictExtra = {}): string {
+    return this[INTERNAL].writer.verdict(subjectId, verdict, extra);
   }
 
   /** Called when the server says the session was revoked: the instrumentation ends it. */
   onRevoke(listener: () => void): void {
-    this.revokeListeners.push(listener);
+    this[INTERNAL].revocation.listen(listener);
   }
 
-  revoked(): void {
-    if (this.isRevoked) return;
-    this.isRevoked = true;
-    for (const l of this.revokeListeners) {
-      try {
-        l();
-      } catch (error) {
-        this.recorder.onError(error as Error);
-      }
-    }
-  }
-
+  /** Ends the session (terminal text still held is recorded first); later events are dropped. */
   end(options: { exitCode?: number; reason?: string } = {}): void {
-    if (this.ended) return;
-    this.emit({ type: 'lifecycle', action: 'end', ...options });
-    this.ended = true;
-    this.recorder.forget(this);
+    const writer = this[INTERNAL].writer;
+    if (writer.isEnded) return;
+    writer.end(options);
+    this.recorder[INTERNAL].forget(this);
   }
 }
 
-function subjectType(subject: Subject): 'command' | 'query' | 'tool_call' {
-  return subject.kind === 'sql' ? 'query' : subject.kind === 'command' ? 'command' : 'tool_call';
+/** The decision flow's and review round trip's view of a session. */
+function reviewContext(session: RecordedSession, writer: SessionWriter): ReviewContext {
+  const { recorder } = session;
+  const ctx: ReviewContext & DecisionContext = {
+    get scope() {
+      return session.scope;
+    },
+    get environment() {
+      return session.start.resource.environment;
+    },
+    policyOff: recorder.options.policy === false,
+    overrule: () => recordingBlock(session),
+    sessionId: session.id,
+    client: recorder.options.reviews,
+    timeoutMs: recorder.options.reviewTimeoutMs ?? 15 * 60_000,
+    newId: () => recorder.ids.eventId(recorder.now()),
+    now: () => recorder.now(),
+    onError: recorder.onError,
+    verdict: (subjectId, verdict, extra) => {
+      writer.verdict(subjectId, verdict, extra);
+    },
+    flush: (options) => recorder.flush(options),
+    maskText: (text) => writer.text(text, new MaskTally()).slice(0, 2000),
+    subjectText: (subject) => {
+      const tally = new MaskTally();
+      const m = writer.masker;
+      if (subject.kind === 'tool') {
+        const input = m ? m.value(subject.input ?? {}, tally) : subject.input;
+        return `${writer.text(subject.tool, tally)} ${JSON.stringify(input ?? {})}`.slice(
+          0,
+          100_000,
+        );
+      }
+      return writer.text(subject.text, tally).slice(0, 100_000);
+    },
+  };
+  return ctx;
+}
+
+/** The id an authorization's action has: the caller's own (checked like any event id), or new. */
+function subjectIdOf(session: RecordedSession, options: AuthorizeOptions): string | undefined {
+  return options.subjectId === undefined
+    ? undefined
+    : session[INTERNAL].writer.ownId(options.subjectId);
 }

@@ -3,7 +3,12 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type AuditlaneClient, createClient, NotFoundError } from '@auditlane/client';
+import {
+  type AuditlaneClient,
+  createClient,
+  NotFoundError,
+  type StoredEvent,
+} from '@auditlane/client';
 import { type RunningServer, SqliteStore, startServer } from '@auditlane/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Policy } from '../src/policy/policy';
@@ -338,20 +343,18 @@ describe('secrets never reach the server', () => {
       input: { command: `export ANTHROPIC_API_KEY=${secrets[3]}`, env: { password: secrets[6] } },
       output: { stdout: `slack ${secrets[4]}` },
     });
-    const stream = recorder.masker!.stream();
     const screen = `$ cat .env\r\nSTRIPE=${secrets[2]}\r\nDB=postgres://app:${secrets[6]}@db/prod\r\n`;
-    // Terminal output arrives in arbitrary pieces.
-    for (let i = 0; i < screen.length; i += 7) {
-      const out = stream.push(screen.slice(i, i + 7));
-      if (out) session.terminal('o', out, i);
-    }
-    session.terminal('o', stream.flush(), screen.length);
+    // Terminal output arrives in arbitrary pieces: the session masks it as a stream.
+    for (let i = 0; i < screen.length; i += 7) session.terminal('o', screen.slice(i, i + 7), i);
     session.end();
     await recorder.flush({ timeoutMs: 10_000 });
     await recorder.close();
-    const events = [];
+    const events: StoredEvent[] = [];
     for await (const e of s.admin.sessions.events.list(session.id)) events.push(e);
-    expect(events.filter((e) => e.type === 'masking').length).toBe(3);
+    // A masking event for the command, the query, the tool call, and each masked output line.
+    const masked = events.filter((e) => e.type === 'masking') as { subjectId?: string }[];
+    const subjects = masked.map((m) => events.find((e) => e.id === m.subjectId)?.type);
+    expect(subjects.sort()).toEqual(['command', 'query', 'terminal', 'terminal', 'tool_call']);
     await s.stop();
     const bytes = readdirSync(s.dataDir)
       .map((f) => readFileSync(join(s.dataDir, f)).toString('latin1'))

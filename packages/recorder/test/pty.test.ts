@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { type EventInput, parseAsciicast } from '@auditlane/client';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ActionBlockedError, CommandBlockedError } from '../src/instrument/blocked';
 import { recordTerminal } from '../src/instrument/pty';
 import { Policy } from '../src/policy/policy';
 import { createRecorder } from '../src/recorder';
@@ -31,6 +32,17 @@ function screen() {
   return { out, text: () => text };
 }
 
+/** A sink whose server revokes sessions when the test says so. */
+class RevokingSink extends MemorySink {
+  private listeners: ((id: string) => void)[] = [];
+  onRevoked(listener: (id: string) => void): void {
+    this.listeners.push(listener);
+  }
+  revoke(id: string): void {
+    for (const l of this.listeners) l(id);
+  }
+}
+
 const terminal = (events: EventInput[], code: string) =>
   events
     .filter((e) => e.type === 'terminal' && (e as { code: string }).code === code)
@@ -53,7 +65,8 @@ describe('recordTerminal (a real PTY)', () => {
       }
     };
     let seenWhilePaused = '';
-    const running = recordTerminal(session, {
+    const running = recordTerminal(recorder, {
+      session,
       command: '/bin/sh',
       // 200 KB in one go, then a pause, then the rest.
       args: ['-c', 'yes line | head -c 200000; printf "paused\\n"; sleep 1.5; printf "done\\n"'],
@@ -79,7 +92,8 @@ describe('recordTerminal (a real PTY)', () => {
     const session = recorder.session({ recorded: true });
     const file = join(mkdtempSync(join(tmpdir(), 'rec-')), 'out.cast');
     const view = screen();
-    const result = await recordTerminal(session, {
+    const result = await recordTerminal(recorder, {
+      session,
       command: '/bin/bash',
       args: [
         '--norc',
@@ -112,10 +126,18 @@ describe('recordTerminal (a real PTY)', () => {
         env: { TERM: 'xterm-256color' },
       },
     });
-    expect(sink.events.find((e) => e.type === 'masking')).toMatchObject({
-      count: 2,
-      fields: ['github-pat'],
-    });
+    // Each masking event points at what it masked: the header's command line, the output line.
+    const masking = sink.events.filter((e) => e.type === 'masking') as {
+      subjectId: string;
+      count: number;
+      fields: string[];
+    }[];
+    // The same detector both times (its name is the ruleset's).
+    expect(masking.map((m) => m.fields.length)).toEqual([1, 1]);
+    expect(masking[0]?.fields).toEqual(masking[1]?.fields);
+    expect(masking.reduce((n, m) => n + m.count, 0)).toBe(2);
+    const ids = new Set(sink.events.filter((e) => e.type === 'terminal').map((e) => e.id));
+    for (const m of masking) expect(ids.has(m.subjectId)).toBe(true);
     const cast = parseAsciicast(readFileSync(file, 'utf8'));
     expect(cast.header).toMatchObject({ version: 3, term: { cols: 100, rows: 30 } });
     expect(
@@ -133,7 +155,8 @@ describe('recordTerminal (a real PTY)', () => {
     const session = recorder.session();
     const input = new PassThrough();
     const view = screen();
-    const done = recordTerminal(session, {
+    const done = recordTerminal(recorder, {
+      session,
       command: '/bin/bash',
       args: ['--norc', '--noprofile', '-i'],
       env: { PATH: process.env.PATH, PS1: '$ ', TERM: 'xterm-256color' },
@@ -165,33 +188,38 @@ describe('recordTerminal (a real PTY)', () => {
     const recorder = createRecorder({ sink, policy, meta });
     const session = recorder.session();
     const view = screen();
-    const result = await recordTerminal(session, {
+    const error = await recordTerminal(recorder, {
+      session,
       command: 'rm',
       args: ['-rf', '/'],
       stdin: new PassThrough(),
       stdout: view.out,
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(CommandBlockedError);
+    expect(error).toBeInstanceOf(ActionBlockedError);
+    expect(error).toMatchObject({
+      kind: 'command',
+      command: 'rm -rf /',
+      reason: expect.stringMatching(/recursive delete/),
     });
-    expect(result).toMatchObject({
-      exitCode: 126,
-      blocked: expect.stringMatching(/recursive delete/),
-    });
-    expect(view.text()).toMatch(/not started/);
+    expect(view.text()).toBe('');
     expect(sink.events.map((e) => e.type)).toEqual(['lifecycle', 'policy', 'command']);
   });
 
   it('stops the program when the server revokes the session', async () => {
-    const sink = new MemorySink();
+    const sink = new RevokingSink();
     const recorder = createRecorder({ sink, policy: false, meta });
     const session = recorder.session();
     const view = screen();
-    const done = recordTerminal(session, {
+    const done = recordTerminal(recorder, {
+      session,
       command: '/bin/sleep',
       args: ['30'],
       stdin: new PassThrough(),
       stdout: view.out,
     });
     await new Promise((r) => setTimeout(r, 200));
-    session.revoked();
+    sink.revoke(session.id);
     const result = await done;
     expect(result.revoked).toBe(true);
     expect(view.text()).toMatch(/revoked/);

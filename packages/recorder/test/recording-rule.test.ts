@@ -10,6 +10,7 @@ import { type RunningServer, SqliteStore, startServer } from '@auditlane/server'
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { ToolBlockedError, wrapTool } from '../src/instrument/agent';
+import { ActionBlockedError } from '../src/instrument/blocked';
 import { runCommand } from '../src/instrument/exec';
 import { recordTerminal } from '../src/instrument/pty';
 import { instrumentPg, QueryBlockedError } from '../src/instrument/sql';
@@ -103,8 +104,9 @@ describe('a session whose recording is required', () => {
     expect(called).toBe(0);
 
     const touched = join(dir, 'touched-by-command');
-    const command = await runCommand(session, `touch ${touched}`);
-    expect(command.blocked).toMatch(/recording is required.*fail-closed/);
+    const command = await runCommand(recorder, `touch ${touched}`, { session }).catch((e) => e);
+    expect(command).toBeInstanceOf(ActionBlockedError);
+    expect(command.reason).toMatch(/recording is required.*fail-closed/);
 
     const started = join(dir, 'started-in-terminal');
     const out = new PassThrough();
@@ -112,14 +114,16 @@ describe('a session whose recording is required', () => {
     out.on('data', (d) => {
       screen += d;
     });
-    const terminal = await recordTerminal(session, {
+    const terminal = await recordTerminal(recorder, {
+      session,
       command: 'sh',
       args: ['-c', `touch ${started}`],
       stdin: new PassThrough(),
       stdout: out,
-    });
-    expect(terminal.exitCode).toBe(126);
-    expect(screen).toMatch(/not started: recording is required/);
+    }).catch((e) => e);
+    expect(terminal).toBeInstanceOf(RecordingRequiredError);
+    expect(terminal.message).toMatch(/recording is required/);
+    expect(screen).toBe('');
     // Neither program ran.
     expect(existsSync(touched)).toBe(false);
     expect(existsSync(started)).toBe(false);
@@ -214,8 +218,8 @@ describe('a session whose recording is required', () => {
       const recorder = createRecorder({ sink, policy: false, meta: { actor: human } });
       const session = recorder.session({ resource: prodDb });
       const touched = join(dir, 'touched-with-server');
-      const command = await runCommand(session, `touch ${touched}`);
-      expect(command.blocked).toBeUndefined();
+      const command = await runCommand(recorder, `touch ${touched}`, { session });
+      expect(command.exitCode).toBe(0);
       expect(existsSync(touched)).toBe(true);
       session.end();
       await recorder.close({ timeoutMs: 10_000 });
@@ -238,7 +242,7 @@ describe('a session whose recording is optional', () => {
     const search = wrapTool(recorder, 'search', async (q: string) => `found ${q}`);
     expect(await session.run(() => search('orders'))).toBe('found orders');
     const touched = join(dir, 'touched-in-development');
-    expect((await runCommand(session, `touch ${touched}`)).exitCode).toBe(0);
+    expect((await runCommand(recorder, `touch ${touched}`, { session })).exitCode).toBe(0);
     expect(existsSync(touched)).toBe(true);
   });
 });

@@ -74,12 +74,14 @@ export const rec = defineCommand({
   ],
   async run({ values, positionals, setting }, io) {
     const {
+      ActionBlockedError,
       createClient,
       createRecorder,
       DiscardSink,
       FileSink,
       HttpSink,
       Policy,
+      RecordingRequiredError,
       recordingRule,
       recordTerminal,
     } = await import('../load/rec');
@@ -149,7 +151,8 @@ export const rec = defineCommand({
     let exitCode = 1;
     let notStarted = false;
     try {
-      const result = await recordTerminal(session, {
+      const result = await recordTerminal(recorder, {
+        session,
         command,
         args: commandArgs,
         file: values.file,
@@ -160,8 +163,21 @@ export const rec = defineCommand({
         signal: stopping.signal,
       });
       exitCode = result.exitCode;
-      notStarted = result.blocked !== undefined;
       session.end({ exitCode, reason: result.revoked ? 'revoked' : undefined });
+    } catch (error) {
+      if (!(error instanceof ActionBlockedError || error instanceof RecordingRequiredError))
+        throw error;
+      // The policy refused the program, or its recording is required and nothing can keep it:
+      // it did not start (126, as a shell says of a command it cannot execute).
+      io.err(
+        `auditlane rec: not started: ${error instanceof ActionBlockedError ? error.reason : error.message}`,
+      );
+      exitCode = 126;
+      notStarted = true;
+      session.end({
+        exitCode,
+        reason: error instanceof ActionBlockedError ? 'blocked by policy' : 'recording required',
+      });
     } finally {
       // The program did not start because nothing can take its events (recording required):
       // no point waiting for a server that does not answer.

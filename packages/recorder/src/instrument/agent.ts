@@ -1,15 +1,7 @@
 import type { RecordedSession, Recorder } from '../recorder';
+import { ToolBlockedError } from './blocked';
 
-/** A tool call the policy refused (or a reviewer rejected): the agent sees this error. */
-export class ToolBlockedError extends Error {
-  override name = 'ToolBlockedError';
-  constructor(
-    readonly tool: string,
-    readonly reason: string,
-  ) {
-    super(`${tool} was blocked: ${reason}`);
-  }
-}
+export { ToolBlockedError } from './blocked';
 
 export interface WrapToolOptions<A extends unknown[]> {
   /** The session to record into (default: the recorder's current session). */
@@ -36,7 +28,7 @@ export function wrapTool<A extends unknown[], R>(
     const auth = await session.authorize({ kind: 'tool', tool, input });
     if (!auth.allowed) {
       session.toolCall({ tool, input, error: `blocked: ${auth.reason}` }, auth);
-      throw new ToolBlockedError(tool, auth.reason ?? 'blocked by policy');
+      throw new ToolBlockedError(tool, auth);
     }
     const started = performance.now();
     try {

@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
-import type { RecordedSession } from '../recorder';
+import type { RecordedSession, Recorder } from '../recorder';
+import { CommandBlockedError } from './blocked';
 
 export interface RunCommandOptions {
+  /** The session to record into (default: the recorder's current session). */
+  session?: RecordedSession;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   /** Kill the command after this long. */
@@ -17,24 +20,24 @@ export interface CommandResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-  /** Set when the policy did not let the command run. */
-  blocked?: string;
 }
 
 /**
- * Runs a shell command recorded in a session: the policy decides first (a blocked command does
- * not run and reports why), then the command runs under `sh -c` and is recorded with its exit
- * code, duration and combined output, masked.
+ * Runs a shell command recorded in a session (`options.session`, or the recorder's current
+ * one): the policy decides first (a blocked command does not run: CommandBlockedError), then
+ * the command runs under `sh -c` and is recorded with its exit code, duration and combined
+ * output, masked.
  */
 export async function runCommand(
-  session: RecordedSession,
+  recorder: Recorder,
   command: string,
   options: RunCommandOptions = {},
 ): Promise<CommandResult> {
+  const session = requireSession(recorder, options.session, 'runCommand');
   const auth = await session.authorize({ kind: 'command', text: command });
   if (!auth.allowed) {
     session.command({ text: command, cwd: options.cwd, exitCode: null }, auth);
-    return { exitCode: null, signal: null, stdout: '', stderr: '', blocked: auth.reason };
+    throw new CommandBlockedError(command, auth);
   }
   const max = options.maxOutputBytes ?? 1_000_000;
   const started = performance.now();
@@ -83,4 +86,22 @@ export async function runCommand(
     auth,
   );
   return { exitCode, signal, stdout, stderr };
+}
+
+/**
+ * The session an immediate action records into. Wrappers made ahead of time (`wrapTool`,
+ * `instrumentPg`, `instrumentSqlite`) let calls outside any session through unrecorded; an
+ * action asked for now without a session to record it is a mistake of the caller.
+ */
+export function requireSession(
+  recorder: Recorder,
+  session: RecordedSession | undefined,
+  what: string,
+): RecordedSession {
+  const found = session ?? recorder.current();
+  if (!found)
+    throw new TypeError(
+      `${what}: no session to record into: pass options.session or call it inside session.run()`,
+    );
+  return found;
 }

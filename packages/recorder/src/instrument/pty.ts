@@ -1,12 +1,16 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createAsciicastWriter } from '@auditlane/client';
+import { createAsciicastWriter, type RecordingHeader } from '@auditlane/client';
 import * as pty from 'node-pty';
-import { MaskTally } from '../masking/masker';
-import type { RecordedSession } from '../recorder';
-import { recordingRefusal } from '../recording';
+import type { RecordedSession, Recorder } from '../recorder';
+import { RecordingRequiredError, recordingRefusal } from '../recording';
+import { INTERNAL } from '../session/internal';
+import { CommandBlockedError } from './blocked';
+import { requireSession } from './exec';
 
 export interface RecordTerminalOptions {
+  /** The session to record into (default: the recorder's current session). */
+  session?: RecordedSession;
   /** The program and its arguments (default: $SHELL or /bin/sh). */
   command?: string;
   args?: string[];
@@ -24,7 +28,10 @@ export interface RecordTerminalOptions {
   /** Where the program's input comes from and its output goes (default: this process's terminal). */
   stdin?: NodeJS.ReadableStream & { setRawMode?: (raw: boolean) => unknown; isTTY?: boolean };
   stdout?: NodeJS.WritableStream & { columns?: number; rows?: number; isTTY?: boolean };
-  /** How long a masked line may wait for its end before it is recorded anyway. Default 100 ms. */
+  /**
+   * How long a masked line may wait for its end before it is recorded anyway. Default: the
+   * recorder's `terminalFlushMs` (100 ms).
+   */
   flushMs?: number;
   /** Stops the program (SIGHUP, then SIGKILL): the recorder itself is being stopped. */
   signal?: AbortSignal;
@@ -33,22 +40,23 @@ export interface RecordTerminalOptions {
 export interface TerminalResult {
   exitCode: number;
   signal?: number;
-  /** The policy refused to start the program (it did not run). */
-  blocked?: string;
   /** The server revoked the session and the program was stopped. */
   revoked?: boolean;
 }
 
 /**
  * Records a program in a real pseudo-terminal, like `asciinema rec`: what it prints goes to the
- * user's terminal as it is, and a masked copy is recorded as terminal events (and to an asciicast
- * file), with resizes and the exit status. The program is checked against the policy before it
- * starts; a revoked session stops it.
+ * user's terminal as it is, and a masked copy is recorded as terminal events of the session
+ * (`options.session`, or the recorder's current one) and to an asciicast file, with resizes and
+ * the exit status. The program is checked against the policy before it starts (a blocked one
+ * does not start: CommandBlockedError; one whose recording is required and cannot be kept:
+ * RecordingRequiredError); a revoked session stops it.
  */
 export async function recordTerminal(
-  session: RecordedSession,
+  recorder: Recorder,
   options: RecordTerminalOptions = {},
 ): Promise<TerminalResult> {
+  const session = requireSession(recorder, options.session, 'recordTerminal');
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
   const command = options.command ?? process.env.SHELL ?? '/bin/sh';
@@ -57,57 +65,36 @@ export async function recordTerminal(
   const line = [command, ...args].map(shellQuote).join(' ');
   // Recording required and nothing can keep the events: the program does not start unrecorded.
   const unrecorded = await recordingRefusal(session);
-  if (unrecorded) {
-    stdout.write(`auditlane: not started: ${unrecorded}\r\n`);
-    return { exitCode: 126, blocked: unrecorded };
-  }
+  if (unrecorded) throw new RecordingRequiredError(unrecorded, session.recording.rule);
   if (args.length > 0 || options.command) {
     const auth = await session.authorize({ kind: 'command', text: line });
     if (!auth.allowed) {
       session.command({ text: line, exitCode: null }, auth);
-      stdout.write(`auditlane: not started: ${auth.reason}\r\n`);
-      return { exitCode: 126, blocked: auth.reason };
+      throw new CommandBlockedError(line, auth);
     }
   }
   const cols = (stdout.isTTY && stdout.columns) || options.cols || 80;
   const rows = (stdout.isTTY && stdout.rows) || options.rows || 24;
-  const masker = session.recorder.masker;
-  const stream = masker?.stream();
-  const inputStream = masker?.stream();
-  const tally = new MaskTally();
-  let maskedSoFar = 0;
+  const internals = session[INTERNAL];
+  if (options.flushMs !== undefined) internals.writer.flushMs = options.flushMs;
   const started = performance.now();
   const offset = () => Math.round(performance.now() - started);
 
-  // What the asciicast header says: the local file's header, and the recording's first event
-  // (its size and the same facts), so the server serves the recording as it was seen.
-  const term = { cols, rows, type: 'xterm-256color' };
-  const facts = {
-    timestamp: Math.floor(Date.now() / 1000),
-    // The command line can hold secrets too (`mysql -pS3cret`).
-    command: masker ? masker.text(line, tally) : line,
-    env: { TERM: term.type, SHELL: process.env.SHELL ?? '/bin/sh' },
-  };
-  session.terminal('r', `${cols}x${rows}`, 0, { term: { type: term.type }, ...facts });
+  // The local file gets what the session records, as it is recorded (masked, the held end of a
+  // line when it comes), its header from the recording's first event.
   let fd: number | undefined;
   const version = options.version ?? 3;
-  const writer = options.file
-    ? createAsciicastWriter({ version, term, ...facts }, { version })
-    : undefined;
-  if (options.file && writer) {
-    mkdirSync(dirname(options.file), { recursive: true });
-    fd = openSync(options.file, 'w');
-    writeSync(fd, writer.header());
-  }
+  let writer: ReturnType<typeof createAsciicastWriter> | undefined;
   // The file's lines are written in batches: up to 64 KiB (bulk output arrives in ~4 KiB chunks),
   // or what came within the flush interval, so the file is current at every pause.
   let pending = '';
   let pendingTimer: ReturnType<typeof setTimeout> | undefined;
   const fileFailed = (error: unknown) => {
     // A full disk must not take the terminal down: say so once, keep recording events.
-    session.recorder.onError(new Error(`${options.file}: ${(error as Error).message}`));
+    recorder.onError(new Error(`${options.file}: ${(error as Error).message}`));
     if (fd !== undefined) closeSync(fd);
     fd = undefined;
+    writer = undefined;
   };
   const writeFile = () => {
     if (pendingTimer) clearTimeout(pendingTimer);
@@ -121,24 +108,48 @@ export async function recordTerminal(
       fileFailed(error);
     }
   };
-  const record = (code: 'o' | 'i' | 'r' | 'm' | 'x', data: string) => {
-    if (!data) return;
-    const at = offset();
-    session.terminal(code, data, at);
-    if (fd === undefined || !writer) return;
+  const toFile = (code: string, data: string, at: number, header?: RecordingHeader) => {
+    if (!options.file) return;
     try {
-      pending += writer.event({ time: at / 1000, code, data });
+      if (header && !writer) {
+        writer = createAsciicastWriter(
+          {
+            version,
+            term: { cols, rows, type: header.term?.type },
+            timestamp: header.timestamp,
+            command: header.command,
+            env: header.env,
+          },
+          { version },
+        );
+        mkdirSync(dirname(options.file), { recursive: true });
+        fd = openSync(options.file, 'w');
+        writeSync(fd, writer.header());
+        return;
+      }
+      if (fd === undefined || !writer) return;
+      pending += writer.event({ time: at / 1000, code: code as 'o', data });
     } catch (error) {
       return fileFailed(error);
     }
     if (pending.length >= 65_536) writeFile();
     else pendingTimer ??= setTimeout(writeFile, options.flushMs ?? 100);
   };
-  const emitMasking = () => {
-    if (tally.count > maskedSoFar) {
-      session.emit({ type: 'masking', fields: [...tally.names], count: tally.count - maskedSoFar });
-      maskedSoFar = tally.count;
-    }
+  // Every terminal event as recorded (masked), the held end of a line when it comes.
+  const untap = internals.writer.tap(toFile);
+
+  // What the asciicast header says: the recording's first event (its size and the same facts as
+  // the file's header, masked: the command line can hold secrets too, `mysql -pS3cret`), so the
+  // server serves the recording as it was seen.
+  const termType = 'xterm-256color';
+  session.terminal('r', `${cols}x${rows}`, 0, {
+    term: { type: termType },
+    timestamp: Math.floor(Date.now() / 1000),
+    command: line,
+    env: { TERM: termType, SHELL: process.env.SHELL ?? '/bin/sh' },
+  });
+  const record = (code: 'o' | 'i' | 'r' | 'x', data: string) => {
+    if (data) session.terminal(code, data, offset());
   };
 
   const child = pty.spawn(command, args, {
@@ -151,32 +162,16 @@ export async function recordTerminal(
       string
     >,
   });
-  let flushTimer: ReturnType<typeof setTimeout> | undefined;
-  // After a pause, what is held is emitted (live viewers see prompts); what follows on the same
-  // line is still masked together with it.
-  const flushHeld = (final = false) => {
-    flushTimer = undefined;
-    if (stream?.pending || final) record('o', stream?.flush(tally, final) ?? '');
-    if (options.recordInput && inputStream && (inputStream.pending || final))
-      record('i', inputStream.flush(tally, final));
-    emitMasking();
-  };
   const output = child.onData((data) => {
     stdout.write(data);
-    if (!stream) return record('o', data);
-    record('o', stream.push(data, tally));
-    if (flushTimer) clearTimeout(flushTimer);
-    if (stream.pending) flushTimer = setTimeout(() => flushHeld(), options.flushMs ?? 100);
+    record('o', data);
   });
 
   const onInput = (chunk: Buffer | string) => {
     const text = chunk.toString();
     child.write(text);
-    if (!options.recordInput) return;
     // Keystrokes are masked a line at a time (a typed secret arrives one key per chunk).
-    record('i', inputStream ? inputStream.push(text, tally) : text);
-    if (flushTimer) clearTimeout(flushTimer);
-    flushTimer = setTimeout(() => flushHeld(), options.flushMs ?? 100);
+    if (options.recordInput) record('i', text);
   };
   const attached = stdin.isTTY && typeof stdin.setRawMode === 'function';
   if (attached) stdin.setRawMode?.(true);
@@ -223,11 +218,11 @@ export async function recordTerminal(
   if (attached) stdin.setRawMode?.(false);
   stdin.pause?.();
   stdout.off?.('resize', onResize);
-  if (flushTimer) clearTimeout(flushTimer);
-  flushHeld(true);
   // Killed by a signal: the shell's convention, 128 + the signal number.
   const exitCode = exit.signal ? 128 + exit.signal : exit.exitCode;
+  // What the streams hold is recorded before the exit status.
   record('x', String(exitCode));
+  untap();
   writeFile();
   if (fd !== undefined) closeSync(fd);
   return { exitCode, signal: exit.signal || undefined, revoked: revoked || undefined };

@@ -1,13 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RecordedSession, Recorder } from '../recorder';
+import { QueryBlockedError } from './blocked';
 
-/** A statement the policy refused (or a reviewer rejected): it was never sent. */
-export class QueryBlockedError extends Error {
-  override name = 'QueryBlockedError';
-  constructor(readonly reason: string) {
-    super(`query blocked: ${reason}`);
-  }
-}
+export { QueryBlockedError } from './blocked';
 
 export interface SqlInstrumentOptions {
   /** The session to record into (default: the recorder's current session at each call). */
@@ -70,7 +65,7 @@ export function instrumentPg<T extends object>(
         const auth = await session.authorize({ kind: 'sql', text, dialect: 'postgres' });
         if (!auth.allowed) {
           session.query({ sql: text, params, error: `blocked: ${auth.reason}` }, auth);
-          throw new QueryBlockedError(auth.reason ?? 'blocked by policy');
+          throw new QueryBlockedError(auth);
         }
         const started = performance.now();
         try {
@@ -193,7 +188,7 @@ export async function instrumentSqlite<T extends object>(
     const auth = session.authorizeSync({ kind: 'sql', text: sql, dialect: 'sqlite' }, policy);
     if (!auth.allowed) {
       session.query({ sql, params, error: `blocked: ${auth.reason}` }, auth);
-      throw new QueryBlockedError(auth.reason ?? 'blocked by policy');
+      throw new QueryBlockedError(auth);
     }
     const started = performance.now();
     try {

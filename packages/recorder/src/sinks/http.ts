@@ -182,8 +182,13 @@ export class HttpSink implements Sink {
       }
     } else this.fallback!.push(line);
     this.queued++;
-    if (this.queued >= this.batchSize) this.kick();
-    else this.timer ??= setTimeout(() => this.kick(), this.batchMs);
+    // While delivery backs off (the server is down), new events wait for the retry: they do not
+    // cut the pause short.
+    if (this.failures > 0) return;
+    if (this.queued >= this.batchSize) {
+      // A full batch: the pump is woken once, and reads on while it has events.
+      if (this.queued === this.batchSize || this.timer) this.kick();
+    } else this.timer ??= setTimeout(() => this.kick(), this.batchMs);
   }
 
   holdOpen(sessionId: string, seq: number): void {

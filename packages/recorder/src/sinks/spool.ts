@@ -124,7 +124,6 @@ export class Spool {
   }
 
   append(line: string): void {
-    const bytes = Buffer.from(`${line}\n`);
     if (this.written >= SEGMENT_BYTES) {
       // Rotate now (delivered or not): delivered segments can then be deleted while a backlog waits.
       closeSync(this.fd);
@@ -134,8 +133,20 @@ export class Spool {
       // The lines of the segments delivered and deleted are gone: keep the held sessions' seqs.
       if (this.held.size > 0) this.saveHeld();
     }
-    writeSync(this.fd, bytes);
-    this.written += bytes.length;
+    // Written as a string: Node encodes it straight into the write, and says how many bytes.
+    const text = `${line}\n`;
+    const n = writeSync(this.fd, text);
+    this.written += n;
+    // A short write (a regular file has them only at its limits): the rest goes after it, so
+    // the line stays whole. UTF-8 never has fewer bytes than the string has UTF-16 units.
+    if (n < text.length) {
+      let rest = Buffer.from(text).subarray(n);
+      while (rest.length > 0) {
+        const m = writeSync(this.fd, rest);
+        this.written += m;
+        rest = rest.subarray(m);
+      }
+    }
   }
 
   /** Up to `max` lines not delivered yet, and the position after them. */
