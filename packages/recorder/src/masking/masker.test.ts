@@ -214,6 +214,17 @@ describe('fields and columns', () => {
     expect(masked.count).toBe(3);
     expect(tally.count).toBe(5);
   });
+
+  it('masks tokens used as keys, keeping keys that hold none and keys masked alike apart', () => {
+    const other = `ghp_${'Z9y8X7w6V5'.repeat(3)}Z9y8X7`;
+    const input = { owners: { [SECRETS.github]: 'alice', [other]: 'bob', plain: 'carol' } };
+    const masked = masker.value(input) as { owners: Record<string, string> };
+    const json = JSON.stringify(masked);
+    expect(json).not.toContain(SECRETS.github.slice(4, 20));
+    expect(json).not.toContain(other.slice(4, 20));
+    expect(Object.values(masked.owners).sort()).toEqual(['alice', 'bob', 'carol']);
+    expect(masked.owners.plain).toBe('carol');
+  });
 });
 
 describe('streams', () => {

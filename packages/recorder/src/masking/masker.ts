@@ -647,7 +647,14 @@ export class Masker {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       // Inside a sensitive object every leaf is masked under the object's name.
-      out[k] = this.value(v, tally, rule ? (field as string) : k, depth + 1);
+      const masked = this.value(v, tally, rule ? (field as string) : k, depth + 1);
+      // A key is text too: a token used as a key (a map of tokens to owners) is masked by the
+      // format rules; two keys masked alike stay apart.
+      let key = this.text(k, tally);
+      if (key !== k)
+        for (let n = 2; Object.hasOwn(out, key) || Object.hasOwn(value, key); n++)
+          key = `${this.text(k)} (${n})`;
+      out[key] = masked;
     }
     return out;
   }
