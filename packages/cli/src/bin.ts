@@ -86,18 +86,26 @@ function hookEnvironment(): string {
   return argv[i]!.includes('=') ? argv[i]!.slice(argv[i]!.indexOf('=') + 1) : (argv[i + 1] ?? '');
 }
 
-(argv[0] === 'hook' ? hookCall() : runHere()).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    // The command itself broke (say, a module of a broken install): a hook call in production is
-    // refused (exit 2; Claude Code runs the tool after exit 1).
-    if (argv[0] === 'hook' && isProduction(hookEnvironment())) {
-      process.stderr.write(
-        `auditlane hook failed, so the call is refused (fail-closed): ${String(error)}\n`,
-      );
-      process.exit(2);
-    }
-    process.stderr.write(`auditlane: ${String(error)}\n`);
-    process.exit(1);
-  },
-);
+/**
+ * The command itself broke (say, a module of a broken install, or an error thrown later in a
+ * callback): a hook call in production is refused (exit 2; Claude Code runs the tool after exit 1).
+ */
+function failed(error: unknown): never {
+  if (argv[0] === 'hook' && isProduction(hookEnvironment())) {
+    process.stderr.write(
+      `auditlane hook failed, so the call is refused (fail-closed): ${String(error)}\n`,
+    );
+    process.exit(2);
+  }
+  process.stderr.write(`auditlane: ${String(error)}\n`);
+  process.exit(1);
+}
+
+// Errors outside the command's own promise (a timer's, an event handler's) would otherwise end
+// the process with Node's exit 1, which lets the tool run.
+if (argv[0] === 'hook') {
+  process.on('uncaughtException', failed);
+  process.on('unhandledRejection', failed);
+}
+
+(argv[0] === 'hook' ? hookCall() : runHere()).then((code) => process.exit(code), failed);

@@ -117,6 +117,61 @@ describe('auditlane hook (a real process, as Claude Code runs it)', () => {
     expect(dev.stderr).toMatch(/not a hook event .*fails open: the call is not refused/);
   }, 60_000);
 
+  it("refuses the call in production when the process crashes outside the command (an error thrown in a timer): exit 2, not Node's exit 1", async () => {
+    const crash = join(import.meta.dirname, 'fixtures/crash-later.mjs');
+    const pre = payload('5e551011-0000-4000-8000-0000000000c1', {
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Bash',
+      tool_use_id: 'toolu_c1',
+      tool_input: { command: 'ls -la' },
+    });
+    const run = (environment: string) => {
+      const child = spawn(
+        process.execPath,
+        [
+          '--conditions=@auditlane/source',
+          '--import',
+          'tsx',
+          '--import',
+          crash,
+          BIN,
+          'hook',
+          '--file',
+          join(dir, 'crash.ndjson'),
+        ],
+        {
+          env: {
+            ...process.env,
+            HOME: dir,
+            AUDITLANE_ENVIRONMENT: environment,
+            AUDITLANE_HOOK_HELPER: 'off',
+            CRASH_AFTER_MS: '300',
+          },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
+      let stderr = '';
+      child.stderr!.on('data', (d) => {
+        stderr += d;
+      });
+      // The event arrives after the crash: the call is still being read when the timer throws.
+      const timer = setTimeout(() => child.stdin!.end(pre), 3_000);
+      child.stdin!.on('error', () => {});
+      return new Promise<{ code: number | null; stderr: string }>((resolve) =>
+        child.once('exit', (code) => {
+          clearTimeout(timer);
+          resolve({ code, stderr });
+        }),
+      );
+    };
+    const production = await run('production');
+    expect(production.code).toBe(2);
+    expect(production.stderr).toMatch(/refused \(fail-closed\): Error: crashed in a timer/);
+    const development = await run('development');
+    expect(development.code).toBe(1);
+    expect(development.stderr).toMatch(/crashed in a timer/);
+  }, 60_000);
+
   it('records each PreToolUse with its verdict at once, in the environment of that call: a production write held for review is on the server while it waits, and after the hook is killed', async () => {
     const s = await server();
     const claudeSession = '5e551011-0000-4000-8000-000000000002';
