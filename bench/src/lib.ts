@@ -1,16 +1,7 @@
 import { createIdGenerator, type EventInput } from '@auditlane/client';
+import { rng } from '@auditlane/testing/random';
 
-/** Deterministic pseudo-random numbers, so every run generates the same data. */
-export function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 const COMMANDS = [
   'ls -la /var/log',

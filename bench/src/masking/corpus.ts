@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
+import { rng } from '@auditlane/testing/random';
 
 /**
  * The corpus of sample secrets: one format per family (bench/corpus/families.jsonl), written
@@ -68,17 +69,7 @@ const CLASSES: Record<string, string> = {
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-/** A small seeded generator (mulberry32): the same seed gives the same corpus everywhere. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 /** A seed from a string, so each family's samples do not depend on the others. */
 export function seedOf(text: string, seed: number): number {

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { rng } from '@auditlane/testing/random';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepRecordings } from '../src/jobs/retention';
 import { type Harness, STORE_KINDS, sessionScript, startHarness } from './helpers';
@@ -86,18 +87,6 @@ function resolve(schema: Schema): Schema {
     s = { ...target, ...rest };
   }
   return s;
-}
-
-/** A seeded generator (mulberry32): the same values on every run. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Strings of random code points from awkward ranges (controls, surrogates, RTL, wide). */
@@ -567,7 +556,7 @@ describe.each(STORE_KINDS)('%s store: fuzzing every operation of openapi.json', 
   }
 
   function probesFor(op: Operation): Probe[] {
-    const random = seeded(0xa0d17 + op.operationId.length * 7919);
+    const random = rng(0xa0d17 + op.operationId.length * 7919);
     const probes: Probe[] = [];
     const pathValues = validPathParams(op);
     const base = pathFor(op, pathValues);

@@ -1,23 +1,11 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: shell and template references are the data
+import { randomText, rng } from '@auditlane/testing/random';
 import { describe, expect, it } from 'vitest';
 import { Masker, MaskTally } from './masker';
 
 // Made-up values in the formats the providers document (prefix, length, alphabet); the bodies
 // come from a seeded generator, so none of them is live and none is copied from a rule file.
-function random(seed: number) {
-  let s = seed;
-  return (alphabet: string, n: number) => {
-    let out = '';
-    for (let i = 0; i < n; i++) {
-      s = (s + 0x6d2b79f5) | 0;
-      let t = Math.imul(s ^ (s >>> 15), 1 | s);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      out += alphabet[Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * alphabet.length)];
-    }
-    return out;
-  };
-}
-const rnd = random(20261201);
+const rnd = randomText(rng(20261201));
 const HEX = '0123456789abcdef';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const ALNUM = `ABCDEFGHIJKLMNOPQRSTUVWXYZ${LOWER}0123456789`;
