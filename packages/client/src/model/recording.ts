@@ -71,7 +71,14 @@ export const DEFAULT_RECORDING_RULES: readonly RecordingRule[] = [
 
 /** Whether a rule's conditions hold for a resource. */
 export function recordingRuleMatches(rule: RecordingRule, scope: RecordingScope): boolean {
-  const m = rule.match;
+  return resourceMatches(rule.match, scope);
+}
+
+/**
+ * Whether a resource is in a rule's scope (environments, `production` also matching `prod`;
+ * resource names with `*`; resource types): the one check of recording and policy rules alike.
+ */
+export function resourceMatches(m: RecordingRule['match'], scope: RecordingScope): boolean {
   const env = scope.environment;
   if (m.environment) {
     if (!env) return false;

@@ -2,7 +2,14 @@ import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { type Actor, isProduction, type RecordingRule, type Resource } from '@auditlane/client';
+import {
+  type Actor,
+  globMatch,
+  isProduction,
+  type RecordingRule,
+  type Resource,
+  resourceMatches,
+} from '@auditlane/client';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { expandCommandLine, matchesCommand, parseCommandPattern } from './commands';
@@ -157,7 +164,7 @@ export class Policy {
     for (const { rule, commands: patterns } of this.rules) {
       const m = rule.match;
       if (!inScope(rule, scope)) continue;
-      if (m.tool && !(subject.kind === 'tool' && m.tool.some((t) => glob(t, subject.tool))))
+      if (m.tool && !(subject.kind === 'tool' && m.tool.some((t) => globMatch(t, subject.tool))))
         continue;
       const content = m.sql || m.command || m.shell;
       if (content) {
@@ -247,33 +254,13 @@ function commandOfTool(tool: string, input: unknown): string | undefined {
 
 function inScope(rule: Rule, scope: PolicyScope): boolean {
   const m = rule.match;
-  const env = scope.resource?.environment;
-  if (m.environment) {
-    if (!env) return false;
-    const ok = m.environment.some((e) =>
-      e === 'production' ? isProduction(env) : e.toLowerCase() === env.toLowerCase(),
-    );
-    if (!ok) return false;
-  }
-  if (m.resource && !m.resource.some((r) => glob(r, scope.resource?.name ?? ''))) return false;
-  if (m.resourceType && !m.resourceType.includes(scope.resource?.type ?? '')) return false;
+  if (!resourceMatches(m, scope.resource ?? {})) return false;
   if (m.actorType && !(scope.actor && m.actorType.includes(scope.actor.type))) return false;
   if (m.actor) {
     const who = [scope.actor?.id, scope.actor?.email].filter(Boolean) as string[];
-    if (!m.actor.some((a) => who.some((w) => glob(a, w)))) return false;
+    if (!m.actor.some((a) => who.some((w) => globMatch(a, w)))) return false;
   }
   return true;
-}
-
-function glob(pattern: string, value: string): boolean {
-  if (!pattern.includes('*')) return pattern === value;
-  const re = new RegExp(
-    `^${pattern
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
-  return re.test(value);
 }
 
 function describe(error: z.ZodError, where: string): string {
