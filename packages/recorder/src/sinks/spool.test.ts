@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import {
   appendFileSync,
   mkdirSync,
@@ -9,6 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Spool } from './spool';
 
@@ -141,5 +143,24 @@ describe('Spool', () => {
     expect(Spool.open(root).orphans[0]!.heldSessions()).toEqual([
       { sessionId: 'sess_500', nextSeq: 2 },
     ]);
+  });
+
+  it('reports a line written short (a size limit or a full disk inside its UTF-8 bytes) instead of keeping it cut', () => {
+    const script = fileURLToPath(new URL('../../test/fixtures/short-write.ts', import.meta.url));
+    const spool = mkdtempSync(join(tmpdir(), 'auditlane-spool-short-'));
+    // 4 KiB limit (ulimit -f counts 1024-byte blocks); 3,000 é are 3,001 UTF-16 units with the
+    // newline but 6,001 bytes: the first write stops at the limit, past the string's length.
+    const run = spawnSync(
+      'bash',
+      [
+        '-c',
+        'ulimit -f 4; trap "" XFSZ; exec "$0" --conditions=@auditlane/source --import tsx "$1"',
+        process.execPath,
+        script,
+      ],
+      { env: { ...process.env, SPOOL: spool, CHARS: '3000' }, encoding: 'utf8' },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ error: 'EFBIG' });
   });
 });

@@ -138,8 +138,9 @@ export class Spool {
     const n = writeSync(this.fd, text);
     this.written += n;
     // A short write (a regular file has them only at its limits): the rest goes after it, so
-    // the line stays whole. UTF-8 never has fewer bytes than the string has UTF-16 units.
-    if (n < text.length) {
+    // the line stays whole or the failure is thrown. Compared in bytes: a short write of
+    // non-ASCII text can stop past the string's UTF-16 length.
+    if (n < Buffer.byteLength(text)) {
       let rest = Buffer.from(text).subarray(n);
       while (rest.length > 0) {
         const m = writeSync(this.fd, rest);
