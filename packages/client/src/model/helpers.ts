@@ -65,6 +65,13 @@ export const SESSION_STATUSES = [
   'failed',
 ] as const;
 
+/** Sessions that may still grow (events may still arrive): not ended, revoked, blocked or failed. */
+export const OPEN_STATUSES: ReadonlySet<string> = new Set<(typeof SESSION_STATUSES)[number]>([
+  'active',
+  'pending_review',
+  'dropped',
+]);
+
 /** Event types, in the order of the data model. */
 export const EVENT_TYPES = [
   'command',

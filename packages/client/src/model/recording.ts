@@ -3,7 +3,7 @@
  * environment. Zod-free: the recorder enforces them (a session that must be recorded does not
  * run unrecorded) and the server checks what arrives against the same defaults.
  */
-import { isProduction } from './helpers';
+import { isProduction, OPEN_STATUSES } from './helpers';
 
 /**
  * `required`: the session is recorded or does not run (its events must reach the spool or the
@@ -134,8 +134,6 @@ export interface RecordedFacts {
   /** Terminal events that arrived (absent on sessions stored before this was counted). */
   terminalEvents?: number;
 }
-
-const OPEN_STATUSES = new Set(['active', 'dropped', 'pending_review']);
 
 /**
  * Why a session lacks the recording its rule requires (the built-in rules: production), or

@@ -1,3 +1,4 @@
+import { OPEN_STATUSES } from '@auditlane/client';
 import { appendStatements, readStatements } from '../chain/checkpoint-file';
 import {
   anchorsOf,
@@ -11,7 +12,6 @@ import {
 } from '../chain/signing';
 import type { VerifyEvidence } from '../chain/verify';
 import type { ChainHead } from '../chain/walk';
-import { OPEN_STATUSES } from '../store/reads';
 import type { Store, StoredHead } from '../store/types';
 
 export interface CheckpointOptions {

@@ -129,18 +129,16 @@ export async function ingestBatch(
     org,
     events.map((e) => e.id),
   );
+  // Events of sessions stored before this batch: their seqs and refs may already be taken.
+  const ofStored = events.filter((e) => loaded.has(e.sessionId));
   const usedSeqs = await tx.existingSeqs(
     org,
-    events
-      .filter((e) => loaded.has(e.sessionId))
-      .map((e) => ({ sessionId: e.sessionId, seq: e.seq })),
+    ofStored.map((e) => ({ sessionId: e.sessionId, seq: e.seq })),
   );
-  const refKeys = events
-    .filter((e) => loaded.has(e.sessionId))
-    .flatMap((e) => {
-      const ref = resultRefOf(e, previewRows);
-      return ref === undefined ? [] : [{ sessionId: e.sessionId, ref }];
-    });
+  const refKeys = ofStored.flatMap((e) => {
+    const ref = resultRefOf(e, previewRows);
+    return ref === undefined ? [] : [{ sessionId: e.sessionId, ref }];
+  });
   const usedRefs =
     refKeys.length > 0 ? await tx.existingResultRefs(org, refKeys) : new Set<string>();
 

@@ -6,6 +6,7 @@ import type {
   SessionPage,
   StoredEvent,
 } from '@auditlane/client';
+import { OPEN_STATUSES } from '@auditlane/client';
 import { CursorError, decodeCursor, encodeCursor } from './cursor';
 import {
   type SqlDialect,
@@ -25,9 +26,6 @@ export interface SqlReader {
   /** The stored session document (text in SQLite, JSONB already parsed in PostgreSQL). */
   session(doc: unknown): Session;
 }
-
-/** Sessions that may still grow: event pages hand back a cursor to poll from, even at the end. */
-export const OPEN_STATUSES = new Set<Session['status']>(['active', 'pending_review', 'dropped']);
 
 export async function listSessions(
   r: SqlReader,

@@ -1,5 +1,6 @@
 import {
   createReviewSchema,
+  OPEN_STATUSES,
   OPERATIONS,
   type Review,
   reviewDecisionSchema,
@@ -8,7 +9,6 @@ import {
   reviewWaitQuerySchema,
 } from '@auditlane/client';
 import { type Context, Hono } from 'hono';
-import { OPEN_STATUSES } from '../../store/reads';
 import type { Principal } from '../../store/types';
 import { readJsonBody } from '../body';
 import {

@@ -4,6 +4,7 @@ import {
   eventListQuerySchema,
   eventStreamHeadersSchema,
   eventStreamQuerySchema,
+  OPEN_STATUSES,
   OPERATIONS,
   revokeRequestSchema,
   type Session,
@@ -13,7 +14,7 @@ import {
 } from '@auditlane/client';
 import { type Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { OPEN_STATUSES, UnknownSeqError } from '../../store/reads';
+import { UnknownSeqError } from '../../store/reads';
 import { readJsonBody } from '../body';
 import {
   type Deps,
