@@ -101,6 +101,25 @@ describe('sessions', () => {
       'github-pat',
     ]);
   });
+
+  it('records files and outbound connections with every text field masked', () => {
+    const { sink, recorder } = setup();
+    const s = recorder.session();
+    const token = 'ghp_R8vK2mQ7xL4nT9wB3cF6hJ1pD5sG0aZ2yE8u';
+    s.file({ path: `/srv/app/.env.${token}`, operation: 'read', bytes: 120 });
+    s.outbound({
+      protocol: 'https',
+      host: 'api.example.test',
+      method: 'GET',
+      url: `https://api.example.test/v1/items?access_token=${token}`,
+      status: 200,
+    });
+    const [file, , outbound] = sink.events.slice(1);
+    expect(JSON.stringify(sink.events)).not.toContain('R8vK2mQ7xL4nT9wB3cF6hJ1pD5sG0aZ2yE8u');
+    expect(file).toMatchObject({ type: 'file', operation: 'read', bytes: 120 });
+    expect(outbound).toMatchObject({ type: 'outbound', host: 'api.example.test', status: 200 });
+    expect(types(sink.events)).toEqual(['lifecycle', 'file', 'masking', 'outbound', 'masking']);
+  });
 });
 
 describe('policy before actions', () => {

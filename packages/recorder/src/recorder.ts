@@ -249,6 +249,16 @@ export class RecordedSession {
     return this[INTERNAL].writer.record('tool_call', fields, authorization);
   }
 
+  /** A file the session read or changed (its path masked as text). Returns its event id. */
+  file(fields: Fields<'file'>): string {
+    return this[INTERNAL].writer.record('file', fields);
+  }
+
+  /** A connection out of the session (host, method, URL masked as text). Returns its event id. */
+  outbound(fields: Fields<'outbound'>): string {
+    return this[INTERNAL].writer.record('outbound', fields);
+  }
+
   /** A call to a language model (its names masked as text). */
   llmCall(fields: Fields<'llm_call'>): string {
     return this[INTERNAL].writer.record('llm_call', fields);

@@ -2,7 +2,7 @@ import type { EventInput } from '@auditlane/client';
 import type { Masker, MaskTally } from '../masking/masker';
 
 /** The event types a host records through `RecordedSession` with fields of its own. */
-export type Recordable = 'command' | 'query' | 'tool_call' | 'llm_call';
+export type Recordable = 'command' | 'query' | 'tool_call' | 'llm_call' | 'file' | 'outbound';
 
 /** The fields of an event of type `T` that its producer gives (the recorder adds the rest). */
 export type Fields<T extends EventInput['type']> = Omit<
@@ -64,6 +64,21 @@ export const FIELD_MASKING: { readonly [T in Recordable]: Spec<T> } = {
     outputTokens: 'plain',
     costUsd: 'plain',
     durationMs: 'plain',
+  },
+  file: {
+    path: 'text',
+    operation: 'plain',
+    bytes: 'plain',
+  },
+  outbound: {
+    protocol: 'text',
+    host: 'text',
+    port: 'plain',
+    method: 'text',
+    url: 'text',
+    status: 'plain',
+    bytesSent: 'plain',
+    bytesReceived: 'plain',
   },
 };
 
