@@ -99,6 +99,17 @@ export const queryColumnSchema = z
   .object({ name: text(256), type: text(64).optional() })
   .meta({ id: 'QueryColumn' });
 
+export const queryTablesSchema = z
+  .object({
+    read: z.array(text(256).min(1)).max(500),
+    written: z.array(text(256).min(1)).max(500),
+  })
+  .meta({
+    id: 'QueryTables',
+    description:
+      'Tables the statement reads and writes, from its parse tree (`schema.table` as written, lowercased when unquoted).',
+  });
+
 export const queryEventSchema = z
   .object({
     ...eventBase,
@@ -122,6 +133,7 @@ export const queryEventSchema = z
     }),
     durationMs: z.number().nonnegative().optional(),
     error: content(MAX_ERROR_CHARS).optional(),
+    tables: queryTablesSchema.optional(),
   })
   .meta({ id: 'QueryEvent' });
 
@@ -245,6 +257,9 @@ export const fileEventSchema = z
   .object({
     ...eventBase,
     type: z.literal('file'),
+    subjectId: eventIdSchema
+      .optional()
+      .meta({ description: 'The command, query or tool call this was seen in.' }),
     path: text(4096).min(1),
     operation: z.enum(['read', 'write', 'create', 'delete', 'rename', 'chmod']),
     bytes: nonNegativeInt().optional(),
@@ -255,6 +270,9 @@ export const outboundEventSchema = z
   .object({
     ...eventBase,
     type: z.literal('outbound'),
+    subjectId: eventIdSchema
+      .optional()
+      .meta({ description: 'The command, query or tool call this was seen in.' }),
     protocol: text(16).min(1).meta({ example: 'https' }),
     host: text(256).min(1),
     port: z.number().int().min(0).max(65535).optional(),
@@ -371,6 +389,7 @@ export type SessionMode = z.infer<typeof sessionModeSchema>;
 export type SessionStart = z.infer<typeof sessionStartSchema>;
 export type SessionStartInput = z.input<typeof sessionStartSchema>;
 export type CommandEvent = z.infer<typeof commandEventSchema>;
+export type QueryTables = z.infer<typeof queryTablesSchema>;
 export type QueryColumn = z.infer<typeof queryColumnSchema>;
 export type QueryEvent = z.infer<typeof queryEventSchema>;
 export type TerminalCode = z.infer<typeof terminalCodeSchema>;

@@ -48,6 +48,7 @@ export const FIELD_MASKING: { readonly [T in Recordable]: Spec<T> } = {
     resultRef: 'text',
     durationMs: 'plain',
     error: 'text',
+    tables: 'json',
   },
   tool_call: {
     tool: 'text',
@@ -66,11 +67,13 @@ export const FIELD_MASKING: { readonly [T in Recordable]: Spec<T> } = {
     durationMs: 'plain',
   },
   file: {
+    subjectId: 'plain',
     path: 'text',
     operation: 'plain',
     bytes: 'plain',
   },
   outbound: {
+    subjectId: 'plain',
     protocol: 'text',
     host: 'text',
     port: 'plain',
