@@ -91,6 +91,17 @@ const SESSION_METHODS: Record<string, Case | string> = {
       error: `failed with ${GITHUB}`,
     });
   },
+  file: ({ session }) => {
+    session.file({ path: `/srv/app/keys/${AWS}.pem`, operation: 'read', bytes: 10 });
+  },
+  outbound: ({ session }) => {
+    session.outbound({
+      protocol: 'https',
+      host: 'api.example.test',
+      method: 'POST',
+      url: `https://api.example.test/v1/push?token=${GITHUB}&key=${AWS}`,
+    });
+  },
   llmCall: ({ session }) => {
     session.llmCall({ model: `claude ${AWS}`, provider: GITHUB, inputTokens: 1, outputTokens: 1 });
   },
