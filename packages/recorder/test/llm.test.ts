@@ -334,6 +334,19 @@ describe('wrapAnthropic', () => {
     expect(JSON.stringify(sink.events)).not.toContain(AWS_KEY);
   });
 
+  it('records once for a client wrapped twice', async () => {
+    const { session, recorder, anthropic, calls } = setup();
+    expect(wrapAnthropic(recorder, anthropic)).toBe(anthropic);
+    await session.run(() =>
+      anthropic.messages.create({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: 'Hi' }],
+      }),
+    );
+    expect(calls()).toHaveLength(1);
+  });
+
   it('lets calls outside any session through unrecorded', async () => {
     const { anthropic, calls } = setup();
     const message = await anthropic.messages.create({
