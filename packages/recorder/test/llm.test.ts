@@ -471,6 +471,59 @@ describe('wrapOpenAI', () => {
     expect(failed?.costUsd).toBeUndefined();
   });
 
+  it('takes a cost of its own in place of the price table', async () => {
+    const { session, recorder, calls } = setup();
+    const seen: unknown[] = [];
+    const client = wrapOpenAI(
+      recorder,
+      new OpenAI({ apiKey: 'test', baseURL: `${base}/v1`, maxRetries: 0 }),
+      {
+        cost: (model, usage) => {
+          seen.push([model, usage.inputTokens, usage.outputTokens]);
+          return model.startsWith('gpt-4.1') ? 0.5 : undefined;
+        },
+      },
+    );
+    await session.run(async () => {
+      await client.chat.completions.create({ model: 'gpt-4.1', messages: [] });
+      await client.responses
+        .create({ model: 'gpt-4o-mini', input: 'x', stream: true })
+        .then(async (stream) => {
+          for await (const _ of stream);
+        });
+    });
+    expect(seen).toEqual([
+      ['gpt-4.1-2025-04-14', 19, 10],
+      ['gpt-4o-mini-2024-07-18', 0, 0],
+    ]);
+    expect(calls()[0]?.costUsd).toBe(0.5);
+    expect(calls()[1]?.costUsd).toBeUndefined();
+  });
+
+  it("records the SDKs' parse helpers once (they derive their own promise from create's)", async () => {
+    const { session, openai, anthropic, calls } = setup();
+    await session.run(async () => {
+      const parsed = await openai.responses.parse({ model: 'gpt-4.1', input: 'x' });
+      expect(parsed.output_text).toContain('Lumina');
+      const chat = await openai.chat.completions.parse({
+        model: 'gpt-4.1',
+        messages: [{ role: 'user', content: 'Hello!' }],
+      });
+      expect(chat.choices[0]?.message.content).toBe('Hello! How can I assist you today?');
+      const message = await anthropic.messages.parse({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: 'Hi' }],
+      });
+      expect(message.id).toBe('msg_013Zva2CMHLNnXjNJJKqJ2EF');
+    });
+    expect(calls().map((c) => [c.model, c.inputTokens, c.outputTokens])).toEqual([
+      ['gpt-4.1-2025-04-14', 36, 87],
+      ['gpt-4.1-2025-04-14', 19, 10],
+      ['claude-sonnet-4-5-20250929', 2095, 503],
+    ]);
+  });
+
   it("records the SDK's own stream helper once", async () => {
     const { session, openai, calls } = setup();
     await session.run(async () => {

@@ -4,6 +4,11 @@ import { costUsd, type TokenUsage } from './cost';
 export interface LlmWrapOptions {
   /** The session to record into (default: the recorder's current session at each call). */
   session?: RecordedSession;
+  /**
+   * A call's cost in USD in place of the price table's (a deployment with prices of its own);
+   * undefined records no cost.
+   */
+  cost?: (model: string, usage: TokenUsage) => number | undefined;
 }
 
 /** What is known of a call so far: from its response, or folded from its stream's events. */
@@ -82,6 +87,12 @@ export function recordCall(
   const started = performance.now();
   const state: CallState = {};
   let recorded = false;
+  const costOf = (model: string, usage: TokenUsage) => {
+    const cost = options.cost
+      ? options.cost(model, usage)
+      : costUsd(model, usage, { provider: reader.provider, at });
+    return typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 ? cost : undefined;
+  };
   const finish = (error?: unknown) => {
     if (recorded) return;
     recorded = true;
@@ -94,7 +105,7 @@ export function recordCall(
         provider: reader.provider,
         inputTokens: count(usage?.inputTokens),
         outputTokens: count(usage?.outputTokens),
-        costUsd: usage ? costUsd(model, usage, { provider: reader.provider, at }) : undefined,
+        costUsd: usage ? costOf(model, usage) : undefined,
         durationMs: performance.now() - started,
         error: state.error,
       });
@@ -114,48 +125,59 @@ export function recordCall(
     return result;
   }
   const promise = result as ApiPromiseLike;
-  const originalThen = promise.then;
   let observing = false;
-  const observe = () => {
-    if (observing) return;
-    observing = true;
-    originalThen.call(
-      promise,
-      (value: unknown) => {
-        try {
-          if (params.stream && isStream(value)) return watchStream(value, reader, state, finish);
-          reader.response(value, state);
-        } catch (e) {
-          recorder.onError(e as Error);
-        }
-        finish();
-      },
-      (error: unknown) => finish(error),
-    );
+  const onValue = (value: unknown) => {
+    try {
+      if (params.stream && isStream(value)) return watchStream(value, reader, state, finish);
+      reader.response(value, state);
+    } catch (e) {
+      recorder.onError(e as Error);
+    }
+    finish();
   };
   // The response is read when the caller reads it (then, catch, finally, withResponse); a caller
   // that takes the raw response (asResponse) reads the body itself, and the call is recorded
-  // without its token counts.
-  const own = promise as unknown as Record<string, unknown>;
-  for (const name of ['then', 'catch', 'finally', 'withResponse'] as const) {
-    const method = promise[name];
-    if (typeof method !== 'function') continue;
-    own[name] = function (this: unknown, ...args: unknown[]) {
-      observe();
-      return (method as (...a: unknown[]) => unknown).apply(this, args);
+  // without its token counts. A promise the SDK derives from this one (`_thenUnwrap`, as its
+  // `parse` helpers do) is watched the same way: it reads the same body, once.
+  const hook = (target: ApiPromiseLike) => {
+    const own = target as unknown as Record<string, unknown>;
+    const originalThen = target.then;
+    const observe = () => {
+      if (observing) return;
+      observing = true;
+      originalThen.call(target, onValue, (error: unknown) => finish(error));
     };
-  }
-  const asResponse = promise.asResponse;
-  if (typeof asResponse === 'function')
-    own.asResponse = function (this: unknown, ...args: unknown[]) {
-      const response = asResponse.apply(this, args);
-      if (!observing && isThenable(response))
-        (response as Promise<unknown>).then(
-          () => finish(),
-          (error: unknown) => finish(error),
-        );
-      return response;
-    };
+    for (const name of ['then', 'catch', 'finally', 'withResponse'] as const) {
+      const method = target[name];
+      if (typeof method !== 'function') continue;
+      own[name] = function (this: unknown, ...args: unknown[]) {
+        observe();
+        return (method as (...a: unknown[]) => unknown).apply(this, args);
+      };
+    }
+    const asResponse = target.asResponse;
+    if (typeof asResponse === 'function')
+      own.asResponse = function (this: unknown, ...args: unknown[]) {
+        const response = asResponse.apply(this, args);
+        if (!observing && isThenable(response))
+          (response as Promise<unknown>).then(
+            () => finish(),
+            (error: unknown) => finish(error),
+          );
+        return response;
+      };
+    const unwrap = own._thenUnwrap;
+    if (typeof unwrap === 'function')
+      own._thenUnwrap = function (this: unknown, ...args: unknown[]) {
+        const derived = (unwrap as (...a: unknown[]) => unknown).apply(this, args);
+        if (isThenable(derived)) hook(derived as ApiPromiseLike);
+        return derived;
+      };
+    return observe;
+  };
+  const observe = hook(promise);
+  // Any other promise (a native one is awaited without its own `then`) is watched at once.
+  if (typeof promise.asResponse !== 'function') observe();
   return promise;
 }
 
