@@ -36,7 +36,7 @@ function answer(req: IncomingMessage, res: ServerResponse, body: Record<string, 
     res.end(value);
   };
   const model = String(body.model);
-  if (req.url === '/v1/messages') {
+  if (req.url?.split('?')[0] === '/v1/messages') {
     if (model === 'claude-bad')
       return json(
         400,
@@ -332,6 +332,29 @@ describe('wrapAnthropic', () => {
     expect(failed?.error).toContain('is not allowed here');
     expect(failed?.costUsd).toBeUndefined();
     expect(JSON.stringify(sink.events)).not.toContain(AWS_KEY);
+  });
+
+  it('records the beta Messages API the same way', async () => {
+    const { session, anthropic, calls } = setup();
+    await session.run(async () => {
+      await anthropic.beta.messages.create({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: 'Hi' }],
+      });
+      const final = await anthropic.beta.messages
+        .stream({
+          model: 'claude-sonnet-4-5',
+          max_tokens: 256,
+          messages: [{ role: 'user', content: 'Hello' }],
+        })
+        .finalMessage();
+      expect(final.usage.output_tokens).toBe(15);
+    });
+    expect(calls().map((c) => [c.model, c.inputTokens, c.outputTokens])).toEqual([
+      ['claude-sonnet-4-5-20250929', 2095, 503],
+      ['claude-sonnet-4-5-20250929', 25, 15],
+    ]);
   });
 
   it('records once for a client wrapped twice', async () => {

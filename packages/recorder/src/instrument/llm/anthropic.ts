@@ -13,6 +13,7 @@ import type { TokenUsage } from './cost';
 /** What `wrapAnthropic` needs of a client of `@anthropic-ai/sdk` (structural: no import of it). */
 export interface AnthropicLike {
   messages: { create(...args: never[]): unknown };
+  beta?: { messages?: { create(...args: never[]): unknown } };
 }
 
 /**
@@ -57,8 +58,8 @@ const MESSAGES: CallReader = {
 
 /**
  * Records every call of an Anthropic SDK client (`new Anthropic(...)`) as an `llm_call` event:
- * `messages.create`, streaming or not, and so `messages.stream` and `messages.parse` (which call
- * it). The event has the model that answered, its token counts (cache reads and writes
+ * `messages.create` and `beta.messages.create`, streaming or not, and so their `stream` and
+ * `parse` helpers (which call them). The event has the model that answered, its token counts (cache reads and writes
  * included), the cost from the price table, the duration, and the error of a failed call. The
  * client is changed in place and returned; calls outside any session are not recorded.
  */
@@ -67,14 +68,11 @@ export function wrapAnthropic<T extends AnthropicLike>(
   client: T,
   options: LlmWrapOptions = {},
 ): T {
-  const messages = client.messages as unknown as object;
-  replaceMethod(
-    messages,
-    'create',
-    (create) =>
-      function (this: unknown, ...args: unknown[]) {
-        return recordCall(recorder, options, MESSAGES, args[0], () => create.apply(this, args));
-      },
-  );
+  const wrap = (create: (...args: unknown[]) => unknown) =>
+    function (this: unknown, ...args: unknown[]) {
+      return recordCall(recorder, options, MESSAGES, args[0], () => create.apply(this, args));
+    };
+  replaceMethod(client.messages as unknown as object, 'create', wrap);
+  replaceMethod(client.beta?.messages as unknown as object | undefined, 'create', wrap);
   return client;
 }
