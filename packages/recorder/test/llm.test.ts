@@ -65,6 +65,8 @@ function answer(req: IncomingMessage, res: ServerResponse, body: Record<string, 
       res.on('close', () => clearInterval(timer));
       return;
     }
+    if (model === 'claude-cache-write' || model === 'claude-cache-read')
+      return json(200, fixture(`anthropic-message-${model.slice(7)}.json`));
     if (!body.stream) return json(200, fixture('anthropic-message.json'));
     return sse(
       fixture(model === 'claude-overloaded' ? 'anthropic-overloaded.sse' : 'anthropic-stream.sse'),
@@ -164,6 +166,40 @@ describe('wrapAnthropic', () => {
     );
     expect(calls()[0]?.costUsd).toBeCloseTo(0.01383, 10);
     expect(errors).toEqual([]);
+  });
+
+  it('counts cache writes and reads as input, and prices them at their own prices', async () => {
+    const { session, anthropic, calls } = setup();
+    for (const model of ['claude-cache-write', 'claude-cache-read'])
+      await session.run(() =>
+        anthropic.messages.create({
+          model,
+          max_tokens: 1024,
+          messages: [{ role: 'user', content: 'Analyze' }],
+        }),
+      );
+    const p = price('anthropic', 'claude-sonnet-4-5') as unknown as Record<
+      string,
+      { base: number }
+    >;
+    const [written, read] = calls();
+    expect(written).toMatchObject({
+      model: 'claude-sonnet-4-5-20250929',
+      inputTokens: 21 + 188_086,
+      outputTokens: 393,
+    });
+    expect(written?.costUsd).toBeCloseTo(
+      (21 * p.input_mtok!.base + 188_086 * p.cache_write_mtok!.base + 393 * p.output_mtok!.base) /
+        1e6,
+      10,
+    );
+    expect(read).toMatchObject({ inputTokens: 21 + 188_086, outputTokens: 393 });
+    expect(read?.costUsd).toBeCloseTo(
+      (21 * p.input_mtok!.base + 188_086 * p.cache_read_mtok!.base + 393 * p.output_mtok!.base) /
+        1e6,
+      10,
+    );
+    expect(read?.costUsd).toBeLessThan(written?.costUsd ?? 0);
   });
 
   it('keeps withResponse() and asResponse() working, and records each call once', async () => {
