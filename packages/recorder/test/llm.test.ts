@@ -270,6 +270,29 @@ describe('wrapAnthropic', () => {
     expect(calls()[0]?.error).toBeUndefined();
   });
 
+  it("records a tee'd stream once, when its reading ends", async () => {
+    const { session, anthropic, calls } = setup();
+    const stream = await session.run(() =>
+      anthropic.messages.create({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 256,
+        messages: [{ role: 'user', content: 'Hello' }],
+        stream: true,
+      }),
+    );
+    const [left, right] = stream.tee();
+    const read = async (s: AsyncIterable<{ type: string }>) => {
+      const types: string[] = [];
+      for await (const e of s) types.push(e.type);
+      return types;
+    };
+    const [a, b] = await Promise.all([read(left), read(right)]);
+    expect(a).toEqual(b);
+    expect(a).toHaveLength(7);
+    expect(calls()).toHaveLength(1);
+    expect(calls()[0]).toMatchObject({ inputTokens: 25, outputTokens: 15 });
+  });
+
   it('records messages.stream (the SDK helper) once, with its final counts', async () => {
     const { session, anthropic, calls } = setup();
     const text = await session.run(async () => {
