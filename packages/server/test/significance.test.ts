@@ -349,4 +349,48 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       await off.close();
     }
   });
+
+  it("never lets another org's sessions change this org's index or scores", async () => {
+    const key = { kind: 'api_key' as const, fingerprint: 'sk-tenant-...77AB' };
+    const mine = sessionScript(
+      {
+        actor: { type: 'human', id: 'u_hana', email: 'hana@acme.test' },
+        credential: key,
+        resource: { name: 'web', type: 'ssh', environment: 'staging' },
+      },
+      Date.UTC(2026, 10, 22),
+    );
+    mine.events.push({
+      ...nextEvent(mine),
+      type: 'outbound',
+      protocol: 'https',
+      host: 'tenant.example.com',
+    });
+    await h.admin.ingest(mine.events);
+    const other = await h.clientWith(['ingest', 'view_history'], 'globex');
+    // The same key, another actor, the same host seen earlier, and the same session id.
+    const theirs = sessionScript(
+      {
+        actor: { type: 'human', id: 'ext_9' },
+        credential: key,
+        resource: { name: 'web', type: 'ssh', environment: 'staging' },
+      },
+      Date.UTC(2026, 10, 1),
+    );
+    theirs.events.push({
+      ...nextEvent(theirs),
+      type: 'outbound',
+      protocol: 'https',
+      host: 'tenant.example.com',
+    });
+    await other.ingest(theirs.events);
+    await other.ingest(mine.events.map((e) => ({ ...e, id: ids.eventId() })));
+    const got = await scores(h, [mine.sessionId]);
+    const codes = got[mine.sessionId]!.reasons.map((r) => r.code);
+    expect(codes).toContain('new_outbound_host');
+    expect(codes).not.toContain('shared_credential');
+    expect((await h.admin.sessions.list({ entity: ['actor:ext_9'] })).data).toEqual([]);
+    const theirShared = await other.sessions.list({ entity: ['credential:sk-tenant-...77AB'] });
+    expect(theirShared.data.map((x) => x.org)).toEqual(['globex', 'globex']);
+  });
 });

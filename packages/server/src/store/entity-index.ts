@@ -86,6 +86,8 @@ export async function indexBatch(
   accepted: IndexedEvent[],
   queuedAt: number,
   baselineDays: number,
+  /** Sessions this batch started (nothing of them is stored yet). */
+  started: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   if (accepted.length === 0) return;
   const sessions = new Map<string, Session>();
@@ -105,9 +107,10 @@ export async function indexBatch(
   }
 
   // Edges: merged with what is stored (the session is locked: no one else writes its edges).
-  const keys = [...batchEdges].flatMap(([sessionId, edges]) =>
-    [...edges.values()].map((e) => [sessionId, e.kind, e.key]),
-  );
+  // A session this batch started has no stored edges: only the others' are looked up.
+  const keys = [...batchEdges]
+    .filter(([sessionId]) => !started.has(sessionId))
+    .flatMap(([sessionId, edges]) => [...edges.values()].map((e) => [sessionId, e.kind, e.key]));
   const stored = new Map<string, EdgeRow>();
   for (const part of chunks(keys)) {
     const rows = await sql.all<EdgeRow>(
