@@ -2,6 +2,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import { type AppConfig, createApp } from './api/app';
 import { type CheckpointOptions, Notary, startCheckpoints } from './jobs/checkpoints';
 import { type RetentionPolicy, startRetention } from './jobs/retention';
+import { type Scorer, type ScorerOptions, startScoring } from './jobs/scoring';
 import { PostgresStore } from './store/postgres';
 import { SqliteStore } from './store/sqlite';
 import type { Store } from './store/types';
@@ -18,19 +19,30 @@ export interface StartOptions {
   port?: number;
   host?: string;
   config?: Partial<AppConfig>;
+  /** The rescoring job's options (when `config.scorer` is not given). */
+  scoring?: ScorerOptions;
 }
 
 export interface RunningServer {
   /** `http://127.0.0.1:4680` */
   url: string;
   port: number;
+  /** The rescoring job (`idle()` waits until every queued session is scored). */
+  scorer: Scorer;
   close(): Promise<void>;
 }
 
 /** Serves the API over HTTP on Node. Port 0 picks a free port. */
 export function startServer(options: StartOptions): Promise<RunningServer> {
   const notary = options.checkpoints ? new Notary(options.store, options.checkpoints) : null;
-  const app = createApp(options.store, { ...options.config, ...(notary ? { notary } : {}) });
+  const scorer =
+    options.config?.scorer ??
+    startScoring(options.store, options.config?.significance, options.scoring);
+  const app = createApp(options.store, {
+    ...options.config,
+    scorer,
+    ...(notary ? { notary } : {}),
+  });
   const retention = options.retention
     ? startRetention(options.store, options.retention, { notary })
     : null;
@@ -44,6 +56,7 @@ export function startServer(options: StartOptions): Promise<RunningServer> {
         resolve({
           url,
           port: info.port,
+          scorer,
           close: async () => {
             await retention?.stop();
             await new Promise<void>((done) => {
@@ -51,6 +64,7 @@ export function startServer(options: StartOptions): Promise<RunningServer> {
               server.close(() => done());
             });
             await checkpoints?.stop();
+            if (!options.config?.scorer) await scorer.stop();
           },
         });
       });
