@@ -167,8 +167,13 @@ async function measure(store: Store, name: string, w: Workload): Promise<(string
   return rows;
 }
 
-const progress = (store: string) => (n: number, s: number) =>
-  process.stderr.write(`\r${store}: ${n} sessions seeded in ${s.toFixed(0)} s`);
+/** Seeding progress on stderr: a line redrawn on a terminal, every 10% otherwise. */
+const progress = (store: string) => (n: number, s: number) => {
+  const line = `${store}: ${n} of ${SESSIONS} sessions seeded in ${s.toFixed(0)} s`;
+  if (process.stderr.isTTY) process.stderr.write(`\r${line}`);
+  else if (n % Math.max(1, Math.floor(SESSIONS / 10)) < Math.max(1, Math.floor(SESSIONS / 50)))
+    process.stderr.write(`${line}\n`);
+};
 
 const workload = createWorkload({ seed: SEED, eventsPerSession: PER_SESSION });
 const dir = mkdtempSync(join(tmpdir(), 'auditlane-bench-'));
@@ -185,7 +190,7 @@ try {
       ...seedOptions,
       onProgress: progress('SQLite'),
     });
-    process.stderr.write('\n');
+    if (process.stderr.isTTY) process.stderr.write('\n');
     seeding.push([
       'SQLite',
       SESSIONS,
@@ -205,7 +210,7 @@ try {
       inFlight: 2,
       onProgress: progress('PostgreSQL'),
     });
-    process.stderr.write('\n');
+    if (process.stderr.isTTY) process.stderr.write('\n');
     seeding.push([
       'PostgreSQL',
       SESSIONS,

@@ -107,7 +107,7 @@ function base32(n: number, width: number): string {
   return out;
 }
 /** A ULID whose time part is `ms` and whose random part names the seed, session and seq. */
-function ulid(ms: number, seed: number, i: number, seq: number): string {
+export function ulid(ms: number, seed: number, i: number, seq: number): string {
   return base32(ms, 10) + base32(seed, 4) + base32(i, 8) + base32(seq, 4);
 }
 
@@ -205,7 +205,7 @@ export function createWorkload(options: WorkloadOptions) {
             credential: { ...SHARED_CREDENTIALS[1 + Math.floor(random() * 3)]! },
             mode: 'interactive',
             recorded: false,
-            labels: {},
+            labels: {} as Record<string, string>,
           };
       }
     })();
