@@ -1,10 +1,10 @@
 // Ingest throughput on loopback, with scoring on and off: the server in its own process
-// (`auditlane serve`), this process sending batches of 500 entity-rich events with 4 requests in
+// (`auditlane serve`; scoring off through its significance settings file), this process sending batches of 500 entity-rich events with 4 requests in
 // flight. A batch counts when its answer says it is stored (committed: SQLite synchronous=FULL,
 // PostgreSQL default fsync); with scoring on, a run ends when every batch is acknowledged and the
 // rescoring queue is empty (the scores of every session reflect every event).
 //   pnpm --filter @auditlane/bench ingest [--events 200000] [--runs 3] [--store sqlite,postgres]
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PostgresStore, SqliteStore } from '@auditlane/server';
@@ -23,8 +23,8 @@ const STORES = (
 const BATCH = 500;
 const IN_FLIGHT = 4;
 const EVENTS_PER_SESSION = 20;
-/** The environment of a server that keeps the index but does not score (see the server docs). */
-const SCORING_OFF = { AUDITLANE_SCORING: 'off' };
+/** Scoring off: no entity index, no rescoring; each session scored from its own counters. */
+const SCORING_OFF_SETTINGS = { enabled: false };
 /** Aim of the issue: scoring costs at most this share of the throughput. */
 const AIM = 0.1;
 
@@ -45,10 +45,10 @@ const RUN_BODIES = Array.from({ length: RUNS }, (_, run) => batches(run));
 /** Sent to each server before its timed runs, so none of them pays for the JIT's warm-up. */
 const WARM_UP = batches(RUNS).slice(0, 10);
 
-/** Sessions of the org waiting to be rescored, read from the server's own database. */
-type Pending = () => Promise<number>;
+/** Rows of one of the org's tables in the server's own database (score_queue, entities). */
+type Rows = (table: 'score_queue' | 'entities') => Promise<number>;
 
-async function measure(url: string, token: string, run: number, pending: Pending) {
+async function measure(url: string, token: string, run: number, rows: Rows) {
   const bodies = RUN_BODIES[run]!;
   let next = 0;
   let stored = 0;
@@ -62,7 +62,7 @@ async function measure(url: string, token: string, run: number, pending: Pending
     }),
   );
   const acked = performance.now();
-  while ((await pending()) > 0) await new Promise((r) => setTimeout(r, 10));
+  while ((await rows('score_queue')) > 0) await new Promise((r) => setTimeout(r, 10));
   const drained = performance.now();
   if (stored !== EVENTS) throw new Error(`stored ${stored} of ${EVENTS}`);
   return {
@@ -76,7 +76,7 @@ interface Mode {
   name: string;
   env: Record<string, string>;
   storeArgs: string[];
-  pending: Pending;
+  rows: Rows;
   close: () => Promise<void>;
 }
 
@@ -98,8 +98,14 @@ async function backend(name: string, modes: Mode[]): Promise<(string | number)[]
       const order = run % 2 === 0 ? servers.map((_, k) => k) : servers.map((_, k) => k).reverse();
       for (const k of order) {
         const { mode, token, server } = servers[k]!;
-        results[k]!.push(await measure(server.url, token, run, mode.pending));
+        results[k]!.push(await measure(server.url, token, run, mode.rows));
       }
+    }
+    // The switch took: the index is filled with scoring on, and empty with it off.
+    for (const { mode } of servers) {
+      const entities = await mode.rows('entities');
+      if ((mode.name === 'on') !== entities > 0)
+        throw new Error(`scoring ${mode.name}, yet the entity index holds ${entities} entities`);
     }
   } finally {
     for (const { server, mode } of servers) {
@@ -130,20 +136,31 @@ async function backend(name: string, modes: Mode[]): Promise<(string | number)[]
   });
 }
 
+/** The environment of a server with scoring off: its significance settings file. */
+function offEnv(dir: string): Record<string, string> {
+  const file = join(dir, 'scoring-off.json');
+  writeFileSync(file, JSON.stringify(SCORING_OFF_SETTINGS));
+  return { AUDITLANE_SIGNIFICANCE_FILE: file };
+}
+
 async function sqliteMode(dir: string, name: 'on' | 'off'): Promise<Mode> {
   const file = join(dir, `bench-${name}.db`);
   const store = new SqliteStore({ filename: file });
-  const count = store.db.prepare("SELECT count(*) AS n FROM score_queue WHERE org = 'bench'");
   return {
     name,
-    env: name === 'off' ? SCORING_OFF : {},
+    env: name === 'off' ? offEnv(dir) : {},
     storeArgs: ['--db', file],
-    pending: async () => (count.get() as { n: number }).n,
+    rows: async (t) =>
+      (
+        store.db.prepare(`SELECT count(*) AS n FROM ${t} WHERE org = 'bench'`).get() as {
+          n: number;
+        }
+      ).n,
     close: () => store.close(),
   };
 }
 
-async function postgresMode(url: string, name: 'on' | 'off'): Promise<Mode> {
+async function postgresMode(dir: string, url: string, name: 'on' | 'off'): Promise<Mode> {
   const admin = await PostgresStore.open({ connectionString: url });
   await admin.pool.query(`CREATE DATABASE scoring_${name}`);
   await admin.close();
@@ -151,12 +168,11 @@ async function postgresMode(url: string, name: 'on' | 'off'): Promise<Mode> {
   const store = await PostgresStore.open({ connectionString: dbUrl, max: 1 });
   return {
     name,
-    env: name === 'off' ? SCORING_OFF : {},
+    env: name === 'off' ? offEnv(dir) : {},
     storeArgs: ['--postgres', dbUrl],
-    pending: async () =>
+    rows: async (t) =>
       Number(
-        (await store.pool.query("SELECT count(*) AS n FROM score_queue WHERE org = 'bench'"))
-          .rows[0].n,
+        (await store.pool.query(`SELECT count(*) AS n FROM ${t} WHERE org = 'bench'`)).rows[0].n,
       ),
     close: () => store.close(),
   };
@@ -176,8 +192,8 @@ try {
   if (STORES.includes('postgres'))
     rows.push(
       ...(await backend('PostgreSQL 15 (fsync on)', [
-        await postgresMode(cluster.url, 'on'),
-        await postgresMode(cluster.url, 'off'),
+        await postgresMode(dir, cluster.url, 'on'),
+        await postgresMode(dir, cluster.url, 'off'),
       ])),
     );
   console.log(
