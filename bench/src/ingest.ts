@@ -1,10 +1,10 @@
 // Ingest throughput on loopback, with scoring on and off: the server in its own process
-// (`auditlane serve`; scoring off through its significance settings file), this process sending batches of 500 entity-rich events with 4 requests in
+// (`auditlane serve`; scoring off with AUDITLANE_SIGNIFICANCE_ENABLED=false), this process sending batches of 500 entity-rich events with 4 requests in
 // flight. A batch counts when its answer says it is stored (committed: SQLite synchronous=FULL,
 // PostgreSQL default fsync); with scoring on, a run ends when every batch is acknowledged and the
 // rescoring queue is empty (the scores of every session reflect every event).
 //   pnpm --filter @auditlane/bench ingest [--events 200000] [--runs 3] [--store sqlite,postgres]
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PostgresStore, SqliteStore } from '@auditlane/server';
@@ -24,7 +24,7 @@ const BATCH = 500;
 const IN_FLIGHT = 4;
 const EVENTS_PER_SESSION = 20;
 /** Scoring off: no entity index, no rescoring; each session scored from its own counters. */
-const SCORING_OFF_SETTINGS = { enabled: false };
+const SCORING_OFF = { AUDITLANE_SIGNIFICANCE_ENABLED: 'false' };
 /** Aim of the issue: scoring costs at most this share of the throughput. */
 const AIM = 0.1;
 
@@ -136,19 +136,12 @@ async function backend(name: string, modes: Mode[]): Promise<(string | number)[]
   });
 }
 
-/** The environment of a server with scoring off: its significance settings file. */
-function offEnv(dir: string): Record<string, string> {
-  const file = join(dir, 'scoring-off.json');
-  writeFileSync(file, JSON.stringify(SCORING_OFF_SETTINGS));
-  return { AUDITLANE_SIGNIFICANCE_FILE: file };
-}
-
 async function sqliteMode(dir: string, name: 'on' | 'off'): Promise<Mode> {
   const file = join(dir, `bench-${name}.db`);
   const store = new SqliteStore({ filename: file });
   return {
     name,
-    env: name === 'off' ? offEnv(dir) : {},
+    env: name === 'off' ? SCORING_OFF : {},
     storeArgs: ['--db', file],
     rows: async (t) =>
       (
@@ -160,7 +153,7 @@ async function sqliteMode(dir: string, name: 'on' | 'off'): Promise<Mode> {
   };
 }
 
-async function postgresMode(dir: string, url: string, name: 'on' | 'off'): Promise<Mode> {
+async function postgresMode(url: string, name: 'on' | 'off'): Promise<Mode> {
   const admin = await PostgresStore.open({ connectionString: url });
   await admin.pool.query(`CREATE DATABASE scoring_${name}`);
   await admin.close();
@@ -168,7 +161,7 @@ async function postgresMode(dir: string, url: string, name: 'on' | 'off'): Promi
   const store = await PostgresStore.open({ connectionString: dbUrl, max: 1 });
   return {
     name,
-    env: name === 'off' ? offEnv(dir) : {},
+    env: name === 'off' ? SCORING_OFF : {},
     storeArgs: ['--postgres', dbUrl],
     rows: async (t) =>
       Number(
@@ -192,8 +185,8 @@ try {
   if (STORES.includes('postgres'))
     rows.push(
       ...(await backend('PostgreSQL 15 (fsync on)', [
-        await postgresMode(dir, cluster.url, 'on'),
-        await postgresMode(dir, cluster.url, 'off'),
+        await postgresMode(cluster.url, 'on'),
+        await postgresMode(cluster.url, 'off'),
       ])),
     );
   console.log(
