@@ -13,7 +13,7 @@ import { PostgresStore, SqliteStore, type Store } from '@auditlane/server';
 import { startCluster } from '@auditlane/testing/postgres-cluster';
 import { arg, median, percentile, table } from './lib';
 import { seed } from './seed';
-import { auditlane, post, serve } from './serve';
+import { auditlane, fetchAgain, post, serve } from './serve';
 import { createWorkload, ulid } from './workload';
 
 const SESSIONS = arg('sessions', 20_000);
@@ -102,7 +102,7 @@ async function measure(name: string, target: Target): Promise<(string | number)[
   ]);
   const server = await serve(target.storeArgs);
   const get = async (id: string) => {
-    const res = await fetch(`${server.url}/v1/sessions/${id}`, {
+    const res = await fetchAgain(`${server.url}/v1/sessions/${id}`, {
       headers: { authorization: `Bearer ${token}` },
     });
     if (!res.ok) throw new Error(`GET session ${id}: ${res.status} ${await res.text()}`);

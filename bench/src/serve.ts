@@ -57,15 +57,37 @@ export async function serve(
   };
 }
 
+/**
+ * fetch, sent again when the connection was reset before an answer came: a kept-alive connection
+ * the server closed (after 5 s idle) as the request went out. Ingest is idempotent by event id,
+ * so a batch sent twice is stored once; a recorder retries the same way.
+ */
+export async function fetchAgain(url: string, init: RequestInit): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+      if (attempt >= 3 || !['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(code ?? ''))
+        throw error;
+    }
+  }
+}
+
 /** Posts one batch of events (a JSON body); throws unless every event was accepted. */
 export async function post(url: string, token: string, body: string): Promise<number> {
-  const res = await fetch(`${url}/v1/ingest`, {
+  const res = await fetchAgain(`${url}/v1/ingest`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body,
   });
-  const result = (await res.json()) as { accepted: number; rejected: unknown[] };
+  const result = (await res.json()) as {
+    accepted: number;
+    duplicates: number;
+    rejected: unknown[];
+  };
   if (!res.ok || result.rejected.length > 0)
     throw new Error(`ingest failed: ${res.status} ${JSON.stringify(result).slice(0, 300)}`);
-  return result.accepted;
+  // A batch sent again after a reset may have been stored the first time.
+  return result.accepted + result.duplicates;
 }
