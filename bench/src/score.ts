@@ -33,7 +33,8 @@ const DAY = 86_400_000;
 interface Target {
   store: Store;
   storeArgs: string[];
-  pending: () => Promise<number>;
+  /** Sessions of the org waiting to be rescored (only this one, with an id). */
+  pending: (sessionId?: string) => Promise<number>;
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -108,24 +109,9 @@ async function measure(name: string, target: Target): Promise<(string | number)[
     if (!res.ok) throw new Error(`GET session ${id}: ${res.status} ${await res.text()}`);
     return (await res.json()) as Session;
   };
-  const settle = async () => {
-    while ((await target.pending()) > 0) await wait(10);
-  };
-  /** Posts `events` and polls `sessionId` until a reason names `entity`: ms after the ack. */
-  const latency = async (events: Event[], sessionId: string, entity: string) => {
-    await post(server.url, token, JSON.stringify({ events }));
-    const acked = performance.now();
-    for (;;) {
-      const seen = names(await get(sessionId), entity);
-      const ms = performance.now() - acked;
-      if (seen) return ms;
-      if (ms > GIVE_UP_MS) return Number.POSITIVE_INFINITY;
-      await wait(POLL_MS);
-    }
-  };
-
   // A steady load beside the measured batches: one request of 500 events in flight at a time.
   const load = { on: false, stopping: false, events: 0, ms: 0 };
+  let failed: unknown = null;
   const loader = (async () => {
     const workload = createWorkload({ seed: 900 });
     for (let i = 0; !load.stopping; ) {
@@ -141,12 +127,32 @@ async function measure(name: string, target: Target): Promise<(string | number)[
       load.events += accepted;
       load.ms += performance.now() - t;
     }
-  })();
+  })().catch((error) => {
+    failed = error;
+  });
+
+  // Idle: every queued session scored. Under load the queue is never empty for long: only the
+  // measured session waits for its score.
+  const settle = async (sessionId: string) => {
+    while ((await target.pending(load.on ? sessionId : undefined)) > 0) await wait(10);
+  };
+  /** Posts `events` and polls `sessionId` until a reason names `entity`: ms after the ack. */
+  const latency = async (events: Event[], sessionId: string, entity: string) => {
+    await post(server.url, token, JSON.stringify({ events }));
+    const acked = performance.now();
+    for (;;) {
+      const seen = names(await get(sessionId), entity);
+      const ms = performance.now() - acked;
+      if (seen) return ms;
+      if (ms > GIVE_UP_MS) return Number.POSITIVE_INFINITY;
+      await wait(POLL_MS);
+    }
+  };
 
   const rows: (string | number)[][] = [];
   let n = 0;
   try {
-    await settle();
+    while ((await target.pending()) > 0) await wait(10);
     for (const condition of ['idle', 'under ingest load'] as const) {
       load.on = condition !== 'idle';
       load.events = 0;
@@ -161,7 +167,7 @@ async function measure(name: string, target: Target): Promise<(string | number)[
         const first = newSession(n, at, 'person', key);
         const sessionId = first[0]!.sessionId;
         await post(server.url, token, JSON.stringify({ events: first }));
-        await settle();
+        await settle(sessionId);
         const host = `fresh-${n}.example.org`;
         own.push(
           await latency(
@@ -182,7 +188,7 @@ async function measure(name: string, target: Target): Promise<(string | number)[
             `host:${host}`,
           ),
         );
-        await settle();
+        await settle(sessionId);
         // An earlier session: another actor on its key makes the key shared.
         cross.push(
           await latency(
@@ -191,7 +197,8 @@ async function measure(name: string, target: Target): Promise<(string | number)[
             `credential:${key}`,
           ),
         );
-        await settle();
+        await settle(sessionId);
+        if (failed) throw failed;
       }
       for (const [kind, times] of [
         ['own session (first-seen host)', own],
@@ -241,11 +248,15 @@ try {
     const store = new SqliteStore({ filename: file });
     seeding.push(['SQLite', SESSIONS, (await seeded(store)).toFixed(0)]);
     const count = store.db.prepare("SELECT count(*) AS n FROM score_queue WHERE org = 'bench'");
+    const one = store.db.prepare(
+      "SELECT count(*) AS n FROM score_queue WHERE org = 'bench' AND session_id = ?",
+    );
     rows.push(
       ...(await measure('SQLite', {
         store,
         storeArgs: ['--db', file],
-        pending: async () => (count.get() as { n: number }).n,
+        pending: async (id) =>
+          (id ? (one.get(id) as { n: number }) : (count.get() as { n: number })).n,
       })),
     );
     await store.close();

@@ -36,6 +36,9 @@ export async function serve(
       env: { ...process.env, ...env },
     },
   );
+  // A benchmark that fails leaves no server behind.
+  const orphan = () => child.kill('SIGKILL');
+  process.once('exit', orphan);
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -49,6 +52,7 @@ export async function serve(
     url,
     child,
     stop: async () => {
+      process.off('exit', orphan);
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
