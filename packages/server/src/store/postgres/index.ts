@@ -1,10 +1,16 @@
 import type {
+  EntityDetail,
+  EntityQuery,
+  EntityRef,
   Event,
   EventListQuery,
   EventPage,
+  Overview,
+  OverviewQuery,
   Session,
   SessionListQuery,
   SessionPage,
+  SessionRelationships,
 } from '@auditlane/client';
 import pg from 'pg';
 import type { ChainVersion } from '../../chain/formula';
@@ -20,6 +26,7 @@ import {
   type LoadedSession,
   type SessionState,
 } from '../ingest';
+import { getEntity, overview, sessionRelationships } from '../meaning';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
 import { listEvents, listSessions, type SqlReader } from '../reads';
 import { numberPlaceholders } from '../runner';
@@ -69,6 +76,9 @@ class Params implements SqlDialect {
     else if (from.startedAtMax !== undefined)
       sql += ` AND started_at <= ${this.param(from.startedAtMax)}::bigint`;
     return `${sql} ORDER BY started_at DESC, session_id DESC LIMIT ${this.param(n)}`;
+  }
+  docNumber(path: readonly string[]): string {
+    return `(doc #>> ${this.param(path)}::text[])::float8`;
   }
 }
 
@@ -433,6 +443,19 @@ export class PostgresStore implements Store {
 
   listSessions(org: string, query: SessionListQuery, options: ListOptions): Promise<SessionPage> {
     return listSessions(this.reader, org, query, options);
+  }
+
+  overview(org: string, query: OverviewQuery, now: number): Promise<Overview> {
+    return overview(this.reader, org, query, now);
+  }
+
+  async sessionRelationships(org: string, sessionId: string): Promise<SessionRelationships | null> {
+    const session = await this.getSession(org, sessionId);
+    return session ? sessionRelationships(this.reader, session) : null;
+  }
+
+  getEntity(org: string, ref: EntityRef, query: EntityQuery): Promise<EntityDetail | null> {
+    return getEntity(this.reader, org, ref, query);
   }
 
   async getSession(org: string, sessionId: string): Promise<Session | null> {

@@ -1,10 +1,16 @@
 import type {
+  EntityDetail,
+  EntityQuery,
+  EntityRef,
   Event,
   EventListQuery,
   EventPage,
+  Overview,
+  OverviewQuery,
   Session,
   SessionListQuery,
   SessionPage,
+  SessionRelationships,
 } from '@auditlane/client';
 import Database from 'better-sqlite3';
 import type { VerifyEvidence } from '../../chain/verify';
@@ -12,6 +18,7 @@ import { significance } from '../../domain/session';
 import { ftsPhrase, type SqlDialect, type WalkFrom } from '../filters';
 import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
 import type { IngestReport, IngestSettings } from '../ingest';
+import { getEntity, overview, sessionRelationships } from '../meaning';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
 import { listEvents, listSessions, type SqlReader } from '../reads';
 import type { SqlRunner } from '../runner';
@@ -51,6 +58,9 @@ class Params implements SqlDialect {
     else if (from.startedAtMax !== undefined)
       sql += ` AND rowid < ((${this.param(from.startedAtMax)} + 1) << 20)`;
     return `${sql} ORDER BY rowid DESC LIMIT ${this.param(n)}`;
+  }
+  docNumber(path: readonly string[]): string {
+    return `json_extract(doc, ${this.param(`$.${path.join('.')}`)})`;
   }
 }
 
@@ -227,6 +237,19 @@ export class SqliteStore implements Store {
 
   listSessions(org: string, query: SessionListQuery, options: ListOptions): Promise<SessionPage> {
     return listSessions(this.reader, org, query, options);
+  }
+
+  overview(org: string, query: OverviewQuery, now: number): Promise<Overview> {
+    return overview(this.reader, org, query, now);
+  }
+
+  async sessionRelationships(org: string, sessionId: string): Promise<SessionRelationships | null> {
+    const session = await this.getSession(org, sessionId);
+    return session ? sessionRelationships(this.reader, session) : null;
+  }
+
+  getEntity(org: string, ref: EntityRef, query: EntityQuery): Promise<EntityDetail | null> {
+    return getEntity(this.reader, org, ref, query);
   }
 
   async getSession(org: string, sessionId: string): Promise<Session | null> {

@@ -1,0 +1,456 @@
+import {
+  BadRequestError,
+  createIdGenerator,
+  type EventInput,
+  NotFoundError,
+} from '@auditlane/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { numberPlaceholders } from '../src/store/runner';
+import { type Harness, STORE_KINDS, sessionScript, startHarness } from './helpers';
+
+const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
+const KEY = 'sk-ant-...A3F2';
+
+/** One session ↔ entity edge, as the entity index writes it. */
+interface Edge {
+  org?: string;
+  sessionId: string;
+  kind: string;
+  key: string;
+  actorId: string;
+  startedAt: number;
+  at: number;
+  event: string;
+  events?: number;
+  ops?: string;
+}
+
+describe.each(STORE_KINDS)('%s store', (kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(kind, { now: () => NOW });
+  });
+  afterAll(() => h.close());
+
+  async function run(sql: string, params: unknown[] = []) {
+    if (h.kind === 'sqlite')
+      (h.store as unknown as { db: import('better-sqlite3').Database }).db
+        .prepare(sql)
+        .run(...params);
+    else
+      await (h.store as unknown as { pool: import('pg').Pool }).pool.query(
+        numberPlaceholders(sql),
+        params,
+      );
+  }
+
+  /**
+   * Writes edges and rebuilds the entity and entity-actor rows from them. Temporary: stands in
+   * for the entity index ingest fills (the rows have the columns and meaning it writes).
+   */
+  async function index(edges: Edge[]) {
+    for (const e of edges) {
+      await run(
+        `INSERT INTO session_entities (org, session_id, kind, key, actor_id, started_at, first_at, last_at, first_seq, first_event, events, ops)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+        [
+          e.org ?? 'acme',
+          e.sessionId,
+          e.kind,
+          e.key,
+          e.actorId,
+          e.startedAt,
+          e.at,
+          e.at,
+          e.event,
+          e.events ?? 1,
+          e.ops ?? '',
+        ],
+      );
+    }
+    await run('DELETE FROM entities');
+    await run('DELETE FROM entity_actors');
+    await run(
+      `INSERT INTO entities (org, kind, key, label, first_at, last_at, first_session, sessions, actors, attrs)
+       SELECT org, kind, key, key, min(first_at), max(last_at),
+         (SELECT f.session_id FROM session_entities AS f WHERE f.org = e.org AND f.kind = e.kind AND f.key = e.key ORDER BY f.first_at, f.session_id LIMIT 1),
+         count(*), count(DISTINCT actor_id), '{}'
+       FROM session_entities AS e GROUP BY org, kind, key`,
+    );
+    await run(
+      `INSERT INTO entity_actors (org, kind, key, actor_id, first_at, first_session, sessions)
+       SELECT org, kind, key, actor_id, min(first_at),
+         (SELECT f.session_id FROM session_entities AS f WHERE f.org = e.org AND f.kind = e.kind AND f.key = e.key AND f.actor_id = e.actor_id ORDER BY f.first_at, f.session_id LIMIT 1),
+         count(*)
+       FROM session_entities AS e GROUP BY org, kind, key, actor_id`,
+    );
+  }
+
+  const edgesOf = (
+    s: { sessionId: string; events: EventInput[] },
+    actorId: string,
+    startedAt: number,
+    list: [kind: string, key: string, ops?: string][],
+    org = 'acme',
+  ): Edge[] =>
+    list.map(([k, key, ops], i) => ({
+      org,
+      sessionId: s.sessionId,
+      kind: k,
+      key,
+      actorId,
+      startedAt,
+      at: startedAt + 1000 * (i + 1),
+      event: s.events[Math.min(i, s.events.length - 1)]!.id,
+      ops,
+    }));
+
+  const T0 = Date.UTC(2026, 10, 25, 6, 0, 0);
+  let ghost: { sessionId: string };
+  let alice: { sessionId: string };
+  let routine: { sessionId: string }[];
+  let other: { sessionId: string };
+  let old: { sessionId: string };
+
+  beforeAll(async () => {
+    // An unknown actor (no email or name) on a bare IP, using a key a named person uses too, in
+    // production, with two destructive statements blocked; still active.
+    const g = sessionScript(
+      {
+        actor: { type: 'human', id: 'u_ghost' },
+        endpoint: '203.0.113.9',
+        credential: { kind: 'api_key', fingerprint: KEY },
+      },
+      T0 + 3_600_000,
+    );
+    g.verdict(g.query('DROP TABLE users').id, 'blocked');
+    g.verdict(g.query('DELETE FROM customers').id, 'blocked');
+    g.events.push({
+      id: createIdGenerator().eventId(),
+      sessionId: g.sessionId,
+      seq: g.events.length,
+      time: new Date(T0 + 3_700_000).toISOString(),
+      type: 'llm_call',
+      model: 'claude-opus-4',
+      inputTokens: 1000,
+      outputTokens: 200,
+      costUsd: 1.25,
+    });
+    // Alice, named, with the same key, earlier: a rejected and a blocked command; ended.
+    const a = sessionScript(
+      {
+        actor: { type: 'human', id: 'u_alice', email: 'alice@acme.test' },
+        endpoint: 'laptop-alice.acme.test',
+        credential: { kind: 'api_key', fingerprint: KEY },
+      },
+      T0,
+    );
+    a.verdict(a.command('rm -rf /srv/app').id, 'blocked');
+    a.verdict(a.command('psql -c "truncate payments"').id, 'rejected');
+    a.end();
+    // Forty routine sessions in staging: background.
+    const r = Array.from({ length: 40 }, (_, i) => {
+      const s = sessionScript(
+        {
+          actor: { type: 'human', id: `u_dev${i % 5}`, email: `dev${i % 5}@acme.test` },
+          resource: {
+            name: 'app-db',
+            type: 'database',
+            engine: 'postgres',
+            environment: 'staging',
+          },
+        },
+        T0 + 60_000 * (i + 1),
+      );
+      s.query('SELECT 1');
+      s.end();
+      return s;
+    });
+    // A week before: github.com is no news.
+    const o8 = sessionScript({}, T0 - 8 * 86_400_000);
+    o8.end();
+    for (const s of [o8, g, a, ...r]) expect((await h.admin.ingest(s.events)).rejected).toEqual([]);
+    await h.admin.reviews.create({
+      kind: 'session',
+      sessionId: g.sessionId,
+      subject: { type: 'session', text: 'access billing-db' },
+    });
+
+    // Another org: the same key and file, by its own actor.
+    const globex = await h.clientWith(['ingest', 'view_history'], 'globex');
+    const o = sessionScript(
+      {
+        actor: { type: 'human', id: 'u_mallory', email: 'mallory@globex.test' },
+        credential: { kind: 'api_key', fingerprint: KEY },
+      },
+      T0 + 7_200_000,
+    );
+    o.verdict(o.command('rm -rf /').id, 'blocked');
+    o.verdict(o.command('rm -rf /home').id, 'blocked');
+    expect((await globex.ingest(o.events)).rejected).toEqual([]);
+
+    const files = Array.from(
+      { length: 11 },
+      (_, i) => ['file', `/srv/app/src/auth/f${i}.ts`, 'read'] as [string, string, string],
+    );
+    await index([
+      ...edgesOf(o8, 'u_alice', T0 - 8 * 86_400_000, [['host', 'github.com', 'call']]),
+      ...edgesOf(g, 'u_ghost', T0 + 3_600_000, [
+        ['actor', 'u_ghost'],
+        ['endpoint', '203.0.113.9'],
+        ['credential', KEY],
+        ['resource', 'billing-db'],
+        ['file', '/srv/app/.env', 'read'],
+        ...files,
+        ['host', 'paste.evil.test', 'call'],
+        ['model', 'claude-opus-4', 'call'],
+      ]),
+      ...edgesOf(a, 'u_alice', T0, [
+        ['actor', 'u_alice'],
+        ['endpoint', 'laptop-alice.acme.test'],
+        ['credential', KEY],
+        ['resource', 'billing-db'],
+        ['file', '/srv/app/.env', 'read'],
+        ['host', 'github.com', 'call'],
+      ]),
+      ...r.flatMap((s, i) =>
+        edgesOf(s, `u_dev${i % 5}`, T0 + 60_000 * (i + 1), [
+          ['actor', `u_dev${i % 5}`],
+          ['resource', 'app-db'],
+          ['host', 'github.com', 'call'],
+        ]),
+      ),
+      ...edgesOf(
+        o,
+        'u_mallory',
+        T0 + 7_200_000,
+        [
+          ['actor', 'u_mallory'],
+          ['credential', KEY],
+          ['file', '/srv/app/.env', 'write'],
+          ['host', 'globex-only.test', 'call'],
+        ],
+        'globex',
+      ),
+    ]);
+    ghost = g;
+    alice = a;
+    routine = r;
+    other = o;
+    old = o8;
+  });
+
+  describe('overview', () => {
+    it('counts the period, ranks the queue and says why each session matters', async () => {
+      const o = await h.admin.overview();
+      expect(o.period).toEqual({ from: new Date(NOW - 86_400_000).toISOString(), to: null });
+      expect(o.kpis).toEqual({
+        activeNow: 1,
+        sessions: 42,
+        costUsd: 1.25,
+        actors: 7,
+        blocked: 2,
+        waitingReviews: 1,
+      });
+      expect(o.signal).toEqual({ threshold: 50, high: 2, background: 40 });
+      expect(o.queue.map((q) => q.session.id).slice(0, 2)).toEqual([
+        alice.sessionId,
+        ghost.sessionId,
+      ]);
+      expect(o.queue).toHaveLength(10);
+      expect(o.queue[0]).toMatchObject({ score: 60, highSignal: true });
+      expect(o.queue[0]!.why).toBe(
+        'Ended session of alice@acme.test on billing-db: 1 blocked by policy; 1 rejected by a reviewer; in production',
+      );
+      expect(o.queue[1]!.why).toBe(
+        'Waiting session of u_ghost on billing-db: 2 blocked by policy; in production',
+      );
+      expect(o.queue[2]!.highSignal).toBe(false);
+    });
+
+    it('writes a brief that names the sessions that matter, from the facts', async () => {
+      const o = await h.admin.overview();
+      expect(o.brief.sessionIds).toEqual([alice.sessionId, ghost.sessionId]);
+      expect(o.brief.sentences).toEqual([
+        '2 sessions matter now: one ended session had a destructive action blocked, and one waiting session worked in production.',
+        `Credential ${KEY} is shared by two actors: u_alice and u_ghost.`,
+        'One outbound host was seen for the first time: paste.evil.test.',
+        '1 review waits for a decision.',
+      ]);
+      expect(o.brief.text).toBe(o.brief.sentences.join(' '));
+      // The same data, the same words.
+      expect((await h.admin.overview()).brief).toEqual(o.brief);
+    });
+
+    it('says nothing matters when nothing does', async () => {
+      const o = await h.admin.overview({ environment: ['staging'] });
+      expect(o.kpis.sessions).toBe(40);
+      expect(o.kpis.activeNow).toBe(0);
+      expect(o.signal).toEqual({ threshold: 50, high: 0, background: 40 });
+      expect(o.brief.sessionIds).toEqual([]);
+      expect(o.brief.sentences[0]).toBe(
+        'Nothing needs attention now: none of the 40 sessions of the period scored 50 or more.',
+      );
+      const empty = await h.admin.overview({ period: '1h' });
+      expect(empty.kpis.sessions).toBe(0);
+      expect(empty.brief.sentences[0]).toBe(
+        'Nothing needs attention now: no sessions in the period, 1 session still open from before.',
+      );
+    });
+
+    it("links entities across the org's sessions", async () => {
+      const { links } = await h.admin.overview();
+      expect(links.sharedCredentials).toHaveLength(1);
+      expect(links.sharedCredentials[0]!.credential).toMatchObject({
+        id: `credential:${KEY}`,
+        sessions: 2,
+        actors: 2,
+        firstSessionId: alice.sessionId,
+      });
+      expect(links.sharedCredentials[0]!.actors.map((a) => a.actorId)).toEqual([
+        'u_alice',
+        'u_ghost',
+      ]);
+      expect(links.sharedContext.map((e) => e.id)).toEqual(['file:/srv/app/.env']);
+      expect(links.newHosts.map((e) => e.id)).toEqual(['host:paste.evil.test']);
+      expect(links.models.map((m) => m.model.id)).toEqual(['model:claude-opus-4']);
+    });
+
+    it("sees only the token's org", async () => {
+      const globex = await h.clientWith(['view_history'], 'globex');
+      const o = await globex.overview();
+      expect(o.kpis).toMatchObject({ sessions: 1, actors: 1, blocked: 1, waitingReviews: 0 });
+      expect(o.queue.map((q) => q.session.id)).toEqual([other.sessionId]);
+      expect(o.links.sharedCredentials).toEqual([]);
+      expect(o.links.newHosts.map((e) => e.id)).toEqual(['host:globex-only.test']);
+    });
+
+    it('refuses a bad query naming the parameter', async () => {
+      expect(() => h.admin.overview({ queue: 0 })).toThrow(/queue/);
+      const res = await fetch(`${h.server.url}/v1/overview?period=2d`, {
+        headers: { authorization: `Bearer ${h.adminToken}` },
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { message: string }).message).toMatch(/period/);
+    });
+  });
+
+  describe('relationships', () => {
+    it('maps identity, shared lanes, context and outbound paths with counts and trust', async () => {
+      const m = await h.admin.sessions.relationships(ghost.sessionId);
+      const trust = Object.fromEntries(m.identity.nodes.map((n) => [n.id, n.trust]));
+      expect(trust).toEqual({
+        'actor:u_ghost': 'unknown',
+        'endpoint:203.0.113.9': 'unknown',
+        [`credential:${KEY}`]: 'shared',
+      });
+      expect(m.identity.more).toBe(0);
+      expect(m.lanes).toHaveLength(1);
+      const lane = m.lanes[0]!;
+      expect(lane.anchor).toMatchObject({ id: `credential:${KEY}`, sessions: 2, actors: 2 });
+      expect(lane.actors.nodes.map((n) => n.id)).toEqual(['actor:u_alice']);
+      expect(lane.actors.more).toBe(0);
+      expect(lane.sessions.data.map((s) => [s.sessionId, s.actorId, s.status])).toEqual([
+        [alice.sessionId, 'u_alice', 'ended'],
+      ]);
+      // Capped at 8 nodes, the rest counted: 1 resource + 12 files.
+      expect(m.context.nodes).toHaveLength(8);
+      expect(m.context.nodes[0]).toMatchObject({ id: 'resource:billing-db', trust: 'known' });
+      expect(m.context.more).toBe(5);
+      const env = m.context.nodes.find((n) => n.id === 'file:/srv/app/.env');
+      expect(env).toMatchObject({ sessions: 2, actors: 2, events: 1, ops: ['read'] });
+      expect(m.outbound.nodes.map((n) => [n.id, n.trust])).toEqual([
+        ['host:paste.evil.test', 'new'],
+        ['model:claude-opus-4', 'new'],
+      ]);
+    });
+
+    it("never shows another org's entities", async () => {
+      const m = await h.admin.sessions.relationships(ghost.sessionId);
+      const text = JSON.stringify(m);
+      expect(text).not.toContain('u_mallory');
+      expect(text).not.toContain(other.sessionId);
+      const globex = await h.clientWith(['view_history'], 'globex');
+      const theirs = await globex.sessions.relationships(other.sessionId);
+      expect(theirs.identity.nodes.find((n) => n.kind === 'credential')).toMatchObject({
+        sessions: 1,
+        actors: 1,
+        trust: 'new',
+      });
+      expect(theirs.lanes).toEqual([]);
+      await expect(globex.sessions.relationships(ghost.sessionId)).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
+    });
+
+    it('answers a session without edges with empty groups', async () => {
+      const s = sessionScript({}, T0 + 5_000_000);
+      await h.admin.ingest(s.events);
+      const m = await h.admin.sessions.relationships(s.sessionId);
+      expect(m).toEqual({
+        sessionId: s.sessionId,
+        identity: { nodes: [], more: 0 },
+        lanes: [],
+        context: { nodes: [], more: 0 },
+        outbound: { nodes: [], more: 0 },
+      });
+    });
+  });
+
+  describe('entities', () => {
+    it("lists an entity's sessions newest first, a page at a time, with its actors", async () => {
+      const first = await h.admin.entities.get('credential', KEY, { limit: 1 });
+      expect(first.entity).toMatchObject({ id: `credential:${KEY}`, sessions: 2, actors: 2 });
+      expect(first.actors.data.map((a) => a.actorId)).toEqual(['u_alice', 'u_ghost']);
+      expect(first.sessions.data.map((s) => s.session.id)).toEqual([ghost.sessionId]);
+      expect(first.sessions.nextCursor).not.toBeNull();
+      const second = await h.admin.entities.get('credential', KEY, {
+        limit: 1,
+        cursor: first.sessions.nextCursor!,
+      });
+      expect(second.sessions.data.map((s) => s.session.id)).toEqual([alice.sessionId]);
+      expect(second.sessions.nextCursor).toBeNull();
+    });
+
+    it('reads a file path key URL-encoded', async () => {
+      const e = await h.admin.entities.get('file', '/srv/app/.env');
+      expect(e.entity.sessions).toBe(2);
+      expect(e.sessions.data.map((s) => [s.session.id, s.ops])).toEqual([
+        [ghost.sessionId, ['read']],
+        [alice.sessionId, ['read']],
+      ]);
+      const routineHost = await h.admin.entities.get('host', 'github.com', { limit: 200 });
+      expect(routineHost.sessions.data).toHaveLength(42);
+      expect(routineHost.sessions.data.at(-2)!.session.id).toBe(alice.sessionId);
+      expect(routineHost.sessions.data[0]!.session.id).toBe(routine.at(-1)!.sessionId);
+      expect(routineHost.sessions.data.at(-1)!.session.id).toBe(old.sessionId);
+    });
+
+    it('answers 404 naming an unknown entity, 400 naming a bad kind', async () => {
+      await expect(h.admin.entities.get('host', 'nowhere.test')).rejects.toThrow(
+        /no entity host:nowhere\.test/,
+      );
+      const res = await fetch(`${h.server.url}/v1/entities/planet/mars`, {
+        headers: { authorization: `Bearer ${h.adminToken}` },
+      });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { code: string; message: string };
+      expect(body.code).toBe('validation_failed');
+      expect(body.message).toMatch(/^invalid path parameters: kind:/);
+      await expect(
+        h.admin.entities.get('host', 'github.com', { cursor: 'bogus' }),
+      ).rejects.toBeInstanceOf(BadRequestError);
+    });
+
+    it("keeps each org's entity to itself", async () => {
+      const globex = await h.clientWith(['view_history'], 'globex');
+      const theirs = await globex.entities.get('credential', KEY);
+      expect(theirs.entity).toMatchObject({ sessions: 1, actors: 1 });
+      expect(theirs.sessions.data.map((s) => s.session.id)).toEqual([other.sessionId]);
+      expect(theirs.actors.data.map((a) => a.actorId)).toEqual(['u_mallory']);
+      await expect(globex.entities.get('host', 'paste.evil.test')).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
+    });
+  });
+});
