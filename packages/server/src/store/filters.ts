@@ -21,8 +21,6 @@ export interface SqlDialect {
    * after `from.after` or at sessions started at or before `from.startedAtMax`.
    */
   textWalk(org: string, text: string, from: WalkFrom, n: number): string;
-  /** A number of the sessions row's document (`['usage', 'costUsd']`), or NULL. */
-  docNumber(path: readonly string[]): string;
 }
 
 /** Where a walk over text matches starts: the beginning, a session start, or after a chunk. */

@@ -99,7 +99,9 @@ export async function overview(
 
   // KPIs of the period: one pass over the period's sessions (the started_at index range).
   const a = r.params();
-  const select = `count(*) AS n, count(DISTINCT actor_id) AS actors, sum(${a.docNumber(['usage', 'costUsd'])}) AS cost, sum(CASE WHEN status = 'blocked' OR ${a.docNumber(['counters', 'blocked'])} > 0 THEN 1 ELSE 0 END) AS blocked, sum(CASE WHEN score >= ${a.param(threshold)} THEN 1 ELSE 0 END) AS high`;
+  // Unfiltered, every column read is in sessions_kpis (org, started_at, ...): an index-only
+  // range of the period. A blocked session counts at least one blocked action.
+  const select = `count(*) AS n, count(DISTINCT actor_id) AS actors, sum(cost_micros) AS cost, sum(CASE WHEN blocked > 0 THEN 1 ELSE 0 END) AS blocked, sum(CASE WHEN score >= ${a.param(threshold)} THEN 1 ELSE 0 END) AS high`;
   const where = sessionConditions(org, q, now, a);
   const [totals] = await r.all<{
     n: number;
@@ -113,21 +115,7 @@ export async function overview(
   const open = [...OPEN_STATUSES].filter(
     (s) => !q.status?.length || q.status.includes(s as SessionStatus),
   ) as SessionStatus[];
-  let activeNow = 0;
-  if (open.length > 0) {
-    const b = r.params();
-    const w = sessionConditions(
-      org,
-      { ...q, period: undefined, from: undefined, to: undefined, status: open },
-      now,
-      b,
-    );
-    const [row] = await r.all<{ n: number }>(
-      `SELECT count(*) AS n FROM sessions WHERE ${w.join(' AND ')}`,
-      b.values,
-    );
-    activeNow = Number(row?.n ?? 0);
-  }
+  const activeNow = await countOpen(r, org, q, now, open);
 
   const c = r.params();
   const pending = await r.all<{ doc: unknown }>(
@@ -141,14 +129,23 @@ export async function overview(
     return !review.expiresAt || Date.parse(review.expiresAt) > now;
   }).length;
 
-  // The queue: the significance index walked from the top, under the filters.
+  // The queue: the highest scores of the period picked from the index, then their documents.
   const d = r.params();
   const w = sessionConditions(org, q, now, d);
-  const rows = await r.all<{ doc: unknown }>(
-    `SELECT doc FROM sessions WHERE ${w.join(' AND ')} ORDER BY score DESC, started_at DESC, id DESC LIMIT ${d.param(Math.max(q.queue, CANDIDATES))}`,
+  const top = await r.all<{ id: string }>(
+    `SELECT id FROM sessions WHERE ${w.join(' AND ')} ORDER BY score DESC, started_at DESC, id DESC LIMIT ${d.param(Math.max(q.queue, CANDIDATES))}`,
     d.values,
   );
-  const candidates = rows.map((row) => r.session(row.doc));
+  const docs = new Map<string, Session>();
+  if (top.length > 0) {
+    const e = r.params();
+    const rows = await r.all<{ id: string; doc: unknown }>(
+      `SELECT id, doc FROM sessions WHERE org = ${e.param(org)} AND id IN (${top.map((t) => e.param(t.id)).join(', ')})`,
+      e.values,
+    );
+    for (const row of rows) docs.set(row.id, r.session(row.doc));
+  }
+  const candidates = top.flatMap((t) => docs.get(t.id) ?? []);
   const items: PriorityItem[] = candidates.map((session) => {
     const score = session.significance?.score ?? 0;
     return { session, score, highSignal: score >= threshold, why: whyItMatters(session) };
@@ -158,7 +155,7 @@ export async function overview(
   const kpis = {
     activeNow,
     sessions: Number(totals?.n ?? 0),
-    costUsd: Math.round(Number(totals?.cost ?? 0) * 1e6) / 1e6,
+    costUsd: Number(totals?.cost ?? 0) / 1_000_000,
     actors: Number(totals?.actors ?? 0),
     blocked: Number(totals?.blocked ?? 0),
     waitingReviews,
@@ -178,6 +175,30 @@ export async function overview(
       links,
     }),
   };
+}
+
+/**
+ * Sessions still open under the filters, whenever they started. The open ones (few) drive the
+ * count from sessions_status, and each is tested against the other filters: CROSS JOIN keeps
+ * SQLite from walking a filter's index over every session of the org instead.
+ */
+async function countOpen(
+  r: SqlReader,
+  org: string,
+  q: OverviewQuery,
+  now: number,
+  open: SessionStatus[],
+): Promise<number> {
+  if (open.length === 0) return 0;
+  const rest = { ...q, period: undefined, from: undefined, to: undefined, status: undefined };
+  const p = r.params();
+  const driver = `(SELECT id AS open_id FROM sessions WHERE org = ${p.param(org)} AND status IN (${open.map((s) => p.param(s)).join(', ')})) AS o`;
+  const where = sessionConditions(org, rest, now, p);
+  const [row] = await r.all<{ n: number }>(
+    `SELECT count(*) AS n FROM ${driver} CROSS JOIN sessions WHERE sessions.id = o.open_id AND ${where.join(' AND ')}`,
+    p.values,
+  );
+  return Number(row?.n ?? 0);
 }
 
 async function recentEntities(

@@ -59,9 +59,6 @@ class Params implements SqlDialect {
       sql += ` AND rowid < ((${this.param(from.startedAtMax)} + 1) << 20)`;
     return `${sql} ORDER BY rowid DESC LIMIT ${this.param(n)}`;
   }
-  docNumber(path: readonly string[]): string {
-    return `json_extract(doc, ${this.param(`$.${path.join('.')}`)})`;
-  }
 }
 
 /** The embedded store: one SQLite file, WAL, migrations on open, group commit. */

@@ -9,6 +9,7 @@ import {
   type LoadedSession,
   type SessionState,
 } from '../ingest';
+import { kpiColumns } from '../kpis';
 
 interface SessionRow {
   id: string;
@@ -74,11 +75,14 @@ export class SqliteWriter {
       ),
       upsertSession: db.prepare(`
         INSERT INTO sessions (id, org, started_at, status, actor_type, actor_id, actor_email, resource_name,
-          resource_type, environment, score, has_recording, doc, chain_version, last_hash, event_count)
+          resource_type, environment, score, has_recording, doc, chain_version, last_hash, event_count,
+          cost_micros, blocked)
         VALUES (@id, @org, @started_at, @status, @actor_type, @actor_id, @actor_email, @resource_name,
-          @resource_type, @environment, @score, @has_recording, @doc, @chain_version, @last_hash, @event_count)
+          @resource_type, @environment, @score, @has_recording, @doc, @chain_version, @last_hash, @event_count,
+          @cost_micros, @blocked)
         ON CONFLICT (org, id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
-          has_recording = excluded.has_recording, last_hash = excluded.last_hash, event_count = excluded.event_count`),
+          has_recording = excluded.has_recording, last_hash = excluded.last_hash, event_count = excluded.event_count,
+          cost_micros = excluded.cost_micros, blocked = excluded.blocked`),
       insertLabel: db.prepare(
         'INSERT OR IGNORE INTO session_labels (org, key, value, session_id) VALUES (?, ?, ?, ?)',
       ),
@@ -133,6 +137,7 @@ export class SqliteWriter {
       chain_version: state.chainVersion,
       last_hash: state.lastHash,
       event_count: state.eventCount,
+      ...kpiColumns(x),
     });
     for (const [k, v] of Object.entries(x.labels)) this.stmts.insertLabel.run(x.org, k, v, x.id);
   }
