@@ -129,6 +129,47 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     ]);
     const ranked = await h.admin.sessions.list({ sort: 'significance', limit: 3 });
     expect(ranked.data[0]!.id).toBe(intruder.sessionId);
+
+    // The list filters by entity (every one given) and by reason (any one given), with the others.
+    const ids = async (query: Parameters<typeof h.admin.sessions.list>[0]) =>
+      (await h.admin.sessions.list({ count: 'exact', ...query })).data.map((x) => x.id);
+    const onKey = await ids({ entity: ['credential:sk-live-...9F2A'] });
+    expect(new Set(onKey)).toEqual(new Set([alice.sessionId, intruder.sessionId]));
+    expect(await ids({ entity: ['credential:sk-live-...9F2A', 'actor:ext_7'] })).toEqual([
+      intruder.sessionId,
+    ]);
+    expect(await ids({ entity: ['host:paste.example.net'], sort: 'significance' })).toEqual([
+      intruder.sessionId,
+    ]);
+    expect(
+      await ids({ reason: ['shared_credential', 'new_outbound_host'], sort: 'significance' }),
+    ).toEqual([intruder.sessionId, alice.sessionId]);
+    expect(await ids({ reason: ['shared_credential'], user: ['alice@acme.test'] })).toEqual([
+      alice.sessionId,
+    ]);
+    expect(await ids({ reason: ['shared_credential'], environment: ['production'] })).toEqual([]);
+    expect(await ids({ entity: ['file:/srv/app/src/auth/session.ts'], q: 'cat' })).toEqual([
+      intruder.sessionId,
+    ]);
+    const rows = await (
+      await h.admin.sessions.export({ format: 'ndjson', reason: ['new_outbound_host'] })
+    ).text();
+    expect(
+      new Set(
+        rows
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line).sessionId),
+      ),
+    ).toEqual(new Set([intruder.sessionId]));
+    const bad = await fetch(`${h.server.url}/v1/sessions?entity=planet%3Amars`, {
+      headers: { authorization: `Bearer ${h.adminToken}` },
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringContaining('entity'),
+    });
   });
 
   it('gives the same scores whatever order and batching the events arrive in', async () => {
