@@ -572,3 +572,105 @@ export function median(values: number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/** The environment variables that override significance settings (after the file). */
+export const SIGNIFICANCE_ENV_PREFIX = 'AUDITLANE_SIGNIFICANCE_';
+
+const upper = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+
+/**
+ * Significance settings from a JSON file's text (its `source` named in errors), then
+ * `AUDITLANE_SIGNIFICANCE_*` variables: `ENABLED` (true/false), `WEIGHT_<REASON>` (a number, e.g.
+ * `WEIGHT_SHARED_CREDENTIAL=40`), `FILE_PATTERNS` and `TABLE_PATTERNS` (comma-separated),
+ * `BASELINE_FACTOR`, `BASELINE_WINDOW_DAYS`, `BASELINE_MIN_SESSIONS`, `BASELINE_MIN_SPAN_DAYS`,
+ * `MASKED_FIELDS`. Throws a SignificanceConfigError naming the key or variable that is wrong.
+ */
+export function significanceSettings(
+  file: { source: string; text: string } | undefined,
+  env: Record<string, string | undefined>,
+): SignificanceConfig {
+  let input: Record<string, unknown> = {};
+  if (file) {
+    try {
+      input = JSON.parse(file.text) as Record<string, unknown>;
+    } catch (error) {
+      throw new SignificanceConfigError(`${file.source}: not JSON: ${(error as Error).message}`);
+    }
+    if (!input || typeof input !== 'object' || Array.isArray(input))
+      throw new SignificanceConfigError(`${file.source}: must be a JSON object`);
+    // Checked alone first, so an error names the file.
+    resolveSignificance(input, file.source);
+  }
+  const section = (name: string) => {
+    const current = input[name];
+    const copy = current && typeof current === 'object' ? { ...(current as object) } : {};
+    input = { ...input, [name]: copy };
+    return copy as Record<string, unknown>;
+  };
+  const settable: Record<string, (raw: string, variable: string) => void> = {
+    ENABLED: (raw, variable) => {
+      const v = raw.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(v)) input = { ...input, enabled: true };
+      else if (['0', 'false', 'no', 'off'].includes(v)) input = { ...input, enabled: false };
+      else throw new SignificanceConfigError(`${variable} must be true or false, got "${raw}"`);
+    },
+    FILE_PATTERNS: (raw) => {
+      section('patterns').files = split(raw);
+    },
+    TABLE_PATTERNS: (raw) => {
+      section('patterns').tables = split(raw);
+    },
+    MASKED_FIELDS: (raw, variable) => {
+      input = { ...input, maskedFields: number(raw, variable) };
+    },
+  };
+  for (const key of Object.keys(DEFAULT_WEIGHTS))
+    settable[`WEIGHT_${key.toUpperCase()}`] = (raw, variable) => {
+      section('weights')[key] = number(raw, variable);
+    };
+  for (const key of ['factor', 'windowDays', 'minSessions', 'minSpanDays'])
+    settable[`BASELINE_${upper(key)}`] = (raw, variable) => {
+      section('baseline')[key] = number(raw, variable);
+    };
+  const fromEnv: string[] = [];
+  for (const [variable, raw] of Object.entries(env)) {
+    if (!variable.startsWith(SIGNIFICANCE_ENV_PREFIX) || raw === undefined) continue;
+    const name = variable.slice(SIGNIFICANCE_ENV_PREFIX.length);
+    if (name === 'FILE') continue;
+    const set = settable[name];
+    if (!set)
+      throw new SignificanceConfigError(
+        `${variable} is not a significance setting (known: ${Object.keys(settable)
+          .map((k) => SIGNIFICANCE_ENV_PREFIX + k)
+          .join(', ')})`,
+      );
+    set(raw, variable);
+    fromEnv.push(variable);
+  }
+  return resolveSignificance(
+    input,
+    fromEnv.length > 0 ? `significance settings (with ${fromEnv.join(', ')})` : 'significance',
+  );
+}
+
+function split(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+}
+
+function number(raw: string, variable: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n))
+    throw new SignificanceConfigError(`${variable} must be a number, got "${raw}"`);
+  return n;
+}
+
+/** The README's table of default weights (a test checks the README holds exactly this). */
+export function defaultWeightsTable(): string {
+  const rows = (Object.keys(DEFAULT_WEIGHTS) as WeightKey[]).map(
+    (key) => `| \`${key}\` | ${DEFAULT_WEIGHTS[key]} | ${WEIGHT_DESCRIPTIONS[key]} |`,
+  );
+  return ['| weight | default | when |', '|---|---:|---|', ...rows].join('\n');
+}
