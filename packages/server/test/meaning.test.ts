@@ -5,25 +5,31 @@ import {
   NotFoundError,
 } from '@auditlane/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { numberPlaceholders } from '../src/store/runner';
 import { type Harness, STORE_KINDS, sessionScript, startHarness } from './helpers';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 const KEY = 'sk-ant-...A3F2';
 
-/** One session ↔ entity edge, as the entity index writes it. */
-interface Edge {
-  org?: string;
-  sessionId: string;
-  kind: string;
-  key: string;
-  actorId: string;
-  startedAt: number;
-  at: number;
-  event: string;
-  events?: number;
-  ops?: string;
+const ids = createIdGenerator();
+
+/** Adds an event to a script by hand (a seq its own counter never reaches), a second after the last. */
+function add(s: ReturnType<typeof sessionScript>, fields: Record<string, unknown>) {
+  const last = s.events.at(-1)!;
+  const event = {
+    id: ids.eventId(),
+    sessionId: s.sessionId,
+    seq: Math.max(...s.events.map((e) => e.seq)) + 100,
+    time: new Date(Date.parse(last.time) + 1000).toISOString(),
+    ...fields,
+  } as EventInput;
+  s.events.push(event);
+  return event;
 }
+
+const file = (s: ReturnType<typeof sessionScript>, path: string, operation = 'read') =>
+  add(s, { type: 'file', path, operation });
+const outbound = (s: ReturnType<typeof sessionScript>, host: string) =>
+  add(s, { type: 'outbound', protocol: 'https', host });
 
 describe.each(STORE_KINDS)('%s store', (kind) => {
   let h: Harness;
@@ -31,79 +37,6 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     h = await startHarness(kind, { now: () => NOW });
   });
   afterAll(() => h.close());
-
-  async function run(sql: string, params: unknown[] = []) {
-    if (h.kind === 'sqlite')
-      (h.store as unknown as { db: import('better-sqlite3').Database }).db
-        .prepare(sql)
-        .run(...params);
-    else
-      await (h.store as unknown as { pool: import('pg').Pool }).pool.query(
-        numberPlaceholders(sql),
-        params,
-      );
-  }
-
-  /**
-   * Writes edges and rebuilds the entity and entity-actor rows from them. Temporary: stands in
-   * for the entity index ingest fills (the rows have the columns and meaning it writes).
-   */
-  async function index(edges: Edge[]) {
-    for (const e of edges) {
-      await run(
-        `INSERT INTO session_entities (org, session_id, kind, key, actor_id, started_at, first_at, last_at, first_seq, first_event, events, ops)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
-        [
-          e.org ?? 'acme',
-          e.sessionId,
-          e.kind,
-          e.key,
-          e.actorId,
-          e.startedAt,
-          e.at,
-          e.at,
-          e.event,
-          e.events ?? 1,
-          e.ops ?? '',
-        ],
-      );
-    }
-    await run('DELETE FROM entities');
-    await run('DELETE FROM entity_actors');
-    await run(
-      `INSERT INTO entities (org, kind, key, label, first_at, last_at, first_session, sessions, actors, attrs)
-       SELECT org, kind, key, key, min(first_at), max(last_at),
-         (SELECT f.session_id FROM session_entities AS f WHERE f.org = e.org AND f.kind = e.kind AND f.key = e.key ORDER BY f.first_at, f.session_id LIMIT 1),
-         count(*), count(DISTINCT actor_id), '{}'
-       FROM session_entities AS e GROUP BY org, kind, key`,
-    );
-    await run(
-      `INSERT INTO entity_actors (org, kind, key, actor_id, first_at, first_session, sessions)
-       SELECT org, kind, key, actor_id, min(first_at),
-         (SELECT f.session_id FROM session_entities AS f WHERE f.org = e.org AND f.kind = e.kind AND f.key = e.key AND f.actor_id = e.actor_id ORDER BY f.first_at, f.session_id LIMIT 1),
-         count(*)
-       FROM session_entities AS e GROUP BY org, kind, key, actor_id`,
-    );
-  }
-
-  const edgesOf = (
-    s: { sessionId: string; events: EventInput[] },
-    actorId: string,
-    startedAt: number,
-    list: [kind: string, key: string, ops?: string][],
-    org = 'acme',
-  ): Edge[] =>
-    list.map(([k, key, ops], i) => ({
-      org,
-      sessionId: s.sessionId,
-      kind: k,
-      key,
-      actorId,
-      startedAt,
-      at: startedAt + 1000 * (i + 1),
-      event: s.events[Math.min(i, s.events.length - 1)]!.id,
-      ops,
-    }));
 
   const T0 = Date.UTC(2026, 10, 25, 6, 0, 0);
   let ghost: { sessionId: string };
@@ -125,11 +58,10 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     );
     g.verdict(g.query('DROP TABLE users').id, 'blocked');
     g.verdict(g.query('DELETE FROM customers').id, 'blocked');
-    g.events.push({
-      id: createIdGenerator().eventId(),
-      sessionId: g.sessionId,
-      seq: g.events.length,
-      time: new Date(T0 + 3_700_000).toISOString(),
+    file(g, '/srv/app/.env');
+    for (let i = 0; i < 11; i++) file(g, `/srv/app/src/auth/f${i}.ts`);
+    outbound(g, 'paste.evil.test');
+    add(g, {
       type: 'llm_call',
       model: 'claude-opus-4',
       inputTokens: 1000,
@@ -147,6 +79,8 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     );
     a.verdict(a.command('rm -rf /srv/app').id, 'blocked');
     a.verdict(a.command('psql -c "truncate payments"').id, 'rejected');
+    file(a, '/srv/app/.env');
+    outbound(a, 'github.com');
     a.end();
     // Forty routine sessions in staging: background.
     const r = Array.from({ length: 40 }, (_, i) => {
@@ -163,11 +97,13 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         T0 + 60_000 * (i + 1),
       );
       s.query('SELECT 1');
+      outbound(s, 'github.com');
       s.end();
       return s;
     });
     // A week before: github.com is no news.
     const o8 = sessionScript({}, T0 - 8 * 86_400_000);
+    outbound(o8, 'github.com');
     o8.end();
     for (const s of [o8, g, a, ...r]) expect((await h.admin.ingest(s.events)).rejected).toEqual([]);
     await h.admin.reviews.create({
@@ -187,52 +123,11 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     );
     o.verdict(o.command('rm -rf /').id, 'blocked');
     o.verdict(o.command('rm -rf /home').id, 'blocked');
+    file(o, '/srv/app/.env', 'write');
+    outbound(o, 'globex-only.test');
     expect((await globex.ingest(o.events)).rejected).toEqual([]);
+    await h.server.scorer.idle();
 
-    const files = Array.from(
-      { length: 11 },
-      (_, i) => ['file', `/srv/app/src/auth/f${i}.ts`, 'read'] as [string, string, string],
-    );
-    await index([
-      ...edgesOf(o8, 'u_alice', T0 - 8 * 86_400_000, [['host', 'github.com', 'call']]),
-      ...edgesOf(g, 'u_ghost', T0 + 3_600_000, [
-        ['actor', 'u_ghost'],
-        ['endpoint', '203.0.113.9'],
-        ['credential', KEY],
-        ['resource', 'billing-db'],
-        ['file', '/srv/app/.env', 'read'],
-        ...files,
-        ['host', 'paste.evil.test', 'call'],
-        ['model', 'claude-opus-4', 'call'],
-      ]),
-      ...edgesOf(a, 'u_alice', T0, [
-        ['actor', 'u_alice'],
-        ['endpoint', 'laptop-alice.acme.test'],
-        ['credential', KEY],
-        ['resource', 'billing-db'],
-        ['file', '/srv/app/.env', 'read'],
-        ['host', 'github.com', 'call'],
-      ]),
-      ...r.flatMap((s, i) =>
-        edgesOf(s, `u_dev${i % 5}`, T0 + 60_000 * (i + 1), [
-          ['actor', `u_dev${i % 5}`],
-          ['resource', 'app-db'],
-          ['host', 'github.com', 'call'],
-        ]),
-      ),
-      ...edgesOf(
-        o,
-        'u_mallory',
-        T0 + 7_200_000,
-        [
-          ['actor', 'u_mallory'],
-          ['credential', KEY],
-          ['file', '/srv/app/.env', 'write'],
-          ['host', 'globex-only.test', 'call'],
-        ],
-        'globex',
-      ),
-    ]);
     ghost = g;
     alice = a;
     routine = r;
@@ -253,29 +148,30 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         waitingReviews: 1,
       });
       expect(o.signal).toEqual({ threshold: 50, high: 2, background: 40 });
+      // The unknown actor on the shared key ranks first; the key owner's session follows.
       expect(o.queue.map((q) => q.session.id).slice(0, 2)).toEqual([
-        alice.sessionId,
         ghost.sessionId,
+        alice.sessionId,
       ]);
       expect(o.queue).toHaveLength(10);
-      expect(o.queue[0]).toMatchObject({ score: 60, highSignal: true });
+      expect(o.queue[0]).toMatchObject({ score: 100, highSignal: true });
       expect(o.queue[0]!.why).toBe(
-        'Ended session of alice@acme.test on billing-db: 1 blocked by policy; 1 rejected by a reviewer; in production',
+        'Waiting session of u_ghost on billing-db: 2 actions blocked by policy; weakly attributed actor u_ghost: no identity (no email), bare IP endpoint 203.0.113.9; credential sk-ant-...A3F2 is shared with 1 other actor: u_alice',
       );
       expect(o.queue[1]!.why).toBe(
-        'Waiting session of u_ghost on billing-db: 2 blocked by policy; in production',
+        'Ended session of alice@acme.test on billing-db: 1 action blocked by policy; 1 action rejected by a reviewer; credential sk-ant-...A3F2 is shared with 1 other actor: u_ghost',
       );
       expect(o.queue[2]!.highSignal).toBe(false);
     });
 
     it('writes a brief that names the sessions that matter, from the facts', async () => {
       const o = await h.admin.overview();
-      expect(o.brief.sessionIds).toEqual([alice.sessionId, ghost.sessionId]);
+      expect(o.brief.sessionIds).toEqual([ghost.sessionId, alice.sessionId]);
       expect(o.brief.sentences).toEqual([
-        '2 sessions matter now: one ended session had a destructive action blocked, and one waiting session worked in production.',
+        '2 sessions matter now: one waiting session was run by an unknown actor, and one ended session used a key shared with other actors.',
         `Credential ${KEY} is shared by two actors: u_alice and u_ghost.`,
         'One outbound host was seen for the first time: paste.evil.test.',
-        '1 review waits for a decision.',
+        'One unknown actor acted: u_ghost.',
       ]);
       expect(o.brief.text).toBe(o.brief.sentences.join(' '));
       // The same data, the same words.
@@ -383,17 +279,25 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       );
     });
 
-    it('answers a session without edges with empty groups', async () => {
-      const s = sessionScript({}, T0 + 5_000_000);
+    it('gives a session nobody shares anything with no lanes, and its firsts as new', async () => {
+      const s = sessionScript(
+        {
+          actor: { type: 'human', id: 'u_carol', email: 'carol@acme.test' },
+          endpoint: 'carol-laptop.acme.test',
+        },
+        T0 + 5_000_000,
+      );
       await h.admin.ingest(s.events);
       const m = await h.admin.sessions.relationships(s.sessionId);
-      expect(m).toEqual({
-        sessionId: s.sessionId,
-        identity: { nodes: [], more: 0 },
-        lanes: [],
-        context: { nodes: [], more: 0 },
-        outbound: { nodes: [], more: 0 },
-      });
+      expect(m.identity.nodes.map((n) => [n.id, n.trust, n.sessions])).toEqual([
+        ['actor:u_carol', 'new', 1],
+        ['endpoint:carol-laptop.acme.test', 'new', 1],
+      ]);
+      expect(m.lanes).toEqual([]);
+      expect(m.context.nodes.map((n) => [n.id, n.trust])).toEqual([
+        ['resource:billing-db', 'known'],
+      ]);
+      expect(m.outbound).toEqual({ nodes: [], more: 0 });
     });
   });
 

@@ -20,7 +20,7 @@ export const entityKeySchema = plainText(1024).min(1).meta({
 
 /**
  * How far an entity can be trusted, from the org's index: `shared`, a credential or endpoint
- * used by several actors; `unknown`, an actor with no identity (no email, name or person it acts
+ * used by several actors; `unknown`, an actor with no identity (no email, nor a person it acts
  * for) or an endpoint that is a bare IP address; `new`, first seen in the org in this session;
  * `known`, seen before. The first that applies, in that order.
  */

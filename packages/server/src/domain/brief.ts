@@ -12,30 +12,24 @@ import type {
  * "one active session ..." (`clause`). Codes without a template are told by their own message.
  */
 const REASONS: Record<string, { why?: (r: SignificanceReason) => string; clause: string }> = {
-  blocked: { clause: 'had a destructive action blocked' },
+  blocked: { clause: 'had an action blocked by policy' },
+  destructive: { clause: 'attempted a destructive action' },
   rejected: { clause: 'was rejected by a reviewer' },
   reviewed: { clause: 'was held for review' },
   revoked: { why: () => 'revoked', clause: 'was revoked' },
   dropped: { clause: 'dropped its connection' },
   production: { why: () => 'in production', clause: 'worked in production' },
+  unknown_actor: { clause: 'was run by an unknown actor' },
+  shared_credential: { clause: 'used a key shared with other actors' },
+  sensitive_files: { clause: 'widened into sensitive files' },
+  sensitive_tables: { clause: 'reached sensitive tables' },
+  new_outbound_host: { clause: 'called an outbound host never seen before' },
+  cost_spike: { clause: 'spent far above its baseline' },
+  volume_spike: { clause: 'did far more than its baseline' },
+  first_production_access: { clause: 'took its actor to production for the first time' },
   masked: { clause: 'touched masked data' },
   agent: { why: () => 'an AI agent acted', clause: 'was run by an AI agent' },
   unrecorded: { why: () => 'recording missing', clause: 'is missing its recording' },
-  unknown_actor: { clause: 'still explains the unknown-actor activity' },
-  weak_actor: { clause: 'was run by a weakly attributed actor' },
-  bare_ip: { clause: 'came from a bare IP address' },
-  new_actor_host: { clause: 'came from a host never seen with its actor' },
-  shared_credential: { clause: 'still explains the shared-key activity' },
-  sensitive: { clause: 'widened into sensitive files' },
-  sensitive_file: { clause: 'widened into sensitive files' },
-  sensitive_files: { clause: 'widened into sensitive files' },
-  sensitive_table: { clause: 'reached sensitive tables' },
-  sensitive_tables: { clause: 'reached sensitive tables' },
-  new_host: { clause: 'called an outbound host never seen before' },
-  outbound_new_host: { clause: 'called an outbound host never seen before' },
-  cost_spike: { clause: 'spent far above its baseline' },
-  volume_spike: { clause: 'did far more than its baseline' },
-  first_production: { clause: 'took an actor to a production resource for the first time' },
 };
 
 const STATUS_WORD: Record<Session['status'], string> = {
@@ -87,14 +81,31 @@ export function whyItMatters(session: Session): string {
   return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }
 
+/** Reasons that link a session to others (the index's): they tell more than its own counters. */
+const CROSS = new Set([
+  'unknown_actor',
+  'shared_credential',
+  'sensitive_files',
+  'sensitive_tables',
+  'new_outbound_host',
+  'cost_spike',
+  'volume_spike',
+  'first_production_access',
+]);
+
 /**
- * "one active session widened into sensitive files": the heaviest reason with a template that no
- * session described before it in the brief already stands for (the status already says revoked).
+ * "one active session widened into sensitive files": the heaviest reason linking the session to
+ * others (else the heaviest of all) with a template that no session described before it in the
+ * brief already stands for. The status already says revoked.
  */
 function clause(session: Session, used: Set<string>): string {
-  const reasons = reasonsOf(session).filter(
+  const all = reasonsOf(session).filter(
     (r) => REASONS[r.code] && !(r.code === 'revoked' && session.status === 'revoked'),
   );
+  const reasons = [
+    ...all.filter((r) => CROSS.has(r.code)),
+    ...all.filter((r) => !CROSS.has(r.code)),
+  ];
   const telling =
     reasons.find((r) => !used.has(REASONS[r.code]!.clause)) ?? reasons[0] ?? reasonsOf(session)[0];
   const what = telling

@@ -24,6 +24,7 @@ import {
   type TrustLevel,
 } from '@auditlane/client';
 import { operatorBrief, whyItMatters } from '../domain/brief';
+import { isBareIp } from '../domain/entities';
 import { decodeCursor, encodeCursor } from './cursor';
 import { sessionConditions } from './filters';
 import type { SqlReader } from './reads';
@@ -75,8 +76,8 @@ function attrsOf(row: EntityRow): Record<string, unknown> {
 
 const ops = (text: string | null) => (text ? text.split(',').filter(Boolean) : []);
 
-/** Reason codes that name an actor as unknown or weakly attributed. */
-const UNKNOWN_ACTOR_CODES = new Set(['unknown_actor', 'weak_actor', 'bare_ip', 'new_actor_host']);
+/** The reason code that names an actor as unknown or weakly attributed. */
+const UNKNOWN_ACTOR = 'unknown_actor';
 
 /** Sessions of the queue's candidates (highest score first) that the facts are read from. */
 const CANDIDATES = 50;
@@ -235,8 +236,10 @@ async function overviewLinks(
 
   const unknown = new Map<string, string[]>();
   for (const session of candidates) {
-    if (!session.significance?.reasons.some((reason) => UNKNOWN_ACTOR_CODES.has(reason.code)))
-      continue;
+    // Named by the scorer as weakly attributed, and with no identity at all (no email, nor a
+    // person it acts for): a named person on a new endpoint is not an unknown actor.
+    if (!session.significance?.reasons.some((reason) => reason.code === UNKNOWN_ACTOR)) continue;
+    if (session.actor.email || session.actor.onBehalfOf) continue;
     const ids = unknown.get(session.actor.id) ?? [];
     ids.push(session.id);
     unknown.set(session.actor.id, ids);
@@ -288,14 +291,6 @@ function entityActor(row: ActorRow) {
   };
 }
 
-const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
-const IPV6 = /^\[?[0-9a-f]*:[0-9a-f:.]*\]?$/i;
-
-/** An endpoint named by its address alone: nothing says whose machine it is. */
-export function isBareIp(endpoint: string): boolean {
-  return IPV4.test(endpoint) || IPV6.test(endpoint);
-}
-
 /**
  * How far an entity of a session can be trusted: shared, unknown, new or known (the first that
  * applies). See `trustLevelSchema` in the client.
@@ -308,8 +303,8 @@ export function trustOf(
 ): TrustLevel {
   if ((kind === 'credential' || kind === 'endpoint') && counts.actors >= 2) return 'shared';
   if (kind === 'actor' && key === session.actor.id) {
-    const a = session.actor;
-    if (!a.email && !a.name && !a.onBehalfOf) return 'unknown';
+    // As the scorer's unknown_actor: no email, nor anyone it acts for.
+    if (!session.actor.email && !session.actor.onBehalfOf) return 'unknown';
   }
   if (kind === 'endpoint' && isBareIp(key)) return 'unknown';
   if (counts.firstSession === session.id) return 'new';

@@ -12,12 +12,15 @@ import type {
   SessionListQuery,
   SessionPage,
   SessionRelationships,
+  Significance,
   StoredEvent,
 } from '@auditlane/client';
 import type { VerifyEvidence, VerifyReport } from '../chain/verify';
 import type { ChainHead, ChainRow } from '../chain/walk';
+import type { SessionFacts } from '../domain/significance';
 import type { IngestReport, IngestSettings } from './ingest';
 import type { PurgeReport, PurgeRequest } from './purge';
+import type { QueuedScore } from './scoring';
 import type { SharedTables } from './shared';
 
 export { PERMISSIONS, type Permission } from '@auditlane/client';
@@ -138,6 +141,19 @@ export interface Store {
   sessionRelationships(org: string, sessionId: string): Promise<SessionRelationships | null>;
   /** An entity of the org with its actors and a page of its sessions; null when unknown. */
   getEntity(org: string, ref: EntityRef, query: EntityQuery): Promise<EntityDetail | null>;
+  /** Sessions waiting to be rescored (their facts changed), oldest first, at most `limit`. */
+  queuedScores(limit: number): Promise<QueuedScore[]>;
+  /**
+   * Rescoring: reads the stored facts of these queued sessions of an org under their write lock,
+   * stores what `score` makes of them (score, document, reason codes) and takes each off the queue
+   * unless it was queued again meanwhile. Resolves with the ids of the sessions scored.
+   */
+  rescore(
+    org: string,
+    queued: QueuedScore[],
+    score: (facts: SessionFacts) => Significance,
+    windowDays: number,
+  ): Promise<string[]>;
 
   /** Reviews, full results and the access log. */
   readonly shared: SharedTables;

@@ -11,17 +11,19 @@ import type {
   SessionListQuery,
   SessionPage,
   SessionRelationships,
+  Significance,
 } from '@auditlane/client';
 import Database from 'better-sqlite3';
 import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
+import type { SessionFacts } from '../../domain/significance';
 import { ftsPhrase, type SqlDialect, type WalkFrom } from '../filters';
 import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
 import type { IngestReport, IngestSettings } from '../ingest';
 import { getEntity, overview, sessionRelationships } from '../meaning';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
 import { listEvents, listSessions, type SqlReader } from '../reads';
-import type { SqlRunner } from '../runner';
+import { type QueuedScore, queuedScores } from '../scoring';
 import { SharedTables } from '../shared';
 import { hashToken, newToken, newTokenId } from '../tokens';
 import type { ListOptions, Permission, Principal, Store, StoredHead } from '../types';
@@ -78,20 +80,7 @@ export class SqliteStore implements Store {
     this.db = configure(new Database(options.filename));
     this.migrate();
     this.writer = new SqliteWriter(this.db);
-    const cache = new Map<string, Database.Statement>();
-    const prepared = (sql: string) => {
-      let stmt = cache.get(sql);
-      if (!stmt) {
-        stmt = this.db.prepare(sql);
-        cache.set(sql, stmt);
-      }
-      return stmt;
-    };
-    const runner: SqlRunner = {
-      all: async <T>(sql: string, params: unknown[] = []) => prepared(sql).all(...params) as T[],
-      run: async (sql, params = []) => ({ changes: prepared(sql).run(...params).changes }),
-    };
-    this.shared = new SharedTables(runner);
+    this.shared = new SharedTables(this.writer.runner);
     const db = this.db;
     this.stmts = {
       getSession: db.prepare<[string, string], { doc: string }>(
@@ -180,6 +169,7 @@ export class SqliteStore implements Store {
           if (!next) return loaded.session;
           next.significance = significance(next);
           this.writer.saveSession({ ...loaded, session: next });
+          this.writer.enqueueScore(org, sessionId, Date.now());
           return next;
         })
         .immediate(),
@@ -230,6 +220,19 @@ export class SqliteStore implements Store {
         await request.onPurged?.(org, id);
       }
     }
+  }
+
+  queuedScores(limit: number): Promise<QueuedScore[]> {
+    return queuedScores(this.writer.runner, limit);
+  }
+
+  rescore(
+    org: string,
+    queued: QueuedScore[],
+    score: (facts: SessionFacts) => Significance,
+    windowDays: number,
+  ): Promise<string[]> {
+    return this.writer.rescore(org, queued, score, windowDays);
   }
 
   listSessions(org: string, query: SessionListQuery, options: ListOptions): Promise<SessionPage> {

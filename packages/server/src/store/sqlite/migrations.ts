@@ -246,9 +246,22 @@ export const SQLITE_MIGRATIONS: string[] = [
     PRIMARY KEY (org, session_id)
   );
   `,
+  // The reason codes of each session's significance (the list's reason filter), and the oldest
+  // queued sessions first for the scorer.
+  `
+  CREATE TABLE IF NOT EXISTS session_reasons (
+    org TEXT NOT NULL,
+    code TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    PRIMARY KEY (org, code, session_id)
+  );
+  CREATE INDEX IF NOT EXISTS session_reasons_session ON session_reasons (org, session_id);
+  CREATE INDEX IF NOT EXISTS score_queue_oldest ON score_queue (queued_at);
+  `,
   // What the overview counts of a session, as columns, and one index that answers the KPIs of a
   // period without reading a session's row: cost in micro-dollars (sums stay exact) and the
-  // actions blocked (a blocked session has at least one). Filled from the stored documents; written with each session from then on.
+  // actions blocked (a blocked session has at least one). Filled from the stored documents;
+  // written with each session from then on.
   `
   ALTER TABLE sessions ADD COLUMN cost_micros INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE sessions ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
