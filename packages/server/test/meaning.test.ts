@@ -2,10 +2,16 @@ import {
   BadRequestError,
   createIdGenerator,
   type EventInput,
+  eventSchema,
   NotFoundError,
+  overviewQuerySchema,
 } from '@auditlane/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, STORE_KINDS, sessionScript, startHarness } from './helpers';
+import type { PostgresStore } from '../src/store/postgres';
+import { POSTGRES_MIGRATIONS } from '../src/store/postgres/migrations';
+import type { SqliteStore } from '../src/store/sqlite';
+import { SQLITE_MIGRATIONS } from '../src/store/sqlite/migrations';
+import { type Harness, openTestStore, STORE_KINDS, sessionScript, startHarness } from './helpers';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 const KEY = 'sk-ant-...A3F2';
@@ -356,5 +362,41 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         NotFoundError,
       );
     });
+  });
+});
+
+describe.each(STORE_KINDS)('%s store: KPI columns in a database made before them', (kind) => {
+  it("fills each stored session's cost and blocked actions from its document", async () => {
+    const { store, drop } = await openTestStore(kind);
+    const settings = {
+      receivedAt: new Date(NOW).toISOString(),
+      previewRows: 50,
+      reconnectGraceMs: 1,
+    };
+    const s = sessionScript({}, Date.UTC(2026, 10, 25, 6));
+    s.verdict(s.command('rm -rf /').id, 'blocked');
+    add(s, { type: 'llm_call', model: 'm', inputTokens: 1, outputTokens: 1, costUsd: 0.1 });
+    add(s, { type: 'llm_call', model: 'm', inputTokens: 1, outputTokens: 1, costUsd: 0.2 });
+    await store.ingest(
+      'acme',
+      s.events.map((e) => eventSchema.parse(e)),
+      settings,
+    );
+    const migrations = kind === 'sqlite' ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS;
+    const migration = migrations.find((m) => m.includes('CREATE INDEX sessions_kpis'))!;
+    const undo =
+      'DROP INDEX sessions_kpis; ALTER TABLE sessions DROP COLUMN cost_micros; ALTER TABLE sessions DROP COLUMN blocked;';
+    if (kind === 'sqlite') {
+      const db = (store as SqliteStore).db;
+      db.exec(undo);
+      db.transaction(() => db.exec(migration))();
+    } else {
+      const pool = (store as PostgresStore).pool;
+      await pool.query(undo);
+      await pool.query(migration);
+    }
+    const o = await store.overview('acme', overviewQuerySchema.parse({}), NOW);
+    expect(o.kpis).toMatchObject({ sessions: 1, costUsd: 0.3, blocked: 1 });
+    await drop();
   });
 });
