@@ -98,61 +98,22 @@ export async function overview(
   const until = q.period ? null : q.to ? Date.parse(q.to) : null;
   const threshold = HIGH_SIGNAL_SCORE;
 
-  // KPIs of the period: one pass over the period's sessions (the started_at index range).
-  const a = r.params();
-  // Unfiltered, every column read is in sessions_kpis (org, started_at, ...): an index-only
-  // range of the period. A blocked session counts at least one blocked action.
-  const select = `count(*) AS n, count(DISTINCT actor_id) AS actors, sum(cost_micros) AS cost, sum(CASE WHEN blocked > 0 THEN 1 ELSE 0 END) AS blocked, sum(CASE WHEN score >= ${a.param(threshold)} THEN 1 ELSE 0 END) AS high`;
-  const where = sessionConditions(org, q, now, a);
-  const [totals] = await r.all<{
-    n: number;
-    actors: number;
-    cost: number | null;
-    blocked: number | null;
-    high: number | null;
-  }>(`SELECT ${select} FROM sessions WHERE ${where.join(' AND ')}`, a.values);
-
-  // Open sessions whenever they started, under the other filters.
   const open = [...OPEN_STATUSES].filter(
     (s) => !q.status?.length || q.status.includes(s as SessionStatus),
   ) as SessionStatus[];
-  const activeNow = await countOpen(r, org, q, now, open);
-
-  const c = r.params();
-  const pending = await r.all<{ doc: unknown }>(
-    `SELECT doc FROM reviews WHERE org = ${c.param(org)} AND status = 'pending' LIMIT ${c.param(REVIEWS_CAP)}`,
-    c.values,
-  );
-  const waitingReviews = pending.filter((row) => {
-    const review = (typeof row.doc === 'string' ? JSON.parse(row.doc) : row.doc) as {
-      expiresAt?: string | null;
-    };
-    return !review.expiresAt || Date.parse(review.expiresAt) > now;
-  }).length;
-
-  // The queue: the highest scores of the period picked from the index, then their documents.
-  const d = r.params();
-  const w = sessionConditions(org, q, now, d);
-  const top = await r.all<{ id: string }>(
-    `SELECT id FROM sessions WHERE ${w.join(' AND ')} ORDER BY score DESC, started_at DESC, id DESC LIMIT ${d.param(Math.max(q.queue, CANDIDATES))}`,
-    d.values,
-  );
-  const docs = new Map<string, Session>();
-  if (top.length > 0) {
-    const e = r.params();
-    const rows = await r.all<{ id: string; doc: unknown }>(
-      `SELECT id, doc FROM sessions WHERE org = ${e.param(org)} AND id IN (${top.map((t) => e.param(t.id)).join(', ')})`,
-      e.values,
-    );
-    for (const row of rows) docs.set(row.id, r.session(row.doc));
-  }
-  const candidates = top.flatMap((t) => docs.get(t.id) ?? []);
+  // Independent reads, at once (PostgreSQL runs them on several connections of the pool).
+  const [totals, activeNow, waitingReviews, candidates, entityLinks] = await Promise.all([
+    periodTotals(r, org, q, now, threshold),
+    countOpen(r, org, q, now, open),
+    countWaitingReviews(r, org, now),
+    topSessions(r, org, q, now, Math.max(q.queue, CANDIDATES)),
+    overviewLinks(r, org, since),
+  ]);
   const items: PriorityItem[] = candidates.map((session) => {
     const score = session.significance?.score ?? 0;
     return { session, score, highSignal: score >= threshold, why: whyItMatters(session) };
   });
-
-  const links = await overviewLinks(r, org, since, candidates);
+  const links: OverviewLinks = { ...entityLinks, unknownActors: unknownActors(candidates) };
   const kpis = {
     activeNow,
     sessions: Number(totals?.n ?? 0),
@@ -178,6 +139,84 @@ export async function overview(
   };
 }
 
+/** The KPIs of the period's sessions under the filters: one pass over the period's range. */
+async function periodTotals(
+  r: SqlReader,
+  org: string,
+  q: OverviewQuery,
+  now: number,
+  threshold: number,
+) {
+  const a = r.params();
+  // Unfiltered, every column read is in sessions_kpis (org, started_at, ...): an index-only
+  // range of the period. A blocked session counts at least one blocked action.
+  const select = `count(*) AS n, count(DISTINCT actor_id) AS actors, sum(cost_micros) AS cost, sum(CASE WHEN blocked > 0 THEN 1 ELSE 0 END) AS blocked, sum(CASE WHEN score >= ${a.param(threshold)} THEN 1 ELSE 0 END) AS high`;
+  const where = sessionConditions(org, q, now, a);
+  const [totals] = await r.all<{
+    n: number;
+    actors: number;
+    cost: number | null;
+    blocked: number | null;
+    high: number | null;
+  }>(`SELECT ${select} FROM sessions WHERE ${where.join(' AND ')}`, a.values);
+  return totals;
+}
+
+/** The org's pending reviews that have not expired (at most REVIEWS_CAP are read). */
+async function countWaitingReviews(r: SqlReader, org: string, now: number): Promise<number> {
+  const c = r.params();
+  const pending = await r.all<{ doc: unknown }>(
+    `SELECT doc FROM reviews WHERE org = ${c.param(org)} AND status = 'pending' LIMIT ${c.param(REVIEWS_CAP)}`,
+    c.values,
+  );
+  return pending.filter((row) => {
+    const review = (typeof row.doc === 'string' ? JSON.parse(row.doc) : row.doc) as {
+      expiresAt?: string | null;
+    };
+    return !review.expiresAt || Date.parse(review.expiresAt) > now;
+  }).length;
+}
+
+/** The highest scores of the period under the filters: ids from an index, then their documents. */
+async function topSessions(
+  r: SqlReader,
+  org: string,
+  q: OverviewQuery,
+  now: number,
+  n: number,
+): Promise<Session[]> {
+  const d = r.params();
+  const w = sessionConditions(org, q, now, d);
+  const top = await r.all<{ id: string }>(
+    `SELECT id FROM sessions WHERE ${w.join(' AND ')} ORDER BY score DESC, started_at DESC, id DESC LIMIT ${d.param(n)}`,
+    d.values,
+  );
+  if (top.length === 0) return [];
+  const e = r.params();
+  const rows = await r.all<{ id: string; doc: unknown }>(
+    `SELECT id, doc FROM sessions WHERE org = ${e.param(org)} AND id IN (${top.map((t) => e.param(t.id)).join(', ')})`,
+    e.values,
+  );
+  const docs = new Map(rows.map((row) => [row.id, r.session(row.doc)]));
+  return top.flatMap((t) => docs.get(t.id) ?? []);
+}
+
+/**
+ * Actors the scorer names in an unknown_actor reason among the candidates, with no identity at
+ * all (no email, nor a person it acts for): a named person on a new endpoint is not one.
+ */
+function unknownActors(candidates: Session[]): OverviewLinks['unknownActors'] {
+  const unknown = new Map<string, string[]>();
+  for (const session of candidates) {
+    if (!session.significance?.reasons.some((reason) => reason.code === UNKNOWN_ACTOR)) continue;
+    if (session.actor.email || session.actor.onBehalfOf) continue;
+    const ids = unknown.get(session.actor.id) ?? [];
+    ids.push(session.id);
+    unknown.set(session.actor.id, ids);
+  }
+  return [...unknown].slice(0, LINKS).map(([actorId, sessionIds]) => ({ actorId, sessionIds }));
+}
+
 /**
  * Sessions still open under the filters, whenever they started. The open ones (few) drive the
  * count from sessions_status, and each is tested against the other filters: CROSS JOIN keeps
@@ -193,6 +232,14 @@ async function countOpen(
   if (open.length === 0) return 0;
   const rest = { ...q, period: undefined, from: undefined, to: undefined, status: undefined };
   const p = r.params();
+  if (sessionConditions(org, rest, now, r.params()).length === 1) {
+    // Only the org: the open sessions' index range alone.
+    const [row] = await r.all<{ n: number }>(
+      `SELECT count(*) AS n FROM sessions WHERE org = ${p.param(org)} AND status IN (${open.map((s) => p.param(s)).join(', ')})`,
+      p.values,
+    );
+    return Number(row?.n ?? 0);
+  }
   const driver = `(SELECT id AS open_id FROM sessions WHERE org = ${p.param(org)} AND status IN (${open.map((s) => p.param(s)).join(', ')})) AS o`;
   const where = sessionConditions(org, rest, now, p);
   const [row] = await r.all<{ n: number }>(
@@ -221,46 +268,32 @@ async function overviewLinks(
   r: SqlReader,
   org: string,
   since: number,
-  candidates: Session[],
-): Promise<OverviewLinks> {
-  const credentials = await recentEntities(r, org, 'credential', since, 'actors >= 2');
-  const sharedCredentials = [];
-  for (const row of credentials) {
-    const p = r.params();
-    const actors = await r.all<ActorRow>(
-      `SELECT actor_id, first_at, first_session, sessions FROM entity_actors WHERE org = ${p.param(org)} AND kind = 'credential' AND key = ${p.param(row.key)} ORDER BY first_at, actor_id LIMIT ${p.param(LINKS)}`,
-      p.values,
-    );
-    sharedCredentials.push({ credential: summary(row), actors: actors.map(entityActor) });
-  }
-
-  const unknown = new Map<string, string[]>();
-  for (const session of candidates) {
-    // Named by the scorer as weakly attributed, and with no identity at all (no email, nor a
-    // person it acts for): a named person on a new endpoint is not an unknown actor.
-    if (!session.significance?.reasons.some((reason) => reason.code === UNKNOWN_ACTOR)) continue;
-    if (session.actor.email || session.actor.onBehalfOf) continue;
-    const ids = unknown.get(session.actor.id) ?? [];
-    ids.push(session.id);
-    unknown.set(session.actor.id, ids);
-  }
-
-  const touched = [
-    ...(await recentEntities(r, org, 'file', since, 'sessions >= 2')),
-    ...(await recentEntities(r, org, 'table', since, 'sessions >= 2')),
-  ]
+): Promise<Omit<OverviewLinks, 'unknownActors'>> {
+  const [credentials, files, tables, hosts, models] = await Promise.all([
+    recentEntities(r, org, 'credential', since, 'actors >= 2'),
+    recentEntities(r, org, 'file', since, 'sessions >= 2'),
+    recentEntities(r, org, 'table', since, 'sessions >= 2'),
+    recentEntities(r, org, 'host', since, 'first_at >= $since'),
+    recentEntities(r, org, 'model', since, ''),
+  ]);
+  const sharedCredentials = await Promise.all(
+    credentials.map(async (row) => {
+      const p = r.params();
+      const actors = await r.all<ActorRow>(
+        `SELECT actor_id, first_at, first_session, sessions FROM entity_actors WHERE org = ${p.param(org)} AND kind = 'credential' AND key = ${p.param(row.key)} ORDER BY first_at, actor_id LIMIT ${p.param(LINKS)}`,
+        p.values,
+      );
+      return { credential: summary(row), actors: actors.map(entityActor) };
+    }),
+  );
+  const touched = [...files, ...tables]
     .sort(
       (x, y) =>
         Number(y.last_at) - Number(x.last_at) || compare(x.kind, y.kind) || compare(x.key, y.key),
     )
     .slice(0, LINKS);
-  const hosts = await recentEntities(r, org, 'host', since, 'first_at >= $since');
-  const models = await recentEntities(r, org, 'model', since, '');
   return {
     sharedCredentials,
-    unknownActors: [...unknown]
-      .slice(0, LINKS)
-      .map(([actorId, sessionIds]) => ({ actorId, sessionIds })),
     sharedContext: touched.map(summary),
     newHosts: hosts.map(summary),
     models: models.map((row) => {
@@ -329,22 +362,32 @@ const GROUPS = {
 
 export async function sessionRelationships(
   r: SqlReader,
-  session: Session,
-): Promise<SessionRelationships> {
-  const org = session.org;
+  org: string,
+  sessionId: string,
+): Promise<SessionRelationships | null> {
+  const s = r.params();
   const p = r.params();
-  // The session's edges (its primary key range), the most used of each kind, with their entities.
-  const edges = await r.all<EdgeRow>(
-    `SELECT e.kind, e.key, e.events, e.edge_first, e.edge_last, e.ops, e.total, n.label, n.first_at,
+  // The session, and its edges (their primary key range): the most used of each kind, with
+  // their entities.
+  const [found, edges] = await Promise.all([
+    r.all<{ doc: unknown }>(
+      `SELECT doc FROM sessions WHERE org = ${s.param(org)} AND id = ${s.param(sessionId)}`,
+      s.values,
+    ),
+    r.all<EdgeRow>(
+      `SELECT e.kind, e.key, e.events, e.edge_first, e.edge_last, e.ops, e.total, n.label, n.first_at,
        n.last_at, n.first_session, n.sessions, n.actors
      FROM (SELECT kind, key, events, first_at AS edge_first, last_at AS edge_last, ops,
              row_number() OVER (PARTITION BY kind ORDER BY events DESC, key) AS rn,
              count(*) OVER (PARTITION BY kind) AS total
-           FROM session_entities WHERE org = ${p.param(org)} AND session_id = ${p.param(session.id)}) AS e
+           FROM session_entities WHERE org = ${p.param(org)} AND session_id = ${p.param(sessionId)}) AS e
      LEFT JOIN entities AS n ON n.org = ${p.param(org)} AND n.kind = e.kind AND n.key = e.key
      WHERE e.rn <= ${p.param(RELATIONSHIP_GROUP_CAP)}`,
-    p.values,
-  );
+      p.values,
+    ),
+  ]);
+  if (!found[0]) return null;
+  const session = r.session(found[0].doc);
   const totals = new Map<string, number>();
   const nodes: RelationshipNode[] = [];
   for (const edge of edges) {
@@ -384,12 +427,16 @@ export async function sessionRelationships(
     return { nodes: shown, more: total - shown.length };
   };
 
-  const lanes: SharedLane[] = [];
-  for (const anchor of nodes) {
-    if (anchor.kind !== 'credential' && anchor.kind !== 'endpoint') continue;
-    if (anchor.actors < 2 && anchor.sessions < 2) continue;
-    lanes.push(await lane(r, session, anchor));
-  }
+  const lanes: SharedLane[] = await Promise.all(
+    nodes
+      .filter(
+        (anchor) =>
+          (anchor.kind === 'credential' || anchor.kind === 'endpoint') &&
+          (anchor.actors >= 2 || anchor.sessions >= 2),
+      )
+      .sort((x, y) => compare(x.kind, y.kind) || compare(x.key, y.key))
+      .map((anchor) => lane(r, session, anchor)),
+  );
   return {
     sessionId: session.id,
     identity: group(GROUPS.identity),
@@ -403,24 +450,42 @@ export async function sessionRelationships(
 async function lane(r: SqlReader, session: Session, anchor: RelationshipNode): Promise<SharedLane> {
   const org = session.org;
   const a = r.params();
-  const actors = await r.all<
-    ActorRow &
-      Partial<Omit<EntityRow, 'first_at' | 'sessions'>> & {
-        n_first_at: number | null;
-        n_last_at: number | null;
-        n_first_session: string | null;
-        n_sessions: number | null;
-      }
-  >(
-    `SELECT a.actor_id, a.first_at, a.first_session, a.sessions, n.label, n.first_at AS n_first_at,
+  const s = r.params();
+  const [actors, sessions] = await Promise.all([
+    r.all<
+      ActorRow &
+        Partial<Omit<EntityRow, 'first_at' | 'sessions'>> & {
+          n_first_at: number | null;
+          n_last_at: number | null;
+          n_first_session: string | null;
+          n_sessions: number | null;
+        }
+    >(
+      `SELECT a.actor_id, a.first_at, a.first_session, a.sessions, n.label, n.first_at AS n_first_at,
        n.last_at AS n_last_at, n.first_session AS n_first_session, n.sessions AS n_sessions, n.actors
      FROM entity_actors AS a
      LEFT JOIN entities AS n ON n.org = a.org AND n.kind = 'actor' AND n.key = a.actor_id
      WHERE a.org = ${a.param(org)} AND a.kind = ${a.param(anchor.kind)} AND a.key = ${a.param(anchor.key)}
        AND a.actor_id <> ${a.param(session.actor.id)}
      ORDER BY a.first_at, a.actor_id LIMIT ${a.param(RELATIONSHIP_GROUP_CAP)}`,
-    a.values,
-  );
+      a.values,
+    ),
+    r.all<{
+      session_id: string;
+      actor_id: string;
+      started_at: number;
+      status: SessionStatus;
+      score: number;
+    }>(
+      `SELECT se.session_id, se.actor_id, se.started_at, s.status, s.score
+     FROM session_entities AS se
+     JOIN sessions AS s ON s.org = se.org AND s.id = se.session_id
+     WHERE se.org = ${s.param(org)} AND se.kind = ${s.param(anchor.kind)} AND se.key = ${s.param(anchor.key)}
+       AND se.session_id <> ${s.param(session.id)}
+     ORDER BY se.started_at DESC, se.session_id DESC LIMIT ${s.param(RELATIONSHIP_GROUP_CAP)}`,
+      s.values,
+    ),
+  ]);
   const actorNodes: RelationshipNode[] = actors.map((row) => {
     const base = summary({
       kind: 'actor',
@@ -441,22 +506,6 @@ async function lane(r: SqlReader, session: Session, anchor: RelationshipNode): P
       ops: [],
     };
   });
-  const s = r.params();
-  const sessions = await r.all<{
-    session_id: string;
-    actor_id: string;
-    started_at: number;
-    status: SessionStatus;
-    score: number;
-  }>(
-    `SELECT se.session_id, se.actor_id, se.started_at, s.status, s.score
-     FROM session_entities AS se
-     JOIN sessions AS s ON s.org = se.org AND s.id = se.session_id
-     WHERE se.org = ${s.param(org)} AND se.kind = ${s.param(anchor.kind)} AND se.key = ${s.param(anchor.key)}
-       AND se.session_id <> ${s.param(session.id)}
-     ORDER BY se.started_at DESC, se.session_id DESC LIMIT ${s.param(RELATIONSHIP_GROUP_CAP)}`,
-    s.values,
-  );
   const laneSessions: LaneSession[] = sessions.map((row) => ({
     sessionId: row.session_id,
     actorId: row.actor_id,
@@ -484,19 +533,7 @@ export async function getEntity(
   query: EntityQuery,
 ): Promise<EntityDetail | null> {
   const p = r.params();
-  const [row] = await r.all<EntityRow>(
-    `SELECT ${ENTITY_COLUMNS} FROM entities WHERE org = ${p.param(org)} AND kind = ${p.param(ref.kind)} AND key = ${p.param(ref.key)}`,
-    p.values,
-  );
-  if (!row) return null;
-  const entity = summary(row);
-
   const a = r.params();
-  const actors = await r.all<ActorRow>(
-    `SELECT actor_id, first_at, first_session, sessions FROM entity_actors WHERE org = ${a.param(org)} AND kind = ${a.param(ref.kind)} AND key = ${a.param(ref.key)} ORDER BY first_at, actor_id LIMIT ${a.param(ENTITY_ACTORS_SHOWN)}`,
-    a.values,
-  );
-
   // session_entities_entity (org, kind, key, started_at DESC, session_id DESC): a page of it.
   // Parameters are added in the order their placeholders appear (SQLite's are positional).
   const s = r.params();
@@ -509,16 +546,28 @@ export async function getEntity(
     sql += ` AND (se.started_at, se.session_id) < (${s.param(started)}, ${s.param(id)})`;
   }
   sql += ` ORDER BY se.started_at DESC, se.session_id DESC LIMIT ${s.param(query.limit + 1)}`;
-  const page = await r.all<{
-    session_id: string;
-    started_at: number;
-    first_at: number;
-    last_at: number;
-    first_event: string;
-    events: number;
-    ops: string;
-    doc: unknown;
-  }>(sql, s.values);
+  const [[row], actors, page] = await Promise.all([
+    r.all<EntityRow>(
+      `SELECT ${ENTITY_COLUMNS} FROM entities WHERE org = ${p.param(org)} AND kind = ${p.param(ref.kind)} AND key = ${p.param(ref.key)}`,
+      p.values,
+    ),
+    r.all<ActorRow>(
+      `SELECT actor_id, first_at, first_session, sessions FROM entity_actors WHERE org = ${a.param(org)} AND kind = ${a.param(ref.kind)} AND key = ${a.param(ref.key)} ORDER BY first_at, actor_id LIMIT ${a.param(ENTITY_ACTORS_SHOWN)}`,
+      a.values,
+    ),
+    r.all<{
+      session_id: string;
+      started_at: number;
+      first_at: number;
+      last_at: number;
+      first_event: string;
+      events: number;
+      ops: string;
+      doc: unknown;
+    }>(sql, s.values),
+  ]);
+  if (!row) return null;
+  const entity = summary(row);
   const more = page.length > query.limit;
   const shown = more ? page.slice(0, query.limit) : page;
   const last = shown.at(-1);

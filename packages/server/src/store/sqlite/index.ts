@@ -243,9 +243,8 @@ export class SqliteStore implements Store {
     return overview(this.reader, org, query, now);
   }
 
-  async sessionRelationships(org: string, sessionId: string): Promise<SessionRelationships | null> {
-    const session = await this.getSession(org, sessionId);
-    return session ? sessionRelationships(this.reader, session) : null;
+  sessionRelationships(org: string, sessionId: string): Promise<SessionRelationships | null> {
+    return sessionRelationships(this.reader, org, sessionId);
   }
 
   getEntity(org: string, ref: EntityRef, query: EntityQuery): Promise<EntityDetail | null> {
