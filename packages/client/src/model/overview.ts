@@ -74,11 +74,10 @@ export const unknownActorLinkSchema = z
 export const modelLinkSchema = z
   .object({
     model: entitySummarySchema,
-    costUsd: z
-      .number()
-      .nonnegative()
-      .nullable()
-      .meta({ description: 'Cost recorded against the model in the index, when known.' }),
+    costUsd: z.number().nonnegative().nullable().meta({
+      description:
+        'Cost recorded against the model in the index; null while the index keeps none per model.',
+    }),
   })
   .meta({ id: 'ModelLink' });
 
