@@ -200,6 +200,15 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       );
     });
 
+    it("takes the sessions list's filters, the entity filter too", async () => {
+      const o = await h.admin.overview({ entity: [`credential:${KEY}`] });
+      expect(o.kpis).toMatchObject({ sessions: 2, actors: 2, activeNow: 1, blocked: 2 });
+      expect(o.queue.map((q) => q.session.id)).toEqual([ghost.sessionId, alice.sessionId]);
+      const theirs = await h.admin.overview({ user: ['alice@acme.test'], period: '7d' });
+      expect(theirs.kpis).toMatchObject({ sessions: 1, activeNow: 0, costUsd: 0 });
+      expect(theirs.brief.sessionIds).toEqual([alice.sessionId]);
+    });
+
     it("links entities across the org's sessions", async () => {
       const { links } = await h.admin.overview();
       expect(links.sharedCredentials).toHaveLength(1);
