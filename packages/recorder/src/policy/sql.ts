@@ -6,6 +6,7 @@ import {
   SIDE_EFFECT_FUNCTIONS,
   SQL_TEXT_FUNCTIONS,
 } from './sql-functions';
+import { tableAccess } from './sql-tables';
 
 /**
  * What a SQL text does, found anywhere in its parse tree (a DELETE inside a CTE, an EXPLAIN
@@ -47,6 +48,14 @@ export interface SqlAnalysis {
   tables: Set<string>;
   /** Functions called (schema.name when qualified), lower-cased. */
   functions: Set<string>;
+  /**
+   * Tables read: named in FROM, JOIN, subqueries, CTE bodies, USING, MERGE's source, COPY … TO
+   * (`schema.table` as written; unquoted names lower-cased by the parser). CTE names are not
+   * tables. See `sql-tables.ts`.
+   */
+  read: Set<string>;
+  /** Tables written: targets of INSERT, UPDATE, DELETE, MERGE, COPY … FROM, TRUNCATE, ALTER, DROP, CREATE. */
+  written: Set<string>;
 }
 
 export class SqlParseError extends Error {
@@ -114,13 +123,18 @@ export class SqlAnalyzer {
       actions: new Set(),
       tables: new Set(),
       functions: new Set(),
+      read: new Set(),
+      written: new Set(),
     };
     const context: WalkContext = {
       call: (call, out, at) => this.call(call, out, at),
       depth: 0,
       dialect: options.dialect ?? 'postgres',
     };
-    for (const s of tree.stmts ?? []) walk(s.stmt, analysis, context, 0);
+    for (const s of tree.stmts ?? []) {
+      walk(s.stmt, analysis, context, 0);
+      tableAccess(s.stmt, analysis);
+    }
     return analysis;
   }
 
