@@ -276,6 +276,8 @@ describe('one shape for every instrumentation', () => {
       'tool_call',
       'policy',
       'command',
+      // The refused `rm -rf /` names the root: on the record, pointing at the command.
+      'file',
       'policy',
       'command',
     ]);

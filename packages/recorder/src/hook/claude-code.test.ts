@@ -115,6 +115,7 @@ describe('Claude Code hook adapter', () => {
       'tool_call', // toolu_01: the attempt, recorded before it is decided
       'policy', //    its verdict
       'tool_call', // toolu_02
+      'file', //      the file its command line reads, pointing at it
       'policy',
       'tool_call', // toolu_02's result
       'masking',
@@ -147,28 +148,34 @@ describe('Claude Code hook adapter', () => {
       subjectId: events[1]!.id,
     });
     expect(events[3]).toMatchObject({ tool: 'Bash', callId: 'toolu_02' });
-    expect(events[4]).toMatchObject({ verdict: 'passed', subjectId: events[3]!.id });
+    expect(events[4]).toMatchObject({
+      type: 'file',
+      path: '/home/dev/app/.env.example',
+      operation: 'read',
+      subjectId: events[3]!.id,
+    });
+    expect(events[5]).toMatchObject({ verdict: 'passed', subjectId: events[3]!.id });
     // The result: paired with its attempt by callId, the input not repeated.
-    expect(events[5]).toMatchObject({ tool: 'Bash', callId: 'toolu_02' });
-    expect(wire(events[5])).not.toHaveProperty('input');
-    expect(events[5]).toHaveProperty('durationMs');
-    const cat = JSON.stringify(events[5]);
+    expect(events[6]).toMatchObject({ tool: 'Bash', callId: 'toolu_02' });
+    expect(wire(events[6])).not.toHaveProperty('input');
+    expect(events[6]).toHaveProperty('durationMs');
+    const cat = JSON.stringify(events[6]);
     expect(cat).not.toMatch(/sk_live_4eC39|ops@acme\.test/);
-    expect(events[6]).toMatchObject({ subjectId: events[5]!.id, count: 2 });
-    expect(events[8]).toMatchObject({
+    expect(events[7]).toMatchObject({ subjectId: events[6]!.id, count: 2 });
+    expect(events[9]).toMatchObject({
       verdict: 'passed',
       rule: 'environment-dump',
-      subjectId: events[7]!.id,
+      subjectId: events[8]!.id,
     });
-    expect(events[9]).toMatchObject({ callId: 'toolu_03', output: '[output not recorded]' });
-    expect(JSON.stringify(events[9])).not.toContain('whatever');
-    expect(events[11]).toMatchObject({
+    expect(events[10]).toMatchObject({ callId: 'toolu_03', output: '[output not recorded]' });
+    expect(JSON.stringify(events[10])).not.toContain('whatever');
+    expect(events[12]).toMatchObject({
       tool: 'Write',
       callId: 'toolu_04',
       input: { file_path: '/etc/hosts', content: 'x' },
       error: 'EACCES: permission denied',
     });
-    expect(events[12]).toMatchObject({ action: 'end', reason: 'prompt_input_exit' });
+    expect(events[13]).toMatchObject({ action: 'end', reason: 'prompt_input_exit' });
     expect(existsSync(join(stateDir, `${base.session_id}.json`))).toBe(false);
   });
 
@@ -201,7 +208,12 @@ describe('Claude Code hook adapter', () => {
       }),
       { sink, policy, stateDir },
     );
-    expect(sink.events.map((e) => e.type)).toEqual(['lifecycle', 'tool_call', 'policy']);
+    expect(sink.events.map((e) => e.type)).toEqual(['lifecycle', 'tool_call', 'file', 'policy']);
+    expect(sink.events[2]).toMatchObject({
+      path: `${base.cwd}/a.ts`,
+      operation: 'read',
+      subjectId: sink.events[1]!.id,
+    });
   });
 
   it('records every tool, MCP tools included, at its PreToolUse with its verdict, before any result', async () => {
@@ -219,8 +231,14 @@ describe('Claude Code hook adapter', () => {
     );
     // No PostToolUse (the call never returned): the attempt and its verdict are on the record.
     expect(answer).toEqual({ stdout: '', stderr: '', exitCode: 0 });
-    const [start, call, verdict] = sink.events;
-    expect(sink.events).toHaveLength(3);
+    const [start, call, query, verdict] = sink.events;
+    expect(sink.events).toHaveLength(4);
+    // The SQL it sends, with the tables it reads.
+    expect(query).toMatchObject({
+      type: 'query',
+      sql: 'SELECT id, total FROM orders WHERE id = 7',
+      tables: { read: ['orders'], written: [] },
+    });
     expect(start).toMatchObject({
       type: 'lifecycle',
       session: { resource: { environment: 'production' } },

@@ -7,6 +7,7 @@ import {
   type Resource,
   type SessionStartInput,
 } from '@auditlane/client';
+import { recordToolFacts } from '../facts/record';
 import { Policy, type PolicyScope } from '../policy/policy';
 import { type Authorization, createRecorder, type RecordedSession } from '../recorder';
 import type { Sink } from '../sinks/sink';
@@ -22,7 +23,7 @@ import {
 /**
  * Claude Code hooks (https://code.claude.com/docs/en/hooks): each hook runs this as a new
  * process with the event's JSON on stdin. SessionStart opens a session; PreToolUse records the
- * attempt at once, asks the policy (and a reviewer) and answers in the hook protocol;
+ * attempt at once (with the files, hosts and tables it names), asks the policy (and a reviewer) and answers in the hook protocol;
  * PostToolUse and PostToolUseFailure record the result, paired with its attempt by `callId`;
  * SessionEnd ends the session. State between the processes of one session (its sessions, their
  * next seq, calls waiting for their result) lives in `stateDir`.
@@ -266,6 +267,7 @@ async function handle(
         answer = await preToolUse(sessionOf(key, start), state, key, tool, callId, input, {
           errors,
           closed: failsClosed(policy, start.resource),
+          cwd,
         });
         break;
       case 'PostToolUse':
@@ -341,10 +343,15 @@ async function preToolUse(
   tool: string,
   callId: string | undefined,
   input: HookInput,
-  { errors, closed }: { errors: Error[]; closed: boolean },
+  { errors, closed, cwd }: { errors: Error[]; closed: boolean; cwd: string },
 ): Promise<HookAnswer> {
   const recorder = session.recorder;
   const eventId = session.toolCall({ tool, callId, input: input.tool_input });
+  // What the call touches (files, hosts, tables), on the record with the attempt.
+  recordToolFacts(session, await recorder.analyzers(), tool, input.tool_input, {
+    subjectId: eventId,
+    cwd,
+  });
   const auth = await session.authorize(
     { kind: 'tool', tool, input: input.tool_input },
     { subjectId: eventId },
