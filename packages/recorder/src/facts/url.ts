@@ -5,6 +5,7 @@ export interface OutboundFact {
   port?: number;
   method?: string;
   url?: string;
+  bytesSent?: number;
 }
 
 /** Query parameters whose values are credentials whatever their shape (signed URLs, OAuth). */
