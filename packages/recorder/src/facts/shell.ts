@@ -140,10 +140,13 @@ function bind(ctx: Context): Ctx {
   self.host = (protocol, host, port, method) => {
     const name = host ? plainHost(host) : undefined;
     if (!name) return;
-    const n = port === null || port === undefined || port === '' ? undefined : Number(port);
     const fact: OutboundFact = { protocol, host: name };
-    if (n !== undefined && Number.isInteger(n) && n >= 0 && n <= 65535) fact.port = n;
-    else if (DEFAULT_PORTS[protocol] !== undefined) fact.port = DEFAULT_PORTS[protocol];
+    if (port === undefined) {
+      // No port named: the client's default.
+      if (DEFAULT_PORTS[protocol] !== undefined) fact.port = DEFAULT_PORTS[protocol];
+    } else if (port !== null && /^\d{1,5}$/.test(String(port)) && Number(port) <= 65535)
+      fact.port = Number(port);
+    // A port known only at run time (`-p $PORT`, a placeholder): left out.
     if (method) fact.method = method;
     ctx.facts.outbound(fact);
   };
@@ -196,8 +199,11 @@ interface OptionSpec {
   value?: readonly string[];
   /** Short options whose value is only ever attached (`mysql -pSECRET`). */
   attached?: readonly string[];
-  /** Options end at the first operand (`ssh host ls -la`, `git clone`'s subcommand). */
-  stopAtOperand?: boolean;
+  /**
+   * Options end before this many operands: 1 stops at the first (`git`'s subcommand), 2 after
+   * it (`ssh host -p 22 ls -la`: options may follow the host, the command's do not).
+   */
+  stopAtOperand?: number;
 }
 
 function parseOptions(args: readonly (string | null)[], spec: OptionSpec, from = 1): Parsed {
@@ -214,7 +220,8 @@ function parseOptions(args: readonly (string | null)[], spec: OptionSpec, from =
     const a = args[i] as string | null;
     if (rest || a === null || a === '-' || !a.startsWith('-') || a.length < 2) {
       out.operands.push(a);
-      if (spec.stopAtOperand) rest = true;
+      if (spec.stopAtOperand !== undefined && out.operands.length >= spec.stopAtOperand)
+        rest = true;
       continue;
     }
     if (a === '--') {
@@ -290,7 +297,7 @@ const permission: Handler = (argv, c, program) => {
     program === 'chmod'
       ? argv.map((a, i) => (i > 0 && a && /^-[rwxXst]+$/.test(a) ? `=${a}` : a))
       : argv;
-  const p = parseOptions(args, { value: ['--from'] });
+  const p = parseOptions(args, { value: ['--from', '--reference'] });
   const reference = values(p, '--reference');
   for (const r of reference) ctx.file(r, 'read');
   const files = reference.length ? p.operands : p.operands.slice(1);
@@ -561,7 +568,14 @@ function jumps(ctx: Ctx, p: Parsed): void {
 
 const ssh: Handler = (argv, c) => {
   const ctx = bind(c);
-  const p = parseOptions(argv, { value: SSH_VALUE, stopAtOperand: true });
+  const p = parseOptions(argv, { value: SSH_VALUE, stopAtOperand: 1 });
+  // Options may follow the destination (`ssh host -p 2222`), up to the remote command.
+  const at = argv.indexOf(p.operands[0] ?? null);
+  if (at > 0) {
+    const after = parseOptions(argv, { value: SSH_VALUE, stopAtOperand: 1 }, at + 1);
+    for (const [k, v] of after.values) p.values.set(k, [...(p.values.get(k) ?? []), ...v]);
+    for (const f of after.flags) p.flags.add(f);
+  }
   for (const f of values(p, '-i', '-F')) ctx.file(f, 'read');
   for (const f of values(p, '-E')) ctx.file(f, 'write');
   jumps(ctx, p);
@@ -650,15 +664,15 @@ const netcat: Handler = (argv, c, program) => {
   // Listening, not connecting out.
   if (has(p, '-l', '--listen')) return;
   const [host, port] = p.operands;
-  const single = port && /^\d+$/.test(port) ? port : undefined;
-  ctx.host(program === 'telnet' ? 'telnet' : has(p, '-u', '--udp') ? 'udp' : 'tcp', host, single);
+  // `nc -z host 20-30`: a range is no one port.
+  ctx.host(program === 'telnet' ? 'telnet' : has(p, '-u', '--udp') ? 'udp' : 'tcp', host, port);
 };
 
 const telnet: Handler = (argv, c) => {
   const ctx = bind(c);
   const p = parseOptions(argv, { value: '-b -e -l -n -k -X'.split(' ') });
   const [host, port] = p.operands;
-  ctx.host('telnet', host, port && /^\d+$/.test(port) ? port : undefined);
+  ctx.host('telnet', host, port);
 };
 
 /** A git remote: a URL, or scp-like `git@host:path`; local paths and remote names are not hosts. */
@@ -714,7 +728,7 @@ const GIT_REMOTE_VALUE = [
 
 const git: Handler = (argv, c) => {
   const ctx = bind(c);
-  const global = parseOptions(argv, { value: GIT_GLOBAL, stopAtOperand: true });
+  const global = parseOptions(argv, { value: GIT_GLOBAL, stopAtOperand: 1 });
   const [sub, ...rest] = global.operands;
   if (!sub) return;
   const p = parseOptions([sub, ...rest], { value: GIT_REMOTE_VALUE });

@@ -112,33 +112,34 @@ export class ShellAnalyzer {
           // Words after a redirect's target are the command's arguments (`rm </dev/null -rf /`);
           // the grammar keeps them in the redirect.
           const extra: Node[] = [];
+          const fileRedirect = (r: Node) => {
+            const targets = r.childrenForFieldName('destination').filter((d) => d !== null);
+            const destination = targets[0];
+            extra.push(...targets.slice(1));
+            const op = destination
+              ? source.subarray(r.startIndex, destination.startIndex).toString('utf8').trim()
+              : r.text;
+            if (/^\d*<$/.test(op)) {
+              next.stdin = null;
+              if (destination?.type === 'process_substitution') {
+                next.stdinFile = null;
+                const produced: SimpleCommand[] = [];
+                for (const c of destination.namedChildren)
+                  if (c) produced.push(...walk(c, { subshell: true }));
+                next.upstream = [...(next.upstream ?? []), ...produced];
+              } else next.stdinFile = destination ? word(destination, vars) : null;
+            } else if (/^(\d*|&)>>?\|?$|^&>>?$/.test(op))
+              next.writes = [...(next.writes ?? []), destination ? word(destination, vars) : null];
+          };
           for (const r of n.namedChildren) {
             if (!r) continue;
             if (r.type === 'heredoc_redirect') {
               next.stdin = heredocBody(r, source);
               for (const a of r.childrenForFieldName('argument')) if (a) extra.push(a);
-            } else if (r.type === 'file_redirect') {
-              const targets = r.childrenForFieldName('destination').filter((d) => d !== null);
-              const destination = targets[0];
-              extra.push(...targets.slice(1));
-              const op = destination
-                ? source.subarray(r.startIndex, destination.startIndex).toString('utf8').trim()
-                : r.text;
-              if (/^\d*<$/.test(op)) {
-                next.stdin = null;
-                if (destination?.type === 'process_substitution') {
-                  next.stdinFile = null;
-                  const produced: SimpleCommand[] = [];
-                  for (const c of destination.namedChildren)
-                    if (c) produced.push(...walk(c, { subshell: true }));
-                  next.upstream = [...(next.upstream ?? []), ...produced];
-                } else next.stdinFile = destination ? word(destination, vars) : null;
-              } else if (/^(\d*|&)>>?\|?$|^&>>?$/.test(op))
-                next.writes = [
-                  ...(next.writes ?? []),
-                  destination ? word(destination, vars) : null,
-                ];
-            }
+              // `cat <<EOF > file`: the redirect after the here-document's start.
+              for (const f of r.childrenForFieldName('redirect'))
+                if (f?.type === 'file_redirect') fileRedirect(f);
+            } else if (r.type === 'file_redirect') fileRedirect(r);
           }
           const out: SimpleCommand[] = [];
           for (const c of n.namedChildren)
