@@ -274,6 +274,8 @@ describe('one shape for every instrumentation', () => {
     expect(bySession(a.id)).toEqual([
       'policy',
       'tool_call',
+      // The SQL the refused `psql -c "DROP TABLE t"` names, with its tables.
+      'query',
       'policy',
       'command',
       // The refused `rm -rf /` names the root: on the record, pointing at the command.

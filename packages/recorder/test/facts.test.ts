@@ -77,6 +77,24 @@ describe('files and hosts of commands, recorded', () => {
     ]);
   });
 
+  it('records the SQL a command gives a database client as a query with its tables', async () => {
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy, meta: { actor: human, resource: dev } });
+    const session = recorder.session();
+    // psql is not there to run: the line is what is recorded.
+    await runCommand(
+      recorder,
+      `psql -h db.example.com -c "UPDATE customers SET tier = 'gold' WHERE id IN (SELECT customer_id FROM orders)" 2>/dev/null || true`,
+      { session },
+    );
+    expect(of(sink.events, 'query')).toEqual([
+      expect.objectContaining({ tables: { read: ['orders'], written: ['customers'] } }),
+    ]);
+    expect(of(sink.events, 'outbound')).toEqual([
+      expect.objectContaining({ protocol: 'postgres', host: 'db.example.com', port: 5432 }),
+    ]);
+  });
+
   it('records nothing of the kind with facts: false', async () => {
     const sink = new MemorySink();
     const recorder = createRecorder({

@@ -50,7 +50,10 @@ function sensitiveOf(session: RecordedSession): ((name: string) => boolean) | un
   return m ? (name) => m.sensitiveField(name) !== null : undefined;
 }
 
-/** Records the files and hosts a command line names, pointing at the command's event. */
+/**
+ * Records the files and hosts a command line names, pointing at the command's event, and the
+ * SQL it gives a database client as `query` events with their tables.
+ */
 export function recordCommandFacts(
   session: RecordedSession,
   analyzers: Analyzers | undefined,
@@ -66,6 +69,10 @@ export function recordCommandFacts(
     });
     for (const f of facts.files) session.file({ subjectId: context.subjectId, ...f });
     for (const o of facts.outbound) session.outbound({ subjectId: context.subjectId, ...o });
+    for (const s of facts.sql) {
+      const tables = queryTables(analyzers, s.sql, s.dialect);
+      if (tables) session.query({ sql: s.sql, tables });
+    }
   } catch (error) {
     session.recorder.onError(
       new Error(`the command's files and hosts were not recorded: ${(error as Error).message}`),

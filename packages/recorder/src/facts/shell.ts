@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { basename, expandCommandLine } from '../policy/commands';
+import { basename, type EmbeddedSql, expandCommandLine } from '../policy/commands';
 import type { ShellAnalyzer, SimpleCommand } from '../policy/shell';
 import { type OutboundFact, outboundOfUrl, plainHost } from './url';
 
@@ -15,6 +15,8 @@ export interface FileFact {
 export interface CommandFacts {
   files: FileFact[];
   outbound: OutboundFact[];
+  /** SQL the line gives a database client (`psql -c`, a here-document, `echo … | mysql`). */
+  sql: EmbeddedSql[];
 }
 
 export interface CommandFactOptions {
@@ -77,7 +79,7 @@ export function commandFacts(
               : ctx.resolve(target);
     }
   }
-  return facts.result();
+  return { ...facts.result(), sql: expanded.sql.slice(0, MAX_FACTS_PER_COMMAND) };
 }
 
 class Facts {
@@ -99,7 +101,7 @@ class Facts {
     if (!known) this.hosts.set(key, fact);
     else if (fact.method && !known.method) known.method = fact.method;
   }
-  result(): CommandFacts {
+  result(): Omit<CommandFacts, 'sql'> {
     return { files: [...this.files.values()], outbound: [...this.hosts.values()] };
   }
 }

@@ -113,6 +113,7 @@ describe('Claude Code hook adapter', () => {
     expect(events.map((e) => e.type)).toEqual([
       'lifecycle',
       'tool_call', // toolu_01: the attempt, recorded before it is decided
+      'query', //     the SQL it gives psql, with its tables
       'policy', //    its verdict
       'tool_call', // toolu_02
       'file', //      the file its command line reads, pointing at it
@@ -143,39 +144,44 @@ describe('Claude Code hook adapter', () => {
     });
     expect(wire(events[1])).not.toHaveProperty('output');
     expect(events[2]).toMatchObject({
+      type: 'query',
+      sql: 'DROP TABLE customers',
+      tables: { read: [], written: ['customers'] },
+    });
+    expect(events[3]).toMatchObject({
       verdict: 'blocked',
       rule: 'sql-drop',
       subjectId: events[1]!.id,
     });
-    expect(events[3]).toMatchObject({ tool: 'Bash', callId: 'toolu_02' });
-    expect(events[4]).toMatchObject({
+    expect(events[4]).toMatchObject({ tool: 'Bash', callId: 'toolu_02' });
+    expect(events[5]).toMatchObject({
       type: 'file',
       path: '/home/dev/app/.env.example',
       operation: 'read',
-      subjectId: events[3]!.id,
+      subjectId: events[4]!.id,
     });
-    expect(events[5]).toMatchObject({ verdict: 'passed', subjectId: events[3]!.id });
+    expect(events[6]).toMatchObject({ verdict: 'passed', subjectId: events[4]!.id });
     // The result: paired with its attempt by callId, the input not repeated.
-    expect(events[6]).toMatchObject({ tool: 'Bash', callId: 'toolu_02' });
-    expect(wire(events[6])).not.toHaveProperty('input');
-    expect(events[6]).toHaveProperty('durationMs');
-    const cat = JSON.stringify(events[6]);
+    expect(events[7]).toMatchObject({ tool: 'Bash', callId: 'toolu_02' });
+    expect(wire(events[7])).not.toHaveProperty('input');
+    expect(events[7]).toHaveProperty('durationMs');
+    const cat = JSON.stringify(events[7]);
     expect(cat).not.toMatch(/sk_live_4eC39|ops@acme\.test/);
-    expect(events[7]).toMatchObject({ subjectId: events[6]!.id, count: 2 });
-    expect(events[9]).toMatchObject({
+    expect(events[8]).toMatchObject({ subjectId: events[7]!.id, count: 2 });
+    expect(events[10]).toMatchObject({
       verdict: 'passed',
       rule: 'environment-dump',
-      subjectId: events[8]!.id,
+      subjectId: events[9]!.id,
     });
-    expect(events[10]).toMatchObject({ callId: 'toolu_03', output: '[output not recorded]' });
-    expect(JSON.stringify(events[10])).not.toContain('whatever');
-    expect(events[12]).toMatchObject({
+    expect(events[11]).toMatchObject({ callId: 'toolu_03', output: '[output not recorded]' });
+    expect(JSON.stringify(events[11])).not.toContain('whatever');
+    expect(events[13]).toMatchObject({
       tool: 'Write',
       callId: 'toolu_04',
       input: { file_path: '/etc/hosts', content: 'x' },
       error: 'EACCES: permission denied',
     });
-    expect(events[13]).toMatchObject({ action: 'end', reason: 'prompt_input_exit' });
+    expect(events[14]).toMatchObject({ action: 'end', reason: 'prompt_input_exit' });
     expect(existsSync(join(stateDir, `${base.session_id}.json`))).toBe(false);
   });
 
@@ -336,13 +342,15 @@ describe('Claude Code hook adapter', () => {
     expect(of(dev)).toEqual([
       'lifecycle',
       'tool_call',
+      'query', // the SQL its command line gives psql, with its tables
       'policy',
       'tool_call',
+      'query',
       'policy',
       'tool_call', // toolu_d1's result
       'lifecycle',
     ]);
-    expect(of(prod)).toEqual(['lifecycle', 'tool_call', 'policy', 'lifecycle']);
+    expect(of(prod)).toEqual(['lifecycle', 'tool_call', 'query', 'policy', 'lifecycle']);
     const prodVerdict = sink.events.find((e) => e.sessionId === prod && e.type === 'policy');
     expect(prodVerdict).toMatchObject({ verdict: 'blocked', rule: 'sql-write-production' });
     for (const s of starts)
