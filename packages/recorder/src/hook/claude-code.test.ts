@@ -125,6 +125,7 @@ describe('Claude Code hook adapter', () => {
       'tool_call', // toolu_03's result
       'masking',
       'tool_call', // toolu_04: a failure whose attempt was not seen
+      'file', //      what it names, with it
       'lifecycle',
     ]);
     expect(events[0]).toMatchObject({
@@ -181,7 +182,13 @@ describe('Claude Code hook adapter', () => {
       input: { file_path: '/etc/hosts', content: 'x' },
       error: 'EACCES: permission denied',
     });
-    expect(events[14]).toMatchObject({ action: 'end', reason: 'prompt_input_exit' });
+    expect(events[14]).toMatchObject({
+      type: 'file',
+      path: '/etc/hosts',
+      operation: 'write',
+      subjectId: events[13]!.id,
+    });
+    expect(events[15]).toMatchObject({ action: 'end', reason: 'prompt_input_exit' });
     expect(existsSync(join(stateDir, `${base.session_id}.json`))).toBe(false);
   });
 

@@ -272,7 +272,7 @@ async function handle(
         break;
       case 'PostToolUse':
       case 'PostToolUseFailure':
-        postToolUse(sessionOf(key, start), state, tool, callId, pending, input);
+        await postToolUse(sessionOf(key, start), state, tool, callId, pending, input, cwd);
         break;
       case 'SessionEnd': {
         const reason = typeof input.reason === 'string' ? input.reason.slice(0, 2000) : undefined;
@@ -392,16 +392,17 @@ async function preToolUse(
 /**
  * The result: a tool_call with the attempt's `callId` and the output (or error). The input is
  * on the attempt; it is repeated only when no attempt was recorded (the hook was installed
- * mid-call, or PreToolUse is not registered).
+ * mid-call, or PreToolUse is not registered), and then what it names is recorded with it.
  */
-function postToolUse(
+async function postToolUse(
   session: RecordedSession,
   state: HookState,
   tool: string,
   callId: string | undefined,
   pending: PendingCall | undefined,
   input: HookInput,
-): void {
+  cwd: string,
+): Promise<void> {
   if (callId) delete state.calls[callId];
   const auth: Authorization | undefined = pending && {
     allowed: true,
@@ -417,7 +418,7 @@ function postToolUse(
     input.hook_event_name === 'PostToolUseFailure'
       ? `${String(input.error ?? 'failed')}${input.is_interrupt === true ? ' (interrupted)' : ''}`
       : undefined;
-  session.toolCall(
+  const eventId = session.toolCall(
     {
       tool,
       callId,
@@ -429,6 +430,12 @@ function postToolUse(
     },
     auth,
   );
+  // The attempt was not seen: what the call names goes with its result.
+  if (!pending)
+    recordToolFacts(session, await session.recorder.analyzers(), tool, input.tool_input, {
+      subjectId: eventId,
+      cwd,
+    });
 }
 
 /** A verdict the decision flow does not record itself (it records no `passed` for an allow). */
