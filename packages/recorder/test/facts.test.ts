@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EventInput, eventSchema } from '@auditlane/client';
@@ -221,6 +222,43 @@ describe('Claude Code tools, recorded at their PreToolUse', () => {
         tables: { read: ['plans'], written: ['users'] },
       }),
     ]);
+  });
+
+  it('Bash: a git remote named by the line is the host of its URL in the repository’s configuration (a worktree’s too)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'repo-'));
+    const repo = join(root, 'app');
+    mkdirSync(join(repo, 'src'), { recursive: true });
+    const git = (cwd: string, ...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+        cwd,
+        stdio: 'pipe',
+      });
+    git(repo, 'init', '-q');
+    git(repo, 'remote', 'add', 'origin', 'git@github.com:acme/app.git');
+    git(repo, 'remote', 'add', 'upstream', 'https://gitlab.example.com/acme/app.git');
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'start');
+    git(repo, 'worktree', 'add', '-q', join(root, 'wt'));
+    const inRepo = await run(
+      [
+        {
+          tool: 'Bash',
+          input: {
+            command:
+              'git push -u origin feature && git fetch upstream && git pull nowhere main && git push',
+          },
+        },
+      ],
+      join(repo, 'src'),
+    );
+    expect(inRepo.facts.map((f) => `${f.protocol} ${f.host}`)).toEqual([
+      'ssh github.com',
+      'https gitlab.example.com',
+    ]);
+    const inWorktree = await run(
+      [{ tool: 'Bash', input: { command: 'git push origin HEAD' } }],
+      join(root, 'wt'),
+    );
+    expect(inWorktree.facts.map((f) => `${f.protocol} ${f.host}`)).toEqual(['ssh github.com']);
   });
 
   it('Bash: the command line’s files and hosts, resolved in the call’s cwd', async () => {

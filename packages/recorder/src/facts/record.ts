@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { posix } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import type { QueryTables } from '@auditlane/client';
 import { sqlOfTool } from '../policy/policy';
 import type { Analyzers, RecordedSession } from '../recorder';
@@ -66,6 +66,7 @@ export function recordCommandFacts(
       cwd: context.cwd,
       home: context.home ?? homedir(),
       sensitive: sensitiveOf(session),
+      remoteUrl: gitRemoteUrl,
     });
     for (const f of facts.files) session.file({ subjectId: context.subjectId, ...f });
     for (const o of facts.outbound) session.outbound({ subjectId: context.subjectId, ...o });
@@ -78,6 +79,58 @@ export function recordCommandFacts(
       new Error(`the command's files and hosts were not recorded: ${(error as Error).message}`),
     );
   }
+}
+
+/**
+ * The URL of the remote `name` of the git repository `cwd` is in (its `.git` directory, or the
+ * main repository's of a worktree), from its configuration; undefined when there is none.
+ */
+export function gitRemoteUrl(cwd: string, name: string): string | undefined {
+  let dir = cwd;
+  for (let depth = 0; depth < 64; depth++) {
+    const dotGit = join(dir, '.git');
+    let gitDir: string | undefined;
+    try {
+      const stat = statSync(dotGit);
+      if (stat.isDirectory()) gitDir = dotGit;
+      else if (stat.isFile()) {
+        const m = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+        if (m?.[1]) gitDir = resolve(dir, m[1].trim());
+      }
+    } catch {}
+    if (gitDir) {
+      let common = gitDir;
+      try {
+        common = resolve(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim());
+      } catch {}
+      try {
+        return remoteInConfig(readFileSync(join(common, 'config'), 'utf8'), name);
+      } catch {
+        return undefined;
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+  return undefined;
+}
+
+/** `[remote "origin"] url = …` of a git configuration file. */
+function remoteInConfig(text: string, name: string): string | undefined {
+  let inRemote = false;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
+    if (line.startsWith('[')) {
+      const section = /^\[\s*remote\s+"((?:[^"\\]|\\.)*)"\s*\]/.exec(line);
+      inRemote = section?.[1] === name;
+      continue;
+    }
+    const url = inRemote ? /^url\s*=\s*(.*)$/i.exec(line) : null;
+    if (url?.[1]) return url[1].replace(/^"(.*)"$/, '$1');
+  }
+  return undefined;
 }
 
 /** Claude Code's file tools: which input field holds the path, and what the tool does to it. */

@@ -26,6 +26,11 @@ export interface CommandFactOptions {
   home?: string;
   /** Query parameter names whose values are removed from URLs (the masker's sensitive names). */
   sensitive?: (name: string) => boolean;
+  /**
+   * The URL of a git remote named in a line (`git push origin main`) in the repository of a
+   * directory, from its configuration; without it, a remote's name names no host.
+   */
+  remoteUrl?: (cwd: string, name: string) => string | undefined;
 }
 
 /** At most this many facts of one command line are recorded (`rm` of ten thousand files). */
@@ -49,7 +54,7 @@ export function commandFacts(
   line: string,
   options: CommandFactOptions = {},
 ): CommandFacts {
-  const facts = new Facts(options.sensitive);
+  const facts = new Facts(options.sensitive, options.remoteUrl);
   let cwd = options.cwd?.startsWith('/') ? posix.normalize(options.cwd) : undefined;
   const expanded = expandCommandLine(shell, line);
   for (const command of expanded.simple) {
@@ -85,7 +90,10 @@ export function commandFacts(
 class Facts {
   private readonly files = new Map<string, FileFact>();
   private readonly hosts = new Map<string, OutboundFact>();
-  constructor(readonly sensitive?: (name: string) => boolean) {}
+  constructor(
+    readonly sensitive?: (name: string) => boolean,
+    readonly remoteUrl?: (cwd: string, name: string) => string | undefined,
+  ) {}
   get full(): boolean {
     return this.files.size + this.hosts.size >= MAX_FACTS_PER_COMMAND;
   }
@@ -700,8 +708,8 @@ const GIT_GLOBAL = [
   '--exec-path',
   '--config-env',
 ];
+/** Long options of git's remote commands that take a value. */
 const GIT_REMOTE_VALUE = [
-  ...'-o -b -u -j -c'.split(' '),
   '--origin',
   '--branch',
   '--upload-pack',
@@ -725,16 +733,37 @@ const GIT_REMOTE_VALUE = [
   '--negotiation-tip',
   '--recurse-submodules',
   '--repo',
+  '--remote',
   '--name',
 ];
+/** Their short ones, per command (`-u` is a value of clone's, a flag of push's). */
+const GIT_SHORT_VALUE: Record<string, string[]> = {
+  clone: ['-o', '-b', '-u', '-j', '-c'],
+  fetch: ['-j', '-o'],
+  pull: ['-j', '-o'],
+  push: ['-o'],
+  'ls-remote': [],
+  archive: ['-o'],
+  remote: ['-t', '-m'],
+  submodule: ['-b'],
+};
 
 const git: Handler = (argv, c) => {
   const ctx = bind(c);
   const global = parseOptions(argv, { value: GIT_GLOBAL, stopAtOperand: 1 });
   const [sub, ...rest] = global.operands;
   if (!sub) return;
-  const p = parseOptions([sub, ...rest], { value: GIT_REMOTE_VALUE });
+  const p = parseOptions([sub, ...rest], {
+    value: [...GIT_REMOTE_VALUE, ...(GIT_SHORT_VALUE[sub] ?? [])],
+  });
   const ops = p.operands;
+  // A remote's name: its URL in the repository's configuration, when it can be read.
+  const remote = (name: string | null | undefined) => {
+    if (!name || /[:/\\]/.test(name) || name.startsWith('.')) return gitRemote(ctx, name);
+    const dir = values(global, '-C').at(-1);
+    const where = dir === undefined ? ctx.cwd : ctx.resolve(dir);
+    if (where) gitRemote(ctx, ctx.facts.remoteUrl?.(where, name));
+  };
   switch (sub) {
     case 'clone':
       gitRemote(ctx, ops[0]);
@@ -744,9 +773,11 @@ const git: Handler = (argv, c) => {
     case 'pull':
     case 'push':
     case 'ls-remote':
+      for (const r of values(p, '--repo')) remote(r);
+      remote(ops[0]);
+      break;
     case 'archive':
-      for (const r of values(p, '--repo')) gitRemote(ctx, r);
-      gitRemote(ctx, sub === 'archive' ? values(p, '--remote').at(-1) : ops[0]);
+      remote(values(p, '--remote').at(-1));
       break;
     case 'remote':
       // remote add NAME URL, remote set-url [--push|--add] NAME URL [OLD]
