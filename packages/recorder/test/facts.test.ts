@@ -106,6 +106,9 @@ describe('files and hosts of commands, recorded', () => {
     });
     const session = recorder.session();
     await runCommand(recorder, 'cat /etc/hostname > /dev/null', { session });
+    const read = wrapTool(recorder, 'Read', async (_: { file_path: string }) => 'ok');
+    await session.run(() => read({ file_path: '/etc/hostname' }));
+    expect(of(sink.events, 'tool_call')).toHaveLength(1);
     expect(of(sink.events, 'file')).toEqual([]);
   });
 

@@ -165,6 +165,7 @@ export function recordToolFacts(
   input: unknown,
   context: FactContext,
 ): void {
+  if (session.recorder.options.facts === false) return;
   if (!input || typeof input !== 'object' || Array.isArray(input)) return;
   const fields = input as Record<string, unknown>;
   const subjectId = context.subjectId;
