@@ -1,5 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -179,6 +181,67 @@ describe('instrumentNetwork (a real HTTP server)', () => {
     expect(events.map((e) => [e.url, e.status])).toEqual([
       [`${base}/reset`, undefined],
       [`http://127.0.0.1:${closedPort}/down`, undefined],
+    ]);
+  });
+
+  it('records node:https requests as https, with their port', async () => {
+    // A certificate of its own (openssl), for a real TLS server.
+    const dir = mkdtempSync(join(tmpdir(), 'tls-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'pipe' },
+    );
+    const tls = https.createServer(
+      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+      (_req, res) => res.end('secure'),
+    );
+    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+    const tlsPort = (tls.address() as AddressInfo).port;
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy: false, meta: { actor: human, resource: dev } });
+    const session = recorder.session();
+    const uninstall = instrumentNetwork(recorder, { session });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        https
+          .get(
+            `https://localhost:${tlsPort}/status?sig=abc`,
+            { rejectUnauthorized: false },
+            (res) => {
+              res.resume();
+              res.on('end', resolve);
+            },
+          )
+          .on('error', reject);
+      });
+    } finally {
+      uninstall();
+      await new Promise((r) => tls.close(r));
+    }
+    expect(outbound(sink.events)).toEqual([
+      expect.objectContaining({
+        protocol: 'https',
+        host: 'localhost',
+        port: tlsPort,
+        method: 'GET',
+        url: `https://localhost:${tlsPort}/status?sig=[removed]`,
+        status: 200,
+      }),
     ]);
   });
 
