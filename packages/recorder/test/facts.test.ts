@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EventInput, eventSchema } from '@auditlane/client';
+import { createClient, type EventInput, eventSchema } from '@auditlane/client';
+import { SqliteStore, startServer } from '@auditlane/server';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -12,6 +13,7 @@ import { runCommand } from '../src/instrument/exec';
 import { instrumentPg, instrumentSqlite } from '../src/instrument/sql';
 import { Policy } from '../src/policy/policy';
 import { createRecorder } from '../src/recorder';
+import { HttpSink } from '../src/sinks/http';
 import { MemorySink } from '../src/sinks/sink';
 
 const human = { type: 'human' as const, id: 'u_alice' };
@@ -340,5 +342,48 @@ describe('tables of queries, from their parse tree', () => {
       { read: ['Users'], written: ['audit'] },
       undefined,
     ]);
+  });
+});
+
+describe('the facts, as the server indexes them', () => {
+  it('a session is found by the files, hosts and tables its commands, tools and queries touched', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'facts-server-'));
+    const store = new SqliteStore({ filename: join(dir, 'server.db') });
+    const { token } = await store.createToken({
+      org: 'acme',
+      name: 'all',
+      permissions: ['ingest', 'view_history'],
+    });
+    const running = await startServer({ store, port: 0 });
+    try {
+      const client = createClient({ baseUrl: running.url, token, retries: 0 });
+      const sink = new HttpSink({ client, spool: false, batchMs: 5, onError: () => {} });
+      const recorder = createRecorder({ sink, policy, meta: { actor: human, resource: dev } });
+      const work = mkdtempSync(join(tmpdir(), 'work-'));
+      writeFileSync(join(work, '.env'), 'X=1\n');
+      const db = await instrumentSqlite(recorder, new Database(':memory:'));
+      const bash = wrapTool(recorder, 'Bash', async (_: { command: string }) => 'ok', {
+        cwd: work,
+      });
+      const session = recorder.session();
+      await session.run(async () => {
+        await runCommand(recorder, 'cat .env > /dev/null', { session, cwd: work });
+        await bash({ command: 'curl -s https://Hooks.Example.net/T1?token=abc' });
+        db.exec('CREATE TABLE customers (id INTEGER)');
+        db.prepare('SELECT id FROM customers WHERE id = ?').all(1);
+      });
+      const other = recorder.session();
+      other.end();
+      session.end();
+      await recorder.close({ timeoutMs: 10_000 });
+      const found = async (entity: string) =>
+        (await client.sessions.list({ entity: [entity] })).data.map((s) => s.id);
+      expect(await found(`file:${join(work, '.env')}`)).toEqual([session.id]);
+      expect(await found('host:hooks.example.net')).toEqual([session.id]);
+      expect(await found('table:customers')).toEqual([session.id]);
+      expect(await found('table:orders')).toEqual([]);
+    } finally {
+      await running.close();
+    }
   });
 });
