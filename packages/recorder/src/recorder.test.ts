@@ -282,6 +282,7 @@ describe('one shape for every instrumentation', () => {
       'file',
       'policy',
       'command',
+      'file', // the same, refused by recordTerminal
     ]);
     expect(bySession(b.id)).toEqual(['policy', 'query']);
     // Without a session, an action asked for now is refused as a mistake; wrappers pass through.

@@ -38,7 +38,7 @@ export function queryTables(
 
 export interface FactContext {
   /** The event the facts were seen in (the command or tool call). */
-  subjectId: string;
+  subjectId?: string;
   /** Where the action runs (absolute); relative paths are skipped without it. */
   cwd?: string;
   /** What `~` stands for. Default: this process's home directory. */
