@@ -22,7 +22,7 @@ import {
   signStatement,
   verifyExport,
 } from '../src/chain';
-import { serveConfig } from '../src/config';
+import { serveConfig } from '../src/serve-config';
 import { Notary } from '../src/jobs/checkpoints';
 import { sweepRecordings } from '../src/jobs/retention';
 import { type RunningServer, startServer } from '../src/serve';
