@@ -4,7 +4,9 @@ export * from './chain/index';
 export { SERVE_ENV, type ServeConfig, type ServeFlags, serveConfig } from './config';
 export { applyEvent, sessionFromStart, significance } from './domain/session';
 export { searchableText, stripAnsi } from './domain/text';
+export { type AlertDeliveryOptions, AlertEngine } from './jobs/alerts';
 export { type RetentionPolicy, startRetention, sweepRecordings } from './jobs/retention';
+export { signWebhook } from './jobs/webhook';
 export {
   openStore,
   type RunningServer,

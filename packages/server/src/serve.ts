@@ -1,5 +1,6 @@
 import { type ServerType, serve } from '@hono/node-server';
 import { type AppConfig, createApp } from './api/app';
+import { type AlertDeliveryOptions, AlertEngine } from './jobs/alerts';
 import { type CheckpointOptions, Notary, startCheckpoints } from './jobs/checkpoints';
 import { type RetentionPolicy, startRetention } from './jobs/retention';
 import { PostgresStore } from './store/postgres';
@@ -13,6 +14,11 @@ export interface StartOptions {
    * with this key, to the checkpoint file and webhook; omitted: nothing is signed.
    */
   checkpoints?: CheckpointOptions;
+  /**
+   * How alerts' webhooks are sent (clock, timers, timeouts, retry schedule). Alerts are always
+   * evaluated; deliveries left pending by an earlier run are sent on start.
+   */
+  alerts?: AlertDeliveryOptions;
   /** Purge old recordings hourly; omitted: keep them forever. */
   retention?: RetentionPolicy;
   port?: number;
@@ -24,13 +30,20 @@ export interface RunningServer {
   /** `http://127.0.0.1:4680` */
   url: string;
   port: number;
+  /** Evaluates alerts and sends their webhooks. */
+  alerts: AlertEngine;
   close(): Promise<void>;
 }
 
 /** Serves the API over HTTP on Node. Port 0 picks a free port. */
 export function startServer(options: StartOptions): Promise<RunningServer> {
   const notary = options.checkpoints ? new Notary(options.store, options.checkpoints) : null;
-  const app = createApp(options.store, { ...options.config, ...(notary ? { notary } : {}) });
+  const alerts = new AlertEngine(options.store, options.alerts);
+  const app = createApp(options.store, {
+    ...options.config,
+    ...(notary ? { notary } : {}),
+    alerts,
+  });
   const retention = options.retention
     ? startRetention(options.store, options.retention, { notary })
     : null;
@@ -41,9 +54,11 @@ export function startServer(options: StartOptions): Promise<RunningServer> {
     try {
       server = serve({ fetch: app.fetch, port: options.port ?? 4680, hostname: host }, (info) => {
         const url = `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`;
+        alerts.start();
         resolve({
           url,
           port: info.port,
+          alerts,
           close: async () => {
             await retention?.stop();
             await new Promise<void>((done) => {
@@ -51,6 +66,7 @@ export function startServer(options: StartOptions): Promise<RunningServer> {
               server.close(() => done());
             });
             await checkpoints?.stop();
+            await alerts.stop();
           },
         });
       });

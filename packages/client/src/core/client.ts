@@ -8,6 +8,7 @@ import {
   viewerSchema,
 } from '../model';
 import { InvalidParamsError } from './error';
+import { Alerts } from './resources/alerts';
 import { Downloads } from './resources/downloads';
 import { Reviews } from './resources/reviews';
 import { Sessions } from './resources/sessions';
@@ -38,6 +39,7 @@ export class AuditlaneClient {
   readonly sessions: Sessions;
   readonly reviews: Reviews;
   readonly downloads: Downloads;
+  readonly alerts: Alerts;
   private readonly transport: Transport;
 
   constructor(options: ClientOptions) {
@@ -45,6 +47,7 @@ export class AuditlaneClient {
     this.sessions = new Sessions(this.transport);
     this.reviews = new Reviews(this.transport);
     this.downloads = new Downloads(this.transport);
+    this.alerts = new Alerts(this.transport);
   }
 
   get baseUrl(): string {

@@ -79,6 +79,15 @@ function checkPeriod(q: { period?: string; from?: string; to?: string }, ctx: z.
 }
 
 /**
+ * The filters of the sessions list on their own, refusing any other key: what an alert saves
+ * (`sessionConditions` on the server reads the same fields, so every list filter works there).
+ */
+export const sessionFilterSchema = sessionFilters
+  .strict()
+  .superRefine(checkPeriod)
+  .meta({ id: 'SessionFilter' });
+
+/**
  * Filters, sort, cursor and count of the sessions list. On the wire each field is a query
  * parameter; list fields repeat (`status=active&status=ended`).
  */
@@ -221,6 +230,8 @@ export type EventSort = z.infer<typeof eventSortSchema>;
 export type SessionListQuery = z.infer<typeof sessionListQuerySchema>;
 /** What a caller passes: every field optional, defaults applied by the server. */
 export type SessionListParams = z.input<typeof sessionListQuerySchema>;
+export type SessionFilter = z.infer<typeof sessionFilterSchema>;
+export type SessionFilterParams = z.input<typeof sessionFilterSchema>;
 export type SessionExportQuery = z.infer<typeof sessionExportQuerySchema>;
 export type SessionExportParams = z.input<typeof sessionExportQuerySchema>;
 export type ExportFormat = z.infer<typeof exportFormatSchema>;

@@ -10,6 +10,7 @@ import type {
 } from '@auditlane/client';
 import type { VerifyEvidence, VerifyReport } from '../chain/verify';
 import type { ChainHead, ChainRow } from '../chain/walk';
+import type { AlertTables } from './alerts';
 import type { IngestReport, IngestSettings } from './ingest';
 import type { PurgeReport, PurgeRequest } from './purge';
 import type { SharedTables } from './shared';
@@ -125,6 +126,8 @@ export interface Store {
 
   /** Reviews, full results and the access log. */
   readonly shared: SharedTables;
+  /** Alerts, the sessions they have seen and their delivery log. */
+  readonly alerts: AlertTables;
 }
 
 export type { ChainCheck } from '../chain/walk';

@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { ChainVersion } from '../../chain/formula';
 import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
+import { AlertTables } from '../alerts';
 import type { SqlDialect, WalkFrom } from '../filters';
 import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
 import {
@@ -22,7 +23,7 @@ import {
 } from '../ingest';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
 import { listEvents, listSessions, type SqlReader } from '../reads';
-import { numberPlaceholders } from '../runner';
+import { numberPlaceholders, type SqlRunner } from '../runner';
 import { SharedTables } from '../shared';
 import { hashToken, newToken, newTokenId } from '../tokens';
 import type { ListOptions, Permission, Principal, Store, StoredHead } from '../types';
@@ -167,6 +168,7 @@ export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
   readonly pool: pg.Pool;
   readonly shared: SharedTables;
+  readonly alerts: AlertTables;
   private readonly reader: SqlReader = {
     params: () => new Params(),
     all: async <T>(sql: string, values: unknown[]) =>
@@ -176,12 +178,21 @@ export class PostgresStore implements Store {
 
   private constructor(pool: pg.Pool) {
     this.pool = pool;
-    this.shared = new SharedTables({
+    const runner: SqlRunner = {
       all: async <T>(sql: string, params: unknown[] = []) =>
         (await pool.query(numberPlaceholders(sql), params)).rows as T[],
       run: async (sql, params = []) => ({
         changes: (await pool.query(numberPlaceholders(sql), params)).rowCount ?? 0,
       }),
+    };
+    this.shared = new SharedTables(runner);
+    this.alerts = new AlertTables(runner, {
+      params: () => new Params(),
+      all: async <T>(sql: string, values: unknown[]) => (await pool.query(sql, values)).rows as T[],
+      run: async (sql, values) => {
+        await pool.query(sql, values);
+      },
+      session: (doc) => doc as Session,
     });
   }
 

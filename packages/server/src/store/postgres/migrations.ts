@@ -1,3 +1,4 @@
+import { ALERT_TABLES } from '../alerts';
 import { SHARED_TABLES } from '../runner';
 
 /** Schema migrations, applied in order inside a transaction each; `auditlane_migrations` records them. */
@@ -161,4 +162,6 @@ export const POSTGRES_MIGRATIONS: string[] = [
     PRIMARY KEY (org, session_id)
   );
   `,
+  // Alerts: saved searches, the sessions each has seen, their webhook deliveries.
+  ALERT_TABLES,
 ];

@@ -9,6 +9,7 @@ import type {
 import Database from 'better-sqlite3';
 import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
+import { AlertTables } from '../alerts';
 import { ftsPhrase, type SqlDialect, type WalkFrom } from '../filters';
 import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
 import type { IngestReport, IngestSettings } from '../ingest';
@@ -59,6 +60,7 @@ export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   readonly db: Database.Database;
   readonly shared: SharedTables;
+  readonly alerts: AlertTables;
   private readonly reader: SqlReader = {
     params: () => new Params(),
     all: async <T>(sql: string, values: unknown[]) => this.db.prepare(sql).all(...values) as T[],
@@ -85,6 +87,14 @@ export class SqliteStore implements Store {
       run: async (sql, params = []) => ({ changes: prepared(sql).run(...params).changes }),
     };
     this.shared = new SharedTables(runner);
+    this.alerts = new AlertTables(runner, {
+      params: () => new Params(),
+      all: async <T>(sql: string, values: unknown[]) => this.db.prepare(sql).all(...values) as T[],
+      run: async (sql, values) => {
+        this.db.prepare(sql).run(...values);
+      },
+      session: (doc) => JSON.parse(doc as string) as Session,
+    });
     const db = this.db;
     this.stmts = {
       getSession: db.prepare<[string, string], { doc: string }>(

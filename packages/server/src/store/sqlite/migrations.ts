@@ -1,3 +1,4 @@
+import { ALERT_TABLES } from '../alerts';
 import { SHARED_TABLES } from '../runner';
 
 /** Schema migrations, applied in order; `PRAGMA user_version` records how many ran. */
@@ -246,4 +247,6 @@ export const SQLITE_MIGRATIONS: string[] = [
     PRIMARY KEY (org, session_id)
   );
   `,
+  // Alerts: saved searches, the sessions each has seen, their webhook deliveries.
+  ALERT_TABLES,
 ];
