@@ -468,6 +468,14 @@ describe.each(STORE_KINDS)('%s store: alerts', (kind) => {
       expect(await server.alerts.deliverDue()).toBe(1);
       expect(receiver.events().map((e) => e.data.alert.id)).toEqual([ours.id]);
       expect(evilReceiver.received).toHaveLength(1);
+      // Neither org's changes were evaluated against the other's alert: no delivery of one org's
+      // alert is kept under the other.
+      for (const [org, alertId] of [
+        ['evil', ours.id],
+        ['acme', theirs.id],
+      ] as const) {
+        expect((await store.alerts.listDeliveries(org, alertId, { limit: 10 })).data).toEqual([]);
+      }
       // Neither org sees the other's alert or its log.
       await expect(evil.alerts.get(ours.id)).rejects.toMatchObject({ status: 404 });
       await expect(evil.alerts.deliveries(ours.id)).rejects.toMatchObject({ status: 404 });
