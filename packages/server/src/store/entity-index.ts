@@ -378,7 +378,7 @@ export async function indexBatch(
   // then queued with one statement in id order (concurrent transactions lock queue rows in the
   // same order: no deadlock).
   const found = async (text: string, params: unknown[]) => {
-    for (const r of await sql.all<{ id: string }>(text, params)) queue.add(r.id);
+    for (const r of await sql.all<{ id: string | null }>(text, params)) if (r.id) queue.add(r.id);
   };
   for (const e of shared)
     await found(
@@ -386,23 +386,34 @@ export async function indexBatch(
       [org, e.kind, e.key],
     );
   const windowMs = baselineDays * DAY_MS;
-  for (const session of sessions.values()) {
-    const started = Date.parse(session.startedAt);
+  const windows = [...sessions.values()].map((x) => {
+    const started = Date.parse(x.startedAt);
+    return { session: x, lo: started, hi: started + windowMs };
+  });
+  const window = (rows: unknown[][]) =>
+    rows.map(() => '(?, CAST(? AS BIGINT), CAST(? AS BIGINT))').join(', ');
+  for (const part of chunks(windows)) {
+    const byActor = part.map((w) => [w.session.actor.id, w.lo, w.hi]);
     await found(
-      `SELECT id FROM sessions WHERE org = ? AND actor_id = ? AND started_at >= ? AND started_at <= ?`,
-      [org, session.actor.id, started, started + windowMs],
+      `SELECT s.id FROM (VALUES ${window(byActor)}) AS v
+       JOIN sessions AS s ON s.org = ? AND s.actor_id = v.column1 AND s.started_at >= v.column2 AND s.started_at <= v.column3`,
+      [...byActor.flat(), org],
     );
     // The actor's next session beyond the window: its history may have just begun.
     await found(
-      `SELECT id FROM sessions WHERE org = ? AND actor_id = ? AND started_at > ?
-       ORDER BY started_at, id LIMIT 1`,
-      [org, session.actor.id, started + windowMs],
+      `SELECT (SELECT s.id FROM sessions AS s WHERE s.org = ? AND s.actor_id = v.column1 AND s.started_at > v.column3
+         ORDER BY s.started_at, s.id LIMIT 1) AS id FROM (VALUES ${window(byActor)}) AS v`,
+      [org, ...byActor.flat()],
     );
-    if (session.credential && session.credential.kind !== 'none')
+    const byCredential = part
+      .filter((w) => w.session.credential && w.session.credential.kind !== 'none')
+      .map((w) => [w.session.credential!.fingerprint, w.lo, w.hi]);
+    if (byCredential.length > 0)
       await found(
-        `SELECT session_id AS id FROM session_entities WHERE org = ? AND kind = 'credential' AND key = ?
-         AND started_at >= ? AND started_at <= ?`,
-        [org, session.credential.fingerprint, started, started + windowMs],
+        `SELECT e.session_id AS id FROM (VALUES ${window(byCredential)}) AS v
+         JOIN session_entities AS e ON e.org = ? AND e.kind = 'credential' AND e.key = v.column1
+           AND e.started_at >= v.column2 AND e.started_at <= v.column3`,
+        [...byCredential.flat(), org],
       );
   }
   const ids = [...queue].sort();
