@@ -3,6 +3,7 @@ import { type AppConfig, createApp } from './api/app';
 import { type AlertDeliveryOptions, AlertEngine } from './jobs/alerts';
 import { type CheckpointOptions, Notary, startCheckpoints } from './jobs/checkpoints';
 import { type RetentionPolicy, startRetention } from './jobs/retention';
+import { type Scorer, startScoring } from './jobs/scoring';
 import { PostgresStore } from './store/postgres';
 import { SqliteStore } from './store/sqlite';
 import type { Store } from './store/types';
@@ -30,6 +31,8 @@ export interface RunningServer {
   /** `http://127.0.0.1:4680` */
   url: string;
   port: number;
+  /** The rescoring job (`idle()` waits until every queued session is scored). */
+  scorer: Scorer;
   /** Evaluates alerts and sends their webhooks. */
   alerts: AlertEngine;
   close(): Promise<void>;
@@ -38,9 +41,17 @@ export interface RunningServer {
 /** Serves the API over HTTP on Node. Port 0 picks a free port. */
 export function startServer(options: StartOptions): Promise<RunningServer> {
   const notary = options.checkpoints ? new Notary(options.store, options.checkpoints) : null;
+  const scorer =
+    options.config?.scorer ?? startScoring(options.store, options.config?.significance);
   const alerts = new AlertEngine(options.store, options.alerts);
+  // Rescoring changes sessions too: a session whose score now crosses an alert's threshold (or
+  // that gained a reason) newly matches it.
+  const unsubscribe = scorer.onScored((org, sessionIds) => {
+    void alerts.sessionsChanged(org, sessionIds).catch(alerts.onError);
+  });
   const app = createApp(options.store, {
     ...options.config,
+    scorer,
     ...(notary ? { notary } : {}),
     alerts,
   });
@@ -58,6 +69,7 @@ export function startServer(options: StartOptions): Promise<RunningServer> {
         resolve({
           url,
           port: info.port,
+          scorer,
           alerts,
           close: async () => {
             await retention?.stop();
@@ -66,6 +78,9 @@ export function startServer(options: StartOptions): Promise<RunningServer> {
               server.close(() => done());
             });
             await checkpoints?.stop();
+            if (!options.config?.scorer) await scorer.stop();
+            unsubscribe();
+            // Waits for the evaluations still running (rescored sessions) and the attempts.
             await alerts.stop();
           },
         });

@@ -278,6 +278,53 @@ describe.each(STORE_KINDS)('%s store: alerts', (kind) => {
     expect((await admin.alerts.deliveries(alert.id)).data).toHaveLength(1);
   });
 
+  it('fires for every session on a credential once it becomes shared, the earlier one through rescoring', async () => {
+    const key = { kind: 'api_key' as const, fingerprint: 'sk-live-...7Q2Z', name: 'deploy key' };
+    const owner = sessionScript({
+      actor: { type: 'human', id: 'u_alice', email: 'alice@acme.test' },
+      credential: key,
+    });
+    owner.command('git pull');
+    owner.end();
+    await admin.ingest(owner.events);
+    await server.scorer.idle();
+    const alert = await admin.alerts.create({
+      name: 'shared credential',
+      query: { reason: ['shared_credential'] },
+      url: receiver.url,
+    });
+    await server.alerts.settled();
+    expect(await server.alerts.deliverDue()).toBe(0);
+
+    // Another actor uses the key: its session is shared from the start, and the owner's ended
+    // session gains the reason when the scorer recomputes it (no event of its own arrives).
+    const other = sessionScript(
+      { actor: { type: 'human', id: 'ext_7' }, credential: key, endpoint: '203.0.113.9' },
+      Date.UTC(2026, 10, 25, 9, 0, 0),
+    );
+    other.command('cat .env');
+    await admin.ingest(other.events);
+    await server.scorer.idle();
+    await server.alerts.settled();
+    expect(await server.alerts.deliverDue()).toBe(2);
+    const fired = receiver.events().map((e) => e.data.session!);
+    expect(fired.map((s) => s.id).sort()).toEqual([owner.sessionId, other.sessionId].sort());
+    for (const s of fired)
+      expect(s.significance?.reasons.map((r) => r.code)).toContain('shared_credential');
+
+    // A third actor on the key rescores both again: neither fires twice.
+    const third = sessionScript(
+      { actor: { type: 'human', id: 'ext_8' }, credential: key },
+      Date.UTC(2026, 10, 25, 10, 0, 0),
+    );
+    await admin.ingest(third.events);
+    await server.scorer.idle();
+    await server.alerts.settled();
+    expect(await server.alerts.deliverDue()).toBe(1);
+    expect(receiver.events().at(-1)!.data.session!.id).toBe(third.sessionId);
+    expect((await admin.alerts.deliveries(alert.id)).data).toHaveLength(3);
+  });
+
   it('takes the sessions matching at creation as seen, and evaluates label and text filters with the list SQL', async () => {
     const old = sessionScript({ labels: { team: 'payments' } });
     old.command('psql -c "select card_number from cards"');

@@ -6,8 +6,10 @@ import {
 } from '@auditlane/client';
 import type { Context, Handler, Hono, MiddlewareHandler } from 'hono';
 import { ZodError, type z } from 'zod';
+import { DEFAULT_SIGNIFICANCE, type SignificanceConfig } from '../domain/significance';
 import type { AlertEngine } from '../jobs/alerts';
 import type { Notary } from '../jobs/checkpoints';
+import type { Scorer } from '../jobs/scoring';
 import type { Permission, Principal, Store } from '../store/types';
 import { HttpError, validationError } from './errors';
 import type { Notifier } from './notifier';
@@ -45,6 +47,13 @@ export interface AppConfig {
    * Default none: alerts can be managed, but nothing matches or is sent.
    */
   alerts: AlertEngine | null;
+  /** Significance scoring: weights, patterns, baselines, on or off. Default: the defaults. */
+  significance: SignificanceConfig;
+  /**
+   * The rescoring job, kicked after each ingest commit (startServer starts one with the
+   * `significance` settings). Default none: queued sessions wait for another process's job.
+   */
+  scorer: Scorer | null;
   /** The clock, for tests. */
   now: () => number;
 }
@@ -61,6 +70,8 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   selfReviewOrgs: [],
   notary: null,
   alerts: null,
+  significance: DEFAULT_SIGNIFICANCE,
+  scorer: null,
   now: Date.now,
 };
 

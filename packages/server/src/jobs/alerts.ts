@@ -55,6 +55,7 @@ export class AlertEngine {
   private cancelTimer: (() => void) | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  private readonly evaluating = new Set<Promise<number>>();
 
   constructor(
     private readonly store: Store,
@@ -84,8 +85,15 @@ export class AlertEngine {
    * delivery for each enabled alert each of them newly matches. Resolves once the deliveries are
    * stored (not sent).
    */
-  async sessionsChanged(org: string, sessionIds: Iterable<string>): Promise<number> {
-    const ids = [...new Set(sessionIds)];
+  sessionsChanged(org: string, sessionIds: Iterable<string>): Promise<number> {
+    const evaluation = this.evaluate(org, [...new Set(sessionIds)]);
+    this.evaluating.add(evaluation);
+    const forget = () => this.evaluating.delete(evaluation);
+    evaluation.then(forget, forget);
+    return evaluation;
+  }
+
+  private async evaluate(org: string, ids: string[]): Promise<number> {
     if (ids.length === 0) return 0;
     const now = this.now();
     let queued = 0;
@@ -96,6 +104,11 @@ export class AlertEngine {
     }
     if (queued > 0) this.kick();
     return queued;
+  }
+
+  /** Resolves once the evaluations started so far (by ingest or by rescoring) are stored. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.evaluating]);
   }
 
   /** Queues an `alert.test` message of the alert, due now, and sends it soon. */
@@ -118,8 +131,9 @@ export class AlertEngine {
     this.schedule(0);
   }
 
-  /** Stops scheduling and waits for the attempts under way. */
+  /** Waits for the evaluations under way, stops scheduling and waits for the attempts under way. */
   async stop(): Promise<void> {
+    await this.settled();
     this.stopped = true;
     this.cancelTimer?.();
     this.cancelTimer = null;

@@ -6,13 +6,16 @@ import type {
   Session,
   SessionListQuery,
   SessionPage,
+  Significance,
   StoredEvent,
 } from '@auditlane/client';
 import type { VerifyEvidence, VerifyReport } from '../chain/verify';
 import type { ChainHead, ChainRow } from '../chain/walk';
+import type { SessionFacts } from '../domain/significance';
 import type { AlertTables } from './alerts';
 import type { IngestReport, IngestSettings } from './ingest';
 import type { PurgeReport, PurgeRequest } from './purge';
+import type { QueuedScore } from './scoring';
 import type { SharedTables } from './shared';
 
 export { PERMISSIONS, type Permission } from '@auditlane/client';
@@ -123,6 +126,20 @@ export interface Store {
    * event's digest (the chain still verifies). There is deliberately no way to delete a session.
    */
   purgeRecordings(request: PurgeRequest): Promise<PurgeReport>;
+
+  /** Sessions waiting to be rescored (their facts changed), oldest first, at most `limit`. */
+  queuedScores(limit: number): Promise<QueuedScore[]>;
+  /**
+   * Rescoring: reads the stored facts of these queued sessions of an org under their write lock,
+   * stores what `score` makes of them (score, document, reason codes) and takes each off the queue
+   * unless it was queued again meanwhile. Resolves with the ids of the sessions scored.
+   */
+  rescore(
+    org: string,
+    queued: QueuedScore[],
+    score: (facts: SessionFacts) => Significance,
+    windowDays: number,
+  ): Promise<string[]>;
 
   /** Reviews, full results and the access log. */
   readonly shared: SharedTables;

@@ -67,7 +67,10 @@ export function ingestRoutes(deps: Deps) {
         receivedAt: new Date(cfg.now()).toISOString(),
         previewRows: cfg.previewRows,
         reconnectGraceMs: cfg.reconnectGraceMs,
+        significance: cfg.significance,
       });
+      // Committed: the scorer recomputes the sessions the batch queued, without waiting.
+      cfg.scorer?.kick();
       const touched = new Set<string>();
       report.outcomes.forEach((outcome, i) => {
         const event = valid[i]!;

@@ -5,17 +5,19 @@ import type {
   Session,
   SessionListQuery,
   SessionPage,
+  Significance,
 } from '@auditlane/client';
 import Database from 'better-sqlite3';
 import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
+import type { SessionFacts } from '../../domain/significance';
 import { AlertTables } from '../alerts';
 import { ftsPhrase, type SqlDialect, type WalkFrom } from '../filters';
 import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
 import type { IngestReport, IngestSettings } from '../ingest';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
 import { listEvents, listSessions, type SqlReader } from '../reads';
-import type { SqlRunner } from '../runner';
+import { type QueuedScore, queuedScores } from '../scoring';
 import { SharedTables } from '../shared';
 import { hashToken, newToken, newTokenId } from '../tokens';
 import type { ListOptions, Permission, Principal, Store, StoredHead } from '../types';
@@ -73,21 +75,8 @@ export class SqliteStore implements Store {
     this.db = configure(new Database(options.filename));
     this.migrate();
     this.writer = new SqliteWriter(this.db);
-    const cache = new Map<string, Database.Statement>();
-    const prepared = (sql: string) => {
-      let stmt = cache.get(sql);
-      if (!stmt) {
-        stmt = this.db.prepare(sql);
-        cache.set(sql, stmt);
-      }
-      return stmt;
-    };
-    const runner: SqlRunner = {
-      all: async <T>(sql: string, params: unknown[] = []) => prepared(sql).all(...params) as T[],
-      run: async (sql, params = []) => ({ changes: prepared(sql).run(...params).changes }),
-    };
-    this.shared = new SharedTables(runner);
-    this.alerts = new AlertTables(runner, {
+    this.shared = new SharedTables(this.writer.runner);
+    this.alerts = new AlertTables(this.writer.runner, {
       params: () => new Params(),
       all: async <T>(sql: string, values: unknown[]) => this.db.prepare(sql).all(...values) as T[],
       run: async (sql, values) => {
@@ -183,6 +172,7 @@ export class SqliteStore implements Store {
           if (!next) return loaded.session;
           next.significance = significance(next);
           this.writer.saveSession({ ...loaded, session: next });
+          this.writer.enqueueScore(org, sessionId, Date.now());
           return next;
         })
         .immediate(),
@@ -233,6 +223,19 @@ export class SqliteStore implements Store {
         await request.onPurged?.(org, id);
       }
     }
+  }
+
+  queuedScores(limit: number): Promise<QueuedScore[]> {
+    return queuedScores(this.writer.runner, limit);
+  }
+
+  rescore(
+    org: string,
+    queued: QueuedScore[],
+    score: (facts: SessionFacts) => Significance,
+    windowDays: number,
+  ): Promise<string[]> {
+    return this.writer.rescore(org, queued, score, windowDays);
   }
 
   listSessions(org: string, query: SessionListQuery, options: ListOptions): Promise<SessionPage> {
