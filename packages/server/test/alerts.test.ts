@@ -325,6 +325,44 @@ describe.each(STORE_KINDS)('%s store: alerts', (kind) => {
     expect((await admin.alerts.deliveries(alert.id)).data).toHaveLength(3);
   });
 
+  it('fires when a revoke or a reviewer changes a session, not only on ingest', async () => {
+    const alert = await admin.alerts.create({
+      name: 'closed by a person',
+      query: { status: ['revoked', 'blocked'] },
+      url: receiver.url,
+    });
+    const revoked = sessionScript();
+    const rejected = sessionScript();
+    await admin.ingest([...revoked.events, ...rejected.events]);
+    expect(await server.alerts.deliverDue()).toBe(0);
+
+    await admin.sessions.revoke(revoked.sessionId, { reason: 'left open' });
+    expect(await server.alerts.deliverDue()).toBe(1);
+    expect(receiver.events()[0]!.data.session).toMatchObject({
+      id: revoked.sessionId,
+      status: 'revoked',
+    });
+
+    // Just-in-time access rejected by a reviewer: the session is blocked.
+    const review = await admin.reviews.create({
+      kind: 'session',
+      sessionId: rejected.sessionId,
+      subject: { type: 'session', text: 'let me in' },
+    });
+    const reviewer = createClient({
+      baseUrl: server.url,
+      token: (await store.createToken({ org: 'acme', name: 'bob', permissions: ['review'] })).token,
+      retries: 0,
+    });
+    await reviewer.reviews.reject(review.id, { comment: 'not today' });
+    expect(await server.alerts.deliverDue()).toBe(1);
+    expect(receiver.events()[1]!.data.session).toMatchObject({
+      id: rejected.sessionId,
+      status: 'blocked',
+    });
+    expect((await admin.alerts.deliveries(alert.id)).data).toHaveLength(2);
+  });
+
   it('takes the sessions matching at creation as seen, and evaluates label and text filters with the list SQL', async () => {
     const old = sessionScript({ labels: { team: 'payments' } });
     old.command('psql -c "select card_number from cards"');
