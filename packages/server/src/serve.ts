@@ -3,7 +3,7 @@ import { type AppConfig, createApp } from './api/app';
 import { type AlertDeliveryOptions, AlertEngine } from './jobs/alerts';
 import { type CheckpointOptions, Notary, startCheckpoints } from './jobs/checkpoints';
 import { type RetentionPolicy, startRetention } from './jobs/retention';
-import { type Scorer, startScoring } from './jobs/scoring';
+import { type Scorer, type ScorerOptions, startScoring } from './jobs/scoring';
 import { PostgresStore } from './store/postgres';
 import { SqliteStore } from './store/sqlite';
 import type { Store } from './store/types';
@@ -25,6 +25,8 @@ export interface StartOptions {
   port?: number;
   host?: string;
   config?: Partial<AppConfig>;
+  /** The rescoring job's options (when `config.scorer` is not given). */
+  scoring?: ScorerOptions;
 }
 
 export interface RunningServer {
@@ -42,7 +44,8 @@ export interface RunningServer {
 export function startServer(options: StartOptions): Promise<RunningServer> {
   const notary = options.checkpoints ? new Notary(options.store, options.checkpoints) : null;
   const scorer =
-    options.config?.scorer ?? startScoring(options.store, options.config?.significance);
+    options.config?.scorer ??
+    startScoring(options.store, options.config?.significance, options.scoring);
   const alerts = new AlertEngine(options.store, options.alerts);
   // Rescoring changes sessions too: a session whose score now crosses an alert's threshold (or
   // that gained a reason) newly matches it.

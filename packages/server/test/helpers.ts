@@ -12,7 +12,7 @@ import {
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { AppConfig } from '../src/api/app';
-import { type RunningServer, startServer } from '../src/serve';
+import { type RunningServer, type StartOptions, startServer } from '../src/serve';
 import { PostgresStore } from '../src/store/postgres';
 import { SqliteStore } from '../src/store/sqlite';
 import { PERMISSIONS, type Permission, type Store } from '../src/store/types';
@@ -112,10 +112,17 @@ export async function openTestStore(kind: StoreKind) {
 export async function startHarness(
   kind: StoreKind,
   config: Partial<AppConfig> = {},
+  options: Pick<StartOptions, 'scoring'> = {},
 ): Promise<Harness> {
   const { store, tamper, remove, drop } = await openTestStore(kind);
   // Alerts a test creates (the fuzzer too) are sent only to receivers on this machine.
-  const server = await startServer({ store, port: 0, config, alerts: { fetch: loopbackFetch } });
+  const server = await startServer({
+    store,
+    port: 0,
+    config,
+    alerts: { fetch: loopbackFetch },
+    ...options,
+  });
   const client = (token: string) => createClient({ baseUrl: server.url, token, retries: 0 });
   const { token: adminToken } = await store.createToken({
     org: 'acme',

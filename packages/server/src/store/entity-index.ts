@@ -56,12 +56,21 @@ export interface IndexedEvent {
 }
 
 const DAY_MS = 86_400_000;
-/** Rows per statement (SQLite allows 32,766 parameters; PostgreSQL 65,535). */
-const CHUNK = 500;
+/**
+ * Rows per statement, largest first: a list of rows is cut greedily into these sizes, so each
+ * statement has one of a few shapes (SQLite prepares and keeps each shape once).
+ */
+const CHUNK_SIZES = [256, 64, 16, 4, 1];
 
-function chunks<T>(rows: T[]): T[][] {
+export function chunks<T>(rows: T[]): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK));
+  let at = 0;
+  for (const size of CHUNK_SIZES) {
+    while (rows.length - at >= size) {
+      out.push(rows.slice(at, at + size));
+      at += size;
+    }
+  }
   return out;
 }
 
@@ -86,6 +95,8 @@ export async function indexBatch(
   accepted: IndexedEvent[],
   queuedAt: number,
   baselineDays: number,
+  /** Sessions this batch started (nothing of them is stored yet). */
+  started: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   if (accepted.length === 0) return;
   const sessions = new Map<string, Session>();
@@ -105,9 +116,10 @@ export async function indexBatch(
   }
 
   // Edges: merged with what is stored (the session is locked: no one else writes its edges).
-  const keys = [...batchEdges].flatMap(([sessionId, edges]) =>
-    [...edges.values()].map((e) => [sessionId, e.kind, e.key]),
-  );
+  // A session this batch started has no stored edges: only the others' are looked up.
+  const keys = [...batchEdges]
+    .filter(([sessionId]) => !started.has(sessionId))
+    .flatMap(([sessionId, edges]) => [...edges.values()].map((e) => [sessionId, e.kind, e.key]));
   const stored = new Map<string, EdgeRow>();
   for (const part of chunks(keys)) {
     const rows = await sql.all<EdgeRow>(
