@@ -77,13 +77,15 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
   /** The request with the given ids; the answer with ids and request ids made neutral. */
   async function call(
     op: Operation,
-    ids: { session: string; review: string; ref: string; alert: string },
+    ids: { session: string; review: string; ref: string; entity: string; alert: string },
   ) {
     const url = new URL(
       `${h.server.url}${op.path
         .replace('{sessionId}', ids.session)
         .replace('{reviewId}', ids.review)
         .replace('{resultRef}', ids.ref)
+        .replace('{kind}', 'resource')
+        .replace('{key}', encodeURIComponent(ids.entity))
         .replace('{alertId}', ids.alert)}`,
     );
     let body: string | undefined;
@@ -122,7 +124,10 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
       .replaceAll(ids.review, '<review>')
       .replaceAll(ids.ref, '<ref>')
       .replaceAll(ids.alert, '<alert>')
-      .replace(/req_[0-9a-f]+/g, '<request>');
+      .replaceAll(`resource:${ids.entity}`, '<entity>')
+      .replace(/req_[0-9a-f]+/g, '<request>')
+      // The overview's period counts back from the time of the call.
+      .replace(/"period":\{"from":"[^"]+"/g, '"period":{"from":"<time>"');
     return { status: res.status, text };
   }
 
@@ -131,6 +136,7 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
       session: sessionId,
       review: reviewId,
       ref: resultRef,
+      entity: 'billing-db',
       alert: alertId,
     });
     // Nothing of acme's is in the answer...
@@ -142,6 +148,7 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
       session: 'sess_01JD5Z8Q7Y3M4N5P6Q7R8S9T0V',
       review: 'rev_01JD5Z8Q7Y3M4N5P6Q7R8S9T0V',
       ref: 'ghost',
+      entity: 'never-seen-db',
       alert: 'alrt_01JD5Z8Q7Y3M4N5P6Q7R8S9T0V',
     });
     expect(real).toEqual(ghost);
@@ -153,6 +160,7 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
         'listReviews',
         'listAccessLog',
         'getViewer',
+        'getOverview',
         'listAlerts',
       ]).toContain(op.operationId);
     } else if (op.operationId === 'createAlert') {

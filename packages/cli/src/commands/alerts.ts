@@ -26,9 +26,9 @@ async function connect(setting: (name: 'server' | 'token') => string | undefined
 
 /** `environment=production&status=blocked` (the sessions list's query string) → the filter. */
 async function parseQuery(text: string) {
-  const { fromSearchParams, sessionFilterSchema } = await import('../load/alerts');
+  const { fromSearchParams, alertQuerySchema } = await import('../load/alerts');
   try {
-    return fromSearchParams(sessionFilterSchema, new URLSearchParams(text.replace(/^\?/, '')));
+    return fromSearchParams(alertQuerySchema, new URLSearchParams(text.replace(/^\?/, '')));
   } catch (error) {
     const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
     const first = issues?.[0];

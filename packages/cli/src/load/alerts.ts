@@ -1,2 +1,2 @@
 // What `alerts` needs, loaded when it runs: the client only (no server, no recorder).
-export { createClient, fromSearchParams, sessionFilterSchema } from '@auditlane/client';
+export { alertQuerySchema, createClient, fromSearchParams } from '@auditlane/client';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { alertIdSchema, orgIdSchema, plainText, sessionIdSchema, timestampSchema } from './common';
-import { sessionFilterSchema } from './query';
+import { checkPeriod, sessionFiltersSchema } from './query';
 import { sessionSchema } from './session';
 
 /** How long a delivery is retried before it is given up (24 hours). */
@@ -23,6 +23,15 @@ export const webhookUrlSchema = z
 const alertNameSchema = plainText(200).min(1);
 
 /**
+ * What an alert saves: the filters of the sessions list on their own, refusing any other key
+ * (`sessionConditions` on the server reads the same fields, so every list filter works there).
+ */
+export const alertQuerySchema = sessionFiltersSchema
+  .strict()
+  .superRefine(checkPeriod)
+  .meta({ id: 'AlertQuery' });
+
+/**
  * A saved search of the sessions list that sends a webhook when a session newly matches it: each
  * session once, the first time a change to it (its events, its status, its score) makes it match.
  */
@@ -31,7 +40,7 @@ export const alertSchema = z
     id: alertIdSchema,
     org: orgIdSchema,
     name: alertNameSchema,
-    query: sessionFilterSchema.meta({
+    query: alertQuerySchema.meta({
       description:
         'The filters of the sessions list (GET /v1/sessions) the alert saves, with list filters as arrays.',
     }),
@@ -58,7 +67,7 @@ export const alertCreatedSchema = alertSchema
 export const createAlertSchema = z
   .object({
     name: alertNameSchema,
-    query: sessionFilterSchema,
+    query: alertQuerySchema,
     url: webhookUrlSchema,
     enabled: z.boolean().optional().meta({ description: 'Default true.' }),
   })
@@ -68,7 +77,7 @@ export const createAlertSchema = z
 export const updateAlertSchema = z
   .object({
     name: alertNameSchema.optional(),
-    query: sessionFilterSchema.optional().meta({
+    query: alertQuerySchema.optional().meta({
       description:
         'A new query. Sessions that already fired keep their delivery; a session fires once per alert whatever the query becomes.',
     }),
@@ -162,6 +171,8 @@ export const alertEventSchema = z
   })
   .meta({ id: 'AlertEvent' });
 
+export type AlertQuery = z.infer<typeof alertQuerySchema>;
+export type AlertQueryParams = z.input<typeof alertQuerySchema>;
 export type Alert = z.infer<typeof alertSchema>;
 export type AlertCreated = z.infer<typeof alertCreatedSchema>;
 export type CreateAlert = z.input<typeof createAlertSchema>;

@@ -29,7 +29,7 @@ export const sessionSortSchema = z.enum(['recent', 'significance']).meta({ id: '
 const many = <T extends z.ZodType>(item: T) => z.array(item).max(100).optional();
 
 /** The `nextCursor` of the page before, as the server issued it. */
-const cursorSchema = plainText(1024)
+export const cursorSchema = plainText(1024)
   .min(1)
   .optional()
   .meta({ description: 'The nextCursor of the previous page, unchanged.' });
@@ -69,8 +69,8 @@ export const reasonFilterSchema = z
   .regex(/^[a-z][a-z0-9_]*$/, 'must be a reason code such as shared_credential')
   .meta({ example: 'shared_credential' });
 
-/** The filters of the sessions list, shared by the list and the export. */
-const sessionFilters = z.object({
+/** The filters of the sessions list, shared by the list, the export and the overview. */
+export const sessionFiltersSchema = z.object({
   user: many(plainText(256).min(1)).meta({ description: 'Actor id or email.' }),
   actorType: many(actorTypeSchema),
   resource: many(plainText(256).min(1)).meta({ description: 'Resource name.' }),
@@ -94,7 +94,11 @@ const sessionFilters = z.object({
   }),
 });
 
-function checkPeriod(q: { period?: string; from?: string; to?: string }, ctx: z.RefinementCtx) {
+/** `period` excludes `from`/`to`, and `from` is not after `to`. */
+export function checkPeriod(
+  q: { period?: string; from?: string; to?: string },
+  ctx: z.RefinementCtx,
+) {
   if (q.period && (q.from || q.to)) {
     ctx.addIssue({ code: 'custom', path: ['period'], message: 'cannot be combined with from/to' });
   }
@@ -104,19 +108,10 @@ function checkPeriod(q: { period?: string; from?: string; to?: string }, ctx: z.
 }
 
 /**
- * The filters of the sessions list on their own, refusing any other key: what an alert saves
- * (`sessionConditions` on the server reads the same fields, so every list filter works there).
- */
-export const sessionFilterSchema = sessionFilters
-  .strict()
-  .superRefine(checkPeriod)
-  .meta({ id: 'SessionFilter' });
-
-/**
  * Filters, sort, cursor and count of the sessions list. On the wire each field is a query
  * parameter; list fields repeat (`status=active&status=ended`).
  */
-export const sessionListQuerySchema = sessionFilters
+export const sessionListQuerySchema = sessionFiltersSchema
   .extend({
     sort: sessionSortSchema.default('recent'),
     cursor: cursorSchema,
@@ -136,7 +131,7 @@ export const exportFormatSchema = z.enum(['csv', 'ndjson']).meta({ id: 'ExportFo
 export const logFormatSchema = z.enum(['csv', 'ndjson', 'export']).meta({ id: 'LogFormat' });
 
 /** The filters of the list and the file format, for a streamed export. */
-export const sessionExportQuerySchema = sessionFilters
+export const sessionExportQuerySchema = sessionFiltersSchema
   .extend({ format: exportFormatSchema.default('ndjson') })
   .superRefine(checkPeriod)
   .meta({ id: 'SessionExportQuery' });
@@ -255,8 +250,6 @@ export type EventSort = z.infer<typeof eventSortSchema>;
 export type SessionListQuery = z.infer<typeof sessionListQuerySchema>;
 /** What a caller passes: every field optional, defaults applied by the server. */
 export type SessionListParams = z.input<typeof sessionListQuerySchema>;
-export type SessionFilter = z.infer<typeof sessionFilterSchema>;
-export type SessionFilterParams = z.input<typeof sessionFilterSchema>;
 export type SessionExportQuery = z.infer<typeof sessionExportQuerySchema>;
 export type SessionExportParams = z.input<typeof sessionExportQuerySchema>;
 export type ExportFormat = z.infer<typeof exportFormatSchema>;

@@ -17,6 +17,7 @@ import { Notifier } from './notifier';
 import { alertRoutes } from './routes/alerts';
 import { downloadRoutes } from './routes/downloads';
 import { ingestRoutes } from './routes/ingest';
+import { meaningRoutes } from './routes/meaning';
 import { reviewRoutes } from './routes/reviews';
 import { sessionRoutes } from './routes/sessions';
 
@@ -108,6 +109,7 @@ export function createApp(store: Store, config: Partial<AppConfig> = {}) {
   v1.route('/', downloadRoutes(deps));
   v1.route('/', sessionRoutes(deps));
   v1.route('/', reviewRoutes(deps));
+  v1.route('/', meaningRoutes(deps));
   v1.route('/', alertRoutes(deps));
   app.route('/v1', v1);
   return app;

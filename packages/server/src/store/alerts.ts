@@ -10,10 +10,10 @@ import {
   type AlertEventType,
   type AlertListQuery,
   type AlertPage,
+  type AlertQuery,
   type CreateAlert,
   createIdGenerator,
   type Session,
-  type SessionFilter,
   type UpdateAlert,
 } from '@auditlane/client';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -145,7 +145,7 @@ export class AlertTables {
    * Creates an alert with a new signing secret. The sessions that match its query now are taken
    * as seen: the alert fires for sessions that match later, not for the backlog.
    */
-  async createAlert(org: string, input: CreateAlert & { query: SessionFilter }, now: number) {
+  async createAlert(org: string, input: CreateAlert & { query: AlertQuery }, now: number) {
     const id = this.ids.alertId(now);
     const secret = `whsec_${randomBytes(24).toString('base64')}`;
     const enabled = input.enabled ?? true;
@@ -215,7 +215,7 @@ export class AlertTables {
   async updateAlert(
     org: string,
     id: string,
-    patch: UpdateAlert & { query?: SessionFilter },
+    patch: UpdateAlert & { query?: AlertQuery },
     now: number,
   ): Promise<Alert | null> {
     const current = await this.alertRow(org, id);
@@ -260,7 +260,7 @@ export class AlertTables {
    */
   async matchSessions(
     org: string,
-    filter: SessionFilter,
+    filter: AlertQuery,
     sessionIds: readonly string[],
     now: number,
   ): Promise<Session[]> {
@@ -442,7 +442,7 @@ export class AlertTables {
   }
 
   /** Every session of the org the filter matches now counts as seen by the alert. */
-  private async markSeen(org: string, alertId: string, filter: SessionFilter, now: number) {
+  private async markSeen(org: string, alertId: string, filter: AlertQuery, now: number) {
     const p = this.dialect.params();
     const alert = p.param(alertId);
     const at = p.param(now);
@@ -479,7 +479,7 @@ function readAlert(row: AlertRow): Alert {
     id: row.id,
     org: row.org,
     name: row.name,
-    query: JSON.parse(row.query) as SessionFilter,
+    query: JSON.parse(row.query) as AlertQuery,
     url: row.url,
     enabled: Boolean(row.enabled),
     createdAt: iso(row.created_at)!,
