@@ -19,6 +19,7 @@ import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
 import type { SessionFacts } from '../../domain/significance';
 import { AlertTables } from '../alerts';
+import { type IndexSql, unnestRows } from '../entity-index';
 import type { SqlDialect, WalkFrom } from '../filters';
 import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
 import {
@@ -177,14 +178,15 @@ async function saveSessions(client: pg.PoolClient, states: SessionState[]) {
 }
 
 /** The shared SQL on one connection (`?` placeholders numbered for PostgreSQL). */
-function sqlOn(client: pg.Pool | pg.PoolClient): ScoringSql & { forUpdate: string } {
+function sqlOn(client: pg.Pool | pg.PoolClient): ScoringSql & IndexSql {
   return {
     all: async <T>(sql: string, params: unknown[] = []) =>
       (await client.query(numberPlaceholders(sql), params)).rows as T[],
     run: async (sql, params = []) => ({
       changes: (await client.query(numberPlaceholders(sql), params)).rowCount ?? 0,
     }),
-    forUpdate: ' FOR UPDATE',
+    forUpdate: ' FOR UPDATE OF t',
+    rows: unnestRows,
     session: (doc) => doc as Session,
     costExpr: "coalesce((doc -> 'usage' ->> 'costUsd')::float8, 0)",
     docWithSignificance: "jsonb_set(doc, '{significance}', ?::jsonb)",

@@ -2,6 +2,7 @@ import type { Event, Session, Significance } from '@auditlane/client';
 import type Database from 'better-sqlite3';
 import type { ChainVersion } from '../../chain/formula';
 import type { SessionFacts } from '../../domain/significance';
+import { type IndexSql, valuesRows } from '../entity-index';
 import {
   type IngestReport,
   type IngestSettings,
@@ -36,7 +37,7 @@ export class SqliteWriter {
   /** Statements by SQL text, prepared once. */
   private readonly cache = new Map<string, Database.Statement>();
   /** The shared SQL of this connection (`?` placeholders). */
-  readonly runner: SqlRunner & ScoringSql & { forUpdate: '' };
+  readonly runner: SqlRunner & ScoringSql & IndexSql;
 
   constructor(private readonly db: Database.Database) {
     const prepared = (sql: string) => {
@@ -51,6 +52,7 @@ export class SqliteWriter {
       all: async <T>(sql: string, params: unknown[] = []) => prepared(sql).all(...params) as T[],
       run: async (sql, params = []) => ({ changes: prepared(sql).run(...params).changes }),
       forUpdate: '',
+      rows: valuesRows,
       session: (doc) => JSON.parse(doc as string) as Session,
       costExpr: "coalesce(json_extract(doc, '$.usage.costUsd'), 0)",
       docWithSignificance: "json_set(doc, '$.significance', json(?))",
