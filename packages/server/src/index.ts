@@ -15,6 +15,7 @@ export {
   significanceSettings,
 } from './domain/significance';
 export { searchableText, stripAnsi } from './domain/text';
+export { type AlertDeliveryOptions, AlertEngine } from './jobs/alerts';
 export { type RetentionPolicy, startRetention, sweepRecordings } from './jobs/retention';
 export {
   type ScoredListener,
@@ -22,6 +23,7 @@ export {
   type ScorerOptions,
   startScoring,
 } from './jobs/scoring';
+export { signWebhook } from './jobs/webhook';
 export {
   openStore,
   type RunningServer,

@@ -1,3 +1,4 @@
+import { ALERT_TABLES } from '../alerts';
 import { SHARED_TABLES } from '../runner';
 
 /** Schema migrations, applied in order inside a transaction each; `auditlane_migrations` records them. */
@@ -185,4 +186,6 @@ export const POSTGRES_MIGRATIONS: string[] = [
     blocked = coalesce((doc #>> '{counters,blocked}')::int, 0);
   CREATE INDEX sessions_kpis ON sessions (org, started_at, actor_id, score, cost_micros, blocked, id);
   `,
+  // Alerts: saved searches, the sessions each has seen, their webhook deliveries.
+  ALERT_TABLES,
 ];

@@ -1,3 +1,4 @@
+import { ALERT_TABLES } from '../alerts';
 import { SHARED_TABLES } from '../runner';
 
 /** Schema migrations, applied in order; `PRAGMA user_version` records how many ran. */
@@ -270,4 +271,6 @@ export const SQLITE_MIGRATIONS: string[] = [
     blocked = coalesce(json_extract(doc, '$.counters.blocked'), 0);
   CREATE INDEX sessions_kpis ON sessions (org, started_at, actor_id, score, cost_micros, blocked, id);
   `,
+  // Alerts: saved searches, the sessions each has seen, their webhook deliveries.
+  ALERT_TABLES,
 ];
