@@ -6,7 +6,7 @@
 import type { AccessAction, Permission } from './api';
 
 export interface OperationDeclaration {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'patch' | 'delete';
   /** The path as `openapi.json` writes it (`{name}` for a path parameter). */
   path: `/v1/${string}`;
   /** The token needs any one of these; empty: any valid token. */
@@ -95,6 +95,24 @@ export const OPERATIONS = {
     permissions: ['review'],
   },
   rejectReview: { method: 'post', path: '/v1/reviews/{reviewId}/reject', permissions: ['review'] },
+  getOverview: { method: 'get', path: '/v1/overview', permissions: ['view_history'] },
+  getSessionRelationships: {
+    method: 'get',
+    path: '/v1/sessions/{sessionId}/relationships',
+    permissions: ['view_history'],
+  },
+  getEntity: { method: 'get', path: '/v1/entities/{kind}/{key}', permissions: ['view_history'] },
+  listAlerts: { method: 'get', path: '/v1/alerts', permissions: ['manage_alerts'] },
+  createAlert: { method: 'post', path: '/v1/alerts', permissions: ['manage_alerts'] },
+  getAlert: { method: 'get', path: '/v1/alerts/{alertId}', permissions: ['manage_alerts'] },
+  updateAlert: { method: 'patch', path: '/v1/alerts/{alertId}', permissions: ['manage_alerts'] },
+  deleteAlert: { method: 'delete', path: '/v1/alerts/{alertId}', permissions: ['manage_alerts'] },
+  listAlertDeliveries: {
+    method: 'get',
+    path: '/v1/alerts/{alertId}/deliveries',
+    permissions: ['manage_alerts'],
+  },
+  testAlert: { method: 'post', path: '/v1/alerts/{alertId}/test', permissions: ['manage_alerts'] },
 } as const satisfies Record<string, OperationDeclaration>;
 
 export type OperationId = keyof typeof OPERATIONS;

@@ -14,8 +14,10 @@ import {
 } from './context';
 import { HttpError } from './errors';
 import { Notifier } from './notifier';
+import { alertRoutes } from './routes/alerts';
 import { downloadRoutes } from './routes/downloads';
 import { ingestRoutes } from './routes/ingest';
+import { meaningRoutes } from './routes/meaning';
 import { reviewRoutes } from './routes/reviews';
 import { sessionRoutes } from './routes/sessions';
 
@@ -82,7 +84,7 @@ export function createApp(store: Store, config: Partial<AppConfig> = {}) {
       '/v1/*',
       cors({
         origin: (origin) => (allowed.has('*') || allowed.has(origin) ? origin : null),
-        allowMethods: ['GET', 'POST'],
+        allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
         allowHeaders: ['authorization', 'content-type', 'content-encoding', 'last-event-id'],
         exposeHeaders: ['x-request-id', 'retry-after', 'retry-after-ms', 'content-disposition'],
         maxAge: 600,
@@ -107,6 +109,8 @@ export function createApp(store: Store, config: Partial<AppConfig> = {}) {
   v1.route('/', downloadRoutes(deps));
   v1.route('/', sessionRoutes(deps));
   v1.route('/', reviewRoutes(deps));
+  v1.route('/', meaningRoutes(deps));
+  v1.route('/', alertRoutes(deps));
   app.route('/v1', v1);
   return app;
 }

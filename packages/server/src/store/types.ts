@@ -1,17 +1,24 @@
 import type {
+  EntityDetail,
+  EntityQuery,
+  EntityRef,
   Event,
   EventListQuery,
   EventPage,
+  Overview,
+  OverviewQuery,
   Permission,
   Session,
   SessionListQuery,
   SessionPage,
+  SessionRelationships,
   Significance,
   StoredEvent,
 } from '@auditlane/client';
 import type { VerifyEvidence, VerifyReport } from '../chain/verify';
 import type { ChainHead, ChainRow } from '../chain/walk';
 import type { SessionFacts } from '../domain/significance';
+import type { AlertTables } from './alerts';
 import type { IngestReport, IngestSettings } from './ingest';
 import type { PurgeReport, PurgeRequest } from './purge';
 import type { QueuedScore } from './scoring';
@@ -126,6 +133,15 @@ export interface Store {
    */
   purgeRecordings(request: PurgeRequest): Promise<PurgeReport>;
 
+  /**
+   * What matters now in the org: KPIs over the period and the list's filters, the priority queue
+   * (significance index), cross-entity links (entity index) and the operator brief.
+   */
+  overview(org: string, query: OverviewQuery, now: number): Promise<Overview>;
+  /** The graph around one session, from its edges; null when the session is not the org's. */
+  sessionRelationships(org: string, sessionId: string): Promise<SessionRelationships | null>;
+  /** An entity of the org with its actors and a page of its sessions; null when unknown. */
+  getEntity(org: string, ref: EntityRef, query: EntityQuery): Promise<EntityDetail | null>;
   /** Sessions waiting to be rescored (their facts changed), oldest first, at most `limit`. */
   queuedScores(limit: number): Promise<QueuedScore[]>;
   /**
@@ -142,6 +158,8 @@ export interface Store {
 
   /** Reviews, full results and the access log. */
   readonly shared: SharedTables;
+  /** Alerts, the sessions they have seen and their delivery log. */
+  readonly alerts: AlertTables;
 }
 
 export type { ChainCheck } from '../chain/walk';

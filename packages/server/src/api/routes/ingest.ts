@@ -7,7 +7,15 @@ import {
 } from '@auditlane/client';
 import { Hono } from 'hono';
 import { readJsonBody } from '../body';
-import { type Deps, type Env, reviewKey, route, seal, sessionKey } from '../context';
+import {
+  type Deps,
+  type Env,
+  reviewKey,
+  route,
+  seal,
+  sessionKey,
+  sessionsChanged,
+} from '../context';
 import { describeZodError, HttpError } from '../errors';
 
 export function ingestRoutes(deps: Deps) {
@@ -104,6 +112,8 @@ export function ingestRoutes(deps: Deps) {
           changedState.add(event.sessionId);
       }
       for (const id of changedState) await seal(cfg, c.get('principal').org, id);
+      // After the commit: alerts see the sessions as stored.
+      await sessionsChanged(cfg, c.get('principal').org, touched);
     }
     return c.json(result);
   });

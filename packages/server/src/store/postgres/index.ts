@@ -1,10 +1,16 @@
 import type {
+  EntityDetail,
+  EntityQuery,
+  EntityRef,
   Event,
   EventListQuery,
   EventPage,
+  Overview,
+  OverviewQuery,
   Session,
   SessionListQuery,
   SessionPage,
+  SessionRelationships,
   Significance,
 } from '@auditlane/client';
 import pg from 'pg';
@@ -12,6 +18,7 @@ import type { ChainVersion } from '../../chain/formula';
 import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
 import type { SessionFacts } from '../../domain/significance';
+import { AlertTables } from '../alerts';
 import { type IndexSql, unnestRows } from '../entity-index';
 import type { SqlDialect, WalkFrom } from '../filters';
 import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
@@ -23,9 +30,11 @@ import {
   type LoadedSession,
   type SessionState,
 } from '../ingest';
+import { kpiColumns } from '../kpis';
+import { getEntity, overview, sessionRelationships } from '../meaning';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
 import { listEvents, listSessions, type SqlReader } from '../reads';
-import { numberPlaceholders } from '../runner';
+import { numberPlaceholders, type SqlRunner } from '../runner';
 import {
   enqueueScores,
   loadFacts,
@@ -144,22 +153,27 @@ async function saveSessions(client: pg.PoolClient, states: SessionState[]) {
       state.eventCount,
       x.recorded,
       state.chainVersion,
+      kpiColumns(x).cost_micros,
+      kpiColumns(x).blocked,
     ] as const;
   });
   const column = (i: number) => cols.map((c) => c[i]);
   await client.query(
     `INSERT INTO sessions (id, org, started_at, status, actor_type, actor_id, actor_email, resource_name,
-       resource_type, environment, score, doc, last_hash, event_count, has_recording, chain_version)
+       resource_type, environment, score, doc, last_hash, event_count, has_recording, chain_version,
+       cost_micros, blocked)
      SELECT u.id, u.org, u.started_at, u.status, u.actor_type, u.actor_id, u.actor_email, u.resource_name,
        u.resource_type, u.environment, u.score, u.doc::jsonb, u.last_hash, u.event_count, u.has_recording,
-       u.chain_version
+       u.chain_version, u.cost_micros, u.blocked
      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-       $9::text[], $10::text[], $11::float8[], $12::text[], $13::text[], $14::int[], $15::bool[], $16::int[])
+       $9::text[], $10::text[], $11::float8[], $12::text[], $13::text[], $14::int[], $15::bool[], $16::int[],
+       $17::bigint[], $18::int[])
        AS u(id, org, started_at, status, actor_type, actor_id, actor_email, resource_name, resource_type,
-         environment, score, doc, last_hash, event_count, has_recording, chain_version)
+         environment, score, doc, last_hash, event_count, has_recording, chain_version, cost_micros, blocked)
      ON CONFLICT (org, id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
-       last_hash = excluded.last_hash, event_count = excluded.event_count, has_recording = excluded.has_recording`,
-    Array.from({ length: 16 }, (_, i) => column(i)),
+       last_hash = excluded.last_hash, event_count = excluded.event_count, has_recording = excluded.has_recording,
+       cost_micros = excluded.cost_micros, blocked = excluded.blocked`,
+    Array.from({ length: 18 }, (_, i) => column(i)),
   );
 }
 
@@ -194,6 +208,7 @@ export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
   readonly pool: pg.Pool;
   readonly shared: SharedTables;
+  readonly alerts: AlertTables;
   private readonly reader: SqlReader = {
     params: () => new Params(),
     all: async <T>(sql: string, values: unknown[]) =>
@@ -203,12 +218,21 @@ export class PostgresStore implements Store {
 
   private constructor(pool: pg.Pool) {
     this.pool = pool;
-    this.shared = new SharedTables({
+    const runner: SqlRunner = {
       all: async <T>(sql: string, params: unknown[] = []) =>
         (await pool.query(numberPlaceholders(sql), params)).rows as T[],
       run: async (sql, params = []) => ({
         changes: (await pool.query(numberPlaceholders(sql), params)).rowCount ?? 0,
       }),
+    };
+    this.shared = new SharedTables(runner);
+    this.alerts = new AlertTables(runner, {
+      params: () => new Params(),
+      all: async <T>(sql: string, values: unknown[]) => (await pool.query(sql, values)).rows as T[],
+      run: async (sql, values) => {
+        await pool.query(sql, values);
+      },
+      session: (doc) => doc as Session,
     });
   }
 
@@ -512,6 +536,18 @@ export class PostgresStore implements Store {
 
   listSessions(org: string, query: SessionListQuery, options: ListOptions): Promise<SessionPage> {
     return listSessions(this.reader, org, query, options);
+  }
+
+  overview(org: string, query: OverviewQuery, now: number): Promise<Overview> {
+    return overview(this.reader, org, query, now);
+  }
+
+  sessionRelationships(org: string, sessionId: string): Promise<SessionRelationships | null> {
+    return sessionRelationships(this.reader, org, sessionId);
+  }
+
+  getEntity(org: string, ref: EntityRef, query: EntityQuery): Promise<EntityDetail | null> {
+    return getEntity(this.reader, org, ref, query);
   }
 
   async getSession(org: string, sessionId: string): Promise<Session | null> {

@@ -1,19 +1,27 @@
 import type {
+  EntityDetail,
+  EntityQuery,
+  EntityRef,
   Event,
   EventListQuery,
   EventPage,
+  Overview,
+  OverviewQuery,
   Session,
   SessionListQuery,
   SessionPage,
+  SessionRelationships,
   Significance,
 } from '@auditlane/client';
 import Database from 'better-sqlite3';
 import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
 import type { SessionFacts } from '../../domain/significance';
+import { AlertTables } from '../alerts';
 import { ftsPhrase, type SqlDialect, type WalkFrom } from '../filters';
 import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
 import type { IngestReport, IngestSettings } from '../ingest';
+import { getEntity, overview, sessionRelationships } from '../meaning';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
 import { listEvents, listSessions, type SqlReader } from '../reads';
 import { type QueuedScore, queuedScores } from '../scoring';
@@ -61,6 +69,7 @@ export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   readonly db: Database.Database;
   readonly shared: SharedTables;
+  readonly alerts: AlertTables;
   private readonly reader: SqlReader = {
     params: () => new Params(),
     all: async <T>(sql: string, values: unknown[]) => this.db.prepare(sql).all(...values) as T[],
@@ -74,6 +83,14 @@ export class SqliteStore implements Store {
     this.migrate();
     this.writer = new SqliteWriter(this.db);
     this.shared = new SharedTables(this.writer.runner);
+    this.alerts = new AlertTables(this.writer.runner, {
+      params: () => new Params(),
+      all: async <T>(sql: string, values: unknown[]) => this.db.prepare(sql).all(...values) as T[],
+      run: async (sql, values) => {
+        this.db.prepare(sql).run(...values);
+      },
+      session: (doc) => JSON.parse(doc as string) as Session,
+    });
     const db = this.db;
     this.stmts = {
       getSession: db.prepare<[string, string], { doc: string }>(
@@ -230,6 +247,18 @@ export class SqliteStore implements Store {
 
   listSessions(org: string, query: SessionListQuery, options: ListOptions): Promise<SessionPage> {
     return listSessions(this.reader, org, query, options);
+  }
+
+  overview(org: string, query: OverviewQuery, now: number): Promise<Overview> {
+    return overview(this.reader, org, query, now);
+  }
+
+  sessionRelationships(org: string, sessionId: string): Promise<SessionRelationships | null> {
+    return sessionRelationships(this.reader, org, sessionId);
+  }
+
+  getEntity(org: string, ref: EntityRef, query: EntityQuery): Promise<EntityDetail | null> {
+    return getEntity(this.reader, org, ref, query);
   }
 
   async getSession(org: string, sessionId: string): Promise<Session | null> {

@@ -11,6 +11,7 @@ import {
   type LoadedSession,
   type SessionState,
 } from '../ingest';
+import { kpiColumns } from '../kpis';
 import type { SqlRunner } from '../runner';
 import { loadFacts, type QueuedScore, type ScoringSql, saveScore } from '../scoring';
 
@@ -99,11 +100,14 @@ export class SqliteWriter {
       ),
       upsertSession: db.prepare(`
         INSERT INTO sessions (id, org, started_at, status, actor_type, actor_id, actor_email, resource_name,
-          resource_type, environment, score, has_recording, doc, chain_version, last_hash, event_count)
+          resource_type, environment, score, has_recording, doc, chain_version, last_hash, event_count,
+          cost_micros, blocked)
         VALUES (@id, @org, @started_at, @status, @actor_type, @actor_id, @actor_email, @resource_name,
-          @resource_type, @environment, @score, @has_recording, @doc, @chain_version, @last_hash, @event_count)
+          @resource_type, @environment, @score, @has_recording, @doc, @chain_version, @last_hash, @event_count,
+          @cost_micros, @blocked)
         ON CONFLICT (org, id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
-          has_recording = excluded.has_recording, last_hash = excluded.last_hash, event_count = excluded.event_count`),
+          has_recording = excluded.has_recording, last_hash = excluded.last_hash, event_count = excluded.event_count,
+          cost_micros = excluded.cost_micros, blocked = excluded.blocked`),
       enqueueScore: db.prepare(
         `INSERT INTO score_queue (org, session_id, queued_at) VALUES (?, ?, ?)
          ON CONFLICT (org, session_id) DO UPDATE SET queued_at =
@@ -168,6 +172,7 @@ export class SqliteWriter {
       chain_version: state.chainVersion,
       last_hash: state.lastHash,
       event_count: state.eventCount,
+      ...kpiColumns(x),
     });
     for (const [k, v] of Object.entries(x.labels)) this.stmts.insertLabel.run(x.org, k, v, x.id);
   }
