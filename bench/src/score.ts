@@ -240,41 +240,60 @@ async function seeded(store: Store): Promise<number> {
 
 const dir = mkdtempSync(join(tmpdir(), 'auditlane-bench-'));
 const cluster = await startCluster({ fsync: true });
-const rows: (string | number)[][] = [];
-const seeding: (string | number)[][] = [];
+/** Each store's figures as soon as it is done (a long run keeps what it measured). */
+function report(store: string, seconds: number, rows: (string | number)[][]) {
+  console.log(
+    `\n${store}: ${SESSIONS} sessions seeded through store.ingest (in process) in ${seconds.toFixed(0)} s before the server started`,
+  );
+  console.log(
+    `\nScore latency: from the batch's acknowledgement until GET /v1/sessions/{id} shows a reason naming the entity (ms), polled every ${POLL_MS} ms; the load is one batch of 500 events in flight at a time\n`,
+  );
+  table(
+    ['store', 'condition', 'batch', 'batches', 'missed', 'p50', 'p95', 'aim p95', 'load events/s'],
+    rows,
+  );
+}
+
 try {
   if (STORES.includes('sqlite')) {
     const file = join(dir, 'score.db');
     const store = new SqliteStore({ filename: file });
-    seeding.push(['SQLite', SESSIONS, (await seeded(store)).toFixed(0)]);
+    const seconds = await seeded(store);
     const count = store.db.prepare("SELECT count(*) AS n FROM score_queue WHERE org = 'bench'");
     const one = store.db.prepare(
       "SELECT count(*) AS n FROM score_queue WHERE org = 'bench' AND session_id = ?",
     );
-    rows.push(
-      ...(await measure('SQLite', {
+    report(
+      'SQLite',
+      seconds,
+      await measure('SQLite', {
         store,
         storeArgs: ['--db', file],
         pending: async (id) =>
           (id ? (one.get(id) as { n: number }) : (count.get() as { n: number })).n,
-      })),
+      }),
     );
     await store.close();
   }
   if (STORES.includes('postgres')) {
     const store = await PostgresStore.open({ connectionString: cluster.url });
-    seeding.push(['PostgreSQL', SESSIONS, (await seeded(store)).toFixed(0)]);
-    rows.push(
-      ...(await measure('PostgreSQL', {
+    const seconds = await seeded(store);
+    report(
+      'PostgreSQL',
+      seconds,
+      await measure('PostgreSQL', {
         store,
         storeArgs: ['--postgres', cluster.url],
-        pending: async () =>
+        pending: async (id) =>
           Number(
             (
-              await store.pool.query("SELECT count(*) AS n FROM score_queue WHERE org = 'bench'")
+              await store.pool.query(
+                `SELECT count(*) AS n FROM score_queue WHERE org = 'bench'${id ? ' AND session_id = $1' : ''}`,
+                id ? [id] : [],
+              )
             ).rows[0].n,
           ),
-      })),
+      }),
     );
     await store.close();
   }
@@ -282,12 +301,3 @@ try {
   cluster.stop();
   rmSync(dir, { recursive: true, force: true });
 }
-console.log('\nSeeded through store.ingest (in process) before the server started\n');
-table(['store', 'sessions', 'seconds'], seeding);
-console.log(
-  `\nScore latency: from the batch's acknowledgement until GET /v1/sessions/{id} shows a reason naming the entity (ms), polled every ${POLL_MS} ms; the load is one batch of 500 events in flight at a time\n`,
-);
-table(
-  ['store', 'condition', 'batch', 'batches', 'missed', 'p50', 'p95', 'aim p95', 'load events/s'],
-  rows,
-);
