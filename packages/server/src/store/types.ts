@@ -7,12 +7,16 @@ import type {
   SessionListQuery,
   SessionPage,
   StoredEvent,
+  TelemetryListQuery,
+  TelemetryPage,
 } from '@auditlane/client';
 import type { VerifyEvidence, VerifyReport } from '../chain/verify';
 import type { ChainHead, ChainRow } from '../chain/walk';
+import type { TelemetryInput } from '../otlp/claude-code';
 import type { IngestReport, IngestSettings } from './ingest';
 import type { PurgeReport, PurgeRequest } from './purge';
 import type { SharedTables } from './shared';
+import type { TelemetryReport } from './telemetry';
 
 export { PERMISSIONS, type Permission } from '@auditlane/client';
 
@@ -122,6 +126,26 @@ export interface Store {
    * event's digest (the chain still verifies). There is deliberately no way to delete a session.
    */
   purgeRecordings(request: PurgeRequest): Promise<PurgeReport>;
+
+  /**
+   * Keeps Claude Code telemetry records (idempotent by their id, per org), each attached to the
+   * org's session labelled `claude.session=<its Claude session id>` that was active at its time
+   * (see chooseSession), or kept pending until such a session starts. An attached `api_request`
+   * adds its tokens and cost to the session's usage, and queues the session for rescoring.
+   */
+  storeTelemetry(
+    org: string,
+    records: TelemetryInput[],
+    receivedAt: number,
+  ): Promise<TelemetryReport>;
+  /** Attaches the pending records of these Claude sessions to the sessions started since. */
+  attachPendingTelemetry(org: string, claudeSessionIds: string[]): Promise<TelemetryReport>;
+  /** A page of a session's telemetry; null when the session does not exist in the org. */
+  listTelemetry(
+    org: string,
+    sessionId: string,
+    query: TelemetryListQuery,
+  ): Promise<TelemetryPage | null>;
 
   /** Reviews, full results and the access log. */
   readonly shared: SharedTables;

@@ -1,4 +1,5 @@
 import { SHARED_TABLES } from '../runner';
+import { TELEMETRY_TABLE } from '../telemetry';
 
 /** Schema migrations, applied in order inside a transaction each; `auditlane_migrations` records them. */
 export const POSTGRES_MIGRATIONS: string[] = [
@@ -161,4 +162,6 @@ export const POSTGRES_MIGRATIONS: string[] = [
     PRIMARY KEY (org, session_id)
   );
   `,
+  // Claude Code's OTLP telemetry, per session (pending until its session starts).
+  TELEMETRY_TABLE('BIGINT'),
 ];

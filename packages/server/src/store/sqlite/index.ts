@@ -5,10 +5,13 @@ import type {
   Session,
   SessionListQuery,
   SessionPage,
+  TelemetryListQuery,
+  TelemetryPage,
 } from '@auditlane/client';
 import Database from 'better-sqlite3';
 import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
+import type { TelemetryInput } from '../../otlp/claude-code';
 import { ftsPhrase, type SqlDialect, type WalkFrom } from '../filters';
 import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
 import type { IngestReport, IngestSettings } from '../ingest';
@@ -16,6 +19,13 @@ import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone
 import { listEvents, listSessions, type SqlReader } from '../reads';
 import type { SqlRunner } from '../runner';
 import { SharedTables } from '../shared';
+import {
+  attachPending,
+  listTelemetry,
+  storeTelemetry,
+  type TelemetryReport,
+  type TelemetryTx,
+} from '../telemetry';
 import { hashToken, newToken, newTokenId } from '../tokens';
 import type { ListOptions, Permission, Principal, Store, StoredHead } from '../types';
 import { type ChainRow, verifyStored } from '../verify';
@@ -66,6 +76,7 @@ export class SqliteStore implements Store {
   };
   private readonly stmts;
   private readonly writer: SqliteWriter;
+  private readonly runner: SqlRunner;
 
   constructor(options: SqliteStoreOptions) {
     this.db = configure(new Database(options.filename));
@@ -84,6 +95,7 @@ export class SqliteStore implements Store {
       all: async <T>(sql: string, params: unknown[] = []) => prepared(sql).all(...params) as T[],
       run: async (sql, params = []) => ({ changes: prepared(sql).run(...params).changes }),
     };
+    this.runner = runner;
     this.shared = new SharedTables(runner);
     const db = this.db;
     this.stmts = {
@@ -156,6 +168,70 @@ export class SqliteStore implements Store {
 
   ingest(org: string, events: Event[], settings: IngestSettings): Promise<IngestReport> {
     return this.writer.ingest(org, events, settings);
+  }
+
+  private telemetryTx(): TelemetryTx {
+    const labelled = this.db.prepare<
+      [string, string],
+      { claude: string; id: string; started_at: number; ended: string | null }
+    >(
+      `SELECT l.value AS claude, s.id, s.started_at, json_extract(s.doc, '$.endedAt') AS ended
+       FROM session_labels AS l JOIN sessions AS s ON s.org = l.org AND s.id = l.session_id
+       WHERE l.org = ? AND l.key = 'claude.session' AND l.value IN (SELECT value FROM json_each(?))`,
+    );
+    return {
+      sql: this.runner,
+      labelledSessions: async (org, ids) =>
+        labelled.all(org, JSON.stringify(ids)).map((r) => ({
+          id: r.id,
+          claudeSessionId: r.claude,
+          startedAt: r.started_at,
+          endedAt: r.ended ? Date.parse(r.ended) : null,
+        })),
+      loadSessions: async (org, ids) => {
+        const found = new Map<string, ReturnType<SqliteWriter['loadSession']> & object>();
+        for (const id of ids) {
+          const loaded = this.writer.loadSession(org, id);
+          if (loaded) found.set(id, loaded);
+        }
+        return found;
+      },
+      saveSessions: async (states) => {
+        for (const state of states) this.writer.saveSession(state);
+      },
+    };
+  }
+
+  /** Runs a telemetry write under the write lock, in a transaction of its own. */
+  private telemetryWrite(work: (tx: TelemetryTx) => Promise<TelemetryReport>) {
+    return this.writer.serialize(async () => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const report = await work(this.telemetryTx());
+        this.db.exec('COMMIT');
+        return report;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  storeTelemetry(org: string, records: TelemetryInput[], receivedAt: number) {
+    return this.telemetryWrite((tx) => storeTelemetry(tx, org, records, receivedAt));
+  }
+
+  attachPendingTelemetry(org: string, claudeSessionIds: string[]) {
+    return this.telemetryWrite((tx) => attachPending(tx, org, claudeSessionIds));
+  }
+
+  async listTelemetry(
+    org: string,
+    sessionId: string,
+    query: TelemetryListQuery,
+  ): Promise<TelemetryPage | null> {
+    if (!this.stmts.getSession.get(org, sessionId)) return null;
+    return listTelemetry(this.runner, org, sessionId, query);
   }
 
   async updateSession(

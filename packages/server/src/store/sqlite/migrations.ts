@@ -1,4 +1,5 @@
 import { SHARED_TABLES } from '../runner';
+import { TELEMETRY_TABLE } from '../telemetry';
 
 /** Schema migrations, applied in order; `PRAGMA user_version` records how many ran. */
 export const SQLITE_MIGRATIONS: string[] = [
@@ -246,4 +247,6 @@ export const SQLITE_MIGRATIONS: string[] = [
     PRIMARY KEY (org, session_id)
   );
   `,
+  // Claude Code's OTLP telemetry, per session (pending until its session starts).
+  TELEMETRY_TABLE('INTEGER'),
 ];
