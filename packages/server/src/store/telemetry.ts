@@ -94,11 +94,14 @@ export async function storeTelemetry(
     );
     for (const r of rows) existing.add(r.key);
   }
-  const fresh = [...unique.values()].filter((i) => {
-    if (!existing.has(i.id)) return true;
-    report.duplicates++;
-    return false;
-  });
+  // In key order: two exports inserting the same new records lock them in the same order.
+  const fresh = [...unique.values()]
+    .filter((i) => {
+      if (!existing.has(i.id)) return true;
+      report.duplicates++;
+      return false;
+    })
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const rows: Row[] = fresh.map((i) => ({
     key: i.id,
     claude_session: i.claudeSessionId,
@@ -180,7 +183,9 @@ async function attach(
     byClaude.set(c.claudeSessionId, list);
   }
   const placed = new Map<string, Row[]>();
-  for (const r of rows) {
+  // In time order: a session without a model takes the one of its earliest request.
+  const ordered = [...rows].sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1));
+  for (const r of ordered) {
     const id = chooseSession(byClaude.get(r.claude_session) ?? [], r.at);
     if (!id) continue;
     const list = placed.get(id) ?? [];
@@ -220,7 +225,11 @@ async function attach(
   const now = Math.max(...rows.map((r) => r.received_at));
   for (const id of states.map((s) => s.session.id)) {
     await tx.sql.run(
-      'INSERT INTO score_queue (org, session_id, queued_at) VALUES (?, ?, ?) ON CONFLICT (org, session_id) DO NOTHING',
+      // Queued again when it is queued already (the scorer may be computing it from the older
+      // usage): a later queued_at makes the scorer's delete of the older entry leave it queued.
+      `INSERT INTO score_queue (org, session_id, queued_at) VALUES (?, ?, ?)
+       ON CONFLICT (org, session_id) DO UPDATE SET queued_at =
+         CASE WHEN excluded.queued_at > score_queue.queued_at THEN excluded.queued_at ELSE score_queue.queued_at + 1 END`,
       [org, id, now],
     );
   }
