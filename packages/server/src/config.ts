@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AppConfig } from './api/app';
 import { loadSigningKey, loadVerifyKey } from './chain/signing';
+import { significanceSettings } from './domain/significance';
 import type { CheckpointOptions } from './jobs/checkpoints';
 import type { RetentionPolicy } from './jobs/retention';
 import type { StoreOptions } from './serve';
@@ -33,6 +34,7 @@ export interface ServeFlags {
   'checkpoint-webhook'?: string;
   'checkpoint-interval-minutes'?: string;
   'verify-key'?: string;
+  'significance-file'?: string;
 }
 
 /**
@@ -57,6 +59,7 @@ export const SERVE_ENV = {
   'checkpoint-webhook': ['AUDITLANE_CHECKPOINT_WEBHOOK'],
   'checkpoint-interval-minutes': ['AUDITLANE_CHECKPOINT_INTERVAL_MINUTES'],
   'verify-key': ['AUDITLANE_VERIFY_KEYS'],
+  'significance-file': ['AUDITLANE_SIGNIFICANCE_FILE'],
 } as const satisfies Record<keyof ServeFlags, readonly string[]>;
 
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
@@ -133,6 +136,23 @@ export function serveConfig(
   const countCap = integer('count-cap', 1, 10_000_000);
   if (countCap !== undefined) app.countCap = countCap;
   const checkpoints = checkpointConfig(pick, integer, env);
+  const significanceFile = pick('significance-file');
+  let fileText: string | undefined;
+  if (significanceFile?.value) {
+    try {
+      fileText = readFileSync(significanceFile.value, 'utf8');
+    } catch (error) {
+      throw new Error(
+        `${significanceFile.source}: cannot read ${significanceFile.value}: ${(error as Error).message}`,
+      );
+    }
+  }
+  app.significance = significanceSettings(
+    fileText === undefined
+      ? undefined
+      : { source: `${significanceFile!.source} ${significanceFile!.value}`, text: fileText },
+    env,
+  );
   return {
     ...(checkpoints ? { checkpoints } : {}),
     retention: {

@@ -3,8 +3,25 @@ export { HttpError } from './api/errors';
 export * from './chain/index';
 export { SERVE_ENV, type ServeConfig, type ServeFlags, serveConfig } from './config';
 export { applyEvent, sessionFromStart, significance } from './domain/session';
+export {
+  DEFAULT_SIGNIFICANCE,
+  DEFAULT_WEIGHTS,
+  resolveSignificance,
+  type SessionFacts,
+  type SignificanceConfig,
+  SignificanceConfigError,
+  type SignificanceConfigInput,
+  scoreSession,
+  significanceSettings,
+} from './domain/significance';
 export { searchableText, stripAnsi } from './domain/text';
 export { type RetentionPolicy, startRetention, sweepRecordings } from './jobs/retention';
+export {
+  type ScoredListener,
+  type Scorer,
+  type ScorerOptions,
+  startScoring,
+} from './jobs/scoring';
 export {
   openStore,
   type RunningServer,

@@ -2,6 +2,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import { type AppConfig, createApp } from './api/app';
 import { type CheckpointOptions, Notary, startCheckpoints } from './jobs/checkpoints';
 import { type RetentionPolicy, startRetention } from './jobs/retention';
+import { type Scorer, startScoring } from './jobs/scoring';
 import { PostgresStore } from './store/postgres';
 import { SqliteStore } from './store/sqlite';
 import type { Store } from './store/types';
@@ -24,13 +25,21 @@ export interface RunningServer {
   /** `http://127.0.0.1:4680` */
   url: string;
   port: number;
+  /** The rescoring job (`idle()` waits until every queued session is scored). */
+  scorer: Scorer;
   close(): Promise<void>;
 }
 
 /** Serves the API over HTTP on Node. Port 0 picks a free port. */
 export function startServer(options: StartOptions): Promise<RunningServer> {
   const notary = options.checkpoints ? new Notary(options.store, options.checkpoints) : null;
-  const app = createApp(options.store, { ...options.config, ...(notary ? { notary } : {}) });
+  const scorer =
+    options.config?.scorer ?? startScoring(options.store, options.config?.significance);
+  const app = createApp(options.store, {
+    ...options.config,
+    scorer,
+    ...(notary ? { notary } : {}),
+  });
   const retention = options.retention
     ? startRetention(options.store, options.retention, { notary })
     : null;
@@ -44,6 +53,7 @@ export function startServer(options: StartOptions): Promise<RunningServer> {
         resolve({
           url,
           port: info.port,
+          scorer,
           close: async () => {
             await retention?.stop();
             await new Promise<void>((done) => {
@@ -51,6 +61,7 @@ export function startServer(options: StartOptions): Promise<RunningServer> {
               server.close(() => done());
             });
             await checkpoints?.stop();
+            if (!options.config?.scorer) await scorer.stop();
           },
         });
       });

@@ -144,10 +144,15 @@ describe.each(STORE_KINDS)('%s store: Claude Code telemetry over OTLP', (kind) =
   });
 
   /** A session as the Claude Code hook records it: labelled with the Claude session id. */
-  async function hookSession(claudeSession: string, startedAt = T0, environment = 'development') {
+  async function hookSession(
+    claudeSession: string,
+    startedAt = T0,
+    environment = 'development',
+    actorId = 'claude-code',
+  ) {
     const script = sessionScript(
       {
-        actor: { type: 'agent', id: 'claude-code', agent: { name: 'Claude Code' } },
+        actor: { type: 'agent', id: actorId, agent: { name: 'Claude Code' } },
         resource: { name: 'shop', type: 'application', environment },
         mode: 'agent',
         labels: { 'claude.session': claudeSession, cwd: '/work/shop' },
@@ -237,6 +242,11 @@ describe.each(STORE_KINDS)('%s store: Claude Code telemetry over OTLP', (kind) =
       costUsd: 0.013,
       models: ['claude-haiku-4-5', 'claude-sonnet-4-5-20250929'],
     });
+    // The model entity, with the session's edge to it, as the recorder's llm_call events make it.
+    for (const model of ['claude-sonnet-4-5-20250929', 'claude-haiku-4-5']) {
+      const found = await h.admin.sessions.list({ entity: [`model:${model}`] });
+      expect(found.data.map((s) => s.id)).toContain(script.sessionId);
+    }
     const everything = JSON.stringify([session, page.data]);
     for (const secret of ['sk-live', 'alice@acme.test', 'ENOENT', 'overloaded', 'REDACTED'])
       expect(everything).not.toContain(secret);
@@ -501,5 +511,40 @@ describe.each(STORE_KINDS)('%s store: Claude Code telemetry over OTLP', (kind) =
     for await (const r of h.admin.sessions.telemetry(script.sessionId, { limit: 2 })) all.push(r);
     expect(all.map((r) => r.sequence)).toEqual([0, 1, 2, 3, 4]);
     expect(first.extra.summary.apiRequests).toBe(5);
+  });
+
+  it("counts telemetry cost in the actor's cost baseline: a session costing far more than its usual gets cost_spike", async () => {
+    const actor = `claude-code-${randomUUID().slice(0, 8)}`;
+    const day = 86_400_000;
+    const send = async (claude: string, at: number, cost: number) => {
+      const records = await claudeCodeRecords(claude, at + 1_000, [
+        {
+          name: 'api_request',
+          attributes: { model: 'claude-haiku-4-5', cost_usd: cost, input_tokens: 10 },
+        },
+      ]);
+      const res = await post(
+        new Uint8Array(ProtobufLogsSerializer.serializeRequest(records)!),
+        'application/x-protobuf',
+      );
+      expect(res.status).toBe(200);
+    };
+    // Ten routine sessions over ten days, then one that costs 50 times as much.
+    for (let i = 0; i < 10; i++) {
+      const claude = randomUUID();
+      const at = T0 - (20 - i) * day;
+      await hookSession(claude, at, 'development', actor);
+      await send(claude, at, 0.02);
+    }
+    const claude = randomUUID();
+    const spike = await hookSession(claude, T0, 'development', actor);
+    await send(claude, T0, 1);
+    let reasons: string[] = [];
+    for (let i = 0; i < 100 && !reasons.includes('cost_spike'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const session = await h.admin.sessions.get(spike.sessionId);
+      reasons = session.significance?.reasons.map((r) => r.code) ?? [];
+    }
+    expect(reasons).toContain('cost_spike');
   });
 });

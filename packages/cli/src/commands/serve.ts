@@ -107,6 +107,13 @@ const options = {
       'public key files of earlier signing keys, comma-separated, so their statements still check',
     env: SERVE_ENV['verify-key'],
   },
+  'significance-file': {
+    type: 'string',
+    value: 'FILE',
+    description:
+      'JSON file of significance weights, patterns and baselines (see the server README); AUDITLANE_SIGNIFICANCE_* variables override it',
+    env: SERVE_ENV['significance-file'],
+  },
 } as const satisfies Record<keyof ServeFlags, OptionSpec>;
 
 export const serve = defineCommand({

@@ -8,6 +8,7 @@ import {
   sessionIdSchema,
   timestampSchema,
 } from './common';
+import { ENTITY_KINDS, parseEntityId } from './entities';
 import { eventTypeSchema } from './event';
 import { PERIOD_PRESETS } from './helpers';
 
@@ -50,6 +51,24 @@ export const labelFilterSchema = z
   .regex(NO_NUL, NO_NUL_MESSAGE)
   .meta({ example: 'team=payments' });
 
+/** `kind:key`: the session involves that entity (see `entityId`). */
+export const entityFilterSchema = z
+  .string()
+  .max(1100)
+  .regex(NO_NUL, NO_NUL_MESSAGE)
+  .refine((id) => parseEntityId(id) !== null, {
+    message: `must be kind:key, kind one of ${ENTITY_KINDS.join(', ')}`,
+  })
+  .meta({ example: 'credential:sk-live-...9F2A' });
+
+/** A significance reason code: the session's score has that reason. */
+export const reasonFilterSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z][a-z0-9_]*$/, 'must be a reason code such as shared_credential')
+  .meta({ example: 'shared_credential' });
+
 /** The filters of the sessions list, shared by the list and the export. */
 const sessionFilters = z.object({
   user: many(plainText(256).min(1)).meta({ description: 'Actor id or email.' }),
@@ -67,6 +86,12 @@ const sessionFilters = z.object({
     .optional()
     .meta({ description: 'Free text over what was typed, queried and printed.' }),
   minSignificance: z.coerce.number().min(0).max(100).optional(),
+  entity: many(entityFilterSchema).meta({
+    description: 'Sessions involving every one of these entities (`kind:key`, key as stored).',
+  }),
+  reason: many(reasonFilterSchema).meta({
+    description: 'Sessions whose significance has any one of these reason codes.',
+  }),
 });
 
 function checkPeriod(q: { period?: string; from?: string; to?: string }, ctx: z.RefinementCtx) {

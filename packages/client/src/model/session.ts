@@ -39,11 +39,26 @@ export const sessionUsageSchema = z
   })
   .meta({ id: 'SessionUsage', description: 'LLM tokens and cost summed over the session.' });
 
+export const significanceEvidenceSchema = z
+  .object({
+    events: z
+      .array(z.string().max(64))
+      .max(100)
+      .meta({ description: 'Ids of the events of the session the reason rests on.' }),
+    entities: z.array(z.string().max(1100)).max(100).meta({
+      description: 'Entity ids (`kind:key`) the reason names, e.g. `credential:sk-ant-...A3F2`.',
+    }),
+  })
+  .meta({ id: 'SignificanceEvidence' });
+
 export const significanceReasonSchema = z
   .object({
     code: z.string().min(1).max(64).meta({ example: 'blocked_command' }),
     message: z.string().max(500).meta({ example: '1 command blocked by policy' }),
     weight: z.number().meta({ description: 'Contribution to the score.' }),
+    evidence: significanceEvidenceSchema.optional().meta({
+      description: 'What the reason rests on; absent on sessions scored before evidence was kept.',
+    }),
   })
   .meta({ id: 'SignificanceReason' });
 
@@ -91,6 +106,7 @@ export const sessionSchema = z
 export type SessionStatus = z.infer<typeof sessionStatusSchema>;
 export type SessionCounters = z.infer<typeof sessionCountersSchema>;
 export type SessionUsage = z.infer<typeof sessionUsageSchema>;
+export type SignificanceEvidence = z.infer<typeof significanceEvidenceSchema>;
 export type SignificanceReason = z.infer<typeof significanceReasonSchema>;
 export type Significance = z.infer<typeof significanceSchema>;
 export type Session = z.infer<typeof sessionSchema>;

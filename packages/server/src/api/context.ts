@@ -6,7 +6,9 @@ import {
 } from '@auditlane/client';
 import type { Context, Handler, Hono, MiddlewareHandler } from 'hono';
 import { ZodError, type z } from 'zod';
+import { DEFAULT_SIGNIFICANCE, type SignificanceConfig } from '../domain/significance';
 import type { Notary } from '../jobs/checkpoints';
+import type { Scorer } from '../jobs/scoring';
 import type { Permission, Principal, Store } from '../store/types';
 import { HttpError, validationError } from './errors';
 import type { Notifier } from './notifier';
@@ -39,6 +41,13 @@ export interface AppConfig {
    * statements (startServer makes one from its `checkpoints` option). Default none.
    */
   notary: Notary | null;
+  /** Significance scoring: weights, patterns, baselines, on or off. Default: the defaults. */
+  significance: SignificanceConfig;
+  /**
+   * The rescoring job, kicked after each ingest commit (startServer starts one with the
+   * `significance` settings). Default none: queued sessions wait for another process's job.
+   */
+  scorer: Scorer | null;
   /** The clock, for tests. */
   now: () => number;
 }
@@ -54,6 +63,8 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   corsOrigins: [],
   selfReviewOrgs: [],
   notary: null,
+  significance: DEFAULT_SIGNIFICANCE,
+  scorer: null,
   now: Date.now,
 };
 

@@ -1,12 +1,5 @@
-import {
-  type Event,
-  isProduction,
-  type LifecycleEvent,
-  missingRecording,
-  type Session,
-  type Significance,
-  type SignificanceReason,
-} from '@auditlane/client';
+import type { Event, LifecycleEvent, Session, Significance } from '@auditlane/client';
+import { DEFAULT_SIGNIFICANCE, provisionalSignificance } from './significance';
 
 /** A new session from its `lifecycle` start event. The org comes from the API token. */
 export function sessionFromStart(org: string, event: LifecycleEvent): Session {
@@ -135,42 +128,12 @@ function close(session: Session, event: LifecycleEvent, status: Session['status'
   if (event.reason) session.closeReason = event.reason;
 }
 
-/** How much a session deserves a look, 0 to 100, with the reasons. */
+/**
+ * How much a session deserves a look from its own counters (what ingest stores until the scorer
+ * recomputes it from the entity index), with the default weights.
+ */
 export function significance(session: Session): Significance {
-  const reasons: SignificanceReason[] = [];
-  const add = (code: string, message: string, weight: number) => {
-    if (weight > 0) reasons.push({ code, message, weight });
-  };
-  const c = session.counters;
-  add('blocked', `${c.blocked} blocked by policy`, Math.min(40, c.blocked * 25));
-  add('rejected', `${c.rejected} rejected by a reviewer`, Math.min(30, c.rejected * 20));
-  add(
-    'reviewed',
-    `${c.pending + c.approved} held for review`,
-    Math.min(20, (c.pending + c.approved) * 10),
-  );
-  add('revoked', 'session revoked', session.status === 'revoked' ? 30 : 0);
-  add('production', 'production environment', isProduction(session.resource.environment) ? 15 : 0);
-  add(
-    'masked',
-    `${c.maskedFields} fields masked`,
-    c.maskedFields > 0 ? Math.min(10, 2 + c.maskedFields) : 0,
-  );
-  add('agent', 'an AI agent acted', session.actor.type === 'agent' ? 5 : 0);
-  const unrecorded = missingRecording({
-    mode: session.mode,
-    resource: session.resource,
-    recorded: session.recorded,
-    status: session.status,
-    terminalEvents: c.terminalEvents,
-  });
-  if (unrecorded) add('unrecorded', unrecorded.slice(0, 500), 40);
-  const score = Math.min(
-    100,
-    reasons.reduce((sum, r) => sum + r.weight, 0),
-  );
-  reasons.sort((a, b) => b.weight - a.weight);
-  return { score, reasons };
+  return provisionalSignificance(session, DEFAULT_SIGNIFICANCE);
 }
 
 function utf8Length(text: string): number {

@@ -1,4 +1,4 @@
-import { PERIOD_MS, type SessionListQuery } from '@auditlane/client';
+import { PERIOD_MS, parseEntityId, type SessionListQuery } from '@auditlane/client';
 import { CursorError, decodeCursor } from './cursor';
 
 /** What differs between the SQL of the two adapters. */
@@ -71,6 +71,17 @@ export function sessionConditions(
       d.labelEquals(org, label.slice(0, at), label.slice(at + 1), commonLabels.has(label)),
     );
   }
+  for (const id of q.entity ?? []) {
+    const ref = parseEntityId(id);
+    if (!ref) continue;
+    where.push(
+      `id IN (SELECT session_id FROM session_entities WHERE org = ${d.param(org)} AND kind = ${d.param(ref.kind)} AND key = ${d.param(ref.key)})`,
+    );
+  }
+  if (q.reason && q.reason.length > 0)
+    where.push(
+      `id IN (SELECT session_id FROM session_reasons WHERE org = ${d.param(org)} AND code IN (${q.reason.map((r) => d.param(r)).join(', ')}))`,
+    );
   if (q.q) where.push(d.textMatch(org, q.q));
   return where;
 }

@@ -6,8 +6,14 @@ import {
   genesisHash,
   linkHash,
 } from '../chain/formula';
-import { applyEvent, reconnectRefusal, sessionFromStart, significance } from '../domain/session';
+import { applyEvent, reconnectRefusal, sessionFromStart } from '../domain/session';
+import {
+  DEFAULT_SIGNIFICANCE,
+  provisionalSignificance,
+  type SignificanceConfig,
+} from '../domain/significance';
 import { searchableText } from '../domain/text';
+import { type IndexedEvent, type IndexSql, indexBatch } from './entity-index';
 import type { IngestOutcome } from './types';
 
 /** A session and its chain head, as an adapter stores them. */
@@ -80,6 +86,8 @@ export interface IngestTx {
   insertSearch(rows: SearchRow[]): Promise<void>;
   insertResults(rows: ResultRow[]): Promise<void>;
   saveSessions(states: SessionState[]): Promise<void>;
+  /** The transaction's SQL, for the entity index step (shared by both stores). */
+  readonly sql: IndexSql;
 }
 
 export interface IngestSettings {
@@ -88,6 +96,11 @@ export interface IngestSettings {
   previewRows: number;
   /** How long after a drop the session's own actor may reconnect it. */
   reconnectGraceMs: number;
+  /**
+   * Significance settings (default: the defaults, on). On: the batch is folded into the entity
+   * index and its sessions queued for the scorer; off: sessions are scored from their counters.
+   */
+  significance?: SignificanceConfig;
 }
 
 export interface IngestReport {
@@ -106,7 +119,12 @@ export async function ingestBatch(
   tx: IngestTx,
   org: string,
   events: Event[],
-  { receivedAt, previewRows, reconnectGraceMs }: IngestSettings,
+  {
+    receivedAt,
+    previewRows,
+    reconnectGraceMs,
+    significance: scoring = DEFAULT_SIGNIFICANCE,
+  }: IngestSettings,
 ): Promise<IngestReport> {
   const outcomes: IngestOutcome[] = new Array(events.length);
   // Start events first, then each session's events in seq order; outcomes keep batch order.
@@ -148,6 +166,7 @@ export async function ingestBatch(
   const rows: EventRow[] = [];
   const results: ResultRow[] = [];
   const search = new Map<string, { audit: string[]; io: string[] }>();
+  const indexed: IndexedEvent[] = [];
 
   for (const { event, index } of order) {
     const sessionId = event.sessionId;
@@ -251,6 +270,7 @@ export async function ingestBatch(
     state.eventCount++;
     applyEvent(state.session, stored);
     changed.add(state);
+    indexed.push({ event: stored, session: state.session });
     if (text) {
       let chunk = search.get(sessionId);
       if (!chunk) {
@@ -263,7 +283,8 @@ export async function ingestBatch(
   }
 
   if (rows.length > 0) {
-    for (const state of changed) state.session.significance = significance(state.session);
+    for (const state of changed)
+      state.session.significance = provisionalSignificance(state.session, scoring);
     await tx.insertEvents(rows);
     const searchRows: SearchRow[] = [];
     for (const [sessionId, chunk] of search) {
@@ -278,6 +299,8 @@ export async function ingestBatch(
     if (searchRows.length > 0) await tx.insertSearch(searchRows);
     if (results.length > 0) await tx.insertResults(results);
     await tx.saveSessions([...changed]);
+    if (scoring.enabled)
+      await indexBatch(tx.sql, org, indexed, Date.parse(receivedAt), scoring.baseline.windowDays);
   }
   const revoked = sessionIds.filter((id) => {
     const state = states.get(id) ?? loaded.get(id);

@@ -1,11 +1,14 @@
-import type {
-  TelemetryListQuery,
-  TelemetryPage,
-  TelemetryRecord,
-  TelemetrySummary,
+import {
+  MAX_SEQ,
+  type TelemetryListQuery,
+  type TelemetryPage,
+  type TelemetryRecord,
+  type TelemetrySummary,
 } from '@auditlane/client';
+import { DEFAULT_SIGNIFICANCE, type SignificanceConfig } from '../domain/significance';
 import type { TelemetryInput } from '../otlp/claude-code';
 import { decodeCursor, encodeCursor } from './cursor';
+import { type IndexedEvent, type IndexSql, indexBatch } from './entity-index';
 import type { LoadedSession, SessionState } from './ingest';
 import type { SqlRunner } from './runner';
 
@@ -21,6 +24,13 @@ export interface TelemetryReport {
   sessions: string[];
 }
 
+export interface TelemetrySettings {
+  /** ms since the epoch. */
+  receivedAt: number;
+  /** Significance settings (default: the defaults, on). */
+  significance?: SignificanceConfig;
+}
+
 /** A session labelled `claude.session=<id>`, with when it ran. */
 export interface LabelledSession {
   id: string;
@@ -31,7 +41,7 @@ export interface LabelledSession {
 
 /** The adapter's part: queries on the transaction's connection, with the sessions locked. */
 export interface TelemetryTx {
-  sql: SqlRunner;
+  sql: IndexSql;
   labelledSessions(org: string, claudeSessionIds: string[]): Promise<LabelledSession[]>;
   /** Loads and locks sessions for the transaction (serialised with ingest into them). */
   loadSessions(org: string, ids: string[]): Promise<Map<string, LoadedSession>>;
@@ -78,8 +88,9 @@ export async function storeTelemetry(
   tx: TelemetryTx,
   org: string,
   inputs: TelemetryInput[],
-  receivedAt: number,
+  settings: TelemetrySettings,
 ): Promise<TelemetryReport> {
+  const { receivedAt } = settings;
   const report: TelemetryReport = { attached: 0, pending: 0, duplicates: 0, sessions: [] };
   const unique = new Map<string, TelemetryInput>();
   for (const input of inputs) {
@@ -117,7 +128,7 @@ export async function storeTelemetry(
       [org, r.key, r.claude_session, ...columns(r)],
     );
   }
-  const placed = await attach(tx, org, rows);
+  const placed = await attach(tx, org, rows, settings);
   report.attached = placed.attached;
   report.pending = rows.length - placed.attached;
   report.sessions = placed.sessions;
@@ -129,6 +140,7 @@ export async function attachPending(
   tx: TelemetryTx,
   org: string,
   claudeSessionIds: string[],
+  settings: TelemetrySettings,
 ): Promise<TelemetryReport> {
   const rows: Row[] = [];
   for (const part of chunks(claudeSessionIds)) {
@@ -140,7 +152,7 @@ export async function attachPending(
       )),
     );
   }
-  const placed = await attach(tx, org, rows);
+  const placed = await attach(tx, org, rows, settings);
   return {
     attached: placed.attached,
     pending: rows.length - placed.attached,
@@ -172,6 +184,7 @@ async function attach(
   tx: TelemetryTx,
   org: string,
   rows: Row[],
+  settings: TelemetrySettings,
 ): Promise<{ attached: number; sessions: string[] }> {
   if (rows.length === 0) return { attached: 0, sessions: [] };
   const claude = [...new Set(rows.map((r) => r.claude_session))];
@@ -195,6 +208,7 @@ async function attach(
   if (placed.size === 0) return { attached: 0, sessions: [] };
   const loaded = await tx.loadSessions(org, [...placed.keys()].sort());
   const states: SessionState[] = [];
+  const modelCalls: { sessionId: string; row: Row; model: string }[] = [];
   let attached = 0;
   for (const [sessionId, list] of placed) {
     const state = loaded.get(sessionId);
@@ -215,14 +229,39 @@ async function attach(
       session.usage.outputTokens += d.outputTokens ?? 0;
       session.usage.costUsd = Math.round((session.usage.costUsd + (d.costUsd ?? 0)) * 1e6) / 1e6;
       if (!session.model && d.model) session.model = d.model;
+      if (d.model) modelCalls.push({ sessionId, row: r, model: d.model });
       changed = true;
     }
     if (changed) states.push(state);
   }
   if (states.length > 0) await tx.saveSessions(states);
   const sessions = [...placed.keys()].filter((id) => loaded.has(id)).sort();
+  const now = settings.receivedAt;
+  const significance = settings.significance ?? DEFAULT_SIGNIFICANCE;
+  if (significance.enabled && modelCalls.length > 0) {
+    // The model entity and the session's edge to it, as the recorder's llm_call events make
+    // them (the edge's first event is the telemetry record; it has no seq in the chain).
+    const sessionsById = new Map(states.map((s) => [s.session.id, s.session]));
+    const indexed: IndexedEvent[] = modelCalls.flatMap(({ sessionId, row, model }) => {
+      const session = sessionsById.get(sessionId);
+      if (!session) return [];
+      const event = {
+        id: row.key,
+        sessionId,
+        // After every recorded event: the recorder's own llm_call, when there is one, stays the
+        // edge's first event.
+        seq: MAX_SEQ,
+        time: new Date(row.at).toISOString(),
+        type: 'llm_call' as const,
+        model,
+        inputTokens: 0,
+        outputTokens: 0,
+      };
+      return [{ event, session }];
+    });
+    await indexBatch(tx.sql, org, indexed, now, significance.baseline.windowDays);
+  }
   // Their cost changed: the scorer recomputes them (the cost baseline reads `usage`).
-  const now = Math.max(...rows.map((r) => r.received_at));
   for (const id of states.map((s) => s.session.id)) {
     await tx.sql.run(
       // Queued again when it is queued already (the scorer may be computing it from the older

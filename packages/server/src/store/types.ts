@@ -6,17 +6,20 @@ import type {
   Session,
   SessionListQuery,
   SessionPage,
+  Significance,
   StoredEvent,
   TelemetryListQuery,
   TelemetryPage,
 } from '@auditlane/client';
 import type { VerifyEvidence, VerifyReport } from '../chain/verify';
 import type { ChainHead, ChainRow } from '../chain/walk';
+import type { SessionFacts } from '../domain/significance';
 import type { TelemetryInput } from '../otlp/claude-code';
 import type { IngestReport, IngestSettings } from './ingest';
 import type { PurgeReport, PurgeRequest } from './purge';
+import type { QueuedScore } from './scoring';
 import type { SharedTables } from './shared';
-import type { TelemetryReport } from './telemetry';
+import type { TelemetryReport, TelemetrySettings } from './telemetry';
 
 export { PERMISSIONS, type Permission } from '@auditlane/client';
 
@@ -127,6 +130,19 @@ export interface Store {
    */
   purgeRecordings(request: PurgeRequest): Promise<PurgeReport>;
 
+  /** Sessions waiting to be rescored (their facts changed), oldest first, at most `limit`. */
+  queuedScores(limit: number): Promise<QueuedScore[]>;
+  /**
+   * Rescoring: reads the stored facts of these queued sessions of an org under their write lock,
+   * stores what `score` makes of them (score, document, reason codes) and takes each off the queue
+   * unless it was queued again meanwhile. Resolves with the ids of the sessions scored.
+   */
+  rescore(
+    org: string,
+    queued: QueuedScore[],
+    score: (facts: SessionFacts) => Significance,
+    windowDays: number,
+  ): Promise<string[]>;
   /**
    * Keeps Claude Code telemetry records (idempotent by their id, per org), each attached to the
    * org's session labelled `claude.session=<its Claude session id>` that was active at its time
@@ -136,10 +152,14 @@ export interface Store {
   storeTelemetry(
     org: string,
     records: TelemetryInput[],
-    receivedAt: number,
+    settings: TelemetrySettings,
   ): Promise<TelemetryReport>;
   /** Attaches the pending records of these Claude sessions to the sessions started since. */
-  attachPendingTelemetry(org: string, claudeSessionIds: string[]): Promise<TelemetryReport>;
+  attachPendingTelemetry(
+    org: string,
+    claudeSessionIds: string[],
+    settings: TelemetrySettings,
+  ): Promise<TelemetryReport>;
   /** A page of a session's telemetry; null when the session does not exist in the org. */
   listTelemetry(
     org: string,

@@ -59,7 +59,10 @@ export function ingestRoutes(deps: Deps) {
         receivedAt: new Date(cfg.now()).toISOString(),
         previewRows: cfg.previewRows,
         reconnectGraceMs: cfg.reconnectGraceMs,
+        significance: cfg.significance,
       });
+      // Committed: the scorer recomputes the sessions the batch queued, without waiting.
+      cfg.scorer?.kick();
       const touched = new Set<string>();
       report.outcomes.forEach((outcome, i) => {
         const event = valid[i]!;
@@ -112,7 +115,11 @@ export function ingestRoutes(deps: Deps) {
         if (outcome.status === 'accepted' && label) claudeSessions.add(label);
       }
       if (claudeSessions.size > 0)
-        await store.attachPendingTelemetry(c.get('principal').org, [...claudeSessions]);
+        await store.attachPendingTelemetry(c.get('principal').org, [...claudeSessions], {
+          receivedAt: cfg.now(),
+          significance: cfg.significance,
+        });
+      if (claudeSessions.size > 0) cfg.scorer?.kick();
     }
     return c.json(result);
   });

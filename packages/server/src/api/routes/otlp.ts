@@ -58,7 +58,14 @@ export function otlpRoutes(deps: Deps) {
       else rejected.push({ path: record.path, message: reading.message });
     }
     const org = c.get('principal').org;
-    if (inputs.length > 0) await store.storeTelemetry(org, inputs, cfg.now());
+    if (inputs.length > 0) {
+      await store.storeTelemetry(org, inputs, {
+        receivedAt: cfg.now(),
+        significance: cfg.significance,
+      });
+      // Committed: the scorer recomputes the sessions whose cost changed, without waiting.
+      cfg.scorer?.kick();
+    }
     const answer: OtlpExportLogsResponse =
       rejected.length === 0
         ? {}

@@ -5,6 +5,7 @@ import type {
   Session,
   SessionListQuery,
   SessionPage,
+  Significance,
   TelemetryListQuery,
   TelemetryPage,
 } from '@auditlane/client';
@@ -12,6 +13,7 @@ import pg from 'pg';
 import type { ChainVersion } from '../../chain/formula';
 import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
+import type { SessionFacts } from '../../domain/significance';
 import type { TelemetryInput } from '../../otlp/claude-code';
 import type { SqlDialect, WalkFrom } from '../filters';
 import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
@@ -26,12 +28,21 @@ import {
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
 import { listEvents, listSessions, type SqlReader } from '../reads';
 import { numberPlaceholders } from '../runner';
+import {
+  enqueueScores,
+  loadFacts,
+  type QueuedScore,
+  queuedScores,
+  type ScoringSql,
+  saveScore,
+} from '../scoring';
 import { SharedTables } from '../shared';
 import {
   attachPending,
   listTelemetry,
   storeTelemetry,
   type TelemetryReport,
+  type TelemetrySettings,
   type TelemetryTx,
 } from '../telemetry';
 import { hashToken, newToken, newTokenId } from '../tokens';
@@ -160,6 +171,21 @@ async function saveSessions(client: pg.PoolClient, states: SessionState[]) {
        last_hash = excluded.last_hash, event_count = excluded.event_count, has_recording = excluded.has_recording`,
     Array.from({ length: 16 }, (_, i) => column(i)),
   );
+}
+
+/** The shared SQL on one connection (`?` placeholders numbered for PostgreSQL). */
+function sqlOn(client: pg.Pool | pg.PoolClient): ScoringSql & { forUpdate: string } {
+  return {
+    all: async <T>(sql: string, params: unknown[] = []) =>
+      (await client.query(numberPlaceholders(sql), params)).rows as T[],
+    run: async (sql, params = []) => ({
+      changes: (await client.query(numberPlaceholders(sql), params)).rowCount ?? 0,
+    }),
+    forUpdate: ' FOR UPDATE',
+    session: (doc) => doc as Session,
+    costExpr: "coalesce((doc -> 'usage' ->> 'costUsd')::float8, 0)",
+    docWithSignificance: "jsonb_set(doc, '{significance}', ?::jsonb)",
+  };
 }
 
 interface SessionRow {
@@ -345,6 +371,7 @@ export class PostgresStore implements Store {
         );
       },
       saveSessions: (states) => saveSessions(client, states),
+      sql: sqlOn(client),
     };
     try {
       await client.query('BEGIN');
@@ -365,13 +392,7 @@ export class PostgresStore implements Store {
   ): Promise<TelemetryReport> {
     const client = await this.pool.connect();
     const tx: TelemetryTx = {
-      sql: {
-        all: async <T>(sql: string, params: unknown[] = []) =>
-          (await client.query(numberPlaceholders(sql), params)).rows as T[],
-        run: async (sql, params = []) => ({
-          changes: (await client.query(numberPlaceholders(sql), params)).rowCount ?? 0,
-        }),
-      },
+      sql: sqlOn(client),
       labelledSessions: async (org, ids) => {
         const { rows } = await client.query<{
           claude: string;
@@ -407,12 +428,12 @@ export class PostgresStore implements Store {
     }
   }
 
-  storeTelemetry(org: string, records: TelemetryInput[], receivedAt: number) {
-    return this.telemetryWrite((tx) => storeTelemetry(tx, org, records, receivedAt));
+  storeTelemetry(org: string, records: TelemetryInput[], settings: TelemetrySettings) {
+    return this.telemetryWrite((tx) => storeTelemetry(tx, org, records, settings));
   }
 
-  attachPendingTelemetry(org: string, claudeSessionIds: string[]) {
-    return this.telemetryWrite((tx) => attachPending(tx, org, claudeSessionIds));
+  attachPendingTelemetry(org: string, claudeSessionIds: string[], settings: TelemetrySettings) {
+    return this.telemetryWrite((tx) => attachPending(tx, org, claudeSessionIds, settings));
   }
 
   async listTelemetry(
@@ -452,9 +473,60 @@ export class PostgresStore implements Store {
       if (next) {
         next.significance = significance(next);
         await saveSessions(client, [{ ...row, session: next }]);
+        await enqueueScores(sqlOn(client), org, [sessionId], Date.now());
       }
       await client.query('COMMIT');
       return next ?? row.session;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  queuedScores(limit: number): Promise<QueuedScore[]> {
+    return queuedScores(sqlOn(this.pool), limit);
+  }
+
+  async rescore(
+    org: string,
+    queued: QueuedScore[],
+    score: (facts: SessionFacts) => Significance,
+    windowDays: number,
+  ): Promise<string[]> {
+    const client = await this.pool.connect();
+    const sql = sqlOn(client);
+    try {
+      await client.query('BEGIN');
+      // Under the sessions' write lock: an ingest into them waits, then queues them again.
+      await lockSessions(
+        client,
+        org,
+        queued.map((q) => q.sessionId),
+      );
+      const facts = await loadFacts(
+        sql,
+        org,
+        queued.map((q) => q.sessionId),
+        windowDays,
+      );
+      const done: string[] = [];
+      // In id order, as ingest queues them (rows of the queue locked in one order).
+      for (const q of [...queued].sort((a, b) => (a.sessionId < b.sessionId ? -1 : 1))) {
+        const f = facts.get(q.sessionId);
+        if (f) {
+          await saveScore(sql, org, q.sessionId, score(f), q.queuedAt);
+          done.push(q.sessionId);
+        } else {
+          await sql.run(
+            'DELETE FROM score_queue WHERE org = ? AND session_id = ? AND queued_at = ?',
+            [org, q.sessionId, q.queuedAt],
+          );
+        }
+      }
+      await client.query('COMMIT');
+      return done;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;

@@ -5,12 +5,14 @@ import type {
   Session,
   SessionListQuery,
   SessionPage,
+  Significance,
   TelemetryListQuery,
   TelemetryPage,
 } from '@auditlane/client';
 import Database from 'better-sqlite3';
 import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
+import type { SessionFacts } from '../../domain/significance';
 import type { TelemetryInput } from '../../otlp/claude-code';
 import { ftsPhrase, type SqlDialect, type WalkFrom } from '../filters';
 import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
@@ -18,12 +20,14 @@ import type { IngestReport, IngestSettings } from '../ingest';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
 import { listEvents, listSessions, type SqlReader } from '../reads';
 import type { SqlRunner } from '../runner';
+import { type QueuedScore, queuedScores } from '../scoring';
 import { SharedTables } from '../shared';
 import {
   attachPending,
   listTelemetry,
   storeTelemetry,
   type TelemetryReport,
+  type TelemetrySettings,
   type TelemetryTx,
 } from '../telemetry';
 import { hashToken, newToken, newTokenId } from '../tokens';
@@ -82,21 +86,8 @@ export class SqliteStore implements Store {
     this.db = configure(new Database(options.filename));
     this.migrate();
     this.writer = new SqliteWriter(this.db);
-    const cache = new Map<string, Database.Statement>();
-    const prepared = (sql: string) => {
-      let stmt = cache.get(sql);
-      if (!stmt) {
-        stmt = this.db.prepare(sql);
-        cache.set(sql, stmt);
-      }
-      return stmt;
-    };
-    const runner: SqlRunner = {
-      all: async <T>(sql: string, params: unknown[] = []) => prepared(sql).all(...params) as T[],
-      run: async (sql, params = []) => ({ changes: prepared(sql).run(...params).changes }),
-    };
-    this.runner = runner;
-    this.shared = new SharedTables(runner);
+    this.runner = this.writer.runner;
+    this.shared = new SharedTables(this.writer.runner);
     const db = this.db;
     this.stmts = {
       getSession: db.prepare<[string, string], { doc: string }>(
@@ -180,7 +171,7 @@ export class SqliteStore implements Store {
        WHERE l.org = ? AND l.key = 'claude.session' AND l.value IN (SELECT value FROM json_each(?))`,
     );
     return {
-      sql: this.runner,
+      sql: this.writer.runner,
       labelledSessions: async (org, ids) =>
         labelled.all(org, JSON.stringify(ids)).map((r) => ({
           id: r.id,
@@ -217,12 +208,12 @@ export class SqliteStore implements Store {
     });
   }
 
-  storeTelemetry(org: string, records: TelemetryInput[], receivedAt: number) {
-    return this.telemetryWrite((tx) => storeTelemetry(tx, org, records, receivedAt));
+  storeTelemetry(org: string, records: TelemetryInput[], settings: TelemetrySettings) {
+    return this.telemetryWrite((tx) => storeTelemetry(tx, org, records, settings));
   }
 
-  attachPendingTelemetry(org: string, claudeSessionIds: string[]) {
-    return this.telemetryWrite((tx) => attachPending(tx, org, claudeSessionIds));
+  attachPendingTelemetry(org: string, claudeSessionIds: string[], settings: TelemetrySettings) {
+    return this.telemetryWrite((tx) => attachPending(tx, org, claudeSessionIds, settings));
   }
 
   async listTelemetry(
@@ -249,6 +240,7 @@ export class SqliteStore implements Store {
           if (!next) return loaded.session;
           next.significance = significance(next);
           this.writer.saveSession({ ...loaded, session: next });
+          this.writer.enqueueScore(org, sessionId, Date.now());
           return next;
         })
         .immediate(),
@@ -299,6 +291,19 @@ export class SqliteStore implements Store {
         await request.onPurged?.(org, id);
       }
     }
+  }
+
+  queuedScores(limit: number): Promise<QueuedScore[]> {
+    return queuedScores(this.writer.runner, limit);
+  }
+
+  rescore(
+    org: string,
+    queued: QueuedScore[],
+    score: (facts: SessionFacts) => Significance,
+    windowDays: number,
+  ): Promise<string[]> {
+    return this.writer.rescore(org, queued, score, windowDays);
   }
 
   listSessions(org: string, query: SessionListQuery, options: ListOptions): Promise<SessionPage> {

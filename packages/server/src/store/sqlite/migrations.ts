@@ -247,6 +247,18 @@ export const SQLITE_MIGRATIONS: string[] = [
     PRIMARY KEY (org, session_id)
   );
   `,
+  // The reason codes of each session's significance (the list's reason filter), and the oldest
+  // queued sessions first for the scorer.
+  `
+  CREATE TABLE IF NOT EXISTS session_reasons (
+    org TEXT NOT NULL,
+    code TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    PRIMARY KEY (org, code, session_id)
+  );
+  CREATE INDEX IF NOT EXISTS session_reasons_session ON session_reasons (org, session_id);
+  CREATE INDEX IF NOT EXISTS score_queue_oldest ON score_queue (queued_at);
+  `,
   // Claude Code's OTLP telemetry, per session (pending until its session starts).
   TELEMETRY_TABLE('INTEGER'),
 ];

@@ -1,6 +1,7 @@
-import type { Event, Session } from '@auditlane/client';
+import type { Event, Session, Significance } from '@auditlane/client';
 import type Database from 'better-sqlite3';
 import type { ChainVersion } from '../../chain/formula';
+import type { SessionFacts } from '../../domain/significance';
 import {
   type IngestReport,
   type IngestSettings,
@@ -9,6 +10,8 @@ import {
   type LoadedSession,
   type SessionState,
 } from '../ingest';
+import type { SqlRunner } from '../runner';
+import { loadFacts, type QueuedScore, type ScoringSql, saveScore } from '../scoring';
 
 interface SessionRow {
   id: string;
@@ -29,8 +32,28 @@ export class SqliteWriter {
   private readonly stmts;
   private readonly pending: PendingBatch[] = [];
   private writes: Promise<unknown> = Promise.resolve();
+  /** Statements by SQL text, prepared once. */
+  private readonly cache = new Map<string, Database.Statement>();
+  /** The shared SQL of this connection (`?` placeholders). */
+  readonly runner: SqlRunner & ScoringSql & { forUpdate: '' };
 
   constructor(private readonly db: Database.Database) {
+    const prepared = (sql: string) => {
+      let stmt = this.cache.get(sql);
+      if (!stmt) {
+        stmt = db.prepare(sql);
+        this.cache.set(sql, stmt);
+      }
+      return stmt;
+    };
+    this.runner = {
+      all: async <T>(sql: string, params: unknown[] = []) => prepared(sql).all(...params) as T[],
+      run: async (sql, params = []) => ({ changes: prepared(sql).run(...params).changes }),
+      forUpdate: '',
+      session: (doc) => JSON.parse(doc as string) as Session,
+      costExpr: "coalesce(json_extract(doc, '$.usage.costUsd'), 0)",
+      docWithSignificance: "json_set(doc, '$.significance', json(?))",
+    };
     this.stmts = {
       loadSessions: db.prepare<[string, string], SessionRow>(
         'SELECT id, doc, chain_version, last_hash, event_count FROM sessions WHERE org = ? AND id IN (SELECT value FROM json_each(?))',
@@ -79,6 +102,11 @@ export class SqliteWriter {
           @resource_type, @environment, @score, @has_recording, @doc, @chain_version, @last_hash, @event_count)
         ON CONFLICT (org, id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
           has_recording = excluded.has_recording, last_hash = excluded.last_hash, event_count = excluded.event_count`),
+      enqueueScore: db.prepare(
+        `INSERT INTO score_queue (org, session_id, queued_at) VALUES (?, ?, ?)
+         ON CONFLICT (org, session_id) DO UPDATE SET queued_at =
+           CASE WHEN excluded.queued_at > score_queue.queued_at THEN excluded.queued_at ELSE score_queue.queued_at + 1 END`,
+      ),
       insertLabel: db.prepare(
         'INSERT OR IGNORE INTO session_labels (org, key, value, session_id) VALUES (?, ?, ?, ?)',
       ),
@@ -112,6 +140,11 @@ export class SqliteWriter {
       });
     }
     return found;
+  }
+
+  /** Queues a session for rescoring (inside the caller's write transaction). */
+  enqueueScore(org: string, sessionId: string, queuedAt: number): void {
+    this.stmts.enqueueScore.run(org, sessionId, queuedAt);
   }
 
   saveSession(state: SessionState): void {
@@ -181,6 +214,7 @@ export class SqliteWriter {
       saveSessions: async (states) => {
         for (const state of states) this.saveSession(state);
       },
+      sql: this.runner,
     };
     return new Promise<IngestReport>((resolve, reject) => {
       this.pending.push({
@@ -192,6 +226,45 @@ export class SqliteWriter {
       // this commit and share its fsync.
       if (this.pending.length === 1)
         setImmediate(() => void this.serialize(() => this.commitPending()));
+    });
+  }
+
+  /** Recomputes queued sessions' significance in one write transaction (see Store.rescore). */
+  rescore(
+    org: string,
+    queued: QueuedScore[],
+    score: (facts: SessionFacts) => Significance,
+    windowDays: number,
+  ): Promise<string[]> {
+    return this.serialize(async () => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const facts = await loadFacts(
+          this.runner,
+          org,
+          queued.map((q) => q.sessionId),
+          windowDays,
+        );
+        const done: string[] = [];
+        for (const q of [...queued].sort((a, b) => (a.sessionId < b.sessionId ? -1 : 1))) {
+          const f = facts.get(q.sessionId);
+          if (f) {
+            await saveScore(this.runner, org, q.sessionId, score(f), q.queuedAt);
+            done.push(q.sessionId);
+          } else {
+            // Not a session of the org (any more): nothing to score.
+            await this.runner.run(
+              'DELETE FROM score_queue WHERE org = ? AND session_id = ? AND queued_at = ?',
+              [org, q.sessionId, q.queuedAt],
+            );
+          }
+        }
+        this.db.exec('COMMIT');
+        return done;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
     });
   }
 

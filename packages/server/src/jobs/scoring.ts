@@ -1,0 +1,140 @@
+import {
+  DEFAULT_SIGNIFICANCE,
+  type SignificanceConfig,
+  scoreSession,
+} from '../domain/significance';
+import type { QueuedScore } from '../store/scoring';
+import type { Store } from '../store/types';
+
+/** Called with the sessions of an org whose significance was just recomputed. */
+export type ScoredListener = (org: string, sessionIds: string[]) => void;
+
+/**
+ * The rescoring job: drains the score queue (the sessions whose facts changed) right after each
+ * ingest commit and on an interval (sessions queued by another server process, or before a
+ * restart), recomputing each from stored facts.
+ */
+export interface Scorer {
+  readonly config: SignificanceConfig;
+  /** Drains the queue now (the ingest route calls it after each commit). */
+  kick(): void;
+  /** Resolves once every session queued before the call is scored (tests, benchmarks). */
+  idle(): Promise<void>;
+  /** Subscribes to scored sessions; returns the unsubscribe function. */
+  onScored(listener: ScoredListener): () => void;
+  stop(): Promise<void>;
+}
+
+export interface ScorerOptions {
+  /** How often the queue is checked without a kick. Default 1 s. */
+  intervalMs?: number;
+  /** Queued sessions read per step. Default 200. */
+  batch?: number;
+  onError?: (error: unknown) => void;
+}
+
+/** Sessions of one org rescored per transaction. */
+const PER_TRANSACTION = 50;
+
+/** Starts the rescoring job. With scoring off, it never scores (kick and idle do nothing). */
+export function startScoring(
+  store: Store,
+  config: SignificanceConfig = DEFAULT_SIGNIFICANCE,
+  options: ScorerOptions = {},
+): Scorer {
+  const batch = options.batch ?? 200;
+  const onError =
+    options.onError ??
+    ((error: unknown) =>
+      console.error(`[auditlane] rescoring failed: ${(error as Error).message ?? error}`));
+  const listeners = new Set<ScoredListener>();
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+  const score = (facts: Parameters<typeof scoreSession>[0]) => scoreSession(facts, config);
+
+  async function drain(): Promise<void> {
+    for (;;) {
+      const queued = await store.queuedScores(batch);
+      if (queued.length === 0) return;
+      const byOrg = new Map<string, QueuedScore[]>();
+      for (const q of queued) {
+        let list = byOrg.get(q.org);
+        if (!list) {
+          list = [];
+          byOrg.set(q.org, list);
+        }
+        list.push(q);
+      }
+      for (const [org, list] of byOrg) {
+        for (let i = 0; i < list.length; i += PER_TRANSACTION) {
+          const scored = await store.rescore(
+            org,
+            list.slice(i, i + PER_TRANSACTION),
+            score,
+            config.baseline.windowDays,
+          );
+          if (scored.length === 0) continue;
+          for (const listener of listeners) {
+            try {
+              listener(org, scored);
+            } catch (error) {
+              onError(error);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  function run(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await drain();
+        } while (again && !stopped);
+      } catch (error) {
+        onError(error);
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  }
+
+  const timer = config.enabled
+    ? setInterval(() => {
+        if (!stopped) void run();
+      }, options.intervalMs ?? 1000)
+    : null;
+  timer?.unref();
+
+  return {
+    config,
+    kick() {
+      if (config.enabled && !stopped) void run();
+    },
+    async idle() {
+      if (!config.enabled) return;
+      for (;;) {
+        await run();
+        if (running) continue;
+        if ((await store.queuedScores(1)).length === 0) return;
+      }
+    },
+    onScored(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+}

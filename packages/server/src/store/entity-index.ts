@@ -1,0 +1,421 @@
+import type { EntityKind, Event, Session } from '@auditlane/client';
+import {
+  type EdgeFacts,
+  edgeKey,
+  eventEntities,
+  foldMention,
+  mergeEdge,
+  opsText,
+} from '../domain/entities';
+import { eventEvidence } from '../domain/significance';
+import type { SqlRunner } from './runner';
+
+/** A transaction's SQL, with what differs between the stores. */
+export interface IndexSql extends SqlRunner {
+  /** Appended to a SELECT to lock its rows until the transaction ends (PostgreSQL). */
+  readonly forUpdate: string;
+}
+
+interface EdgeRow {
+  session_id: string;
+  kind: EntityKind;
+  key: string;
+  first_at: number;
+  last_at: number;
+  first_seq: number;
+  first_event: string;
+  events: number;
+  ops: string;
+}
+
+interface EntityRow {
+  kind: EntityKind;
+  key: string;
+  label: string;
+  first_at: number;
+  last_at: number;
+  first_session: string;
+  sessions: number;
+  actors: number;
+  attrs: string;
+}
+
+interface EntityActorRow {
+  kind: EntityKind;
+  key: string;
+  actor_id: string;
+  first_at: number;
+  first_session: string;
+  sessions: number;
+}
+
+/** One accepted event of a batch, with the session it was folded into. */
+export interface IndexedEvent {
+  event: Event;
+  session: Session;
+}
+
+const DAY_MS = 86_400_000;
+/** Rows per statement (SQLite allows 32,766 parameters; PostgreSQL 65,535). */
+const CHUNK = 500;
+
+function chunks<T>(rows: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK));
+  return out;
+}
+
+const values = (rows: unknown[][]) =>
+  rows.map((r) => `(${r.map(() => '?').join(', ')})`).join(', ');
+
+/** `(a, b)` before `(c, d)`: the earlier time, then the smaller session id. */
+function earlier(at: number, session: string, thanAt: number, thanSession: string): boolean {
+  return at < thanAt || (at === thanAt && session < thanSession);
+}
+
+/**
+ * The entity index step of ingest: folds the batch's accepted events into session ↔ entity edges,
+ * the entities and their actors, keeps the events reasons name as evidence, and queues for
+ * rescoring the batch's sessions and every session whose context the batch changed. Each table is
+ * written with one statement per 500 rows. Everything it stores is a function of the stored events
+ * (minima, sums, unions), so any order or batching of the same events leaves the same rows.
+ */
+export async function indexBatch(
+  sql: IndexSql,
+  org: string,
+  accepted: IndexedEvent[],
+  queuedAt: number,
+  baselineDays: number,
+): Promise<void> {
+  if (accepted.length === 0) return;
+  const sessions = new Map<string, Session>();
+  const batchEdges = new Map<string, Map<string, EdgeFacts>>();
+  const evidence: unknown[][] = [];
+  for (const { event, session } of accepted) {
+    sessions.set(session.id, session);
+    let edges = batchEdges.get(session.id);
+    if (!edges) {
+      edges = new Map();
+      batchEdges.set(session.id, edges);
+    }
+    const at = { seq: event.seq, eventId: event.id, time: Date.parse(event.time) };
+    for (const mention of eventEntities(event)) foldMention(edges, mention, at);
+    for (const code of eventEvidence(event))
+      evidence.push([org, session.id, code, event.seq, event.id]);
+  }
+
+  // Edges: merged with what is stored (the session is locked: no one else writes its edges).
+  const keys = [...batchEdges].flatMap(([sessionId, edges]) =>
+    [...edges.values()].map((e) => [sessionId, e.kind, e.key]),
+  );
+  const stored = new Map<string, EdgeRow>();
+  for (const part of chunks(keys)) {
+    const rows = await sql.all<EdgeRow>(
+      `SELECT session_id, kind, key, first_at, last_at, first_seq, first_event, events, ops FROM session_entities
+       WHERE org = ? AND (session_id, kind, key) IN (VALUES ${values(part)})`,
+      [org, ...part.flat()],
+    );
+    for (const r of rows) stored.set(`${r.session_id}\u0000${edgeKey(r.kind, r.key)}`, r);
+  }
+  const newEdges = new Set<EdgeFacts>();
+  const edgeRows: unknown[][] = [];
+  for (const [sessionId, edges] of batchEdges) {
+    const session = sessions.get(sessionId)!;
+    for (const edge of edges.values()) {
+      const before = stored.get(`${sessionId}\u0000${edgeKey(edge.kind, edge.key)}`);
+      if (before) {
+        mergeEdge(edge, {
+          label: edge.label,
+          attrs: {},
+          firstAt: Number(before.first_at),
+          lastAt: Number(before.last_at),
+          firstSeq: before.first_seq,
+          firstEvent: before.first_event,
+          events: before.events,
+          ops: before.ops ? before.ops.split(',') : [],
+        });
+      } else newEdges.add(edge);
+      edgeRows.push([
+        org,
+        sessionId,
+        edge.kind,
+        edge.key,
+        session.actor.id,
+        Date.parse(session.startedAt),
+        edge.firstAt,
+        edge.lastAt,
+        edge.firstSeq,
+        edge.firstEvent,
+        edge.events,
+        opsText(edge.ops),
+      ]);
+    }
+  }
+  for (const part of chunks(edgeRows)) {
+    await sql.run(
+      `INSERT INTO session_entities (org, session_id, kind, key, actor_id, started_at, first_at, last_at, first_seq, first_event, events, ops)
+       VALUES ${values(part)}
+       ON CONFLICT (org, session_id, kind, key) DO UPDATE SET first_at = excluded.first_at, last_at = excluded.last_at,
+         first_seq = excluded.first_seq, first_event = excluded.first_event, events = excluded.events, ops = excluded.ops`,
+      part.flat(),
+    );
+  }
+
+  // Entity actors: one row per (entity, actor); a new edge adds a session to its actor's row.
+  const pairs = new Map<string, EntityActorRow>();
+  for (const [sessionId, edges] of batchEdges) {
+    const actor = sessions.get(sessionId)!.actor.id;
+    for (const edge of edges.values()) {
+      const k = `${edgeKey(edge.kind, edge.key)}\u0000${actor}`;
+      const isNew = newEdges.has(edge);
+      const row = pairs.get(k);
+      if (!row) {
+        pairs.set(k, {
+          kind: edge.kind,
+          key: edge.key,
+          actor_id: actor,
+          first_at: edge.firstAt,
+          first_session: sessionId,
+          sessions: isNew ? 1 : 0,
+        });
+      } else {
+        if (earlier(edge.firstAt, sessionId, row.first_at, row.first_session)) {
+          row.first_at = edge.firstAt;
+          row.first_session = sessionId;
+        }
+        if (isNew) row.sessions++;
+      }
+    }
+  }
+  const pairList = [...pairs.values()].sort((a, b) =>
+    cmp3(edgeKey(a.kind, a.key), a.actor_id, edgeKey(b.kind, b.key), b.actor_id),
+  );
+  const freshPairs = new Set<string>();
+  const storedPairs = new Map<string, EntityActorRow>();
+  for (const part of chunks(pairList)) {
+    const rows = part.map((p) => [
+      org,
+      p.kind,
+      p.key,
+      p.actor_id,
+      p.first_at,
+      p.first_session,
+      p.sessions,
+    ]);
+    const inserted = await sql.all<{ kind: string; key: string; actor_id: string }>(
+      `INSERT INTO entity_actors (org, kind, key, actor_id, first_at, first_session, sessions) VALUES ${values(rows)}
+       ON CONFLICT (org, kind, key, actor_id) DO NOTHING RETURNING kind, key, actor_id`,
+      rows.flat(),
+    );
+    for (const r of inserted) freshPairs.add(`${edgeKey(r.kind, r.key)}\u0000${r.actor_id}`);
+    const rest = part.filter(
+      (p) => !freshPairs.has(`${edgeKey(p.kind, p.key)}\u0000${p.actor_id}`),
+    );
+    if (rest.length === 0) continue;
+    const restKeys = rest.map((p) => [p.kind, p.key, p.actor_id]);
+    const found = await sql.all<EntityActorRow>(
+      `SELECT kind, key, actor_id, first_at, first_session, sessions FROM entity_actors
+       WHERE org = ? AND (kind, key, actor_id) IN (VALUES ${values(restKeys)}) ORDER BY kind, key, actor_id${sql.forUpdate}`,
+      [org, ...restKeys.flat()],
+    );
+    for (const r of found) storedPairs.set(`${edgeKey(r.kind, r.key)}\u0000${r.actor_id}`, r);
+  }
+  const queue = new Set<string>(sessions.keys());
+  const updatePairs: unknown[][] = [];
+  for (const [k, p] of pairs) {
+    const before = storedPairs.get(k);
+    if (!before) continue;
+    const moved = earlier(
+      p.first_at,
+      p.first_session,
+      Number(before.first_at),
+      before.first_session,
+    );
+    if (moved) {
+      queue.add(before.first_session);
+      queue.add(p.first_session);
+    }
+    if (!moved && p.sessions === 0) continue;
+    updatePairs.push([
+      org,
+      p.kind,
+      p.key,
+      p.actor_id,
+      moved ? p.first_at : Number(before.first_at),
+      moved ? p.first_session : before.first_session,
+      before.sessions + p.sessions,
+    ]);
+  }
+  for (const part of chunks(updatePairs)) {
+    await sql.run(
+      `INSERT INTO entity_actors (org, kind, key, actor_id, first_at, first_session, sessions) VALUES ${values(part)}
+       ON CONFLICT (org, kind, key, actor_id) DO UPDATE SET first_at = excluded.first_at,
+         first_session = excluded.first_session, sessions = excluded.sessions`,
+      part.flat(),
+    );
+  }
+
+  // Entities: first and last seen, sessions and actors.
+  const entities = new Map<string, EntityRow>();
+  for (const [sessionId, edges] of batchEdges) {
+    for (const edge of edges.values()) {
+      const k = edgeKey(edge.kind, edge.key);
+      const isNew = newEdges.has(edge) ? 1 : 0;
+      const row = entities.get(k);
+      if (!row) {
+        entities.set(k, {
+          kind: edge.kind,
+          key: edge.key,
+          label: edge.label,
+          first_at: edge.firstAt,
+          last_at: edge.lastAt,
+          first_session: sessionId,
+          sessions: isNew,
+          actors: 0,
+          attrs: JSON.stringify(edge.attrs),
+        });
+      } else {
+        if (earlier(edge.firstAt, sessionId, row.first_at, row.first_session)) {
+          row.first_at = edge.firstAt;
+          row.first_session = sessionId;
+          row.label = edge.label;
+          row.attrs = JSON.stringify(edge.attrs);
+        }
+        row.last_at = Math.max(row.last_at, edge.lastAt);
+        row.sessions += isNew;
+      }
+    }
+  }
+  for (const [k, p] of pairs) {
+    if (freshPairs.has(k)) entities.get(edgeKey(p.kind, p.key))!.actors++;
+  }
+  const entityList = [...entities.values()].sort((a, b) => cmp3(a.kind, a.key, b.kind, b.key));
+  const freshEntities = new Set<string>();
+  const storedEntities = new Map<string, EntityRow>();
+  const entityRow = (e: EntityRow) => [
+    org,
+    e.kind,
+    e.key,
+    e.label,
+    e.first_at,
+    e.last_at,
+    e.first_session,
+    e.sessions,
+    e.actors,
+    e.attrs,
+  ];
+  for (const part of chunks(entityList)) {
+    const rows = part.map(entityRow);
+    const inserted = await sql.all<{ kind: string; key: string }>(
+      `INSERT INTO entities (org, kind, key, label, first_at, last_at, first_session, sessions, actors, attrs) VALUES ${values(rows)}
+       ON CONFLICT (org, kind, key) DO NOTHING RETURNING kind, key`,
+      rows.flat(),
+    );
+    for (const r of inserted) freshEntities.add(edgeKey(r.kind, r.key));
+    const rest = part.filter((e) => !freshEntities.has(edgeKey(e.kind, e.key)));
+    if (rest.length === 0) continue;
+    const restKeys = rest.map((e) => [e.kind, e.key]);
+    const found = await sql.all<EntityRow>(
+      `SELECT kind, key, label, first_at, last_at, first_session, sessions, actors, attrs FROM entities
+       WHERE org = ? AND (kind, key) IN (VALUES ${values(restKeys)}) ORDER BY kind, key${sql.forUpdate}`,
+      [org, ...restKeys.flat()],
+    );
+    for (const r of found) storedEntities.set(edgeKey(r.kind, r.key), r);
+  }
+  const updateEntities: unknown[][] = [];
+  const shared: { kind: string; key: string }[] = [];
+  for (const [k, e] of entities) {
+    const before = storedEntities.get(k);
+    if (!before) continue;
+    const moved = earlier(
+      e.first_at,
+      e.first_session,
+      Number(before.first_at),
+      before.first_session,
+    );
+    if (moved) {
+      queue.add(before.first_session);
+      queue.add(e.first_session);
+    }
+    const actors = before.actors + e.actors;
+    // A credential that gained an actor and is now shared: every session on it has a new reason.
+    if (e.kind === 'credential' && e.actors > 0 && actors >= 2)
+      shared.push({ kind: e.kind, key: e.key });
+    updateEntities.push(
+      entityRow({
+        ...e,
+        label: moved ? e.label : before.label,
+        attrs: moved ? e.attrs : before.attrs,
+        first_at: moved ? e.first_at : Number(before.first_at),
+        first_session: moved ? e.first_session : before.first_session,
+        last_at: Math.max(e.last_at, Number(before.last_at)),
+        sessions: before.sessions + e.sessions,
+        actors,
+      }),
+    );
+  }
+  for (const part of chunks(updateEntities)) {
+    await sql.run(
+      `INSERT INTO entities (org, kind, key, label, first_at, last_at, first_session, sessions, actors, attrs) VALUES ${values(part)}
+       ON CONFLICT (org, kind, key) DO UPDATE SET label = excluded.label, first_at = excluded.first_at,
+         last_at = excluded.last_at, first_session = excluded.first_session, sessions = excluded.sessions,
+         actors = excluded.actors, attrs = excluded.attrs`,
+      part.flat(),
+    );
+  }
+
+  for (const part of chunks(evidence)) {
+    await sql.run(
+      `INSERT INTO session_evidence (org, session_id, code, seq, event_id) VALUES ${values(part)}
+       ON CONFLICT (org, session_id, code, seq) DO NOTHING`,
+      part.flat(),
+    );
+  }
+
+  // The queue: the batch's sessions, the ones whose first-seen facts moved, every session on a
+  // credential that became shared, and (for baselines and an actor's history) the actor's and the
+  // credential's sessions started in the window after each of the batch's sessions. Read first,
+  // then queued with one statement in id order (concurrent transactions lock queue rows in the
+  // same order: no deadlock).
+  const found = async (text: string, params: unknown[]) => {
+    for (const r of await sql.all<{ id: string }>(text, params)) queue.add(r.id);
+  };
+  for (const e of shared)
+    await found(
+      'SELECT session_id AS id FROM session_entities WHERE org = ? AND kind = ? AND key = ?',
+      [org, e.kind, e.key],
+    );
+  const windowMs = baselineDays * DAY_MS;
+  for (const session of sessions.values()) {
+    const started = Date.parse(session.startedAt);
+    await found(
+      `SELECT id FROM sessions WHERE org = ? AND actor_id = ? AND started_at >= ? AND started_at <= ?`,
+      [org, session.actor.id, started, started + windowMs],
+    );
+    // The actor's next session beyond the window: its history may have just begun.
+    await found(
+      `SELECT id FROM sessions WHERE org = ? AND actor_id = ? AND started_at > ?
+       ORDER BY started_at, id LIMIT 1`,
+      [org, session.actor.id, started + windowMs],
+    );
+    if (session.credential && session.credential.kind !== 'none')
+      await found(
+        `SELECT session_id AS id FROM session_entities WHERE org = ? AND kind = 'credential' AND key = ?
+         AND started_at >= ? AND started_at <= ?`,
+        [org, session.credential.fingerprint, started, started + windowMs],
+      );
+  }
+  const ids = [...queue].sort();
+  for (const part of chunks(ids.map((id) => [org, id, queuedAt]))) {
+    await sql.run(
+      `INSERT INTO score_queue (org, session_id, queued_at) VALUES ${values(part)}
+       ON CONFLICT (org, session_id) DO UPDATE SET queued_at =
+         CASE WHEN excluded.queued_at > score_queue.queued_at THEN excluded.queued_at ELSE score_queue.queued_at + 1 END`,
+      part.flat(),
+    );
+  }
+}
+
+function cmp3(a1: string, a2: string, b1: string, b2: string): number {
+  return a1 < b1 ? -1 : a1 > b1 ? 1 : a2 < b2 ? -1 : a2 > b2 ? 1 : 0;
+}

@@ -1,0 +1,248 @@
+import type { EntityKind, Session, Significance } from '@auditlane/client';
+import { entityId } from '@auditlane/client';
+import { type Baseline, median, type SessionFacts } from '../domain/significance';
+import type { SqlRunner } from './runner';
+
+/** A session waiting for its score, as queued. */
+export interface QueuedScore {
+  org: string;
+  sessionId: string;
+  queuedAt: number;
+}
+
+/** What differs between the stores in the scoring SQL. */
+export interface ScoringSql extends SqlRunner {
+  /** The stored session document (text in SQLite, JSONB already parsed in PostgreSQL). */
+  session(doc: unknown): Session;
+  /** SQL of a session row's cost (`doc.usage.costUsd`). */
+  readonly costExpr: string;
+  /** SQL of the session document with `significance` replaced by the JSON parameter. */
+  readonly docWithSignificance: string;
+}
+
+const DAY_MS = 86_400_000;
+/** Most earlier sessions a baseline reads (the most recent ones of its window). */
+const BASELINE_ROWS = 1000;
+/** Most actors of one credential a reason names. */
+const CREDENTIAL_ACTORS = 50;
+
+const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+const tuples = (rows: unknown[][]) =>
+  rows.map((r) => `(${r.map(() => '?').join(', ')})`).join(', ');
+
+/** The oldest queued sessions, at most `limit`. */
+export async function queuedScores(sql: SqlRunner, limit: number): Promise<QueuedScore[]> {
+  const rows = await sql.all<{ org: string; session_id: string; queued_at: number }>(
+    'SELECT org, session_id, queued_at FROM score_queue ORDER BY queued_at, org, session_id LIMIT ?',
+    [limit],
+  );
+  return rows.map((r) => ({ org: r.org, sessionId: r.session_id, queuedAt: Number(r.queued_at) }));
+}
+
+/** Reads the stored facts the scores of these sessions of an org are computed from. */
+export async function loadFacts(
+  sql: ScoringSql,
+  org: string,
+  sessionIds: string[],
+  windowDays: number,
+): Promise<Map<string, SessionFacts>> {
+  const out = new Map<string, SessionFacts>();
+  if (sessionIds.length === 0) return out;
+  const sessions = await sql.all<{ id: string; doc: unknown; event_count: number }>(
+    `SELECT id, doc, event_count FROM sessions WHERE org = ? AND id IN (${list(sessionIds.length)})`,
+    [org, ...sessionIds],
+  );
+  for (const row of sessions) {
+    out.set(row.id, {
+      session: sql.session(row.doc),
+      events: Number(row.event_count),
+      evidence: [],
+      edges: [],
+      entityFirst: new Map(),
+      credentialActors: new Map(),
+      pairFirst: new Map(),
+      actorHasHistory: false,
+      actorBaseline: null,
+      credentialBaseline: null,
+    });
+  }
+  const ids = [...out.keys()];
+  if (ids.length === 0) return out;
+  const evidence = await sql.all<{
+    session_id: string;
+    code: string;
+    seq: number;
+    event_id: string;
+  }>(
+    `SELECT session_id, code, seq, event_id FROM session_evidence WHERE org = ? AND session_id IN (${list(ids.length)})`,
+    [org, ...ids],
+  );
+  for (const e of evidence)
+    out.get(e.session_id)!.evidence.push({ code: e.code, seq: Number(e.seq), eventId: e.event_id });
+  const edges = await sql.all<{
+    session_id: string;
+    kind: EntityKind;
+    key: string;
+    first_seq: number;
+    first_event: string;
+  }>(
+    `SELECT session_id, kind, key, first_seq, first_event FROM session_entities WHERE org = ? AND session_id IN (${list(ids.length)})`,
+    [org, ...ids],
+  );
+  const firstOf = new Map<string, [string, string]>();
+  const credentials = new Set<string>();
+  const pairs = new Map<string, [string, string, string]>();
+  for (const e of edges) {
+    const facts = out.get(e.session_id)!;
+    facts.edges.push({
+      kind: e.kind,
+      key: e.key,
+      firstSeq: Number(e.first_seq),
+      firstEvent: e.first_event,
+    });
+    if (e.kind === 'host' || e.kind === 'resource') firstOf.set(entityId(e), [e.kind, e.key]);
+    if (e.kind === 'credential') credentials.add(e.key);
+    if (e.kind === 'endpoint' || e.kind === 'resource') {
+      const actor = facts.session.actor.id;
+      pairs.set(`${entityId(e)}\u0000${actor}`, [e.kind, e.key, actor]);
+    }
+  }
+  const entityFirst = new Map<string, string>();
+  const firstKeys = [...firstOf.values()];
+  for (let i = 0; i < firstKeys.length; i += 500) {
+    const part = firstKeys.slice(i, i + 500);
+    const rows = await sql.all<{ kind: EntityKind; key: string; first_session: string }>(
+      `SELECT kind, key, first_session FROM entities WHERE org = ? AND (kind, key) IN (VALUES ${tuples(part)})`,
+      [org, ...part.flat()],
+    );
+    for (const r of rows) entityFirst.set(entityId(r), r.first_session);
+  }
+  const credentialActors = new Map<string, string[]>();
+  for (const key of credentials) {
+    const rows = await sql.all<{ actor_id: string }>(
+      `SELECT actor_id FROM entity_actors WHERE org = ? AND kind = 'credential' AND key = ? ORDER BY actor_id LIMIT ${CREDENTIAL_ACTORS}`,
+      [org, key],
+    );
+    credentialActors.set(
+      key,
+      rows.map((r) => r.actor_id),
+    );
+  }
+  const pairFirst = new Map<string, string>();
+  const pairKeys = [...pairs.values()];
+  for (let i = 0; i < pairKeys.length; i += 500) {
+    const part = pairKeys.slice(i, i + 500);
+    const rows = await sql.all<{
+      kind: EntityKind;
+      key: string;
+      actor_id: string;
+      first_session: string;
+    }>(
+      `SELECT kind, key, actor_id, first_session FROM entity_actors WHERE org = ? AND (kind, key, actor_id) IN (VALUES ${tuples(part)})`,
+      [org, ...part.flat()],
+    );
+    for (const r of rows) pairFirst.set(`${entityId(r)}\u0000${r.actor_id}`, r.first_session);
+  }
+  const windowMs = windowDays * DAY_MS;
+  for (const facts of out.values()) {
+    const s = facts.session;
+    const actor = s.actor.id;
+    const started = Date.parse(s.startedAt);
+    for (const [id, first] of entityFirst) facts.entityFirst.set(id, first);
+    for (const [key, actors] of credentialActors) facts.credentialActors.set(key, actors);
+    for (const [k, first] of pairFirst) {
+      const at = k.lastIndexOf('\u0000');
+      if (k.slice(at + 1) === actor) facts.pairFirst.set(k.slice(0, at), first);
+    }
+    const before = '(started_at < ? OR (started_at = ? AND id < ?))';
+    const history = await sql.all<{ one: number }>(
+      `SELECT 1 AS one FROM sessions WHERE org = ? AND actor_id = ? AND ${before} LIMIT 1`,
+      [org, actor, started, started, s.id],
+    );
+    facts.actorHasHistory = history.length > 0;
+    if (!facts.actorHasHistory) continue;
+    const actorRows = await sql.all<{ started_at: number; event_count: number; cost: number }>(
+      `SELECT started_at, event_count, ${sql.costExpr} AS cost FROM sessions
+       WHERE org = ? AND actor_id = ? AND started_at >= ? AND ${before}
+       ORDER BY started_at DESC, id DESC LIMIT ${BASELINE_ROWS}`,
+      [org, actor, started - windowMs, started, started, s.id],
+    );
+    facts.actorBaseline = baseline(actorRows, started);
+    if (s.credential && s.credential.kind !== 'none') {
+      const credentialRows = await sql.all<{
+        started_at: number;
+        event_count: number;
+        cost: number;
+      }>(
+        `SELECT s.started_at, s.event_count, ${sql.costExpr.replaceAll('doc', 's.doc')} AS cost
+         FROM session_entities AS e JOIN sessions AS s ON s.org = e.org AND s.id = e.session_id
+         WHERE e.org = ? AND e.kind = 'credential' AND e.key = ? AND e.started_at >= ?
+           AND (e.started_at < ? OR (e.started_at = ? AND e.session_id < ?))
+         ORDER BY e.started_at DESC, e.session_id DESC LIMIT ${BASELINE_ROWS}`,
+        [org, s.credential.fingerprint, started - windowMs, started, started, s.id],
+      );
+      facts.credentialBaseline = baseline(credentialRows, started);
+    }
+  }
+  return out;
+}
+
+function baseline(
+  rows: { started_at: number; event_count: number; cost: number }[],
+  started: number,
+): Baseline | null {
+  if (rows.length === 0) return null;
+  const earliest = Math.min(...rows.map((r) => Number(r.started_at)));
+  return {
+    sessions: rows.length,
+    spanMs: started - earliest,
+    medianCost: median(rows.map((r) => Number(r.cost ?? 0))),
+    medianVolume: median(rows.map((r) => Number(r.event_count))),
+  };
+}
+
+/**
+ * Stores the significance of a session (score column, document, reason codes) and takes it off
+ * the queue unless it was queued again since `queuedAt`.
+ */
+export async function saveScore(
+  sql: ScoringSql,
+  org: string,
+  sessionId: string,
+  significance: Significance,
+  queuedAt: number | null,
+): Promise<void> {
+  await sql.run(
+    `UPDATE sessions SET score = ?, doc = ${sql.docWithSignificance} WHERE org = ? AND id = ?`,
+    [significance.score, JSON.stringify(significance), org, sessionId],
+  );
+  await sql.run('DELETE FROM session_reasons WHERE org = ? AND session_id = ?', [org, sessionId]);
+  const codes = [...new Set(significance.reasons.map((r) => r.code))];
+  if (codes.length > 0)
+    await sql.run(
+      `INSERT INTO session_reasons (org, code, session_id) VALUES ${tuples(codes.map((c) => [org, c, sessionId]))}`,
+      codes.flatMap((c) => [org, c, sessionId]),
+    );
+  if (queuedAt !== null)
+    await sql.run('DELETE FROM score_queue WHERE org = ? AND session_id = ? AND queued_at = ?', [
+      org,
+      sessionId,
+      queuedAt,
+    ]);
+}
+
+/** Queues sessions of an org for rescoring (a change outside ingest: a revoke, a decision). */
+export async function enqueueScores(
+  sql: SqlRunner,
+  org: string,
+  sessionIds: string[],
+  queuedAt: number,
+): Promise<void> {
+  if (sessionIds.length === 0) return;
+  await sql.run(
+    `INSERT INTO score_queue (org, session_id, queued_at) VALUES ${tuples(sessionIds.map((id) => [org, id, queuedAt]))}
+     ON CONFLICT (org, session_id) DO UPDATE SET queued_at =
+       CASE WHEN excluded.queued_at > score_queue.queued_at THEN excluded.queued_at ELSE score_queue.queued_at + 1 END`,
+    sessionIds.flatMap((id) => [org, id, queuedAt]),
+  );
+}
