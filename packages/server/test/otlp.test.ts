@@ -350,7 +350,6 @@ describe.each(STORE_KINDS)('%s store: Claude Code telemetry over OTLP', (kind) =
       ],
       ['[1]', 'application/json', 400, 'must be an ExportLogsServiceRequest object'],
       ['{"resourceLogs": [', 'application/json', 400, 'not valid JSON'],
-      [new Uint8Array([0x0a, 0xff, 0xff, 0xff]), 'application/x-protobuf', 400, 'not a protobuf'],
       ['hello', 'text/plain', 415, 'application/x-protobuf'],
     ];
     for (const [body, type, status, message] of cases) {
@@ -359,6 +358,16 @@ describe.each(STORE_KINDS)('%s store: Claude Code telemetry over OTLP', (kind) =
       const error = (await res.json()) as { code: string; message: string };
       expect(error.message).toContain(message);
     }
+    // A protobuf request's error is a protobuf google.rpc.Status (code 3: invalid argument).
+    const garbage = await post(new Uint8Array([0x0a, 0xff, 0xff, 0xff]), 'application/x-protobuf');
+    expect(garbage.status).toBe(400);
+    expect(garbage.headers.get('content-type')).toBe('application/x-protobuf');
+    const status = new Uint8Array(await garbage.arrayBuffer());
+    expect(status[0]).toBe(0x08); // field 1 (code), varint
+    expect(status[1]).toBe(3);
+    expect(new TextDecoder().decode(status.slice(4))).toContain(
+      'the body is not a protobuf ExportLogsServiceRequest',
+    );
     // A record with a malformed field is rejected alone.
     const res = await post(
       JSON.stringify({
@@ -397,6 +406,15 @@ describe.each(STORE_KINDS)('%s store: Claude Code telemetry over OTLP', (kind) =
     expect(result.code).toBe(ExportResultCode.FAILED);
     expect(String(result.error)).toContain('Unauthorized');
     await exporter.shutdown();
+    // In protobuf, the refusal is a google.rpc.Status (16: unauthenticated).
+    const refused = await fetch(`${h.server.url}/otlp/v1/logs`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer nope', 'content-type': 'application/x-protobuf' },
+      body: new Uint8Array(ProtobufLogsSerializer.serializeRequest(records)!),
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('content-type')).toBe('application/x-protobuf');
+    expect([...new Uint8Array(await refused.arrayBuffer()).slice(0, 2)]).toEqual([0x08, 16]);
     const viewer = await h.store.createToken({
       org: 'acme',
       name: 'viewer',

@@ -92,6 +92,14 @@ const DESCRIPTOR = {
         },
       },
     },
+    rpc: {
+      nested: {
+        // google.rpc.Status: the body of an OTLP/HTTP error answer in protobuf.
+        Status: {
+          fields: { code: { type: 'int32', id: 1 }, message: { type: 'string', id: 2 } },
+        },
+      },
+    },
     collector: {
       nested: {
         ExportLogsServiceRequest: {
@@ -117,6 +125,8 @@ export interface OtlpProtobuf {
   encodeResponse(response: {
     partialSuccess?: { rejectedLogRecords: string; errorMessage: string };
   }): Uint8Array;
+  /** A google.rpc.Status (`code` a gRPC status code: 3 invalid argument, 16 unauthenticated...). */
+  encodeStatus(status: { code: number; message: string }): Uint8Array;
 }
 
 /** The protobuf codec of the receiver (built when the app is created, not at import). */
@@ -124,6 +134,7 @@ export function createOtlpProtobuf(): OtlpProtobuf {
   const root = protobuf.Root.fromJSON(DESCRIPTOR);
   const request = root.lookupType('collector.ExportLogsServiceRequest');
   const response = root.lookupType('collector.ExportLogsServiceResponse');
+  const status = root.lookupType('rpc.Status');
   return {
     decodeRequest(bytes) {
       const message = request.decode(bytes);
@@ -133,6 +144,9 @@ export function createOtlpProtobuf(): OtlpProtobuf {
     },
     encodeResponse(value) {
       return response.encode(response.fromObject(value)).finish();
+    },
+    encodeStatus(value) {
+      return status.encode(status.fromObject(value)).finish();
     },
   };
 }

@@ -4,10 +4,13 @@ import { readClaudeCodeRecord, type TelemetryInput } from '../../otlp/claude-cod
 import { createOtlpProtobuf } from '../../otlp/proto';
 import { OtlpShapeError, readLogsRequest } from '../../otlp/records';
 import { parseJsonBytes, readBody } from '../body';
-import { type Deps, type Env, route } from '../context';
+import { authenticate, type Deps, type Env, route } from '../context';
 import { HttpError } from '../errors';
 
 const MAX_ERROR_MESSAGE = 2000;
+
+/** HTTP status → gRPC status code, for google.rpc.Status. */
+const GRPC_CODES: Record<number, number> = { 400: 3, 401: 16, 403: 7, 413: 8, 415: 3, 429: 8 };
 
 /**
  * The OTLP/HTTP logs receiver (`POST /otlp/v1/logs`): Claude Code's own telemetry, attached to
@@ -17,6 +20,26 @@ export function otlpRoutes(deps: Deps) {
   const { store, cfg } = deps;
   const app = new Hono<Env>();
   const protobuf = createOtlpProtobuf();
+
+  // A protobuf request's error answer is a protobuf google.rpc.Status (OTLP/HTTP); JSON requests
+  // get the API's JSON errors.
+  app.use('/otlp/*', async (c, next) => {
+    await next();
+    const binary = (c.req.header('content-type') ?? '')
+      .toLowerCase()
+      .startsWith('application/x-protobuf');
+    if (!binary || !(c.error instanceof HttpError)) return;
+    const error = c.error;
+    c.res = c.body(
+      new Uint8Array(
+        protobuf.encodeStatus({ code: GRPC_CODES[error.status] ?? 3, message: error.message }),
+      ),
+      error.status as 400,
+      { 'content-type': 'application/x-protobuf', 'x-request-id': c.get('requestId') },
+    );
+  });
+  // After the error bodies: a refused token is answered in the request's encoding too.
+  app.use('/otlp/*', authenticate(store));
 
   route(app, deps, OPERATIONS.exportOtlpLogs, async (c) => {
     const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
