@@ -273,6 +273,23 @@ describe.each(STORE_KINDS)('%s store: Claude Code telemetry over OTLP', (kind) =
     expect(page.data.map((r) => r.id)).toEqual([...new Set(page.data.map((r) => r.id))]);
   });
 
+  it('counts the same export sent concurrently (a retry racing its original) once', async () => {
+    const claude = randomUUID();
+    const script = await hookSession(claude);
+    const body = new Uint8Array(
+      ProtobufLogsSerializer.serializeRequest(
+        await claudeCodeRecords(claude, T0 + 5_000, SESSION_EVENTS.slice(0, 6)),
+      )!,
+    );
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => post(body, 'application/x-protobuf')),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const session = await h.admin.sessions.get(script.sessionId);
+    expect(session.usage).toEqual({ inputTokens: 1300, outputTokens: 330, costUsd: 0.013 });
+    expect((await h.admin.sessions.telemetry(script.sessionId)).extra.summary.records).toBe(6);
+  });
+
   it('answers partial success in the request encoding: what it cannot use is counted, the rest kept', async () => {
     const claude = randomUUID();
     const script = await hookSession(claude);
