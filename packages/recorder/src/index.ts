@@ -8,6 +8,22 @@ export {
   ToolBlockedError,
 } from './instrument/blocked';
 export { type CommandResult, type RunCommandOptions, runCommand } from './instrument/exec';
+export {
+  type AnthropicLike,
+  costUsd,
+  findModelPrices,
+  type LlmWrapOptions,
+  type ModelMatch,
+  type ModelPrices,
+  type OpenAILike,
+  PRICES_SOURCE,
+  type Price,
+  type PricePeriod,
+  type TieredPrice,
+  type TokenUsage,
+  wrapAnthropic,
+  wrapOpenAI,
+} from './instrument/llm';
 export { type RecordTerminalOptions, recordTerminal, type TerminalResult } from './instrument/pty';
 export { instrumentPg, instrumentSqlite, type SqlInstrumentOptions } from './instrument/sql';
 export { DEFAULT_DETECTORS, type Detector, ibanValid, luhn } from './masking/detectors';

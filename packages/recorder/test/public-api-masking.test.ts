@@ -2,9 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import Anthropic from '@anthropic-ai/sdk';
 import { createClient, type EventInput, type StoredEvent } from '@auditlane/client';
 import { SqliteStore, startServer } from '@auditlane/server';
 import Database from 'better-sqlite3';
+import OpenAI from 'openai';
 import pg from 'pg';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import * as api from '../src/index';
@@ -21,6 +23,8 @@ import {
   recordTerminal,
   runCommand,
   type Sink,
+  wrapAnthropic,
+  wrapOpenAI,
   wrapTool,
 } from '../src/index';
 
@@ -91,8 +95,25 @@ const SESSION_METHODS: Record<string, Case | string> = {
       error: `failed with ${GITHUB}`,
     });
   },
+  file: ({ session }) => {
+    session.file({ path: `/srv/app/keys/${AWS}.pem`, operation: 'read', bytes: 10 });
+  },
+  outbound: ({ session }) => {
+    session.outbound({
+      protocol: 'https',
+      host: 'api.example.test',
+      method: 'POST',
+      url: `https://api.example.test/v1/push?token=${GITHUB}&key=${AWS}`,
+    });
+  },
   llmCall: ({ session }) => {
-    session.llmCall({ model: `claude ${AWS}`, provider: GITHUB, inputTokens: 1, outputTokens: 1 });
+    session.llmCall({
+      model: `claude ${AWS}`,
+      provider: GITHUB,
+      inputTokens: 1,
+      outputTokens: 1,
+      error: `401 invalid x-api-key ${GITHUB}`,
+    });
   },
   terminal: ({ session }) => {
     // Output in pieces that cut the secrets apart, keystrokes one key at a time.
@@ -263,6 +284,53 @@ const EXPORTS: Record<string, Case | string> = {
     });
     await hook({ hook_event_name: 'SessionEnd', reason: `bye ${GITHUB}` });
   },
+  // The SDKs' own fetch option answers: a message naming a model with a secret, an error with one.
+  wrapAnthropic: async ({ recorder, session }) => {
+    const body = {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      content: [],
+      model: `claude-${AWS}`,
+    };
+    const anthropic = wrapAnthropic(
+      recorder,
+      new Anthropic({
+        apiKey: 'x',
+        maxRetries: 0,
+        fetch: async () =>
+          new Response(JSON.stringify({ ...body, usage: { input_tokens: 1, output_tokens: 1 } }), {
+            headers: { 'content-type': 'application/json' },
+          }),
+      }),
+      { session },
+    );
+    await anthropic.messages.create({ model: 'claude-x', max_tokens: 1, messages: [] });
+  },
+  wrapOpenAI: async ({ recorder, session }) => {
+    const openai = wrapOpenAI(
+      recorder,
+      new OpenAI({
+        apiKey: 'x',
+        maxRetries: 0,
+        fetch: async () =>
+          new Response(
+            JSON.stringify({ error: { message: `Incorrect API key provided: ${GITHUB}` } }),
+            {
+              status: 401,
+              headers: { 'content-type': 'application/json' },
+            },
+          ),
+      }),
+      { session },
+    );
+    await openai.chat.completions
+      .create({ model: `gpt-${AWS}`, messages: [] })
+      .catch(() => undefined);
+  },
+  costUsd: 'computes; records nothing',
+  findModelPrices: 'data',
+  PRICES_SOURCE: 'data',
   // The sinks are where events go: they write what the recorder gives them.
   HttpSink: 'a sink (the destination checked here)',
   FileSink: 'a sink',

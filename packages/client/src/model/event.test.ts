@@ -579,6 +579,13 @@ describe('eventSchema rejections', () => {
     expect(eventSchema.safeParse({ ...llmCall, outputTokens: 1.5 }).success).toBe(false);
     expect(eventSchema.safeParse({ ...llmCall, costUsd: -0.01 }).success).toBe(false);
   });
+
+  it('keeps a failed llm_call with its error, and bounds the error', () => {
+    const failed = { ...llmCall, inputTokens: 0, outputTokens: 0, error: '529 overloaded_error' };
+    delete (failed as Partial<LlmCallEvent>).costUsd;
+    expect(eventSchema.parse(roundTrip(failed))).toStrictEqual(failed);
+    expect(eventSchema.safeParse({ ...llmCall, error: 'x'.repeat(10_001) }).success).toBe(false);
+  });
 });
 
 describe('EVENT_TYPES and eventTypeSchema', () => {

@@ -301,12 +301,22 @@ export const llmCallEventSchema = z
   .object({
     ...eventBase,
     type: z.literal('llm_call'),
-    model: text(128).min(1),
-    provider: text(64).optional(),
-    inputTokens: nonNegativeInt(),
-    outputTokens: nonNegativeInt(),
-    costUsd: z.number().nonnegative().max(1_000_000).optional(),
+    model: text(128)
+      .min(1)
+      .meta({ description: 'The model that answered (as the response names it).' }),
+    provider: text(64).optional().meta({ example: 'anthropic' }),
+    inputTokens: nonNegativeInt().meta({
+      description: 'Every input token of the call, cache reads and writes included.',
+    }),
+    outputTokens: nonNegativeInt().meta({ description: 'Output tokens, reasoning included.' }),
+    costUsd: z.number().nonnegative().max(1_000_000).optional().meta({
+      description:
+        "The call's cost from the recorder's price table; absent for a model it does not know.",
+    }),
     durationMs: z.number().nonnegative().optional(),
+    error: content(MAX_ERROR_CHARS)
+      .optional()
+      .meta({ description: 'Why the call failed or its stream ended early, masked.' }),
   })
   .meta({ id: 'LlmCallEvent' });
 

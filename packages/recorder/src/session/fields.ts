@@ -65,6 +65,7 @@ export const FIELD_MASKING: { readonly [T in Recordable]: Spec<T> } = {
     outputTokens: 'plain',
     costUsd: 'plain',
     durationMs: 'plain',
+    error: 'text',
   },
   file: {
     subjectId: 'plain',
