@@ -120,12 +120,15 @@ export async function storeTelemetry(
     received_at: receivedAt,
     doc: JSON.stringify({ type: i.type, ...i.fields }),
   }));
-  for (const r of rows) {
+  // One statement per 100 rows (15 parameters each).
+  for (let i = 0; i < rows.length; i += 100) {
+    const part = rows.slice(i, i + 100);
     await tx.sql.run(
       `INSERT INTO session_telemetry (org, key, session_id, claude_session, kind, at, received_at, model,
          input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_usd, outcome, doc)
-       VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org, key) DO NOTHING`,
-      [org, r.key, r.claude_session, ...columns(r)],
+       VALUES ${part.map(() => '(?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+       ON CONFLICT (org, key) DO NOTHING`,
+      part.flatMap((r) => [org, r.key, r.claude_session, ...columns(r)]),
     );
   }
   const placed = await attach(tx, org, rows, settings);
@@ -215,13 +218,18 @@ async function attach(
     if (!state) continue;
     const session = state.session;
     let changed = false;
-    for (const r of list) {
-      // Only a row still pending is attached (and counted): a concurrent writer may have won.
-      const { changes } = await tx.sql.run(
-        'UPDATE session_telemetry SET session_id = ? WHERE org = ? AND key = ? AND session_id IS NULL',
-        [sessionId, org, r.key],
+    // Only rows still pending are attached (and counted): a concurrent writer may have won.
+    const claimed = new Set<string>();
+    for (const part of chunks(list.map((r) => r.key))) {
+      const rows = await tx.sql.all<{ key: string }>(
+        `UPDATE session_telemetry SET session_id = ? WHERE org = ? AND session_id IS NULL
+           AND key IN (${placeholders(part.length)}) RETURNING key`,
+        [sessionId, org, ...part],
       );
-      if (changes === 0) continue;
+      for (const r of rows) claimed.add(r.key);
+    }
+    for (const r of list) {
+      if (!claimed.has(r.key)) continue;
       attached++;
       const d = JSON.parse(r.doc) as Partial<TelemetryRecord> & { type: string };
       if (d.type !== 'api_request') continue;
