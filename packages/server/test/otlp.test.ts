@@ -192,7 +192,8 @@ describe.each(STORE_KINDS)('%s store: Claude Code telemetry over OTLP', (kind) =
     await exporter.shutdown();
 
     const session = await h.admin.sessions.get(script.sessionId);
-    expect(session.usage).toEqual({ inputTokens: 1300, outputTokens: 330, costUsd: 0.013 });
+    // Input counted as an llm_call counts it: cache reads (9,000) and writes (400) included.
+    expect(session.usage).toEqual({ inputTokens: 10_700, outputTokens: 330, costUsd: 0.013 });
     expect(session.model).toBe('claude-sonnet-4-5-20250929');
 
     const page = await h.admin.sessions.telemetry(script.sessionId);
@@ -267,7 +268,8 @@ describe.each(STORE_KINDS)('%s store: Claude Code telemetry over OTLP', (kind) =
     }
     await exporter.shutdown();
     const session = await h.admin.sessions.get(script.sessionId);
-    expect(session.usage).toEqual({ inputTokens: 1300, outputTokens: 330, costUsd: 0.013 });
+    // Input counted as an llm_call counts it: cache reads (9,000) and writes (400) included.
+    expect(session.usage).toEqual({ inputTokens: 10_700, outputTokens: 330, costUsd: 0.013 });
     const page = await h.admin.sessions.telemetry(script.sessionId);
     expect(page.extra.summary.records).toBe(6);
     expect(page.data.map((r) => r.id)).toEqual([...new Set(page.data.map((r) => r.id))]);
@@ -286,7 +288,8 @@ describe.each(STORE_KINDS)('%s store: Claude Code telemetry over OTLP', (kind) =
     );
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
     const session = await h.admin.sessions.get(script.sessionId);
-    expect(session.usage).toEqual({ inputTokens: 1300, outputTokens: 330, costUsd: 0.013 });
+    // Input counted as an llm_call counts it: cache reads (9,000) and writes (400) included.
+    expect(session.usage).toEqual({ inputTokens: 10_700, outputTokens: 330, costUsd: 0.013 });
     expect((await h.admin.sessions.telemetry(script.sessionId)).extra.summary.records).toBe(6);
   });
 
@@ -476,7 +479,7 @@ describe.each(STORE_KINDS)('%s store: Claude Code telemetry over OTLP', (kind) =
     await exporter.shutdown();
     expect((await h.admin.sessions.get(ours.sessionId)).usage.inputTokens).toBe(0);
     expect((await h.admin.sessions.telemetry(ours.sessionId)).data).toEqual([]);
-    expect((await other.sessions.get(theirs.sessionId)).usage.inputTokens).toBe(1200);
+    expect((await other.sessions.get(theirs.sessionId)).usage.inputTokens).toBe(10_600);
     await expect(h.admin.sessions.telemetry(theirs.sessionId)).rejects.toMatchObject({
       status: 404,
     });
@@ -491,13 +494,13 @@ describe.each(STORE_KINDS)('%s store: Claude Code telemetry over OTLP', (kind) =
     const records = await claudeCodeRecords(claude, T0 - 2_000, [SESSION_EVENTS[1]!]);
     expect((await exported(exporter, records)).code).toBe(ExportResultCode.SUCCESS);
     const script = await hookSession(claude);
-    expect((await h.admin.sessions.get(script.sessionId)).usage.inputTokens).toBe(1200);
+    expect((await h.admin.sessions.get(script.sessionId)).usage.inputTokens).toBe(10_600);
     // Exported again after it was attached: still counted once.
     expect((await exported(exporter, records)).code).toBe(ExportResultCode.SUCCESS);
     await exporter.shutdown();
     const page = await h.admin.sessions.telemetry(script.sessionId);
     expect(page.data).toHaveLength(1);
-    expect((await h.admin.sessions.get(script.sessionId)).usage.inputTokens).toBe(1200);
+    expect((await h.admin.sessions.get(script.sessionId)).usage.inputTokens).toBe(10_600);
   });
 
   it('attaches to the session active at the record time: the first started of a Claude session’s environments', async () => {
@@ -523,7 +526,7 @@ describe.each(STORE_KINDS)('%s store: Claude Code telemetry over OTLP', (kind) =
     const late = await claudeCodeRecords(claude, T0 + 200_000, [SESSION_EVENTS[5]!]);
     expect((await exported(exporter, [...early, ...late])).code).toBe(ExportResultCode.SUCCESS);
     await exporter.shutdown();
-    expect((await h.admin.sessions.get(dev.sessionId)).usage.inputTokens).toBe(1200);
+    expect((await h.admin.sessions.get(dev.sessionId)).usage.inputTokens).toBe(10_600);
     expect((await h.admin.sessions.get(prod.sessionId)).usage.inputTokens).toBe(100);
   });
 

@@ -233,7 +233,9 @@ async function attach(
       attached++;
       const d = JSON.parse(r.doc) as Partial<TelemetryRecord> & { type: string };
       if (d.type !== 'api_request') continue;
-      session.usage.inputTokens += d.inputTokens ?? 0;
+      // As an llm_call counts them: every input token, cache reads and writes included.
+      session.usage.inputTokens +=
+        (d.inputTokens ?? 0) + (d.cacheReadTokens ?? 0) + (d.cacheCreationTokens ?? 0);
       session.usage.outputTokens += d.outputTokens ?? 0;
       session.usage.costUsd = Math.round((session.usage.costUsd + (d.costUsd ?? 0)) * 1e6) / 1e6;
       if (!session.model && d.model) session.model = d.model;
