@@ -2,7 +2,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import { type AppConfig, createApp } from './api/app';
 import { type CheckpointOptions, Notary, startCheckpoints } from './jobs/checkpoints';
 import { type RetentionPolicy, startRetention } from './jobs/retention';
-import { type Scorer, startScoring } from './jobs/scoring';
+import { type Scorer, type ScorerOptions, startScoring } from './jobs/scoring';
 import { PostgresStore } from './store/postgres';
 import { SqliteStore } from './store/sqlite';
 import type { Store } from './store/types';
@@ -19,6 +19,8 @@ export interface StartOptions {
   port?: number;
   host?: string;
   config?: Partial<AppConfig>;
+  /** The rescoring job's options (when `config.scorer` is not given). */
+  scoring?: ScorerOptions;
 }
 
 export interface RunningServer {
@@ -34,7 +36,8 @@ export interface RunningServer {
 export function startServer(options: StartOptions): Promise<RunningServer> {
   const notary = options.checkpoints ? new Notary(options.store, options.checkpoints) : null;
   const scorer =
-    options.config?.scorer ?? startScoring(options.store, options.config?.significance);
+    options.config?.scorer ??
+    startScoring(options.store, options.config?.significance, options.scoring);
   const app = createApp(options.store, {
     ...options.config,
     scorer,

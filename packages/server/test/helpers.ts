@@ -12,7 +12,7 @@ import {
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { AppConfig } from '../src/api/app';
-import { type RunningServer, startServer } from '../src/serve';
+import { type RunningServer, type StartOptions, startServer } from '../src/serve';
 import { PostgresStore } from '../src/store/postgres';
 import { SqliteStore } from '../src/store/sqlite';
 import { PERMISSIONS, type Permission, type Store } from '../src/store/types';
@@ -112,9 +112,10 @@ export async function openTestStore(kind: StoreKind) {
 export async function startHarness(
   kind: StoreKind,
   config: Partial<AppConfig> = {},
+  options: Pick<StartOptions, 'scoring'> = {},
 ): Promise<Harness> {
   const { store, tamper, remove, drop } = await openTestStore(kind);
-  const server = await startServer({ store, port: 0, config });
+  const server = await startServer({ store, port: 0, config, ...options });
   const client = (token: string) => createClient({ baseUrl: server.url, token, retries: 0 });
   const { token: adminToken } = await store.createToken({
     org: 'acme',

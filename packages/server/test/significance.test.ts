@@ -1,6 +1,7 @@
 import { createIdGenerator, type EventInput, type Session } from '@auditlane/client';
 import { rng } from '@auditlane/testing/random';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveSignificance } from '../src/domain/significance';
 import { type Harness, STORE_KINDS, sessionScript, startHarness } from './helpers';
 
 const DAY = 86_400_000;
@@ -211,31 +212,185 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
   });
 
   it('reflects an event in the score within a second of its batch being acknowledged', async () => {
+    // No interval to fall back on: only the rescoring right after the commit can make it in time.
+    const h = await startHarness(kind, {}, { scoring: { intervalMs: 3_600_000 } });
+    try {
+      const s = sessionScript(
+        {
+          actor: { type: 'human', id: 'u_carol', email: 'carol@acme.test' },
+          resource: { name: 'web', type: 'ssh', environment: 'staging' },
+        },
+        Date.UTC(2026, 10, 20),
+      );
+      await h.admin.ingest(s.events);
+      await h.server.scorer.idle();
+      const file = {
+        ...nextEvent(s),
+        type: 'file' as const,
+        path: '/home/carol/.ssh/id_rsa',
+        operation: 'read' as const,
+      };
+      await h.admin.ingest([file]);
+      const acked = Date.now();
+      let reasons: string[] = [];
+      while (Date.now() - acked < 1000) {
+        const got = await h.admin.sessions.get(s.sessionId);
+        reasons = got.significance!.reasons.map((r) => r.code);
+        if (reasons.includes('sensitive_files')) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(reasons).toContain('sensitive_files');
+      expect(Date.now() - acked).toBeLessThan(1000);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('moves new_outbound_host to an earlier session that arrives later, and tells onScored', async () => {
+    const scored: string[] = [];
+    const off = h.server.scorer.onScored((org, sessionIds) => {
+      expect(org).toBe('acme');
+      scored.push(...sessionIds);
+    });
+    const meta = {
+      actor: { type: 'human' as const, id: 'u_erin', email: 'erin@acme.test' },
+      resource: { name: 'web', type: 'ssh' as const, environment: 'staging' as const },
+    };
+    const later = sessionScript(meta, Date.UTC(2026, 10, 12));
+    const earlier = sessionScript(meta, Date.UTC(2026, 10, 11));
+    for (const s of [later, earlier])
+      s.events.push({
+        ...nextEvent(s),
+        type: 'outbound',
+        protocol: 'https',
+        host: 'files.example.org',
+      });
+    await h.admin.ingest(later.events);
+    let got = await scores(h, [later.sessionId]);
+    expect(got[later.sessionId]!.reasons.map((r) => r.code)).toContain('new_outbound_host');
+    await h.admin.ingest(earlier.events);
+    got = await scores(h, [later.sessionId, earlier.sessionId]);
+    expect(got[earlier.sessionId]!.reasons.map((r) => r.code)).toContain('new_outbound_host');
+    expect(got[later.sessionId]!.reasons.map((r) => r.code)).not.toContain('new_outbound_host');
+    expect(scored).toEqual(expect.arrayContaining([later.sessionId, earlier.sessionId]));
+    off();
+  });
+
+  it("flags cost above 3x the actor's 30-day median once its baseline is learned", async () => {
+    const meta = {
+      actor: {
+        type: 'agent' as const,
+        id: 'agent_reporter',
+        agent: { name: 'reporter' },
+        onBehalfOf: 'u_frank',
+      },
+      resource: { name: 'reports', type: 'llm' as const, environment: 'staging' as const },
+      mode: 'agent' as const,
+    };
+    const costly = (day: number, costUsd: number) => {
+      const s = sessionScript(meta, Date.UTC(2026, 9, 1 + day));
+      s.events.push({
+        ...nextEvent(s),
+        type: 'llm_call',
+        model: 'claude-sonnet-4-5',
+        inputTokens: 1000,
+        outputTokens: 100,
+        costUsd,
+      });
+      return s;
+    };
+    const history = [0, 2, 4, 6, 8].map((day) => costly(day, 1));
+    const spike = costly(10, 5);
+    // The spike arrives first: nothing to compare it with yet.
+    await h.admin.ingest(spike.events);
+    let got = await scores(h, [spike.sessionId]);
+    expect(got[spike.sessionId]!.reasons.map((r) => r.code)).not.toContain('cost_spike');
+    // The actor's earlier sessions arrive: the spike's baseline is learned and it is rescored.
+    for (const s of history) await h.admin.ingest(s.events);
+    got = await scores(h, [spike.sessionId, ...history.map((x) => x.sessionId)]);
+    expect(got[spike.sessionId]!.reasons.find((r) => r.code === 'cost_spike')).toMatchObject({
+      message: "cost $5.00 is 5.0× the actor's 30-day median ($1.00)",
+      evidence: { entities: ['actor:agent_reporter'] },
+    });
+    for (const s of history)
+      expect(got[s.sessionId]!.reasons.map((r) => r.code)).not.toContain('cost_spike');
+  });
+
+  it('rescores a session revoked through the API', async () => {
     const s = sessionScript(
       {
-        actor: { type: 'human', id: 'u_carol', email: 'carol@acme.test' },
+        actor: { type: 'human', id: 'u_gina', email: 'gina@acme.test' },
         resource: { name: 'web', type: 'ssh', environment: 'staging' },
       },
-      Date.UTC(2026, 10, 20),
+      Date.UTC(2026, 10, 21),
     );
     await h.admin.ingest(s.events);
     await h.server.scorer.idle();
-    const file = {
-      ...nextEvent(s),
-      type: 'file' as const,
-      path: '/home/carol/.ssh/id_rsa',
-      operation: 'read' as const,
-    };
-    await h.admin.ingest([file]);
-    const acked = Date.now();
-    let reasons: string[] = [];
-    while (Date.now() - acked < 1000) {
-      const got = await h.admin.sessions.get(s.sessionId);
-      reasons = got.significance!.reasons.map((r) => r.code);
-      if (reasons.includes('sensitive_files')) break;
-      await new Promise((r) => setTimeout(r, 20));
+    await h.admin.sessions.revoke(s.sessionId, { reason: 'leaked key' });
+    const got = await scores(h, [s.sessionId]);
+    expect(got[s.sessionId]!.reasons.map((r) => r.code)).toContain('revoked');
+    const listed = await h.admin.sessions.list({ reason: ['revoked'] });
+    expect(listed.data.map((x) => x.id)).toEqual([s.sessionId]);
+  });
+
+  it('keeps no entity index and scores from counters alone when scoring is off', async () => {
+    const off = await startHarness(kind, { significance: resolveSignificance({ enabled: false }) });
+    try {
+      const { sessions, intruder } = history();
+      for (const s of sessions) await off.admin.ingest(s.events);
+      await off.server.scorer.idle();
+      const got = await off.admin.sessions.get(intruder.sessionId);
+      expect(got.significance!.reasons.map((r) => r.code)).toEqual([]);
+      expect(
+        (await off.admin.sessions.list({ entity: ['credential:sk-live-...9F2A'] })).data,
+      ).toEqual([]);
+      expect(await off.store.queuedScores(10)).toEqual([]);
+    } finally {
+      await off.close();
     }
-    expect(reasons).toContain('sensitive_files');
-    expect(Date.now() - acked).toBeLessThan(1000);
+  });
+
+  it("never lets another org's sessions change this org's index or scores", async () => {
+    const key = { kind: 'api_key' as const, fingerprint: 'sk-tenant-...77AB' };
+    const mine = sessionScript(
+      {
+        actor: { type: 'human', id: 'u_hana', email: 'hana@acme.test' },
+        credential: key,
+        resource: { name: 'web', type: 'ssh', environment: 'staging' },
+      },
+      Date.UTC(2026, 10, 22),
+    );
+    mine.events.push({
+      ...nextEvent(mine),
+      type: 'outbound',
+      protocol: 'https',
+      host: 'tenant.example.com',
+    });
+    await h.admin.ingest(mine.events);
+    const other = await h.clientWith(['ingest', 'view_history'], 'globex');
+    // The same key, another actor, the same host seen earlier, and the same session id.
+    const theirs = sessionScript(
+      {
+        actor: { type: 'human', id: 'ext_9' },
+        credential: key,
+        resource: { name: 'web', type: 'ssh', environment: 'staging' },
+      },
+      Date.UTC(2026, 10, 1),
+    );
+    theirs.events.push({
+      ...nextEvent(theirs),
+      type: 'outbound',
+      protocol: 'https',
+      host: 'tenant.example.com',
+    });
+    await other.ingest(theirs.events);
+    await other.ingest(mine.events.map((e) => ({ ...e, id: ids.eventId() })));
+    const got = await scores(h, [mine.sessionId]);
+    const codes = got[mine.sessionId]!.reasons.map((r) => r.code);
+    expect(codes).toContain('new_outbound_host');
+    expect(codes).not.toContain('shared_credential');
+    expect((await h.admin.sessions.list({ entity: ['actor:ext_9'] })).data).toEqual([]);
+    const theirShared = await other.sessions.list({ entity: ['credential:sk-tenant-...77AB'] });
+    expect(theirShared.data.map((x) => x.org)).toEqual(['globex', 'globex']);
   });
 });

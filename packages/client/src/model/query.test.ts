@@ -93,6 +93,20 @@ describe('fromSearchParams(sessionListQuerySchema)', () => {
     expect(labels.label).toEqual(['team=pay']);
   });
 
+  it('reads entity and reason filters as lists, and refuses unknown entity kinds', () => {
+    const query = fromSearchParams(
+      sessionListQuerySchema,
+      new URLSearchParams(
+        'entity=credential%3Ask-live-...9F2A&entity=file%3A%2Fsrv%2Fapp%2F.env&reason=shared_credential',
+      ),
+    );
+    expect(query.entity).toEqual(['credential:sk-live-...9F2A', 'file:/srv/app/.env']);
+    expect(query.reason).toEqual(['shared_credential']);
+    expect(sessionListQuerySchema.safeParse({ entity: ['planet:mars'] }).success).toBe(false);
+    expect(sessionListQuerySchema.safeParse({ entity: ['host:'] }).success).toBe(false);
+    expect(sessionListQuerySchema.safeParse({ reason: ['Shared Credential'] }).success).toBe(false);
+  });
+
   it('coerces numbers', () => {
     const query = fromSearchParams(
       sessionListQuerySchema,

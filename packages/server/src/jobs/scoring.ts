@@ -51,6 +51,7 @@ export function startScoring(
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
+  let failure: unknown = null;
   const score = (facts: Parameters<typeof scoreSession>[0]) => scoreSession(facts, config);
 
   async function drain(): Promise<void> {
@@ -94,11 +95,13 @@ export function startScoring(
     }
     running = (async () => {
       try {
+        failure = null;
         do {
           again = false;
           await drain();
         } while (again && !stopped);
       } catch (error) {
+        failure = error;
         onError(error);
       } finally {
         running = null;
@@ -123,6 +126,7 @@ export function startScoring(
       if (!config.enabled) return;
       for (;;) {
         await run();
+        if (failure) throw failure;
         if (running) continue;
         if ((await store.queuedScores(1)).length === 0) return;
       }

@@ -56,12 +56,21 @@ export interface IndexedEvent {
 }
 
 const DAY_MS = 86_400_000;
-/** Rows per statement (SQLite allows 32,766 parameters; PostgreSQL 65,535). */
-const CHUNK = 500;
+/**
+ * Rows per statement, largest first: a list of rows is cut greedily into these sizes, so each
+ * statement has one of a few shapes (SQLite prepares and keeps each shape once).
+ */
+const CHUNK_SIZES = [256, 64, 16, 4, 1];
 
-function chunks<T>(rows: T[]): T[][] {
+export function chunks<T>(rows: T[]): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK));
+  let at = 0;
+  for (const size of CHUNK_SIZES) {
+    while (rows.length - at >= size) {
+      out.push(rows.slice(at, at + size));
+      at += size;
+    }
+  }
   return out;
 }
 
@@ -86,6 +95,8 @@ export async function indexBatch(
   accepted: IndexedEvent[],
   queuedAt: number,
   baselineDays: number,
+  /** Sessions this batch started (nothing of them is stored yet). */
+  started: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   if (accepted.length === 0) return;
   const sessions = new Map<string, Session>();
@@ -105,9 +116,10 @@ export async function indexBatch(
   }
 
   // Edges: merged with what is stored (the session is locked: no one else writes its edges).
-  const keys = [...batchEdges].flatMap(([sessionId, edges]) =>
-    [...edges.values()].map((e) => [sessionId, e.kind, e.key]),
-  );
+  // A session this batch started has no stored edges: only the others' are looked up.
+  const keys = [...batchEdges]
+    .filter(([sessionId]) => !started.has(sessionId))
+    .flatMap(([sessionId, edges]) => [...edges.values()].map((e) => [sessionId, e.kind, e.key]));
   const stored = new Map<string, EdgeRow>();
   for (const part of chunks(keys)) {
     const rows = await sql.all<EdgeRow>(
@@ -378,7 +390,7 @@ export async function indexBatch(
   // then queued with one statement in id order (concurrent transactions lock queue rows in the
   // same order: no deadlock).
   const found = async (text: string, params: unknown[]) => {
-    for (const r of await sql.all<{ id: string }>(text, params)) queue.add(r.id);
+    for (const r of await sql.all<{ id: string | null }>(text, params)) if (r.id) queue.add(r.id);
   };
   for (const e of shared)
     await found(
@@ -386,23 +398,34 @@ export async function indexBatch(
       [org, e.kind, e.key],
     );
   const windowMs = baselineDays * DAY_MS;
-  for (const session of sessions.values()) {
-    const started = Date.parse(session.startedAt);
+  const windows = [...sessions.values()].map((x) => {
+    const started = Date.parse(x.startedAt);
+    return { session: x, lo: started, hi: started + windowMs };
+  });
+  const window = (rows: unknown[][]) =>
+    rows.map(() => '(?, CAST(? AS BIGINT), CAST(? AS BIGINT))').join(', ');
+  for (const part of chunks(windows)) {
+    const byActor = part.map((w) => [w.session.actor.id, w.lo, w.hi]);
     await found(
-      `SELECT id FROM sessions WHERE org = ? AND actor_id = ? AND started_at >= ? AND started_at <= ?`,
-      [org, session.actor.id, started, started + windowMs],
+      `SELECT s.id FROM (VALUES ${window(byActor)}) AS v
+       JOIN sessions AS s ON s.org = ? AND s.actor_id = v.column1 AND s.started_at >= v.column2 AND s.started_at <= v.column3`,
+      [...byActor.flat(), org],
     );
     // The actor's next session beyond the window: its history may have just begun.
     await found(
-      `SELECT id FROM sessions WHERE org = ? AND actor_id = ? AND started_at > ?
-       ORDER BY started_at, id LIMIT 1`,
-      [org, session.actor.id, started + windowMs],
+      `SELECT (SELECT s.id FROM sessions AS s WHERE s.org = ? AND s.actor_id = v.column1 AND s.started_at > v.column3
+         ORDER BY s.started_at, s.id LIMIT 1) AS id FROM (VALUES ${window(byActor)}) AS v`,
+      [org, ...byActor.flat()],
     );
-    if (session.credential && session.credential.kind !== 'none')
+    const byCredential = part
+      .filter((w) => w.session.credential && w.session.credential.kind !== 'none')
+      .map((w) => [w.session.credential!.fingerprint, w.lo, w.hi]);
+    if (byCredential.length > 0)
       await found(
-        `SELECT session_id AS id FROM session_entities WHERE org = ? AND kind = 'credential' AND key = ?
-         AND started_at >= ? AND started_at <= ?`,
-        [org, session.credential.fingerprint, started, started + windowMs],
+        `SELECT e.session_id AS id FROM (VALUES ${window(byCredential)}) AS v
+         JOIN session_entities AS e ON e.org = ? AND e.kind = 'credential' AND e.key = v.column1
+           AND e.started_at >= v.column2 AND e.started_at <= v.column3`,
+        [...byCredential.flat(), org],
       );
   }
   const ids = [...queue].sort();

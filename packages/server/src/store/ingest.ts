@@ -300,7 +300,14 @@ export async function ingestBatch(
     if (results.length > 0) await tx.insertResults(results);
     await tx.saveSessions([...changed]);
     if (scoring.enabled)
-      await indexBatch(tx.sql, org, indexed, Date.parse(receivedAt), scoring.baseline.windowDays);
+      await indexBatch(
+        tx.sql,
+        org,
+        indexed,
+        Date.parse(receivedAt),
+        scoring.baseline.windowDays,
+        new Set(sessionIds.filter((id) => !loaded.has(id))),
+      );
   }
   const revoked = sessionIds.filter((id) => {
     const state = states.get(id) ?? loaded.get(id);

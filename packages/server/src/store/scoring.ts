@@ -1,6 +1,7 @@
 import type { EntityKind, Session, Significance } from '@auditlane/client';
 import { entityId } from '@auditlane/client';
 import { type Baseline, median, type SessionFacts } from '../domain/significance';
+import { chunks } from './entity-index';
 import type { SqlRunner } from './runner';
 
 /** A session waiting for its score, as queued. */
@@ -109,8 +110,7 @@ export async function loadFacts(
   }
   const entityFirst = new Map<string, string>();
   const firstKeys = [...firstOf.values()];
-  for (let i = 0; i < firstKeys.length; i += 500) {
-    const part = firstKeys.slice(i, i + 500);
+  for (const part of chunks(firstKeys)) {
     const rows = await sql.all<{ kind: EntityKind; key: string; first_session: string }>(
       `SELECT kind, key, first_session FROM entities WHERE org = ? AND (kind, key) IN (VALUES ${tuples(part)})`,
       [org, ...part.flat()],
@@ -130,8 +130,7 @@ export async function loadFacts(
   }
   const pairFirst = new Map<string, string>();
   const pairKeys = [...pairs.values()];
-  for (let i = 0; i < pairKeys.length; i += 500) {
-    const part = pairKeys.slice(i, i + 500);
+  for (const part of chunks(pairKeys)) {
     const rows = await sql.all<{
       kind: EntityKind;
       key: string;
