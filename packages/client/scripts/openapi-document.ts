@@ -11,6 +11,10 @@ import {
   createReviewSchema,
   describePermissions,
   downloadFormatQuerySchema,
+  entityDetailSchema,
+  entityKeySchema,
+  entityKindSchema,
+  entityQuerySchema,
   errorBodySchema,
   eventListQuerySchema,
   eventPageSchema,
@@ -23,6 +27,8 @@ import {
   type OperationDeclaration,
   type OperationId,
   otlpExportLogsResponseSchema,
+  overviewQuerySchema,
+  overviewSchema,
   recordingQuerySchema,
   resultRefSchema,
   reviewDecisionSchema,
@@ -36,6 +42,7 @@ import {
   sessionIdSchema,
   sessionListQuerySchema,
   sessionPageSchema,
+  sessionRelationshipsSchema,
   sessionSchema,
   sessionStatusQuerySchema,
   sessionStatusResultSchema,
@@ -165,6 +172,10 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
       { name: 'downloads', description: 'Full results, logs and recordings as files.' },
       { name: 'reviews', description: 'Just-in-time and command reviews.' },
       { name: 'tokens', description: 'The calling token and its permissions.' },
+      {
+        name: 'meaning',
+        description: 'Which sessions matter now and why: the overview, relationships, entities.',
+      },
       {
         name: 'telemetry',
         description: "Claude Code's own OpenTelemetry export, attached to sessions.",
@@ -496,6 +507,51 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
           responses: {
             '200': { description: 'The review.', ...json(reviewSchema) },
             ...common,
+            ...notFound,
+          },
+        }),
+      },
+      '/v1/overview': {
+        get: op('getOverview', {
+          tags: ['meaning'],
+          summary: 'What matters now: KPIs, the priority queue, cross-entity links and a brief',
+          description:
+            'Takes the filters of the sessions list and a period (default 24h). The brief is written from the facts by fixed templates: the same data gives the same words.',
+          requestParams: { query: overviewQuerySchema },
+          responses: {
+            '200': { description: 'The overview.', ...json(overviewSchema) },
+            ...common,
+          },
+        }),
+      },
+      '/v1/sessions/{sessionId}/relationships': {
+        get: op('getSessionRelationships', {
+          tags: ['meaning', 'sessions'],
+          summary: 'The graph around one session, for a map',
+          description:
+            'Identity anchors, shared lanes, company context and outbound paths, each node with its counts and trust level, each group capped with the number of nodes left out. Only entities of the org of the token.',
+          requestParams: { path: sessionPath },
+          responses: {
+            '200': { description: 'The relationships.', ...json(sessionRelationshipsSchema) },
+            ...common,
+            ...notFound,
+          },
+        }),
+      },
+      '/v1/entities/{kind}/{key}': {
+        get: op('getEntity', {
+          tags: ['meaning'],
+          summary: 'An entity of the org: its sessions, actors, first and last seen',
+          description:
+            'The key is URL-encoded (a file path as `%2Fsrc%2Fauth.ts`). Sessions are paged newest first.',
+          requestParams: {
+            path: z.object({ kind: entityKindSchema, key: entityKeySchema }),
+            query: entityQuerySchema,
+          },
+          responses: {
+            '200': { description: 'The entity.', ...json(entityDetailSchema) },
+            ...common,
+            '400': error('Malformed request, such as a kind that is not an entity kind.'),
             ...notFound,
           },
         }),

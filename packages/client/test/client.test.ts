@@ -579,3 +579,26 @@ describe('reviews', () => {
     expect(waits.every((w) => Number(w) >= 1000)).toBe(true);
   });
 });
+
+describe('overview, relationships and entities', () => {
+  it('sends an entity key URL-encoded and refuses a bad kind or query before sending', async () => {
+    const seen: string[] = [];
+    server.use(
+      http.get(`${BASE}/v1/entities/:kind/:key`, ({ request }) => {
+        seen.push(new URL(request.url).pathname + new URL(request.url).search);
+        return HttpResponse.json(
+          { code: 'not_found', message: 'no entity file:/srv/a b.ts' },
+          { status: 404 },
+        );
+      }),
+    );
+    await expect(client().entities.get('file', '/srv/a b.ts', { limit: 5 })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    expect(seen).toEqual(['/v1/entities/file/%2Fsrv%2Fa%20b.ts?limit=5']);
+    expect(() => client().entities.get('planet' as never, 'mars')).toThrow(InvalidParamsError);
+    expect(() => client().entities.get('host', 'h', { limit: 0 })).toThrow(/limit/);
+    expect(() => client().overview({ period: '2d' as never })).toThrow(/period/);
+    expect(seen).toHaveLength(1);
+  });
+});

@@ -472,6 +472,9 @@ describe.each(STORE_KINDS)('%s store: fuzzing every operation of openapi.json', 
         values[p.name] = op.operationId === 'revokeSession' ? f.active : f.ended;
       else if (p.name === 'reviewId') values[p.name] = f.reviewId;
       else if (p.name === 'resultRef') values[p.name] = f.resultRef;
+      // An entity of the fixtures' sessions (their resource).
+      else if (p.name === 'kind') values[p.name] = 'resource';
+      else if (p.name === 'key') values[p.name] = 'billing-db';
       else throw new Error(`no fixture for the path parameter ${p.name} of ${op.operationId}`);
     }
     return values;

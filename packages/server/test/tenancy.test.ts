@@ -67,12 +67,17 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
   });
 
   /** The request with the given ids; the answer with ids and request ids made neutral. */
-  async function call(op: Operation, ids: { session: string; review: string; ref: string }) {
+  async function call(
+    op: Operation,
+    ids: { session: string; review: string; ref: string; entity: string },
+  ) {
     const url = new URL(
       `${h.server.url}${op.path
         .replace('{sessionId}', ids.session)
         .replace('{reviewId}', ids.review)
-        .replace('{resultRef}', ids.ref)}`,
+        .replace('{resultRef}', ids.ref)
+        .replace('{kind}', 'resource')
+        .replace('{key}', encodeURIComponent(ids.entity))}`,
     );
     let body: string | undefined;
     if (op.operationId === 'ingest') {
@@ -107,12 +112,20 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
       .replaceAll(ids.session, '<session>')
       .replaceAll(ids.review, '<review>')
       .replaceAll(ids.ref, '<ref>')
-      .replace(/req_[0-9a-f]+/g, '<request>');
+      .replaceAll(`resource:${ids.entity}`, '<entity>')
+      .replace(/req_[0-9a-f]+/g, '<request>')
+      // The overview's period counts back from the time of the call.
+      .replace(/"period":\{"from":"[^"]+"/g, '"period":{"from":"<time>"');
     return { status: res.status, text };
   }
 
   it.each(operations)('$method $path answers as if acme did not exist', async (op) => {
-    const real = await call(op, { session: sessionId, review: reviewId, ref: resultRef });
+    const real = await call(op, {
+      session: sessionId,
+      review: reviewId,
+      ref: resultRef,
+      entity: 'billing-db',
+    });
     // Nothing of acme's is in the answer...
     expect(real.text).not.toContain('acme');
     expect(real.text).not.toContain('ssn');
@@ -122,6 +135,7 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
       session: 'sess_01JD5Z8Q7Y3M4N5P6Q7R8S9T0V',
       review: 'rev_01JD5Z8Q7Y3M4N5P6Q7R8S9T0V',
       ref: 'ghost',
+      entity: 'never-seen-db',
     });
     expect(real).toEqual(ghost);
     if (real.status === 200) {
@@ -133,6 +147,7 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
         'listReviews',
         'listAccessLog',
         'getViewer',
+        'getOverview',
       ]).toContain(op.operationId);
     } else {
       expect(real.status, `${op.operationId}: ${real.text}`).toBe(404);

@@ -4,11 +4,18 @@ import {
   type IngestResult,
   ingestRequestSchema,
   ingestResultSchema,
+  type Overview,
+  type OverviewParams,
+  overviewQuerySchema,
+  overviewSchema,
+  toSearchParams,
   type Viewer,
   viewerSchema,
 } from '../model';
 import { InvalidParamsError } from './error';
+import { check } from './resources/base';
 import { Downloads } from './resources/downloads';
+import { Entities } from './resources/entities';
 import { Reviews } from './resources/reviews';
 import { Sessions } from './resources/sessions';
 
@@ -38,6 +45,7 @@ export class AuditlaneClient {
   readonly sessions: Sessions;
   readonly reviews: Reviews;
   readonly downloads: Downloads;
+  readonly entities: Entities;
   private readonly transport: Transport;
 
   constructor(options: ClientOptions) {
@@ -45,6 +53,7 @@ export class AuditlaneClient {
     this.sessions = new Sessions(this.transport);
     this.reviews = new Reviews(this.transport);
     this.downloads = new Downloads(this.transport);
+    this.entities = new Entities(this.transport);
   }
 
   get baseUrl(): string {
@@ -56,6 +65,25 @@ export class AuditlaneClient {
     return this.transport.json(
       { method: 'GET', path: '/v1/me', idempotent: true, what: 'me' },
       viewerSchema,
+      options,
+    );
+  }
+
+  /**
+   * What matters now, over a period (default 24h) and the sessions list's filters: KPIs, the
+   * priority queue with why each session matters, cross-entity links and the operator brief.
+   */
+  overview(params: OverviewParams = {}, options?: RequestOptions): Promise<Overview> {
+    check(overviewQuerySchema, params, 'overview params');
+    return this.transport.json(
+      {
+        method: 'GET',
+        path: '/v1/overview',
+        query: toSearchParams(params),
+        idempotent: true,
+        what: 'overview',
+      },
+      overviewSchema,
       options,
     );
   }

@@ -4,6 +4,7 @@ export { DownloadResponse } from './download';
 export * from './error';
 export { CursorPage, PagePromise } from './pagination';
 export type { Downloads } from './resources/downloads';
+export type { Entities } from './resources/entities';
 export type { Reviews } from './resources/reviews';
 export type { SessionEvents, SessionPageExtra, Sessions } from './resources/sessions';
 export { LiveStream, type LiveStreamOptions } from './streaming';

@@ -104,6 +104,13 @@ export const OPERATIONS = {
     permissions: ['review'],
   },
   rejectReview: { method: 'post', path: '/v1/reviews/{reviewId}/reject', permissions: ['review'] },
+  getOverview: { method: 'get', path: '/v1/overview', permissions: ['view_history'] },
+  getSessionRelationships: {
+    method: 'get',
+    path: '/v1/sessions/{sessionId}/relationships',
+    permissions: ['view_history'],
+  },
+  getEntity: { method: 'get', path: '/v1/entities/{kind}/{key}', permissions: ['view_history'] },
 } as const satisfies Record<string, OperationDeclaration>;
 
 export type OperationId = keyof typeof OPERATIONS;

@@ -29,7 +29,7 @@ export const sessionSortSchema = z.enum(['recent', 'significance']).meta({ id: '
 const many = <T extends z.ZodType>(item: T) => z.array(item).max(100).optional();
 
 /** The `nextCursor` of the page before, as the server issued it. */
-const cursorSchema = plainText(1024)
+export const cursorSchema = plainText(1024)
   .min(1)
   .optional()
   .meta({ description: 'The nextCursor of the previous page, unchanged.' });
@@ -69,8 +69,8 @@ export const reasonFilterSchema = z
   .regex(/^[a-z][a-z0-9_]*$/, 'must be a reason code such as shared_credential')
   .meta({ example: 'shared_credential' });
 
-/** The filters of the sessions list, shared by the list and the export. */
-const sessionFilters = z.object({
+/** The filters of the sessions list, shared by the list, the export and the overview. */
+export const sessionFiltersSchema = z.object({
   user: many(plainText(256).min(1)).meta({ description: 'Actor id or email.' }),
   actorType: many(actorTypeSchema),
   resource: many(plainText(256).min(1)).meta({ description: 'Resource name.' }),
@@ -94,7 +94,11 @@ const sessionFilters = z.object({
   }),
 });
 
-function checkPeriod(q: { period?: string; from?: string; to?: string }, ctx: z.RefinementCtx) {
+/** `period` excludes `from`/`to`, and `from` is not after `to`. */
+export function checkPeriod(
+  q: { period?: string; from?: string; to?: string },
+  ctx: z.RefinementCtx,
+) {
   if (q.period && (q.from || q.to)) {
     ctx.addIssue({ code: 'custom', path: ['period'], message: 'cannot be combined with from/to' });
   }
@@ -107,7 +111,7 @@ function checkPeriod(q: { period?: string; from?: string; to?: string }, ctx: z.
  * Filters, sort, cursor and count of the sessions list. On the wire each field is a query
  * parameter; list fields repeat (`status=active&status=ended`).
  */
-export const sessionListQuerySchema = sessionFilters
+export const sessionListQuerySchema = sessionFiltersSchema
   .extend({
     sort: sessionSortSchema.default('recent'),
     cursor: cursorSchema,
@@ -127,7 +131,7 @@ export const exportFormatSchema = z.enum(['csv', 'ndjson']).meta({ id: 'ExportFo
 export const logFormatSchema = z.enum(['csv', 'ndjson', 'export']).meta({ id: 'LogFormat' });
 
 /** The filters of the list and the file format, for a streamed export. */
-export const sessionExportQuerySchema = sessionFilters
+export const sessionExportQuerySchema = sessionFiltersSchema
   .extend({ format: exportFormatSchema.default('ndjson') })
   .superRefine(checkPeriod)
   .meta({ id: 'SessionExportQuery' });

@@ -16,6 +16,7 @@ import { HttpError } from './errors';
 import { Notifier } from './notifier';
 import { downloadRoutes } from './routes/downloads';
 import { ingestRoutes } from './routes/ingest';
+import { meaningRoutes } from './routes/meaning';
 import { otlpRoutes } from './routes/otlp';
 import { reviewRoutes } from './routes/reviews';
 import { sessionRoutes } from './routes/sessions';
@@ -108,6 +109,7 @@ export function createApp(store: Store, config: Partial<AppConfig> = {}) {
   v1.route('/', downloadRoutes(deps));
   v1.route('/', sessionRoutes(deps));
   v1.route('/', reviewRoutes(deps));
+  v1.route('/', meaningRoutes(deps));
   app.route('/v1', v1);
   // The OpenTelemetry receiver: `OTEL_EXPORTER_OTLP_ENDPOINT=<server>/otlp` appends `/v1/logs`.
   app.route('/', otlpRoutes(deps));

@@ -10,10 +10,39 @@ import {
 import { eventEvidence } from '../domain/significance';
 import type { SqlRunner } from './runner';
 
+export type ColumnType = 'text' | 'bigint' | 'int';
+
+/** Rows as a relation in FROM (`v`, columns `column1`...), with the parameters it takes. */
+export interface RowsSql {
+  from: string;
+  params: unknown[];
+}
+
 /** A transaction's SQL, with what differs between the stores. */
 export interface IndexSql extends SqlRunner {
-  /** Appended to a SELECT to lock its rows until the transaction ends (PostgreSQL). */
+  /** Appended to a SELECT to lock the rows of its table `t` until the transaction ends. */
   readonly forUpdate: string;
+  /** Rows as relations: as many as the store needs (each used in a statement of its own). */
+  rows(types: readonly ColumnType[], rows: unknown[][]): RowsSql[];
+}
+
+/** SQLite: `VALUES` lists in a few fixed sizes (each statement shape prepared once). */
+export function valuesRows(_types: readonly ColumnType[], rows: unknown[][]): RowsSql[] {
+  return chunks(rows).map((part) => ({
+    from: `(VALUES ${values(part)}) AS v`,
+    params: part.flat(),
+  }));
+}
+
+/** PostgreSQL: one `unnest` of typed arrays, whatever the number of rows (one statement). */
+export function unnestRows(types: readonly ColumnType[], rows: unknown[][]): RowsSql[] {
+  if (rows.length === 0) return [];
+  return [
+    {
+      from: `unnest(${types.map((t) => `?::${t}[]`).join(', ')}) AS v(${types.map((_, i) => `column${i + 1}`).join(', ')})`,
+      params: types.map((_, i) => rows.map((r) => r[i])),
+    },
+  ];
 }
 
 interface EdgeRow {
@@ -111,8 +140,7 @@ export async function indexBatch(
     }
     const at = { seq: event.seq, eventId: event.id, time: Date.parse(event.time) };
     for (const mention of eventEntities(event)) foldMention(edges, mention, at);
-    for (const code of eventEvidence(event))
-      evidence.push([org, session.id, code, event.seq, event.id]);
+    for (const code of eventEvidence(event)) evidence.push([session.id, code, event.seq, event.id]);
   }
 
   // Edges: merged with what is stored (the session is locked: no one else writes its edges).
@@ -121,11 +149,12 @@ export async function indexBatch(
     .filter(([sessionId]) => !started.has(sessionId))
     .flatMap(([sessionId, edges]) => [...edges.values()].map((e) => [sessionId, e.kind, e.key]));
   const stored = new Map<string, EdgeRow>();
-  for (const part of chunks(keys)) {
+  for (const part of sql.rows(['text', 'text', 'text'], keys)) {
     const rows = await sql.all<EdgeRow>(
-      `SELECT session_id, kind, key, first_at, last_at, first_seq, first_event, events, ops FROM session_entities
-       WHERE org = ? AND (session_id, kind, key) IN (VALUES ${values(part)})`,
-      [org, ...part.flat()],
+      `SELECT t.session_id, t.kind, t.key, t.first_at, t.last_at, t.first_seq, t.first_event, t.events, t.ops
+       FROM ${part.from} JOIN session_entities AS t
+         ON t.org = ? AND t.session_id = v.column1 AND t.kind = v.column2 AND t.key = v.column3`,
+      [...part.params, org],
     );
     for (const r of rows) stored.set(`${r.session_id}\u0000${edgeKey(r.kind, r.key)}`, r);
   }
@@ -148,7 +177,6 @@ export async function indexBatch(
         });
       } else newEdges.add(edge);
       edgeRows.push([
-        org,
         sessionId,
         edge.kind,
         edge.key,
@@ -163,13 +191,26 @@ export async function indexBatch(
       ]);
     }
   }
-  for (const part of chunks(edgeRows)) {
+  const EDGE_COLUMNS = [
+    'text',
+    'text',
+    'text',
+    'text',
+    'bigint',
+    'bigint',
+    'bigint',
+    'int',
+    'text',
+    'int',
+    'text',
+  ] as const;
+  for (const part of sql.rows(EDGE_COLUMNS, edgeRows)) {
     await sql.run(
       `INSERT INTO session_entities (org, session_id, kind, key, actor_id, started_at, first_at, last_at, first_seq, first_event, events, ops)
-       VALUES ${values(part)}
+       SELECT CAST(? AS TEXT), ${columns(EDGE_COLUMNS.length)} FROM ${part.from} WHERE true
        ON CONFLICT (org, session_id, kind, key) DO UPDATE SET first_at = excluded.first_at, last_at = excluded.last_at,
          first_seq = excluded.first_seq, first_event = excluded.first_event, events = excluded.events, ops = excluded.ops`,
-      part.flat(),
+      [org, ...part.params],
     );
   }
 
@@ -204,31 +245,34 @@ export async function indexBatch(
   );
   const freshPairs = new Set<string>();
   const storedPairs = new Map<string, EntityActorRow>();
-  for (const part of chunks(pairList)) {
-    const rows = part.map((p) => [
-      org,
-      p.kind,
-      p.key,
-      p.actor_id,
-      p.first_at,
-      p.first_session,
-      p.sessions,
-    ]);
+  const PAIR_COLUMNS = ['text', 'text', 'text', 'bigint', 'text', 'int'] as const;
+  const pairRows = pairList.map((p) => [
+    p.kind,
+    p.key,
+    p.actor_id,
+    p.first_at,
+    p.first_session,
+    p.sessions,
+  ]);
+  for (const part of sql.rows(PAIR_COLUMNS, pairRows)) {
     const inserted = await sql.all<{ kind: string; key: string; actor_id: string }>(
-      `INSERT INTO entity_actors (org, kind, key, actor_id, first_at, first_session, sessions) VALUES ${values(rows)}
+      `INSERT INTO entity_actors (org, kind, key, actor_id, first_at, first_session, sessions)
+       SELECT CAST(? AS TEXT), ${columns(PAIR_COLUMNS.length)} FROM ${part.from} WHERE true
        ON CONFLICT (org, kind, key, actor_id) DO NOTHING RETURNING kind, key, actor_id`,
-      rows.flat(),
+      [org, ...part.params],
     );
     for (const r of inserted) freshPairs.add(`${edgeKey(r.kind, r.key)}\u0000${r.actor_id}`);
-    const rest = part.filter(
-      (p) => !freshPairs.has(`${edgeKey(p.kind, p.key)}\u0000${p.actor_id}`),
-    );
-    if (rest.length === 0) continue;
-    const restKeys = rest.map((p) => [p.kind, p.key, p.actor_id]);
+  }
+  const restPairs = pairList
+    .filter((p) => !freshPairs.has(`${edgeKey(p.kind, p.key)}\u0000${p.actor_id}`))
+    .map((p) => [p.kind, p.key, p.actor_id]);
+  for (const part of sql.rows(['text', 'text', 'text'], restPairs)) {
     const found = await sql.all<EntityActorRow>(
-      `SELECT kind, key, actor_id, first_at, first_session, sessions FROM entity_actors
-       WHERE org = ? AND (kind, key, actor_id) IN (VALUES ${values(restKeys)}) ORDER BY kind, key, actor_id${sql.forUpdate}`,
-      [org, ...restKeys.flat()],
+      `SELECT t.kind, t.key, t.actor_id, t.first_at, t.first_session, t.sessions
+       FROM ${part.from} JOIN entity_actors AS t
+         ON t.org = ? AND t.kind = v.column1 AND t.key = v.column2 AND t.actor_id = v.column3
+       ORDER BY t.kind, t.key, t.actor_id${sql.forUpdate}`,
+      [...part.params, org],
     );
     for (const r of found) storedPairs.set(`${edgeKey(r.kind, r.key)}\u0000${r.actor_id}`, r);
   }
@@ -249,7 +293,6 @@ export async function indexBatch(
     }
     if (!moved && p.sessions === 0) continue;
     updatePairs.push([
-      org,
       p.kind,
       p.key,
       p.actor_id,
@@ -258,12 +301,13 @@ export async function indexBatch(
       before.sessions + p.sessions,
     ]);
   }
-  for (const part of chunks(updatePairs)) {
+  for (const part of sql.rows(PAIR_COLUMNS, updatePairs)) {
     await sql.run(
-      `INSERT INTO entity_actors (org, kind, key, actor_id, first_at, first_session, sessions) VALUES ${values(part)}
+      `INSERT INTO entity_actors (org, kind, key, actor_id, first_at, first_session, sessions)
+       SELECT CAST(? AS TEXT), ${columns(PAIR_COLUMNS.length)} FROM ${part.from} WHERE true
        ON CONFLICT (org, kind, key, actor_id) DO UPDATE SET first_at = excluded.first_at,
          first_session = excluded.first_session, sessions = excluded.sessions`,
-      part.flat(),
+      [org, ...part.params],
     );
   }
 
@@ -304,8 +348,18 @@ export async function indexBatch(
   const entityList = [...entities.values()].sort((a, b) => cmp3(a.kind, a.key, b.kind, b.key));
   const freshEntities = new Set<string>();
   const storedEntities = new Map<string, EntityRow>();
+  const ENTITY_COLUMNS = [
+    'text',
+    'text',
+    'text',
+    'bigint',
+    'bigint',
+    'text',
+    'int',
+    'int',
+    'text',
+  ] as const;
   const entityRow = (e: EntityRow) => [
-    org,
     e.kind,
     e.key,
     e.label,
@@ -316,21 +370,24 @@ export async function indexBatch(
     e.actors,
     e.attrs,
   ];
-  for (const part of chunks(entityList)) {
-    const rows = part.map(entityRow);
+  for (const part of sql.rows(ENTITY_COLUMNS, entityList.map(entityRow))) {
     const inserted = await sql.all<{ kind: string; key: string }>(
-      `INSERT INTO entities (org, kind, key, label, first_at, last_at, first_session, sessions, actors, attrs) VALUES ${values(rows)}
+      `INSERT INTO entities (org, kind, key, label, first_at, last_at, first_session, sessions, actors, attrs)
+       SELECT CAST(? AS TEXT), ${columns(ENTITY_COLUMNS.length)} FROM ${part.from} WHERE true
        ON CONFLICT (org, kind, key) DO NOTHING RETURNING kind, key`,
-      rows.flat(),
+      [org, ...part.params],
     );
     for (const r of inserted) freshEntities.add(edgeKey(r.kind, r.key));
-    const rest = part.filter((e) => !freshEntities.has(edgeKey(e.kind, e.key)));
-    if (rest.length === 0) continue;
-    const restKeys = rest.map((e) => [e.kind, e.key]);
+  }
+  const restEntities = entityList
+    .filter((e) => !freshEntities.has(edgeKey(e.kind, e.key)))
+    .map((e) => [e.kind, e.key]);
+  for (const part of sql.rows(['text', 'text'], restEntities)) {
     const found = await sql.all<EntityRow>(
-      `SELECT kind, key, label, first_at, last_at, first_session, sessions, actors, attrs FROM entities
-       WHERE org = ? AND (kind, key) IN (VALUES ${values(restKeys)}) ORDER BY kind, key${sql.forUpdate}`,
-      [org, ...restKeys.flat()],
+      `SELECT t.kind, t.key, t.label, t.first_at, t.last_at, t.first_session, t.sessions, t.actors, t.attrs
+       FROM ${part.from} JOIN entities AS t ON t.org = ? AND t.kind = v.column1 AND t.key = v.column2
+       ORDER BY t.kind, t.key${sql.forUpdate}`,
+      [...part.params, org],
     );
     for (const r of found) storedEntities.set(edgeKey(r.kind, r.key), r);
   }
@@ -366,21 +423,23 @@ export async function indexBatch(
       }),
     );
   }
-  for (const part of chunks(updateEntities)) {
+  for (const part of sql.rows(ENTITY_COLUMNS, updateEntities)) {
     await sql.run(
-      `INSERT INTO entities (org, kind, key, label, first_at, last_at, first_session, sessions, actors, attrs) VALUES ${values(part)}
+      `INSERT INTO entities (org, kind, key, label, first_at, last_at, first_session, sessions, actors, attrs)
+       SELECT CAST(? AS TEXT), ${columns(ENTITY_COLUMNS.length)} FROM ${part.from} WHERE true
        ON CONFLICT (org, kind, key) DO UPDATE SET label = excluded.label, first_at = excluded.first_at,
          last_at = excluded.last_at, first_session = excluded.first_session, sessions = excluded.sessions,
          actors = excluded.actors, attrs = excluded.attrs`,
-      part.flat(),
+      [org, ...part.params],
     );
   }
 
-  for (const part of chunks(evidence)) {
+  for (const part of sql.rows(['text', 'text', 'int', 'text'], evidence)) {
     await sql.run(
-      `INSERT INTO session_evidence (org, session_id, code, seq, event_id) VALUES ${values(part)}
+      `INSERT INTO session_evidence (org, session_id, code, seq, event_id)
+       SELECT CAST(? AS TEXT), ${columns(4)} FROM ${part.from} WHERE true
        ON CONFLICT (org, session_id, code, seq) DO NOTHING`,
-      part.flat(),
+      [org, ...part.params],
     );
   }
 
@@ -402,41 +461,50 @@ export async function indexBatch(
     const started = Date.parse(x.startedAt);
     return { session: x, lo: started, hi: started + windowMs };
   });
-  const window = (rows: unknown[][]) =>
-    rows.map(() => '(?, CAST(? AS BIGINT), CAST(? AS BIGINT))').join(', ');
-  for (const part of chunks(windows)) {
-    const byActor = part.map((w) => [w.session.actor.id, w.lo, w.hi]);
+  const WINDOW = ['text', 'bigint', 'bigint'] as const;
+  const byActor = windows.map((w) => [w.session.actor.id, w.lo, w.hi]);
+  for (const part of sql.rows(WINDOW, byActor)) {
     await found(
-      `SELECT s.id FROM (VALUES ${window(byActor)}) AS v
+      `SELECT s.id FROM ${part.from}
        JOIN sessions AS s ON s.org = ? AND s.actor_id = v.column1 AND s.started_at >= v.column2 AND s.started_at <= v.column3`,
-      [...byActor.flat(), org],
+      [...part.params, org],
     );
     // The actor's next session beyond the window: its history may have just begun.
     await found(
       `SELECT (SELECT s.id FROM sessions AS s WHERE s.org = ? AND s.actor_id = v.column1 AND s.started_at > v.column3
-         ORDER BY s.started_at, s.id LIMIT 1) AS id FROM (VALUES ${window(byActor)}) AS v`,
-      [org, ...byActor.flat()],
+         ORDER BY s.started_at, s.id LIMIT 1) AS id FROM ${part.from}`,
+      [org, ...part.params],
     );
-    const byCredential = part
-      .filter((w) => w.session.credential && w.session.credential.kind !== 'none')
-      .map((w) => [w.session.credential!.fingerprint, w.lo, w.hi]);
-    if (byCredential.length > 0)
-      await found(
-        `SELECT e.session_id AS id FROM (VALUES ${window(byCredential)}) AS v
-         JOIN session_entities AS e ON e.org = ? AND e.kind = 'credential' AND e.key = v.column1
-           AND e.started_at >= v.column2 AND e.started_at <= v.column3`,
-        [...byCredential.flat(), org],
-      );
+  }
+  const byCredential = windows
+    .filter((w) => w.session.credential && w.session.credential.kind !== 'none')
+    .map((w) => [w.session.credential!.fingerprint, w.lo, w.hi]);
+  for (const part of sql.rows(WINDOW, byCredential)) {
+    await found(
+      `SELECT e.session_id AS id FROM ${part.from}
+       JOIN session_entities AS e ON e.org = ? AND e.kind = 'credential' AND e.key = v.column1
+         AND e.started_at >= v.column2 AND e.started_at <= v.column3`,
+      [...part.params, org],
+    );
   }
   const ids = [...queue].sort();
-  for (const part of chunks(ids.map((id) => [org, id, queuedAt]))) {
+  for (const part of sql.rows(
+    ['text'],
+    ids.map((id) => [id]),
+  )) {
     await sql.run(
-      `INSERT INTO score_queue (org, session_id, queued_at) VALUES ${values(part)}
+      `INSERT INTO score_queue (org, session_id, queued_at)
+       SELECT CAST(? AS TEXT), v.column1, CAST(? AS BIGINT) FROM ${part.from} WHERE true ORDER BY v.column1
        ON CONFLICT (org, session_id) DO UPDATE SET queued_at =
          CASE WHEN excluded.queued_at > score_queue.queued_at THEN excluded.queued_at ELSE score_queue.queued_at + 1 END`,
-      part.flat(),
+      [org, queuedAt, ...part.params],
     );
   }
+}
+
+/** `v.column1, v.column2, ...`: the columns of a rows relation. */
+function columns(n: number): string {
+  return Array.from({ length: n }, (_, i) => `v.column${i + 1}`).join(', ');
 }
 
 function cmp3(a1: string, a2: string, b1: string, b2: string): number {

@@ -1,11 +1,17 @@
 import type {
+  EntityDetail,
+  EntityQuery,
+  EntityRef,
   Event,
   EventListQuery,
   EventPage,
+  Overview,
+  OverviewQuery,
   Permission,
   Session,
   SessionListQuery,
   SessionPage,
+  SessionRelationships,
   Significance,
   StoredEvent,
   TelemetryListQuery,
@@ -130,6 +136,15 @@ export interface Store {
    */
   purgeRecordings(request: PurgeRequest): Promise<PurgeReport>;
 
+  /**
+   * What matters now in the org: KPIs over the period and the list's filters, the priority queue
+   * (significance index), cross-entity links (entity index) and the operator brief.
+   */
+  overview(org: string, query: OverviewQuery, now: number): Promise<Overview>;
+  /** The graph around one session, from its edges; null when the session is not the org's. */
+  sessionRelationships(org: string, sessionId: string): Promise<SessionRelationships | null>;
+  /** An entity of the org with its actors and a page of its sessions; null when unknown. */
+  getEntity(org: string, ref: EntityRef, query: EntityQuery): Promise<EntityDetail | null>;
   /** Sessions waiting to be rescored (their facts changed), oldest first, at most `limit`. */
   queuedScores(limit: number): Promise<QueuedScore[]>;
   /**

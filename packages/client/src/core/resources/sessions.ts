@@ -12,12 +12,14 @@ import {
   type Session,
   type SessionExportParams,
   type SessionListParams,
+  type SessionRelationships,
   type SessionStatus,
   type SessionStatusResult,
   type StoredEvent,
   sessionExportQuerySchema,
   sessionListQuerySchema,
   sessionPageSchema,
+  sessionRelationshipsSchema,
   sessionSchema,
   sessionStatusResultSchema,
   storedEventSchema,
@@ -146,6 +148,24 @@ export class Sessions extends Resource {
         what: 'sessions.verify',
       },
       verifyResultSchema,
+      options,
+    );
+  }
+
+  /**
+   * The graph around a session for a map: its identity anchors, the other actors and sessions on
+   * its credential or endpoint, the files, tables and resources it touched, and its outbound hosts
+   * and models, each with counts and a trust level.
+   */
+  relationships(sessionId: string, options?: RequestOptions): Promise<SessionRelationships> {
+    return this.transport.json(
+      {
+        method: 'GET',
+        path: `/v1/sessions/${segment(sessionId, 'sessionId')}/relationships`,
+        idempotent: true,
+        what: 'sessions.relationships',
+      },
+      sessionRelationshipsSchema,
       options,
     );
   }

@@ -1,10 +1,16 @@
 import type {
+  EntityDetail,
+  EntityQuery,
+  EntityRef,
   Event,
   EventListQuery,
   EventPage,
+  Overview,
+  OverviewQuery,
   Session,
   SessionListQuery,
   SessionPage,
+  SessionRelationships,
   Significance,
   TelemetryListQuery,
   TelemetryPage,
@@ -15,6 +21,7 @@ import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
 import type { SessionFacts } from '../../domain/significance';
 import type { TelemetryInput } from '../../otlp/claude-code';
+import { type IndexSql, unnestRows } from '../entity-index';
 import type { SqlDialect, WalkFrom } from '../filters';
 import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
 import {
@@ -25,6 +32,8 @@ import {
   type LoadedSession,
   type SessionState,
 } from '../ingest';
+import { kpiColumns } from '../kpis';
+import { getEntity, overview, sessionRelationships } from '../meaning';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
 import { listEvents, listSessions, type SqlReader } from '../reads';
 import { numberPlaceholders } from '../runner';
@@ -154,34 +163,40 @@ async function saveSessions(client: pg.PoolClient, states: SessionState[]) {
       state.eventCount,
       x.recorded,
       state.chainVersion,
+      kpiColumns(x).cost_micros,
+      kpiColumns(x).blocked,
     ] as const;
   });
   const column = (i: number) => cols.map((c) => c[i]);
   await client.query(
     `INSERT INTO sessions (id, org, started_at, status, actor_type, actor_id, actor_email, resource_name,
-       resource_type, environment, score, doc, last_hash, event_count, has_recording, chain_version)
+       resource_type, environment, score, doc, last_hash, event_count, has_recording, chain_version,
+       cost_micros, blocked)
      SELECT u.id, u.org, u.started_at, u.status, u.actor_type, u.actor_id, u.actor_email, u.resource_name,
        u.resource_type, u.environment, u.score, u.doc::jsonb, u.last_hash, u.event_count, u.has_recording,
-       u.chain_version
+       u.chain_version, u.cost_micros, u.blocked
      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-       $9::text[], $10::text[], $11::float8[], $12::text[], $13::text[], $14::int[], $15::bool[], $16::int[])
+       $9::text[], $10::text[], $11::float8[], $12::text[], $13::text[], $14::int[], $15::bool[], $16::int[],
+       $17::bigint[], $18::int[])
        AS u(id, org, started_at, status, actor_type, actor_id, actor_email, resource_name, resource_type,
-         environment, score, doc, last_hash, event_count, has_recording, chain_version)
+         environment, score, doc, last_hash, event_count, has_recording, chain_version, cost_micros, blocked)
      ON CONFLICT (org, id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
-       last_hash = excluded.last_hash, event_count = excluded.event_count, has_recording = excluded.has_recording`,
-    Array.from({ length: 16 }, (_, i) => column(i)),
+       last_hash = excluded.last_hash, event_count = excluded.event_count, has_recording = excluded.has_recording,
+       cost_micros = excluded.cost_micros, blocked = excluded.blocked`,
+    Array.from({ length: 18 }, (_, i) => column(i)),
   );
 }
 
 /** The shared SQL on one connection (`?` placeholders numbered for PostgreSQL). */
-function sqlOn(client: pg.Pool | pg.PoolClient): ScoringSql & { forUpdate: string } {
+function sqlOn(client: pg.Pool | pg.PoolClient): ScoringSql & IndexSql {
   return {
     all: async <T>(sql: string, params: unknown[] = []) =>
       (await client.query(numberPlaceholders(sql), params)).rows as T[],
     run: async (sql, params = []) => ({
       changes: (await client.query(numberPlaceholders(sql), params)).rowCount ?? 0,
     }),
-    forUpdate: ' FOR UPDATE',
+    forUpdate: ' FOR UPDATE OF t',
+    rows: unnestRows,
     session: (doc) => doc as Session,
     costExpr: "coalesce((doc -> 'usage' ->> 'costUsd')::float8, 0)",
     docWithSignificance: "jsonb_set(doc, '{significance}', ?::jsonb)",
@@ -591,6 +606,18 @@ export class PostgresStore implements Store {
 
   listSessions(org: string, query: SessionListQuery, options: ListOptions): Promise<SessionPage> {
     return listSessions(this.reader, org, query, options);
+  }
+
+  overview(org: string, query: OverviewQuery, now: number): Promise<Overview> {
+    return overview(this.reader, org, query, now);
+  }
+
+  sessionRelationships(org: string, sessionId: string): Promise<SessionRelationships | null> {
+    return sessionRelationships(this.reader, org, sessionId);
+  }
+
+  getEntity(org: string, ref: EntityRef, query: EntityQuery): Promise<EntityDetail | null> {
+    return getEntity(this.reader, org, ref, query);
   }
 
   async getSession(org: string, sessionId: string): Promise<Session | null> {

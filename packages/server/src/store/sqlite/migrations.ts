@@ -259,6 +259,18 @@ export const SQLITE_MIGRATIONS: string[] = [
   CREATE INDEX IF NOT EXISTS session_reasons_session ON session_reasons (org, session_id);
   CREATE INDEX IF NOT EXISTS score_queue_oldest ON score_queue (queued_at);
   `,
+  // What the overview counts of a session, as columns, and one index that answers the KPIs of a
+  // period without reading a session's row: cost in micro-dollars (sums stay exact) and the
+  // actions blocked (a blocked session has at least one). Filled from the stored documents;
+  // written with each session from then on.
+  `
+  ALTER TABLE sessions ADD COLUMN cost_micros INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
+  UPDATE sessions SET
+    cost_micros = CAST(round(coalesce(json_extract(doc, '$.usage.costUsd'), 0) * 1000000) AS INTEGER),
+    blocked = coalesce(json_extract(doc, '$.counters.blocked'), 0);
+  CREATE INDEX sessions_kpis ON sessions (org, started_at, actor_id, score, cost_micros, blocked, id);
+  `,
   // Claude Code's OTLP telemetry, per session (pending until its session starts).
   TELEMETRY_TABLE('INTEGER'),
 ];

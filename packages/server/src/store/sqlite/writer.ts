@@ -2,6 +2,7 @@ import type { Event, Session, Significance } from '@auditlane/client';
 import type Database from 'better-sqlite3';
 import type { ChainVersion } from '../../chain/formula';
 import type { SessionFacts } from '../../domain/significance';
+import { type IndexSql, valuesRows } from '../entity-index';
 import {
   type IngestReport,
   type IngestSettings,
@@ -10,6 +11,7 @@ import {
   type LoadedSession,
   type SessionState,
 } from '../ingest';
+import { kpiColumns } from '../kpis';
 import type { SqlRunner } from '../runner';
 import { loadFacts, type QueuedScore, type ScoringSql, saveScore } from '../scoring';
 
@@ -35,7 +37,7 @@ export class SqliteWriter {
   /** Statements by SQL text, prepared once. */
   private readonly cache = new Map<string, Database.Statement>();
   /** The shared SQL of this connection (`?` placeholders). */
-  readonly runner: SqlRunner & ScoringSql & { forUpdate: '' };
+  readonly runner: SqlRunner & ScoringSql & IndexSql;
 
   constructor(private readonly db: Database.Database) {
     const prepared = (sql: string) => {
@@ -50,6 +52,7 @@ export class SqliteWriter {
       all: async <T>(sql: string, params: unknown[] = []) => prepared(sql).all(...params) as T[],
       run: async (sql, params = []) => ({ changes: prepared(sql).run(...params).changes }),
       forUpdate: '',
+      rows: valuesRows,
       session: (doc) => JSON.parse(doc as string) as Session,
       costExpr: "coalesce(json_extract(doc, '$.usage.costUsd'), 0)",
       docWithSignificance: "json_set(doc, '$.significance', json(?))",
@@ -97,11 +100,14 @@ export class SqliteWriter {
       ),
       upsertSession: db.prepare(`
         INSERT INTO sessions (id, org, started_at, status, actor_type, actor_id, actor_email, resource_name,
-          resource_type, environment, score, has_recording, doc, chain_version, last_hash, event_count)
+          resource_type, environment, score, has_recording, doc, chain_version, last_hash, event_count,
+          cost_micros, blocked)
         VALUES (@id, @org, @started_at, @status, @actor_type, @actor_id, @actor_email, @resource_name,
-          @resource_type, @environment, @score, @has_recording, @doc, @chain_version, @last_hash, @event_count)
+          @resource_type, @environment, @score, @has_recording, @doc, @chain_version, @last_hash, @event_count,
+          @cost_micros, @blocked)
         ON CONFLICT (org, id) DO UPDATE SET status = excluded.status, score = excluded.score, doc = excluded.doc,
-          has_recording = excluded.has_recording, last_hash = excluded.last_hash, event_count = excluded.event_count`),
+          has_recording = excluded.has_recording, last_hash = excluded.last_hash, event_count = excluded.event_count,
+          cost_micros = excluded.cost_micros, blocked = excluded.blocked`),
       enqueueScore: db.prepare(
         `INSERT INTO score_queue (org, session_id, queued_at) VALUES (?, ?, ?)
          ON CONFLICT (org, session_id) DO UPDATE SET queued_at =
@@ -166,6 +172,7 @@ export class SqliteWriter {
       chain_version: state.chainVersion,
       last_hash: state.lastHash,
       event_count: state.eventCount,
+      ...kpiColumns(x),
     });
     for (const [k, v] of Object.entries(x.labels)) this.stmts.insertLabel.run(x.org, k, v, x.id);
   }
