@@ -247,6 +247,10 @@ describe.each(STORE_KINDS)('%s store: Claude Code telemetry over OTLP', (kind) =
     for (const model of ['claude-sonnet-4-5-20250929', 'claude-haiku-4-5']) {
       const found = await h.admin.sessions.list({ entity: [`model:${model}`] });
       expect(found.data.map((s) => s.id)).toContain(script.sessionId);
+      const entity = await h.admin.entities.get('model', model);
+      const edge = entity.sessions.data.find((e) => e.session.id === script.sessionId);
+      // No recorded llm_call: the edge's first event is the telemetry record.
+      expect(edge).toMatchObject({ ops: ['call'], firstEventId: expect.stringMatching(/^tel_/) });
     }
     const everything = JSON.stringify([session, page.data]);
     for (const secret of ['sk-live', 'alice@acme.test', 'ENOENT', 'overloaded', 'REDACTED'])
