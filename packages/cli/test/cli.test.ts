@@ -221,8 +221,9 @@ describe('auditlane hook (a real process, as Claude Code runs it)', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(lines.map((e) => e.type)).toEqual(['lifecycle', 'tool_call', 'policy']);
-    expect(lines.map((e) => e.seq)).toEqual([0, 1, 2]);
+    // The SQL its command line gives psql is on the record with its tables.
+    expect(lines.map((e) => e.type)).toEqual(['lifecycle', 'tool_call', 'query', 'policy']);
+    expect(lines.map((e) => e.seq)).toEqual([0, 1, 2, 3]);
   }, 30_000);
 
   it('refuses to run without a destination, and reports a malformed payload without blocking', async () => {

@@ -213,8 +213,10 @@ describe('auditlane hook (a real process, as Claude Code runs it)', () => {
         },
         { timeout: 30_000, interval: 200 },
       )
-      .toEqual(['lifecycle', 'tool_call', 'policy:pending']);
-    const [, call, verdict] = production;
+      .toEqual(['lifecycle', 'tool_call', 'query', 'policy:pending']);
+    const [, call, query, verdict] = production;
+    // The SQL its command line gives psql, with the tables it writes.
+    expect(query).toMatchObject({ tables: { read: [], written: ['orders'] } });
     expect(call).toMatchObject({
       tool: 'Bash',
       callId: 'toolu_w1',
@@ -251,10 +253,11 @@ describe('auditlane hook (a real process, as Claude Code runs it)', () => {
       (await eventsOf(development!.id)).map((e) =>
         e.type === 'policy' ? `policy:${e.verdict}` : e.type,
       ),
-    ).toEqual(['lifecycle', 'tool_call', 'policy:passed', 'lifecycle']);
+    ).toEqual(['lifecycle', 'tool_call', 'file', 'policy:passed', 'lifecycle']);
     expect((await eventsOf((await sessionIn('production'))!.id)).map((e) => e.type)).toEqual([
       'lifecycle',
       'tool_call',
+      'query',
       'policy',
       'lifecycle',
     ]);

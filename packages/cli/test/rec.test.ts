@@ -135,8 +135,16 @@ describe('auditlane rec in a real terminal', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { type: string; verdict?: string; exitCode?: number });
-    expect(recorded.map((e) => e.type)).toEqual(['lifecycle', 'policy', 'command', 'lifecycle']);
+    // The file the refused line names is on the record, pointing at the command.
+    expect(recorded.map((e) => e.type)).toEqual([
+      'lifecycle',
+      'policy',
+      'command',
+      'file',
+      'lifecycle',
+    ]);
     expect(recorded[1]).toMatchObject({ verdict: 'blocked', rule: 'no-touch' });
-    expect(recorded[3]).toMatchObject({ exitCode: 126 });
+    expect(recorded[3]).toMatchObject({ path: marker, operation: 'create' });
+    expect(recorded[4]).toMatchObject({ exitCode: 126 });
   }, 40_000);
 });

@@ -8,6 +8,15 @@ import {
 import {
   accessLogPageSchema,
   accessLogQuerySchema,
+  alertCreatedSchema,
+  alertDeliveryListQuerySchema,
+  alertDeliveryPageSchema,
+  alertDeliverySchema,
+  alertIdSchema,
+  alertListQuerySchema,
+  alertPageSchema,
+  alertSchema,
+  createAlertSchema,
   createReviewSchema,
   describePermissions,
   downloadFormatQuerySchema,
@@ -48,6 +57,7 @@ import {
   sessionStatusResultSchema,
   telemetryListQuerySchema,
   telemetryPageSchema,
+  updateAlertSchema,
   verifyResultSchema,
   viewerSchema,
 } from '../src/model';
@@ -73,6 +83,11 @@ const downloadErrors = {
 
 const sessionPath = z.object({ sessionId: sessionIdSchema });
 const reviewPath = z.object({ reviewId: reviewIdSchema });
+const alertPath = z.object({ alertId: alertIdSchema });
+
+/** How every webhook message of an alert is signed: the Standard Webhooks headers. */
+const WEBHOOK_SIGNING =
+  'Each message is POSTed as JSON with the Standard Webhooks headers: `webhook-id` (the message id, the same on every retry: the idempotency key), `webhook-timestamp` (seconds since the epoch, of this attempt) and `webhook-signature` (`v1,` + base64 of HMAC-SHA256 over `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the `whsec_` secret). A 2xx answer delivers it; any other answer, a refused connection or a timeout is retried with exponential backoff and jitter for 24 hours, then given up (the delivery log says so).';
 
 /**
  * An operation of the document: what it needs (permissions, downloads, access log) is written
@@ -175,6 +190,10 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
       {
         name: 'meaning',
         description: 'Which sessions matter now and why: the overview, relationships, entities.',
+      },
+      {
+        name: 'alerts',
+        description: 'Saved searches that send a signed webhook when a session newly matches.',
       },
       {
         name: 'telemetry',
@@ -558,6 +577,92 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
       },
       '/v1/reviews/{reviewId}/approve': { post: decision('approve') },
       '/v1/reviews/{reviewId}/reject': { post: decision('reject') },
+      '/v1/alerts': {
+        get: op('listAlerts', {
+          tags: ['alerts'],
+          summary: 'List alerts',
+          description: 'Newest first. Secrets are never shown again.',
+          requestParams: { query: alertListQuerySchema },
+          responses: {
+            '200': { description: 'A page of alerts.', ...json(alertPageSchema) },
+            ...common,
+          },
+        }),
+        post: op('createAlert', {
+          tags: ['alerts'],
+          summary: 'Create an alert',
+          description: `The query is any filter of the sessions list (an unknown key is refused). Sessions that match when the alert is created are taken as seen: the alert fires for each session that matches later for the first time (after an ingest, a status change or a rescoring), once per session. ${WEBHOOK_SIGNING} The signing secret is in this response only.`,
+          requestBody: { required: true, ...json(createAlertSchema) },
+          responses: {
+            '201': { description: 'The alert, with its secret.', ...json(alertCreatedSchema) },
+            ...common,
+          },
+        }),
+      },
+      '/v1/alerts/{alertId}': {
+        get: op('getAlert', {
+          tags: ['alerts'],
+          summary: 'Get an alert',
+          requestParams: { path: alertPath },
+          responses: {
+            '200': { description: 'The alert.', ...json(alertSchema) },
+            ...common,
+            ...notFound,
+          },
+        }),
+        patch: op('updateAlert', {
+          tags: ['alerts'],
+          summary: 'Change an alert',
+          description:
+            'Name, query, URL or enabled. A session that fired once never fires again for this alert.',
+          requestParams: { path: alertPath },
+          requestBody: { required: true, ...json(updateAlertSchema) },
+          responses: {
+            '200': { description: 'The alert as it now is.', ...json(alertSchema) },
+            ...common,
+            ...notFound,
+          },
+        }),
+        delete: op('deleteAlert', {
+          tags: ['alerts'],
+          summary: 'Delete an alert',
+          description: 'Its pending deliveries are given up; its delivery log goes with it.',
+          requestParams: { path: alertPath },
+          responses: {
+            '204': { description: 'Deleted.' },
+            ...common,
+            ...notFound,
+          },
+        }),
+      },
+      '/v1/alerts/{alertId}/deliveries': {
+        get: op('listAlertDeliveries', {
+          tags: ['alerts'],
+          summary: "An alert's delivery log",
+          description:
+            'Newest first: each message, its attempts, the last answer or error, and whether it was delivered, is still retried or was given up.',
+          requestParams: { path: alertPath, query: alertDeliveryListQuerySchema },
+          responses: {
+            '200': { description: 'A page of deliveries.', ...json(alertDeliveryPageSchema) },
+            ...common,
+            ...notFound,
+          },
+        }),
+      },
+      '/v1/alerts/{alertId}/test': {
+        post: op('testAlert', {
+          tags: ['alerts'],
+          summary: 'Send a test message',
+          description:
+            'An `alert.test` message with no session, delivered and retried as any other: a receiver checks its signature verification with it.',
+          requestParams: { path: alertPath },
+          responses: {
+            '202': { description: 'The delivery, queued.', ...json(alertDeliverySchema) },
+            ...common,
+            ...notFound,
+          },
+        }),
+      },
     }),
   });
 }

@@ -10,7 +10,7 @@ describe('openapi.json', () => {
     expect(JSON.parse(checkedIn)).toEqual(buildOpenApiDocument(pkg.version));
   });
 
-  it('describes every endpoint of the client with an operation id and a 200/201 response', () => {
+  it('describes every endpoint of the client with an operation id and a 2xx response', () => {
     const doc = buildOpenApiDocument(pkg.version);
     const operations = Object.values(doc.paths ?? {}).flatMap((item) =>
       Object.values(item as Record<string, { operationId?: string; responses?: object }>),
@@ -29,10 +29,18 @@ describe('openapi.json', () => {
         'listReviews',
         'approveReview',
         'rejectReview',
+        'listAlerts',
+        'createAlert',
+        'getAlert',
+        'updateAlert',
+        'deleteAlert',
+        'listAlertDeliveries',
+        'testAlert',
       ]),
     );
     for (const o of operations) {
-      expect(Object.keys(o.responses ?? {}).some((s) => s === '200' || s === '201')).toBe(true);
+      // 200/201 with a body; 202 (queued) and 204 (deleted) where that is the answer.
+      expect(Object.keys(o.responses ?? {}).some((s) => /^20[0124]$/.test(s))).toBe(true);
     }
     expect(doc.components?.schemas).toHaveProperty('Session');
     expect(doc.components?.schemas).toHaveProperty('Event');

@@ -1,3 +1,5 @@
+export { type CommandFacts, commandFacts, type FileFact, type FileOperation } from './facts/shell';
+export type { OutboundFact } from './facts/url';
 export { type HookAnswer, type HookOptions, handleClaudeCodeHook } from './hook/claude-code';
 export { type WrapToolOptions, wrapTool } from './instrument/agent';
 export {
@@ -24,6 +26,7 @@ export {
   wrapAnthropic,
   wrapOpenAI,
 } from './instrument/llm';
+export { instrumentNetwork, type NetworkInstrumentOptions } from './instrument/network';
 export { type RecordTerminalOptions, recordTerminal, type TerminalResult } from './instrument/pty';
 export { instrumentPg, instrumentSqlite, type SqlInstrumentOptions } from './instrument/sql';
 export { DEFAULT_DETECTORS, type Detector, ibanValid, luhn } from './masking/detectors';
@@ -48,6 +51,7 @@ export { SHELL_ACTIONS, type ShellAction } from './policy/shell-rules';
 export { type SqlAction, type SqlAnalysis, SqlAnalyzer, SqlParseError } from './policy/sql';
 export { SIDE_EFFECT_FUNCTIONS } from './policy/sql-functions';
 export {
+  type Analyzers,
   type Authorization,
   type AuthorizeOptions,
   createRecorder,

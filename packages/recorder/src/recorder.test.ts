@@ -274,10 +274,15 @@ describe('one shape for every instrumentation', () => {
     expect(bySession(a.id)).toEqual([
       'policy',
       'tool_call',
+      // The SQL the refused `psql -c "DROP TABLE t"` names, with its tables.
+      'query',
       'policy',
       'command',
+      // The refused `rm -rf /` names the root: on the record, pointing at the command.
+      'file',
       'policy',
       'command',
+      'file', // the same, refused by recordTerminal
     ]);
     expect(bySession(b.id)).toEqual(['policy', 'query']);
     // Without a session, an action asked for now is refused as a mistake; wrappers pass through.

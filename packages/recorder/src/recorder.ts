@@ -8,6 +8,8 @@ import {
 } from '@auditlane/client';
 import { Masker, type MaskingOptions, MaskTally } from './masking/masker';
 import { Policy, type PolicyScope, type Subject } from './policy/policy';
+import { ShellAnalyzer } from './policy/shell';
+import { SqlAnalyzer } from './policy/sql';
 import { probeRecording, recordingBlock, recordingOf } from './recording';
 import {
   type Authorization,
@@ -47,6 +49,18 @@ export interface RecorderOptions {
    */
   terminalFlushMs?: number;
   now?: () => number;
+  /**
+   * Record what the instrumented actions are seen to touch: `file` and `outbound` events for the
+   * files and hosts of command lines and agent tools, the tables a query reads and writes
+   * (`query.tables`). Default true.
+   */
+  facts?: boolean;
+}
+
+/** The parsers the recorder reads actions with (the policy's own when there is one). */
+export interface Analyzers {
+  sql: SqlAnalyzer;
+  shell: ShellAnalyzer;
 }
 
 export interface AuthorizeOptions {
@@ -68,6 +82,7 @@ export class Recorder {
   readonly ids = createIdGenerator();
   private readonly policyOption: Policy | false | undefined;
   private policyPromise: Promise<Policy | undefined> | undefined;
+  private analyzersPromise: Promise<Analyzers | undefined> | undefined;
   private readonly storage = new AsyncLocalStorage<RecordedSession>();
   private readonly sessions = new Map<string, RecordedSession>();
 
@@ -96,6 +111,25 @@ export class Recorder {
       return undefined;
     });
     return this.policyPromise;
+  }
+
+  /**
+   * The SQL and shell parsers, loaded once: the policy's, or (with `policy: false`) loaded for
+   * the facts alone. Undefined when `facts: false`, or when they cannot load (said to onError).
+   */
+  analyzers(): Promise<Analyzers | undefined> {
+    if (this.options.facts === false) return Promise.resolve(undefined);
+    this.analyzersPromise ??= this.policy()
+      .then(async (policy) => {
+        if (policy) return policy.analyzers;
+        const [sql, shell] = await Promise.all([SqlAnalyzer.load(), ShellAnalyzer.load()]);
+        return { sql, shell };
+      })
+      .catch((error: Error) => {
+        this.onError(new Error(`the parsers could not load: ${error.message}`));
+        return undefined;
+      });
+    return this.analyzersPromise;
   }
 
   now(): number {

@@ -203,7 +203,39 @@ describe('recordTerminal (a real PTY)', () => {
       reason: expect.stringMatching(/recursive delete/),
     });
     expect(view.text()).toBe('');
-    expect(sink.events.map((e) => e.type)).toEqual(['lifecycle', 'policy', 'command']);
+    // The refused line names the root: on the record, pointing at the command.
+    expect(sink.events.map((e) => e.type)).toEqual(['lifecycle', 'policy', 'command', 'file']);
+    expect(sink.events[3]).toMatchObject({
+      path: '/',
+      operation: 'delete',
+      subjectId: sink.events[2]!.id,
+    });
+  });
+
+  it('records the files and hosts of the program’s command line, pointing at the recording’s first event', async () => {
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy, meta });
+    const session = recorder.session({ recorded: true });
+    const dir = mkdtempSync(join(tmpdir(), 'rec-facts-'));
+    const result = await recordTerminal(recorder, {
+      session,
+      command: '/bin/sh',
+      args: ['-c', 'cat /etc/hostname > copy.txt'],
+      cwd: dir,
+      stdin: new PassThrough(),
+      stdout: screen().out,
+    });
+    expect(result.exitCode).toBe(0);
+    const header = sink.events.find((e) => e.type === 'terminal');
+    const files = sink.events.filter((e) => e.type === 'file');
+    expect(files).toEqual([
+      expect.objectContaining({
+        path: join(dir, 'copy.txt'),
+        operation: 'write',
+        subjectId: header!.id,
+      }),
+      expect.objectContaining({ path: '/etc/hostname', operation: 'read', subjectId: header!.id }),
+    ]);
   });
 
   it('stops the program when the server revokes the session', async () => {

@@ -14,6 +14,7 @@ import {
   ActionBlockedError,
   HttpSink,
   handleClaudeCodeHook,
+  instrumentNetwork,
   instrumentPg,
   instrumentSqlite,
   MemorySink,
@@ -178,6 +179,7 @@ const RECORDER_METHODS: Record<string, Case | string> = {
     s.end();
   },
   policy: 'loads the policy',
+  analyzers: 'loads the parsers',
   now: 'the clock',
   current: 'the current session',
   run: 'runs a function with a session current',
@@ -209,6 +211,12 @@ const EXPORTS: Record<string, Case | string> = {
   },
   runCommand: async ({ recorder, session }) => {
     await runCommand(recorder, `echo ${AWS}; echo "${EXPORT_PG}" >&2`, { session });
+    // Its files and hosts (file and outbound events) are masked too.
+    await runCommand(
+      recorder,
+      `true https://u:${PGPASS}@api.example.com/x?k=${GITHUB} > /tmp/${AWS}.log`,
+      { session },
+    );
     const blocked = await runCommand(recorder, `rm -rf / # ${GITHUB}`, { session }).catch((e) => e);
     expect(blocked).toBeInstanceOf(ActionBlockedError);
   },
@@ -282,6 +290,19 @@ const EXPORTS: Record<string, Case | string> = {
       tool_input: input,
       error: `denied: ${AWS}`,
     });
+    // What the tools name, as file and outbound events.
+    await hook({
+      hook_event_name: 'PreToolUse',
+      tool_name: 'WebFetch',
+      tool_use_id: 'toolu_10',
+      tool_input: { url: `https://api.example.com/${AWS}?page=${GITHUB}`, prompt: 'read' },
+    });
+    await hook({
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Read',
+      tool_use_id: 'toolu_11',
+      tool_input: { file_path: `/home/alice/${GITHUB}/notes.md` },
+    });
     await hook({ hook_event_name: 'SessionEnd', reason: `bye ${GITHUB}` });
   },
   // The SDKs' own fetch option answers: a message naming a model with a secret, an error with one.
@@ -331,6 +352,20 @@ const EXPORTS: Record<string, Case | string> = {
   costUsd: 'computes; records nothing',
   findModelPrices: 'data',
   PRICES_SOURCE: 'data',
+  instrumentNetwork: async ({ recorder, session }) => {
+    const http = await import('node:http');
+    const server = http.createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    const uninstall = instrumentNetwork(recorder, { session });
+    try {
+      await (await fetch(`http://127.0.0.1:${port}/${AWS}?page=${GITHUB}`)).text();
+    } finally {
+      uninstall();
+      await new Promise((r) => server.close(r));
+    }
+  },
+  commandFacts: 'reads a command line; records nothing',
   // The sinks are where events go: they write what the recorder gives them.
   HttpSink: 'a sink (the destination checked here)',
   FileSink: 'a sink',
@@ -411,6 +446,11 @@ describe('every public path that records masks', () => {
     expect(leak(JSON.stringify(sink.events))).toBeUndefined();
     // Masking happened (it is counted), and the secrets were really given (the held line too).
     expect(sink.events.filter((e) => e.type === 'masking').length).toBeGreaterThan(20);
+    // Files and hosts seen in commands, tool calls and requests were recorded (masked).
+    const seenIn = (type: string) =>
+      sink.events.filter((e) => e.type === type && (e as { subjectId?: string }).subjectId);
+    expect(seenIn('file').length).toBeGreaterThanOrEqual(2);
+    expect(sink.events.filter((e) => e.type === 'outbound').length).toBeGreaterThanOrEqual(4);
     expect(JSON.stringify(sink.events)).toContain('unfinished line ****');
     expect(errors.map((e) => e.message).join('\n')).not.toMatch(/not recorded: masking/);
   });

@@ -141,6 +141,24 @@ describe('better-sqlite3', () => {
     expect(q[2]).toMatchObject({ rows: [[1, '****', '****']], rowCount: 1 });
   });
 
+  it('reads statements with the driver’s parameters (?, :name) like any other: a read passes in production', async () => {
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy, meta: { actor: human, resource: prod } });
+    const db = await instrumentSqlite(recorder, new Database(':memory:'));
+    db.exec('CREATE TABLE accounts (id INTEGER, plan INTEGER)');
+    const session = recorder.session();
+    session.run(() => {
+      expect(db.prepare('SELECT plan FROM accounts WHERE id = ?').all(1)).toEqual([]);
+      expect(db.prepare('SELECT plan FROM accounts WHERE id = :id').all({ id: 1 })).toEqual([]);
+    });
+    // Not unparsable (which waits for a review, and so blocks, in production): decided and run.
+    expect(sink.events.filter((e) => e.type === 'policy')).toEqual([]);
+    expect(queries(sink.events).map((q) => (q as { tables?: unknown }).tables)).toEqual([
+      { read: ['accounts'], written: [] },
+      { read: ['accounts'], written: [] },
+    ]);
+  });
+
   it('blocks a statement that needs a review in production, since a synchronous driver cannot wait', async () => {
     const sink = new MemorySink();
     const recorder = createRecorder({ sink, policy, meta: { actor: human, resource: prod } });

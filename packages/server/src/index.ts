@@ -1,7 +1,7 @@
 export { type AppConfig, createApp, DEFAULT_APP_CONFIG } from './api/app';
 export { HttpError } from './api/errors';
 export * from './chain/index';
-export { SERVE_ENV, type ServeConfig, type ServeFlags, serveConfig } from './config';
+export { SERVE_ENV, type ServeConfig, type ServeFlags } from './config';
 export { applyEvent, sessionFromStart, significance } from './domain/session';
 export {
   DEFAULT_SIGNIFICANCE,
@@ -15,6 +15,7 @@ export {
   significanceSettings,
 } from './domain/significance';
 export { searchableText, stripAnsi } from './domain/text';
+export { type AlertDeliveryOptions, AlertEngine } from './jobs/alerts';
 export { type RetentionPolicy, startRetention, sweepRecordings } from './jobs/retention';
 export {
   type ScoredListener,
@@ -22,6 +23,7 @@ export {
   type ScorerOptions,
   startScoring,
 } from './jobs/scoring';
+export { signWebhook } from './jobs/webhook';
 export {
   openStore,
   type RunningServer,
@@ -29,6 +31,7 @@ export {
   type StoreOptions,
   startServer,
 } from './serve';
+export { serveConfig } from './serve-config';
 export { PostgresStore, type PostgresStoreOptions } from './store/postgres';
 export type { PurgeReport, PurgeRequest } from './store/purge';
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite';

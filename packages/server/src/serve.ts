@@ -1,5 +1,6 @@
 import { type ServerType, serve } from '@hono/node-server';
 import { type AppConfig, createApp } from './api/app';
+import { type AlertDeliveryOptions, AlertEngine } from './jobs/alerts';
 import { type CheckpointOptions, Notary, startCheckpoints } from './jobs/checkpoints';
 import { type RetentionPolicy, startRetention } from './jobs/retention';
 import { type Scorer, type ScorerOptions, startScoring } from './jobs/scoring';
@@ -14,6 +15,11 @@ export interface StartOptions {
    * with this key, to the checkpoint file and webhook; omitted: nothing is signed.
    */
   checkpoints?: CheckpointOptions;
+  /**
+   * How alerts' webhooks are sent (clock, timers, timeouts, retry schedule). Alerts are always
+   * evaluated; deliveries left pending by an earlier run are sent on start.
+   */
+  alerts?: AlertDeliveryOptions;
   /** Purge old recordings hourly; omitted: keep them forever. */
   retention?: RetentionPolicy;
   port?: number;
@@ -29,6 +35,8 @@ export interface RunningServer {
   port: number;
   /** The rescoring job (`idle()` waits until every queued session is scored). */
   scorer: Scorer;
+  /** Evaluates alerts and sends their webhooks. */
+  alerts: AlertEngine;
   close(): Promise<void>;
 }
 
@@ -38,10 +46,17 @@ export function startServer(options: StartOptions): Promise<RunningServer> {
   const scorer =
     options.config?.scorer ??
     startScoring(options.store, options.config?.significance, options.scoring);
+  const alerts = new AlertEngine(options.store, options.alerts);
+  // Rescoring changes sessions too: a session whose score now crosses an alert's threshold (or
+  // that gained a reason) newly matches it.
+  const unsubscribe = scorer.onScored((org, sessionIds) => {
+    void alerts.sessionsChanged(org, sessionIds).catch(alerts.onError);
+  });
   const app = createApp(options.store, {
     ...options.config,
     scorer,
     ...(notary ? { notary } : {}),
+    alerts,
   });
   const retention = options.retention
     ? startRetention(options.store, options.retention, { notary })
@@ -53,10 +68,12 @@ export function startServer(options: StartOptions): Promise<RunningServer> {
     try {
       server = serve({ fetch: app.fetch, port: options.port ?? 4680, hostname: host }, (info) => {
         const url = `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`;
+        alerts.start();
         resolve({
           url,
           port: info.port,
           scorer,
+          alerts,
           close: async () => {
             await retention?.stop();
             await new Promise<void>((done) => {
@@ -65,6 +82,9 @@ export function startServer(options: StartOptions): Promise<RunningServer> {
             });
             await checkpoints?.stop();
             if (!options.config?.scorer) await scorer.stop();
+            unsubscribe();
+            // Waits for the evaluations still running (rescored sessions) and the attempts.
+            await alerts.stop();
           },
         });
       });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serveConfig } from '../src/config';
+import { serveConfig } from '../src/serve-config';
 import { startHarness } from './helpers';
 
 // An admin panel served from another origin calls the API from the browser.

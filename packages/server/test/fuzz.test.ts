@@ -259,6 +259,8 @@ interface Fixtures {
   active: string;
   resultRef: string;
   reviewId: string;
+  /** An alert of the org (its webhook goes to a closed loopback port). */
+  alertId: string;
   next: () => number;
 }
 
@@ -398,11 +400,17 @@ describe.each(STORE_KINDS)('%s store: fuzzing every operation of openapi.json', 
       eventId: waiting.id,
       subject: { type: 'command', text: waiting.text },
     });
+    const alert = await h.admin.alerts.create({
+      name: 'fuzz fixture',
+      query: { environment: ['production'] },
+      url: 'http://127.0.0.1:9/fuzz',
+    });
     f = {
       ended: ended.sessionId,
       active: active.sessionId,
       resultRef: 'ref_fixture',
       reviewId: review.id,
+      alertId: alert.id,
       next,
     };
   });
@@ -475,6 +483,7 @@ describe.each(STORE_KINDS)('%s store: fuzzing every operation of openapi.json', 
       // An entity of the fixtures' sessions (their resource).
       else if (p.name === 'kind') values[p.name] = 'resource';
       else if (p.name === 'key') values[p.name] = 'billing-db';
+      else if (p.name === 'alertId') values[p.name] = f.alertId;
       else throw new Error(`no fixture for the path parameter ${p.name} of ${op.operationId}`);
     }
     return values;

@@ -5,7 +5,7 @@ import {
   PermissionDeniedError,
 } from '@auditlane/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveConfig } from '../src/config';
+import { serveConfig } from '../src/serve-config';
 import type { Permission } from '../src/store/types';
 import { type Harness, STORE_KINDS, sessionScript, startHarness } from './helpers';
 

@@ -115,7 +115,14 @@ export async function startHarness(
   options: Pick<StartOptions, 'scoring'> = {},
 ): Promise<Harness> {
   const { store, tamper, remove, drop } = await openTestStore(kind);
-  const server = await startServer({ store, port: 0, config, ...options });
+  // Alerts a test creates (the fuzzer too) are sent only to receivers on this machine.
+  const server = await startServer({
+    store,
+    port: 0,
+    config,
+    alerts: { fetch: loopbackFetch },
+    ...options,
+  });
   const client = (token: string) => createClient({ baseUrl: server.url, token, retries: 0 });
   const { token: adminToken } = await store.createToken({
     org: 'acme',
@@ -219,3 +226,11 @@ export function sessionScript(
   };
   return script;
 }
+
+/** fetch for tests: loopback addresses only; anything else is refused without a connection. */
+export const loopbackFetch: typeof fetch = async (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : String(input));
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+    throw new TypeError(`fetch failed (not sent from a test: ${url.hostname} is not loopback)`);
+  return fetch(input, init);
+};

@@ -140,10 +140,12 @@ describe('SQLite: sessions identified by (org, id) in a database made before', (
     const migration = SQLITE_MIGRATIONS.findIndex((m) => m.includes('sessions_by_org'));
     expect(migration).toBeGreaterThan(0);
     db.transaction(() => db.exec(SQLITE_MIGRATIONS[migration]!))();
-    // The migrations after it run too, as on open (the rebuilt sessions table has only the columns
-    // of its time); the chain version each seeded session was stored with is put back.
+    // The migrations after it that change the rebuilt tables run too, as on open (the rebuilt
+    // sessions table has only the columns of its time; tables added later exist already); the
+    // chain version each seeded session was stored with is put back.
     for (const later of SQLITE_MIGRATIONS.slice(migration + 1))
-      db.transaction(() => db.exec(later))();
+      if (/ALTER TABLE (sessions|events|results|search_chunks)\b/.test(later))
+        db.transaction(() => db.exec(later))();
     for (const [id, version] of chainVersions)
       db.prepare('UPDATE sessions SET chain_version = ? WHERE id = ?').run(version, id);
 

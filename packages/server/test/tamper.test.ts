@@ -22,10 +22,10 @@ import {
   signStatement,
   verifyExport,
 } from '../src/chain';
-import { serveConfig } from '../src/config';
 import { Notary } from '../src/jobs/checkpoints';
 import { sweepRecordings } from '../src/jobs/retention';
 import { type RunningServer, startServer } from '../src/serve';
+import { serveConfig } from '../src/serve-config';
 import { PostgresStore } from '../src/store/postgres';
 import { numberPlaceholders } from '../src/store/runner';
 import { SqliteStore } from '../src/store/sqlite';

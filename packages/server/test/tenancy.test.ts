@@ -26,6 +26,7 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
   let sessionId: string;
   let reviewId: string;
   let resultRef: string;
+  let alertId: string;
   let foreignToken: string;
 
   beforeAll(async () => {
@@ -54,6 +55,13 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
         subject: { type: 'query', text: q.sql },
       })
     ).id;
+    alertId = (
+      await h.admin.alerts.create({
+        name: 'acme secret alert',
+        query: { label: ['secret=acme-only'] },
+        url: 'http://127.0.0.1:9/acme-hook',
+      })
+    ).id;
     // Take something out once, so the access log of acme is not empty.
     await (await h.admin.downloads.logs(sessionId)).text();
     foreignToken = (
@@ -69,7 +77,7 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
   /** The request with the given ids; the answer with ids and request ids made neutral. */
   async function call(
     op: Operation,
-    ids: { session: string; review: string; ref: string; entity: string },
+    ids: { session: string; review: string; ref: string; entity: string; alert: string },
   ) {
     const url = new URL(
       `${h.server.url}${op.path
@@ -77,7 +85,8 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
         .replace('{reviewId}', ids.review)
         .replace('{resultRef}', ids.ref)
         .replace('{kind}', 'resource')
-        .replace('{key}', encodeURIComponent(ids.entity))}`,
+        .replace('{key}', encodeURIComponent(ids.entity))
+        .replace('{alertId}', ids.alert)}`,
     );
     let body: string | undefined;
     if (op.operationId === 'ingest') {
@@ -99,6 +108,8 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
         sessionId: ids.session,
         subject: { type: 'session', text: 'let me in' },
       });
+    } else if (op.operationId === 'updateAlert') {
+      body = JSON.stringify({ enabled: false, url: 'http://127.0.0.1:9/evil' });
     } else if (op.method === 'POST') body = '{}';
     if (op.operationId === 'getReview' || op.operationId === 'getSessionStatus')
       url.searchParams.set('waitMs', '0');
@@ -112,6 +123,7 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
       .replaceAll(ids.session, '<session>')
       .replaceAll(ids.review, '<review>')
       .replaceAll(ids.ref, '<ref>')
+      .replaceAll(ids.alert, '<alert>')
       .replaceAll(`resource:${ids.entity}`, '<entity>')
       .replace(/req_[0-9a-f]+/g, '<request>')
       // The overview's period counts back from the time of the call.
@@ -125,6 +137,7 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
       review: reviewId,
       ref: resultRef,
       entity: 'billing-db',
+      alert: alertId,
     });
     // Nothing of acme's is in the answer...
     expect(real.text).not.toContain('acme');
@@ -136,6 +149,7 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
       review: 'rev_01JD5Z8Q7Y3M4N5P6Q7R8S9T0V',
       ref: 'ghost',
       entity: 'never-seen-db',
+      alert: 'alrt_01JD5Z8Q7Y3M4N5P6Q7R8S9T0V',
     });
     expect(real).toEqual(ghost);
     if (real.status === 200) {
@@ -148,7 +162,11 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
         'listAccessLog',
         'getViewer',
         'getOverview',
+        'listAlerts',
       ]).toContain(op.operationId);
+    } else if (op.operationId === 'createAlert') {
+      // Creating names nothing of acme's: the empty body is refused as it would be anywhere.
+      expect(real.status, real.text).toBe(400);
     } else {
       expect(real.status, `${op.operationId}: ${real.text}`).toBe(404);
     }
@@ -159,5 +177,9 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
     expect(session.status).toBe('active');
     expect((await h.admin.reviews.get(reviewId)).status).toBe('pending');
     expect((await h.admin.sessions.verify(sessionId)).ok).toBe(true);
+    expect(await h.admin.alerts.get(alertId)).toMatchObject({
+      enabled: true,
+      url: 'http://127.0.0.1:9/acme-hook',
+    });
   });
 });

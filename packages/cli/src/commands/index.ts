@@ -1,4 +1,5 @@
 import type { Command } from '../command';
+import { alertsCreate, alertsDelete, alertsDeliveries, alertsList, alertsShow } from './alerts';
 import { hook } from './hook';
 import { keysCreate } from './keys';
 import { rec } from './rec';
@@ -16,4 +17,9 @@ export const COMMANDS: readonly Command[] = [
   rec,
   hook,
   spoolDrain,
+  alertsList,
+  alertsCreate,
+  alertsShow,
+  alertsDeliveries,
+  alertsDelete,
 ];

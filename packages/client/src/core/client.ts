@@ -13,6 +13,7 @@ import {
   viewerSchema,
 } from '../model';
 import { InvalidParamsError } from './error';
+import { Alerts } from './resources/alerts';
 import { check } from './resources/base';
 import { Downloads } from './resources/downloads';
 import { Entities } from './resources/entities';
@@ -46,6 +47,7 @@ export class AuditlaneClient {
   readonly reviews: Reviews;
   readonly downloads: Downloads;
   readonly entities: Entities;
+  readonly alerts: Alerts;
   private readonly transport: Transport;
 
   constructor(options: ClientOptions) {
@@ -54,6 +56,7 @@ export class AuditlaneClient {
     this.reviews = new Reviews(this.transport);
     this.downloads = new Downloads(this.transport);
     this.entities = new Entities(this.transport);
+    this.alerts = new Alerts(this.transport);
   }
 
   get baseUrl(): string {

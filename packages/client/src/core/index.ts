@@ -3,6 +3,7 @@ export { AuditlaneClient, type ClientOptions, createClient, type IngestOptions }
 export { DownloadResponse } from './download';
 export * from './error';
 export { CursorPage, PagePromise } from './pagination';
+export type { Alerts } from './resources/alerts';
 export type { Downloads } from './resources/downloads';
 export type { Entities } from './resources/entities';
 export type { Reviews } from './resources/reviews';

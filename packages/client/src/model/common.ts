@@ -38,6 +38,12 @@ export const reviewIdSchema = z
   .regex(new RegExp(`^rev_${ULID}$`), 'must be "rev_" followed by a ULID')
   .meta({ id: 'ReviewId', example: 'rev_01JD5Z8Q7Y3M4N5P6Q7R8S9T0V' });
 
+/** `alrt_` + a ULID: an alert (a saved search that sends webhooks). */
+export const alertIdSchema = z
+  .string()
+  .regex(new RegExp(`^alrt_${ULID}$`), 'must be "alrt_" followed by a ULID')
+  .meta({ id: 'AlertId', example: 'alrt_01JD5Z8Q7Y3M4N5P6Q7R8S9T0V' });
+
 /**
  * Idempotency id of an event, chosen by the producer (the recorder uses `evt_` + a ULID).
  * The server stores an event id once per org; a retried batch never duplicates.

@@ -45,6 +45,7 @@ export const PERMISSIONS = [
   'revoke',
   'review',
   'ingest',
+  'manage_alerts',
 ] as const;
 
 export const RESOURCE_TYPES = [

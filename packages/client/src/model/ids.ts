@@ -24,5 +24,6 @@ export function createIdGenerator() {
     sessionId: (now: number = Date.now()) => `sess_${next(now)}`,
     eventId: (now: number = Date.now()) => `evt_${next(now)}`,
     reviewId: (now: number = Date.now()) => `rev_${next(now)}`,
+    alertId: (now: number = Date.now()) => `alrt_${next(now)}`,
   };
 }

@@ -1,4 +1,5 @@
 export * from './actor';
+export * from './alert';
 export * from './api';
 export * from './common';
 export * from './credential';

@@ -6,7 +6,7 @@
 import type { AccessAction, Permission } from './api';
 
 export interface OperationDeclaration {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'patch' | 'delete';
   /**
    * The path as `openapi.json` writes it (`{name}` for a path parameter). `/otlp/v1/...` is the
    * OpenTelemetry receiver (OTLP/HTTP), outside the `/v1` API.
@@ -111,6 +111,17 @@ export const OPERATIONS = {
     permissions: ['view_history'],
   },
   getEntity: { method: 'get', path: '/v1/entities/{kind}/{key}', permissions: ['view_history'] },
+  listAlerts: { method: 'get', path: '/v1/alerts', permissions: ['manage_alerts'] },
+  createAlert: { method: 'post', path: '/v1/alerts', permissions: ['manage_alerts'] },
+  getAlert: { method: 'get', path: '/v1/alerts/{alertId}', permissions: ['manage_alerts'] },
+  updateAlert: { method: 'patch', path: '/v1/alerts/{alertId}', permissions: ['manage_alerts'] },
+  deleteAlert: { method: 'delete', path: '/v1/alerts/{alertId}', permissions: ['manage_alerts'] },
+  listAlertDeliveries: {
+    method: 'get',
+    path: '/v1/alerts/{alertId}/deliveries',
+    permissions: ['manage_alerts'],
+  },
+  testAlert: { method: 'post', path: '/v1/alerts/{alertId}/test', permissions: ['manage_alerts'] },
 } as const satisfies Record<string, OperationDeclaration>;
 
 export type OperationId = keyof typeof OPERATIONS;

@@ -113,8 +113,10 @@ describe('Claude Code hook adapter', () => {
     expect(events.map((e) => e.type)).toEqual([
       'lifecycle',
       'tool_call', // toolu_01: the attempt, recorded before it is decided
+      'query', //     the SQL it gives psql, with its tables
       'policy', //    its verdict
       'tool_call', // toolu_02
+      'file', //      the file its command line reads, pointing at it
       'policy',
       'tool_call', // toolu_02's result
       'masking',
@@ -123,6 +125,7 @@ describe('Claude Code hook adapter', () => {
       'tool_call', // toolu_03's result
       'masking',
       'tool_call', // toolu_04: a failure whose attempt was not seen
+      'file', //      what it names, with it
       'lifecycle',
     ]);
     expect(events[0]).toMatchObject({
@@ -142,33 +145,50 @@ describe('Claude Code hook adapter', () => {
     });
     expect(wire(events[1])).not.toHaveProperty('output');
     expect(events[2]).toMatchObject({
+      type: 'query',
+      sql: 'DROP TABLE customers',
+      tables: { read: [], written: ['customers'] },
+    });
+    expect(events[3]).toMatchObject({
       verdict: 'blocked',
       rule: 'sql-drop',
       subjectId: events[1]!.id,
     });
-    expect(events[3]).toMatchObject({ tool: 'Bash', callId: 'toolu_02' });
-    expect(events[4]).toMatchObject({ verdict: 'passed', subjectId: events[3]!.id });
+    expect(events[4]).toMatchObject({ tool: 'Bash', callId: 'toolu_02' });
+    expect(events[5]).toMatchObject({
+      type: 'file',
+      path: '/home/dev/app/.env.example',
+      operation: 'read',
+      subjectId: events[4]!.id,
+    });
+    expect(events[6]).toMatchObject({ verdict: 'passed', subjectId: events[4]!.id });
     // The result: paired with its attempt by callId, the input not repeated.
-    expect(events[5]).toMatchObject({ tool: 'Bash', callId: 'toolu_02' });
-    expect(wire(events[5])).not.toHaveProperty('input');
-    expect(events[5]).toHaveProperty('durationMs');
-    const cat = JSON.stringify(events[5]);
+    expect(events[7]).toMatchObject({ tool: 'Bash', callId: 'toolu_02' });
+    expect(wire(events[7])).not.toHaveProperty('input');
+    expect(events[7]).toHaveProperty('durationMs');
+    const cat = JSON.stringify(events[7]);
     expect(cat).not.toMatch(/sk_live_4eC39|ops@acme\.test/);
-    expect(events[6]).toMatchObject({ subjectId: events[5]!.id, count: 2 });
-    expect(events[8]).toMatchObject({
+    expect(events[8]).toMatchObject({ subjectId: events[7]!.id, count: 2 });
+    expect(events[10]).toMatchObject({
       verdict: 'passed',
       rule: 'environment-dump',
-      subjectId: events[7]!.id,
+      subjectId: events[9]!.id,
     });
-    expect(events[9]).toMatchObject({ callId: 'toolu_03', output: '[output not recorded]' });
-    expect(JSON.stringify(events[9])).not.toContain('whatever');
-    expect(events[11]).toMatchObject({
+    expect(events[11]).toMatchObject({ callId: 'toolu_03', output: '[output not recorded]' });
+    expect(JSON.stringify(events[11])).not.toContain('whatever');
+    expect(events[13]).toMatchObject({
       tool: 'Write',
       callId: 'toolu_04',
       input: { file_path: '/etc/hosts', content: 'x' },
       error: 'EACCES: permission denied',
     });
-    expect(events[12]).toMatchObject({ action: 'end', reason: 'prompt_input_exit' });
+    expect(events[14]).toMatchObject({
+      type: 'file',
+      path: '/etc/hosts',
+      operation: 'write',
+      subjectId: events[13]!.id,
+    });
+    expect(events[15]).toMatchObject({ action: 'end', reason: 'prompt_input_exit' });
     expect(existsSync(join(stateDir, `${base.session_id}.json`))).toBe(false);
   });
 
@@ -201,7 +221,12 @@ describe('Claude Code hook adapter', () => {
       }),
       { sink, policy, stateDir },
     );
-    expect(sink.events.map((e) => e.type)).toEqual(['lifecycle', 'tool_call', 'policy']);
+    expect(sink.events.map((e) => e.type)).toEqual(['lifecycle', 'tool_call', 'file', 'policy']);
+    expect(sink.events[2]).toMatchObject({
+      path: `${base.cwd}/a.ts`,
+      operation: 'read',
+      subjectId: sink.events[1]!.id,
+    });
   });
 
   it('records every tool, MCP tools included, at its PreToolUse with its verdict, before any result', async () => {
@@ -219,8 +244,14 @@ describe('Claude Code hook adapter', () => {
     );
     // No PostToolUse (the call never returned): the attempt and its verdict are on the record.
     expect(answer).toEqual({ stdout: '', stderr: '', exitCode: 0 });
-    const [start, call, verdict] = sink.events;
-    expect(sink.events).toHaveLength(3);
+    const [start, call, query, verdict] = sink.events;
+    expect(sink.events).toHaveLength(4);
+    // The SQL it sends, with the tables it reads.
+    expect(query).toMatchObject({
+      type: 'query',
+      sql: 'SELECT id, total FROM orders WHERE id = 7',
+      tables: { read: ['orders'], written: [] },
+    });
     expect(start).toMatchObject({
       type: 'lifecycle',
       session: { resource: { environment: 'production' } },
@@ -318,13 +349,15 @@ describe('Claude Code hook adapter', () => {
     expect(of(dev)).toEqual([
       'lifecycle',
       'tool_call',
+      'query', // the SQL its command line gives psql, with its tables
       'policy',
       'tool_call',
+      'query',
       'policy',
       'tool_call', // toolu_d1's result
       'lifecycle',
     ]);
-    expect(of(prod)).toEqual(['lifecycle', 'tool_call', 'policy', 'lifecycle']);
+    expect(of(prod)).toEqual(['lifecycle', 'tool_call', 'query', 'policy', 'lifecycle']);
     const prodVerdict = sink.events.find((e) => e.sessionId === prod && e.type === 'policy');
     expect(prodVerdict).toMatchObject({ verdict: 'blocked', rule: 'sql-write-production' });
     for (const s of starts)

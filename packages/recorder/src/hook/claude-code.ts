@@ -7,6 +7,7 @@ import {
   type Resource,
   type SessionStartInput,
 } from '@auditlane/client';
+import { recordToolFacts } from '../facts/record';
 import { Policy, type PolicyScope } from '../policy/policy';
 import { type Authorization, createRecorder, type RecordedSession } from '../recorder';
 import type { Sink } from '../sinks/sink';
@@ -22,7 +23,7 @@ import {
 /**
  * Claude Code hooks (https://code.claude.com/docs/en/hooks): each hook runs this as a new
  * process with the event's JSON on stdin. SessionStart opens a session; PreToolUse records the
- * attempt at once, asks the policy (and a reviewer) and answers in the hook protocol;
+ * attempt at once (with the files, hosts and tables it names), asks the policy (and a reviewer) and answers in the hook protocol;
  * PostToolUse and PostToolUseFailure record the result, paired with its attempt by `callId`;
  * SessionEnd ends the session. State between the processes of one session (its sessions, their
  * next seq, calls waiting for their result) lives in `stateDir`.
@@ -266,11 +267,12 @@ async function handle(
         answer = await preToolUse(sessionOf(key, start), state, key, tool, callId, input, {
           errors,
           closed: failsClosed(policy, start.resource),
+          cwd,
         });
         break;
       case 'PostToolUse':
       case 'PostToolUseFailure':
-        postToolUse(sessionOf(key, start), state, tool, callId, pending, input);
+        await postToolUse(sessionOf(key, start), state, tool, callId, pending, input, cwd);
         break;
       case 'SessionEnd': {
         const reason = typeof input.reason === 'string' ? input.reason.slice(0, 2000) : undefined;
@@ -341,10 +343,15 @@ async function preToolUse(
   tool: string,
   callId: string | undefined,
   input: HookInput,
-  { errors, closed }: { errors: Error[]; closed: boolean },
+  { errors, closed, cwd }: { errors: Error[]; closed: boolean; cwd: string },
 ): Promise<HookAnswer> {
   const recorder = session.recorder;
   const eventId = session.toolCall({ tool, callId, input: input.tool_input });
+  // What the call touches (files, hosts, tables), on the record with the attempt.
+  recordToolFacts(session, await recorder.analyzers(), tool, input.tool_input, {
+    subjectId: eventId,
+    cwd,
+  });
   const auth = await session.authorize(
     { kind: 'tool', tool, input: input.tool_input },
     { subjectId: eventId },
@@ -385,16 +392,17 @@ async function preToolUse(
 /**
  * The result: a tool_call with the attempt's `callId` and the output (or error). The input is
  * on the attempt; it is repeated only when no attempt was recorded (the hook was installed
- * mid-call, or PreToolUse is not registered).
+ * mid-call, or PreToolUse is not registered), and then what it names is recorded with it.
  */
-function postToolUse(
+async function postToolUse(
   session: RecordedSession,
   state: HookState,
   tool: string,
   callId: string | undefined,
   pending: PendingCall | undefined,
   input: HookInput,
-): void {
+  cwd: string,
+): Promise<void> {
   if (callId) delete state.calls[callId];
   const auth: Authorization | undefined = pending && {
     allowed: true,
@@ -410,7 +418,7 @@ function postToolUse(
     input.hook_event_name === 'PostToolUseFailure'
       ? `${String(input.error ?? 'failed')}${input.is_interrupt === true ? ' (interrupted)' : ''}`
       : undefined;
-  session.toolCall(
+  const eventId = session.toolCall(
     {
       tool,
       callId,
@@ -422,6 +430,12 @@ function postToolUse(
     },
     auth,
   );
+  // The attempt was not seen: what the call names goes with its result.
+  if (!pending)
+    recordToolFacts(session, await session.recorder.analyzers(), tool, input.tool_input, {
+      subjectId: eventId,
+      cwd,
+    });
 }
 
 /** A verdict the decision flow does not record itself (it records no `passed` for an allow). */

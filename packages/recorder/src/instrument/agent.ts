@@ -1,3 +1,4 @@
+import { recordToolFacts } from '../facts/record';
 import type { RecordedSession, Recorder } from '../recorder';
 import { ToolBlockedError } from './blocked';
 
@@ -8,12 +9,16 @@ export interface WrapToolOptions<A extends unknown[]> {
   session?: RecordedSession;
   /** What is recorded as the call's input (default: the first argument). */
   input?: (...args: A) => unknown;
+  /** Where the tool works: relative paths in its input are resolved against it (else skipped). */
+  cwd?: string;
 }
 
 /**
  * Wraps any async tool function of an AI agent: the policy decides on its input first (a
  * blocked call throws ToolBlockedError without running), then the call is recorded with its
- * input, output or error and duration, masked. Without a session it just runs the function.
+ * input, output or error and duration, masked. What the input names is recorded too, pointing
+ * at the call, as for Claude Code's tools of the same names (`Bash`'s command line, `Read`'s
+ * file, URLs: see the hook). Without a session it just runs the function.
  */
 export function wrapTool<A extends unknown[], R>(
   recorder: Recorder,
@@ -26,10 +31,17 @@ export function wrapTool<A extends unknown[], R>(
     if (!session) return fn(...args);
     const input = options.input ? options.input(...args) : args[0];
     const auth = await session.authorize({ kind: 'tool', tool, input });
+    const facts = async () =>
+      recordToolFacts(session, await recorder.analyzers(), tool, input, {
+        subjectId: auth.subjectId,
+        cwd: options.cwd,
+      });
     if (!auth.allowed) {
       session.toolCall({ tool, input, error: `blocked: ${auth.reason}` }, auth);
+      await facts();
       throw new ToolBlockedError(tool, auth);
     }
+    await facts();
     const started = performance.now();
     try {
       const output = await fn(...args);

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { recordCommandFacts } from '../facts/record';
 import type { RecordedSession, Recorder } from '../recorder';
 import { CommandBlockedError } from './blocked';
 
@@ -26,7 +29,8 @@ export interface CommandResult {
  * Runs a shell command recorded in a session (`options.session`, or the recorder's current
  * one): the policy decides first (a blocked command does not run: CommandBlockedError), then
  * the command runs under `sh -c` and is recorded with its exit code, duration and combined
- * output, masked.
+ * output, masked. The files and hosts its line names are recorded as `file` and `outbound`
+ * events pointing at it (`subjectId`), before it runs (a refused one's too).
  */
 export async function runCommand(
   recorder: Recorder,
@@ -35,10 +39,19 @@ export async function runCommand(
 ): Promise<CommandResult> {
   const session = requireSession(recorder, options.session, 'runCommand');
   const auth = await session.authorize({ kind: 'command', text: command });
+  const analyzers = await recorder.analyzers();
+  const facts = () =>
+    recordCommandFacts(session, analyzers, command, {
+      subjectId: auth.subjectId,
+      cwd: resolve(options.cwd ?? process.cwd()),
+      home: (options.env ?? process.env).HOME || homedir(),
+    });
   if (!auth.allowed) {
     session.command({ text: command, cwd: options.cwd, exitCode: null }, auth);
+    facts();
     throw new CommandBlockedError(command, auth);
   }
+  facts();
   const max = options.maxOutputBytes ?? 1_000_000;
   const started = performance.now();
   const child = spawn('/bin/sh', ['-c', command], {

@@ -1,7 +1,8 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { createAsciicastWriter, type RecordingHeader } from '@auditlane/client';
 import * as pty from 'node-pty';
+import { recordCommandFacts } from '../facts/record';
 import type { RecordedSession, Recorder } from '../recorder';
 import { RecordingRequiredError, recordingRefusal } from '../recording';
 import { INTERNAL } from '../session/internal';
@@ -50,7 +51,8 @@ export interface TerminalResult {
  * (`options.session`, or the recorder's current one) and to an asciicast file, with resizes and
  * the exit status. The program is checked against the policy before it starts (a blocked one
  * does not start: CommandBlockedError; one whose recording is required and cannot be kept:
- * RecordingRequiredError); a revoked session stops it.
+ * RecordingRequiredError); a revoked session stops it. The files and hosts its command line
+ * names are recorded as `file` and `outbound` events.
  */
 export async function recordTerminal(
   recorder: Recorder,
@@ -66,10 +68,19 @@ export async function recordTerminal(
   // Recording required and nothing can keep the events: the program does not start unrecorded.
   const unrecorded = await recordingRefusal(session);
   if (unrecorded) throw new RecordingRequiredError(unrecorded, session.recording.rule);
-  if (args.length > 0 || options.command) {
+  const named = args.length > 0 || options.command !== undefined;
+  const facts = async (subjectId: string | undefined) => {
+    if (named)
+      recordCommandFacts(session, await recorder.analyzers(), line, {
+        subjectId,
+        cwd: resolve(options.cwd ?? process.cwd()),
+      });
+  };
+  if (named) {
     const auth = await session.authorize({ kind: 'command', text: line });
     if (!auth.allowed) {
-      session.command({ text: line, exitCode: null }, auth);
+      const id = session.command({ text: line, exitCode: null }, auth);
+      await facts(id);
       throw new CommandBlockedError(line, auth);
     }
   }
@@ -142,12 +153,15 @@ export async function recordTerminal(
   // the file's header, masked: the command line can hold secrets too, `mysql -pS3cret`), so the
   // server serves the recording as it was seen.
   const termType = 'xterm-256color';
-  session.terminal('r', `${cols}x${rows}`, 0, {
+  const header = session.terminal('r', `${cols}x${rows}`, 0, {
     term: { type: termType },
     timestamp: Math.floor(Date.now() / 1000),
     command: line,
     env: { TERM: termType, SHELL: process.env.SHELL ?? '/bin/sh' },
   });
+  // The files and hosts the program's command line names (`auditlane rec -- ssh db1`), pointing
+  // at the recording's first event, which holds the line.
+  await facts(header);
   const record = (code: 'o' | 'i' | 'r' | 'x', data: string) => {
     if (data) session.terminal(code, data, offset());
   };

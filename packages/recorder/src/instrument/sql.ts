@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { queryTables } from '../facts/record';
 import type { RecordedSession, Recorder } from '../recorder';
 import { QueryBlockedError } from './blocked';
 
@@ -27,8 +28,8 @@ const INSTRUMENTED = Symbol.for('auditlane/pg@1');
 /**
  * Records every query of a `pg` Pool or Client: the policy decides before the statement is
  * sent (a blocked one rejects with QueryBlockedError and never reaches the database), then the
- * query is recorded with its duration, row count, columns and a masked preview of the rows.
- * Clients checked out of an instrumented pool are instrumented too. Callback-style calls keep
+ * query is recorded with its duration, row count, columns, a masked preview of the rows and the
+ * tables it reads and writes (from its parse tree). Clients checked out of an instrumented pool are instrumented too. Callback-style calls keep
  * the caller's async context (pg would run them in another's).
  */
 export function instrumentPg<T extends object>(
@@ -63,8 +64,9 @@ export function instrumentPg<T extends object>(
         : ((config as { values?: unknown[] } | undefined)?.values ?? undefined);
       const run = async () => {
         const auth = await session.authorize({ kind: 'sql', text, dialect: 'postgres' });
+        const tables = queryTables(await recorder.analyzers(), text, 'postgres');
         if (!auth.allowed) {
-          session.query({ sql: text, params, error: `blocked: ${auth.reason}` }, auth);
+          session.query({ sql: text, params, error: `blocked: ${auth.reason}`, tables }, auth);
           throw new QueryBlockedError(auth);
         }
         const started = performance.now();
@@ -88,6 +90,7 @@ export function instrumentPg<T extends object>(
               rowCount: result?.rowCount ?? result?.rows?.length ?? null,
               truncated: (result?.rows?.length ?? 0) > previewRows,
               durationMs: performance.now() - started,
+              tables,
             },
             auth,
           );
@@ -99,6 +102,7 @@ export function instrumentPg<T extends object>(
               params,
               error: String((error as Error)?.message ?? error).slice(0, 10_000),
               durationMs: performance.now() - started,
+              tables,
             },
             auth,
           );
@@ -170,6 +174,7 @@ export async function instrumentSqlite<T extends object>(
   options: SqlInstrumentOptions = {},
 ): Promise<T> {
   const policy = await recorder.policy();
+  const analyzers = await recorder.analyzers();
   const d = db as unknown as SqliteDatabase & { [INSTRUMENTED]?: boolean };
   if (d[INSTRUMENTED]) return db;
   d[INSTRUMENTED] = true;
@@ -186,15 +191,16 @@ export async function instrumentSqlite<T extends object>(
     const session = options.session ?? recorder.current();
     if (!session) return call();
     const auth = session.authorizeSync({ kind: 'sql', text: sql, dialect: 'sqlite' }, policy);
+    const tables = queryTables(analyzers, sql, 'sqlite');
     if (!auth.allowed) {
-      session.query({ sql, params, error: `blocked: ${auth.reason}` }, auth);
+      session.query({ sql, params, error: `blocked: ${auth.reason}`, tables }, auth);
       throw new QueryBlockedError(auth);
     }
     const started = performance.now();
     try {
       const result = call();
       session.query(
-        { sql, params, ...describe(result), durationMs: performance.now() - started },
+        { sql, params, ...describe(result), durationMs: performance.now() - started, tables },
         auth,
       );
       return result;
@@ -205,6 +211,7 @@ export async function instrumentSqlite<T extends object>(
           params,
           error: String((error as Error)?.message ?? error).slice(0, 10_000),
           durationMs: performance.now() - started,
+          tables,
         },
         auth,
       );

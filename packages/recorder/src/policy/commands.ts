@@ -31,6 +31,8 @@ export interface EmbeddedSql {
 export interface CommandLine {
   /** The commands that run, wrappers removed (`sudo -u x rm -rf /` → `rm -rf /`). */
   commands: (string | null)[][];
+  /** The same commands with their redirections, in the order they are written. */
+  simple: SimpleCommand[];
   sql: EmbeddedSql[];
   /** What the commands do, by the built-in shell rules (`shell-rules.ts`). */
   actions: Set<ShellAction>;
@@ -68,6 +70,7 @@ export function expandCommandLine(
   const parsed = shell.analyze(line);
   const out: CommandLine = {
     commands: [],
+    simple: [],
     sql: [],
     actions: new Set(),
     unknown: [],
@@ -114,7 +117,9 @@ function expandCommand(
     words = words.slice(i);
   }
   out.commands.push(args);
-  for (const a of classifyCommand({ ...command, argv: args, words })) out.actions.add(a);
+  const unwrapped = { ...command, argv: args, words };
+  out.simple.push(unwrapped);
+  for (const a of classifyCommand(unwrapped)) out.actions.add(a);
   const program = args[0] ? basename(args[0]) : null;
   if (!program) {
     // A program known only at run time (`$TOOL -rf /`): the policy cannot tell what runs.
@@ -153,6 +158,8 @@ function nested(
 ): void {
   const inner = expandCommandLine(shell, script, depth + 1, options);
   out.commands.push(...inner.commands);
+  // It runs in a shell of its own: a `cd` in it changes nothing after it.
+  for (const c of inner.simple) out.simple.push({ ...c, subshell: true });
   out.sql.push(...inner.sql);
   for (const a of inner.actions) out.actions.add(a);
   out.unknown.push(...inner.unknown);

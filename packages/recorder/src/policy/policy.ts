@@ -105,6 +105,11 @@ export class Policy {
     return parsed.data;
   }
 
+  /** The parsers the policy decides with (the recorder reads the same trees for its facts). */
+  get analyzers(): { sql: SqlAnalyzer; shell: ShellAnalyzer } {
+    return { sql: this.sql, shell: this.shell };
+  }
+
   /** The policy file's recording rules (checked before the built-in ones of @auditlane/client). */
   get recording(): readonly RecordingRule[] {
     return this.file.recording;

@@ -35,6 +35,11 @@ export interface SimpleCommand {
   upstream?: SimpleCommand[];
   /** Files written by output redirections (`> /dev/sda`), `null` where not known. */
   writes?: (string | null)[];
+  /**
+   * The command runs in a subshell: `( … )`, a substitution, a stage of a pipeline. A `cd`
+   * there does not change the directory of what follows it.
+   */
+  subshell?: true;
 }
 
 export interface ShellAnalysis {
@@ -73,6 +78,7 @@ export class ShellAnalyzer {
         stdinFile?: string | null;
         upstream?: SimpleCommand[];
         writes?: (string | null)[];
+        subshell?: boolean;
       }
       const walk = (n: Node, input: Input): SimpleCommand[] => {
         if (n.type === 'variable_assignment') {
@@ -95,6 +101,7 @@ export class ShellAnalyzer {
           if (input.stdinFile !== undefined) command.stdinFile = input.stdinFile;
           if (input.upstream?.length) command.upstream = input.upstream;
           if (input.writes?.length) command.writes = [...(command.writes ?? []), ...input.writes];
+          if (input.subshell) command.subshell = true;
           commands.push(command);
           const inner: SimpleCommand[] = [command];
           for (const c of n.namedChildren) if (c) collectSubstitutions(c, walk);
@@ -105,32 +112,34 @@ export class ShellAnalyzer {
           // Words after a redirect's target are the command's arguments (`rm </dev/null -rf /`);
           // the grammar keeps them in the redirect.
           const extra: Node[] = [];
+          const fileRedirect = (r: Node) => {
+            const targets = r.childrenForFieldName('destination').filter((d) => d !== null);
+            const destination = targets[0];
+            extra.push(...targets.slice(1));
+            const op = destination
+              ? source.subarray(r.startIndex, destination.startIndex).toString('utf8').trim()
+              : r.text;
+            if (/^\d*<$/.test(op)) {
+              next.stdin = null;
+              if (destination?.type === 'process_substitution') {
+                next.stdinFile = null;
+                const produced: SimpleCommand[] = [];
+                for (const c of destination.namedChildren)
+                  if (c) produced.push(...walk(c, { subshell: true }));
+                next.upstream = [...(next.upstream ?? []), ...produced];
+              } else next.stdinFile = destination ? word(destination, vars) : null;
+            } else if (/^(\d*|&)>>?\|?$|^&>>?$/.test(op))
+              next.writes = [...(next.writes ?? []), destination ? word(destination, vars) : null];
+          };
           for (const r of n.namedChildren) {
             if (!r) continue;
             if (r.type === 'heredoc_redirect') {
               next.stdin = heredocBody(r, source);
               for (const a of r.childrenForFieldName('argument')) if (a) extra.push(a);
-            } else if (r.type === 'file_redirect') {
-              const targets = r.childrenForFieldName('destination').filter((d) => d !== null);
-              const destination = targets[0];
-              extra.push(...targets.slice(1));
-              const op = destination
-                ? source.subarray(r.startIndex, destination.startIndex).toString('utf8').trim()
-                : r.text;
-              if (/^\d*<$/.test(op)) {
-                next.stdin = null;
-                if (destination?.type === 'process_substitution') {
-                  next.stdinFile = null;
-                  const produced: SimpleCommand[] = [];
-                  for (const c of destination.namedChildren) if (c) produced.push(...walk(c, {}));
-                  next.upstream = [...(next.upstream ?? []), ...produced];
-                } else next.stdinFile = destination ? word(destination, vars) : null;
-              } else if (/^(\d*|&)>>?\|?$|^&>>?$/.test(op))
-                next.writes = [
-                  ...(next.writes ?? []),
-                  destination ? word(destination, vars) : null,
-                ];
-            }
+              // `cat <<EOF > file`: the redirect after the here-document's start.
+              for (const f of r.childrenForFieldName('redirect'))
+                if (f?.type === 'file_redirect') fileRedirect(f);
+            } else if (r.type === 'file_redirect') fileRedirect(r);
           }
           const out: SimpleCommand[] = [];
           for (const c of n.namedChildren)
@@ -150,13 +159,13 @@ export class ShellAnalyzer {
             for (const c of r.namedChildren) {
               if (!c || c.type.startsWith('heredoc_')) continue;
               if (c.type !== 'pipeline') {
-                out.push(...walk(c, {}));
+                out.push(...walk(c, { subshell: input.subshell }));
                 continue;
               }
               let before = [...out];
               for (const stage of c.namedChildren) {
                 if (!stage) continue;
-                const produced = walk(stage, { stdin: null, upstream: before });
+                const produced = walk(stage, { stdin: null, upstream: before, subshell: true });
                 before = [...before, ...produced];
                 out.push(...produced);
               }
@@ -168,19 +177,25 @@ export class ShellAnalyzer {
           // Every command after the first reads what the ones before it write.
           const out: SimpleCommand[] = [];
           let before: SimpleCommand[] = [];
+          // Every stage runs in a subshell of its own.
           n.namedChildren.forEach((c, i) => {
             if (!c) return;
             const stage =
               i === 0
-                ? walk(c, input)
-                : walk(c, { stdin: null, upstream: [...(input.upstream ?? []), ...before] });
+                ? walk(c, { ...input, subshell: true })
+                : walk(c, {
+                    stdin: null,
+                    upstream: [...(input.upstream ?? []), ...before],
+                    subshell: true,
+                  });
             before = [...before, ...stage];
             out.push(...stage);
           });
           return out;
         }
         const out: SimpleCommand[] = [];
-        for (const c of n.namedChildren) if (c) out.push(...walk(c, input));
+        const inner = n.type === 'subshell' ? { ...input, subshell: true } : input;
+        for (const c of n.namedChildren) if (c) out.push(...walk(c, inner));
         return out;
       };
       walk(tree.rootNode, {});
@@ -205,9 +220,12 @@ function heredocBody(r: Node, source: Buffer): string | null {
 }
 
 /** Walks the commands inside substitutions of a word (they run too). */
-function collectSubstitutions(n: Node, walk: (n: Node, input: object) => SimpleCommand[]): void {
+function collectSubstitutions(
+  n: Node,
+  walk: (n: Node, input: { subshell: boolean }) => SimpleCommand[],
+): void {
   if (n.type === 'command_substitution' || n.type === 'process_substitution') {
-    for (const c of n.namedChildren) if (c) walk(c, {});
+    for (const c of n.namedChildren) if (c) walk(c, { subshell: true });
     return;
   }
   for (const c of n.namedChildren) if (c) collectSubstitutions(c, walk);

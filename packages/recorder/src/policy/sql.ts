@@ -6,6 +6,7 @@ import {
   SIDE_EFFECT_FUNCTIONS,
   SQL_TEXT_FUNCTIONS,
 } from './sql-functions';
+import { tableAccess } from './sql-tables';
 
 /**
  * What a SQL text does, found anywhere in its parse tree (a DELETE inside a CTE, an EXPLAIN
@@ -47,6 +48,14 @@ export interface SqlAnalysis {
   tables: Set<string>;
   /** Functions called (schema.name when qualified), lower-cased. */
   functions: Set<string>;
+  /**
+   * Tables read: named in FROM, JOIN, subqueries, CTE bodies, USING, MERGE's source, COPY … TO
+   * (`schema.table` as written; unquoted names lower-cased by the parser). CTE names are not
+   * tables. See `sql-tables.ts`.
+   */
+  read: Set<string>;
+  /** Tables written: targets of INSERT, UPDATE, DELETE, MERGE, COPY … FROM, TRUNCATE, ALTER, DROP, CREATE. */
+  written: Set<string>;
 }
 
 export class SqlParseError extends Error {
@@ -100,6 +109,9 @@ export class SqlAnalyzer {
     if (options.dialect === 'mysql' || options.dialect === 'sqlite')
       text = text.replace(/`([^`]*)`/g, '"$1"');
     if (options.dialect === 'sqlite') text = text.replace(/\[([^\]]*)\]/g, '"$1"');
+    // Their parameters (`?`, `?1`, SQLite's `:name`, `@name`, `$name`) read as PostgreSQL's `$1`.
+    if (options.dialect === 'mysql' || options.dialect === 'sqlite')
+      text = parameters(text, options.dialect);
     if (!text.trim()) throw new SqlParseError('the statement is empty');
     let tree: { stmts?: { stmt?: unknown }[] };
     try {
@@ -114,13 +126,18 @@ export class SqlAnalyzer {
       actions: new Set(),
       tables: new Set(),
       functions: new Set(),
+      read: new Set(),
+      written: new Set(),
     };
     const context: WalkContext = {
       call: (call, out, at) => this.call(call, out, at),
       depth: 0,
       dialect: options.dialect ?? 'postgres',
     };
-    for (const s of tree.stmts ?? []) walk(s.stmt, analysis, context, 0);
+    for (const s of tree.stmts ?? []) {
+      walk(s.stmt, analysis, context, 0);
+      tableAccess(s.stmt, analysis);
+    }
     return analysis;
   }
 
@@ -166,6 +183,51 @@ export class SqlAnalyzer {
     }
     if (!seen) out.actions.add('dynamic');
   }
+}
+
+/**
+ * A MySQL or SQLite statement's parameters written as PostgreSQL's (`$1`), outside quotes and
+ * comments: the statement parses as the driver sends it (`WHERE id = ?`).
+ */
+function parameters(text: string, dialect: 'mysql' | 'sqlite'): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i] as string;
+    const next = text[i + 1];
+    let end = i + 1;
+    if (c === "'" || c === '"') {
+      end = i + 1;
+      while (end < text.length && !(text[end] === c && text[end + 1] !== c))
+        end += text[end] === c ? 2 : 1;
+      end++;
+    } else if (c === '-' && next === '-') {
+      end = text.indexOf('\n', i);
+      if (end < 0) end = text.length;
+    } else if (c === '/' && next === '*') {
+      end = text.indexOf('*/', i + 2);
+      end = end < 0 ? text.length : end + 2;
+    } else if (c === '?') {
+      while (end < text.length && /\d/.test(text[end] as string)) end++;
+      out += '$1';
+      i = end;
+      continue;
+    } else if (
+      dialect === 'sqlite' &&
+      (c === ':' || c === '@' || c === '$') &&
+      next !== undefined &&
+      /[A-Za-z_]/.test(next) &&
+      text[i - 1] !== ':'
+    ) {
+      while (end < text.length && /\w/.test(text[end] as string)) end++;
+      out += '$1';
+      i = end;
+      continue;
+    }
+    out += text.slice(i, end);
+    i = end;
+  }
+  return out;
 }
 
 /** Functions of your own the analyzer should know (see SqlAnalyzer.load). */

@@ -99,6 +99,11 @@ export class HttpSink implements Sink {
   private readonly ended: string[] = [];
   private readonly live: string[] = [];
 
+  /** The server it delivers to (left off the record by the network instrumentation). */
+  endpoints(): string[] {
+    return [this.client.baseUrl];
+  }
+
   constructor(options: HttpSinkOptions) {
     if (options.client) this.client = options.client;
     else if (options.url && options.token)

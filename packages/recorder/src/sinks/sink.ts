@@ -25,6 +25,11 @@ export interface Sink {
   recordable?(): boolean | undefined;
   /** Finds out whether events are kept (asks the server now if it must), within `timeoutMs`. */
   probe?(options?: { timeoutMs?: number }): Promise<boolean>;
+  /**
+   * The URLs the sink itself sends events to: the network instrumentation leaves requests to
+   * them off the record (delivery is not the session's traffic).
+   */
+  endpoints?(): string[];
 }
 
 /**

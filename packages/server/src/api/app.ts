@@ -14,6 +14,7 @@ import {
 } from './context';
 import { HttpError } from './errors';
 import { Notifier } from './notifier';
+import { alertRoutes } from './routes/alerts';
 import { downloadRoutes } from './routes/downloads';
 import { ingestRoutes } from './routes/ingest';
 import { meaningRoutes } from './routes/meaning';
@@ -84,7 +85,7 @@ export function createApp(store: Store, config: Partial<AppConfig> = {}) {
       '/v1/*',
       cors({
         origin: (origin) => (allowed.has('*') || allowed.has(origin) ? origin : null),
-        allowMethods: ['GET', 'POST'],
+        allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
         allowHeaders: ['authorization', 'content-type', 'content-encoding', 'last-event-id'],
         exposeHeaders: ['x-request-id', 'retry-after', 'retry-after-ms', 'content-disposition'],
         maxAge: 600,
@@ -110,6 +111,7 @@ export function createApp(store: Store, config: Partial<AppConfig> = {}) {
   v1.route('/', sessionRoutes(deps));
   v1.route('/', reviewRoutes(deps));
   v1.route('/', meaningRoutes(deps));
+  v1.route('/', alertRoutes(deps));
   app.route('/v1', v1);
   // The OpenTelemetry receiver: `OTEL_EXPORTER_OTLP_ENDPOINT=<server>/otlp` appends `/v1/logs`.
   app.route('/', otlpRoutes(deps));

@@ -7,6 +7,7 @@ import {
 import type { Context, Handler, Hono, MiddlewareHandler } from 'hono';
 import { ZodError, type z } from 'zod';
 import { DEFAULT_SIGNIFICANCE, type SignificanceConfig } from '../domain/significance';
+import type { AlertEngine } from '../jobs/alerts';
 import type { Notary } from '../jobs/checkpoints';
 import type { Scorer } from '../jobs/scoring';
 import type { Permission, Principal, Store } from '../store/types';
@@ -41,6 +42,11 @@ export interface AppConfig {
    * statements (startServer makes one from its `checkpoints` option). Default none.
    */
   notary: Notary | null;
+  /**
+   * Evaluates alerts when sessions change and sends their webhooks (startServer makes one).
+   * Default none: alerts can be managed, but nothing matches or is sent.
+   */
+  alerts: AlertEngine | null;
   /** Significance scoring: weights, patterns, baselines, on or off. Default: the defaults. */
   significance: SignificanceConfig;
   /**
@@ -63,6 +69,7 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   corsOrigins: [],
   selfReviewOrgs: [],
   notary: null,
+  alerts: null,
   significance: DEFAULT_SIGNIFICANCE,
   scorer: null,
   now: Date.now,
@@ -249,4 +256,17 @@ export const reviewKey = (org: string, reviewId: string) =>
 export async function seal(cfg: AppConfig, org: string, sessionId: string): Promise<void> {
   if (!cfg.notary) return;
   await cfg.notary.seal(org, sessionId).catch(cfg.notary.onError);
+}
+
+/**
+ * Sessions of an org changed (events, status): alerts that newly match them queue their webhooks.
+ * A failure is reported and never fails the request: the change itself is stored either way.
+ */
+export async function sessionsChanged(
+  cfg: AppConfig,
+  org: string,
+  sessionIds: Iterable<string>,
+): Promise<void> {
+  if (!cfg.alerts) return;
+  await cfg.alerts.sessionsChanged(org, sessionIds).catch(cfg.alerts.onError);
 }

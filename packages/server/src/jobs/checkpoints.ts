@@ -13,6 +13,7 @@ import {
 import type { VerifyEvidence } from '../chain/verify';
 import type { ChainHead } from '../chain/walk';
 import type { Store, StoredHead } from '../store/types';
+import { postJson } from './webhook';
 
 export interface CheckpointOptions {
   /** Signs every statement; the database never holds it. */
@@ -220,16 +221,8 @@ export class Notary {
     if (!webhook || statements.length === 0) return;
     this.posts = this.posts.then(async () => {
       for (const s of statements) {
-        const res = await fetch(webhook, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(s),
-          signal: AbortSignal.timeout(10_000),
-        }).catch((error: Error) => error);
-        if (res instanceof Error || !res.ok) {
-          const reason = res instanceof Error ? res.message : `HTTP ${res.status}`;
-          this.onError(new Error(`checkpoint webhook ${webhook}: ${reason}`));
-        } else await res.body?.cancel();
+        const res = await postJson(webhook, JSON.stringify(s), { timeoutMs: 10_000 });
+        if (!res.ok) this.onError(new Error(`checkpoint webhook ${webhook}: ${res.error}`));
       }
     });
   }

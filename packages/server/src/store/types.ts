@@ -21,6 +21,7 @@ import type { VerifyEvidence, VerifyReport } from '../chain/verify';
 import type { ChainHead, ChainRow } from '../chain/walk';
 import type { SessionFacts } from '../domain/significance';
 import type { TelemetryInput } from '../otlp/claude-code';
+import type { AlertTables } from './alerts';
 import type { IngestReport, IngestSettings } from './ingest';
 import type { PurgeReport, PurgeRequest } from './purge';
 import type { QueuedScore } from './scoring';
@@ -184,6 +185,8 @@ export interface Store {
 
   /** Reviews, full results and the access log. */
   readonly shared: SharedTables;
+  /** Alerts, the sessions they have seen and their delivery log. */
+  readonly alerts: AlertTables;
 }
 
 export type { ChainCheck } from '../chain/walk';

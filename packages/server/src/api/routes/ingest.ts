@@ -7,7 +7,15 @@ import {
 } from '@auditlane/client';
 import { Hono } from 'hono';
 import { readJsonBody } from '../body';
-import { type Deps, type Env, reviewKey, route, seal, sessionKey } from '../context';
+import {
+  type Deps,
+  type Env,
+  reviewKey,
+  route,
+  seal,
+  sessionKey,
+  sessionsChanged,
+} from '../context';
 import { describeZodError, HttpError } from '../errors';
 
 export function ingestRoutes(deps: Deps) {
@@ -120,6 +128,8 @@ export function ingestRoutes(deps: Deps) {
           significance: cfg.significance,
         });
       if (claudeSessions.size > 0) cfg.scorer?.kick();
+      // After the commit: alerts see the sessions as stored.
+      await sessionsChanged(cfg, c.get('principal').org, touched);
     }
     return c.json(result);
   });

@@ -4,7 +4,7 @@ import { readClaudeCodeRecord, type TelemetryInput } from '../../otlp/claude-cod
 import { createOtlpProtobuf } from '../../otlp/proto';
 import { OtlpShapeError, readLogsRequest } from '../../otlp/records';
 import { parseJsonBytes, readBody } from '../body';
-import { authenticate, type Deps, type Env, route } from '../context';
+import { authenticate, type Deps, type Env, route, sessionsChanged } from '../context';
 import { HttpError } from '../errors';
 
 const MAX_ERROR_MESSAGE = 2000;
@@ -82,12 +82,14 @@ export function otlpRoutes(deps: Deps) {
     }
     const org = c.get('principal').org;
     if (inputs.length > 0) {
-      await store.storeTelemetry(org, inputs, {
+      const report = await store.storeTelemetry(org, inputs, {
         receivedAt: cfg.now(),
         significance: cfg.significance,
       });
-      // Committed: the scorer recomputes the sessions whose cost changed, without waiting.
+      // Committed: the scorer recomputes the sessions whose cost changed, without waiting, and
+      // alerts see them as stored.
       cfg.scorer?.kick();
+      await sessionsChanged(cfg, org, report.sessions);
     }
     const answer: OtlpExportLogsResponse =
       rejected.length === 0

@@ -22,6 +22,7 @@ import {
   route,
   seal,
   sessionKey,
+  sessionsChanged,
 } from '../context';
 import { HttpError } from '../errors';
 
@@ -86,6 +87,7 @@ export function reviewRoutes(deps: Deps) {
         s.status === 'active' ? { ...s, status: 'pending_review' } : null,
       );
       notifier.notify(sessionKey(org(c), session.id));
+      await sessionsChanged(cfg, org(c), [session.id]);
     }
     notifier.notify(`reviews:${org(c)}`);
     return c.json(review, 201);
@@ -148,6 +150,7 @@ export function reviewRoutes(deps: Deps) {
       });
       // A rejected session is closed: its head gets signed.
       await seal(cfg, principal.org, review.sessionId);
+      await sessionsChanged(cfg, principal.org, [review.sessionId]);
     }
     notifier.notify(reviewKey(principal.org, id));
     notifier.notify(sessionKey(principal.org, review.sessionId));

@@ -30,6 +30,7 @@ import {
   seal,
   sessionKey,
   sessionParam,
+  sessionsChanged,
 } from '../context';
 import { HttpError } from '../errors';
 
@@ -250,6 +251,7 @@ export function sessionRoutes(deps: Deps) {
     for (const r of cancelled) notifier.notify(reviewKey(principal.org, r.id));
     notifier.notify(sessionKey(principal.org, id));
     await seal(cfg, principal.org, id);
+    await sessionsChanged(cfg, principal.org, [id]);
     return c.json(session);
   });
 

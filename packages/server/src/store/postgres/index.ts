@@ -21,6 +21,7 @@ import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
 import type { SessionFacts } from '../../domain/significance';
 import type { TelemetryInput } from '../../otlp/claude-code';
+import { AlertTables } from '../alerts';
 import { type IndexSql, unnestRows } from '../entity-index';
 import type { SqlDialect, WalkFrom } from '../filters';
 import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
@@ -36,7 +37,7 @@ import { kpiColumns } from '../kpis';
 import { getEntity, overview, sessionRelationships } from '../meaning';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
 import { listEvents, listSessions, type SqlReader } from '../reads';
-import { numberPlaceholders } from '../runner';
+import { numberPlaceholders, type SqlRunner } from '../runner';
 import {
   enqueueScores,
   loadFacts,
@@ -218,6 +219,7 @@ export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
   readonly pool: pg.Pool;
   readonly shared: SharedTables;
+  readonly alerts: AlertTables;
   private readonly reader: SqlReader = {
     params: () => new Params(),
     all: async <T>(sql: string, values: unknown[]) =>
@@ -227,12 +229,21 @@ export class PostgresStore implements Store {
 
   private constructor(pool: pg.Pool) {
     this.pool = pool;
-    this.shared = new SharedTables({
+    const runner: SqlRunner = {
       all: async <T>(sql: string, params: unknown[] = []) =>
         (await pool.query(numberPlaceholders(sql), params)).rows as T[],
       run: async (sql, params = []) => ({
         changes: (await pool.query(numberPlaceholders(sql), params)).rowCount ?? 0,
       }),
+    };
+    this.shared = new SharedTables(runner);
+    this.alerts = new AlertTables(runner, {
+      params: () => new Params(),
+      all: async <T>(sql: string, values: unknown[]) => (await pool.query(sql, values)).rows as T[],
+      run: async (sql, values) => {
+        await pool.query(sql, values);
+      },
+      session: (doc) => doc as Session,
     });
   }
 

@@ -20,6 +20,7 @@ import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
 import type { SessionFacts } from '../../domain/significance';
 import type { TelemetryInput } from '../../otlp/claude-code';
+import { AlertTables } from '../alerts';
 import { ftsPhrase, type SqlDialect, type WalkFrom } from '../filters';
 import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
 import type { IngestReport, IngestSettings } from '../ingest';
@@ -80,6 +81,7 @@ export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   readonly db: Database.Database;
   readonly shared: SharedTables;
+  readonly alerts: AlertTables;
   private readonly reader: SqlReader = {
     params: () => new Params(),
     all: async <T>(sql: string, values: unknown[]) => this.db.prepare(sql).all(...values) as T[],
@@ -95,6 +97,14 @@ export class SqliteStore implements Store {
     this.writer = new SqliteWriter(this.db);
     this.runner = this.writer.runner;
     this.shared = new SharedTables(this.writer.runner);
+    this.alerts = new AlertTables(this.writer.runner, {
+      params: () => new Params(),
+      all: async <T>(sql: string, values: unknown[]) => this.db.prepare(sql).all(...values) as T[],
+      run: async (sql, values) => {
+        this.db.prepare(sql).run(...values);
+      },
+      session: (doc) => JSON.parse(doc as string) as Session,
+    });
     const db = this.db;
     this.stmts = {
       getSession: db.prepare<[string, string], { doc: string }>(

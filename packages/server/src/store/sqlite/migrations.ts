@@ -1,3 +1,4 @@
+import { ALERT_TABLES } from '../alerts';
 import { SHARED_TABLES } from '../runner';
 import { TELEMETRY_TABLE } from '../telemetry';
 
@@ -271,6 +272,8 @@ export const SQLITE_MIGRATIONS: string[] = [
     blocked = coalesce(json_extract(doc, '$.counters.blocked'), 0);
   CREATE INDEX sessions_kpis ON sessions (org, started_at, actor_id, score, cost_micros, blocked, id);
   `,
+  // Alerts: saved searches, the sessions each has seen, their webhook deliveries.
+  ALERT_TABLES,
   // Claude Code's OTLP telemetry, per session (pending until its session starts).
   TELEMETRY_TABLE('INTEGER'),
 ];
