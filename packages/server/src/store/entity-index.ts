@@ -271,7 +271,7 @@ export async function indexBatch(
       `SELECT t.kind, t.key, t.actor_id, t.first_at, t.first_session, t.sessions
        FROM ${part.from} JOIN entity_actors AS t
          ON t.org = ? AND t.kind = v.column1 AND t.key = v.column2 AND t.actor_id = v.column3
-       ORDER BY t.kind, t.key, t.actor_id${sql.forUpdate}`,
+       ${locked(sql, 't.kind, t.key, t.actor_id')}`,
       [...part.params, org],
     );
     for (const r of found) storedPairs.set(`${edgeKey(r.kind, r.key)}\u0000${r.actor_id}`, r);
@@ -386,7 +386,7 @@ export async function indexBatch(
     const found = await sql.all<EntityRow>(
       `SELECT t.kind, t.key, t.label, t.first_at, t.last_at, t.first_session, t.sessions, t.actors, t.attrs
        FROM ${part.from} JOIN entities AS t ON t.org = ? AND t.kind = v.column1 AND t.key = v.column2
-       ORDER BY t.kind, t.key${sql.forUpdate}`,
+       ${locked(sql, 't.kind, t.key')}`,
       [...part.params, org],
     );
     for (const r of found) storedEntities.set(edgeKey(r.kind, r.key), r);
@@ -500,6 +500,15 @@ export async function indexBatch(
       [org, queuedAt, ...part.params],
     );
   }
+}
+
+/**
+ * The rows' lock, taken in key order (concurrent transactions lock in one order: no deadlock).
+ * Where there is no row lock (SQLite: one writer), no order either: an ORDER BY there makes the
+ * planner walk the org's whole index instead of looking each row up.
+ */
+function locked(sql: IndexSql, order: string): string {
+  return sql.forUpdate ? `ORDER BY ${order}${sql.forUpdate}` : '';
 }
 
 /** `v.column1, v.column2, ...`: the columns of a rows relation. */
