@@ -10,7 +10,7 @@ import {
 import { eventEvidence } from '../domain/significance';
 import type { SqlRunner } from './runner';
 
-export type ColumnType = 'text' | 'bigint' | 'int';
+export type ColumnType = 'text' | 'bigint' | 'int' | 'float8';
 
 /** Rows as a relation in FROM (`v`, columns `column1`...), with the parameters it takes. */
 export interface RowsSql {

@@ -1,7 +1,7 @@
 import type { EntityKind, Session, Significance } from '@auditlane/client';
 import { entityId } from '@auditlane/client';
 import { type Baseline, median, type SessionFacts } from '../domain/significance';
-import { chunks } from './entity-index';
+import { chunks, type IndexSql } from './entity-index';
 import type { SqlRunner } from './runner';
 
 /** A session waiting for its score, as queued. */
@@ -12,13 +12,13 @@ export interface QueuedScore {
 }
 
 /** What differs between the stores in the scoring SQL. */
-export interface ScoringSql extends SqlRunner {
+export interface ScoringSql extends IndexSql {
   /** The stored session document (text in SQLite, JSONB already parsed in PostgreSQL). */
   session(doc: unknown): Session;
   /** SQL of a session row's cost (`doc.usage.costUsd`). */
   readonly costExpr: string;
-  /** SQL of the session document with `significance` replaced by the JSON parameter. */
-  readonly docWithSignificance: string;
+  /** SQL of the session document with `significance` replaced by the JSON text `json` (SQL). */
+  docWithSignificance(json: string): string;
 }
 
 const DAY_MS = 86_400_000;
@@ -117,16 +117,20 @@ export async function loadFacts(
     );
     for (const r of rows) entityFirst.set(entityId(r), r.first_session);
   }
+  // The first actors of each credential: one statement for a chunk of keys.
   const credentialActors = new Map<string, string[]>();
-  for (const key of credentials) {
-    const rows = await sql.all<{ actor_id: string }>(
-      `SELECT actor_id FROM entity_actors WHERE org = ? AND kind = 'credential' AND key = ? ORDER BY actor_id LIMIT ${CREDENTIAL_ACTORS}`,
-      [org, key],
+  for (const part of chunks([...credentials])) {
+    const rows = await sql.all<{ key: string; actor_id: string }>(
+      part
+        .map(
+          () =>
+            `SELECT * FROM (SELECT key, actor_id FROM entity_actors WHERE org = ? AND kind = 'credential' AND key = ? ORDER BY actor_id LIMIT ${CREDENTIAL_ACTORS}) AS c`,
+        )
+        .join(' UNION ALL '),
+      part.flatMap((key) => [org, key]),
     );
-    credentialActors.set(
-      key,
-      rows.map((r) => r.actor_id),
-    );
+    for (const key of part) credentialActors.set(key, []);
+    for (const r of rows) credentialActors.get(r.key)!.push(r.actor_id);
   }
   const pairFirst = new Map<string, string>();
   const pairKeys = [...pairs.values()];
@@ -154,18 +158,22 @@ export async function loadFacts(
       if (k.slice(at + 1) === actor) facts.pairFirst.set(k.slice(0, at), first);
     }
     const before = '(started_at < ? OR (started_at = ? AND id < ?))';
-    const history = await sql.all<{ one: number }>(
-      `SELECT 1 AS one FROM sessions WHERE org = ? AND actor_id = ? AND ${before} LIMIT 1`,
-      [org, actor, started, started, s.id],
-    );
-    facts.actorHasHistory = history.length > 0;
-    if (!facts.actorHasHistory) continue;
     const actorRows = await sql.all<{ started_at: number; event_count: number; cost: number }>(
       `SELECT started_at, event_count, ${sql.costExpr} AS cost FROM sessions
        WHERE org = ? AND actor_id = ? AND started_at >= ? AND ${before}
        ORDER BY started_at DESC, id DESC LIMIT ${BASELINE_ROWS}`,
       [org, actor, started - windowMs, started, started, s.id],
     );
+    // A session in the window is history; without one, an earlier one may still be.
+    facts.actorHasHistory =
+      actorRows.length > 0 ||
+      (
+        await sql.all<{ one: number }>(
+          `SELECT 1 AS one FROM sessions WHERE org = ? AND actor_id = ? AND ${before} LIMIT 1`,
+          [org, actor, started, started, s.id],
+        )
+      ).length > 0;
+    if (!facts.actorHasHistory) continue;
     facts.actorBaseline = baseline(actorRows, started);
     if (s.credential && s.credential.kind !== 'none') {
       const credentialRows = await sql.all<{
@@ -201,33 +209,56 @@ function baseline(
 }
 
 /**
- * Stores the significance of a session (score column, document, reason codes) and takes it off
- * the queue unless it was queued again since `queuedAt`.
+ * Stores the significance of sessions of an org (score column, document, reason codes) and takes
+ * the queued entries off the queue unless queued again since (`queuedAt` differs). One statement
+ * per table, whatever the number of sessions.
  */
-export async function saveScore(
+export async function saveScores(
   sql: ScoringSql,
   org: string,
-  sessionId: string,
-  significance: Significance,
-  queuedAt: number | null,
+  scored: { sessionId: string; significance: Significance }[],
+  queued: QueuedScore[],
 ): Promise<void> {
-  await sql.run(
-    `UPDATE sessions SET score = ?, doc = ${sql.docWithSignificance} WHERE org = ? AND id = ?`,
-    [significance.score, JSON.stringify(significance), org, sessionId],
-  );
-  await sql.run('DELETE FROM session_reasons WHERE org = ? AND session_id = ?', [org, sessionId]);
-  const codes = [...new Set(significance.reasons.map((r) => r.code))];
-  if (codes.length > 0)
+  const byId = [...scored].sort((a, b) => (a.sessionId < b.sessionId ? -1 : 1));
+  const SCORE_COLUMNS = ['text', 'float8', 'text'] as const;
+  const scoreRows = byId.map((x) => [
+    x.sessionId,
+    x.significance.score,
+    JSON.stringify(x.significance),
+  ]);
+  for (const part of sql.rows(SCORE_COLUMNS, scoreRows)) {
     await sql.run(
-      `INSERT INTO session_reasons (org, code, session_id) VALUES ${tuples(codes.map((c) => [org, c, sessionId]))}`,
-      codes.flatMap((c) => [org, c, sessionId]),
+      `UPDATE sessions SET score = v.column2, doc = ${sql.docWithSignificance('v.column3')}
+       FROM ${part.from} WHERE sessions.org = ? AND sessions.id = v.column1`,
+      [...part.params, org],
     );
-  if (queuedAt !== null)
-    await sql.run('DELETE FROM score_queue WHERE org = ? AND session_id = ? AND queued_at = ?', [
-      org,
-      sessionId,
-      queuedAt,
-    ]);
+  }
+  const ids = byId.map((x) => [x.sessionId]);
+  for (const part of sql.rows(['text'], ids)) {
+    await sql.run(
+      `DELETE FROM session_reasons WHERE org = ? AND session_id IN (SELECT v.column1 FROM ${part.from})`,
+      [org, ...part.params],
+    );
+  }
+  const reasonRows = byId.flatMap((x) =>
+    [...new Set(x.significance.reasons.map((r) => r.code))].map((code) => [code, x.sessionId]),
+  );
+  for (const part of sql.rows(['text', 'text'], reasonRows)) {
+    await sql.run(
+      `INSERT INTO session_reasons (org, code, session_id)
+       SELECT CAST(? AS TEXT), v.column1, v.column2 FROM ${part.from} WHERE true`,
+      [org, ...part.params],
+    );
+  }
+  const queueRows = [...queued]
+    .sort((a, b) => (a.sessionId < b.sessionId ? -1 : 1))
+    .map((q) => [q.sessionId, q.queuedAt]);
+  for (const part of sql.rows(['text', 'bigint'], queueRows)) {
+    await sql.run(
+      `DELETE FROM score_queue WHERE org = ? AND (session_id, queued_at) IN (SELECT v.column1, v.column2 FROM ${part.from})`,
+      [org, ...part.params],
+    );
+  }
 }
 
 /** Queues sessions of an org for rescoring (a change outside ingest: a revoke, a decision). */
