@@ -147,57 +147,93 @@ export async function loadFacts(
     for (const r of rows) pairFirst.set(`${entityId(r)}\u0000${r.actor_id}`, r.first_session);
   }
   const windowMs = windowDays * DAY_MS;
-  for (const facts of out.values()) {
-    const s = facts.session;
-    const actor = s.actor.id;
-    const started = Date.parse(s.startedAt);
+  const all = [...out.values()];
+  for (const facts of all) {
+    const actor = facts.session.actor.id;
     for (const [id, first] of entityFirst) facts.entityFirst.set(id, first);
     for (const [key, actors] of credentialActors) facts.credentialActors.set(key, actors);
     for (const [k, first] of pairFirst) {
       const at = k.lastIndexOf('\u0000');
       if (k.slice(at + 1) === actor) facts.pairFirst.set(k.slice(0, at), first);
     }
-    const before = '(started_at < ? OR (started_at = ? AND id < ?))';
-    const actorRows = await sql.all<{ started_at: number; event_count: number; cost: number }>(
-      `SELECT started_at, event_count, ${sql.costExpr} AS cost FROM sessions
+  }
+  // Each session's own lookups, as subqueries of one statement per chunk of sessions (each
+  // still bounded and index-backed: the actor's or credential's sessions just before it).
+  const startOf = (f: SessionFacts) => Date.parse(f.session.startedAt);
+  const before = '(started_at < ? OR (started_at = ? AND id < ?))';
+  const actorRows = await perSession<BaselineRow>(sql, all, (f) => ({
+    text: `SELECT started_at, event_count, ${sql.costExpr} AS cost FROM sessions
        WHERE org = ? AND actor_id = ? AND started_at >= ? AND ${before}
        ORDER BY started_at DESC, id DESC LIMIT ${BASELINE_ROWS}`,
-      [org, actor, started - windowMs, started, started, s.id],
-    );
-    // A session in the window is history; without one, an earlier one may still be.
-    facts.actorHasHistory =
-      actorRows.length > 0 ||
-      (
-        await sql.all<{ one: number }>(
-          `SELECT 1 AS one FROM sessions WHERE org = ? AND actor_id = ? AND ${before} LIMIT 1`,
-          [org, actor, started, started, s.id],
-        )
-      ).length > 0;
-    if (!facts.actorHasHistory) continue;
-    facts.actorBaseline = baseline(actorRows, started);
-    if (s.credential && s.credential.kind !== 'none') {
-      const credentialRows = await sql.all<{
-        started_at: number;
-        event_count: number;
-        cost: number;
-      }>(
-        `SELECT s.started_at, s.event_count, ${sql.costExpr.replaceAll('doc', 's.doc')} AS cost
+    params: [org, f.session.actor.id, startOf(f) - windowMs, startOf(f), startOf(f), f.session.id],
+  }));
+  // A session in the window is history; without one, an earlier one may still be.
+  const noneInWindow = all.filter((_, i) => actorRows[i]!.length === 0);
+  const earlier = await perSession<{ one: number }>(sql, noneInWindow, (f) => ({
+    text: `SELECT 1 AS one FROM sessions WHERE org = ? AND actor_id = ? AND ${before} LIMIT 1`,
+    params: [org, f.session.actor.id, startOf(f), startOf(f), f.session.id],
+  }));
+  const older = new Set(noneInWindow.filter((_, i) => earlier[i]!.length > 0));
+  all.forEach((f, i) => {
+    f.actorHasHistory = actorRows[i]!.length > 0 || older.has(f);
+    if (f.actorHasHistory) f.actorBaseline = baseline(actorRows[i]!, startOf(f));
+  });
+  const onCredential = all.filter(
+    (f) => f.actorHasHistory && f.session.credential && f.session.credential.kind !== 'none',
+  );
+  const credentialRows = await perSession<BaselineRow>(sql, onCredential, (f) => ({
+    text: `SELECT s.started_at, s.event_count, ${sql.costExpr.replaceAll('doc', 's.doc')} AS cost
          FROM session_entities AS e JOIN sessions AS s ON s.org = e.org AND s.id = e.session_id
          WHERE e.org = ? AND e.kind = 'credential' AND e.key = ? AND e.started_at >= ?
            AND (e.started_at < ? OR (e.started_at = ? AND e.session_id < ?))
          ORDER BY e.started_at DESC, e.session_id DESC LIMIT ${BASELINE_ROWS}`,
-        [org, s.credential.fingerprint, started - windowMs, started, started, s.id],
-      );
-      facts.credentialBaseline = baseline(credentialRows, started);
-    }
+    params: [
+      org,
+      f.session.credential!.fingerprint,
+      startOf(f) - windowMs,
+      startOf(f),
+      startOf(f),
+      f.session.id,
+    ],
+  }));
+  onCredential.forEach((f, i) => {
+    f.credentialBaseline = baseline(credentialRows[i]!, startOf(f));
+  });
+  return out;
+}
+
+interface BaselineRow {
+  started_at: number;
+  event_count: number;
+  cost: number;
+}
+
+/**
+ * Runs one query for each of `items`, as the UNION ALL of their subqueries (one statement per
+ * chunk), and returns each item's rows, in the order of `items`.
+ */
+async function perSession<T>(
+  sql: SqlRunner,
+  items: SessionFacts[],
+  query: (item: SessionFacts) => { text: string; params: unknown[] },
+): Promise<T[][]> {
+  const out: T[][] = items.map(() => []);
+  let at = 0;
+  for (const part of chunks(items)) {
+    const queries = part.map(query);
+    const rows = await sql.all<T & { i: number }>(
+      queries
+        .map((q) => `SELECT CAST(? AS INT) AS i, q.* FROM (${q.text}) AS q`)
+        .join(' UNION ALL '),
+      queries.flatMap((q, k) => [at + k, ...q.params]),
+    );
+    for (const r of rows) out[Number(r.i)]!.push(r);
+    at += part.length;
   }
   return out;
 }
 
-function baseline(
-  rows: { started_at: number; event_count: number; cost: number }[],
-  started: number,
-): Baseline | null {
+function baseline(rows: BaselineRow[], started: number): Baseline | null {
   if (rows.length === 0) return null;
   const earliest = Math.min(...rows.map((r) => Number(r.started_at)));
   return {
