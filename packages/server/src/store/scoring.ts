@@ -110,10 +110,11 @@ export async function loadFacts(
   }
   const entityFirst = new Map<string, string>();
   const firstKeys = [...firstOf.values()];
-  for (const part of chunks(firstKeys)) {
+  for (const part of sql.rows(['text', 'text'], firstKeys)) {
     const rows = await sql.all<{ kind: EntityKind; key: string; first_session: string }>(
-      `SELECT kind, key, first_session FROM entities WHERE org = ? AND (kind, key) IN (VALUES ${tuples(part)})`,
-      [org, ...part.flat()],
+      `SELECT t.kind, t.key, t.first_session FROM ${part.from}
+       JOIN entities AS t ON t.org = ? AND t.kind = v.column1 AND t.key = v.column2`,
+      [...part.params, org],
     );
     for (const r of rows) entityFirst.set(entityId(r), r.first_session);
   }
@@ -134,15 +135,16 @@ export async function loadFacts(
   }
   const pairFirst = new Map<string, string>();
   const pairKeys = [...pairs.values()];
-  for (const part of chunks(pairKeys)) {
+  for (const part of sql.rows(['text', 'text', 'text'], pairKeys)) {
     const rows = await sql.all<{
       kind: EntityKind;
       key: string;
       actor_id: string;
       first_session: string;
     }>(
-      `SELECT kind, key, actor_id, first_session FROM entity_actors WHERE org = ? AND (kind, key, actor_id) IN (VALUES ${tuples(part)})`,
-      [org, ...part.flat()],
+      `SELECT t.kind, t.key, t.actor_id, t.first_session FROM ${part.from}
+       JOIN entity_actors AS t ON t.org = ? AND t.kind = v.column1 AND t.key = v.column2 AND t.actor_id = v.column3`,
+      [...part.params, org],
     );
     for (const r of rows) pairFirst.set(`${entityId(r)}\u0000${r.actor_id}`, r.first_session);
   }
