@@ -85,6 +85,8 @@ export interface IndexedEvent {
 }
 
 const DAY_MS = 86_400_000;
+/** Most actors of one credential a reason names (the first by id). */
+export const CREDENTIAL_ACTORS = 50;
 /**
  * Rows per statement, largest first: a list of rows is cut greedily into these sizes, so each
  * statement has one of a few shapes (SQLite prepares and keeps each shape once).
@@ -451,11 +453,28 @@ export async function indexBatch(
   const found = async (text: string, params: unknown[]) => {
     for (const r of await sql.all<{ id: string | null }>(text, params)) if (r.id) queue.add(r.id);
   };
-  for (const e of shared)
+  const freshActors = new Map<string, string[]>();
+  for (const [k, p] of pairs) {
+    if (p.kind !== 'credential' || !freshPairs.has(k)) continue;
+    const list = freshActors.get(p.key) ?? [];
+    list.push(p.actor_id);
+    freshActors.set(p.key, list);
+  }
+  for (const e of shared) {
+    // Reasons name the credential's first actors only (by id, as scoring reads them): when it
+    // has that many already and none of its new actors is among them, no reason changes.
+    const first = await sql.all<{ actor_id: string }>(
+      `SELECT actor_id FROM entity_actors WHERE org = ? AND kind = 'credential' AND key = ? ORDER BY actor_id LIMIT ${CREDENTIAL_ACTORS}`,
+      [org, e.key],
+    );
+    const named = new Set(first.map((r) => r.actor_id));
+    const fresh = freshActors.get(e.key) ?? [];
+    if (first.length === CREDENTIAL_ACTORS && !fresh.some((a) => named.has(a))) continue;
     await found(
       'SELECT session_id AS id FROM session_entities WHERE org = ? AND kind = ? AND key = ?',
       [org, e.kind, e.key],
     );
+  }
   const windowMs = baselineDays * DAY_MS;
   const windows = [...sessions.values()].map((x) => {
     const started = Date.parse(x.startedAt);

@@ -1,7 +1,7 @@
 import type { EntityKind, Session, Significance } from '@auditlane/client';
 import { entityId } from '@auditlane/client';
 import { type Baseline, median, type SessionFacts } from '../domain/significance';
-import { chunks, type IndexSql } from './entity-index';
+import { CREDENTIAL_ACTORS, chunks, type IndexSql } from './entity-index';
 import type { SqlRunner } from './runner';
 
 /** A session waiting for its score, as queued. */
@@ -24,8 +24,6 @@ export interface ScoringSql extends IndexSql {
 const DAY_MS = 86_400_000;
 /** Most earlier sessions a baseline reads (the most recent ones of its window). */
 const BASELINE_ROWS = 1000;
-/** Most actors of one credential a reason names. */
-const CREDENTIAL_ACTORS = 50;
 
 const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const tuples = (rows: unknown[][]) =>
