@@ -105,8 +105,12 @@ export function chunks<T>(rows: T[]): T[][] {
   return out;
 }
 
-const values = (rows: unknown[][]) =>
-  rows.map((r) => `(${r.map(() => '?').join(', ')})`).join(', ');
+/** `(?, ?), (?, ?)`: the placeholders of `rows` (all of one width). */
+function values(rows: unknown[][]): string {
+  const width = rows[0]?.length ?? 0;
+  const row = `(${'?, '.repeat(Math.max(0, width - 1))}?)`;
+  return `${row}, `.repeat(rows.length - 1) + row;
+}
 
 /** `(a, b)` before `(c, d)`: the earlier time, then the smaller session id. */
 function earlier(at: number, session: string, thanAt: number, thanSession: string): boolean {
