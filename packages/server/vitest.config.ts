@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources (the `@auditlane/source` export
 // condition), so tests never run against a stale build.
-const conditions = ['@auditlane/source', ...defaultServerConditions];
+// Without `module`: dependencies resolve as Node resolves them (the `module` builds of the
+// OpenTelemetry packages import paths without extensions, which Node cannot load).
+const conditions = ['@auditlane/source', ...defaultServerConditions.filter((c) => c !== 'module')];
 
 export default defineConfig({
   resolve: { conditions },

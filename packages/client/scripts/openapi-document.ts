@@ -35,6 +35,7 @@ import {
   OPERATIONS,
   type OperationDeclaration,
   type OperationId,
+  otlpExportLogsResponseSchema,
   overviewQuerySchema,
   overviewSchema,
   recordingQuerySchema,
@@ -54,6 +55,8 @@ import {
   sessionSchema,
   sessionStatusQuerySchema,
   sessionStatusResultSchema,
+  telemetryListQuerySchema,
+  telemetryPageSchema,
   updateAlertSchema,
   verifyResultSchema,
   viewerSchema,
@@ -192,6 +195,10 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
         name: 'alerts',
         description: 'Saved searches that send a signed webhook when a session newly matches.',
       },
+      {
+        name: 'telemetry',
+        description: "Claude Code's own OpenTelemetry export, attached to sessions.",
+      },
     ],
     paths: checkDeclared({
       '/v1/ingest': {
@@ -308,6 +315,59 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
             '200': { description: 'The result.', ...json(verifyResultSchema) },
             ...common,
             ...notFound,
+          },
+        }),
+      },
+      '/v1/sessions/{sessionId}/telemetry': {
+        get: op('listSessionTelemetry', {
+          tags: ['sessions', 'telemetry'],
+          summary: "Claude Code's telemetry received for a session",
+          description:
+            "The Claude Code events received over OTLP (`POST /otlp/v1/logs`) and attached to this session, in time order, with totals over all of them. Their tokens and cost are also counted in the session's `usage`.",
+          requestParams: { path: sessionPath, query: telemetryListQuerySchema },
+          responses: {
+            '200': { description: 'A page of telemetry records.', ...json(telemetryPageSchema) },
+            ...common,
+            ...notFound,
+          },
+        }),
+      },
+      '/otlp/v1/logs': {
+        post: op('exportOtlpLogs', {
+          tags: ['ingest', 'telemetry'],
+          summary: 'OTLP/HTTP logs receiver (Claude Code telemetry)',
+          description:
+            "An OpenTelemetry logs export (ExportLogsServiceRequest) as `application/json` or `application/x-protobuf`, optionally gzip-encoded; the answer is an ExportLogsServiceResponse in the request's encoding. Each Claude Code event (`api_request`, `api_error`, `tool_decision`, `tool_result`, `user_prompt`) is attached to the org's session labelled `claude.session=<session.id>` that was active at the record's time; a record whose session has not started yet is kept and attached when it starts. Only numbers, enumerations and names are kept: prompts, tool parameters and error messages are dropped. A record exported again is kept once. Records that cannot be used are counted in `partialSuccess.rejectedLogRecords`, with why in `errorMessage`; the others are kept. Point Claude Code at it with `OTEL_EXPORTER_OTLP_ENDPOINT=<server>/otlp` and `OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer <token>`.",
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: z
+                  .looseObject({})
+                  .meta({ description: 'ExportLogsServiceRequest in OTLP/JSON.' }),
+              },
+              'application/x-protobuf': {
+                schema: z
+                  .string()
+                  .meta({ description: 'ExportLogsServiceRequest, protobuf-encoded.' }),
+              },
+            },
+          },
+          responses: {
+            '200': {
+              description: 'Kept, with the records not kept counted in partialSuccess.',
+              content: {
+                'application/json': { schema: otlpExportLogsResponseSchema },
+                'application/x-protobuf': {
+                  schema: z
+                    .string()
+                    .meta({ description: 'ExportLogsServiceResponse, protobuf-encoded.' }),
+                },
+              },
+            },
+            '413': error('The body is larger than the server accepts.'),
+            '415': error('Neither JSON nor protobuf, or an unsupported Content-Encoding.'),
+            ...common,
           },
         }),
       },

@@ -37,7 +37,7 @@ describe('routes', () => {
     try {
       const routed = new Set(
         createApp(store)
-          .routes.filter((r) => r.method !== 'ALL' && r.path.startsWith('/v1/'))
+          .routes.filter((r) => r.method !== 'ALL' && /^\/(?:otlp\/)?v1\//.test(r.path))
           .map((r) => `${r.method} ${r.path}`),
       );
       const documented = new Set(

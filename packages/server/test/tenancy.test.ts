@@ -155,6 +155,7 @@ describe.each(STORE_KINDS)('%s store: another org', (kind) => {
     if (real.status === 200) {
       expect([
         'ingest',
+        'exportOtlpLogs',
         'listSessions',
         'exportSessions',
         'listReviews',

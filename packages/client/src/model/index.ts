@@ -13,3 +13,4 @@ export * from './query';
 export * from './resource';
 export * from './review';
 export * from './session';
+export * from './telemetry';

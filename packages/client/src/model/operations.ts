@@ -7,8 +7,11 @@ import type { AccessAction, Permission } from './api';
 
 export interface OperationDeclaration {
   method: 'get' | 'post' | 'patch' | 'delete';
-  /** The path as `openapi.json` writes it (`{name}` for a path parameter). */
-  path: `/v1/${string}`;
+  /**
+   * The path as `openapi.json` writes it (`{name}` for a path parameter). `/otlp/v1/...` is the
+   * OpenTelemetry receiver (OTLP/HTTP), outside the `/v1` API.
+   */
+  path: `/v1/${string}` | `/otlp/v1/${string}`;
   /** The token needs any one of these; empty: any valid token. */
   permissions: readonly Permission[];
   /** A file for people to keep: refused when the server has downloads disabled. */
@@ -28,6 +31,12 @@ export const OPERATIONS = {
     accessLog: 'export',
   },
   getSession: { method: 'get', path: '/v1/sessions/{sessionId}', permissions: ['view_history'] },
+  listSessionTelemetry: {
+    method: 'get',
+    path: '/v1/sessions/{sessionId}/telemetry',
+    permissions: ['view_history'],
+  },
+  exportOtlpLogs: { method: 'post', path: '/otlp/v1/logs', permissions: ['ingest'] },
   getSessionStatus: {
     method: 'get',
     path: '/v1/sessions/{sessionId}/status',

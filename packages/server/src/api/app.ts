@@ -18,6 +18,7 @@ import { alertRoutes } from './routes/alerts';
 import { downloadRoutes } from './routes/downloads';
 import { ingestRoutes } from './routes/ingest';
 import { meaningRoutes } from './routes/meaning';
+import { otlpRoutes } from './routes/otlp';
 import { reviewRoutes } from './routes/reviews';
 import { sessionRoutes } from './routes/sessions';
 
@@ -112,5 +113,7 @@ export function createApp(store: Store, config: Partial<AppConfig> = {}) {
   v1.route('/', meaningRoutes(deps));
   v1.route('/', alertRoutes(deps));
   app.route('/v1', v1);
+  // The OpenTelemetry receiver: `OTEL_EXPORTER_OTLP_ENDPOINT=<server>/otlp` appends `/v1/logs`.
+  app.route('/', otlpRoutes(deps));
   return app;
 }

@@ -14,15 +14,19 @@ import type {
   SessionRelationships,
   Significance,
   StoredEvent,
+  TelemetryListQuery,
+  TelemetryPage,
 } from '@auditlane/client';
 import type { VerifyEvidence, VerifyReport } from '../chain/verify';
 import type { ChainHead, ChainRow } from '../chain/walk';
 import type { SessionFacts } from '../domain/significance';
+import type { TelemetryInput } from '../otlp/claude-code';
 import type { AlertTables } from './alerts';
 import type { IngestReport, IngestSettings } from './ingest';
 import type { PurgeReport, PurgeRequest } from './purge';
 import type { QueuedScore } from './scoring';
 import type { SharedTables } from './shared';
+import type { TelemetryReport, TelemetrySettings } from './telemetry';
 
 export { PERMISSIONS, type Permission } from '@auditlane/client';
 
@@ -155,6 +159,29 @@ export interface Store {
     score: (facts: SessionFacts) => Significance,
     windowDays: number,
   ): Promise<string[]>;
+  /**
+   * Keeps Claude Code telemetry records (idempotent by their id, per org), each attached to the
+   * org's session labelled `claude.session=<its Claude session id>` that was active at its time
+   * (see chooseSession), or kept pending until such a session starts. An attached `api_request`
+   * adds its tokens and cost to the session's usage, and queues the session for rescoring.
+   */
+  storeTelemetry(
+    org: string,
+    records: TelemetryInput[],
+    settings: TelemetrySettings,
+  ): Promise<TelemetryReport>;
+  /** Attaches the pending records of these Claude sessions to the sessions started since. */
+  attachPendingTelemetry(
+    org: string,
+    claudeSessionIds: string[],
+    settings: TelemetrySettings,
+  ): Promise<TelemetryReport>;
+  /** A page of a session's telemetry; null when the session does not exist in the org. */
+  listTelemetry(
+    org: string,
+    sessionId: string,
+    query: TelemetryListQuery,
+  ): Promise<TelemetryPage | null>;
 
   /** Reviews, full results and the access log. */
   readonly shared: SharedTables;

@@ -23,6 +23,11 @@ import {
   sessionSchema,
   sessionStatusResultSchema,
   storedEventSchema,
+  type TelemetryListParams,
+  type TelemetryRecord,
+  type TelemetrySummary,
+  telemetryListQuerySchema,
+  telemetryPageSchema,
   toSearchParams,
   type VerifyResult,
   verifyResultSchema,
@@ -34,10 +39,41 @@ import { LiveStream, type LiveStreamOptions } from '../streaming';
 import { check, Resource, segment } from './base';
 
 export type SessionPageExtra = { count: Count };
+export type TelemetryPageExtra = { summary: TelemetrySummary };
 
 export class Sessions extends Resource {
   /** The events of a session: pages, and a live tail. */
   readonly events = new SessionEvents(this.transport);
+
+  /**
+   * Claude Code's own telemetry (received over OTLP) attached to a session, in time order: await
+   * it for a page (`page.data`, totals in `page.extra.summary`), or `for await` every record.
+   */
+  telemetry(
+    sessionId: string,
+    params: TelemetryListParams = {},
+    options?: RequestOptions,
+  ): PagePromise<TelemetryRecord, TelemetryPageExtra> {
+    const path = `/v1/sessions/${segment(sessionId, 'sessionId')}/telemetry`;
+    check(telemetryListQuerySchema, params, 'sessions.telemetry params');
+    const fetchPage = async (
+      cursor?: string,
+    ): Promise<CursorPage<TelemetryRecord, TelemetryPageExtra>> => {
+      const page = await this.transport.json(
+        {
+          method: 'GET',
+          path,
+          query: toSearchParams(cursor ? { ...params, cursor } : params),
+          idempotent: true,
+          what: 'sessions.telemetry',
+        },
+        telemetryPageSchema,
+        options,
+      );
+      return new CursorPage(page, fetchPage);
+    };
+    return new PagePromise(() => fetchPage());
+  }
 
   /**
    * Lists sessions, newest first or by significance. Await it for a page

@@ -112,6 +112,22 @@ export function ingestRoutes(deps: Deps) {
           changedState.add(event.sessionId);
       }
       for (const id of changedState) await seal(cfg, c.get('principal').org, id);
+      // Claude Code telemetry that arrived before its session started is attached now.
+      const claudeSessions = new Set<string>();
+      for (const [i, outcome] of report.outcomes.entries()) {
+        const event = valid[i]!;
+        const label =
+          event.type === 'lifecycle' && event.action === 'start'
+            ? event.session?.labels['claude.session']
+            : undefined;
+        if (outcome.status === 'accepted' && label) claudeSessions.add(label);
+      }
+      if (claudeSessions.size > 0)
+        await store.attachPendingTelemetry(c.get('principal').org, [...claudeSessions], {
+          receivedAt: cfg.now(),
+          significance: cfg.significance,
+        });
+      if (claudeSessions.size > 0) cfg.scorer?.kick();
       // After the commit: alerts see the sessions as stored.
       await sessionsChanged(cfg, c.get('principal').org, touched);
     }

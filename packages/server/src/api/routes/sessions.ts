@@ -11,6 +11,7 @@ import {
   type StoredEvent,
   sessionListQuerySchema,
   sessionStatusQuerySchema,
+  telemetryListQuerySchema,
 } from '@auditlane/client';
 import { type Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
@@ -54,6 +55,14 @@ export function sessionRoutes(deps: Deps) {
     const session = await store.getSession(org(c), id);
     if (!session) throw notFound('session', id);
     return c.json(session);
+  });
+
+  route(app, deps, OPERATIONS.listSessionTelemetry, async (c) => {
+    const id = sessionParam(c);
+    const query = parseQuery(c, telemetryListQuerySchema);
+    const page = await store.listTelemetry(org(c), id, query);
+    if (!page) throw notFound('session', id);
+    return c.json(page);
   });
 
   route(app, deps, OPERATIONS.listSessionEvents, async (c) => {

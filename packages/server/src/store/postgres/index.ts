@@ -12,12 +12,15 @@ import type {
   SessionPage,
   SessionRelationships,
   Significance,
+  TelemetryListQuery,
+  TelemetryPage,
 } from '@auditlane/client';
 import pg from 'pg';
 import type { ChainVersion } from '../../chain/formula';
 import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
 import type { SessionFacts } from '../../domain/significance';
+import type { TelemetryInput } from '../../otlp/claude-code';
 import { AlertTables } from '../alerts';
 import { type IndexSql, unnestRows } from '../entity-index';
 import type { SqlDialect, WalkFrom } from '../filters';
@@ -44,6 +47,14 @@ import {
   saveScores,
 } from '../scoring';
 import { SharedTables } from '../shared';
+import {
+  attachPending,
+  listTelemetry,
+  storeTelemetry,
+  type TelemetryReport,
+  type TelemetrySettings,
+  type TelemetryTx,
+} from '../telemetry';
 import { hashToken, newToken, newTokenId } from '../tokens';
 import type { ListOptions, Permission, Principal, Store, StoredHead } from '../types';
 import { type ChainRow, verifyStored } from '../verify';
@@ -399,6 +410,76 @@ export class PostgresStore implements Store {
     } finally {
       client.release();
     }
+  }
+
+  /** Runs a telemetry write in a transaction of its own, its sessions locked as ingest does. */
+  private async telemetryWrite(
+    work: (tx: TelemetryTx) => Promise<TelemetryReport>,
+  ): Promise<TelemetryReport> {
+    const client = await this.pool.connect();
+    const tx: TelemetryTx = {
+      sql: sqlOn(client),
+      labelledSessions: async (org, ids) => {
+        const { rows } = await client.query<{
+          claude: string;
+          id: string;
+          started_at: number;
+          ended: string | null;
+        }>(
+          `SELECT c.v AS claude, s.id, s.started_at, s.doc ->> 'endedAt' AS ended
+           FROM unnest($2::text[]) AS c(v)
+           JOIN sessions AS s ON s.org = $1 AND s.doc -> 'labels' @> jsonb_build_object('claude.session', c.v)`,
+          [org, ids],
+        );
+        return rows.map((r) => ({
+          id: r.id,
+          claudeSessionId: r.claude,
+          startedAt: r.started_at,
+          endedAt: r.ended ? Date.parse(r.ended) : null,
+        }));
+      },
+      loadSessions: (org, ids) => lockSessions(client, org, ids),
+      saveSessions: (states) => saveSessions(client, states),
+    };
+    try {
+      await client.query('BEGIN');
+      const report = await work(tx);
+      await client.query('COMMIT');
+      return report;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  storeTelemetry(org: string, records: TelemetryInput[], settings: TelemetrySettings) {
+    return this.telemetryWrite((tx) => storeTelemetry(tx, org, records, settings));
+  }
+
+  attachPendingTelemetry(org: string, claudeSessionIds: string[], settings: TelemetrySettings) {
+    return this.telemetryWrite((tx) => attachPending(tx, org, claudeSessionIds, settings));
+  }
+
+  async listTelemetry(
+    org: string,
+    sessionId: string,
+    query: TelemetryListQuery,
+  ): Promise<TelemetryPage | null> {
+    if (!(await this.getSession(org, sessionId))) return null;
+    return listTelemetry(
+      {
+        all: async <T>(sql: string, params: unknown[] = []) =>
+          (await this.pool.query(numberPlaceholders(sql), params)).rows as T[],
+        run: async (sql, params = []) => ({
+          changes: (await this.pool.query(numberPlaceholders(sql), params)).rowCount ?? 0,
+        }),
+      },
+      org,
+      sessionId,
+      query,
+    );
   }
 
   async updateSession(

@@ -1,5 +1,6 @@
 import { ALERT_TABLES } from '../alerts';
 import { SHARED_TABLES } from '../runner';
+import { TELEMETRY_TABLE } from '../telemetry';
 
 /** Schema migrations, applied in order inside a transaction each; `auditlane_migrations` records them. */
 export const POSTGRES_MIGRATIONS: string[] = [
@@ -188,4 +189,6 @@ export const POSTGRES_MIGRATIONS: string[] = [
   `,
   // Alerts: saved searches, the sessions each has seen, their webhook deliveries.
   ALERT_TABLES,
+  // Claude Code's OTLP telemetry, per session (pending until its session starts).
+  TELEMETRY_TABLE('BIGINT'),
 ];

@@ -12,11 +12,14 @@ import type {
   SessionPage,
   SessionRelationships,
   Significance,
+  TelemetryListQuery,
+  TelemetryPage,
 } from '@auditlane/client';
 import Database from 'better-sqlite3';
 import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
 import type { SessionFacts } from '../../domain/significance';
+import type { TelemetryInput } from '../../otlp/claude-code';
 import { AlertTables } from '../alerts';
 import { ftsPhrase, type SqlDialect, type WalkFrom } from '../filters';
 import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
@@ -24,8 +27,17 @@ import type { IngestReport, IngestSettings } from '../ingest';
 import { getEntity, overview, sessionRelationships } from '../meaning';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
 import { listEvents, listSessions, type SqlReader } from '../reads';
+import type { SqlRunner } from '../runner';
 import { type QueuedScore, queuedScores } from '../scoring';
 import { SharedTables } from '../shared';
+import {
+  attachPending,
+  listTelemetry,
+  storeTelemetry,
+  type TelemetryReport,
+  type TelemetrySettings,
+  type TelemetryTx,
+} from '../telemetry';
 import { hashToken, newToken, newTokenId } from '../tokens';
 import type { ListOptions, Permission, Principal, Store, StoredHead } from '../types';
 import { type ChainRow, verifyStored } from '../verify';
@@ -77,11 +89,13 @@ export class SqliteStore implements Store {
   };
   private readonly stmts;
   private readonly writer: SqliteWriter;
+  private readonly runner: SqlRunner;
 
   constructor(options: SqliteStoreOptions) {
     this.db = configure(new Database(options.filename));
     this.migrate();
     this.writer = new SqliteWriter(this.db);
+    this.runner = this.writer.runner;
     this.shared = new SharedTables(this.writer.runner);
     this.alerts = new AlertTables(this.writer.runner, {
       params: () => new Params(),
@@ -162,6 +176,70 @@ export class SqliteStore implements Store {
 
   ingest(org: string, events: Event[], settings: IngestSettings): Promise<IngestReport> {
     return this.writer.ingest(org, events, settings);
+  }
+
+  private telemetryTx(): TelemetryTx {
+    const labelled = this.db.prepare<
+      [string, string],
+      { claude: string; id: string; started_at: number; ended: string | null }
+    >(
+      `SELECT l.value AS claude, s.id, s.started_at, json_extract(s.doc, '$.endedAt') AS ended
+       FROM session_labels AS l JOIN sessions AS s ON s.org = l.org AND s.id = l.session_id
+       WHERE l.org = ? AND l.key = 'claude.session' AND l.value IN (SELECT value FROM json_each(?))`,
+    );
+    return {
+      sql: this.writer.runner,
+      labelledSessions: async (org, ids) =>
+        labelled.all(org, JSON.stringify(ids)).map((r) => ({
+          id: r.id,
+          claudeSessionId: r.claude,
+          startedAt: r.started_at,
+          endedAt: r.ended ? Date.parse(r.ended) : null,
+        })),
+      loadSessions: async (org, ids) => {
+        const found = new Map<string, ReturnType<SqliteWriter['loadSession']> & object>();
+        for (const id of ids) {
+          const loaded = this.writer.loadSession(org, id);
+          if (loaded) found.set(id, loaded);
+        }
+        return found;
+      },
+      saveSessions: async (states) => {
+        for (const state of states) this.writer.saveSession(state);
+      },
+    };
+  }
+
+  /** Runs a telemetry write under the write lock, in a transaction of its own. */
+  private telemetryWrite(work: (tx: TelemetryTx) => Promise<TelemetryReport>) {
+    return this.writer.serialize(async () => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const report = await work(this.telemetryTx());
+        this.db.exec('COMMIT');
+        return report;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  storeTelemetry(org: string, records: TelemetryInput[], settings: TelemetrySettings) {
+    return this.telemetryWrite((tx) => storeTelemetry(tx, org, records, settings));
+  }
+
+  attachPendingTelemetry(org: string, claudeSessionIds: string[], settings: TelemetrySettings) {
+    return this.telemetryWrite((tx) => attachPending(tx, org, claudeSessionIds, settings));
+  }
+
+  async listTelemetry(
+    org: string,
+    sessionId: string,
+    query: TelemetryListQuery,
+  ): Promise<TelemetryPage | null> {
+    if (!this.stmts.getSession.get(org, sessionId)) return null;
+    return listTelemetry(this.runner, org, sessionId, query);
   }
 
   async updateSession(

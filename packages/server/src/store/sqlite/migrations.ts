@@ -1,5 +1,6 @@
 import { ALERT_TABLES } from '../alerts';
 import { SHARED_TABLES } from '../runner';
+import { TELEMETRY_TABLE } from '../telemetry';
 
 /** Schema migrations, applied in order; `PRAGMA user_version` records how many ran. */
 export const SQLITE_MIGRATIONS: string[] = [
@@ -273,4 +274,6 @@ export const SQLITE_MIGRATIONS: string[] = [
   `,
   // Alerts: saved searches, the sessions each has seen, their webhook deliveries.
   ALERT_TABLES,
+  // Claude Code's OTLP telemetry, per session (pending until its session starts).
+  TELEMETRY_TABLE('INTEGER'),
 ];
