@@ -350,6 +350,41 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     }
   });
 
+  it('renames the first actors of a crowded key in every session on it when a new one sorts among them', async () => {
+    const key = { kind: 'api_key' as const, fingerprint: 'sk-crowd-...0C0D' };
+    const on = (actor: string, at: number) => {
+      const s = sessionScript(
+        {
+          actor: { type: 'human', id: actor },
+          credential: key,
+          resource: { name: 'crowd', type: 'ssh', environment: 'staging' },
+        },
+        at,
+      );
+      s.command('ls');
+      s.end();
+      return s;
+    };
+    const T = Date.UTC(2026, 10, 24);
+    // 51 actors: more than a reason names (the first 50 by id).
+    const crowd = Array.from({ length: 51 }, (_, i) => on(`crowd_a${10 + i}`, T + i * 60_000));
+    await h.admin.ingest(crowd.flatMap((s) => s.events));
+    const first = crowd[0]!.sessionId;
+    const named = async () =>
+      (await scores(h, [first]))[first]!.reasons.find((r) => r.code === 'shared_credential')!
+        .evidence!.entities;
+    const before = await named();
+    expect(before).toContain('actor:crowd_a11');
+    // An actor after the first 50: nothing the earlier sessions name changes.
+    await h.admin.ingest(on('crowd_a99', T + 100 * 60_000).events);
+    expect(await named()).toEqual(before);
+    // One among them: every session on the key names it.
+    await h.admin.ingest(on('crowd_a00', T + 101 * 60_000).events);
+    const after = await named();
+    expect(after).toContain('actor:crowd_a00');
+    expect(after).toHaveLength(before.length);
+  });
+
   it("never lets another org's sessions change this org's index or scores", async () => {
     const key = { kind: 'api_key' as const, fingerprint: 'sk-tenant-...77AB' };
     const mine = sessionScript(

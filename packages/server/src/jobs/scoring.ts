@@ -16,7 +16,7 @@ export type ScoredListener = (org: string, sessionIds: string[]) => void;
  */
 export interface Scorer {
   readonly config: SignificanceConfig;
-  /** Drains the queue now (the ingest route calls it after each commit). */
+  /** Drains the queue in a moment (the ingest route calls it after each commit). */
   kick(): void;
   /** Resolves once every session queued before the call is scored (tests, benchmarks). */
   idle(): Promise<void>;
@@ -34,7 +34,9 @@ export interface ScorerOptions {
 }
 
 /** Sessions of one org rescored per transaction. */
-const PER_TRANSACTION = 50;
+const PER_TRANSACTION = 200;
+/** How long a kick waits for more commits before draining (well inside the 1 s a score takes). */
+const COALESCE_MS = 50;
 
 /** Starts the rescoring job. With scoring off, it never scores (kick and idle do nothing). */
 export function startScoring(
@@ -52,6 +54,7 @@ export function startScoring(
   let again = false;
   let stopped = false;
   let failure: unknown = null;
+  let kicked: ReturnType<typeof setTimeout> | null = null;
   const score = (facts: Parameters<typeof scoreSession>[0]) => scoreSession(facts, config);
 
   async function drain(): Promise<void> {
@@ -120,7 +123,13 @@ export function startScoring(
   return {
     config,
     kick() {
-      if (config.enabled && !stopped) void run();
+      if (!config.enabled || stopped || kicked) return;
+      // Kicks within a moment share one drain: under load, sessions that several commits queue
+      // again (a shared key's, a session spanning batches) are scored once.
+      kicked = setTimeout(() => {
+        kicked = null;
+        if (!stopped) void run();
+      }, COALESCE_MS);
     },
     async idle() {
       if (!config.enabled) return;
@@ -138,6 +147,7 @@ export function startScoring(
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);
+      if (kicked) clearTimeout(kicked);
       await running;
     },
   };

@@ -10,7 +10,7 @@ import {
 import { eventEvidence } from '../domain/significance';
 import type { SqlRunner } from './runner';
 
-export type ColumnType = 'text' | 'bigint' | 'int';
+export type ColumnType = 'text' | 'bigint' | 'int' | 'float8';
 
 /** Rows as a relation in FROM (`v`, columns `column1`...), with the parameters it takes. */
 export interface RowsSql {
@@ -85,6 +85,8 @@ export interface IndexedEvent {
 }
 
 const DAY_MS = 86_400_000;
+/** Most actors of one credential a reason names (the first by id). */
+export const CREDENTIAL_ACTORS = 50;
 /**
  * Rows per statement, largest first: a list of rows is cut greedily into these sizes, so each
  * statement has one of a few shapes (SQLite prepares and keeps each shape once).
@@ -103,8 +105,12 @@ export function chunks<T>(rows: T[]): T[][] {
   return out;
 }
 
-const values = (rows: unknown[][]) =>
-  rows.map((r) => `(${r.map(() => '?').join(', ')})`).join(', ');
+/** `(?, ?), (?, ?)`: the placeholders of `rows` (all of one width). */
+function values(rows: unknown[][]): string {
+  const width = rows[0]?.length ?? 0;
+  const row = `(${'?, '.repeat(Math.max(0, width - 1))}?)`;
+  return `${row}, `.repeat(rows.length - 1) + row;
+}
 
 /** `(a, b)` before `(c, d)`: the earlier time, then the smaller session id. */
 function earlier(at: number, session: string, thanAt: number, thanSession: string): boolean {
@@ -271,7 +277,7 @@ export async function indexBatch(
       `SELECT t.kind, t.key, t.actor_id, t.first_at, t.first_session, t.sessions
        FROM ${part.from} JOIN entity_actors AS t
          ON t.org = ? AND t.kind = v.column1 AND t.key = v.column2 AND t.actor_id = v.column3
-       ORDER BY t.kind, t.key, t.actor_id${sql.forUpdate}`,
+       ${locked(sql, 't.kind, t.key, t.actor_id')}`,
       [...part.params, org],
     );
     for (const r of found) storedPairs.set(`${edgeKey(r.kind, r.key)}\u0000${r.actor_id}`, r);
@@ -386,7 +392,7 @@ export async function indexBatch(
     const found = await sql.all<EntityRow>(
       `SELECT t.kind, t.key, t.label, t.first_at, t.last_at, t.first_session, t.sessions, t.actors, t.attrs
        FROM ${part.from} JOIN entities AS t ON t.org = ? AND t.kind = v.column1 AND t.key = v.column2
-       ORDER BY t.kind, t.key${sql.forUpdate}`,
+       ${locked(sql, 't.kind, t.key')}`,
       [...part.params, org],
     );
     for (const r of found) storedEntities.set(edgeKey(r.kind, r.key), r);
@@ -451,11 +457,28 @@ export async function indexBatch(
   const found = async (text: string, params: unknown[]) => {
     for (const r of await sql.all<{ id: string | null }>(text, params)) if (r.id) queue.add(r.id);
   };
-  for (const e of shared)
+  const freshActors = new Map<string, string[]>();
+  for (const [k, p] of pairs) {
+    if (p.kind !== 'credential' || !freshPairs.has(k)) continue;
+    const list = freshActors.get(p.key) ?? [];
+    list.push(p.actor_id);
+    freshActors.set(p.key, list);
+  }
+  for (const e of shared) {
+    // Reasons name the credential's first actors only (by id, as scoring reads them): when it
+    // has that many already and none of its new actors is among them, no reason changes.
+    const first = await sql.all<{ actor_id: string }>(
+      `SELECT actor_id FROM entity_actors WHERE org = ? AND kind = 'credential' AND key = ? ORDER BY actor_id LIMIT ${CREDENTIAL_ACTORS}`,
+      [org, e.key],
+    );
+    const named = new Set(first.map((r) => r.actor_id));
+    const fresh = freshActors.get(e.key) ?? [];
+    if (first.length === CREDENTIAL_ACTORS && !fresh.some((a) => named.has(a))) continue;
     await found(
       'SELECT session_id AS id FROM session_entities WHERE org = ? AND kind = ? AND key = ?',
       [org, e.kind, e.key],
     );
+  }
   const windowMs = baselineDays * DAY_MS;
   const windows = [...sessions.values()].map((x) => {
     const started = Date.parse(x.startedAt);
@@ -500,6 +523,15 @@ export async function indexBatch(
       [org, queuedAt, ...part.params],
     );
   }
+}
+
+/**
+ * The rows' lock, taken in key order (concurrent transactions lock in one order: no deadlock).
+ * Where there is no row lock (SQLite: one writer), no order either: an ORDER BY there makes the
+ * planner walk the org's whole index instead of looking each row up.
+ */
+function locked(sql: IndexSql, order: string): string {
+  return sql.forUpdate ? `ORDER BY ${order}${sql.forUpdate}` : '';
 }
 
 /** `v.column1, v.column2, ...`: the columns of a rows relation. */

@@ -1,7 +1,7 @@
 import type { EntityKind, Session, Significance } from '@auditlane/client';
 import { entityId } from '@auditlane/client';
 import { type Baseline, median, type SessionFacts } from '../domain/significance';
-import { chunks } from './entity-index';
+import { CREDENTIAL_ACTORS, chunks, type IndexSql } from './entity-index';
 import type { SqlRunner } from './runner';
 
 /** A session waiting for its score, as queued. */
@@ -12,20 +12,18 @@ export interface QueuedScore {
 }
 
 /** What differs between the stores in the scoring SQL. */
-export interface ScoringSql extends SqlRunner {
+export interface ScoringSql extends IndexSql {
   /** The stored session document (text in SQLite, JSONB already parsed in PostgreSQL). */
   session(doc: unknown): Session;
   /** SQL of a session row's cost (`doc.usage.costUsd`). */
   readonly costExpr: string;
-  /** SQL of the session document with `significance` replaced by the JSON parameter. */
-  readonly docWithSignificance: string;
+  /** SQL of the session document with `significance` replaced by the JSON text `json` (SQL). */
+  docWithSignificance(json: string): string;
 }
 
 const DAY_MS = 86_400_000;
 /** Most earlier sessions a baseline reads (the most recent ones of its window). */
 const BASELINE_ROWS = 1000;
-/** Most actors of one credential a reason names. */
-const CREDENTIAL_ACTORS = 50;
 
 const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const tuples = (rows: unknown[][]) =>
@@ -110,86 +108,132 @@ export async function loadFacts(
   }
   const entityFirst = new Map<string, string>();
   const firstKeys = [...firstOf.values()];
-  for (const part of chunks(firstKeys)) {
+  for (const part of sql.rows(['text', 'text'], firstKeys)) {
     const rows = await sql.all<{ kind: EntityKind; key: string; first_session: string }>(
-      `SELECT kind, key, first_session FROM entities WHERE org = ? AND (kind, key) IN (VALUES ${tuples(part)})`,
-      [org, ...part.flat()],
+      `SELECT t.kind, t.key, t.first_session FROM ${part.from}
+       JOIN entities AS t ON t.org = ? AND t.kind = v.column1 AND t.key = v.column2`,
+      [...part.params, org],
     );
     for (const r of rows) entityFirst.set(entityId(r), r.first_session);
   }
+  // The first actors of each credential: one statement for a chunk of keys.
   const credentialActors = new Map<string, string[]>();
-  for (const key of credentials) {
-    const rows = await sql.all<{ actor_id: string }>(
-      `SELECT actor_id FROM entity_actors WHERE org = ? AND kind = 'credential' AND key = ? ORDER BY actor_id LIMIT ${CREDENTIAL_ACTORS}`,
-      [org, key],
+  for (const part of chunks([...credentials])) {
+    const rows = await sql.all<{ key: string; actor_id: string }>(
+      part
+        .map(
+          () =>
+            `SELECT * FROM (SELECT key, actor_id FROM entity_actors WHERE org = ? AND kind = 'credential' AND key = ? ORDER BY actor_id LIMIT ${CREDENTIAL_ACTORS}) AS c`,
+        )
+        .join(' UNION ALL '),
+      part.flatMap((key) => [org, key]),
     );
-    credentialActors.set(
-      key,
-      rows.map((r) => r.actor_id),
-    );
+    for (const key of part) credentialActors.set(key, []);
+    for (const r of rows) credentialActors.get(r.key)!.push(r.actor_id);
   }
   const pairFirst = new Map<string, string>();
   const pairKeys = [...pairs.values()];
-  for (const part of chunks(pairKeys)) {
+  for (const part of sql.rows(['text', 'text', 'text'], pairKeys)) {
     const rows = await sql.all<{
       kind: EntityKind;
       key: string;
       actor_id: string;
       first_session: string;
     }>(
-      `SELECT kind, key, actor_id, first_session FROM entity_actors WHERE org = ? AND (kind, key, actor_id) IN (VALUES ${tuples(part)})`,
-      [org, ...part.flat()],
+      `SELECT t.kind, t.key, t.actor_id, t.first_session FROM ${part.from}
+       JOIN entity_actors AS t ON t.org = ? AND t.kind = v.column1 AND t.key = v.column2 AND t.actor_id = v.column3`,
+      [...part.params, org],
     );
     for (const r of rows) pairFirst.set(`${entityId(r)}\u0000${r.actor_id}`, r.first_session);
   }
   const windowMs = windowDays * DAY_MS;
-  for (const facts of out.values()) {
-    const s = facts.session;
-    const actor = s.actor.id;
-    const started = Date.parse(s.startedAt);
+  const all = [...out.values()];
+  for (const facts of all) {
+    const actor = facts.session.actor.id;
     for (const [id, first] of entityFirst) facts.entityFirst.set(id, first);
     for (const [key, actors] of credentialActors) facts.credentialActors.set(key, actors);
     for (const [k, first] of pairFirst) {
       const at = k.lastIndexOf('\u0000');
       if (k.slice(at + 1) === actor) facts.pairFirst.set(k.slice(0, at), first);
     }
-    const before = '(started_at < ? OR (started_at = ? AND id < ?))';
-    const history = await sql.all<{ one: number }>(
-      `SELECT 1 AS one FROM sessions WHERE org = ? AND actor_id = ? AND ${before} LIMIT 1`,
-      [org, actor, started, started, s.id],
-    );
-    facts.actorHasHistory = history.length > 0;
-    if (!facts.actorHasHistory) continue;
-    const actorRows = await sql.all<{ started_at: number; event_count: number; cost: number }>(
-      `SELECT started_at, event_count, ${sql.costExpr} AS cost FROM sessions
+  }
+  // Each session's own lookups, as subqueries of one statement per chunk of sessions (each
+  // still bounded and index-backed: the actor's or credential's sessions just before it).
+  const startOf = (f: SessionFacts) => Date.parse(f.session.startedAt);
+  const before = '(started_at < ? OR (started_at = ? AND id < ?))';
+  const actorRows = await perSession<BaselineRow>(sql, all, (f) => ({
+    text: `SELECT started_at, event_count, ${sql.costExpr} AS cost FROM sessions
        WHERE org = ? AND actor_id = ? AND started_at >= ? AND ${before}
        ORDER BY started_at DESC, id DESC LIMIT ${BASELINE_ROWS}`,
-      [org, actor, started - windowMs, started, started, s.id],
-    );
-    facts.actorBaseline = baseline(actorRows, started);
-    if (s.credential && s.credential.kind !== 'none') {
-      const credentialRows = await sql.all<{
-        started_at: number;
-        event_count: number;
-        cost: number;
-      }>(
-        `SELECT s.started_at, s.event_count, ${sql.costExpr.replaceAll('doc', 's.doc')} AS cost
+    params: [org, f.session.actor.id, startOf(f) - windowMs, startOf(f), startOf(f), f.session.id],
+  }));
+  // A session in the window is history; without one, an earlier one may still be.
+  const noneInWindow = all.filter((_, i) => actorRows[i]!.length === 0);
+  const earlier = await perSession<{ one: number }>(sql, noneInWindow, (f) => ({
+    text: `SELECT 1 AS one FROM sessions WHERE org = ? AND actor_id = ? AND ${before} LIMIT 1`,
+    params: [org, f.session.actor.id, startOf(f), startOf(f), f.session.id],
+  }));
+  const older = new Set(noneInWindow.filter((_, i) => earlier[i]!.length > 0));
+  all.forEach((f, i) => {
+    f.actorHasHistory = actorRows[i]!.length > 0 || older.has(f);
+    if (f.actorHasHistory) f.actorBaseline = baseline(actorRows[i]!, startOf(f));
+  });
+  const onCredential = all.filter(
+    (f) => f.actorHasHistory && f.session.credential && f.session.credential.kind !== 'none',
+  );
+  const credentialRows = await perSession<BaselineRow>(sql, onCredential, (f) => ({
+    text: `SELECT s.started_at, s.event_count, ${sql.costExpr.replaceAll('doc', 's.doc')} AS cost
          FROM session_entities AS e JOIN sessions AS s ON s.org = e.org AND s.id = e.session_id
          WHERE e.org = ? AND e.kind = 'credential' AND e.key = ? AND e.started_at >= ?
            AND (e.started_at < ? OR (e.started_at = ? AND e.session_id < ?))
          ORDER BY e.started_at DESC, e.session_id DESC LIMIT ${BASELINE_ROWS}`,
-        [org, s.credential.fingerprint, started - windowMs, started, started, s.id],
-      );
-      facts.credentialBaseline = baseline(credentialRows, started);
-    }
+    params: [
+      org,
+      f.session.credential!.fingerprint,
+      startOf(f) - windowMs,
+      startOf(f),
+      startOf(f),
+      f.session.id,
+    ],
+  }));
+  onCredential.forEach((f, i) => {
+    f.credentialBaseline = baseline(credentialRows[i]!, startOf(f));
+  });
+  return out;
+}
+
+interface BaselineRow {
+  started_at: number;
+  event_count: number;
+  cost: number;
+}
+
+/**
+ * Runs one query for each of `items`, as the UNION ALL of their subqueries (one statement per
+ * chunk), and returns each item's rows, in the order of `items`.
+ */
+async function perSession<T>(
+  sql: SqlRunner,
+  items: SessionFacts[],
+  query: (item: SessionFacts) => { text: string; params: unknown[] },
+): Promise<T[][]> {
+  const out: T[][] = items.map(() => []);
+  let at = 0;
+  for (const part of chunks(items)) {
+    const queries = part.map(query);
+    const rows = await sql.all<T & { i: number }>(
+      queries
+        .map((q) => `SELECT CAST(? AS INT) AS i, q.* FROM (${q.text}) AS q`)
+        .join(' UNION ALL '),
+      queries.flatMap((q, k) => [at + k, ...q.params]),
+    );
+    for (const r of rows) out[Number(r.i)]!.push(r);
+    at += part.length;
   }
   return out;
 }
 
-function baseline(
-  rows: { started_at: number; event_count: number; cost: number }[],
-  started: number,
-): Baseline | null {
+function baseline(rows: BaselineRow[], started: number): Baseline | null {
   if (rows.length === 0) return null;
   const earliest = Math.min(...rows.map((r) => Number(r.started_at)));
   return {
@@ -201,33 +245,56 @@ function baseline(
 }
 
 /**
- * Stores the significance of a session (score column, document, reason codes) and takes it off
- * the queue unless it was queued again since `queuedAt`.
+ * Stores the significance of sessions of an org (score column, document, reason codes) and takes
+ * the queued entries off the queue unless queued again since (`queuedAt` differs). One statement
+ * per table, whatever the number of sessions.
  */
-export async function saveScore(
+export async function saveScores(
   sql: ScoringSql,
   org: string,
-  sessionId: string,
-  significance: Significance,
-  queuedAt: number | null,
+  scored: { sessionId: string; significance: Significance }[],
+  queued: QueuedScore[],
 ): Promise<void> {
-  await sql.run(
-    `UPDATE sessions SET score = ?, doc = ${sql.docWithSignificance} WHERE org = ? AND id = ?`,
-    [significance.score, JSON.stringify(significance), org, sessionId],
-  );
-  await sql.run('DELETE FROM session_reasons WHERE org = ? AND session_id = ?', [org, sessionId]);
-  const codes = [...new Set(significance.reasons.map((r) => r.code))];
-  if (codes.length > 0)
+  const byId = [...scored].sort((a, b) => (a.sessionId < b.sessionId ? -1 : 1));
+  const SCORE_COLUMNS = ['text', 'float8', 'text'] as const;
+  const scoreRows = byId.map((x) => [
+    x.sessionId,
+    x.significance.score,
+    JSON.stringify(x.significance),
+  ]);
+  for (const part of sql.rows(SCORE_COLUMNS, scoreRows)) {
     await sql.run(
-      `INSERT INTO session_reasons (org, code, session_id) VALUES ${tuples(codes.map((c) => [org, c, sessionId]))}`,
-      codes.flatMap((c) => [org, c, sessionId]),
+      `UPDATE sessions SET score = v.column2, doc = ${sql.docWithSignificance('v.column3')}
+       FROM ${part.from} WHERE sessions.org = ? AND sessions.id = v.column1`,
+      [...part.params, org],
     );
-  if (queuedAt !== null)
-    await sql.run('DELETE FROM score_queue WHERE org = ? AND session_id = ? AND queued_at = ?', [
-      org,
-      sessionId,
-      queuedAt,
-    ]);
+  }
+  const ids = byId.map((x) => [x.sessionId]);
+  for (const part of sql.rows(['text'], ids)) {
+    await sql.run(
+      `DELETE FROM session_reasons WHERE org = ? AND session_id IN (SELECT v.column1 FROM ${part.from})`,
+      [org, ...part.params],
+    );
+  }
+  const reasonRows = byId.flatMap((x) =>
+    [...new Set(x.significance.reasons.map((r) => r.code))].map((code) => [code, x.sessionId]),
+  );
+  for (const part of sql.rows(['text', 'text'], reasonRows)) {
+    await sql.run(
+      `INSERT INTO session_reasons (org, code, session_id)
+       SELECT CAST(? AS TEXT), v.column1, v.column2 FROM ${part.from} WHERE true`,
+      [org, ...part.params],
+    );
+  }
+  const queueRows = [...queued]
+    .sort((a, b) => (a.sessionId < b.sessionId ? -1 : 1))
+    .map((q) => [q.sessionId, q.queuedAt]);
+  for (const part of sql.rows(['text', 'bigint'], queueRows)) {
+    await sql.run(
+      `DELETE FROM score_queue WHERE org = ? AND (session_id, queued_at) IN (SELECT v.column1, v.column2 FROM ${part.from})`,
+      [org, ...part.params],
+    );
+  }
 }
 
 /** Queues sessions of an org for rescoring (a change outside ingest: a revoke, a decision). */

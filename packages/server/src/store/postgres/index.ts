@@ -44,7 +44,7 @@ import {
   type QueuedScore,
   queuedScores,
   type ScoringSql,
-  saveScore,
+  saveScores,
 } from '../scoring';
 import { SharedTables } from '../shared';
 import {
@@ -200,7 +200,7 @@ function sqlOn(client: pg.Pool | pg.PoolClient): ScoringSql & IndexSql {
     rows: unnestRows,
     session: (doc) => doc as Session,
     costExpr: "coalesce((doc -> 'usage' ->> 'costUsd')::float8, 0)",
-    docWithSignificance: "jsonb_set(doc, '{significance}', ?::jsonb)",
+    docWithSignificance: (json) => `jsonb_set(doc, '{significance}', ${json}::jsonb)`,
   };
 }
 
@@ -537,20 +537,13 @@ export class PostgresStore implements Store {
         queued.map((q) => q.sessionId),
         windowDays,
       );
-      const done: string[] = [];
-      // In id order, as ingest queues them (rows of the queue locked in one order).
-      for (const q of [...queued].sort((a, b) => (a.sessionId < b.sessionId ? -1 : 1))) {
+      const scored = queued.flatMap((q) => {
         const f = facts.get(q.sessionId);
-        if (f) {
-          await saveScore(sql, org, q.sessionId, score(f), q.queuedAt);
-          done.push(q.sessionId);
-        } else {
-          await sql.run(
-            'DELETE FROM score_queue WHERE org = ? AND session_id = ? AND queued_at = ?',
-            [org, q.sessionId, q.queuedAt],
-          );
-        }
-      }
+        // Not a session of the org (any more): nothing to score, only taken off the queue.
+        return f ? [{ sessionId: q.sessionId, significance: score(f) }] : [];
+      });
+      await saveScores(sql, org, scored, queued);
+      const done = scored.map((x) => x.sessionId).sort();
       await client.query('COMMIT');
       return done;
     } catch (error) {

@@ -13,7 +13,7 @@ import {
 } from '../ingest';
 import { kpiColumns } from '../kpis';
 import type { SqlRunner } from '../runner';
-import { loadFacts, type QueuedScore, type ScoringSql, saveScore } from '../scoring';
+import { loadFacts, type QueuedScore, type ScoringSql, saveScores } from '../scoring';
 
 interface SessionRow {
   id: string;
@@ -55,7 +55,7 @@ export class SqliteWriter {
       rows: valuesRows,
       session: (doc) => JSON.parse(doc as string) as Session,
       costExpr: "coalesce(json_extract(doc, '$.usage.costUsd'), 0)",
-      docWithSignificance: "json_set(doc, '$.significance', json(?))",
+      docWithSignificance: (json) => `json_set(doc, '$.significance', json(${json}))`,
     };
     this.stmts = {
       loadSessions: db.prepare<[string, string], SessionRow>(
@@ -252,20 +252,13 @@ export class SqliteWriter {
           queued.map((q) => q.sessionId),
           windowDays,
         );
-        const done: string[] = [];
-        for (const q of [...queued].sort((a, b) => (a.sessionId < b.sessionId ? -1 : 1))) {
+        const scored = queued.flatMap((q) => {
           const f = facts.get(q.sessionId);
-          if (f) {
-            await saveScore(this.runner, org, q.sessionId, score(f), q.queuedAt);
-            done.push(q.sessionId);
-          } else {
-            // Not a session of the org (any more): nothing to score.
-            await this.runner.run(
-              'DELETE FROM score_queue WHERE org = ? AND session_id = ? AND queued_at = ?',
-              [org, q.sessionId, q.queuedAt],
-            );
-          }
-        }
+          // Not a session of the org (any more): nothing to score, only taken off the queue.
+          return f ? [{ sessionId: q.sessionId, significance: score(f) }] : [];
+        });
+        await saveScores(this.runner, org, scored, queued);
+        const done = scored.map((x) => x.sessionId).sort();
         this.db.exec('COMMIT');
         return done;
       } catch (error) {
