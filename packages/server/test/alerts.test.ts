@@ -655,6 +655,10 @@ describe.each(STORE_KINDS)('%s store: alerts', (kind) => {
     const ok = { name: 'n', query: {}, url: receiver.url };
     const cases: [unknown, RegExp][] = [
       [{ ...ok, url: 'ftp://files.example.com/x' }, /url: must be an absolute http or https URL/],
+      [
+        { ...ok, url: 'https://hook:s3cret@hooks.example.com/x' },
+        /url: must not carry a user name or password/,
+      ],
       [{ ...ok, url: 'not a url' }, /url: must be an absolute http or https URL/],
       [{ ...ok, query: { environment: ['production'], sort: 'recent' } }, /query: .*"sort"/],
       [{ ...ok, query: { nope: '1' } }, /query: .*"nope"/],

@@ -18,6 +18,16 @@ export const webhookUrlSchema = z
       return false;
     }
   }, 'must be an absolute http or https URL')
+  // A password in the URL would be kept, listed and echoed in delivery errors (and fetch refuses
+  // such URLs): receivers authenticate the signature instead.
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.username === '' && url.password === '';
+    } catch {
+      return true;
+    }
+  }, 'must not carry a user name or password (the signature authenticates deliveries)')
   .meta({ id: 'WebhookUrl', format: 'uri', example: 'https://hooks.example.com/auditlane' });
 
 const alertNameSchema = plainText(200).min(1);

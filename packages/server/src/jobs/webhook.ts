@@ -47,7 +47,9 @@ function describeFetchError(error: unknown, signal: AbortSignal, timeoutMs: numb
   if (signal.aborted) return `no answer within ${timeoutMs} ms`;
   const e = error as Error & { cause?: { code?: string; message?: string } };
   const cause = e.cause?.code ?? e.cause?.message;
-  return cause ? `${e.message} (${cause})` : e.message;
+  // An error may quote the URL: never its user name or password.
+  const text = cause ? `${e.message} (${cause})` : e.message;
+  return text.replace(/\/\/[^/@\s]*@/g, '//');
 }
 
 /**
