@@ -46,11 +46,23 @@ describe('readLogsRequest', () => {
           'resourceLogs[0].scopeLogs[0].logRecords[0].attributes[0].value.boolValue: expected a boolean',
       },
     ]);
-    expect(() => readLogsRequest(request([], [kv('x', { stringValue: 5 })]))).toThrow(
-      new OtlpShapeError(
-        'resourceLogs[0].resource.attributes[0].value.stringValue: expected a string',
-      ),
+    // A bad resource attribute rejects that resource's records; another resource's are kept.
+    const bad = request(
+      [{ timeUnixNano: '1' }, { timeUnixNano: '2' }],
+      [kv('x', { stringValue: 5 })],
     );
+    const good = request([{ timeUnixNano: '3' }]);
+    const mixed = readLogsRequest({ resourceLogs: [...bad.resourceLogs, ...good.resourceLogs] });
+    expect(mixed.records.map((r) => r.path)).toEqual([
+      'resourceLogs[1].scopeLogs[0].logRecords[0]',
+    ]);
+    expect(mixed.invalid).toEqual(
+      [0, 1].map((k) => ({
+        path: `resourceLogs[0].scopeLogs[0].logRecords[${k}]`,
+        message: 'resourceLogs[0].resource.attributes[0].value.stringValue: expected a string',
+      })),
+    );
+    expect(() => readLogsRequest({ resourceLogs: [{ scopeLogs: 5 }] })).toThrow(OtlpShapeError);
     // proto3 JSON: absent and null repeated fields are empty.
     expect(readLogsRequest({}).records).toEqual([]);
     expect(readLogsRequest({ resourceLogs: null }).records).toEqual([]);

@@ -116,17 +116,26 @@ export function readLogsRequest(body: unknown): {
     if (!isObject(rl)) throw new OtlpShapeError(`${rPath}: expected a ResourceLogs object`);
     if (rl.resource !== undefined && rl.resource !== null && !isObject(rl.resource))
       throw new OtlpShapeError(`${rPath}.resource: expected a Resource object`);
-    const resource = readAttributes(
-      isObject(rl.resource) ? rl.resource.attributes : undefined,
-      `${rPath}.resource.attributes`,
-      shape,
-    );
+    // A bad resource attribute rejects that resource's records (partial success), not the export.
+    let resource: Attributes = new Map();
+    let resourceError: string | null = null;
+    try {
+      resource = readAttributes(
+        isObject(rl.resource) ? rl.resource.attributes : undefined,
+        `${rPath}.resource.attributes`,
+        record,
+      );
+    } catch (error) {
+      if (!(error instanceof RecordError)) throw error;
+      resourceError = error.message;
+    }
     repeated(rl.scopeLogs, `${rPath}.scopeLogs`, shape).forEach((sl, j) => {
       const sPath = `${rPath}.scopeLogs[${j}]`;
       if (!isObject(sl)) throw new OtlpShapeError(`${sPath}: expected a ScopeLogs object`);
       repeated(sl.logRecords, `${sPath}.logRecords`, shape).forEach((lr, k) => {
         const path = `${sPath}.logRecords[${k}]`;
         try {
+          if (resourceError) throw new RecordError(resourceError);
           if (!isObject(lr)) throw new RecordError(`${path}: expected a LogRecord object`);
           if (
             lr.eventName !== undefined &&
