@@ -197,6 +197,8 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       }
       const result = await org.ingest(batch);
       expect(result.rejected).toEqual([]);
+      // Scores settle before the significance sort is paged.
+      await h.server.scorer.idle();
     });
 
     it('lists newest first and pages with a cursor without gaps or repeats', async () => {
