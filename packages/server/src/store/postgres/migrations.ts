@@ -1,4 +1,5 @@
 import { ALERT_TABLES } from '../alerts';
+import { ENTITY_INDEX_TABLES, SESSION_REASON_TABLES } from '../index-tables';
 import { SHARED_TABLES } from '../runner';
 import { TELEMETRY_TABLE } from '../telemetry';
 
@@ -101,80 +102,10 @@ export const POSTGRES_MIGRATIONS: string[] = [
   CREATE INDEX sessions_unsigned ON sessions (org, id) WHERE signed_hash IS DISTINCT FROM last_hash;
   `,
   // The entity index, session <-> entity edges, evidence, and the rescoring queue.
-  `
-  -- The entity index (per org): each actor, credential, endpoint, resource, file, table, outbound
-  -- host and model the org's sessions involve, with when it was first and last seen.
-  CREATE TABLE IF NOT EXISTS entities (
-    org TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    key TEXT NOT NULL,
-    label TEXT NOT NULL,
-    first_at BIGINT NOT NULL,
-    last_at BIGINT NOT NULL,
-    first_session TEXT NOT NULL,
-    sessions INTEGER NOT NULL,
-    actors INTEGER NOT NULL,
-    attrs TEXT NOT NULL DEFAULT '{}',
-    PRIMARY KEY (org, kind, key)
-  );
-  CREATE INDEX IF NOT EXISTS entities_recent ON entities (org, kind, last_at DESC);
-  -- Session <-> entity edges: which sessions involve an entity, from which event on.
-  CREATE TABLE IF NOT EXISTS session_entities (
-    org TEXT NOT NULL,
-    session_id TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    key TEXT NOT NULL,
-    actor_id TEXT NOT NULL,
-    started_at BIGINT NOT NULL,
-    first_at BIGINT NOT NULL,
-    last_at BIGINT NOT NULL,
-    first_seq INTEGER NOT NULL,
-    first_event TEXT NOT NULL,
-    events INTEGER NOT NULL,
-    ops TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (org, session_id, kind, key)
-  );
-  CREATE INDEX IF NOT EXISTS session_entities_entity ON session_entities (org, kind, key, started_at DESC, session_id DESC);
-  -- Which actors used an entity, and since when (a credential shared by several actors).
-  CREATE TABLE IF NOT EXISTS entity_actors (
-    org TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    key TEXT NOT NULL,
-    actor_id TEXT NOT NULL,
-    first_at BIGINT NOT NULL,
-    first_session TEXT NOT NULL,
-    sessions INTEGER NOT NULL,
-    PRIMARY KEY (org, kind, key, actor_id)
-  );
-  -- Events a session's significance names as evidence (verdicts, masking, revocation).
-  CREATE TABLE IF NOT EXISTS session_evidence (
-    org TEXT NOT NULL,
-    session_id TEXT NOT NULL,
-    code TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    event_id TEXT NOT NULL,
-    PRIMARY KEY (org, session_id, code, seq)
-  );
-  -- Sessions whose significance must be recomputed (their context changed).
-  CREATE TABLE IF NOT EXISTS score_queue (
-    org TEXT NOT NULL,
-    session_id TEXT NOT NULL,
-    queued_at BIGINT NOT NULL,
-    PRIMARY KEY (org, session_id)
-  );
-  `,
+  ENTITY_INDEX_TABLES('BIGINT'),
   // The reason codes of each session's significance (the list's reason filter), and the oldest
   // queued sessions first for the scorer.
-  `
-  CREATE TABLE IF NOT EXISTS session_reasons (
-    org TEXT NOT NULL,
-    code TEXT NOT NULL,
-    session_id TEXT NOT NULL,
-    PRIMARY KEY (org, code, session_id)
-  );
-  CREATE INDEX IF NOT EXISTS session_reasons_session ON session_reasons (org, session_id);
-  CREATE INDEX IF NOT EXISTS score_queue_oldest ON score_queue (queued_at);
-  `,
+  SESSION_REASON_TABLES,
   // What the overview counts of a session, as columns, and one index that answers the KPIs of a
   // period without reading a session's row: cost in micro-dollars (sums stay exact) and the
   // actions blocked (a blocked session has at least one). Filled from the stored documents;
