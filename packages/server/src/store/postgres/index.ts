@@ -227,6 +227,9 @@ export class PostgresStore implements Store {
     session: (doc) => doc as Session,
   };
 
+  /** Statements on the pool, outside a transaction. */
+  private readonly runner: SqlRunner;
+
   private constructor(pool: pg.Pool) {
     this.pool = pool;
     const runner: SqlRunner = {
@@ -236,6 +239,7 @@ export class PostgresStore implements Store {
         changes: (await pool.query(numberPlaceholders(sql), params)).rowCount ?? 0,
       }),
     };
+    this.runner = runner;
     this.shared = new SharedTables(runner);
     this.alerts = new AlertTables(runner, {
       params: () => new Params(),
@@ -468,18 +472,7 @@ export class PostgresStore implements Store {
     query: TelemetryListQuery,
   ): Promise<TelemetryPage | null> {
     if (!(await this.getSession(org, sessionId))) return null;
-    return listTelemetry(
-      {
-        all: async <T>(sql: string, params: unknown[] = []) =>
-          (await this.pool.query(numberPlaceholders(sql), params)).rows as T[],
-        run: async (sql, params = []) => ({
-          changes: (await this.pool.query(numberPlaceholders(sql), params)).rowCount ?? 0,
-        }),
-      },
-      org,
-      sessionId,
-      query,
-    );
+    return listTelemetry(this.runner, org, sessionId, query);
   }
 
   async updateSession(
