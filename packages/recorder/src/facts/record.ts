@@ -11,7 +11,7 @@ import { outboundOfUrl } from './url';
 const MAX_TABLES = 500;
 const MAX_TABLE_CHARS = 256;
 
-const list = (names: Set<string>) =>
+const list = (names: ReadonlySet<string>) =>
   [...names]
     .filter((n) => n.length > 0 && n.length <= MAX_TABLE_CHARS)
     .sort()

@@ -40,7 +40,16 @@ export type SqlAction =
   /** A call of a function that is neither built in nor an extension's: its body is not seen. */
   | 'user_function';
 
-export interface SqlAnalysis {
+/**
+ * What the analyzer returns. The same text (and dialect) analyzed again returns the same object
+ * from a small cache (the policy and the recorded `tables` read one parse), so it is read-only.
+ */
+export type SqlAnalysis = Readonly<{
+  [K in keyof SqlFacts]: SqlFacts[K] extends Set<infer T> ? ReadonlySet<T> : SqlFacts[K];
+}>;
+
+/** What a SQL text does, filled in while its tree is walked. */
+interface SqlFacts {
   /** Statements in the text. */
   statements: number;
   actions: Set<SqlAction>;
@@ -57,6 +66,11 @@ export interface SqlAnalysis {
   /** Tables written: targets of INSERT, UPDATE, DELETE, MERGE, COPY … FROM, TRUNCATE, ALTER, DROP, CREATE. */
   written: Set<string>;
 }
+
+/** Analyses kept for texts seen again (a loop of one statement, the policy then the recording). */
+const CACHED_ANALYSES = 256;
+/** Longer texts (a migration, a dump) are parsed each time rather than kept. */
+const CACHED_TEXT = 16_384;
 
 export class SqlParseError extends Error {
   override name = 'SqlParseError';
@@ -80,6 +94,8 @@ export class SqlAnalyzer {
 
   private readonly readOnly: RegExp[];
   private readonly extraSideEffects: RegExp[];
+  /** The latest analyses (or parse errors) by dialect and text, least recently used first. */
+  private readonly recent = new Map<string, SqlAnalysis | SqlParseError>();
 
   private constructor(functions: SqlFunctionOptions) {
     this.known = new Set(PG_FUNCTION_NAMES.split(/\s+/).filter(Boolean));
@@ -104,6 +120,25 @@ export class SqlAnalyzer {
    * syntax that PostgreSQL's grammar does not know throws SqlParseError.
    */
   analyze(sql: string, options: { dialect?: 'postgres' | 'mysql' | 'sqlite' } = {}): SqlAnalysis {
+    if (sql.length > CACHED_TEXT) return this.parse(sql, options);
+    const key = `${options.dialect ?? 'postgres'}\u0000${sql}`;
+    let found = this.recent.get(key);
+    if (found) this.recent.delete(key);
+    else {
+      try {
+        found = this.parse(sql, options);
+      } catch (error) {
+        if (!(error instanceof SqlParseError)) throw error;
+        found = error;
+      }
+      if (this.recent.size >= CACHED_ANALYSES) this.recent.delete(this.recent.keys().next().value!);
+    }
+    this.recent.set(key, found);
+    if (found instanceof SqlParseError) throw found;
+    return found;
+  }
+
+  private parse(sql: string, options: { dialect?: 'postgres' | 'mysql' | 'sqlite' }): SqlAnalysis {
     // Quoted identifiers of MySQL (`x`) and SQLite (`x`, [x]) read as PostgreSQL's "x".
     let text = sql;
     if (options.dialect === 'mysql' || options.dialect === 'sqlite')
@@ -121,7 +156,7 @@ export class SqlAnalyzer {
       const at = e.sqlDetails?.cursorPosition;
       throw new SqlParseError(e.message ?? String(error), at === undefined ? undefined : at + 1);
     }
-    const analysis: SqlAnalysis = {
+    const analysis: SqlFacts = {
       statements: tree.stmts?.length ?? 0,
       actions: new Set(),
       tables: new Set(),
@@ -142,7 +177,7 @@ export class SqlAnalyzer {
   }
 
   /** What a function call does: nothing more than reading, a side effect, or unknown. */
-  private call(call: FuncCallNode, out: SqlAnalysis, context: WalkContext): void {
+  private call(call: FuncCallNode, out: SqlFacts, context: WalkContext): void {
     const parts = (call.funcname ?? []).map((p) => p.String?.sval?.toLowerCase() ?? '');
     const name = parts.at(-1) ?? '';
     const schema = parts.length > 1 ? parts.at(-2) : undefined;
@@ -251,7 +286,7 @@ interface FuncCallNode {
 }
 
 interface WalkContext {
-  call: (call: FuncCallNode, out: SqlAnalysis, context: WalkContext) => void;
+  call: (call: FuncCallNode, out: SqlFacts, context: WalkContext) => void;
   /** Nesting of SQL given as text to a function. */
   depth: number;
   dialect: 'postgres' | 'mysql' | 'sqlite';
@@ -298,7 +333,7 @@ const NODE_ACTIONS: Record<string, SqlAction> = {
 /** Statements that change who may do what, besides GRANT and REVOKE. */
 const ROLE_STATEMENTS = new Set(['CreateRoleStmt', 'AlterRoleStmt', 'AlterRoleSetStmt']);
 
-function walk(node: unknown, out: SqlAnalysis, context: WalkContext, depth: number): void {
+function walk(node: unknown, out: SqlFacts, context: WalkContext, depth: number): void {
   if (depth > 200 || node === null || typeof node !== 'object') return;
   if (Array.isArray(node)) {
     for (const item of node) walk(item, out, context, depth + 1);
@@ -353,7 +388,7 @@ function walk(node: unknown, out: SqlAnalysis, context: WalkContext, depth: numb
       case 'ExplainStmt':
         if (!explainRuns(v.options as unknown[] | undefined)) {
           // Planned, not run: what it names counts, not what it would do.
-          const planned: SqlAnalysis = { ...out, actions: new Set() };
+          const planned: SqlFacts = { ...out, actions: new Set() };
           walk(v.query, planned, context, depth + 1);
           out.actions.add('other');
           continue;
