@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { createIdGenerator, type EventInput } from '@auditlane/client';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
@@ -12,7 +13,7 @@ import {
   type ReadableLogRecord,
   SimpleLogRecordProcessor,
 } from '@opentelemetry/sdk-logs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Harness, STORE_KINDS, sessionScript, startHarness } from './helpers';
 
 type ClaudeEvent = { name: string; attributes: Record<string, string | number | boolean> };
@@ -588,5 +589,237 @@ describe.each(STORE_KINDS)('%s store: Claude Code telemetry over OTLP', (kind) =
       reasons = session.significance?.reasons.map((r) => r.code) ?? [];
     }
     expect(reasons).toContain('cost_spike');
+  });
+});
+
+describe.each(STORE_KINDS)('%s store: telemetry whatever the order it arrives in', (kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(kind);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  const day = 86_400_000;
+  const ids = createIdGenerator();
+
+  /** A hook session of a Claude session, not ingested yet. */
+  const hookScript = (claude: string, startedAt: number, environment: string, actorId: string) =>
+    sessionScript(
+      {
+        actor: { type: 'agent', id: actorId, agent: { name: 'Claude Code' } },
+        resource: { name: 'shop', type: 'application', environment: environment as 'staging' },
+        mode: 'agent',
+        labels: { 'claude.session': claude },
+      },
+      startedAt,
+    );
+  const ingest = async (events: EventInput[]) => {
+    const result = await h.admin.ingest(events);
+    expect(result.rejected).toEqual([]);
+  };
+  const end = (s: ReturnType<typeof sessionScript>, at: number): EventInput => ({
+    id: ids.eventId(),
+    sessionId: s.sessionId,
+    seq: 100,
+    time: new Date(at).toISOString(),
+    type: 'lifecycle',
+    action: 'end',
+  });
+  /** One api_request of a Claude session at `at`, without a model: cost and tokens only. */
+  const send = async (claude: string, at: number, cost: number, tokens = 10) => {
+    const records = await claudeCodeRecords(claude, at, [
+      { name: 'api_request', attributes: { cost_usd: cost, input_tokens: tokens } },
+    ]);
+    const res = await fetch(`${h.server.url}/otlp/v1/logs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.adminToken}`, 'content-type': 'application/json' },
+      body: new Uint8Array(JsonLogsSerializer.serializeRequest(records)!),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({});
+  };
+
+  it('gives every session the same score whether cost telemetry arrives before or after the later sessions it is a baseline of', async () => {
+    /** Six routine sessions over ten days, then one costing 50 times as much; per order, its own actor. */
+    const plan = (order: string) => {
+      const actor = `cc-${order}-${randomUUID().slice(0, 6)}`;
+      const sessions = Array.from({ length: 7 }, (_, i) => {
+        const claude = randomUUID();
+        const at = i < 6 ? T0 - (20 - 2 * i) * day : T0;
+        return {
+          claude,
+          at,
+          cost: i < 6 ? 0.02 : 1,
+          script: hookScript(claude, at, 'staging', actor),
+        };
+      });
+      return sessions;
+    };
+    const results: Record<string, { score: number; reasons: string[]; costUsd: number }[]> = {};
+    const read = async (sessions: ReturnType<typeof plan>) => {
+      await h.server.scorer.idle();
+      const out = [];
+      for (const s of sessions) {
+        const got = await h.admin.sessions.get(s.script.sessionId);
+        out.push({
+          score: got.significance!.score,
+          reasons: got.significance!.reasons.map((r) => r.code).sort(),
+          costUsd: got.usage.costUsd,
+        });
+      }
+      return out;
+    };
+
+    // Each session followed by its telemetry, in time order.
+    const inOrder = plan('a');
+    for (const s of inOrder) {
+      await ingest(s.script.events);
+      await send(s.claude, s.at + 1_000, s.cost);
+    }
+    results.inOrder = await read(inOrder);
+
+    // Every session first; the costly one's telemetry, scored; then the routine ones' telemetry.
+    const lateBaseline = plan('b');
+    for (const s of lateBaseline) await ingest(s.script.events);
+    await send(lateBaseline[6]!.claude, lateBaseline[6]!.at + 1_000, 1);
+    await h.server.scorer.idle();
+    for (const s of lateBaseline.slice(0, 6).reverse()) {
+      await send(s.claude, s.at + 1_000, s.cost);
+      await h.server.scorer.idle();
+    }
+    results.lateBaseline = await read(lateBaseline);
+
+    // Every record first (pending), then the sessions, newest first, each scored.
+    const pendingFirst = plan('c');
+    for (const s of pendingFirst) await send(s.claude, s.at + 1_000, s.cost);
+    for (const s of [...pendingFirst].reverse()) {
+      await ingest(s.script.events);
+      await h.server.scorer.idle();
+    }
+    results.pendingFirst = await read(pendingFirst);
+
+    expect(results.inOrder!.at(-1)!.reasons).toContain('cost_spike');
+    expect(results.lateBaseline).toEqual(results.inOrder);
+    expect(results.pendingFirst).toEqual(results.inOrder);
+  });
+
+  it('places the records of two sessions sharing a Claude session the same way whatever arrives first', async () => {
+    // dev opens at T0, prod at T0+60 s; dev ends at T0+120 s, prod at T0+300 s. Records: before
+    // both (dev, the first), while both are open (dev, the first started), after dev ended (prod),
+    // after both ended (prod, which ended last).
+    const times = [T0 - 5_000, T0 + 90_000, T0 + 200_000, T0 + 400_000];
+    const costs = [0.001, 0.002, 0.004, 0.008];
+    type Step = 'devStart' | 'prodStart' | 'devEnd' | 'prodEnd' | 'records';
+    const orders: Step[][] = [
+      ['devStart', 'prodStart', 'devEnd', 'prodEnd', 'records'],
+      ['records', 'devStart', 'prodStart', 'devEnd', 'prodEnd'],
+      ['prodStart', 'records', 'devStart', 'devEnd', 'prodEnd'],
+      ['devStart', 'records', 'devEnd', 'prodStart', 'prodEnd'],
+      ['prodStart', 'prodEnd', 'records', 'devStart', 'devEnd'],
+      ['records', 'prodStart', 'devStart', 'prodEnd', 'devEnd'],
+    ];
+    const outcomes = [];
+    for (const order of orders) {
+      const claude = randomUUID();
+      const actor = `cc-${randomUUID().slice(0, 6)}`;
+      const dev = hookScript(claude, T0, 'development', actor);
+      const prod = hookScript(claude, T0 + 60_000, 'production', actor);
+      for (const step of order) {
+        if (step === 'devStart') await ingest(dev.events);
+        if (step === 'prodStart') await ingest(prod.events);
+        if (step === 'devEnd') await ingest([end(dev, T0 + 120_000)]);
+        if (step === 'prodEnd') await ingest([end(prod, T0 + 300_000)]);
+        if (step === 'records')
+          for (const [i, at] of times.entries()) await send(claude, at, costs[i]!, 10 ** i);
+      }
+      const placed = async (s: ReturnType<typeof sessionScript>) => ({
+        times: (await h.admin.sessions.telemetry(s.sessionId)).data.map((r) => Date.parse(r.time)),
+        usage: (await h.admin.sessions.get(s.sessionId)).usage,
+      });
+      outcomes.push({ order: order.join(' '), dev: await placed(dev), prod: await placed(prod) });
+    }
+    const expected = {
+      dev: {
+        times: [times[0], times[1]],
+        usage: { inputTokens: 11, outputTokens: 0, costUsd: 0.003 },
+      },
+      prod: {
+        times: [times[2], times[3]],
+        usage: { inputTokens: 1100, outputTokens: 0, costUsd: 0.012 },
+      },
+    };
+    for (const o of outcomes) expect(o).toEqual({ order: o.order, ...expected });
+  });
+});
+
+describe.each(STORE_KINDS)('%s store: records waiting for a session that never starts', (kind) => {
+  let h: Harness;
+  let clock = T0;
+  beforeAll(async () => {
+    h = await startHarness(kind, {
+      now: () => clock,
+      telemetryPending: { maxAgeMs: 60_000, maxRecords: 3 },
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const send = async (claude: string, count: number) => {
+    const records = await claudeCodeRecords(
+      claude,
+      T0,
+      Array.from({ length: count }, () => SESSION_EVENTS[5]!),
+    );
+    const res = await fetch(`${h.server.url}/otlp/v1/logs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.adminToken}`, 'content-type': 'application/json' },
+      body: new Uint8Array(JsonLogsSerializer.serializeRequest(records)!),
+    });
+    expect(res.status).toBe(200);
+  };
+  const start = async (claude: string) => {
+    const script = sessionScript(
+      {
+        actor: { type: 'agent', id: 'claude-code', agent: { name: 'Claude Code' } },
+        resource: { name: 'shop', type: 'application', environment: 'development' },
+        mode: 'agent',
+        labels: { 'claude.session': claude },
+      },
+      T0,
+    );
+    expect((await h.admin.ingest(script.events)).rejected).toEqual([]);
+    return (await h.admin.sessions.telemetry(script.sessionId)).data.length;
+  };
+
+  it('drops pending records older than the age limit and beyond the count limit, oldest first, and logs it', async () => {
+    const warned: string[] = [];
+    const spy = vi.spyOn(console, 'warn').mockImplementation((m: unknown) => {
+      warned.push(String(m));
+    });
+    try {
+      const [attachedEarly, old, recent, burst] = [0, 1, 2, 3].map(() => randomUUID());
+      // Attached records are never dropped, whatever their age.
+      await start(attachedEarly!);
+      await send(attachedEarly!, 2);
+      await send(old!, 2);
+      expect(warned).toEqual([]);
+      // Two minutes later: the age limit (1 min) drops the two old pending records.
+      clock += 120_000;
+      await send(recent!, 1);
+      expect(warned).toEqual([expect.stringContaining('dropped 2 pending record(s) of org acme')]);
+      // A second later, five more at once: six pending, three kept (the newest received).
+      clock += 1_000;
+      await send(burst!, 5);
+      expect(warned[1]).toContain('dropped 3 pending record(s)');
+      expect(await start(old!)).toBe(0);
+      expect(await start(recent!)).toBe(0);
+      expect(await start(burst!)).toBe(3);
+      const first = await h.admin.sessions.list({ label: [`claude.session=${attachedEarly}`] });
+      expect((await h.admin.sessions.telemetry(first.data[0]!.id)).data).toHaveLength(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import {
   MAX_SEQ,
+  type Session,
   type TelemetryListQuery,
   type TelemetryPage,
   type TelemetryRecord,
@@ -8,27 +9,55 @@ import {
 import { DEFAULT_SIGNIFICANCE, type SignificanceConfig } from '../domain/significance';
 import type { TelemetryInput } from '../otlp/claude-code';
 import { decodeCursor, encodeCursor } from './cursor';
-import { type IndexedEvent, type IndexSql, indexBatch } from './entity-index';
+import {
+  baselineDependents,
+  type IndexedEvent,
+  type IndexSql,
+  indexBatch,
+  queueScores,
+} from './entity-index';
 import type { LoadedSession, SessionState } from './ingest';
 import type { SqlRunner } from './runner';
 
 /** What one telemetry write did. */
 export interface TelemetryReport {
-  /** Attached to a session now. */
+  /** Attached to a session now (pending before, or new). */
   attached: number;
   /** Kept until their session starts (no session labelled with their Claude session yet). */
   pending: number;
   /** Kept already (an exporter's retry): not counted again. */
   duplicates: number;
+  /** Moved from one session to another that now matches them better (see chooseSession). */
+  moved: number;
+  /** Pending records dropped by the pending limits (the oldest first; see PendingLimits). */
+  dropped: number;
   /** Sessions whose telemetry changed. */
   sessions: string[];
 }
+
+/**
+ * How long, and how many, records wait for a session that has not started: a stream of records
+ * of Claude sessions no hook ever records cannot grow the store without end.
+ */
+export interface PendingLimits {
+  /** Pending records received longer ago than this are dropped. Default 7 days. */
+  maxAgeMs: number;
+  /** At most this many pending records per org: beyond, the oldest received are dropped. Default 100,000. */
+  maxRecords: number;
+}
+
+export const DEFAULT_PENDING_LIMITS: PendingLimits = {
+  maxAgeMs: 7 * 86_400_000,
+  maxRecords: 100_000,
+};
 
 export interface TelemetrySettings {
   /** ms since the epoch. */
   receivedAt: number;
   /** Significance settings (default: the defaults, on). */
   significance?: SignificanceConfig;
+  /** Limits of the records waiting for their session (default DEFAULT_PENDING_LIMITS). */
+  pending?: PendingLimits;
 }
 
 /** A session labelled `claude.session=<id>`, with when it ran. */
@@ -50,6 +79,8 @@ export interface TelemetryTx {
 
 interface Row {
   key: string;
+  /** The session it is attached to, null while pending. */
+  session_id: string | null;
   claude_session: string;
   at: number;
   received_at: number;
@@ -60,7 +91,9 @@ interface Row {
  * The session a record of a Claude session belongs to, among the org's sessions labelled with
  * it (the hook opens one per environment): the one active at the record's time, the first started
  * of them when several are; before any started, the first one; after all ended, the one that
- * ended last. null when no session carries the label yet.
+ * ended last. null when no session carries the label yet. A function of the record's time and the
+ * sessions' stored start and end only: the stores re-place a Claude session's records whenever
+ * one of its sessions starts or ends, so any arrival order ends with the same placement.
  */
 export function chooseSession(candidates: LabelledSession[], at: number): string | null {
   if (candidates.length === 0) return null;
@@ -71,7 +104,12 @@ export function chooseSession(candidates: LabelledSession[], at: number): string
   if (active) return active.id;
   const started = byStart.filter((s) => s.startedAt <= at);
   if (started.length === 0) return byStart[0]!.id;
-  return started.reduce((best, s) => ((s.endedAt ?? 0) > (best.endedAt ?? 0) ? s : best)).id;
+  return started.reduce((best, s) =>
+    (s.endedAt ?? 0) > (best.endedAt ?? 0) ||
+    ((s.endedAt ?? 0) === (best.endedAt ?? 0) && s.id < best.id)
+      ? s
+      : best,
+  ).id;
 }
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
@@ -83,6 +121,15 @@ function chunks<T>(items: T[]): T[][] {
   return out;
 }
 
+const emptyReport = (): TelemetryReport => ({
+  attached: 0,
+  pending: 0,
+  duplicates: 0,
+  moved: 0,
+  dropped: 0,
+  sessions: [],
+});
+
 /** Stores an export's records: attached to their sessions, or pending until the session starts. */
 export async function storeTelemetry(
   tx: TelemetryTx,
@@ -91,7 +138,7 @@ export async function storeTelemetry(
   settings: TelemetrySettings,
 ): Promise<TelemetryReport> {
   const { receivedAt } = settings;
-  const report: TelemetryReport = { attached: 0, pending: 0, duplicates: 0, sessions: [] };
+  const report = emptyReport();
   const unique = new Map<string, TelemetryInput>();
   for (const input of inputs) {
     if (unique.has(input.id)) report.duplicates++;
@@ -115,6 +162,7 @@ export async function storeTelemetry(
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const rows: Row[] = fresh.map((i) => ({
     key: i.id,
+    session_id: null,
     claude_session: i.claudeSessionId,
     at: i.at,
     received_at: receivedAt,
@@ -131,37 +179,93 @@ export async function storeTelemetry(
       part.flatMap((r) => [org, r.key, r.claude_session, ...columns(r)]),
     );
   }
-  const placed = await attach(tx, org, rows, settings);
+  const placed = await place(tx, org, rows, settings);
   report.attached = placed.attached;
   report.pending = rows.length - placed.attached;
   report.sessions = placed.sessions;
+  if (report.pending > 0) report.dropped = await dropPending(tx, org, settings);
   return report;
 }
 
-/** Attaches the pending records of these Claude sessions whose session has started since. */
-export async function attachPending(
+/**
+ * Places again every record of these Claude sessions, pending or attached, after one of their
+ * sessions started or ended: each goes where chooseSession puts it now (a pending record is
+ * attached, an attached one may move to a session that matches it better).
+ */
+export async function placeTelemetry(
   tx: TelemetryTx,
   org: string,
   claudeSessionIds: string[],
   settings: TelemetrySettings,
 ): Promise<TelemetryReport> {
+  const claude = [...new Set(claudeSessionIds)].sort();
+  if (claude.length === 0) return emptyReport();
+  // The Claude sessions' sessions locked first: what is read next is stable until the commit.
+  const candidates = await tx.labelledSessions(org, claude);
+  const ids = [...new Set(candidates.map((c) => c.id))].sort();
+  const loaded = await tx.loadSessions(org, ids);
   const rows: Row[] = [];
-  for (const part of chunks(claudeSessionIds)) {
+  const select =
+    'SELECT key, session_id, claude_session, at, received_at, doc FROM session_telemetry';
+  for (const part of chunks(claude)) {
     rows.push(
       ...(await tx.sql.all<Row>(
-        `SELECT key, claude_session, at, received_at, doc FROM session_telemetry
-         WHERE org = ? AND session_id IS NULL AND claude_session IN (${placeholders(part.length)})`,
+        `${select} WHERE org = ? AND session_id IS NULL AND claude_session IN (${placeholders(part.length)})`,
         [org, ...part],
       )),
     );
   }
-  const placed = await attach(tx, org, rows, settings);
+  for (const part of chunks(ids)) {
+    rows.push(
+      ...(await tx.sql.all<Row>(
+        `${select} WHERE org = ? AND session_id IN (${placeholders(part.length)})`,
+        [org, ...part],
+      )),
+    );
+  }
+  const wanted = new Set(claude);
+  const mine = rows.filter((r) => wanted.has(r.claude_session));
+  const placed = await place(tx, org, mine, settings, loaded);
+  const pending = mine.filter((r) => r.session_id === null).length;
   return {
+    ...emptyReport(),
     attached: placed.attached,
-    pending: rows.length - placed.attached,
-    duplicates: 0,
+    moved: placed.moved,
+    pending: pending - placed.attached,
     sessions: placed.sessions,
   };
+}
+
+/**
+ * Drops the org's pending records beyond the limits: received longer ago than `maxAgeMs`, and
+ * the oldest received beyond `maxRecords`. Each statement is a range of the pending index.
+ */
+async function dropPending(
+  tx: TelemetryTx,
+  org: string,
+  settings: TelemetrySettings,
+): Promise<number> {
+  const limits = settings.pending ?? DEFAULT_PENDING_LIMITS;
+  const dropped = await tx.sql.all<{ key: string }>(
+    `DELETE FROM session_telemetry WHERE org = ? AND session_id IS NULL AND received_at < ? RETURNING key`,
+    [org, settings.receivedAt - limits.maxAgeMs],
+  );
+  let count = dropped.length;
+  // The newest record beyond the limit, counting from the newest received: it and every older one go.
+  const [edge] = await tx.sql.all<{ received_at: number; key: string }>(
+    `SELECT received_at, key FROM session_telemetry WHERE org = ? AND session_id IS NULL
+     ORDER BY received_at DESC, key DESC LIMIT 1 OFFSET ?`,
+    [org, limits.maxRecords],
+  );
+  if (edge) {
+    const over = await tx.sql.all<{ key: string }>(
+      `DELETE FROM session_telemetry WHERE org = ? AND session_id IS NULL
+         AND (received_at < ? OR (received_at = ? AND key <= ?)) RETURNING key`,
+      [org, Number(edge.received_at), Number(edge.received_at), edge.key],
+    );
+    count += over.length;
+  }
+  return count;
 }
 
 function columns(r: Row): unknown[] {
@@ -183,78 +287,125 @@ function columns(r: Row): unknown[] {
   ];
 }
 
-async function attach(
+const sameCandidates = (a: LabelledSession[], b: LabelledSession[]) => {
+  const text = (l: LabelledSession[]) =>
+    l
+      .map((c) => `${c.claudeSessionId}\u0000${c.id}\u0000${c.startedAt}\u0000${c.endedAt}`)
+      .sort()
+      .join('\u0001');
+  return text(a) === text(b);
+};
+
+/** Adds (sign 1) or takes away (sign -1) an `api_request`'s tokens and cost to a session's usage. */
+function addUsage(
+  session: Session,
+  d: Partial<TelemetryRecord> & { type: string },
+  sign: 1 | -1,
+): boolean {
+  if (d.type !== 'api_request') return false;
+  // As an llm_call counts them: every input token, cache reads and writes included.
+  session.usage.inputTokens +=
+    sign * ((d.inputTokens ?? 0) + (d.cacheReadTokens ?? 0) + (d.cacheCreationTokens ?? 0));
+  session.usage.outputTokens += sign * (d.outputTokens ?? 0);
+  session.usage.costUsd = Math.round((session.usage.costUsd + sign * (d.costUsd ?? 0)) * 1e6) / 1e6;
+  return true;
+}
+
+/**
+ * Puts each row where chooseSession says, given the sessions stored now: attaches pending ones,
+ * moves attached ones whose session changed (their usage with them), and queues for rescoring
+ * the sessions whose usage changed and the sessions whose baselines read them.
+ */
+async function place(
   tx: TelemetryTx,
   org: string,
   rows: Row[],
   settings: TelemetrySettings,
-): Promise<{ attached: number; sessions: string[] }> {
-  if (rows.length === 0) return { attached: 0, sessions: [] };
-  const claude = [...new Set(rows.map((r) => r.claude_session))];
-  const candidates = await tx.labelledSessions(org, claude);
-  const byClaude = new Map<string, LabelledSession[]>();
-  for (const c of candidates) {
-    const list = byClaude.get(c.claudeSessionId) ?? [];
-    list.push(c);
-    byClaude.set(c.claudeSessionId, list);
-  }
-  const placed = new Map<string, Row[]>();
+  locked: Map<string, LoadedSession> = new Map(),
+): Promise<{ attached: number; moved: number; sessions: string[] }> {
+  if (rows.length === 0) return { attached: 0, moved: 0, sessions: [] };
+  const claude = [...new Set(rows.map((r) => r.claude_session))].sort();
+  const loaded = new Map(locked);
   // In time order: a session without a model takes the one of its earliest request.
   const ordered = [...rows].sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1));
-  for (const r of ordered) {
-    const id = chooseSession(byClaude.get(r.claude_session) ?? [], r.at);
-    if (!id) continue;
-    const list = placed.get(id) ?? [];
-    list.push(r);
-    placed.set(id, list);
+  let candidates = await tx.labelledSessions(org, claude);
+  let moves = new Map<string, { from: string | null; to: string; rows: Row[] }>();
+  // Targets, then their sessions locked, then the candidates read again under the locks (a
+  // session of the Claude session may have started meanwhile): again until they are the same.
+  for (let round = 0; round < 4; round++) {
+    const byClaude = new Map<string, LabelledSession[]>();
+    for (const c of candidates) {
+      const list = byClaude.get(c.claudeSessionId) ?? [];
+      list.push(c);
+      byClaude.set(c.claudeSessionId, list);
+    }
+    moves = new Map();
+    for (const r of ordered) {
+      const to = chooseSession(byClaude.get(r.claude_session) ?? [], r.at);
+      if (!to || to === r.session_id) continue;
+      const k = `${r.session_id ?? ''}\u0000${to}`;
+      const move = moves.get(k) ?? { from: r.session_id, to, rows: [] };
+      move.rows.push(r);
+      moves.set(k, move);
+    }
+    const need = [
+      ...new Set([...moves.values()].flatMap((m) => (m.from ? [m.from, m.to] : [m.to]))),
+    ]
+      .filter((id) => !loaded.has(id))
+      .sort();
+    if (need.length > 0)
+      for (const [id, state] of await tx.loadSessions(org, need)) loaded.set(id, state);
+    const again = await tx.labelledSessions(org, claude);
+    if (sameCandidates(again, candidates)) break;
+    candidates = again;
   }
-  if (placed.size === 0) return { attached: 0, sessions: [] };
-  const loaded = await tx.loadSessions(org, [...placed.keys()].sort());
-  const states: SessionState[] = [];
+  if (moves.size === 0) return { attached: 0, moved: 0, sessions: [] };
+  const changed = new Map<string, SessionState>();
   const modelCalls: { sessionId: string; row: Row; model: string }[] = [];
   let attached = 0;
-  for (const [sessionId, list] of placed) {
-    const state = loaded.get(sessionId);
-    if (!state) continue;
-    const session = state.session;
-    let changed = false;
-    // Only rows still pending are attached (and counted): a concurrent writer may have won.
+  let moved = 0;
+  for (const move of [...moves.values()].sort((a, b) => (a.to < b.to ? -1 : 1))) {
+    const target = loaded.get(move.to);
+    const source = move.from ? loaded.get(move.from) : undefined;
+    if (!target) continue;
+    // Only rows still where they were read are taken (and counted): a concurrent writer may have won.
     const claimed = new Set<string>();
-    for (const part of chunks(list.map((r) => r.key))) {
+    for (const part of chunks(move.rows.map((r) => r.key))) {
+      const where = move.from === null ? 'session_id IS NULL' : 'session_id = ?';
       const rows = await tx.sql.all<{ key: string }>(
-        `UPDATE session_telemetry SET session_id = ? WHERE org = ? AND session_id IS NULL
+        `UPDATE session_telemetry SET session_id = ? WHERE org = ? AND ${where}
            AND key IN (${placeholders(part.length)}) RETURNING key`,
-        [sessionId, org, ...part],
+        [move.to, org, ...(move.from === null ? [] : [move.from]), ...part],
       );
       for (const r of rows) claimed.add(r.key);
     }
-    for (const r of list) {
+    for (const r of move.rows) {
       if (!claimed.has(r.key)) continue;
-      attached++;
+      if (move.from === null) attached++;
+      else moved++;
+      r.session_id = move.to;
       const d = JSON.parse(r.doc) as Partial<TelemetryRecord> & { type: string };
-      if (d.type !== 'api_request') continue;
-      // As an llm_call counts them: every input token, cache reads and writes included.
-      session.usage.inputTokens +=
-        (d.inputTokens ?? 0) + (d.cacheReadTokens ?? 0) + (d.cacheCreationTokens ?? 0);
-      session.usage.outputTokens += d.outputTokens ?? 0;
-      session.usage.costUsd = Math.round((session.usage.costUsd + (d.costUsd ?? 0)) * 1e6) / 1e6;
-      if (!session.model && d.model) session.model = d.model;
-      if (d.model) modelCalls.push({ sessionId, row: r, model: d.model });
-      changed = true;
+      if (source && addUsage(source.session, d, -1)) changed.set(source.session.id, source);
+      if (!addUsage(target.session, d, 1)) continue;
+      if (!target.session.model && d.model) target.session.model = d.model;
+      if (d.model) modelCalls.push({ sessionId: move.to, row: r, model: d.model });
+      changed.set(target.session.id, target);
     }
-    if (changed) states.push(state);
   }
+  const states = [...changed.values()].sort((a, b) => (a.session.id < b.session.id ? -1 : 1));
   if (states.length > 0) await tx.saveSessions(states);
-  const sessions = [...placed.keys()].filter((id) => loaded.has(id)).sort();
+  const sessions = [
+    ...new Set([...moves.values()].flatMap((m) => (m.from ? [m.from, m.to] : [m.to]))),
+  ]
+    .filter((id) => loaded.has(id))
+    .sort();
   const now = settings.receivedAt;
   const significance = settings.significance ?? DEFAULT_SIGNIFICANCE;
   if (significance.enabled && modelCalls.length > 0) {
     // The model entity and the session's edge to it, as the recorder's llm_call events make
     // them (the edge's first event is the telemetry record; it has no seq in the chain).
-    const sessionsById = new Map(states.map((s) => [s.session.id, s.session]));
-    const indexed: IndexedEvent[] = modelCalls.flatMap(({ sessionId, row, model }) => {
-      const session = sessionsById.get(sessionId);
-      if (!session) return [];
+    const indexed: IndexedEvent[] = modelCalls.map(({ sessionId, row, model }) => {
+      const session = loaded.get(sessionId)!.session;
       const event = {
         id: row.key,
         sessionId,
@@ -267,22 +418,22 @@ async function attach(
         inputTokens: 0,
         outputTokens: 0,
       };
-      return [{ event, session }];
+      return { event, session };
     });
     await indexBatch(tx.sql, org, indexed, now, significance.baseline.windowDays);
   }
-  // Their cost changed: the scorer recomputes them (the cost baseline reads `usage`).
-  for (const id of states.map((s) => s.session.id)) {
-    await tx.sql.run(
-      // Queued again when it is queued already (the scorer may be computing it from the older
-      // usage): a later queued_at makes the scorer's delete of the older entry leave it queued.
-      `INSERT INTO score_queue (org, session_id, queued_at) VALUES (?, ?, ?)
-       ON CONFLICT (org, session_id) DO UPDATE SET queued_at =
-         CASE WHEN excluded.queued_at > score_queue.queued_at THEN excluded.queued_at ELSE score_queue.queued_at + 1 END`,
-      [org, id, now],
-    );
-  }
-  return { attached, sessions };
+  // Their cost changed: the scorer recomputes them, and the sessions whose cost baseline reads
+  // them (the actor's and the credential's later sessions in the window).
+  const queue = new Set(states.map((s) => s.session.id));
+  await baselineDependents(
+    tx.sql,
+    org,
+    states.map((s) => s.session),
+    significance.baseline.windowDays,
+    queue,
+  );
+  await queueScores(tx.sql, org, queue, now);
+  return { attached, moved, sessions };
 }
 
 interface StoredRow {
@@ -405,4 +556,9 @@ export const TELEMETRY_TABLE = (bigint: string) => `
   );
   CREATE INDEX IF NOT EXISTS session_telemetry_session ON session_telemetry (org, session_id, at, key);
   CREATE INDEX IF NOT EXISTS session_telemetry_pending ON session_telemetry (org, claude_session) WHERE session_id IS NULL;
+`;
+
+/** The pending records of an org by when they were received: the pending limits' ranges (appended migration). */
+export const TELEMETRY_PENDING_AGE_INDEX = `
+  CREATE INDEX IF NOT EXISTS session_telemetry_pending_age ON session_telemetry (org, received_at, key) WHERE session_id IS NULL;
 `;

@@ -48,8 +48,8 @@ import {
 } from '../scoring';
 import { SharedTables } from '../shared';
 import {
-  attachPending,
   listTelemetry,
+  placeTelemetry,
   storeTelemetry,
   type TelemetryReport,
   type TelemetrySettings,
@@ -462,8 +462,8 @@ export class PostgresStore implements Store {
     return this.telemetryWrite((tx) => storeTelemetry(tx, org, records, settings));
   }
 
-  attachPendingTelemetry(org: string, claudeSessionIds: string[], settings: TelemetrySettings) {
-    return this.telemetryWrite((tx) => attachPending(tx, org, claudeSessionIds, settings));
+  placeTelemetry(org: string, claudeSessionIds: string[], settings: TelemetrySettings) {
+    return this.telemetryWrite((tx) => placeTelemetry(tx, org, claudeSessionIds, settings));
   }
 
   async listTelemetry(

@@ -31,8 +31,8 @@ import type { SqlRunner } from '../runner';
 import { type QueuedScore, queuedScores } from '../scoring';
 import { SharedTables } from '../shared';
 import {
-  attachPending,
   listTelemetry,
+  placeTelemetry,
   storeTelemetry,
   type TelemetryReport,
   type TelemetrySettings,
@@ -229,8 +229,8 @@ export class SqliteStore implements Store {
     return this.telemetryWrite((tx) => storeTelemetry(tx, org, records, settings));
   }
 
-  attachPendingTelemetry(org: string, claudeSessionIds: string[], settings: TelemetrySettings) {
-    return this.telemetryWrite((tx) => attachPending(tx, org, claudeSessionIds, settings));
+  placeTelemetry(org: string, claudeSessionIds: string[], settings: TelemetrySettings) {
+    return this.telemetryWrite((tx) => placeTelemetry(tx, org, claudeSessionIds, settings));
   }
 
   async listTelemetry(
