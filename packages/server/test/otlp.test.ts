@@ -626,10 +626,13 @@ describe.each(STORE_KINDS)('%s store: telemetry whatever the order it arrives in
     type: 'lifecycle',
     action: 'end',
   });
-  /** One api_request of a Claude session at `at`, without a model: cost and tokens only. */
-  const send = async (claude: string, at: number, cost: number, tokens = 10) => {
+  /** One api_request of a Claude session at `at`: cost and tokens (and a model when given). */
+  const send = async (claude: string, at: number, cost: number, tokens = 10, model?: string) => {
     const records = await claudeCodeRecords(claude, at, [
-      { name: 'api_request', attributes: { cost_usd: cost, input_tokens: tokens } },
+      {
+        name: 'api_request',
+        attributes: { cost_usd: cost, input_tokens: tokens, ...(model ? { model } : {}) },
+      },
     ]);
     const res = await fetch(`${h.server.url}/otlp/v1/logs`, {
       method: 'POST',
@@ -710,6 +713,12 @@ describe.each(STORE_KINDS)('%s store: telemetry whatever the order it arrives in
     // after both ended (prod, which ended last).
     const times = [T0 - 5_000, T0 + 90_000, T0 + 200_000, T0 + 400_000];
     const costs = [0.001, 0.002, 0.004, 0.008];
+    const models = [
+      'claude-haiku-4-5',
+      'claude-sonnet-4-5',
+      'claude-opus-4-1',
+      'claude-sonnet-4-5',
+    ];
     type Step = 'devStart' | 'prodStart' | 'devEnd' | 'prodEnd' | 'records';
     const orders: Step[][] = [
       ['devStart', 'prodStart', 'devEnd', 'prodEnd', 'records'],
@@ -730,12 +739,15 @@ describe.each(STORE_KINDS)('%s store: telemetry whatever the order it arrives in
         if (step === 'prodStart') await ingest(prod.events);
         if (step === 'devEnd') await ingest([end(dev, T0 + 120_000)]);
         if (step === 'prodEnd') await ingest([end(prod, T0 + 300_000)]);
+        // Newest first: the earliest request's model is the session's, whatever came first.
         if (step === 'records')
-          for (const [i, at] of times.entries()) await send(claude, at, costs[i]!, 10 ** i);
+          for (const [i, at] of [...times.entries()].reverse())
+            await send(claude, at, costs[i]!, 10 ** i, models[i]);
       }
       const placed = async (s: ReturnType<typeof sessionScript>) => ({
         times: (await h.admin.sessions.telemetry(s.sessionId)).data.map((r) => Date.parse(r.time)),
         usage: (await h.admin.sessions.get(s.sessionId)).usage,
+        model: (await h.admin.sessions.get(s.sessionId)).model,
       });
       outcomes.push({ order: order.join(' '), dev: await placed(dev), prod: await placed(prod) });
     }
@@ -743,10 +755,12 @@ describe.each(STORE_KINDS)('%s store: telemetry whatever the order it arrives in
       dev: {
         times: [times[0], times[1]],
         usage: { inputTokens: 11, outputTokens: 0, costUsd: 0.003 },
+        model: 'claude-haiku-4-5',
       },
       prod: {
         times: [times[2], times[3]],
         usage: { inputTokens: 1100, outputTokens: 0, costUsd: 0.012 },
+        model: 'claude-opus-4-1',
       },
     };
     for (const o of outcomes) expect(o).toEqual({ order: o.order, ...expected });

@@ -312,6 +312,31 @@ function addUsage(
 }
 
 /**
+ * A session's model: its start's, else the model of its earliest attached `api_request` (by
+ * time, then id), whatever order the records came in.
+ */
+async function sessionModel(
+  tx: TelemetryTx,
+  org: string,
+  sessionId: string,
+): Promise<string | null> {
+  const [start] = await tx.sql.all<{ body: string }>(
+    `SELECT body FROM events WHERE org = ? AND session_id = ? AND type = 'lifecycle' ORDER BY seq LIMIT 1`,
+    [org, sessionId],
+  );
+  const started = start
+    ? (JSON.parse(start.body) as { session?: { model?: string } }).session?.model
+    : undefined;
+  if (started) return started;
+  const [first] = await tx.sql.all<{ model: string }>(
+    `SELECT model FROM session_telemetry WHERE org = ? AND session_id = ? AND kind = 'api_request'
+       AND model IS NOT NULL ORDER BY at, key LIMIT 1`,
+    [org, sessionId],
+  );
+  return first?.model ?? null;
+}
+
+/**
  * Puts each row where chooseSession says, given the sessions stored now: attaches pending ones,
  * moves attached ones whose session changed (their usage with them), and queues for rescoring
  * the sessions whose usage changed and the sessions whose baselines read them.
@@ -326,7 +351,6 @@ async function place(
   if (rows.length === 0) return { attached: 0, moved: 0, sessions: [] };
   const claude = [...new Set(rows.map((r) => r.claude_session))].sort();
   const loaded = new Map(locked);
-  // In time order: a session without a model takes the one of its earliest request.
   const ordered = [...rows].sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1));
   let candidates = await tx.labelledSessions(org, claude);
   let moves = new Map<string, { from: string | null; to: string; rows: Row[] }>();
@@ -387,12 +411,12 @@ async function place(
       const d = JSON.parse(r.doc) as Partial<TelemetryRecord> & { type: string };
       if (source && addUsage(source.session, d, -1)) changed.set(source.session.id, source);
       if (!addUsage(target.session, d, 1)) continue;
-      if (!target.session.model && d.model) target.session.model = d.model;
       if (d.model) modelCalls.push({ sessionId: move.to, row: r, model: d.model });
       changed.set(target.session.id, target);
     }
   }
   const states = [...changed.values()].sort((a, b) => (a.session.id < b.session.id ? -1 : 1));
+  for (const state of states) state.session.model = await sessionModel(tx, org, state.session.id);
   if (states.length > 0) await tx.saveSessions(states);
   const sessions = [
     ...new Set([...moves.values()].flatMap((m) => (m.from ? [m.from, m.to] : [m.to]))),
