@@ -713,11 +713,12 @@ describe.each(STORE_KINDS)('%s store: telemetry whatever the order it arrives in
     // after both ended (prod, which ended last).
     const times = [T0 - 5_000, T0 + 90_000, T0 + 200_000, T0 + 400_000];
     const costs = [0.001, 0.002, 0.004, 0.008];
-    const models = [
-      'claude-haiku-4-5',
-      'claude-sonnet-4-5',
-      'claude-opus-4-1',
-      'claude-sonnet-4-5',
+    /** Per order its own model names: each order's model entities are its own. */
+    const modelsOf = (tag: string) => [
+      `claude-haiku-${tag}`,
+      `claude-sonnet-${tag}`,
+      `claude-opus-${tag}`,
+      `claude-sonnet-${tag}`,
     ];
     type Step = 'devStart' | 'prodStart' | 'devEnd' | 'prodEnd' | 'records';
     const orders: Step[][] = [
@@ -729,7 +730,8 @@ describe.each(STORE_KINDS)('%s store: telemetry whatever the order it arrives in
       ['records', 'prodStart', 'devStart', 'prodEnd', 'devEnd'],
     ];
     const outcomes = [];
-    for (const order of orders) {
+    for (const [n, order] of orders.entries()) {
+      const models = modelsOf(`${n}-${randomUUID().slice(0, 6)}`);
       const claude = randomUUID();
       const actor = `cc-${randomUUID().slice(0, 6)}`;
       const dev = hookScript(claude, T0, 'development', actor);
@@ -744,26 +746,79 @@ describe.each(STORE_KINDS)('%s store: telemetry whatever the order it arrives in
           for (const [i, at] of [...times.entries()].reverse())
             await send(claude, at, costs[i]!, 10 ** i, models[i]);
       }
-      const placed = async (s: ReturnType<typeof sessionScript>) => ({
-        times: (await h.admin.sessions.telemetry(s.sessionId)).data.map((r) => Date.parse(r.time)),
-        usage: (await h.admin.sessions.get(s.sessionId)).usage,
-        model: (await h.admin.sessions.get(s.sessionId)).model,
-      });
-      outcomes.push({ order: order.join(' '), dev: await placed(dev), prod: await placed(prod) });
+      // Record ids and session ids as what they stand for: the record's time, the session's role.
+      const name = new Map<string, string>([
+        [dev.sessionId, 'dev'],
+        [prod.sessionId, 'prod'],
+      ]);
+      const placed = async (s: ReturnType<typeof sessionScript>) => {
+        const records = (await h.admin.sessions.telemetry(s.sessionId)).data;
+        for (const r of records) name.set(r.id, r.time);
+        const session = await h.admin.sessions.get(s.sessionId);
+        return {
+          times: records.map((r) => Date.parse(r.time)),
+          usage: session.usage,
+          model: session.model?.replace(/-[^-]+-[^-]+$/, ''),
+        };
+      };
+      const roles = { dev: await placed(dev), prod: await placed(prod) };
+      // The model entities, their actors and edges, as if each record had been where it is now
+      // from the start.
+      const index = [];
+      for (const model of [...new Set(models)]) {
+        const found = await h.admin.entities.get('model', model).catch(() => null);
+        if (!found) {
+          index.push({ model: model.replace(/-[^-]+-[^-]+$/, ''), found: false });
+          continue;
+        }
+        const { entity, actors, sessions } = found;
+        index.push({
+          model: model.replace(/-[^-]+-[^-]+$/, ''),
+          entity: {
+            firstAt: entity.firstAt,
+            lastAt: entity.lastAt,
+            first: name.get(entity.firstSessionId),
+            sessions: entity.sessions,
+            actors: entity.actors,
+          },
+          actors: actors.data.map((a) => ({
+            firstAt: a.firstAt,
+            first: name.get(a.firstSessionId),
+            sessions: a.sessions,
+          })),
+          edges: sessions.data.map((e) => ({
+            session: name.get(e.session.id),
+            firstAt: e.firstAt,
+            lastAt: e.lastAt,
+            first: name.get(e.firstEventId),
+            events: e.events,
+            ops: e.ops,
+          })),
+        });
+      }
+      outcomes.push({ order: order.join(' '), ...roles, index });
     }
+    // The model entities are the same in every order: the first order's.
+    for (const o of outcomes) expect(o.index).toEqual(outcomes[0]!.index);
+    expect(outcomes[0]!.index.map((m) => m.edges?.map((e) => e.session))).toEqual([
+      ['dev'],
+      ['prod', 'dev'],
+      ['prod'],
+    ]);
     const expected = {
       dev: {
         times: [times[0], times[1]],
         usage: { inputTokens: 11, outputTokens: 0, costUsd: 0.003 },
-        model: 'claude-haiku-4-5',
+        model: 'claude-haiku',
       },
       prod: {
         times: [times[2], times[3]],
         usage: { inputTokens: 1100, outputTokens: 0, costUsd: 0.012 },
-        model: 'claude-opus-4-1',
+        model: 'claude-opus',
       },
     };
-    for (const o of outcomes) expect(o).toEqual({ order: o.order, ...expected });
+    for (const o of outcomes)
+      expect({ order: o.order, dev: o.dev, prod: o.prod }).toEqual({ order: o.order, ...expected });
   });
 });
 

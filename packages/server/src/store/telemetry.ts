@@ -312,6 +312,110 @@ function addUsage(
 }
 
 /**
+ * The model edges of sessions that records moved away from, made again from the records they
+ * keep, as if those had been the only ones: an edge only telemetry made (its first seq is
+ * MAX_SEQ) takes the times, count and first record of the remaining ones, or goes with its
+ * entity actor's and entity's session counts when none remain; an entity (or entity actor) whose
+ * first session it was takes the earliest edge left. An edge that recorded events make too
+ * keeps the moved records in its counts (they cannot be told apart there).
+ */
+async function retractModelEdges(
+  sql: IndexSql,
+  org: string,
+  left: Map<string, Set<string>>,
+  loaded: Map<string, LoadedSession>,
+): Promise<void> {
+  for (const sessionId of [...left.keys()].sort()) {
+    const actor = loaded.get(sessionId)!.session.actor.id;
+    for (const model of [...left.get(sessionId)!].sort()) {
+      const edgeKey = [org, sessionId, model];
+      const [edge] = await sql.all<{ first_seq: number }>(
+        `SELECT first_seq FROM session_entities WHERE org = ? AND session_id = ? AND kind = 'model' AND key = ?`,
+        edgeKey,
+      );
+      if (!edge || Number(edge.first_seq) !== MAX_SEQ) continue;
+      const [rest] = await sql.all<{ n: number; lo: number; hi: number; first: string }>(
+        `SELECT CAST(count(*) AS BIGINT) AS n, min(at) AS lo, max(at) AS hi, min(key) AS first FROM session_telemetry
+         WHERE org = ? AND session_id = ? AND kind = 'api_request' AND model = ?`,
+        edgeKey,
+      );
+      if (rest && Number(rest.n) > 0) {
+        await sql.run(
+          `UPDATE session_entities SET first_at = ?, last_at = ?, events = ?, first_event = ?
+           WHERE org = ? AND session_id = ? AND kind = 'model' AND key = ?`,
+          [Number(rest.lo), Number(rest.hi), Number(rest.n), rest.first, ...edgeKey],
+        );
+      } else {
+        await sql.run(
+          `DELETE FROM session_entities WHERE org = ? AND session_id = ? AND kind = 'model' AND key = ?`,
+          edgeKey,
+        );
+        const pairKey = [org, model, actor];
+        const [pair] = await sql.all<{ sessions: number }>(
+          `SELECT sessions FROM entity_actors WHERE org = ? AND kind = 'model' AND key = ? AND actor_id = ?`,
+          pairKey,
+        );
+        if (pair && Number(pair.sessions) <= 1) {
+          await sql.run(
+            `DELETE FROM entity_actors WHERE org = ? AND kind = 'model' AND key = ? AND actor_id = ?`,
+            pairKey,
+          );
+          await sql.run(
+            `UPDATE entities SET actors = actors - 1 WHERE org = ? AND kind = 'model' AND key = ?`,
+            [org, model],
+          );
+        } else if (pair) {
+          await sql.run(
+            `UPDATE entity_actors SET sessions = sessions - 1 WHERE org = ? AND kind = 'model' AND key = ? AND actor_id = ?`,
+            pairKey,
+          );
+        }
+        await sql.run(
+          `UPDATE entities SET sessions = sessions - 1 WHERE org = ? AND kind = 'model' AND key = ?`,
+          [org, model],
+        );
+        await sql.run(
+          `DELETE FROM entities WHERE org = ? AND kind = 'model' AND key = ? AND sessions <= 0`,
+          [org, model],
+        );
+      }
+      // Where this session was the first, the earliest edge left is (a walk of the model's
+      // edges: only for the session that first used a model).
+      const earliest = (actorOnly: boolean) =>
+        sql.all<{ session_id: string; first_at: number }>(
+          `SELECT session_id, first_at FROM session_entities WHERE org = ? AND kind = 'model' AND key = ?
+           ${actorOnly ? 'AND actor_id = ?' : ''} ORDER BY first_at, session_id LIMIT 1`,
+          actorOnly ? [org, model, actor] : [org, model],
+        );
+      const [entity] = await sql.all<{ first_session: string }>(
+        `SELECT first_session FROM entities WHERE org = ? AND kind = 'model' AND key = ?`,
+        [org, model],
+      );
+      if (entity?.first_session === sessionId) {
+        const [first] = await earliest(false);
+        if (first)
+          await sql.run(
+            `UPDATE entities SET first_at = ?, first_session = ? WHERE org = ? AND kind = 'model' AND key = ?`,
+            [Number(first.first_at), first.session_id, org, model],
+          );
+      }
+      const [pairRow] = await sql.all<{ first_session: string }>(
+        `SELECT first_session FROM entity_actors WHERE org = ? AND kind = 'model' AND key = ? AND actor_id = ?`,
+        [org, model, actor],
+      );
+      if (pairRow?.first_session === sessionId) {
+        const [first] = await earliest(true);
+        if (first)
+          await sql.run(
+            `UPDATE entity_actors SET first_at = ?, first_session = ? WHERE org = ? AND kind = 'model' AND key = ? AND actor_id = ?`,
+            [Number(first.first_at), first.session_id, org, model, actor],
+          );
+      }
+    }
+  }
+}
+
+/**
  * A session's model: its start's, else the model of its earliest attached `api_request` (by
  * time, then id), whatever order the records came in.
  */
@@ -386,6 +490,8 @@ async function place(
   if (moves.size === 0) return { attached: 0, moved: 0, sessions: [] };
   const changed = new Map<string, SessionState>();
   const modelCalls: { sessionId: string; row: Row; model: string }[] = [];
+  /** Sessions that records with a model left, and those models. */
+  const left = new Map<string, Set<string>>();
   let attached = 0;
   let moved = 0;
   for (const move of [...moves.values()].sort((a, b) => (a.to < b.to ? -1 : 1))) {
@@ -409,7 +515,11 @@ async function place(
       else moved++;
       r.session_id = move.to;
       const d = JSON.parse(r.doc) as Partial<TelemetryRecord> & { type: string };
-      if (source && addUsage(source.session, d, -1)) changed.set(source.session.id, source);
+      if (source && addUsage(source.session, d, -1)) {
+        changed.set(source.session.id, source);
+        if (d.model)
+          left.set(source.session.id, (left.get(source.session.id) ?? new Set()).add(d.model));
+      }
       if (!addUsage(target.session, d, 1)) continue;
       if (d.model) modelCalls.push({ sessionId: move.to, row: r, model: d.model });
       changed.set(target.session.id, target);
@@ -446,6 +556,7 @@ async function place(
     });
     await indexBatch(tx.sql, org, indexed, now, significance.baseline.windowDays);
   }
+  if (significance.enabled) await retractModelEdges(tx.sql, org, left, loaded);
   // Their cost changed: the scorer recomputes them, and the sessions whose cost baseline reads
   // them (the actor's and the credential's later sessions in the window).
   const queue = new Set(states.map((s) => s.session.id));
