@@ -56,7 +56,7 @@ export interface AppConfig {
   significance: SignificanceConfig;
   /**
    * How long and how many Claude Code telemetry records wait for a session that has not started
-   * (per org; beyond, the oldest received are dropped and logged). Default 7 days, 100,000.
+   * (per org; beyond, the oldest received are dropped and logged). Default 24 hours, 10,000.
    */
   telemetryPending: PendingLimits;
   /**

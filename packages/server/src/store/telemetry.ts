@@ -40,15 +40,18 @@ export interface TelemetryReport {
  * of Claude sessions no hook ever records cannot grow the store without end.
  */
 export interface PendingLimits {
-  /** Pending records received longer ago than this are dropped. Default 7 days. */
+  /** Pending records received longer ago than this are dropped. Default 24 hours. */
   maxAgeMs: number;
-  /** At most this many pending records per org: beyond, the oldest received are dropped. Default 100,000. */
+  /**
+   * At most this many pending records per org: beyond, the oldest received are dropped. Default
+   * 10,000 (each export that leaves records pending walks up to this many index entries).
+   */
   maxRecords: number;
 }
 
 export const DEFAULT_PENDING_LIMITS: PendingLimits = {
-  maxAgeMs: 7 * 86_400_000,
-  maxRecords: 100_000,
+  maxAgeMs: 86_400_000,
+  maxRecords: 10_000,
 };
 
 export interface TelemetrySettings {
