@@ -228,8 +228,8 @@ export async function placeTelemetry(
   }
   const wanted = new Set(claude);
   const mine = rows.filter((r) => wanted.has(r.claude_session));
-  const placed = await place(tx, org, mine, settings, loaded);
   const pending = mine.filter((r) => r.session_id === null).length;
+  const placed = await place(tx, org, mine, settings, loaded);
   return {
     ...emptyReport(),
     attached: placed.attached,
