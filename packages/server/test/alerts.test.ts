@@ -242,6 +242,42 @@ describe.each(STORE_KINDS)('%s store: alerts', (kind) => {
     });
   });
 
+  it('evaluates every alert of the org over a batch at once: each queues its own new matches, once', async () => {
+    // Twelve alerts and 600 sessions in one batch: the alerts' branches take more than one
+    // statement (500 ids each, cut at 4,000 parameters).
+    const alerts = [];
+    for (let k = 0; k < 12; k++)
+      alerts.push(
+        await admin.alerts.create({
+          name: `team ${k}`,
+          query: { label: [`team=t${k}`], environment: ['production'] },
+          url: receiver.url,
+        }),
+      );
+    const sessions = Array.from({ length: 600 }, (_, i) =>
+      sessionScript({
+        labels: { team: `t${i % 12}` },
+        resource: {
+          name: 'billing-db',
+          type: 'database',
+          environment: i % 2 === 0 ? 'production' : 'staging',
+        },
+      }),
+    );
+    expect((await admin.ingest(sessions.flatMap((s) => s.events))).rejected).toEqual([]);
+    // Evaluated again (new events): nothing queued twice.
+    for (const s of sessions.slice(0, 100)) s.command('ls');
+    await admin.ingest(sessions.slice(0, 100).map((s) => s.events.at(-1)!));
+    for (const [k, alert] of alerts.entries()) {
+      const log = await admin.alerts.deliveries(alert.id, { limit: 200 });
+      const expected = sessions
+        .filter((_, i) => i % 12 === k && i % 2 === 0)
+        .map((s) => s.sessionId)
+        .sort();
+      expect(log.data.map((d) => d.sessionId).sort()).toEqual(expected);
+    }
+  });
+
   it('fires when a session crosses a significance threshold, once', async () => {
     const alert = await admin.alerts.create({
       name: 'significant',
