@@ -822,7 +822,7 @@ describe.each(STORE_KINDS)('%s store: telemetry whatever the order it arrives in
   });
 });
 
-describe.each(STORE_KINDS)('%s store: records waiting for a session that never starts', (kind) => {
+describe.each(STORE_KINDS)('%s store: telemetry over time: pending limits, revokes', (kind) => {
   let h: Harness;
   let clock = T0;
   beforeAll(async () => {
@@ -861,6 +861,42 @@ describe.each(STORE_KINDS)('%s store: records waiting for a session that never s
     expect((await h.admin.ingest(script.events)).rejected).toEqual([]);
     return (await h.admin.sessions.telemetry(script.sessionId)).data.length;
   };
+
+  it('moves the records after a revoke to the Claude session’s other open session', async () => {
+    const claude = randomUUID();
+    const script = (startedAt: number, environment: 'development' | 'production') =>
+      sessionScript(
+        {
+          actor: { type: 'agent', id: 'claude-code', agent: { name: 'Claude Code' } },
+          resource: { name: 'shop', type: 'application', environment },
+          mode: 'agent',
+          labels: { 'claude.session': claude },
+        },
+        startedAt,
+      );
+    const dev = script(T0 + 1_000_000, 'development');
+    const prod = script(T0 + 1_060_000, 'production');
+    expect((await h.admin.ingest([...dev.events, ...prod.events])).rejected).toEqual([]);
+    // Both open: the first started (dev) takes it.
+    clock = T0 + 1_090_000;
+    const records = await claudeCodeRecords(claude, T0 + 1_100_000, [SESSION_EVENTS[5]!]);
+    const res = await fetch(`${h.server.url}/otlp/v1/logs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.adminToken}`, 'content-type': 'application/json' },
+      body: new Uint8Array(JsonLogsSerializer.serializeRequest(records)!),
+    });
+    expect(res.status).toBe(200);
+    expect((await h.admin.sessions.get(dev.sessionId)).usage.inputTokens).toBe(100);
+    // Revoked at T0+1,090 s: the record, 10 s later, belongs to prod, still open.
+    await h.admin.sessions.revoke(dev.sessionId, { reason: 'left open' });
+    expect((await h.admin.sessions.get(dev.sessionId)).usage).toEqual({
+      inputTokens: 0,
+      outputTokens: 0,
+      costUsd: 0,
+    });
+    expect((await h.admin.sessions.get(prod.sessionId)).usage.inputTokens).toBe(100);
+    expect((await h.admin.sessions.telemetry(prod.sessionId)).data).toHaveLength(1);
+  });
 
   it('drops pending records older than the age limit and beyond the count limit, oldest first, and logs it', async () => {
     const warned: string[] = [];
