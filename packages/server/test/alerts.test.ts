@@ -429,6 +429,35 @@ describe.each(STORE_KINDS)('%s store: alerts', (kind) => {
     ]);
   });
 
+  it('marks a backlog larger than one statement takes as seen, chunk by chunk, ties of start time included', async () => {
+    store.alerts.seenChunk = 3;
+    // Thirteen matching sessions, started in pairs in the same millisecond (a pair may straddle
+    // two chunks), and one that does not match.
+    const at = Date.UTC(2026, 10, 3, 8);
+    const backlog = Array.from({ length: 13 }, (_, i) =>
+      sessionScript({}, at + Math.floor(i / 2) * 1000),
+    );
+    const staging = sessionScript({
+      resource: { name: 'billing-db', type: 'database', environment: 'staging' },
+    });
+    expect((await admin.ingest([...backlog, staging].flatMap((s) => s.events))).rejected).toEqual(
+      [],
+    );
+    const alert = await admin.alerts.create({
+      name: 'production',
+      query: { environment: ['production'] },
+      url: receiver.url,
+    });
+    // Every old session changes: none fires; a new production session does.
+    for (const s of backlog) s.command('ls');
+    await admin.ingest(backlog.map((s) => s.events.at(-1)!));
+    const fresh = sessionScript();
+    await admin.ingest(fresh.events);
+    expect((await admin.alerts.deliveries(alert.id)).data.map((d) => d.sessionId)).toEqual([
+      fresh.sessionId,
+    ]);
+  });
+
   it('retries a receiver that is down, then answers 500, with the same webhook-id until it comes back', async () => {
     const port = receiver.port;
     await receiver.stop();

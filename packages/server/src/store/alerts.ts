@@ -128,6 +128,8 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).to
 
 /** At most this many session ids in one `IN (...)`. */
 const IN_CHUNK = 500;
+/** Sessions an alert's creation marks as seen per statement. */
+const SEEN_CHUNK = 5_000;
 /** A statement of alert branches stops taking more once it has this many parameters. */
 const PARAMS = 4000;
 
@@ -137,6 +139,8 @@ const PARAMS = 4000;
  */
 export class AlertTables {
   private readonly ids = createIdGenerator();
+  /** Sessions an alert's creation marks as seen per statement (default SEEN_CHUNK). */
+  seenChunk = SEEN_CHUNK;
 
   constructor(
     private readonly db: SqlRunner,
@@ -481,22 +485,51 @@ export class AlertTables {
   }
 
   /**
-   * Every session of the org the filter matches now counts as seen by the alert: one INSERT …
-   * SELECT in the database, whatever the number (no row passes through the server). Its cost is
-   * in proportion to the sessions matching: about 1.2 s on SQLite and 6 s on PostgreSQL for an
-   * alert matching 1M sessions (an alert_matches row each).
+   * Every session of the org the filter matches now counts as seen by the alert, with INSERT …
+   * SELECT statements in the database (no row passes through the server): one when at most
+   * `seenChunk` sessions match, else one per `seenChunk` of them, newest start first (the list's
+   * keyset order), the event loop free between two (SQLite serves other requests meanwhile).
+   * 1M matching sessions: about 1.6 s on SQLite (statements of about 20 ms), 6 s on PostgreSQL.
    */
   private async markSeen(org: string, alertId: string, filter: AlertQuery, now: number) {
-    const p = this.dialect.params();
-    const alert = p.param(alertId);
-    const at = p.param(now);
-    const where = sessionConditions(org, filter, now, p);
-    await this.dialect.run(
-      `INSERT INTO alert_matches (org, alert_id, session_id, matched_at) SELECT org, CAST(${alert} AS TEXT), id, CAST(${at} AS BIGINT) FROM sessions WHERE ${where.join(' AND ')} ON CONFLICT DO NOTHING`,
-      p.values,
-    );
+    const conditions = (p: SqlDialect, after: [number, string] | null) => {
+      const where = sessionConditions(org, filter, now, p);
+      if (after) where.push(`(started_at, id) < (${p.param(after[0])}, ${p.param(after[1])})`);
+      return where;
+    };
+    const insert = async (after: [number, string] | null, from: [number, string] | null) => {
+      const p = this.dialect.params();
+      const alert = p.param(alertId);
+      const at = p.param(now);
+      const where = conditions(p, after);
+      if (from) where.push(`(started_at, id) >= (${p.param(from[0])}, ${p.param(from[1])})`);
+      await this.dialect.run(
+        `INSERT INTO alert_matches (org, alert_id, session_id, matched_at) SELECT org, CAST(${alert} AS TEXT), id, CAST(${at} AS BIGINT) FROM sessions WHERE ${where.join(' AND ')} ON CONFLICT DO NOTHING`,
+        p.values,
+      );
+    };
+    let after: [number, string] | null = null;
+    for (;;) {
+      // The last session of this chunk (none: the rest fits in one).
+      const p = this.dialect.params();
+      const where = conditions(p, after);
+      const [last] = await this.dialect.all<{ started_at: number; id: string }>(
+        `SELECT started_at, id FROM sessions WHERE ${where.join(' AND ')}
+         ORDER BY started_at DESC, id DESC LIMIT 1 OFFSET ${p.param(this.seenChunk - 1)}`,
+        p.values,
+      );
+      const from: [number, string] | null = last ? [Number(last.started_at), last.id] : null;
+      if (after) await yieldToOthers();
+      await insert(after, from);
+      if (!from) return;
+      after = from;
+      await yieldToOthers();
+    }
   }
 }
+
+/** Lets the event loop run what waits (other requests) before the next statement. */
+const yieldToOthers = () => new Promise((resolve) => setImmediate(resolve));
 
 /** The message id of an alert's delivery for a session: the same wherever it is computed. */
 export function matchDeliveryId(org: string, alertId: string, sessionId: string): string {
