@@ -171,6 +171,8 @@ export interface Store {
     records: TelemetryInput[],
     settings: TelemetrySettings,
   ): Promise<TelemetryReport>;
+  /** The Claude sessions (`claude.session` labels) of these sessions of the org, one query. */
+  claudeSessionsOf(org: string, sessionIds: string[]): Promise<string[]>;
   /**
    * Places again every record of these Claude sessions (pending or attached) after one of their
    * sessions started or ended: each goes where chooseSession puts it now, its usage with it.

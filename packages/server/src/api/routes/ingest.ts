@@ -117,18 +117,18 @@ export function ingestRoutes(deps: Deps) {
       // ends: records that arrived before their session are attached, and records whose best
       // session changed move to it.
       const claudeSessions = new Set<string>();
+      const ended = new Set<string>();
       for (const [i, outcome] of report.outcomes.entries()) {
         const event = valid[i]!;
         if (outcome.status !== 'accepted' || event.type !== 'lifecycle') continue;
         if (event.action === 'start') {
           const label = event.session?.labels['claude.session'];
           if (label) claudeSessions.add(label);
-        } else if (event.action === 'end') {
-          const session = await store.getSession(c.get('principal').org, event.sessionId);
-          const label = session?.labels['claude.session'];
-          if (label) claudeSessions.add(label);
-        }
+        } else if (event.action === 'end') ended.add(event.sessionId);
       }
+      // The ended sessions' Claude sessions: one query for the batch.
+      for (const label of await store.claudeSessionsOf(c.get('principal').org, [...ended]))
+        claudeSessions.add(label);
       for (const id of await reattachTelemetry(store, cfg, c.get('principal').org, claudeSessions))
         touched.add(id);
       // After the commit: alerts see the sessions as stored.

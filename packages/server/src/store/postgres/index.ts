@@ -458,6 +458,16 @@ export class PostgresStore implements Store {
     }
   }
 
+  async claudeSessionsOf(org: string, sessionIds: string[]): Promise<string[]> {
+    if (sessionIds.length === 0) return [];
+    const { rows } = await this.pool.query<{ v: string }>(
+      `SELECT DISTINCT doc -> 'labels' ->> 'claude.session' AS v FROM sessions
+       WHERE org = $1 AND id = ANY($2) AND doc -> 'labels' ? 'claude.session'`,
+      [org, sessionIds],
+    );
+    return rows.map((r) => r.v);
+  }
+
   storeTelemetry(org: string, records: TelemetryInput[], settings: TelemetrySettings) {
     return this.telemetryWrite((tx) => storeTelemetry(tx, org, records, settings));
   }

@@ -225,6 +225,17 @@ export class SqliteStore implements Store {
     });
   }
 
+  async claudeSessionsOf(org: string, sessionIds: string[]): Promise<string[]> {
+    if (sessionIds.length === 0) return [];
+    return this.db
+      .prepare<[string, string], string>(
+        `SELECT DISTINCT value FROM session_labels WHERE org = ? AND key = 'claude.session'
+           AND session_id IN (SELECT value FROM json_each(?))`,
+      )
+      .pluck()
+      .all(org, JSON.stringify(sessionIds));
+  }
+
   storeTelemetry(org: string, records: TelemetryInput[], settings: TelemetrySettings) {
     return this.telemetryWrite((tx) => storeTelemetry(tx, org, records, settings));
   }
