@@ -242,6 +242,42 @@ describe.each(STORE_KINDS)('%s store: alerts', (kind) => {
     });
   });
 
+  it('evaluates every alert of the org over a batch at once: each queues its own new matches, once', async () => {
+    // Twelve alerts and 600 sessions in one batch: the alerts' branches take more than one
+    // statement (500 ids each, cut at 4,000 parameters).
+    const alerts = [];
+    for (let k = 0; k < 12; k++)
+      alerts.push(
+        await admin.alerts.create({
+          name: `team ${k}`,
+          query: { label: [`team=t${k}`], environment: ['production'] },
+          url: receiver.url,
+        }),
+      );
+    const sessions = Array.from({ length: 600 }, (_, i) =>
+      sessionScript({
+        labels: { team: `t${i % 12}` },
+        resource: {
+          name: 'billing-db',
+          type: 'database',
+          environment: i % 2 === 0 ? 'production' : 'staging',
+        },
+      }),
+    );
+    expect((await admin.ingest(sessions.flatMap((s) => s.events))).rejected).toEqual([]);
+    // Evaluated again (new events): nothing queued twice.
+    for (const s of sessions.slice(0, 100)) s.command('ls');
+    await admin.ingest(sessions.slice(0, 100).map((s) => s.events.at(-1)!));
+    for (const [k, alert] of alerts.entries()) {
+      const log = await admin.alerts.deliveries(alert.id, { limit: 200 });
+      const expected = sessions
+        .filter((_, i) => i % 12 === k && i % 2 === 0)
+        .map((s) => s.sessionId)
+        .sort();
+      expect(log.data.map((d) => d.sessionId).sort()).toEqual(expected);
+    }
+  });
+
   it('fires when a session crosses a significance threshold, once', async () => {
     const alert = await admin.alerts.create({
       name: 'significant',
@@ -390,6 +426,35 @@ describe.each(STORE_KINDS)('%s store: alerts', (kind) => {
     expect(receiver.events().map((e) => e.data.session?.id)).toEqual([plain.sessionId]);
     expect((await admin.alerts.deliveries(alert.id)).data.map((d) => d.sessionId)).toEqual([
       plain.sessionId,
+    ]);
+  });
+
+  it('marks a backlog larger than one statement takes as seen, chunk by chunk, ties of start time included', async () => {
+    store.alerts.seenChunk = 3;
+    // Thirteen matching sessions, started in pairs in the same millisecond (a pair may straddle
+    // two chunks), and one that does not match.
+    const at = Date.UTC(2026, 10, 3, 8);
+    const backlog = Array.from({ length: 13 }, (_, i) =>
+      sessionScript({}, at + Math.floor(i / 2) * 1000),
+    );
+    const staging = sessionScript({
+      resource: { name: 'billing-db', type: 'database', environment: 'staging' },
+    });
+    expect((await admin.ingest([...backlog, staging].flatMap((s) => s.events))).rejected).toEqual(
+      [],
+    );
+    const alert = await admin.alerts.create({
+      name: 'production',
+      query: { environment: ['production'] },
+      url: receiver.url,
+    });
+    // Every old session changes: none fires; a new production session does.
+    for (const s of backlog) s.command('ls');
+    await admin.ingest(backlog.map((s) => s.events.at(-1)!));
+    const fresh = sessionScript();
+    await admin.ingest(fresh.events);
+    expect((await admin.alerts.deliveries(alert.id)).data.map((d) => d.sessionId)).toEqual([
+      fresh.sessionId,
     ]);
   });
 

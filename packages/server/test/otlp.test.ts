@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { createIdGenerator, type EventInput } from '@auditlane/client';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
@@ -12,7 +13,7 @@ import {
   type ReadableLogRecord,
   SimpleLogRecordProcessor,
 } from '@opentelemetry/sdk-logs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Harness, STORE_KINDS, sessionScript, startHarness } from './helpers';
 
 type ClaudeEvent = { name: string; attributes: Record<string, string | number | boolean> };
@@ -588,5 +589,342 @@ describe.each(STORE_KINDS)('%s store: Claude Code telemetry over OTLP', (kind) =
       reasons = session.significance?.reasons.map((r) => r.code) ?? [];
     }
     expect(reasons).toContain('cost_spike');
+  });
+});
+
+describe.each(STORE_KINDS)('%s store: telemetry whatever the order it arrives in', (kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(kind);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  const day = 86_400_000;
+  const ids = createIdGenerator();
+
+  /** A hook session of a Claude session, not ingested yet. */
+  const hookScript = (claude: string, startedAt: number, environment: string, actorId: string) =>
+    sessionScript(
+      {
+        actor: { type: 'agent', id: actorId, agent: { name: 'Claude Code' } },
+        resource: { name: 'shop', type: 'application', environment: environment as 'staging' },
+        mode: 'agent',
+        labels: { 'claude.session': claude },
+      },
+      startedAt,
+    );
+  const ingest = async (events: EventInput[]) => {
+    const result = await h.admin.ingest(events);
+    expect(result.rejected).toEqual([]);
+  };
+  const end = (s: ReturnType<typeof sessionScript>, at: number): EventInput => ({
+    id: ids.eventId(),
+    sessionId: s.sessionId,
+    seq: 100,
+    time: new Date(at).toISOString(),
+    type: 'lifecycle',
+    action: 'end',
+  });
+  /** One api_request of a Claude session at `at`: cost and tokens (and a model when given). */
+  const send = async (claude: string, at: number, cost: number, tokens = 10, model?: string) => {
+    const records = await claudeCodeRecords(claude, at, [
+      {
+        name: 'api_request',
+        attributes: { cost_usd: cost, input_tokens: tokens, ...(model ? { model } : {}) },
+      },
+    ]);
+    const res = await fetch(`${h.server.url}/otlp/v1/logs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.adminToken}`, 'content-type': 'application/json' },
+      body: new Uint8Array(JsonLogsSerializer.serializeRequest(records)!),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({});
+  };
+
+  it('gives every session the same score whether cost telemetry arrives before or after the later sessions it is a baseline of', async () => {
+    /** Six routine sessions over ten days, then one costing 50 times as much; per order, its own actor. */
+    const plan = (order: string) => {
+      const actor = `cc-${order}-${randomUUID().slice(0, 6)}`;
+      const sessions = Array.from({ length: 7 }, (_, i) => {
+        const claude = randomUUID();
+        const at = i < 6 ? T0 - (20 - 2 * i) * day : T0;
+        return {
+          claude,
+          at,
+          cost: i < 6 ? 0.02 : 1,
+          script: hookScript(claude, at, 'staging', actor),
+        };
+      });
+      return sessions;
+    };
+    const results: Record<string, { score: number; reasons: string[]; costUsd: number }[]> = {};
+    const read = async (sessions: ReturnType<typeof plan>) => {
+      await h.server.scorer.idle();
+      const out = [];
+      for (const s of sessions) {
+        const got = await h.admin.sessions.get(s.script.sessionId);
+        out.push({
+          score: got.significance!.score,
+          reasons: got.significance!.reasons.map((r) => r.code).sort(),
+          costUsd: got.usage.costUsd,
+        });
+      }
+      return out;
+    };
+
+    // Each session followed by its telemetry, in time order.
+    const inOrder = plan('a');
+    for (const s of inOrder) {
+      await ingest(s.script.events);
+      await send(s.claude, s.at + 1_000, s.cost);
+    }
+    results.inOrder = await read(inOrder);
+
+    // Every session first; the costly one's telemetry, scored; then the routine ones' telemetry.
+    const lateBaseline = plan('b');
+    for (const s of lateBaseline) await ingest(s.script.events);
+    await send(lateBaseline[6]!.claude, lateBaseline[6]!.at + 1_000, 1);
+    await h.server.scorer.idle();
+    for (const s of lateBaseline.slice(0, 6).reverse()) {
+      await send(s.claude, s.at + 1_000, s.cost);
+      await h.server.scorer.idle();
+    }
+    results.lateBaseline = await read(lateBaseline);
+
+    // Every record first (pending), then the sessions, newest first, each scored.
+    const pendingFirst = plan('c');
+    for (const s of pendingFirst) await send(s.claude, s.at + 1_000, s.cost);
+    for (const s of [...pendingFirst].reverse()) {
+      await ingest(s.script.events);
+      await h.server.scorer.idle();
+    }
+    results.pendingFirst = await read(pendingFirst);
+
+    expect(results.inOrder!.at(-1)!.reasons).toContain('cost_spike');
+    expect(results.lateBaseline).toEqual(results.inOrder);
+    expect(results.pendingFirst).toEqual(results.inOrder);
+  });
+
+  it('places the records of two sessions sharing a Claude session the same way whatever arrives first', async () => {
+    // dev opens at T0, prod at T0+60 s; dev ends at T0+120 s, prod at T0+300 s. Records: before
+    // both (dev, the first), while both are open (dev, the first started), after dev ended (prod),
+    // after both ended (prod, which ended last).
+    const times = [T0 - 5_000, T0 + 90_000, T0 + 200_000, T0 + 400_000];
+    const costs = [0.001, 0.002, 0.004, 0.008];
+    /** Per order its own model names: each order's model entities are its own. */
+    const modelsOf = (tag: string) => [
+      `claude-haiku-${tag}`,
+      `claude-sonnet-${tag}`,
+      `claude-opus-${tag}`,
+      `claude-sonnet-${tag}`,
+    ];
+    type Step = 'devStart' | 'prodStart' | 'devEnd' | 'prodEnd' | 'records';
+    const orders: Step[][] = [
+      ['devStart', 'prodStart', 'devEnd', 'prodEnd', 'records'],
+      ['records', 'devStart', 'prodStart', 'devEnd', 'prodEnd'],
+      ['prodStart', 'records', 'devStart', 'devEnd', 'prodEnd'],
+      ['devStart', 'records', 'devEnd', 'prodStart', 'prodEnd'],
+      ['prodStart', 'prodEnd', 'records', 'devStart', 'devEnd'],
+      ['records', 'prodStart', 'devStart', 'prodEnd', 'devEnd'],
+    ];
+    const outcomes = [];
+    for (const [n, order] of orders.entries()) {
+      const models = modelsOf(`${n}-${randomUUID().slice(0, 6)}`);
+      const claude = randomUUID();
+      const actor = `cc-${randomUUID().slice(0, 6)}`;
+      const dev = hookScript(claude, T0, 'development', actor);
+      const prod = hookScript(claude, T0 + 60_000, 'production', actor);
+      for (const step of order) {
+        if (step === 'devStart') await ingest(dev.events);
+        if (step === 'prodStart') await ingest(prod.events);
+        if (step === 'devEnd') await ingest([end(dev, T0 + 120_000)]);
+        if (step === 'prodEnd') await ingest([end(prod, T0 + 300_000)]);
+        // Newest first: the earliest request's model is the session's, whatever came first.
+        if (step === 'records')
+          for (const [i, at] of [...times.entries()].reverse())
+            await send(claude, at, costs[i]!, 10 ** i, models[i]);
+      }
+      // Record ids and session ids as what they stand for: the record's time, the session's role.
+      const name = new Map<string, string>([
+        [dev.sessionId, 'dev'],
+        [prod.sessionId, 'prod'],
+      ]);
+      const placed = async (s: ReturnType<typeof sessionScript>) => {
+        const records = (await h.admin.sessions.telemetry(s.sessionId)).data;
+        for (const r of records) name.set(r.id, r.time);
+        const session = await h.admin.sessions.get(s.sessionId);
+        return {
+          times: records.map((r) => Date.parse(r.time)),
+          usage: session.usage,
+          model: session.model?.replace(/-[^-]+-[^-]+$/, ''),
+        };
+      };
+      const roles = { dev: await placed(dev), prod: await placed(prod) };
+      // The model entities, their actors and edges, as if each record had been where it is now
+      // from the start.
+      const index = [];
+      for (const model of [...new Set(models)]) {
+        const found = await h.admin.entities.get('model', model).catch(() => null);
+        if (!found) {
+          index.push({ model: model.replace(/-[^-]+-[^-]+$/, ''), found: false });
+          continue;
+        }
+        const { entity, actors, sessions } = found;
+        index.push({
+          model: model.replace(/-[^-]+-[^-]+$/, ''),
+          entity: {
+            firstAt: entity.firstAt,
+            lastAt: entity.lastAt,
+            first: name.get(entity.firstSessionId),
+            sessions: entity.sessions,
+            actors: entity.actors,
+          },
+          actors: actors.data.map((a) => ({
+            firstAt: a.firstAt,
+            first: name.get(a.firstSessionId),
+            sessions: a.sessions,
+          })),
+          edges: sessions.data.map((e) => ({
+            session: name.get(e.session.id),
+            firstAt: e.firstAt,
+            lastAt: e.lastAt,
+            first: name.get(e.firstEventId),
+            events: e.events,
+            ops: e.ops,
+          })),
+        });
+      }
+      outcomes.push({ order: order.join(' '), ...roles, index });
+    }
+    // The model entities are the same in every order: the first order's.
+    for (const o of outcomes) expect(o.index).toEqual(outcomes[0]!.index);
+    expect(outcomes[0]!.index.map((m) => m.edges?.map((e) => e.session))).toEqual([
+      ['dev'],
+      ['prod', 'dev'],
+      ['prod'],
+    ]);
+    const expected = {
+      dev: {
+        times: [times[0], times[1]],
+        usage: { inputTokens: 11, outputTokens: 0, costUsd: 0.003 },
+        model: 'claude-haiku',
+      },
+      prod: {
+        times: [times[2], times[3]],
+        usage: { inputTokens: 1100, outputTokens: 0, costUsd: 0.012 },
+        model: 'claude-opus',
+      },
+    };
+    for (const o of outcomes)
+      expect({ order: o.order, dev: o.dev, prod: o.prod }).toEqual({ order: o.order, ...expected });
+  });
+});
+
+describe.each(STORE_KINDS)('%s store: telemetry over time: pending limits, revokes', (kind) => {
+  let h: Harness;
+  let clock = T0;
+  beforeAll(async () => {
+    h = await startHarness(kind, {
+      now: () => clock,
+      telemetryPending: { maxAgeMs: 60_000, maxRecords: 3 },
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const send = async (claude: string, count: number) => {
+    const records = await claudeCodeRecords(
+      claude,
+      T0,
+      Array.from({ length: count }, () => SESSION_EVENTS[5]!),
+    );
+    const res = await fetch(`${h.server.url}/otlp/v1/logs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.adminToken}`, 'content-type': 'application/json' },
+      body: new Uint8Array(JsonLogsSerializer.serializeRequest(records)!),
+    });
+    expect(res.status).toBe(200);
+  };
+  const start = async (claude: string) => {
+    const script = sessionScript(
+      {
+        actor: { type: 'agent', id: 'claude-code', agent: { name: 'Claude Code' } },
+        resource: { name: 'shop', type: 'application', environment: 'development' },
+        mode: 'agent',
+        labels: { 'claude.session': claude },
+      },
+      T0,
+    );
+    expect((await h.admin.ingest(script.events)).rejected).toEqual([]);
+    return (await h.admin.sessions.telemetry(script.sessionId)).data.length;
+  };
+
+  it('moves the records after a revoke to the Claude session’s other open session', async () => {
+    const claude = randomUUID();
+    const script = (startedAt: number, environment: 'development' | 'production') =>
+      sessionScript(
+        {
+          actor: { type: 'agent', id: 'claude-code', agent: { name: 'Claude Code' } },
+          resource: { name: 'shop', type: 'application', environment },
+          mode: 'agent',
+          labels: { 'claude.session': claude },
+        },
+        startedAt,
+      );
+    const dev = script(T0 + 1_000_000, 'development');
+    const prod = script(T0 + 1_060_000, 'production');
+    expect((await h.admin.ingest([...dev.events, ...prod.events])).rejected).toEqual([]);
+    // Both open: the first started (dev) takes it.
+    clock = T0 + 1_090_000;
+    const records = await claudeCodeRecords(claude, T0 + 1_100_000, [SESSION_EVENTS[5]!]);
+    const res = await fetch(`${h.server.url}/otlp/v1/logs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.adminToken}`, 'content-type': 'application/json' },
+      body: new Uint8Array(JsonLogsSerializer.serializeRequest(records)!),
+    });
+    expect(res.status).toBe(200);
+    expect((await h.admin.sessions.get(dev.sessionId)).usage.inputTokens).toBe(100);
+    // Revoked at T0+1,090 s: the record, 10 s later, belongs to prod, still open.
+    await h.admin.sessions.revoke(dev.sessionId, { reason: 'left open' });
+    expect((await h.admin.sessions.get(dev.sessionId)).usage).toEqual({
+      inputTokens: 0,
+      outputTokens: 0,
+      costUsd: 0,
+    });
+    expect((await h.admin.sessions.get(prod.sessionId)).usage.inputTokens).toBe(100);
+    expect((await h.admin.sessions.telemetry(prod.sessionId)).data).toHaveLength(1);
+  });
+
+  it('drops pending records older than the age limit and beyond the count limit, oldest first, and logs it', async () => {
+    const warned: string[] = [];
+    const spy = vi.spyOn(console, 'warn').mockImplementation((m: unknown) => {
+      warned.push(String(m));
+    });
+    try {
+      const [attachedEarly, old, recent, burst] = [0, 1, 2, 3].map(() => randomUUID());
+      // Attached records are never dropped, whatever their age.
+      await start(attachedEarly!);
+      await send(attachedEarly!, 2);
+      await send(old!, 2);
+      expect(warned).toEqual([]);
+      // Two minutes later: the age limit (1 min) drops the two old pending records.
+      clock += 120_000;
+      await send(recent!, 1);
+      expect(warned).toEqual([expect.stringContaining('dropped 2 pending record(s) of org acme')]);
+      // A second later, five more at once: six pending, three kept (the newest received).
+      clock += 1_000;
+      await send(burst!, 5);
+      expect(warned[1]).toContain('dropped 3 pending record(s)');
+      expect(await start(old!)).toBe(0);
+      expect(await start(recent!)).toBe(0);
+      expect(await start(burst!)).toBe(3);
+      const first = await h.admin.sessions.list({ label: [`claude.session=${attachedEarly}`] });
+      expect((await h.admin.sessions.telemetry(first.data[0]!.id)).data).toHaveLength(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

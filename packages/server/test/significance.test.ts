@@ -2,6 +2,7 @@ import { createIdGenerator, type EventInput, type Session } from '@auditlane/cli
 import { rng } from '@auditlane/testing/random';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSignificance } from '../src/domain/significance';
+import { startScoring } from '../src/jobs/scoring';
 import { type Harness, STORE_KINDS, sessionScript, startHarness } from './helpers';
 
 const DAY = 86_400_000;
@@ -427,5 +428,36 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     expect((await h.admin.sessions.list({ entity: ['actor:ext_9'] })).data).toEqual([]);
     const theirShared = await other.sessions.list({ entity: ['credential:sk-tenant-...77AB'] });
     expect(theirShared.data.map((x) => x.org)).toEqual(['globex', 'globex']);
+  });
+
+  it('says on each significance page how many sessions wait to be rescored, 0 once the order is settled', async () => {
+    const own = await startHarness(kind);
+    try {
+      // No scorer runs: what is queued stays queued.
+      await own.server.scorer.stop();
+      const { sessions } = history();
+      for (const s of sessions) expect((await own.admin.ingest(s.events)).rejected).toEqual([]);
+      const waiting = await own.admin.sessions.list({ sort: 'significance', limit: 3 });
+      expect(waiting.extra.rescoring).toBe(sessions.length);
+      const next = await own.admin.sessions.list({
+        sort: 'significance',
+        limit: 3,
+        cursor: waiting.nextCursor!,
+      });
+      expect(next.extra.rescoring).toBe(sessions.length);
+      // Newest first: no score in the cursor, nothing to say.
+      expect('rescoring' in (await own.admin.sessions.list({ limit: 3 })).extra).toBe(false);
+      const scorer = startScoring(own.store, own.server.scorer.config);
+      try {
+        await scorer.idle();
+      } finally {
+        await scorer.stop();
+      }
+      const settled = await own.admin.sessions.list({ sort: 'significance', limit: 3 });
+      expect(settled.extra.rescoring).toBe(0);
+      expect(settled.data[0]!.id).toBe(sessions.at(-1)!.sessionId);
+    } finally {
+      await own.close();
+    }
   });
 });

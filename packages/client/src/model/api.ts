@@ -60,6 +60,10 @@ export const sessionPageSchema = z
     data: z.array(sessionSchema),
     nextCursor: z.string().nullable(),
     count: countSchema,
+    rescoring: z.number().int().min(0).optional().meta({
+      description:
+        "With sort significance: how many of the org's sessions wait to be rescored (up to 1,001). The cursor is the last row's score: while this is above 0 scores may still move, and a session whose score moves across the cursor between two pages is skipped or listed twice. Walk again once it is 0 for a settled order.",
+    }),
   })
   .meta({ id: 'SessionPage' });
 

@@ -10,6 +10,11 @@ import { DEFAULT_SIGNIFICANCE, type SignificanceConfig } from '../domain/signifi
 import type { AlertEngine } from '../jobs/alerts';
 import type { Notary } from '../jobs/checkpoints';
 import type { Scorer } from '../jobs/scoring';
+import {
+  DEFAULT_PENDING_LIMITS,
+  type PendingLimits,
+  type TelemetrySettings,
+} from '../store/telemetry';
 import type { Permission, Principal, Store } from '../store/types';
 import { HttpError, validationError } from './errors';
 import type { Notifier } from './notifier';
@@ -50,6 +55,11 @@ export interface AppConfig {
   /** Significance scoring: weights, patterns, baselines, on or off. Default: the defaults. */
   significance: SignificanceConfig;
   /**
+   * How long and how many Claude Code telemetry records wait for a session that has not started
+   * (per org; beyond, the oldest received are dropped and logged). Default 24 hours, 10,000.
+   */
+  telemetryPending: PendingLimits;
+  /**
    * The rescoring job, kicked after each ingest commit (startServer starts one with the
    * `significance` settings). Default none: queued sessions wait for another process's job.
    */
@@ -71,9 +81,32 @@ export const DEFAULT_APP_CONFIG: AppConfig = {
   notary: null,
   alerts: null,
   significance: DEFAULT_SIGNIFICANCE,
+  telemetryPending: DEFAULT_PENDING_LIMITS,
   scorer: null,
   now: Date.now,
 };
+
+/** The telemetry writes' settings, from the app's. */
+export function telemetrySettings(cfg: AppConfig): TelemetrySettings {
+  return { receivedAt: cfg.now(), significance: cfg.significance, pending: cfg.telemetryPending };
+}
+
+/**
+ * Places again the telemetry of these Claude sessions after one of their sessions (labelled
+ * `claude.session`) started or ended: a record goes where chooseSession puts it given what is stored.
+ */
+export async function reattachTelemetry(
+  store: Store,
+  cfg: AppConfig,
+  org: string,
+  claudeSessionIds: Iterable<string>,
+): Promise<string[]> {
+  const ids = [...new Set(claudeSessionIds)];
+  if (ids.length === 0) return [];
+  const report = await store.placeTelemetry(org, ids, telemetrySettings(cfg));
+  if (report.sessions.length > 0) cfg.scorer?.kick();
+  return report.sessions;
+}
 
 export type Env = { Variables: { principal: Principal; requestId: string } };
 

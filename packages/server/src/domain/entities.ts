@@ -223,7 +223,12 @@ export function mergeEdge(
     ops: Iterable<string>;
   },
 ): void {
-  if (more.firstSeq < edge.firstSeq) {
+  // The lowest seq, then the smallest event id (telemetry records share one seq): whatever the
+  // order they are folded in.
+  if (
+    more.firstSeq < edge.firstSeq ||
+    (more.firstSeq === edge.firstSeq && more.firstEvent < edge.firstEvent)
+  ) {
     edge.firstSeq = more.firstSeq;
     edge.firstEvent = more.firstEvent;
     edge.label = more.label;

@@ -97,11 +97,13 @@ export class AlertEngine {
     if (ids.length === 0) return 0;
     const now = this.now();
     let queued = 0;
-    for (const alert of await this.store.alerts.enabledAlerts(org)) {
-      const matched = await this.store.alerts.matchSessions(org, alert.query, ids, now);
-      for (const session of matched)
+    const alerts = await this.store.alerts.enabledAlerts(org);
+    if (alerts.length === 0) return 0;
+    // Every alert's filter over the sessions in one statement; then one delivery per new match.
+    const matched = await this.store.alerts.matchAlerts(org, alerts, ids, now);
+    for (const alert of alerts)
+      for (const session of matched.get(alert.id) ?? [])
         if (await this.store.alerts.recordMatch(org, alert, session, now)) queued++;
-    }
     if (queued > 0) this.kick();
     return queued;
   }

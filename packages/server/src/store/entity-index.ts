@@ -479,8 +479,28 @@ export async function indexBatch(
       [org, e.kind, e.key],
     );
   }
+  await baselineDependents(sql, org, sessions.values(), baselineDays, queue);
+  await queueScores(sql, org, queue, queuedAt);
+}
+
+/**
+ * Adds to `queue` the sessions whose baselines and actor history read these sessions' facts
+ * (their start, cost and volume): the actor's and the credential's sessions started in the
+ * baseline window after each, and the actor's next session beyond that window (its history may
+ * have just begun). Ingest and the telemetry receiver both call it when a session's facts change.
+ */
+export async function baselineDependents(
+  sql: IndexSql,
+  org: string,
+  changed: Iterable<Session>,
+  baselineDays: number,
+  queue: Set<string>,
+): Promise<void> {
+  const found = async (text: string, params: unknown[]) => {
+    for (const r of await sql.all<{ id: string | null }>(text, params)) if (r.id) queue.add(r.id);
+  };
   const windowMs = baselineDays * DAY_MS;
-  const windows = [...sessions.values()].map((x) => {
+  const windows = [...changed].map((x) => {
     const started = Date.parse(x.startedAt);
     return { session: x, lo: started, hi: started + windowMs };
   });
@@ -510,7 +530,21 @@ export async function indexBatch(
       [...part.params, org],
     );
   }
-  const ids = [...queue].sort();
+}
+
+/**
+ * Queues sessions for rescoring with one statement per chunk, in id order (concurrent
+ * transactions lock queue rows in the same order: no deadlock). A session queued already is
+ * queued again (the scorer may be computing it from older facts): a later queued_at makes the
+ * scorer's delete of the older entry leave it queued.
+ */
+export async function queueScores(
+  sql: IndexSql,
+  org: string,
+  sessionIds: Iterable<string>,
+  queuedAt: number,
+): Promise<void> {
+  const ids = [...new Set(sessionIds)].sort();
   for (const part of sql.rows(
     ['text'],
     ids.map((id) => [id]),

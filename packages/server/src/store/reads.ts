@@ -64,11 +64,29 @@ export async function listSessions(
         ? { mode: 'exact', value: n, capped: false }
         : { mode: 'capped', value: Math.min(n, options.countCap), capped: n > options.countCap };
   }
-  return {
+  const result: SessionPage = {
     data: page.map((row) => r.session(row.doc)),
     nextCursor: more && last ? encodeCursor(order.key(last)) : null,
     count,
   };
+  if (query.sort === 'significance') result.rescoring = await rescoring(r, org);
+  return result;
+}
+
+/** Most queued sessions a significance page counts (a range of the queue's primary key). */
+const RESCORING_CAP = 1_000;
+
+/**
+ * How many of the org's sessions wait to be rescored, up to RESCORING_CAP + 1: while any do,
+ * scores may move between two pages of the significance sort (its cursor is a score).
+ */
+async function rescoring(r: SqlReader, org: string): Promise<number> {
+  const p = r.params();
+  const rows = await r.all<{ n: number }>(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM score_queue WHERE org = ${p.param(org)} LIMIT ${RESCORING_CAP + 1}) AS q`,
+    p.values,
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** A label on more sessions than this is tested row by row rather than looked up first. */

@@ -1,5 +1,6 @@
 import {
   MAX_SEQ,
+  type Session,
   type TelemetryListQuery,
   type TelemetryPage,
   type TelemetryRecord,
@@ -8,27 +9,58 @@ import {
 import { DEFAULT_SIGNIFICANCE, type SignificanceConfig } from '../domain/significance';
 import type { TelemetryInput } from '../otlp/claude-code';
 import { decodeCursor, encodeCursor } from './cursor';
-import { type IndexedEvent, type IndexSql, indexBatch } from './entity-index';
+import {
+  baselineDependents,
+  type IndexedEvent,
+  type IndexSql,
+  indexBatch,
+  queueScores,
+} from './entity-index';
 import type { LoadedSession, SessionState } from './ingest';
 import type { SqlRunner } from './runner';
 
 /** What one telemetry write did. */
 export interface TelemetryReport {
-  /** Attached to a session now. */
+  /** Attached to a session now (pending before, or new). */
   attached: number;
   /** Kept until their session starts (no session labelled with their Claude session yet). */
   pending: number;
   /** Kept already (an exporter's retry): not counted again. */
   duplicates: number;
+  /** Moved from one session to another that now matches them better (see chooseSession). */
+  moved: number;
+  /** Pending records dropped by the pending limits (the oldest first; see PendingLimits). */
+  dropped: number;
   /** Sessions whose telemetry changed. */
   sessions: string[];
 }
+
+/**
+ * How long, and how many, records wait for a session that has not started: a stream of records
+ * of Claude sessions no hook ever records cannot grow the store without end.
+ */
+export interface PendingLimits {
+  /** Pending records received longer ago than this are dropped. Default 24 hours. */
+  maxAgeMs: number;
+  /**
+   * At most this many pending records per org: beyond, the oldest received are dropped. Default
+   * 10,000 (each export that leaves records pending walks up to this many index entries).
+   */
+  maxRecords: number;
+}
+
+export const DEFAULT_PENDING_LIMITS: PendingLimits = {
+  maxAgeMs: 86_400_000,
+  maxRecords: 10_000,
+};
 
 export interface TelemetrySettings {
   /** ms since the epoch. */
   receivedAt: number;
   /** Significance settings (default: the defaults, on). */
   significance?: SignificanceConfig;
+  /** Limits of the records waiting for their session (default DEFAULT_PENDING_LIMITS). */
+  pending?: PendingLimits;
 }
 
 /** A session labelled `claude.session=<id>`, with when it ran. */
@@ -50,6 +82,8 @@ export interface TelemetryTx {
 
 interface Row {
   key: string;
+  /** The session it is attached to, null while pending. */
+  session_id: string | null;
   claude_session: string;
   at: number;
   received_at: number;
@@ -60,7 +94,9 @@ interface Row {
  * The session a record of a Claude session belongs to, among the org's sessions labelled with
  * it (the hook opens one per environment): the one active at the record's time, the first started
  * of them when several are; before any started, the first one; after all ended, the one that
- * ended last. null when no session carries the label yet.
+ * ended last. null when no session carries the label yet. A function of the record's time and the
+ * sessions' stored start and end only: the stores re-place a Claude session's records whenever
+ * one of its sessions starts or ends, so any arrival order ends with the same placement.
  */
 export function chooseSession(candidates: LabelledSession[], at: number): string | null {
   if (candidates.length === 0) return null;
@@ -71,7 +107,12 @@ export function chooseSession(candidates: LabelledSession[], at: number): string
   if (active) return active.id;
   const started = byStart.filter((s) => s.startedAt <= at);
   if (started.length === 0) return byStart[0]!.id;
-  return started.reduce((best, s) => ((s.endedAt ?? 0) > (best.endedAt ?? 0) ? s : best)).id;
+  return started.reduce((best, s) =>
+    (s.endedAt ?? 0) > (best.endedAt ?? 0) ||
+    ((s.endedAt ?? 0) === (best.endedAt ?? 0) && s.id < best.id)
+      ? s
+      : best,
+  ).id;
 }
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
@@ -83,6 +124,15 @@ function chunks<T>(items: T[]): T[][] {
   return out;
 }
 
+const emptyReport = (): TelemetryReport => ({
+  attached: 0,
+  pending: 0,
+  duplicates: 0,
+  moved: 0,
+  dropped: 0,
+  sessions: [],
+});
+
 /** Stores an export's records: attached to their sessions, or pending until the session starts. */
 export async function storeTelemetry(
   tx: TelemetryTx,
@@ -91,7 +141,7 @@ export async function storeTelemetry(
   settings: TelemetrySettings,
 ): Promise<TelemetryReport> {
   const { receivedAt } = settings;
-  const report: TelemetryReport = { attached: 0, pending: 0, duplicates: 0, sessions: [] };
+  const report = emptyReport();
   const unique = new Map<string, TelemetryInput>();
   for (const input of inputs) {
     if (unique.has(input.id)) report.duplicates++;
@@ -115,6 +165,7 @@ export async function storeTelemetry(
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const rows: Row[] = fresh.map((i) => ({
     key: i.id,
+    session_id: null,
     claude_session: i.claudeSessionId,
     at: i.at,
     received_at: receivedAt,
@@ -131,37 +182,93 @@ export async function storeTelemetry(
       part.flatMap((r) => [org, r.key, r.claude_session, ...columns(r)]),
     );
   }
-  const placed = await attach(tx, org, rows, settings);
+  const placed = await place(tx, org, rows, settings);
   report.attached = placed.attached;
   report.pending = rows.length - placed.attached;
   report.sessions = placed.sessions;
+  if (report.pending > 0) report.dropped = await dropPending(tx, org, settings);
   return report;
 }
 
-/** Attaches the pending records of these Claude sessions whose session has started since. */
-export async function attachPending(
+/**
+ * Places again every record of these Claude sessions, pending or attached, after one of their
+ * sessions started or ended: each goes where chooseSession puts it now (a pending record is
+ * attached, an attached one may move to a session that matches it better).
+ */
+export async function placeTelemetry(
   tx: TelemetryTx,
   org: string,
   claudeSessionIds: string[],
   settings: TelemetrySettings,
 ): Promise<TelemetryReport> {
+  const claude = [...new Set(claudeSessionIds)].sort();
+  if (claude.length === 0) return emptyReport();
+  // The Claude sessions' sessions locked first: what is read next is stable until the commit.
+  const candidates = await tx.labelledSessions(org, claude);
+  const ids = [...new Set(candidates.map((c) => c.id))].sort();
+  const loaded = await tx.loadSessions(org, ids);
   const rows: Row[] = [];
-  for (const part of chunks(claudeSessionIds)) {
+  const select =
+    'SELECT key, session_id, claude_session, at, received_at, doc FROM session_telemetry';
+  for (const part of chunks(claude)) {
     rows.push(
       ...(await tx.sql.all<Row>(
-        `SELECT key, claude_session, at, received_at, doc FROM session_telemetry
-         WHERE org = ? AND session_id IS NULL AND claude_session IN (${placeholders(part.length)})`,
+        `${select} WHERE org = ? AND session_id IS NULL AND claude_session IN (${placeholders(part.length)})`,
         [org, ...part],
       )),
     );
   }
-  const placed = await attach(tx, org, rows, settings);
+  for (const part of chunks(ids)) {
+    rows.push(
+      ...(await tx.sql.all<Row>(
+        `${select} WHERE org = ? AND session_id IN (${placeholders(part.length)})`,
+        [org, ...part],
+      )),
+    );
+  }
+  const wanted = new Set(claude);
+  const mine = rows.filter((r) => wanted.has(r.claude_session));
+  const pending = mine.filter((r) => r.session_id === null).length;
+  const placed = await place(tx, org, mine, settings, loaded);
   return {
+    ...emptyReport(),
     attached: placed.attached,
-    pending: rows.length - placed.attached,
-    duplicates: 0,
+    moved: placed.moved,
+    pending: pending - placed.attached,
     sessions: placed.sessions,
   };
+}
+
+/**
+ * Drops the org's pending records beyond the limits: received longer ago than `maxAgeMs`, and
+ * the oldest received beyond `maxRecords`. Each statement is a range of the pending index.
+ */
+async function dropPending(
+  tx: TelemetryTx,
+  org: string,
+  settings: TelemetrySettings,
+): Promise<number> {
+  const limits = settings.pending ?? DEFAULT_PENDING_LIMITS;
+  const dropped = await tx.sql.all<{ key: string }>(
+    `DELETE FROM session_telemetry WHERE org = ? AND session_id IS NULL AND received_at < ? RETURNING key`,
+    [org, settings.receivedAt - limits.maxAgeMs],
+  );
+  let count = dropped.length;
+  // The newest record beyond the limit, counting from the newest received: it and every older one go.
+  const [edge] = await tx.sql.all<{ received_at: number; key: string }>(
+    `SELECT received_at, key FROM session_telemetry WHERE org = ? AND session_id IS NULL
+     ORDER BY received_at DESC, key DESC LIMIT 1 OFFSET ?`,
+    [org, limits.maxRecords],
+  );
+  if (edge) {
+    const over = await tx.sql.all<{ key: string }>(
+      `DELETE FROM session_telemetry WHERE org = ? AND session_id IS NULL
+         AND (received_at < ? OR (received_at = ? AND key <= ?)) RETURNING key`,
+      [org, Number(edge.received_at), Number(edge.received_at), edge.key],
+    );
+    count += over.length;
+  }
+  return count;
 }
 
 function columns(r: Row): unknown[] {
@@ -183,78 +290,259 @@ function columns(r: Row): unknown[] {
   ];
 }
 
-async function attach(
+const sameCandidates = (a: LabelledSession[], b: LabelledSession[]) => {
+  const text = (l: LabelledSession[]) =>
+    l
+      .map((c) => `${c.claudeSessionId}\u0000${c.id}\u0000${c.startedAt}\u0000${c.endedAt}`)
+      .sort()
+      .join('\u0001');
+  return text(a) === text(b);
+};
+
+/** Adds (sign 1) or takes away (sign -1) an `api_request`'s tokens and cost to a session's usage. */
+function addUsage(
+  session: Session,
+  d: Partial<TelemetryRecord> & { type: string },
+  sign: 1 | -1,
+): boolean {
+  if (d.type !== 'api_request') return false;
+  // As an llm_call counts them: every input token, cache reads and writes included.
+  session.usage.inputTokens +=
+    sign * ((d.inputTokens ?? 0) + (d.cacheReadTokens ?? 0) + (d.cacheCreationTokens ?? 0));
+  session.usage.outputTokens += sign * (d.outputTokens ?? 0);
+  session.usage.costUsd = Math.round((session.usage.costUsd + sign * (d.costUsd ?? 0)) * 1e6) / 1e6;
+  return true;
+}
+
+/**
+ * The model edges of sessions that records moved away from, made again from the records they
+ * keep, as if those had been the only ones: an edge only telemetry made (its first seq is
+ * MAX_SEQ) takes the times, count and first record of the remaining ones, or goes with its
+ * entity actor's and entity's session counts when none remain; an entity (or entity actor) whose
+ * first session it was takes the earliest edge left. An edge that recorded events make too
+ * keeps the moved records in its counts (they cannot be told apart there).
+ */
+async function retractModelEdges(
+  sql: IndexSql,
+  org: string,
+  left: Map<string, Set<string>>,
+  loaded: Map<string, LoadedSession>,
+): Promise<void> {
+  for (const sessionId of [...left.keys()].sort()) {
+    const actor = loaded.get(sessionId)!.session.actor.id;
+    for (const model of [...left.get(sessionId)!].sort()) {
+      const edgeKey = [org, sessionId, model];
+      const [edge] = await sql.all<{ first_seq: number }>(
+        `SELECT first_seq FROM session_entities WHERE org = ? AND session_id = ? AND kind = 'model' AND key = ?`,
+        edgeKey,
+      );
+      if (!edge || Number(edge.first_seq) !== MAX_SEQ) continue;
+      const [rest] = await sql.all<{ n: number; lo: number; hi: number; first: string }>(
+        `SELECT CAST(count(*) AS BIGINT) AS n, min(at) AS lo, max(at) AS hi, min(key) AS first FROM session_telemetry
+         WHERE org = ? AND session_id = ? AND kind = 'api_request' AND model = ?`,
+        edgeKey,
+      );
+      if (rest && Number(rest.n) > 0) {
+        await sql.run(
+          `UPDATE session_entities SET first_at = ?, last_at = ?, events = ?, first_event = ?
+           WHERE org = ? AND session_id = ? AND kind = 'model' AND key = ?`,
+          [Number(rest.lo), Number(rest.hi), Number(rest.n), rest.first, ...edgeKey],
+        );
+      } else {
+        await sql.run(
+          `DELETE FROM session_entities WHERE org = ? AND session_id = ? AND kind = 'model' AND key = ?`,
+          edgeKey,
+        );
+        const pairKey = [org, model, actor];
+        const [pair] = await sql.all<{ sessions: number }>(
+          `SELECT sessions FROM entity_actors WHERE org = ? AND kind = 'model' AND key = ? AND actor_id = ?`,
+          pairKey,
+        );
+        if (pair && Number(pair.sessions) <= 1) {
+          await sql.run(
+            `DELETE FROM entity_actors WHERE org = ? AND kind = 'model' AND key = ? AND actor_id = ?`,
+            pairKey,
+          );
+          await sql.run(
+            `UPDATE entities SET actors = actors - 1 WHERE org = ? AND kind = 'model' AND key = ?`,
+            [org, model],
+          );
+        } else if (pair) {
+          await sql.run(
+            `UPDATE entity_actors SET sessions = sessions - 1 WHERE org = ? AND kind = 'model' AND key = ? AND actor_id = ?`,
+            pairKey,
+          );
+        }
+        await sql.run(
+          `UPDATE entities SET sessions = sessions - 1 WHERE org = ? AND kind = 'model' AND key = ?`,
+          [org, model],
+        );
+        await sql.run(
+          `DELETE FROM entities WHERE org = ? AND kind = 'model' AND key = ? AND sessions <= 0`,
+          [org, model],
+        );
+      }
+      // Where this session was the first, the earliest edge left is (a walk of the model's
+      // edges: only for the session that first used a model).
+      const earliest = (actorOnly: boolean) =>
+        sql.all<{ session_id: string; first_at: number }>(
+          `SELECT session_id, first_at FROM session_entities WHERE org = ? AND kind = 'model' AND key = ?
+           ${actorOnly ? 'AND actor_id = ?' : ''} ORDER BY first_at, session_id LIMIT 1`,
+          actorOnly ? [org, model, actor] : [org, model],
+        );
+      const [entity] = await sql.all<{ first_session: string }>(
+        `SELECT first_session FROM entities WHERE org = ? AND kind = 'model' AND key = ?`,
+        [org, model],
+      );
+      if (entity?.first_session === sessionId) {
+        const [first] = await earliest(false);
+        if (first)
+          await sql.run(
+            `UPDATE entities SET first_at = ?, first_session = ? WHERE org = ? AND kind = 'model' AND key = ?`,
+            [Number(first.first_at), first.session_id, org, model],
+          );
+      }
+      const [pairRow] = await sql.all<{ first_session: string }>(
+        `SELECT first_session FROM entity_actors WHERE org = ? AND kind = 'model' AND key = ? AND actor_id = ?`,
+        [org, model, actor],
+      );
+      if (pairRow?.first_session === sessionId) {
+        const [first] = await earliest(true);
+        if (first)
+          await sql.run(
+            `UPDATE entity_actors SET first_at = ?, first_session = ? WHERE org = ? AND kind = 'model' AND key = ? AND actor_id = ?`,
+            [Number(first.first_at), first.session_id, org, model, actor],
+          );
+      }
+    }
+  }
+}
+
+/**
+ * A session's model: its start's, else the model of its earliest attached `api_request` (by
+ * time, then id), whatever order the records came in.
+ */
+async function sessionModel(
+  tx: TelemetryTx,
+  org: string,
+  sessionId: string,
+): Promise<string | null> {
+  const [start] = await tx.sql.all<{ body: string }>(
+    `SELECT body FROM events WHERE org = ? AND session_id = ? AND type = 'lifecycle' ORDER BY seq LIMIT 1`,
+    [org, sessionId],
+  );
+  const started = start
+    ? (JSON.parse(start.body) as { session?: { model?: string } }).session?.model
+    : undefined;
+  if (started) return started;
+  const [first] = await tx.sql.all<{ model: string }>(
+    `SELECT model FROM session_telemetry WHERE org = ? AND session_id = ? AND kind = 'api_request'
+       AND model IS NOT NULL ORDER BY at, key LIMIT 1`,
+    [org, sessionId],
+  );
+  return first?.model ?? null;
+}
+
+/**
+ * Puts each row where chooseSession says, given the sessions stored now: attaches pending ones,
+ * moves attached ones whose session changed (their usage with them), and queues for rescoring
+ * the sessions whose usage changed and the sessions whose baselines read them.
+ */
+async function place(
   tx: TelemetryTx,
   org: string,
   rows: Row[],
   settings: TelemetrySettings,
-): Promise<{ attached: number; sessions: string[] }> {
-  if (rows.length === 0) return { attached: 0, sessions: [] };
-  const claude = [...new Set(rows.map((r) => r.claude_session))];
-  const candidates = await tx.labelledSessions(org, claude);
-  const byClaude = new Map<string, LabelledSession[]>();
-  for (const c of candidates) {
-    const list = byClaude.get(c.claudeSessionId) ?? [];
-    list.push(c);
-    byClaude.set(c.claudeSessionId, list);
-  }
-  const placed = new Map<string, Row[]>();
-  // In time order: a session without a model takes the one of its earliest request.
+  locked: Map<string, LoadedSession> = new Map(),
+): Promise<{ attached: number; moved: number; sessions: string[] }> {
+  if (rows.length === 0) return { attached: 0, moved: 0, sessions: [] };
+  const claude = [...new Set(rows.map((r) => r.claude_session))].sort();
+  const loaded = new Map(locked);
   const ordered = [...rows].sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1));
-  for (const r of ordered) {
-    const id = chooseSession(byClaude.get(r.claude_session) ?? [], r.at);
-    if (!id) continue;
-    const list = placed.get(id) ?? [];
-    list.push(r);
-    placed.set(id, list);
+  let candidates = await tx.labelledSessions(org, claude);
+  let moves = new Map<string, { from: string | null; to: string; rows: Row[] }>();
+  // Targets, then their sessions locked, then the candidates read again under the locks (a
+  // session of the Claude session may have started meanwhile): again until they are the same.
+  for (let round = 0; round < 4; round++) {
+    const byClaude = new Map<string, LabelledSession[]>();
+    for (const c of candidates) {
+      const list = byClaude.get(c.claudeSessionId) ?? [];
+      list.push(c);
+      byClaude.set(c.claudeSessionId, list);
+    }
+    moves = new Map();
+    for (const r of ordered) {
+      const to = chooseSession(byClaude.get(r.claude_session) ?? [], r.at);
+      if (!to || to === r.session_id) continue;
+      const k = `${r.session_id ?? ''}\u0000${to}`;
+      const move = moves.get(k) ?? { from: r.session_id, to, rows: [] };
+      move.rows.push(r);
+      moves.set(k, move);
+    }
+    const need = [
+      ...new Set([...moves.values()].flatMap((m) => (m.from ? [m.from, m.to] : [m.to]))),
+    ]
+      .filter((id) => !loaded.has(id))
+      .sort();
+    if (need.length > 0)
+      for (const [id, state] of await tx.loadSessions(org, need)) loaded.set(id, state);
+    const again = await tx.labelledSessions(org, claude);
+    if (sameCandidates(again, candidates)) break;
+    candidates = again;
   }
-  if (placed.size === 0) return { attached: 0, sessions: [] };
-  const loaded = await tx.loadSessions(org, [...placed.keys()].sort());
-  const states: SessionState[] = [];
+  if (moves.size === 0) return { attached: 0, moved: 0, sessions: [] };
+  const changed = new Map<string, SessionState>();
   const modelCalls: { sessionId: string; row: Row; model: string }[] = [];
+  /** Sessions that records with a model left, and those models. */
+  const left = new Map<string, Set<string>>();
   let attached = 0;
-  for (const [sessionId, list] of placed) {
-    const state = loaded.get(sessionId);
-    if (!state) continue;
-    const session = state.session;
-    let changed = false;
-    // Only rows still pending are attached (and counted): a concurrent writer may have won.
+  let moved = 0;
+  for (const move of [...moves.values()].sort((a, b) => (a.to < b.to ? -1 : 1))) {
+    const target = loaded.get(move.to);
+    const source = move.from ? loaded.get(move.from) : undefined;
+    if (!target) continue;
+    // Only rows still where they were read are taken (and counted): a concurrent writer may have won.
     const claimed = new Set<string>();
-    for (const part of chunks(list.map((r) => r.key))) {
+    for (const part of chunks(move.rows.map((r) => r.key))) {
+      const where = move.from === null ? 'session_id IS NULL' : 'session_id = ?';
       const rows = await tx.sql.all<{ key: string }>(
-        `UPDATE session_telemetry SET session_id = ? WHERE org = ? AND session_id IS NULL
+        `UPDATE session_telemetry SET session_id = ? WHERE org = ? AND ${where}
            AND key IN (${placeholders(part.length)}) RETURNING key`,
-        [sessionId, org, ...part],
+        [move.to, org, ...(move.from === null ? [] : [move.from]), ...part],
       );
       for (const r of rows) claimed.add(r.key);
     }
-    for (const r of list) {
+    for (const r of move.rows) {
       if (!claimed.has(r.key)) continue;
-      attached++;
+      if (move.from === null) attached++;
+      else moved++;
+      r.session_id = move.to;
       const d = JSON.parse(r.doc) as Partial<TelemetryRecord> & { type: string };
-      if (d.type !== 'api_request') continue;
-      // As an llm_call counts them: every input token, cache reads and writes included.
-      session.usage.inputTokens +=
-        (d.inputTokens ?? 0) + (d.cacheReadTokens ?? 0) + (d.cacheCreationTokens ?? 0);
-      session.usage.outputTokens += d.outputTokens ?? 0;
-      session.usage.costUsd = Math.round((session.usage.costUsd + (d.costUsd ?? 0)) * 1e6) / 1e6;
-      if (!session.model && d.model) session.model = d.model;
-      if (d.model) modelCalls.push({ sessionId, row: r, model: d.model });
-      changed = true;
+      if (source && addUsage(source.session, d, -1)) {
+        changed.set(source.session.id, source);
+        if (d.model)
+          left.set(source.session.id, (left.get(source.session.id) ?? new Set()).add(d.model));
+      }
+      if (!addUsage(target.session, d, 1)) continue;
+      if (d.model) modelCalls.push({ sessionId: move.to, row: r, model: d.model });
+      changed.set(target.session.id, target);
     }
-    if (changed) states.push(state);
   }
+  const states = [...changed.values()].sort((a, b) => (a.session.id < b.session.id ? -1 : 1));
+  for (const state of states) state.session.model = await sessionModel(tx, org, state.session.id);
   if (states.length > 0) await tx.saveSessions(states);
-  const sessions = [...placed.keys()].filter((id) => loaded.has(id)).sort();
+  const sessions = [
+    ...new Set([...moves.values()].flatMap((m) => (m.from ? [m.from, m.to] : [m.to]))),
+  ]
+    .filter((id) => loaded.has(id))
+    .sort();
   const now = settings.receivedAt;
   const significance = settings.significance ?? DEFAULT_SIGNIFICANCE;
   if (significance.enabled && modelCalls.length > 0) {
     // The model entity and the session's edge to it, as the recorder's llm_call events make
     // them (the edge's first event is the telemetry record; it has no seq in the chain).
-    const sessionsById = new Map(states.map((s) => [s.session.id, s.session]));
-    const indexed: IndexedEvent[] = modelCalls.flatMap(({ sessionId, row, model }) => {
-      const session = sessionsById.get(sessionId);
-      if (!session) return [];
+    const indexed: IndexedEvent[] = modelCalls.map(({ sessionId, row, model }) => {
+      const session = loaded.get(sessionId)!.session;
       const event = {
         id: row.key,
         sessionId,
@@ -267,22 +555,23 @@ async function attach(
         inputTokens: 0,
         outputTokens: 0,
       };
-      return [{ event, session }];
+      return { event, session };
     });
     await indexBatch(tx.sql, org, indexed, now, significance.baseline.windowDays);
   }
-  // Their cost changed: the scorer recomputes them (the cost baseline reads `usage`).
-  for (const id of states.map((s) => s.session.id)) {
-    await tx.sql.run(
-      // Queued again when it is queued already (the scorer may be computing it from the older
-      // usage): a later queued_at makes the scorer's delete of the older entry leave it queued.
-      `INSERT INTO score_queue (org, session_id, queued_at) VALUES (?, ?, ?)
-       ON CONFLICT (org, session_id) DO UPDATE SET queued_at =
-         CASE WHEN excluded.queued_at > score_queue.queued_at THEN excluded.queued_at ELSE score_queue.queued_at + 1 END`,
-      [org, id, now],
-    );
-  }
-  return { attached, sessions };
+  if (significance.enabled) await retractModelEdges(tx.sql, org, left, loaded);
+  // Their cost changed: the scorer recomputes them, and the sessions whose cost baseline reads
+  // them (the actor's and the credential's later sessions in the window).
+  const queue = new Set(states.map((s) => s.session.id));
+  await baselineDependents(
+    tx.sql,
+    org,
+    states.map((s) => s.session),
+    significance.baseline.windowDays,
+    queue,
+  );
+  await queueScores(tx.sql, org, queue, now);
+  return { attached, moved, sessions };
 }
 
 interface StoredRow {
@@ -405,4 +694,9 @@ export const TELEMETRY_TABLE = (bigint: string) => `
   );
   CREATE INDEX IF NOT EXISTS session_telemetry_session ON session_telemetry (org, session_id, at, key);
   CREATE INDEX IF NOT EXISTS session_telemetry_pending ON session_telemetry (org, claude_session) WHERE session_id IS NULL;
+`;
+
+/** The pending records of an org by when they were received: the pending limits' ranges (appended migration). */
+export const TELEMETRY_PENDING_AGE_INDEX = `
+  CREATE INDEX IF NOT EXISTS session_telemetry_pending_age ON session_telemetry (org, received_at, key) WHERE session_id IS NULL;
 `;

@@ -162,16 +162,22 @@ export interface Store {
   /**
    * Keeps Claude Code telemetry records (idempotent by their id, per org), each attached to the
    * org's session labelled `claude.session=<its Claude session id>` that was active at its time
-   * (see chooseSession), or kept pending until such a session starts. An attached `api_request`
-   * adds its tokens and cost to the session's usage, and queues the session for rescoring.
+   * (see chooseSession), or kept pending until such a session starts (within the pending
+   * limits). An attached `api_request` adds its tokens and cost to the session's usage, and
+   * queues the session, and the sessions whose baselines read it, for rescoring.
    */
   storeTelemetry(
     org: string,
     records: TelemetryInput[],
     settings: TelemetrySettings,
   ): Promise<TelemetryReport>;
-  /** Attaches the pending records of these Claude sessions to the sessions started since. */
-  attachPendingTelemetry(
+  /** The Claude sessions (`claude.session` labels) of these sessions of the org, one query. */
+  claudeSessionsOf(org: string, sessionIds: string[]): Promise<string[]>;
+  /**
+   * Places again every record of these Claude sessions (pending or attached) after one of their
+   * sessions started or ended: each goes where chooseSession puts it now, its usage with it.
+   */
+  placeTelemetry(
     org: string,
     claudeSessionIds: string[],
     settings: TelemetrySettings,

@@ -38,7 +38,14 @@ import { CursorPage, PagePromise } from '../pagination';
 import { LiveStream, type LiveStreamOptions } from '../streaming';
 import { check, Resource, segment } from './base';
 
-export type SessionPageExtra = { count: Count };
+export type SessionPageExtra = {
+  count: Count;
+  /**
+   * With sort significance: the org's sessions waiting to be rescored (up to 1,001). While above
+   * 0, a session whose score moves between two pages may be skipped or listed twice.
+   */
+  rescoring?: number;
+};
 export type TelemetryPageExtra = { summary: TelemetrySummary };
 
 export class Sessions extends Resource {

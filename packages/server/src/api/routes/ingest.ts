@@ -10,6 +10,7 @@ import { readJsonBody } from '../body';
 import {
   type Deps,
   type Env,
+  reattachTelemetry,
   reviewKey,
   route,
   seal,
@@ -112,22 +113,24 @@ export function ingestRoutes(deps: Deps) {
           changedState.add(event.sessionId);
       }
       for (const id of changedState) await seal(cfg, c.get('principal').org, id);
-      // Claude Code telemetry that arrived before its session started is attached now.
+      // Claude Code telemetry is placed again when a session of its Claude session starts or
+      // ends: records that arrived before their session are attached, and records whose best
+      // session changed move to it.
       const claudeSessions = new Set<string>();
+      const ended = new Set<string>();
       for (const [i, outcome] of report.outcomes.entries()) {
         const event = valid[i]!;
-        const label =
-          event.type === 'lifecycle' && event.action === 'start'
-            ? event.session?.labels['claude.session']
-            : undefined;
-        if (outcome.status === 'accepted' && label) claudeSessions.add(label);
+        if (outcome.status !== 'accepted' || event.type !== 'lifecycle') continue;
+        if (event.action === 'start') {
+          const label = event.session?.labels['claude.session'];
+          if (label) claudeSessions.add(label);
+        } else if (event.action === 'end') ended.add(event.sessionId);
       }
-      if (claudeSessions.size > 0)
-        await store.attachPendingTelemetry(c.get('principal').org, [...claudeSessions], {
-          receivedAt: cfg.now(),
-          significance: cfg.significance,
-        });
-      if (claudeSessions.size > 0) cfg.scorer?.kick();
+      // The ended sessions' Claude sessions: one query for the batch.
+      for (const label of await store.claudeSessionsOf(c.get('principal').org, [...ended]))
+        claudeSessions.add(label);
+      for (const id of await reattachTelemetry(store, cfg, c.get('principal').org, claudeSessions))
+        touched.add(id);
       // After the commit: alerts see the sessions as stored.
       await sessionsChanged(cfg, c.get('principal').org, touched);
     }

@@ -4,7 +4,14 @@ import { readClaudeCodeRecord, type TelemetryInput } from '../../otlp/claude-cod
 import { createOtlpProtobuf } from '../../otlp/proto';
 import { OtlpShapeError, readLogsRequest } from '../../otlp/records';
 import { parseJsonBytes, readBody } from '../body';
-import { authenticate, type Deps, type Env, route, sessionsChanged } from '../context';
+import {
+  authenticate,
+  type Deps,
+  type Env,
+  route,
+  sessionsChanged,
+  telemetrySettings,
+} from '../context';
 import { HttpError } from '../errors';
 
 const MAX_ERROR_MESSAGE = 2000;
@@ -82,10 +89,13 @@ export function otlpRoutes(deps: Deps) {
     }
     const org = c.get('principal').org;
     if (inputs.length > 0) {
-      const report = await store.storeTelemetry(org, inputs, {
-        receivedAt: cfg.now(),
-        significance: cfg.significance,
-      });
+      const report = await store.storeTelemetry(org, inputs, telemetrySettings(cfg));
+      if (report.dropped > 0) {
+        const { maxAgeMs, maxRecords } = cfg.telemetryPending;
+        console.warn(
+          `[auditlane] telemetry: dropped ${report.dropped} pending record(s) of org ${org} whose session never started (kept: ${maxRecords} per org, ${Math.round(maxAgeMs / 3_600_000)} h)`,
+        );
+      }
       // Committed: the scorer recomputes the sessions whose cost changed, without waiting, and
       // alerts see them as stored.
       cfg.scorer?.kick();

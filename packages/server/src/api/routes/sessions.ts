@@ -25,6 +25,7 @@ import {
   notFound,
   parseBody,
   parseQuery,
+  reattachTelemetry,
   reviewKey,
   route,
   seal,
@@ -251,7 +252,10 @@ export function sessionRoutes(deps: Deps) {
     for (const r of cancelled) notifier.notify(reviewKey(principal.org, r.id));
     notifier.notify(sessionKey(principal.org, id));
     await seal(cfg, principal.org, id);
-    await sessionsChanged(cfg, principal.org, [id]);
+    // It ended now: its Claude session's telemetry after this moment may belong to another.
+    const claude = session.labels['claude.session'];
+    const moved = claude ? await reattachTelemetry(store, cfg, principal.org, [claude]) : [];
+    await sessionsChanged(cfg, principal.org, [id, ...moved]);
     return c.json(session);
   });
 

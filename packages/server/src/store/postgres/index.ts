@@ -48,8 +48,8 @@ import {
 } from '../scoring';
 import { SharedTables } from '../shared';
 import {
-  attachPending,
   listTelemetry,
+  placeTelemetry,
   storeTelemetry,
   type TelemetryReport,
   type TelemetrySettings,
@@ -458,12 +458,22 @@ export class PostgresStore implements Store {
     }
   }
 
+  async claudeSessionsOf(org: string, sessionIds: string[]): Promise<string[]> {
+    if (sessionIds.length === 0) return [];
+    const { rows } = await this.pool.query<{ v: string }>(
+      `SELECT DISTINCT doc -> 'labels' ->> 'claude.session' AS v FROM sessions
+       WHERE org = $1 AND id = ANY($2) AND doc -> 'labels' ? 'claude.session'`,
+      [org, sessionIds],
+    );
+    return rows.map((r) => r.v);
+  }
+
   storeTelemetry(org: string, records: TelemetryInput[], settings: TelemetrySettings) {
     return this.telemetryWrite((tx) => storeTelemetry(tx, org, records, settings));
   }
 
-  attachPendingTelemetry(org: string, claudeSessionIds: string[], settings: TelemetrySettings) {
-    return this.telemetryWrite((tx) => attachPending(tx, org, claudeSessionIds, settings));
+  placeTelemetry(org: string, claudeSessionIds: string[], settings: TelemetrySettings) {
+    return this.telemetryWrite((tx) => placeTelemetry(tx, org, claudeSessionIds, settings));
   }
 
   async listTelemetry(

@@ -31,8 +31,8 @@ import type { SqlRunner } from '../runner';
 import { type QueuedScore, queuedScores } from '../scoring';
 import { SharedTables } from '../shared';
 import {
-  attachPending,
   listTelemetry,
+  placeTelemetry,
   storeTelemetry,
   type TelemetryReport,
   type TelemetrySettings,
@@ -225,12 +225,23 @@ export class SqliteStore implements Store {
     });
   }
 
+  async claudeSessionsOf(org: string, sessionIds: string[]): Promise<string[]> {
+    if (sessionIds.length === 0) return [];
+    return this.db
+      .prepare<[string, string], string>(
+        `SELECT DISTINCT value FROM session_labels WHERE org = ? AND key = 'claude.session'
+           AND session_id IN (SELECT value FROM json_each(?))`,
+      )
+      .pluck()
+      .all(org, JSON.stringify(sessionIds));
+  }
+
   storeTelemetry(org: string, records: TelemetryInput[], settings: TelemetrySettings) {
     return this.telemetryWrite((tx) => storeTelemetry(tx, org, records, settings));
   }
 
-  attachPendingTelemetry(org: string, claudeSessionIds: string[], settings: TelemetrySettings) {
-    return this.telemetryWrite((tx) => attachPending(tx, org, claudeSessionIds, settings));
+  placeTelemetry(org: string, claudeSessionIds: string[], settings: TelemetrySettings) {
+    return this.telemetryWrite((tx) => placeTelemetry(tx, org, claudeSessionIds, settings));
   }
 
   async listTelemetry(

@@ -1,7 +1,7 @@
 import { ALERT_TABLES } from '../alerts';
 import { ENTITY_INDEX_TABLES, SESSION_REASON_TABLES } from '../index-tables';
 import { SHARED_TABLES } from '../runner';
-import { TELEMETRY_TABLE } from '../telemetry';
+import { TELEMETRY_PENDING_AGE_INDEX, TELEMETRY_TABLE } from '../telemetry';
 
 /** Schema migrations, applied in order; `PRAGMA user_version` records how many ran. */
 export const SQLITE_MIGRATIONS: string[] = [
@@ -207,4 +207,6 @@ export const SQLITE_MIGRATIONS: string[] = [
   ALERT_TABLES,
   // Claude Code's OTLP telemetry, per session (pending until its session starts).
   TELEMETRY_TABLE('INTEGER'),
+  // The pending telemetry records by when they were received (the pending limits drop the oldest).
+  TELEMETRY_PENDING_AGE_INDEX,
 ];
