@@ -678,7 +678,11 @@ export async function baselineDependents(
         : [],
     ),
   ].filter((w) => (w.params[2] as number) <= (w.params[3] as number));
-  for (const rows of await perItem<{ id: string }, (typeof windows)[number]>(sql, windows, (w) => w))
+  for (const rows of await perItem<{ id: string }, (typeof windows)[number]>(
+    sql,
+    windows,
+    (w) => w,
+  ))
     for (const r of rows) queue.add(r.id);
   return { actors: actorFirst, credentials: credentialFirst };
 }
