@@ -1,8 +1,8 @@
 import { createIdGenerator, type EventInput, type Session } from '@auditlane/client';
 import { rng } from '@auditlane/testing/random';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveSignificance } from '../src/domain/significance';
-import { startScoring } from '../src/jobs/scoring';
+import { DEFAULT_SIGNIFICANCE, resolveSignificance } from '../src/domain/significance';
+import { type Scorer, startScoring } from '../src/jobs/scoring';
 import { type Harness, STORE_KINDS, sessionScript, startHarness } from './helpers';
 
 const DAY = 86_400_000;
@@ -212,6 +212,124 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     }
   });
 
+  it('scores a batch’s sessions as it is stored, and queues only the earlier sessions whose context it changed', async () => {
+    // No scorer runs: what a session shows right after its batch is acknowledged is ingest's own.
+    const idle: Scorer = {
+      config: DEFAULT_SIGNIFICANCE,
+      kick() {},
+      async idle() {},
+      onScored: () => () => {},
+      async stop() {},
+    };
+    const q = await startHarness(kind, { scorer: idle });
+    try {
+      const { sessions, alice, intruder, fileId } = history();
+      const queued = async () => (await q.store.queuedScores(100)).map((x) => x.sessionId);
+      // In time order, up to the intruder: every session is final when acknowledged, and the
+      // actors' later sessions (too soon for a baseline) queue nothing.
+      for (const s of sessions.slice(0, -1)) {
+        await q.admin.ingest(s.events);
+        expect(await queued()).toEqual([]);
+      }
+      await q.admin.ingest(intruder.events);
+      const got = (await q.admin.sessions.get(intruder.sessionId)).significance!;
+      expect(got.reasons.map((r) => r.code).sort()).toEqual(
+        ['new_outbound_host', 'sensitive_files', 'shared_credential', 'unknown_actor'].sort(),
+      );
+      expect(got.reasons.find((r) => r.code === 'sensitive_files')!.evidence!.events).toEqual([
+        fileId,
+      ]);
+      expect(
+        (await q.admin.sessions.list({ reason: ['sensitive_files'] })).data.map((x) => x.id),
+      ).toEqual([intruder.sessionId]);
+      // The key became shared: its earlier session, and only it, waits for the scorer.
+      expect(await queued()).toEqual([alice.sessionId]);
+      const scorer = startScoring(q.store, DEFAULT_SIGNIFICANCE);
+      await scorer.idle();
+      await scorer.stop();
+      const codes = (await q.admin.sessions.get(alice.sessionId)).significance!.reasons.map(
+        (r) => r.code,
+      );
+      expect(codes).toContain('shared_credential');
+      expect(await queued()).toEqual([]);
+    } finally {
+      await q.close();
+    }
+  });
+
+  it('gives the same scores when many batches of sessions sharing a key, hosts and actors are stored at once', async () => {
+    const random = rng(11);
+    const sessions: ReturnType<typeof sessionScript>[] = [];
+    for (let i = 0; i < 40; i++) {
+      const actor = ['u_ivy', 'u_jon', 'ext_3', 'u_kai'][i % 4]!;
+      const s = sessionScript(
+        {
+          actor: {
+            type: 'human',
+            id: actor,
+            ...(actor.startsWith('u_') ? { email: `${actor}@acme.test` } : {}),
+          },
+          credential: i % 3 === 0 ? KEY : { kind: 'api_key', fingerprint: `sk-own-...${actor}` },
+          endpoint: i % 5 === 0 ? '198.51.100.7' : `${actor}.acme.test`,
+          resource: { name: `db-${i % 3}`, type: 'database', environment: 'production' },
+        },
+        T0 + Math.floor(random() * 20) * DAY + i * 60_000,
+      );
+      s.command('ls');
+      s.events.push({
+        ...nextEvent(s),
+        type: 'outbound',
+        protocol: 'https',
+        host: ['a.example.com', 'b.example.com', 'c.example.com'][i % 3]!,
+      });
+      s.end();
+      sessions.push(s);
+    }
+    const ids = sessions.map((s) => s.sessionId);
+    const a = await startHarness(kind);
+    const b = await startHarness(kind);
+    try {
+      for (const s of sessions) expect((await a.admin.ingest(s.events)).rejected).toEqual([]);
+      // Every session's events in two batches, all of them sent at once.
+      const results = await Promise.all(
+        sessions
+          .flatMap((s) => [s.events.slice(0, 2), s.events.slice(2)])
+          .map((batch, i) =>
+            new Promise((r) => setTimeout(r, i % 7)).then(() => b.admin.ingest(batch)),
+          ),
+      );
+      for (const r of results)
+        expect(r.rejected.filter((x) => x.code !== 'unknown_session')).toEqual([]);
+      // A batch whose start had not arrived yet is sent again after it (as a recorder retries).
+      for (const s of sessions)
+        expect((await b.admin.ingest(s.events.slice(2))).rejected).toEqual([]);
+      const sa = await scores(a, ids);
+      const sb = await scores(b, ids);
+      expect(sb).toEqual(sa);
+      expect(
+        Object.values(sa).filter((x) => x!.reasons.some((r) => r.code === 'shared_credential'))
+          .length,
+      ).toBeGreaterThan(5);
+      // The index too: every entity's counts, first and last seen, and actors.
+      const entity = async (h: Harness, kind: 'credential' | 'host' | 'resource', key: string) => {
+        const e = await h.admin.entities.get(kind, key, { limit: 1 });
+        return { entity: e.entity, actors: e.actors.data };
+      };
+      for (const [kind, key] of [
+        ['credential', KEY.fingerprint],
+        ['host', 'a.example.com'],
+        ['host', 'b.example.com'],
+        ['host', 'c.example.com'],
+        ['resource', 'db-0'],
+        ['resource', 'db-1'],
+      ] as const)
+        expect(await entity(b, kind, key)).toEqual(await entity(a, kind, key));
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('reflects an event in the score within a second of its batch being acknowledged', async () => {
     // No interval to fall back on: only the rescoring right after the commit can make it in time.
     const h = await startHarness(kind, {}, { scoring: { intervalMs: 3_600_000 } });
@@ -247,7 +365,7 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     }
   });
 
-  it('moves new_outbound_host to an earlier session that arrives later, and tells onScored', async () => {
+  it('moves new_outbound_host to an earlier session that arrives later, and tells onScored of the rescored one', async () => {
     const scored: string[] = [];
     const off = h.server.scorer.onScored((org, sessionIds) => {
       expect(org).toBe('acme');
@@ -273,7 +391,9 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     got = await scores(h, [later.sessionId, earlier.sessionId]);
     expect(got[earlier.sessionId]!.reasons.map((r) => r.code)).toContain('new_outbound_host');
     expect(got[later.sessionId]!.reasons.map((r) => r.code)).not.toContain('new_outbound_host');
-    expect(scored).toEqual(expect.arrayContaining([later.sessionId, earlier.sessionId]));
+    // The earlier one is scored as its batch is stored; the later one, whose context it changed,
+    // by the scorer, which tells its listeners (alerts).
+    expect(scored).toContain(later.sessionId);
     off();
   });
 
@@ -351,7 +471,7 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     }
   });
 
-  it('renames the first actors of a crowded key in every session on it when a new one sorts among them', async () => {
+  it('names the first actors of a crowded key by first use, in every session on it, renamed only when one among them changes', async () => {
     const key = { kind: 'api_key' as const, fingerprint: 'sk-crowd-...0C0D' };
     const on = (actor: string, at: number) => {
       const s = sessionScript(
@@ -367,23 +487,33 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       return s;
     };
     const T = Date.UTC(2026, 10, 24);
-    // 51 actors: more than a reason names (the first 50 by id).
-    const crowd = Array.from({ length: 51 }, (_, i) => on(`crowd_a${10 + i}`, T + i * 60_000));
-    await h.admin.ingest(crowd.flatMap((s) => s.events));
+    // 12 actors, one after the other: more than a reason names (the first 7 by first use).
+    const crowd = Array.from({ length: 12 }, (_, i) => on(`crowd_a${10 + i}`, T + i * 60_000));
+    for (const s of crowd) await h.admin.ingest(s.events);
     const first = crowd[0]!.sessionId;
-    const named = async () =>
-      (await scores(h, [first]))[first]!.reasons.find((r) => r.code === 'shared_credential')!
-        .evidence!.entities;
-    const before = await named();
-    expect(before).toContain('actor:crowd_a11');
-    // An actor after the first 50: nothing the earlier sessions name changes.
-    await h.admin.ingest(on('crowd_a99', T + 100 * 60_000).events);
-    expect(await named()).toEqual(before);
-    // One among them: every session on the key names it.
-    await h.admin.ingest(on('crowd_a00', T + 101 * 60_000).events);
-    const after = await named();
-    expect(after).toContain('actor:crowd_a00');
-    expect(after).toHaveLength(before.length);
+    const reason = async (id = first) =>
+      (await scores(h, [id]))[id]!.reasons.find((r) => r.code === 'shared_credential')!;
+    const before = await reason();
+    expect(before.evidence!.entities).toEqual([
+      'credential:sk-crowd-...0C0D',
+      ...[11, 12, 13, 14, 15, 16].map((n) => `actor:crowd_a${n}`),
+    ]);
+    expect(before.message).toBe(
+      'credential sk-crowd-...0C0D is shared with 6 or more other actors: crowd_a11, crowd_a12, crowd_a13, crowd_a14, crowd_a15, …',
+    );
+    // The last one names the first 7 too.
+    expect((await reason(crowd[11]!.sessionId)).evidence!.entities).toHaveLength(8);
+    // A newcomer (first by id, last by first use): what the earlier sessions say stays, and none
+    // of them is queued again.
+    await h.admin.ingest(on('crowd_a00', T + 100 * 60_000).events);
+    expect(await h.store.queuedScores(100)).toEqual([]);
+    expect(await reason()).toEqual(before);
+    // One whose first use is the earliest (arriving late): every session on the key names it.
+    await h.admin.ingest(on('crowd_a99', T - 60_000).events);
+    const after = await reason();
+    expect(after.evidence!.entities).toContain('actor:crowd_a99');
+    expect(after.evidence!.entities).toHaveLength(before.evidence!.entities.length);
+    expect((await reason(crowd[11]!.sessionId)).evidence!.entities).toContain('actor:crowd_a99');
   });
 
   it("never lets another org's sessions change this org's index or scores", async () => {
@@ -437,14 +567,16 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       await own.server.scorer.stop();
       const { sessions } = history();
       for (const s of sessions) expect((await own.admin.ingest(s.events)).rejected).toEqual([]);
+      // A batch's own sessions are scored as it is stored: the key owner's earlier session (the
+      // key became shared) is the one that waits.
       const waiting = await own.admin.sessions.list({ sort: 'significance', limit: 3 });
-      expect(waiting.extra.rescoring).toBe(sessions.length);
+      expect(waiting.extra.rescoring).toBe(1);
       const next = await own.admin.sessions.list({
         sort: 'significance',
         limit: 3,
         cursor: waiting.nextCursor!,
       });
-      expect(next.extra.rescoring).toBe(sessions.length);
+      expect(next.extra.rescoring).toBe(1);
       // Newest first: no score in the cursor, nothing to say.
       expect('rescoring' in (await own.admin.sessions.list({ limit: 3 })).extra).toBe(false);
       const scorer = startScoring(own.store, own.server.scorer.config);

@@ -255,6 +255,19 @@ export interface Baseline {
   medianVolume: number;
 }
 
+/**
+ * The baseline when it counts: at least `minSessions` sessions spread over at least `minSpanDays`
+ * (the earliest of them to the session's start); else null.
+ */
+export function learnedBaseline(
+  x: Baseline | null,
+  settings: SignificanceConfig['baseline'],
+): Baseline | null {
+  return x && x.sessions >= settings.minSessions && x.spanMs >= settings.minSpanDays * 86_400_000
+    ? x
+    : null;
+}
+
 /** An edge of the session, as stored. */
 export interface FactEdge {
   kind: EntityKind;
@@ -272,7 +285,10 @@ export interface SessionFacts {
   edges: FactEdge[];
   /** By entity id: the entity's first session (earliest first_at, then smallest id). */
   entityFirst: Map<string, string>;
-  /** By credential key: the actors that used it (ids, sorted), when more than one. */
+  /**
+   * By credential key: its first actors by first use (then by id), at most 7 (self included), so
+   * that the 5 others a reason names and whether there are more are known; several means shared.
+   */
   credentialActors: Map<string, string[]>;
   /** By entity id (endpoint, resource): this actor's first session on it. */
   pairFirst: Map<string, string>;
@@ -281,6 +297,14 @@ export interface SessionFacts {
   actorBaseline: Baseline | null;
   credentialBaseline: Baseline | null;
 }
+
+/**
+ * Actors of one credential its reasons read: the first by first use (then by id). With self
+ * left out, that is the 5 a message names and whether there are more. Only a new actor among
+ * them (or one whose first use moved among them) changes what the credential's sessions say, so
+ * in chronological ingest a busy key's sessions are rescored only while it gains its first few.
+ */
+export const CREDENTIAL_ACTORS = 7;
 
 /** Most event and entity ids one reason names. */
 export const MAX_EVIDENCE = 20;
@@ -414,7 +438,7 @@ export function scoreSession(facts: SessionFacts, config: SignificanceConfig): S
     const others = actors.filter((a) => a !== s.actor.id);
     add(
       'shared_credential',
-      `credential ${edge.key} is shared with ${plural(others.length, 'other actor')}: ${others.slice(0, 5).join(', ')}${others.length > 5 ? ', …' : ''}`,
+      `credential ${edge.key} is shared with ${actors.length >= CREDENTIAL_ACTORS ? `${others.length} or more other actors` : plural(others.length, 'other actor')}: ${others.slice(0, 5).join(', ')}${others.length > 5 ? ', …' : ''}`,
       w.shared_credential,
       [edge.firstEvent],
       [
@@ -469,10 +493,8 @@ export function scoreSession(facts: SessionFacts, config: SignificanceConfig): S
 
   // Spend and volume against the actor's own recent sessions (or the credential's).
   const b = config.baseline;
-  const learned = (x: Baseline | null) =>
-    x && x.sessions >= b.minSessions && x.spanMs >= b.minSpanDays * 86_400_000 ? x : null;
-  const actorBase = learned(facts.actorBaseline);
-  const base = actorBase ?? learned(facts.credentialBaseline);
+  const actorBase = learnedBaseline(facts.actorBaseline, b);
+  const base = actorBase ?? learnedBaseline(facts.credentialBaseline, b);
   if (base) {
     const whose = actorBase ? "the actor's" : "the credential's";
     const baseEntity = actorBase

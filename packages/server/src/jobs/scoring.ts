@@ -76,7 +76,7 @@ export function startScoring(
             org,
             list.slice(i, i + PER_TRANSACTION),
             score,
-            config.baseline.windowDays,
+            config.baseline,
           );
           if (scored.length === 0) continue;
           for (const listener of listeners) {

@@ -11,9 +11,11 @@ import {
   DEFAULT_SIGNIFICANCE,
   provisionalSignificance,
   type SignificanceConfig,
+  scoreSession,
 } from '../domain/significance';
 import { searchableText } from '../domain/text';
-import { type IndexedEvent, type IndexSql, indexBatch } from './entity-index';
+import { type IndexedEvent, indexBatch } from './entity-index';
+import { loadFacts, type ScoringSql, saveReasons } from './scoring';
 import type { IngestOutcome } from './types';
 
 /** A session and its chain head, as an adapter stores them. */
@@ -86,8 +88,8 @@ export interface IngestTx {
   insertSearch(rows: SearchRow[]): Promise<void>;
   insertResults(rows: ResultRow[]): Promise<void>;
   saveSessions(states: SessionState[]): Promise<void>;
-  /** The transaction's SQL, for the entity index step (shared by both stores). */
-  readonly sql: IndexSql;
+  /** The transaction's SQL, for the entity index and scoring steps (shared by both stores). */
+  readonly sql: ScoringSql;
 }
 
 export interface IngestSettings {
@@ -283,8 +285,9 @@ export async function ingestBatch(
   }
 
   if (rows.length > 0) {
-    for (const state of changed)
-      state.session.significance = provisionalSignificance(state.session, scoring);
+    if (!scoring.enabled)
+      for (const state of changed)
+        state.session.significance = provisionalSignificance(state.session, scoring);
     await tx.insertEvents(rows);
     const searchRows: SearchRow[] = [];
     for (const [sessionId, chunk] of search) {
@@ -298,15 +301,37 @@ export async function ingestBatch(
     }
     if (searchRows.length > 0) await tx.insertSearch(searchRows);
     if (results.length > 0) await tx.insertResults(results);
-    await tx.saveSessions([...changed]);
-    if (scoring.enabled)
-      await indexBatch(
+    const fresh = new Set(sessionIds.filter((id) => !loaded.has(id)));
+    if (scoring.enabled) {
+      // The batch's sessions are scored here, from the index this batch just updated and the
+      // sessions as this batch leaves them (their rows are written once, with their scores);
+      // the other sessions whose context the batch changed are queued for the scorer.
+      const facts = await indexBatch(
         tx.sql,
         org,
         indexed,
         Date.parse(receivedAt),
-        scoring.baseline.windowDays,
-        new Set(sessionIds.filter((id) => !loaded.has(id))),
+        scoring.baseline,
+        fresh,
+        true,
+      );
+      const known = new Map(
+        [...changed].map((s) => [s.session.id, { session: s.session, events: s.eventCount }]),
+      );
+      const all = await loadFacts(tx.sql, org, [...known.keys()], scoring.baseline, known, facts);
+      for (const state of changed)
+        state.session.significance = scoreSession(all.get(state.session.id)!, scoring);
+    }
+    await tx.saveSessions([...changed]);
+    if (scoring.enabled)
+      await saveReasons(
+        tx.sql,
+        org,
+        [...changed].map((s) => ({
+          sessionId: s.session.id,
+          significance: s.session.significance!,
+        })),
+        fresh,
       );
   }
   const revoked = sessionIds.filter((id) => {

@@ -1,7 +1,22 @@
 import type { EntityKind, Session, Significance } from '@auditlane/client';
 import { entityId } from '@auditlane/client';
-import { type Baseline, median, type SessionFacts } from '../domain/significance';
-import { CREDENTIAL_ACTORS, chunks, type IndexSql } from './entity-index';
+import {
+  type Baseline,
+  learnedBaseline,
+  median,
+  type SessionFacts,
+  type SignificanceConfig,
+} from '../domain/significance';
+import {
+  before,
+  credentialFirstActors,
+  firstSessions,
+  type IndexedFacts,
+  type IndexSql,
+  perItem,
+  type Start,
+} from './entity-index';
+import { kpiColumns } from './kpis';
 import type { SqlRunner } from './runner';
 
 /** A session waiting for its score, as queued. */
@@ -15,8 +30,6 @@ export interface QueuedScore {
 export interface ScoringSql extends IndexSql {
   /** The stored session document (text in SQLite, JSONB already parsed in PostgreSQL). */
   session(doc: unknown): Session;
-  /** SQL of a session row's cost (`doc.usage.costUsd`). */
-  readonly costExpr: string;
   /** SQL of the session document with `significance` replaced by the JSON text `json` (SQL). */
   docWithSignificance(json: string): string;
 }
@@ -38,75 +51,118 @@ export async function queuedScores(sql: SqlRunner, limit: number): Promise<Queue
   return rows.map((r) => ({ org: r.org, sessionId: r.session_id, queuedAt: Number(r.queued_at) }));
 }
 
-/** Reads the stored facts the scores of these sessions of an org are computed from. */
+/** The baseline settings loadFacts reads with (see SignificanceConfig.baseline). */
+export type BaselineSettings = SignificanceConfig['baseline'];
+
+/** A session the caller holds in memory, newer than its stored row (ingest, mid-transaction). */
+export interface KnownSession {
+  session: Session;
+  /** Its events, this batch's included. */
+  events: number;
+}
+
+/**
+ * Reads the stored facts the scores of these sessions of an org are computed from. `known`
+ * sessions (the batch being ingested) are taken from memory instead of their stored rows, in
+ * their own facts and in every baseline they fall in; their edges and evidence must be written.
+ */
 export async function loadFacts(
   sql: ScoringSql,
   org: string,
   sessionIds: string[],
-  windowDays: number,
+  settings: BaselineSettings,
+  known: ReadonlyMap<string, KnownSession> = new Map(),
+  /** What the index step of the batch of the `known` sessions returned. */
+  indexed?: IndexedFacts,
 ): Promise<Map<string, SessionFacts>> {
   const out = new Map<string, SessionFacts>();
   if (sessionIds.length === 0) return out;
-  const sessions = await sql.all<{ id: string; doc: unknown; event_count: number }>(
-    `SELECT id, doc, event_count FROM sessions WHERE org = ? AND id IN (${list(sessionIds.length)})`,
-    [org, ...sessionIds],
-  );
-  for (const row of sessions) {
-    out.set(row.id, {
-      session: sql.session(row.doc),
-      events: Number(row.event_count),
-      evidence: [],
-      edges: [],
-      entityFirst: new Map(),
-      credentialActors: new Map(),
-      pairFirst: new Map(),
-      actorHasHistory: false,
-      actorBaseline: null,
-      credentialBaseline: null,
-    });
+  const blank = (session: Session, events: number): SessionFacts => ({
+    session,
+    events,
+    evidence: [],
+    edges: [],
+    entityFirst: new Map(),
+    credentialActors: new Map(),
+    pairFirst: new Map(),
+    actorHasHistory: false,
+    actorBaseline: null,
+    credentialBaseline: null,
+  });
+  const unknown: string[] = [];
+  for (const id of sessionIds) {
+    const k = known.get(id);
+    if (k) out.set(id, blank(k.session, k.events));
+    else unknown.push(id);
+  }
+  if (unknown.length > 0) {
+    const sessions = await sql.all<{ id: string; doc: unknown; event_count: number }>(
+      `SELECT id, doc, event_count FROM sessions WHERE org = ? AND id IN (${list(unknown.length)})`,
+      [org, ...unknown],
+    );
+    for (const row of sessions)
+      out.set(row.id, blank(sql.session(row.doc), Number(row.event_count)));
   }
   const ids = [...out.keys()];
   if (ids.length === 0) return out;
-  const evidence = await sql.all<{
-    session_id: string;
-    code: string;
-    seq: number;
-    event_id: string;
-  }>(
-    `SELECT session_id, code, seq, event_id FROM session_evidence WHERE org = ? AND session_id IN (${list(ids.length)})`,
-    [org, ...ids],
-  );
-  for (const e of evidence)
-    out.get(e.session_id)!.evidence.push({ code: e.code, seq: Number(e.seq), eventId: e.event_id });
-  const edges = await sql.all<{
-    session_id: string;
-    kind: EntityKind;
-    key: string;
-    first_seq: number;
-    first_event: string;
-  }>(
-    `SELECT session_id, kind, key, first_seq, first_event FROM session_entities WHERE org = ? AND session_id IN (${list(ids.length)})`,
-    [org, ...ids],
-  );
+  // What the index step of this batch knows already is not read again.
+  const unread = ids.filter((id) => !indexed?.edges.has(id));
+  for (const id of ids) {
+    const f = out.get(id)!;
+    for (const e of indexed?.evidence.get(id) ?? []) f.evidence.push(e);
+    for (const e of indexed?.edges.get(id) ?? []) f.edges.push(e);
+  }
+  if (unread.length > 0) {
+    const evidence = await sql.all<{
+      session_id: string;
+      code: string;
+      seq: number;
+      event_id: string;
+    }>(
+      `SELECT session_id, code, seq, event_id FROM session_evidence WHERE org = ? AND session_id IN (${list(unread.length)})`,
+      [org, ...unread],
+    );
+    for (const e of evidence)
+      out
+        .get(e.session_id)!
+        .evidence.push({ code: e.code, seq: Number(e.seq), eventId: e.event_id });
+    const edges = await sql.all<{
+      session_id: string;
+      kind: EntityKind;
+      key: string;
+      first_seq: number;
+      first_event: string;
+    }>(
+      `SELECT session_id, kind, key, first_seq, first_event FROM session_entities WHERE org = ? AND session_id IN (${list(unread.length)})`,
+      [org, ...unread],
+    );
+    for (const e of edges)
+      out.get(e.session_id)!.edges.push({
+        kind: e.kind,
+        key: e.key,
+        firstSeq: Number(e.first_seq),
+        firstEvent: e.first_event,
+      });
+  }
+  const entityFirst = new Map(indexed?.entityFirst);
+  const credentialActors = new Map(indexed?.credentialActors);
+  const pairFirst = new Map(indexed?.pairFirst);
   const firstOf = new Map<string, [string, string]>();
   const credentials = new Set<string>();
   const pairs = new Map<string, [string, string, string]>();
-  for (const e of edges) {
-    const facts = out.get(e.session_id)!;
-    facts.edges.push({
-      kind: e.kind,
-      key: e.key,
-      firstSeq: Number(e.first_seq),
-      firstEvent: e.first_event,
-    });
-    if (e.kind === 'host' || e.kind === 'resource') firstOf.set(entityId(e), [e.kind, e.key]);
-    if (e.kind === 'credential') credentials.add(e.key);
-    if (e.kind === 'endpoint' || e.kind === 'resource') {
-      const actor = facts.session.actor.id;
-      pairs.set(`${entityId(e)}\u0000${actor}`, [e.kind, e.key, actor]);
+  for (const facts of out.values()) {
+    for (const e of facts.edges) {
+      const id = entityId(e);
+      if ((e.kind === 'host' || e.kind === 'resource') && !entityFirst.has(id))
+        firstOf.set(id, [e.kind, e.key]);
+      if (e.kind === 'credential' && !credentialActors.has(e.key)) credentials.add(e.key);
+      if (e.kind === 'endpoint' || e.kind === 'resource') {
+        const actor = facts.session.actor.id;
+        const k = `${id}\u0000${actor}`;
+        if (!pairFirst.has(k)) pairs.set(k, [e.kind, e.key, actor]);
+      }
     }
   }
-  const entityFirst = new Map<string, string>();
   const firstKeys = [...firstOf.values()];
   for (const part of sql.rows(['text', 'text'], firstKeys)) {
     const rows = await sql.all<{ kind: EntityKind; key: string; first_session: string }>(
@@ -117,21 +173,8 @@ export async function loadFacts(
     for (const r of rows) entityFirst.set(entityId(r), r.first_session);
   }
   // The first actors of each credential: one statement for a chunk of keys.
-  const credentialActors = new Map<string, string[]>();
-  for (const part of chunks([...credentials])) {
-    const rows = await sql.all<{ key: string; actor_id: string }>(
-      part
-        .map(
-          () =>
-            `SELECT * FROM (SELECT key, actor_id FROM entity_actors WHERE org = ? AND kind = 'credential' AND key = ? ORDER BY actor_id LIMIT ${CREDENTIAL_ACTORS}) AS c`,
-        )
-        .join(' UNION ALL '),
-      part.flatMap((key) => [org, key]),
-    );
-    for (const key of part) credentialActors.set(key, []);
-    for (const r of rows) credentialActors.get(r.key)!.push(r.actor_id);
-  }
-  const pairFirst = new Map<string, string>();
+  for (const [key, actors] of await credentialFirstActors(sql, org, [...credentials]))
+    credentialActors.set(key, actors);
   const pairKeys = [...pairs.values()];
   for (const part of sql.rows(['text', 'text', 'text'], pairKeys)) {
     const rows = await sql.all<{
@@ -146,7 +189,6 @@ export async function loadFacts(
     );
     for (const r of rows) pairFirst.set(`${entityId(r)}\u0000${r.actor_id}`, r.first_session);
   }
-  const windowMs = windowDays * DAY_MS;
   const all = [...out.values()];
   for (const facts of all) {
     const actor = facts.session.actor.id;
@@ -157,81 +199,168 @@ export async function loadFacts(
       if (k.slice(at + 1) === actor) facts.pairFirst.set(k.slice(0, at), first);
     }
   }
-  // Each session's own lookups, as subqueries of one statement per chunk of sessions (each
-  // still bounded and index-backed: the actor's or credential's sessions just before it).
-  const startOf = (f: SessionFacts) => Date.parse(f.session.startedAt);
-  const before = '(started_at < ? OR (started_at = ? AND id < ?))';
-  const actorRows = await perSession<BaselineRow>(sql, all, (f) => ({
-    text: `SELECT started_at, event_count, ${sql.costExpr} AS cost FROM sessions
-       WHERE org = ? AND actor_id = ? AND started_at >= ? AND ${before}
-       ORDER BY started_at DESC, id DESC LIMIT ${BASELINE_ROWS}`,
-    params: [org, f.session.actor.id, startOf(f) - windowMs, startOf(f), startOf(f), f.session.id],
-  }));
-  // A session in the window is history; without one, an earlier one may still be.
-  const noneInWindow = all.filter((_, i) => actorRows[i]!.length === 0);
-  const earlier = await perSession<{ one: number }>(sql, noneInWindow, (f) => ({
-    text: `SELECT 1 AS one FROM sessions WHERE org = ? AND actor_id = ? AND ${before} LIMIT 1`,
-    params: [org, f.session.actor.id, startOf(f), startOf(f), f.session.id],
-  }));
-  const older = new Set(noneInWindow.filter((_, i) => earlier[i]!.length > 0));
-  all.forEach((f, i) => {
-    f.actorHasHistory = actorRows[i]!.length > 0 || older.has(f);
-    if (f.actorHasHistory) f.actorBaseline = baseline(actorRows[i]!, startOf(f));
-  });
-  const onCredential = all.filter(
-    (f) => f.actorHasHistory && f.session.credential && f.session.credential.kind !== 'none',
-  );
-  const credentialRows = await perSession<BaselineRow>(sql, onCredential, (f) => ({
-    text: `SELECT s.started_at, s.event_count, ${sql.costExpr.replaceAll('doc', 's.doc')} AS cost
-         FROM session_entities AS e JOIN sessions AS s ON s.org = e.org AND s.id = e.session_id
-         WHERE e.org = ? AND e.kind = 'credential' AND e.key = ? AND e.started_at >= ?
-           AND (e.started_at < ? OR (e.started_at = ? AND e.session_id < ?))
-         ORDER BY e.started_at DESC, e.session_id DESC LIMIT ${BASELINE_ROWS}`,
-    params: [
-      org,
-      f.session.credential!.fingerprint,
-      startOf(f) - windowMs,
-      startOf(f),
-      startOf(f),
-      f.session.id,
-    ],
-  }));
-  onCredential.forEach((f, i) => {
-    f.credentialBaseline = baseline(credentialRows[i]!, startOf(f));
-  });
+  await loadBaselines(sql, org, all, settings, known, indexed);
   return out;
 }
 
 interface BaselineRow {
+  id: string;
   started_at: number;
   event_count: number;
-  cost: number;
+  cost_micros: number;
 }
 
 /**
- * Runs one query for each of `items`, as the UNION ALL of their subqueries (one statement per
- * chunk), and returns each item's rows, in the order of `items`.
+ * Each session's actor history and baselines: the actor's (and the credential's) sessions in the
+ * window before it, the most recent BASELINE_ROWS of them. A baseline counts only once it spans
+ * `minSpanDays`, so it is read only when the actor's (credential's) first session is at least that
+ * long before the session: before then it is left out (null), which scores alike.
  */
-async function perSession<T>(
+async function loadBaselines(
+  sql: ScoringSql,
+  org: string,
+  all: SessionFacts[],
+  settings: BaselineSettings,
+  known: ReadonlyMap<string, KnownSession>,
+  indexed: IndexedFacts | undefined,
+): Promise<void> {
+  const windowMs = settings.windowDays * DAY_MS;
+  const spanMs = settings.minSpanDays * DAY_MS;
+  const startOf = (f: SessionFacts): Start => ({
+    at: Date.parse(f.session.startedAt),
+    id: f.session.id,
+  });
+  const credentialOf = (s: Session) =>
+    s.credential && s.credential.kind !== 'none' ? s.credential.fingerprint : undefined;
+  // Known sessions stand in for their stored rows (which may be older, or not stored yet).
+  const knownRows = [...known.values()].map((k) => ({
+    actor: k.session.actor.id,
+    credential: credentialOf(k.session),
+    row: {
+      id: k.session.id,
+      started_at: Date.parse(k.session.startedAt),
+      event_count: k.events,
+      cost_micros: kpiColumns(k.session).cost_micros,
+    },
+  }));
+  const firstActor = new Map(indexed?.actorFirst);
+  const actorsToRead = [...new Set(all.map((f) => f.session.actor.id))].filter(
+    (a) => !firstActor.has(a),
+  );
+  const readActors = await firstSessions(
+    sql,
+    actorsToRead,
+    (actor) => ({
+      text: 'SELECT started_at, id FROM sessions WHERE org = ? AND actor_id = ? ORDER BY started_at, id LIMIT 1',
+      params: [org, actor],
+    }),
+    (actor) =>
+      knownRows
+        .filter((k) => k.actor === actor)
+        .map((k) => ({ at: k.row.started_at, id: k.row.id })),
+  );
+  for (const [actor, first] of readActors) firstActor.set(actor, first);
+  for (const f of all) {
+    const first = firstActor.get(f.session.actor.id);
+    f.actorHasHistory = first !== undefined && before(first, startOf(f));
+  }
+  const window = (
+    f: SessionFacts,
+    rows: BaselineRow[],
+    extra: { row: BaselineRow }[],
+  ): Baseline | null => {
+    const s = startOf(f);
+    const inWindow = (r: BaselineRow) =>
+      r.started_at >= s.at - windowMs && before({ at: r.started_at, id: r.id }, s);
+    const merged = [
+      ...rows
+        .filter((r) => !known.has(r.id))
+        .map((r) => ({ ...r, started_at: Number(r.started_at) })),
+      ...extra.map((k) => k.row).filter(inWindow),
+    ]
+      .sort((a, b) => b.started_at - a.started_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      .slice(0, BASELINE_ROWS);
+    return baseline(merged, s.at);
+  };
+  const span = (first: Start | undefined, f: SessionFacts) =>
+    first !== undefined && startOf(f).at - first.at >= spanMs;
+  const actorSide = all.filter(
+    (f) => f.actorHasHistory && span(firstActor.get(f.session.actor.id), f),
+  );
+  const windowQuery = (f: SessionFacts, table: 'actor' | 'credential') => {
+    const s = startOf(f);
+    const extra = knownRows.filter((k) =>
+      table === 'actor' ? k.actor === f.session.actor.id : k.credential === credentialOf(f.session),
+    ).length;
+    const limit = BASELINE_ROWS + extra;
+    return table === 'actor'
+      ? {
+          text: `SELECT id, started_at, event_count, cost_micros FROM sessions
+             WHERE org = ? AND actor_id = ? AND started_at >= ? AND (started_at < ? OR (started_at = ? AND id < ?))
+             ORDER BY started_at DESC, id DESC LIMIT ${limit}`,
+          params: [org, f.session.actor.id, s.at - windowMs, s.at, s.at, s.id],
+        }
+      : {
+          text: `SELECT s.id, s.started_at, s.event_count, s.cost_micros
+             FROM session_entities AS e JOIN sessions AS s ON s.org = e.org AND s.id = e.session_id
+             WHERE e.org = ? AND e.kind = 'credential' AND e.key = ? AND e.started_at >= ?
+               AND (e.started_at < ? OR (e.started_at = ? AND e.session_id < ?))
+             ORDER BY e.started_at DESC, e.session_id DESC LIMIT ${limit}`,
+          params: [org, credentialOf(f.session), s.at - windowMs, s.at, s.at, s.id],
+        };
+  };
+  const actorRows = await perSession<BaselineRow>(sql, actorSide, (f) => windowQuery(f, 'actor'));
+  actorSide.forEach((f, i) => {
+    f.actorBaseline = window(
+      f,
+      actorRows[i]!,
+      knownRows.filter((k) => k.actor === f.session.actor.id),
+    );
+  });
+  // The credential's baseline stands in only where the actor's is not learned.
+  const onCredential = all.filter(
+    (f) =>
+      f.actorHasHistory &&
+      credentialOf(f.session) !== undefined &&
+      !learnedBaseline(f.actorBaseline, settings),
+  );
+  const firstOnCredential = new Map(indexed?.credentialFirst);
+  const readCredentials = await firstSessions(
+    sql,
+    [...new Set(onCredential.map((f) => credentialOf(f.session)!))].filter(
+      (key) => !firstOnCredential.has(key),
+    ),
+    (key) => ({
+      text: `SELECT started_at, session_id AS id FROM session_entities
+         WHERE org = ? AND kind = 'credential' AND key = ? ORDER BY started_at, session_id LIMIT 1`,
+      params: [org, key],
+    }),
+    (key) =>
+      knownRows
+        .filter((k) => k.credential === key)
+        .map((k) => ({ at: k.row.started_at, id: k.row.id })),
+  );
+  for (const [key, first] of readCredentials) firstOnCredential.set(key, first);
+  const credentialSide = onCredential.filter((f) =>
+    span(firstOnCredential.get(credentialOf(f.session)!), f),
+  );
+  const credentialRows = await perSession<BaselineRow>(sql, credentialSide, (f) =>
+    windowQuery(f, 'credential'),
+  );
+  credentialSide.forEach((f, i) => {
+    f.credentialBaseline = window(
+      f,
+      credentialRows[i]!,
+      knownRows.filter((k) => k.credential === credentialOf(f.session)),
+    );
+  });
+}
+
+const perSession = <T>(
   sql: SqlRunner,
   items: SessionFacts[],
   query: (item: SessionFacts) => { text: string; params: unknown[] },
-): Promise<T[][]> {
-  const out: T[][] = items.map(() => []);
-  let at = 0;
-  for (const part of chunks(items)) {
-    const queries = part.map(query);
-    const rows = await sql.all<T & { i: number }>(
-      queries
-        .map((q) => `SELECT CAST(? AS INT) AS i, q.* FROM (${q.text}) AS q`)
-        .join(' UNION ALL '),
-      queries.flatMap((q, k) => [at + k, ...q.params]),
-    );
-    for (const r of rows) out[Number(r.i)]!.push(r);
-    at += part.length;
-  }
-  return out;
-}
+) => perItem<T, SessionFacts>(sql, items, query);
 
 function baseline(rows: BaselineRow[], started: number): Baseline | null {
   if (rows.length === 0) return null;
@@ -239,7 +368,7 @@ function baseline(rows: BaselineRow[], started: number): Baseline | null {
   return {
     sessions: rows.length,
     spanMs: started - earliest,
-    medianCost: median(rows.map((r) => Number(r.cost ?? 0))),
+    medianCost: median(rows.map((r) => Number(r.cost_micros) / 1_000_000)),
     medianVolume: median(rows.map((r) => Number(r.event_count))),
   };
 }
@@ -269,7 +398,30 @@ export async function saveScores(
       [...part.params, org],
     );
   }
-  const ids = byId.map((x) => [x.sessionId]);
+  await saveReasons(sql, org, byId);
+  const queueRows = [...queued]
+    .sort((a, b) => (a.sessionId < b.sessionId ? -1 : 1))
+    .map((q) => [q.sessionId, q.queuedAt]);
+  for (const part of sql.rows(['text', 'bigint'], queueRows)) {
+    await sql.run(
+      `DELETE FROM score_queue WHERE org = ? AND (session_id, queued_at) IN (SELECT v.column1, v.column2 FROM ${part.from})`,
+      [org, ...part.params],
+    );
+  }
+}
+
+/**
+ * Stores the reason codes of sessions of an org (the list's reason filter), replacing what they
+ * had. Sessions in `fresh` have none stored yet (started in this transaction).
+ */
+export async function saveReasons(
+  sql: IndexSql,
+  org: string,
+  scored: { sessionId: string; significance: Significance }[],
+  fresh: ReadonlySet<string> = new Set(),
+): Promise<void> {
+  const byId = [...scored].sort((a, b) => (a.sessionId < b.sessionId ? -1 : 1));
+  const ids = byId.filter((x) => !fresh.has(x.sessionId)).map((x) => [x.sessionId]);
   for (const part of sql.rows(['text'], ids)) {
     await sql.run(
       `DELETE FROM session_reasons WHERE org = ? AND session_id IN (SELECT v.column1 FROM ${part.from})`,
@@ -283,15 +435,6 @@ export async function saveScores(
     await sql.run(
       `INSERT INTO session_reasons (org, code, session_id)
        SELECT CAST(? AS TEXT), v.column1, v.column2 FROM ${part.from} WHERE true`,
-      [org, ...part.params],
-    );
-  }
-  const queueRows = [...queued]
-    .sort((a, b) => (a.sessionId < b.sessionId ? -1 : 1))
-    .map((q) => [q.sessionId, q.queuedAt]);
-  for (const part of sql.rows(['text', 'bigint'], queueRows)) {
-    await sql.run(
-      `DELETE FROM score_queue WHERE org = ? AND (session_id, queued_at) IN (SELECT v.column1, v.column2 FROM ${part.from})`,
       [org, ...part.params],
     );
   }

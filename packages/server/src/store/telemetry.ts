@@ -328,6 +328,8 @@ async function retractModelEdges(
   left: Map<string, Set<string>>,
   loaded: Map<string, LoadedSession>,
 ): Promise<void> {
+  // The entities and entity actors change as an index step changes them: under the org's lock.
+  if (left.size > 0) await sql.lockIndex(org);
   for (const sessionId of [...left.keys()].sort()) {
     const actor = loaded.get(sessionId)!.session.actor.id;
     for (const model of [...left.get(sessionId)!].sort()) {

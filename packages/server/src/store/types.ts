@@ -24,7 +24,7 @@ import type { TelemetryInput } from '../otlp/claude-code';
 import type { AlertTables } from './alerts';
 import type { IngestReport, IngestSettings } from './ingest';
 import type { PurgeReport, PurgeRequest } from './purge';
-import type { QueuedScore } from './scoring';
+import type { BaselineSettings, QueuedScore } from './scoring';
 import type { SharedTables } from './shared';
 import type { TelemetryReport, TelemetrySettings } from './telemetry';
 
@@ -157,7 +157,7 @@ export interface Store {
     org: string,
     queued: QueuedScore[],
     score: (facts: SessionFacts) => Significance,
-    windowDays: number,
+    baseline: BaselineSettings,
   ): Promise<string[]>;
   /**
    * Keeps Claude Code telemetry records (idempotent by their id, per org), each attached to the

@@ -39,6 +39,7 @@ import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone
 import { listEvents, listSessions, type SqlReader } from '../reads';
 import { numberPlaceholders, type SqlRunner } from '../runner';
 import {
+  type BaselineSettings,
   enqueueScores,
   loadFacts,
   type QueuedScore,
@@ -188,6 +189,9 @@ async function saveSessions(client: pg.PoolClient, states: SessionState[]) {
   );
 }
 
+/** The first key of the org entity index's advisory lock (the second is the org's hash). */
+const INDEX_LOCK = 0x61756469;
+
 /** The shared SQL on one connection (`?` placeholders numbered for PostgreSQL). */
 function sqlOn(client: pg.Pool | pg.PoolClient): ScoringSql & IndexSql {
   return {
@@ -196,10 +200,12 @@ function sqlOn(client: pg.Pool | pg.PoolClient): ScoringSql & IndexSql {
     run: async (sql, params = []) => ({
       changes: (await client.query(numberPlaceholders(sql), params)).rowCount ?? 0,
     }),
-    forUpdate: ' FOR UPDATE OF t',
+    // A transaction-scoped advisory lock per org (the key's first half names the entity index).
+    lockIndex: async (org) => {
+      await client.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [INDEX_LOCK, org]);
+    },
     rows: unnestRows,
     session: (doc) => doc as Session,
-    costExpr: "coalesce((doc -> 'usage' ->> 'costUsd')::float8, 0)",
     docWithSignificance: (json) => `jsonb_set(doc, '{significance}', ${json}::jsonb)`,
   };
 }
@@ -522,7 +528,7 @@ export class PostgresStore implements Store {
     org: string,
     queued: QueuedScore[],
     score: (facts: SessionFacts) => Significance,
-    windowDays: number,
+    baseline: BaselineSettings,
   ): Promise<string[]> {
     const client = await this.pool.connect();
     const sql = sqlOn(client);
@@ -538,7 +544,7 @@ export class PostgresStore implements Store {
         sql,
         org,
         queued.map((q) => q.sessionId),
-        windowDays,
+        baseline,
       );
       const scored = queued.flatMap((q) => {
         const f = facts.get(q.sessionId);

@@ -28,7 +28,7 @@ import { getEntity, overview, sessionRelationships } from '../meaning';
 import { PRODUCTION_ENVIRONMENTS, type PurgeReport, type PurgeRequest, tombstone } from '../purge';
 import { listEvents, listSessions, type SqlReader } from '../reads';
 import type { SqlRunner } from '../runner';
-import { type QueuedScore, queuedScores } from '../scoring';
+import { type BaselineSettings, type QueuedScore, queuedScores } from '../scoring';
 import { SharedTables } from '../shared';
 import {
   listTelemetry,
@@ -329,9 +329,9 @@ export class SqliteStore implements Store {
     org: string,
     queued: QueuedScore[],
     score: (facts: SessionFacts) => Significance,
-    windowDays: number,
+    baseline: BaselineSettings,
   ): Promise<string[]> {
-    return this.writer.rescore(org, queued, score, windowDays);
+    return this.writer.rescore(org, queued, score, baseline);
   }
 
   listSessions(org: string, query: SessionListQuery, options: ListOptions): Promise<SessionPage> {

@@ -209,4 +209,12 @@ export const SQLITE_MIGRATIONS: string[] = [
   TELEMETRY_TABLE('INTEGER'),
   // The pending telemetry records by when they were received (the pending limits drop the oldest).
   TELEMETRY_PENDING_AGE_INDEX,
+  // A credential's reasons name its first actors by first use (they named the first by id): an
+  // index that reads those, and the sessions that have the reason queued to be named anew.
+  `
+  CREATE INDEX entity_actors_first_use ON entity_actors (org, key, first_at, actor_id) WHERE kind = 'credential';
+  INSERT INTO score_queue (org, session_id, queued_at)
+    SELECT org, session_id, 0 FROM session_reasons WHERE code = 'shared_credential'
+    ON CONFLICT (org, session_id) DO NOTHING;
+  `,
 ];

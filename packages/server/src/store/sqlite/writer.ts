@@ -13,7 +13,13 @@ import {
 } from '../ingest';
 import { kpiColumns } from '../kpis';
 import type { SqlRunner } from '../runner';
-import { loadFacts, type QueuedScore, type ScoringSql, saveScores } from '../scoring';
+import {
+  type BaselineSettings,
+  loadFacts,
+  type QueuedScore,
+  type ScoringSql,
+  saveScores,
+} from '../scoring';
 
 interface SessionRow {
   id: string;
@@ -51,10 +57,10 @@ export class SqliteWriter {
     this.runner = {
       all: async <T>(sql: string, params: unknown[] = []) => prepared(sql).all(...params) as T[],
       run: async (sql, params = []) => ({ changes: prepared(sql).run(...params).changes }),
-      forUpdate: '',
+      // One writer: its transactions run one at a time already.
+      lockIndex: async () => {},
       rows: valuesRows,
       session: (doc) => JSON.parse(doc as string) as Session,
-      costExpr: "coalesce(json_extract(doc, '$.usage.costUsd'), 0)",
       docWithSignificance: (json) => `json_set(doc, '$.significance', json(${json}))`,
     };
     this.stmts = {
@@ -241,7 +247,7 @@ export class SqliteWriter {
     org: string,
     queued: QueuedScore[],
     score: (facts: SessionFacts) => Significance,
-    windowDays: number,
+    baseline: BaselineSettings,
   ): Promise<string[]> {
     return this.serialize(async () => {
       this.db.exec('BEGIN IMMEDIATE');
@@ -250,7 +256,7 @@ export class SqliteWriter {
           this.runner,
           org,
           queued.map((q) => q.sessionId),
-          windowDays,
+          baseline,
         );
         const scored = queued.flatMap((q) => {
           const f = facts.get(q.sessionId);
