@@ -898,6 +898,62 @@ describe.each(STORE_KINDS)('%s store: telemetry over time: pending limits, revok
     expect((await h.admin.sessions.telemetry(prod.sessionId)).data).toHaveLength(1);
   });
 
+  it('a revoke recorded in the session (an ingested lifecycle event) places the records as the API revoke does, whichever arrives first', async () => {
+    const usages: unknown[] = [];
+    for (const revokeFirst of [false, true]) {
+      const claude = randomUUID();
+      const script = (startedAt: number, environment: 'development' | 'production') =>
+        sessionScript(
+          {
+            actor: { type: 'agent', id: 'claude-code', agent: { name: 'Claude Code' } },
+            resource: { name: 'shop', type: 'application', environment },
+            mode: 'agent',
+            labels: { 'claude.session': claude },
+          },
+          startedAt,
+        );
+      const dev = script(T0 + 1_000_000, 'development');
+      const prod = script(T0 + 1_060_000, 'production');
+      expect((await h.admin.ingest([...dev.events, ...prod.events])).rejected).toEqual([]);
+      // Dev revoked at T0+1,090 s, by its own recorder; the record is timed 10 s later.
+      const revoke = {
+        id: `evt_${randomUUID().replaceAll('-', '')}`,
+        sessionId: dev.sessionId,
+        seq: dev.events.length,
+        time: new Date(T0 + 1_090_000).toISOString(),
+        type: 'lifecycle' as const,
+        action: 'revoke' as const,
+        reason: 'left open',
+      };
+      const sendRecord = async () => {
+        const records = await claudeCodeRecords(claude, T0 + 1_100_000, [SESSION_EVENTS[5]!]);
+        const res = await fetch(`${h.server.url}/otlp/v1/logs`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${h.adminToken}`, 'content-type': 'application/json' },
+          body: new Uint8Array(JsonLogsSerializer.serializeRequest(records)!),
+        });
+        expect(res.status).toBe(200);
+      };
+      if (revokeFirst) {
+        expect((await h.admin.ingest([revoke])).rejected).toEqual([]);
+        await sendRecord();
+      } else {
+        await sendRecord();
+        expect((await h.admin.ingest([revoke])).rejected).toEqual([]);
+      }
+      expect((await h.admin.sessions.get(dev.sessionId)).status).toBe('revoked');
+      usages.push([
+        (await h.admin.sessions.get(dev.sessionId)).usage.inputTokens,
+        (await h.admin.sessions.get(prod.sessionId)).usage.inputTokens,
+      ]);
+    }
+    // Either way the record, after dev's revoke, is prod's.
+    expect(usages).toEqual([
+      [0, 100],
+      [0, 100],
+    ]);
+  });
+
   it('drops pending records older than the age limit and beyond the count limit, oldest first, and logs it', async () => {
     const warned: string[] = [];
     const spy = vi.spyOn(console, 'warn').mockImplementation((m: unknown) => {

@@ -592,4 +592,24 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       await own.close();
     }
   });
+
+  it('says nothing of rescoring with scoring off (nothing drains the queue: a walk would never settle)', async () => {
+    const off = await startHarness(kind, {
+      significance: { ...DEFAULT_SIGNIFICANCE, enabled: false },
+    });
+    try {
+      const { sessions } = history();
+      for (const s of sessions) expect((await off.admin.ingest(s.events)).rejected).toEqual([]);
+      // A revoke queues its session in the store, scoring on or off.
+      const open = sessionScript({}, Date.UTC(2026, 10, 20));
+      expect((await off.admin.ingest(open.events)).rejected).toEqual([]);
+      await off.admin.sessions.revoke(open.sessionId, { reason: 'test' });
+      expect((await off.store.queuedScores(10)).length).toBeGreaterThan(0);
+      const page = await off.admin.sessions.list({ sort: 'significance', limit: 3 });
+      expect(page.data).toHaveLength(3);
+      expect('rescoring' in page.extra).toBe(false);
+    } finally {
+      await off.close();
+    }
+  });
 });

@@ -157,20 +157,28 @@ export class AlertTables {
     const enabled = input.enabled ?? true;
     // Seen before the alert exists: no evaluation can find it while the backlog is not marked.
     await this.markSeen(org, id, input.query, now);
-    await this.db.run(
-      'INSERT INTO alerts (org, id, name, query, url, secret, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [
-        org,
-        id,
-        input.name,
-        JSON.stringify(input.query),
-        input.url,
-        secret,
-        enabled ? 1 : 0,
-        now,
-        now,
-      ],
-    );
+    try {
+      await this.db.run(
+        'INSERT INTO alerts (org, id, name, query, url, secret, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+          org,
+          id,
+          input.name,
+          JSON.stringify(input.query),
+          input.url,
+          secret,
+          enabled ? 1 : 0,
+          now,
+          now,
+        ],
+      );
+    } catch (error) {
+      // The alert was not stored: nor are the matches marked for it.
+      await this.db
+        .run('DELETE FROM alert_matches WHERE org = ? AND alert_id = ?', [org, id])
+        .catch(() => {});
+      throw error;
+    }
     const created: AlertCreated = {
       ...readAlert({
         org,

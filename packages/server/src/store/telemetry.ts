@@ -74,6 +74,12 @@ export interface LabelledSession {
 /** The adapter's part: queries on the transaction's connection, with the sessions locked. */
 export interface TelemetryTx {
   sql: IndexSql;
+  /**
+   * Serialises the telemetry writes of these Claude sessions until the commit (taken first, before
+   * any session lock): an export storing records and a placement after a start never miss each
+   * other's rows.
+   */
+  lockClaudeSessions(org: string, claudeSessionIds: string[]): Promise<void>;
   labelledSessions(org: string, claudeSessionIds: string[]): Promise<LabelledSession[]>;
   /** Loads and locks sessions for the transaction (serialised with ingest into them). */
   loadSessions(org: string, ids: string[]): Promise<Map<string, LoadedSession>>;
@@ -147,6 +153,10 @@ export async function storeTelemetry(
     if (unique.has(input.id)) report.duplicates++;
     else unique.set(input.id, input);
   }
+  await tx.lockClaudeSessions(
+    org,
+    [...unique.values()].map((i) => i.claudeSessionId),
+  );
   const existing = new Set<string>();
   for (const part of chunks([...unique.keys()])) {
     const rows = await tx.sql.all<{ key: string }>(
@@ -203,6 +213,7 @@ export async function placeTelemetry(
 ): Promise<TelemetryReport> {
   const claude = [...new Set(claudeSessionIds)].sort();
   if (claude.length === 0) return emptyReport();
+  await tx.lockClaudeSessions(org, claude);
   // The Claude sessions' sessions locked first: what is read next is stable until the commit.
   const candidates = await tx.labelledSessions(org, claude);
   const ids = [...new Set(candidates.map((c) => c.id))].sort();
@@ -462,6 +473,11 @@ async function place(
   const loaded = new Map(locked);
   const ordered = [...rows].sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1));
   let candidates = await tx.labelledSessions(org, claude);
+  // Every candidate locked at once, in id order (as ingest locks a batch's sessions): a later
+  // round only adds a session that started meanwhile.
+  const first = [...new Set(candidates.map((c) => c.id))].filter((id) => !loaded.has(id)).sort();
+  if (first.length > 0)
+    for (const [id, state] of await tx.loadSessions(org, first)) loaded.set(id, state);
   let moves = new Map<string, { from: string | null; to: string; rows: Row[] }>();
   // Targets, then their sessions locked, then the candidates read again under the locks (a
   // session of the Claude session may have started meanwhile): again until they are the same.
@@ -561,9 +577,12 @@ async function place(
     });
     await indexBatch(tx.sql, org, indexed, now, significance.baseline.windowDays);
   }
-  if (significance.enabled) await retractModelEdges(tx.sql, org, left, loaded);
+  if (!significance.enabled) return { attached, moved, sessions };
+  await retractModelEdges(tx.sql, org, left, loaded);
   // Their cost changed: the scorer recomputes them, and the sessions whose cost baseline reads
-  // them (the actor's and the credential's later sessions in the window).
+  // them (the actor's and the credential's later sessions in the window) — read under the
+  // index lock, as ingest reads and writes baselines (the sessions are locked already).
+  if (states.length > 0) await tx.sql.lockIndex(org);
   const queue = new Set(states.map((s) => s.session.id));
   await baselineDependents(
     tx.sql,

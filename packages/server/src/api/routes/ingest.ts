@@ -113,18 +113,21 @@ export function ingestRoutes(deps: Deps) {
           changedState.add(event.sessionId);
       }
       for (const id of changedState) await seal(cfg, c.get('principal').org, id);
-      // Claude Code telemetry is placed again when a session of its Claude session starts or
-      // ends: records that arrived before their session are attached, and records whose best
-      // session changed move to it.
+      // Claude Code telemetry is placed again when a session of its Claude session starts, ends
+      // or is revoked: records that arrived before their session are attached, and records whose
+      // best session changed move to it. A lifecycle event sent again (a duplicate) places them
+      // too: placing is a function of what is stored, and a retry after a failure here must not
+      // leave them where they were.
       const claudeSessions = new Set<string>();
       const ended = new Set<string>();
       for (const [i, outcome] of report.outcomes.entries()) {
         const event = valid[i]!;
-        if (outcome.status !== 'accepted' || event.type !== 'lifecycle') continue;
+        if (outcome.status !== 'accepted' && outcome.status !== 'duplicate') continue;
+        if (event.type !== 'lifecycle') continue;
         if (event.action === 'start') {
           const label = event.session?.labels['claude.session'];
           if (label) claudeSessions.add(label);
-        } else if (event.action === 'end') ended.add(event.sessionId);
+        } else if (event.action === 'end' || event.action === 'revoke') ended.add(event.sessionId);
       }
       // The ended sessions' Claude sessions: one query for the batch.
       for (const label of await store.claudeSessionsOf(c.get('principal').org, [...ended]))

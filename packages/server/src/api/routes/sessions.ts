@@ -46,9 +46,14 @@ export function sessionRoutes(deps: Deps) {
 
   route(app, deps, OPERATIONS.listSessions, async (c) => {
     const query = parseQuery(c, sessionListQuerySchema);
-    return c.json(
-      await store.listSessions(org(c), query, { now: cfg.now(), countCap: cfg.countCap }),
-    );
+    const page = await store.listSessions(org(c), query, {
+      now: cfg.now(),
+      countCap: cfg.countCap,
+    });
+    // With scoring off nothing rescores (scores come from each session's counters and never
+    // move): no count of a queue that no one drains.
+    if (!cfg.significance.enabled) delete page.rescoring;
+    return c.json(page);
   });
 
   route(app, deps, OPERATIONS.getSession, async (c) => {

@@ -191,6 +191,8 @@ async function saveSessions(client: pg.PoolClient, states: SessionState[]) {
 
 /** The first key of the org entity index's advisory lock (the second is the org's hash). */
 const INDEX_LOCK = 0x61756469;
+/** The first half of the key of a Claude session's telemetry lock (the second: org and id). */
+const CLAUDE_LOCK = 0x61756470;
 
 /** The shared SQL on one connection (`?` placeholders numbered for PostgreSQL). */
 function sqlOn(client: pg.Pool | pg.PoolClient): ScoringSql & IndexSql {
@@ -447,6 +449,14 @@ export class PostgresStore implements Store {
           startedAt: r.started_at,
           endedAt: r.ended ? Date.parse(r.ended) : null,
         }));
+      },
+      lockClaudeSessions: async (org, ids) => {
+        for (const id of [...new Set(ids)].sort())
+          await client.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [
+            CLAUDE_LOCK,
+            // Unambiguous (the org's length first); a hash collision only costs waiting.
+            `${org.length}:${org}${id}`,
+          ]);
       },
       loadSessions: (org, ids) => lockSessions(client, org, ids),
       saveSessions: (states) => saveSessions(client, states),

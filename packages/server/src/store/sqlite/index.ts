@@ -189,6 +189,8 @@ export class SqliteStore implements Store {
     );
     return {
       sql: this.writer.runner,
+      // One writer: telemetry writes run one at a time already.
+      lockClaudeSessions: async () => {},
       labelledSessions: async (org, ids) =>
         labelled.all(org, JSON.stringify(ids)).map((r) => ({
           id: r.id,
