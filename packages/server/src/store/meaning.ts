@@ -28,6 +28,7 @@ import { isBareIp } from '../domain/entities';
 import { decodeCursor, encodeCursor } from './cursor';
 import { sessionConditions } from './filters';
 import type { SqlReader } from './reads';
+import { ceilTo, DAY_MS, floorTo, HOUR_MS } from './rollup-tables';
 
 /**
  * The read side of the entity index (overview, relationships, entities): the same SQL on both
@@ -92,8 +93,7 @@ export async function overview(
   query: OverviewQuery,
   now: number,
 ): Promise<Overview> {
-  const q: OverviewQuery =
-    query.period || query.from || query.to ? query : { ...query, period: DEFAULT_OVERVIEW_PERIOD };
+  const q = overviewPeriod(query);
   const since = q.period ? now - PERIOD_MS[q.period] : q.from ? Date.parse(q.from) : 0;
   const until = q.period ? null : q.to ? Date.parse(q.to) : null;
   const threshold = HIGH_SIGNAL_SCORE;
@@ -139,27 +139,108 @@ export async function overview(
   };
 }
 
-/** The KPIs of the period's sessions under the filters: one pass over the period's range. */
+/**
+ * The period an overview covers: `period`, or `from`/`to`; neither, the default period up to
+ * now; only `to`, the default period's length up to `to` (never the org's whole history).
+ */
+export function overviewPeriod(query: OverviewQuery): OverviewQuery {
+  if (query.period || query.from) return query;
+  if (query.to)
+    return {
+      ...query,
+      from: iso(Date.parse(query.to) - PERIOD_MS[DEFAULT_OVERVIEW_PERIOD]),
+    };
+  return { ...query, period: DEFAULT_OVERVIEW_PERIOD };
+}
+
+interface Totals {
+  n: number;
+  actors: number;
+  cost: number | null;
+  blocked: number | null;
+  high: number | null;
+}
+
+/**
+ * The KPIs of the period's sessions under the filters. With no filter but the period, from the
+ * rollups (whole hours and days of the period) and the sessions of its partial hours and days at
+ * either end; with filters, one pass over the period's range of the sessions.
+ */
 async function periodTotals(
   r: SqlReader,
   org: string,
   q: OverviewQuery,
   now: number,
   threshold: number,
-) {
+): Promise<Totals | undefined> {
+  const rest = { ...q, period: undefined, from: undefined, to: undefined };
+  if (
+    threshold === HIGH_SIGNAL_SCORE &&
+    sessionConditions(org, rest, now, r.params()).length === 1
+  ) {
+    const lo = q.period ? now - PERIOD_MS[q.period] : q.from ? Date.parse(q.from) : 0;
+    const hi = q.period ? null : q.to ? Date.parse(q.to) : null;
+    return rollupTotals(r, org, lo, hi);
+  }
   const a = r.params();
   // Unfiltered, every column read is in sessions_kpis (org, started_at, ...): an index-only
   // range of the period. A blocked session counts at least one blocked action.
   const select = `count(*) AS n, count(DISTINCT actor_id) AS actors, sum(cost_micros) AS cost, sum(CASE WHEN blocked > 0 THEN 1 ELSE 0 END) AS blocked, sum(CASE WHEN score >= ${a.param(threshold)} THEN 1 ELSE 0 END) AS high`;
   const where = sessionConditions(org, q, now, a);
-  const [totals] = await r.all<{
-    n: number;
-    actors: number;
-    cost: number | null;
-    blocked: number | null;
-    high: number | null;
-  }>(`SELECT ${select} FROM sessions WHERE ${where.join(' AND ')}`, a.values);
+  const [totals] = await r.all<Totals>(
+    `SELECT ${select} FROM sessions WHERE ${where.join(' AND ')}`,
+    a.values,
+  );
   return totals;
+}
+
+/**
+ * The KPIs of the org's sessions started in [lo, hi) (hi null: no end) from the rollups:
+ * `session_hours` for the whole hours, `session_actor_days` for the actors of the whole days,
+ * the sessions themselves (sessions_kpis, index-only) for the rest at either end.
+ */
+async function rollupTotals(
+  r: SqlReader,
+  org: string,
+  lo: number,
+  hi: number | null,
+): Promise<Totals> {
+  const hourLo = ceilTo(lo, HOUR_MS);
+  const hourHi = hi === null ? null : Math.max(hourLo, floorTo(hi, HOUR_MS));
+  const dayLo = ceilTo(lo, DAY_MS);
+  const dayHi = hi === null ? null : Math.max(dayLo, floorTo(hi, DAY_MS));
+  const edges = (p: ReturnType<SqlReader['params']>, from: number, to: number | null) => {
+    // [lo, from) and [to, hi): the partial spans at either end.
+    const head = `(started_at >= ${p.param(lo)} AND started_at < ${p.param(hi === null ? from : Math.min(from, hi))})`;
+    if (to === null || hi === null || to >= hi) return head;
+    return `(${head} OR (started_at >= ${p.param(to)} AND started_at < ${p.param(hi)}))`;
+  };
+  const s = r.params();
+  const sums = `SELECT count(*) AS n, sum(cost_micros) AS cost, sum(CASE WHEN blocked > 0 THEN 1 ELSE 0 END) AS blocked, sum(CASE WHEN score >= ${s.param(HIGH_SIGNAL_SCORE)} THEN 1 ELSE 0 END) AS high FROM sessions WHERE org = ${s.param(org)} AND ${edges(s, hourLo, hourHi)}
+    UNION ALL
+    SELECT sum(sessions) AS n, sum(cost_micros) AS cost, sum(blocked) AS blocked, sum(high) AS high FROM session_hours WHERE org = ${s.param(org)} AND hour >= ${s.param(hourLo)}${hourHi === null ? '' : ` AND hour < ${s.param(hourHi)}`}`;
+  const d = r.params();
+  const actors = `SELECT count(*) AS actors FROM (
+      SELECT actor_id FROM sessions WHERE org = ${d.param(org)} AND ${edges(d, dayLo, dayHi)}
+      UNION
+      SELECT actor_id FROM session_actor_days WHERE org = ${d.param(org)} AND day >= ${d.param(dayLo)}${dayHi === null ? '' : ` AND day < ${d.param(dayHi)}`} AND sessions > 0
+    ) AS a`;
+  const [parts, [distinct]] = await Promise.all([
+    r.all<{ n: number | null; cost: number | null; blocked: number | null; high: number | null }>(
+      sums,
+      s.values,
+    ),
+    r.all<{ actors: number }>(actors, d.values),
+  ]);
+  const total = (key: 'n' | 'cost' | 'blocked' | 'high') =>
+    parts.reduce((sum, row) => sum + Number(row[key] ?? 0), 0);
+  return {
+    n: total('n'),
+    actors: Number(distinct?.actors ?? 0),
+    cost: total('cost'),
+    blocked: total('blocked'),
+    high: total('high'),
+  };
 }
 
 /** The org's pending reviews that have not expired (at most REVIEWS_CAP are read). */
