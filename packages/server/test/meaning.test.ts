@@ -396,8 +396,8 @@ describe.each(STORE_KINDS)('%s store: KPI columns in a database made before them
     // The rollups' triggers (a later migration) read the columns: dropped first.
     const triggers =
       kind === 'sqlite'
-        ? 'DROP TRIGGER sessions_rollup_insert; DROP TRIGGER sessions_rollup_update; DROP TRIGGER sessions_rollup_update_actor; DROP TRIGGER sessions_rollup_delete;'
-        : 'DROP TRIGGER sessions_rollup_insert ON sessions; DROP TRIGGER sessions_rollup_update ON sessions;';
+        ? 'DROP TRIGGER sessions_rollup_insert; DROP TRIGGER sessions_rollup_update; DROP TRIGGER sessions_rollup_update_actor; DROP TRIGGER sessions_rollup_update_status; DROP TRIGGER sessions_rollup_delete;'
+        : 'DROP TRIGGER sessions_rollup_insert_delete ON sessions; DROP TRIGGER sessions_rollup_update ON sessions;';
     const undo = `${triggers} DROP INDEX sessions_kpis; ALTER TABLE sessions DROP COLUMN cost_micros; ALTER TABLE sessions DROP COLUMN blocked;`;
     if (kind === 'sqlite') {
       const db = (store as SqliteStore).db;

@@ -72,7 +72,21 @@ async function rollups(kind: StoreKind, store: Store) {
   );
   const days2 = (rows: Record<string, unknown>[]) =>
     rows.map((r) => ({ day: Number(r.day), actor: r.actor_id, sessions: Number(r.sessions) }));
+  const statuses = await query<Record<string, unknown>>(
+    kind,
+    store,
+    "SELECT status, sessions FROM session_status_counts WHERE org = 'acme' AND sessions <> 0 ORDER BY status",
+  );
+  const expectedStatuses = await query<Record<string, unknown>>(
+    kind,
+    store,
+    "SELECT status, count(*) AS sessions FROM sessions WHERE org = 'acme' GROUP BY status ORDER BY status",
+  );
+  const status2 = (rows: Record<string, unknown>[]) =>
+    rows.map((r) => ({ status: r.status, sessions: Number(r.sessions) }));
   return {
+    statuses: status2(statuses),
+    expectedStatuses: status2(expectedStatuses),
     hours: num(hours),
     expectedHours: num(expectedHours),
     days: days2(days),
@@ -195,6 +209,14 @@ describe.each(STORE_KINDS)('%s store: overview rollups', (kind) => {
     expect(r.hours.length).toBeGreaterThan(0);
     expect(r.hours).toEqual(r.expectedHours);
     expect(r.days).toEqual(r.expectedDays);
+    expect(r.statuses).toEqual(r.expectedStatuses);
+    const [open] = await query<{ n: number }>(
+      kind,
+      h.store,
+      "SELECT count(*) AS n FROM sessions WHERE org = 'acme' AND status IN ('active', 'pending_review', 'dropped')",
+    );
+    const o = await h.store.overview('acme', overviewQuerySchema.parse({}), NOW);
+    expect(o.kpis.activeNow).toBe(Number(open!.n));
     for (const p of PERIODS) {
       const o = await h.store.overview('acme', overviewQuerySchema.parse(p.query), NOW);
       const want = await scanned(kind, h.store, p.from, p.to);
@@ -254,6 +276,16 @@ describe.each(STORE_KINDS)('%s store: overview rollups', (kind) => {
         } as EventInput,
       );
     }
+    // One of them ends: its status moves from active to ended.
+    const ending = sessions[13]!;
+    more.push({
+      id: ids.eventId(),
+      sessionId: ending.sessionId,
+      seq: 203,
+      time: iso(Date.parse(ending.events.at(-1)!.time) + 4000),
+      type: 'lifecycle',
+      action: 'end',
+    } as EventInput);
     const before = await h.store.overview(
       'acme',
       overviewQuerySchema.parse({ period: '30d' }),
@@ -271,6 +303,7 @@ describe.each(STORE_KINDS)('%s store: overview rollups', (kind) => {
     const after = await h.store.overview('acme', overviewQuerySchema.parse({ period: '30d' }), NOW);
     expect(after.kpis.costUsd).toBeGreaterThan(before.kpis.costUsd + 9);
     expect(after.kpis.blocked).toBeGreaterThan(before.kpis.blocked);
+    expect(after.kpis.activeNow).toBe(before.kpis.activeNow);
     await expectConsistent();
   });
 
@@ -305,8 +338,8 @@ describe.each(STORE_KINDS)('%s store: rollups in a database made before them', (
       const migration = migrations.find((m) => m.includes('CREATE TABLE session_hours'))!;
       const undo =
         kind === 'sqlite'
-          ? 'DROP TRIGGER sessions_rollup_insert; DROP TRIGGER sessions_rollup_update; DROP TRIGGER sessions_rollup_update_actor; DROP TRIGGER sessions_rollup_delete; DROP TABLE session_hours; DROP TABLE session_actor_days;'
-          : 'DROP TRIGGER sessions_rollup_insert ON sessions; DROP TRIGGER sessions_rollup_update ON sessions; DROP FUNCTION auditlane_sessions_rollup; DROP FUNCTION auditlane_rollup_add; DROP TABLE session_hours; DROP TABLE session_actor_days;';
+          ? 'DROP TRIGGER sessions_rollup_insert; DROP TRIGGER sessions_rollup_update; DROP TRIGGER sessions_rollup_update_actor; DROP TRIGGER sessions_rollup_update_status; DROP TRIGGER sessions_rollup_delete; DROP TABLE session_hours; DROP TABLE session_actor_days; DROP TABLE session_status_counts;'
+          : 'DROP TRIGGER sessions_rollup_insert_delete ON sessions; DROP TRIGGER sessions_rollup_update ON sessions; DROP FUNCTION auditlane_sessions_rollup; DROP FUNCTION auditlane_rollup_add; DROP TABLE session_hours; DROP TABLE session_actor_days; DROP TABLE session_status_counts;';
       if (kind === 'sqlite') {
         const db = (store as SqliteStore).db;
         db.exec(undo);
@@ -320,6 +353,7 @@ describe.each(STORE_KINDS)('%s store: rollups in a database made before them', (
       expect(r.hours.length).toBeGreaterThan(5);
       expect(r.hours).toEqual(r.expectedHours);
       expect(r.days).toEqual(r.expectedDays);
+      expect(r.statuses).toEqual(r.expectedStatuses);
       const o = await store.overview('acme', overviewQuerySchema.parse({ period: '7d' }), NOW);
       expect(o.kpis.sessions).toBe((await scanned(kind, store, NOW - 7 * DAY, null)).sessions);
     } finally {

@@ -299,8 +299,9 @@ function unknownActors(candidates: Session[]): OverviewLinks['unknownActors'] {
 }
 
 /**
- * Sessions still open under the filters, whenever they started. The open ones (few) drive the
- * count from sessions_status, and each is tested against the other filters: CROSS JOIN keeps
+ * Sessions still open under the filters, whenever they started: with no other filter, from the
+ * org's count per status; otherwise the open ones drive the count from sessions_status, and each
+ * is tested against the other filters: CROSS JOIN keeps
  * SQLite from walking a filter's index over every session of the org instead.
  */
 async function countOpen(
@@ -314,9 +315,9 @@ async function countOpen(
   const rest = { ...q, period: undefined, from: undefined, to: undefined, status: undefined };
   const p = r.params();
   if (sessionConditions(org, rest, now, r.params()).length === 1) {
-    // Only the org: the open sessions' index range alone.
-    const [row] = await r.all<{ n: number }>(
-      `SELECT count(*) AS n FROM sessions WHERE org = ${p.param(org)} AND status IN (${open.map((s) => p.param(s)).join(', ')})`,
+    // Only the org: the count of each status, kept by the rollup triggers.
+    const [row] = await r.all<{ n: number | null }>(
+      `SELECT sum(sessions) AS n FROM session_status_counts WHERE org = ${p.param(org)} AND status IN (${open.map((s) => p.param(s)).join(', ')})`,
       p.values,
     );
     return Number(row?.n ?? 0);

@@ -2,7 +2,8 @@ import { HIGH_SIGNAL_SCORE } from '@auditlane/client';
 
 /**
  * The overview's rollups: what the KPIs of a period count, per org and hour of the sessions'
- * start (`session_hours`), and which actors started sessions on each day (`session_actor_days`),
+ * start (`session_hours`), which actors started sessions on each day (`session_actor_days`), and
+ * how many sessions of the org are in each status (`session_status_counts`, for `activeNow`),
  * so that the KPIs of 7 or 30 days read a few hundred rows instead of every session of the
  * period. Kept by triggers on `sessions` (every insert, update and delete, whichever code path
  * writes the row: ingest, rescoring, a migration), filled from the sessions already stored when
@@ -46,6 +47,12 @@ const TABLES = (bigint: string, suffix: string) => `
     sessions INTEGER NOT NULL,
     PRIMARY KEY (org, day, actor_id)
   )${suffix};
+  CREATE TABLE session_status_counts (
+    org TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sessions INTEGER NOT NULL,
+    PRIMARY KEY (org, status)
+  )${suffix};
 `;
 
 const FILL = (bool: (condition: string) => string) => `
@@ -56,6 +63,8 @@ const FILL = (bool: (condition: string) => string) => `
   INSERT INTO session_actor_days (org, day, actor_id, sessions)
     SELECT org, ${floorSql('started_at', DAY_MS)} AS d, actor_id, count(*)
     FROM sessions GROUP BY org, d, actor_id;
+  INSERT INTO session_status_counts (org, status, sessions)
+    SELECT org, status, count(*) FROM sessions GROUP BY org, status;
 `;
 
 /** SQLite: plain triggers (one writer at a time: no lock order to keep). */
@@ -84,6 +93,13 @@ function sqliteActorDelta(row: 'NEW' | 'OLD', sign: 1 | -1): string {
       WHERE org = OLD.org AND day = ${day} AND actor_id = OLD.actor_id AND sessions <= 0;`;
 }
 
+function sqliteStatusDelta(row: 'NEW' | 'OLD', sign: 1 | -1): string {
+  return `
+    INSERT INTO session_status_counts (org, status, sessions) VALUES (${row}.org, ${row}.status, ${sign})
+    ON CONFLICT (org, status) DO UPDATE SET sessions = sessions + excluded.sessions;`;
+}
+
+const STATUS_CHANGED = 'OLD.org IS NOT NEW.org OR OLD.status IS NOT NEW.status';
 const COUNTED_CHANGED = `OLD.org IS NOT NEW.org OR OLD.started_at IS NOT NEW.started_at
   OR OLD.cost_micros IS NOT NEW.cost_micros OR (OLD.blocked > 0) IS NOT (NEW.blocked > 0)
   OR (OLD.score >= ${HIGH_SIGNAL_SCORE}) IS NOT (NEW.score >= ${HIGH_SIGNAL_SCORE})`;
@@ -96,6 +112,7 @@ export const SQLITE_ROLLUP_TABLES = `
   CREATE TRIGGER sessions_rollup_insert AFTER INSERT ON sessions BEGIN
     ${sqliteDelta('NEW', 1)}
     ${sqliteActorDelta('NEW', 1)}
+    ${sqliteStatusDelta('NEW', 1)}
   END;
   CREATE TRIGGER sessions_rollup_update
     AFTER UPDATE OF org, started_at, cost_micros, blocked, score ON sessions
@@ -111,9 +128,16 @@ export const SQLITE_ROLLUP_TABLES = `
     ${sqliteActorDelta('OLD', -1)}
     ${sqliteActorDelta('NEW', 1)}
   END;
+  CREATE TRIGGER sessions_rollup_update_status AFTER UPDATE OF org, status ON sessions
+    WHEN ${STATUS_CHANGED}
+  BEGIN
+    ${sqliteStatusDelta('OLD', -1)}
+    ${sqliteStatusDelta('NEW', 1)}
+  END;
   CREATE TRIGGER sessions_rollup_delete AFTER DELETE ON sessions BEGIN
     ${sqliteDelta('OLD', -1)}
     ${sqliteActorDelta('OLD', -1)}
+    ${sqliteStatusDelta('OLD', -1)}
   END;
 `;
 
@@ -129,15 +153,17 @@ export const POSTGRES_ROLLUP_TABLES = `
   ${TABLES('BIGINT', '')}
   ${FILL((c) => `(${c})::int`)}
   CREATE FUNCTION auditlane_rollup_add(o TEXT, started BIGINT, actor TEXT, n INTEGER,
-    cost BIGINT, blocked INTEGER, score DOUBLE PRECISION, actors BOOLEAN) RETURNS void
-  LANGUAGE plpgsql AS $$
+    cost BIGINT, blocked INTEGER, score DOUBLE PRECISION, counted BOOLEAN, actors BOOLEAN)
+  RETURNS void LANGUAGE plpgsql AS $$
   BEGIN
+    IF counted THEN
     INSERT INTO session_hours AS h (org, hour, sessions, cost_micros, blocked, high)
     VALUES (o, ${floorSql('started', HOUR_MS)}, n, n * cost, n * (blocked > 0)::int,
       n * (score >= ${HIGH_SIGNAL_SCORE})::int)
     ON CONFLICT (org, hour) DO UPDATE SET sessions = h.sessions + excluded.sessions,
       cost_micros = h.cost_micros + excluded.cost_micros, blocked = h.blocked + excluded.blocked,
       high = h.high + excluded.high;
+    END IF;
     IF NOT actors THEN RETURN; END IF;
     IF n > 0 THEN
       INSERT INTO session_actor_days AS d (org, day, actor_id, sessions)
@@ -152,28 +178,42 @@ export const POSTGRES_ROLLUP_TABLES = `
   END $$;
   CREATE FUNCTION auditlane_sessions_rollup() RETURNS trigger LANGUAGE plpgsql AS $$
   DECLARE
-    actors BOOLEAN := TG_OP <> 'UPDATE'
-      OR OLD.org IS DISTINCT FROM NEW.org OR OLD.actor_id IS DISTINCT FROM NEW.actor_id
-      OR ${floorSql('OLD.started_at', DAY_MS)} IS DISTINCT FROM ${floorSql('NEW.started_at', DAY_MS)};
+    do_counted BOOLEAN := TG_OP <> 'UPDATE' OR OLD.org IS DISTINCT FROM NEW.org
+      OR ${COUNTED_CHANGED.replaceAll('IS NOT', 'IS DISTINCT FROM')};
+    do_actors BOOLEAN := TG_OP <> 'UPDATE' OR ${ACTOR_DAY_CHANGED.replaceAll('IS NOT', 'IS DISTINCT FROM')};
+    do_status BOOLEAN := TG_OP <> 'UPDATE' OR ${STATUS_CHANGED.replaceAll('IS NOT', 'IS DISTINCT FROM')};
   BEGIN
     IF TG_OP <> 'INSERT' THEN
       PERFORM pg_advisory_xact_lock(hashtext('auditlane.session_rollup'), hashtext(OLD.org));
-      PERFORM auditlane_rollup_add(OLD.org, OLD.started_at, OLD.actor_id, -1, OLD.cost_micros,
-        OLD.blocked, OLD.score, actors);
+      IF do_counted OR do_actors THEN
+        PERFORM auditlane_rollup_add(OLD.org, OLD.started_at, OLD.actor_id, -1, OLD.cost_micros,
+          OLD.blocked, OLD.score, do_counted, do_actors);
+      END IF;
+      IF do_status THEN
+        UPDATE session_status_counts SET sessions = sessions - 1
+          WHERE org = OLD.org AND status = OLD.status;
+      END IF;
     END IF;
     IF TG_OP <> 'DELETE' THEN
       PERFORM pg_advisory_xact_lock(hashtext('auditlane.session_rollup'), hashtext(NEW.org));
-      PERFORM auditlane_rollup_add(NEW.org, NEW.started_at, NEW.actor_id, 1, NEW.cost_micros,
-        NEW.blocked, NEW.score, actors);
+      IF do_counted OR do_actors THEN
+        PERFORM auditlane_rollup_add(NEW.org, NEW.started_at, NEW.actor_id, 1, NEW.cost_micros,
+          NEW.blocked, NEW.score, do_counted, do_actors);
+      END IF;
+      IF do_status THEN
+        INSERT INTO session_status_counts AS c (org, status, sessions) VALUES (NEW.org, NEW.status, 1)
+        ON CONFLICT (org, status) DO UPDATE SET sessions = c.sessions + 1;
+      END IF;
     END IF;
     RETURN NULL;
   END $$;
-  CREATE CONSTRAINT TRIGGER sessions_rollup_insert AFTER INSERT OR DELETE ON sessions
+  CREATE CONSTRAINT TRIGGER sessions_rollup_insert_delete AFTER INSERT OR DELETE ON sessions
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION auditlane_sessions_rollup();
   CREATE CONSTRAINT TRIGGER sessions_rollup_update
-    AFTER UPDATE OF org, started_at, actor_id, cost_micros, blocked, score ON sessions
+    AFTER UPDATE OF org, started_at, actor_id, cost_micros, blocked, score, status ON sessions
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
     WHEN (${COUNTED_CHANGED.replaceAll('IS NOT', 'IS DISTINCT FROM')}
-      OR ${ACTOR_DAY_CHANGED.replaceAll('IS NOT', 'IS DISTINCT FROM')})
+      OR ${ACTOR_DAY_CHANGED.replaceAll('IS NOT', 'IS DISTINCT FROM')}
+      OR ${STATUS_CHANGED.replaceAll('IS NOT', 'IS DISTINCT FROM')})
     EXECUTE FUNCTION auditlane_sessions_rollup();
 `;
