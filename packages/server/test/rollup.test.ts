@@ -75,15 +75,15 @@ async function rollups(kind: StoreKind, store: Store) {
   const statuses = await query<Record<string, unknown>>(
     kind,
     store,
-    "SELECT status, sessions FROM session_status_counts WHERE org = 'acme' AND sessions <> 0 ORDER BY status",
+    "SELECT status, environment, resource_type, actor_type, sessions FROM session_status_counts WHERE org = 'acme' AND sessions <> 0 ORDER BY 1, 2, 3, 4",
   );
   const expectedStatuses = await query<Record<string, unknown>>(
     kind,
     store,
-    "SELECT status, count(*) AS sessions FROM sessions WHERE org = 'acme' GROUP BY status ORDER BY status",
+    "SELECT status, environment, resource_type, actor_type, count(*) AS sessions FROM sessions WHERE org = 'acme' GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
   );
   const status2 = (rows: Record<string, unknown>[]) =>
-    rows.map((r) => ({ status: r.status, sessions: Number(r.sessions) }));
+    rows.map((r) => ({ ...r, sessions: Number(r.sessions) }));
   return {
     statuses: status2(statuses),
     expectedStatuses: status2(expectedStatuses),
@@ -168,6 +168,11 @@ function session(i: number) {
       actor,
       endpoint: actor.id === 'u_ghost' ? '203.0.113.7' : `ws-${actor.id}.acme.test`,
       credential: i % 3 === 0 ? KEY : { kind: 'api_key', fingerprint: `ak-...${i}` },
+      resource: {
+        name: `res-${i % 5}`,
+        type: (['database', 'ssh', 'kubernetes', 'database', 'ssh'] as const)[i % 5]!,
+        environment: ['production', 'staging', 'development', 'staging', 'production'][i % 5]!,
+      },
     },
     startedAt,
   );
@@ -210,13 +215,24 @@ describe.each(STORE_KINDS)('%s store: overview rollups', (kind) => {
     expect(r.hours).toEqual(r.expectedHours);
     expect(r.days).toEqual(r.expectedDays);
     expect(r.statuses).toEqual(r.expectedStatuses);
-    const [open] = await query<{ n: number }>(
-      kind,
-      h.store,
-      "SELECT count(*) AS n FROM sessions WHERE org = 'acme' AND status IN ('active', 'pending_review', 'dropped')",
-    );
-    const o = await h.store.overview('acme', overviewQuerySchema.parse({}), NOW);
-    expect(o.kpis.activeNow).toBe(Number(open!.n));
+    const filters: [Record<string, string[]>, string][] = [
+      [{}, ''],
+      [{ environment: ['production'] }, " AND environment = 'production'"],
+      [
+        { environment: ['staging'], type: ['ssh'], actorType: ['human'] },
+        " AND environment = 'staging' AND resource_type = 'ssh' AND actor_type = 'human'",
+      ],
+      [{ actorType: ['service', 'human'] }, " AND actor_type IN ('service', 'human')"],
+    ];
+    for (const [filter, sql] of filters) {
+      const [open] = await query<{ n: number }>(
+        kind,
+        h.store,
+        `SELECT count(*) AS n FROM sessions WHERE org = 'acme' AND status IN ('active', 'pending_review', 'dropped')${sql}`,
+      );
+      const o = await h.store.overview('acme', overviewQuerySchema.parse(filter), NOW);
+      expect(o.kpis.activeNow, JSON.stringify(filter)).toBe(Number(open!.n));
+    }
     for (const p of PERIODS) {
       const o = await h.store.overview('acme', overviewQuerySchema.parse(p.query), NOW);
       const want = await scanned(kind, h.store, p.from, p.to);

@@ -299,8 +299,8 @@ function unknownActors(candidates: Session[]): OverviewLinks['unknownActors'] {
 }
 
 /**
- * Sessions still open under the filters, whenever they started: with no other filter, from the
- * org's count per status; otherwise the open ones drive the count from sessions_status, and each
+ * Sessions still open under the filters, whenever they started: with no filters but environment,
+ * type and actor type, from the org's counts per status and those; otherwise the open ones drive the count from sessions_status, and each
  * is tested against the other filters: CROSS JOIN keeps
  * SQLite from walking a filter's index over every session of the org instead.
  */
@@ -314,10 +314,21 @@ async function countOpen(
   if (open.length === 0) return 0;
   const rest = { ...q, period: undefined, from: undefined, to: undefined, status: undefined };
   const p = r.params();
-  if (sessionConditions(org, rest, now, r.params()).length === 1) {
-    // Only the org: the count of each status, kept by the rollup triggers.
+  const counted = { ...rest, environment: undefined, type: undefined, actorType: undefined };
+  if (sessionConditions(org, counted, now, r.params()).length === 1) {
+    // No filter but environment, type and actor type: the counts kept by the rollup triggers.
+    const where = [
+      `org = ${p.param(org)}`,
+      `status IN (${open.map((s) => p.param(s)).join(', ')})`,
+    ];
+    const inList = (column: string, values: readonly string[] | undefined) => {
+      if (values?.length) where.push(`${column} IN (${values.map((v) => p.param(v)).join(', ')})`);
+    };
+    inList('environment', q.environment);
+    inList('resource_type', q.type);
+    inList('actor_type', q.actorType);
     const [row] = await r.all<{ n: number | null }>(
-      `SELECT sum(sessions) AS n FROM session_status_counts WHERE org = ${p.param(org)} AND status IN (${open.map((s) => p.param(s)).join(', ')})`,
+      `SELECT sum(sessions) AS n FROM session_status_counts WHERE ${where.join(' AND ')}`,
       p.values,
     );
     return Number(row?.n ?? 0);

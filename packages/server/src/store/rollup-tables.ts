@@ -3,7 +3,8 @@ import { HIGH_SIGNAL_SCORE } from '@auditlane/client';
 /**
  * The overview's rollups: what the KPIs of a period count, per org and hour of the sessions'
  * start (`session_hours`), which actors started sessions on each day (`session_actor_days`), and
- * how many sessions of the org are in each status (`session_status_counts`, for `activeNow`),
+ * how many sessions of the org are in each status, per environment, resource type and actor type
+ * (`session_status_counts`, for `activeNow`, with or without those filters),
  * so that the KPIs of 7 or 30 days read a few hundred rows instead of every session of the
  * period. Kept by triggers on `sessions` (every insert, update and delete, whichever code path
  * writes the row: ingest, rescoring, a migration), filled from the sessions already stored when
@@ -50,8 +51,11 @@ const TABLES = (bigint: string, suffix: string) => `
   CREATE TABLE session_status_counts (
     org TEXT NOT NULL,
     status TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    resource_type TEXT NOT NULL,
+    actor_type TEXT NOT NULL,
     sessions INTEGER NOT NULL,
-    PRIMARY KEY (org, status)
+    PRIMARY KEY (org, status, environment, resource_type, actor_type)
   )${suffix};
 `;
 
@@ -63,8 +67,9 @@ const FILL = (bool: (condition: string) => string) => `
   INSERT INTO session_actor_days (org, day, actor_id, sessions)
     SELECT org, ${floorSql('started_at', DAY_MS)} AS d, actor_id, count(*)
     FROM sessions GROUP BY org, d, actor_id;
-  INSERT INTO session_status_counts (org, status, sessions)
-    SELECT org, status, count(*) FROM sessions GROUP BY org, status;
+  INSERT INTO session_status_counts (org, status, environment, resource_type, actor_type, sessions)
+    SELECT org, status, environment, resource_type, actor_type, count(*) FROM sessions
+    GROUP BY org, status, environment, resource_type, actor_type;
 `;
 
 /** SQLite: plain triggers (one writer at a time: no lock order to keep). */
@@ -95,11 +100,15 @@ function sqliteActorDelta(row: 'NEW' | 'OLD', sign: 1 | -1): string {
 
 function sqliteStatusDelta(row: 'NEW' | 'OLD', sign: 1 | -1): string {
   return `
-    INSERT INTO session_status_counts (org, status, sessions) VALUES (${row}.org, ${row}.status, ${sign})
-    ON CONFLICT (org, status) DO UPDATE SET sessions = sessions + excluded.sessions;`;
+    INSERT INTO session_status_counts (org, status, environment, resource_type, actor_type, sessions)
+    VALUES (${row}.org, ${row}.status, ${row}.environment, ${row}.resource_type, ${row}.actor_type, ${sign})
+    ON CONFLICT (org, status, environment, resource_type, actor_type)
+    DO UPDATE SET sessions = sessions + excluded.sessions;`;
 }
 
-const STATUS_CHANGED = 'OLD.org IS NOT NEW.org OR OLD.status IS NOT NEW.status';
+const STATUS_CHANGED = `OLD.org IS NOT NEW.org OR OLD.status IS NOT NEW.status
+  OR OLD.environment IS NOT NEW.environment OR OLD.resource_type IS NOT NEW.resource_type
+  OR OLD.actor_type IS NOT NEW.actor_type`;
 const COUNTED_CHANGED = `OLD.org IS NOT NEW.org OR OLD.started_at IS NOT NEW.started_at
   OR OLD.cost_micros IS NOT NEW.cost_micros OR (OLD.blocked > 0) IS NOT (NEW.blocked > 0)
   OR (OLD.score >= ${HIGH_SIGNAL_SCORE}) IS NOT (NEW.score >= ${HIGH_SIGNAL_SCORE})`;
@@ -128,7 +137,8 @@ export const SQLITE_ROLLUP_TABLES = `
     ${sqliteActorDelta('OLD', -1)}
     ${sqliteActorDelta('NEW', 1)}
   END;
-  CREATE TRIGGER sessions_rollup_update_status AFTER UPDATE OF org, status ON sessions
+  CREATE TRIGGER sessions_rollup_update_status
+    AFTER UPDATE OF org, status, environment, resource_type, actor_type ON sessions
     WHEN ${STATUS_CHANGED}
   BEGIN
     ${sqliteStatusDelta('OLD', -1)}
@@ -191,7 +201,8 @@ export const POSTGRES_ROLLUP_TABLES = `
       END IF;
       IF do_status THEN
         UPDATE session_status_counts SET sessions = sessions - 1
-          WHERE org = OLD.org AND status = OLD.status;
+          WHERE org = OLD.org AND status = OLD.status AND environment = OLD.environment
+            AND resource_type = OLD.resource_type AND actor_type = OLD.actor_type;
       END IF;
     END IF;
     IF TG_OP <> 'DELETE' THEN
@@ -201,8 +212,10 @@ export const POSTGRES_ROLLUP_TABLES = `
           NEW.blocked, NEW.score, do_counted, do_actors);
       END IF;
       IF do_status THEN
-        INSERT INTO session_status_counts AS c (org, status, sessions) VALUES (NEW.org, NEW.status, 1)
-        ON CONFLICT (org, status) DO UPDATE SET sessions = c.sessions + 1;
+        INSERT INTO session_status_counts AS c (org, status, environment, resource_type, actor_type, sessions)
+        VALUES (NEW.org, NEW.status, NEW.environment, NEW.resource_type, NEW.actor_type, 1)
+        ON CONFLICT (org, status, environment, resource_type, actor_type)
+        DO UPDATE SET sessions = c.sessions + 1;
       END IF;
     END IF;
     RETURN NULL;
@@ -210,7 +223,8 @@ export const POSTGRES_ROLLUP_TABLES = `
   CREATE CONSTRAINT TRIGGER sessions_rollup_insert_delete AFTER INSERT OR DELETE ON sessions
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION auditlane_sessions_rollup();
   CREATE CONSTRAINT TRIGGER sessions_rollup_update
-    AFTER UPDATE OF org, started_at, actor_id, cost_micros, blocked, score, status ON sessions
+    AFTER UPDATE OF org, started_at, actor_id, cost_micros, blocked, score, status, environment,
+      resource_type, actor_type ON sessions
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
     WHEN (${COUNTED_CHANGED.replaceAll('IS NOT', 'IS DISTINCT FROM')}
       OR ${ACTOR_DAY_CHANGED.replaceAll('IS NOT', 'IS DISTINCT FROM')}
