@@ -233,6 +233,30 @@ describe.each(STORE_KINDS)('%s store: overview rollups', (kind) => {
       const o = await h.store.overview('acme', overviewQuerySchema.parse(filter), NOW);
       expect(o.kpis.activeNow, JSON.stringify(filter)).toBe(Number(open!.n));
     }
+    // The queue under broad filters over a week or more walks an index of scores: the same
+    // sessions, in the same order, as the list sorted by significance.
+    for (const filter of [
+      { period: '30d', environment: ['production'] },
+      { period: '30d', actorType: ['human'] },
+      { period: '7d', type: ['ssh'], status: ['ended'] },
+      { period: '30d' },
+    ]) {
+      const o = await h.store.overview(
+        'acme',
+        overviewQuerySchema.parse({ ...filter, queue: 20 }),
+        NOW,
+      );
+      const page = await h.admin.sessions.list({
+        ...filter,
+        sort: 'significance',
+        limit: 20,
+      } as never);
+      expect(o.queue.length, JSON.stringify(filter)).toBeGreaterThan(0);
+      expect(
+        o.queue.map((item) => item.session.id),
+        JSON.stringify(filter),
+      ).toEqual(page.data.map((x) => x.id));
+    }
     for (const p of PERIODS) {
       const o = await h.store.overview('acme', overviewQuerySchema.parse(p.query), NOW);
       const want = await scanned(kind, h.store, p.from, p.to);
@@ -354,8 +378,8 @@ describe.each(STORE_KINDS)('%s store: rollups in a database made before them', (
       const migration = migrations.find((m) => m.includes('CREATE TABLE session_hours'))!;
       const undo =
         kind === 'sqlite'
-          ? 'DROP TRIGGER sessions_rollup_insert; DROP TRIGGER sessions_rollup_update; DROP TRIGGER sessions_rollup_update_actor; DROP TRIGGER sessions_rollup_update_status; DROP TRIGGER sessions_rollup_delete; DROP TABLE session_hours; DROP TABLE session_actor_days; DROP TABLE session_status_counts;'
-          : 'DROP TRIGGER sessions_rollup_insert_delete ON sessions; DROP TRIGGER sessions_rollup_update ON sessions; DROP FUNCTION auditlane_sessions_rollup; DROP FUNCTION auditlane_rollup_add; DROP TABLE session_hours; DROP TABLE session_actor_days; DROP TABLE session_status_counts;';
+          ? 'DROP TRIGGER sessions_rollup_insert; DROP TRIGGER sessions_rollup_update; DROP TRIGGER sessions_rollup_update_actor; DROP TRIGGER sessions_rollup_update_status; DROP TRIGGER sessions_rollup_delete; DROP TABLE session_hours; DROP TABLE session_actor_days; DROP TABLE session_status_counts; DROP INDEX sessions_environment_significance; DROP INDEX sessions_actor_type_significance;'
+          : 'DROP TRIGGER sessions_rollup_insert_delete ON sessions; DROP TRIGGER sessions_rollup_update ON sessions; DROP FUNCTION auditlane_sessions_rollup; DROP FUNCTION auditlane_rollup_add; DROP TABLE session_hours; DROP TABLE session_actor_days; DROP TABLE session_status_counts; DROP INDEX sessions_environment_significance; DROP INDEX sessions_actor_type_significance;';
       if (kind === 'sqlite') {
         const db = (store as SqliteStore).db;
         db.exec(undo);

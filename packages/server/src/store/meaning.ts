@@ -180,7 +180,7 @@ async function periodTotals(
   ) {
     const lo = q.period ? now - PERIOD_MS[q.period] : q.from ? Date.parse(q.from) : 0;
     const hi = q.period ? null : q.to ? Date.parse(q.to) : null;
-    return rollupTotals(r, org, lo, hi);
+    return rollupTotals(r, org, lo, hi, now);
   }
   const a = r.params();
   // Unfiltered, every column read is in sessions_kpis (org, started_at, ...): an index-only
@@ -204,6 +204,7 @@ async function rollupTotals(
   org: string,
   lo: number,
   hi: number | null,
+  now: number,
 ): Promise<Totals> {
   const hourLo = ceilTo(lo, HOUR_MS);
   const hourHi = hi === null ? null : Math.max(hourLo, floorTo(hi, HOUR_MS));
@@ -220,11 +221,23 @@ async function rollupTotals(
     UNION ALL
     SELECT sum(sessions) AS n, sum(cost_micros) AS cost, sum(blocked) AS blocked, sum(high) AS high FROM session_hours WHERE org = ${s.param(org)} AND hour >= ${s.param(hourLo)}${hourHi === null ? '' : ` AND hour < ${s.param(hourHi)}`}`;
   const d = r.params();
-  const actors = `SELECT count(*) AS actors FROM (
-      SELECT actor_id FROM sessions WHERE org = ${d.param(org)} AND ${edges(d, dayLo, dayHi)}
-      UNION
-      SELECT actor_id FROM session_actor_days WHERE org = ${d.param(org)} AND day >= ${d.param(dayLo)}${dayHi === null ? '' : ` AND day < ${d.param(dayHi)}`} AND sessions > 0
-    ) AS a`;
+  const edgeActors = `SELECT actor_id FROM sessions WHERE org = ${d.param(org)} AND ${edges(d, dayLo, dayHi)}`;
+  const days = (dayHi ?? ceilTo(now, DAY_MS)) - dayLo;
+  // A few days: their actor rows. More: each actor of the org once, by its index
+  // (session_actor_days_actor, a skip over the actors), kept if it has a day in the range; the
+  // same set, read in proportion to the org's actors instead of the period's actor-days.
+  const dayActors =
+    days <= SKIP_ACTORS_AFTER_MS
+      ? `SELECT actor_id FROM session_actor_days WHERE org = ${d.param(org)} AND day >= ${d.param(dayLo)}${dayHi === null ? '' : ` AND day < ${d.param(dayHi)}`} AND sessions > 0`
+      : `SELECT a.actor_id FROM (WITH RECURSIVE next(actor_id) AS (
+          SELECT min(actor_id) FROM session_actor_days WHERE org = ${d.param(org)}
+          UNION ALL
+          SELECT (SELECT min(n.actor_id) FROM session_actor_days AS n WHERE n.org = ${d.param(org)} AND n.actor_id > next.actor_id)
+          FROM next WHERE next.actor_id IS NOT NULL
+        ) SELECT actor_id FROM next WHERE actor_id IS NOT NULL) AS a
+        WHERE EXISTS (SELECT 1 FROM session_actor_days AS x WHERE x.org = ${d.param(org)} AND x.actor_id = a.actor_id
+          AND x.day >= ${d.param(dayLo)}${dayHi === null ? '' : ` AND x.day < ${d.param(dayHi)}`} AND x.sessions > 0)`;
+  const actors = `SELECT count(*) AS actors FROM (${edgeActors} UNION ${dayActors}) AS a`;
   const [parts, [distinct]] = await Promise.all([
     r.all<{ n: number | null; cost: number | null; blocked: number | null; high: number | null }>(
       sums,
@@ -258,6 +271,19 @@ async function countWaitingReviews(r: SqlReader, org: string, now: number): Prom
   }).length;
 }
 
+/** Whole days of a period beyond which its actors are counted by a skip over the org's actors. */
+const SKIP_ACTORS_AFTER_MS = 7 * DAY_MS;
+
+/** From how long a period the queue walks the significance index (see topSessions). */
+const WALK_SPAN_MS = 7 * DAY_MS;
+
+/** A condition of sessionConditions that no index of the sessions answers (same rows). */
+function unindexed(condition: string): string {
+  return condition
+    .replace(/^(status|environment|resource_type|actor_type) IN /, "$1 || '' IN ")
+    .replace(/^started_at (>=|<) /, 'started_at + 0 $1 ');
+}
+
 /** The highest scores of the period under the filters: ids from an index, then their documents. */
 async function topSessions(
   r: SqlReader,
@@ -267,7 +293,28 @@ async function topSessions(
   n: number,
 ): Promise<Session[]> {
   const d = r.params();
-  const w = sessionConditions(org, q, now, d);
+  const conditions = sessionConditions(org, q, now, d);
+  // Over a week or more with only broad filters (status, environment, type, actor type), many
+  // sessions match: walking sessions_significance from the top stops after a few thousand rows,
+  // where a filter's or the period's index would read every matching session to sort them. The
+  // conditions are then written so that no other index answers them.
+  const from = q.period ? now - PERIOD_MS[q.period] : q.from ? Date.parse(q.from) : 0;
+  const span = (q.to ? Date.parse(q.to) : now) - from;
+  const broad =
+    !q.user?.length &&
+    !q.resource?.length &&
+    !q.label?.length &&
+    !q.entity?.length &&
+    !q.reason?.length &&
+    !q.q;
+  // The walk: sessions_significance, or (one environment, or one actor type) the same order
+  // within it (sessions_environment_significance, sessions_actor_type_significance).
+  const within =
+    q.environment?.length === 1 ? 'environment' : q.actorType?.length === 1 ? 'actor_type' : null;
+  const w =
+    broad && span >= WALK_SPAN_MS
+      ? conditions.map((c) => (within && c.startsWith(`${within} IN `) ? c : unindexed(c)))
+      : conditions;
   const top = await r.all<{ id: string }>(
     `SELECT id FROM sessions WHERE ${w.join(' AND ')} ORDER BY score DESC, started_at DESC, id DESC LIMIT ${d.param(n)}`,
     d.values,

@@ -48,6 +48,7 @@ const TABLES = (bigint: string, suffix: string) => `
     sessions INTEGER NOT NULL,
     PRIMARY KEY (org, day, actor_id)
   )${suffix};
+  CREATE INDEX session_actor_days_actor ON session_actor_days (org, actor_id, day);
   CREATE TABLE session_status_counts (
     org TEXT NOT NULL,
     status TEXT NOT NULL,
@@ -115,7 +116,17 @@ const COUNTED_CHANGED = `OLD.org IS NOT NEW.org OR OLD.started_at IS NOT NEW.sta
 const ACTOR_DAY_CHANGED = `OLD.org IS NOT NEW.org OR OLD.actor_id IS NOT NEW.actor_id
   OR ${floorSql('OLD.started_at', DAY_MS)} IS NOT ${floorSql('NEW.started_at', DAY_MS)}`;
 
+/**
+ * The priority queue of a broad filter over a week or more: the highest scores of one
+ * environment, or of one actor type, in order (see topSessions in meaning.ts).
+ */
+const QUEUE_INDEXES = `
+  CREATE INDEX sessions_environment_significance ON sessions (org, environment, score DESC, started_at DESC, id DESC);
+  CREATE INDEX sessions_actor_type_significance ON sessions (org, actor_type, score DESC, started_at DESC, id DESC);
+`;
+
 export const SQLITE_ROLLUP_TABLES = `
+  ${QUEUE_INDEXES}
   ${TABLES('INTEGER', ' WITHOUT ROWID')}
   ${FILL((c) => `(${c})`)}
   CREATE TRIGGER sessions_rollup_insert AFTER INSERT ON sessions BEGIN
@@ -160,6 +171,7 @@ export const SQLITE_ROLLUP_TABLES = `
  * under it.
  */
 export const POSTGRES_ROLLUP_TABLES = `
+  ${QUEUE_INDEXES}
   ${TABLES('BIGINT', '')}
   ${FILL((c) => `(${c})::int`)}
   CREATE FUNCTION auditlane_rollup_add(o TEXT, started BIGINT, actor TEXT, n INTEGER,
