@@ -95,14 +95,20 @@ async function rollups(kind: StoreKind, store: Store) {
 }
 
 /** The KPIs of sessions started in [from, to) recomputed from every session row. */
-async function scanned(kind: StoreKind, store: Store, from: number, to: number | null) {
+async function scanned(
+  kind: StoreKind,
+  store: Store,
+  from: number,
+  to: number | null,
+  filter = '',
+) {
   const [row] = await query<Record<string, unknown>>(
     kind,
     store,
     `SELECT count(*) AS sessions, count(DISTINCT actor_id) AS actors, coalesce(sum(cost_micros), 0) AS cost,
        coalesce(sum(CASE WHEN blocked > 0 THEN 1 ELSE 0 END), 0) AS blocked,
        coalesce(sum(CASE WHEN score >= 50 THEN 1 ELSE 0 END), 0) AS high
-     FROM sessions WHERE org = 'acme' AND started_at >= ?${to === null ? '' : ' AND started_at < ?'}`,
+     FROM sessions WHERE org = 'acme' AND started_at >= ?${to === null ? '' : ' AND started_at < ?'}${filter}`,
     to === null ? [from] : [from, to],
   );
   return {
@@ -256,6 +262,47 @@ describe.each(STORE_KINDS)('%s store: overview rollups', (kind) => {
         o.queue.map((item) => item.session.id),
         JSON.stringify(filter),
       ).toEqual(page.data.map((x) => x.id));
+    }
+    // Under filters the rollups do not answer: the sessions' own range, or the user's.
+    for (const [filter, sql] of [
+      [{ user: ['u_alice', 'bob@acme.test'] }, " AND actor_id IN ('u_alice', 'u_bob')"],
+      [{ environment: ['production'] }, " AND environment = 'production'"],
+      [
+        { actorType: ['human'], type: ['ssh', 'database'] },
+        " AND actor_type = 'human' AND resource_type IN ('ssh', 'database')",
+      ],
+      [{ user: ['u_bob'], status: ['active'] }, " AND actor_id = 'u_bob' AND status = 'active'"],
+    ] as [Record<string, string[]>, string][]) {
+      const o = await h.store.overview(
+        'acme',
+        overviewQuerySchema.parse({ ...filter, period: '30d' }),
+        NOW,
+      );
+      const want = await scanned(kind, h.store, NOW - 30 * DAY, null, sql);
+      expect(want.sessions, JSON.stringify(filter)).toBeGreaterThan(0);
+      expect(
+        {
+          sessions: o.kpis.sessions,
+          actors: o.kpis.actors,
+          costUsd: o.kpis.costUsd,
+          blocked: o.kpis.blocked,
+          high: o.signal.high,
+        },
+        JSON.stringify(filter),
+      ).toEqual({ ...want, costUsd: expect.closeTo(want.costUsd, 9) });
+      const [open] = await query<{ n: number }>(
+        kind,
+        h.store,
+        `SELECT count(*) AS n FROM sessions WHERE org = 'acme' AND status IN ('active', 'pending_review', 'dropped')${sql}`,
+      );
+      expect(o.kpis.activeNow, JSON.stringify(filter)).toBe(Number(open!.n));
+      const page = await h.admin.sessions.list({
+        ...filter,
+        period: '30d',
+        sort: 'significance',
+        limit: 10,
+      } as never);
+      expect(o.queue.map((item) => item.session.id)).toEqual(page.data.map((x) => x.id));
     }
     for (const p of PERIODS) {
       const o = await h.store.overview('acme', overviewQuerySchema.parse(p.query), NOW);

@@ -183,15 +183,40 @@ async function periodTotals(
     return rollupTotals(r, org, lo, hi, now);
   }
   const a = r.params();
-  // Unfiltered, every column read is in sessions_kpis (org, started_at, ...): an index-only
+  // Under environment, type and actor type filters every column read is in sessions_kpis
+  // (org, started_at, environment, resource_type, actor_type, actor_id, ...): an index-only
   // range of the period. A blocked session counts at least one blocked action.
   const select = `count(*) AS n, count(DISTINCT actor_id) AS actors, sum(cost_micros) AS cost, sum(CASE WHEN blocked > 0 THEN 1 ELSE 0 END) AS blocked, sum(CASE WHEN score >= ${a.param(threshold)} THEN 1 ELSE 0 END) AS high`;
-  const where = sessionConditions(org, q, now, a);
+  const { from, where } = sessionsFrom(a, org, q, now);
   const [totals] = await r.all<Totals>(
-    `SELECT ${select} FROM sessions WHERE ${where.join(' AND ')}`,
+    `SELECT ${select} FROM ${from} WHERE ${where.join(' AND ')}`,
     a.values,
   );
   return totals;
+}
+
+/**
+ * FROM and WHERE of a statement over the org's sessions under the filters. With a user filter,
+ * the user's sessions (few: two indexed lookups) drive it, each tested against the other
+ * conditions (CROSS JOIN keeps SQLite from walking the period's range of every session
+ * instead); otherwise the sessions table. Parameters are added in the order they appear.
+ */
+function sessionsFrom(
+  p: ReturnType<SqlReader['params']>,
+  org: string,
+  q: OverviewQuery,
+  now: number,
+): { from: string; where: string[] } {
+  if (!q.user?.length) return { from: 'sessions', where: sessionConditions(org, q, now, p) };
+  const byId = `SELECT id AS user_session FROM sessions WHERE org = ${p.param(org)} AND actor_id IN (${q.user.map((u) => p.param(u)).join(', ')})`;
+  const byEmail = `SELECT id FROM sessions WHERE org = ${p.param(org)} AND actor_email IN (${q.user.map((u) => p.param(u.toLowerCase())).join(', ')})`;
+  return {
+    from: `(${byId} UNION ${byEmail}) AS u CROSS JOIN sessions`,
+    where: [
+      'sessions.id = u.user_session',
+      ...sessionConditions(org, { ...q, user: undefined }, now, p),
+    ],
+  };
 }
 
 /**
@@ -293,7 +318,7 @@ async function topSessions(
   n: number,
 ): Promise<Session[]> {
   const d = r.params();
-  const conditions = sessionConditions(org, q, now, d);
+  const { from: source, where: conditions } = sessionsFrom(d, org, q, now);
   // Over a week or more with only broad filters (status, environment, type, actor type), many
   // sessions match: walking sessions_significance from the top stops after a few thousand rows,
   // where a filter's or the period's index would read every matching session to sort them. The
@@ -316,7 +341,7 @@ async function topSessions(
       ? conditions.map((c) => (within && c.startsWith(`${within} IN `) ? c : unindexed(c)))
       : conditions;
   const top = await r.all<{ id: string }>(
-    `SELECT id FROM sessions WHERE ${w.join(' AND ')} ORDER BY score DESC, started_at DESC, id DESC LIMIT ${d.param(n)}`,
+    `SELECT id FROM ${source} WHERE ${w.join(' AND ')} ORDER BY score DESC, started_at DESC, id DESC LIMIT ${d.param(n)}`,
     d.values,
   );
   if (top.length === 0) return [];
@@ -376,6 +401,15 @@ async function countOpen(
     inList('actor_type', q.actorType);
     const [row] = await r.all<{ n: number | null }>(
       `SELECT sum(sessions) AS n FROM session_status_counts WHERE ${where.join(' AND ')}`,
+      p.values,
+    );
+    return Number(row?.n ?? 0);
+  }
+  if (q.user?.length) {
+    // The user's sessions (fewer than the open ones) drive the count.
+    const { from, where } = sessionsFrom(p, org, { ...rest, status: open }, now);
+    const [row] = await r.all<{ n: number }>(
+      `SELECT count(*) AS n FROM ${from} WHERE ${where.join(' AND ')}`,
       p.values,
     );
     return Number(row?.n ?? 0);

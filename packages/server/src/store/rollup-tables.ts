@@ -117,10 +117,14 @@ const ACTOR_DAY_CHANGED = `OLD.org IS NOT NEW.org OR OLD.actor_id IS NOT NEW.act
   OR ${floorSql('OLD.started_at', DAY_MS)} IS NOT ${floorSql('NEW.started_at', DAY_MS)}`;
 
 /**
- * The priority queue of a broad filter over a week or more: the highest scores of one
- * environment, or of one actor type, in order (see topSessions in meaning.ts).
+ * The KPIs under environment, type and actor type filters from one index-only range of the
+ * period (sessions_kpis, with those columns now); the priority queue of a broad filter over a
+ * week or more: the highest scores of one environment, or of one actor type, in order (see
+ * topSessions in meaning.ts).
  */
 const QUEUE_INDEXES = `
+  DROP INDEX sessions_kpis;
+  CREATE INDEX sessions_kpis ON sessions (org, started_at, environment, resource_type, actor_type, actor_id, score, cost_micros, blocked, id);
   CREATE INDEX sessions_environment_significance ON sessions (org, environment, score DESC, started_at DESC, id DESC);
   CREATE INDEX sessions_actor_type_significance ON sessions (org, actor_type, score DESC, started_at DESC, id DESC);
 `;
