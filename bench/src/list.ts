@@ -204,7 +204,17 @@ const progress = (store: string) => (n: number, s: number) => {
 const workload = createWorkload({ seed: SEED, eventsPerSession: PER_SESSION });
 if (DIR) mkdirSync(DIR, { recursive: true });
 const dir = mkdtempSync(join(DIR ?? tmpdir(), 'auditlane-bench-'));
-const cluster = await startCluster();
+// A server sized for a database of tens of GB on this machine (24 GB of memory): the defaults
+// (128 MB of shared buffers, a checkpoint every 1 GB of WAL) make seeding write pages many times.
+const cluster = await startCluster({
+  settings: {
+    shared_buffers: '4GB',
+    max_wal_size: '16GB',
+    checkpoint_timeout: '30min',
+    work_mem: '64MB',
+    maintenance_work_mem: '1GB',
+  },
+});
 const rows: (string | number)[][] = [];
 const seeding: (string | number)[][] = [];
 const sizes: string[][] = [];
