@@ -423,43 +423,64 @@ async function countOpen(
   return Number(row?.n ?? 0);
 }
 
-async function recentEntities(
-  r: SqlReader,
-  org: string,
-  kind: EntityRef['kind'],
-  since: number,
-  condition: string,
-): Promise<EntityRow[]> {
-  const p = r.params();
-  // entities_recent (org, kind, last_at DESC): the newest first, stopping after a few.
-  return r.all<EntityRow>(
-    `SELECT ${ENTITY_COLUMNS} FROM entities WHERE org = ${p.param(org)} AND kind = ${p.param(kind)} AND last_at >= ${p.param(since)}${condition ? ` AND ${condition.replace(/\$since/g, () => p.param(since))}` : ''} ORDER BY last_at DESC, key LIMIT ${p.param(LINKS)}`,
-    p.values,
-  );
-}
+/** The cross-entity links: each kind's entities seen since the period's start, and a condition. */
+const LINK_KINDS: [EntityRef['kind'], string][] = [
+  ['credential', 'actors >= 2'],
+  ['file', 'sessions >= 2'],
+  ['table', 'sessions >= 2'],
+  ['host', 'first_at >= $since'],
+  ['model', ''],
+];
 
 async function overviewLinks(
   r: SqlReader,
   org: string,
   since: number,
 ): Promise<Omit<OverviewLinks, 'unknownActors'>> {
-  const [credentials, files, tables, hosts, models] = await Promise.all([
-    recentEntities(r, org, 'credential', since, 'actors >= 2'),
-    recentEntities(r, org, 'file', since, 'sessions >= 2'),
-    recentEntities(r, org, 'table', since, 'sessions >= 2'),
-    recentEntities(r, org, 'host', since, 'first_at >= $since'),
-    recentEntities(r, org, 'model', since, ''),
-  ]);
-  const sharedCredentials = await Promise.all(
-    credentials.map(async (row) => {
-      const p = r.params();
-      const actors = await r.all<ActorRow>(
-        `SELECT actor_id, first_at, first_session, sessions FROM entity_actors WHERE org = ${p.param(org)} AND kind = 'credential' AND key = ${p.param(row.key)} ORDER BY first_at, actor_id LIMIT ${p.param(LINKS)}`,
-        p.values,
-      );
-      return { credential: summary(row), actors: actors.map(entityActor) };
-    }),
+  // One statement: for each kind, entities_recent (org, kind, last_at DESC), the newest first,
+  // stopping after a few; `rn` keeps each part's order.
+  const p = r.params();
+  const parts = LINK_KINDS.map(
+    ([kind, condition], i) =>
+      `SELECT * FROM (SELECT ${ENTITY_COLUMNS}, ${i} AS part, row_number() OVER (ORDER BY last_at DESC, key) AS rn FROM entities WHERE org = ${p.param(org)} AND kind = ${p.param(kind)} AND last_at >= ${p.param(since)}${condition ? ` AND ${condition.replace(/\$since/g, () => p.param(since))}` : ''} ORDER BY last_at DESC, key LIMIT ${p.param(LINKS)}) AS links${i}`,
   );
+  const rows = await r.all<EntityRow & { part: number; rn: number }>(
+    parts.join(' UNION ALL '),
+    p.values,
+  );
+  rows.sort((x, y) => Number(x.part) - Number(y.part) || Number(x.rn) - Number(y.rn));
+  const of = (kind: EntityRef['kind']) => rows.filter((row) => row.kind === kind);
+  const [credentials, files, tables, hosts, models] = [
+    of('credential'),
+    of('file'),
+    of('table'),
+    of('host'),
+    of('model'),
+  ];
+  // The first actors of every shared credential: one statement too.
+  const actorsOf = new Map<string, ActorRow[]>();
+  if (credentials.length > 0) {
+    const a = r.params();
+    const actorRows = await r.all<ActorRow & { key: string; rn: number }>(
+      credentials
+        .map(
+          (row, i) =>
+            `SELECT * FROM (SELECT key, actor_id, first_at, first_session, sessions, row_number() OVER (ORDER BY first_at, actor_id) AS rn FROM entity_actors WHERE org = ${a.param(org)} AND kind = 'credential' AND key = ${a.param(row.key)} ORDER BY first_at, actor_id LIMIT ${a.param(LINKS)}) AS actors${i}`,
+        )
+        .join(' UNION ALL '),
+      a.values,
+    );
+    actorRows.sort((x, y) => Number(x.rn) - Number(y.rn));
+    for (const row of actorRows) {
+      const list = actorsOf.get(row.key) ?? [];
+      list.push(row);
+      actorsOf.set(row.key, list);
+    }
+  }
+  const sharedCredentials = credentials.map((row) => ({
+    credential: summary(row),
+    actors: (actorsOf.get(row.key) ?? []).map(entityActor),
+  }));
   const touched = [...files, ...tables]
     .sort(
       (x, y) =>
