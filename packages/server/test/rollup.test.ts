@@ -394,6 +394,35 @@ describe.each(STORE_KINDS)('%s store: overview rollups', (kind) => {
     await expectConsistent();
   });
 
+  it('stay exact under concurrent ingests of one org (and never deadlock)', async () => {
+    // Sessions in the same few hours, each split over batches sent at once, with rescoring.
+    const batches: EventInput[][] = [];
+    for (let b = 0; b < 8; b++) {
+      const group = Array.from({ length: 6 }, (_, k) => {
+        const s = sessionScript(
+          {
+            actor: ACTORS[(b + k) % ACTORS.length]!,
+            credential: KEY,
+            endpoint: `ws-${b}.acme.test`,
+          },
+          NOW - 3 * HOUR + (k * 8 + b) * 60_000,
+        );
+        s.verdict(s.command('kubectl delete pod x').id, b % 2 ? 'blocked' : 'passed');
+        return s;
+      });
+      batches.push(group.flatMap((s) => s.events.slice(0, 2)));
+      batches.push(group.flatMap((s) => s.events.slice(2)));
+    }
+    const firsts = batches.filter((_, i) => i % 2 === 0);
+    const rests = batches.filter((_, i) => i % 2 === 1);
+    for (const wave of [firsts, rests]) {
+      const reports = await Promise.all(wave.map((events) => h.admin.ingest(events)));
+      for (const report of reports) expect(report.rejected).toEqual([]);
+    }
+    await h.server.scorer.idle();
+    await expectConsistent();
+  });
+
   it('follow a session row deleted', async () => {
     const gone = [sessions[0]!.sessionId, sessions[2]!.sessionId, sessions[7]!.sessionId];
     for (const id of gone)
