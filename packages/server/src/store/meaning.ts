@@ -211,7 +211,9 @@ function sessionsFrom(
   const byId = `SELECT id AS user_session FROM sessions WHERE org = ${p.param(org)} AND actor_id IN (${q.user.map((u) => p.param(u)).join(', ')})`;
   const byEmail = `SELECT id FROM sessions WHERE org = ${p.param(org)} AND actor_email IN (${q.user.map((u) => p.param(u.toLowerCase())).join(', ')})`;
   return {
-    from: `(${byId} UNION ${byEmail}) AS u CROSS JOIN sessions`,
+    // DISTINCT over a UNION ALL (a session may match by id and by email): a UNION lets SQLite
+    // merge the parts in id order, walking every session of the org for it.
+    from: `(SELECT DISTINCT user_session FROM (${byId} UNION ALL ${byEmail}) AS x) AS u CROSS JOIN sessions`,
     where: [
       'sessions.id = u.user_session',
       ...sessionConditions(org, { ...q, user: undefined }, now, p),
@@ -262,7 +264,9 @@ async function rollupTotals(
         ) SELECT actor_id FROM next WHERE actor_id IS NOT NULL) AS a
         WHERE EXISTS (SELECT 1 FROM session_actor_days AS x WHERE x.org = ${d.param(org)} AND x.actor_id = a.actor_id
           AND x.day >= ${d.param(dayLo)}${dayHi === null ? '' : ` AND x.day < ${d.param(dayHi)}`} AND x.sessions > 0)`;
-  const actors = `SELECT count(*) AS actors FROM (${edgeActors} UNION ${dayActors}) AS a`;
+  // UNION ALL and a distinct count: a UNION lets SQLite merge the two parts in actor order,
+  // reading the org's whole actor index for it.
+  const actors = `SELECT count(DISTINCT actor_id) AS actors FROM (${edgeActors} UNION ALL ${dayActors}) AS a`;
   const [parts, [distinct]] = await Promise.all([
     r.all<{ n: number | null; cost: number | null; blocked: number | null; high: number | null }>(
       sums,
