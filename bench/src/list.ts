@@ -258,22 +258,37 @@ async function run(
     if (LEAVE_QUEUE) {
       const queued = (await store.queuedScores(10_000_000)).length;
       process.stderr.write(`${name}: ${queued} sessions left in the score queue\n`);
-      notes.push(`${name}: ${queued} of ${SESSIONS} sessions still queued for rescoring (not waited for)`);
+      notes.push(
+        `${name}: ${queued} of ${SESSIONS} sessions still queued for rescoring (not waited for)`,
+      );
     } else await server.scorer.idle();
     const scoringSeconds = (performance.now() - scoring) / 1000;
     const used = process.cpuUsage(cpu);
     process.stderr.write(`${name}: scored in ${scoringSeconds.toFixed(0)} s\n`);
     const seconds = s.seconds + scoringSeconds;
-    seeding.push([
-      seeded ? `${name} (seeded before)` : name,
-      SESSIONS,
-      s.events,
-      s.ingestSeconds.toFixed(0),
-      scoringSeconds.toFixed(0),
-      seconds.toFixed(0),
-      (s.cpuSeconds + (used.user + used.system) / 1e6).toFixed(0),
-      Math.round(s.events / seconds),
-    ]);
+    seeding.push(
+      seeded
+        ? [
+            `${name} (seeded before)`,
+            SESSIONS,
+            s.events,
+            '-',
+            scoringSeconds.toFixed(0),
+            '-',
+            '-',
+            '-',
+          ]
+        : [
+            name,
+            SESSIONS,
+            s.events,
+            s.ingestSeconds.toFixed(0),
+            scoringSeconds.toFixed(0),
+            seconds.toFixed(0),
+            (s.cpuSeconds + (used.user + used.system) / 1e6).toFixed(0),
+            Math.round(s.events / seconds),
+          ],
+    );
     await prepare();
     if (!SEED_ONLY) rows.push(...(await measure(store, name, workload, server)));
   } finally {
