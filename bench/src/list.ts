@@ -3,8 +3,8 @@
 // filters, the overview for filter/period combinations, the relationships of sessions with many
 // neighbours and entity pages; p50/p95 beside the aims.
 //   pnpm --filter @auditlane/bench query [--sessions 100000] [--events-per-session 20]
-//     [--reps 40] [--store sqlite,postgres] [--batch 10000] [--seed-only]
-import { mkdtempSync, rmSync } from 'node:fs';
+//     [--reps 40] [--store sqlite,postgres] [--batch 10000] [--seed-only] [--dir DIR] [--keep]
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -31,6 +31,20 @@ const STORES = (
 ).split(',');
 /** Seeds and reports how long it took, without timing queries. */
 const SEED_ONLY = process.argv.includes('--seed-only');
+/** Where the databases go (a temp dir by default; at 1M sessions they take tens of GB). */
+const DIR = process.argv.includes('--dir')
+  ? process.argv[process.argv.indexOf('--dir') + 1]!
+  : undefined;
+/**
+ * Leaves the SQLite database in DIR; a later run with the same DIR and sizes opens it (its
+ * migrations run) instead of seeding again.
+ */
+const KEEP = process.argv.includes('--keep');
+/**
+ * Times the queries without waiting for the score queue to drain (the rescoring job does not
+ * run): for a kept database whose scoring was stopped; the table says how many were queued.
+ */
+const LEAVE_QUEUE = process.argv.includes('--leave-queue');
 const SPAN_MS = 90 * 86_400_000;
 const NOW = Date.UTC(2026, 10, 25);
 const FROM = NOW - SPAN_MS;
@@ -193,34 +207,88 @@ const progress = (store: string) => (n: number, s: number) => {
 };
 
 const workload = createWorkload({ seed: SEED, eventsPerSession: PER_SESSION });
-const dir = mkdtempSync(join(tmpdir(), 'auditlane-bench-'));
-const cluster = await startCluster();
+if (DIR) mkdirSync(DIR, { recursive: true });
+const dir = mkdtempSync(join(DIR ?? tmpdir(), 'auditlane-bench-'));
+// A server sized for a database of tens of GB on this machine (24 GB of memory): the defaults
+// (128 MB of shared buffers, a checkpoint every 1 GB of WAL) make seeding write pages many times.
+const cluster = await startCluster({
+  settings: {
+    shared_buffers: '4GB',
+    max_wal_size: '16GB',
+    checkpoint_timeout: '30min',
+    work_mem: '64MB',
+    maintenance_work_mem: '1GB',
+  },
+});
 const rows: (string | number)[][] = [];
 const seeding: (string | number)[][] = [];
+const sizes: string[][] = [];
+const notes: string[] = [];
 const seedOptions = { sessions: SESSIONS, from: FROM, spanMs: SPAN_MS, batchEvents: BATCH };
 /**
- * Seeds the store with the server running on it (its rescoring job drains the queue as batches
- * commit, as in production), then times the queries; `prepare` runs between the two.
+ * Seeds the store, then starts the server on it: its rescoring job drains the queue the seeding
+ * filled (every session once, from the stored facts: the scores are the same as when the job
+ * runs beside ingest, whatever order and batching events arrive in), then times the queries;
+ * `prepare` runs between the two.
  */
-async function run(store: Store, name: string, inFlight: number, prepare: () => Promise<void>) {
-  const server = await startServer({ store, port: 0, config: { now: () => NOW } });
+async function run(
+  store: Store,
+  name: string,
+  inFlight: number,
+  prepare: () => Promise<void>,
+  seeded = false,
+) {
+  const s = seeded
+    ? { seconds: 0, ingestSeconds: 0, cpuSeconds: 0, events: SESSIONS * PER_SESSION }
+    : await seed(store, 'bench', workload, {
+        ...seedOptions,
+        inFlight,
+        onProgress: progress(name),
+      });
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  const server = await startServer({
+    store,
+    port: 0,
+    config: { now: () => NOW },
+    ...(LEAVE_QUEUE ? { scoring: { intervalMs: 2 ** 31 - 1 } } : {}),
+  });
   try {
-    const s = await seed(store, 'bench', workload, {
-      ...seedOptions,
-      inFlight,
-      scorer: server.scorer,
-      onProgress: progress(name),
-    });
-    if (process.stderr.isTTY) process.stderr.write('\n');
-    seeding.push([
-      name,
-      SESSIONS,
-      s.events,
-      s.ingestSeconds.toFixed(0),
-      s.seconds.toFixed(0),
-      s.cpuSeconds.toFixed(0),
-      Math.round(s.events / s.seconds),
-    ]);
+    const scoring = performance.now();
+    const cpu = process.cpuUsage();
+    if (LEAVE_QUEUE) {
+      const queued = (await store.queuedScores(10_000_000)).length;
+      process.stderr.write(`${name}: ${queued} sessions left in the score queue\n`);
+      notes.push(
+        `${name}: ${queued} of ${SESSIONS} sessions still queued for rescoring (not waited for)`,
+      );
+    } else await server.scorer.idle();
+    const scoringSeconds = (performance.now() - scoring) / 1000;
+    const used = process.cpuUsage(cpu);
+    process.stderr.write(`${name}: scored in ${scoringSeconds.toFixed(0)} s\n`);
+    const seconds = s.seconds + scoringSeconds;
+    seeding.push(
+      seeded
+        ? [
+            `${name} (seeded before)`,
+            SESSIONS,
+            s.events,
+            '-',
+            scoringSeconds.toFixed(0),
+            '-',
+            '-',
+            '-',
+          ]
+        : [
+            name,
+            SESSIONS,
+            s.events,
+            s.ingestSeconds.toFixed(0),
+            scoringSeconds.toFixed(0),
+            seconds.toFixed(0),
+            (s.cpuSeconds + (used.user + used.system) / 1e6).toFixed(0),
+            Math.round(s.events / seconds),
+          ],
+    );
     await prepare();
     if (!SEED_ONLY) rows.push(...(await measure(store, name, workload, server)));
   } finally {
@@ -230,19 +298,41 @@ async function run(store: Store, name: string, inFlight: number, prepare: () => 
 
 try {
   if (STORES.includes('sqlite')) {
-    const sqlite = new SqliteStore({ filename: join(dir, 'list.db') });
+    const kept = DIR && KEEP ? join(DIR, `list-${SESSIONS}x${PER_SESSION}.db`) : null;
+    const seeded = kept !== null && existsSync(kept);
+    const filename = kept ?? join(dir, 'list.db');
+    const sqlite = new SqliteStore({ filename });
+    if (seeded) {
+      const row = sqlite.db
+        .prepare("SELECT count(*) AS n FROM sessions WHERE org = 'bench'")
+        .get() as { n: number };
+      if (row.n !== SESSIONS)
+        throw new Error(`${filename} holds ${row.n} sessions, not ${SESSIONS}: delete it`);
+    }
     // Seeding is not what is measured: no fsync per commit while it runs.
     sqlite.db.pragma('synchronous = OFF');
-    await run(sqlite, 'SQLite', 1, async () => {
-      sqlite.db.pragma('synchronous = FULL');
-      sqlite.db.pragma('optimize');
-    });
+    await run(
+      sqlite,
+      'SQLite',
+      1,
+      async () => {
+        sqlite.db.pragma('synchronous = FULL');
+        sqlite.db.pragma('optimize');
+        sqlite.db.pragma('wal_checkpoint(TRUNCATE)');
+        sizes.push(['SQLite', `${(statSync(filename).size / 2 ** 30).toFixed(1)} GiB`]);
+      },
+      seeded,
+    );
     await sqlite.close();
   }
   if (STORES.includes('postgres')) {
     const pg = await PostgresStore.open({ connectionString: cluster.url });
     await run(pg, 'PostgreSQL', 2, async () => {
       await pg.pool.query('VACUUM ANALYZE');
+      const { rows } = await pg.pool.query<{ size: string }>(
+        'SELECT pg_size_pretty(pg_database_size(current_database())) AS size',
+      );
+      sizes.push(['PostgreSQL', rows[0]!.size]);
     });
     await pg.close();
   }
@@ -251,7 +341,7 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 console.log(
-  `\nSeeded through store.ingest (in process, the server's rescoring job running), batches of ${BATCH} events\n`,
+  `\nSeeded through store.ingest (in process), then scored by the server's rescoring job, batches of ${BATCH} events\n`,
 );
 table(
   [
@@ -259,12 +349,16 @@ table(
     'sessions',
     'events',
     'seconds until committed',
-    'seconds until scored',
+    'seconds scoring after',
+    'seconds in all',
     'CPU seconds (this process)',
     'events/s',
   ],
   seeding,
 );
+for (const note of notes) console.log(`\n${note}`);
+console.log('\nDatabase size after seeding and scoring\n');
+table(['store', 'size'], sizes);
 if (!SEED_ONLY) {
   console.log(
     `\nGET over loopback HTTP, ${REPS} requests each after 3 warm-ups (ms); aim: p95 (ms)\n`,

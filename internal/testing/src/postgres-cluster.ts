@@ -38,8 +38,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** `fsync: false` (the default, for tests) trades durability for speed; benchmarks keep it on. */
-export async function startCluster(options: { fsync?: boolean } = {}): Promise<Cluster> {
+/**
+ * `fsync: false` (the default, for tests) trades durability for speed; benchmarks keep it on.
+ * `settings`: server parameters (`shared_buffers`, `max_wal_size`, ...) for large benchmarks.
+ */
+export async function startCluster(
+  options: { fsync?: boolean; settings?: Record<string, string> } = {},
+): Promise<Cluster> {
   const bin = findBin();
   const dir = mkdtempSync(join(tmpdir(), 'auditlane-pg-'));
   chmodSync(dir, 0o777);
@@ -64,7 +69,10 @@ export async function startCluster(options: { fsync?: boolean } = {}): Promise<C
     'UTF8',
     '--locale=C.UTF-8',
   ]);
-  const flags = `-k ${dir} -h 127.0.0.1 -p ${port}${options.fsync ? '' : ' -F'}`;
+  const settings = Object.entries(options.settings ?? {})
+    .map(([name, value]) => ` -c ${name}=${value}`)
+    .join('');
+  const flags = `-k ${dir} -h 127.0.0.1 -p ${port}${options.fsync ? '' : ' -F'}${settings}`;
   run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', flags, 'start']);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,

@@ -393,8 +393,12 @@ describe.each(STORE_KINDS)('%s store: KPI columns in a database made before them
     );
     const migrations = kind === 'sqlite' ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS;
     const migration = migrations.find((m) => m.includes('CREATE INDEX sessions_kpis'))!;
-    const undo =
-      'DROP INDEX sessions_kpis; ALTER TABLE sessions DROP COLUMN cost_micros; ALTER TABLE sessions DROP COLUMN blocked;';
+    // The rollups' triggers (a later migration) read the columns: dropped first.
+    const triggers =
+      kind === 'sqlite'
+        ? 'DROP TRIGGER sessions_rollup_insert; DROP TRIGGER sessions_rollup_update; DROP TRIGGER sessions_rollup_update_actor; DROP TRIGGER sessions_rollup_update_status; DROP TRIGGER sessions_rollup_delete;'
+        : 'DROP TRIGGER sessions_rollup_insert_delete ON sessions; DROP TRIGGER sessions_rollup_update ON sessions;';
+    const undo = `${triggers} DROP INDEX sessions_kpis; ALTER TABLE sessions DROP COLUMN cost_micros; ALTER TABLE sessions DROP COLUMN blocked;`;
     if (kind === 'sqlite') {
       const db = (store as SqliteStore).db;
       db.exec(undo);

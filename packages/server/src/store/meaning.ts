@@ -28,6 +28,7 @@ import { isBareIp } from '../domain/entities';
 import { decodeCursor, encodeCursor } from './cursor';
 import { sessionConditions } from './filters';
 import type { SqlReader } from './reads';
+import { ceilTo, DAY_MS, floorTo, HOUR_MS } from './rollup-tables';
 
 /**
  * The read side of the entity index (overview, relationships, entities): the same SQL on both
@@ -92,8 +93,7 @@ export async function overview(
   query: OverviewQuery,
   now: number,
 ): Promise<Overview> {
-  const q: OverviewQuery =
-    query.period || query.from || query.to ? query : { ...query, period: DEFAULT_OVERVIEW_PERIOD };
+  const q = overviewPeriod(query);
   const since = q.period ? now - PERIOD_MS[q.period] : q.from ? Date.parse(q.from) : 0;
   const until = q.period ? null : q.to ? Date.parse(q.to) : null;
   const threshold = HIGH_SIGNAL_SCORE;
@@ -139,27 +139,150 @@ export async function overview(
   };
 }
 
-/** The KPIs of the period's sessions under the filters: one pass over the period's range. */
+/**
+ * The period an overview covers: `period`, or `from`/`to`; neither, the default period up to
+ * now; only `to`, the default period's length up to `to` (never the org's whole history).
+ */
+export function overviewPeriod(query: OverviewQuery): OverviewQuery {
+  if (query.period || query.from) return query;
+  if (query.to)
+    return {
+      ...query,
+      from: iso(Date.parse(query.to) - PERIOD_MS[DEFAULT_OVERVIEW_PERIOD]),
+    };
+  return { ...query, period: DEFAULT_OVERVIEW_PERIOD };
+}
+
+interface Totals {
+  n: number;
+  actors: number;
+  cost: number | null;
+  blocked: number | null;
+  high: number | null;
+}
+
+/**
+ * The KPIs of the period's sessions under the filters. With no filter but the period, from the
+ * rollups (whole hours and days of the period) and the sessions of its partial hours and days at
+ * either end; with filters, one pass over the period's range of the sessions.
+ */
 async function periodTotals(
   r: SqlReader,
   org: string,
   q: OverviewQuery,
   now: number,
   threshold: number,
-) {
+): Promise<Totals | undefined> {
+  const rest = { ...q, period: undefined, from: undefined, to: undefined };
+  if (
+    threshold === HIGH_SIGNAL_SCORE &&
+    sessionConditions(org, rest, now, r.params()).length === 1
+  ) {
+    const lo = q.period ? now - PERIOD_MS[q.period] : q.from ? Date.parse(q.from) : 0;
+    const hi = q.period ? null : q.to ? Date.parse(q.to) : null;
+    return rollupTotals(r, org, lo, hi, now);
+  }
   const a = r.params();
-  // Unfiltered, every column read is in sessions_kpis (org, started_at, ...): an index-only
+  // Under environment, type and actor type filters every column read is in sessions_kpis
+  // (org, started_at, environment, resource_type, actor_type, actor_id, ...): an index-only
   // range of the period. A blocked session counts at least one blocked action.
   const select = `count(*) AS n, count(DISTINCT actor_id) AS actors, sum(cost_micros) AS cost, sum(CASE WHEN blocked > 0 THEN 1 ELSE 0 END) AS blocked, sum(CASE WHEN score >= ${a.param(threshold)} THEN 1 ELSE 0 END) AS high`;
-  const where = sessionConditions(org, q, now, a);
-  const [totals] = await r.all<{
-    n: number;
-    actors: number;
-    cost: number | null;
-    blocked: number | null;
-    high: number | null;
-  }>(`SELECT ${select} FROM sessions WHERE ${where.join(' AND ')}`, a.values);
+  const { from, where } = sessionsFrom(a, org, q, now);
+  const [totals] = await r.all<Totals>(
+    `SELECT ${select} FROM ${from} WHERE ${where.join(' AND ')}`,
+    a.values,
+  );
   return totals;
+}
+
+/**
+ * FROM and WHERE of a statement over the org's sessions under the filters. With a user filter,
+ * the user's sessions (few: two indexed lookups) drive it, each tested against the other
+ * conditions (CROSS JOIN keeps SQLite from walking the period's range of every session
+ * instead); otherwise the sessions table. Parameters are added in the order they appear.
+ */
+function sessionsFrom(
+  p: ReturnType<SqlReader['params']>,
+  org: string,
+  q: OverviewQuery,
+  now: number,
+): { from: string; where: string[] } {
+  if (!q.user?.length) return { from: 'sessions', where: sessionConditions(org, q, now, p) };
+  const byId = `SELECT id AS user_session FROM sessions WHERE org = ${p.param(org)} AND actor_id IN (${q.user.map((u) => p.param(u)).join(', ')})`;
+  const byEmail = `SELECT id FROM sessions WHERE org = ${p.param(org)} AND actor_email IN (${q.user.map((u) => p.param(u.toLowerCase())).join(', ')})`;
+  return {
+    // DISTINCT over a UNION ALL (a session may match by id and by email): a UNION lets SQLite
+    // merge the parts in id order, walking every session of the org for it.
+    from: `(SELECT DISTINCT user_session FROM (${byId} UNION ALL ${byEmail}) AS x) AS u CROSS JOIN sessions`,
+    where: [
+      'sessions.id = u.user_session',
+      ...sessionConditions(org, { ...q, user: undefined }, now, p),
+    ],
+  };
+}
+
+/**
+ * The KPIs of the org's sessions started in [lo, hi) (hi null: no end) from the rollups:
+ * `session_hours` for the whole hours, `session_actor_days` for the actors of the whole days,
+ * the sessions themselves (sessions_kpis, index-only) for the rest at either end.
+ */
+async function rollupTotals(
+  r: SqlReader,
+  org: string,
+  lo: number,
+  hi: number | null,
+  now: number,
+): Promise<Totals> {
+  const hourLo = ceilTo(lo, HOUR_MS);
+  const hourHi = hi === null ? null : Math.max(hourLo, floorTo(hi, HOUR_MS));
+  const dayLo = ceilTo(lo, DAY_MS);
+  const dayHi = hi === null ? null : Math.max(dayLo, floorTo(hi, DAY_MS));
+  const edges = (p: ReturnType<SqlReader['params']>, from: number, to: number | null) => {
+    // [lo, from) and [to, hi): the partial spans at either end.
+    const head = `(started_at >= ${p.param(lo)} AND started_at < ${p.param(hi === null ? from : Math.min(from, hi))})`;
+    if (to === null || hi === null || to >= hi) return head;
+    return `(${head} OR (started_at >= ${p.param(to)} AND started_at < ${p.param(hi)}))`;
+  };
+  const s = r.params();
+  const sums = `SELECT count(*) AS n, sum(cost_micros) AS cost, sum(CASE WHEN blocked > 0 THEN 1 ELSE 0 END) AS blocked, sum(CASE WHEN score >= ${s.param(HIGH_SIGNAL_SCORE)} THEN 1 ELSE 0 END) AS high FROM sessions WHERE org = ${s.param(org)} AND ${edges(s, hourLo, hourHi)}
+    UNION ALL
+    SELECT sum(sessions) AS n, sum(cost_micros) AS cost, sum(blocked) AS blocked, sum(high) AS high FROM session_hours WHERE org = ${s.param(org)} AND hour >= ${s.param(hourLo)}${hourHi === null ? '' : ` AND hour < ${s.param(hourHi)}`}`;
+  const d = r.params();
+  const edgeActors = `SELECT actor_id FROM sessions WHERE org = ${d.param(org)} AND ${edges(d, dayLo, dayHi)}`;
+  const days = (dayHi ?? ceilTo(now, DAY_MS)) - dayLo;
+  // A few days: their actor rows. More: each actor of the org once, by its index
+  // (session_actor_days_actor, a skip over the actors), kept if it has a day in the range; the
+  // same set, read in proportion to the org's actors instead of the period's actor-days.
+  const dayActors =
+    days <= SKIP_ACTORS_AFTER_MS
+      ? `SELECT actor_id FROM session_actor_days WHERE org = ${d.param(org)} AND day >= ${d.param(dayLo)}${dayHi === null ? '' : ` AND day < ${d.param(dayHi)}`} AND sessions > 0`
+      : `SELECT a.actor_id FROM (WITH RECURSIVE next(actor_id) AS (
+          SELECT min(actor_id) FROM session_actor_days WHERE org = ${d.param(org)}
+          UNION ALL
+          SELECT (SELECT min(n.actor_id) FROM session_actor_days AS n WHERE n.org = ${d.param(org)} AND n.actor_id > next.actor_id)
+          FROM next WHERE next.actor_id IS NOT NULL
+        ) SELECT actor_id FROM next WHERE actor_id IS NOT NULL) AS a
+        WHERE EXISTS (SELECT 1 FROM session_actor_days AS x WHERE x.org = ${d.param(org)} AND x.actor_id = a.actor_id
+          AND x.day >= ${d.param(dayLo)}${dayHi === null ? '' : ` AND x.day < ${d.param(dayHi)}`} AND x.sessions > 0)`;
+  // UNION ALL and a distinct count: a UNION lets SQLite merge the two parts in actor order,
+  // reading the org's whole actor index for it.
+  const actors = `SELECT count(DISTINCT actor_id) AS actors FROM (${edgeActors} UNION ALL ${dayActors}) AS a`;
+  const [parts, [distinct]] = await Promise.all([
+    r.all<{ n: number | null; cost: number | null; blocked: number | null; high: number | null }>(
+      sums,
+      s.values,
+    ),
+    r.all<{ actors: number }>(actors, d.values),
+  ]);
+  const total = (key: 'n' | 'cost' | 'blocked' | 'high') =>
+    parts.reduce((sum, row) => sum + Number(row[key] ?? 0), 0);
+  return {
+    n: total('n'),
+    actors: Number(distinct?.actors ?? 0),
+    cost: total('cost'),
+    blocked: total('blocked'),
+    high: total('high'),
+  };
 }
 
 /** The org's pending reviews that have not expired (at most REVIEWS_CAP are read). */
@@ -177,6 +300,19 @@ async function countWaitingReviews(r: SqlReader, org: string, now: number): Prom
   }).length;
 }
 
+/** Whole days of a period beyond which its actors are counted by a skip over the org's actors. */
+const SKIP_ACTORS_AFTER_MS = 7 * DAY_MS;
+
+/** From how long a period the queue walks the significance index (see topSessions). */
+const WALK_SPAN_MS = 7 * DAY_MS;
+
+/** A condition of sessionConditions that no index of the sessions answers (same rows). */
+function unindexed(condition: string): string {
+  return condition
+    .replace(/^(status|environment|resource_type|actor_type) IN /, "$1 || '' IN ")
+    .replace(/^started_at (>=|<) /, 'started_at + 0 $1 ');
+}
+
 /** The highest scores of the period under the filters: ids from an index, then their documents. */
 async function topSessions(
   r: SqlReader,
@@ -186,9 +322,30 @@ async function topSessions(
   n: number,
 ): Promise<Session[]> {
   const d = r.params();
-  const w = sessionConditions(org, q, now, d);
+  const { from: source, where: conditions } = sessionsFrom(d, org, q, now);
+  // Over a week or more with only broad filters (status, environment, type, actor type), many
+  // sessions match: walking sessions_significance from the top stops after a few thousand rows,
+  // where a filter's or the period's index would read every matching session to sort them. The
+  // conditions are then written so that no other index answers them.
+  const from = q.period ? now - PERIOD_MS[q.period] : q.from ? Date.parse(q.from) : 0;
+  const span = (q.to ? Date.parse(q.to) : now) - from;
+  const broad =
+    !q.user?.length &&
+    !q.resource?.length &&
+    !q.label?.length &&
+    !q.entity?.length &&
+    !q.reason?.length &&
+    !q.q;
+  // The walk: sessions_significance, or (one environment, or one actor type) the same order
+  // within it (sessions_environment_significance, sessions_actor_type_significance).
+  const within =
+    q.environment?.length === 1 ? 'environment' : q.actorType?.length === 1 ? 'actor_type' : null;
+  const w =
+    broad && span >= WALK_SPAN_MS
+      ? conditions.map((c) => (within && c.startsWith(`${within} IN `) ? c : unindexed(c)))
+      : conditions;
   const top = await r.all<{ id: string }>(
-    `SELECT id FROM sessions WHERE ${w.join(' AND ')} ORDER BY score DESC, started_at DESC, id DESC LIMIT ${d.param(n)}`,
+    `SELECT id FROM ${source} WHERE ${w.join(' AND ')} ORDER BY score DESC, started_at DESC, id DESC LIMIT ${d.param(n)}`,
     d.values,
   );
   if (top.length === 0) return [];
@@ -218,8 +375,9 @@ function unknownActors(candidates: Session[]): OverviewLinks['unknownActors'] {
 }
 
 /**
- * Sessions still open under the filters, whenever they started. The open ones (few) drive the
- * count from sessions_status, and each is tested against the other filters: CROSS JOIN keeps
+ * Sessions still open under the filters, whenever they started: with no filters but environment,
+ * type and actor type, from the org's counts per status and those; otherwise the open ones drive the count from sessions_status, and each
+ * is tested against the other filters: CROSS JOIN keeps
  * SQLite from walking a filter's index over every session of the org instead.
  */
 async function countOpen(
@@ -232,10 +390,30 @@ async function countOpen(
   if (open.length === 0) return 0;
   const rest = { ...q, period: undefined, from: undefined, to: undefined, status: undefined };
   const p = r.params();
-  if (sessionConditions(org, rest, now, r.params()).length === 1) {
-    // Only the org: the open sessions' index range alone.
+  const counted = { ...rest, environment: undefined, type: undefined, actorType: undefined };
+  if (sessionConditions(org, counted, now, r.params()).length === 1) {
+    // No filter but environment, type and actor type: the counts kept by the rollup triggers.
+    const where = [
+      `org = ${p.param(org)}`,
+      `status IN (${open.map((s) => p.param(s)).join(', ')})`,
+    ];
+    const inList = (column: string, values: readonly string[] | undefined) => {
+      if (values?.length) where.push(`${column} IN (${values.map((v) => p.param(v)).join(', ')})`);
+    };
+    inList('environment', q.environment);
+    inList('resource_type', q.type);
+    inList('actor_type', q.actorType);
+    const [row] = await r.all<{ n: number | null }>(
+      `SELECT sum(sessions) AS n FROM session_status_counts WHERE ${where.join(' AND ')}`,
+      p.values,
+    );
+    return Number(row?.n ?? 0);
+  }
+  if (q.user?.length) {
+    // The user's sessions (fewer than the open ones) drive the count.
+    const { from, where } = sessionsFrom(p, org, { ...rest, status: open }, now);
     const [row] = await r.all<{ n: number }>(
-      `SELECT count(*) AS n FROM sessions WHERE org = ${p.param(org)} AND status IN (${open.map((s) => p.param(s)).join(', ')})`,
+      `SELECT count(*) AS n FROM ${from} WHERE ${where.join(' AND ')}`,
       p.values,
     );
     return Number(row?.n ?? 0);
@@ -249,43 +427,64 @@ async function countOpen(
   return Number(row?.n ?? 0);
 }
 
-async function recentEntities(
-  r: SqlReader,
-  org: string,
-  kind: EntityRef['kind'],
-  since: number,
-  condition: string,
-): Promise<EntityRow[]> {
-  const p = r.params();
-  // entities_recent (org, kind, last_at DESC): the newest first, stopping after a few.
-  return r.all<EntityRow>(
-    `SELECT ${ENTITY_COLUMNS} FROM entities WHERE org = ${p.param(org)} AND kind = ${p.param(kind)} AND last_at >= ${p.param(since)}${condition ? ` AND ${condition.replace(/\$since/g, () => p.param(since))}` : ''} ORDER BY last_at DESC, key LIMIT ${p.param(LINKS)}`,
-    p.values,
-  );
-}
+/** The cross-entity links: each kind's entities seen since the period's start, and a condition. */
+const LINK_KINDS: [EntityRef['kind'], string][] = [
+  ['credential', 'actors >= 2'],
+  ['file', 'sessions >= 2'],
+  ['table', 'sessions >= 2'],
+  ['host', 'first_at >= $since'],
+  ['model', ''],
+];
 
 async function overviewLinks(
   r: SqlReader,
   org: string,
   since: number,
 ): Promise<Omit<OverviewLinks, 'unknownActors'>> {
-  const [credentials, files, tables, hosts, models] = await Promise.all([
-    recentEntities(r, org, 'credential', since, 'actors >= 2'),
-    recentEntities(r, org, 'file', since, 'sessions >= 2'),
-    recentEntities(r, org, 'table', since, 'sessions >= 2'),
-    recentEntities(r, org, 'host', since, 'first_at >= $since'),
-    recentEntities(r, org, 'model', since, ''),
-  ]);
-  const sharedCredentials = await Promise.all(
-    credentials.map(async (row) => {
-      const p = r.params();
-      const actors = await r.all<ActorRow>(
-        `SELECT actor_id, first_at, first_session, sessions FROM entity_actors WHERE org = ${p.param(org)} AND kind = 'credential' AND key = ${p.param(row.key)} ORDER BY first_at, actor_id LIMIT ${p.param(LINKS)}`,
-        p.values,
-      );
-      return { credential: summary(row), actors: actors.map(entityActor) };
-    }),
+  // One statement: for each kind, entities_recent (org, kind, last_at DESC), the newest first,
+  // stopping after a few; `rn` keeps each part's order.
+  const p = r.params();
+  const parts = LINK_KINDS.map(
+    ([kind, condition], i) =>
+      `SELECT * FROM (SELECT ${ENTITY_COLUMNS}, ${i} AS part, row_number() OVER (ORDER BY last_at DESC, key) AS rn FROM entities WHERE org = ${p.param(org)} AND kind = ${p.param(kind)} AND last_at >= ${p.param(since)}${condition ? ` AND ${condition.replace(/\$since/g, () => p.param(since))}` : ''} ORDER BY last_at DESC, key LIMIT ${p.param(LINKS)}) AS links${i}`,
   );
+  const rows = await r.all<EntityRow & { part: number; rn: number }>(
+    parts.join(' UNION ALL '),
+    p.values,
+  );
+  rows.sort((x, y) => Number(x.part) - Number(y.part) || Number(x.rn) - Number(y.rn));
+  const of = (kind: EntityRef['kind']) => rows.filter((row) => row.kind === kind);
+  const [credentials, files, tables, hosts, models] = [
+    of('credential'),
+    of('file'),
+    of('table'),
+    of('host'),
+    of('model'),
+  ];
+  // The first actors of every shared credential: one statement too.
+  const actorsOf = new Map<string, ActorRow[]>();
+  if (credentials.length > 0) {
+    const a = r.params();
+    const actorRows = await r.all<ActorRow & { key: string; rn: number }>(
+      credentials
+        .map(
+          (row, i) =>
+            `SELECT * FROM (SELECT key, actor_id, first_at, first_session, sessions, row_number() OVER (ORDER BY first_at, actor_id) AS rn FROM entity_actors WHERE org = ${a.param(org)} AND kind = 'credential' AND key = ${a.param(row.key)} ORDER BY first_at, actor_id LIMIT ${a.param(LINKS)}) AS actors${i}`,
+        )
+        .join(' UNION ALL '),
+      a.values,
+    );
+    actorRows.sort((x, y) => Number(x.rn) - Number(y.rn));
+    for (const row of actorRows) {
+      const list = actorsOf.get(row.key) ?? [];
+      list.push(row);
+      actorsOf.set(row.key, list);
+    }
+  }
+  const sharedCredentials = credentials.map((row) => ({
+    credential: summary(row),
+    actors: (actorsOf.get(row.key) ?? []).map(entityActor),
+  }));
   const touched = [...files, ...tables]
     .sort(
       (x, y) =>

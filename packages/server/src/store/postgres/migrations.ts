@@ -1,5 +1,6 @@
 import { ALERT_TABLES } from '../alerts';
 import { ENTITY_INDEX_TABLES, SESSION_REASON_TABLES } from '../index-tables';
+import { POSTGRES_ROLLUP_TABLES } from '../rollup-tables';
 import { SHARED_TABLES } from '../runner';
 import { TELEMETRY_PENDING_AGE_INDEX, TELEMETRY_TABLE } from '../telemetry';
 
@@ -132,4 +133,7 @@ export const POSTGRES_MIGRATIONS: string[] = [
     SELECT org, session_id, 0 FROM session_reasons WHERE code = 'shared_credential'
     ON CONFLICT (org, session_id) DO NOTHING;
   `,
+  // The overview's rollups: the KPIs of a period per hour, its actors per day, kept by
+  // triggers on sessions (see rollup-tables.ts); filled from the sessions stored.
+  POSTGRES_ROLLUP_TABLES,
 ];
