@@ -208,8 +208,14 @@ function sessionsFrom(
   now: number,
 ): { from: string; where: string[] } {
   if (!q.user?.length) return { from: 'sessions', where: sessionConditions(org, q, now, p) };
-  const byId = `SELECT id AS user_session FROM sessions WHERE org = ${p.param(org)} AND actor_id IN (${q.user.map((u) => p.param(u)).join(', ')})`;
-  const byEmail = `SELECT id FROM sessions WHERE org = ${p.param(org)} AND actor_email IN (${q.user.map((u) => p.param(u.toLowerCase())).join(', ')})`;
+  // The user's sessions of the period only (sessions_actor and sessions_actor_email lead with
+  // the org, the actor and the start): a service account's years of sessions are not read.
+  const lo = q.period ? now - PERIOD_MS[q.period] : q.from ? Date.parse(q.from) : null;
+  const hi = q.period ? null : q.to ? Date.parse(q.to) : null;
+  const range = () =>
+    `${lo === null ? '' : ` AND started_at >= ${p.param(lo)}`}${hi === null ? '' : ` AND started_at < ${p.param(hi)}`}`;
+  const byId = `SELECT id AS user_session FROM sessions WHERE org = ${p.param(org)} AND actor_id IN (${q.user.map((u) => p.param(u)).join(', ')})${range()}`;
+  const byEmail = `SELECT id FROM sessions WHERE org = ${p.param(org)} AND actor_email IN (${q.user.map((u) => p.param(u.toLowerCase())).join(', ')})${range()}`;
   return {
     // DISTINCT over a UNION ALL (a session may match by id and by email): a UNION lets SQLite
     // merge the parts in id order, walking every session of the org for it.

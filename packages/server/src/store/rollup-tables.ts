@@ -174,8 +174,21 @@ export const SQLITE_ROLLUP_TABLES = `
  * a transaction holds every lock it needs but the org's, and the rollup rows are written only
  * under it.
  */
+/**
+ * PostgreSQL: the same indexes, sessions_kpis built under another name and swapped in at the
+ * end. Dropping it first would hold an exclusive lock on sessions (every read waits) through the
+ * index builds and the fill; built first, reads go on (CREATE INDEX only keeps writers out, as
+ * the fill needs) and the drop's exclusive lock is held only from the end of the migration to its
+ * commit.
+ */
+const POSTGRES_QUEUE_INDEXES = `
+  CREATE INDEX sessions_kpis_next ON sessions (org, started_at, environment, resource_type, actor_type, actor_id, score, cost_micros, blocked, id);
+  CREATE INDEX sessions_environment_significance ON sessions (org, environment, score DESC, started_at DESC, id DESC);
+  CREATE INDEX sessions_actor_type_significance ON sessions (org, actor_type, score DESC, started_at DESC, id DESC);
+`;
+
 export const POSTGRES_ROLLUP_TABLES = `
-  ${QUEUE_INDEXES}
+  ${POSTGRES_QUEUE_INDEXES}
   ${TABLES('BIGINT', '')}
   ${FILL((c) => `(${c})::int`)}
   CREATE FUNCTION auditlane_rollup_add(o TEXT, started BIGINT, actor TEXT, n INTEGER,
@@ -246,4 +259,6 @@ export const POSTGRES_ROLLUP_TABLES = `
       OR ${ACTOR_DAY_CHANGED.replaceAll('IS NOT', 'IS DISTINCT FROM')}
       OR ${STATUS_CHANGED.replaceAll('IS NOT', 'IS DISTINCT FROM')})
     EXECUTE FUNCTION auditlane_sessions_rollup();
+  DROP INDEX sessions_kpis;
+  ALTER INDEX sessions_kpis_next RENAME TO sessions_kpis;
 `;
