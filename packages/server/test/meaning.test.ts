@@ -411,7 +411,11 @@ describe.each(STORE_KINDS)('%s store: KPI columns in a database made before them
     // Under a filter the KPIs are read from the sessions' own columns (sessions_kpis), not the
     // rollups: what the migration filled is what is read.
     const environment = (await store.getSession('acme', s.sessionId))!.resource.environment;
-    const o = await store.overview('acme', overviewQuerySchema.parse({ environment: [environment] }), NOW);
+    const o = await store.overview(
+      'acme',
+      overviewQuerySchema.parse({ environment: [environment] }),
+      NOW,
+    );
     expect(o.kpis).toMatchObject({ sessions: 1, costUsd: 0.3, blocked: 1 });
     await drop();
   });
