@@ -862,7 +862,8 @@ describe.each(STORE_KINDS)('%s store: telemetry over time: pending limits, revok
     return (await h.admin.sessions.telemetry(script.sessionId)).data.length;
   };
 
-  it('moves the records after a revoke to the Claude session’s other open session', async () => {
+  /** Two sessions of one Claude session, dev then prod a minute later, both open. */
+  const devAndProd = async () => {
     const claude = randomUUID();
     const script = (startedAt: number, environment: 'development' | 'production') =>
       sessionScript(
@@ -877,8 +878,10 @@ describe.each(STORE_KINDS)('%s store: telemetry over time: pending limits, revok
     const dev = script(T0 + 1_000_000, 'development');
     const prod = script(T0 + 1_060_000, 'production');
     expect((await h.admin.ingest([...dev.events, ...prod.events])).rejected).toEqual([]);
-    // Both open: the first started (dev) takes it.
-    clock = T0 + 1_090_000;
+    return { claude, dev, prod };
+  };
+  /** One API request of the Claude session, timed T0+1,100 s. */
+  const sendRequest = async (claude: string) => {
     const records = await claudeCodeRecords(claude, T0 + 1_100_000, [SESSION_EVENTS[5]!]);
     const res = await fetch(`${h.server.url}/otlp/v1/logs`, {
       method: 'POST',
@@ -886,6 +889,13 @@ describe.each(STORE_KINDS)('%s store: telemetry over time: pending limits, revok
       body: new Uint8Array(JsonLogsSerializer.serializeRequest(records)!),
     });
     expect(res.status).toBe(200);
+  };
+
+  it('moves the records after a revoke to the Claude session’s other open session', async () => {
+    const { claude, dev, prod } = await devAndProd();
+    // Both open: the first started (dev) takes it.
+    clock = T0 + 1_090_000;
+    await sendRequest(claude);
     expect((await h.admin.sessions.get(dev.sessionId)).usage.inputTokens).toBe(100);
     // Revoked at T0+1,090 s: the record, 10 s later, belongs to prod, still open.
     await h.admin.sessions.revoke(dev.sessionId, { reason: 'left open' });
@@ -901,20 +911,7 @@ describe.each(STORE_KINDS)('%s store: telemetry over time: pending limits, revok
   it('a revoke recorded in the session (an ingested lifecycle event) places the records as the API revoke does, whichever arrives first', async () => {
     const usages: unknown[] = [];
     for (const revokeFirst of [false, true]) {
-      const claude = randomUUID();
-      const script = (startedAt: number, environment: 'development' | 'production') =>
-        sessionScript(
-          {
-            actor: { type: 'agent', id: 'claude-code', agent: { name: 'Claude Code' } },
-            resource: { name: 'shop', type: 'application', environment },
-            mode: 'agent',
-            labels: { 'claude.session': claude },
-          },
-          startedAt,
-        );
-      const dev = script(T0 + 1_000_000, 'development');
-      const prod = script(T0 + 1_060_000, 'production');
-      expect((await h.admin.ingest([...dev.events, ...prod.events])).rejected).toEqual([]);
+      const { claude, dev, prod } = await devAndProd();
       // Dev revoked at T0+1,090 s, by its own recorder; the record is timed 10 s later.
       const revoke = {
         id: `evt_${randomUUID().replaceAll('-', '')}`,
@@ -925,15 +922,7 @@ describe.each(STORE_KINDS)('%s store: telemetry over time: pending limits, revok
         action: 'revoke' as const,
         reason: 'left open',
       };
-      const sendRecord = async () => {
-        const records = await claudeCodeRecords(claude, T0 + 1_100_000, [SESSION_EVENTS[5]!]);
-        const res = await fetch(`${h.server.url}/otlp/v1/logs`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${h.adminToken}`, 'content-type': 'application/json' },
-          body: new Uint8Array(JsonLogsSerializer.serializeRequest(records)!),
-        });
-        expect(res.status).toBe(200);
-      };
+      const sendRecord = () => sendRequest(claude);
       if (revokeFirst) {
         expect((await h.admin.ingest([revoke])).rejected).toEqual([]);
         await sendRecord();

@@ -298,6 +298,22 @@ export interface SessionFacts {
   credentialBaseline: Baseline | null;
 }
 
+/** A session's facts before anything else is known of it (no edges, evidence or history). */
+export function blankFacts(session: Session, events: number): SessionFacts {
+  return {
+    session,
+    events,
+    evidence: [],
+    edges: [],
+    entityFirst: new Map(),
+    credentialActors: new Map(),
+    pairFirst: new Map(),
+    actorHasHistory: false,
+    actorBaseline: null,
+    credentialBaseline: null,
+  };
+}
+
 /**
  * Actors of one credential its reasons read: the first by first use (then by id). With self
  * left out, that is the 5 a message names and whether there are more. Only a new actor among
@@ -562,21 +578,9 @@ export function provisionalSignificance(
   session: Session,
   config: SignificanceConfig,
 ): Significance {
-  const local = scoreSession(
-    {
-      session,
-      events: 0,
-      evidence: [],
-      edges: [],
-      entityFirst: new Map(),
-      credentialActors: new Map(),
-      pairFirst: new Map(),
-      actorHasHistory: false,
-      actorBaseline: null,
-      credentialBaseline: null,
-    },
-    config,
-  ).reasons.filter((r) => LOCAL_CODES.has(r.code));
+  const local = scoreSession(blankFacts(session, 0), config).reasons.filter((r) =>
+    LOCAL_CODES.has(r.code),
+  );
   const previous = new Map((session.significance?.reasons ?? []).map((r) => [r.code, r]));
   const reasons = local.map((r) => {
     const before = previous.get(r.code);

@@ -2,6 +2,7 @@ import type { EntityKind, Session, Significance } from '@auditlane/client';
 import { entityId } from '@auditlane/client';
 import {
   type Baseline,
+  blankFacts,
   learnedBaseline,
   median,
   type SessionFacts,
@@ -77,22 +78,10 @@ export async function loadFacts(
 ): Promise<Map<string, SessionFacts>> {
   const out = new Map<string, SessionFacts>();
   if (sessionIds.length === 0) return out;
-  const blank = (session: Session, events: number): SessionFacts => ({
-    session,
-    events,
-    evidence: [],
-    edges: [],
-    entityFirst: new Map(),
-    credentialActors: new Map(),
-    pairFirst: new Map(),
-    actorHasHistory: false,
-    actorBaseline: null,
-    credentialBaseline: null,
-  });
   const unknown: string[] = [];
   for (const id of sessionIds) {
     const k = known.get(id);
-    if (k) out.set(id, blank(k.session, k.events));
+    if (k) out.set(id, blankFacts(k.session, k.events));
     else unknown.push(id);
   }
   if (unknown.length > 0) {
@@ -101,7 +90,7 @@ export async function loadFacts(
       [org, ...unknown],
     );
     for (const row of sessions)
-      out.set(row.id, blank(sql.session(row.doc), Number(row.event_count)));
+      out.set(row.id, blankFacts(sql.session(row.doc), Number(row.event_count)));
   }
   const ids = [...out.keys()];
   if (ids.length === 0) return out;
