@@ -94,8 +94,9 @@ export async function overview(
   now: number,
 ): Promise<Overview> {
   const q = overviewPeriod(query);
-  const since = q.period ? now - PERIOD_MS[q.period] : q.from ? Date.parse(q.from) : 0;
-  const until = q.period ? null : q.to ? Date.parse(q.to) : null;
+  const bounds = periodBounds(q, now);
+  const since = bounds.lo ?? 0;
+  const until = bounds.hi;
   const threshold = HIGH_SIGNAL_SCORE;
 
   const open = [...OPEN_STATUSES].filter(
@@ -143,6 +144,12 @@ export async function overview(
  * The period an overview covers: `period`, or `from`/`to`; neither, the default period up to
  * now; only `to`, the default period's length up to `to` (never the org's whole history).
  */
+/** The period's bounds in ms since epoch: its start and its end (null: none). */
+function periodBounds(q: OverviewQuery, now: number): { lo: number | null; hi: number | null } {
+  if (q.period) return { lo: now - PERIOD_MS[q.period], hi: null };
+  return { lo: q.from ? Date.parse(q.from) : null, hi: q.to ? Date.parse(q.to) : null };
+}
+
 export function overviewPeriod(query: OverviewQuery): OverviewQuery {
   if (query.period || query.from) return query;
   if (query.to)
@@ -178,9 +185,8 @@ async function periodTotals(
     threshold === HIGH_SIGNAL_SCORE &&
     sessionConditions(org, rest, now, r.params()).length === 1
   ) {
-    const lo = q.period ? now - PERIOD_MS[q.period] : q.from ? Date.parse(q.from) : 0;
-    const hi = q.period ? null : q.to ? Date.parse(q.to) : null;
-    return rollupTotals(r, org, lo, hi, now);
+    const { lo, hi } = periodBounds(q, now);
+    return rollupTotals(r, org, lo ?? 0, hi, now);
   }
   const a = r.params();
   // Under environment, type and actor type filters every column read is in sessions_kpis
@@ -210,8 +216,7 @@ function sessionsFrom(
   if (!q.user?.length) return { from: 'sessions', where: sessionConditions(org, q, now, p) };
   // The user's sessions of the period only (sessions_actor and sessions_actor_email lead with
   // the org, the actor and the start): a service account's years of sessions are not read.
-  const lo = q.period ? now - PERIOD_MS[q.period] : q.from ? Date.parse(q.from) : null;
-  const hi = q.period ? null : q.to ? Date.parse(q.to) : null;
+  const { lo, hi } = periodBounds(q, now);
   const range = () =>
     `${lo === null ? '' : ` AND started_at >= ${p.param(lo)}`}${hi === null ? '' : ` AND started_at < ${p.param(hi)}`}`;
   const byId = `SELECT id AS user_session FROM sessions WHERE org = ${p.param(org)} AND actor_id IN (${q.user.map((u) => p.param(u)).join(', ')})${range()}`;
@@ -333,8 +338,8 @@ async function topSessions(
   // sessions match: walking sessions_significance from the top stops after a few thousand rows,
   // where a filter's or the period's index would read every matching session to sort them. The
   // conditions are then written so that no other index answers them.
-  const from = q.period ? now - PERIOD_MS[q.period] : q.from ? Date.parse(q.from) : 0;
-  const span = (q.to ? Date.parse(q.to) : now) - from;
+  const { lo, hi } = periodBounds(q, now);
+  const span = (hi ?? now) - (lo ?? 0);
   const broad =
     !q.user?.length &&
     !q.resource?.length &&

@@ -91,44 +91,40 @@ export function ingestRoutes(deps: Deps) {
       });
       result.rejected.sort((a, b) => a.index - b.index);
       result.revoked = report.revoked;
-      // A session that ended leaves nothing for a reviewer to decide.
+      // The batch's lifecycle events, read once. A session that ended leaves nothing for a
+      // reviewer to decide; one whose state changed gets its head signed (seal checks that it is
+      // closed). Claude Code telemetry is placed again when a session of its Claude session
+      // starts, ends or is revoked: records that arrived before their session are attached, and
+      // records whose best session changed move to it. A lifecycle event sent again (a
+      // duplicate) places them too: placing is a function of what is stored, and a retry after
+      // a failure here must not leave them where they were.
+      const endedNow: string[] = [];
+      const changedState = new Set<string>();
+      const claudeSessions = new Set<string>();
+      const ended = new Set<string>();
       for (const [i, outcome] of report.outcomes.entries()) {
         const event = valid[i]!;
-        if (outcome.status !== 'accepted' || event.type !== 'lifecycle' || event.action !== 'end')
-          continue;
+        if (event.type !== 'lifecycle') continue;
+        if (outcome.status === 'accepted') {
+          changedState.add(event.sessionId);
+          if (event.action === 'end') endedNow.push(event.sessionId);
+        } else if (outcome.status !== 'duplicate') continue;
+        if (event.action === 'start') {
+          const label = event.session?.labels['claude.session'];
+          if (label) claudeSessions.add(label);
+        } else if (event.action === 'end' || event.action === 'revoke') ended.add(event.sessionId);
+      }
+      for (const sessionId of endedNow) {
         const cancelled = await store.shared.cancelReviews(
           c.get('principal').org,
-          event.sessionId,
+          sessionId,
           'the session ended before a decision',
           cfg.now(),
         );
         for (const r of cancelled) notifier.notify(reviewKey(c.get('principal').org, r.id));
       }
       for (const id of touched) notifier.notify(sessionKey(c.get('principal').org, id));
-      // A session that ended gets its head signed (seal checks that it is closed).
-      const changedState = new Set<string>();
-      for (const [i, outcome] of report.outcomes.entries()) {
-        const event = valid[i]!;
-        if (outcome.status === 'accepted' && event.type === 'lifecycle')
-          changedState.add(event.sessionId);
-      }
       for (const id of changedState) await seal(cfg, c.get('principal').org, id);
-      // Claude Code telemetry is placed again when a session of its Claude session starts, ends
-      // or is revoked: records that arrived before their session are attached, and records whose
-      // best session changed move to it. A lifecycle event sent again (a duplicate) places them
-      // too: placing is a function of what is stored, and a retry after a failure here must not
-      // leave them where they were.
-      const claudeSessions = new Set<string>();
-      const ended = new Set<string>();
-      for (const [i, outcome] of report.outcomes.entries()) {
-        const event = valid[i]!;
-        if (outcome.status !== 'accepted' && outcome.status !== 'duplicate') continue;
-        if (event.type !== 'lifecycle') continue;
-        if (event.action === 'start') {
-          const label = event.session?.labels['claude.session'];
-          if (label) claudeSessions.add(label);
-        } else if (event.action === 'end' || event.action === 'revoke') ended.add(event.sessionId);
-      }
       // The ended sessions' Claude sessions: one query for the batch.
       for (const label of await store.claudeSessionsOf(c.get('principal').org, [...ended]))
         claudeSessions.add(label);
