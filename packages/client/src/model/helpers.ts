@@ -5,6 +5,7 @@
 import type { Actor } from './actor';
 import type { SessionCounters } from './session';
 
+export * from './actions';
 export * from './entities';
 export * from './limits';
 export * from './recording';
