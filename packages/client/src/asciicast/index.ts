@@ -1,3 +1,7 @@
+/**
+ * asciicast v2/v3 without DOM or Node: `parseAsciicast`, `readAsciicast` (streaming),
+ * `createAsciicastWriter`, `terminalEventsToAsciicast`, `readResize`.
+ */
 export { AsciicastParseError } from './errors';
 export type { AsciicastParser } from './parser';
 export { createAsciicastParser, parseAsciicast } from './parser';
