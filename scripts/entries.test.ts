@@ -41,15 +41,15 @@ const files = {
 };
 
 describe('the entries tables', () => {
-  it('writes the table of each package from its exports and the entry files’ doc comments', () => {
+  it('writes the table of each package from its exports and the entry files’ doc comments', async () => {
     const dir = tree(files);
-    expect(run(dir, true)).toEqual([
+    expect(await run(dir, true)).toEqual([
       {
         file: 'packages/demo/README.md',
         message: 'the entries table is out of date: run pnpm entries (tsx scripts/entries.ts)',
       },
     ]);
-    expect(run(dir, false)).toEqual([]);
+    expect(await run(dir, false)).toEqual([]);
     const readme = readFileSync(join(dir, 'packages/demo/README.md'), 'utf8');
     expect(readme).toBe(
       [
@@ -70,17 +70,17 @@ describe('the entries tables', () => {
         '',
       ].join('\n'),
     );
-    expect(run(dir, true)).toEqual([]);
+    expect(await run(dir, true)).toEqual([]);
   });
 
-  it('fails when a description names what the entry does not export, or a README has no markers', () => {
+  it('fails when a description names what the entry does not export, or a README has no markers', async () => {
     const dir = tree({
       ...files,
       'packages/demo/src/tools.ts':
         '/** Tools: `tool` and `makeTool`. */\nexport const tool = 1;\n',
       'packages/demo/README.md': '# demo\n',
     });
-    expect(run(dir, true)).toEqual([
+    expect(await run(dir, true)).toEqual([
       {
         file: 'packages/demo/src/tools.ts',
         message:
@@ -93,9 +93,9 @@ describe('the entries tables', () => {
     ]);
   });
 
-  it('fails for an entry without a description', () => {
+  it('fails for an entry without a description', async () => {
     const dir = tree({ ...files, 'packages/demo/src/tools.ts': 'export const tool = 1;\n' });
-    expect(run(dir, true)).toEqual([
+    expect(await run(dir, true)).toEqual([
       {
         file: 'packages/demo/src/tools.ts',
         message:
@@ -105,7 +105,7 @@ describe('the entries tables', () => {
     ]);
   });
 
-  it('reads exports through export * and a leading doc comment after use client', () => {
+  it('reads exports through export * and a leading doc comment after use client', async () => {
     const dir = tree(files);
     expect([...exportedNames(join(dir, 'packages/demo/src/index.ts'))].sort()).toEqual([
       'DEMO_SIZE',
@@ -118,7 +118,7 @@ describe('the entries tables', () => {
     expect(leadingDoc('import x from "y";\n/** Not leading. */')).toBeNull();
   });
 
-  it('are up to date in this repository', () => {
-    expect(run(root, true)).toEqual([]);
+  it('are up to date in this repository', async () => {
+    expect(await run(root, true)).toEqual([]);
   });
 });

@@ -8,7 +8,8 @@
  *   tsx scripts/entries.ts --check  exit 1 naming each README whose table is out of date
  *
  * The table of packages/NAME/README.md sits between `<!-- entries:start -->` and
- * `<!-- entries:end -->`.
+ * `<!-- entries:end -->`. The cli README's list of commands (`<!-- commands:start -->`) is what
+ * `auditlane --help` prints, generated the same way.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -193,34 +194,74 @@ export function table(entries: readonly Entry[]): string {
 }
 
 /** `readme` with the text between the markers replaced by `body`, or null without the markers. */
-export function replaceBetweenMarkers(readme: string, body: string): string | null {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) return null;
-  return `${readme.slice(0, start + START.length)}\n\n${body}\n\n${readme.slice(end)}`;
+export function replaceBetweenMarkers(
+  readme: string,
+  body: string,
+  start = START,
+  end = END,
+): string | null {
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) return null;
+  return `${readme.slice(0, from + start.length)}\n\n${body}\n\n${readme.slice(to)}`;
 }
 
-/** Writes (or with `check`, compares) every package README's table; returns what is wrong. */
-export function run(root: string, check: boolean): Problem[] {
+/** The list of commands of the cli README: `auditlane --help`, from the commands' declarations. */
+async function cliCommands(root: string): Promise<string> {
+  const cli = join(root, 'packages/cli/src');
+  const { COMMANDS } = (await import(join(cli, 'commands/index.ts'))) as {
+    COMMANDS: readonly unknown[];
+  };
+  const { topHelp } = (await import(join(cli, 'command.ts'))) as {
+    topHelp: (commands: readonly unknown[]) => string;
+  };
+  return `\`\`\`\n${topHelp(COMMANDS)}\n\`\`\``;
+}
+
+/** Writes (or with `check`, compares) every package README's generated parts; returns what is wrong. */
+export async function run(root: string, check: boolean): Promise<Problem[]> {
   const { packages, problems } = collect(root);
-  for (const pkg of packages) {
-    const path = join(pkg.dir, 'README.md');
-    const where = relative(root, path);
-    if (!existsSync(path)) {
-      problems.push({ file: where, message: `${pkg.name} has no README.md` });
+  const parts: {
+    path: string;
+    what: string;
+    start: string;
+    end: string;
+    body: () => Promise<string>;
+  }[] = packages.map((pkg) => ({
+    path: join(pkg.dir, 'README.md'),
+    what: 'entries table',
+    start: START,
+    end: END,
+    body: async () => table(pkg.entries),
+  }));
+  if (existsSync(join(root, 'packages/cli/src/commands/index.ts')))
+    parts.push({
+      path: join(root, 'packages/cli/README.md'),
+      what: 'list of commands',
+      start: '<!-- commands:start -->',
+      end: '<!-- commands:end -->',
+      body: () => cliCommands(root),
+    });
+  for (const part of parts) {
+    const where = relative(root, part.path);
+    if (!existsSync(part.path)) {
+      problems.push({ file: where, message: `no README.md for its ${part.what}` });
       continue;
     }
-    const readme = readFileSync(path, 'utf8');
-    const next = replaceBetweenMarkers(readme, table(pkg.entries));
+    const readme = readFileSync(part.path, 'utf8');
+    const next = replaceBetweenMarkers(readme, await part.body(), part.start, part.end);
     if (next === null) {
-      problems.push({ file: where, message: `no ${START} … ${END} markers for the entries table` });
+      problems.push({
+        file: where,
+        message: `no ${part.start} … ${part.end} markers for the ${part.what}`,
+      });
     } else if (next !== readme) {
       if (check)
         problems.push({
           file: where,
-          message: `the entries table is out of date: run pnpm entries (tsx scripts/entries.ts)`,
+          message: `the ${part.what} is out of date: run pnpm entries (tsx scripts/entries.ts)`,
         });
-      else writeFileSync(path, next);
+      else writeFileSync(part.path, next);
     }
   }
   return problems;
@@ -228,7 +269,7 @@ export function run(root: string, check: boolean): Problem[] {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const problems = run(root, process.argv.includes('--check'));
+  const problems = await run(root, process.argv.includes('--check'));
   for (const p of problems) console.error(`${p.file}: ${p.message}`);
   if (problems.length) process.exit(1);
   console.log(

@@ -15,7 +15,7 @@ step "import boundaries (dependency-cruiser: .dependency-cruiser.cjs)"
 pnpm boundaries
 
 step "README entries tables are generated from the packages' exports"
-pnpm exec tsx scripts/entries.ts --check
+pnpm entries --check
 
 step "openapi.json is generated from the schemas"
 pnpm --filter @auditlane/client exec tsx scripts/openapi.ts
