@@ -9,6 +9,7 @@ export default defineConfig({
       'stories/vitest.config.ts',
       'examples/admin-panel/vitest.config.ts',
       'bench/vitest.config.ts',
+      'scripts/vitest.config.ts',
     ],
   },
 });

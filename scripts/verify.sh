@@ -11,11 +11,17 @@ bash scripts/ensure-system.sh
 step "lint and format (biome)"
 pnpm exec biome ci .
 
+step "import boundaries (dependency-cruiser: .dependency-cruiser.cjs)"
+pnpm boundaries
+
+step "README entries tables are generated from the packages' exports"
+pnpm entries --check
+
 step "openapi.json is generated from the schemas"
 pnpm --filter @auditlane/client exec tsx scripts/openapi.ts
 
 step "typecheck"
-pnpm -r typecheck
+pnpm typecheck
 
 step "build (tsup: ESM + CJS + .d.ts)"
 pnpm -r --filter './packages/*' build

@@ -1,3 +1,8 @@
+/**
+ * `createRecorder` and the instrumentation: `recordTerminal`, `instrumentPg`, `instrumentSqlite`,
+ * `runCommand`, `wrapTool`, `wrapAnthropic`, `wrapOpenAI`, `instrumentNetwork`; `Policy`, the sinks
+ * and `handleClaudeCodeHook`.
+ */
 export { type CommandFacts, commandFacts, type FileFact, type FileOperation } from './facts/shell';
 export type { OutboundFact } from './facts/url';
 export { type HookAnswer, type HookOptions, handleClaudeCodeHook } from './hook/claude-code';

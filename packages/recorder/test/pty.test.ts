@@ -183,6 +183,65 @@ describe('recordTerminal (a real PTY)', () => {
     expect(terminal(sink.events, 'o')).not.toMatch(/hunter|unter2|nter2/);
   });
 
+  it('follows the terminal when it is resized, and leaves out a size that is none (a detached terminal reports 0 columns)', async () => {
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy, meta });
+    const session = recorder.session({ recorded: true });
+    const input = new PassThrough();
+    const view = screen();
+    const stdout = Object.assign(view.out, { isTTY: true, columns: 100, rows: 30 });
+    const done = recordTerminal(recorder, {
+      session,
+      command: '/bin/bash',
+      args: ['--norc', '--noprofile', '-i'],
+      env: { PATH: process.env.PATH, PS1: '$ ', TERM: 'xterm-256color' },
+      stdin: input,
+      stdout,
+      flushMs: 5,
+    });
+    await expect.poll(() => view.text()).toContain('$ ');
+    for (const [columns, rows] of [
+      [0, 30],
+      [100_000, 30],
+      [120, 40],
+    ] as const) {
+      stdout.columns = columns;
+      stdout.rows = rows;
+      stdout.emit('resize');
+    }
+    input.write('stty size\r');
+    await expect.poll(() => view.text()).toContain('40 120');
+    input.write('exit 0\r');
+    expect((await done).exitCode).toBe(0);
+    const resizes = sink.events
+      .filter((e) => e.type === 'terminal' && e.code === 'r')
+      .map((e) => (e as { data: string }).data);
+    expect(resizes).toEqual(['100x30', '120x40']);
+  });
+
+  it('refuses a size that is none before it records or starts anything', async () => {
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy, meta });
+    const session = recorder.session();
+    for (const [cols, rows] of [
+      [100_000, 24],
+      [80.5, 24],
+      [-3, 24],
+    ]) {
+      await expect(
+        recordTerminal(recorder, {
+          session,
+          command: '/bin/true',
+          cols,
+          rows,
+          stdin: new PassThrough(),
+          stdout: screen().out,
+        }),
+      ).rejects.toThrow(`recordTerminal: ${cols}x${rows} is not a terminal size`);
+    }
+    expect(sink.events.filter((e) => e.type !== 'lifecycle')).toEqual([]);
+  });
+
   it('does not start a program the policy blocks', async () => {
     const sink = new MemorySink();
     const recorder = createRecorder({ sink, policy, meta });

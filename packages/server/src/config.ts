@@ -1,12 +1,13 @@
+/**
+ * The settings of `auditlane serve` and the variables that set them (`ServeConfig`, `ServeFlags`,
+ * `SERVE_ENV`): types and constants only, so the command's help loads nothing else.
+ *
+ * serveConfig, in serve-config.ts, reads them.
+ */
 import type { AppConfig } from './api/app';
 import type { CheckpointOptions } from './jobs/checkpoints';
 import type { RetentionPolicy } from './jobs/retention';
 import type { StoreOptions } from './serve';
-
-/*
- * The settings of `auditlane serve` and the variables that set them: types and constants only,
- * so the command's help loads nothing else (serveConfig, in serve-config.ts, reads them).
- */
 
 export interface ServeConfig {
   store: StoreOptions;

@@ -1,3 +1,7 @@
+/**
+ * The reference API server: `startServer`, `createApp` (the Hono app), the stores (`SqliteStore`,
+ * `PostgresStore`), signing and chain checks (`loadSigningKey`, `verifyChain`).
+ */
 export { type AppConfig, createApp, DEFAULT_APP_CONFIG } from './api/app';
 export { HttpError } from './api/errors';
 export * from './chain/index';

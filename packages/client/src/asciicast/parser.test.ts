@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AsciicastParseError } from './errors';
 import { createAsciicastParser, parseAsciicast } from './parser';
-import { parseResize } from './resize';
 import type { AsciicastItem } from './types';
 
 const H2 = '{"version": 2, "width": 80, "height": 24}';
@@ -460,37 +459,5 @@ describe('createAsciicastParser', () => {
     parser.push(H2);
     expect(parser.end()).toHaveLength(1);
     expect(() => parser.push('\n')).toThrow('push() called after end()');
-  });
-});
-
-describe('parseResize', () => {
-  it('parses COLSxROWS', () => {
-    expect(parseResize('100x50')).toEqual({ cols: 100, rows: 50 });
-    expect(parseResize('1x1')).toEqual({ cols: 1, rows: 1 });
-  });
-
-  it('throws a plain Error for bad input', () => {
-    for (const bad of [
-      '',
-      '80',
-      '80x',
-      'x24',
-      '80X24',
-      ' 80x24',
-      '80x24 ',
-      '0x24',
-      '80x0',
-      '-1x2',
-      '8.5x2',
-    ]) {
-      expect(() => parseResize(bad)).toThrow(`invalid resize data ${JSON.stringify(bad)}`);
-    }
-    expect(() => parseResize('1x1')).not.toThrow();
-    try {
-      parseResize('nope');
-    } catch (error) {
-      expect(error).not.toBeInstanceOf(AsciicastParseError);
-      expect(error).toBeInstanceOf(Error);
-    }
   });
 });

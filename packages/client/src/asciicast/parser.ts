@@ -1,6 +1,6 @@
 import { AsciicastParseError, describeValue } from './errors';
 import { normaliseHeader } from './header';
-import { parseResize } from './resize';
+import { readResize } from './resize';
 import type { AsciicastEvent, AsciicastHeader, AsciicastItem } from './types';
 import { isAsciicastCode } from './types';
 
@@ -98,12 +98,8 @@ export function createParserCore(): AsciicastParserCore {
     if (typeof data !== 'string') {
       throw fail(`event data must be a string, got ${describeValue(data)}`);
     }
-    if (code === 'r') {
-      try {
-        parseResize(data);
-      } catch {
-        throw fail(`resize event data must be "COLSxROWS", got ${describeValue(data)}`);
-      }
+    if (code === 'r' && !readResize(data)) {
+      throw fail(`resize event data must be "COLSxROWS", got ${describeValue(data)}`);
     }
     return { time: absolute, code, data };
   }

@@ -1,4 +1,4 @@
-import { parseResize } from './resize';
+import { readResize } from './resize';
 import type { AsciicastHeader } from './types';
 
 /** What a recording's opening event says besides its size (the data model's `RecordingHeader`). */
@@ -25,14 +25,7 @@ export function recordingHeader(
   first: { code: string; data: string; header?: RecordingHeaderFacts },
   fallback: { timestamp?: number; title?: string } = {},
 ): { header: AsciicastHeader; sizeEvent: boolean } {
-  let size: { cols: number; rows: number } | undefined;
-  if (first.code === 'r') {
-    try {
-      size = parseResize(first.data);
-    } catch {
-      size = undefined;
-    }
-  }
+  const size = first.code === 'r' ? (readResize(first.data) ?? undefined) : undefined;
   const facts = size ? first.header : undefined;
   const header: AsciicastHeader = {
     version: 3,

@@ -118,7 +118,7 @@ describe('createAsciicastWriter', () => {
     );
     expect(() => writer.event({ time: Number.NaN, code: 'o', data: '' })).toThrow('got NaN');
     expect(() => writer.event({ time: 3, code: 'r', data: '80 x 24' })).toThrow(
-      'invalid resize data "80 x 24"',
+      'invalid resize data "80 x 24": expected "COLSxROWS" with integers from 1 to 99999',
     );
     const untyped = { time: 3, code: 'q', data: '' } as unknown as AsciicastEvent;
     expect(() => writer.event(untyped)).toThrow('unknown event code "q"');

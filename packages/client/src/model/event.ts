@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readResize } from '../asciicast/resize';
 import { actorSchema } from './actor';
 import {
   boundedJson,
@@ -144,12 +145,6 @@ export const terminalCodeSchema = z.enum(['o', 'i', 'r', 'm', 'x']).meta({
 });
 
 /**
- * The data of a resize (`r`) event: `COLSxROWS`, each 1 to 99999, or empty: what retention leaves
- * of a purged one (a stored event is read with this schema too).
- */
-const RESIZE = /^(?:[1-9]\d{0,4}x[1-9]\d{0,4})?$/;
-
-/**
  * What an asciicast file's header says besides the size, as the recorder knows it when the
  * recording starts. It rides on the recording's first event, an `r` whose data is the size, so a
  * recording served by the server has the header its local `.cast` copy has.
@@ -208,7 +203,9 @@ export const terminalEventSchema = z
     }
   })
   .superRefine((event, ctx) => {
-    if (event.code === 'r' && !RESIZE.test(event.data)) {
+    // The data of a resize is `COLSxROWS`, each 1 to 99999 (the asciicast rule), or empty: what
+    // retention leaves of a purged one (a stored event is read with this schema too).
+    if (event.code === 'r' && event.data !== '' && !readResize(event.data)) {
       ctx.addIssue({
         code: 'custom',
         path: ['data'],

@@ -1,10 +1,14 @@
 /**
- * Constants and formatting helpers of the data model that need no schema. This module imports
- * nothing at run time (types only), so a UI that uses them does not load zod.
+ * The data model's helpers that need no schema: `formatActor`, `summarizeCounters`,
+ * `joinVerdicts`, the content limits (`fitText`), the recording rules (`recordingRule`) and the
+ * model's constants.
+ *
+ * This module imports nothing at run time (types only), so a UI that uses them does not load zod.
  */
 import type { Actor } from './actor';
 import type { SessionCounters } from './session';
 
+export * from './actions';
 export * from './entities';
 export * from './limits';
 export * from './recording';

@@ -1,3 +1,7 @@
+/**
+ * The data model: zod schemas of events, sessions, reviews, alerts and the API (`eventSchema`,
+ * `storedEventSchema`, `sessionSchema`, ...), their types and `OPERATIONS`.
+ */
 export * from './actor';
 export * from './alert';
 export * from './api';

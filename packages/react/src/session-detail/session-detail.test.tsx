@@ -130,4 +130,23 @@ describe('SessionDetail with data given directly', () => {
     expect(screen.container.querySelector('.al-review')).toBeNull();
     expect(screen.getByRole('button', { name: 'Revoke' }).query()).toBeNull();
   });
+
+  it('shows each action once with its last verdict however its events are listed (a page and the live stream overlap)', async () => {
+    const client = as(servers.adminToken);
+    const session = await client.sessions.get(servers.dbSession);
+    const events = [];
+    for await (const event of client.sessions.events.list(servers.dbSession)) events.push(event);
+    const once = await render(<SessionDetail session={session} events={events} />);
+    const entries = once.container.querySelectorAll('.al-timeline__item').length;
+    expect(entries).toBeGreaterThan(3);
+    once.unmount();
+    // Every event listed twice, the second time newest first.
+    const twice = await render(
+      <SessionDetail session={session} events={[...events, ...[...events].reverse()]} />,
+    );
+    expect(twice.container.querySelectorAll('.al-timeline__item')).toHaveLength(entries);
+    const drop = twice.getByRole('listitem').filter({ hasText: 'DROP TABLE customers' });
+    await expect.element(drop).toHaveAttribute('data-verdict', 'blocked');
+    expect(drop.elements()).toHaveLength(1);
+  });
 });

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createAsciicastWriter, type RecordingHeader } from '@auditlane/client';
+import { createAsciicastWriter, formatResize, type RecordingHeader } from '@auditlane/client';
 import * as pty from 'node-pty';
 import { recordCommandFacts } from '../facts/record';
 import type { RecordedSession, Recorder } from '../recorder';
@@ -65,6 +65,14 @@ export async function recordTerminal(
   const args = options.args ?? [];
   // Quoted as a shell would read it: the policy sees `bash -c 'rm -rf /'`, not `bash -c rm -rf /`.
   const line = [command, ...args].map(shellQuote).join(' ');
+  const cols = (stdout.isTTY && stdout.columns) || options.cols || 80;
+  const rows = (stdout.isTTY && stdout.rows) || options.rows || 24;
+  const size = formatResize({ cols, rows });
+  if (!size) {
+    throw new RangeError(
+      `recordTerminal: ${cols}x${rows} is not a terminal size (cols and rows must be integers from 1 to 99999)`,
+    );
+  }
   // Recording required and nothing can keep the events: the program does not start unrecorded.
   const unrecorded = await recordingRefusal(session);
   if (unrecorded) throw new RecordingRequiredError(unrecorded, session.recording.rule);
@@ -84,8 +92,6 @@ export async function recordTerminal(
       throw new CommandBlockedError(line, auth);
     }
   }
-  const cols = (stdout.isTTY && stdout.columns) || options.cols || 80;
-  const rows = (stdout.isTTY && stdout.rows) || options.rows || 24;
   const internals = session[INTERNAL];
   if (options.flushMs !== undefined) internals.writer.flushMs = options.flushMs;
   const started = performance.now();
@@ -153,7 +159,7 @@ export async function recordTerminal(
   // the file's header, masked: the command line can hold secrets too, `mysql -pS3cret`), so the
   // server serves the recording as it was seen.
   const termType = 'xterm-256color';
-  const header = session.terminal('r', `${cols}x${rows}`, 0, {
+  const header = session.terminal('r', size, 0, {
     term: { type: termType },
     timestamp: Math.floor(Date.now() / 1000),
     command: line,
@@ -194,8 +200,12 @@ export async function recordTerminal(
   const onResize = () => {
     const c = stdout.columns ?? cols;
     const r = stdout.rows ?? rows;
+    // A size that is none (a detached terminal reports 0 columns) is neither applied nor
+    // recorded: the pseudo-terminal would refuse it, and so would the server.
+    const data = formatResize({ cols: c, rows: r });
+    if (!data) return;
     child.resize(c, r);
-    record('r', `${c}x${r}`);
+    record('r', data);
   };
   stdout.on?.('resize', onResize);
 

@@ -6,14 +6,13 @@ import {
   EXPORT_COLUMNS,
   logFormatQuerySchema,
   OPERATIONS,
-  parseResize,
-  recordingHeader,
   recordingQuerySchema,
   resultRefSchema,
   type Session,
   type StoredEvent,
   sessionExportQuerySchema,
   type TerminalEvent,
+  terminalEventsToAsciicast,
 } from '@auditlane/client';
 import { type Context, Hono } from 'hono';
 import { exportEventLine, exportHeaderLine } from '../../chain/evidence';
@@ -83,15 +82,6 @@ function streamBody(lines: AsyncGenerator<string>): ReadableStream<Uint8Array> {
   });
 }
 
-/** The size of a resize event's `COLSxROWS`, or null when it is not one. */
-function resizeOf(data: string): { cols: number; rows: number } | null {
-  try {
-    return parseResize(data);
-  } catch {
-    return null;
-  }
-}
-
 export function downloadRoutes(deps: Deps) {
   const { store, cfg } = deps;
   const app = new Hono<Env>();
@@ -130,29 +120,26 @@ export function downloadRoutes(deps: Deps) {
           },
         );
       }
-      // The recorder opens a recording with its size and header (an `r` event at 0).
-      const { header, sizeEvent } = recordingHeader(firstEvent, {
+      // The recorder opens a recording with its size and header (an `r` event at 0); times
+      // never go backwards; a resize that is not a size (stored before the contract checked
+      // them) is left out, and the rest of the recording still plays.
+      const toAsciicast = terminalEventsToAsciicast({
         timestamp: Math.floor(Date.parse(session.startedAt) / 1000),
         title: `${session.resource.name} (${session.id})`,
       });
-      const writer = createAsciicastWriter(header, { version: Number(version) as 2 | 3 });
+      // The first event makes the header (and is an event too when it is not the size).
+      const firstItems = toAsciicast(firstEvent);
+      const header = firstItems.flatMap((item) => (item.kind === 'header' ? [item.header] : []));
+      const writer = createAsciicastWriter(header[0]!, { version: Number(version) as 2 | 3 });
       await audit(c, action, session.id, `asciicast v${version}`);
-      // Times never go backwards in a recording: an event whose offset is before the one of
-      // the event before it (a producer's clock, out-of-order seqs) plays at that same time.
-      let time = 0;
-      const line = (t: TerminalEvent) => {
-        time = Math.max(time, t.offsetMs / 1000);
-        // A resize the writer refuses (stored before the contract checked them) is left out:
-        // the rest of the recording still plays.
-        if (t.code === 'r' && !resizeOf(t.data)) return '';
-        return writer.event({ time, code: t.code, data: t.data });
-      };
-      async function* lines() {
+      const lines = (items: ReturnType<typeof toAsciicast>) =>
+        items.map((item) => (item.kind === 'event' ? writer.event(item.event) : '')).join('');
+      async function* body() {
         yield writer.header();
-        const first = sizeEvent ? '' : line(firstEvent);
+        const first = lines(firstItems);
         if (first) yield first;
         for await (const e of events) {
-          const text = line(e as TerminalEvent);
+          const text = lines(toAsciicast(e as TerminalEvent));
           if (text) yield text;
         }
       }
@@ -163,7 +150,7 @@ export function downloadRoutes(deps: Deps) {
         'content-disposition':
           action === 'download_recording' ? `attachment; filename="${session.id}.cast"` : 'inline',
       };
-      return c.body(streamBody(lines()), 200, headers);
+      return c.body(streamBody(body()), 200, headers);
     };
 
   route(app, deps, OPERATIONS.getSessionRecording, recording('view_recording'));

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { ACTION_TYPES, joinVerdicts } from './actions';
+import type { StoredEvent } from './event';
+import { EVENT_TYPES } from './helpers';
+
+const sessionId = 'ses_01KB0000000000000000000000';
+let n = 0;
+function stored<T extends Record<string, unknown>>(seq: number, fields: T) {
+  n++;
+  return {
+    id: `evt_${String(n).padStart(26, '0')}`,
+    sessionId,
+    seq,
+    time: new Date(Date.UTC(2026, 10, 25, 6, 0, seq)).toISOString(),
+    actor: { type: 'human', id: 'usr_alice' },
+    receivedAt: '2026-11-25T06:10:00.000Z',
+    hash: '0'.repeat(64),
+    ...fields,
+  } as unknown as StoredEvent;
+}
+const command = (seq: number, text: string) => stored(seq, { type: 'command', text });
+const verdict = (seq: number, subjectId: string | undefined, v: string, extra = {}) =>
+  stored(seq, { type: 'policy', subjectId, verdict: v, ...extra });
+const masking = (seq: number, subjectId: string, fields: string[], count: number) =>
+  stored(seq, { type: 'masking', subjectId, fields, count });
+
+describe('joinVerdicts', () => {
+  it('joins a verdict recorded before its action and one decided after it', () => {
+    const drop = command(2, 'psql -c "DROP TABLE x"');
+    const pending = verdict(1, drop.id, 'pending', { reviewId: 'rev_1' });
+    const approved = verdict(3, drop.id, 'approved', { reviewId: 'rev_1' });
+    const joined = joinVerdicts([pending, drop, approved]);
+    expect(joined).toHaveLength(1);
+    expect(joined[0]).toEqual({
+      id: drop.id,
+      action: drop,
+      event: drop,
+      verdicts: [pending, approved],
+      verdict: 'approved',
+      maskings: [],
+    });
+  });
+
+  it('takes the last verdict by seq, whatever order they are listed in', () => {
+    const ls = command(1, 'ls');
+    const pending = verdict(2, ls.id, 'pending');
+    const rejected = verdict(5, ls.id, 'rejected');
+    const [entry] = joinVerdicts([rejected, ls, pending]);
+    expect(entry?.verdicts.map((v) => v.seq)).toEqual([2, 5]);
+    expect(entry?.verdict).toBe('rejected');
+  });
+
+  it('counts an event listed twice once (a page and the live stream overlap)', () => {
+    const ls = command(1, 'ls');
+    const passed = verdict(2, ls.id, 'passed');
+    const mask = masking(3, ls.id, ['email'], 2);
+    const joined = joinVerdicts([ls, passed, mask, ls, passed, mask]);
+    expect(joined).toHaveLength(1);
+    expect(joined[0]?.verdicts).toEqual([passed]);
+    expect(joined[0]?.maskings).toEqual([mask]);
+  });
+
+  it('makes one entry of the verdicts on an action never recorded, where its first verdict is', () => {
+    const ls = command(1, 'ls');
+    const missing = 'evt_01KB0000000000000000000999';
+    const pending = verdict(2, missing, 'pending', { reason: 'production' });
+    const rejected = verdict(4, missing, 'rejected');
+    const after = command(3, 'pwd');
+    const joined = joinVerdicts([ls, pending, after, rejected]);
+    expect(joined.map((j) => j.id)).toEqual([ls.id, missing, after.id]);
+    expect(joined[1]).toEqual({
+      id: missing,
+      action: null,
+      event: pending,
+      verdicts: [pending, rejected],
+      verdict: 'rejected',
+      maskings: [],
+    });
+  });
+
+  it('makes a verdict on the session (no subject) an entry of its own each', () => {
+    const a = verdict(1, undefined, 'blocked', { reason: 'recording required' });
+    const b = verdict(2, undefined, 'blocked');
+    const joined = joinVerdicts([a, b]);
+    expect(joined.map((j) => [j.id, j.verdict, j.action])).toEqual([
+      [a.id, 'blocked', null],
+      [b.id, 'blocked', null],
+    ]);
+  });
+
+  it('an action without verdicts has verdict null; maskings join it in seq order', () => {
+    const q = stored(1, { type: 'query', sql: 'SELECT 1' });
+    const m2 = masking(3, q.id, ['card'], 1);
+    const m1 = masking(2, q.id, ['email'], 4);
+    const [entry] = joinVerdicts([q, m2, m1]);
+    expect(entry?.verdict).toBeNull();
+    expect(entry?.maskings).toEqual([m1, m2]);
+  });
+
+  it('takes only the action types asked for; a verdict on another event is then its own entry', () => {
+    const ls = command(1, 'ls');
+    const llm = stored(2, { type: 'llm_call', model: 'm' });
+    const onLlm = verdict(3, llm.id, 'blocked');
+    const terminal = stored(4, { type: 'terminal', code: 'o', data: 'x', offsetMs: 1 });
+    const all = joinVerdicts([ls, llm, onLlm, terminal]);
+    expect(all.map((j) => j.id)).toEqual([ls.id, llm.id]);
+    expect(all[1]?.verdict).toBe('blocked');
+    const some = joinVerdicts([ls, llm, onLlm, terminal], { actionTypes: ['command'] });
+    expect(some.map((j) => [j.id, j.action?.type ?? null])).toEqual([
+      [ls.id, 'command'],
+      [llm.id, null],
+    ]);
+  });
+
+  it('takes every event type but terminal, policy and masking as an action', () => {
+    expect([...ACTION_TYPES].sort()).toEqual(
+      EVENT_TYPES.filter((t) => !['terminal', 'policy', 'masking'].includes(t)).sort(),
+    );
+    expect(joinVerdicts([])).toEqual([]);
+  });
+});

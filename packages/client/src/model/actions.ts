@@ -1,0 +1,117 @@
+/**
+ * A session's actions joined to the verdicts and maskings that point at them (`subjectId`): the
+ * one join the activity log and the replay's seek-bar markers share. Zod-free (types only).
+ */
+import type { EventType, StoredEvent, Verdict } from './event';
+
+/** Event types that are actions: what a verdict or a masking is about. */
+export const ACTION_TYPES = [
+  'command',
+  'query',
+  'tool_call',
+  'llm_call',
+  'file',
+  'outbound',
+  'lifecycle',
+] as const satisfies readonly EventType[];
+
+export type ActionType = (typeof ACTION_TYPES)[number];
+/** A stored action event (command, query, tool call, LLM call, file, outbound, lifecycle). */
+export type StoredActionEvent = Extract<StoredEvent, { type: ActionType }>;
+export type StoredPolicyEvent = Extract<StoredEvent, { type: 'policy' }>;
+export type StoredMaskingEvent = Extract<StoredEvent, { type: 'masking' }>;
+
+/** One action with what the policy and the masking said of it. */
+export interface JoinedAction<A extends StoredActionEvent = StoredActionEvent> {
+  /**
+   * The action's event id; for a verdict whose action was never recorded (held or blocked before
+   * it ran), the id the verdict names (`subjectId`), or the verdict's own id when it names none
+   * (a verdict on the session).
+   */
+  id: string;
+  /** The action, or null when only verdicts on it were recorded. */
+  action: A | null;
+  /** Where the entry stands in the session: the action, or else its first verdict. */
+  event: A | StoredPolicyEvent;
+  /** Every verdict on it in `seq` order (pending → approved), each event once. */
+  verdicts: StoredPolicyEvent[];
+  /** The last verdict, or null when the policy said nothing. */
+  verdict: Verdict | null;
+  /** Every masking in it in `seq` order, each event once. */
+  maskings: StoredMaskingEvent[];
+}
+
+export interface JoinVerdictsOptions<T extends ActionType = ActionType> {
+  /** The event types taken as actions; default {@link ACTION_TYPES}. */
+  actionTypes?: readonly T[];
+}
+
+/**
+ * Joins a session's actions to their verdicts and maskings, in whichever order they arrived (a
+ * recorder records the verdict before the action it allowed; a review's decision comes later).
+ * One entry per action, in the order of `events`, each event counted once however often it is
+ * listed. A verdict whose action is not among `events` is an entry of its own (`action: null`),
+ * one per `subjectId` however many verdicts it has (pending → rejected), where its first verdict
+ * stands. Maskings of an action not among `events` are left out.
+ */
+export function joinVerdicts<T extends ActionType = ActionType>(
+  events: readonly StoredEvent[],
+  options: JoinVerdictsOptions<T> = {},
+): JoinedAction<Extract<StoredActionEvent, { type: T }>>[] {
+  type A = Extract<StoredActionEvent, { type: T }>;
+  const types = new Set<string>(options.actionTypes ?? ACTION_TYPES);
+  const isAction = (e: StoredEvent): e is A => types.has(e.type);
+  const actions = new Set<string>();
+  const verdicts = new Map<string, StoredPolicyEvent[]>();
+  const maskings = new Map<string, StoredMaskingEvent[]>();
+  const seenVerdicts = new Set<string>();
+  const seenMaskings = new Set<string>();
+  for (const e of events) {
+    if (isAction(e)) actions.add(e.id);
+    else if (e.type === 'policy') {
+      if (seenVerdicts.has(e.id)) continue;
+      seenVerdicts.add(e.id);
+      push(verdicts, e.subjectId ?? e.id, e);
+    } else if (e.type === 'masking' && e.subjectId) {
+      if (seenMaskings.has(e.id)) continue;
+      seenMaskings.add(e.id);
+      push(maskings, e.subjectId, e);
+    }
+  }
+  const joined: JoinedAction<A>[] = [];
+  const done = new Set<string>();
+  for (const e of events) {
+    let id: string;
+    let action: A | null = null;
+    if (isAction(e)) {
+      id = e.id;
+      action = e;
+    } else if (e.type === 'policy') {
+      id = e.subjectId ?? e.id;
+      // A verdict on a recorded action is part of that action's entry.
+      if (actions.has(id)) continue;
+    } else continue;
+    if (done.has(id)) continue;
+    done.add(id);
+    const own = (verdicts.get(id) ?? []).sort(bySeq);
+    joined.push({
+      id,
+      action,
+      event: action ?? (own[0] as StoredPolicyEvent),
+      verdicts: own,
+      verdict: own.at(-1)?.verdict ?? null,
+      maskings: (maskings.get(id) ?? []).sort(bySeq),
+    });
+  }
+  return joined;
+}
+
+function bySeq(a: { seq: number }, b: { seq: number }): number {
+  return a.seq - b.seq;
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
