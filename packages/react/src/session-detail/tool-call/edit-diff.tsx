@@ -1,6 +1,6 @@
 import { type ComponentPropsWithoutRef, forwardRef, useMemo, useState } from 'react';
-import { diffEdit } from './edit-diff.utils';
-import { visibleText } from './terminal-text.utils';
+import { type DiffLine, diffEdit } from './edit-diff.utils';
+import { DEFAULT_MAX_CHARS, textPrefix, visibleText } from './terminal-text.utils';
 import { type ToolCallMessages, toolCallMessages } from './tool-call.messages';
 
 export interface EditDiffProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children'> {
@@ -8,8 +8,12 @@ export interface EditDiffProps extends Omit<ComponentPropsWithoutRef<'div'>, 'ch
   newText: string;
   /** The file, for the diff's accessible name. */
   path?: string | null;
-  /** How many lines are rendered at first ("Show more" renders four times as many). Default 500. */
+  /**
+   * How many lines, and characters, are rendered at first ("Show more" renders four times as
+   * many). Default 500 lines, 20,000 characters.
+   */
   maxLines?: number;
+  maxChars?: number;
   messages?: Partial<
     Pick<
       ToolCallMessages,
@@ -26,16 +30,37 @@ const SIGNS = { added: '+', removed: '-', unchanged: ' ' } as const;
  * assistive technologies) and a visible + or −. Line text is shown, never interpreted.
  */
 export const EditDiff = forwardRef<HTMLDivElement, EditDiffProps>(function EditDiff(
-  { oldText, newText, path = null, maxLines = 500, messages, ...props },
+  {
+    oldText,
+    newText,
+    path = null,
+    maxLines = 500,
+    maxChars = DEFAULT_MAX_CHARS,
+    messages,
+    ...props
+  },
   ref,
 ) {
   const m = { ...toolCallMessages, ...messages };
   const lines = useMemo(() => diffEdit(oldText, newText), [oldText, newText]);
-  const [limit, setLimit] = useState(maxLines);
-  const shown = lines.slice(0, limit);
+  const [scale, setScale] = useState(1);
+  const shown = useMemo(() => {
+    // Whole lines up to the limits; a line longer than what is left is cut there.
+    const out: DiffLine[] = [];
+    let budget = maxChars * scale;
+    for (const line of lines.slice(0, maxLines * scale)) {
+      if (budget <= 0) break;
+      out.push(line.text.length > budget ? { ...line, text: textPrefix(line.text, budget) } : line);
+      budget -= line.text.length + 1;
+    }
+    return out;
+  }, [lines, maxLines, maxChars, scale]);
+  const truncated =
+    shown.length < lines.length ||
+    (shown.at(-1)?.text.length ?? 0) < (lines[shown.length - 1]?.text.length ?? 0);
   const same = lines.every((l) => l.change === 'unchanged');
   return (
-    <div {...props} ref={ref} data-truncated={shown.length < lines.length ? '' : undefined}>
+    <div {...props} ref={ref} data-truncated={truncated ? '' : undefined}>
       {same ? <p className="al-diff__same">{m.noChange}</p> : null}
       {lines.length === 0 ? null : (
         <ol className="al-diff__lines" aria-label={m.diffLabel(path)}>
@@ -53,10 +78,10 @@ export const EditDiff = forwardRef<HTMLDivElement, EditDiffProps>(function EditD
           ))}
         </ol>
       )}
-      {shown.length < lines.length ? (
+      {truncated ? (
         <p className="al-text-block__more">
           <span>{m.linesShown(shown.length, lines.length)}</span>{' '}
-          <button type="button" className="al-link-button" onClick={() => setLimit((l) => l * 4)}>
+          <button type="button" className="al-link-button" onClick={() => setScale((x) => x * 4)}>
             {m.showMore}
           </button>
         </p>

@@ -312,6 +312,7 @@ function bodyOf({ description: d, messages: m, maxChars }: ToolCallContextValue)
             oldText={edit.oldString}
             newText={edit.newString}
             path={d.path}
+            maxChars={maxChars}
             messages={m}
           />
         </div>

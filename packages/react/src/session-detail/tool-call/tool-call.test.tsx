@@ -265,6 +265,25 @@ describe('ToolCallView', () => {
     expect(pre.textContent?.length).toBeGreaterThan(first * 3);
   });
 
+  it('renders at most maxChars of an edit of a 1 MB line, and more on "Show more"', async () => {
+    const line = 'x'.repeat(1_000_000);
+    const started = performance.now();
+    const screen = await render(
+      <ToolCallView
+        event={toolCall('Edit', {
+          input: { file_path: '/srv/app/min.js', old_string: `${line}a`, new_string: `${line}b` },
+        })}
+      />,
+    );
+    const list = screen.container.querySelector('ol') as HTMLElement;
+    await expect.element(screen.getByRole('button', { name: 'Show more' })).toBeVisible();
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(list.textContent?.length).toBeLessThan(25_000);
+    expect(list.querySelectorAll('li')).toHaveLength(1);
+    await screen.getByRole('button', { name: 'Show more' }).click();
+    await expect.poll(() => list.textContent?.length ?? 0).toBeGreaterThan(60_000);
+  });
+
   it('throws a part outside its Root, naming both', async () => {
     const error = console.error;
     console.error = () => {};
