@@ -316,7 +316,7 @@ describe('TerminalText and parseTerminalText', () => {
     const text =
       `${ESC}[30ma${ESC}[37mb${ESC}[90mc${ESC}[97md${ESC}[41me${ESC}[103mf${ESC}[0m` +
       `${ESC}[38;5;9mg${ESC}[38;5;196mh${ESC}[38;5;244mi${ESC}[38;2;1;2;3mj` +
-      `${ESC}[48:2::4:5:6mk${ESC}[0;4mu${ESC}[24;7mv${ESC}[0m plain`;
+      `${ESC}[48:2::4:5:6mk${ESC}[0;4mu${ESC}[24;7mv${ESC}[0m${ESC}[8;5mshown${ESC}[0m plain`;
     const screen = await render(<TerminalText text={text} />);
     const spans = [...screen.container.querySelectorAll('span')];
     const by = (t: string) => spans.find((s) => s.textContent === t)?.style;
@@ -335,6 +335,8 @@ describe('TerminalText and parseTerminalText', () => {
     expect(by('u')?.textDecoration).toBe('underline');
     expect(by('v')?.color).toBe('var(--al-term-bg)');
     expect(by('v')?.backgroundColor).toBe('var(--al-term-fg)');
+    // Concealed (8) and blinking (5) text is evidence too: shown, unstyled.
+    expect(screen.container.querySelector('pre')?.textContent).toContain('vshown plain');
     // Text after a reset is not wrapped at all.
     expect(screen.container.querySelector('pre')?.lastChild?.nodeType).toBe(Node.TEXT_NODE);
     // The palette is the theme's: styles.css defines it, a host overrides it.
