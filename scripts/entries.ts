@@ -29,7 +29,8 @@ const DESCRIPTIONS: Record<string, string> = {
     '`SessionTable`, `useSessionTable` (a TanStack table), `sessionColumns`',
   '@auditlane/react/filters':
     '`Filters`, `useFilters`, `useFiltersSearchParams`, `toListParams`, `filtersToSearchParams`, `filtersFromSearchParams`',
-  '@auditlane/react/session-detail': '`SessionDetail`, `useSessionDetail`, `buildActivity`',
+  '@auditlane/react/session-detail':
+    "`SessionDetail`, `useSessionDetail`, `buildActivity`; `ToolCallView`, `describeToolCall`: agent tool calls in their tool's shape",
   '@auditlane/react/replay':
     '`ReplayPlayer`, `useReplay`, `activityMarkers`: terminal recordings on xterm.js, loaded when a player mounts',
   '@auditlane/react/styles.css': 'the default theme (CSS variables; never imported from JS)',

@@ -10,6 +10,7 @@ import { createClient, PERMISSIONS } from '@auditlane/client';
 import { type RunningServer, SqliteStore, startServer } from '@auditlane/server';
 import type { TestProject } from 'vitest/node';
 import { seed } from './seed';
+import { seedClaudeCode } from './seed-claude-code';
 
 export interface TestServers {
   url: string;
@@ -22,6 +23,8 @@ export interface TestServers {
   shellSession: string;
   liveSession: string;
   agentSession: string;
+  /** In the scratch org: a Claude Code session recorded through its hooks (tool calls). */
+  claudeCodeSession: string;
   bulkSessions: number;
 }
 
@@ -67,6 +70,7 @@ export default async function setup(project: TestProject) {
     recorders.token,
     createClient({ baseUrl: main.url, token: recorders.token, retries: 0 }),
   );
+  const claudeCodeSession = await seedClaudeCode(main.url, scratch.token);
   project.provide('servers', {
     url: main.url,
     noDownloadsUrl: noDownloads.url,
@@ -77,6 +81,7 @@ export default async function setup(project: TestProject) {
     shellSession: seeded.shellSession,
     liveSession: seeded.liveSession,
     agentSession: seeded.agentSession,
+    claudeCodeSession,
     bulkSessions: seeded.bulkSessions,
   });
   return async () => {

@@ -8,6 +8,7 @@ export type {
   SessionDetailProps,
   UseSessionDetailOptions,
 } from './session-detail.types';
+export * from './tool-call';
 export {
   type ActionStatus,
   type UseSessionDetailResult,

@@ -10,6 +10,7 @@ import type {
   DownloadAvailability,
   SessionDetailProps,
 } from './session-detail.types';
+import { ToolCallView } from './tool-call';
 import { type UseSessionDetailResult, useSessionDetail } from './use-session-detail';
 
 /**
@@ -417,16 +418,7 @@ function EntryBody({ item, detail }: { item: ActivityItem; detail: UseSessionDet
     case 'query':
       return <QueryBody event={event} item={item} detail={detail} />;
     case 'tool_call':
-      return (
-        <>
-          <pre className="al-code">
-            {event.tool}
-            {event.input !== undefined ? ` ${cellText(event.input)}` : ''}
-          </pre>
-          {event.error ? <p className="al-error">{event.error}</p> : null}
-          {event.output !== undefined ? <Output text={cellText(event.output)} /> : null}
-        </>
-      );
+      return <ToolCallView event={event} />;
     case 'llm_call':
       return (
         <p className="al-timeline__text">
