@@ -19,6 +19,7 @@ export default defineConfig({
       'radix-ui/alert-dialog',
       'radix-ui/dropdown-menu',
       'radix-ui/toggle-group',
+      'radix-ui/slot',
       '@tanstack/react-table',
       '@tanstack/react-virtual',
       'axe-core',

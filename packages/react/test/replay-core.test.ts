@@ -37,7 +37,7 @@ async function load(c: Cast, spacing: number, maxKeyframes?: number) {
       keyframes = new KeyframeIndex(recording, host);
     } else recording.append(item.event);
   }
-  recording.complete = true;
+  recording.finish();
   recording.seal();
   if (!keyframes) throw new Error('no header');
   await keyframes.drained();
@@ -330,7 +330,7 @@ describe('replay core', () => {
       else recording.append(item.event);
     }
     recording.seal();
-    recording.complete = true;
+    recording.finish();
     const host = await createScanHost({
       cols: c.cols,
       rows: c.rows,
