@@ -242,7 +242,10 @@ export const Damage = forwardRef<HTMLParagraphElement, ComponentPropsWithoutRef<
   },
 );
 
-/** Plays or pauses; `data-state="playing|paused"`; children default an SVG icon. */
+/**
+ * Plays or pauses; `data-state="playing|paused"`. Children default an SVG icon named Play or
+ * Pause; a host's own children name the button themselves.
+ */
 export const PlayButton = forwardRef<HTMLButtonElement, ButtonProps>(function ReplayPlayButton(
   { asChild, onClick, children, ...props },
   ref,
@@ -254,7 +257,8 @@ export const PlayButton = forwardRef<HTMLButtonElement, ButtonProps>(function Re
   return (
     <Comp
       type="button"
-      aria-label={playing ? 'Pause' : 'Play'}
+      // Named by its icon's meaning; a host's own content names it instead.
+      aria-label={children == null ? (playing ? 'Pause' : 'Play') : undefined}
       disabled={!ready}
       {...props}
       ref={ref}
@@ -281,7 +285,9 @@ const MarkerButton = forwardRef<HTMLButtonElement, MarkerButtonProps>(function R
   return (
     <Comp
       type="button"
-      aria-label={direction === 'prev' ? 'Previous marker' : 'Next marker'}
+      aria-label={
+        children != null ? undefined : direction === 'prev' ? 'Previous marker' : 'Next marker'
+      }
       disabled={!ready}
       {...props}
       ref={ref}
