@@ -13,6 +13,7 @@ import type {
   ReplayerState,
 } from '../src/replay/core/replayer.types';
 import { asciicastSource, type ReplaySource } from '../src/replay/core/source';
+import { screenSize } from '../src/replay/core/terminal';
 import { cast } from './casts';
 
 /** A clock at 0 ms that moves when told; frames run when told. */
@@ -453,5 +454,19 @@ describe('createReplayer: states and transitions', () => {
     expect(replayer.can('jumpToLive')).toBe(false);
     await replayer.jumpToLive();
     expect(replayer.getSnapshot()).toMatchObject({ state: 'ready', live: false, currentTime: 0 });
+  });
+});
+
+describe('screenSize: resize events the driver and the scanner apply', () => {
+  it("reads sizes by the client's rule and leaves out those larger than the player shows", () => {
+    expect(screenSize('100x30')).toEqual({ cols: 100, rows: 30 });
+    expect(screenSize('10000x1')).toEqual({ cols: 10_000, rows: 1 });
+    // Sizes by the data model's rule, too large to show.
+    expect(screenSize('10001x24')).toBeNull();
+    expect(screenSize('80x99999')).toBeNull();
+    // Not sizes.
+    for (const data of ['0x0', '80x', ' 80x24', '80X24', '080x24', '100000x1']) {
+      expect(screenSize(data), data).toBeNull();
+    }
   });
 });

@@ -6,7 +6,7 @@
  */
 import type { KeyframeIndex } from './keyframes';
 import { type Marker, OUTPUT, RESIZE, type Recording } from './recording';
-import { parseSize, type ReplayTerminal } from './terminal';
+import { type ReplayTerminal, screenSize } from './terminal';
 
 export type ReplayState = 'loading' | 'ready' | 'playing' | 'paused' | 'ended' | 'error';
 
@@ -225,7 +225,7 @@ export class ReplayDriver {
       const code = codes[k];
       if (code === OUTPUT) batch += data[k] as string;
       else if (code === RESIZE) {
-        const size = parseSize(data[k] as string);
+        const size = screenSize(data[k] as string);
         if (size) {
           if (batch) await this.screen.write(batch);
           batch = '';

@@ -1,3 +1,4 @@
+import type { TerminalSize } from '@auditlane/client/asciicast';
 import type { ReplayClock } from './clock';
 import type { SeekLocation } from './driver';
 import type { ScanHost } from './keyframes';
@@ -74,10 +75,7 @@ export interface ReplaySnapshot {
   search: ReplaySearch | null;
 }
 
-export interface TerminalSize {
-  cols: number;
-  rows: number;
-}
+export type { TerminalSize };
 
 /** The terminal a replayer writes to, made once the header says its size. */
 export type ReplayerTerminal = ReplayTerminal & { dispose?(): void };

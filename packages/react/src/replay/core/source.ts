@@ -7,7 +7,7 @@ import {
   type AsciicastItem,
   type AsciicastSource,
   readAsciicast,
-  recordingHeader,
+  terminalEventsToAsciicast,
 } from '@auditlane/client/asciicast';
 import { ListedSeqs } from '../../internal/listed-seqs';
 
@@ -48,19 +48,11 @@ export function liveSessionSource(client: AuditlaneClient, sessionId: string): R
   return {
     live: true,
     async *read(signal, onCaughtUp) {
-      let headerSent = false;
       const listed = new ListedSeqs();
-      const convert = function* (e: StoredEvent): Generator<AsciicastItem> {
-        if (e.type !== 'terminal') return;
-        if (!headerSent) {
-          headerSent = true;
-          // The recording's opening size event is its header (as the recording endpoint writes it).
-          const { header, sizeEvent } = recordingHeader(e);
-          yield { kind: 'header', header };
-          if (sizeEvent) return;
-        }
-        yield { kind: 'event', event: { time: e.offsetMs / 1000, code: e.code, data: e.data } };
-      };
+      // The same conversion the recording endpoint writes its file with.
+      const toItems = terminalEventsToAsciicast();
+      const convert = (e: StoredEvent): AsciicastItem[] =>
+        e.type === 'terminal' ? toItems(e) : [];
       for await (const e of client.sessions.events.list(
         sessionId,
         { type: ['terminal'], limit: 1000 },
