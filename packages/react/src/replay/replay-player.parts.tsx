@@ -481,7 +481,9 @@ export const Speed = forwardRef<HTMLSelectElement, SpeedProps>(function ReplaySp
   ref,
 ) {
   const { replay, ready } = useReplayPart('Speed');
-  const offered = speeds.includes(replay.speed) ? speeds : [...speeds, replay.speed].sort();
+  const offered = speeds.includes(replay.speed)
+    ? speeds
+    : [...speeds, replay.speed].sort((a, b) => a - b);
   return (
     <select
       aria-label="Speed"

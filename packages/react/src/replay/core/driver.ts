@@ -243,7 +243,7 @@ export class ReplayDriver {
     return next;
   }
 
-  private tick = (): void => {
+  private readonly tick = (): void => {
     if (this.state !== 'playing') return;
     let t = this.playStartedTime + ((this.now() - this.playStartedAt) / 1000) * this.speed;
     if (this.skipping) {

@@ -90,7 +90,7 @@ class ReplayerCore implements Replayer {
   private inactivity: readonly Inactivity[] = [];
   private cancelFrame: (() => void) | null = null;
   private searchRun = 0;
-  private search_: ReplaySnapshot['search'] = null;
+  private searchResult: ReplaySnapshot['search'] = null;
 
   constructor(private readonly options: ReplayerOptions) {
     this.clock = options.clock ?? systemClock();
@@ -105,14 +105,14 @@ class ReplayerCore implements Replayer {
     };
   }
 
-  subscribe = (listener: () => void): (() => void) => {
+  readonly subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => {
       this.listeners.delete(listener);
     };
   };
 
-  getSnapshot = (): ReplaySnapshot => this.snapshot;
+  readonly getSnapshot = (): ReplaySnapshot => this.snapshot;
 
   can(action: ReplayerAction): boolean {
     if (this.disposed) return false;
@@ -158,18 +158,18 @@ class ReplayerCore implements Replayer {
     // The newest search is the one shown (an older one may take longer to read the recording).
     const run = ++this.searchRun;
     if (!query) {
-      this.search_ = null;
+      this.searchResult = null;
       this.flush();
       return [];
     }
-    this.search_ = { query, hits: null };
+    this.searchResult = { query, hits: null };
     this.flush();
     let hits: SearchHit[] = [];
     try {
       hits = await searchRecording(recording, query, limit);
     } finally {
       if (run === this.searchRun && !this.disposed) {
-        this.search_ = { query, hits };
+        this.searchResult = { query, hits };
         this.flush();
       }
     }
@@ -259,7 +259,7 @@ class ReplayerCore implements Replayer {
    * Time moves every frame while playing: published at most once a frame. A new state (the
    * first frame is shown, playing, ended) is published at once.
    */
-  private publish = (): void => {
+  private readonly publish = (): void => {
     if (this.disposed) return;
     if (this.state() !== this.snapshot.state) {
       this.flush();
@@ -268,7 +268,7 @@ class ReplayerCore implements Replayer {
     if (!this.cancelFrame) this.cancelFrame = this.clock.frame(this.flush);
   };
 
-  private flush = (): void => {
+  private readonly flush = (): void => {
     this.cancelFrame?.();
     this.cancelFrame = null;
     if (this.disposed) return;
@@ -288,7 +288,7 @@ class ReplayerCore implements Replayer {
       damage: this.failure ?? r?.error ?? null,
       keyframesIn: this.keyframesIn,
       live: this.options.source.live,
-      search: this.search_,
+      search: this.searchResult,
     };
     for (const listener of [...this.listeners]) listener();
   };
