@@ -1,4 +1,8 @@
 'use client';
+/**
+ * `ReplayPlayer` and its parts, `useReplay`, `createReplayer`, `activityMarkers`: terminal
+ * recordings on xterm.js
+ */
 export { type ReplayClock, systemClock } from './core/clock';
 export { ReplayDriver, type ReplayState, type SeekLocation, SPEEDS } from './core/driver';
 export { type Keyframe, KeyframeIndex, type ScanHost } from './core/keyframes';
