@@ -306,6 +306,26 @@ describe('createReplayer: states and transitions', () => {
     expect(replayer.getSnapshot().speed).toBe(0.5);
   });
 
+  it('skip inactivity: while playing, an idle stretch is jumped over, not waited', async () => {
+    const idle = cast(40, 10, [
+      [0.5, 'o', 'before\r\n'],
+      [30.5, 'o', 'after\r\n'],
+    ]).text;
+    const { replayer, time, terminals } = make({ source: asciicastSource(idle) });
+    replayer.load();
+    await until(replayer, 'ready');
+    expect(replayer.getSnapshot().inactivity).toEqual([{ start: 0.5, end: 30.5 }]);
+    replayer.play();
+    time.advance(1_000);
+    expect(replayer.getCurrentTime()).toBeCloseTo(1, 5);
+    replayer.setSkipInactivity(true);
+    expect(replayer.getSnapshot().skipInactivity).toBe(true);
+    time.advance(16);
+    await replayer.settled();
+    expect(replayer.getSnapshot()).toMatchObject({ state: 'ended', currentTime: 30.5 });
+    expect(terminals[0]?.text).toBe('before\r\nafter\r\n');
+  });
+
   it('error: a recording without a header cannot be played, and only dispose applies', async () => {
     const onError = vi.fn();
     const { replayer, terminals, states } = make({

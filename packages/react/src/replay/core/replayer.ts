@@ -180,15 +180,16 @@ class ReplayerCore implements Replayer {
     checkSpeed(speed);
     if (!this.can('setSpeed')) return;
     this.speed = speed;
-    if (this.driver) this.driver.setSpeed(speed);
-    else this.flush();
+    this.driver?.setSpeed(speed);
+    // A setting shows at once (time waits for the next frame).
+    this.flush();
   }
 
   setSkipInactivity(skip: boolean): void {
     if (!this.can('setSkipInactivity')) return;
     this.skip = skip;
-    if (this.driver) this.driver.setSkipInactivity(skip);
-    else this.flush();
+    this.driver?.setSkipInactivity(skip);
+    this.flush();
   }
 
   setMarkers(markers: readonly HostMarker[]): void {
