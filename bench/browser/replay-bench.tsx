@@ -106,7 +106,10 @@ async function run(url: string, check: boolean) {
   const t0 = performance.now();
   const response = await fetch(url);
   flushSync(() => root.render(<Harness src={response.body as ReadableStream<Uint8Array>} />));
-  await wait(() => api !== null && api.snapshot.state !== 'loading', 'the first frame');
+  await wait(
+    () => api !== null && api.snapshot.state !== 'idle' && api.snapshot.state !== 'loading',
+    'the first frame',
+  );
   const firstFrameMs = performance.now() - t0;
   await wait(() => api?.snapshot.complete === true, 'the whole recording');
   const seekableMs = performance.now() - t0;

@@ -1,13 +1,36 @@
 import '@xterm/xterm/css/xterm.css';
 import { AuditlaneProvider } from '@auditlane/react';
-import { ReplayPlayer } from '@auditlane/react/replay';
+import { ReplayPlayer, type UseReplayOptions } from '@auditlane/react/replay';
 import type { Meta, StoryObj } from '@storybook/react-vite';
+import { useState } from 'react';
 import { hostileSession, shellSession } from './casts';
 import { storyClient } from './client';
 import { makeSessions } from './fixtures';
 import { apiHandlers } from './handlers';
 
 const liveSessions = makeSessions(3);
+
+function ControlledPlayer({ src }: Pick<UseReplayOptions, 'src'>) {
+  const [speed, setSpeed] = useState(1);
+  const [playing, setPlaying] = useState(false);
+  return (
+    <div>
+      <p>
+        Host state: {playing ? 'playing' : 'paused'} at {speed}×{' '}
+        <button type="button" className="al-button" onClick={() => setPlaying((p) => !p)}>
+          {playing ? 'Pause from outside' : 'Play from outside'}
+        </button>
+      </p>
+      <ReplayPlayer
+        src={src}
+        speed={speed}
+        onSpeedChange={setSpeed}
+        playing={playing}
+        onPlayingChange={setPlaying}
+      />
+    </div>
+  );
+}
 
 const meta = {
   title: 'Components/ReplayPlayer',
@@ -21,7 +44,44 @@ type Story = StoryObj<typeof meta>;
 /** Markers from the recording, an idle stretch on the seek bar, a full-screen program. */
 export const Default: Story = {};
 
-export const AutoPlayFast: Story = { args: { autoPlay: true, speed: 4 } };
+/** Uncontrolled: playing at 4× from the first frame (`defaultPlaying`, `defaultSpeed`). */
+export const AutoPlayFast: Story = { args: { defaultPlaying: true, defaultSpeed: 4 } };
+
+/** Controlled speed and playing: the host's own state, shown beside the player. */
+export const Controlled: Story = {
+  render: (args) => <ControlledPlayer src={args.src} />,
+};
+
+/**
+ * The parts composed by the host: its own layout, its own play button (`asChild`), the speeds it
+ * offers, no search.
+ */
+export const CustomLayout: Story = {
+  render: (args) => (
+    <ReplayPlayer.Root src={args.src} defaultSpeed={2} className="al-replay">
+      <ReplayPlayer.Viewport className="al-replay__viewport" />
+      <ReplayPlayer.Loading className="al-replay__message" />
+      <ReplayPlayer.Damage className="al-replay__message al-error" />
+      <div className="al-replay__controls">
+        <ReplayPlayer.PlayButton asChild>
+          <button type="button" className="al-button">
+            Play / pause
+          </button>
+        </ReplayPlayer.PlayButton>
+        <ReplayPlayer.Timeline className="al-replay__timeline">
+          <ReplayPlayer.Seek className="al-replay__seek" />
+          <ReplayPlayer.Marks
+            className="al-replay__marks"
+            idleClassName="al-replay__idle"
+            markerClassName="al-replay__marker"
+          />
+        </ReplayPlayer.Timeline>
+        <ReplayPlayer.Time className="al-replay__time" />
+        <ReplayPlayer.Speed className="al-input" speeds={[1, 2, 4]} />
+      </div>
+    </ReplayPlayer.Root>
+  ),
+};
 
 /** OSC 52 clipboard writes ignored, javascript: links never opened, HTML shown as text. */
 export const InertContent: Story = { args: { src: hostileSession() } };

@@ -11,7 +11,7 @@ import { ReplayDriver } from '../src/replay/core/driver';
 import { KeyframeIndex } from '../src/replay/core/keyframes';
 import { Recording } from '../src/replay/core/recording';
 import { SEQUENCE_STATES, SequenceTracker } from '../src/replay/core/sequence-tracker';
-import { parseSize, type ReplayTerminal } from '../src/replay/core/terminal';
+import { type ReplayTerminal, screenSize } from '../src/replay/core/terminal';
 import { createScanHost } from '../src/replay/view/scan-host';
 import { createSnapshotTerminal } from '../src/replay/view/snapshot-terminal';
 import { fixIntensity, wrap, type XtermLike } from '../src/replay/view/terminal-state';
@@ -37,7 +37,7 @@ async function load(c: Cast, spacing: number, maxKeyframes?: number) {
       keyframes = new KeyframeIndex(recording, host);
     } else recording.append(item.event);
   }
-  recording.complete = true;
+  recording.finish();
   recording.seal();
   if (!keyframes) throw new Error('no header');
   await keyframes.drained();
@@ -186,7 +186,7 @@ async function expectEveryBoundary(c: Cast) {
   for (const [, code, data] of c.events) {
     if (code === 'o') writeNow(reference.term, data);
     if (code === 'r') {
-      const size = parseSize(data);
+      const size = screenSize(data);
       if (size) reference.term.resize(size.cols, size.rows);
     }
     expected.push(reference.now());
@@ -330,7 +330,7 @@ describe('replay core', () => {
       else recording.append(item.event);
     }
     recording.seal();
-    recording.complete = true;
+    recording.finish();
     const host = await createScanHost({
       cols: c.cols,
       rows: c.rows,

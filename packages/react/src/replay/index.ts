@@ -1,10 +1,41 @@
 'use client';
+/**
+ * `ReplayPlayer` and its parts, `useReplay`, `createReplayer`, `activityMarkers`: terminal
+ * recordings on xterm.js
+ */
+export { type ReplayClock, systemClock } from './core/clock';
 export { ReplayDriver, type ReplayState, type SeekLocation, SPEEDS } from './core/driver';
-export { type Keyframe, KeyframeIndex } from './core/keyframes';
+export { type Keyframe, KeyframeIndex, type ScanHost } from './core/keyframes';
 export { type Inactivity, type Marker, Recording } from './core/recording';
+export { createReplayer, REPLAYER_TRANSITIONS } from './core/replayer';
+export type {
+  HostMarker,
+  Replayer,
+  ReplayerAction,
+  ReplayerOptions,
+  ReplayerState,
+  ReplayerTerminal,
+  ReplaySearch,
+  ReplaySnapshot,
+  TerminalSize,
+} from './core/replayer.types';
+export {
+  asciicastSource,
+  liveSessionSource,
+  type ReplaySource,
+  sessionRecordingSource,
+} from './core/source';
 export type { ReplayTerminal, SnapshotTerminal } from './core/terminal';
+export type { SearchHit } from './core/text-search';
 export { type ActivityMarker, activityMarkers } from './markers';
-export type { ReplayHandle, ReplayPlayerProps, UseReplayOptions } from './replay.types';
+export type {
+  ReplayHandle,
+  ReplayPlayerProps,
+  ReplayRootProps,
+  UseReplayOptions,
+} from './replay.types';
 export { ReplayPlayer } from './replay-player';
-export { type ReplaySnapshot, type SearchHit, type UseReplayResult, useReplay } from './use-replay';
-export { safeLink } from './view/xterm-screen';
+export type { MarksProps, SearchResultsProps, SpeedProps } from './replay-player.parts';
+export { type UseReplayResult, useReplay } from './use-replay';
+export { createScanHost, type ScanHostOptions } from './view/scan-host';
+export { createXtermScreen, safeLink, type XtermScreen } from './view/xterm-screen';

@@ -1,5 +1,8 @@
 import type { AsciicastSource } from '@auditlane/client/asciicast';
+import type { ComponentPropsWithoutRef, Ref } from 'react';
+import type { SeekLocation } from './core/driver';
 import type { Marker } from './core/recording';
+import type { HostMarker } from './core/replayer.types';
 
 export type { Marker };
 
@@ -16,14 +19,30 @@ export interface UseReplayOptions {
   live?: boolean;
   /** Seconds an idle stretch is cut to (default: the recording's own limit, else none). */
   idleTimeLimit?: number;
-  /** Initial speed. Default 1. */
+  /** The speed (controlled); with `onSpeedChange`. */
   speed?: number;
+  /** The speed at first (uncontrolled). Default 1. */
+  defaultSpeed?: number;
+  /** Called when the speed is to change (a control, a shortcut); it notifies, in both modes. */
+  onSpeedChange?: (speed: number) => void;
+  /**
+   * Playing (controlled). Applied when it changes, once the first frame is shown; what the
+   * player does on its own (the end of the recording, a live session reaching its newest
+   * moment) is reported with `onPlayingChange`.
+   */
+  playing?: boolean;
+  /** Playing at first (uncontrolled): plays once the first frame is shown. Default false. */
+  defaultPlaying?: boolean;
+  onPlayingChange?: (playing: boolean) => void;
+  /** Inactive stretches skipped while playing (controlled). */
+  skipInactivity?: boolean;
+  /** Default false. */
+  defaultSkipInactivity?: boolean;
+  onSkipInactivityChange?: (skip: boolean) => void;
   /** Markers of the host (commands, blocked actions, reviews) at original times, seconds. */
-  markers?: readonly (Omit<Marker, 'time'> & { originalTime: number })[];
-  /** Start playing once the first frame is shown. Default false. */
-  autoPlay?: boolean;
+  markers?: readonly HostMarker[];
   /** Where the first frame is taken from (the poster), a location. Default the start. */
-  poster?: import('./core/driver').SeekLocation;
+  poster?: SeekLocation;
   /** Output between keyframes at first (UTF-16 units; spacing then adapts). Default 32 K. */
   keyframeSpacing?: number;
   /**
@@ -39,15 +58,29 @@ export interface UseReplayOptions {
 export interface ReplayHandle {
   play(): void;
   pause(): void;
-  seek(location: import('./core/driver').SeekLocation): Promise<void>;
+  seek(location: SeekLocation): Promise<void>;
   /** Seeks to the marker of a host event (by the marker's `id`, an event id). */
   seekToMarker(id: string): Promise<void>;
   getCurrentTime(): number;
   getDuration(): number;
 }
 
+export interface ReplayRootProps
+  extends UseReplayOptions,
+    Omit<ComponentPropsWithoutRef<'div'>, 'onError' | 'defaultValue'> {
+  /** Renders the host's own element (its only child) instead of a `div`. */
+  asChild?: boolean;
+  /** The player's imperative handle. */
+  handleRef?: Ref<ReplayHandle>;
+  /** Accessible name of the player. Default "Terminal recording". */
+  'aria-label'?: string;
+  /** Called with the marker whose time the player passed last (the activity log highlights it). */
+  onMarkerChange?: (marker: Marker | null) => void;
+}
+
 export interface ReplayPlayerProps extends UseReplayOptions {
-  ref?: import('react').Ref<ReplayHandle>;
+  /** The player's imperative handle. */
+  ref?: Ref<ReplayHandle>;
   className?: string;
   /** Accessible name of the player. Default "Terminal recording". */
   'aria-label'?: string;

@@ -82,7 +82,7 @@ describe('ReplayPlayer following a live session', () => {
     await vi.waitFor(() => expect(lastTick()).toBeGreaterThan(first + 3), { timeout: 15_000 });
     await expect
       .element(screen.getByRole('region', { name: 'Terminal recording' }))
-      .toHaveAttribute('data-state', 'playing');
+      .toHaveAttribute('data-state', 'live');
     // At the live edge, within a second of the newest output.
     await expect.element(screen.getByText('live', { exact: true })).toBeVisible();
     // Going back in time leaves the live edge; the button brings it back.

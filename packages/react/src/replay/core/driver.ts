@@ -6,7 +6,7 @@
  */
 import type { KeyframeIndex } from './keyframes';
 import { type Marker, OUTPUT, RESIZE, type Recording } from './recording';
-import { parseSize, type ReplayTerminal } from './terminal';
+import { type ReplayTerminal, screenSize } from './terminal';
 
 export type ReplayState = 'loading' | 'ready' | 'playing' | 'paused' | 'ended' | 'error';
 
@@ -24,8 +24,9 @@ export interface DriverOptions {
 export const SPEEDS = [0.5, 1, 1.5, 2, 4, 8] as const;
 
 export class ReplayDriver {
-  state: ReplayState = 'loading';
-  error: Error | null = null;
+  private current: ReplayState = 'loading';
+  private failure: Error | null = null;
+  private skipping = false;
   /** Play time shown, seconds. */
   private time = 0;
   /** Events applied to the screen: [0, applied). */
@@ -57,6 +58,15 @@ export class ReplayDriver {
     this.onChange = options.onChange ?? (() => {});
   }
 
+  get state(): ReplayState {
+    return this.current;
+  }
+
+  /** Why the driver failed (state 'error'). */
+  get error(): Error | null {
+    return this.failure;
+  }
+
   getCurrentTime(): number {
     return this.time;
   }
@@ -69,11 +79,13 @@ export class ReplayDriver {
     return this.speed;
   }
 
-  /** While playing, jump over inactive stretches (those on the seek bar) instead of waiting. */
-  skipInactivity = false;
+  /** While playing, inactive stretches (those on the seek bar) are jumped over, not waited. */
+  get skipInactivity(): boolean {
+    return this.skipping;
+  }
 
   setSkipInactivity(skip: boolean): void {
-    this.skipInactivity = skip;
+    this.skipping = skip;
     this.onChange();
   }
 
@@ -84,7 +96,7 @@ export class ReplayDriver {
 
   fail(error: Error): void {
     this.stopClock();
-    this.error = error;
+    this.failure = error;
     this.setState('error');
   }
 
@@ -213,7 +225,7 @@ export class ReplayDriver {
       const code = codes[k];
       if (code === OUTPUT) batch += data[k] as string;
       else if (code === RESIZE) {
-        const size = parseSize(data[k] as string);
+        const size = screenSize(data[k] as string);
         if (size) {
           if (batch) await this.screen.write(batch);
           batch = '';
@@ -231,10 +243,10 @@ export class ReplayDriver {
     return next;
   }
 
-  private tick = (): void => {
+  private readonly tick = (): void => {
     if (this.state !== 'playing') return;
     let t = this.playStartedTime + ((this.now() - this.playStartedAt) / 1000) * this.speed;
-    if (this.skipInactivity) {
+    if (this.skipping) {
       const gap = this.recording.inactivity.find((g) => t > g.start && t < g.end);
       if (gap) {
         // Skip to just before the output that ends the stretch.
@@ -272,7 +284,7 @@ export class ReplayDriver {
   }
 
   private setState(state: ReplayState): void {
-    this.state = state;
+    this.current = state;
     this.onChange();
   }
 

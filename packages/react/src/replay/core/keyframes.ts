@@ -31,11 +31,9 @@ const WINDOW = 16;
 const ignore = () => {};
 
 export class KeyframeIndex {
-  keyframes: Keyframe[] = [];
-  /** Events scanned so far. */
-  scanned = 0;
-  /** Why scanning stopped (seeks then replay from the last keyframe taken). */
-  error: Error | null = null;
+  private list: Keyframe[] = [];
+  private scannedCount = 0;
+  private failure: Error | null = null;
   private chain: Promise<void> = Promise.resolve();
   /** Results of the blocks handed to the host, in order (settled ones are let go). */
   private results: (Promise<ScanResult> | null)[] = [];
@@ -46,7 +44,7 @@ export class KeyframeIndex {
     private readonly onProgress: () => void = () => {},
   ) {
     const header = recording.header;
-    this.keyframes.push({
+    this.list.push({
       index: 0,
       time: 0,
       cols: header?.term.cols ?? 80,
@@ -54,7 +52,22 @@ export class KeyframeIndex {
       snapshot: '',
     });
     for (const block of recording.blocks) this.enqueue(block);
-    recording.onBlock = (block) => this.enqueue(block);
+    recording.setBlockListener((block) => this.enqueue(block));
+  }
+
+  /** The keyframes kept, in event order (the blank screen at index 0 first). */
+  get keyframes(): readonly Keyframe[] {
+    return this.list;
+  }
+
+  /** Events scanned so far. */
+  get scanned(): number {
+    return this.scannedCount;
+  }
+
+  /** Why scanning stopped (seeks then replay from the last keyframe taken). */
+  get error(): Error | null {
+    return this.failure;
   }
 
   private enqueue(block: Block): void {
@@ -74,20 +87,20 @@ export class KeyframeIndex {
     result.catch(ignore);
     this.results.push(result);
     this.chain = this.chain.then(async () => {
-      if (this.error) return;
+      if (this.failure) return;
       try {
         const { ops, packed } = await result;
         for (const op of ops) {
-          if (op === 'thin') this.keyframes = thin(this.keyframes);
+          if (op === 'thin') this.list = thin(this.list);
           else {
             const time = op.index > 0 ? this.recording.timeAt(op.index - 1) : 0;
-            this.keyframes.push({ ...op, time });
+            this.list.push({ ...op, time });
           }
         }
         if (packed) this.recording.setPacked(block, packed);
-        this.scanned = block.first + block.count;
+        this.scannedCount = block.first + block.count;
       } catch (error) {
-        this.error = error instanceof Error ? error : new Error(String(error));
+        this.failure = error instanceof Error ? error : new Error(String(error));
       }
       // The window behind this block no longer needs it.
       if (k >= WINDOW) this.results[k - WINDOW] = null;
@@ -102,12 +115,8 @@ export class KeyframeIndex {
 
   /** The last keyframe at or before event index `index`. */
   before(index: number): Keyframe {
-    const after = upperBound(
-      this.keyframes.length,
-      index,
-      (k) => (this.keyframes[k] as Keyframe).index,
-    );
-    return this.keyframes[Math.max(0, after - 1)] as Keyframe;
+    const after = upperBound(this.list.length, index, (k) => (this.list[k] as Keyframe).index);
+    return this.list[Math.max(0, after - 1)] as Keyframe;
   }
 
   /** A keyframe's snapshot as text. */
@@ -118,7 +127,7 @@ export class KeyframeIndex {
   }
 
   dispose(): void {
-    this.recording.onBlock = null;
+    this.recording.setBlockListener(null);
     this.host.dispose();
   }
 }

@@ -55,16 +55,14 @@ const BLOCK_CHARS = 64 * 1024;
 const CACHED_BLOCKS = 8;
 
 export class Recording {
-  header: AsciicastHeader | null = null;
-  readonly markers: Marker[] = [];
-  readonly inactivity: Inactivity[] = [];
-  readonly blocks: Block[] = [];
-  /** The whole recording has arrived. */
-  complete = false;
-  /** Why reading stopped early (a malformed or truncated recording). */
-  error: { message: string; time: number } | null = null;
+  private head: AsciicastHeader | null = null;
+  private readonly markerList: Marker[] = [];
+  private readonly inactive: Inactivity[] = [];
+  private readonly sealed: Block[] = [];
+  private done = false;
+  private damage: { message: string; time: number } | null = null;
   /** Called with each sealed block (in order). */
-  onBlock: ((block: Block) => void) | null = null;
+  private onBlock: ((block: Block) => void) | null = null;
   private count = 0;
   private times = new Float64Array(1024);
   private originalTimes = new Float64Array(1024);
@@ -83,8 +81,52 @@ export class Recording {
     this.inactiveAfter = options.inactiveAfter ?? 5;
   }
 
+  get header(): AsciicastHeader | null {
+    return this.head;
+  }
+
+  /** Markers of the recording ('m' events), in time order. */
+  get markers(): readonly Marker[] {
+    return this.markerList;
+  }
+
+  /** Idle stretches, in time order. */
+  get inactivity(): readonly Inactivity[] {
+    return this.inactive;
+  }
+
+  /** The sealed blocks, in order. */
+  get blocks(): readonly Block[] {
+    return this.sealed;
+  }
+
+  /** The whole recording has arrived. */
+  get complete(): boolean {
+    return this.done;
+  }
+
+  /** Why reading stopped early (a malformed or truncated recording). */
+  get error(): { message: string; time: number } | null {
+    return this.damage;
+  }
+
+  /** The whole recording has arrived (a truncated one too: `fail` says where it stopped). */
+  finish(): void {
+    this.done = true;
+  }
+
+  /** Reading stopped at the current end, for this reason. */
+  fail(message: string): void {
+    this.damage = { message, time: this.playTime };
+  }
+
+  /** Sets who receives each block as it is sealed (the keyframe index); null lets go. */
+  setBlockListener(listener: ((block: Block) => void) | null): void {
+    this.onBlock = listener;
+  }
+
   setHeader(header: AsciicastHeader): void {
-    this.header = header;
+    this.head = header;
     if (this.idleLimit === Number.POSITIVE_INFINITY && header.idle_time_limit) {
       this.idleLimit = header.idle_time_limit;
     }
@@ -109,7 +151,7 @@ export class Recording {
     const start = this.playTime;
     this.playTime += Math.min(gap, this.idleLimit);
     this.lastOriginal = Math.max(this.lastOriginal, event.time);
-    if (gap >= this.inactiveAfter) this.inactivity.push({ start, end: this.playTime });
+    if (gap >= this.inactiveAfter) this.inactive.push({ start, end: this.playTime });
     if (this.count === this.times.length) this.grow();
     const i = this.count++;
     this.times[i] = this.playTime;
@@ -119,7 +161,7 @@ export class Recording {
     this.open.push(event.data);
     this.openChars += event.data.length;
     if (code === MARKER) {
-      this.markers.push({ time: this.playTime, label: event.data, kind: 'marker' });
+      this.markerList.push({ time: this.playTime, label: event.data, kind: 'marker' });
     }
     if (this.openChars >= BLOCK_CHARS) this.seal();
   }
@@ -159,7 +201,7 @@ export class Recording {
     };
     this.open = [];
     this.openChars = 0;
-    this.blocks.push(block);
+    this.sealed.push(block);
     this.onBlock?.(block);
   }
 

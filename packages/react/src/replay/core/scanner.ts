@@ -13,7 +13,7 @@
 import { canPack, packText } from './pack';
 import { OUTPUT, RESIZE } from './recording';
 import { joinsPrevious, SequenceTracker } from './sequence-tracker';
-import { parseSize, type SnapshotTerminal } from './terminal';
+import { type SnapshotTerminal, screenSize } from './terminal';
 
 export interface ScannedKeyframe {
   /** Index of the first event not included in the snapshot. */
@@ -124,7 +124,7 @@ export class KeyframeScanner {
         // piece ends before it, so its data never reaches the screen.
         await flush();
         if (codes[k] === RESIZE) {
-          const size = parseSize(text.slice(start, end));
+          const size = screenSize(text.slice(start, end));
           if (size) this.terminal.resize(size.cols, size.rows);
         }
       }

@@ -2,6 +2,8 @@
  * What the player needs of a terminal: the visible one (xterm.js) and the one that takes
  * keyframes (@xterm/headless) both fit. The core never imports xterm.
  */
+import { readResize, type TerminalSize } from '@auditlane/client/asciicast';
+
 export interface ReplayTerminal {
   readonly cols: number;
   readonly rows: number;
@@ -20,11 +22,16 @@ export interface SnapshotTerminal extends ReplayTerminal {
   snapshot(): string;
 }
 
-/** Parses "COLSxROWS" of a resize event. */
-export function parseSize(data: string): { cols: number; rows: number } | null {
-  const m = /^(\d+)x(\d+)$/.exec(data.trim());
-  if (!m) return null;
-  const cols = Number(m[1]);
-  const rows = Number(m[2]);
-  return cols > 0 && rows > 0 && cols <= 10_000 && rows <= 10_000 ? { cols, rows } : null;
+/** Most columns or rows the player shows (a larger screen would take the page down). */
+export const MAX_SCREEN_DIMENSION = 10_000;
+
+/**
+ * The size a resize event's data names, read by the client's rule (`readResize`), or null when
+ * it is none or larger than the player shows: the driver and the keyframe scanner both apply it.
+ */
+export function screenSize(data: string): TerminalSize | null {
+  const size = readResize(data);
+  return size && size.cols <= MAX_SCREEN_DIMENSION && size.rows <= MAX_SCREEN_DIMENSION
+    ? size
+    : null;
 }

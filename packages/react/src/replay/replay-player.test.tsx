@@ -1,0 +1,178 @@
+import '@xterm/xterm/css/xterm.css';
+import '../styles.css';
+import { Component, type ReactNode, useState } from 'react';
+import { describe, expect, it, vi } from 'vitest';
+import { render } from 'vitest-browser-react';
+import { axeViolations } from '../../test/axe';
+import { busySession } from '../../test/casts';
+import { ReplayPlayer } from './replay-player';
+
+class Catch extends Component<{ children: ReactNode }, { error: Error | null }> {
+  override state = { error: null as Error | null };
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+  override render() {
+    return this.state.error ? <p role="alert">{this.state.error.message}</p> : this.props.children;
+  }
+}
+
+function AsChildHost(props: { src: string; buttonRef: { current: HTMLButtonElement | null } }) {
+  return (
+    <ReplayPlayer.Root src={props.src} asChild>
+      <section>
+        <ReplayPlayer.Viewport />
+        <ReplayPlayer.PlayButton
+          asChild
+          ref={(node) => {
+            props.buttonRef.current = node;
+          }}
+        >
+          <button type="button" className="host-button">
+            Go
+          </button>
+        </ReplayPlayer.PlayButton>
+      </section>
+    </ReplayPlayer.Root>
+  );
+}
+
+/** Keeps the speed at 1 until `apply` is set; records what was asked. */
+function SpeedHost(props: { src: string; asked: number[]; apply: { current: boolean } }) {
+  const [speed, setSpeed] = useState(1);
+  return (
+    <ReplayPlayer
+      src={props.src}
+      speed={speed}
+      onSpeedChange={(next) => {
+        props.asked.push(next);
+        if (props.apply.current) setSpeed(next);
+      }}
+    />
+  );
+}
+
+/** Playing as the test sets it (`host.set`); records what was asked. */
+function PlayingHost(props: {
+  src: string;
+  asked: boolean[];
+  host: { set: (playing: boolean) => void };
+}) {
+  const [playing, setPlaying] = useState(false);
+  props.host.set = setPlaying;
+  return (
+    <ReplayPlayer src={props.src} playing={playing} onPlayingChange={(p) => props.asked.push(p)} />
+  );
+}
+
+describe('ReplayPlayer parts', () => {
+  it('a part outside its Root throws an error naming both', async () => {
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      for (const [name, part] of [
+        ['PlayButton', <ReplayPlayer.PlayButton key="p" />],
+        ['Speed', <ReplayPlayer.Speed key="s" />],
+        ['Viewport', <ReplayPlayer.Viewport key="v" />],
+        ['SearchResults', <ReplayPlayer.SearchResults key="r" />],
+      ] as const) {
+        const screen = await render(<Catch>{part}</Catch>);
+        await expect
+          .element(screen.getByRole('alert'))
+          .toHaveTextContent(`ReplayPlayer.${name} must be used within ReplayPlayer.Root`);
+        await screen.unmount();
+      }
+    } finally {
+      quiet.mockRestore();
+    }
+  });
+
+  it("asChild renders the host's own element with the part's behaviour, state and ref", async () => {
+    const c = busySession(20);
+    const ref = { current: null as HTMLButtonElement | null };
+    const screen = await render(<AsChildHost src={c.text} buttonRef={ref} />);
+    const region = screen.getByRole('region', { name: 'Terminal recording' });
+    expect((region.element() as HTMLElement).tagName).toBe('SECTION');
+    const play = screen.getByRole('button', { name: 'Go' });
+    await expect.element(play, { timeout: 15_000 }).toBeEnabled();
+    const el = play.element() as HTMLButtonElement;
+    // One element: the host's, with the part's props merged in.
+    expect(el.className).toBe('host-button');
+    expect(el.textContent).toBe('Go');
+    expect(el.getAttribute('data-state')).toBe('paused');
+    expect(ref.current).toBe(el);
+    await play.click();
+    await expect.element(region).toHaveAttribute('data-state', 'playing');
+    await expect.element(play).toHaveAttribute('data-state', 'playing');
+    expect(
+      await axeViolations(screen.container, { skipContrastIn: '[aria-hidden="true"]' }),
+    ).toEqual([]);
+  }, 30_000);
+
+  it('speed controlled: a change is asked for with onSpeedChange and shows once the host applies it', async () => {
+    const c = busySession(20);
+    const asked: number[] = [];
+    const apply = { current: false };
+    const screen = await render(<SpeedHost src={c.text} asked={asked} apply={apply} />);
+    const select = screen.getByRole('combobox', { name: 'Speed' });
+    await expect.element(select, { timeout: 15_000 }).toBeEnabled();
+    // The host keeps 1: the select stays at 1.
+    await select.selectOptions('4');
+    expect(asked).toEqual([4]);
+    await expect.element(select).toHaveValue('1');
+    apply.current = true;
+    await select.selectOptions('2');
+    expect(asked).toEqual([4, 2]);
+    await expect.element(select).toHaveValue('2');
+  }, 30_000);
+
+  it('speed uncontrolled with a callback: the callback notifies, the player changes on its own', async () => {
+    const c = busySession(20);
+    const onSpeedChange = vi.fn();
+    const screen = await render(
+      <ReplayPlayer src={c.text} defaultSpeed={1.5} onSpeedChange={onSpeedChange} />,
+    );
+    const select = screen.getByRole('combobox', { name: 'Speed' });
+    await expect.element(select, { timeout: 15_000 }).toHaveValue('1.5');
+    await select.selectOptions('8');
+    await expect.element(select).toHaveValue('8');
+    expect(onSpeedChange).toHaveBeenCalledWith(8);
+  }, 30_000);
+
+  it('playing controlled: Play asks with onPlayingChange; the player plays when the host says so', async () => {
+    const c = busySession(20);
+    const asked: boolean[] = [];
+    const host = { set: (_: boolean) => {} };
+    const screen = await render(<PlayingHost src={c.text} asked={asked} host={host} />);
+    const region = screen.getByRole('region', { name: 'Terminal recording' });
+    const play = screen.getByRole('button', { name: 'Play' });
+    await expect.element(play, { timeout: 15_000 }).toBeEnabled();
+    await play.click();
+    expect(asked).toEqual([true]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(region.element().getAttribute('data-state')).not.toBe('playing');
+    host.set(true);
+    await expect.element(region).toHaveAttribute('data-state', 'playing');
+    host.set(false);
+    await expect.element(region).toHaveAttribute('data-state', 'paused');
+  }, 30_000);
+
+  it("a host's handler runs first and preventDefault() keeps the part's action from running", async () => {
+    const c = busySession(20);
+    const screen = await render(
+      <ReplayPlayer.Root src={c.text}>
+        <ReplayPlayer.Viewport />
+        <ReplayPlayer.PlayButton onClick={(e) => e.preventDefault()} />
+        <ReplayPlayer.SkipInactivity />
+      </ReplayPlayer.Root>,
+    );
+    const region = screen.getByRole('region', { name: 'Terminal recording' });
+    const play = screen.getByRole('button', { name: 'Play' });
+    await expect.element(play, { timeout: 15_000 }).toBeEnabled();
+    await play.click();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(region.element().getAttribute('data-state')).not.toBe('playing');
+    // Skip idle: a toggle with its state as data-state.
+    const skip = screen.getByRole('button', { name: 'Skip idle' });
+    await expect.element(skip).toHaveAttribute('data-state', 'off');
+  }, 30_000);
+});
