@@ -198,7 +198,9 @@ export type MessagesOverride = {
   };
 };
 
-const integer = (n: number) => n.toLocaleString('en-US');
+// Small integers (scores, counts of a page) skip the locale machinery: they are formatted per row.
+const integer = (n: number) =>
+  Number.isInteger(n) && n > -1000 && n < 1000 ? String(n) : n.toLocaleString('en-US');
 const plural = (n: number, one: string, other: string) =>
   new Intl.PluralRules('en-US').select(n) === 'one' ? one : other;
 
