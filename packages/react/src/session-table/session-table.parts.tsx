@@ -17,7 +17,6 @@ import {
   type KeyboardEvent,
   memo,
   type ReactNode,
-  type RefObject,
   useCallback,
   useContext,
   useEffect,
@@ -60,7 +59,12 @@ interface SessionTableContextValue {
   messages: Messages;
   rowHeight: number;
   height: number | string;
-  scrollRef: RefObject<HTMLDivElement | null>;
+  /**
+   * The Viewport's element, as state: the Body's virtualizer needs it, and the Body's effects
+   * run before its parent's ref is set, so it comes with a render of its own.
+   */
+  scrollElement: HTMLDivElement | null;
+  setScrollElement: (element: HTMLDivElement | null) => void;
   /** Stable: calls the latest `onRowClick`. */
   onRowClick: (session: Session) => void;
   hasRowClick: boolean;
@@ -96,8 +100,14 @@ interface RowContextValue {
 const RowContext = createContext<RowContextValue | null>(null);
 RowContext.displayName = 'SessionTableRowContext';
 
+/**
+ * Inside a Root, always true: rows read it (not the Root's context, whose every change would
+ * render every row again) to name the missing part in their error.
+ */
+const InRootContext = createContext(false);
+
 function useRowContext(part: string): RowContextValue {
-  const root = useContext(SessionTableContext);
+  const root = useContext(InRootContext);
   const context = useContext(RowContext);
   if (!root) throw new Error(`${part} must be used within SessionTable.Root`);
   if (!context) throw new Error(`${part} must be used within SessionTable.Body`);
@@ -187,7 +197,7 @@ export const Root = forwardRef<HTMLDivElement, SessionTableRootProps>(
       totalCount: serverSide ? remote.count : totalCount,
     });
     const messages = useMessages(messagesProp);
-    const scrollRef = useRef<HTMLDivElement | null>(null);
+    const [scrollElement, setScrollElement] = useState<HTMLDivElement | null>(null);
     const onRowClickRef = useRef(onRowClickProp);
     onRowClickRef.current = onRowClickProp;
     const onRowClick = useCallback((session: Session) => onRowClickRef.current?.(session), []);
@@ -198,12 +208,13 @@ export const Root = forwardRef<HTMLDivElement, SessionTableRootProps>(
         messages,
         rowHeight,
         height,
-        scrollRef,
+        scrollElement,
+        setScrollElement,
         onRowClick,
         hasRowClick,
         activeSessionId: activeSessionId ?? null,
       }),
-      [state, messages, rowHeight, height, onRowClick, hasRowClick, activeSessionId],
+      [state, messages, rowHeight, height, scrollElement, onRowClick, hasRowClick, activeSessionId],
     );
     const dataState =
       state.status === 'error'
@@ -216,14 +227,16 @@ export const Root = forwardRef<HTMLDivElement, SessionTableRootProps>(
     const Comp = asChild ? Slot : 'div';
     return (
       <SessionTableContext.Provider value={value}>
-        <Comp
-          {...rest}
-          ref={ref}
-          className={cx('al-session-table', className)}
-          data-state={dataState}
-        >
-          {children}
-        </Comp>
+        <InRootContext.Provider value={true}>
+          <Comp
+            {...rest}
+            ref={ref}
+            className={cx('al-session-table', className)}
+            data-state={dataState}
+          >
+            {children}
+          </Comp>
+        </InRootContext.Provider>
       </SessionTableContext.Provider>
     );
   },
@@ -342,8 +355,8 @@ export interface SessionTableViewportProps extends DivProps {
 /** The scrolling area the rows are virtualised in (its height is the Root's `height`). */
 export const Viewport = forwardRef<HTMLDivElement, SessionTableViewportProps>(
   function SessionTableViewport({ asChild, className, style, ...rest }, ref) {
-    const { state, height, scrollRef } = useSessionTableContext('SessionTable.Viewport');
-    const setRef = useMemo(() => composeRefs(ref, scrollRef), [ref, scrollRef]);
+    const { state, height, setScrollElement } = useSessionTableContext('SessionTable.Viewport');
+    const setRef = useMemo(() => composeRefs(ref, setScrollElement), [ref, setScrollElement]);
     const Comp = asChild ? Slot : 'div';
     return (
       <Comp
@@ -484,11 +497,12 @@ export interface SessionTableBodyProps extends Omit<ComponentPropsWithoutRef<'tb
 export const Body = forwardRef<HTMLTableSectionElement, SessionTableBodyProps>(
   function SessionTableBody({ children, onKeyDown: onKeyDownProp, ...rest }, ref) {
     const context = useSessionTableContext('SessionTable.Body');
-    const { state, rowHeight, height, scrollRef, messages, onRowClick, activeSessionId } = context;
+    const { state, rowHeight, height, scrollElement, messages, onRowClick, activeSessionId } =
+      context;
     const { rows, hasMore, loadingMore, status, loadMore } = state;
     // Stable callbacks: a new estimateSize on every render would make the virtualizer rebuild the
     // measurements of every row (100,000 objects) on every scroll frame.
-    const getScrollElement = useCallback(() => scrollRef.current, [scrollRef]);
+    const getScrollElement = useCallback(() => scrollElement, [scrollElement]);
     const estimateSize = useCallback(() => rowHeight, [rowHeight]);
     const virtualizer = useVirtualizer({
       count: rows.length,
@@ -514,7 +528,7 @@ export const Body = forwardRef<HTMLTableSectionElement, SessionTableBodyProps>(
       setFocusIndex(next);
       virtualizer.scrollToIndex(next, { align: 'auto' });
       requestAnimationFrame(() => {
-        scrollRef.current?.querySelector<HTMLElement>(`tr[data-index="${next}"]`)?.focus();
+        scrollElement?.querySelector<HTMLElement>(`tr[data-index="${next}"]`)?.focus();
       });
     };
     const onKeyDown = composeHandlers(
@@ -524,10 +538,7 @@ export const Body = forwardRef<HTMLTableSectionElement, SessionTableBodyProps>(
         const row = target.closest('tr[data-index]');
         if (!row || row !== target) return;
         const index = Number(row.getAttribute('data-index'));
-        const page = Math.max(
-          1,
-          Math.floor((scrollRef.current?.clientHeight ?? 400) / rowHeight) - 1,
-        );
+        const page = Math.max(1, Math.floor((scrollElement?.clientHeight ?? 400) / rowHeight) - 1);
         const moves: Record<string, number> = {
           ArrowDown: index + 1,
           ArrowUp: index - 1,

@@ -7,6 +7,8 @@ import { axeViolations } from '../../test/axe';
 import { ICON_GLYPHS, pseudoMessages, untranslated } from '../../test/messages';
 import { AuditlaneProvider } from '../provider';
 import { SessionTable } from './session-table';
+import type { SessionTableRow } from './session-table.parts';
+import { useSessionTable } from './use-session-table';
 
 const servers = inject('servers');
 const client = () => createClient({ baseUrl: servers.url, token: servers.adminToken, retries: 0 });
@@ -287,7 +289,37 @@ describe('SessionTable messages and icons', () => {
   });
 });
 
+function HeadlessCount({ sessions }: { sessions: Session[] }) {
+  const table = useSessionTable({ sessions, defaultSorting: [{ id: 'cost', desc: true }] });
+  return (
+    <output data-testid="headless">
+      {table.rows.length}:{table.rows[0]?.original.usage.costUsd}:{table.status}
+    </output>
+  );
+}
+
 describe('SessionTable parts', () => {
+  it('useSessionTable sorts what it is given and never fetches, even inside a provider', async () => {
+    const fetched: string[] = [];
+    const counting = createClient({
+      baseUrl: servers.url,
+      token: servers.adminToken,
+      retries: 0,
+      fetch: (input, init) => {
+        fetched.push(String(input));
+        return fetch(input, init);
+      },
+    });
+    const screen = await render(
+      <AuditlaneProvider client={counting} viewer={null}>
+        <HeadlessCount sessions={fakeSessions(50)} />
+      </AuditlaneProvider>,
+    );
+    await expect.element(screen.getByTestId('headless')).toHaveTextContent('50:1.6:success');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fetched).toEqual([]);
+  });
+
   it("composes: the host's own row elements (asChild), refs forwarded, vetoable clicks", async () => {
     const data = fakeSessions(40);
     const onRowClick = vi.fn();
@@ -342,6 +374,46 @@ describe('SessionTable parts', () => {
     expect(await axeViolations(screen.container)).toEqual([]);
   });
 
+  it('renders a row once while it stays in view: scrolling renders only the rows that enter', async () => {
+    // Each render of a row reads its visible cells once: counted per row.
+    const renders = new Map<string, number>();
+    const counted = new WeakSet<object>();
+    const count = (row: SessionTableRow) => {
+      if (counted.has(row)) return row;
+      counted.add(row);
+      const read = row.getVisibleCells.bind(row);
+      row.getVisibleCells = () => {
+        renders.set(row.id, (renders.get(row.id) ?? 0) + 1);
+        return read();
+      };
+      return row;
+    };
+    const screen = await render(
+      <SessionTable.Root sessions={fakeSessions(2000)} height={440}>
+        <SessionTable.Toolbar />
+        <SessionTable.Viewport>
+          <SessionTable.Table>
+            <SessionTable.Header />
+            <SessionTable.Body>
+              {(row, index) => <SessionTable.Row row={count(row)} index={index} />}
+            </SessionTable.Body>
+          </SessionTable.Table>
+        </SessionTable.Viewport>
+      </SessionTable.Root>,
+    );
+    await expect.element(screen.getByText('2,000 sessions')).toBeVisible();
+    const scroller = screen.container.querySelector('.al-session-table__scroll') as HTMLElement;
+    for (let step = 1; step <= 10; step++) {
+      scroller.scrollTop = step * 110;
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    }
+    // The rows at the top left the DOM: the table scrolled by about 25 rows.
+    await vi.waitFor(() =>
+      expect(Number(rows(screen.container)[0]?.getAttribute('data-index'))).toBeGreaterThan(5),
+    );
+    expect(renders.size).toBeGreaterThan(40);
+    expect([...renders.values()].filter((n) => n > 1)).toEqual([]);
+  });
   it('throws an error naming the part and its Root when a part is used outside it', async () => {
     const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
     const outside = await render(
