@@ -243,10 +243,16 @@ describe('SessionTable messages and icons', () => {
     expect(untranslated(document.body)).toEqual([]);
     await userEvent.keyboard('{Escape}');
 
-    for (const state of [{ loading: true }, { error: new Error('ошибка') }, {}]) {
+    const states = [
+      { sessions: [], loading: true },
+      { sessions: [], error: new Error('ошибка') },
+      { sessions: [] },
+      { sessions: data, loadingMore: true, hasMore: true },
+    ];
+    for (const state of states) {
       const other = await render(
         <AuditlaneProvider messages={messages}>
-          <SessionTable sessions={[]} {...state} onReload={() => {}} />
+          <SessionTable {...state} onReload={() => {}} />
         </AuditlaneProvider>,
       );
       await expect.element(other.getByRole(state.error ? 'alert' : 'status')).toBeVisible();
