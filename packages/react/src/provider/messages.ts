@@ -10,6 +10,10 @@ import type {
 } from '@auditlane/client';
 import { summarizeCounters } from '@auditlane/client/helpers';
 import { formatCost, formatDuration } from '../internal/format';
+import {
+  type ToolCallMessages,
+  toolCallMessages,
+} from '../session-detail/tool-call/tool-call.messages';
 
 /** Strings shared by the components: enum values and units. */
 export interface CommonMessages {
@@ -185,6 +189,8 @@ export interface Messages {
   sessionTable: SessionTableMessages;
   filters: FiltersMessages;
   sessionDetail: SessionDetailMessages;
+  /** An agent's tool call in SessionDetail's activity (`ToolCallView`). */
+  toolCall: ToolCallMessages;
 }
 
 /** Some messages of some groups: merged over the English defaults, group by group. */
@@ -396,6 +402,7 @@ export const defaultMessages: Messages = {
     rowCount: (count) => `${integer(count)} ${plural(count, 'row', 'rows')}`,
     downloadResult: 'Download full result',
   },
+  toolCall: toolCallMessages,
 };
 
 /**

@@ -430,7 +430,7 @@ function EntryBody({
     case 'query':
       return <QueryBody event={event} item={item} detail={detail} messages={messages} />;
     case 'tool_call':
-      return <ToolCallView event={event} />;
+      return <ToolCallView event={event} messages={messages.toolCall} />;
     case 'llm_call':
       return <p className="al-timeline__text">{m.llmCall(event)}</p>;
     case 'file':
