@@ -24,9 +24,9 @@ const DESCRIPTIONS: Record<string, string> = {
   '@auditlane/client/openapi.json':
     'the OpenAPI 3.1 document of the API, generated from the schemas',
   '@auditlane/react':
-    '`AuditlaneProvider`, `useSessions`, `useSession`, `useSessionEvents`, `useViewer`',
+    '`AuditlaneProvider`, `useSessions`, `useSession`, `useSessionEvents`, `useViewer`, `defaultMessages` (the English `Messages`), `mergeMessages`',
   '@auditlane/react/session-table':
-    '`SessionTable`, `useSessionTable` (a TanStack table), `sessionColumns`',
+    '`SessionTable` and its parts (`SessionTable.Root`, `.Toolbar`, `.Table`, `.Header`, `.Body`, `.Row`, `.Cell`, ...), `useSessionTable` (a TanStack table), `sessionColumns`',
   '@auditlane/react/filters':
     '`Filters`, `useFilters`, `useFiltersSearchParams`, `toListParams`, `filtersToSearchParams`, `filtersFromSearchParams`',
   '@auditlane/react/session-detail':

@@ -22,6 +22,39 @@ type Story = StoryObj<typeof meta>;
 
 export const Uncontrolled: Story = {};
 
+/** Translated through the provider: its messages (partial) are merged over English. */
+export const Translated: Story = {
+  decorators: [
+    (Story) => (
+      <AuditlaneProvider
+        messages={{
+          filters: {
+            label: 'Sitzungsfilter',
+            search: 'Suche',
+            searchPlaceholder: 'Befehle, Abfragen, Ausgaben…',
+            user: 'Person',
+            userPlaceholder: 'ID oder E-Mail',
+            resource: 'Ressource',
+            resourcePlaceholder: 'Name',
+            type: 'Typ',
+            environment: 'Umgebung',
+            any: 'Alle',
+            selectedCount: (count) => `${count} gewählt`,
+            period: 'Zeitraum',
+            periodPreset: { '1h': '1 Std.', '24h': '24 Std.', '7d': '7 Tage', '30d': '30 Tage' },
+            periodCustom: 'Eigener',
+            from: 'Von',
+            to: 'Bis',
+            reset: 'Zurücksetzen',
+          },
+        }}
+      >
+        <Story />
+      </AuditlaneProvider>
+    ),
+  ],
+};
+
 export const Prefilled: Story = {
   args: {
     defaultValue: {

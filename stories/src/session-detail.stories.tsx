@@ -72,3 +72,31 @@ export const GivenData: Story = {
   decorators: [(Story) => <Story />],
   args: { sessionId: undefined, session: ended, events: makeEvents(ended), viewer: FULL_VIEWER },
 };
+
+/** Translated through the component's own `messages` (partial, merged over English). */
+export const Translated: Story = {
+  args: {
+    messages: {
+      sessionDetail: {
+        title: (actor, resource) => `${actor} auf ${resource}`,
+        actions: 'Sitzungsaktionen',
+        copyId: 'Sitzungs-ID kopieren',
+        downloadLogs: 'Protokolle laden',
+        shareLink: 'Link teilen',
+        revoke: 'Widerrufen',
+        activity: 'Aktivität',
+        kind: {
+          command: 'Befehl',
+          query: 'Abfrage',
+          tool_call: 'Werkzeug',
+          llm_call: 'LLM-Aufruf',
+          file: 'Datei',
+          outbound: 'Anfrage',
+          lifecycle: 'Sitzung',
+          policy: 'Richtlinie',
+        },
+        masked: (count) => `${count} ${count === 1 ? 'Feld' : 'Felder'} maskiert`,
+      },
+    },
+  },
+};

@@ -47,5 +47,74 @@ const many = makeSessions(10_000);
 export const ThousandsOfRows: Story = { args: { sessions: many } };
 
 export const GivenDataEmpty: Story = {
-  args: { sessions: [], emptyMessage: 'No sessions recorded yet.' },
+  args: { sessions: [], messages: { sessionTable: { empty: 'No sessions recorded yet.' } } },
+};
+
+/** Translated: the strings come from a messages object (partial, merged over English). */
+export const Translated: Story = {
+  args: {
+    sessions: many,
+    messages: {
+      sessionTable: {
+        label: 'Sitzungen',
+        count: (count, atLeast) =>
+          `${new Intl.NumberFormat('de-DE').format(count)}${atLeast ? '+' : ''} ${
+            new Intl.PluralRules('de-DE').select(count) === 'one' ? 'Sitzung' : 'Sitzungen'
+          }`,
+        rank: 'Sitzungen ordnen',
+        rankRecent: 'Neueste',
+        rankSignificance: 'Wichtigste',
+        columnsMenu: 'Spalten',
+        column: {
+          actor: 'Person oder Agent',
+          resource: 'Ressource',
+          environment: 'Umgebung',
+          id: 'Sitzung',
+          startedAt: 'Beginn',
+          duration: 'Dauer',
+          status: 'Status',
+          cost: 'Kosten',
+          significance: 'Bedeutung',
+        },
+        copyId: (id) => `Sitzungs-ID ${id} kopieren`,
+        significance: (score) => `Bedeutung ${Math.round(score)} von 100`,
+      },
+      common: {
+        status: { active: 'aktiv', ended: 'beendet', blocked: 'blockiert', revoked: 'widerrufen' },
+      },
+    },
+  },
+};
+
+/**
+ * The parts, composed by the host: its own toolbar (the count and the ranking, no columns
+ * menu) and rows of its own element (`asChild`) with a class of its own.
+ */
+export const Parts: Story = {
+  args: { sessions: many },
+  render: (args) => (
+    <SessionTable.Root {...args}>
+      <SessionTable.Toolbar>
+        <SessionTable.Count />
+        <SessionTable.Rank />
+      </SessionTable.Toolbar>
+      <SessionTable.Viewport>
+        <SessionTable.Table>
+          <SessionTable.Header />
+          <SessionTable.Body>
+            {(row, index) => (
+              <SessionTable.Row row={row} index={index} asChild>
+                <tr className="story-row" data-story-row="">
+                  {row.getVisibleCells().map((cell) => (
+                    <SessionTable.Cell key={cell.id} cell={cell} />
+                  ))}
+                </tr>
+              </SessionTable.Row>
+            )}
+          </SessionTable.Body>
+        </SessionTable.Table>
+        <SessionTable.Status />
+      </SessionTable.Viewport>
+    </SessionTable.Root>
+  ),
 };

@@ -14,16 +14,30 @@ export function SessionsPage() {
     <section aria-labelledby="sessions-title" className="panel__page">
       <div className="panel__title-row">
         <h1 id="sessions-title">Sessions</h1>
-        <ExportMenu params={params} />
       </div>
       <Filters value={filters} onValueChange={setFilters} />
-      <SessionTable
+      {/* The table's parts: its toolbar carries the export of what it lists. */}
+      <SessionTable.Root
         params={params}
         onRowClick={(session) => navigate(`/sessions/${encodeURIComponent(session.id)}`)}
         height="calc(100vh - 260px)"
         // New sessions (another terminal's `auditlane rec`) appear on their own.
         refreshMs={3_000}
-      />
+      >
+        <SessionTable.Toolbar>
+          <SessionTable.Count />
+          <SessionTable.Rank />
+          <SessionTable.ColumnsMenu />
+          <ExportMenu params={params} />
+        </SessionTable.Toolbar>
+        <SessionTable.Viewport>
+          <SessionTable.Table>
+            <SessionTable.Header />
+            <SessionTable.Body />
+          </SessionTable.Table>
+          <SessionTable.Status />
+        </SessionTable.Viewport>
+      </SessionTable.Root>
     </section>
   );
 }

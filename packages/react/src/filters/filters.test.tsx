@@ -4,6 +4,7 @@ import { describe, expect, inject, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-react';
 import { axeViolations } from '../../test/axe';
+import { ICON_GLYPHS, pseudoMessages, untranslated } from '../../test/messages';
 import { AuditlaneProvider } from '../provider';
 import { SessionTable } from '../session-table';
 import { Filters } from './filters';
@@ -156,5 +157,37 @@ describe('Filters', () => {
       (i) => i % 3 === 0,
     ).length;
     await expect.element(screen.getByText(`${expected} sessions`)).toBeVisible();
+  });
+
+  it('shows only the messages it is given (open menus included) and draws its icons as SVG', async () => {
+    const screen = await render(
+      <Filters
+        messages={pseudoMessages()}
+        defaultValue={{
+          status: ['active', 'pending_review'],
+          type: ['database'],
+          period: 'custom',
+          from: '2026-11-01T00:00:00.000Z',
+          to: '2026-11-02T00:00:00.000Z',
+        }}
+      />,
+    );
+    await expect
+      .element(screen.getByRole('radio', { name: '«filters.periodCustom»' }))
+      .toBeVisible();
+    expect(untranslated(document.body)).toEqual([]);
+    const triggers = [...screen.container.querySelectorAll<HTMLElement>('.al-filters__trigger')];
+    expect(triggers.length).toBe(3);
+    for (const [i, trigger] of triggers.entries()) {
+      await userEvent.click(trigger);
+      await expect.element(screen.getByRole('menu')).toBeVisible();
+      expect(untranslated(document.body)).toEqual([]);
+      expect(document.body.textContent).not.toMatch(ICON_GLYPHS);
+      // The trigger's chevron and the chosen options' check marks (type, status) are SVG.
+      expect(trigger.querySelector('svg[aria-hidden="true"]')).not.toBeNull();
+      if (i !== 1) expect(document.querySelector('.al-menu__indicator svg')).not.toBeNull();
+      await userEvent.keyboard('{Escape}');
+      await expect.element(screen.getByRole('menu')).not.toBeInTheDocument();
+    }
   });
 });

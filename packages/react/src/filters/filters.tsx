@@ -5,6 +5,9 @@ import * as ToggleGroup from 'radix-ui/toggle-group';
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { cx } from '../internal/cx';
 import { statusLabel } from '../internal/format';
+import { CheckIcon, ChevronDownIcon } from '../internal/icons';
+import { useMessages } from '../provider/auditlane-provider';
+import type { FiltersMessages } from '../provider/messages';
 import type { FiltersProps, FiltersValue } from './filters.types';
 import { useFilters } from './use-filters';
 
@@ -17,56 +20,66 @@ const DEFAULT_PERIODS: readonly PeriodPreset[] = ['1h', '24h', '7d', '30d'];
 export function Filters(props: FiltersProps) {
   const { value, setField, reset, activeCount } = useFilters(props);
   const debounceMs = props.debounceMs ?? 300;
+  const messages = useMessages(props.messages);
+  const m = messages.filters;
+  const status = messages.common.status;
+  const resourceType = messages.common.resourceType;
   return (
     // biome-ignore lint/a11y/useSemanticElements: a toolbar-like group of filters, not a form.
     <div
       role="group"
-      aria-label={props['aria-label'] ?? 'Session filters'}
+      aria-label={props['aria-label'] ?? m.label}
       className={cx('al-filters', props.className)}
       data-active-count={activeCount}
     >
       <TextFilter
-        label="Search"
-        placeholder="Commands, queries, output…"
+        label={m.search}
+        placeholder={m.searchPlaceholder}
         type="search"
         value={value.q}
         onCommit={(q) => setField('q', q)}
         debounceMs={debounceMs}
       />
       <TextFilter
-        label="User"
-        placeholder="id or email"
+        label={m.user}
+        placeholder={m.userPlaceholder}
         value={value.user}
         onCommit={(user) => setField('user', user)}
         debounceMs={debounceMs}
       />
       <TextFilter
-        label="Resource"
-        placeholder="name"
+        label={m.resource}
+        placeholder={m.resourcePlaceholder}
         value={value.resource}
         onCommit={(resource) => setField('resource', resource)}
         debounceMs={debounceMs}
       />
       <MultiSelect<ResourceType>
-        label="Type"
+        label={m.type}
+        messages={m}
         options={props.resourceTypes ?? RESOURCE_TYPES}
         selected={value.type}
         onChange={(type) => setField('type', type)}
+        format={(type) => resourceType[type] ?? type}
       />
       <MultiSelect<string>
-        label="Environment"
+        label={m.environment}
+        messages={m}
         options={props.environments ?? KNOWN_ENVIRONMENTS}
         selected={value.environment}
         onChange={(environment) => setField('environment', environment)}
+        format={m.environmentOption}
       />
       <MultiSelect<SessionStatus>
-        label="Status"
+        label={m.status}
+        messages={m}
         options={props.statuses ?? SESSION_STATUSES}
         selected={value.status}
-        onChange={(status) => setField('status', status)}
-        format={statusLabel}
+        onChange={(next) => setField('status', next)}
+        format={(s) => status[s] ?? statusLabel(s)}
       />
       <PeriodFilter
+        messages={m}
         value={value}
         periods={props.periods ?? DEFAULT_PERIODS}
         onChange={(period, from, to) => {
@@ -83,7 +96,7 @@ export function Filters(props: FiltersProps) {
         onClick={reset}
         disabled={activeCount === 0}
       >
-        Reset
+        {m.reset}
       </button>
     </div>
   );
@@ -149,6 +162,7 @@ function TextFilter(props: {
 
 function MultiSelect<T extends string>(props: {
   label: string;
+  messages: FiltersMessages;
   options: readonly T[];
   selected: T[] | undefined;
   onChange: (next: T[]) => void;
@@ -156,12 +170,13 @@ function MultiSelect<T extends string>(props: {
 }) {
   const selected = props.selected ?? [];
   const format = props.format ?? ((o: T) => o);
+  const m = props.messages;
   const summary =
     selected.length === 0
-      ? 'Any'
+      ? m.any
       : selected.length === 1
         ? format(selected[0] as T)
-        : `${selected.length} selected`;
+        : m.selectedCount(selected.length);
   return (
     <div className="al-filters__field">
       <span className="al-filters__label" aria-hidden="true">
@@ -170,13 +185,11 @@ function MultiSelect<T extends string>(props: {
       <DropdownMenu.Root modal={false}>
         <DropdownMenu.Trigger
           className="al-button al-filters__trigger"
-          aria-label={`${props.label}: ${summary}`}
+          aria-label={m.fieldSummary(props.label, summary)}
           data-active={selected.length > 0 ? '' : undefined}
         >
           {summary}
-          <span aria-hidden="true" className="al-filters__chevron">
-            ▾
-          </span>
+          <ChevronDownIcon className="al-filters__chevron" />
         </DropdownMenu.Trigger>
         <DropdownMenu.Portal>
           <DropdownMenu.Content className="al-menu" align="start" sideOffset={4}>
@@ -194,7 +207,7 @@ function MultiSelect<T extends string>(props: {
                 onSelect={(event) => event.preventDefault()}
               >
                 <DropdownMenu.ItemIndicator className="al-menu__indicator">
-                  ✓
+                  <CheckIcon />
                 </DropdownMenu.ItemIndicator>
                 {format(option)}
               </DropdownMenu.CheckboxItem>
@@ -222,6 +235,7 @@ function fromLocalInput(text: string): string | undefined {
 }
 
 function PeriodFilter(props: {
+  messages: FiltersMessages;
   value: FiltersValue;
   periods: readonly PeriodPreset[];
   onChange: (period: FiltersValue['period'], from?: string, to?: string) => void;
@@ -229,10 +243,11 @@ function PeriodFilter(props: {
   const fromId = useId();
   const toId = useId();
   const { period, from, to } = props.value;
+  const m = props.messages;
   return (
     <div className="al-filters__field al-filters__period">
       <span className="al-filters__label" id={`${fromId}-label`}>
-        Period
+        {m.period}
       </span>
       <ToggleGroup.Root
         type="single"
@@ -245,16 +260,16 @@ function PeriodFilter(props: {
       >
         {props.periods.map((p) => (
           <ToggleGroup.Item key={p} value={p} className="al-segmented__item">
-            {p}
+            {m.periodPreset[p] ?? p}
           </ToggleGroup.Item>
         ))}
         <ToggleGroup.Item value="custom" className="al-segmented__item">
-          Custom
+          {m.periodCustom}
         </ToggleGroup.Item>
       </ToggleGroup.Root>
       {period === 'custom' ? (
         <span className="al-filters__range">
-          <label htmlFor={fromId}>From</label>
+          <label htmlFor={fromId}>{m.from}</label>
           <input
             id={fromId}
             className="al-input"
@@ -262,7 +277,7 @@ function PeriodFilter(props: {
             value={toLocalInput(from)}
             onChange={(e) => props.onChange('custom', fromLocalInput(e.target.value), to)}
           />
-          <label htmlFor={toId}>To</label>
+          <label htmlFor={toId}>{m.to}</label>
           <input
             id={toId}
             className="al-input"

@@ -1,5 +1,6 @@
 import type { PeriodPreset, ResourceType, SessionStatus } from '@auditlane/client';
 import type { Updater } from '../internal/use-controllable';
+import type { MessagesOverride } from '../provider/messages';
 
 /** The filters of a sessions list, as the Filters component edits them. */
 export interface FiltersValue {
@@ -51,7 +52,9 @@ export interface FiltersProps extends UseFiltersOptions {
   periods?: readonly PeriodPreset[];
   /** Delay before typed text is applied, in ms. Default 300. */
   debounceMs?: number;
+  /** Translations, merged over the provider's messages. Keep the object stable. */
+  messages?: MessagesOverride;
   className?: string;
-  /** Accessible name of the filter group. Default "Session filters". */
+  /** Accessible name of the filter group. Default `messages.filters.label` ("Session filters"). */
   'aria-label'?: string;
 }

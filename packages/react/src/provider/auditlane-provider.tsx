@@ -1,10 +1,13 @@
 import type { AuditlaneClient, Viewer } from '@auditlane/client';
 import { createContext, type ReactNode, useContext, useMemo } from 'react';
+import { defaultMessages, type Messages, type MessagesOverride, mergeMessages } from './messages';
 
 export interface AuditlaneContextValue {
   client: AuditlaneClient | null;
   /** What the viewer may do, when the host knows it; otherwise asked from the server (`me`). */
   viewer: Viewer | null;
+  /** The provider's messages: English with the provider's `messages` merged over it. */
+  messages: Messages;
 }
 
 const AuditlaneContext = createContext<AuditlaneContextValue | null>(null);
@@ -18,6 +21,11 @@ export interface AuditlaneProviderProps {
    * when the host already knows, or has no Auditlane server.
    */
   viewer?: Viewer | null;
+  /**
+   * Translations: some messages of some groups, merged over the English defaults (a component's
+   * own `messages` prop is merged over these). Keep the object stable (a constant, or memoised).
+   */
+  messages?: MessagesOverride;
   children?: ReactNode;
 }
 
@@ -25,9 +33,13 @@ export interface AuditlaneProviderProps {
 export function AuditlaneProvider({
   client = null,
   viewer = null,
+  messages,
   children,
 }: AuditlaneProviderProps) {
-  const value = useMemo(() => ({ client, viewer }), [client, viewer]);
+  const value = useMemo(
+    () => ({ client, viewer, messages: mergeMessages(defaultMessages, messages) }),
+    [client, viewer, messages],
+  );
   return <AuditlaneContext.Provider value={value}>{children}</AuditlaneContext.Provider>;
 }
 
@@ -45,4 +57,13 @@ export function useAuditlaneClient(hook: string): AuditlaneClient {
     );
   }
   return client;
+}
+
+/**
+ * The messages a component shows: English, then the provider's, then the component's own
+ * `messages` prop. The same object while neither changes.
+ */
+export function useMessages(override?: MessagesOverride): Messages {
+  const base = useContext(AuditlaneContext)?.messages ?? defaultMessages;
+  return useMemo(() => mergeMessages(base, override), [base, override]);
 }

@@ -4,4 +4,15 @@ export {
   type AuditlaneProviderProps,
   useAuditlaneClient,
   useAuditlaneContext,
+  useMessages,
 } from './auditlane-provider';
+export {
+  type CommonMessages,
+  defaultMessages,
+  type FiltersMessages,
+  type Messages,
+  type MessagesOverride,
+  mergeMessages,
+  type SessionDetailMessages,
+  type SessionTableMessages,
+} from './messages';

@@ -5,6 +5,7 @@ export type {
   ActivityEvent,
   ActivityItem,
   DownloadAvailability,
+  DownloadBlockedReason,
   SessionDetailProps,
   UseSessionDetailOptions,
 } from './session-detail.types';

@@ -1,7 +1,9 @@
-import { createClient } from '@auditlane/client';
+import { createClient, type Session, type StoredEvent, type Viewer } from '@auditlane/client';
 import { describe, expect, inject, it } from 'vitest';
+import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-react';
 import { axeViolations } from '../../test/axe';
+import { ICON_GLYPHS, pseudoMessages, untranslated } from '../../test/messages';
 import { AuditlaneProvider } from '../provider';
 import { SessionDetail } from './session-detail';
 
@@ -148,5 +150,147 @@ describe('SessionDetail with data given directly', () => {
     const drop = twice.getByRole('listitem').filter({ hasText: 'DROP TABLE customers' });
     await expect.element(drop).toHaveAttribute('data-verdict', 'blocked');
     expect(drop.elements()).toHaveLength(1);
+  });
+});
+
+/** A session whose data is all Cyrillic: Latin letters rendered with it come from the UI. */
+const cyrillicSession = {
+  id: 'сессия-1',
+  org: 'орг',
+  actor: { type: 'agent', id: 'агент', agent: { name: 'Агент' }, onBehalfOf: 'пётр@пример.рф' },
+  resource: { name: 'база', type: 'database', engine: 'постгрес', environment: 'прод' },
+  endpoint: '10.0.0.1',
+  model: 'модель',
+  credential: { kind: 'token', name: 'ключ' },
+  mode: 'agent',
+  reason: 'дежурство',
+  status: 'active',
+  startedAt: '2026-11-01T10:00:00.000Z',
+  endedAt: null,
+  durationMs: 65_000,
+  closeReason: 'конец',
+  droppedAt: null,
+  recorded: false,
+  counters: {
+    commands: 2,
+    queries: 1,
+    blocked: 1,
+    pending: 1,
+    approved: 0,
+    rejected: 0,
+    maskedFields: 2,
+    bytes: 0,
+  },
+  usage: { inputTokens: 10, outputTokens: 5, costUsd: 0.5 },
+  labels: {},
+} as unknown as Session;
+
+const at = (s: number) => new Date(Date.parse('2026-11-01T10:00:00.000Z') + s * 1000).toISOString();
+const base = (seq: number) => ({ id: `с${seq}`, sessionId: 'сессия-1', seq, time: at(seq) });
+const cyrillicEvents = [
+  {
+    ...base(1),
+    type: 'command',
+    text: 'лс',
+    exitCode: 1,
+    durationMs: 1500,
+    output: 'ю'.repeat(5000),
+    outputTruncated: true,
+  },
+  {
+    ...base(2),
+    type: 'query',
+    sql: 'ВЫБРАТЬ имя',
+    columns: [{ name: 'имя' }],
+    rows: [['иван'], ['мария']],
+    rowCount: 5,
+    truncated: true,
+    resultRef: 'рез',
+    durationMs: 12,
+  },
+  { ...base(3), type: 'masking', subjectId: 'с2', count: 2, fields: ['почта'] },
+  { ...base(4), type: 'query', sql: 'УДАЛИТЬ таблицу', rowCount: 1 },
+  {
+    ...base(5),
+    type: 'policy',
+    subjectId: 'с4',
+    verdict: 'blocked',
+    reason: 'опасно',
+    rule: 'правило',
+  },
+  {
+    ...base(6),
+    type: 'tool_call',
+    tool: 'Оболочка',
+    input: { команда: 'лс' },
+    output: 'готово',
+    error: 'сбой',
+  },
+  {
+    ...base(7),
+    type: 'llm_call',
+    model: 'модель',
+    inputTokens: 1200,
+    outputTokens: 30,
+    costUsd: 0.01,
+  },
+  { ...base(8), type: 'file', operation: 'write', path: '/дом/файл' },
+  { ...base(9), type: 'outbound', url: '//пример.рф/путь', status: 200 },
+  { ...base(10), type: 'command', text: 'удалить всё' },
+  {
+    ...base(11),
+    type: 'policy',
+    subjectId: 'с10',
+    verdict: 'pending',
+    reviewId: 'обзор',
+    reason: 'ждём',
+  },
+  { ...base(12), type: 'policy', subjectId: 'с13', verdict: 'approved', reviewer: 'рита' },
+  { ...base(13), type: 'command', text: 'перезапуск' },
+  { ...base(14), type: 'lifecycle', action: 'drop' },
+  { ...base(15), type: 'lifecycle', action: 'end', exitCode: 0, reason: 'выход' },
+] as unknown as StoredEvent[];
+
+const cyrillicViewer: Viewer = {
+  org: 'орг',
+  token: { id: 'т', name: 'т' },
+  permissions: ['revoke', 'review', 'download_recording'],
+  downloadsEnabled: false,
+};
+
+describe('SessionDetail messages and icons', () => {
+  it('shows only the messages it is given: no English left in text, labels or the dialog', async () => {
+    const screen = await render(
+      <AuditlaneProvider messages={pseudoMessages()}>
+        <SessionDetail
+          session={cyrillicSession}
+          events={cyrillicEvents}
+          viewer={cyrillicViewer}
+          onRevoke={() => {}}
+          onDecide={() => {}}
+          onRerun={() => {}}
+          onSelectEvent={() => {}}
+          messages={{ sessionDetail: { revoke: 'Отозвать' } }}
+        />
+      </AuditlaneProvider>,
+    );
+    await expect.element(screen.getByRole('heading', { level: 2 })).toBeVisible();
+    // Every kind of entry is there, and the review buttons.
+    expect(screen.container.querySelectorAll('.al-timeline__item').length).toBe(11);
+    await expect
+      .element(screen.getByRole('button', { name: '«sessionDetail.approve»' }))
+      .toBeVisible();
+    await screen.getByRole('button', { name: '«sessionDetail.showAllOutput»' }).click();
+    expect(untranslated(document.body, ['Отозвать'])).toEqual([]);
+    expect(document.body.textContent).not.toMatch(ICON_GLYPHS);
+    // The response status follows an SVG arrow, not "→".
+    const outbound = screen.container.querySelector('[data-kind="outbound"]') as HTMLElement;
+    expect(outbound.querySelector('svg[aria-hidden="true"]')).not.toBeNull();
+    // The component's own prop wins over the provider's messages; the dialog is translated too.
+    await screen.getByRole('button', { name: 'Отозвать' }).click();
+    await expect.element(screen.getByRole('alertdialog')).toBeVisible();
+    expect(untranslated(document.body, ['Отозвать'])).toEqual([]);
+    await userEvent.keyboard('{Escape}');
+    expect(await axeViolations(screen.container)).toEqual([]);
   });
 });

@@ -1,10 +1,13 @@
 import type { PolicyEvent, QueryEvent, Session, Verdict } from '@auditlane/client';
-import { formatActor, summarizeCounters } from '@auditlane/client/helpers';
+import { formatActor } from '@auditlane/client/helpers';
 import * as AlertDialog from 'radix-ui/alert-dialog';
 import { type ReactNode, useId, useState } from 'react';
 import { copyText } from '../internal/clipboard';
 import { cx } from '../internal/cx';
-import { cellText, formatDuration, formatTime, statusLabel, toPlainText } from '../internal/format';
+import { cellText, formatTime, statusLabel, toPlainText } from '../internal/format';
+import { ArrowRightIcon } from '../internal/icons';
+import { useMessages } from '../provider/auditlane-provider';
+import type { Messages } from '../provider/messages';
 import type {
   ActivityItem,
   DownloadAvailability,
@@ -20,13 +23,15 @@ import { type UseSessionDetailResult, useSessionDetail } from './use-session-det
  */
 export function SessionDetail(props: SessionDetailProps) {
   const detail = useSessionDetail(props);
+  const messages = useMessages(props.messages);
+  const m = messages.sessionDetail;
   const { session, status, error } = detail;
   if (status === 'error' && !session) {
     return (
       <section className={cx('al-session-detail', props.className)} data-state="error">
-        <p role="alert">Could not load the session: {error?.message ?? 'unknown error'}</p>
+        <p role="alert">{m.loadError(error?.message ?? messages.common.unknownError)}</p>
         <button type="button" className="al-button" onClick={detail.reload}>
-          Retry
+          {messages.common.retry}
         </button>
       </section>
     );
@@ -38,7 +43,7 @@ export function SessionDetail(props: SessionDetailProps) {
         data-state="loading"
         aria-busy="true"
       >
-        <p role="status">Loading session…</p>
+        <p role="status">{m.loading}</p>
       </section>
     );
   }
@@ -51,45 +56,48 @@ export function SessionDetail(props: SessionDetailProps) {
     >
       <header className="al-session-detail__header">
         <h2 id={`al-title-${session.id}`} className="al-session-detail__title">
-          {formatActor(session.actor)} on {session.resource.name}
+          {m.title(formatActor(session.actor), session.resource.name)}
         </h2>
         <span className="al-badge al-status" data-status={session.status}>
-          {statusLabel(session.status)}
+          {messages.common.status[session.status] ?? statusLabel(session.status)}
         </span>
         {detail.live ? (
           <span className="al-live" role="status">
-            live
+            {messages.common.live}
           </span>
         ) : null}
       </header>
-      <Actions detail={detail} props={props} session={session} />
-      <Meta session={session} />
+      <Actions detail={detail} props={props} session={session} messages={messages} />
+      <Meta session={session} messages={messages} />
       {props.replay ? <div className="al-session-detail__replay">{props.replay}</div> : null}
-      <Activity detail={detail} props={props} />
+      <Activity detail={detail} props={props} messages={messages} />
     </section>
   );
 }
 
-function Meta({ session }: { session: Session }) {
-  const summary = summarizeCounters(session.counters);
+function Meta({ session, messages }: { session: Session; messages: Messages }) {
+  const m = messages.sessionDetail;
+  const l = m.meta;
+  const summary = m.summary(session.counters);
+  const type = messages.common.resourceType[session.resource.type] ?? session.resource.type;
   const rows: [string, ReactNode][] = [
-    [session.actor.type === 'agent' ? 'Agent' : 'User', formatActor(session.actor)],
+    [session.actor.type === 'agent' ? l.agent : l.user, formatActor(session.actor)],
   ];
-  if (session.actor.onBehalfOf) rows.push(['On behalf of', session.actor.onBehalfOf]);
+  if (session.actor.onBehalfOf) rows.push([l.onBehalfOf, session.actor.onBehalfOf]);
   rows.push(
     [
-      'Resource',
-      `${session.resource.name} (${session.resource.type}${session.resource.engine ? ` · ${session.resource.engine}` : ''})`,
+      l.resource,
+      `${session.resource.name} (${type}${session.resource.engine ? ` · ${session.resource.engine}` : ''})`,
     ],
-    ['Environment', session.resource.environment],
+    [l.environment, session.resource.environment],
     [
-      'Started',
+      l.started,
       <time key="s" dateTime={session.startedAt}>
         {formatTime(session.startedAt)}
       </time>,
     ],
     [
-      'Ended',
+      l.ended,
       session.endedAt ? (
         <time key="e" dateTime={session.endedAt}>
           {formatTime(session.endedAt)}
@@ -98,19 +106,19 @@ function Meta({ session }: { session: Session }) {
         '—'
       ),
     ],
-    ['Duration', formatDuration(session.durationMs)],
-    ['Status', statusLabel(session.status)],
+    [l.duration, messages.common.duration(session.durationMs)],
+    [l.status, messages.common.status[session.status] ?? statusLabel(session.status)],
   );
-  if (session.endpoint) rows.push(['From', session.endpoint]);
+  if (session.endpoint) rows.push([l.endpoint, session.endpoint]);
   if (session.credential)
-    rows.push(['Credential', session.credential.name ?? session.credential.kind]);
-  if (session.model) rows.push(['Model', session.model]);
-  if (session.reason) rows.push(['Reason', session.reason]);
-  if (session.closeReason) rows.push(['Closed', session.closeReason]);
+    rows.push([l.credential, session.credential.name ?? session.credential.kind]);
+  if (session.model) rows.push([l.model, session.model]);
+  if (session.reason) rows.push([l.reason, session.reason]);
+  if (session.closeReason) rows.push([l.closeReason, session.closeReason]);
   return (
     <div className="al-session-detail__meta">
       <p className="al-session-detail__summary" data-testid="summary">
-        {summary || 'Nothing recorded yet'}
+        {summary || m.nothingRecorded}
       </p>
       <dl className="al-meta">
         {rows.map(([label, value]) => (
@@ -128,11 +136,14 @@ function Actions({
   detail,
   props,
   session,
+  messages,
 }: {
   detail: UseSessionDetailResult;
   props: SessionDetailProps;
   session: Session;
+  messages: Messages;
 }) {
+  const m = messages.sessionDetail;
   const [copied, setCopied] = useState<string | null>(null);
   const copy = async (what: string, text: string) => {
     setCopied((await copyText(text)) ? what : `${what}-failed`);
@@ -141,11 +152,11 @@ function Actions({
   const shareUrl = () =>
     props.getShareUrl?.(session) ?? (typeof window === 'undefined' ? '' : window.location.href);
   return (
-    <div className="al-session-detail__actions" role="toolbar" aria-label="Session actions">
+    <div className="al-session-detail__actions" role="toolbar" aria-label={m.actions}>
       <button type="button" className="al-button" onClick={() => copy('id', session.id)}>
-        {copied === 'id' ? 'Copied' : 'Copy session id'}
+        {copied === 'id' ? m.copied : m.copyId}
       </button>
-      <WithReason availability={detail.download}>
+      <WithReason availability={detail.download} messages={messages}>
         {(describedBy) => (
           <button
             type="button"
@@ -154,19 +165,19 @@ function Actions({
             disabled={!detail.download.allowed}
             aria-describedby={describedBy}
           >
-            Download logs
+            {m.downloadLogs}
           </button>
         )}
       </WithReason>
       <button type="button" className="al-button" onClick={() => copy('share', shareUrl())}>
-        {copied === 'share' ? 'Link copied' : 'Share link'}
+        {copied === 'share' ? m.linkCopied : m.shareLink}
       </button>
       {props.onRerun ? (
         <button type="button" className="al-button" onClick={() => props.onRerun?.(session)}>
-          Re-run
+          {m.rerun}
         </button>
       ) : null}
-      {detail.canRevoke ? <RevokeButton detail={detail} /> : null}
+      {detail.canRevoke ? <RevokeButton detail={detail} messages={messages} /> : null}
       {detail.action.state === 'error' ? (
         <span role="alert" className="al-error">
           {detail.action.error.message}
@@ -174,27 +185,34 @@ function Actions({
       ) : null}
       {copied?.endsWith('-failed') ? (
         <span role="alert" className="al-error">
-          The browser refused to copy.
+          {m.copyFailed}
         </span>
       ) : null}
     </div>
   );
 }
 
-function RevokeButton({ detail }: { detail: UseSessionDetailResult }) {
+function RevokeButton({
+  detail,
+  messages,
+}: {
+  detail: UseSessionDetailResult;
+  messages: Messages;
+}) {
+  const m = messages.sessionDetail;
   const [reason, setReason] = useState('');
   return (
     <AlertDialog.Root>
-      <AlertDialog.Trigger className="al-button al-button--danger">Revoke</AlertDialog.Trigger>
+      <AlertDialog.Trigger className="al-button al-button--danger">{m.revoke}</AlertDialog.Trigger>
       <AlertDialog.Portal>
         <AlertDialog.Overlay className="al-dialog__overlay" />
         <AlertDialog.Content className="al-dialog">
-          <AlertDialog.Title className="al-dialog__title">Revoke this session?</AlertDialog.Title>
+          <AlertDialog.Title className="al-dialog__title">{m.revokeTitle}</AlertDialog.Title>
           <AlertDialog.Description className="al-dialog__description">
-            The recorder ends the session at once. This cannot be undone.
+            {m.revokeDescription}
           </AlertDialog.Description>
           <label className="al-dialog__field">
-            Reason (optional)
+            {m.revokeReason}
             <input
               className="al-input"
               value={reason}
@@ -203,12 +221,12 @@ function RevokeButton({ detail }: { detail: UseSessionDetailResult }) {
             />
           </label>
           <div className="al-dialog__buttons">
-            <AlertDialog.Cancel className="al-button">Cancel</AlertDialog.Cancel>
+            <AlertDialog.Cancel className="al-button">{m.cancel}</AlertDialog.Cancel>
             <AlertDialog.Action
               className="al-button al-button--danger"
               onClick={() => detail.revoke(reason.trim() || undefined)}
             >
-              Revoke session
+              {m.revokeConfirm}
             </AlertDialog.Action>
           </div>
         </AlertDialog.Content>
@@ -223,9 +241,11 @@ function RevokeButton({ detail }: { detail: UseSessionDetailResult }) {
  */
 function WithReason({
   availability,
+  messages,
   children,
 }: {
   availability: DownloadAvailability;
+  messages: Messages;
   children: (describedBy: string | undefined) => ReactNode;
 }) {
   const id = useId();
@@ -234,7 +254,7 @@ function WithReason({
     <span className="al-disabled-with-reason" data-disabled="">
       {children(id)}
       <span id={id} className="al-disabled-with-reason__text">
-        {availability.reason}
+        {availability.reason ? messages.sessionDetail.downloadBlocked[availability.reason] : null}
       </span>
     </span>
   );
@@ -243,17 +263,20 @@ function WithReason({
 function Activity({
   detail,
   props,
+  messages,
 }: {
   detail: UseSessionDetailResult;
   props: SessionDetailProps;
+  messages: Messages;
 }) {
   const { activity } = detail;
+  const m = messages.sessionDetail;
   return (
-    <section className="al-activity" aria-label="Activity">
-      <h3 className="al-activity__title">Activity</h3>
+    <section className="al-activity" aria-label={m.activity}>
+      <h3 className="al-activity__title">{m.activity}</h3>
       {activity.length === 0 ? (
         <p className="al-activity__empty" role="status">
-          {detail.status === 'loading' ? 'Loading activity…' : 'No activity recorded.'}
+          {detail.status === 'loading' ? m.loadingActivity : m.noActivity}
         </p>
       ) : (
         <ol className="al-timeline">
@@ -264,6 +287,7 @@ function Activity({
               detail={detail}
               current={props.currentEventId === item.id}
               onSelect={props.onSelectEvent}
+              messages={messages}
             />
           ))}
         </ol>
@@ -272,29 +296,21 @@ function Activity({
   );
 }
 
-const KIND_LABELS: Record<string, string> = {
-  command: 'Command',
-  query: 'Query',
-  tool_call: 'Tool call',
-  llm_call: 'LLM call',
-  file: 'File',
-  outbound: 'Request',
-  lifecycle: 'Session',
-  policy: 'Policy',
-};
-
 function ActivityEntry({
   item,
   detail,
   current,
   onSelect,
+  messages,
 }: {
   item: ActivityItem;
   detail: UseSessionDetailResult;
   current: boolean;
   onSelect: SessionDetailProps['onSelectEvent'];
+  messages: Messages;
 }) {
   const event = item.event;
+  const m = messages.sessionDetail;
   return (
     <li
       className="al-timeline__item"
@@ -304,39 +320,37 @@ function ActivityEntry({
       aria-current={current ? 'step' : undefined}
     >
       <div className="al-timeline__head">
-        <span className="al-timeline__kind">{KIND_LABELS[event.type] ?? event.type}</span>
+        <span className="al-timeline__kind">{m.kind[event.type] ?? event.type}</span>
         <time className="al-timeline__time" dateTime={item.time}>
           {formatTime(item.time)}
         </time>
-        {item.verdict ? <VerdictBadge item={item} /> : null}
+        {item.verdict ? <VerdictBadge item={item} messages={messages} /> : null}
         {item.masked.count > 0 ? (
           <span
             className="al-badge al-badge--masked"
-            title={
-              item.masked.fields.length ? `Masked: ${item.masked.fields.join(', ')}` : undefined
-            }
+            title={item.masked.fields.length ? m.maskedFields(item.masked.fields) : undefined}
           >
-            {item.masked.count} {item.masked.count === 1 ? 'field' : 'fields'} masked
+            {m.masked(item.masked.count)}
           </span>
         ) : null}
         {onSelect ? (
           <button type="button" className="al-link-button" onClick={() => onSelect(item)}>
-            Show in replay
+            {m.showInReplay}
           </button>
         ) : null}
       </div>
-      <EntryBody item={item} detail={detail} />
-      <Verdicts verdicts={item.verdicts} />
+      <EntryBody item={item} detail={detail} messages={messages} />
+      <Verdicts verdicts={item.verdicts} messages={messages} />
       {item.pendingReviewId && detail.canReview ? (
         // biome-ignore lint/a11y/useSemanticElements: two buttons, not a form.
-        <div className="al-review" role="group" aria-label="Review">
+        <div className="al-review" role="group" aria-label={m.review}>
           <button
             type="button"
             className="al-button al-button--primary"
             disabled={detail.action.state === 'busy'}
             onClick={() => detail.decide(item.pendingReviewId as string, 'approved')}
           >
-            Approve
+            {m.approve}
           </button>
           <button
             type="button"
@@ -344,7 +358,7 @@ function ActivityEntry({
             disabled={detail.action.state === 'busy'}
             onClick={() => detail.decide(item.pendingReviewId as string, 'rejected')}
           >
-            Reject
+            {m.reject}
           </button>
         </div>
       ) : null}
@@ -352,28 +366,14 @@ function ActivityEntry({
   );
 }
 
-/** A verdict as a step of the history under an entry. */
-const VERDICT_STEPS: Record<Verdict, string> = {
-  passed: 'Passed',
-  blocked: 'Blocked',
-  pending: 'Held for review',
-  approved: 'Approved',
-  rejected: 'Rejected',
-};
-
 /** A reviewer decided it (approved or rejected): "by @name" applies. */
 function decided(verdict: Verdict | null): boolean {
   return verdict === 'approved' || verdict === 'rejected';
 }
 
-function VerdictBadge({ item }: { item: ActivityItem }) {
-  const reviewer = item.verdicts.at(-1)?.reviewer;
-  const text =
-    decided(item.verdict) && reviewer
-      ? `${item.verdict} by @${reviewer}`
-      : item.verdict === 'pending'
-        ? 'pending review'
-        : (item.verdict ?? '');
+function VerdictBadge({ item, messages }: { item: ActivityItem; messages: Messages }) {
+  const reviewer = item.verdicts.at(-1)?.reviewer ?? null;
+  const text = item.verdict ? messages.sessionDetail.verdictBadge(item.verdict, reviewer) : '';
   return (
     <span className="al-badge al-verdict" data-verdict={item.verdict ?? undefined}>
       {text}
@@ -382,92 +382,90 @@ function VerdictBadge({ item }: { item: ActivityItem }) {
 }
 
 /** The verdict history beyond the badge: reasons, and the pending → decided steps. */
-function Verdicts({ verdicts }: { verdicts: PolicyEvent[] }) {
+function Verdicts({ verdicts, messages }: { verdicts: PolicyEvent[]; messages: Messages }) {
+  const m = messages.sessionDetail;
   const notable = verdicts.filter((v) => v.reason || v.verdict !== 'passed');
   if (notable.length === 0) return null;
   return (
     <ul className="al-verdicts">
       {notable.map((v) => (
         <li key={v.id} data-verdict={v.verdict}>
-          {VERDICT_STEPS[v.verdict]}
-          {decided(v.verdict) && v.reviewer ? ` by @${v.reviewer}` : ''}
+          {m.verdictStep[v.verdict] ?? v.verdict}
+          {decided(v.verdict) && v.reviewer ? m.decidedBy(v.reviewer) : ''}
           {v.reason ? `: ${v.reason}` : ''}
-          {v.rule ? <span className="al-verdicts__rule"> (rule {v.rule})</span> : null}
+          {v.rule ? <span className="al-verdicts__rule">{m.rule(v.rule)}</span> : null}
         </li>
       ))}
     </ul>
   );
 }
 
-function EntryBody({ item, detail }: { item: ActivityItem; detail: UseSessionDetailResult }) {
+function EntryBody({
+  item,
+  detail,
+  messages,
+}: {
+  item: ActivityItem;
+  detail: UseSessionDetailResult;
+  messages: Messages;
+}) {
   const event = item.event;
+  const m = messages.sessionDetail;
   switch (event.type) {
     case 'command':
       return (
         <>
           <pre className="al-code">{event.text}</pre>
           {event.exitCode !== undefined && event.exitCode !== null ? (
-            <span className="al-timeline__meta">exit {event.exitCode}</span>
+            <span className="al-timeline__meta">{m.exitCode(event.exitCode)}</span>
           ) : null}
           {event.durationMs !== undefined ? (
-            <span className="al-timeline__meta">{formatDuration(event.durationMs)}</span>
+            <span className="al-timeline__meta">{messages.common.duration(event.durationMs)}</span>
           ) : null}
-          {event.output ? <Output text={event.output} truncated={event.outputTruncated} /> : null}
+          {event.output ? (
+            <Output text={event.output} truncated={event.outputTruncated} messages={messages} />
+          ) : null}
         </>
       );
     case 'query':
-      return <QueryBody event={event} item={item} detail={detail} />;
+      return <QueryBody event={event} item={item} detail={detail} messages={messages} />;
     case 'tool_call':
-      return <ToolCallView event={event} />;
+      return <ToolCallView event={event} messages={messages.toolCall} />;
     case 'llm_call':
-      return (
-        <p className="al-timeline__text">
-          {event.model}: {event.inputTokens.toLocaleString('en-US')} in /{' '}
-          {event.outputTokens.toLocaleString('en-US')} out
-          {event.costUsd ? ` · $${event.costUsd.toFixed(4)}` : ''}
-        </p>
-      );
+      return <p className="al-timeline__text">{m.llmCall(event)}</p>;
     case 'file':
       return (
         <p className="al-timeline__text">
-          {event.operation} <code>{event.path}</code>
+          {m.fileOperation[event.operation] ?? event.operation} <code>{event.path}</code>
         </p>
       );
     case 'outbound':
       return (
         <p className="al-timeline__text">
           {event.method ?? ''} {event.url ?? `${event.protocol}://${event.host}`}
-          {event.status ? ` → ${event.status}` : ''}
+          {event.status ? (
+            <>
+              {' '}
+              <ArrowRightIcon /> {event.status}
+            </>
+          ) : null}
         </p>
       );
     case 'lifecycle':
-      return (
-        <p className="al-timeline__text">
-          {event.action === 'end'
-            ? `Ended${event.exitCode !== undefined ? ` (exit ${event.exitCode})` : ''}`
-            : event.action === 'revoke'
-              ? `Revoked${event.by ? ` by ${event.by}` : ''}`
-              : event.action === 'drop'
-                ? 'Connection dropped'
-                : event.action === 'reconnect'
-                  ? 'Reconnected'
-                  : event.action}
-          {event.reason ? `: ${event.reason}` : ''}
-        </p>
-      );
+      return <p className="al-timeline__text">{m.lifecycle(event)} </p>;
     case 'policy':
       if (item.review) {
         return (
           <>
             <pre className="al-code">{item.review.subject.text}</pre>
             {item.review.comment ? (
-              <p className="al-timeline__meta">Reviewer: {item.review.comment}</p>
+              <p className="al-timeline__meta">{m.reviewerComment(item.review.comment)}</p>
             ) : null}
           </>
         );
       }
       return event.verdict === 'pending' || event.reason ? null : (
-        <p className="al-timeline__text">{event.rule ?? 'Policy decision'}</p>
+        <p className="al-timeline__text">{event.rule ?? m.policyDecision}</p>
       );
     default:
       return null;
@@ -476,7 +474,16 @@ function EntryBody({ item, detail }: { item: ActivityItem; detail: UseSessionDet
 
 const OUTPUT_PREVIEW = 4000;
 
-function Output({ text, truncated }: { text: string; truncated?: boolean }) {
+function Output({
+  text,
+  truncated,
+  messages,
+}: {
+  text: string;
+  truncated?: boolean;
+  messages: Messages;
+}) {
+  const m = messages.sessionDetail;
   const [expanded, setExpanded] = useState(false);
   const plain = toPlainText(text);
   const long = plain.length > OUTPUT_PREVIEW;
@@ -487,10 +494,10 @@ function Output({ text, truncated }: { text: string; truncated?: boolean }) {
       </pre>
       {long ? (
         <button type="button" className="al-link-button" onClick={() => setExpanded((e) => !e)}>
-          {expanded ? 'Show less' : 'Show all output'}
+          {expanded ? m.showLess : m.showAllOutput}
         </button>
       ) : null}
-      {truncated ? <p className="al-timeline__meta">Output truncated by the recorder.</p> : null}
+      {truncated ? <p className="al-timeline__meta">{m.outputTruncated}</p> : null}
     </div>
   );
 }
@@ -499,11 +506,14 @@ function QueryBody({
   event,
   item,
   detail,
+  messages,
 }: {
   event: QueryEvent;
   item: ActivityItem;
   detail: UseSessionDetailResult;
+  messages: Messages;
 }) {
+  const m = messages.sessionDetail;
   const rows = event.rows ?? [];
   const columns = event.columns ?? [];
   const total = event.rowCount ?? rows.length;
@@ -516,10 +526,10 @@ function QueryBody({
           <div className="al-result__scroll">
             <table className="al-result__table">
               <caption className="al-result__caption">
-                {event.truncated || total > rows.length
-                  ? `Showing ${rows.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows`
-                  : `${total.toLocaleString('en-US')} ${total === 1 ? 'row' : 'rows'}`}
-                {event.durationMs !== undefined ? ` · ${formatDuration(event.durationMs)}` : ''}
+                {m.resultRows(rows.length, total, Boolean(event.truncated) || total > rows.length)}
+                {event.durationMs !== undefined
+                  ? ` · ${messages.common.duration(event.durationMs)}`
+                  : ''}
               </caption>
               <thead>
                 <tr>
@@ -545,7 +555,7 @@ function QueryBody({
             </table>
           </div>
           {event.resultRef ? (
-            <WithReason availability={detail.download}>
+            <WithReason availability={detail.download} messages={messages}>
               {(describedBy) => (
                 <button
                   type="button"
@@ -554,16 +564,14 @@ function QueryBody({
                   aria-describedby={describedBy}
                   onClick={() => detail.downloadResult(item.id, event.resultRef as string)}
                 >
-                  Download full result
+                  {m.downloadResult}
                 </button>
               )}
             </WithReason>
           ) : null}
         </div>
       ) : event.rowCount !== undefined && event.rowCount !== null ? (
-        <span className="al-timeline__meta">
-          {event.rowCount.toLocaleString('en-US')} {event.rowCount === 1 ? 'row' : 'rows'}
-        </span>
+        <span className="al-timeline__meta">{m.rowCount(event.rowCount)}</span>
       ) : null}
     </>
   );

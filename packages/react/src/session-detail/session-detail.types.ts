@@ -14,6 +14,7 @@ import type {
   Viewer,
 } from '@auditlane/client';
 import type { ReactNode } from 'react';
+import type { MessagesOverride } from '../provider/messages';
 
 /** An event the activity log shows as an entry of its own. */
 export type ActivityEvent =
@@ -45,10 +46,17 @@ export interface ActivityItem {
   review: Review | null;
 }
 
+/**
+ * Why downloads are disabled: nothing says who is looking (data given directly, no `viewer`),
+ * the permissions are still being asked, the server disables downloads, or the viewer lacks the
+ * `download_recording` permission.
+ */
+export type DownloadBlockedReason = 'unavailable' | 'checking' | 'disabled' | 'forbidden';
+
 export interface DownloadAvailability {
   allowed: boolean;
-  /** Why not, for the disabled control's explanation. */
-  reason: string | null;
+  /** Why not, for the disabled control's explanation (worded by `messages.sessionDetail.downloadBlocked`). */
+  reason: DownloadBlockedReason | null;
 }
 
 export interface UseSessionDetailOptions {
@@ -87,5 +95,7 @@ export interface SessionDetailProps extends UseSessionDetailOptions {
   onSelectEvent?: (item: ActivityItem) => void;
   /** The entry to highlight (the replay's current event). */
   currentEventId?: string | null;
+  /** Translations, merged over the provider's messages. Keep the object stable. */
+  messages?: MessagesOverride;
   className?: string;
 }

@@ -56,15 +56,13 @@ export function useSessionDetail(options: UseSessionDetailOptions) {
   const fetched = useViewer();
   const viewer: Viewer | undefined = options.viewer ?? fetched.viewer;
   const permissions = viewer?.permissions ?? [];
+  // Why not, as a code: the component words it (`messages.sessionDetail.downloadBlocked`).
   const download: DownloadAvailability = !viewer
-    ? {
-        allowed: false,
-        reason: direct ? 'Downloads are not available here.' : 'Checking permissions…',
-      }
+    ? { allowed: false, reason: direct ? 'unavailable' : 'checking' }
     : !viewer.downloadsEnabled
-      ? { allowed: false, reason: 'Downloads are disabled on this server.' }
+      ? { allowed: false, reason: 'disabled' }
       : !permissions.includes('download_recording')
-        ? { allowed: false, reason: 'You do not have permission to download session data.' }
+        ? { allowed: false, reason: 'forbidden' }
         : { allowed: true, reason: null };
   const canRevoke =
     session?.status === 'active' &&

@@ -1,6 +1,20 @@
 'use client';
 export { SessionTable } from './session-table';
 export type {
+  SessionTableBodyProps,
+  SessionTableCell,
+  SessionTableCellProps,
+  SessionTableHeader,
+  SessionTableHeaderCellProps,
+  SessionTableHeaderProps,
+  SessionTableRootProps,
+  SessionTableRow,
+  SessionTableRowProps,
+  SessionTableStatusProps,
+  SessionTableToolbarProps,
+  SessionTableViewportProps,
+} from './session-table.parts';
+export type {
   ColumnVisibilityState,
   RankBy,
   RowSelectionState,

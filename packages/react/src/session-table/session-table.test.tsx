@@ -1,10 +1,14 @@
 import { createClient, type Session } from '@auditlane/client';
+import { Component, createRef, type ReactNode } from 'react';
 import { describe, expect, inject, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-react';
 import { axeViolations } from '../../test/axe';
+import { ICON_GLYPHS, pseudoMessages, untranslated } from '../../test/messages';
 import { AuditlaneProvider } from '../provider';
 import { SessionTable } from './session-table';
+import type { SessionTableRow } from './session-table.parts';
+import { useSessionTable } from './use-session-table';
 
 const servers = inject('servers');
 const client = () => createClient({ baseUrl: servers.url, token: servers.adminToken, retries: 0 });
@@ -171,16 +175,289 @@ describe('SessionTable with data given directly', () => {
   });
 
   it('shows the empty, loading and error states', async () => {
-    const empty = await render(<SessionTable sessions={[]} emptyMessage="Nothing yet" />);
+    const empty = await render(
+      <SessionTable sessions={[]} messages={{ sessionTable: { empty: 'Nothing yet' } }} />,
+    );
     await expect.element(empty.getByText('Nothing yet')).toBeVisible();
-    empty.unmount();
+    await empty.unmount();
     const loading = await render(<SessionTable sessions={[]} loading />);
     await expect.element(loading.getByText('Loading sessions…')).toBeVisible();
-    loading.unmount();
+    await loading.unmount();
     const failed = await render(<SessionTable sessions={[]} error={new Error('boom')} />);
     await expect
       .element(failed.getByRole('alert'))
       .toHaveTextContent('Could not load sessions: boom');
     expect(failed.container.querySelector('[data-state="error"]')).not.toBeNull();
+  });
+});
+
+/** Sessions whose data is all Cyrillic: Latin letters rendered with them come from the UI. */
+function cyrillicSessions(n: number): Session[] {
+  return fakeSessions(n).map((s, i) => ({
+    ...s,
+    id: `сессия-${String(i).padStart(4, '0')}`,
+    actor: { type: i % 2 ? 'agent' : 'human', id: `п${i}`, email: `пётр${i}@пример.рф` },
+    resource: { name: `база-${i}`, type: 'database', engine: 'постгрес', environment: 'прод' },
+    status: i === 0 ? 'active' : 'ended',
+    durationMs: i === 0 ? null : s.durationMs,
+  }));
+}
+
+class Catch extends Component<{ children: ReactNode }, { error: Error | null }> {
+  override state = { error: null as Error | null };
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+  override render() {
+    return this.state.error ? <p role="alert">{this.state.error.message}</p> : this.props.children;
+  }
+}
+
+describe('SessionTable messages and icons', () => {
+  it('shows only the messages it is given: no English left in text or labels', async () => {
+    const messages = pseudoMessages();
+    const data = cyrillicSessions(30);
+    const screen = await render(
+      <AuditlaneProvider messages={messages}>
+        <SessionTable
+          sessions={data}
+          enableRowSelection
+          onRowClick={() => {}}
+          activeSessionId={data[1]?.id}
+        />
+      </AuditlaneProvider>,
+    );
+    await expect.element(screen.getByText('«sessionTable.count(30,false)»')).toBeVisible();
+    // The copy button's other names (copied, or refused), and the Columns menu (a portal).
+    await screen
+      .getByRole('button', { name: /^«sessionTable\.copyId\(сессия-\d+\)»$/ })
+      .first()
+      .click();
+    await expect
+      .element(screen.getByRole('button', { name: /«sessionTable\.(copiedId|copyFailed)»/ }))
+      .toBeInTheDocument();
+    await screen.getByRole('button', { name: '«sessionTable.columnsMenu»' }).click();
+    await expect
+      .element(screen.getByRole('menuitemcheckbox', { name: '«sessionTable.column.cost»' }))
+      .toBeVisible();
+    expect(untranslated(document.body)).toEqual([]);
+    await userEvent.keyboard('{Escape}');
+
+    const states = [
+      { sessions: [], loading: true },
+      { sessions: [], error: new Error('ошибка') },
+      { sessions: [] },
+      { sessions: data, loadingMore: true, hasMore: true },
+    ];
+    for (const state of states) {
+      const other = await render(
+        <AuditlaneProvider messages={messages}>
+          <SessionTable {...state} onReload={() => {}} />
+        </AuditlaneProvider>,
+      );
+      await expect.element(other.getByRole(state.error ? 'alert' : 'status')).toBeVisible();
+      expect(untranslated(other.container, ['ошибка'])).toEqual([]);
+      await other.unmount();
+    }
+  });
+
+  it("takes messages from its own prop over the provider's", async () => {
+    const screen = await render(
+      <AuditlaneProvider messages={{ sessionTable: { empty: 'Пусто' } }}>
+        <SessionTable
+          sessions={[]}
+          messages={{
+            sessionTable: { columnsMenu: 'Столбцы' },
+            common: { status: { ended: 'х' } },
+          }}
+        />
+      </AuditlaneProvider>,
+    );
+    await expect.element(screen.getByText('Пусто')).toBeVisible();
+    await expect.element(screen.getByRole('button', { name: 'Столбцы' })).toBeVisible();
+    // The rest stays English.
+    await expect.element(screen.getByRole('radio', { name: 'Newest' })).toBeVisible();
+  });
+
+  it('draws its icons as SVG, never as text glyphs', async () => {
+    const data = fakeSessions(20);
+    const screen = await render(<SessionTable sessions={data} />);
+    await screen.getByRole('button', { name: 'Columns' }).click();
+    await expect.element(screen.getByRole('menuitemcheckbox', { name: 'Cost' })).toBeVisible();
+    expect(document.body.textContent).not.toMatch(ICON_GLYPHS);
+    const copy = screen.getByRole('button', { name: `Copy session id ${data[0]?.id}` }).element();
+    expect(copy.textContent).toBe('');
+    expect(copy.querySelector('svg[aria-hidden="true"]')).not.toBeNull();
+    // Sort direction and the menu's check marks are SVG too.
+    expect(screen.container.querySelectorAll('th .al-table__sort svg').length).toBeGreaterThan(3);
+    expect(document.querySelector('.al-menu__indicator svg')).not.toBeNull();
+    await userEvent.keyboard('{Escape}');
+  });
+});
+
+function HeadlessCount({ sessions }: { sessions: Session[] }) {
+  const table = useSessionTable({ sessions, defaultSorting: [{ id: 'cost', desc: true }] });
+  return (
+    <output data-testid="headless">
+      {table.rows.length}:{table.rows[0]?.original.usage.costUsd}:{table.status}
+    </output>
+  );
+}
+
+describe('SessionTable parts', () => {
+  it('useSessionTable sorts what it is given and never fetches, even inside a provider', async () => {
+    const fetched: string[] = [];
+    const counting = createClient({
+      baseUrl: servers.url,
+      token: servers.adminToken,
+      retries: 0,
+      fetch: (input, init) => {
+        fetched.push(String(input));
+        return fetch(input, init);
+      },
+    });
+    const screen = await render(
+      <AuditlaneProvider client={counting} viewer={null}>
+        <HeadlessCount sessions={fakeSessions(50)} />
+      </AuditlaneProvider>,
+    );
+    await expect.element(screen.getByTestId('headless')).toHaveTextContent('50:1.6:success');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fetched).toEqual([]);
+  });
+
+  it("composes: the host's own row elements (asChild), refs forwarded, vetoable clicks", async () => {
+    const data = fakeSessions(40);
+    const onRowClick = vi.fn();
+    const rootRef = createRef<HTMLDivElement>();
+    const tableRef = createRef<HTMLTableElement>();
+    const screen = await render(
+      <SessionTable.Root ref={rootRef} sessions={data} onRowClick={onRowClick} height={300}>
+        <SessionTable.Toolbar asChild>
+          <nav aria-label="Таблица">
+            <SessionTable.Count />
+          </nav>
+        </SessionTable.Toolbar>
+        <SessionTable.Viewport>
+          <SessionTable.Table ref={tableRef} aria-label="Мои сеансы">
+            <SessionTable.Header />
+            <SessionTable.Body>
+              {(row, index) => (
+                <SessionTable.Row
+                  row={row}
+                  index={index}
+                  asChild
+                  onClick={(event) => {
+                    if (index === 1) event.preventDefault();
+                  }}
+                >
+                  <tr className="host-row">
+                    {row.getVisibleCells().map((cell) => (
+                      <SessionTable.Cell key={cell.id} cell={cell} />
+                    ))}
+                  </tr>
+                </SessionTable.Row>
+              )}
+            </SessionTable.Body>
+          </SessionTable.Table>
+        </SessionTable.Viewport>
+      </SessionTable.Root>,
+    );
+    await expect.element(screen.getByText('40 sessions')).toBeVisible();
+    expect(rootRef.current?.classList.contains('al-session-table')).toBe(true);
+    expect(tableRef.current?.getAttribute('aria-label')).toBe('Мои сеансы');
+    expect(screen.container.querySelector('nav.al-session-table__toolbar')).not.toBeNull();
+    const hostRows = [...screen.container.querySelectorAll<HTMLElement>('tr.host-row')];
+    expect(hostRows.length).toBeGreaterThan(3);
+    expect(hostRows.length).toBeLessThan(40);
+    expect(hostRows[0]?.getAttribute('data-index')).toBe('0');
+    expect(hostRows[0]?.classList.contains('al-table__row')).toBe(true);
+    hostRows[0]?.querySelector<HTMLElement>('.al-col-actor')?.click();
+    expect(onRowClick).toHaveBeenCalledTimes(1);
+    // The host's handler ran first and called preventDefault(): the row does not open.
+    hostRows[1]?.querySelector<HTMLElement>('.al-col-actor')?.click();
+    expect(onRowClick).toHaveBeenCalledTimes(1);
+    expect(await axeViolations(screen.container)).toEqual([]);
+  });
+
+  it('renders a row once while it stays in view: scrolling renders only the rows that enter', async () => {
+    // Each render of a row reads its visible cells once: counted per row.
+    const renders = new Map<string, number>();
+    const counted = new WeakSet<object>();
+    const count = (row: SessionTableRow) => {
+      if (counted.has(row)) return row;
+      counted.add(row);
+      const read = row.getVisibleCells.bind(row);
+      row.getVisibleCells = () => {
+        renders.set(row.id, (renders.get(row.id) ?? 0) + 1);
+        return read();
+      };
+      return row;
+    };
+    const screen = await render(
+      <SessionTable.Root sessions={fakeSessions(2000)} height={440}>
+        <SessionTable.Toolbar />
+        <SessionTable.Viewport>
+          <SessionTable.Table>
+            <SessionTable.Header />
+            <SessionTable.Body>
+              {(row, index) => <SessionTable.Row row={count(row)} index={index} />}
+            </SessionTable.Body>
+          </SessionTable.Table>
+        </SessionTable.Viewport>
+      </SessionTable.Root>,
+    );
+    await expect.element(screen.getByText('2,000 sessions')).toBeVisible();
+    const scroller = screen.container.querySelector('.al-session-table__scroll') as HTMLElement;
+    for (let step = 1; step <= 10; step++) {
+      scroller.scrollTop = step * 110;
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    }
+    // The rows at the top left the DOM: the table scrolled by about 25 rows.
+    await vi.waitFor(() =>
+      expect(Number(rows(screen.container)[0]?.getAttribute('data-index'))).toBeGreaterThan(5),
+    );
+    expect(renders.size).toBeGreaterThan(40);
+    expect([...renders.values()].filter((n) => n > 1)).toEqual([]);
+  });
+  it('throws an error naming the part and its Root when a part is used outside it', async () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const outside = await render(
+      <Catch>
+        <SessionTable.Toolbar />
+      </Catch>,
+    );
+    await expect
+      .element(outside.getByRole('alert'))
+      .toHaveTextContent('SessionTable.Toolbar must be used within SessionTable.Root');
+    await outside.unmount();
+    const row = await render(
+      <Catch>
+        <table>
+          <tbody>
+            <SessionTable.Row row={{} as never} index={0} />
+          </tbody>
+        </table>
+      </Catch>,
+    );
+    await expect
+      .element(row.getByRole('alert'))
+      .toHaveTextContent('SessionTable.Row must be used within SessionTable.Root');
+    await row.unmount();
+    const noBody = await render(
+      <Catch>
+        <SessionTable.Root sessions={[]}>
+          <table>
+            <tbody>
+              <SessionTable.Row row={{} as never} index={0} />
+            </tbody>
+          </table>
+        </SessionTable.Root>
+      </Catch>,
+    );
+    await expect
+      .element(noBody.getByRole('alert'))
+      .toHaveTextContent('SessionTable.Row must be used within SessionTable.Body');
+    spy.mockRestore();
   });
 });

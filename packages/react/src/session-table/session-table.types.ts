@@ -1,5 +1,6 @@
 import type { Count, Session, SessionListParams } from '@auditlane/client';
 import type { ColumnVisibilityState, RowSelectionState, SortingState } from '@tanstack/react-table';
+import type { MessagesOverride } from '../provider/messages';
 
 export type { ColumnVisibilityState, RowSelectionState, SortingState };
 
@@ -20,17 +21,14 @@ export type SessionColumnId =
 export type RankBy = 'recent' | 'significance';
 
 export interface UseSessionTableOptions {
+  /** The sessions to show (the hook never fetches: the default component's Root does). */
+  sessions: readonly Session[];
   /**
-   * The sessions to show, for hosts with their own backend: sorting happens in the browser.
-   * Without it, sessions are loaded page by page through the provider's client (`params`).
+   * The sessions come ordered by whoever pages through them (a server): the table does not sort
+   * them, only "started" and "significance" can be chosen (`rankBy`), and a sortable header
+   * asks for that ranking. Default false: the browser sorts what it is given.
    */
-  sessions?: readonly Session[];
-  /** Filters of the server-side list (without `sort` and `cursor`). */
-  params?: Omit<SessionListParams, 'sort' | 'cursor'>;
-  /** Sessions per page fetched from the server. Default 100. */
-  pageSize?: number;
-  /** Re-read the first page every this many ms (new sessions appear, statuses update). Off by default. */
-  refreshMs?: number;
+  manualSorting?: boolean;
 
   sorting?: SortingState;
   defaultSorting?: SortingState;
@@ -47,18 +45,38 @@ export interface UseSessionTableOptions {
   /** Show the selection column. Default false. */
   enableRowSelection?: boolean;
 
-  /** With `sessions`: the host is loading them (first page). */
+  /** The sessions are being loaded (first page). */
   loading?: boolean;
-  /** With `sessions`: loading them failed. */
+  /** Loading them failed. */
   error?: Error | null;
-  /** With `sessions`: there are more to load (`onLoadMore` is called near the end). */
+  /** There are more to load (`onLoadMore` is called near the end). */
   hasMore?: boolean;
+  /** A further page is being loaded. */
+  loadingMore?: boolean;
   onLoadMore?: () => void;
-  /** With `sessions`: how many there are in all, when known. */
-  totalCount?: number;
+  /** Loads again after an error (shows a Retry button). */
+  onReload?: () => void;
+  /**
+   * How many there are in all, when known: a number (exact), or the API's count (`capped`: at
+   * least that many).
+   */
+  totalCount?: number | Count | null;
 }
 
-export interface SessionTableProps extends UseSessionTableOptions {
+/** What the default SessionTable (and `SessionTable.Root`) takes. */
+export interface SessionTableProps
+  extends Omit<UseSessionTableOptions, 'sessions' | 'manualSorting'> {
+  /**
+   * The sessions to show, for hosts with their own backend: sorting happens in the browser.
+   * Without it, sessions are loaded page by page through the provider's client (`params`).
+   */
+  sessions?: readonly Session[];
+  /** Filters of the server-side list (without `sort` and `cursor`). */
+  params?: Omit<SessionListParams, 'sort' | 'cursor'>;
+  /** Sessions per page fetched from the server. Default 100. */
+  pageSize?: number;
+  /** Re-read the first page every this many ms (new sessions appear, statuses update). Off by default. */
+  refreshMs?: number;
   /** Called when a row is activated (click, Enter). */
   onRowClick?: (session: Session) => void;
   /** Marks the row of this session as current (`aria-current`, `data-active`). */
@@ -67,16 +85,20 @@ export interface SessionTableProps extends UseSessionTableOptions {
   rowHeight?: number;
   /** Height of the scrolling area (CSS length). Default 480px. */
   height?: number | string;
-  /** Shown when nothing matches. */
-  emptyMessage?: string;
-  /** Hide the toolbar (count, ranking, columns menu). */
+  /** Translations, merged over the provider's messages. Keep the object stable. */
+  messages?: MessagesOverride;
+  /** Hide the toolbar (count, ranking, columns menu). Only the default composition. */
   hideToolbar?: boolean;
   className?: string;
+  /** The table's accessible name. Default `messages.sessionTable.label` ("Sessions"). */
   'aria-label'?: string;
 }
 
 export interface SessionTableCount {
-  /** What to show: "1,234 sessions", "1,000+ sessions". */
-  label: string;
+  /** How many there are, as far as known (at least the loaded ones). */
+  total: number;
+  /** There are more than `total` ("1,000+ sessions"). */
+  atLeast: boolean;
+  /** The server's count, or the exact count given; null when unknown. */
   count: Count | null;
 }

@@ -1,4 +1,4 @@
-import type { Session, SessionListParams } from '@auditlane/client';
+import type { Count, Session } from '@auditlane/client';
 import { formatActor } from '@auditlane/client/helpers';
 import {
   type ColumnDef,
@@ -10,8 +10,7 @@ import {
   tableFeatures,
   useTable,
 } from '@tanstack/react-table';
-import { useMemo } from 'react';
-import { useSessions } from '../data/use-sessions';
+import { useCallback, useMemo } from 'react';
 import { useControllable } from '../internal/use-controllable';
 import type {
   ColumnVisibilityState,
@@ -38,10 +37,11 @@ const helper = createColumnHelper<SessionTableFeatures, Session>();
 /** Column definitions without cells (the component adds cells): ids, accessors, sorting. */
 export function sessionColumns(
   enableRowSelection: boolean,
-  serverSide: boolean,
+  manualSorting: boolean,
   // biome-ignore lint/suspicious/noExplicitAny: columns of several value types, as TanStack types them.
 ): ColumnDef<SessionTableFeatures, Session, any>[] {
-  const serverSortable = (id: string) => !serverSide || id === 'startedAt' || id === 'significance';
+  const serverSortable = (id: string) =>
+    !manualSorting || id === 'startedAt' || id === 'significance';
   const cols = helper.columns([
     helper.accessor((s) => formatActor(s.actor), {
       id: 'actor',
@@ -168,16 +168,22 @@ function compareTimes(a: string, b: string): number {
   return compare(Date.parse(a), Date.parse(b));
 }
 
-const DEFAULT_SORTING: SortingState = [{ id: 'startedAt', desc: true }];
+export const DEFAULT_SORTING: SortingState = [{ id: 'startedAt', desc: true }];
 const EMPTY_VISIBILITY: ColumnVisibilityState = {};
 const EMPTY_SELECTION: RowSelectionState = {};
 
+/** The ranking a sorting stands for: significance first, or newest first. */
+export function rankOf(sorting: SortingState): RankBy {
+  return sorting[0]?.id === 'significance' ? 'significance' : 'recent';
+}
+
 /**
- * The sessions table without markup: a TanStack table (sorting, column visibility, row
- * selection) over sessions given directly or loaded page by page through the provider's client.
+ * The sessions table without markup and without fetching: a TanStack table (sorting, column
+ * visibility, row selection) over the sessions it is given, with their loading state. The parts
+ * (`SessionTable.Root`, ...) render it; a host with its own data layer can use it alone.
  */
-export function useSessionTable(options: UseSessionTableOptions = {}) {
-  const serverSide = options.sessions === undefined;
+export function useSessionTable(options: UseSessionTableOptions) {
+  const manualSorting = options.manualSorting ?? false;
   const [sorting, setSorting] = useControllable(
     options.sorting,
     options.defaultSorting ?? DEFAULT_SORTING,
@@ -193,30 +199,20 @@ export function useSessionTable(options: UseSessionTableOptions = {}) {
     options.defaultRowSelection ?? EMPTY_SELECTION,
     options.onRowSelectionChange,
   );
-  const rankBy: RankBy = sorting[0]?.id === 'significance' ? 'significance' : 'recent';
+  const rankBy: RankBy = rankOf(sorting);
 
-  const listParams = useMemo<SessionListParams>(
-    () => ({
-      ...options.params,
-      sort: rankBy,
-      limit: options.pageSize ?? 100,
-    }),
-    [options.params, rankBy, options.pageSize],
-  );
-  const remote = useSessions(listParams, { enabled: serverSide, refreshMs: options.refreshMs });
-
-  const data = serverSide ? remote.sessions : (options.sessions as Session[]);
+  const data = options.sessions as Session[];
   const enableRowSelection = options.enableRowSelection ?? false;
   const columns = useMemo(
-    () => sessionColumns(enableRowSelection, serverSide),
-    [enableRowSelection, serverSide],
+    () => sessionColumns(enableRowSelection, manualSorting),
+    [enableRowSelection, manualSorting],
   );
 
   // Sessions usually arrive in the order asked for (newest first): then sorting them again is
   // skipped (an O(n) check instead of an O(n log n) sort).
   const presorted = useMemo(
-    () => !serverSide && isOrdered(data, sorting),
-    [serverSide, data, sorting],
+    () => !manualSorting && isOrdered(data, sorting),
+    [manualSorting, data, sorting],
   );
 
   const table = useTable({
@@ -231,61 +227,56 @@ export function useSessionTable(options: UseSessionTableOptions = {}) {
     enableRowSelection,
     // The server sorts what it pages through; the browser sorts what it was given, unless it
     // came in that order already.
-    manualSorting: serverSide || presorted,
+    manualSorting: manualSorting || presorted,
     enableSortingRemoval: false,
   });
 
-  const status = serverSide
-    ? remote.status
-    : options.error
-      ? 'error'
-      : options.loading
-        ? 'loading'
-        : 'success';
-  const error = serverSide ? remote.error : (options.error ?? null);
-  const hasMore = serverSide ? remote.hasMore : (options.hasMore ?? false);
-  const loadingMore = serverSide ? remote.loadingMore : false;
-  const loadMore = serverSide ? remote.loadMore : (options.onLoadMore ?? noop);
+  const status: 'loading' | 'success' | 'error' = options.error
+    ? 'error'
+    : options.loading
+      ? 'loading'
+      : 'success';
+  const error = options.error ?? null;
+  const hasMore = options.hasMore ?? false;
+  const loadingMore = options.loadingMore ?? false;
+  const loadMore = options.onLoadMore ?? noop;
+  const reload = options.onReload ?? null;
 
+  const given = options.totalCount;
   const count: SessionTableCount = useMemo(() => {
-    if (serverSide) {
-      const c = remote.count;
-      if (!c || c.value === null) {
-        return {
-          count: c,
-          label: `${data.length.toLocaleString('en-US')}${hasMore ? '+' : ''} sessions`,
-        };
-      }
-      const n = c.value.toLocaleString('en-US');
-      return {
-        count: c,
-        label: `${n}${c.capped ? '+' : ''} ${c.value === 1 && !c.capped ? 'session' : 'sessions'}`,
-      };
+    const c: Count | null =
+      typeof given === 'number' ? { mode: 'exact', value: given, capped: false } : (given ?? null);
+    if (!c || c.value === null) {
+      return { total: data.length, atLeast: hasMore, count: c };
     }
-    const total = options.totalCount ?? data.length;
-    return {
-      count: { mode: 'exact', value: total, capped: false },
-      label: `${total.toLocaleString('en-US')} ${total === 1 ? 'session' : 'sessions'}`,
-    };
-  }, [serverSide, remote.count, data.length, hasMore, options.totalCount]);
+    return { total: c.value, atLeast: c.capped, count: c };
+  }, [given, data.length, hasMore]);
 
-  const setRankBy = (next: RankBy) =>
-    setSorting(next === 'significance' ? [{ id: 'significance', desc: true }] : DEFAULT_SORTING);
+  const setRankBy = useCallback(
+    (next: RankBy) =>
+      setSorting(next === 'significance' ? [{ id: 'significance', desc: true }] : DEFAULT_SORTING),
+    [setSorting],
+  );
 
   return {
     table,
     rows: table.getRowModel().rows,
     sessions: data,
-    serverSide,
+    manualSorting,
     status,
     error,
     hasMore,
     loadingMore,
     loadMore,
-    reload: remote.reload,
+    reload,
     count,
     rankBy,
     setRankBy,
+    enableRowSelection,
+    /** The state objects (new ones on each change): what the rows depend on. */
+    rowSelection,
+    columnVisibility,
+    sorting,
   };
 }
 

@@ -1,0 +1,436 @@
+import type {
+  ActorType,
+  FileEvent,
+  LifecycleEvent,
+  PeriodPreset,
+  ResourceType,
+  SessionCounters,
+  SessionStatus,
+  Verdict,
+} from '@auditlane/client';
+import { summarizeCounters } from '@auditlane/client/helpers';
+import { formatCost, formatDuration } from '../internal/format';
+import {
+  type ToolCallMessages,
+  toolCallMessages,
+} from '../session-detail/tool-call/tool-call.messages';
+
+/** Strings shared by the components: enum values and units. */
+export interface CommonMessages {
+  /** A session's status, as a word ("pending review"). */
+  status: Record<SessionStatus, string>;
+  /** Who acted: a person, an agent, a service account. */
+  actorType: Record<ActorType, string>;
+  resourceType: Record<ResourceType, string>;
+  /** A duration in milliseconds, compact ("850 ms", "1m 05s"). */
+  duration: (ms: number | null | undefined) => string;
+  /** A cost in US dollars ("$1.60", "—" for none). */
+  cost: (usd: number) => string;
+  /** A whole number ("12,345"). */
+  number: (n: number) => string;
+  /** A session that is still going (the duration column, the detail's header). */
+  live: string;
+  retry: string;
+  /** When an error has no message. */
+  unknownError: string;
+}
+
+export interface SessionTableMessages {
+  /** The table's accessible name. */
+  label: string;
+  /** Column headers (and the Columns menu's items). */
+  column: Record<
+    | 'select'
+    | 'actor'
+    | 'resource'
+    | 'environment'
+    | 'id'
+    | 'startedAt'
+    | 'duration'
+    | 'status'
+    | 'cost'
+    | 'significance',
+    string
+  >;
+  /** "1,234 sessions"; `atLeast`: there are more ("1,000+ sessions"). */
+  count: (count: number, atLeast: boolean) => string;
+  rank: string;
+  rankRecent: string;
+  rankSignificance: string;
+  columnsMenu: string;
+  selectAll: string;
+  selectRow: (sessionId: string) => string;
+  copyId: (sessionId: string) => string;
+  /** The copy button's name once the id is copied. */
+  copiedId: string;
+  copyFailed: string;
+  /** The significance meter's name. */
+  significance: (score: number) => string;
+  loading: string;
+  loadingMore: string;
+  error: (message: string) => string;
+  empty: string;
+}
+
+export interface FiltersMessages {
+  label: string;
+  search: string;
+  searchPlaceholder: string;
+  user: string;
+  userPlaceholder: string;
+  resource: string;
+  resourcePlaceholder: string;
+  type: string;
+  environment: string;
+  /** An environment of the list (given as the name the recorder reports). */
+  environmentOption: (environment: string) => string;
+  status: string;
+  /** A list filter with nothing picked. */
+  any: string;
+  selectedCount: (count: number) => string;
+  /** A list filter's button: "Status: 2 selected". */
+  fieldSummary: (field: string, summary: string) => string;
+  period: string;
+  periodPreset: Record<PeriodPreset, string>;
+  periodCustom: string;
+  from: string;
+  to: string;
+  reset: string;
+}
+
+export interface SessionDetailMessages {
+  loading: string;
+  loadError: (message: string) => string;
+  /** The heading: "alice@example.com on billing-db". */
+  title: (actor: string, resource: string) => string;
+  /** The summary of a session's counters ("5 commands · 1 blocked"). */
+  summary: (counters: SessionCounters) => string;
+  nothingRecorded: string;
+  meta: {
+    agent: string;
+    user: string;
+    onBehalfOf: string;
+    resource: string;
+    environment: string;
+    started: string;
+    ended: string;
+    duration: string;
+    status: string;
+    endpoint: string;
+    credential: string;
+    model: string;
+    reason: string;
+    closeReason: string;
+  };
+  actions: string;
+  copyId: string;
+  copied: string;
+  downloadLogs: string;
+  shareLink: string;
+  linkCopied: string;
+  rerun: string;
+  copyFailed: string;
+  revoke: string;
+  revokeTitle: string;
+  revokeDescription: string;
+  revokeReason: string;
+  cancel: string;
+  revokeConfirm: string;
+  /** Why downloads are disabled. */
+  downloadBlocked: Record<'unavailable' | 'checking' | 'disabled' | 'forbidden', string>;
+  activity: string;
+  loadingActivity: string;
+  noActivity: string;
+  /** An entry's kind, by event type. */
+  kind: Record<
+    'command' | 'query' | 'tool_call' | 'llm_call' | 'file' | 'outbound' | 'lifecycle' | 'policy',
+    string
+  >;
+  masked: (count: number) => string;
+  maskedFields: (fields: readonly string[]) => string;
+  showInReplay: string;
+  review: string;
+  approve: string;
+  reject: string;
+  /** A verdict as a step of the history under an entry. */
+  verdictStep: Record<Verdict, string>;
+  /** The entry's badge: "approved by @bob", "pending review". */
+  verdictBadge: (verdict: Verdict, reviewer: string | null) => string;
+  /** "by @bob", after a decided verdict. */
+  decidedBy: (reviewer: string) => string;
+  rule: (rule: string) => string;
+  exitCode: (code: number) => string;
+  llmCall: (call: {
+    model: string;
+    inputTokens: number;
+    outputTokens: number;
+    costUsd?: number | null;
+  }) => string;
+  fileOperation: Record<FileEvent['operation'], string>;
+  lifecycle: (event: LifecycleEvent) => string;
+  reviewerComment: (comment: string) => string;
+  policyDecision: string;
+  showAllOutput: string;
+  showLess: string;
+  outputTruncated: string;
+  /** A result table's caption: "Showing 50 of 80 rows", "3 rows". */
+  resultRows: (shown: number, total: number, partial: boolean) => string;
+  rowCount: (count: number) => string;
+  downloadResult: string;
+}
+
+/**
+ * Every string the components show or announce, one key per string; strings with values are
+ * functions. `defaultMessages` is English; pass a `MessagesOverride` to `AuditlaneProvider` or to
+ * a component's `messages` prop to translate.
+ */
+export interface Messages {
+  common: CommonMessages;
+  sessionTable: SessionTableMessages;
+  filters: FiltersMessages;
+  sessionDetail: SessionDetailMessages;
+  /** An agent's tool call in SessionDetail's activity (`ToolCallView`). */
+  toolCall: ToolCallMessages;
+}
+
+/** Some messages of some groups: merged over the English defaults, group by group. */
+export type MessagesOverride = {
+  [G in keyof Messages]?: {
+    [K in keyof Messages[G]]?: Messages[G][K] extends (...args: never[]) => unknown
+      ? Messages[G][K]
+      : Messages[G][K] extends Record<string, string>
+        ? Partial<Messages[G][K]>
+        : Messages[G][K];
+  };
+};
+
+// Small integers (scores, counts of a page) skip the locale machinery: they are formatted per row.
+const integer = (n: number) =>
+  Number.isInteger(n) && n > -1000 && n < 1000 ? String(n) : n.toLocaleString('en-US');
+const plural = (n: number, one: string, other: string) =>
+  new Intl.PluralRules('en-US').select(n) === 'one' ? one : other;
+
+/** The English messages (the default). */
+export const defaultMessages: Messages = {
+  common: {
+    status: {
+      pending_review: 'pending review',
+      active: 'active',
+      ended: 'ended',
+      revoked: 'revoked',
+      dropped: 'dropped',
+      blocked: 'blocked',
+      failed: 'failed',
+    },
+    actorType: { human: 'human', agent: 'agent', service: 'service' },
+    resourceType: {
+      database: 'database',
+      ssh: 'ssh',
+      application: 'application',
+      kubernetes: 'kubernetes',
+      llm: 'llm',
+      http: 'http',
+    },
+    duration: formatDuration,
+    cost: formatCost,
+    number: integer,
+    live: 'live',
+    retry: 'Retry',
+    unknownError: 'unknown error',
+  },
+  sessionTable: {
+    label: 'Sessions',
+    column: {
+      select: 'Select',
+      actor: 'User or agent',
+      resource: 'Resource',
+      environment: 'Environment',
+      id: 'Session',
+      startedAt: 'Started',
+      duration: 'Duration',
+      status: 'Status',
+      cost: 'Cost',
+      significance: 'Significance',
+    },
+    count: (count, atLeast) =>
+      `${integer(count)}${atLeast ? '+' : ''} ${atLeast ? 'sessions' : plural(count, 'session', 'sessions')}`,
+    rank: 'Rank sessions',
+    rankRecent: 'Newest',
+    rankSignificance: 'Most significant',
+    columnsMenu: 'Columns',
+    selectAll: 'Select all loaded sessions',
+    selectRow: (id) => `Select session ${id}`,
+    copyId: (id) => `Copy session id ${id}`,
+    copiedId: 'Session id copied',
+    copyFailed: 'The browser refused to copy',
+    significance: (score) => `Significance ${Math.round(score)} of 100`,
+    loading: 'Loading sessions…',
+    loadingMore: 'Loading more…',
+    error: (message) => `Could not load sessions: ${message}`,
+    empty: 'No sessions match these filters.',
+  },
+  filters: {
+    label: 'Session filters',
+    search: 'Search',
+    searchPlaceholder: 'Commands, queries, output…',
+    user: 'User',
+    userPlaceholder: 'id or email',
+    resource: 'Resource',
+    resourcePlaceholder: 'name',
+    type: 'Type',
+    environment: 'Environment',
+    environmentOption: (environment) => environment,
+    status: 'Status',
+    any: 'Any',
+    selectedCount: (count) => `${integer(count)} selected`,
+    fieldSummary: (field, summary) => `${field}: ${summary}`,
+    period: 'Period',
+    periodPreset: { '1h': '1h', '24h': '24h', '7d': '7d', '30d': '30d', '90d': '90d' },
+    periodCustom: 'Custom',
+    from: 'From',
+    to: 'To',
+    reset: 'Reset',
+  },
+  sessionDetail: {
+    loading: 'Loading session…',
+    loadError: (message) => `Could not load the session: ${message}`,
+    title: (actor, resource) => `${actor} on ${resource}`,
+    summary: summarizeCounters,
+    nothingRecorded: 'Nothing recorded yet',
+    meta: {
+      agent: 'Agent',
+      user: 'User',
+      onBehalfOf: 'On behalf of',
+      resource: 'Resource',
+      environment: 'Environment',
+      started: 'Started',
+      ended: 'Ended',
+      duration: 'Duration',
+      status: 'Status',
+      endpoint: 'From',
+      credential: 'Credential',
+      model: 'Model',
+      reason: 'Reason',
+      closeReason: 'Closed',
+    },
+    actions: 'Session actions',
+    copyId: 'Copy session id',
+    copied: 'Copied',
+    downloadLogs: 'Download logs',
+    shareLink: 'Share link',
+    linkCopied: 'Link copied',
+    rerun: 'Re-run',
+    copyFailed: 'The browser refused to copy.',
+    revoke: 'Revoke',
+    revokeTitle: 'Revoke this session?',
+    revokeDescription: 'The recorder ends the session at once. This cannot be undone.',
+    revokeReason: 'Reason (optional)',
+    cancel: 'Cancel',
+    revokeConfirm: 'Revoke session',
+    downloadBlocked: {
+      unavailable: 'Downloads are not available here.',
+      checking: 'Checking permissions…',
+      disabled: 'Downloads are disabled on this server.',
+      forbidden: 'You do not have permission to download session data.',
+    },
+    activity: 'Activity',
+    loadingActivity: 'Loading activity…',
+    noActivity: 'No activity recorded.',
+    kind: {
+      command: 'Command',
+      query: 'Query',
+      tool_call: 'Tool call',
+      llm_call: 'LLM call',
+      file: 'File',
+      outbound: 'Request',
+      lifecycle: 'Session',
+      policy: 'Policy',
+    },
+    masked: (count) => `${integer(count)} ${plural(count, 'field', 'fields')} masked`,
+    maskedFields: (fields) => `Masked: ${fields.join(', ')}`,
+    showInReplay: 'Show in replay',
+    review: 'Review',
+    approve: 'Approve',
+    reject: 'Reject',
+    verdictStep: {
+      passed: 'Passed',
+      blocked: 'Blocked',
+      pending: 'Held for review',
+      approved: 'Approved',
+      rejected: 'Rejected',
+    },
+    verdictBadge: (verdict, reviewer) =>
+      (verdict === 'approved' || verdict === 'rejected') && reviewer
+        ? `${verdict} by @${reviewer}`
+        : verdict === 'pending'
+          ? 'pending review'
+          : verdict,
+    decidedBy: (reviewer) => ` by @${reviewer}`,
+    rule: (rule) => ` (rule ${rule})`,
+    exitCode: (code) => `exit ${code}`,
+    llmCall: ({ model, inputTokens, outputTokens, costUsd }) =>
+      `${model}: ${integer(inputTokens)} in / ${integer(outputTokens)} out${
+        costUsd ? ` · $${costUsd.toFixed(4)}` : ''
+      }`,
+    fileOperation: {
+      read: 'read',
+      write: 'write',
+      create: 'create',
+      delete: 'delete',
+      rename: 'rename',
+      chmod: 'chmod',
+    },
+    lifecycle: (event) =>
+      (event.action === 'end'
+        ? `Ended${event.exitCode !== undefined ? ` (exit ${event.exitCode})` : ''}`
+        : event.action === 'revoke'
+          ? `Revoked${event.by ? ` by ${event.by}` : ''}`
+          : event.action === 'drop'
+            ? 'Connection dropped'
+            : event.action === 'reconnect'
+              ? 'Reconnected'
+              : 'Started') + (event.reason ? `: ${event.reason}` : ''),
+    reviewerComment: (comment) => `Reviewer: ${comment}`,
+    policyDecision: 'Policy decision',
+    showAllOutput: 'Show all output',
+    showLess: 'Show less',
+    outputTruncated: 'Output truncated by the recorder.',
+    resultRows: (shown, total, partial) =>
+      partial
+        ? `Showing ${integer(shown)} of ${integer(total)} rows`
+        : `${integer(total)} ${plural(total, 'row', 'rows')}`,
+    rowCount: (count) => `${integer(count)} ${plural(count, 'row', 'rows')}`,
+    downloadResult: 'Download full result',
+  },
+  toolCall: toolCallMessages,
+};
+
+/**
+ * Messages over messages: each override's groups (and the records in them, such as `status`)
+ * merged over the base. Returns the base itself when there is nothing to merge.
+ */
+export function mergeMessages(
+  base: Messages,
+  ...overrides: (MessagesOverride | null | undefined)[]
+): Messages {
+  let out = base;
+  for (const override of overrides) {
+    if (!override) continue;
+    const next = { ...out } as unknown as Record<string, Record<string, unknown>>;
+    for (const [group, values] of Object.entries(override)) {
+      if (!values) continue;
+      const merged: Record<string, unknown> = { ...next[group] };
+      for (const [key, value] of Object.entries(values)) {
+        if (value === undefined) continue;
+        const old = merged[key];
+        merged[key] =
+          typeof value === 'object' && value !== null && typeof old === 'object' && old !== null
+            ? { ...old, ...value }
+            : value;
+      }
+      next[group] = merged;
+    }
+    out = next as unknown as Messages;
+  }
+  return out;
+}
