@@ -499,7 +499,7 @@ describe('what a call loads', () => {
     expect(
       ours.filter(
         (u) =>
-          !/cli\/src\/(bin|helper\/(socket|client))\.ts$|client\/src\/model\/(helpers|entities|limits|recording)\.ts$/.test(
+          !/cli\/src\/(bin|helper\/(socket|client))\.ts$|client\/src\/model\/(helpers|entities|limits|recording|actions|shape)\.ts$/.test(
             u,
           ),
       ),
