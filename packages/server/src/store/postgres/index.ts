@@ -1,4 +1,6 @@
 import type {
+  ActivityPage,
+  ActivityQuery,
   EntityDetail,
   EntityQuery,
   EntityRef,
@@ -21,6 +23,7 @@ import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
 import type { SessionFacts } from '../../domain/significance';
 import type { TelemetryInput } from '../../otlp/claude-code';
+import { listActivity } from '../activity';
 import { AlertTables } from '../alerts';
 import { type IndexSql, unnestRows } from '../entity-index';
 import type { SqlDialect, WalkFrom } from '../filters';
@@ -649,6 +652,15 @@ export class PostgresStore implements Store {
       [org, sessionId],
     );
     return rows[0]?.doc ?? null;
+  }
+
+  async listActivity(
+    org: string,
+    sessionId: string,
+    query: ActivityQuery,
+  ): Promise<ActivityPage | null> {
+    const session = await this.getSession(org, sessionId);
+    return session ? listActivity(this.reader, session, query) : null;
   }
 
   async listEvents(
