@@ -39,6 +39,8 @@ interface Server {
   token: string;
   /** A client of another org, every permission. */
   other: AuditlaneClient;
+  /** Runs SQL on the store behind the API's back (`?` placeholders). */
+  exec(sql: string, params: unknown[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,10 +49,14 @@ let cluster: Cluster | undefined;
 async function openServer(kind: 'sqlite' | 'postgres'): Promise<Server> {
   let store: Store;
   let drop: () => Promise<void>;
+  let exec: Server['exec'];
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'auditlane-activity-'));
     const sqlite = new SqliteStore({ filename: join(dir, 'test.db') });
     store = sqlite;
+    exec = async (sql, params) => {
+      sqlite.db.prepare(sql).run(...params);
+    };
     drop = async () => {
       await sqlite.close();
       rmSync(dir, { recursive: true, force: true });
@@ -67,6 +73,13 @@ async function openServer(kind: 'sqlite' | 'postgres'): Promise<Server> {
     url.pathname = `/${name}`;
     const postgres = await PostgresStore.open({ connectionString: url.toString(), max: 4 });
     store = postgres;
+    exec = async (sql, params) => {
+      let n = 0;
+      await postgres.pool.query(
+        sql.replace(/\?/g, () => `$${++n}`),
+        params,
+      );
+    };
     drop = async () => {
       await postgres.close();
       await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
@@ -87,6 +100,7 @@ async function openServer(kind: 'sqlite' | 'postgres'): Promise<Server> {
   return {
     server,
     token,
+    exec,
     client: createClient({ baseUrl: server.url, token, retries: 0 }),
     other: createClient({ baseUrl: server.url, token: otherToken, retries: 0 }),
     async close() {
@@ -420,6 +434,19 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
       reordered.data.map((e) => [e.count, e.seq, e.lastSeq, e.verdicts.length, e.masked.count]),
     ).toEqual(
       original.data.map((e) => [e.count, e.seq, e.lastSeq, e.verdicts.length, e.masked.count]),
+    );
+  });
+
+  it('builds the activity of a session stored before activity was kept, on its first read', async () => {
+    const before = await page(s, db.id);
+    // What an upgraded database holds for a session stored by the version before: its events,
+    // no activity rows.
+    for (const table of ['activity', 'activity_sessions', 'activity_orphans'])
+      await s.exec(`DELETE FROM ${table} WHERE org = ? AND session_id = ?`, ['acme', db.id]);
+    const rebuilt = await page(s, db.id);
+    expect(rebuilt).toEqual(before);
+    expect(rebuilt.data.map(summary)[1]).toBe(
+      '120 × INSERT INTO customers (id, name, balance) VALUES (…)',
     );
   });
 

@@ -59,6 +59,13 @@ export const ACTIVITY_TABLES = (bigint: string) => `
   CREATE INDEX activity_type ON activity (org, session_id, type, seq);
   CREATE INDEX activity_matters ON activity (org, session_id, matters, seq);
   CREATE INDEX activity_time ON activity (org, session_id, time_ms, seq);
+  -- Sessions whose activity is kept (every session started since; earlier ones are built from
+  -- their events the first time their activity is read).
+  CREATE TABLE activity_sessions (
+    org TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    PRIMARY KEY (org, session_id)
+  );
   -- Maskings whose action has not arrived yet: joined to it when it does.
   CREATE TABLE activity_orphans (
     org TEXT NOT NULL,
@@ -231,9 +238,22 @@ function entryRow(event: Event): ActivityRow {
 
 /**
  * The ingest step: folds one batch's stored events (each session's in seq order) into the
- * activity of their sessions. Runs inside the batch's transaction, after its events are written.
+ * activity of their sessions, and marks the sessions it starts as kept. Runs inside the batch's
+ * transaction, after its events are written.
  */
-export async function indexActivity(sql: IndexSql, org: string, events: Event[]): Promise<void> {
+export async function indexActivity(
+  sql: IndexSql,
+  org: string,
+  events: Event[],
+  started: readonly string[] = [],
+): Promise<void> {
+  for (let i = 0; i < started.length; i += 500) {
+    const ids = started.slice(i, i + 500);
+    await sql.run(
+      `INSERT INTO activity_sessions (org, session_id) VALUES ${ids.map(() => '(?, ?)').join(', ')} ON CONFLICT (org, session_id) DO NOTHING`,
+      ids.flatMap((id) => [org, id]),
+    );
+  }
   const bySession = new Map<string, Event[]>();
   for (const event of events) {
     if (event.type === 'terminal') continue;
@@ -406,6 +426,48 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
       `DELETE FROM activity_orphans WHERE org = ? AND session_id = ? AND subject_id IN (${list(adopted.length)})`,
       [org, sessionId, ...adopted],
     );
+}
+
+/** Events read per step of a rebuild. */
+const REBUILD_BATCH = 2000;
+
+/**
+ * Whether a session's activity is kept; if not (a session stored before the activity was), builds
+ * it from the session's stored events, in seq order, and marks it kept. Call under the session's
+ * write lock, in a transaction.
+ */
+export async function ensureActivity(sql: IndexSql, org: string, sessionId: string): Promise<void> {
+  const kept = await sql.all<{ one: number }>(
+    'SELECT 1 AS one FROM activity_sessions WHERE org = ? AND session_id = ?',
+    [org, sessionId],
+  );
+  if (kept.length > 0) return;
+  let after = -1;
+  for (;;) {
+    const rows = await sql.all<{ seq: number; body: string }>(
+      `SELECT seq, body FROM events WHERE org = ? AND session_id = ? AND seq > ? AND type <> 'terminal' ORDER BY seq LIMIT ${REBUILD_BATCH}`,
+      [org, sessionId, after],
+    );
+    if (rows.length === 0) break;
+    await indexActivity(
+      sql,
+      org,
+      rows.map((r) => JSON.parse(r.body) as Event),
+    );
+    after = Number(rows.at(-1)!.seq);
+    if (rows.length < REBUILD_BATCH) break;
+  }
+  await indexActivity(sql, org, [], [sessionId]);
+}
+
+/** Whether the activity of a session is kept already (no rebuild needed). */
+export async function activityKept(r: SqlReader, org: string, sessionId: string) {
+  const p = r.params();
+  const rows = await r.all<{ one: number }>(
+    `SELECT 1 AS one FROM activity_sessions WHERE org = ${p.param(org)} AND session_id = ${p.param(sessionId)}`,
+    p.values,
+  );
+  return rows.length > 0;
 }
 
 /** Whether an entry of this shape continues a run of the one before it. */

@@ -294,6 +294,7 @@ export async function ingestBatch(
       tx.sql,
       org,
       indexed.map((i) => i.event),
+      sessionIds.filter((id) => !loaded.has(id) && states.has(id)),
     );
     const searchRows: SearchRow[] = [];
     for (const [sessionId, chunk] of search) {

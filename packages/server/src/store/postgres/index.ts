@@ -23,7 +23,7 @@ import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
 import type { SessionFacts } from '../../domain/significance';
 import type { TelemetryInput } from '../../otlp/claude-code';
-import { listActivity } from '../activity';
+import { activityKept, ensureActivity, listActivity } from '../activity';
 import { AlertTables } from '../alerts';
 import { type IndexSql, unnestRows } from '../entity-index';
 import type { SqlDialect, WalkFrom } from '../filters';
@@ -660,7 +660,23 @@ export class PostgresStore implements Store {
     query: ActivityQuery,
   ): Promise<ActivityPage | null> {
     const session = await this.getSession(org, sessionId);
-    return session ? listActivity(this.reader, session, query) : null;
+    if (!session) return null;
+    if (!(await activityKept(this.reader, org, sessionId))) {
+      // A session stored before its activity was kept: built once, under its write lock.
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await lockSessions(client, org, [sessionId]);
+        await ensureActivity(sqlOn(client), org, sessionId);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    }
+    return listActivity(this.reader, session, query);
   }
 
   async listEvents(

@@ -22,7 +22,7 @@ import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
 import type { SessionFacts } from '../../domain/significance';
 import type { TelemetryInput } from '../../otlp/claude-code';
-import { listActivity } from '../activity';
+import { activityKept, listActivity } from '../activity';
 import { AlertTables } from '../alerts';
 import { ftsPhrase, type SqlDialect, type WalkFrom } from '../filters';
 import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
@@ -366,7 +366,10 @@ export class SqliteStore implements Store {
     query: ActivityQuery,
   ): Promise<ActivityPage | null> {
     const session = await this.getSession(org, sessionId);
-    return session ? listActivity(this.reader, session, query) : null;
+    if (!session) return null;
+    if (!(await activityKept(this.reader, org, sessionId)))
+      await this.writer.ensureActivity(org, sessionId);
+    return listActivity(this.reader, session, query);
   }
 
   async listEvents(
