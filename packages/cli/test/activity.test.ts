@@ -245,6 +245,8 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
       "INSERT INTO customers (id, name, balance) VALUES (1000, 'customer 0', 0)",
     );
     expect(p.total).toBe(1 + 120 + 1 + 1 + 1 + 1 + 1 + 30 + 1);
+    expect((await page(s, db.id, { count: 'exact', group: 'none' })).total).toBe(p.total);
+    expect((await page(s, db.id, { count: 'none' })).total).toBeNull();
     expect(p).toMatchObject({
       hasBefore: false,
       hasAfter: false,
@@ -309,7 +311,7 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
       db.ids.failed,
       db.ids.risky,
     ]);
-    expect(matters.total).toBe(4);
+    expect(matters).toMatchObject({ total: 4, totalCapped: false });
     expect((await page(s, db.id, { verdict: ['blocked'] })).data.map((e) => e.id)).toEqual([
       db.ids.drop,
     ]);
@@ -328,9 +330,11 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
   });
 
   it('filters by text and by type, ignoring case, and groups within the filter', async () => {
-    const orders = await page(s, db.id, { q: 'into ORDERS' });
+    const orders = await page(s, db.id, { q: 'into ORDERS', count: 'exact' });
     expect(orders.data.map(summary)).toEqual(['30 × INSERT INTO orders VALUES (…)']);
     expect(orders.total).toBe(30);
+    // A text filter is not counted unless asked: the count would read every entry.
+    expect((await page(s, db.id, { q: 'into ORDERS' })).total).toBeNull();
     const literal = await page(s, db.id, { q: "'customer 42'" });
     expect(literal.data).toHaveLength(1);
     expect(literal.data[0]!.count).toBe(1);

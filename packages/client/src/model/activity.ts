@@ -65,9 +65,9 @@ export const activityQuerySchema = z
     group: activityGroupingSchema.default('shape'),
     fromSeq: seqParam('Only entries with seq at least this (expanding a group: its seq).'),
     toSeq: seqParam('Only entries with seq at most this (expanding a group: its lastSeq).'),
-    count: z.enum(['exact', 'none']).default('exact').meta({
+    count: z.enum(['auto', 'exact', 'none']).default('auto').meta({
       description:
-        'exact: `total` counts the entries that match the filters (reads the index range of the filter: about 1 ms per 10,000 matching entries); none: `total` is null.',
+        'auto (the default): `total` is the number of entries without filters (kept by ingest: free), counts up to 10,000 matching entries under type and verdict filters (`totalCapped` when more match), and is null under a text filter; exact: counts every matching entry (an index range of the filter, about 1 ms per 10,000 entries; a text filter reads every entry of the session); none: null.',
     }),
   })
   .superRefine((q, ctx) => {
@@ -154,9 +154,12 @@ export const activityPageSchema = z
       description:
         'With aroundSeq or aroundTime: seq of the item holding the entry sought (null without a seek, or when nothing matches).',
     }),
-    total: nonNegativeInt()
-      .nullable()
-      .meta({ description: 'Entries matching the filters, with count=exact; null otherwise.' }),
+    total: nonNegativeInt().nullable().meta({
+      description: 'Entries matching the filters (see `count`); null when not counted.',
+    }),
+    totalCapped: z.boolean().meta({
+      description: 'More entries match than `total` (a count stopped at its cap).',
+    }),
   })
   .meta({ id: 'ActivityPage' });
 

@@ -64,6 +64,7 @@ export const ACTIVITY_TABLES = (bigint: string) => `
   CREATE TABLE activity_sessions (
     org TEXT NOT NULL,
     session_id TEXT NOT NULL,
+    entries INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (org, session_id)
   );
   -- Maskings whose action has not arrived yet: joined to it when it does.
@@ -420,6 +421,12 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
       [org, sessionId, ...part.params],
     );
   }
+  const grown = added.size - deleted.length;
+  if (grown !== 0)
+    await sql.run(
+      'UPDATE activity_sessions SET entries = entries + ? WHERE org = ? AND session_id = ?',
+      [grown, org, sessionId],
+    );
   const adopted = [...orphans.keys()];
   if (adopted.length > 0)
     await sql.run(
@@ -442,6 +449,8 @@ export async function ensureActivity(sql: IndexSql, org: string, sessionId: stri
     [org, sessionId],
   );
   if (kept.length > 0) return;
+  // Listed first: the entries indexed below are counted on it.
+  await indexActivity(sql, org, [], [sessionId]);
   let after = -1;
   for (;;) {
     const rows = await sql.all<{ seq: number; body: string }>(
@@ -457,7 +466,6 @@ export async function ensureActivity(sql: IndexSql, org: string, sessionId: stri
     after = Number(rows.at(-1)!.seq);
     if (rows.length < REBUILD_BATCH) break;
   }
-  await indexActivity(sql, org, [], [sessionId]);
 }
 
 /** Whether the activity of a session is kept already (no rebuild needed). */
@@ -736,15 +744,7 @@ export async function listActivity(
   }
   const groups = [...before.groups, ...after.groups];
   const data = await entriesOf(r, s, groups);
-  let total: number | null = null;
-  if (q.count === 'exact') {
-    const p = r.params();
-    const rows = await r.all<{ n: number }>(
-      `SELECT count(*) AS n FROM activity WHERE ${filter.where(p)}`,
-      p.values,
-    );
-    total = Number(rows[0]?.n ?? 0);
-  }
+  const { total, totalCapped } = await countOf(r, s, q, filter);
   const firstSeq = groups[0]?.first_seq ?? null;
   const lastSeq = groups.at(-1)?.last_seq ?? null;
   const hasBefore = before.more;
@@ -760,7 +760,48 @@ export async function listActivity(
     nextCursor: hasAfter || open ? encodeCursor([lastSeq ?? resume]) : null,
     anchorSeq,
     total,
+    totalCapped,
   };
+}
+
+/** Most matching entries `count=auto` counts under a type or verdict filter. */
+export const COUNT_CAP = 10_000;
+
+async function countOf(
+  r: SqlReader,
+  s: Session,
+  q: ActivityQuery,
+  filter: Filter,
+): Promise<{ total: number | null; totalCapped: boolean }> {
+  const filtered =
+    (q.type?.length ?? 0) > 0 ||
+    (q.verdict?.length ?? 0) > 0 ||
+    q.q !== undefined ||
+    q.fromSeq !== undefined ||
+    q.toSeq !== undefined;
+  if (q.count === 'none' || (q.count === 'auto' && q.q !== undefined))
+    return { total: null, totalCapped: false };
+  const p = r.params();
+  if (!filtered) {
+    const rows = await r.all<{ n: number }>(
+      `SELECT entries AS n FROM activity_sessions WHERE org = ${p.param(s.org)} AND session_id = ${p.param(s.id)}`,
+      p.values,
+    );
+    return { total: Number(rows[0]?.n ?? 0), totalCapped: false };
+  }
+  if (q.count === 'exact') {
+    const rows = await r.all<{ n: number }>(
+      `SELECT count(*) AS n FROM activity WHERE ${filter.where(p)}`,
+      p.values,
+    );
+    return { total: Number(rows[0]?.n ?? 0), totalCapped: false };
+  }
+  const rows = await r.all<{ n: number }>(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM activity WHERE ${filter.where(p)} LIMIT ${p.param(COUNT_CAP + 1)}) AS capped`,
+    p.values,
+  );
+  const n = Number(rows[0]?.n ?? 0);
+  return { total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP };
 }
 
 /**
