@@ -11,6 +11,8 @@ import {
   type AuditlaneClient,
   createClient,
   type EventInput,
+  joinVerdicts,
+  type StoredEvent,
 } from '@auditlane/client';
 import { createRecorder, MemorySink, type RecordedSession } from '@auditlane/recorder';
 import {
@@ -299,6 +301,39 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
       db.ids.failed,
       db.ids.risky,
     ]);
+  });
+
+  it("joins as the client's joinVerdicts does, in every order of arrival", async () => {
+    const copy = await recordDatabaseSession();
+    // Odd batches first, then the even ones: verdicts before and after their actions.
+    const batches: EventInput[][] = [];
+    for (let i = 1; i < copy.events.length; i += 5) batches.push(copy.events.slice(i, i + 5));
+    await deliver(s.client, [copy.events[0]!]);
+    for (const batch of batches.filter((_, i) => i % 2 === 1)) await deliver(s.client, batch);
+    for (const batch of batches.filter((_, i) => i % 2 === 0)) await deliver(s.client, batch);
+    const events: StoredEvent[] = [];
+    for await (const e of s.client.sessions.events.list(copy.id, { limit: 1000 })) events.push(e);
+    const joined = joinVerdicts(events).filter(
+      (j) => !(j.action?.type === 'lifecycle' && j.action.action === 'start'),
+    );
+    const entries = await page(s, copy.id, { group: 'none', limit: 500 });
+    expect(
+      entries.data.map((e) => ({
+        id: e.id,
+        event: e.event.id,
+        verdicts: e.verdicts.map((v) => v.id),
+        verdict: e.verdict,
+        masked: e.masked.count,
+      })),
+    ).toEqual(
+      joined.map((j) => ({
+        id: j.id,
+        event: j.event.id,
+        verdicts: j.verdicts.map((v) => v.id),
+        verdict: j.verdict,
+        masked: j.maskings.reduce((n, m) => n + m.count, 0),
+      })),
+    );
   });
 
   it('filters by verdict: what matters, each mark alone, and none of them', async () => {

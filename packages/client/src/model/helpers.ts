@@ -5,6 +5,7 @@
  *
  * This module imports nothing at run time (types only), so a UI that uses them does not load zod.
  */
+import { ACTION_TYPES } from './actions';
 import type { Actor } from './actor';
 import type { SessionCounters } from './session';
 
@@ -97,16 +98,7 @@ export const EVENT_TYPES = [
  * What a session's activity lists: actions, and `policy` for a verdict whose action was never
  * recorded. Policy and masking events about an action are part of its entry.
  */
-export const ACTIVITY_TYPES = [
-  'command',
-  'query',
-  'tool_call',
-  'llm_call',
-  'file',
-  'outbound',
-  'lifecycle',
-  'policy',
-] as const;
+export const ACTIVITY_TYPES = [...ACTION_TYPES, 'policy'] as const;
 
 /** The marks "what matters" filters on: an entry blocked, pending, rejected, masked or failed. */
 export const MATTERING_MARKS = ['blocked', 'pending', 'rejected', 'masked', 'failed'] as const;

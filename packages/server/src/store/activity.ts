@@ -4,10 +4,11 @@
  * a session of any size, filtered by type, verdict or text and grouped by statement shape, is an
  * index walk of the page rather than a read of the session.
  *
- * The join follows the activity log's rules: an action's entry holds every verdict and masking
- * whose `subjectId` is its id, in either order of arrival; a verdict whose action was never
- * recorded (blocked before it ran) is an entry of its own (`policy`), keyed by the id it is about,
- * and becomes the action's entry if the action arrives later. `lifecycle` start is not an entry.
+ * The join is the client's joinVerdicts, kept incrementally: an action's entry holds every
+ * verdict and masking whose `subjectId` is its id, in either order of arrival; a verdict whose
+ * action was never recorded (blocked before it ran) is an entry of its own (`policy`), keyed by
+ * the id it is about (its own without one), and becomes the action's entry if the action arrives
+ * later. The session's `lifecycle` start is not an entry.
  *
  * Grouping: each entry has a statement shape (statementShape in the client) and a `run`, the seq
  * of the first entry of the run of consecutive entries (by seq) that share its shape. Ingest in
@@ -15,6 +16,7 @@
  * recomputes the runs from the run before it (a read of the entries after it).
  */
 import {
+  ACTION_TYPES,
   type ActivityEntry,
   type ActivityMark,
   type ActivityPage,
@@ -78,15 +80,8 @@ export const ACTIVITY_TABLES = (bigint: string) => `
   );
   `;
 
-const ENTRY_TYPES = new Set<string>([
-  'command',
-  'query',
-  'tool_call',
-  'llm_call',
-  'file',
-  'outbound',
-  'lifecycle',
-]);
+/** The activity's entries are the client's actions (joinVerdicts), the session's start aside. */
+const ENTRY_TYPES = new Set<string>(ACTION_TYPES);
 
 /** One bit per mark; `matters` is set when any of the first five is. */
 export const MARK_BITS: Record<ActivityMark, number> = {
