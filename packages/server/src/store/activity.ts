@@ -620,7 +620,7 @@ async function side(
   if (want <= 0) {
     const p = r.params();
     const probe = await r.all<{ one: number }>(
-      `SELECT 1 AS one FROM activity WHERE ${filter.where(p)} AND seq ${cmp} ${p.param(bound)} LIMIT 1`,
+      `SELECT 1 AS one FROM activity WHERE ${filter.where(p)} AND seq ${cmp} ${p.param(bound)} ORDER BY seq ${dir === 'after' ? 'ASC' : 'DESC'} LIMIT 1`,
       p.values,
     );
     return { groups: [], more: probe.length > 0 };
@@ -639,7 +639,9 @@ async function side(
   } else {
     // A walk over runs: the run of the next matching entry past the bound, then the run of the
     // next matching entry past the end (going back: the start) of that run, and so on: each step
-    // is a few index lookups, whatever the size of the run; then each run's matching entries.
+    // is a few index lookups, whatever the size of the run; then each run's matching entries
+    // (CROSS JOIN: the page's runs first, for SQLite's planner; the ORDER BYs keep the lookups on
+    // the seq order of an index).
     const edge = dir === 'after' ? 'max' : 'min';
     const nextRun = (from: () => string) =>
       `(SELECT run FROM activity WHERE ${filter.where(p)} AND seq ${cmp} ${from()} ORDER BY seq ${order} LIMIT 1)`;
@@ -653,7 +655,8 @@ async function side(
         SELECT w.k + 1, ${nextRun(step)}, ${runEdge(() => nextRun(step))} FROM w WHERE w.k < ${p.param(want + 1)} AND w.run IS NOT NULL
       )
       SELECT w.run AS run, count(*) AS n, min(a.seq) AS first_seq, max(a.seq) AS last_seq, max(a.time_ms) AS last_time, ${markSums('a.')}
-      FROM w JOIN activity AS a ON ${filter.where(p, 'a.')} AND a.run = w.run AND a.seq ${cmp} ${p.param(bound)}
+      FROM w CROSS JOIN activity AS a
+      WHERE ${filter.where(p, 'a.')} AND a.run = w.run AND a.seq ${cmp} ${p.param(bound)}
       GROUP BY w.run ORDER BY w.run ${order}`;
     rows = await r.all<GroupRow>(sql, p.values);
   }
