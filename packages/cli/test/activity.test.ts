@@ -506,6 +506,41 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     expect(ours.total).toBe(157);
   });
 
+  it('keeps content with U+0000 and masking counts past 2^31 (an entry is never a 500)', async () => {
+    let clock = T0;
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy: false, masking: false, now: () => clock });
+    const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+    clock += 1000;
+    const command = session.command({ text: 'printf "a\u0000b" | xxd', exitCode: 0 });
+    clock += 1000;
+    session.query({ sql: "SELECT '\u0000' AS nul", rowCount: 1 });
+    const events = [...sink.events] as EventInput[];
+    const at = (seq: number) => ({
+      id: `evt_01JZ${String(seq).padStart(22, '0')}`,
+      sessionId: session.id,
+      seq,
+      time: new Date(clock).toISOString(),
+    });
+    for (const seq of [100, 101])
+      events.push({
+        ...at(seq),
+        type: 'masking',
+        subjectId: command,
+        fields: ['huge'],
+        count: 2 ** 52,
+      });
+    await deliver(s.client, events);
+    const p = await page(s, session.id, { group: 'none' });
+    expect(p.data.map((e) => e.shape)).toEqual(['printf … | xxd', 'SELECT ? AS nul']);
+    expect(p.data[0]!.masked).toEqual({ count: Number.MAX_SAFE_INTEGER, fields: ['huge'] });
+    expect(p.data[0]!.event.type === 'command' && p.data[0]!.event.text).toBe(
+      'printf "a\u0000b" | xxd',
+    );
+    const found = await page(s, session.id, { q: 'a\ufffdb' });
+    expect(found.data.map((e) => e.id)).toEqual([command]);
+  });
+
   it('answers 400 with a code and a message naming what is wrong', async () => {
     const ask = async (query: string) => {
       const response = await fetch(`${s.server.url}/v1/sessions/${db.id}/activity?${query}`, {

@@ -48,7 +48,7 @@ export const ACTIVITY_TABLES = (bigint: string) => `
     verdict_seq INTEGER,
     flags INTEGER NOT NULL,
     matters INTEGER NOT NULL,
-    masked INTEGER NOT NULL,
+    masked ${bigint} NOT NULL,
     shape TEXT,
     label TEXT,
     run INTEGER NOT NULL,
@@ -75,7 +75,7 @@ export const ACTIVITY_TABLES = (bigint: string) => `
     session_id TEXT NOT NULL,
     subject_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
-    masked INTEGER NOT NULL,
+    masked ${bigint} NOT NULL,
     PRIMARY KEY (org, session_id, subject_id, seq)
   );
   `;
@@ -97,6 +97,15 @@ const MATTERS_BITS = 31;
 
 /** Characters of an entry's text the text filter reads. */
 const TEXT_CHARS = 1000;
+
+/**
+ * Recorded content may hold U+0000, which PostgreSQL's text cannot: the activity's copies (its
+ * text and shape, never the stored event) show it as U+FFFD.
+ */
+const storable = (text: string) => text.replaceAll('\0', '\uFFFD');
+
+/** A sum of masking counts, kept within what both stores' integers and JSON hold exactly. */
+const addCount = (a: number, b: number) => Math.min(a + b, Number.MAX_SAFE_INTEGER);
 
 interface ActivityRow {
   seq: number;
@@ -208,12 +217,13 @@ function textOf(event: Event): string {
     default:
       text = '';
   }
-  return text.slice(0, TEXT_CHARS).toLowerCase();
+  return storable(text.slice(0, TEXT_CHARS).toLowerCase());
 }
 
 function entryRow(event: Event): ActivityRow {
-  const label =
+  const shape =
     event.type === 'lifecycle' || event.type === 'policy' ? null : statementShape(event);
+  const label = shape === null ? null : storable(shape);
   return {
     seq: event.seq,
     id: event.id,
@@ -314,7 +324,7 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
       deleted.push(before.seq);
     }
     for (const o of orphans.get(event.id) ?? []) {
-      row.masked += o.masked;
+      row.masked = addCount(row.masked, o.masked);
       row.related.push(o.seq);
     }
     rows.set(event.id, row);
@@ -333,7 +343,7 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
     }
     if (note.type === 'masking') {
       if (row) {
-        row.masked += note.count;
+        row.masked = addCount(row.masked, note.count);
         row.related.push(note.seq);
       } else newOrphans.push([key, note.seq, note.count]);
       continue;
@@ -390,7 +400,7 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
     'int',
     'int',
     'int',
-    'int',
+    'bigint',
     'text',
     'text',
     'int',
@@ -408,7 +418,7 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
       [org, sessionId, ...part.params],
     );
   }
-  for (const part of sql.rows(['text', 'int', 'int'], newOrphans)) {
+  for (const part of sql.rows(['text', 'int', 'bigint'], newOrphans)) {
     await sql.run(
       `INSERT INTO activity_orphans (org, session_id, subject_id, seq, masked)
        SELECT CAST(? AS TEXT), CAST(? AS TEXT), v.column1, v.column2, v.column3 FROM ${part.from} WHERE true
