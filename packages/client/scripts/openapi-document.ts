@@ -8,6 +8,8 @@ import {
 import {
   accessLogPageSchema,
   accessLogQuerySchema,
+  activityPageSchema,
+  activityQuerySchema,
   alertCreatedSchema,
   alertDeliveryListQuerySchema,
   alertDeliveryPageSchema,
@@ -380,6 +382,21 @@ export function buildOpenApiDocument(version: string): oas31.OpenAPIObject {
           requestParams: { path: sessionPath, query: eventListQuerySchema },
           responses: {
             '200': { description: 'A page of events.', ...json(eventPageSchema) },
+            ...common,
+            ...notFound,
+          },
+        }),
+      },
+      '/v1/sessions/{sessionId}/activity': {
+        get: op('listSessionActivity', {
+          tags: ['sessions'],
+          summary:
+            "A page of a session's activity: actions joined with their verdicts, filtered and grouped",
+          description:
+            'Each entry is an action (command, query, tool call, LLM call, file, outbound call, lifecycle change) with the policy and masking events about it (`subjectId`); a verdict whose action was never recorded is an entry of its own (`policy`). Consecutive entries of the same statement shape (SQL fingerprint, command shape) are one item with their count (`group=shape`, the default); expand one with `fromSeq`/`toSeq` set to its `seq`/`lastSeq` and `group=none`. Pages go both ways (`after` a nextCursor, `before` a prevCursor) and can start around a moment (`aroundSeq`, `aroundTime`); give at most one of the four. Filters: `type`, `verdict` (blocked, pending, rejected, masked and failed are "what matters"), `q` (text). A page costs an index walk of its items, whatever the size of the session; `total` counts the entries matching the filters (see `count`: without filters it is kept by ingest; capped at 10,000 under type and verdict filters; not counted under a text filter unless `count=exact`).',
+          requestParams: { path: sessionPath, query: activityQuerySchema },
+          responses: {
+            '200': { description: 'A page of activity.', ...json(activityPageSchema) },
             ...common,
             ...notFound,
           },

@@ -7,5 +7,10 @@ export type { Alerts } from './resources/alerts';
 export type { Downloads } from './resources/downloads';
 export type { Entities } from './resources/entities';
 export type { Reviews } from './resources/reviews';
-export type { SessionEvents, SessionPageExtra, Sessions } from './resources/sessions';
+export type {
+  ActivityPageExtra,
+  SessionEvents,
+  SessionPageExtra,
+  Sessions,
+} from './resources/sessions';
 export { LiveStream, type LiveStreamOptions } from './streaming';

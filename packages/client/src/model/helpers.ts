@@ -5,6 +5,7 @@
  *
  * This module imports nothing at run time (types only), so a UI that uses them does not load zod.
  */
+import { ACTION_TYPES } from './actions';
 import type { Actor } from './actor';
 import type { SessionCounters } from './session';
 
@@ -12,6 +13,7 @@ export * from './actions';
 export * from './entities';
 export * from './limits';
 export * from './recording';
+export * from './shape';
 
 /** Period presets of the sessions list filter. */
 export const PERIOD_PRESETS = ['1h', '24h', '7d', '30d', '90d'] as const;
@@ -91,6 +93,18 @@ export const EVENT_TYPES = [
   'llm_call',
   'lifecycle',
 ] as const;
+
+/**
+ * What a session's activity lists: actions, and `policy` for a verdict whose action was never
+ * recorded. Policy and masking events about an action are part of its entry.
+ */
+export const ACTIVITY_TYPES = [...ACTION_TYPES, 'policy'] as const;
+
+/** The marks "what matters" filters on: an entry blocked, pending, rejected, masked or failed. */
+export const MATTERING_MARKS = ['blocked', 'pending', 'rejected', 'masked', 'failed'] as const;
+
+/** Every verdict filter of the activity: the marks that matter, and the other verdicts. */
+export const ACTIVITY_MARKS = [...MATTERING_MARKS, 'approved', 'passed'] as const;
 
 /** "Claude Code v1.2.0", "alice@example.com", "deploy-bot". */
 export function formatActor(actor: Actor): string {

@@ -2,6 +2,7 @@
  * The data model: zod schemas of events, sessions, reviews, alerts and the API (`eventSchema`,
  * `storedEventSchema`, `sessionSchema`, ...), their types and `OPERATIONS`.
  */
+export * from './activity';
 export * from './actor';
 export * from './alert';
 export * from './api';

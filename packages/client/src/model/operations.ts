@@ -54,6 +54,11 @@ export const OPERATIONS = {
     path: '/v1/sessions/{sessionId}/events',
     permissions: ['view_history'],
   },
+  listSessionActivity: {
+    method: 'get',
+    path: '/v1/sessions/{sessionId}/activity',
+    permissions: ['view_history'],
+  },
   streamSessionEvents: {
     method: 'get',
     path: '/v1/sessions/{sessionId}/events/stream',

@@ -14,6 +14,7 @@ import {
   scoreSession,
 } from '../domain/significance';
 import { searchableText } from '../domain/text';
+import { indexActivity } from './activity';
 import { type IndexedEvent, indexBatch } from './entity-index';
 import { loadFacts, type ScoringSql, saveReasons } from './scoring';
 import type { IngestOutcome } from './types';
@@ -289,6 +290,12 @@ export async function ingestBatch(
       for (const state of changed)
         state.session.significance = provisionalSignificance(state.session, scoring);
     await tx.insertEvents(rows);
+    await indexActivity(
+      tx.sql,
+      org,
+      indexed.map((i) => i.event),
+      sessionIds.filter((id) => !loaded.has(id) && states.has(id)),
+    );
     const searchRows: SearchRow[] = [];
     for (const [sessionId, chunk] of search) {
       const startedAt = Date.parse(states.get(sessionId)!.session.startedAt);

@@ -1,4 +1,6 @@
 import type {
+  ActivityPage,
+  ActivityQuery,
   EntityDetail,
   EntityQuery,
   EntityRef,
@@ -93,6 +95,12 @@ export interface Store {
    * the session has no event with that seq).
    */
   listEvents(org: string, sessionId: string, query: EventListQuery): Promise<EventPage | null>;
+  /**
+   * A page of a session's activity (actions joined with their verdicts), filtered and grouped by
+   * statement shape; null when the session does not exist in the org. A cursor this server did
+   * not issue is a CursorError.
+   */
+  listActivity(org: string, sessionId: string, query: ActivityQuery): Promise<ActivityPage | null>;
   /** Where a session's chain ends; null when the session does not exist in the org. */
   chainHead(org: string, sessionId: string): Promise<StoredHead | null>;
   /** A session's stored events in chain order, as hashed. */

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import type { RequestOptions } from '../../internal/transport';
 import {
+  type ActivityEntry,
+  type ActivityPage,
+  type ActivityParams,
+  activityPageSchema,
+  activityQuerySchema,
   type Count,
   type EventListParams,
   type ExportRow,
@@ -47,10 +52,50 @@ export type SessionPageExtra = {
   rescoring?: number;
 };
 export type TelemetryPageExtra = { summary: TelemetrySummary };
+/** What an activity page says besides its items: where it is, what is on each side, the count. */
+export type ActivityPageExtra = Omit<ActivityPage, 'data' | 'nextCursor'>;
 
 export class Sessions extends Resource {
   /** The events of a session: pages, and a live tail. */
   readonly events = new SessionEvents(this.transport);
+
+  /**
+   * A session's activity: actions joined with their verdicts, filtered (`type`, `verdict`, `q`)
+   * and grouped by statement shape, a page at a time. Await it for a page (`page.data`; where it
+   * is and what is on each side in `page.extra`), or `for await` every item after it. Pages go
+   * back with `{ before: page.extra.prevCursor }`; a seek starts with `aroundSeq` or
+   * `aroundTime`; a group expands with `{ fromSeq: item.seq, toSeq: item.lastSeq, group: 'none' }`.
+   */
+  activity(
+    sessionId: string,
+    params: ActivityParams = {},
+    options?: RequestOptions,
+  ): PagePromise<ActivityEntry, ActivityPageExtra> {
+    const path = `/v1/sessions/${segment(sessionId, 'sessionId')}/activity`;
+    check(activityQuerySchema, params, 'sessions.activity params');
+    const fetchPage = async (
+      after?: string,
+    ): Promise<CursorPage<ActivityEntry, ActivityPageExtra>> => {
+      // The pages after the first go on forward from it (a seek's or a backward page's too).
+      const query =
+        after === undefined
+          ? params
+          : { ...params, after, before: undefined, aroundSeq: undefined, aroundTime: undefined };
+      const page = await this.transport.json(
+        {
+          method: 'GET',
+          path,
+          query: toSearchParams(query),
+          idempotent: true,
+          what: 'sessions.activity',
+        },
+        activityPageSchema,
+        options,
+      );
+      return new CursorPage(page, fetchPage);
+    };
+    return new PagePromise(() => fetchPage());
+  }
 
   /**
    * Claude Code's own telemetry (received over OTLP) attached to a session, in time order: await

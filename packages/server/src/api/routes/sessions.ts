@@ -1,4 +1,5 @@
 import {
+  activityQuerySchema,
   EVENT_TYPES,
   type EventPage,
   eventListQuerySchema,
@@ -107,6 +108,16 @@ export function sessionRoutes(deps: Deps) {
         `events ${terminal[0]!.seq}-${terminal.at(-1)!.seq} (${terminal.length} terminal)`,
       );
     }
+    return c.json(page);
+  });
+
+  // The activity is built from actions and verdicts only: no terminal output, nothing that needs
+  // view_recording.
+  route(app, deps, OPERATIONS.listSessionActivity, async (c) => {
+    const id = sessionParam(c);
+    const query = parseQuery(c, activityQuerySchema);
+    const page = await store.listActivity(org(c), id, query);
+    if (!page) throw notFound('session', id);
     return c.json(page);
   });
 

@@ -1,4 +1,6 @@
 import type {
+  ActivityPage,
+  ActivityQuery,
   EntityDetail,
   EntityQuery,
   EntityRef,
@@ -21,6 +23,7 @@ import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
 import type { SessionFacts } from '../../domain/significance';
 import type { TelemetryInput } from '../../otlp/claude-code';
+import { activityKept, ensureActivity, listActivity } from '../activity';
 import { AlertTables } from '../alerts';
 import { type IndexSql, unnestRows } from '../entity-index';
 import type { SqlDialect, WalkFrom } from '../filters';
@@ -649,6 +652,31 @@ export class PostgresStore implements Store {
       [org, sessionId],
     );
     return rows[0]?.doc ?? null;
+  }
+
+  async listActivity(
+    org: string,
+    sessionId: string,
+    query: ActivityQuery,
+  ): Promise<ActivityPage | null> {
+    const session = await this.getSession(org, sessionId);
+    if (!session) return null;
+    if (!(await activityKept(this.reader, org, sessionId))) {
+      // A session stored before its activity was kept: built once, under its write lock.
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await lockSessions(client, org, [sessionId]);
+        await ensureActivity(sqlOn(client), org, sessionId);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    }
+    return listActivity(this.reader, session, query);
   }
 
   async listEvents(

@@ -1,3 +1,4 @@
+import { ACTIVITY_TABLES } from '../activity';
 import { ALERT_TABLES } from '../alerts';
 import { ENTITY_INDEX_TABLES, SESSION_REASON_TABLES } from '../index-tables';
 import { POSTGRES_ROLLUP_TABLES } from '../rollup-tables';
@@ -136,4 +137,7 @@ export const POSTGRES_MIGRATIONS: string[] = [
   // The overview's rollups: the KPIs of a period per hour, its actors per day, kept by
   // triggers on sessions (see rollup-tables.ts); filled from the sessions stored.
   POSTGRES_ROLLUP_TABLES,
+  // A session's activity, one row per entry (actions joined with their verdicts), for paged,
+  // filtered and grouped reads; kept by ingest (see activity.ts).
+  ACTIVITY_TABLES('BIGINT'),
 ];

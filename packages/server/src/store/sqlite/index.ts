@@ -1,4 +1,6 @@
 import type {
+  ActivityPage,
+  ActivityQuery,
   EntityDetail,
   EntityQuery,
   EntityRef,
@@ -20,6 +22,7 @@ import type { VerifyEvidence } from '../../chain/verify';
 import { significance } from '../../domain/session';
 import type { SessionFacts } from '../../domain/significance';
 import type { TelemetryInput } from '../../otlp/claude-code';
+import { activityKept, listActivity } from '../activity';
 import { AlertTables } from '../alerts';
 import { ftsPhrase, type SqlDialect, type WalkFrom } from '../filters';
 import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
@@ -355,6 +358,18 @@ export class SqliteStore implements Store {
   async getSession(org: string, sessionId: string): Promise<Session | null> {
     const row = this.stmts.getSession.get(org, sessionId);
     return row ? (JSON.parse(row.doc) as Session) : null;
+  }
+
+  async listActivity(
+    org: string,
+    sessionId: string,
+    query: ActivityQuery,
+  ): Promise<ActivityPage | null> {
+    const session = await this.getSession(org, sessionId);
+    if (!session) return null;
+    if (!(await activityKept(this.reader, org, sessionId)))
+      await this.writer.ensureActivity(org, sessionId);
+    return listActivity(this.reader, session, query);
   }
 
   async listEvents(

@@ -1,3 +1,4 @@
+import { ACTIVITY_TABLES } from '../activity';
 import { ALERT_TABLES } from '../alerts';
 import { ENTITY_INDEX_TABLES, SESSION_REASON_TABLES } from '../index-tables';
 import { SQLITE_ROLLUP_TABLES } from '../rollup-tables';
@@ -221,4 +222,7 @@ export const SQLITE_MIGRATIONS: string[] = [
   // The overview's rollups: the KPIs of a period per hour, its actors per day, kept by
   // triggers on sessions (see rollup-tables.ts); filled from the sessions stored.
   SQLITE_ROLLUP_TABLES,
+  // A session's activity, one row per entry (actions joined with their verdicts), for paged,
+  // filtered and grouped reads; kept by ingest (see activity.ts).
+  ACTIVITY_TABLES('INTEGER'),
 ];

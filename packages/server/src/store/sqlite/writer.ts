@@ -2,6 +2,7 @@ import type { Event, Session, Significance } from '@auditlane/client';
 import type Database from 'better-sqlite3';
 import type { ChainVersion } from '../../chain/formula';
 import type { SessionFacts } from '../../domain/significance';
+import { ensureActivity } from '../activity';
 import { type IndexSql, valuesRows } from '../entity-index';
 import {
   type IngestReport,
@@ -34,6 +35,16 @@ interface PendingBatch {
   resolve: (report: IngestReport) => void;
   reject: (error: unknown) => void;
 }
+
+/**
+ * The batch's keys first, each looked up by the table's primary key: CROSS JOIN keeps that
+ * order. A plain JOIN let the planner walk every event (result) of the org for each key, which
+ * made each batch of a large session cost as much as the org's events times the batch.
+ */
+export const EXISTING_SEQS_SQL = `SELECT e.session_id || ':' || e.seq FROM json_each(?) AS k
+  CROSS JOIN events AS e ON e.org = ? AND e.session_id = json_extract(k.value, '$[0]') AND e.seq = json_extract(k.value, '$[1]')`;
+export const EXISTING_REFS_SQL = `SELECT r.session_id || ':' || r.ref FROM json_each(?) AS k
+  CROSS JOIN results AS r ON r.org = ? AND r.session_id = json_extract(k.value, '$[0]') AND r.ref = json_extract(k.value, '$[1]')`;
 
 /** The write side of the SQLite store: ingest with group commit, and the session row helpers. */
 export class SqliteWriter {
@@ -72,18 +83,8 @@ export class SqliteWriter {
           'SELECT id FROM events WHERE org = ? AND id IN (SELECT value FROM json_each(?))',
         )
         .pluck(),
-      existingSeqs: db
-        .prepare<[string, string], string>(
-          `SELECT e.session_id || ':' || e.seq FROM json_each(?) AS k
-           JOIN events AS e ON e.org = ? AND e.session_id = json_extract(k.value, '$[0]') AND e.seq = json_extract(k.value, '$[1]')`,
-        )
-        .pluck(),
-      existingRefs: db
-        .prepare<[string, string], string>(
-          `SELECT r.session_id || ':' || r.ref FROM json_each(?) AS k
-           JOIN results AS r ON r.org = ? AND r.session_id = json_extract(k.value, '$[0]') AND r.ref = json_extract(k.value, '$[1]')`,
-        )
-        .pluck(),
+      existingSeqs: db.prepare<[string, string], string>(EXISTING_SEQS_SQL).pluck(),
+      existingRefs: db.prepare<[string, string], string>(EXISTING_REFS_SQL).pluck(),
       insertEvent: db.prepare(
         'INSERT INTO events (session_id, seq, org, id, ord, type, body, received_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -267,6 +268,20 @@ export class SqliteWriter {
         const done = scored.map((x) => x.sessionId).sort();
         this.db.exec('COMMIT');
         return done;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  /** Builds a session's activity from its events if it is not kept yet (see ensureActivity). */
+  ensureActivity(org: string, sessionId: string): Promise<void> {
+    return this.serialize(async () => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        await ensureActivity(this.runner, org, sessionId);
+        this.db.exec('COMMIT');
       } catch (error) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
         throw error;

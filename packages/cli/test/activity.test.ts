@@ -1,0 +1,581 @@
+// A session's activity end to end: sessions recorded through the recorder (its policy deciding,
+// its masker masking), delivered to a server this test starts, read a page at a time, on SQLite
+// and on PostgreSQL.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type ActivityEntry,
+  type ActivityParams,
+  type AuditlaneClient,
+  createClient,
+  type EventInput,
+  joinVerdicts,
+  type StoredEvent,
+} from '@auditlane/client';
+import { createRecorder, MemorySink, type RecordedSession } from '@auditlane/recorder';
+import {
+  PERMISSIONS,
+  PostgresStore,
+  type RunningServer,
+  SqliteStore,
+  type Store,
+  startServer,
+} from '@auditlane/server';
+import { type Cluster, startCluster } from '@auditlane/testing/postgres-cluster';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const T0 = Date.UTC(2026, 10, 3, 9, 0, 0);
+const STAGING_DB = {
+  name: 'billing-db',
+  type: 'database' as const,
+  environment: 'staging' as const,
+};
+const ALICE = { type: 'human' as const, id: 'u_alice', email: 'alice@acme.test' };
+
+interface Server {
+  server: RunningServer;
+  client: AuditlaneClient;
+  token: string;
+  /** A client of another org, every permission. */
+  other: AuditlaneClient;
+  /** Runs SQL on the store behind the API's back (`?` placeholders). */
+  exec(sql: string, params: unknown[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+let cluster: Cluster | undefined;
+
+async function openServer(kind: 'sqlite' | 'postgres'): Promise<Server> {
+  let store: Store;
+  let drop: () => Promise<void>;
+  let exec: Server['exec'];
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'auditlane-activity-'));
+    const sqlite = new SqliteStore({ filename: join(dir, 'test.db') });
+    store = sqlite;
+    exec = async (sql, params) => {
+      sqlite.db.prepare(sql).run(...params);
+    };
+    drop = async () => {
+      await sqlite.close();
+      rmSync(dir, { recursive: true, force: true });
+    };
+  } else {
+    cluster ??= process.env.AUDITLANE_TEST_POSTGRES_URL
+      ? { url: process.env.AUDITLANE_TEST_POSTGRES_URL, stop() {} }
+      : await startCluster();
+    const name = `auditlane_act_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: cluster.url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(cluster.url);
+    url.pathname = `/${name}`;
+    const postgres = await PostgresStore.open({ connectionString: url.toString(), max: 4 });
+    store = postgres;
+    exec = async (sql, params) => {
+      let n = 0;
+      await postgres.pool.query(
+        sql.replace(/\?/g, () => `$${++n}`),
+        params,
+      );
+    };
+    drop = async () => {
+      await postgres.close();
+      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      await admin.end();
+    };
+  }
+  const server = await startServer({ store, port: 0 });
+  const { token } = await store.createToken({
+    org: 'acme',
+    name: 'admin',
+    permissions: [...PERMISSIONS],
+  });
+  const { token: otherToken } = await store.createToken({
+    org: 'globex',
+    name: 'admin',
+    permissions: [...PERMISSIONS],
+  });
+  return {
+    server,
+    token,
+    exec,
+    client: createClient({ baseUrl: server.url, token, retries: 0 }),
+    other: createClient({ baseUrl: server.url, token: otherToken, retries: 0 }),
+    async close() {
+      await server.close();
+      await drop();
+    },
+  };
+}
+
+/** A query run the way the SQL instrumentation runs one: the policy first, then the record. */
+async function query(session: RecordedSession, sql: string, result: { rows?: unknown[][] } = {}) {
+  const auth = await session.authorize({ kind: 'sql', text: sql, dialect: 'postgres' });
+  if (!auth.allowed) return session.query({ sql, error: `blocked: ${auth.reason}` }, auth);
+  return session.query(
+    {
+      sql,
+      columns: result.rows ? [{ name: 'card' }] : undefined,
+      rows: result.rows,
+      rowCount: result.rows?.length ?? 1,
+    },
+    auth,
+  );
+}
+
+/**
+ * A database session on staging: a read, 120 INSERTs with other literals each, the DROP TABLE the
+ * policy blocks, a read whose result is masked, a failed command, a command a reviewer rejected,
+ * an agent's Bash call, and 30 INSERTs into another table.
+ */
+async function recordDatabaseSession() {
+  let clock = T0;
+  const sink = new MemorySink();
+  const recorder = createRecorder({ sink, now: () => clock });
+  const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+  const tick = () => {
+    clock += 1000;
+  };
+  tick();
+  await query(session, 'SELECT count(*) FROM customers');
+  for (let i = 0; i < 120; i++) {
+    tick();
+    await query(
+      session,
+      `INSERT INTO customers (id, name, balance) VALUES (${1000 + i}, 'customer ${i}', ${i * 1.5})`,
+    );
+  }
+  tick();
+  const dropAt = clock;
+  const drop = await query(session, 'DROP TABLE customers');
+  tick();
+  const card = await query(session, 'SELECT card FROM payments WHERE id = 7', {
+    rows: [['4111 1111 1111 1111']],
+  });
+  tick();
+  const failed = session.command({ text: 'make test', exitCode: 2 });
+  tick();
+  const risky = session.command({ text: 'kubectl delete namespace billing' });
+  session.verdict(risky, 'pending', { rule: 'cluster-delete', reason: 'needs a reviewer' });
+  tick();
+  session.verdict(risky, 'rejected', { reviewer: 'bob', reason: 'not today' });
+  tick();
+  const tool = session.toolCall({ tool: 'Bash', input: { command: 'ls -la /srv/billing' } });
+  for (let i = 0; i < 30; i++) {
+    tick();
+    await query(session, `INSERT INTO orders VALUES (${i}, 'o-${i}')`);
+  }
+  tick();
+  session.end({ exitCode: 0 });
+  await recorder.flush();
+  return {
+    events: [...sink.events] as EventInput[],
+    id: session.id,
+    ids: { drop, card, failed, risky, tool },
+    dropAt,
+  };
+}
+
+/** A long session of alternating shapes (no two neighbours group): 2 × `n` entries. */
+function recordLongSession(n: number) {
+  let clock = T0;
+  const sink = new MemorySink();
+  const recorder = createRecorder({ sink, policy: false, now: () => clock });
+  const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+  for (let i = 0; i < n; i++) {
+    clock += 1000;
+    session.query({ sql: `SELECT * FROM accounts WHERE id = ${i}`, rowCount: 1 });
+    clock += 1000;
+    session.command({ text: `cat /var/log/app-${i}.log`, exitCode: 0 });
+  }
+  session.end({ exitCode: 0 });
+  return { events: [...sink.events] as EventInput[], id: session.id };
+}
+
+async function deliver(client: AuditlaneClient, events: EventInput[], size = 200) {
+  for (let i = 0; i < events.length; i += size) {
+    const result = await client.ingest(events.slice(i, i + size));
+    expect(result.rejected).toEqual([]);
+  }
+}
+
+async function page(s: Server, id: string, params: ActivityParams = {}) {
+  const p = await s.client.sessions.activity(id, params);
+  return { data: p.data, ...p.extra, nextCursor: p.nextCursor };
+}
+
+/** What an item is, short: `count × shape` (or the type), with the verdict. */
+const summary = (e: ActivityEntry) =>
+  `${e.count > 1 ? `${e.count} × ` : ''}${e.shape ?? e.type}${e.verdict ? ` [${e.verdict}]` : ''}`;
+
+afterAll(() => {
+  cluster?.stop();
+});
+
+describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) => {
+  let s: Server;
+  let db: Awaited<ReturnType<typeof recordDatabaseSession>>;
+  beforeAll(async () => {
+    s = await openServer(kind);
+    db = await recordDatabaseSession();
+    await deliver(s.client, db.events);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('groups the run of 120 INSERTs with different literals into one entry, and the other runs', async () => {
+    const p = await page(s, db.id);
+    expect(p.data.map(summary)).toEqual([
+      'SELECT count (*) FROM customers',
+      '120 × INSERT INTO customers (id, name, balance) VALUES (…)',
+      'DROP TABLE customers [blocked]',
+      'SELECT card FROM payments WHERE id = ?',
+      'make …',
+      'kubectl delete … [rejected]',
+      'Bash: ls -la …',
+      '30 × INSERT INTO orders VALUES (…)',
+      'lifecycle',
+    ]);
+    const inserts = p.data[1]!;
+    expect(inserts.lastSeq - inserts.seq).toBeGreaterThanOrEqual(119);
+    expect(inserts.event.type === 'query' && inserts.event.sql).toBe(
+      "INSERT INTO customers (id, name, balance) VALUES (1000, 'customer 0', 0)",
+    );
+    expect(p.total).toBe(1 + 120 + 1 + 1 + 1 + 1 + 1 + 30 + 1);
+    expect((await page(s, db.id, { count: 'exact', group: 'none' })).total).toBe(p.total);
+    expect((await page(s, db.id, { count: 'none' })).total).toBeNull();
+    expect(p).toMatchObject({
+      hasBefore: false,
+      hasAfter: false,
+      prevCursor: null,
+      nextCursor: null,
+    });
+    expect(p.firstSeq).toBe(p.data[0]!.seq);
+    expect(p.lastSeq).toBe(p.data.at(-1)!.lastSeq);
+
+    // Expanding the group: the same endpoint over its range, one item per entry.
+    const members = await page(s, db.id, {
+      fromSeq: inserts.seq,
+      toSeq: inserts.lastSeq,
+      group: 'none',
+      limit: 500,
+    });
+    expect(members.data).toHaveLength(120);
+    expect(members.total).toBe(120);
+    expect(
+      members.data.map((m) =>
+        m.event.type === 'query' ? m.event.sql.match(/VALUES \((\d+)/)![1] : '',
+      ),
+    ).toEqual(Array.from({ length: 120 }, (_, i) => String(1000 + i)));
+  });
+
+  it('joins each action with its verdicts and maskings', async () => {
+    const p = await page(s, db.id, {
+      group: 'none',
+      type: ['query', 'command'],
+      verdict: ['blocked', 'rejected', 'masked', 'failed'],
+    });
+    const byId = new Map(p.data.map((e) => [e.id, e]));
+    const drop = byId.get(db.ids.drop)!;
+    expect(drop.event.type).toBe('query');
+    expect(drop.verdicts.map((v) => v.type === 'policy' && v.verdict)).toEqual(['blocked']);
+    expect(drop.marks.blocked).toBe(1);
+    const risky = byId.get(db.ids.risky)!;
+    expect(risky.verdicts.map((v) => v.type === 'policy' && v.verdict)).toEqual([
+      'pending',
+      'rejected',
+    ]);
+    expect(risky.verdict).toBe('rejected');
+    const card = byId.get(db.ids.card)!;
+    expect(card.masked.count).toBeGreaterThan(0);
+    expect(card.masked.fields.length).toBeGreaterThan(0);
+    expect(byId.get(db.ids.failed)!.failed).toBe(true);
+    expect(p.data.map((e) => e.id)).toEqual([
+      db.ids.drop,
+      db.ids.card,
+      db.ids.failed,
+      db.ids.risky,
+    ]);
+  });
+
+  it("joins as the client's joinVerdicts does, in every order of arrival", async () => {
+    const copy = await recordDatabaseSession();
+    // Odd batches first, then the even ones: verdicts before and after their actions.
+    const batches: EventInput[][] = [];
+    for (let i = 1; i < copy.events.length; i += 5) batches.push(copy.events.slice(i, i + 5));
+    await deliver(s.client, [copy.events[0]!]);
+    for (const batch of batches.filter((_, i) => i % 2 === 1)) await deliver(s.client, batch);
+    for (const batch of batches.filter((_, i) => i % 2 === 0)) await deliver(s.client, batch);
+    const events: StoredEvent[] = [];
+    for await (const e of s.client.sessions.events.list(copy.id, { limit: 1000 })) events.push(e);
+    const joined = joinVerdicts(events).filter(
+      (j) => !(j.action?.type === 'lifecycle' && j.action.action === 'start'),
+    );
+    const entries = await page(s, copy.id, { group: 'none', limit: 500 });
+    expect(
+      entries.data.map((e) => ({
+        id: e.id,
+        event: e.event.id,
+        verdicts: e.verdicts.map((v) => v.id),
+        verdict: e.verdict,
+        masked: e.masked.count,
+      })),
+    ).toEqual(
+      joined.map((j) => ({
+        id: j.id,
+        event: j.event.id,
+        verdicts: j.verdicts.map((v) => v.id),
+        verdict: j.verdict,
+        masked: j.maskings.reduce((n, m) => n + m.count, 0),
+      })),
+    );
+  });
+
+  it('filters by verdict: what matters, each mark alone, and none of them', async () => {
+    const matters = await page(s, db.id, {
+      verdict: ['blocked', 'pending', 'rejected', 'masked', 'failed'],
+    });
+    expect(matters.data.map((e) => e.id)).toEqual([
+      db.ids.drop,
+      db.ids.card,
+      db.ids.failed,
+      db.ids.risky,
+    ]);
+    expect(matters).toMatchObject({ total: 4, totalCapped: false });
+    expect((await page(s, db.id, { verdict: ['blocked'] })).data.map((e) => e.id)).toEqual([
+      db.ids.drop,
+    ]);
+    expect((await page(s, db.id, { verdict: ['masked'] })).data.map((e) => e.id)).toEqual([
+      db.ids.card,
+    ]);
+    // A blocked query carries its error, but it never ran: it did not fail.
+    expect((await page(s, db.id, { verdict: ['failed'] })).data.map((e) => e.id)).toEqual([
+      db.ids.failed,
+    ]);
+    // Rejected after pending: no longer pending.
+    expect((await page(s, db.id, { verdict: ['pending'] })).data).toEqual([]);
+    expect((await page(s, db.id, { verdict: ['rejected'] })).data.map((e) => e.id)).toEqual([
+      db.ids.risky,
+    ]);
+  });
+
+  it('filters by text and by type, ignoring case, and groups within the filter', async () => {
+    const orders = await page(s, db.id, { q: 'into ORDERS', count: 'exact' });
+    expect(orders.data.map(summary)).toEqual(['30 × INSERT INTO orders VALUES (…)']);
+    expect(orders.total).toBe(30);
+    // A text filter is not counted unless asked: the count would read every entry.
+    expect((await page(s, db.id, { q: 'into ORDERS' })).total).toBeNull();
+    const literal = await page(s, db.id, { q: "'customer 42'" });
+    expect(literal.data).toHaveLength(1);
+    expect(literal.data[0]!.count).toBe(1);
+    expect(literal.data[0]!.event.type === 'query' && literal.data[0]!.event.sql).toContain(
+      "'customer 42'",
+    );
+    // LIKE's wildcards are plain characters in the text filter.
+    expect((await page(s, db.id, { q: '%' })).data).toEqual([]);
+    const tools = await page(s, db.id, { type: ['tool_call'] });
+    expect(tools.data.map((e) => e.id)).toEqual([db.ids.tool]);
+    const commands = await page(s, db.id, { type: ['command', 'tool_call'] });
+    expect(commands.data.map((e) => e.id)).toEqual([db.ids.failed, db.ids.risky, db.ids.tool]);
+  });
+
+  it('seeks to a time and returns the page holding it, starting its group', async () => {
+    const p = await page(s, db.id, { aroundTime: new Date(T0 + 60_500).toISOString(), limit: 3 });
+    // T0 + 60.5 s falls inside the INSERT run: the page holds its group, one item before it.
+    expect(p.data.map(summary)).toEqual([
+      'SELECT count (*) FROM customers',
+      '120 × INSERT INTO customers (id, name, balance) VALUES (…)',
+      'DROP TABLE customers [blocked]',
+    ]);
+    expect(p.anchorSeq).toBe(p.data[1]!.seq);
+    const drop = await page(s, db.id, { aroundTime: new Date(db.dropAt).toISOString(), limit: 2 });
+    expect(drop.anchorSeq).toBe(drop.data.find((e) => e.id === db.ids.drop)!.seq);
+    expect(drop.data.map((e) => e.id)).toContain(db.ids.drop);
+    const bySeq = await page(s, db.id, { aroundSeq: drop.anchorSeq!, group: 'none', limit: 1 });
+    expect(bySeq.data.map((e) => e.id)).toEqual([db.ids.drop]);
+    expect(bySeq).toMatchObject({ hasBefore: true, hasAfter: true });
+  });
+
+  it('pages forward and backward to meet in the middle without gaps or duplicates', async () => {
+    const long = recordLongSession(150);
+    await deliver(s.client, long.events, 97);
+    const all = await page(s, long.id, { limit: 500 });
+    expect(all.data).toHaveLength(301);
+    const seqs = all.data.map((e) => e.seq);
+
+    // Forward from the start and backward from the end, a page each in turn, until they meet.
+    const front: number[] = [];
+    const back: number[] = [];
+    let next: string | null | undefined;
+    let prev: string | null | undefined;
+    let forward = await page(s, long.id, { limit: 7 });
+    front.push(...forward.data.map((e) => e.seq));
+    next = forward.nextCursor;
+    const last = await page(s, long.id, { aroundSeq: seqs.at(-1)!, limit: 14 });
+    // A seek to the last entry: about half the page before it, nothing after.
+    expect(last.data.at(-1)!.seq).toBe(seqs.at(-1));
+    expect(last.hasAfter).toBe(false);
+    back.unshift(...last.data.map((e) => e.seq));
+    prev = last.prevCursor;
+    while ((front.at(-1) ?? -1) < (back[0] ?? Number.POSITIVE_INFINITY) && next && prev) {
+      forward = await page(s, long.id, { after: next, limit: 7 });
+      front.push(...forward.data.map((e) => e.seq));
+      next = forward.hasAfter ? forward.nextCursor : null;
+      if (front.at(-1)! >= back[0]! - 1) break;
+      const backward = await page(s, long.id, { before: prev, limit: 5 });
+      back.unshift(...backward.data.map((e) => e.seq));
+      prev = backward.prevCursor;
+    }
+    const met = [...front, ...back];
+    const union = [...new Set(met)].sort((a, b) => a - b);
+    expect(union).toEqual(seqs);
+    // Where the two walks overlap, they agree; everything else is read once.
+    const overlap = met.length - union.length;
+    expect(overlap).toBeLessThan(7);
+
+    // Backward from the end to the start, the same entries as forward.
+    const backwards: number[] = [];
+    let cursor: string | null = null;
+    let end = await page(s, long.id, { aroundSeq: seqs.at(-1)!, limit: 2 });
+    backwards.unshift(...end.data.map((e) => e.seq));
+    cursor = end.prevCursor;
+    while (cursor) {
+      end = await page(s, long.id, { before: cursor, limit: 11 });
+      backwards.unshift(...end.data.map((e) => e.seq));
+      cursor = end.prevCursor;
+    }
+    expect(backwards).toEqual(seqs);
+    // And the client's iteration goes forward over every item.
+    const iterated: number[] = [];
+    for await (const item of s.client.sessions.activity(long.id, { limit: 13 }))
+      iterated.push(item.seq);
+    expect(iterated).toEqual(seqs);
+  });
+
+  it('groups the same whatever order the batches arrive in', async () => {
+    const copy = await recordDatabaseSession();
+    // Batches of 7 in reverse order: actions before their verdicts, verdicts alone before their
+    // actions, runs built from their end.
+    const batches: EventInput[][] = [[copy.events[0]!]];
+    for (let i = 1; i < copy.events.length; i += 7) batches.push(copy.events.slice(i, i + 7));
+    const [start, ...rest] = batches;
+    await deliver(s.client, start!);
+    for (const batch of rest.reverse()) await deliver(s.client, batch);
+    const original = await page(s, db.id);
+    const reordered = await page(s, copy.id);
+    expect(reordered.data.map(summary)).toEqual(original.data.map(summary));
+    expect(
+      reordered.data.map((e) => [e.count, e.seq, e.lastSeq, e.verdicts.length, e.masked.count]),
+    ).toEqual(
+      original.data.map((e) => [e.count, e.seq, e.lastSeq, e.verdicts.length, e.masked.count]),
+    );
+  });
+
+  it('builds the activity of a session stored before activity was kept, on its first read', async () => {
+    const before = await page(s, db.id);
+    // What an upgraded database holds for a session stored by the version before: its events,
+    // no activity rows.
+    for (const table of ['activity', 'activity_sessions', 'activity_orphans'])
+      await s.exec(`DELETE FROM ${table} WHERE org = ? AND session_id = ?`, ['acme', db.id]);
+    const rebuilt = await page(s, db.id);
+    expect(rebuilt).toEqual(before);
+    expect(rebuilt.data.map(summary)[1]).toBe(
+      '120 × INSERT INTO customers (id, name, balance) VALUES (…)',
+    );
+  });
+
+  it("answers 404 for another org's session, and never mixes in the other org's events", async () => {
+    await expect(s.other.sessions.activity(db.id)).rejects.toMatchObject({ status: 404 });
+    // The other org records a session under the same id: its own, with its own activity.
+    let clock = T0;
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy: false, now: () => clock });
+    const theirs = recorder.session({ actor: ALICE, resource: STAGING_DB }, { id: db.id });
+    clock += 1000;
+    theirs.command({ text: 'whoami', exitCode: 0 });
+    theirs.end({ exitCode: 0 });
+    await deliver(s.other, [...sink.events] as EventInput[]);
+    const other = await s.other.sessions.activity(db.id);
+    expect(other.data.map(summary)).toEqual(['whoami', 'lifecycle']);
+    const ours = await page(s, db.id);
+    expect(ours.total).toBe(157);
+  });
+
+  it('keeps content with U+0000 and masking counts past 2^31 (an entry is never a 500)', async () => {
+    let clock = T0;
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy: false, masking: false, now: () => clock });
+    const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+    clock += 1000;
+    const command = session.command({ text: 'printf "a\u0000b" | xxd', exitCode: 0 });
+    clock += 1000;
+    session.query({ sql: "SELECT '\u0000' AS nul", rowCount: 1 });
+    const events = [...sink.events] as EventInput[];
+    const at = (seq: number) => ({
+      id: `evt_01JZ${String(seq).padStart(22, '0')}`,
+      sessionId: session.id,
+      seq,
+      time: new Date(clock).toISOString(),
+    });
+    for (const seq of [100, 101])
+      events.push({
+        ...at(seq),
+        type: 'masking',
+        subjectId: command,
+        fields: ['huge'],
+        count: 2 ** 52,
+      });
+    await deliver(s.client, events);
+    const p = await page(s, session.id, { group: 'none' });
+    expect(p.data.map((e) => e.shape)).toEqual(['printf … | xxd', 'SELECT ? AS nul']);
+    expect(p.data[0]!.masked).toEqual({ count: Number.MAX_SAFE_INTEGER, fields: ['huge'] });
+    expect(p.data[0]!.event.type === 'command' && p.data[0]!.event.text).toBe(
+      'printf "a\u0000b" | xxd',
+    );
+    const found = await page(s, session.id, { q: 'a\ufffdb' });
+    expect(found.data.map((e) => e.id)).toEqual([command]);
+  });
+
+  it('answers 400 with a code and a message naming what is wrong', async () => {
+    const ask = async (query: string) => {
+      const response = await fetch(`${s.server.url}/v1/sessions/${db.id}/activity?${query}`, {
+        headers: { authorization: `Bearer ${s.token}` },
+      });
+      return {
+        status: response.status,
+        body: (await response.json()) as { code: string; message: string },
+      };
+    };
+    const cases: [string, RegExp][] = [
+      ['type=shell', /type/],
+      ['verdict=terrible', /verdict/],
+      ['after=not-a-cursor', /after/],
+      ['before=bm90IGpzb24', /before/],
+      [
+        `after=${Buffer.from('[1]').toString('base64url')}&before=${Buffer.from('[9]').toString('base64url')}`,
+        /before.*after|after.*before/,
+      ],
+      ['aroundSeq=3&after=x', /after|aroundSeq/],
+      ['limit=0', /limit/],
+      ['limit=501', /limit/],
+      ['limit=ten', /limit/],
+      ['aroundTime=yesterday', /aroundTime/],
+      ['fromSeq=9&toSeq=3', /toSeq/],
+      ['group=tables', /group/],
+    ];
+    for (const [query, names] of cases) {
+      const { status, body } = await ask(query);
+      expect({ query, status }).toEqual({ query, status: 400 });
+      expect(typeof body.code).toBe('string');
+      expect(`${body.message} ${JSON.stringify(body)}`).toMatch(names);
+    }
+    // A cursor of the events listing (another shape) is refused too.
+    const forged = Buffer.from('["x",1]').toString('base64url');
+    expect((await ask(`after=${forged}`)).status).toBe(400);
+  });
+});

@@ -1,0 +1,904 @@
+/**
+ * A session's activity: each action (command, query, tool call, ...) joined with the policy and
+ * masking events about it, kept as one row per entry as events are ingested, so that a page of
+ * a session of any size, filtered by type, verdict or text and grouped by statement shape, is an
+ * index walk of the page rather than a read of the session.
+ *
+ * The join is the client's joinVerdicts, kept incrementally: an action's entry holds every
+ * verdict and masking whose `subjectId` is its id, in either order of arrival; a verdict whose
+ * action was never recorded (blocked before it ran) is an entry of its own (`policy`), keyed by
+ * the id it is about (its own without one), and becomes the action's entry if the action arrives
+ * later. The session's `lifecycle` start is not an entry.
+ *
+ * Grouping: each entry has a statement shape (statementShape in the client) and a `run`, the seq
+ * of the first entry of the run of consecutive entries (by seq) that share its shape. Ingest in
+ * seq order extends the last run (one read); an entry arriving below entries already stored
+ * recomputes the runs from the run before it (a read of the entries after it).
+ */
+import {
+  ACTION_TYPES,
+  type ActivityEntry,
+  type ActivityMark,
+  type ActivityPage,
+  type ActivityQuery,
+  type Event,
+  MATTERING_MARKS,
+  OPEN_STATUSES,
+  type PolicyEvent,
+  type Session,
+  type StoredEvent,
+  statementShape,
+} from '@auditlane/client';
+import { CursorError, decodeCursor, encodeCursor } from './cursor';
+import type { ColumnType, IndexSql } from './entity-index';
+import type { SqlReader } from './reads';
+import { type ChainRow, storedEventJson } from './verify';
+
+/** The activity tables (the same on both stores but for the type of times in ms). */
+export const ACTIVITY_TABLES = (bigint: string) => `
+  -- One row per activity entry of a session (see store/activity.ts).
+  CREATE TABLE activity (
+    org TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    time_ms ${bigint} NOT NULL,
+    verdict TEXT,
+    verdict_seq INTEGER,
+    flags INTEGER NOT NULL,
+    matters INTEGER NOT NULL,
+    masked ${bigint} NOT NULL,
+    shape TEXT,
+    label TEXT,
+    run INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    related TEXT NOT NULL,
+    PRIMARY KEY (org, session_id, seq)
+  );
+  CREATE UNIQUE INDEX activity_id ON activity (org, session_id, id);
+  CREATE INDEX activity_run ON activity (org, session_id, run, seq);
+  CREATE INDEX activity_type ON activity (org, session_id, type, seq);
+  CREATE INDEX activity_matters ON activity (org, session_id, matters, seq);
+  CREATE INDEX activity_time ON activity (org, session_id, time_ms, seq);
+  -- Sessions whose activity is kept (every session started since; earlier ones are built from
+  -- their events the first time their activity is read).
+  CREATE TABLE activity_sessions (
+    org TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    entries INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (org, session_id)
+  );
+  -- Maskings whose action has not arrived yet: joined to it when it does.
+  CREATE TABLE activity_orphans (
+    org TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    masked ${bigint} NOT NULL,
+    PRIMARY KEY (org, session_id, subject_id, seq)
+  );
+  `;
+
+/** The activity's entries are the client's actions (joinVerdicts), the session's start aside. */
+const ENTRY_TYPES = new Set<string>(ACTION_TYPES);
+
+/** One bit per mark; `matters` is set when any of the first five is. */
+export const MARK_BITS: Record<ActivityMark, number> = {
+  blocked: 1,
+  pending: 2,
+  rejected: 4,
+  masked: 8,
+  failed: 16,
+  approved: 32,
+  passed: 64,
+};
+const MATTERS_BITS = 31;
+
+/** Characters of an entry's text the text filter reads. */
+const TEXT_CHARS = 1000;
+
+/**
+ * Recorded content may hold U+0000, which PostgreSQL's text cannot: the activity's copies (its
+ * text and shape, never the stored event) show it as U+FFFD.
+ */
+const storable = (text: string) => text.replaceAll('\0', '\uFFFD');
+
+/** A sum of masking counts, kept within what both stores' integers and JSON hold exactly. */
+const addCount = (a: number, b: number) => Math.min(a + b, Number.MAX_SAFE_INTEGER);
+
+interface ActivityRow {
+  seq: number;
+  id: string;
+  type: string;
+  time_ms: number;
+  verdict: string | null;
+  verdict_seq: number | null;
+  masked: number;
+  failed: boolean;
+  shape: string | null;
+  label: string | null;
+  run: number;
+  text: string;
+  related: number[];
+}
+
+interface StoredRow {
+  seq: number;
+  id: string;
+  type: string;
+  time_ms: number | string;
+  verdict: string | null;
+  verdict_seq: number | null;
+  flags: number;
+  masked: number;
+  shape: string | null;
+  label: string | null;
+  run: number;
+  text: string;
+  related: string;
+}
+
+const ROW_COLUMNS =
+  'seq, id, type, time_ms, verdict, verdict_seq, flags, masked, shape, label, run, text, related';
+
+function fromStored(r: StoredRow): ActivityRow {
+  return {
+    seq: Number(r.seq),
+    id: r.id,
+    type: r.type,
+    time_ms: Number(r.time_ms),
+    verdict: r.verdict,
+    verdict_seq: r.verdict_seq === null ? null : Number(r.verdict_seq),
+    masked: Number(r.masked),
+    failed: (Number(r.flags) & MARK_BITS.failed) !== 0,
+    shape: r.shape,
+    label: r.label,
+    run: Number(r.run),
+    text: r.text,
+    related: r.related === '' ? [] : r.related.split(',').map(Number),
+  };
+}
+
+function flagsOf(row: ActivityRow): number {
+  let flags = 0;
+  if (row.verdict && row.verdict in MARK_BITS) flags |= MARK_BITS[row.verdict as ActivityMark];
+  if (row.masked > 0) flags |= MARK_BITS.masked;
+  if (failedRan(row)) flags |= MARK_BITS.failed;
+  return flags;
+}
+
+/** An action that ran and failed: a blocked or rejected one carries an error but never ran. */
+const failedRan = (row: ActivityRow) =>
+  row.failed && row.verdict !== 'blocked' && row.verdict !== 'rejected';
+
+function failedOf(event: Event): boolean {
+  switch (event.type) {
+    case 'command':
+      return event.exitCode !== undefined && event.exitCode !== null && event.exitCode !== 0;
+    case 'query':
+    case 'tool_call':
+    case 'llm_call':
+      return event.error !== undefined;
+    case 'outbound':
+      return event.status !== undefined && event.status >= 400;
+    default:
+      return false;
+  }
+}
+
+function textOf(event: Event): string {
+  let text: string;
+  switch (event.type) {
+    case 'command':
+      text = event.text;
+      break;
+    case 'query':
+      text = event.sql;
+      break;
+    case 'tool_call':
+      text = `${event.tool} ${event.input === undefined ? '' : JSON.stringify(event.input)}`;
+      break;
+    case 'llm_call':
+      text = `${event.provider ?? ''} ${event.model}`;
+      break;
+    case 'file':
+      text = `${event.operation} ${event.path}`;
+      break;
+    case 'outbound':
+      text = `${event.method ?? ''} ${event.url ?? `${event.protocol}://${event.host}`}`;
+      break;
+    case 'lifecycle':
+      text = `${event.action} ${event.reason ?? ''} ${event.by ?? ''}`;
+      break;
+    case 'policy':
+      text = `${event.verdict} ${event.rule ?? ''} ${event.reason ?? ''}`;
+      break;
+    default:
+      text = '';
+  }
+  return storable(text.slice(0, TEXT_CHARS).toLowerCase());
+}
+
+function entryRow(event: Event): ActivityRow {
+  const shape =
+    event.type === 'lifecycle' || event.type === 'policy' ? null : statementShape(event);
+  const label = shape === null ? null : storable(shape);
+  return {
+    seq: event.seq,
+    id: event.id,
+    type: event.type,
+    time_ms: Date.parse(event.time),
+    verdict: null,
+    verdict_seq: null,
+    masked: 0,
+    failed: failedOf(event),
+    // Shapes compare by type and case-folded text; the label keeps the first entry's case.
+    shape: label === null ? null : `${event.type}:${label.toLowerCase()}`,
+    label,
+    run: event.seq,
+    text: textOf(event),
+    related: [],
+  };
+}
+
+/**
+ * The ingest step: folds one batch's stored events (each session's in seq order) into the
+ * activity of their sessions, and marks the sessions it starts as kept. Runs inside the batch's
+ * transaction, after its events are written.
+ */
+export async function indexActivity(
+  sql: IndexSql,
+  org: string,
+  events: Event[],
+  started: readonly string[] = [],
+): Promise<void> {
+  for (let i = 0; i < started.length; i += 500) {
+    const ids = started.slice(i, i + 500);
+    await sql.run(
+      `INSERT INTO activity_sessions (org, session_id) VALUES ${ids.map(() => '(?, ?)').join(', ')} ON CONFLICT (org, session_id) DO NOTHING`,
+      ids.flatMap((id) => [org, id]),
+    );
+  }
+  const bySession = new Map<string, Event[]>();
+  for (const event of events) {
+    if (event.type === 'terminal') continue;
+    if (event.type === 'lifecycle' && event.action === 'start') continue;
+    if (event.type === 'masking' && !event.subjectId) continue;
+    const list = bySession.get(event.sessionId);
+    if (list) list.push(event);
+    else bySession.set(event.sessionId, [event]);
+  }
+  for (const [sessionId, list] of bySession) await indexSession(sql, org, sessionId, list);
+}
+
+const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+async function indexSession(sql: IndexSql, org: string, sessionId: string, events: Event[]) {
+  const entries = events.filter((e) => ENTRY_TYPES.has(e.type));
+  const notes = events.filter((e) => e.type === 'policy' || e.type === 'masking');
+  // Rows this batch touches, by entry id.
+  const rows = new Map<string, ActivityRow>();
+  const deleted: number[] = [];
+  const added = new Set<ActivityRow>();
+  const lookup = [
+    ...new Set([
+      ...entries.map((e) => e.id),
+      ...notes.map((e) => (e as PolicyEvent).subjectId ?? e.id),
+    ]),
+  ];
+  const stored = new Map<string, ActivityRow>();
+  for (let i = 0; i < lookup.length; i += 500) {
+    const ids = lookup.slice(i, i + 500);
+    const found = await sql.all<StoredRow>(
+      `SELECT ${ROW_COLUMNS} FROM activity WHERE org = ? AND session_id = ? AND id IN (${list(ids.length)})`,
+      [org, sessionId, ...ids],
+    );
+    for (const r of found) stored.set(r.id, fromStored(r));
+  }
+  const orphans = new Map<string, { seq: number; masked: number }[]>();
+  if (entries.length > 0) {
+    for (let i = 0; i < entries.length; i += 500) {
+      const ids = entries.slice(i, i + 500).map((e) => e.id);
+      const found = await sql.all<{ subject_id: string; seq: number; masked: number }>(
+        `SELECT subject_id, seq, masked FROM activity_orphans WHERE org = ? AND session_id = ? AND subject_id IN (${list(ids.length)})`,
+        [org, sessionId, ...ids],
+      );
+      for (const o of found) {
+        const l = orphans.get(o.subject_id) ?? [];
+        l.push({ seq: Number(o.seq), masked: Number(o.masked) });
+        orphans.set(o.subject_id, l);
+      }
+    }
+  }
+
+  for (const event of entries) {
+    const row = entryRow(event);
+    const before = stored.get(event.id);
+    if (before) {
+      // A verdict alone became its action's entry: it keeps what was said about it.
+      row.verdict = before.verdict;
+      row.verdict_seq = before.verdict_seq;
+      row.masked = before.masked;
+      row.related = before.related;
+      deleted.push(before.seq);
+    }
+    for (const o of orphans.get(event.id) ?? []) {
+      row.masked = addCount(row.masked, o.masked);
+      row.related.push(o.seq);
+    }
+    rows.set(event.id, row);
+    added.add(row);
+  }
+  const newOrphans: unknown[][] = [];
+  for (const note of notes) {
+    const key = (note as PolicyEvent).subjectId ?? note.id;
+    let row = rows.get(key);
+    if (!row) {
+      const before = stored.get(key);
+      if (before) {
+        row = { ...before, related: [...before.related] };
+        rows.set(key, row);
+      }
+    }
+    if (note.type === 'masking') {
+      if (row) {
+        row.masked = addCount(row.masked, note.count);
+        row.related.push(note.seq);
+      } else newOrphans.push([key, note.seq, note.count]);
+      continue;
+    }
+    if (note.type !== 'policy') continue;
+    if (!row) {
+      row = {
+        ...entryRow(note),
+        id: key,
+      };
+      rows.set(key, row);
+      added.add(row);
+    }
+    if (row.verdict_seq === null || note.seq > row.verdict_seq) {
+      row.verdict = note.verdict;
+      row.verdict_seq = note.seq;
+    }
+    row.related.push(note.seq);
+  }
+  for (const row of rows.values()) row.related.sort((a, b) => a - b);
+
+  await assignRuns(sql, org, sessionId, [...added], deleted);
+
+  if (deleted.length > 0)
+    await sql.run(
+      `DELETE FROM activity WHERE org = ? AND session_id = ? AND seq IN (${list(deleted.length)})`,
+      [org, sessionId, ...deleted],
+    );
+  const values = [...rows.values()].map((r) => {
+    const flags = flagsOf(r);
+    return [
+      r.seq,
+      r.id,
+      r.type,
+      r.time_ms,
+      r.verdict,
+      r.verdict_seq,
+      flags,
+      (flags & MATTERS_BITS) !== 0 ? 1 : 0,
+      r.masked,
+      r.shape,
+      r.label,
+      r.run,
+      r.text,
+      r.related.join(','),
+    ];
+  });
+  const types: ColumnType[] = [
+    'int',
+    'text',
+    'text',
+    'bigint',
+    'text',
+    'int',
+    'int',
+    'int',
+    'bigint',
+    'text',
+    'text',
+    'int',
+    'text',
+    'text',
+  ];
+  for (const part of sql.rows(types, values)) {
+    await sql.run(
+      `INSERT INTO activity (org, session_id, seq, id, type, time_ms, verdict, verdict_seq, flags, matters, masked, shape, label, run, text, related)
+       SELECT CAST(? AS TEXT), CAST(? AS TEXT), ${types.map((_, i) => `v.column${i + 1}`).join(', ')} FROM ${part.from} WHERE true
+       ON CONFLICT (org, session_id, seq) DO UPDATE SET id = excluded.id, type = excluded.type, time_ms = excluded.time_ms,
+         verdict = excluded.verdict, verdict_seq = excluded.verdict_seq, flags = excluded.flags, matters = excluded.matters,
+         masked = excluded.masked, shape = excluded.shape, label = excluded.label, run = excluded.run, text = excluded.text,
+         related = excluded.related`,
+      [org, sessionId, ...part.params],
+    );
+  }
+  for (const part of sql.rows(['text', 'int', 'bigint'], newOrphans)) {
+    await sql.run(
+      `INSERT INTO activity_orphans (org, session_id, subject_id, seq, masked)
+       SELECT CAST(? AS TEXT), CAST(? AS TEXT), v.column1, v.column2, v.column3 FROM ${part.from} WHERE true
+       ON CONFLICT (org, session_id, subject_id, seq) DO NOTHING`,
+      [org, sessionId, ...part.params],
+    );
+  }
+  const grown = added.size - deleted.length;
+  if (grown !== 0)
+    await sql.run(
+      'UPDATE activity_sessions SET entries = entries + ? WHERE org = ? AND session_id = ?',
+      [grown, org, sessionId],
+    );
+  const adopted = [...orphans.keys()];
+  if (adopted.length > 0)
+    await sql.run(
+      `DELETE FROM activity_orphans WHERE org = ? AND session_id = ? AND subject_id IN (${list(adopted.length)})`,
+      [org, sessionId, ...adopted],
+    );
+}
+
+/** Events read per step of a rebuild. */
+const REBUILD_BATCH = 2000;
+
+/**
+ * Whether a session's activity is kept; if not (a session stored before the activity was), builds
+ * it from the session's stored events, in seq order, and marks it kept. Call under the session's
+ * write lock, in a transaction.
+ */
+export async function ensureActivity(sql: IndexSql, org: string, sessionId: string): Promise<void> {
+  const kept = await sql.all<{ one: number }>(
+    'SELECT 1 AS one FROM activity_sessions WHERE org = ? AND session_id = ?',
+    [org, sessionId],
+  );
+  if (kept.length > 0) return;
+  // Listed first: the entries indexed below are counted on it.
+  await indexActivity(sql, org, [], [sessionId]);
+  let after = -1;
+  for (;;) {
+    const rows = await sql.all<{ seq: number; body: string }>(
+      `SELECT seq, body FROM events WHERE org = ? AND session_id = ? AND seq > ? AND type <> 'terminal' ORDER BY seq LIMIT ${REBUILD_BATCH}`,
+      [org, sessionId, after],
+    );
+    if (rows.length === 0) break;
+    await indexActivity(
+      sql,
+      org,
+      rows.map((r) => JSON.parse(r.body) as Event),
+    );
+    after = Number(rows.at(-1)!.seq);
+    if (rows.length < REBUILD_BATCH) break;
+  }
+}
+
+/** Whether the activity of a session is kept already (no rebuild needed). */
+export async function activityKept(r: SqlReader, org: string, sessionId: string) {
+  const p = r.params();
+  const rows = await r.all<{ one: number }>(
+    `SELECT 1 AS one FROM activity_sessions WHERE org = ${p.param(org)} AND session_id = ${p.param(sessionId)}`,
+    p.values,
+  );
+  return rows.length > 0;
+}
+
+/** Whether an entry of this shape continues a run of the one before it. */
+const continues = (prev: { shape: string | null } | undefined, shape: string | null) =>
+  prev !== undefined && shape !== null && prev.shape === shape;
+
+/**
+ * Sets `run` on the entries added (and on stored entries whose run they change). Entries come
+ * after every stored one in the usual case: the last stored entry says where they go. Otherwise
+ * the runs are computed again from the start of the run before the first change.
+ */
+async function assignRuns(
+  sql: IndexSql,
+  org: string,
+  sessionId: string,
+  added: ActivityRow[],
+  deleted: number[],
+): Promise<void> {
+  if (added.length === 0 && deleted.length === 0) return;
+  added.sort((a, b) => a.seq - b.seq);
+  const changes = [...added.map((r) => r.seq), ...deleted];
+  const first = Math.min(...changes);
+  const last = (
+    await sql.all<{ seq: number; run: number; shape: string | null }>(
+      'SELECT seq, run, shape FROM activity WHERE org = ? AND session_id = ? ORDER BY seq DESC LIMIT 1',
+      [org, sessionId],
+    )
+  )[0];
+  if (deleted.length === 0 && (!last || first > Number(last.seq))) {
+    let prev: { shape: string | null; run: number } | undefined = last
+      ? { shape: last.shape, run: Number(last.run) }
+      : undefined;
+    for (const row of added) {
+      row.run = continues(prev, row.shape) ? prev!.run : row.seq;
+      prev = row;
+    }
+    return;
+  }
+  // The run of the stored entry before the first change starts the recomputation.
+  const pred = (
+    await sql.all<{ run: number }>(
+      'SELECT run FROM activity WHERE org = ? AND session_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1',
+      [org, sessionId, first],
+    )
+  )[0];
+  const from = pred ? Number(pred.run) : -1;
+  const tail = await sql.all<{ seq: number; run: number; shape: string | null }>(
+    'SELECT seq, run, shape FROM activity WHERE org = ? AND session_id = ? AND seq >= ? ORDER BY seq',
+    [org, sessionId, from],
+  );
+  const gone = new Set(deleted);
+  const addedBySeq = new Map(added.map((r) => [r.seq, r]));
+  const line: { seq: number; shape: string | null; run: number; stored?: number }[] = [];
+  for (const t of tail) {
+    const seq = Number(t.seq);
+    if (gone.has(seq) || addedBySeq.has(seq)) continue;
+    line.push({ seq, shape: t.shape, run: Number(t.run), stored: Number(t.run) });
+  }
+  line.push(...added);
+  line.sort((a, b) => a.seq - b.seq);
+  const moved: unknown[][] = [];
+  let prev: (typeof line)[number] | undefined;
+  for (const item of line) {
+    item.run = continues(prev, item.shape) ? prev!.run : item.seq;
+    if (item.stored !== undefined && item.stored !== item.run) moved.push([item.seq, item.run]);
+    const row = addedBySeq.get(item.seq);
+    if (row) row.run = item.run;
+    prev = item;
+  }
+  for (const part of sql.rows(['int', 'int'], moved)) {
+    await sql.run(
+      `UPDATE activity SET run = v.column2 FROM ${part.from}
+       WHERE activity.org = ? AND activity.session_id = ? AND activity.seq = v.column1`,
+      [...part.params, org, sessionId],
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/** A page of activity is past this many items: the schema's limit, checked again. */
+const MAX_LIMIT = 500;
+
+interface Filter {
+  /** SQL of the conditions on `activity` (alias `a.` when given), its parameters added to p. */
+  where(p: { param(value: unknown): string }, alias?: string): string;
+}
+
+function filterOf(session: Session, q: ActivityQuery): Filter {
+  const marks = q.verdict ?? [];
+  const mask = marks.reduce((m, k) => m | MARK_BITS[k], 0);
+  const onlyMatters = marks.length > 0 && (mask & ~MATTERS_BITS) === 0;
+  const pattern = q.q ? `%${q.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  return {
+    where(p, alias = '') {
+      const c = (column: string) => `${alias}${column}`;
+      const parts = [
+        `${c('org')} = ${p.param(session.org)}`,
+        `${c('session_id')} = ${p.param(session.id)}`,
+      ];
+      // Only the marks that matter: the matters index holds exactly those entries.
+      if (onlyMatters) parts.push(`${c('matters')} = 1`);
+      if (q.type?.length)
+        parts.push(`${c('type')} IN (${q.type.map((t) => p.param(t)).join(', ')})`);
+      if (marks.length > 0) parts.push(`(${c('flags')} & ${mask}) <> 0`);
+      if (pattern !== null) parts.push(`${c('text')} LIKE ${p.param(pattern)} ESCAPE '\\'`);
+      if (q.fromSeq !== undefined) parts.push(`${c('seq')} >= ${p.param(q.fromSeq)}`);
+      if (q.toSeq !== undefined) parts.push(`${c('seq')} <= ${p.param(q.toSeq)}`);
+      return parts.join(' AND ');
+    },
+  };
+}
+
+interface GroupRow {
+  run: number;
+  n: number;
+  first_seq: number;
+  last_seq: number;
+  last_time: number;
+  blocked: number;
+  pending: number;
+  rejected: number;
+  masked: number;
+  failed: number;
+}
+
+const markSums = (a: string) =>
+  MATTERING_MARKS.map(
+    (m) => `sum(CASE WHEN (${a}flags & ${MARK_BITS[m]}) <> 0 THEN 1 ELSE 0 END) AS ${m}`,
+  ).join(', ');
+
+/**
+ * The items on one side of a bound: `after` (seq > bound, ascending) or `before` (seq < bound,
+ * descending), at most `want`, grouped or not. Returned in seq order, with whether more exist.
+ */
+async function side(
+  r: SqlReader,
+  s: Session,
+  filter: Filter,
+  grouped: boolean,
+  dir: 'after' | 'before',
+  bound: number,
+  want: number,
+): Promise<{ groups: GroupRow[]; more: boolean }> {
+  const cmp = dir === 'after' ? '>' : '<';
+  if (want <= 0) {
+    const p = r.params();
+    const probe = await r.all<{ one: number }>(
+      `SELECT 1 AS one FROM activity WHERE ${filter.where(p)} AND seq ${cmp} ${p.param(bound)} ORDER BY seq ${dir === 'after' ? 'ASC' : 'DESC'} LIMIT 1`,
+      p.values,
+    );
+    return { groups: [], more: probe.length > 0 };
+  }
+  const order = dir === 'after' ? 'ASC' : 'DESC';
+  // Parameters are added in the order their placeholders appear (SQLite's are positional).
+  const p = r.params();
+  let rows: GroupRow[];
+  if (!grouped) {
+    const marks = MATTERING_MARKS.map(
+      (m) => `CASE WHEN (flags & ${MARK_BITS[m]}) <> 0 THEN 1 ELSE 0 END AS ${m}`,
+    ).join(', ');
+    const sql = `SELECT seq AS run, 1 AS n, seq AS first_seq, seq AS last_seq, time_ms AS last_time, ${marks}
+      FROM activity WHERE ${filter.where(p)} AND seq ${cmp} ${p.param(bound)} ORDER BY seq ${order} LIMIT ${p.param(want + 1)}`;
+    rows = await r.all<GroupRow>(sql, p.values);
+  } else {
+    // A walk over runs: the run of the next matching entry past the bound, then the run of the
+    // next matching entry past the end (going back: the start) of that run, and so on: each step
+    // is a few index lookups, whatever the size of the run; then each run's matching entries
+    // (CROSS JOIN: the page's runs first, for SQLite's planner; the ORDER BYs keep the lookups on
+    // the seq order of an index).
+    const edge = dir === 'after' ? 'max' : 'min';
+    const nextRun = (from: () => string) =>
+      `(SELECT run FROM activity WHERE ${filter.where(p)} AND seq ${cmp} ${from()} ORDER BY seq ${order} LIMIT 1)`;
+    const runEdge = (run: () => string) =>
+      `(SELECT ${edge}(seq) FROM activity WHERE org = ${p.param(s.org)} AND session_id = ${p.param(s.id)} AND run = ${run()})`;
+    const start = () => p.param(bound);
+    const step = () => 'w.edge';
+    const sql = `WITH RECURSIVE w(k, run, edge) AS (
+        SELECT 1, ${nextRun(start)}, ${runEdge(() => nextRun(start))}
+        UNION ALL
+        SELECT w.k + 1, ${nextRun(step)}, ${runEdge(() => nextRun(step))} FROM w WHERE w.k < ${p.param(want + 1)} AND w.run IS NOT NULL
+      )
+      SELECT w.run AS run, count(*) AS n, min(a.seq) AS first_seq, max(a.seq) AS last_seq, max(a.time_ms) AS last_time, ${markSums('a.')}
+      FROM w CROSS JOIN activity AS a
+      WHERE ${filter.where(p, 'a.')} AND a.run = w.run AND a.seq ${cmp} ${p.param(bound)}
+      GROUP BY w.run ORDER BY w.run ${order}`;
+    rows = await r.all<GroupRow>(sql, p.values);
+  }
+  const groups = rows.map((g) => ({
+    run: Number(g.run),
+    n: Number(g.n),
+    first_seq: Number(g.first_seq),
+    last_seq: Number(g.last_seq),
+    last_time: Number(g.last_time),
+    blocked: Number(g.blocked),
+    pending: Number(g.pending),
+    rejected: Number(g.rejected),
+    masked: Number(g.masked),
+    failed: Number(g.failed),
+  }));
+  const more = groups.length > want;
+  const kept = more ? groups.slice(0, want) : groups;
+  if (dir === 'before') kept.reverse();
+  return { groups: kept, more };
+}
+
+/** `after`/`before` cursors: the seq the page ended (began) at. */
+function readCursor(cursor: string, name: string): number {
+  try {
+    return decodeCursor(cursor, ['int'])[0] as number;
+  } catch {
+    throw new CursorError(
+      `${name}: not a cursor this server issued (pass a page's ${name === 'after' ? 'nextCursor' : 'prevCursor'} unchanged)`,
+    );
+  }
+}
+
+export async function listActivity(
+  r: SqlReader,
+  s: Session,
+  q: ActivityQuery,
+): Promise<ActivityPage> {
+  const limit = Math.min(q.limit, MAX_LIMIT);
+  const filter = filterOf(s, q);
+  const grouped = q.group === 'shape';
+  let before: { groups: GroupRow[]; more: boolean };
+  let after: { groups: GroupRow[]; more: boolean };
+  let anchorSeq: number | null = null;
+  /** Where a page with no items leaves the next one (a live session's poll). */
+  let resume = -1;
+  if (q.before !== undefined) {
+    const bound = readCursor(q.before, 'before');
+    resume = bound - 1;
+    before = await side(r, s, filter, grouped, 'before', bound, limit);
+    after = await side(
+      r,
+      s,
+      filter,
+      grouped,
+      'after',
+      before.groups.at(-1)?.last_seq ?? bound - 1,
+      0,
+    );
+  } else if (q.aroundSeq !== undefined || q.aroundTime !== undefined) {
+    const anchor = await findAnchor(r, filter, grouped, q);
+    if (anchor === null) {
+      before = { groups: [], more: false };
+      after = { groups: [], more: false };
+    } else {
+      anchorSeq = anchor;
+      const back = Math.floor(limit / 2);
+      after = await side(r, s, filter, grouped, 'after', anchor - 1, limit - back);
+      before = await side(r, s, filter, grouped, 'before', anchor, back);
+    }
+  } else {
+    const bound = q.after !== undefined ? readCursor(q.after, 'after') : -1;
+    resume = bound;
+    after = await side(r, s, filter, grouped, 'after', bound, limit);
+    before = await side(
+      r,
+      s,
+      filter,
+      grouped,
+      'before',
+      after.groups[0]?.first_seq ?? bound + 1,
+      0,
+    );
+  }
+  const groups = [...before.groups, ...after.groups];
+  const data = await entriesOf(r, s, groups);
+  const { total, totalCapped } = await countOf(r, s, q, filter);
+  const firstSeq = groups[0]?.first_seq ?? null;
+  const lastSeq = groups.at(-1)?.last_seq ?? null;
+  const hasBefore = before.more;
+  const hasAfter = after.more;
+  const open = OPEN_STATUSES.has(s.status);
+  return {
+    data,
+    firstSeq,
+    lastSeq,
+    hasBefore,
+    hasAfter,
+    prevCursor: hasBefore && firstSeq !== null ? encodeCursor([firstSeq]) : null,
+    nextCursor: hasAfter || open ? encodeCursor([lastSeq ?? resume]) : null,
+    anchorSeq,
+    total,
+    totalCapped,
+  };
+}
+
+/** Most matching entries `count=auto` counts under a type or verdict filter. */
+export const COUNT_CAP = 10_000;
+
+async function countOf(
+  r: SqlReader,
+  s: Session,
+  q: ActivityQuery,
+  filter: Filter,
+): Promise<{ total: number | null; totalCapped: boolean }> {
+  const filtered =
+    (q.type?.length ?? 0) > 0 ||
+    (q.verdict?.length ?? 0) > 0 ||
+    q.q !== undefined ||
+    q.fromSeq !== undefined ||
+    q.toSeq !== undefined;
+  if (q.count === 'none' || (q.count === 'auto' && q.q !== undefined))
+    return { total: null, totalCapped: false };
+  const p = r.params();
+  if (!filtered) {
+    const rows = await r.all<{ n: number }>(
+      `SELECT entries AS n FROM activity_sessions WHERE org = ${p.param(s.org)} AND session_id = ${p.param(s.id)}`,
+      p.values,
+    );
+    return { total: Number(rows[0]?.n ?? 0), totalCapped: false };
+  }
+  if (q.count === 'exact') {
+    const rows = await r.all<{ n: number }>(
+      `SELECT count(*) AS n FROM activity WHERE ${filter.where(p)}`,
+      p.values,
+    );
+    return { total: Number(rows[0]?.n ?? 0), totalCapped: false };
+  }
+  const rows = await r.all<{ n: number }>(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM activity WHERE ${filter.where(p)} LIMIT ${p.param(COUNT_CAP + 1)}) AS capped`,
+    p.values,
+  );
+  const n = Number(rows[0]?.n ?? 0);
+  return { total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP };
+}
+
+/**
+ * The seq a seek starts its page at: the first matching entry at or after the target (else the
+ * last one before it), moved back to the first matching entry of its run when grouping.
+ */
+async function findAnchor(
+  r: SqlReader,
+  filter: Filter,
+  grouped: boolean,
+  q: ActivityQuery,
+): Promise<number | null> {
+  const byTime = q.aroundSeq === undefined;
+  const target = byTime ? Date.parse(q.aroundTime!) : q.aroundSeq!;
+  const column = byTime ? 'time_ms' : 'seq';
+  let found: { seq: number; run: number } | undefined;
+  for (const [cmp, order] of [
+    ['>=', 'ASC'],
+    ['<', 'DESC'],
+  ] as const) {
+    const p = r.params();
+    const rows = await r.all<{ seq: number; run: number }>(
+      `SELECT seq, run FROM activity WHERE ${filter.where(p)} AND ${column} ${cmp} ${p.param(target)} ORDER BY ${column} ${order}, seq ${order} LIMIT 1`,
+      p.values,
+    );
+    found = rows[0];
+    if (found) break;
+  }
+  if (!found) return null;
+  if (!grouped) return Number(found.seq);
+  const p = r.params();
+  const rows = await r.all<{ seq: number }>(
+    `SELECT min(seq) AS seq FROM activity WHERE ${filter.where(p)} AND run = ${p.param(Number(found.run))}`,
+    p.values,
+  );
+  return Number(rows[0]?.seq ?? found.seq);
+}
+
+/** The items of a page: each group's first entry, with its events. */
+async function entriesOf(r: SqlReader, s: Session, groups: GroupRow[]): Promise<ActivityEntry[]> {
+  if (groups.length === 0) return [];
+  let p = r.params();
+  const firsts = await r.all<StoredRow>(
+    `SELECT ${ROW_COLUMNS} FROM activity WHERE org = ${p.param(s.org)} AND session_id = ${p.param(s.id)} AND seq IN (${groups.map((g) => p.param(g.first_seq)).join(', ')})`,
+    p.values,
+  );
+  const rows = new Map(firsts.map((f) => [Number(f.seq), fromStored(f)]));
+  const seqs = new Set<number>();
+  for (const row of rows.values()) {
+    seqs.add(row.seq);
+    for (const seq of row.related) seqs.add(seq);
+  }
+  p = r.params();
+  const events = await r.all<ChainRow>(
+    `SELECT seq, body, received_at, hash, purged FROM events WHERE org = ${p.param(s.org)} AND session_id = ${p.param(s.id)} AND seq IN (${[...seqs].map((q) => p.param(q)).join(', ')})`,
+    p.values,
+  );
+  const bySeq = new Map(
+    events.map((e) => [Number(e.seq), JSON.parse(storedEventJson(e)) as StoredEvent]),
+  );
+  return groups.map((g) => {
+    const row = rows.get(g.first_seq)!;
+    const related = row.related.map((seq) => bySeq.get(seq)).filter((e) => e !== undefined);
+    const verdicts = related.filter((e) => e.type === 'policy');
+    const maskings = related.filter((e) => e.type === 'masking');
+    return {
+      id: row.id,
+      type: row.type as ActivityEntry['type'],
+      seq: g.first_seq,
+      lastSeq: g.last_seq,
+      time: bySeq.get(row.seq)!.time,
+      lastTime: new Date(g.last_time).toISOString(),
+      count: g.n,
+      shape: row.label,
+      event: bySeq.get(row.seq)!,
+      verdicts,
+      verdict: (row.verdict as ActivityEntry['verdict']) ?? null,
+      masked: {
+        count: row.masked,
+        fields: [...new Set(maskings.flatMap((m) => m.fields))],
+      },
+      failed: failedRan(row),
+      marks: {
+        blocked: g.blocked,
+        pending: g.pending,
+        rejected: g.rejected,
+        masked: g.masked,
+        failed: g.failed,
+      },
+    };
+  });
+}
