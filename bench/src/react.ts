@@ -133,6 +133,7 @@ async function bundleSizes() {
     ['SessionTable', "export { SessionTable } from '@auditlane/react/session-table';"],
     ['Filters', "export { Filters } from '@auditlane/react/filters';"],
     ['SessionDetail', "export { SessionDetail } from '@auditlane/react/session-detail';"],
+    ['ToolCallView', "export { ToolCallView } from '@auditlane/react/tool-call';"],
     ['provider + hooks', "export * from '@auditlane/react';"],
     // The player on top of xterm (xterm's packages left out, as optional peers the host installs).
     // Its keyframe worker's script (xterm's headless core inside) is a chunk loaded when a
@@ -156,8 +157,8 @@ async function bundleSizes() {
     ],
     // Every export of the three entries (parts, hooks, the tool call view's pieces) kept.
     [
-      'the three entries, every export',
-      "export * from '@auditlane/react/session-table'; export * from '@auditlane/react/filters'; export * from '@auditlane/react/session-detail';",
+      'the three entries and tool-call, every export',
+      "export * from '@auditlane/react/session-table'; export * from '@auditlane/react/filters'; export * from '@auditlane/react/session-detail'; export * from '@auditlane/react/tool-call';",
     ],
   ];
   const rows: (string | number)[][] = [];

@@ -1,19 +1,20 @@
 import type { PolicyEvent, QueryEvent, Session, Verdict } from '@auditlane/client';
 import { formatActor } from '@auditlane/client/helpers';
-import { type ReactNode, useId, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useId, useState } from 'react';
 import { copyText } from '../internal/clipboard';
 import { cx } from '../internal/cx';
 import { cellText, formatTime, statusLabel, toPlainText } from '../internal/format';
 import { ArrowRightIcon } from '../internal/icons';
+import { useHydrated } from '../internal/use-hydrated';
 import { useMessages } from '../provider/auditlane-provider';
 import type { Messages } from '../provider/messages';
 import type { RevokeDialog } from './revoke-dialog';
 import type {
+  ActivityEvent,
   ActivityItem,
   DownloadAvailability,
   SessionDetailProps,
 } from './session-detail.types';
-import { ToolCallView } from './tool-call';
 import { type UseSessionDetailResult, useSessionDetail } from './use-session-detail';
 
 /**
@@ -417,7 +418,7 @@ function EntryBody({
     case 'query':
       return <QueryBody event={event} item={item} detail={detail} messages={messages} />;
     case 'tool_call':
-      return <ToolCallView event={event} messages={messages.toolCall} />;
+      return <ToolCallOnDemand event={event} messages={messages} />;
     case 'llm_call':
       return <p className="al-timeline__text">{m.llmCall(event)}</p>;
     case 'file':
@@ -561,5 +562,32 @@ function QueryBody({
         <span className="al-timeline__meta">{m.rowCount(event.rowCount)}</span>
       ) : null}
     </>
+  );
+}
+
+// The tool call view (its parts, diffs, terminal text) is the tool-call entry's code, loaded
+// when a session shows a tool call; until then, and on the server, the tool's name.
+const LazyToolCallView = lazy(() =>
+  import('./tool-call/tool-call').then((m) => ({ default: m.ToolCallView })),
+);
+
+function ToolCallOnDemand({
+  event,
+  messages,
+}: {
+  event: Extract<ActivityEvent, { type: 'tool_call' }>;
+  messages: Messages;
+}) {
+  const hydrated = useHydrated();
+  const fallback = (
+    <p className="al-timeline__text">
+      <code>{event.tool}</code>
+    </p>
+  );
+  if (!hydrated) return fallback;
+  return (
+    <Suspense fallback={fallback}>
+      <LazyToolCallView event={event} messages={messages.toolCall} />
+    </Suspense>
   );
 }
