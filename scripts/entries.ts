@@ -29,8 +29,7 @@ const DESCRIPTIONS: Record<string, string> = {
     '`SessionTable` and its parts (`SessionTable.Root`, `.Toolbar`, `.Table`, `.Header`, `.Body`, `.Row`, `.Cell`, ...), `useSessionTable` (a TanStack table), `sessionColumns`',
   '@auditlane/react/filters':
     '`Filters`, `useFilters`, `useFiltersSearchParams`, `toListParams`, `filtersToSearchParams`, `filtersFromSearchParams`',
-  '@auditlane/react/session-detail':
-    "`SessionDetail`, `useSessionDetail`, `buildActivity`; `ToolCallView`, `describeToolCall`: agent tool calls in their tool's shape",
+  '@auditlane/react/session-detail': '`SessionDetail`, `useSessionDetail`, `buildActivity`',
   '@auditlane/react/replay':
     '`ReplayPlayer`, `useReplay`, `activityMarkers`: terminal recordings on xterm.js, loaded when a player mounts',
   '@auditlane/react/styles.css': 'the default theme (CSS variables; never imported from JS)',

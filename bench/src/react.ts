@@ -6,14 +6,14 @@
 //     frame longer than 1.5 × 16.7 ms counts as dropped). A fresh page per run; medians.
 //  2. gzip size of what an app ships for each entry (react and react-dom left out, as peers;
 //     minified, production), split into our code and the libraries it uses.
-//   pnpm --filter @auditlane/bench react [--sessions 100000] [--runs 5] [--scroll-ms 3000] [--sizes-only]
+//   pnpm --filter @auditlane/bench react [--sessions 100000] [--runs 5] [--scroll-ms 3000] [--sizes-only] [--breakdown]
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build as esbuild } from 'esbuild';
+import { build as esbuild, type Metafile } from 'esbuild';
 import type { Result } from '../browser/table-bench';
 import { launchChromium, servePages } from './chromium';
 import { arg, median, percentile, table } from './lib';
@@ -113,6 +113,19 @@ function workerChunk(root: string): string {
   return join(root, 'dist', name);
 }
 
+/** The output files a host loads when it imports `entry`: static imports, transitively. */
+function staticClosure(outputs: Metafile['outputs'], entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const i of outputs[file]?.imports ?? [])
+      if (i.kind === 'import-statement' && !i.external) visit(i.path);
+  };
+  visit(entry);
+  return seen;
+}
+
 async function bundleSizes() {
   const require = createRequire(join(here, '..', 'package.json'));
   const root = dirname(require.resolve('@auditlane/react/package.json'));
@@ -120,6 +133,7 @@ async function bundleSizes() {
     ['SessionTable', "export { SessionTable } from '@auditlane/react/session-table';"],
     ['Filters', "export { Filters } from '@auditlane/react/filters';"],
     ['SessionDetail', "export { SessionDetail } from '@auditlane/react/session-detail';"],
+    ['ToolCallView', "export { ToolCallView } from '@auditlane/react/tool-call';"],
     ['provider + hooks', "export * from '@auditlane/react';"],
     // The player on top of xterm (xterm's packages left out, as optional peers the host installs).
     // Its keyframe worker's script (xterm's headless core inside) is a chunk loaded when a
@@ -135,17 +149,31 @@ async function bundleSizes() {
     ],
     ['ReplayPlayer with xterm', "export { ReplayPlayer } from '@auditlane/react/replay';"],
     ['asciinema-player 3.18.0', "export { create } from 'asciinema-player';"],
+    // The three together, as an app that renders them imports them: code they share is
+    // counted once.
     [
-      'SessionTable + Filters + SessionDetail',
-      "export * from '@auditlane/react/session-table'; export * from '@auditlane/react/filters'; export * from '@auditlane/react/session-detail';",
+      'SessionTable + Filters + SessionDetail (together)',
+      "export { SessionTable } from '@auditlane/react/session-table'; export { Filters } from '@auditlane/react/filters'; export { SessionDetail } from '@auditlane/react/session-detail';",
+    ],
+    // Every export of the three entries (parts, hooks, the tool call view's pieces) kept.
+    [
+      'the three entries and tool-call, every export',
+      "export * from '@auditlane/react/session-table'; export * from '@auditlane/react/filters'; export * from '@auditlane/react/session-detail'; export * from '@auditlane/react/tool-call';",
     ],
   ];
   const rows: (string | number)[][] = [];
+  const breakdown = process.argv.includes('--breakdown');
   for (const [name, contents, externals = []] of entries) {
+    // Split as an app's bundler splits: what the entry imports statically is loaded with it;
+    // chunks reached only through import() load when a part needs them ("on demand").
+    const outdir = join(out, 'bundle');
     const result = await esbuild({
-      stdin: { contents, resolveDir: here, loader: 'ts' },
+      stdin: { contents, resolveDir: here, loader: 'ts', sourcefile: 'entry.ts' },
       bundle: true,
       minify: true,
+      splitting: true,
+      outdir,
+      entryNames: 'entry',
       format: 'esm',
       platform: 'browser',
       write: false,
@@ -155,28 +183,47 @@ async function bundleSizes() {
       loader: { '.css': 'empty' },
       logLevel: 'silent',
     });
-    const code = result.outputFiles[0]?.contents ?? new Uint8Array();
-    const inputs = Object.values(result.metafile.outputs)[0]?.inputs ?? {};
+    const outputs = result.metafile.outputs;
+    const entryFile = Object.keys(outputs).find((f) => outputs[f]?.entryPoint);
+    if (!entryFile) throw new Error(`no entry output for ${name}`);
+    const initial = staticClosure(outputs, entryFile);
+    const bytes = new Map(
+      result.outputFiles.map((f) => [relative(process.cwd(), f.path), f.contents] as const),
+    );
+    let min = 0;
+    let gz = 0;
     let own = 0;
     let libs = 0;
+    let lazyGz = 0;
     const libBytes = new Map<string, number>();
-    for (const [path, info] of Object.entries(inputs)) {
-      const lib = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(
-        path,
-      )?.[1];
-      if (
-        path.includes(root) ||
-        path.includes('packages/react/dist') ||
-        path.includes('packages/client/dist')
-      )
-        own += info.bytesInOutput;
-      else {
-        libs += info.bytesInOutput;
-        if (lib) libBytes.set(lib, (libBytes.get(lib) ?? 0) + info.bytesInOutput);
+    for (const [file, info] of Object.entries(outputs)) {
+      if (file.endsWith('.map')) continue;
+      const code = bytes.get(file) ?? new Uint8Array();
+      if (!initial.has(file)) {
+        lazyGz += gzipSync(code).length;
+        continue;
+      }
+      min += code.length;
+      gz += gzipSync(code).length;
+      for (const [path, input] of Object.entries(info.inputs)) {
+        const lib = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(
+          path,
+        )?.[1];
+        if (
+          path.includes(root) ||
+          path.includes('packages/react/dist') ||
+          path.includes('packages/client/dist')
+        )
+          own += input.bytesInOutput;
+        else {
+          libs += input.bytesInOutput;
+          if (lib) libBytes.set(lib, (libBytes.get(lib) ?? 0) + input.bytesInOutput);
+        }
+        if (breakdown && input.bytesInOutput > 500)
+          console.log(`${name}\t${input.bytesInOutput}\t${path.replace(/.*node_modules\//, '')}`);
       }
     }
-    const gz = gzipSync(code).length;
-    const share = (bytes: number) => ((gz * bytes) / Math.max(1, own + libs) / 1024).toFixed(1);
+    const share = (b: number) => ((gz * b) / Math.max(1, own + libs) / 1024).toFixed(1);
     const top = [...libBytes.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, 3)
@@ -184,17 +231,29 @@ async function bundleSizes() {
       .join(', ');
     rows.push([
       name,
-      (code.length / 1024).toFixed(1),
+      (min / 1024).toFixed(1),
       (gz / 1024).toFixed(1),
       share(own),
       share(libs),
+      lazyGz ? (lazyGz / 1024).toFixed(1) : '',
       top,
     ]);
   }
   console.log(
-    '\nBundle sizes (KB; react and react-dom excluded; "ours"/"libraries" split the gzip size by minified bytes)',
+    '\nBundle sizes (KB; react and react-dom excluded; what loads with the entry, its chunks gzipped one by one; "ours"/"libraries" split that by minified bytes; "on demand": chunks loaded by import() when a part needs them, e.g. a menu opened)',
   );
-  table(['entry', 'minified', 'gzip', 'ours (gz)', 'libraries (gz)', 'largest libraries'], rows);
+  table(
+    [
+      'entry',
+      'minified',
+      'gzip',
+      'ours (gz)',
+      'libraries (gz)',
+      'on demand (gz)',
+      'largest libraries',
+    ],
+    rows,
+  );
 }
 
 try {

@@ -10,6 +10,7 @@ export default defineConfig({
     'session-table': 'src/session-table/index.ts',
     filters: 'src/filters/index.ts',
     'session-detail': 'src/session-detail/index.ts',
+    'tool-call': 'src/session-detail/tool-call/index.ts',
     replay: 'src/replay/index.ts',
   },
   format: ['esm', 'cjs'],

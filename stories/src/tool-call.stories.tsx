@@ -1,5 +1,5 @@
 import type { ToolCallEvent } from '@auditlane/client';
-import { ToolCallView } from '@auditlane/react/session-detail';
+import { ToolCallView } from '@auditlane/react/tool-call';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 
 const ESC = '\u001b';

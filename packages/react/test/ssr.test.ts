@@ -10,6 +10,7 @@ import type { Session } from '@auditlane/client';
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { toolCall } from './tool-calls';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 
@@ -63,12 +64,28 @@ describe('server rendering of the built entries', () => {
     expect(table).toContain('aria-rowcount="2"');
     const filters = renderToString(createElement(Filters, { defaultValue: { q: 'DROP' } }));
     expect(filters).toContain('value="DROP"');
+    // The menus' triggers, before their code loads, are buttons that open a menu.
+    expect(filters).toMatch(/<button[^>]*aria-haspopup="menu"[^>]*aria-expanded="false"/);
     const detail = renderToString(createElement(SessionDetail, { session, events: [] }));
     expect(detail).toContain('5 commands · 1 blocked · 1 approved · 4 fields masked');
+    // A tool call, whose view loads on demand: the server renders the tool's name.
+    const toolCallHtml = renderToString(
+      createElement(SessionDetail, {
+        session,
+        events: [
+          {
+            ...toolCall('Bash', { input: { command: 'ls -la' } }),
+            receivedAt: session.startedAt,
+            hash: '',
+          },
+        ],
+      }),
+    );
+    expect(toolCallHtml).toContain('<code>Bash</code>');
   });
 
   it("marks every entry 'use client' and keeps xterm out of the non-replay entries", () => {
-    for (const entry of ['index', 'session-table', 'filters', 'session-detail']) {
+    for (const entry of ['index', 'session-table', 'filters', 'session-detail', 'tool-call']) {
       const code = readFileSync(join(dist, `${entry}.js`), 'utf8');
       expect(code.startsWith('"use client";'), entry).toBe(true);
       expect(code).not.toMatch(/@xterm/);
@@ -89,6 +106,24 @@ describe('server rendering of the built entries', () => {
     };
     for (const entry of ['session-table', 'filters', 'session-detail']) visit(`${entry}.js`);
     expect(seen.size).toBeGreaterThan(3);
+    // Menus and the revoke dialog load their Radix code (popper, layers, focus trap) on demand:
+    // what the entries import statically never names them, a dynamic import does.
+    const closure = new Set<string>();
+    const collect = (file: string) => {
+      if (closure.has(file)) return;
+      closure.add(file);
+      const code = readFileSync(join(dist, file), 'utf8');
+      for (const m of code.matchAll(/(?:from|import) "\.\/([^"]+)"/g)) collect(m[1] as string);
+    };
+    for (const entry of ['session-table', 'filters', 'session-detail']) collect(`${entry}.js`);
+    const statics = [...closure].map((file) => readFileSync(join(dist, file), 'utf8')).join('\n');
+    expect(statics).not.toMatch(/from "radix-ui\/dropdown-menu"/);
+    expect(statics).not.toMatch(/from "radix-ui\/alert-dialog"/);
+    expect(statics).toMatch(/import\("\.\/checkbox-menu\.impl-[^"]+\.js"\)/);
+    expect(statics).toMatch(/import\("\.\/revoke-dialog-[^"]+\.js"\)/);
+    // So does the tool call view (diffs, terminal text): the tool-call entry's code.
+    expect(statics).not.toMatch(/from "diff"/);
+    expect(statics).not.toMatch(/from "@ansi-tools\/parser"/);
     // The package resolves from Node too (CommonJS consumers).
     const require = createRequire(import.meta.url);
     expect(require.resolve('@auditlane/react/session-table')).toMatch(/session-table\.cjs$/);

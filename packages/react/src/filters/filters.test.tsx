@@ -88,6 +88,30 @@ describe('Filters', () => {
       .toHaveTextContent('{"environment":["production","staging"]}');
   });
 
+  it('opens a menu from the keyboard on first use (its code loads on demand) and gives the focus back', async () => {
+    const onValueChange = vi.fn();
+    const screen = await render(<Filters onValueChange={onValueChange} />);
+    const trigger = screen.getByRole('button', { name: 'Status: Any' });
+    // Until its code has loaded the trigger already says it opens a menu.
+    await expect.element(trigger).toHaveAttribute('aria-haspopup', 'menu');
+    await expect.element(trigger).toHaveAttribute('aria-expanded', 'false');
+    (trigger.element() as HTMLElement).focus();
+    await userEvent.keyboard('{ArrowDown}');
+    await expect.element(screen.getByRole('menu')).toBeVisible();
+    await expect
+      .element(screen.getByRole('button', { name: 'Status: Any' }))
+      .toHaveAttribute('aria-expanded', 'true');
+    await vi.waitFor(() => expect(document.activeElement?.closest('[role="menu"]')).not.toBeNull());
+    await screen.getByRole('menuitemcheckbox', { name: 'blocked' }).click();
+    expect(onValueChange).toHaveBeenLastCalledWith({ status: ['blocked'] });
+    await userEvent.keyboard('{Escape}');
+    await expect.element(screen.getByRole('menu')).not.toBeInTheDocument();
+    await vi.waitFor(() =>
+      expect(document.activeElement?.getAttribute('aria-label')).toBe('Status: blocked'),
+    );
+    expect(await axeViolations(screen.container)).toEqual([]);
+  });
+
   it('round-trips through URL search parameters and drops what is not valid', () => {
     const value: FiltersValue = {
       q: 'DROP TABLE',

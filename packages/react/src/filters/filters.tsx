@@ -1,11 +1,11 @@
 import type { PeriodPreset, ResourceType, SessionStatus } from '@auditlane/client';
 import { KNOWN_ENVIRONMENTS, RESOURCE_TYPES, SESSION_STATUSES } from '@auditlane/client/helpers';
-import * as DropdownMenu from 'radix-ui/dropdown-menu';
 import * as ToggleGroup from 'radix-ui/toggle-group';
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { CheckboxMenu } from '../internal/checkbox-menu';
 import { cx } from '../internal/cx';
 import { statusLabel } from '../internal/format';
-import { CheckIcon, ChevronDownIcon } from '../internal/icons';
+import { ChevronDownIcon } from '../internal/icons';
 import { useMessages } from '../provider/auditlane-provider';
 import type { FiltersMessages } from '../provider/messages';
 import type { FiltersProps, FiltersValue } from './filters.types';
@@ -182,39 +182,27 @@ function MultiSelect<T extends string>(props: {
       <span className="al-filters__label" aria-hidden="true">
         {props.label}
       </span>
-      <DropdownMenu.Root modal={false}>
-        <DropdownMenu.Trigger
-          className="al-button al-filters__trigger"
-          aria-label={m.fieldSummary(props.label, summary)}
-          data-active={selected.length > 0 ? '' : undefined}
-        >
-          {summary}
-          <ChevronDownIcon className="al-filters__chevron" />
-        </DropdownMenu.Trigger>
-        <DropdownMenu.Portal>
-          <DropdownMenu.Content className="al-menu" align="start" sideOffset={4}>
-            {props.options.map((option) => (
-              <DropdownMenu.CheckboxItem
-                key={option}
-                className="al-menu__item"
-                checked={selected.includes(option)}
-                onCheckedChange={(checked) =>
-                  props.onChange(
-                    checked ? [...selected, option] : selected.filter((s) => s !== option),
-                  )
-                }
-                // Several can be picked without reopening the menu.
-                onSelect={(event) => event.preventDefault()}
-              >
-                <DropdownMenu.ItemIndicator className="al-menu__indicator">
-                  <CheckIcon />
-                </DropdownMenu.ItemIndicator>
-                {format(option)}
-              </DropdownMenu.CheckboxItem>
-            ))}
-          </DropdownMenu.Content>
-        </DropdownMenu.Portal>
-      </DropdownMenu.Root>
+      <CheckboxMenu
+        align="start"
+        triggerProps={{
+          className: 'al-button al-filters__trigger',
+          'aria-label': m.fieldSummary(props.label, summary),
+          'data-active': selected.length > 0 ? '' : undefined,
+        }}
+        trigger={
+          <>
+            {summary}
+            <ChevronDownIcon className="al-filters__chevron" />
+          </>
+        }
+        items={props.options.map((option) => ({
+          key: option,
+          label: format(option),
+          checked: selected.includes(option),
+          onCheckedChange: (checked: boolean) =>
+            props.onChange(checked ? [...selected, option] : selected.filter((s) => s !== option)),
+        }))}
+      />
     </div>
   );
 }

@@ -9,7 +9,6 @@ export type {
   SessionDetailProps,
   UseSessionDetailOptions,
 } from './session-detail.types';
-export * from './tool-call';
 export {
   type ActionStatus,
   type UseSessionDetailResult,

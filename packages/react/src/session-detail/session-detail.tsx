@@ -1,19 +1,20 @@
 import type { PolicyEvent, QueryEvent, Session, Verdict } from '@auditlane/client';
 import { formatActor } from '@auditlane/client/helpers';
-import * as AlertDialog from 'radix-ui/alert-dialog';
-import { type ReactNode, useId, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useId, useState } from 'react';
 import { copyText } from '../internal/clipboard';
 import { cx } from '../internal/cx';
 import { cellText, formatTime, statusLabel, toPlainText } from '../internal/format';
 import { ArrowRightIcon } from '../internal/icons';
+import { useHydrated } from '../internal/use-hydrated';
 import { useMessages } from '../provider/auditlane-provider';
 import type { Messages } from '../provider/messages';
+import type { RevokeDialog } from './revoke-dialog';
 import type {
+  ActivityEvent,
   ActivityItem,
   DownloadAvailability,
   SessionDetailProps,
 } from './session-detail.types';
-import { ToolCallView } from './tool-call';
 import { type UseSessionDetailResult, useSessionDetail } from './use-session-detail';
 
 /**
@@ -199,39 +200,26 @@ function RevokeButton({
   detail: UseSessionDetailResult;
   messages: Messages;
 }) {
-  const m = messages.sessionDetail;
-  const [reason, setReason] = useState('');
+  // The dialog's code (Radix AlertDialog, focus trap, scroll lock) loads when it is first asked
+  // for; until then the trigger is a plain button with the same ARIA.
+  const [Dialog, setDialog] = useState<typeof RevokeDialog | null>(null);
+  if (Dialog) return <Dialog detail={detail} messages={messages} defaultOpen />;
   return (
-    <AlertDialog.Root>
-      <AlertDialog.Trigger className="al-button al-button--danger">{m.revoke}</AlertDialog.Trigger>
-      <AlertDialog.Portal>
-        <AlertDialog.Overlay className="al-dialog__overlay" />
-        <AlertDialog.Content className="al-dialog">
-          <AlertDialog.Title className="al-dialog__title">{m.revokeTitle}</AlertDialog.Title>
-          <AlertDialog.Description className="al-dialog__description">
-            {m.revokeDescription}
-          </AlertDialog.Description>
-          <label className="al-dialog__field">
-            {m.revokeReason}
-            <input
-              className="al-input"
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-              maxLength={2000}
-            />
-          </label>
-          <div className="al-dialog__buttons">
-            <AlertDialog.Cancel className="al-button">{m.cancel}</AlertDialog.Cancel>
-            <AlertDialog.Action
-              className="al-button al-button--danger"
-              onClick={() => detail.revoke(reason.trim() || undefined)}
-            >
-              {m.revokeConfirm}
-            </AlertDialog.Action>
-          </div>
-        </AlertDialog.Content>
-      </AlertDialog.Portal>
-    </AlertDialog.Root>
+    <button
+      type="button"
+      className="al-button al-button--danger"
+      aria-haspopup="dialog"
+      aria-expanded={false}
+      data-state="closed"
+      onClick={() =>
+        import('./revoke-dialog').then(
+          ({ RevokeDialog }) => setDialog(() => RevokeDialog),
+          () => {}, // a chunk that failed to load: the next click tries again
+        )
+      }
+    >
+      {messages.sessionDetail.revoke}
+    </button>
   );
 }
 
@@ -430,7 +418,7 @@ function EntryBody({
     case 'query':
       return <QueryBody event={event} item={item} detail={detail} messages={messages} />;
     case 'tool_call':
-      return <ToolCallView event={event} messages={messages.toolCall} />;
+      return <ToolCallOnDemand event={event} messages={messages} />;
     case 'llm_call':
       return <p className="al-timeline__text">{m.llmCall(event)}</p>;
     case 'file':
@@ -574,5 +562,32 @@ function QueryBody({
         <span className="al-timeline__meta">{m.rowCount(event.rowCount)}</span>
       ) : null}
     </>
+  );
+}
+
+// The tool call view (its parts, diffs, terminal text) is the tool-call entry's code, loaded
+// when a session shows a tool call; until then, and on the server, the tool's name.
+const LazyToolCallView = lazy(() =>
+  import('./tool-call/tool-call').then((m) => ({ default: m.ToolCallView })),
+);
+
+function ToolCallOnDemand({
+  event,
+  messages,
+}: {
+  event: Extract<ActivityEvent, { type: 'tool_call' }>;
+  messages: Messages;
+}) {
+  const hydrated = useHydrated();
+  const fallback = (
+    <p className="al-timeline__text">
+      <code>{event.tool}</code>
+    </p>
+  );
+  if (!hydrated) return fallback;
+  return (
+    <Suspense fallback={fallback}>
+      <LazyToolCallView event={event} messages={messages.toolCall} />
+    </Suspense>
   );
 }

@@ -6,7 +6,6 @@ import type {
   Row as TanStackRow,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import * as DropdownMenu from 'radix-ui/dropdown-menu';
 import { Slot } from 'radix-ui/slot';
 import * as ToggleGroup from 'radix-ui/toggle-group';
 import {
@@ -25,6 +24,7 @@ import {
   useState,
 } from 'react';
 import { useSessions } from '../data/use-sessions';
+import { CheckboxMenu } from '../internal/checkbox-menu';
 import { copyText } from '../internal/clipboard';
 import { composeHandlers, composeRefs } from '../internal/compose';
 import { cx } from '../internal/cx';
@@ -317,29 +317,18 @@ export const ColumnsMenu = forwardRef<HTMLButtonElement, { className?: string }>
     const { state, messages } = useSessionTableContext('SessionTable.ColumnsMenu');
     const hideable = state.table.getAllLeafColumns().filter((c) => c.getCanHide());
     return (
-      <DropdownMenu.Root modal={false}>
-        <DropdownMenu.Trigger ref={ref} className={cx('al-button', className)}>
-          {messages.sessionTable.columnsMenu}
-        </DropdownMenu.Trigger>
-        <DropdownMenu.Portal>
-          <DropdownMenu.Content className="al-menu" align="end" sideOffset={4}>
-            {hideable.map((column) => (
-              <DropdownMenu.CheckboxItem
-                key={column.id}
-                className="al-menu__item"
-                checked={column.getIsVisible()}
-                onCheckedChange={(checked) => column.toggleVisibility(checked)}
-                onSelect={(event) => event.preventDefault()}
-              >
-                <DropdownMenu.ItemIndicator className="al-menu__indicator">
-                  <CheckIcon />
-                </DropdownMenu.ItemIndicator>
-                {columnLabel(messages, column.id)}
-              </DropdownMenu.CheckboxItem>
-            ))}
-          </DropdownMenu.Content>
-        </DropdownMenu.Portal>
-      </DropdownMenu.Root>
+      <CheckboxMenu
+        align="end"
+        triggerRef={ref}
+        triggerProps={{ className: cx('al-button', className) }}
+        trigger={messages.sessionTable.columnsMenu}
+        items={hideable.map((column) => ({
+          key: column.id,
+          label: columnLabel(messages, column.id),
+          checked: column.getIsVisible(),
+          onCheckedChange: (checked: boolean) => column.toggleVisibility(checked),
+        }))}
+      />
     );
   },
 );

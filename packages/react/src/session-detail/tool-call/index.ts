@@ -1,3 +1,9 @@
+'use client';
+/**
+ * `ToolCallView` and its parts, `describeToolCall`, `EditDiff`, `TerminalText`,
+ * `parseTerminalText`: agent tool calls in their tool's shape (SessionDetail loads this entry's
+ * code when a session shows a tool call)
+ */
 export { describeToolCall } from './describe-tool-call';
 export { EditDiff, type EditDiffProps } from './edit-diff';
 export { PlainText, TerminalText, type TextBlockProps } from './terminal-text';
