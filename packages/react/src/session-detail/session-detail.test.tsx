@@ -279,7 +279,9 @@ describe('SessionDetail messages and icons', () => {
         />
       </AuditlaneProvider>,
     );
-    await expect.element(screen.getByRole('heading', { level: 2 })).toBeVisible();
+    await expect
+      .element(screen.getByRole('heading', { level: 2, name: /«sessionDetail\.title/ }))
+      .toBeVisible();
     // Every kind of entry is there, and the review buttons.
     expect(screen.container.querySelector('.al-timeline__item')?.getAttribute('aria-setsize')).toBe(
       '11',
