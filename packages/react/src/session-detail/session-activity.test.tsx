@@ -90,6 +90,19 @@ function expectAscendingOnce(numbers: number[]) {
 
 const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
 
+/** A page that seeks the detail to a moment, as the replay's seek bar does. */
+function SeekPage({ sessionId, time }: { sessionId: string; time: string }) {
+  const detail = useRef<SessionDetailHandle>(null);
+  return (
+    <>
+      <button type="button" onClick={() => detail.current?.seekTo({ time })}>
+        seek
+      </button>
+      <SessionDetail ref={detail} sessionId={sessionId} group="none" />
+    </>
+  );
+}
+
 describe('the activity window over the server', () => {
   it('pages down to the end and back up to the start without gaps or duplicates, keeping a window', async () => {
     const { client, sessionId } = await recordSession(1200);
@@ -186,20 +199,9 @@ describe('SessionDetail on a session of thousands of entries', () => {
 
   it('shows the moment the replay seeks to', async () => {
     const { client, sessionId, at } = await recordSession(5000);
-    function Page() {
-      const detail = useRef<SessionDetailHandle>(null);
-      return (
-        <>
-          <button type="button" onClick={() => detail.current?.seekTo({ time: at(3000) })}>
-            seek
-          </button>
-          <SessionDetail ref={detail} sessionId={sessionId} group="none" />
-        </>
-      );
-    }
     const screen = await render(
       <AuditlaneProvider client={client}>
-        <Page />
+        <SeekPage sessionId={sessionId} time={at(3000)} />
       </AuditlaneProvider>,
     );
     await expect.element(screen.getByText('echo 1', { exact: true })).toBeVisible();
@@ -314,11 +316,11 @@ describe('SessionDetail runs of one statement shape', () => {
 });
 
 class Catch extends Component<{ children: ReactNode }, { error: Error | null }> {
-  state = { error: null as Error | null };
+  override state = { error: null as Error | null };
   static getDerivedStateFromError(error: Error) {
     return { error };
   }
-  render() {
+  override render() {
     return this.state.error ? <p role="alert">{this.state.error.message}</p> : this.props.children;
   }
 }
@@ -343,7 +345,7 @@ describe('SessionDetail parts', () => {
 
   it('composes the host’s own layout, with asChild and forwarded refs', async () => {
     const client = createClient({ baseUrl: servers.url, token: servers.adminToken, retries: 0 });
-    const titleRef: { current: HTMLElement | null } = { current: null };
+    const titleRef: { current: HTMLHeadingElement | null } = { current: null };
     const screen = await render(
       <AuditlaneProvider client={client}>
         <SessionDetail.Root sessionId={servers.dbSession} asChild>
