@@ -144,7 +144,7 @@ describe('SessionDetail with data given directly', () => {
       Number(root.querySelector('.al-timeline__item')?.getAttribute('aria-setsize'));
     const entries = size(once.container);
     expect(entries).toBeGreaterThan(3);
-    once.unmount();
+    await once.unmount();
     // Every event listed twice, the second time newest first.
     const twice = await render(
       <SessionDetail session={session} events={[...events, ...[...events].reverse()]} />,
@@ -154,7 +154,7 @@ describe('SessionDetail with data given directly', () => {
     const drop = twice.getByRole('listitem').filter({ hasText: 'DROP TABLE customers' });
     await expect.element(drop).toHaveAttribute('data-verdict', 'blocked');
     expect(drop.elements()).toHaveLength(1);
-    twice.unmount();
+    await twice.unmount();
   });
 });
 
