@@ -16,6 +16,7 @@ import {
   type ElementType,
   forwardRef,
   type KeyboardEvent,
+  memo,
   type ReactNode,
   type Ref,
   useCallback,
@@ -734,6 +735,17 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
       }
     };
 
+    const rowsRef = useRef(rows);
+    rowsRef.current = rows;
+    const onFocusRow = useCallback(
+      (index: number) => {
+        setActive(index);
+        const row = rowsRef.current[index];
+        if (row) position.current = row.kind === 'more' ? row.parent.lastSeq : row.item.lastSeq;
+      },
+      [position],
+    );
+
     const focusRow = (index: number) => {
       const clamped = Math.max(0, Math.min(rows.length - 1, index));
       setActive(clamped);
@@ -800,43 +812,26 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
         >
           {items.map((v) => {
             const row = rows[v.index] as Row;
-            const common = {
-              key: row.key,
-              ref: virtualizer.measureElement,
-              'data-index': v.index,
-              'aria-setsize': known ? rows.length : -1,
-              'aria-posinset': known ? v.index + 1 : undefined,
-              tabIndex: row.key === activeKey || (!activeKey && v.index === 0) ? 0 : -1,
-              onFocus: () => {
-                setActive(v.index);
-                position.current = row.kind === 'more' ? row.parent.lastSeq : row.item.lastSeq;
-              },
-              style: {
-                position: 'absolute' as const,
-                top: 0,
-                left: 0,
-                width: '100%',
-                transform: `translateY(${v.start}px)`,
-              },
-              className: entryClassName,
-              'data-anchor':
-                row.kind === 'item' &&
-                activity.anchorSeq !== null &&
-                row.item.seq <= activity.anchorSeq &&
-                activity.anchorSeq <= row.item.lastSeq
-                  ? ''
-                  : undefined,
-            };
-            if (row.kind === 'more') {
-              const { key, ...rest } = common;
-              return (
-                <li key={key} {...rest} data-al-entry="" data-part="more">
-                  {m.groupMore}
-                </li>
-              );
-            }
-            const { key, ...rest } = common;
-            return <Entry key={key} {...rest} item={row.item} member={row.kind === 'member'} />;
+            const anchor =
+              row.kind === 'item' &&
+              activity.anchorSeq !== null &&
+              row.item.seq <= activity.anchorSeq &&
+              activity.anchorSeq <= row.item.lastSeq;
+            return (
+              <VirtualRow
+                key={row.key}
+                row={row}
+                index={v.index}
+                start={v.start}
+                measure={virtualizer.measureElement}
+                focusable={row.key === activeKey || (!activeKey && v.index === 0)}
+                anchor={anchor}
+                setSize={known ? rows.length : -1}
+                className={entryClassName}
+                onFocusRow={onFocusRow}
+                moreText={m.groupMore}
+              />
+            );
           })}
         </ol>
         {activity.loadingAfter ? (
@@ -848,6 +843,59 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
     );
   },
 );
+
+interface VirtualRowProps {
+  row: Row;
+  index: number;
+  start: number;
+  measure: (node: Element | null) => void;
+  focusable: boolean;
+  anchor: boolean;
+  setSize: number;
+  className: string | undefined;
+  onFocusRow: (index: number) => void;
+  moreText: string;
+}
+
+/** One row of the virtual list: rendered again only when what it shows changes, not per scroll. */
+const VirtualRow = memo(function VirtualRow({
+  row,
+  index,
+  start,
+  measure,
+  focusable,
+  anchor,
+  setSize,
+  className,
+  onFocusRow,
+  moreText,
+}: VirtualRowProps) {
+  const common = {
+    ref: measure,
+    'data-index': index,
+    'aria-setsize': setSize,
+    'aria-posinset': setSize >= 0 ? index + 1 : undefined,
+    tabIndex: focusable ? 0 : -1,
+    onFocus: () => onFocusRow(index),
+    style: {
+      position: 'absolute' as const,
+      top: 0,
+      left: 0,
+      width: '100%',
+      transform: `translateY(${start}px)`,
+    },
+    className,
+    'data-anchor': anchor ? '' : undefined,
+  };
+  if (row.kind === 'more') {
+    return (
+      <li {...common} data-al-entry="" data-part="more">
+        {moreText}
+      </li>
+    );
+  }
+  return <Entry {...common} item={row.item} member={row.kind === 'member'} />;
+});
 
 export interface EntryProps extends ComponentPropsWithoutRef<'li'>, AsChild {
   item: ActivityItem;

@@ -67,16 +67,29 @@ export function useRemoteSessionDetail(
     () => new Map((reviews.data ?? []).map((r) => [r.id, r])),
     [reviews.data],
   );
-  const items = useMemo(
-    () => win.items.map((e) => activityItemFromEntry(e, reviewMap)),
-    [win.items, reviewMap],
+  // One item per entry object: a page arriving leaves the others' items (and their rendered
+  // entries) as they were.
+  const cache = useMemo(() => {
+    void reviewMap;
+    return new WeakMap<object, ReturnType<typeof activityItemFromEntry>>();
+  }, [reviewMap]);
+  const toItem = useCallback(
+    (e: (typeof win.items)[number]) => {
+      let item = cache.get(e);
+      if (!item) {
+        item = activityItemFromEntry(e, reviewMap);
+        cache.set(e, item);
+      }
+      return item;
+    },
+    [cache, reviewMap],
   );
+  const items = useMemo(() => win.items.map(toItem), [win.items, toItem]);
   const expanded = useMemo(() => {
     const map = new Map<string, ActivityGroupState>();
-    for (const [id, g] of win.expanded)
-      map.set(id, { ...g, items: g.items.map((e) => activityItemFromEntry(e, reviewMap)) });
+    for (const [id, g] of win.expanded) map.set(id, { ...g, items: g.items.map(toItem) });
     return map;
-  }, [win.expanded, reviewMap]);
+  }, [win.expanded, toItem]);
   const w = win.window;
   const windowRef = useRef(w);
   windowRef.current = w;
