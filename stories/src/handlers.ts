@@ -4,6 +4,7 @@
  * disabled, a live session.
  */
 import type { Review, Session, StoredEvent, Viewer } from '@auditlane/client';
+import { buildActivity } from '@auditlane/react/session-detail';
 import { delay, HttpResponse, http } from 'msw';
 import {
   logLine,
@@ -136,6 +137,42 @@ export function apiHandlers(options: ApiOptions = {}) {
       }
       const data = eventsOf(session).filter((e) => e.seq > after && e.type !== 'terminal');
       return HttpResponse.json({ data, nextCursor: null });
+    }),
+    // The activity, one page of every entry (no runs grouped, no filters: the stories show the
+    // list; the reference server pages, filters and groups).
+    http.get(`${API}/v1/sessions/:id/activity`, async ({ params }) => {
+      const failed = await gate();
+      if (failed) return failed;
+      const session = find(params.id);
+      if (!session) return notFound();
+      const data = buildActivity(eventsOf(session)).map((item) => ({
+        id: item.id,
+        type: item.event.type,
+        seq: item.seq,
+        lastSeq: item.lastSeq,
+        time: item.time,
+        lastTime: item.lastTime,
+        count: 1,
+        shape: null,
+        event: item.event,
+        verdicts: item.verdicts,
+        verdict: item.verdict,
+        masked: item.masked,
+        failed: item.failed,
+        marks: item.marks,
+      }));
+      return HttpResponse.json({
+        data,
+        firstSeq: data[0]?.seq ?? null,
+        lastSeq: data.at(-1)?.seq ?? null,
+        hasBefore: false,
+        hasAfter: false,
+        prevCursor: null,
+        nextCursor: null,
+        anchorSeq: null,
+        total: data.length,
+        totalCapped: false,
+      });
     }),
     http.get(`${API}/v1/sessions/:id/events/stream`, ({ params }) => {
       const session = find(params.id);

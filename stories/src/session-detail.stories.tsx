@@ -100,3 +100,33 @@ export const Translated: Story = {
     },
   },
 };
+
+/** The parts composed by the host: its own layout, a heading of its own, no meta panel. */
+export const Composed: Story = {
+  render: ({ replay: _replay, ...args }) => (
+    <SessionDetail.Root
+      sessionId={args.sessionId}
+      onRerun={args.onRerun}
+      className="al-session-detail"
+    >
+      <SessionDetail.Header className="al-session-detail__header">
+        <SessionDetail.Title asChild>
+          <h1 className="al-session-detail__title">Audit of this session</h1>
+        </SessionDetail.Title>
+        <SessionDetail.Status className="al-badge al-status" />
+      </SessionDetail.Header>
+      <SessionDetail.Activity className="al-activity">
+        <SessionDetail.ActivityToolbar
+          className="al-activity__toolbar"
+          chipClassName="al-chip"
+          inputClassName="al-input"
+          buttonClassName="al-button"
+        />
+        <SessionDetail.ActivityList
+          listClassName="al-timeline"
+          entryClassName="al-timeline__item"
+        />
+      </SessionDetail.Activity>
+    </SessionDetail.Root>
+  ),
+};

@@ -1,29 +1,32 @@
 import { useSession, useSessionEvents } from '@auditlane/react';
 import { activityMarkers, type ReplayHandle, ReplayPlayer } from '@auditlane/react/replay';
-import { SessionDetail } from '@auditlane/react/session-detail';
+import { SessionDetail, type SessionDetailHandle } from '@auditlane/react/session-detail';
 import { useRef, useState } from 'react';
 import { useLink } from './router';
 
 /**
- * One session: its activity log beside the replay of its terminal. Choosing an entry seeks the
- * player there; the player marks the entry it is at. An active session is followed live.
+ * One session: its activity log beside the replay of its terminal, composed from the parts.
+ * Choosing an entry seeks the player there; the player marks the entry it is at; a click on the
+ * player's seek bar shows that moment's entries. An active session is followed live.
  */
 export function SessionPage({ sessionId }: { sessionId: string }) {
   const link = useLink();
   const player = useRef<ReplayHandle>(null);
+  const detail = useRef<SessionDetailHandle>(null);
   const [current, setCurrent] = useState<string | null>(null);
   const session = useSession(sessionId).data;
-  // For the seek bar's markers; SessionDetail and the player follow a live session themselves
-  // (one stream each is enough for a browser's six connections per host).
+  // For the seek bar's markers (SessionDetail pages its activity from the server itself).
   const { events } = useSessionEvents(sessionId);
   const markers = session ? activityMarkers(session, events) : [];
   const active = session?.status === 'active' || session?.status === 'pending_review';
+  const startedAt = session ? Date.parse(session.startedAt) : 0;
   return (
     <section className="panel__page" aria-label="Session">
       <a className="panel__back" {...link('/')}>
         ← All sessions
       </a>
-      <SessionDetail
+      <SessionDetail.Root
+        handleRef={detail}
         sessionId={sessionId}
         live={active}
         currentEventId={current}
@@ -31,18 +34,72 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
           session?.recorded ? (item) => void player.current?.seekToMarker(item.id) : undefined
         }
         getShareUrl={(s) => `${window.location.origin}/sessions/${encodeURIComponent(s.id)}`}
-        replay={
-          session?.recorded ? (
-            <ReplayPlayer
-              ref={player}
+        className="al-session-detail"
+      >
+        <SessionDetail.Header className="al-session-detail__header">
+          <SessionDetail.Title className="al-session-detail__title" />
+          <SessionDetail.Status className="al-badge al-status" />
+          <SessionDetail.LiveBadge className="al-live" />
+        </SessionDetail.Header>
+        <SessionDetail.Actions className="al-session-detail__actions" />
+        <SessionDetail.Meta className="al-session-detail__meta" />
+        {session?.recorded ? (
+          <div className="al-session-detail__replay">
+            <ReplayPlayer.Root
+              handleRef={player}
               sessionId={sessionId}
               live={active}
               markers={markers}
               onMarkerChange={(m) => setCurrent(m?.id ?? null)}
-            />
-          ) : null
-        }
-      />
+              className="al-replay"
+            >
+              <ReplayPlayer.Viewport className="al-replay__viewport" />
+              <ReplayPlayer.Loading className="al-replay__message" />
+              <ReplayPlayer.Damage className="al-replay__message al-error" />
+              <div className="al-replay__controls">
+                <ReplayPlayer.PlayButton className="al-button al-replay__play" />
+                <ReplayPlayer.PreviousMarker className="al-button" />
+                <ReplayPlayer.NextMarker className="al-button" />
+                <ReplayPlayer.Timeline className="al-replay__timeline">
+                  <ReplayPlayer.Seek
+                    className="al-replay__seek"
+                    // The activity follows the seek bar: that moment's entries.
+                    onChange={(e) =>
+                      detail.current?.seekTo({
+                        time: new Date(startedAt + Number(e.target.value) * 1000).toISOString(),
+                      })
+                    }
+                  />
+                  <ReplayPlayer.Marks
+                    className="al-replay__marks"
+                    idleClassName="al-replay__idle"
+                    markerClassName="al-replay__marker"
+                  />
+                </ReplayPlayer.Timeline>
+                <ReplayPlayer.LiveBadge className="al-live" />
+                <ReplayPlayer.JumpToLive className="al-button" />
+                <ReplayPlayer.Time className="al-replay__time" />
+                <ReplayPlayer.SkipInactivity className="al-button" />
+                <ReplayPlayer.Speed className="al-input" />
+              </div>
+            </ReplayPlayer.Root>
+          </div>
+        ) : null}
+        <SessionDetail.Activity className="al-activity">
+          <h3 className="al-activity__title">Activity</h3>
+          <SessionDetail.ActivityToolbar
+            className="al-activity__toolbar"
+            chipClassName="al-chip"
+            inputClassName="al-input"
+            buttonClassName="al-button"
+          />
+          <SessionDetail.ActivityList
+            className="al-activity__scroll"
+            listClassName="al-timeline"
+            entryClassName="al-timeline__item"
+          />
+        </SessionDetail.Activity>
+      </SessionDetail.Root>
     </section>
   );
 }

@@ -1,5 +1,19 @@
+export {
+  type ActivityFilters,
+  type ActivityGroupMembers,
+  type ActivitySeekTarget,
+  type ActivityWindow,
+  type ActivityWindowOptions,
+  type ActivityWindowSnapshot,
+  createActivityWindow,
+} from './activity-window';
 export { type AsyncState, useAsync } from './use-async';
 export { useSession } from './use-session';
+export {
+  type UseSessionActivityOptions,
+  type UseSessionActivityResult,
+  useSessionActivity,
+} from './use-session-activity';
 export {
   ACTIVITY_EVENT_TYPES,
   type UseSessionEventsOptions,

@@ -22,6 +22,8 @@ export interface UseSessionEventsResult {
   reload: () => void;
 }
 
+const FLUSH_MS = 100;
+
 /** Every event type but terminal output. */
 export const ACTIVITY_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter(
   (t) => t !== 'terminal',
@@ -74,10 +76,22 @@ export function useSessionEvents(
       setState({ events: events.slice(), status: 'success', error: null, live });
       if (!live) return;
       const stream = client.sessions.events.stream(sessionId, { after: listed.last, signal });
+      // New events are shown together at most every FLUSH_MS: one copy of the list per flush,
+      // not one per event (a session recording 50 events a second).
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const flush = () => {
+        timer = null;
+        if (!signal.aborted) setState((s) => ({ ...s, events: events.slice() }));
+      };
+      signal.addEventListener('abort', () => timer && clearTimeout(timer), { once: true });
       for await (const event of stream) {
         if (!wanted.has(event.type) || listed.has(event.seq)) continue;
         events.push(event);
-        setState((s) => ({ ...s, events: events.slice() }));
+        timer ??= setTimeout(flush, FLUSH_MS);
+      }
+      if (timer) {
+        clearTimeout(timer);
+        flush();
       }
       if (!signal.aborted) setState((s) => ({ ...s, live: false }));
     })().catch((error: unknown) => {

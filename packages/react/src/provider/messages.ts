@@ -141,6 +141,28 @@ export interface SessionDetailMessages {
   activity: string;
   loadingActivity: string;
   noActivity: string;
+  /** The activity's filter toolbar. */
+  activityFilters: string;
+  /** A filter chip by verdict mark ("what matters"). */
+  markFilter: Record<'blocked' | 'pending' | 'rejected' | 'masked' | 'failed', string>;
+  /** The group of type chips. */
+  typeFilters: string;
+  /** The text filter's label. */
+  searchActivity: string;
+  /** "Next blocked", "Next pending", "Next masked". */
+  nextMark: Record<'blocked' | 'pending' | 'masked', string>;
+  /** After a "next …" found nothing further. */
+  noNextMark: (mark: 'blocked' | 'pending' | 'masked') => string;
+  /** The label of a run of one shape: "120 × INSERT INTO customers VALUES (…)". */
+  groupLabel: (count: number, shape: string) => string;
+  expandGroup: string;
+  collapseGroup: string;
+  /** A run whose members are more than were loaded. */
+  groupMore: string;
+  loadingEarlier: string;
+  loadingLater: string;
+  /** How many entries match, when counted ("5,000 entries", "over 10,000 entries"). */
+  activityTotal: (total: number, capped: boolean) => string;
   /** An entry's kind, by event type. */
   kind: Record<
     'command' | 'query' | 'tool_call' | 'llm_call' | 'file' | 'outbound' | 'lifecycle' | 'policy',
@@ -336,6 +358,26 @@ export const defaultMessages: Messages = {
     activity: 'Activity',
     loadingActivity: 'Loading activity…',
     noActivity: 'No activity recorded.',
+    activityFilters: 'Filter activity',
+    markFilter: {
+      blocked: 'Blocked',
+      pending: 'Pending',
+      rejected: 'Rejected',
+      masked: 'Masked',
+      failed: 'Failed',
+    },
+    typeFilters: 'Types',
+    searchActivity: 'Search activity',
+    nextMark: { blocked: 'Next blocked', pending: 'Next pending', masked: 'Next masked' },
+    noNextMark: (mark) => `No ${mark} entry further down.`,
+    groupLabel: (count, shape) => `${count.toLocaleString('en')} × ${shape}`,
+    expandGroup: 'Show each',
+    collapseGroup: 'Hide',
+    groupMore: 'More entries in this run: narrow the filters to see them.',
+    loadingEarlier: 'Loading earlier activity…',
+    loadingLater: 'Loading later activity…',
+    activityTotal: (total, capped) =>
+      `${capped ? 'over ' : ''}${total.toLocaleString('en')} ${total === 1 ? 'entry' : 'entries'}`,
     kind: {
       command: 'Command',
       query: 'Query',

@@ -1,4 +1,4 @@
-import type { Review, StoredEvent } from '@auditlane/client';
+import type { ActivityEntry, Review, StoredEvent } from '@auditlane/client';
 import { joinVerdicts } from '@auditlane/client/helpers';
 import type { ActivityEvent, ActivityItem } from './session-detail.types';
 
@@ -6,7 +6,7 @@ import type { ActivityEvent, ActivityItem } from './session-detail.types';
  * The activity log of a session: each action (command, query, tool call, ...) with the verdicts
  * and maskings that point at it (`subjectId`), in either order of arrival (the join is the
  * client's `joinVerdicts`). A verdict whose action was never recorded (blocked before it ran) is
- * an entry of its own.
+ * an entry of its own. Every entry is its own item (no runs: the server groups them).
  */
 export function buildActivity(
   events: readonly StoredEvent[],
@@ -18,20 +18,96 @@ export function buildActivity(
     // The session's start is the page's header, not an entry.
     if (entry.event.type === 'lifecycle' && entry.event.action === 'start') continue;
     const last = entry.verdicts.at(-1) ?? null;
+    const event = entry.event as ActivityEvent;
+    const masked = {
+      count: entry.maskings.reduce((n, m) => n + m.count, 0),
+      fields: [...new Set(entry.maskings.flatMap((m) => m.fields))],
+    };
+    const failed =
+      ('exitCode' in event && typeof event.exitCode === 'number' && event.exitCode !== 0) ||
+      ('error' in event && Boolean(event.error));
     items.push({
       id: entry.id,
-      seq: entry.event.seq,
-      time: entry.event.time,
-      event: entry.event as ActivityEvent,
+      seq: event.seq,
+      time: event.time,
+      event,
       verdicts: entry.verdicts,
       verdict: entry.verdict,
-      masked: {
-        count: entry.maskings.reduce((n, m) => n + m.count, 0),
-        fields: [...new Set(entry.maskings.flatMap((m) => m.fields))],
-      },
+      masked,
       pendingReviewId: last?.verdict === 'pending' ? (last.reviewId ?? null) : null,
       review: reviewsById.get(entry.verdicts.find((v) => v.reviewId)?.reviewId ?? '') ?? null,
+      count: 1,
+      lastSeq: event.seq,
+      lastTime: event.time,
+      shape: null,
+      failed,
+      marks: {
+        blocked: entry.verdict === 'blocked' ? 1 : 0,
+        pending: entry.verdict === 'pending' ? 1 : 0,
+        rejected: entry.verdict === 'rejected' ? 1 : 0,
+        masked: masked.count > 0 ? 1 : 0,
+        failed: failed ? 1 : 0,
+      },
     });
   }
   return items;
+}
+
+/** An item of the server's activity (`client.sessions.activity`) as the log shows it. */
+export function activityItemFromEntry(
+  entry: ActivityEntry,
+  reviews?: ReadonlyMap<string, Review>,
+): ActivityItem {
+  const last = entry.verdicts.at(-1);
+  const reviewId = entry.verdicts.find((v) => v.type === 'policy' && v.reviewId);
+  return {
+    id: entry.id,
+    seq: entry.seq,
+    time: entry.time,
+    event: entry.event as ActivityEvent,
+    verdicts: entry.verdicts as ActivityItem['verdicts'],
+    verdict: entry.verdict,
+    masked: entry.masked,
+    pendingReviewId:
+      last?.type === 'policy' && last.verdict === 'pending' ? (last.reviewId ?? null) : null,
+    review:
+      reviewId?.type === 'policy' && reviewId.reviewId
+        ? (reviews?.get(reviewId.reviewId) ?? null)
+        : null,
+    count: entry.count,
+    lastSeq: entry.lastSeq,
+    lastTime: entry.lastTime,
+    shape: entry.shape,
+    failed: entry.failed,
+    marks: entry.marks,
+  };
+}
+
+/** Whether an item passes filters applied in the browser (data given directly). */
+export function matchesFilters(
+  item: ActivityItem,
+  filters: {
+    type?: readonly string[];
+    verdict?: readonly string[];
+    q?: string;
+  },
+): boolean {
+  if (filters.type?.length && !filters.type.includes(item.event.type)) return false;
+  if (filters.verdict?.length) {
+    const marks = new Set<string>();
+    if (item.verdict) marks.add(item.verdict);
+    if (item.masked.count > 0) marks.add('masked');
+    if (item.failed) marks.add('failed');
+    if (!filters.verdict.some((v) => marks.has(v))) return false;
+  }
+  if (filters.q) {
+    const q = filters.q.toLowerCase();
+    const e = item.event as unknown as Record<string, unknown>;
+    const text = [e.text, e.sql, e.tool, e.path, e.url, e.rule, e.reason, item.review?.subject.text]
+      .filter((t): t is string => typeof t === 'string')
+      .join('\n')
+      .toLowerCase();
+    if (!text.includes(q)) return false;
+  }
+  return true;
 }

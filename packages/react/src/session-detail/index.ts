@@ -1,12 +1,26 @@
 'use client';
-export { buildActivity } from './activity';
+export type { ActivityFilters, ActivitySeekTarget } from '../data/activity-window';
+export { activityItemFromEntry, buildActivity } from './activity';
 export { SessionDetail } from './session-detail';
+export {
+  type ActivityListProps,
+  type ActivityToolbarProps,
+  type EntryProps as SessionDetailEntryProps,
+  type NextMarkProps,
+  type RootProps as SessionDetailRootElementProps,
+  type SessionDetailContextValue,
+  useSessionDetailContext,
+} from './session-detail.parts';
 export type {
   ActivityEvent,
+  ActivityGroupState,
   ActivityItem,
   DownloadAvailability,
   DownloadBlockedReason,
+  SessionActivityState,
+  SessionDetailHandle,
   SessionDetailProps,
+  SessionDetailRootProps,
   UseSessionDetailOptions,
 } from './session-detail.types';
 export {

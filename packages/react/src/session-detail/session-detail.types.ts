@@ -1,4 +1,6 @@
 import type {
+  ActivityGrouping,
+  ActivityMarksCount,
   CommandEvent,
   FileEvent,
   LifecycleEvent,
@@ -14,6 +16,8 @@ import type {
   Viewer,
 } from '@auditlane/client';
 import type { ReactNode } from 'react';
+import type { ActivityFilters, ActivitySeekTarget } from '../data/activity-window';
+import type { LoadStatus } from '../data/use-sessions';
 import type { MessagesOverride } from '../provider/messages';
 
 /** An event the activity log shows as an entry of its own. */
@@ -44,6 +48,65 @@ export interface ActivityItem {
   pendingReviewId: string | null;
   /** The review of it, when there was one and it is known (what waited, who decided). */
   review: Review | null;
+  /** Entries in the item: more than 1 for a run of one statement shape (expandable). */
+  count: number;
+  /** Seq of the last entry of the run (`seq` for a single entry). */
+  lastSeq: number;
+  /** Time of the last entry of the run. */
+  lastTime: string;
+  /** The statement shape of the run ("INSERT INTO customers VALUES (…)"), or null. */
+  shape: string | null;
+  /** The first entry failed (exit code, error). */
+  failed: boolean;
+  /** How many entries of the run have each mark of "what matters". */
+  marks: ActivityMarksCount;
+}
+
+/** The members of an expanded run. */
+export interface ActivityGroupState {
+  status: LoadStatus;
+  items: readonly ActivityItem[];
+  /** More members than were loaded. */
+  more: boolean;
+  error: Error | null;
+}
+
+/**
+ * The activity a SessionDetail shows, whatever its source: a window over the server's pages
+ * (`useSessionActivity`) or every entry given directly. The list reads it; the toolbar drives it.
+ */
+export interface SessionActivityState {
+  items: readonly ActivityItem[];
+  status: LoadStatus;
+  error: Error | null;
+  hasBefore: boolean;
+  hasAfter: boolean;
+  loadingBefore: boolean;
+  loadingAfter: boolean;
+  /** After a seek: seq of the item holding the entry sought; the list scrolls to it. */
+  anchorSeq: number | null;
+  /** Counts seeks (the list scrolls to `anchorSeq` each time it changes). */
+  seekGeneration: number;
+  /** Entries matching the filters, when counted. */
+  total: number | null;
+  /** New entries are followed. */
+  live: boolean;
+  expanded: ReadonlyMap<string, ActivityGroupState>;
+  loadBefore: () => void;
+  loadAfter: () => void;
+  seekTo: (target: ActivitySeekTarget) => void;
+  /** Seeks to the first entry with the mark after `afterSeq`; resolves to its seq or null. */
+  seekNext: (mark: 'blocked' | 'pending' | 'masked', afterSeq: number) => Promise<number | null>;
+  expand: (id: string) => void;
+  collapse: (id: string) => void;
+  /** Asks again for what may have changed (a pending verdict, new entries). */
+  refresh: () => void;
+}
+
+/** SessionDetail's imperative handle (continuous state is a handle, not a prop). */
+export interface SessionDetailHandle {
+  /** Shows the activity at a moment or an entry (the replay's seek bar calls it). */
+  seekTo: (target: ActivitySeekTarget) => void;
 }
 
 /**
@@ -59,34 +122,60 @@ export interface DownloadAvailability {
   reason: DownloadBlockedReason | null;
 }
 
+/** What `useSessionDetail` takes: data only (it never fetches) and the host's actions. */
 export interface UseSessionDetailOptions {
-  /** Load the session and its events through the provider's client. */
+  session: Session | null;
+  /** The session's events, joined into the activity (with `buildActivity`). */
+  events?: readonly StoredEvent[];
+  /** With data given directly: the session's reviews (what waited, who decided). */
+  reviews?: readonly Review[];
+  /**
+   * What the viewer may do. Without it, actions that need permissions are hidden and downloads
+   * are disabled with an explanation (`unavailable`; `checking` while `viewerStatus` is loading).
+   */
+  viewer?: Viewer | null;
+  viewerLoading?: boolean;
+  /** The session's load state when the host loads it (default: success once there is a session). */
+  status?: LoadStatus;
+  error?: Error | null;
+  /** Called to revoke; without it, revoking is not offered. */
+  onRevoke?: (session: Session, reason?: string) => unknown;
+  /** Called to approve or reject; without it, reviewing is not offered. */
+  onDecide?: (reviewId: string, decision: 'approved' | 'rejected') => unknown;
+  /** Downloads; without it, downloads are disabled (`unavailable`). */
+  onDownload?: (
+    what: { kind: 'logs' } | { kind: 'result'; resultRef: string; eventId: string },
+  ) => unknown;
+  /** Loads the data again (the error state's retry). */
+  onReload?: () => void;
+}
+
+export interface SessionDetailRootProps {
+  /** Load the session and its activity through the provider's client. */
   sessionId?: string | null;
   /** Or give them directly (a host with its own backend). */
   session?: Session | null;
   events?: readonly StoredEvent[];
   /** With data given directly: the session's reviews (what waited, who decided). */
   reviews?: readonly Review[];
-  /** Follow an active session's new events live. Default true. */
+  /** Follow an active session's new entries live. Default true. */
   live?: boolean;
-  /**
-   * For data given directly: what the viewer may do. Without a client and without this, actions
-   * that need permissions are hidden and downloads are disabled with an explanation.
-   */
+  /** Open the activity at a moment or an entry (later seeks: the handle's `seekTo`). */
+  around?: ActivitySeekTarget | null;
+  /** The activity's filters, controlled; `defaultFilters` uncontrolled. */
+  filters?: ActivityFilters;
+  defaultFilters?: ActivityFilters;
+  onFiltersChange?: (filters: ActivityFilters) => void;
+  /** Runs of one statement shape as one expandable entry (`shape`, the default) or not. */
+  group?: ActivityGrouping;
+  /** What the viewer may do, for data given directly (otherwise asked from the server). */
   viewer?: Viewer | null;
   /** With data given directly: called to revoke (otherwise the client revokes). */
-  onRevoke?: (session: Session, reason?: string) => unknown;
+  onRevoke?: UseSessionDetailOptions['onRevoke'];
   /** With data given directly: called to approve or reject (otherwise the client decides). */
-  onDecide?: (reviewId: string, decision: 'approved' | 'rejected') => unknown;
+  onDecide?: UseSessionDetailOptions['onDecide'];
   /** With data given directly: downloads (otherwise the client downloads). */
-  onDownload?: (
-    what: { kind: 'logs' } | { kind: 'result'; resultRef: string; eventId: string },
-  ) => unknown;
-}
-
-export interface SessionDetailProps extends UseSessionDetailOptions {
-  /** Where the replay goes (the ReplayPlayer, from `@auditlane/react/replay`). */
-  replay?: ReactNode;
+  onDownload?: UseSessionDetailOptions['onDownload'];
   /** Shown as a "Re-run" action: the host decides what re-running means. */
   onRerun?: (session: Session) => void;
   /** The link "Share" copies. Default: the page's URL. */
@@ -98,4 +187,14 @@ export interface SessionDetailProps extends UseSessionDetailOptions {
   /** Translations, merged over the provider's messages. Keep the object stable. */
   messages?: MessagesOverride;
   className?: string;
+  /** Render the host's own element (its only child) instead of the `<section>`. */
+  asChild?: boolean;
+  children?: ReactNode;
 }
+
+export interface SessionDetailProps extends Omit<SessionDetailRootProps, 'children' | 'asChild'> {
+  /** Where the replay goes (the ReplayPlayer, from `@auditlane/react/replay`). */
+  replay?: ReactNode;
+}
+
+export type { ActivityFilters, ActivitySeekTarget };

@@ -1,0 +1,415 @@
+import type {
+  ActivityEntry,
+  ActivityGrouping,
+  ActivityMark,
+  ActivityParams,
+  ActivityType,
+  AuditlaneClient,
+} from '@auditlane/client';
+import { asError, type LoadStatus } from './use-sessions';
+
+/** What the activity shows: types, verdict marks, text. Empty or absent: no filter. */
+export interface ActivityFilters {
+  type?: readonly ActivityType[];
+  verdict?: readonly ActivityMark[];
+  q?: string;
+}
+
+/** Where to open the activity: the entry at or after a seq, or at or after a time (ISO). */
+export type ActivitySeekTarget = { seq: number } | { time: string };
+
+export interface ActivityWindowOptions {
+  client: AuditlaneClient;
+  sessionId: string;
+  filters?: ActivityFilters;
+  /** Runs of one statement shape as one item (`shape`, the default) or every entry (`none`). */
+  group?: ActivityGrouping;
+  /** Open around this target instead of at the start. */
+  around?: ActivitySeekTarget | null;
+  /** Items per page. Default 100. */
+  pageSize?: number;
+  /** Pages kept: scrolling further drops the farthest page. Default 5. */
+  maxPages?: number;
+  /** Poll the end of the activity for new entries (an active session). Default false. */
+  live?: boolean;
+  /** How often a live window asks for new entries. Default 1000 ms. */
+  pollMs?: number;
+}
+
+interface WindowPage {
+  items: ActivityEntry[];
+  prevCursor: string | null;
+  nextCursor: string | null;
+  hasBefore: boolean;
+  hasAfter: boolean;
+}
+
+export interface ActivityGroupMembers {
+  status: LoadStatus;
+  items: readonly ActivityEntry[];
+  /** More members than were loaded (a group over 500 entries shows its first 500). */
+  more: boolean;
+  error: Error | null;
+}
+
+export interface ActivityWindowSnapshot {
+  status: LoadStatus;
+  error: Error | null;
+  /** The items of the pages kept, in seq order. */
+  items: readonly ActivityEntry[];
+  /** Items before the window (not loaded, or dropped). */
+  hasBefore: boolean;
+  /** Items after the window (not loaded yet). */
+  hasAfter: boolean;
+  loadingBefore: boolean;
+  loadingAfter: boolean;
+  /** After a seek: seq of the item holding the entry sought. */
+  anchorSeq: number | null;
+  /** Counts seeks: a view scrolls to `anchorSeq` when it changes. */
+  seekGeneration: number;
+  /** Entries matching the filters, when the server counted them. */
+  total: number | null;
+  /** The window is polling for new entries. */
+  live: boolean;
+  /** Members of the expanded groups, by the group's id. */
+  expanded: ReadonlyMap<string, ActivityGroupMembers>;
+}
+
+export interface ActivityWindow {
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): ActivityWindowSnapshot;
+  /** Loads the page after the window (dropping the first page beyond `maxPages`). */
+  loadAfter(): Promise<void>;
+  /** Loads the page before the window (dropping the last page beyond `maxPages`). */
+  loadBefore(): Promise<void>;
+  /** Opens the window around a target (the page around it replaces every page). */
+  seek(target: ActivitySeekTarget): Promise<void>;
+  /**
+   * The first entry with `mark` after `seq` (under the filters but for the verdict filter):
+   * seeks to it and returns its seq, or null when there is none.
+   */
+  seekNext(mark: ActivityMark, afterSeq: number): Promise<number | null>;
+  /** Loads a group's members (the same filters, one item per entry). */
+  expand(id: string): Promise<void>;
+  collapse(id: string): void;
+  /** Asks again for the items whose verdict may still change (pending), and new ones. */
+  refresh(): Promise<void>;
+  /** Loads the window again from where it opened. */
+  reload(): void;
+  dispose(): void;
+}
+
+const GROUP_LIMIT = 500;
+
+/**
+ * A window over a session's activity on the server: a few pages around what is shown, loaded as
+ * the list scrolls either way or seeks, and (live) new entries appended at the end. Framework
+ * free: `useSessionActivity` is its React adapter.
+ */
+export function createActivityWindow(options: ActivityWindowOptions): ActivityWindow {
+  const { client, sessionId } = options;
+  const pageSize = options.pageSize ?? 100;
+  const maxPages = Math.max(2, options.maxPages ?? 5);
+  const pollMs = options.pollMs ?? 1000;
+  const group = options.group ?? 'shape';
+  const filters = options.filters ?? {};
+  const base: ActivityParams = {
+    limit: pageSize,
+    group,
+    ...(filters.type?.length ? { type: [...filters.type] } : {}),
+    ...(filters.verdict?.length ? { verdict: [...filters.verdict] } : {}),
+    ...(filters.q ? { q: filters.q } : {}),
+  };
+  const listeners = new Set<() => void>();
+  const controller = new AbortController();
+  let pages: WindowPage[] = [];
+  let generation = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let snapshot: ActivityWindowSnapshot = {
+    status: 'loading',
+    error: null,
+    items: [],
+    hasBefore: false,
+    hasAfter: false,
+    loadingBefore: false,
+    loadingAfter: false,
+    anchorSeq: null,
+    seekGeneration: 0,
+    total: null,
+    live: false,
+    expanded: new Map(),
+  };
+
+  const emit = (patch: Partial<ActivityWindowSnapshot>, pagesChanged = false) => {
+    const first = pages[0];
+    const last = pages.at(-1);
+    snapshot = {
+      ...snapshot,
+      ...(pagesChanged
+        ? {
+            items: pages.flatMap((p) => p.items),
+            hasBefore: first?.hasBefore ?? false,
+            hasAfter: last?.hasAfter ?? false,
+          }
+        : {}),
+      ...patch,
+    };
+    for (const listener of listeners) listener();
+  };
+
+  const fetchPage = async (params: ActivityParams) => {
+    const page = await client.sessions.activity(
+      sessionId,
+      { ...base, ...params },
+      { signal: controller.signal },
+    );
+    return { page: page.data, extra: page.extra, nextCursor: page.nextCursor };
+  };
+
+  const toPage = (r: Awaited<ReturnType<typeof fetchPage>>): WindowPage => ({
+    items: r.page,
+    prevCursor: r.extra.prevCursor,
+    nextCursor: r.nextCursor,
+    hasBefore: r.extra.hasBefore,
+    hasAfter: r.extra.hasAfter,
+  });
+
+  const fail = (error: unknown) => {
+    if (controller.signal.aborted) return;
+    emit({ status: 'error', error: asError(error), loadingAfter: false, loadingBefore: false });
+  };
+
+  const open = async (target: ActivitySeekTarget | null | undefined) => {
+    const mine = ++generation;
+    emit({ status: 'loading', error: null });
+    try {
+      const r = await fetchPage(
+        !target ? {} : 'seq' in target ? { aroundSeq: target.seq } : { aroundTime: target.time },
+      );
+      if (mine !== generation) return;
+      pages = [toPage(r)];
+      emit(
+        {
+          status: 'success',
+          error: null,
+          anchorSeq: r.extra.anchorSeq,
+          seekGeneration: snapshot.seekGeneration + 1,
+          total: r.extra.total,
+          loadingAfter: false,
+          loadingBefore: false,
+        },
+        true,
+      );
+      schedule();
+    } catch (error) {
+      if (mine === generation) fail(error);
+    }
+  };
+
+  // The window is at the end of the activity: poll after its last page.
+  const atEnd = () => {
+    const last = pages.at(-1);
+    return Boolean(last && !last.hasAfter && last.nextCursor);
+  };
+
+  const schedule = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const live = Boolean(options.live) && atEnd();
+    if (live !== snapshot.live) emit({ live });
+    if (!live || controller.signal.aborted) return;
+    timer = setTimeout(() => {
+      timer = null;
+      void poll();
+    }, pollMs);
+  };
+
+  /** Replaces an item of the window by id (its verdicts changed); false when it is not there. */
+  const replace = (entry: ActivityEntry): boolean => {
+    for (const page of pages) {
+      const i = page.items.findIndex((item) => item.id === entry.id);
+      if (i >= 0) {
+        page.items = page.items.slice();
+        page.items[i] = entry;
+        return true;
+      }
+    }
+    return false;
+  };
+
+  const refreshPending = async (mine: number): Promise<boolean> => {
+    const pending = snapshot.items.filter((item) => item.verdict === 'pending');
+    let changed = false;
+    for (const item of pending) {
+      const r = await fetchPage({
+        fromSeq: item.seq,
+        toSeq: item.lastSeq,
+        group: 'none',
+        limit: 1,
+        count: 'none',
+      });
+      if (mine !== generation) return false;
+      const entry = r.page[0];
+      if (entry && entry.verdict !== item.verdict && replace(entry)) changed = true;
+    }
+    return changed;
+  };
+
+  const poll = async () => {
+    const mine = generation;
+    const last = pages.at(-1);
+    if (!last?.nextCursor || snapshot.loadingAfter) return schedule();
+    try {
+      let changed = await refreshPending(mine);
+      const r = await fetchPage({ after: last.nextCursor, count: 'none' });
+      if (mine !== generation) return;
+      // An entry whose action arrived after its verdict comes again with the action: in place.
+      const fresh = r.page.filter((entry) => !replace(entry));
+      if (fresh.length > 0 || r.page.length > 0) changed = true;
+      if (fresh.length > 0 || r.nextCursor !== last.nextCursor) {
+        if (last.items.length + fresh.length <= pageSize) {
+          // The last page grows: only its items are copied.
+          last.items = [...last.items, ...fresh];
+          last.nextCursor = r.nextCursor;
+          last.hasAfter = r.extra.hasAfter;
+        } else {
+          pages.push({ ...toPage(r), items: fresh, hasBefore: true });
+          trimFront();
+        }
+      }
+      if (changed) emit({}, true);
+    } catch (error) {
+      if (mine === generation) fail(error);
+      return;
+    }
+    schedule();
+  };
+
+  const trimFront = () => {
+    while (pages.length > maxPages) {
+      pages.shift();
+      const first = pages[0] as WindowPage;
+      first.hasBefore = true;
+    }
+  };
+  const trimBack = () => {
+    while (pages.length > maxPages) {
+      pages.pop();
+      const last = pages.at(-1) as WindowPage;
+      last.hasAfter = true;
+    }
+  };
+
+  const loadAfter = async () => {
+    const last = pages.at(-1);
+    if (!last?.hasAfter || !last.nextCursor || snapshot.loadingAfter) return;
+    const mine = generation;
+    emit({ loadingAfter: true });
+    try {
+      const r = await fetchPage({ after: last.nextCursor, count: 'none' });
+      if (mine !== generation) return;
+      pages.push(toPage(r));
+      trimFront();
+      emit({ loadingAfter: false }, true);
+      schedule();
+    } catch (error) {
+      if (mine === generation) fail(error);
+    }
+  };
+
+  const loadBefore = async () => {
+    const first = pages[0];
+    if (!first?.hasBefore || !first.prevCursor || snapshot.loadingBefore) return;
+    const mine = generation;
+    emit({ loadingBefore: true });
+    try {
+      // A page dropped from the front is asked for again before the first one kept.
+      const r = await fetchPage({ before: first.prevCursor, count: 'none' });
+      if (mine !== generation) return;
+      pages.unshift(toPage(r));
+      trimBack();
+      emit({ loadingBefore: false }, true);
+      schedule();
+    } catch (error) {
+      if (mine === generation) fail(error);
+    }
+  };
+
+  const seekNext = async (mark: ActivityMark, afterSeq: number): Promise<number | null> => {
+    const r = await client.sessions.activity(
+      sessionId,
+      {
+        ...base,
+        verdict: [mark],
+        fromSeq: afterSeq + 1,
+        group: 'none',
+        limit: 1,
+        count: 'none',
+      },
+      { signal: controller.signal },
+    );
+    const found = r.data[0];
+    if (!found) return null;
+    await open({ seq: found.seq });
+    return found.seq;
+  };
+
+  const setExpanded = (id: string, members: ActivityGroupMembers | null) => {
+    const expanded = new Map(snapshot.expanded);
+    if (members) expanded.set(id, members);
+    else expanded.delete(id);
+    emit({ expanded });
+  };
+
+  const expand = async (id: string) => {
+    const item = snapshot.items.find((i) => i.id === id);
+    if (!item || item.count < 2) return;
+    setExpanded(id, { status: 'loading', items: [], more: false, error: null });
+    try {
+      const r = await fetchPage({
+        fromSeq: item.seq,
+        toSeq: item.lastSeq,
+        group: 'none',
+        limit: GROUP_LIMIT,
+        count: 'none',
+      });
+      if (!snapshot.expanded.has(id)) return;
+      setExpanded(id, { status: 'success', items: r.page, more: r.extra.hasAfter, error: null });
+    } catch (error) {
+      if (controller.signal.aborted || !snapshot.expanded.has(id)) return;
+      setExpanded(id, { status: 'error', items: [], more: false, error: asError(error) });
+    }
+  };
+
+  void open(options.around);
+
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    getSnapshot: () => snapshot,
+    loadAfter,
+    loadBefore,
+    seek: (target) => open(target),
+    seekNext,
+    expand,
+    collapse: (id) => setExpanded(id, null),
+    async refresh() {
+      const mine = generation;
+      try {
+        if (await refreshPending(mine)) emit({}, true);
+        if (atEnd()) await poll();
+      } catch (error) {
+        if (mine === generation) fail(error);
+      }
+    },
+    reload: () => void open(options.around),
+    dispose() {
+      generation++;
+      controller.abort();
+      if (timer) clearTimeout(timer);
+      listeners.clear();
+    },
+  };
+}

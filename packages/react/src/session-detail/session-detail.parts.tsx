@@ -1,0 +1,1007 @@
+/**
+ * SessionDetail's parts: `Root` holds the session's detail (a `useSessionDetail`) and its
+ * activity (a window over the server's pages, or the entries given) and shares them through
+ * context; the others render one element each from it. `asChild` renders the host's own element
+ * (its only child) with the part's props; refs reach the DOM node. A part outside its Root
+ * throws. The default composition (`SessionDetail`) adds the classes of `styles.css`.
+ */
+
+import type { Session } from '@auditlane/client';
+import { formatActor } from '@auditlane/client/helpers';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { Slot } from 'radix-ui/slot';
+import {
+  type ComponentPropsWithoutRef,
+  createContext,
+  type ElementType,
+  forwardRef,
+  type KeyboardEvent,
+  memo,
+  type ReactNode,
+  type Ref,
+  useCallback,
+  useContext,
+  useEffect,
+  useImperativeHandle,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
+import type { ActivityFilters, ActivitySeekTarget } from '../data/activity-window';
+import { useViewer } from '../data/use-viewer';
+import { copyText } from '../internal/clipboard';
+import { composeHandlers, composeRefs } from '../internal/compose';
+import { formatTime, statusLabel } from '../internal/format';
+import { useControllable } from '../internal/use-controllable';
+import { useAuditlaneContext, useMessages } from '../provider/auditlane-provider';
+import type { Messages } from '../provider/messages';
+import { matchesFilters } from './activity';
+import { EntryBody, RevokeButton, VerdictBadge, Verdicts, WithReason } from './entry-views';
+import type {
+  ActivityItem,
+  SessionActivityState,
+  SessionDetailHandle,
+  SessionDetailRootProps,
+} from './session-detail.types';
+import { useRemoteSessionDetail } from './use-remote-session-detail';
+import { type UseSessionDetailResult, useSessionDetail } from './use-session-detail';
+
+export interface SessionDetailContextValue {
+  detail: UseSessionDetailResult;
+  activity: SessionActivityState;
+  messages: Messages;
+  filters: ActivityFilters;
+  setFilters: (filters: ActivityFilters) => void;
+  onRerun: SessionDetailRootProps['onRerun'];
+  getShareUrl: SessionDetailRootProps['getShareUrl'];
+  onSelectEvent: SessionDetailRootProps['onSelectEvent'];
+  currentEventId: string | null;
+  /** The entry the list is at (focused, sought, or first in view): where "next …" starts. */
+  position: { current: number | null };
+}
+
+const SessionDetailContext = createContext<SessionDetailContextValue | null>(null);
+
+/** The Root's state, for a part of the host's own. Throws outside `SessionDetail.Root`. */
+export function useSessionDetailContext(
+  part = 'useSessionDetailContext',
+): SessionDetailContextValue {
+  const value = useContext(SessionDetailContext);
+  if (!value) throw new Error(`SessionDetail.${part} must be used within SessionDetail.Root`);
+  return value;
+}
+
+function element<T extends ElementType>(asChild: boolean | undefined, tag: T): T {
+  return (asChild ? Slot : tag) as T;
+}
+
+type AsChild = { asChild?: boolean };
+type DivProps = ComponentPropsWithoutRef<'div'> & AsChild;
+
+const NO_FILTERS: ActivityFilters = {};
+
+/** The entries given directly, filtered and sought in the browser (they are all there). */
+function useLocalActivity(
+  items: readonly ActivityItem[],
+  filters: ActivityFilters,
+  around: ActivitySeekTarget | null,
+): SessionActivityState {
+  const shown = useMemo(() => items.filter((i) => matchesFilters(i, filters)), [items, filters]);
+  const find = useCallback(
+    (list: readonly ActivityItem[], target: ActivitySeekTarget) =>
+      'seq' in target
+        ? (list.find((i) => i.lastSeq >= target.seq) ?? list.at(-1))
+        : (list.find((i) => i.lastTime >= target.time) ?? list.at(-1)),
+    [],
+  );
+  const [seek, setSeek] = useState<{ seq: number | null; generation: number }>(() => ({
+    seq: null,
+    generation: 0,
+  }));
+  const [initial] = useState(around);
+  const anchorSeq =
+    seek.generation === 0 && initial ? (find(shown, initial)?.seq ?? null) : seek.seq;
+  const seekTo = useCallback(
+    (target: ActivitySeekTarget) =>
+      setSeek((s) => ({ seq: find(shown, target)?.seq ?? null, generation: s.generation + 1 })),
+    [find, shown],
+  );
+  return {
+    items: shown,
+    status: 'success',
+    error: null,
+    hasBefore: false,
+    hasAfter: false,
+    loadingBefore: false,
+    loadingAfter: false,
+    anchorSeq,
+    seekGeneration: seek.generation + (initial ? 1 : 0),
+    total: shown.length,
+    live: false,
+    expanded: new Map(),
+    loadBefore: () => {},
+    loadAfter: () => {},
+    seekTo,
+    seekNext: async (mark, afterSeq) => {
+      const next = items.find(
+        (i) =>
+          i.seq > afterSeq &&
+          matchesFilters(i, { ...filters, verdict: [mark] }) &&
+          matchesFilters(i, { type: filters.type, q: filters.q }),
+      );
+      if (!next) return null;
+      setSeek((s) => ({ seq: next.seq, generation: s.generation + 1 }));
+      return next.seq;
+    },
+    expand: () => {},
+    collapse: () => {},
+    refresh: () => {},
+  };
+}
+
+export interface RootProps
+  extends SessionDetailRootProps,
+    Omit<ComponentPropsWithoutRef<'section'>, keyof SessionDetailRootProps | 'children'> {
+  /** The imperative handle (`seekTo`). */
+  handleRef?: Ref<SessionDetailHandle>;
+}
+
+/**
+ * Holds one session's detail: loads it through the provider's client (`sessionId`) or takes it
+ * directly (`session`, `events`), and renders its children once the session is there (a
+ * loading or error state before).
+ */
+export const Root = forwardRef<HTMLElement, RootProps>(function SessionDetailRoot(
+  {
+    sessionId,
+    session: givenSession,
+    events,
+    reviews,
+    live = true,
+    around = null,
+    filters: filtersProp,
+    defaultFilters,
+    onFiltersChange,
+    group = 'shape',
+    viewer: givenViewer,
+    onRevoke,
+    onDecide,
+    onDownload,
+    onRerun,
+    getShareUrl,
+    onSelectEvent,
+    currentEventId = null,
+    messages: messagesOverride,
+    asChild,
+    handleRef,
+    children,
+    ...props
+  },
+  ref,
+) {
+  const context = useAuditlaneContext();
+  const client = context?.client ?? null;
+  const direct = givenSession !== undefined;
+  if (!direct && !client) {
+    throw new Error(
+      'SessionDetail needs an API client (<AuditlaneProvider client={...}>) or the session and events passed directly',
+    );
+  }
+  const messages = useMessages(messagesOverride);
+  const [filters, setFilters] = useControllable(
+    filtersProp,
+    defaultFilters ?? NO_FILTERS,
+    onFiltersChange,
+  );
+  const remote = useRemoteSessionDetail(
+    direct ? null : client,
+    direct ? null : (sessionId ?? null),
+    {
+      live,
+      filters,
+      group,
+      around,
+    },
+  );
+  const fetchedViewer = useViewer();
+  const detail = useSessionDetail(
+    direct
+      ? {
+          session: givenSession ?? null,
+          ...(events ? { events } : {}),
+          ...(reviews ? { reviews } : {}),
+          viewer: givenViewer ?? fetchedViewer.viewer ?? null,
+          ...(onRevoke ? { onRevoke } : {}),
+          ...(onDecide ? { onDecide } : {}),
+          ...(onDownload ? { onDownload } : {}),
+        }
+      : {
+          ...remote.detail,
+          ...(givenViewer ? { viewer: givenViewer } : {}),
+          ...(onRevoke ? { onRevoke } : {}),
+          ...(onDecide ? { onDecide } : {}),
+          ...(onDownload ? { onDownload } : {}),
+        },
+  );
+  const local = useLocalActivity(detail.activity, filters, around);
+  const activity = direct ? local : remote.activity;
+  const seekTo = activity.seekTo;
+  useImperativeHandle(handleRef, () => ({ seekTo }), [seekTo]);
+  const position = useRef<number | null>(null);
+  const value: SessionDetailContextValue = {
+    detail,
+    activity,
+    messages,
+    filters,
+    setFilters,
+    onRerun,
+    getShareUrl,
+    onSelectEvent,
+    currentEventId,
+    position,
+  };
+  const m = messages.sessionDetail;
+  const { session, status, error } = detail;
+  const Comp = element(asChild, 'section');
+  if (status === 'error' && !session) {
+    return (
+      <Comp {...props} ref={ref} data-state="error">
+        <p role="alert">{m.loadError(error?.message ?? messages.common.unknownError)}</p>
+        <button type="button" className="al-button" onClick={detail.reload}>
+          {messages.common.retry}
+        </button>
+      </Comp>
+    );
+  }
+  if (!session) {
+    return (
+      <Comp {...props} ref={ref} data-state="loading" aria-busy="true">
+        <p role="status">{m.loading}</p>
+      </Comp>
+    );
+  }
+  return (
+    <SessionDetailContext.Provider value={value}>
+      <Comp
+        {...props}
+        ref={ref}
+        data-state={status === 'loading' ? 'loading' : 'ready'}
+        data-status={session.status}
+        aria-labelledby={`al-title-${session.id}`}
+      >
+        {children}
+      </Comp>
+    </SessionDetailContext.Provider>
+  );
+});
+
+function useSessionPart(part: string): SessionDetailContextValue & { session: Session } {
+  const value = useSessionDetailContext(part);
+  return { ...value, session: value.detail.session as Session };
+}
+
+/** The heading's row: children default to the title, the status badge and the live badge. */
+export const Header = forwardRef<HTMLElement, ComponentPropsWithoutRef<'header'> & AsChild>(
+  function SessionDetailHeader({ asChild, children, ...props }, ref) {
+    useSessionPart('Header');
+    const Comp = element(asChild, 'header');
+    return (
+      <Comp {...props} ref={ref}>
+        {children ?? (
+          <>
+            <Title />
+            <Status />
+            <LiveBadge />
+          </>
+        )}
+      </Comp>
+    );
+  },
+);
+
+/** "alice@example.com on billing-db": the section's name. */
+export const Title = forwardRef<HTMLHeadingElement, ComponentPropsWithoutRef<'h2'> & AsChild>(
+  function SessionDetailTitle({ asChild, children, ...props }, ref) {
+    const { session, messages } = useSessionPart('Title');
+    const Comp = element(asChild, 'h2');
+    return (
+      <Comp {...props} ref={ref} id={`al-title-${session.id}`}>
+        {children ??
+          messages.sessionDetail.title(formatActor(session.actor), session.resource.name)}
+      </Comp>
+    );
+  },
+);
+
+/** The session's status (`data-status`). */
+export const Status = forwardRef<HTMLSpanElement, ComponentPropsWithoutRef<'span'> & AsChild>(
+  function SessionDetailStatus({ asChild, children, ...props }, ref) {
+    const { session, messages } = useSessionPart('Status');
+    const Comp = element(asChild, 'span');
+    return (
+      <Comp {...props} ref={ref} data-status={session.status}>
+        {children ?? messages.common.status[session.status] ?? statusLabel(session.status)}
+      </Comp>
+    );
+  },
+);
+
+/** "live" while new entries are followed; nothing otherwise. */
+export const LiveBadge = forwardRef<HTMLSpanElement, ComponentPropsWithoutRef<'span'> & AsChild>(
+  function SessionDetailLiveBadge({ asChild, children, ...props }, ref) {
+    const { activity, messages } = useSessionPart('LiveBadge');
+    if (!activity.live) return null;
+    const Comp = element(asChild, 'span');
+    return (
+      <Comp role="status" {...props} ref={ref}>
+        {children ?? messages.common.live}
+      </Comp>
+    );
+  },
+);
+
+/** The summary and the meta list (who, where, when). */
+export const Meta = forwardRef<HTMLDivElement, DivProps>(function SessionDetailMeta(
+  { asChild, ...props },
+  ref,
+) {
+  const { session, messages } = useSessionPart('Meta');
+  const m = messages.sessionDetail;
+  const l = m.meta;
+  const summary = m.summary(session.counters);
+  const type = messages.common.resourceType[session.resource.type] ?? session.resource.type;
+  const rows: [string, ReactNode][] = [
+    [session.actor.type === 'agent' ? l.agent : l.user, formatActor(session.actor)],
+  ];
+  if (session.actor.onBehalfOf) rows.push([l.onBehalfOf, session.actor.onBehalfOf]);
+  rows.push(
+    [
+      l.resource,
+      `${session.resource.name} (${type}${session.resource.engine ? ` · ${session.resource.engine}` : ''})`,
+    ],
+    [l.environment, session.resource.environment],
+    [
+      l.started,
+      <time key="s" dateTime={session.startedAt}>
+        {formatTime(session.startedAt)}
+      </time>,
+    ],
+    [
+      l.ended,
+      session.endedAt ? (
+        <time key="e" dateTime={session.endedAt}>
+          {formatTime(session.endedAt)}
+        </time>
+      ) : (
+        '—'
+      ),
+    ],
+    [l.duration, messages.common.duration(session.durationMs)],
+    [l.status, messages.common.status[session.status] ?? statusLabel(session.status)],
+  );
+  if (session.endpoint) rows.push([l.endpoint, session.endpoint]);
+  if (session.credential)
+    rows.push([l.credential, session.credential.name ?? session.credential.kind]);
+  if (session.model) rows.push([l.model, session.model]);
+  if (session.reason) rows.push([l.reason, session.reason]);
+  if (session.closeReason) rows.push([l.closeReason, session.closeReason]);
+  const Comp = element(asChild, 'div');
+  return (
+    <Comp {...props} ref={ref}>
+      <p className="al-session-detail__summary" data-testid="summary">
+        {summary || m.nothingRecorded}
+      </p>
+      <dl className="al-meta">
+        {rows.map(([label, value]) => (
+          <div key={label} className="al-meta__row">
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </Comp>
+  );
+});
+
+/** The actions' toolbar: copy id, download logs, share, re-run, revoke. */
+export const Actions = forwardRef<HTMLDivElement, DivProps>(function SessionDetailActions(
+  { asChild, children, ...props },
+  ref,
+) {
+  const { session, messages, detail, getShareUrl, onRerun } = useSessionPart('Actions');
+  const m = messages.sessionDetail;
+  const [copied, setCopied] = useState<string | null>(null);
+  const copy = async (what: string, text: string) => {
+    setCopied((await copyText(text)) ? what : `${what}-failed`);
+    setTimeout(() => setCopied(null), 1500);
+  };
+  const shareUrl = () =>
+    getShareUrl?.(session) ?? (typeof window === 'undefined' ? '' : window.location.href);
+  const Comp = element(asChild, 'div');
+  return (
+    <Comp role="toolbar" aria-label={m.actions} {...props} ref={ref}>
+      <button type="button" className="al-button" onClick={() => copy('id', session.id)}>
+        {copied === 'id' ? m.copied : m.copyId}
+      </button>
+      <WithReason availability={detail.download} messages={messages}>
+        {(describedBy) => (
+          <button
+            type="button"
+            className="al-button"
+            onClick={() => detail.downloadLogs()}
+            disabled={!detail.download.allowed}
+            aria-describedby={describedBy}
+          >
+            {m.downloadLogs}
+          </button>
+        )}
+      </WithReason>
+      <button type="button" className="al-button" onClick={() => copy('share', shareUrl())}>
+        {copied === 'share' ? m.linkCopied : m.shareLink}
+      </button>
+      {onRerun ? (
+        <button type="button" className="al-button" onClick={() => onRerun(session)}>
+          {m.rerun}
+        </button>
+      ) : null}
+      {detail.canRevoke ? <RevokeButton detail={detail} messages={messages} /> : null}
+      {children}
+      {detail.action.state === 'error' ? (
+        <span role="alert" className="al-error">
+          {detail.action.error.message}
+        </span>
+      ) : null}
+      {copied?.endsWith('-failed') ? (
+        <span role="alert" className="al-error">
+          {m.copyFailed}
+        </span>
+      ) : null}
+    </Comp>
+  );
+});
+
+/** The activity's region: children default to its title, the toolbar and the list. */
+export const Activity = forwardRef<HTMLElement, ComponentPropsWithoutRef<'section'> & AsChild>(
+  function SessionDetailActivity({ asChild, children, ...props }, ref) {
+    const { messages } = useSessionPart('Activity');
+    const m = messages.sessionDetail;
+    const Comp = element(asChild, 'section');
+    return (
+      <Comp aria-label={m.activity} {...props} ref={ref}>
+        {children ?? (
+          <>
+            <h3>{m.activity}</h3>
+            <ActivityToolbar />
+            <ActivityList />
+          </>
+        )}
+      </Comp>
+    );
+  },
+);
+
+const MARK_CHIPS = ['blocked', 'pending', 'rejected', 'masked', 'failed'] as const;
+const TYPE_CHIPS = [
+  'command',
+  'query',
+  'tool_call',
+  'llm_call',
+  'file',
+  'outbound',
+  'policy',
+] as const;
+const NEXT_MARKS = ['blocked', 'pending', 'masked'] as const;
+
+function toggle<T>(list: readonly T[] | undefined, value: T): T[] {
+  const set = new Set(list ?? []);
+  if (set.has(value)) set.delete(value);
+  else set.add(value);
+  return [...set];
+}
+
+export interface ActivityToolbarProps extends DivProps {
+  /** Class of each chip (a toggle button, `aria-pressed`). */
+  chipClassName?: string;
+  /** Class of the text filter's input. */
+  inputClassName?: string;
+  /** Class of the "next …" buttons. */
+  buttonClassName?: string;
+}
+
+/** Filter chips (what matters, types), the text filter and "next blocked / pending / masked". */
+export const ActivityToolbar = forwardRef<HTMLDivElement, ActivityToolbarProps>(
+  function SessionDetailActivityToolbar(
+    { asChild, chipClassName, inputClassName, buttonClassName, children, ...props },
+    ref,
+  ) {
+    const { messages, filters, setFilters, activity } = useSessionPart('ActivityToolbar');
+    const m = messages.sessionDetail;
+    const [text, setText] = useState(filters.q ?? '');
+    // The text filter asks the server once typing pauses.
+    useEffect(() => {
+      const q = text.trim();
+      if ((filters.q ?? '') === q) return;
+      const t = setTimeout(() => setFilters({ ...filters, q: q || undefined }), 300);
+      return () => clearTimeout(t);
+    }, [text, filters, setFilters]);
+    const Comp = element(asChild, 'div');
+    return (
+      <Comp role="toolbar" aria-label={m.activityFilters} {...props} ref={ref}>
+        {MARK_CHIPS.map((mark) => (
+          <button
+            key={mark}
+            type="button"
+            className={chipClassName}
+            data-mark={mark}
+            aria-pressed={filters.verdict?.includes(mark) ?? false}
+            onClick={() => setFilters({ ...filters, verdict: toggle(filters.verdict, mark) })}
+          >
+            {m.markFilter[mark]}
+          </button>
+        ))}
+        {/* biome-ignore lint/a11y/useSemanticElements: a group of toggle buttons, not a form. */}
+        <span role="group" aria-label={m.typeFilters}>
+          {TYPE_CHIPS.map((type) => (
+            <button
+              key={type}
+              type="button"
+              className={chipClassName}
+              data-type={type}
+              aria-pressed={filters.type?.includes(type) ?? false}
+              onClick={() => setFilters({ ...filters, type: toggle(filters.type, type) })}
+            >
+              {m.kind[type]}
+            </button>
+          ))}
+        </span>
+        <input
+          type="search"
+          className={inputClassName}
+          aria-label={m.searchActivity}
+          placeholder={m.searchActivity}
+          value={text}
+          maxLength={200}
+          onChange={(e) => setText(e.target.value)}
+        />
+        {NEXT_MARKS.map((mark) => (
+          <NextMark key={mark} mark={mark} className={buttonClassName} />
+        ))}
+        {activity.total !== null ? (
+          <span className="al-activity__total">{m.activityTotal(activity.total, false)}</span>
+        ) : null}
+        {children}
+      </Comp>
+    );
+  },
+);
+
+export interface NextMarkProps extends ComponentPropsWithoutRef<'button'> {
+  mark: 'blocked' | 'pending' | 'masked';
+}
+
+/** "Next blocked": seeks to the first entry with the mark after the one the list is at. */
+export const NextMark = forwardRef<HTMLButtonElement, NextMarkProps>(function SessionDetailNextMark(
+  { mark, onClick, children, ...props },
+  ref,
+) {
+  const { messages, activity, position } = useSessionPart('NextMark');
+  const [none, setNone] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const m = messages.sessionDetail;
+  return (
+    <>
+      <button
+        type="button"
+        data-mark={mark}
+        aria-busy={busy || undefined}
+        {...props}
+        ref={ref}
+        onClick={composeHandlers(onClick, () => {
+          setBusy(true);
+          activity
+            .seekNext(mark, position.current ?? -1)
+            .then((seq) => setNone(seq === null))
+            .catch(() => setNone(false))
+            .finally(() => setBusy(false));
+        })}
+      >
+        {children ?? m.nextMark[mark]}
+      </button>
+      {none ? (
+        <span role="status" className="al-activity__none">
+          {m.noNextMark(mark)}
+        </span>
+      ) : null}
+    </>
+  );
+});
+
+type Row =
+  | { kind: 'item'; key: string; item: ActivityItem }
+  | { kind: 'member'; key: string; item: ActivityItem; parent: ActivityItem }
+  | { kind: 'more'; key: string; parent: ActivityItem };
+
+export interface ActivityListProps extends ComponentPropsWithoutRef<'div'> {
+  /** Class of the `<ol>` inside the scrolling box. */
+  listClassName?: string;
+  /** Class of each entry (`SessionDetail.Entry`). */
+  entryClassName?: string;
+  /** Estimated height of an entry before it is measured, in px. Default 72. */
+  estimateSize?: number;
+  /** Entries rendered beyond the visible ones on each side. Default 6. */
+  overscan?: number;
+}
+
+/**
+ * The activity as a virtualised list: only the entries in view are in the DOM, each measured,
+ * pages loaded as it scrolls either way; it scrolls to the entry sought after a seek, and stays
+ * at the end of a live session while the reader is there. Keyboard: arrows, Page Up/Down, Home
+ * and End move between entries. The box scrolls (give it a height, `.al-activity__scroll`).
+ */
+export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
+  function SessionDetailActivityList(
+    { listClassName, entryClassName, estimateSize = 72, overscan = 6, style, ...props },
+    ref,
+  ) {
+    const { activity, messages, position, detail } = useSessionPart('ActivityList');
+    const m = messages.sessionDetail;
+    const scrollRef = useRef<HTMLDivElement | null>(null);
+    const rows = useMemo(() => {
+      const out: Row[] = [];
+      for (const item of activity.items) {
+        out.push({ kind: 'item', key: item.id, item });
+        const group = activity.expanded.get(item.id);
+        if (!group) continue;
+        for (const member of group.items)
+          out.push({ kind: 'member', key: `${item.id}/${member.id}`, item: member, parent: item });
+        if (group.more) out.push({ kind: 'more', key: `${item.id}/more`, parent: item });
+      }
+      return out;
+    }, [activity.items, activity.expanded]);
+    const virtualizer = useVirtualizer({
+      count: rows.length,
+      getScrollElement: () => scrollRef.current,
+      estimateSize: () => estimateSize,
+      overscan,
+      getItemKey: (i) => rows[i]?.key ?? i,
+    });
+    const [active, setActive] = useState(0);
+    const activeKey = rows[active]?.key;
+
+    // Keep the entry at the top where it was when pages come or go before it.
+    const top = useRef<{ key: string; delta: number } | null>(null);
+    const firstKey = rows[0]?.key;
+    const prevFirst = useRef(firstKey);
+    useLayoutEffect(() => {
+      if (prevFirst.current === firstKey) return;
+      prevFirst.current = firstKey;
+      const kept = top.current;
+      if (!kept) return;
+      const index = rows.findIndex((r) => r.key === kept.key);
+      if (index < 0) return;
+      const start = virtualizer.measurementsCache[index]?.start ?? index * estimateSize;
+      virtualizer.scrollToOffset(start + kept.delta);
+    });
+
+    // Scroll to the entry sought.
+    const sought = useRef(0);
+    useLayoutEffect(() => {
+      if (activity.seekGeneration === sought.current || activity.anchorSeq === null) return;
+      const anchor = activity.anchorSeq;
+      const index = rows.findIndex(
+        (r) => r.kind === 'item' && r.item.seq <= anchor && anchor <= r.item.lastSeq,
+      );
+      if (index < 0) return;
+      sought.current = activity.seekGeneration;
+      setActive(index);
+      position.current = rows[index]?.kind === 'item' ? (rows[index].item.lastSeq ?? null) : null;
+      virtualizer.scrollToIndex(index, { align: 'start' });
+    });
+
+    // Follow a live session's end while the reader is at it.
+    const atEnd = useRef(true);
+    const lastKey = rows.at(-1)?.key;
+    // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the last entry changes.
+    useLayoutEffect(() => {
+      if (activity.live && atEnd.current && rows.length > 0 && !activity.hasAfter)
+        virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
+    }, [lastKey]);
+
+    const items = virtualizer.getVirtualItems();
+    // Every entry is in the window: the list's size is known.
+    const known = !activity.hasBefore && !activity.hasAfter;
+    const firstIndex = items[0]?.index ?? 0;
+    const lastIndex = items.at(-1)?.index ?? 0;
+    // Load the next page either way as the list nears its end.
+    useEffect(() => {
+      if (rows.length === 0) return;
+      if (firstIndex <= 3 && activity.hasBefore && !activity.loadingBefore) activity.loadBefore();
+      if (lastIndex >= rows.length - 4 && activity.hasAfter && !activity.loadingAfter)
+        activity.loadAfter();
+    }, [firstIndex, lastIndex, rows.length, activity]);
+
+    const onScroll = () => {
+      const el = scrollRef.current;
+      if (!el) return;
+      atEnd.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 8;
+      const offset = el.scrollTop;
+      const first = virtualizer.getVirtualItems().find((v) => v.end > offset);
+      if (first) {
+        top.current = { key: String(first.key), delta: offset - first.start };
+        const row = rows[first.index];
+        if (row && document.activeElement?.closest('[data-al-entry]') === null)
+          position.current = row.kind === 'more' ? row.parent.lastSeq : row.item.lastSeq - 1;
+      }
+    };
+
+    const rowsRef = useRef(rows);
+    rowsRef.current = rows;
+    const onFocusRow = useCallback(
+      (index: number) => {
+        setActive(index);
+        const row = rowsRef.current[index];
+        if (row) position.current = row.kind === 'more' ? row.parent.lastSeq : row.item.lastSeq;
+      },
+      [position],
+    );
+
+    const focusRow = (index: number) => {
+      const clamped = Math.max(0, Math.min(rows.length - 1, index));
+      setActive(clamped);
+      virtualizer.scrollToIndex(clamped, { align: 'auto' });
+      const row = rows[clamped];
+      if (row) position.current = row.kind === 'more' ? row.parent.lastSeq : row.item.lastSeq;
+      requestAnimationFrame(() =>
+        scrollRef.current?.querySelector<HTMLElement>(`[data-index="${clamped}"]`)?.focus(),
+      );
+    };
+    const onKeyDown = (event: KeyboardEvent<HTMLOListElement>) => {
+      if (!(event.target as HTMLElement).matches('[data-al-entry]')) return;
+      const page = Math.max(1, items.length - 2);
+      const moves: Record<string, number> = {
+        ArrowDown: active + 1,
+        ArrowUp: active - 1,
+        PageDown: active + page,
+        PageUp: active - page,
+        Home: 0,
+        End: rows.length - 1,
+      };
+      const to = moves[event.key];
+      if (to === undefined) return;
+      event.preventDefault();
+      focusRow(to);
+    };
+
+    if (rows.length === 0) {
+      return (
+        <div {...props} ref={ref}>
+          <p className="al-activity__empty" role="status">
+            {activity.status === 'loading' || detail.status === 'loading'
+              ? m.loadingActivity
+              : m.noActivity}
+          </p>
+        </div>
+      );
+    }
+    return (
+      <div
+        {...props}
+        ref={composeRefs(ref, scrollRef)}
+        // A virtual list needs a bounded box: its height from `--al-activity-height`.
+        style={{
+          overflowY: 'auto',
+          overflowAnchor: 'none',
+          maxHeight: 'var(--al-activity-height, 70vh)',
+          ...style,
+        }}
+        onScroll={onScroll}
+        data-live={activity.live ? '' : undefined}
+      >
+        {activity.loadingBefore ? (
+          <p role="status" className="al-activity__loading">
+            {m.loadingEarlier}
+          </p>
+        ) : null}
+        <ol
+          className={listClassName}
+          aria-label={m.activity}
+          aria-busy={activity.loadingBefore || activity.loadingAfter || undefined}
+          style={{ position: 'relative', height: virtualizer.getTotalSize(), margin: 0 }}
+          onKeyDown={onKeyDown}
+        >
+          {items.map((v) => {
+            const row = rows[v.index] as Row;
+            const anchor =
+              row.kind === 'item' &&
+              activity.anchorSeq !== null &&
+              row.item.seq <= activity.anchorSeq &&
+              activity.anchorSeq <= row.item.lastSeq;
+            return (
+              <VirtualRow
+                key={row.key}
+                row={row}
+                index={v.index}
+                start={v.start}
+                measure={virtualizer.measureElement}
+                focusable={row.key === activeKey || (!activeKey && v.index === 0)}
+                anchor={anchor}
+                setSize={known ? rows.length : -1}
+                className={entryClassName}
+                onFocusRow={onFocusRow}
+                moreText={m.groupMore}
+              />
+            );
+          })}
+        </ol>
+        {activity.loadingAfter ? (
+          <p role="status" className="al-activity__loading">
+            {m.loadingLater}
+          </p>
+        ) : null}
+      </div>
+    );
+  },
+);
+
+interface VirtualRowProps {
+  row: Row;
+  index: number;
+  start: number;
+  measure: (node: Element | null) => void;
+  focusable: boolean;
+  anchor: boolean;
+  setSize: number;
+  className: string | undefined;
+  onFocusRow: (index: number) => void;
+  moreText: string;
+}
+
+/** One row of the virtual list: rendered again only when what it shows changes, not per scroll. */
+const VirtualRow = memo(function VirtualRow({
+  row,
+  index,
+  start,
+  measure,
+  focusable,
+  anchor,
+  setSize,
+  className,
+  onFocusRow,
+  moreText,
+}: VirtualRowProps) {
+  const common = {
+    ref: measure,
+    'data-index': index,
+    'aria-setsize': setSize,
+    'aria-posinset': setSize >= 0 ? index + 1 : undefined,
+    tabIndex: focusable ? 0 : -1,
+    onFocus: () => onFocusRow(index),
+    style: {
+      position: 'absolute' as const,
+      top: 0,
+      left: 0,
+      width: '100%',
+      transform: `translateY(${start}px)`,
+    },
+    className,
+    'data-anchor': anchor ? '' : undefined,
+  };
+  if (row.kind === 'more') {
+    return (
+      <li {...common} data-al-entry="" data-part="more">
+        {moreText}
+      </li>
+    );
+  }
+  return <Entry {...common} item={row.item} member={row.kind === 'member'} />;
+});
+
+export interface EntryProps extends ComponentPropsWithoutRef<'li'>, AsChild {
+  item: ActivityItem;
+  /** A member of an expanded run (shown under the run's entry). */
+  member?: boolean;
+}
+
+/**
+ * One entry of the activity: its kind, time, verdict and masking badges, its body (the command
+ * and output, the query and result, the tool call's view, ...), the verdict history and the
+ * review's buttons; a run of one shape shows "120 × shape" and expands to its members.
+ */
+export const Entry = forwardRef<HTMLLIElement, EntryProps>(function SessionDetailEntry(
+  { item, member = false, asChild, children, ...props },
+  ref,
+) {
+  const { detail, messages, activity, onSelectEvent, currentEventId } = useSessionPart('Entry');
+  const event = item.event;
+  const m = messages.sessionDetail;
+  const current = currentEventId === item.id;
+  const group = item.count > 1 && !member;
+  const expanded = group && activity.expanded.has(item.id);
+  const Comp = element(asChild, 'li');
+  return (
+    <Comp
+      data-al-entry=""
+      data-kind={event.type}
+      data-verdict={item.verdict ?? undefined}
+      data-current={current ? '' : undefined}
+      data-group={group ? '' : undefined}
+      data-member={member ? '' : undefined}
+      data-state={group ? (expanded ? 'open' : 'closed') : undefined}
+      aria-current={current ? 'step' : undefined}
+      {...props}
+      ref={ref}
+    >
+      {children ?? (
+        <>
+          <div className="al-timeline__head">
+            <span className="al-timeline__kind">{m.kind[event.type] ?? event.type}</span>
+            <time className="al-timeline__time" dateTime={item.time}>
+              {formatTime(item.time)}
+            </time>
+            {item.verdict && !group ? <VerdictBadge item={item} messages={messages} /> : null}
+            {group
+              ? MARK_CHIPS.filter((k) => item.marks[k] > 0).map((k) => (
+                  <span key={k} className="al-badge" data-mark={k}>
+                    {`${item.marks[k]} ${m.markFilter[k].toLowerCase()}`}
+                  </span>
+                ))
+              : null}
+            {item.masked.count > 0 && !group ? (
+              <span
+                className="al-badge al-badge--masked"
+                title={item.masked.fields.length ? m.maskedFields(item.masked.fields) : undefined}
+              >
+                {m.masked(item.masked.count)}
+              </span>
+            ) : null}
+            {onSelectEvent ? (
+              <button type="button" className="al-link-button" onClick={() => onSelectEvent(item)}>
+                {m.showInReplay}
+              </button>
+            ) : null}
+          </div>
+          {group ? (
+            <div className="al-timeline__group">
+              <pre className="al-code">{m.groupLabel(item.count, item.shape ?? '')}</pre>
+              <button
+                type="button"
+                className="al-link-button"
+                aria-expanded={expanded}
+                onClick={() => (expanded ? activity.collapse(item.id) : activity.expand(item.id))}
+              >
+                {expanded ? m.collapseGroup : m.expandGroup}
+              </button>
+            </div>
+          ) : (
+            <>
+              <EntryBody item={item} detail={detail} messages={messages} />
+              <Verdicts verdicts={item.verdicts} messages={messages} />
+            </>
+          )}
+          {item.pendingReviewId && detail.canReview && !group ? (
+            // biome-ignore lint/a11y/useSemanticElements: two buttons, not a form.
+            <div className="al-review" role="group" aria-label={m.review}>
+              <button
+                type="button"
+                className="al-button al-button--primary"
+                disabled={detail.action.state === 'busy'}
+                onClick={() => detail.decide(item.pendingReviewId as string, 'approved')}
+              >
+                {m.approve}
+              </button>
+              <button
+                type="button"
+                className="al-button al-button--danger"
+                disabled={detail.action.state === 'busy'}
+                onClick={() => detail.decide(item.pendingReviewId as string, 'rejected')}
+              >
+                {m.reject}
+              </button>
+            </div>
+          ) : null}
+        </>
+      )}
+    </Comp>
+  );
+});
