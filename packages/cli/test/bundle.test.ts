@@ -73,7 +73,8 @@ describe('the bundled command', () => {
     expect(nonBuiltin(g)).toEqual([]);
     expect(
       fromPackage(g, /(client|recorder|server)\/src\/|node_modules/).filter(
-        (s) => !/client\/src\/model\/(helpers|entities|limits|recording|actions|shape)\.ts$/.test(s),
+        (s) =>
+          !/client\/src\/model\/(helpers|entities|limits|recording|actions|shape)\.ts$/.test(s),
       ),
     ).toEqual([]);
   });
