@@ -39,6 +39,9 @@ export interface ApiOptions {
   liveTerminal?: boolean;
 }
 
+/** Commands a live session's story adds, one every 2 s. */
+const LIVE_EVENTS = 20;
+
 export function apiHandlers(options: ApiOptions = {}) {
   const sessions = options.sessions ?? makeSessions(300);
   const events = new Map<string, StoredEvent[]>();
@@ -49,6 +52,29 @@ export function apiHandlers(options: ApiOptions = {}) {
       list = makeEvents(session, { pending: options.pending });
       events.set(session.id, list);
       reviews.set(session.id, makeReview(session, options.pending ? 'pending' : 'approved'));
+    }
+    return list;
+  };
+  // A live session's story: a new command every 2 s after the first request (20 at most), the
+  // same for the activity's polls and the events stream.
+  const liveStarted = new Map<string, number>();
+  const liveEventsOf = (session: Session) => {
+    const list = eventsOf(session);
+    const started = liveStarted.get(session.id) ?? Date.now();
+    liveStarted.set(session.id, started);
+    const due = Math.min(LIVE_EVENTS, Math.floor((Date.now() - started) / 2_000));
+    for (let n = list.filter((e) => e.id.startsWith('evt_live_')).length; n < due; n++) {
+      const last = list.at(-1) as StoredEvent;
+      list.push({
+        ...last,
+        id: `evt_live_${n}`,
+        seq: last.seq + 1,
+        type: 'command',
+        text: `kubectl get pods -n payments # ${n + 1}`,
+        exitCode: 0,
+        output: 'NAME READY STATUS\napi-7d9 1/1 Running\n',
+        time: new Date().toISOString(),
+      } as StoredEvent);
     }
     return list;
   };
@@ -140,27 +166,32 @@ export function apiHandlers(options: ApiOptions = {}) {
     }),
     // The activity, one page of every entry (no runs grouped, no filters: the stories show the
     // list; the reference server pages, filters and groups).
-    http.get(`${API}/v1/sessions/:id/activity`, async ({ params }) => {
+    http.get(`${API}/v1/sessions/:id/activity`, async ({ params, request }) => {
       const failed = await gate();
       if (failed) return failed;
       const session = find(params.id);
       if (!session) return notFound();
-      const data = buildActivity(eventsOf(session)).map((item) => ({
-        id: item.id,
-        type: item.event.type,
-        seq: item.seq,
-        lastSeq: item.lastSeq,
-        time: item.time,
-        lastTime: item.lastTime,
-        count: 1,
-        shape: null,
-        event: item.event,
-        verdicts: item.verdicts,
-        verdict: item.verdict,
-        masked: item.masked,
-        failed: item.failed,
-        marks: item.marks,
-      }));
+      const live = Boolean(options.live);
+      const after = Number(new URL(request.url).searchParams.get('after') ?? -1);
+      const list = live ? liveEventsOf(session) : eventsOf(session);
+      const data = buildActivity(list)
+        .filter((item) => item.seq > after)
+        .map((item) => ({
+          id: item.id,
+          type: item.event.type,
+          seq: item.seq,
+          lastSeq: item.lastSeq,
+          time: item.time,
+          lastTime: item.lastTime,
+          count: 1,
+          shape: null,
+          event: item.event,
+          verdicts: item.verdicts,
+          verdict: item.verdict,
+          masked: item.masked,
+          failed: item.failed,
+          marks: item.marks,
+        }));
       return HttpResponse.json({
         data,
         firstSeq: data[0]?.seq ?? null,
@@ -168,7 +199,8 @@ export function apiHandlers(options: ApiOptions = {}) {
         hasBefore: false,
         hasAfter: false,
         prevCursor: null,
-        nextCursor: null,
+        // A live session keeps a cursor to poll (here the seq of its last entry).
+        nextCursor: live ? String(data.at(-1)?.seq ?? after) : null,
         anchorSeq: null,
         total: data.length,
         totalCapped: false,
@@ -178,29 +210,23 @@ export function apiHandlers(options: ApiOptions = {}) {
       const session = find(params.id);
       if (session && options.liveTerminal) return liveTerminalStream(terminalOf(session));
       if (!session || !options.live) return new HttpResponse(null, { status: 204 });
-      const list = eventsOf(session);
+      const list = liveEventsOf(session);
       const encoder = new TextEncoder();
-      let n = 0;
+      let sent = list.at(-1)?.seq ?? -1;
       const stream = new ReadableStream({
         start(controller) {
           const timer = setInterval(() => {
-            const last = list.at(-1) as StoredEvent;
-            const event = {
-              ...last,
-              id: `evt_live_${n}`,
-              seq: last.seq + 1,
-              type: 'command',
-              text: `kubectl get pods -n payments # ${++n}`,
-              exitCode: 0,
-              output: 'NAME READY STATUS\napi-7d9 1/1 Running\n',
-              time: new Date().toISOString(),
-            } as StoredEvent;
-            list.push(event);
-            controller.enqueue(
-              encoder.encode(`event: event\nid: ${event.seq}\ndata: ${JSON.stringify(event)}\n\n`),
-            );
-            if (n >= 20) clearInterval(timer);
-          }, 2_000);
+            for (const event of liveEventsOf(session).filter((e) => e.seq > sent)) {
+              sent = event.seq;
+              controller.enqueue(
+                encoder.encode(
+                  `event: event\nid: ${event.seq}\ndata: ${JSON.stringify(event)}\n\n`,
+                ),
+              );
+            }
+            const live = list.filter((e) => e.id.startsWith('evt_live_'));
+            if (live.length >= LIVE_EVENTS && sent >= live.at(-1)!.seq) clearInterval(timer);
+          }, 500);
         },
       });
       return new HttpResponse(stream, { headers: { 'content-type': 'text/event-stream' } });

@@ -665,6 +665,9 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
       estimateSize: () => estimateSize,
       overscan,
       getItemKey: (i) => rows[i]?.key ?? i,
+      // Before the list is measured (and on the server) the first entries are rendered as if the
+      // box were this tall: the page's HTML shows them, and hydration renders the same ones.
+      initialRect: { width: 0, height: 600 },
     });
     const [active, setActive] = useState(0);
     const activeKey = rows[active]?.key;
