@@ -23,6 +23,7 @@ import {
   type ActivityQuery,
   type Event,
   MATTERING_MARKS,
+  MAX_SEQ,
   OPEN_STATUSES,
   type PolicyEvent,
   type Session,
@@ -690,13 +691,17 @@ async function side(
 
 /** `after`/`before` cursors: the seq the page ended (began) at. */
 function readCursor(cursor: string, name: string): number {
+  let seq: number | undefined;
   try {
-    return decodeCursor(cursor, ['int'])[0] as number;
+    seq = decodeCursor(cursor, ['int'])[0] as number;
   } catch {
-    throw new CursorError(
-      `${name}: not a cursor this server issued (pass a page's ${name === 'after' ? 'nextCursor' : 'prevCursor'} unchanged)`,
-    );
+    seq = undefined;
   }
+  // A seq beyond what a session holds (and what the stores' integers hold) is not a cursor.
+  if (seq !== undefined && Number.isSafeInteger(seq) && seq >= -1 && seq <= MAX_SEQ) return seq;
+  throw new CursorError(
+    `${name}: not a cursor this server issued (pass a page's ${name === 'after' ? 'nextCursor' : 'prevCursor'} unchanged)`,
+  );
 }
 
 export async function listActivity(
