@@ -489,6 +489,33 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     );
   });
 
+  it('rebuilds a session stored before activity was kept from nothing, whatever ingest wrote for it since', async () => {
+    const copy = await recordDatabaseSession();
+    // Stored by the version before: its events; then, after the upgrade, one more batch, which
+    // ingest indexes though the session's activity is not kept.
+    const cut = copy.events.length - 40;
+    await deliver(s.client, copy.events.slice(0, cut));
+    for (const table of ['activity', 'activity_sessions', 'activity_orphans'])
+      await s.exec(`DELETE FROM ${table} WHERE org = ? AND session_id = ?`, ['acme', copy.id]);
+    await deliver(s.client, copy.events.slice(cut));
+    const fresh = await page(s, db.id);
+    const rebuilt = await page(s, copy.id);
+    const gist = (p: typeof fresh) => ({
+      total: p.total,
+      data: p.data.map((e) => [
+        summary(e),
+        e.count,
+        e.seq,
+        e.lastSeq,
+        e.verdicts.map((v) => v.seq),
+        e.masked.count,
+        e.marks,
+      ]),
+    });
+    expect(gist(rebuilt)).toEqual(gist(fresh));
+    expect(rebuilt.total).toBe(157);
+  });
+
   it("answers 404 for another org's session, and never mixes in the other org's events", async () => {
     await expect(s.other.sessions.activity(db.id)).rejects.toMatchObject({ status: 404 });
     // The other org records a session under the same id: its own, with its own activity.

@@ -455,7 +455,11 @@ export async function ensureActivity(sql: IndexSql, org: string, sessionId: stri
     [org, sessionId],
   );
   if (kept.length > 0) return;
-  // Listed first: the entries indexed below are counted on it.
+  // Ingest indexes every session, kept or not: what it wrote since the upgrade is folded again
+  // below, from the session's events, so the rebuild starts from nothing.
+  for (const table of ['activity', 'activity_orphans'])
+    await sql.run(`DELETE FROM ${table} WHERE org = ? AND session_id = ?`, [org, sessionId]);
+  // Listed first (its count from zero): the entries indexed below are counted on it.
   await indexActivity(sql, org, [], [sessionId]);
   let after = -1;
   for (;;) {
