@@ -544,7 +544,7 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     session.query({ sql: "SELECT '\u0000' AS nul", rowCount: 1 });
     const events = [...sink.events] as EventInput[];
     const at = (seq: number) => ({
-      id: `evt_01JZ${String(seq).padStart(22, '0')}`,
+      id: `evt_01KA${String(seq).padStart(22, '0')}`,
       sessionId: session.id,
       seq,
       time: new Date(clock).toISOString(),
@@ -566,6 +566,46 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     );
     const found = await page(s, session.id, { q: 'a\ufffdb' });
     expect(found.data.map((e) => e.id)).toEqual([command]);
+  });
+
+  it('returns the first 200 verdicts and maskings of an entry masked 5,000 times, and its verdict', async () => {
+    let clock = T0;
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy: false, masking: false, now: () => clock });
+    const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+    clock += 1000;
+    const command = session.command({ text: 'cat /srv/secrets.env', exitCode: 0 });
+    session.verdict(command, 'pending', { rule: 'secrets', reason: 'needs a reviewer' });
+    const events = [...sink.events] as EventInput[];
+    const at = (seq: number) => ({
+      id: `evt_01JZ${String(seq).padStart(22, '0')}`,
+      sessionId: session.id,
+      seq,
+      time: new Date(clock).toISOString(),
+    });
+    for (let i = 0; i < 5000; i++)
+      events.push({
+        ...at(100 + i),
+        type: 'masking',
+        subjectId: command,
+        fields: [`f${i}`],
+        count: 1,
+      });
+    const pending = events.find((e) => e.type === 'policy')!;
+    events.push({ ...pending, ...at(6000), verdict: 'rejected' } as EventInput);
+    await deliver(s.client, events, 1000);
+    for (const group of ['shape', 'none'] as const) {
+      const p = await page(s, session.id, { group });
+      const entry = p.data[0]!;
+      expect(entry.id).toBe(command);
+      expect(entry.masked.count).toBe(5000);
+      expect(entry.verdict).toBe('rejected');
+      expect(entry.verdicts.map((v) => [v.seq, v.type === 'policy' && v.verdict])).toEqual([
+        [pending.seq, 'pending'],
+        [6000, 'rejected'],
+      ]);
+      expect(entry.masked.fields).toEqual(Array.from({ length: 198 }, (_, i) => `f${i}`));
+    }
   });
 
   it('answers 400 with a code and a message naming what is wrong', async () => {

@@ -857,6 +857,26 @@ async function findAnchor(
   return Number(rows[0]?.seq ?? found.seq);
 }
 
+/** Seqs read per statement of a page's events (within both stores' limits on parameters). */
+const READ_CHUNK = 1000;
+
+/**
+ * Verdicts and maskings an entry returns: the first ones (its verdict and masked count are of
+ * all of them).
+ */
+export const MAX_RELATED = 200;
+
+/** The related seqs an entry shows: the first MAX_RELATED, and the verdict that stands. */
+function shownRelated(row: ActivityRow): number[] {
+  if (row.related.length <= MAX_RELATED) return row.related;
+  const shown = row.related.slice(0, MAX_RELATED);
+  if (row.verdict_seq !== null && !shown.includes(row.verdict_seq)) {
+    shown[MAX_RELATED - 1] = row.verdict_seq;
+    shown.sort((a, b) => a - b);
+  }
+  return shown;
+}
+
 /** The items of a page: each group's first entry, with its events. */
 async function entriesOf(r: SqlReader, s: Session, groups: GroupRow[]): Promise<ActivityEntry[]> {
   if (groups.length === 0) return [];
@@ -869,19 +889,26 @@ async function entriesOf(r: SqlReader, s: Session, groups: GroupRow[]): Promise<
   const seqs = new Set<number>();
   for (const row of rows.values()) {
     seqs.add(row.seq);
-    for (const seq of row.related) seqs.add(seq);
+    for (const seq of shownRelated(row)) seqs.add(seq);
   }
-  p = r.params();
-  const events = await r.all<ChainRow>(
-    `SELECT seq, body, received_at, hash, purged FROM events WHERE org = ${p.param(s.org)} AND session_id = ${p.param(s.id)} AND seq IN (${[...seqs].map((q) => p.param(q)).join(', ')})`,
-    p.values,
-  );
-  const bySeq = new Map(
-    events.map((e) => [Number(e.seq), JSON.parse(storedEventJson(e)) as StoredEvent]),
-  );
+  const bySeq = new Map<number, StoredEvent>();
+  const all = [...seqs];
+  for (let i = 0; i < all.length; i += READ_CHUNK) {
+    p = r.params();
+    const events = await r.all<ChainRow>(
+      `SELECT seq, body, received_at, hash, purged FROM events WHERE org = ${p.param(s.org)} AND session_id = ${p.param(s.id)} AND seq IN (${all
+        .slice(i, i + READ_CHUNK)
+        .map((q) => p.param(q))
+        .join(', ')})`,
+      p.values,
+    );
+    for (const e of events) bySeq.set(Number(e.seq), JSON.parse(storedEventJson(e)) as StoredEvent);
+  }
   return groups.map((g) => {
     const row = rows.get(g.first_seq)!;
-    const related = row.related.map((seq) => bySeq.get(seq)).filter((e) => e !== undefined);
+    const related = shownRelated(row)
+      .map((seq) => bySeq.get(seq))
+      .filter((e) => e !== undefined);
     const verdicts = related.filter((e) => e.type === 'policy');
     const maskings = related.filter((e) => e.type === 'masking');
     return {
