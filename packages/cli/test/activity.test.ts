@@ -476,6 +476,37 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     );
   });
 
+  it('keeps the runs a batch moves on the stored entries it also writes', async () => {
+    let clock = T0;
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy: false, masking: false, now: () => clock });
+    const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+    clock += 1000;
+    const a = session.query({ sql: 'SELECT a', rowCount: 1 });
+    const b = session.query({ sql: 'SELECT a', rowCount: 1 });
+    const x = session.query({ sql: 'SELECT a', rowCount: 1 });
+    session.verdict(x, 'pending', { rule: 'reads', reason: 'needs a reviewer' });
+    session.verdict(b, 'approved', { reviewer: 'bob' });
+    const recorded = [...sink.events] as EventInput[];
+    const byId = (id: string) => recorded.find((e) => e.id === id)!;
+    const verdict = (subject: string) =>
+      recorded.find((e) => e.type === 'policy' && e.subjectId === subject)!;
+    const start = recorded.find((e) => e.type === 'lifecycle')!;
+    const at = (e: EventInput, seq: number) => ({ ...e, seq }) as EventInput;
+    // Stored: 1 SELECT a, 2 the verdict alone about x, 3 SELECT a; then x arrives at 4 (its
+    // verdict's entry replaced) with the approval of 3.
+    await deliver(s.client, [at(start, 0), at(byId(a), 1), at(verdict(x), 2), at(byId(b), 3)]);
+    await deliver(s.client, [at(byId(x), 4), at(verdict(b), 5)]);
+    const grouped = await page(s, session.id);
+    expect(grouped.data.map((e) => [e.seq, e.lastSeq, e.count])).toEqual([[1, 4, 3]]);
+    const flat = await page(s, session.id, { group: 'none' });
+    expect(flat.data.map((e) => [e.id, e.verdict])).toEqual([
+      [a, null],
+      [b, 'approved'],
+      [x, 'pending'],
+    ]);
+  });
+
   it('builds the activity of a session stored before activity was kept, on its first read', async () => {
     const before = await page(s, db.id);
     // What an upgraded database holds for a session stored by the version before: its events,

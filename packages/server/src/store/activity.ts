@@ -366,7 +366,12 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
   }
   for (const row of rows.values()) row.related.sort((a, b) => a - b);
 
-  await assignRuns(sql, org, sessionId, [...added], deleted);
+  const moved = await assignRuns(sql, org, sessionId, [...added], deleted);
+  // Stored entries this batch also touched are written below: with their run as moved.
+  for (const row of rows.values()) {
+    const run = moved.get(row.seq);
+    if (run !== undefined && !added.has(row)) row.run = run;
+  }
 
   if (deleted.length > 0)
     await sql.run(
@@ -493,7 +498,8 @@ const continues = (prev: { shape: string | null } | undefined, shape: string | n
   prev !== undefined && shape !== null && prev.shape === shape;
 
 /**
- * Sets `run` on the entries added (and on stored entries whose run they change). Entries come
+ * Sets `run` on the entries added, and on stored entries whose run they change (returned by seq:
+ * the ones the batch writes again take them). Entries come
  * after every stored one in the usual case: the last stored entry says where they go. Otherwise
  * the runs are computed again from the start of the run before the first change.
  */
@@ -503,8 +509,9 @@ async function assignRuns(
   sessionId: string,
   added: ActivityRow[],
   deleted: number[],
-): Promise<void> {
-  if (added.length === 0 && deleted.length === 0) return;
+): Promise<Map<number, number>> {
+  const runs = new Map<number, number>();
+  if (added.length === 0 && deleted.length === 0) return runs;
   added.sort((a, b) => a.seq - b.seq);
   const changes = [...added.map((r) => r.seq), ...deleted];
   const first = Math.min(...changes);
@@ -522,7 +529,7 @@ async function assignRuns(
       row.run = continues(prev, row.shape) ? prev!.run : row.seq;
       prev = row;
     }
-    return;
+    return runs;
   }
   // The run of the stored entry before the first change starts the recomputation.
   const pred = (
@@ -550,7 +557,10 @@ async function assignRuns(
   let prev: (typeof line)[number] | undefined;
   for (const item of line) {
     item.run = continues(prev, item.shape) ? prev!.run : item.seq;
-    if (item.stored !== undefined && item.stored !== item.run) moved.push([item.seq, item.run]);
+    if (item.stored !== undefined && item.stored !== item.run) {
+      moved.push([item.seq, item.run]);
+      runs.set(item.seq, item.run);
+    }
     const row = addedBySeq.get(item.seq);
     if (row) row.run = item.run;
     prev = item;
@@ -562,6 +572,7 @@ async function assignRuns(
       [...part.params, org, sessionId],
     );
   }
+  return runs;
 }
 
 // ---------------------------------------------------------------------------------------------
