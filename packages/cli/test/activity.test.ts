@@ -476,6 +476,37 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     );
   });
 
+  it('keeps the runs a batch moves on the stored entries it also writes', async () => {
+    let clock = T0;
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy: false, masking: false, now: () => clock });
+    const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+    clock += 1000;
+    const a = session.query({ sql: 'SELECT a', rowCount: 1 });
+    const b = session.query({ sql: 'SELECT a', rowCount: 1 });
+    const x = session.query({ sql: 'SELECT a', rowCount: 1 });
+    session.verdict(x, 'pending', { rule: 'reads', reason: 'needs a reviewer' });
+    session.verdict(b, 'approved', { reviewer: 'bob' });
+    const recorded = [...sink.events] as EventInput[];
+    const byId = (id: string) => recorded.find((e) => e.id === id)!;
+    const verdict = (subject: string) =>
+      recorded.find((e) => e.type === 'policy' && e.subjectId === subject)!;
+    const start = recorded.find((e) => e.type === 'lifecycle')!;
+    const at = (e: EventInput, seq: number) => ({ ...e, seq }) as EventInput;
+    // Stored: 1 SELECT a, 2 the verdict alone about x, 3 SELECT a; then x arrives at 4 (its
+    // verdict's entry replaced) with the approval of 3.
+    await deliver(s.client, [at(start, 0), at(byId(a), 1), at(verdict(x), 2), at(byId(b), 3)]);
+    await deliver(s.client, [at(byId(x), 4), at(verdict(b), 5)]);
+    const grouped = await page(s, session.id);
+    expect(grouped.data.map((e) => [e.seq, e.lastSeq, e.count])).toEqual([[1, 4, 3]]);
+    const flat = await page(s, session.id, { group: 'none' });
+    expect(flat.data.map((e) => [e.id, e.verdict])).toEqual([
+      [a, null],
+      [b, 'approved'],
+      [x, 'pending'],
+    ]);
+  });
+
   it('builds the activity of a session stored before activity was kept, on its first read', async () => {
     const before = await page(s, db.id);
     // What an upgraded database holds for a session stored by the version before: its events,
@@ -487,6 +518,33 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     expect(rebuilt.data.map(summary)[1]).toBe(
       '120 × INSERT INTO customers (id, name, balance) VALUES (…)',
     );
+  });
+
+  it('rebuilds a session stored before activity was kept from nothing, whatever ingest wrote for it since', async () => {
+    const copy = await recordDatabaseSession();
+    // Stored by the version before: its events; then, after the upgrade, one more batch, which
+    // ingest indexes though the session's activity is not kept.
+    const cut = copy.events.length - 40;
+    await deliver(s.client, copy.events.slice(0, cut));
+    for (const table of ['activity', 'activity_sessions', 'activity_orphans'])
+      await s.exec(`DELETE FROM ${table} WHERE org = ? AND session_id = ?`, ['acme', copy.id]);
+    await deliver(s.client, copy.events.slice(cut));
+    const fresh = await page(s, db.id);
+    const rebuilt = await page(s, copy.id);
+    const gist = (p: typeof fresh) => ({
+      total: p.total,
+      data: p.data.map((e) => [
+        summary(e),
+        e.count,
+        e.seq,
+        e.lastSeq,
+        e.verdicts.map((v) => v.seq),
+        e.masked.count,
+        e.marks,
+      ]),
+    });
+    expect(gist(rebuilt)).toEqual(gist(fresh));
+    expect(rebuilt.total).toBe(157);
   });
 
   it("answers 404 for another org's session, and never mixes in the other org's events", async () => {
@@ -517,7 +575,7 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     session.query({ sql: "SELECT '\u0000' AS nul", rowCount: 1 });
     const events = [...sink.events] as EventInput[];
     const at = (seq: number) => ({
-      id: `evt_01JZ${String(seq).padStart(22, '0')}`,
+      id: `evt_01KA${String(seq).padStart(22, '0')}`,
       sessionId: session.id,
       seq,
       time: new Date(clock).toISOString(),
@@ -541,6 +599,46 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     expect(found.data.map((e) => e.id)).toEqual([command]);
   });
 
+  it('returns the first 200 verdicts and maskings of an entry masked 5,000 times, and its verdict', async () => {
+    let clock = T0;
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy: false, masking: false, now: () => clock });
+    const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+    clock += 1000;
+    const command = session.command({ text: 'cat /srv/secrets.env', exitCode: 0 });
+    session.verdict(command, 'pending', { rule: 'secrets', reason: 'needs a reviewer' });
+    const events = [...sink.events] as EventInput[];
+    const at = (seq: number) => ({
+      id: `evt_01JZ${String(seq).padStart(22, '0')}`,
+      sessionId: session.id,
+      seq,
+      time: new Date(clock).toISOString(),
+    });
+    for (let i = 0; i < 5000; i++)
+      events.push({
+        ...at(100 + i),
+        type: 'masking',
+        subjectId: command,
+        fields: [`f${i}`],
+        count: 1,
+      });
+    const pending = events.find((e) => e.type === 'policy')!;
+    events.push({ ...pending, ...at(6000), verdict: 'rejected' } as EventInput);
+    await deliver(s.client, events, 1000);
+    for (const group of ['shape', 'none'] as const) {
+      const p = await page(s, session.id, { group });
+      const entry = p.data[0]!;
+      expect(entry.id).toBe(command);
+      expect(entry.masked.count).toBe(5000);
+      expect(entry.verdict).toBe('rejected');
+      expect(entry.verdicts.map((v) => [v.seq, v.type === 'policy' && v.verdict])).toEqual([
+        [pending.seq, 'pending'],
+        [6000, 'rejected'],
+      ]);
+      expect(entry.masked.fields).toEqual(Array.from({ length: 198 }, (_, i) => `f${i}`));
+    }
+  });
+
   it('answers 400 with a code and a message naming what is wrong', async () => {
     const ask = async (query: string) => {
       const response = await fetch(`${s.server.url}/v1/sessions/${db.id}/activity?${query}`, {
@@ -560,6 +658,9 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
         `after=${Buffer.from('[1]').toString('base64url')}&before=${Buffer.from('[9]').toString('base64url')}`,
         /before.*after|after.*before/,
       ],
+      [`after=${Buffer.from('[2147483648]').toString('base64url')}`, /after/],
+      [`before=${Buffer.from('[2147483648]').toString('base64url')}`, /before/],
+      [`after=${Buffer.from('[-2]').toString('base64url')}`, /after/],
       ['aroundSeq=3&after=x', /after|aroundSeq/],
       ['limit=0', /limit/],
       ['limit=501', /limit/],

@@ -53,6 +53,54 @@ describe('commandShape', () => {
   });
 });
 
+describe('shapes that keep what tells actions apart', () => {
+  it('keeps what a wrapper runs', () => {
+    expect(commandShape('sudo rm /etc/passwd')).toBe('sudo rm …');
+    expect(commandShape('sudo rm /etc/passwd')).not.toBe(commandShape('sudo cat x'));
+    expect(commandShape('sudo -u bob rm -rf /x')).toBe('sudo -u … rm -rf …');
+    expect(commandShape('env FOO=1 BAR=2 nice -n 10 nohup time timeout 5 rm -rf x')).toBe(
+      'env nice -n … nohup time timeout … rm -rf …',
+    );
+    expect(commandShape('find . | xargs -n 1 rm')).toBe('find … | xargs -n … rm');
+    expect(commandShape('doas reboot')).not.toBe(commandShape('doas ls'));
+  });
+
+  it("shapes a shell's script and a SQL client's statement", () => {
+    expect(commandShape("bash -c 'rm -rf /'")).toBe("bash -c 'rm -rf …'");
+    expect(commandShape("bash -c 'rm -rf /'")).not.toBe(commandShape('bash -c ls'));
+    expect(commandShape('sh -c "cd /x && make"')).toBe("sh -c 'cd … && make'");
+    expect(commandShape('zsh -lc ls')).toBe("zsh -c 'ls'");
+    expect(commandShape('psql -h db -c "DELETE FROM t WHERE id = 3"')).toBe(
+      "psql -h … -c 'DELETE FROM t WHERE id = ?'",
+    );
+    expect(commandShape('mysql -e "SELECT 1"')).not.toBe(commandShape('mysql -e "DROP TABLE t"'));
+  });
+
+  it('splits at newlines and keeps redirections, their targets a hole', () => {
+    expect(commandShape('cd /repo\nrm -rf build')).toBe('cd … ; rm -rf …');
+    expect(commandShape('echo x > /etc/passwd')).toBe('echo … > …');
+    expect(commandShape('echo x > /etc/passwd')).not.toBe(commandShape('echo x'));
+    expect(commandShape('cmd 2>&1 >> log.txt < in')).toBe('cmd 2>&1 >> … < …');
+  });
+
+  it("makes a flag's attached value a hole", () => {
+    expect(commandShape('mysql -uroot -pS3cret')).toBe('mysql -u… -p…');
+    expect(commandShape('mysql -uroot -pS3cret')).not.toContain('S3cret');
+    expect(commandShape('ls -la /x')).toBe('ls -la …');
+  });
+
+  it('never groups two long statements that differ past the cut', () => {
+    const columns = Array.from({ length: 120 }, (_, i) => `c${i}`).join(', ');
+    const a = sqlFingerprint(`SELECT ${columns}, a FROM t`);
+    const b = sqlFingerprint(`SELECT ${columns}, b FROM t`);
+    expect(a.length).toBe(MAX_SHAPE_CHARS);
+    expect(a).not.toBe(b);
+    expect(commandShape(`echo ${'-x '.repeat(300)}--a`)).not.toBe(
+      commandShape(`echo ${'-x '.repeat(300)}--b`),
+    );
+  });
+});
+
 describe('statementShape', () => {
   const base = { id: 'evt_1', sessionId: 'sess_1', seq: 1, time: '2026-11-25T06:19:32.123Z' };
   it('shapes each kind of action, and none for lifecycle and verdicts', () => {

@@ -23,6 +23,7 @@ import {
   type ActivityQuery,
   type Event,
   MATTERING_MARKS,
+  MAX_SEQ,
   OPEN_STATUSES,
   type PolicyEvent,
   type Session,
@@ -365,7 +366,12 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
   }
   for (const row of rows.values()) row.related.sort((a, b) => a - b);
 
-  await assignRuns(sql, org, sessionId, [...added], deleted);
+  const moved = await assignRuns(sql, org, sessionId, [...added], deleted);
+  // Stored entries this batch also touched are written below: with their run as moved.
+  for (const row of rows.values()) {
+    const run = moved.get(row.seq);
+    if (run !== undefined && !added.has(row)) row.run = run;
+  }
 
   if (deleted.length > 0)
     await sql.run(
@@ -454,7 +460,11 @@ export async function ensureActivity(sql: IndexSql, org: string, sessionId: stri
     [org, sessionId],
   );
   if (kept.length > 0) return;
-  // Listed first: the entries indexed below are counted on it.
+  // Ingest indexes every session, kept or not: what it wrote since the upgrade is folded again
+  // below, from the session's events, so the rebuild starts from nothing.
+  for (const table of ['activity', 'activity_orphans'])
+    await sql.run(`DELETE FROM ${table} WHERE org = ? AND session_id = ?`, [org, sessionId]);
+  // Listed first (its count from zero): the entries indexed below are counted on it.
   await indexActivity(sql, org, [], [sessionId]);
   let after = -1;
   for (;;) {
@@ -488,7 +498,8 @@ const continues = (prev: { shape: string | null } | undefined, shape: string | n
   prev !== undefined && shape !== null && prev.shape === shape;
 
 /**
- * Sets `run` on the entries added (and on stored entries whose run they change). Entries come
+ * Sets `run` on the entries added, and on stored entries whose run they change (returned by seq:
+ * the ones the batch writes again take them). Entries come
  * after every stored one in the usual case: the last stored entry says where they go. Otherwise
  * the runs are computed again from the start of the run before the first change.
  */
@@ -498,8 +509,9 @@ async function assignRuns(
   sessionId: string,
   added: ActivityRow[],
   deleted: number[],
-): Promise<void> {
-  if (added.length === 0 && deleted.length === 0) return;
+): Promise<Map<number, number>> {
+  const runs = new Map<number, number>();
+  if (added.length === 0 && deleted.length === 0) return runs;
   added.sort((a, b) => a.seq - b.seq);
   const changes = [...added.map((r) => r.seq), ...deleted];
   const first = Math.min(...changes);
@@ -517,7 +529,7 @@ async function assignRuns(
       row.run = continues(prev, row.shape) ? prev!.run : row.seq;
       prev = row;
     }
-    return;
+    return runs;
   }
   // The run of the stored entry before the first change starts the recomputation.
   const pred = (
@@ -545,7 +557,10 @@ async function assignRuns(
   let prev: (typeof line)[number] | undefined;
   for (const item of line) {
     item.run = continues(prev, item.shape) ? prev!.run : item.seq;
-    if (item.stored !== undefined && item.stored !== item.run) moved.push([item.seq, item.run]);
+    if (item.stored !== undefined && item.stored !== item.run) {
+      moved.push([item.seq, item.run]);
+      runs.set(item.seq, item.run);
+    }
     const row = addedBySeq.get(item.seq);
     if (row) row.run = item.run;
     prev = item;
@@ -557,6 +572,7 @@ async function assignRuns(
       [...part.params, org, sessionId],
     );
   }
+  return runs;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -690,13 +706,17 @@ async function side(
 
 /** `after`/`before` cursors: the seq the page ended (began) at. */
 function readCursor(cursor: string, name: string): number {
+  let seq: number | undefined;
   try {
-    return decodeCursor(cursor, ['int'])[0] as number;
+    seq = decodeCursor(cursor, ['int'])[0] as number;
   } catch {
-    throw new CursorError(
-      `${name}: not a cursor this server issued (pass a page's ${name === 'after' ? 'nextCursor' : 'prevCursor'} unchanged)`,
-    );
+    seq = undefined;
   }
+  // A seq beyond what a session holds (and what the stores' integers hold) is not a cursor.
+  if (seq !== undefined && Number.isSafeInteger(seq) && seq >= -1 && seq <= MAX_SEQ) return seq;
+  throw new CursorError(
+    `${name}: not a cursor this server issued (pass a page's ${name === 'after' ? 'nextCursor' : 'prevCursor'} unchanged)`,
+  );
 }
 
 export async function listActivity(
@@ -848,6 +868,26 @@ async function findAnchor(
   return Number(rows[0]?.seq ?? found.seq);
 }
 
+/** Seqs read per statement of a page's events (within both stores' limits on parameters). */
+const READ_CHUNK = 1000;
+
+/**
+ * Verdicts and maskings an entry returns: the first ones (its verdict and masked count are of
+ * all of them).
+ */
+export const MAX_RELATED = 200;
+
+/** The related seqs an entry shows: the first MAX_RELATED, and the verdict that stands. */
+function shownRelated(row: ActivityRow): number[] {
+  if (row.related.length <= MAX_RELATED) return row.related;
+  const shown = row.related.slice(0, MAX_RELATED);
+  if (row.verdict_seq !== null && !shown.includes(row.verdict_seq)) {
+    shown[MAX_RELATED - 1] = row.verdict_seq;
+    shown.sort((a, b) => a - b);
+  }
+  return shown;
+}
+
 /** The items of a page: each group's first entry, with its events. */
 async function entriesOf(r: SqlReader, s: Session, groups: GroupRow[]): Promise<ActivityEntry[]> {
   if (groups.length === 0) return [];
@@ -860,19 +900,26 @@ async function entriesOf(r: SqlReader, s: Session, groups: GroupRow[]): Promise<
   const seqs = new Set<number>();
   for (const row of rows.values()) {
     seqs.add(row.seq);
-    for (const seq of row.related) seqs.add(seq);
+    for (const seq of shownRelated(row)) seqs.add(seq);
   }
-  p = r.params();
-  const events = await r.all<ChainRow>(
-    `SELECT seq, body, received_at, hash, purged FROM events WHERE org = ${p.param(s.org)} AND session_id = ${p.param(s.id)} AND seq IN (${[...seqs].map((q) => p.param(q)).join(', ')})`,
-    p.values,
-  );
-  const bySeq = new Map(
-    events.map((e) => [Number(e.seq), JSON.parse(storedEventJson(e)) as StoredEvent]),
-  );
+  const bySeq = new Map<number, StoredEvent>();
+  const all = [...seqs];
+  for (let i = 0; i < all.length; i += READ_CHUNK) {
+    p = r.params();
+    const events = await r.all<ChainRow>(
+      `SELECT seq, body, received_at, hash, purged FROM events WHERE org = ${p.param(s.org)} AND session_id = ${p.param(s.id)} AND seq IN (${all
+        .slice(i, i + READ_CHUNK)
+        .map((q) => p.param(q))
+        .join(', ')})`,
+      p.values,
+    );
+    for (const e of events) bySeq.set(Number(e.seq), JSON.parse(storedEventJson(e)) as StoredEvent);
+  }
   return groups.map((g) => {
     const row = rows.get(g.first_seq)!;
-    const related = row.related.map((seq) => bySeq.get(seq)).filter((e) => e !== undefined);
+    const related = shownRelated(row)
+      .map((seq) => bySeq.get(seq))
+      .filter((e) => e !== undefined);
     const verdicts = related.filter((e) => e.type === 'policy');
     const maskings = related.filter((e) => e.type === 'masking');
     return {
