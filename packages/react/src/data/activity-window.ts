@@ -96,6 +96,8 @@ export interface ActivityWindow {
   refresh(): Promise<void>;
   /** Loads the window again from where it opened. */
   reload(): void;
+  /** Starts or stops polling for new entries (the window and its items stay). */
+  setLive(live: boolean): void;
   dispose(): void;
 }
 
@@ -125,6 +127,11 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
   let pages: WindowPage[] = [];
   let generation = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let liveWanted = Boolean(options.live);
+  // A seek or a reload is loading: the pages are about to be replaced, nothing is added to them.
+  let opening = false;
+  // Failed polls in a row: the next poll waits longer.
+  let pollFailures = 0;
   let snapshot: ActivityWindowSnapshot = {
     status: 'loading',
     error: null,
@@ -181,12 +188,17 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
 
   const open = async (target: ActivitySeekTarget | null | undefined) => {
     const mine = ++generation;
-    emit({ status: 'loading', error: null });
+    opening = true;
+    if (timer) clearTimeout(timer);
+    timer = null;
+    pollFailures = 0;
+    emit({ status: 'loading', error: null, loadingAfter: false, loadingBefore: false });
     try {
       const r = await fetchPage(
         !target ? {} : 'seq' in target ? { aroundSeq: target.seq } : { aroundTime: target.time },
       );
       if (mine !== generation) return;
+      opening = false;
       pages = [toPage(r)];
       emit(
         {
@@ -202,7 +214,9 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
       );
       schedule();
     } catch (error) {
-      if (mine === generation) fail(error);
+      if (mine !== generation) return;
+      opening = false;
+      fail(error);
     }
   };
 
@@ -215,13 +229,16 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
   const schedule = () => {
     if (timer) clearTimeout(timer);
     timer = null;
-    const live = Boolean(options.live) && atEnd();
+    if (opening) return;
+    const live = liveWanted && atEnd();
     if (live !== snapshot.live) emit({ live });
     if (!live || controller.signal.aborted) return;
+    // After failed polls: twice as long each time, up to 30 s.
+    const wait = pollFailures > 0 ? Math.min(30_000, pollMs * 2 ** pollFailures) : pollMs;
     timer = setTimeout(() => {
       timer = null;
       void poll();
-    }, pollMs);
+    }, wait);
   };
 
   /** Replaces an item of the window by id (its verdicts changed); false when it is not there. */
@@ -237,6 +254,27 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
     return false;
   };
 
+  /** Copies an entry's verdict and marks onto the window's item `id` (a group keeps its run). */
+  const updateVerdict = (id: string, entry: ActivityEntry): boolean => {
+    for (const page of pages) {
+      const i = page.items.findIndex((item) => item.id === id);
+      const item = page.items[i];
+      if (i >= 0 && item) {
+        page.items = page.items.slice();
+        page.items[i] = {
+          ...item,
+          verdict: entry.verdict,
+          verdicts: entry.verdicts,
+          marks: entry.marks,
+          masked: entry.masked,
+          failed: entry.failed,
+        };
+        return true;
+      }
+    }
+    return false;
+  };
+
   const refreshPending = async (mine: number): Promise<boolean> => {
     const pending = snapshot.items.filter((item) => item.verdict === 'pending');
     let changed = false;
@@ -244,25 +282,28 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
       const r = await fetchPage({
         fromSeq: item.seq,
         toSeq: item.lastSeq,
-        group: 'none',
+        // The window's own grouping: a group comes back as the same item, its marks counted.
         limit: 1,
         count: 'none',
       });
       if (mine !== generation) return false;
       const entry = r.page[0];
-      if (entry && entry.verdict !== item.verdict && replace(entry)) changed = true;
+      if (!entry || entry.verdict === item.verdict) continue;
+      if (updateVerdict(item.id, entry)) changed = true;
     }
     return changed;
   };
 
   const poll = async () => {
+    if (opening) return;
     const mine = generation;
     const last = pages.at(-1);
     if (!last?.nextCursor || snapshot.loadingAfter) return schedule();
     try {
       let changed = await refreshPending(mine);
+      if (mine !== generation || opening || pages.at(-1) !== last) return;
       const r = await fetchPage({ after: last.nextCursor, count: 'none' });
-      if (mine !== generation) return;
+      if (mine !== generation || opening || pages.at(-1) !== last) return;
       // An entry whose action arrived after its verdict comes again with the action: in place.
       const fresh = r.page.filter((entry) => !replace(entry));
       if (fresh.length > 0 || r.page.length > 0) changed = true;
@@ -277,10 +318,14 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
           trimFront();
         }
       }
+      pollFailures = 0;
       if (changed) emit({}, true);
+      else if (snapshot.status === 'error') emit({ status: 'success', error: null });
     } catch (error) {
-      if (mine === generation) fail(error);
-      return;
+      if (mine !== generation || controller.signal.aborted) return;
+      // A live window keeps asking, less often, while the poll fails; the error is shown.
+      pollFailures++;
+      fail(error);
     }
     schedule();
   };
@@ -302,12 +347,13 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
 
   const loadAfter = async () => {
     const last = pages.at(-1);
-    if (!last?.hasAfter || !last.nextCursor || snapshot.loadingAfter) return;
+    if (opening || !last?.hasAfter || !last.nextCursor || snapshot.loadingAfter) return;
     const mine = generation;
     emit({ loadingAfter: true });
     try {
       const r = await fetchPage({ after: last.nextCursor, count: 'none' });
-      if (mine !== generation) return;
+      if (mine !== generation || opening) return;
+      if (pages.at(-1) !== last) return emit({ loadingAfter: false });
       pages.push(toPage(r));
       trimFront();
       emit({ loadingAfter: false }, true);
@@ -319,13 +365,14 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
 
   const loadBefore = async () => {
     const first = pages[0];
-    if (!first?.hasBefore || !first.prevCursor || snapshot.loadingBefore) return;
+    if (opening || !first?.hasBefore || !first.prevCursor || snapshot.loadingBefore) return;
     const mine = generation;
     emit({ loadingBefore: true });
     try {
       // A page dropped from the front is asked for again before the first one kept.
       const r = await fetchPage({ before: first.prevCursor, count: 'none' });
-      if (mine !== generation) return;
+      if (mine !== generation || opening) return;
+      if (pages[0] !== first) return emit({ loadingBefore: false });
       pages.unshift(toPage(r));
       trimBack();
       emit({ loadingBefore: false }, true);
@@ -396,6 +443,7 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
     expand,
     collapse: (id) => setExpanded(id, null),
     async refresh() {
+      if (opening) return;
       const mine = generation;
       try {
         if (await refreshPending(mine)) emit({}, true);
@@ -405,6 +453,12 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
       }
     },
     reload: () => void open(options.around),
+    setLive(live) {
+      if (liveWanted === live) return;
+      liveWanted = live;
+      pollFailures = 0;
+      schedule();
+    },
     dispose() {
       generation++;
       controller.abort();

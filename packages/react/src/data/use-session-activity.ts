@@ -32,8 +32,8 @@ const noop = () => () => {};
 
 /**
  * A session's activity through the provider's client, a window of pages at a time: the data
- * adapter over `createActivityWindow`. A new window opens when the session, the filters, the
- * grouping or `live` change; `around` only applies to the window's opening (seek later with
+ * adapter over `createActivityWindow`. A new window opens when the session, the filters or the
+ * grouping change; `around` only applies to the window's opening (seek later with
  * `window.seek`).
  */
 export function useSessionActivity(
@@ -53,7 +53,6 @@ export function useSessionActivity(
     filters?.verdict ?? [],
     filters?.q ?? '',
     group ?? 'shape',
-    Boolean(live),
     pageSize,
     maxPages,
     pollMs,
@@ -80,6 +79,10 @@ export function useSessionActivity(
     setWin(created);
     return () => created.dispose();
   }, [key, client]);
+  // `live` changing (a session revoked, or ended) keeps the window and its items.
+  useEffect(() => {
+    win?.setLive(Boolean(live));
+  }, [win, live]);
   const snapshot = useSyncExternalStore(
     win ? win.subscribe : noop,
     win ? win.getSnapshot : () => EMPTY,

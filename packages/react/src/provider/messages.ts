@@ -141,6 +141,9 @@ export interface SessionDetailMessages {
   activity: string;
   loadingActivity: string;
   noActivity: string;
+  /** The activity failed to load (a network or server error): never "no activity". */
+  activityError: string;
+  retryActivity: string;
   /** The activity's filter toolbar. */
   activityFilters: string;
   /** A filter chip by verdict mark ("what matters"). */
@@ -358,6 +361,8 @@ export const defaultMessages: Messages = {
     activity: 'Activity',
     loadingActivity: 'Loading activity…',
     noActivity: 'No activity recorded.',
+    activityError: 'The activity could not be loaded.',
+    retryActivity: 'Retry',
     activityFilters: 'Filter activity',
     markFilter: {
       blocked: 'Blocked',

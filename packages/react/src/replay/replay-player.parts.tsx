@@ -152,6 +152,8 @@ export const Root = forwardRef<HTMLDivElement, ReplayRootProps>(function ReplayR
 
   const shortcuts = (event: KeyboardEvent<HTMLDivElement>) => {
     if ((event.target as HTMLElement).closest('input, select, textarea, button')) return;
+    // Ctrl, Cmd and Alt combinations are the browser's and the host's (zoom, Back, Ctrl+K).
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
     const key = event.key;
     if (key === ' ' || key === 'k') replay.toggle();
     else if (key === 'ArrowRight') void replay.seek(currentTime + 5);

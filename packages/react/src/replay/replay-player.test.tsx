@@ -125,6 +125,29 @@ describe('ReplayPlayer parts', () => {
     await expect.element(select).toHaveValue('2');
   }, 30_000);
 
+  it('leaves Ctrl, Cmd and Alt combinations to the browser and the host', async () => {
+    const c = busySession(20);
+    const onSpeedChange = vi.fn();
+    const screen = await render(<ReplayPlayer src={c.text} onSpeedChange={onSpeedChange} />);
+    await expect
+      .element(screen.getByRole('combobox', { name: 'Speed' }), { timeout: 15_000 })
+      .toBeEnabled();
+    const region = screen.getByRole('region', { name: 'Terminal recording' }).element();
+    const press = (init: KeyboardEventInit) => {
+      const event = new KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init });
+      region.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    expect(press({ key: '+', ctrlKey: true })).toBe(false);
+    expect(press({ key: '=', metaKey: true })).toBe(false);
+    expect(press({ key: 'ArrowLeft', altKey: true })).toBe(false);
+    expect(press({ key: 'k', ctrlKey: true })).toBe(false);
+    expect(onSpeedChange).not.toHaveBeenCalled();
+    // Without a modifier the key is the player's.
+    expect(press({ key: '+' })).toBe(true);
+    expect(onSpeedChange).toHaveBeenCalledTimes(1);
+  }, 30_000);
+
   it('speed uncontrolled with a callback: the callback notifies, the player changes on its own', async () => {
     const c = busySession(20);
     const onSpeedChange = vi.fn();

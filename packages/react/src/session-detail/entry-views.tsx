@@ -1,5 +1,5 @@
 import type { PolicyEvent, QueryEvent, Verdict } from '@auditlane/client';
-import { lazy, type ReactNode, Suspense, useId, useState } from 'react';
+import { type ComponentType, lazy, type ReactNode, Suspense, useId, useState } from 'react';
 import { cellText, toPlainText } from '../internal/format';
 import { ArrowRightIcon } from '../internal/icons';
 import { useHydrated } from '../internal/use-hydrated';
@@ -276,11 +276,31 @@ function QueryBody({
   );
 }
 
+function ToolName({ event }: { event: Extract<ActivityEvent, { type: 'tool_call' }> }) {
+  return (
+    <p className="al-timeline__text">
+      <code>{event.tool}</code>
+    </p>
+  );
+}
+
 // The tool call view (its parts, diffs, terminal text) is the tool-call entry's code, loaded
-// when a session shows a tool call; until then, and on the server, the tool's name.
-const LazyToolCallView = lazy(() =>
-  import('./tool-call/tool-call').then((m) => ({ default: m.ToolCallView })),
-);
+// when a session shows a tool call; until then, on the server, and when the code fails to load,
+// the tool's name. A failed load is asked for again by the next tool call mounted.
+const loadToolCallView = () =>
+  lazy(() =>
+    import('./tool-call/tool-call')
+      .then((m) => ({ default: m.ToolCallView as ComponentType<ToolCallViewProps> }))
+      .catch(() => {
+        LazyToolCallView = loadToolCallView();
+        return { default: ToolName as ComponentType<ToolCallViewProps> };
+      }),
+  );
+type ToolCallViewProps = {
+  event: Extract<ActivityEvent, { type: 'tool_call' }>;
+  messages: Messages['toolCall'];
+};
+let LazyToolCallView = loadToolCallView();
 
 function ToolCallOnDemand({
   event,
@@ -290,15 +310,13 @@ function ToolCallOnDemand({
   messages: Messages;
 }) {
   const hydrated = useHydrated();
-  const fallback = (
-    <p className="al-timeline__text">
-      <code>{event.tool}</code>
-    </p>
-  );
+  // The component at mount: a failed load stays the tool's name here, a later mount retries.
+  const [View] = useState(() => LazyToolCallView);
+  const fallback = <ToolName event={event} />;
   if (!hydrated) return fallback;
   return (
     <Suspense fallback={fallback}>
-      <LazyToolCallView event={event} messages={messages.toolCall} />
+      <View event={event} messages={messages.toolCall} />
     </Suspense>
   );
 }

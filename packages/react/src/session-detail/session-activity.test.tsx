@@ -1,10 +1,10 @@
 import { createClient, createIdGenerator, type EventInput } from '@auditlane/client';
-import { Component, type ReactNode, useRef } from 'react';
+import { Component, type ReactNode, useRef, useState } from 'react';
 import { describe, expect, inject, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-react';
 import { axeViolations } from '../../test/axe';
-import { createActivityWindow } from '../data/activity-window';
+import { type ActivityFilters, createActivityWindow } from '../data/activity-window';
 import { AuditlaneProvider } from '../provider';
 import { SessionDetail } from './session-detail';
 import type { SessionDetailHandle } from './session-detail.types';
@@ -367,5 +367,61 @@ describe('SessionDetail parts', () => {
     await expect
       .element(screen.getByRole('listitem').filter({ hasText: 'DROP TABLE customers' }))
       .toBeVisible();
+  });
+});
+
+describe('SessionDetail when the activity fails to load', () => {
+  it('says so, never "no activity", and loads it again with Retry', async () => {
+    const client = createClient({ baseUrl: servers.url, token: servers.adminToken, retries: 0 });
+    const activity = client.sessions.activity.bind(client.sessions);
+    let offline = true;
+    client.sessions.activity = ((...args: Parameters<typeof activity>) =>
+      offline ? Promise.reject(new Error('network down')) : activity(...args)) as typeof activity;
+    const screen = await render(
+      <AuditlaneProvider client={client}>
+        <SessionDetail sessionId={servers.dbSession} />
+      </AuditlaneProvider>,
+    );
+    await expect.element(screen.getByText('The activity could not be loaded.')).toBeVisible();
+    expect(screen.container.querySelector('[data-state="error"]')).not.toBeNull();
+    expect(screen.container.textContent).not.toContain('No activity recorded.');
+    offline = false;
+    await screen.getByRole('button', { name: 'Retry' }).click();
+    await expect
+      .element(screen.getByRole('listitem').filter({ hasText: 'DROP TABLE customers' }))
+      .toBeVisible();
+  });
+});
+
+/** A host holding the filters, with its own "Clear filters". */
+function Host() {
+  const [filters, setFilters] = useState<ActivityFilters>({});
+  return (
+    <>
+      <button type="button" onClick={() => setFilters({})}>
+        Clear filters
+      </button>
+      <output data-testid="q">{filters.q ?? ''}</output>
+      <SessionDetail sessionId={servers.dbSession} filters={filters} onFiltersChange={setFilters} />
+    </>
+  );
+}
+
+describe('SessionDetail text filter, controlled', () => {
+  it('follows the host clearing the filters, and does not bring the old text back', async () => {
+    const client = createClient({ baseUrl: servers.url, token: servers.adminToken, retries: 0 });
+    const screen = await render(
+      <AuditlaneProvider client={client}>
+        <Host />
+      </AuditlaneProvider>,
+    );
+    const input = screen.getByRole('searchbox');
+    await input.fill('DROP');
+    await expect.element(screen.getByTestId('q')).toHaveTextContent('DROP');
+    await screen.getByRole('button', { name: 'Clear filters' }).click();
+    await expect.element(input).toHaveValue('');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(screen.getByTestId('q').element().textContent).toBe('');
+    await expect.element(input).toHaveValue('');
   });
 });

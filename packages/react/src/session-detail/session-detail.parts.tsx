@@ -137,6 +137,7 @@ function useLocalActivity(
     expand: () => {},
     collapse: () => {},
     refresh: () => {},
+    retry: () => {},
   };
 }
 
@@ -518,13 +519,22 @@ export const ActivityToolbar = forwardRef<HTMLDivElement, ActivityToolbarProps>(
     const { messages, filters, setFilters, activity } = useSessionPart('ActivityToolbar');
     const m = messages.sessionDetail;
     const [text, setText] = useState(filters.q ?? '');
+    const latest = useRef(filters);
+    latest.current = filters;
+    // The filter changed from outside (a host clearing the filters): the input follows.
+    const applied = filters.q ?? '';
+    const [seen, setSeen] = useState(applied);
+    if (seen !== applied) {
+      setSeen(applied);
+      if (text.trim() !== applied) setText(applied);
+    }
     // The text filter asks the server once typing pauses.
     useEffect(() => {
       const q = text.trim();
-      if ((filters.q ?? '') === q) return;
-      const t = setTimeout(() => setFilters({ ...filters, q: q || undefined }), 300);
+      if (applied === q) return;
+      const t = setTimeout(() => setFilters({ ...latest.current, q: q || undefined }), 300);
       return () => clearTimeout(t);
-    }, [text, filters, setFilters]);
+    }, [text, applied, setFilters]);
     const Comp = element(asChild, 'div');
     return (
       <Comp role="toolbar" aria-label={m.activityFilters} {...props} ref={ref}>
@@ -776,6 +786,18 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
       focusRow(to);
     };
 
+    if (rows.length === 0 && activity.status === 'error') {
+      return (
+        <div {...props} ref={ref} data-state="error">
+          <p className="al-activity__error" role="alert">
+            {m.activityError}
+          </p>
+          <button type="button" className="al-button" onClick={() => activity.retry()}>
+            {m.retryActivity}
+          </button>
+        </div>
+      );
+    }
     if (rows.length === 0) {
       return (
         <div {...props} ref={ref}>

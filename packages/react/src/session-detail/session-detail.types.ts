@@ -101,6 +101,8 @@ export interface SessionActivityState {
   collapse: (id: string) => void;
   /** Asks again for what may have changed (a pending verdict, new entries). */
   refresh: () => void;
+  /** Opens the activity again after it failed to load. */
+  retry: () => void;
 }
 
 /** SessionDetail's imperative handle (continuous state is a handle, not a prop). */

@@ -117,6 +117,7 @@ export function useRemoteSessionDetail(
     expand: (id) => void w?.expand(id),
     collapse: (id) => w?.collapse(id),
     refresh: () => void w?.refresh(),
+    retry: () => w?.reload(),
   };
 
   const detail: UseSessionDetailOptions = {
