@@ -103,6 +103,24 @@ export interface ActivityWindow {
 
 const GROUP_LIMIT = 500;
 
+/** A window's snapshot before its first page: loading, nothing listed. */
+export function initialActivitySnapshot(): ActivityWindowSnapshot {
+  return {
+    status: 'loading',
+    error: null,
+    items: [],
+    hasBefore: false,
+    hasAfter: false,
+    loadingBefore: false,
+    loadingAfter: false,
+    anchorSeq: null,
+    seekGeneration: 0,
+    total: null,
+    live: false,
+    expanded: new Map(),
+  };
+}
+
 /**
  * A window over a session's activity on the server: a few pages around what is shown, loaded as
  * the list scrolls either way or seeks, and (live) new entries appended at the end. Framework
@@ -132,20 +150,7 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
   let opening = false;
   // Failed polls in a row: the next poll waits longer.
   let pollFailures = 0;
-  let snapshot: ActivityWindowSnapshot = {
-    status: 'loading',
-    error: null,
-    items: [],
-    hasBefore: false,
-    hasAfter: false,
-    loadingBefore: false,
-    loadingAfter: false,
-    anchorSeq: null,
-    seekGeneration: 0,
-    total: null,
-    live: false,
-    expanded: new Map(),
-  };
+  let snapshot = initialActivitySnapshot();
 
   const emit = (patch: Partial<ActivityWindowSnapshot>, pagesChanged = false) => {
     const first = pages[0];

@@ -5,6 +5,7 @@ import {
   type ActivityWindowOptions,
   type ActivityWindowSnapshot,
   createActivityWindow,
+  initialActivitySnapshot,
 } from './activity-window';
 
 export type UseSessionActivityOptions = Omit<ActivityWindowOptions, 'client' | 'sessionId'>;
@@ -14,20 +15,7 @@ export interface UseSessionActivityResult extends ActivityWindowSnapshot {
   window: ActivityWindow | null;
 }
 
-const EMPTY: ActivityWindowSnapshot = {
-  status: 'loading',
-  error: null,
-  items: [],
-  hasBefore: false,
-  hasAfter: false,
-  loadingBefore: false,
-  loadingAfter: false,
-  anchorSeq: null,
-  seekGeneration: 0,
-  total: null,
-  live: false,
-  expanded: new Map(),
-};
+const EMPTY = initialActivitySnapshot();
 const noop = () => () => {};
 
 /**

@@ -3,7 +3,7 @@ import { useControllable } from '../internal/use-controllable';
 import { useAuditlaneContext } from '../provider/auditlane-provider';
 import { systemClock } from './core/clock';
 import { type SeekLocation, SPEEDS } from './core/driver';
-import { createReplayer } from './core/replayer';
+import { createReplayer, INITIAL_SNAPSHOT } from './core/replayer';
 import type { Replayer, ReplaySnapshot } from './core/replayer.types';
 import {
   asciicastSource,
@@ -19,22 +19,8 @@ import { createXtermScreen, loadXterm, type XtermScreen } from './view/xterm-scr
 
 export type { ReplaySnapshot, SearchHit };
 
-/** The snapshot before a replayer exists (server rendering, the first render). */
-const INITIAL: ReplaySnapshot = {
-  state: 'idle',
-  currentTime: 0,
-  duration: 0,
-  speed: 1,
-  skipInactivity: false,
-  markers: [],
-  inactivity: [],
-  complete: false,
-  damage: null,
-  keyframesIn: null,
-  live: false,
-  search: null,
-};
-const getInitial = () => INITIAL;
+// The snapshot before a replayer exists (server rendering, the first render).
+const getInitial = () => INITIAL_SNAPSHOT;
 const subscribeNothing = () => () => {};
 
 const isPlaying = (state: ReplaySnapshot['state']) => state === 'playing' || state === 'live';

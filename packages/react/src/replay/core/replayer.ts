@@ -47,7 +47,8 @@ export const REPLAYER_TRANSITIONS: Readonly<Record<ReplayerState, readonly Repla
   error: ['dispose'],
 };
 
-const INITIAL: ReplaySnapshot = {
+/** The snapshot of a replayer with no source yet (and of the player before one exists). */
+export const INITIAL_SNAPSHOT: ReplaySnapshot = {
   state: 'idle',
   currentTime: 0,
   duration: 0,
@@ -98,7 +99,7 @@ class ReplayerCore implements Replayer {
     this.skip = options.skipInactivity ?? false;
     this.hostMarkers = options.markers ?? [];
     this.snapshot = {
-      ...INITIAL,
+      ...INITIAL_SNAPSHOT,
       speed: this.speed,
       skipInactivity: this.skip,
       live: options.source.live,
