@@ -9,6 +9,7 @@ import { SessionDetail } from '../session-detail';
 import { activityMarkers } from './markers';
 import type { ReplayHandle } from './replay.types';
 import { ReplayPlayer } from './replay-player';
+import { useActivityMarkers } from './use-activity-markers';
 
 const servers = inject('servers');
 
@@ -94,4 +95,72 @@ describe('ReplayPlayer following a live session', () => {
     await screen.getByRole('button', { name: 'Jump to live' }).click();
     await vi.waitFor(() => expect(lastTick()).toBeGreaterThan(first + 5), { timeout: 15_000 });
   }, 60_000);
+});
+
+function MarkerList({ sessionId }: { sessionId: string }) {
+  const session = useSession(sessionId).data;
+  const { markers, status } = useActivityMarkers(session);
+  return (
+    <ol aria-label="markers" data-status={status}>
+      {markers.map((m) => (
+        <li key={m.id} data-kind={m.kind} data-id={m.id}>
+          {m.label}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+describe('useActivityMarkers on the reference server', () => {
+  it("marks what matters from the server's activity, without loading the session's events", async () => {
+    const requests: URL[] = [];
+    const client = createClient({
+      baseUrl: servers.url,
+      token: servers.adminToken,
+      retries: 0,
+      fetch: (input, init) => {
+        requests.push(new URL(input instanceof Request ? input.url : String(input)));
+        return fetch(input, init);
+      },
+    });
+    const screen = await render(
+      <AuditlaneProvider client={client}>
+        <MarkerList sessionId={servers.dbSession} />
+      </AuditlaneProvider>,
+    );
+    const list = screen.getByRole('list', { name: 'markers' });
+    await expect.element(list, { timeout: 15_000 }).toHaveAttribute('data-status', 'success');
+    // The blocked DROP, and the SELECTs whose results were masked.
+    await expect
+      .element(list.getByRole('listitem').filter({ hasText: 'DROP TABLE customers' }))
+      .toHaveAttribute('data-kind', 'blocked');
+    const items = [...list.element().querySelectorAll('li')];
+    expect(items.some((li) => li.dataset.kind === 'masked')).toBe(true);
+    // Only what matters: no marker of an action the policy passed with nothing masked.
+    expect(items.every((li) => li.dataset.kind !== 'command')).toBe(true);
+    // What the page asked for (before the test's own requests below).
+    const ui = [...requests];
+    // They are the entries the events-based markers mark as other than plain commands.
+    const all = await client.sessions.events.list(servers.dbSession, { limit: 1000 });
+    const session = await client.sessions.get(servers.dbSession);
+    const blocked = activityMarkers(session, all.data).filter((m) => m.kind === 'blocked');
+    expect(blocked.length).toBeGreaterThan(0);
+    for (const m of blocked) {
+      expect(items.find((li) => li.dataset.id === m.id)?.dataset.kind).toBe('blocked');
+    }
+    // The page asked for the activity filtered by the server, never for the events.
+    const activity = ui.filter((u) => u.pathname.endsWith('/activity'));
+    expect(activity.length).toBeGreaterThan(0);
+    for (const u of activity) {
+      expect(u.searchParams.getAll('verdict').sort()).toEqual([
+        'blocked',
+        'failed',
+        'masked',
+        'pending',
+        'rejected',
+      ]);
+      expect(u.searchParams.get('group')).toBe('none');
+    }
+    expect(ui.some((u) => u.pathname.endsWith('/events'))).toBe(false);
+  }, 30_000);
 });
