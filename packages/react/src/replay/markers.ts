@@ -121,7 +121,11 @@ export interface LoadActivityMarkersOptions {
    * pending, rejected, masked, failed); add `approved` to keep reviews that were approved.
    */
   marks?: readonly ActivityMark[];
-  /** Markers at most (the first ones in time; `truncated` says there were more). Default 1,000. */
+  /**
+   * Markers at most. Default 1,000. Verdicts (blocked, pending, rejected, approved) come first:
+   * past the limit, masked and failed entries are left out before any of them, and then the
+   * latest ones (`truncated` says so).
+   */
   limit?: number;
 }
 
@@ -131,11 +135,13 @@ export interface ActivityMarkers {
   truncated: boolean;
 }
 
+const VERDICT_MARKS: readonly ActivityMark[] = ['blocked', 'pending', 'rejected', 'approved'];
+
 /**
  * The markers of a session's entries that matter, through the client's `sessions.activity()`:
  * the server filters them (`verdict`), one entry an item (`group: 'none'`), pages of 500,
- * uncounted. A session of any size costs as many requests as it has such entries / 500, never
- * its events.
+ * uncounted; the verdicts first, then masked and failed entries up to `limit`. A session of any
+ * size costs about as many requests as it has such entries / 500, never its events.
  */
 export async function loadActivityMarkers(
   client: AuditlaneClient,
@@ -145,25 +151,33 @@ export async function loadActivityMarkers(
 ): Promise<ActivityMarkers> {
   const marks = options.marks ?? MATTERING_MARKS;
   const limit = Math.max(1, options.limit ?? 1000);
-  const entries: ActivityEntry[] = [];
+  const passes = [
+    marks.filter((m) => VERDICT_MARKS.includes(m)),
+    marks.filter((m) => !VERDICT_MARKS.includes(m)),
+  ].filter((pass) => pass.length > 0);
+  const byId = new Map<string, ActivityEntry>();
   let truncated = false;
-  if (marks.length === 0) return { markers: [], truncated };
-  let page = await client.sessions.activity(
-    session.id,
-    { verdict: [...marks], group: 'none', limit: Math.min(500, limit), count: 'none' },
-    requestOptions,
-  );
-  for (;;) {
-    for (const entry of page.data) {
-      if (entries.length === limit) {
-        truncated = true;
-        break;
+  for (const pass of passes) {
+    if (truncated) break;
+    let page = await client.sessions.activity(
+      session.id,
+      { verdict: [...pass], group: 'none', limit: Math.min(500, limit), count: 'none' },
+      requestOptions,
+    );
+    for (;;) {
+      for (const entry of page.data) {
+        if (byId.has(entry.id)) continue;
+        if (byId.size >= limit) {
+          truncated = true;
+          break;
+        }
+        byId.set(entry.id, entry);
       }
-      entries.push(entry);
+      // A live session's last page keeps a cursor (to poll): `hasAfter` says whether more is there.
+      if (truncated || !page.extra.hasAfter || !page.hasNextPage()) break;
+      page = await page.getNextPage();
     }
-    // A live session's last page keeps a cursor (to poll): `hasAfter` says whether more is there.
-    if (truncated || !page.extra.hasAfter || !page.hasNextPage()) break;
-    page = await page.getNextPage();
   }
+  const entries = [...byId.values()].sort((a, b) => a.seq - b.seq);
   return { markers: activityEntryMarkers(session, entries), truncated };
 }

@@ -6,7 +6,7 @@ import { render } from 'vitest-browser-react';
 import { useSession, useSessionEvents } from '../data';
 import { AuditlaneProvider } from '../provider';
 import { SessionDetail } from '../session-detail';
-import { activityMarkers } from './markers';
+import { activityMarkers, loadActivityMarkers } from './markers';
 import type { ReplayHandle } from './replay.types';
 import { ReplayPlayer } from './replay-player';
 import { useActivityMarkers } from './use-activity-markers';
@@ -151,16 +151,29 @@ describe('useActivityMarkers on the reference server', () => {
     // The page asked for the activity filtered by the server, never for the events.
     const activity = ui.filter((u) => u.pathname.endsWith('/activity'));
     expect(activity.length).toBeGreaterThan(0);
-    for (const u of activity) {
-      expect(u.searchParams.getAll('verdict').sort()).toEqual([
-        'blocked',
-        'failed',
-        'masked',
-        'pending',
-        'rejected',
-      ]);
-      expect(u.searchParams.get('group')).toBe('none');
-    }
+    // The verdicts, then masked and failed entries.
+    expect(activity.map((u) => u.searchParams.getAll('verdict').join())).toEqual([
+      'blocked,pending,rejected',
+      'masked,failed',
+    ]);
+    for (const u of activity) expect(u.searchParams.get('group')).toBe('none');
     expect(ui.some((u) => u.pathname.endsWith('/events'))).toBe(false);
   }, 30_000);
+});
+
+describe('loadActivityMarkers on the reference server', () => {
+  it('keeps the verdicts first when more entries matter than the limit', async () => {
+    const client = createClient({ baseUrl: servers.url, token: servers.adminToken, retries: 0 });
+    const session = await client.sessions.get(servers.dbSession);
+    const all = await loadActivityMarkers(client, session);
+    expect(all.truncated).toBe(false);
+    // Masked SELECTs come before the blocked DROP in the session.
+    const drop = all.markers.findIndex((m) => m.kind === 'blocked');
+    expect(all.markers.slice(0, drop).some((m) => m.kind === 'masked')).toBe(true);
+    const verdicts = all.markers.filter((m) => m.kind === 'blocked' || m.kind === 'review');
+    // At the limit of the verdicts: those, and none of the masked entries.
+    const one = await loadActivityMarkers(client, session, { limit: verdicts.length });
+    expect(one.truncated).toBe(true);
+    expect(one.markers).toEqual(verdicts);
+  }, 20_000);
 });
