@@ -84,7 +84,13 @@ export function useActivityMarkers(
           (error: unknown) => {
             if (controller.signal.aborted) return;
             const e = error instanceof Error ? error : new Error(String(error));
-            setState((s) => ({ ...s, key, status: 'error', error: e }));
+            // A failed poll keeps the markers it had; a failed first load has none.
+            setState((s) => ({
+              ...(s.key === key ? s : { markers: NONE, truncated: false }),
+              key,
+              status: 'error',
+              error: e,
+            }));
           },
         )
         .finally(() => {
