@@ -283,6 +283,8 @@ const clock = (seconds: number) => {
   return h ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
 };
 
+const searchRecording = 'Search the recording';
+
 /**
  * The English messages (the default): frozen, every group and record in it, so no host can
  * change them for every other component on the page. Translate with `mergeMessages` or a
@@ -520,9 +522,9 @@ export const defaultMessages: Messages = /* @__PURE__ */ deepFreeze<Messages>({
     skipInactivity: 'Skip idle',
     speed: 'Speed',
     speedOption: (speed) => `${speed}×`,
-    search: 'Search the recording',
-    searchInput: 'Search the recording',
-    searchPlaceholder: 'Search the recording',
+    search: searchRecording,
+    searchInput: searchRecording,
+    searchPlaceholder: searchRecording,
     searchSubmit: 'Find',
     searchResults: 'Search results',
     noMatch: 'No match',
