@@ -66,6 +66,50 @@ describe('SessionDetail with the ReplayPlayer, on a real recorded PTY session', 
   }, 40_000);
 });
 
+/** The demo's session page: markers from the activity, an entry seeks to its own time. */
+function ActivityDetail({ sessionId }: { sessionId: string }) {
+  const player = useRef<ReplayHandle>(null);
+  const session = useSession(sessionId).data;
+  const { markers } = useActivityMarkers(session);
+  const startedAt = session ? Date.parse(session.startedAt) : 0;
+  return (
+    <SessionDetail
+      sessionId={sessionId}
+      onSelectEvent={(item) =>
+        void player.current?.seek({ originalTime: (Date.parse(item.time) - startedAt) / 1000 })
+      }
+      replay={<ReplayPlayer ref={player} sessionId={sessionId} markers={markers} />}
+    />
+  );
+}
+
+describe('SessionDetail with the ReplayPlayer and markers from the activity', () => {
+  it("seeks to an entry that has no marker, at the entry's time", async () => {
+    const client = createClient({ baseUrl: servers.url, token: servers.adminToken, retries: 0 });
+    const screen = await render(
+      <AuditlaneProvider client={client}>
+        <ActivityDetail sessionId={servers.shellSession} />
+      </AuditlaneProvider>,
+    );
+    await expect
+      .element(screen.getByRole('button', { name: 'Play', exact: true }), { timeout: 15_000 })
+      .toBeEnabled();
+    const session = await client.sessions.get(servers.shellSession);
+    const echo = (await client.sessions.activity(servers.shellSession, { q: 'needle-in-the' }))
+      .data[0];
+    expect(echo?.verdict).not.toBe('blocked');
+    const at = (Date.parse(echo?.time as string) - Date.parse(session.startedAt)) / 1000;
+    expect(at).toBeGreaterThan(0);
+    const entry = screen
+      .getByRole('listitem')
+      .filter({ hasText: 'echo needle-in-the-recording' })
+      .first();
+    await entry.getByRole('button', { name: 'Show in replay' }).click();
+    const seek = screen.getByRole('slider', { name: 'Seek' }).element() as HTMLInputElement;
+    await vi.waitFor(() => expect(Number(seek.value)).toBeCloseTo(at, 1));
+  }, 40_000);
+});
+
 describe('ReplayPlayer following a live session', () => {
   it('shows new output of an active session as it is recorded, and jumps back to live', async () => {
     const client = createClient({ baseUrl: servers.url, token: servers.adminToken, retries: 0 });
