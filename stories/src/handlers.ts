@@ -3,8 +3,21 @@
  * situation it shows: a slow server, a failing one, a viewer without permissions, downloads
  * disabled, a live session.
  */
-import type { Review, Session, StoredEvent, Viewer } from '@auditlane/client';
-import { buildActivity } from '@auditlane/react/session-detail';
+import type {
+  ActivityEntry,
+  ActivityMark,
+  Review,
+  Session,
+  StoredEvent,
+  Viewer,
+} from '@auditlane/client';
+import {
+  type AsciicastEvent,
+  type AsciicastHeader,
+  stringifyAsciicast,
+  terminalEventsToAsciicast,
+} from '@auditlane/client/asciicast';
+import { type ActivityItem, buildActivity } from '@auditlane/react/session-detail';
 import { delay, HttpResponse, http } from 'msw';
 import {
   logLine,
@@ -37,6 +50,66 @@ export interface ApiOptions {
   live?: boolean;
   /** The first session is a live terminal: its recording grows by a log line every 500 ms. */
   liveTerminal?: boolean;
+}
+
+/** An item has a mark: its last verdict, values masked in it, or it failed. */
+function hasMark(item: ActivityItem, mark: ActivityMark): boolean {
+  if (mark === 'masked') return item.masked.count > 0;
+  if (mark === 'failed') return item.failed;
+  return item.verdict === mark;
+}
+
+/** What the activity's text filter reads of an entry (command, SQL, tool and input, path, URL, reason). */
+function textOf(item: ActivityItem): string {
+  const e = item.event as Record<string, unknown>;
+  return [
+    e.text,
+    e.sql,
+    e.tool,
+    e.input,
+    e.path,
+    e.url,
+    e.host,
+    e.reason,
+    ...item.verdicts.map((v) => v.reason),
+  ]
+    .map((v) => (typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v)))
+    .join('\n')
+    .toLowerCase();
+}
+
+function toEntry(item: ActivityItem): ActivityEntry {
+  return {
+    id: item.id,
+    type: item.event.type,
+    seq: item.seq,
+    lastSeq: item.lastSeq,
+    time: item.time,
+    lastTime: item.lastTime,
+    count: 1,
+    shape: null,
+    event: item.event,
+    verdicts: item.verdicts,
+    verdict: item.verdict,
+    masked: item.masked,
+    failed: item.failed,
+    marks: item.marks,
+  } as ActivityEntry;
+}
+
+/** A terminal recording as the server writes it (`GET …/recording`): asciicast v3 text. */
+function asciicastOf(events: readonly StoredEvent[]): string {
+  const toItems = terminalEventsToAsciicast();
+  let header: AsciicastHeader | null = null;
+  const out: AsciicastEvent[] = [];
+  for (const e of events) {
+    if (e.type !== 'terminal') continue;
+    for (const item of toItems(e)) {
+      if (item.kind === 'header') header = item.header;
+      else out.push(item.event);
+    }
+  }
+  return stringifyAsciicast(header ?? { version: 3, term: { cols: 80, rows: 24 } }, out);
 }
 
 /** Commands a live session's story adds, one every 2 s. */
@@ -85,6 +158,16 @@ export function apiHandlers(options: ApiOptions = {}) {
       list = makeTerminalEvents(session);
       terminal.set(session.id, list);
     }
+    return list;
+  };
+  // A whole recording: the shell's start, then quiet until the session's last entry (90 s).
+  const recordingOf = (session: Session) => {
+    const list = [...terminalOf(session)];
+    const last = list.at(-1) as StoredEvent & { offsetMs: number };
+    list.push({
+      ...terminalEvent(session.id, 90_000, 'o', 'logout\r\n'),
+      seq: last.seq + 1,
+    });
     return list;
   };
   const find = (id: string | readonly string[] | undefined) => sessions.find((s) => s.id === id);
@@ -164,46 +247,82 @@ export function apiHandlers(options: ApiOptions = {}) {
       const data = eventsOf(session).filter((e) => e.seq > after && e.type !== 'terminal');
       return HttpResponse.json({ data, nextCursor: null });
     }),
-    // The activity, one page of every entry (no runs grouped, no filters: the stories show the
-    // list; the reference server pages, filters and groups).
+    // The activity as the reference server answers it: filtered by type, mark and text, a seq
+    // range, pages of `limit` either way from a cursor (the seq of an entry), a seek around a seq
+    // or a time. One item per entry: runs are not grouped here (the reference server groups).
     http.get(`${API}/v1/sessions/:id/activity`, async ({ params, request }) => {
       const failed = await gate();
       if (failed) return failed;
       const session = find(params.id);
       if (!session) return notFound();
       const live = Boolean(options.live);
-      const after = Number(new URL(request.url).searchParams.get('after') ?? -1);
+      const p = new URL(request.url).searchParams;
+      const types = p.getAll('type');
+      const marks = p.getAll('verdict') as ActivityMark[];
+      const q = p.get('q')?.toLowerCase();
+      const fromSeq = Number(p.get('fromSeq') ?? 0);
+      const toSeq = Number(p.get('toSeq') ?? Number.MAX_SAFE_INTEGER);
+      const limit = Number(p.get('limit') ?? 100);
       const list = live ? liveEventsOf(session) : eventsOf(session);
-      const data = buildActivity(list)
-        .filter((item) => item.seq > after)
-        .map((item) => ({
-          id: item.id,
-          type: item.event.type,
-          seq: item.seq,
-          lastSeq: item.lastSeq,
-          time: item.time,
-          lastTime: item.lastTime,
-          count: 1,
-          shape: null,
-          event: item.event,
-          verdicts: item.verdicts,
-          verdict: item.verdict,
-          masked: item.masked,
-          failed: item.failed,
-          marks: item.marks,
-        }));
+      const all = buildActivity(list).filter(
+        (item) =>
+          item.seq >= fromSeq &&
+          item.seq <= toSeq &&
+          (!types.length || types.includes(item.event.type)) &&
+          (!marks.length || marks.some((m) => hasMark(item, m))) &&
+          (!q || textOf(item).includes(q)),
+      );
+      let start = 0;
+      let end = Number.POSITIVE_INFINITY;
+      let anchorSeq: number | null = null;
+      const after = p.get('after');
+      const before = p.get('before');
+      const aroundSeq = p.get('aroundSeq');
+      const aroundTime = p.get('aroundTime');
+      if (after !== null) {
+        start = all.findIndex((item) => item.seq > Number(after));
+        if (start < 0) start = all.length;
+      } else if (before !== null) {
+        const at = all.findIndex((item) => item.seq >= Number(before));
+        end = at < 0 ? all.length : at;
+        start = Math.max(0, end - limit);
+      } else if (aroundSeq !== null || aroundTime !== null) {
+        let at = all.findIndex((item) =>
+          aroundSeq !== null
+            ? item.seq >= Number(aroundSeq)
+            : Date.parse(item.time) >= Date.parse(aroundTime as string),
+        );
+        if (at < 0) at = all.length - 1;
+        anchorSeq = all[at]?.seq ?? null;
+        start = Math.max(0, at - Math.floor(limit / 2));
+      }
+      const page = all.slice(start, Math.min(end, start + limit));
+      const data = page.map(toEntry);
+      const hasBefore = start > 0;
+      const hasAfter = start + page.length < all.length;
+      const last = data.at(-1)?.seq ?? (after !== null ? Number(after) : -1);
       return HttpResponse.json({
         data,
         firstSeq: data[0]?.seq ?? null,
         lastSeq: data.at(-1)?.seq ?? null,
-        hasBefore: false,
-        hasAfter: false,
-        prevCursor: null,
+        hasBefore,
+        hasAfter,
+        prevCursor: hasBefore && data[0] ? String(data[0].seq) : null,
         // A live session keeps a cursor to poll (here the seq of its last entry).
-        nextCursor: live ? String(data.at(-1)?.seq ?? after) : null,
-        anchorSeq: null,
-        total: data.length,
+        nextCursor: hasAfter || live ? String(last) : null,
+        anchorSeq,
+        total: p.get('count') === 'none' || q ? null : all.length,
         totalCapped: false,
+      });
+    }),
+    // The terminal recording of a session, as a file (the live terminal story reads its events).
+    http.get(`${API}/v1/sessions/:id/recording`, async ({ params }) => {
+      const failed = await gate();
+      if (failed) return failed;
+      const session = find(params.id);
+      if (!session) return notFound();
+      return new HttpResponse(asciicastOf(recordingOf(session)), {
+        headers: { 'content-type': 'application/x-asciicast' },
       });
     }),
     http.get(`${API}/v1/sessions/:id/events/stream`, ({ params }) => {

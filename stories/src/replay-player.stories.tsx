@@ -83,6 +83,37 @@ export const CustomLayout: Story = {
   ),
 };
 
+/**
+ * Translated: the player's strings come from the messages' `replay` group (partial, merged
+ * over English), here through the component's own `messages`.
+ */
+export const Translated: Story = {
+  args: {
+    'aria-label': 'Terminalaufzeichnung',
+    messages: {
+      replay: {
+        play: 'Abspielen',
+        pause: 'Anhalten',
+        previousMarker: 'Vorige Marke',
+        nextMarker: 'Nächste Marke',
+        seek: 'Springen',
+        seekValue: (current, duration) =>
+          `${Math.round(current)} von ${Math.round(duration)} Sekunden`,
+        skipInactivity: 'Pausen überspringen',
+        speed: 'Tempo',
+        speedOption: (speed) => `${new Intl.NumberFormat('de-DE').format(speed)}×`,
+        search: 'Aufzeichnung durchsuchen',
+        searchInput: 'Aufzeichnung durchsuchen',
+        searchPlaceholder: 'Text in der Ausgabe',
+        searchSubmit: 'Suchen',
+        searchResults: 'Treffer',
+        noMatch: 'Kein Treffer',
+        loading: 'Aufzeichnung wird geladen…',
+      },
+    },
+  },
+};
+
 /** OSC 52 clipboard writes ignored, javascript: links never opened, HTML shown as text. */
 export const InertContent: Story = { args: { src: hostileSession() } };
 

@@ -1,6 +1,9 @@
-import { AuditlaneProvider } from '@auditlane/react';
-import { SessionDetail } from '@auditlane/react/session-detail';
+import '@xterm/xterm/css/xterm.css';
+import { AuditlaneProvider, useSession } from '@auditlane/react';
+import { type ReplayHandle, ReplayPlayer, useActivityMarkers } from '@auditlane/react/replay';
+import { SessionDetail, type SessionDetailHandle } from '@auditlane/react/session-detail';
 import type { Meta, StoryObj } from '@storybook/react-vite';
+import { useRef, useState } from 'react';
 import { storyClient } from './client';
 import { makeEvents, makeSessions } from './fixtures';
 import { apiHandlers, FULL_VIEWER } from './handlers';
@@ -129,4 +132,91 @@ export const Composed: Story = {
       </SessionDetail.Activity>
     </SessionDetail.Root>
   ),
+};
+
+// Its recording starts with the session (the fixtures' events are from that moment on).
+const recorded = sessions[0]!;
+
+/**
+ * A session page composed from both components' parts, as the admin panel does: the replay's
+ * seek bar marks what matters (the server's activity filtered to blocked, pending, rejected,
+ * masked and failed entries, never the session's events), a click on it shows that moment's
+ * entries, and choosing an entry seeks the replay to its time.
+ */
+function SessionPage({ sessionId }: { sessionId: string }) {
+  const player = useRef<ReplayHandle>(null);
+  const detail = useRef<SessionDetailHandle>(null);
+  const [current, setCurrent] = useState<string | null>(null);
+  const session = useSession(sessionId).data;
+  const { markers } = useActivityMarkers(session);
+  const startedAt = session ? Date.parse(session.startedAt) : 0;
+  return (
+    <SessionDetail.Root
+      handleRef={detail}
+      sessionId={sessionId}
+      currentEventId={current}
+      onSelectEvent={(item) =>
+        void player.current?.seek({ originalTime: (Date.parse(item.time) - startedAt) / 1000 })
+      }
+      className="al-session-detail"
+    >
+      <SessionDetail.Header className="al-session-detail__header">
+        <SessionDetail.Title className="al-session-detail__title" />
+        <SessionDetail.Status className="al-badge al-status" />
+      </SessionDetail.Header>
+      <div className="al-session-detail__replay">
+        <ReplayPlayer.Root
+          handleRef={player}
+          sessionId={sessionId}
+          markers={markers}
+          onMarkerChange={(m) => setCurrent(m?.id ?? null)}
+          className="al-replay"
+        >
+          <ReplayPlayer.Viewport className="al-replay__viewport" />
+          <ReplayPlayer.Loading className="al-replay__message" />
+          <ReplayPlayer.Damage className="al-replay__message al-error" />
+          <div className="al-replay__controls">
+            <ReplayPlayer.PlayButton className="al-button al-replay__play" />
+            <ReplayPlayer.PreviousMarker className="al-button" />
+            <ReplayPlayer.NextMarker className="al-button" />
+            <ReplayPlayer.Timeline className="al-replay__timeline">
+              <ReplayPlayer.Seek
+                className="al-replay__seek"
+                onChange={(e) =>
+                  detail.current?.seekTo({
+                    time: new Date(startedAt + Number(e.target.value) * 1000).toISOString(),
+                  })
+                }
+              />
+              <ReplayPlayer.Marks
+                className="al-replay__marks"
+                idleClassName="al-replay__idle"
+                markerClassName="al-replay__marker"
+              />
+            </ReplayPlayer.Timeline>
+            <ReplayPlayer.Time className="al-replay__time" />
+            <ReplayPlayer.Speed className="al-input" />
+          </div>
+        </ReplayPlayer.Root>
+      </div>
+      <SessionDetail.Activity className="al-activity">
+        <SessionDetail.ActivityToolbar
+          className="al-activity__toolbar"
+          chipClassName="al-chip"
+          inputClassName="al-input"
+          buttonClassName="al-button"
+        />
+        <SessionDetail.ActivityList
+          className="al-activity__scroll"
+          listClassName="al-timeline"
+          entryClassName="al-timeline__item"
+        />
+      </SessionDetail.Activity>
+    </SessionDetail.Root>
+  );
+}
+
+export const WithReplay: Story = {
+  args: { sessionId: recorded.id },
+  render: (args) => <SessionPage sessionId={args.sessionId as string} />,
 };

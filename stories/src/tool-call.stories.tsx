@@ -206,3 +206,22 @@ export const McpFailed: Story = {
     }),
   },
 };
+
+/**
+ * The parts composed by the host: its own element (`asChild`), the tool and its subject on one
+ * line, the body, no raw JSON.
+ */
+export const Composed: Story = {
+  render: (args) => (
+    <ToolCallView.Root event={args.event} asChild>
+      <article className="al-tool-call">
+        <header className="al-tool-call__head">
+          <ToolCallView.Tool className="al-tool-call__tool" />
+          <ToolCallView.Subject className="al-code al-tool-call__subject" />
+        </header>
+        <ToolCallView.Body className="al-tool-call__body" />
+        <ToolCallView.Error className="al-error" />
+      </article>
+    </ToolCallView.Root>
+  ),
+};

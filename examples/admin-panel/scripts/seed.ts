@@ -175,8 +175,8 @@ async function terminalSessions(
   ) => {
     const session = recorder.session({ ...meta, recorded: true });
     const stdout = new PassThrough();
-    // Each command is recorded when the shell shows it (as a shell integration would), so its
-    // marker on the replay's seek bar is where it ran.
+    // Each command is recorded when the shell shows it (as a shell integration would), so
+    // choosing it in the activity seeks the replay to where it ran.
     const pending = [...commands];
     let seen = '';
     stdout.on('data', (chunk: Buffer) => {

@@ -1,13 +1,16 @@
-import { useSession, useSessionEvents } from '@auditlane/react';
-import { activityMarkers, type ReplayHandle, ReplayPlayer } from '@auditlane/react/replay';
+import { useSession } from '@auditlane/react';
+import { type ReplayHandle, ReplayPlayer, useActivityMarkers } from '@auditlane/react/replay';
 import { SessionDetail, type SessionDetailHandle } from '@auditlane/react/session-detail';
 import { useRef, useState } from 'react';
 import { useLink } from './router';
 
 /**
  * One session: its activity log beside the replay of its terminal, composed from the parts.
- * Choosing an entry seeks the player there; the player marks the entry it is at; a click on the
- * player's seek bar shows that moment's entries. An active session is followed live.
+ * Choosing an entry seeks the player to its time; the player marks the entry that matters it
+ * passed last; a click on the player's seek bar shows that moment's entries. An active session
+ * is followed live. Nothing here loads the session's events: the activity and the seek bar's
+ * markers (what matters: blocked, pending, rejected, masked, failed) are pages the server
+ * filters, so a session of 100,000 events opens as fast as one of ten.
  */
 export function SessionPage({ sessionId }: { sessionId: string }) {
   const link = useLink();
@@ -15,10 +18,9 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
   const detail = useRef<SessionDetailHandle>(null);
   const [current, setCurrent] = useState<string | null>(null);
   const session = useSession(sessionId).data;
-  // For the seek bar's markers (SessionDetail pages its activity from the server itself).
-  const { events } = useSessionEvents(sessionId);
-  const markers = session ? activityMarkers(session, events) : [];
   const active = session?.status === 'active' || session?.status === 'pending_review';
+  // The seek bar's markers: the entries that matter, from the server's activity.
+  const { markers } = useActivityMarkers(session?.recorded ? session : null, { live: active });
   const startedAt = session ? Date.parse(session.startedAt) : 0;
   return (
     <section className="panel__page" aria-label="Session">
@@ -31,7 +33,12 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         live={active}
         currentEventId={current}
         onSelectEvent={
-          session?.recorded ? (item) => void player.current?.seekToMarker(item.id) : undefined
+          session?.recorded
+            ? (item) =>
+                void player.current?.seek({
+                  originalTime: (Date.parse(item.time) - startedAt) / 1000,
+                })
+            : undefined
         }
         getShareUrl={(s) => `${window.location.origin}/sessions/${encodeURIComponent(s.id)}`}
         className="al-session-detail"

@@ -403,6 +403,36 @@ describe('createReplayer: states and transitions', () => {
     expect(replayer.getCurrentTime()).toBe(6);
   });
 
+  it('seeks to an original time: where an event happened, idle stretches cut or not', async () => {
+    // Output at 0.5 s, then nothing until 60.5 s; idle stretches cut to 2 s.
+    const text = cast(40, 10, [
+      [0.5, 'o', 'first\r\n'],
+      [60.5, 'o', 'second\r\n'],
+      [61.5, 'o', 'third\r\n'],
+    ]).text;
+    const { replayer, terminals } = make({ source: asciicastSource(text), idleTimeLimit: 2 });
+    replayer.load();
+    await until(replayer, 'ready');
+    expect(replayer.getDuration()).toBeCloseTo(3.5);
+    // An event of the session at 61 s (between "second" and "third") plays at 3 s.
+    await replayer.seek({ originalTime: 61 });
+    expect(replayer.getCurrentTime()).toBeCloseTo(3);
+    expect(terminals.at(-1)?.text).toContain('second');
+    expect(terminals.at(-1)?.text).not.toContain('third');
+    // Inside the cut stretch: where the cut ends ("second" comes then).
+    await replayer.seek({ originalTime: 30 });
+    expect(replayer.getCurrentTime()).toBeCloseTo(2.5);
+    await replayer.seek({ originalTime: 1.5 });
+    expect(replayer.getCurrentTime()).toBeCloseTo(1.5);
+    expect(terminals.at(-1)?.text).toContain('first');
+    expect(terminals.at(-1)?.text).not.toContain('second');
+    // Beyond either end: clamped.
+    await replayer.seek({ originalTime: 500 });
+    expect(replayer.getCurrentTime()).toBeCloseTo(3.5);
+    await replayer.seek({ originalTime: -5 });
+    expect(replayer.getCurrentTime()).toBe(0);
+  });
+
   it('dispose: the terminal is let go, listeners are not called again, every action is a no-op', async () => {
     const { replayer, terminals, time } = make();
     replayer.load();

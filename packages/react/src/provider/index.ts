@@ -13,6 +13,7 @@ export {
   type Messages,
   type MessagesOverride,
   mergeMessages,
+  type ReplayMessages,
   type SessionDetailMessages,
   type SessionTableMessages,
 } from './messages';

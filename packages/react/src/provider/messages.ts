@@ -14,6 +14,7 @@ import {
   type ToolCallMessages,
   toolCallMessages,
 } from '../session-detail/tool-call/tool-call.messages';
+import { deepFreeze } from './deep-freeze';
 
 /** Strings shared by the components: enum values and units. */
 export interface CommonMessages {
@@ -204,6 +205,43 @@ export interface SessionDetailMessages {
   downloadResult: string;
 }
 
+/** The replay player's strings (`ReplayPlayer` and its parts). */
+export interface ReplayMessages {
+  /** The player's accessible name. */
+  label: string;
+  /** A play time, seconds: "1:05", "1:02:03". Used by the other messages' values too. */
+  clock: (seconds: number) => string;
+  loading: string;
+  /** The recording cannot be played at all (`message`: the reader's reason). */
+  cannotPlay: (message: string) => string;
+  /** The recording stops early at `seconds` (it plays up to there). */
+  damaged: (seconds: number, message: string) => string;
+  play: string;
+  pause: string;
+  previousMarker: string;
+  nextMarker: string;
+  /** The seek slider's name, and its value ("0:05 of 1:00"). */
+  seek: string;
+  seekValue: (currentSeconds: number, durationSeconds: number) => string;
+  /** The time shown beside the seek bar ("0:05 / 1:00"). */
+  time: (currentSeconds: number, durationSeconds: number) => string;
+  /** The badge while a live session plays at its newest moment. */
+  live: string;
+  jumpToLive: string;
+  skipInactivity: string;
+  speed: string;
+  /** A speed of the speed select ("1.5×"). */
+  speedOption: (speed: number) => string;
+  search: string;
+  searchInput: string;
+  searchPlaceholder: string;
+  searchSubmit: string;
+  searchResults: string;
+  noMatch: string;
+  /** A hit's seek button: where the text appeared ("1:05"). */
+  hit: (seconds: number) => string;
+}
+
 /**
  * Every string the components show or announce, one key per string; strings with values are
  * functions. `defaultMessages` is English; pass a `MessagesOverride` to `AuditlaneProvider` or to
@@ -216,6 +254,7 @@ export interface Messages {
   sessionDetail: SessionDetailMessages;
   /** An agent's tool call in SessionDetail's activity (`ToolCallView`). */
   toolCall: ToolCallMessages;
+  replay: ReplayMessages;
 }
 
 /** Some messages of some groups: merged over the English defaults, group by group. */
@@ -235,8 +274,23 @@ const integer = (n: number) =>
 const plural = (n: number, one: string, other: string) =>
   new Intl.PluralRules('en-US').select(n) === 'one' ? one : other;
 
-/** The English messages (the default). */
-export const defaultMessages: Messages = {
+/** m:ss, or h:mm:ss from an hour. */
+const clock = (seconds: number) => {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return h ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
+};
+
+const searchRecording = 'Search the recording';
+
+/**
+ * The English messages (the default): frozen, every group and record in it, so no host can
+ * change them for every other component on the page. Translate with `mergeMessages` or a
+ * `messages` prop instead, which make new objects.
+ */
+export const defaultMessages: Messages = /* @__PURE__ */ deepFreeze<Messages>({
   common: {
     status: {
       pending_review: 'pending review',
@@ -450,7 +504,33 @@ export const defaultMessages: Messages = {
     downloadResult: 'Download full result',
   },
   toolCall: toolCallMessages,
-};
+  replay: {
+    label: 'Terminal recording',
+    clock,
+    loading: 'Loading recording…',
+    cannotPlay: (message) => `The recording cannot be played: ${message}`,
+    damaged: (seconds, message) => `The recording stops at ${clock(seconds)}: ${message}`,
+    play: 'Play',
+    pause: 'Pause',
+    previousMarker: 'Previous marker',
+    nextMarker: 'Next marker',
+    seek: 'Seek',
+    seekValue: (current, duration) => `${clock(current)} of ${clock(duration)}`,
+    time: (current, duration) => `${clock(current)} / ${clock(duration)}`,
+    live: 'live',
+    jumpToLive: 'Jump to live',
+    skipInactivity: 'Skip idle',
+    speed: 'Speed',
+    speedOption: (speed) => `${speed}×`,
+    search: searchRecording,
+    searchInput: searchRecording,
+    searchPlaceholder: searchRecording,
+    searchSubmit: 'Find',
+    searchResults: 'Search results',
+    noMatch: 'No match',
+    hit: clock,
+  },
+});
 
 /**
  * Messages over messages: each override's groups (and the records in them, such as `status`)

@@ -1,7 +1,7 @@
 'use client';
 /**
- * `ReplayPlayer` and its parts, `useReplay`, `createReplayer`, `activityMarkers`: terminal
- * recordings on xterm.js
+ * `ReplayPlayer` and its parts, `useReplay`, `createReplayer`, `useActivityMarkers` (the seek
+ * bar's markers from the server's activity): terminal recordings on xterm.js
  */
 export { type ReplayClock, systemClock } from './core/clock';
 export { ReplayDriver, type ReplayState, type SeekLocation, SPEEDS } from './core/driver';
@@ -27,7 +27,14 @@ export {
 } from './core/source';
 export type { ReplayTerminal, SnapshotTerminal } from './core/terminal';
 export type { SearchHit } from './core/text-search';
-export { type ActivityMarker, activityMarkers } from './markers';
+export {
+  type ActivityMarker,
+  type ActivityMarkers,
+  activityEntryMarkers,
+  activityMarkers,
+  type LoadActivityMarkersOptions,
+  loadActivityMarkers,
+} from './markers';
 export type {
   ReplayHandle,
   ReplayPlayerProps,
@@ -36,6 +43,11 @@ export type {
 } from './replay.types';
 export { ReplayPlayer } from './replay-player';
 export type { MarksProps, SearchResultsProps, SpeedProps } from './replay-player.parts';
+export {
+  type UseActivityMarkersOptions,
+  type UseActivityMarkersResult,
+  useActivityMarkers,
+} from './use-activity-markers';
 export { type UseReplayResult, useReplay } from './use-replay';
 export { createScanHost, type ScanHostOptions } from './view/scan-host';
 export { createXtermScreen, safeLink, type XtermScreen } from './view/xterm-screen';

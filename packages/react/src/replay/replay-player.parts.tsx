@@ -20,12 +20,16 @@ import {
   useMemo,
   useState,
 } from 'react';
+import { useMessages } from '../provider/auditlane-provider';
+import type { ReplayMessages } from '../provider/messages';
 import { SPEEDS } from './core/driver';
 import type { ReplayRootProps } from './replay.types';
 import { type UseReplayResult, useReplay } from './use-replay';
 
 interface ReplayContextValue {
   replay: UseReplayResult;
+  /** The player's strings (`messages.replay`). */
+  m: ReplayMessages;
   /** The first frame is shown: the controls apply. */
   ready: boolean;
   query: string;
@@ -60,15 +64,6 @@ function element<T extends ElementType>(asChild: boolean | undefined, tag: T): T
   return (asChild ? Slot : tag) as T;
 }
 
-/** m:ss or h:mm:ss. */
-export function formatClock(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return h ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
-}
-
 /**
  * The player: a region that takes its keyboard shortcuts (Space/K play, ←/→ 5 s, [ / ]
  * markers, + / − speed, 0–9 jump to 0–90%), `data-state` the replayer's state.
@@ -97,9 +92,11 @@ export const Root = forwardRef<HTMLDivElement, ReplayRootProps>(function ReplayR
     handleRef,
     onMarkerChange,
     onKeyDown,
+    messages,
     children,
     ...rest
   } = props;
+  const m = useMessages(messages).replay;
   const replay = useReplay({
     src,
     sessionId,
@@ -148,7 +145,7 @@ export const Root = forwardRef<HTMLDivElement, ReplayRootProps>(function ReplayR
 
   const [query, setQuery] = useState('');
   const ready = state !== 'idle' && state !== 'loading' && state !== 'error';
-  const value = useMemo(() => ({ replay, ready, query, setQuery }), [replay, ready, query]);
+  const value = useMemo(() => ({ replay, m, ready, query, setQuery }), [replay, m, ready, query]);
 
   const shortcuts = (event: KeyboardEvent<HTMLDivElement>) => {
     if ((event.target as HTMLElement).closest('input, select, textarea, button')) return;
@@ -172,7 +169,7 @@ export const Root = forwardRef<HTMLDivElement, ReplayRootProps>(function ReplayR
       <Comp
         ref={ref}
         role="region"
-        aria-label={props['aria-label'] ?? 'Terminal recording'}
+        aria-label={props['aria-label'] ?? m.label}
         aria-keyshortcuts="Space K ArrowLeft ArrowRight [ ] + -"
         tabIndex={0}
         {...rest}
@@ -208,15 +205,15 @@ export const Viewport = forwardRef<HTMLDivElement, DivProps>(function ReplayView
   );
 });
 
-/** Shown while the recording loads (`role="status"`). Children default "Loading recording…". */
+/** Shown while the recording loads (`role="status"`). Children default `messages.replay.loading`. */
 export const Loading = forwardRef<HTMLParagraphElement, ComponentPropsWithoutRef<'p'>>(
   function ReplayLoading({ children, ...props }, ref) {
-    const { replay } = useReplayPart('Loading');
+    const { replay, m } = useReplayPart('Loading');
     const { state } = replay.snapshot;
     if (state !== 'idle' && state !== 'loading') return null;
     return (
       <p role="status" {...props} ref={ref}>
-        {children ?? 'Loading recording…'}
+        {children ?? m.loading}
       </p>
     );
   },
@@ -228,17 +225,15 @@ export const Loading = forwardRef<HTMLParagraphElement, ComponentPropsWithoutRef
  */
 export const Damage = forwardRef<HTMLParagraphElement, ComponentPropsWithoutRef<'p'>>(
   function ReplayDamage({ children, ...props }, ref) {
-    const { replay } = useReplayPart('Damage');
+    const { replay, m } = useReplayPart('Damage');
     const { damage, state } = replay.snapshot;
     if (!damage) return null;
     return (
       <p role="alert" {...props} ref={ref} data-state={state === 'error' ? 'error' : 'damaged'}>
         {children ??
-          `${
-            state === 'error'
-              ? 'The recording cannot be played'
-              : `The recording stops at ${formatClock(damage.time)}`
-          }: ${damage.message}`}
+          (state === 'error'
+            ? m.cannotPlay(damage.message)
+            : m.damaged(damage.time, damage.message))}
       </p>
     );
   },
@@ -252,7 +247,7 @@ export const PlayButton = forwardRef<HTMLButtonElement, ButtonProps>(function Re
   { asChild, onClick, children, ...props },
   ref,
 ) {
-  const { replay, ready } = useReplayPart('PlayButton');
+  const { replay, m, ready } = useReplayPart('PlayButton');
   const { state } = replay.snapshot;
   const playing = state === 'playing' || state === 'live';
   const Comp = element(asChild, 'button');
@@ -260,7 +255,7 @@ export const PlayButton = forwardRef<HTMLButtonElement, ButtonProps>(function Re
     <Comp
       type="button"
       // Named by its icon's meaning; a host's own content names it instead.
-      aria-label={children == null ? (playing ? 'Pause' : 'Play') : undefined}
+      aria-label={children == null ? (playing ? m.pause : m.play) : undefined}
       disabled={!ready}
       {...props}
       ref={ref}
@@ -282,13 +277,13 @@ const MarkerButton = forwardRef<HTMLButtonElement, MarkerButtonProps>(function R
   { asChild, onClick, children, direction, part, ...props },
   ref,
 ) {
-  const { replay, ready } = useReplayPart(part);
+  const { replay, m, ready } = useReplayPart(part);
   const Comp = element(asChild, 'button');
   return (
     <Comp
       type="button"
       aria-label={
-        children != null ? undefined : direction === 'prev' ? 'Previous marker' : 'Next marker'
+        children != null ? undefined : direction === 'prev' ? m.previousMarker : m.nextMarker
       }
       disabled={!ready}
       {...props}
@@ -337,17 +332,17 @@ export const Timeline = forwardRef<HTMLDivElement, DivProps>(function ReplayTime
 /** The seek slider (a range input). */
 export const Seek = forwardRef<HTMLInputElement, ComponentPropsWithoutRef<'input'>>(
   function ReplaySeek({ onChange, ...props }, ref) {
-    const { replay, ready } = useReplayPart('Seek');
+    const { replay, m, ready } = useReplayPart('Seek');
     const { currentTime, duration } = replay.snapshot;
     return (
       <input
         type="range"
-        aria-label="Seek"
+        aria-label={m.seek}
         min={0}
         max={Math.max(duration, 0.001)}
         step={0.01}
         value={Math.min(currentTime, duration)}
-        aria-valuetext={`${formatClock(currentTime)} of ${formatClock(duration)}`}
+        aria-valuetext={m.seekValue(currentTime, duration)}
         disabled={!ready}
         {...props}
         ref={ref}
@@ -403,24 +398,24 @@ export const Marks = forwardRef<HTMLDivElement, MarksProps>(function ReplayMarks
 /** "current / duration". */
 export const Time = forwardRef<HTMLSpanElement, ComponentPropsWithoutRef<'span'>>(
   function ReplayTime(props, ref) {
-    const { replay } = useReplayPart('Time');
+    const { replay, m } = useReplayPart('Time');
     const { currentTime, duration } = replay.snapshot;
     return (
       <span aria-live="off" {...props} ref={ref}>
-        {formatClock(currentTime)} / {formatClock(duration)}
+        {m.time(currentTime, duration)}
       </span>
     );
   },
 );
 
-/** "live", shown while a live session plays at its newest moment (`data-state="live"`). */
+/** `messages.replay.live`, shown while a live session plays at its newest moment (`data-state="live"`). */
 export const LiveBadge = forwardRef<HTMLSpanElement, ComponentPropsWithoutRef<'span'>>(
   function ReplayLiveBadge({ children, ...props }, ref) {
-    const { replay } = useReplayPart('LiveBadge');
+    const { replay, m } = useReplayPart('LiveBadge');
     if (replay.snapshot.state !== 'live') return null;
     return (
       <span {...props} ref={ref} data-state="live">
-        {children ?? 'live'}
+        {children ?? m.live}
       </span>
     );
   },
@@ -431,7 +426,7 @@ export const JumpToLive = forwardRef<HTMLButtonElement, ButtonProps>(function Re
   { asChild, onClick, children, ...props },
   ref,
 ) {
-  const { replay, ready } = useReplayPart('JumpToLive');
+  const { replay, m, ready } = useReplayPart('JumpToLive');
   const { live, state } = replay.snapshot;
   if (!live || state === 'live') return null;
   const Comp = element(asChild, 'button');
@@ -444,7 +439,7 @@ export const JumpToLive = forwardRef<HTMLButtonElement, ButtonProps>(function Re
       data-disabled={ready ? undefined : ''}
       onClick={compose(onClick, () => void replay.jumpToLive())}
     >
-      {children ?? 'Jump to live'}
+      {children ?? m.jumpToLive}
     </Comp>
   );
 });
@@ -452,7 +447,7 @@ export const JumpToLive = forwardRef<HTMLButtonElement, ButtonProps>(function Re
 /** Toggles skipping idle stretches (`aria-pressed`, `data-state="on|off"`). */
 export const SkipInactivity = forwardRef<HTMLButtonElement, ButtonProps>(
   function ReplaySkipInactivity({ asChild, onClick, children, ...props }, ref) {
-    const { replay, ready } = useReplayPart('SkipInactivity');
+    const { replay, m, ready } = useReplayPart('SkipInactivity');
     const enabled = ready && replay.snapshot.inactivity.length > 0;
     const Comp = element(asChild, 'button');
     return (
@@ -466,7 +461,7 @@ export const SkipInactivity = forwardRef<HTMLButtonElement, ButtonProps>(
         data-disabled={enabled ? undefined : ''}
         onClick={compose(onClick, () => replay.setSkipInactivity((skip) => !skip))}
       >
-        {children ?? 'Skip idle'}
+        {children ?? m.skipInactivity}
       </Comp>
     );
   },
@@ -477,18 +472,18 @@ export interface SpeedProps extends Omit<ComponentPropsWithoutRef<'select'>, 'va
   speeds?: readonly number[];
 }
 
-/** The speed (a select named "Speed"); the player's `speed` / `onSpeedChange` apply. */
+/** The speed (a select named `messages.replay.speed`); the player's `speed` / `onSpeedChange` apply. */
 export const Speed = forwardRef<HTMLSelectElement, SpeedProps>(function ReplaySpeed(
   { speeds = SPEEDS, onChange, ...props },
   ref,
 ) {
-  const { replay, ready } = useReplayPart('Speed');
+  const { replay, m, ready } = useReplayPart('Speed');
   const offered = speeds.includes(replay.speed)
     ? speeds
     : [...speeds, replay.speed].sort((a, b) => a - b);
   return (
     <select
-      aria-label="Speed"
+      aria-label={m.speed}
       disabled={!ready}
       {...props}
       ref={ref}
@@ -497,7 +492,7 @@ export const Speed = forwardRef<HTMLSelectElement, SpeedProps>(function ReplaySp
     >
       {offered.map((s) => (
         <option key={s} value={s}>
-          {s}×
+          {m.speedOption(s)}
         </option>
       ))}
     </select>
@@ -507,11 +502,12 @@ export const Speed = forwardRef<HTMLSelectElement, SpeedProps>(function ReplaySp
 /** The search form (`role="search"`): children default `<SearchInput />` and `<SearchSubmit />`. */
 export const Search = forwardRef<HTMLFormElement, ComponentPropsWithoutRef<'form'>>(
   function ReplaySearch({ onSubmit, children, ...props }, ref) {
-    const { replay, query } = useReplayPart('Search');
+    const { replay, m, query } = useReplayPart('Search');
     return (
       // biome-ignore lint/a11y/useSemanticElements: <search> is not in every browser this supports.
       <form
         role="search"
+        aria-label={m.search}
         {...props}
         ref={ref}
         onSubmit={compose(onSubmit, (e) => {
@@ -531,15 +527,15 @@ export const Search = forwardRef<HTMLFormElement, ComponentPropsWithoutRef<'form
   },
 );
 
-/** The search text (named "Search the recording"). */
+/** The search text (named `messages.replay.searchInput`). */
 export const SearchInput = forwardRef<HTMLInputElement, ComponentPropsWithoutRef<'input'>>(
   function ReplaySearchInput({ onChange, ...props }, ref) {
-    const { query, setQuery, ready } = useReplayPart('SearchInput');
+    const { m, query, setQuery, ready } = useReplayPart('SearchInput');
     return (
       <input
         type="search"
-        aria-label="Search the recording"
-        placeholder="Search the recording"
+        aria-label={m.searchInput}
+        placeholder={m.searchPlaceholder}
         disabled={!ready}
         {...props}
         ref={ref}
@@ -550,16 +546,16 @@ export const SearchInput = forwardRef<HTMLInputElement, ComponentPropsWithoutRef
   },
 );
 
-/** Submits the search ("Find"). */
+/** Submits the search (`messages.replay.searchSubmit`). */
 export const SearchSubmit = forwardRef<HTMLButtonElement, ButtonProps>(function ReplaySearchSubmit(
   { asChild, children, ...props },
   ref,
 ) {
-  const { query, ready } = useReplayPart('SearchSubmit');
+  const { m, query, ready } = useReplayPart('SearchSubmit');
   const Comp = element(asChild, 'button');
   return (
     <Comp type="submit" disabled={!ready || !query} {...props} ref={ref}>
-      {children ?? 'Find'}
+      {children ?? m.searchSubmit}
     </Comp>
   );
 });
@@ -569,26 +565,26 @@ export interface SearchResultsProps extends ComponentPropsWithoutRef<'ol'> {
   hitButtonClassName?: string;
   /** Class of each hit's context text. */
   hitClassName?: string;
-  /** Shown when nothing matched. Default "No match". */
+  /** Shown when nothing matched. Default `messages.replay.noMatch`. */
   empty?: ReactNode;
 }
 
 /** The newest search's hits, each a button seeking to it (`data-state="searching|done"`). */
 export const SearchResults = forwardRef<HTMLOListElement, SearchResultsProps>(
   function ReplaySearchResults({ hitButtonClassName, hitClassName, empty, ...props }, ref) {
-    const { replay } = useReplayPart('SearchResults');
+    const { replay, m } = useReplayPart('SearchResults');
     const search = replay.snapshot.search;
     if (!search) return null;
     const hits = search.hits;
     return (
       <ol
-        aria-label="Search results"
+        aria-label={m.searchResults}
         {...props}
         ref={ref}
         data-state={hits ? 'done' : 'searching'}
         aria-busy={hits ? undefined : true}
       >
-        {hits && hits.length === 0 ? <li>{empty ?? 'No match'}</li> : null}
+        {hits && hits.length === 0 ? <li>{empty ?? m.noMatch}</li> : null}
         {(hits ?? []).map((hit, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: hits may repeat.
           <li key={i}>
@@ -597,7 +593,7 @@ export const SearchResults = forwardRef<HTMLOListElement, SearchResultsProps>(
               className={hitButtonClassName}
               onClick={() => void replay.seek(hit.time)}
             >
-              {formatClock(hit.time)}
+              {m.hit(hit.time)}
             </button>{' '}
             <span className={hitClassName}>{hit.context}</span>
           </li>

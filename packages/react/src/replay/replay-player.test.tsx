@@ -4,7 +4,9 @@ import { Component, type ReactNode, useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { render } from 'vitest-browser-react';
 import { axeViolations } from '../../test/axe';
-import { busySession } from '../../test/casts';
+import { busySession, cast } from '../../test/casts';
+import { ICON_GLYPHS, pseudoMessages, untranslated } from '../../test/messages';
+import { AuditlaneProvider } from '../provider';
 import { ReplayPlayer } from './replay-player';
 
 class Catch extends Component<{ children: ReactNode }, { error: Error | null }> {
@@ -197,5 +199,81 @@ describe('ReplayPlayer parts', () => {
     // Skip idle: a toggle with its state as data-state.
     const skip = screen.getByRole('button', { name: 'Skip idle' });
     await expect.element(skip).toHaveAttribute('data-state', 'off');
+  }, 30_000);
+});
+
+/** What a user sees and hears of a player, but its terminal (the recording, not the UI's text). */
+function outsideTerminal(player: Element): Element {
+  const copy = player.cloneNode(true) as Element;
+  for (const viewport of copy.querySelectorAll('.al-replay__viewport')) viewport.remove();
+  return copy;
+}
+
+describe('ReplayPlayer messages', () => {
+  // The recordings' own text is Cyrillic: any Latin word left is a string not from the messages.
+  const sound = cast(40, 6, [
+    [0.5, 'o', 'привет мир\r\n'],
+    [1, 'm', 'начало'],
+    [2, 'o', 'ещё строка\r\n'],
+    [70, 'o', 'конец\r\n'],
+  ]);
+
+  it('every text, aria-label and title of the parts comes from messages.replay', async () => {
+    const screen = await render(
+      <AuditlaneProvider messages={pseudoMessages()}>
+        <ReplayPlayer src={sound.text} idleTimeLimit={100} />
+      </AuditlaneProvider>,
+    );
+    const region = screen.getByRole('region', { name: '«replay.label»' });
+    const play = screen.getByRole('button', { name: '«replay.play»' });
+    await expect.element(play, { timeout: 15_000 }).toBeEnabled();
+    await expect
+      .element(screen.getByRole('slider', { name: '«replay.seek»' }))
+      .toHaveAttribute('aria-valuetext', '«replay.seekValue(0,70)»');
+    await expect.element(screen.getByText('«replay.time(0,70)»')).toBeVisible();
+    await expect
+      .element(screen.getByRole('option', { name: '«replay.speedOption(1)»' }))
+      .toBeInTheDocument();
+    // A search with hits, each named by its time, then one with none.
+    const input = screen.getByRole('searchbox', { name: '«replay.searchInput»' });
+    await input.fill('строка');
+    await screen.getByRole('button', { name: '«replay.searchSubmit»' }).click();
+    const results = screen.getByRole('list', { name: '«replay.searchResults»' });
+    await expect.element(results.getByRole('button', { name: '«replay.hit(2)»' })).toBeVisible();
+    await input.fill('нет такого');
+    await screen.getByRole('button', { name: '«replay.searchSubmit»' }).click();
+    await expect.element(results.getByText('«replay.noMatch»')).toBeVisible();
+    // Playing: the button says Pause.
+    await play.click();
+    await expect.element(screen.getByRole('button', { name: '«replay.pause»' })).toBeVisible();
+    expect(untranslated(outsideTerminal(region.element()))).toEqual([]);
+    expect(outsideTerminal(region.element()).textContent).not.toMatch(ICON_GLYPHS);
+    expect(
+      await axeViolations(screen.container, { skipContrastIn: '[aria-hidden="true"]' }),
+    ).toEqual([]);
+  }, 30_000);
+
+  it('a damaged and an unplayable recording say so in messages.replay, and a component prop wins', async () => {
+    const damaged = `${sound.text.split('\n').slice(0, 3).join('\n')}\n[1.0, "o", "обрыв`;
+    const screen = await render(
+      <AuditlaneProvider messages={pseudoMessages()}>
+        <ReplayPlayer src={damaged} aria-label="повреждённая" />
+        <ReplayPlayer
+          src="не запись"
+          aria-label="неверная"
+          messages={{ replay: { cannotPlay: () => 'Не воспроизвести' } }}
+        />
+      </AuditlaneProvider>,
+    );
+    const first = screen.getByRole('region', { name: 'повреждённая' });
+    await expect
+      .element(first.getByRole('alert'), { timeout: 15_000 })
+      .toHaveTextContent(/^«replay\.damaged\(/);
+    const second = screen.getByRole('region', { name: 'неверная' });
+    await expect.element(second.getByRole('alert')).toHaveTextContent('Не воспроизвести');
+    // The reader's reason is a value of the message (inside its «…»), nothing around it.
+    await expect.element(first.getByRole('alert')).toHaveTextContent(/»$/);
+    expect(untranslated(outsideTerminal(first.element()))).toEqual([]);
+    expect(untranslated(outsideTerminal(second.element()))).toEqual([]);
   }, 30_000);
 });

@@ -1,5 +1,6 @@
 import type { AsciicastSource } from '@auditlane/client/asciicast';
 import type { ComponentPropsWithoutRef, Ref } from 'react';
+import type { MessagesOverride } from '../provider/messages';
 import type { SeekLocation } from './core/driver';
 import type { Marker } from './core/recording';
 import type { HostMarker } from './core/replayer.types';
@@ -72,18 +73,28 @@ export interface ReplayRootProps
   asChild?: boolean;
   /** The player's imperative handle. */
   handleRef?: Ref<ReplayHandle>;
-  /** Accessible name of the player. Default "Terminal recording". */
+  /** Accessible name of the player. Default `messages.replay.label` ("Terminal recording"). */
   'aria-label'?: string;
   /** Called with the marker whose time the player passed last (the activity log highlights it). */
   onMarkerChange?: (marker: Marker | null) => void;
+  /**
+   * Translations (the `replay` group), merged over the provider's messages. Keep the object
+   * stable (a constant, or memoised).
+   */
+  messages?: MessagesOverride;
 }
 
 export interface ReplayPlayerProps extends UseReplayOptions {
   /** The player's imperative handle. */
   ref?: Ref<ReplayHandle>;
   className?: string;
-  /** Accessible name of the player. Default "Terminal recording". */
+  /** Accessible name of the player. Default `messages.replay.label` ("Terminal recording"). */
   'aria-label'?: string;
   /** Called with the marker whose time the player passed last (the activity log highlights it). */
   onMarkerChange?: (marker: Marker | null) => void;
+  /**
+   * Translations (the `replay` group), merged over the provider's messages. Keep the object
+   * stable (a constant, or memoised).
+   */
+  messages?: MessagesOverride;
 }

@@ -10,8 +10,16 @@ import { type ReplayTerminal, screenSize } from './terminal';
 
 export type ReplayState = 'loading' | 'ready' | 'playing' | 'paused' | 'ended' | 'error';
 
-/** Where to seek: seconds, a percentage, or a marker (by index, or the next / previous one). */
-export type SeekLocation = number | `${number}%` | { marker: number | 'prev' | 'next' };
+/**
+ * Where to seek: play seconds, a percentage, a marker (by index, or the next / previous one), or
+ * an original time (seconds from the start of the recording as recorded, before idle stretches
+ * were cut: where a session's event happened).
+ */
+export type SeekLocation =
+  | number
+  | `${number}%`
+  | { marker: number | 'prev' | 'next' }
+  | { originalTime: number };
 
 export interface DriverOptions {
   speed?: number;
@@ -140,6 +148,7 @@ export class ReplayDriver {
     let t: number;
     if (typeof location === 'number') t = location;
     else if (typeof location === 'string') t = (Number.parseFloat(location) / 100) * duration;
+    else if ('originalTime' in location) t = this.recording.playTimeOf(location.originalTime);
     else t = this.markerTime(location.marker);
     return Math.max(0, Math.min(duration, t));
   }

@@ -17,7 +17,12 @@ export interface Marker {
   /** Play time, seconds. */
   time: number;
   label: string;
-  kind: 'marker' | 'command' | 'blocked' | 'review' | 'other';
+  /**
+   * `marker`: the recording's own; the host's: `command` (an action), `blocked` (blocked or
+   * rejected), `review` (held for review, or approved), `masked` (values masked in it), `failed`
+   * (a non-zero exit, an error), `other`.
+   */
+  kind: 'marker' | 'command' | 'blocked' | 'review' | 'masked' | 'failed' | 'other';
   /** An id of the host's (an event id), for linking the activity log to the player. */
   id?: string;
 }

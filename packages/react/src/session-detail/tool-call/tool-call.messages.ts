@@ -1,4 +1,5 @@
 import { formatDuration } from '../../internal/format';
+import { deepFreeze } from '../../provider/deep-freeze';
 import type { NotebookCell } from './tool-call.types';
 
 /** The strings a tool call's view shows. Hosts translate by passing their own (all or some). */
@@ -54,8 +55,8 @@ export interface ToolCallMessages {
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-/** English, the default. */
-export const toolCallMessages: ToolCallMessages = {
+/** English, the default (frozen: translate by passing your own). */
+export const toolCallMessages: ToolCallMessages = /* @__PURE__ */ deepFreeze<ToolCallMessages>({
   mcp: 'MCP',
   mcpTool: (server, tool) => `${server} › ${tool}`,
   description: 'Description',
@@ -102,4 +103,4 @@ export const toolCallMessages: ToolCallMessages = {
   showMore: 'Show more',
   charactersShown: (shown, total) => `Showing ${count(shown)} of ${count(total)} characters`,
   linesShown: (shown, total) => `Showing ${count(shown)} of ${count(total)} lines`,
-};
+});
