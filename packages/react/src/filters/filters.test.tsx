@@ -174,6 +174,21 @@ describe('Filters', () => {
     expect(await axeViolations(screen.container)).toEqual([]);
   });
 
+  it('leaves a form around it alone: Enter on a period does not submit it', async () => {
+    const onSubmit = vi.fn((event: { preventDefault(): void }) => event.preventDefault());
+    const screen = await render(
+      <form onSubmit={onSubmit}>
+        <Filters defaultValue={{ period: '7d' }} debounceMs={0} />
+        <button type="submit">Apply</button>
+      </form>,
+    );
+    const radio = screen.getByRole('radio', { name: '7d' });
+    await expect.element(radio).toBeChecked();
+    (radio.element() as HTMLInputElement).focus();
+    await userEvent.keyboard('{Enter}');
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
   it('keeps the filters in the page URL (useFiltersSearchParams), back and forward aware', async () => {
     const start = window.location.href;
     const screen = await render(<UrlHost />);

@@ -48,6 +48,10 @@ function SegmentedImpl<T extends string>(
               onClick={() => {
                 if (on && clearable) onValueChange(undefined);
               }}
+              // Enter on a radio submits a host's form around it: the buttons this replaces did not.
+              onKeyDown={(event) => {
+                if (event.key === 'Enter') event.preventDefault();
+              }}
             />
             {option.label}
           </label>
