@@ -18,7 +18,6 @@ export default defineConfig({
       'react-dom/client',
       'radix-ui/alert-dialog',
       'radix-ui/dropdown-menu',
-      'radix-ui/toggle-group',
       'radix-ui/collapsible',
       'radix-ui/slot',
       '@ansi-tools/parser',

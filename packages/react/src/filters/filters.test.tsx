@@ -143,6 +143,52 @@ describe('Filters', () => {
     });
   });
 
+  it('picks the period from native radios: one tab stop, arrows choose, a press on the chosen one clears it', async () => {
+    const onValueChange = vi.fn();
+    const screen = await render(
+      <>
+        <button type="button">before</button>
+        <Filters defaultValue={{ period: '24h' }} onValueChange={onValueChange} debounceMs={0} />
+      </>,
+    );
+    const group = screen.getByRole('radiogroup', { name: 'Period' });
+    await expect.element(group).toBeVisible();
+    const radios = [...group.element().querySelectorAll<HTMLInputElement>('input[type="radio"]')];
+    expect(radios.map((r) => r.value)).toEqual(['1h', '24h', '7d', '30d', 'custom']);
+    // One group of native radios (one name): the browser gives it one tab stop and the arrows.
+    expect(new Set(radios.map((r) => r.name)).size).toBe(1);
+    await expect.element(screen.getByRole('radio', { name: '24h' })).toBeChecked();
+    radios[1]?.focus();
+    await userEvent.keyboard('{ArrowRight}');
+    expect(onValueChange).toHaveBeenLastCalledWith({ period: '7d' });
+    await expect.element(screen.getByRole('radio', { name: '7d' })).toBeChecked();
+    await expect
+      .element(screen.getByRole('radio', { name: '7d' }))
+      .toHaveAttribute('data-state', 'on');
+    await userEvent.keyboard('{ArrowLeft}{ArrowLeft}');
+    expect(onValueChange).toHaveBeenLastCalledWith({ period: '1h' });
+    // As the toggle group it replaces: pressing the chosen period again removes the filter.
+    await screen.getByRole('radio', { name: '1h' }).click();
+    expect(onValueChange).toHaveBeenLastCalledWith({});
+    for (const radio of radios) expect(radio.checked).toBe(false);
+    expect(await axeViolations(screen.container)).toEqual([]);
+  });
+
+  it('leaves a form around it alone: Enter on a period does not submit it', async () => {
+    const onSubmit = vi.fn((event: { preventDefault(): void }) => event.preventDefault());
+    const screen = await render(
+      <form onSubmit={onSubmit}>
+        <Filters defaultValue={{ period: '7d' }} debounceMs={0} />
+        <button type="submit">Apply</button>
+      </form>,
+    );
+    const radio = screen.getByRole('radio', { name: '7d' });
+    await expect.element(radio).toBeChecked();
+    (radio.element() as HTMLInputElement).focus();
+    await userEvent.keyboard('{Enter}');
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
   it('keeps the filters in the page URL (useFiltersSearchParams), back and forward aware', async () => {
     const start = window.location.href;
     const screen = await render(<UrlHost />);

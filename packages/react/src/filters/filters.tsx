@@ -1,11 +1,11 @@
 import type { PeriodPreset, ResourceType, SessionStatus } from '@auditlane/client';
 import { KNOWN_ENVIRONMENTS, RESOURCE_TYPES, SESSION_STATUSES } from '@auditlane/client/helpers';
-import * as ToggleGroup from 'radix-ui/toggle-group';
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { CheckboxMenu } from '../internal/checkbox-menu';
 import { cx } from '../internal/cx';
 import { statusLabel } from '../internal/format';
 import { ChevronDownIcon } from '../internal/icons';
+import { Segmented } from '../internal/segmented';
 import { useMessages } from '../provider/auditlane-provider';
 import type { FiltersMessages } from '../provider/messages';
 import type { FiltersProps, FiltersValue } from './filters.types';
@@ -237,24 +237,16 @@ function PeriodFilter(props: {
       <span className="al-filters__label" id={`${fromId}-label`}>
         {m.period}
       </span>
-      <ToggleGroup.Root
-        type="single"
-        className="al-segmented"
+      <Segmented<NonNullable<FiltersValue['period']>>
         aria-labelledby={`${fromId}-label`}
-        value={period ?? ''}
-        onValueChange={(next) =>
-          props.onChange((next || undefined) as FiltersValue['period'], from, to)
-        }
-      >
-        {props.periods.map((p) => (
-          <ToggleGroup.Item key={p} value={p} className="al-segmented__item">
-            {m.periodPreset[p] ?? p}
-          </ToggleGroup.Item>
-        ))}
-        <ToggleGroup.Item value="custom" className="al-segmented__item">
-          {m.periodCustom}
-        </ToggleGroup.Item>
-      </ToggleGroup.Root>
+        clearable
+        value={period}
+        onValueChange={(next) => props.onChange(next, from, to)}
+        options={[
+          ...props.periods.map((p) => ({ value: p, label: m.periodPreset[p] ?? p })),
+          { value: 'custom' as const, label: m.periodCustom },
+        ]}
+      />
       {period === 'custom' ? (
         <span className="al-filters__range">
           <label htmlFor={fromId}>{m.from}</label>

@@ -7,7 +7,6 @@ import type {
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Slot } from 'radix-ui/slot';
-import * as ToggleGroup from 'radix-ui/toggle-group';
 import {
   type ComponentPropsWithoutRef,
   createContext,
@@ -37,10 +36,11 @@ import {
   SortableIcon,
   SortDescendingIcon,
 } from '../internal/icons';
+import { Segmented } from '../internal/segmented';
 import { useControllable } from '../internal/use-controllable';
 import { useMessages } from '../provider/auditlane-provider';
 import type { Messages } from '../provider/messages';
-import type { SessionColumnId, SessionTableProps } from './session-table.types';
+import type { RankBy, SessionColumnId, SessionTableProps } from './session-table.types';
 import {
   DEFAULT_SORTING,
   rankOf,
@@ -283,31 +283,28 @@ export const Count = forwardRef<HTMLSpanElement, ComponentPropsWithoutRef<'span'
   },
 );
 
-/** Newest first, or most significant first (a single-choice toggle group). */
+/** Newest first, or most significant first (a radio group). */
 export const Rank = forwardRef<HTMLDivElement, { className?: string }>(function SessionTableRank(
   { className },
   ref,
 ) {
   const { state, messages } = useSessionTableContext('SessionTable.Rank');
   const { rankBy, setRankBy } = state;
+  const m = messages.sessionTable;
   return (
-    <ToggleGroup.Root
+    <Segmented<RankBy>
       ref={ref}
-      type="single"
-      className={cx('al-segmented', className)}
-      aria-label={messages.sessionTable.rank}
+      className={className}
+      aria-label={m.rank}
       value={rankBy}
       onValueChange={(next) => {
-        if (next === 'recent' || next === 'significance') setRankBy(next);
+        if (next) setRankBy(next);
       }}
-    >
-      <ToggleGroup.Item value="recent" className="al-segmented__item">
-        {messages.sessionTable.rankRecent}
-      </ToggleGroup.Item>
-      <ToggleGroup.Item value="significance" className="al-segmented__item">
-        {messages.sessionTable.rankSignificance}
-      </ToggleGroup.Item>
-    </ToggleGroup.Root>
+      options={[
+        { value: 'recent', label: m.rankRecent },
+        { value: 'significance', label: m.rankSignificance },
+      ]}
+    />
   );
 });
 

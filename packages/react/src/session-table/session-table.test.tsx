@@ -1,3 +1,4 @@
+import '../styles.css';
 import { createClient, type Session } from '@auditlane/client';
 import { Component, createRef, type ReactNode } from 'react';
 import { describe, expect, inject, it, vi } from 'vitest';
@@ -419,6 +420,22 @@ describe('SessionTable parts', () => {
     );
     expect(renders.size).toBeGreaterThan(40);
     expect([...renders.values()].filter((n) => n > 1)).toEqual([]);
+  });
+  it('clips only the free-text cells, never an icon (with the default styles)', async () => {
+    // A clip is a paint property of its own: rows entering on every scrolled frame pay for each.
+    const screen = await render(<SessionTable sessions={fakeSessions(20)} />);
+    await expect.element(screen.getByText('20 sessions')).toBeVisible();
+    const row = rows(screen.container)[0] as HTMLElement;
+    const clipped = [...row.querySelectorAll<Element>('*')]
+      .filter((el) => getComputedStyle(el).overflow !== 'visible')
+      .map((el) => el.getAttribute('class') ?? el.tagName);
+    expect(clipped).toEqual([
+      'al-table__cell al-col-actor',
+      'al-table__cell al-col-resource',
+      'al-table__cell al-col-environment',
+    ]);
+    const actor = row.querySelector('.al-col-actor') as HTMLElement;
+    expect(getComputedStyle(actor).textOverflow).toBe('ellipsis');
   });
   it('throws an error naming the part and its Root when a part is used outside it', async () => {
     const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
