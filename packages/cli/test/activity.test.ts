@@ -43,6 +43,8 @@ interface Server {
   other: AuditlaneClient;
   /** Runs SQL on the store behind the API's back (`?` placeholders). */
   exec(sql: string, params: unknown[]): Promise<void>;
+  /** Reads with SQL behind the API's back (`?` placeholders). */
+  all<T>(sql: string, params: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ async function openServer(kind: 'sqlite' | 'postgres'): Promise<Server> {
   let store: Store;
   let drop: () => Promise<void>;
   let exec: Server['exec'];
+  let all: Server['all'];
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'auditlane-activity-'));
     const sqlite = new SqliteStore({ filename: join(dir, 'test.db') });
@@ -59,6 +62,7 @@ async function openServer(kind: 'sqlite' | 'postgres'): Promise<Server> {
     exec = async (sql, params) => {
       sqlite.db.prepare(sql).run(...params);
     };
+    all = async <T>(sql: string, params: unknown[]) => sqlite.db.prepare(sql).all(...params) as T[];
     drop = async () => {
       await sqlite.close();
       rmSync(dir, { recursive: true, force: true });
@@ -76,11 +80,16 @@ async function openServer(kind: 'sqlite' | 'postgres'): Promise<Server> {
     const postgres = await PostgresStore.open({ connectionString: url.toString(), max: 4 });
     store = postgres;
     exec = async (sql, params) => {
+      await all(sql, params);
+    };
+    all = async <T>(sql: string, params: unknown[]) => {
       let n = 0;
-      await postgres.pool.query(
-        sql.replace(/\?/g, () => `$${++n}`),
-        params,
-      );
+      return (
+        await postgres.pool.query(
+          sql.replace(/\?/g, () => `$${++n}`),
+          params,
+        )
+      ).rows as T[];
     };
     drop = async () => {
       await postgres.close();
@@ -103,6 +112,7 @@ async function openServer(kind: 'sqlite' | 'postgres'): Promise<Server> {
     server,
     token,
     exec,
+    all,
     client: createClient({ baseUrl: server.url, token, retries: 0 }),
     other: createClient({ baseUrl: server.url, token: otherToken, retries: 0 }),
     async close() {
@@ -547,6 +557,118 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     expect(rebuilt.total).toBe(157);
   });
 
+  it('answers the text filter from a trigram index with the rows a scan of the session gives', async () => {
+    let clock = T0;
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy: false, masking: false, now: () => clock });
+    const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+    const texts = [
+      'echo "100% done" > /tmp/_x_',
+      'grep -r CAFÉ /srv/Été',
+      'kubectl delete pod api-1',
+      'kubectl delete pod api-2',
+      'type C:\\logs\\app.log',
+      'echo 🙂🙂 ok',
+      'ls',
+    ];
+    for (const text of texts) {
+      clock += 1000;
+      session.command({ text, exitCode: 0 });
+    }
+    for (let i = 0; i < 30; i++) {
+      clock += 1000;
+      session.query({ sql: `SELECT * FROM "Users" WHERE name = 'O''Brien ${i}'`, rowCount: 1 });
+    }
+    session.end({ exitCode: 0 });
+    await deliver(s.client, [...sink.events] as EventInput[]);
+    const scan = (q: string) =>
+      s.all<{ seq: number }>(
+        `SELECT seq FROM activity WHERE org = ? AND session_id = ? AND ${kind === 'sqlite' ? 'instr' : 'strpos'}(text, ?) > 0 ORDER BY seq`,
+        ['acme', session.id, q.toLowerCase()],
+      );
+    const queries = [
+      ...['l', 'ls', 'kub', 'KUBECTL DELETE', 'pod api-', '100%', '% d', '_x_', '\\logs'],
+      ...['"users"', "o''brien 1", 'café', 'ÉTÉ', '🙂🙂', '🙂', 'zzzz', '" > /', 'e'],
+    ];
+    let found = 0;
+    for (const q of queries) {
+      const expected = (await scan(q)).map((r) => Number(r.seq));
+      found += expected.length;
+      const flat = await page(s, session.id, { q, group: 'none', limit: 500, count: 'exact' });
+      expect({ q, seqs: flat.data.map((e) => e.seq) }).toEqual({ q, seqs: expected });
+      expect(flat.total).toBe(expected.length);
+      // Grouped, a page at a time both ways: the same entries.
+      const forward: number[] = [];
+      let next: string | undefined;
+      let last: Awaited<ReturnType<typeof page>> | undefined;
+      do {
+        last = await page(s, session.id, { q, limit: 2, ...(next ? { after: next } : {}) });
+        for (const e of last.data) forward.push(e.seq, e.lastSeq, e.count);
+        next = last.hasAfter ? last.nextCursor! : undefined;
+      } while (next);
+      const backward: number[] = [];
+      let before = last.prevCursor ?? undefined;
+      while (before) {
+        const p = await page(s, session.id, { q, limit: 2, before });
+        backward.unshift(...p.data.flatMap((e) => [e.seq, e.lastSeq, e.count]));
+        before = p.hasBefore ? p.prevCursor! : undefined;
+      }
+      expect({ q, backward }).toEqual({ q, backward: forward.slice(0, backward.length) });
+      const counted = forward.filter((_, i) => i % 3 === 2).reduce((a, b) => a + b, 0);
+      expect({ q, counted }).toEqual({ q, counted: expected.length });
+    }
+    expect(found).toBeGreaterThan(100);
+    // The filter's index: kept by ingest for every entry.
+    if (kind === 'sqlite') {
+      const [hits] = await s.all<{ n: number }>(
+        'SELECT count(*) AS n FROM activity_text WHERE activity_text MATCH ?',
+        ['"kubectl delete pod"'],
+      );
+      expect(hits!.n).toBeGreaterThanOrEqual(2);
+    } else {
+      const index = await s.all<{ indexdef: string }>(
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'activity_text_trgm'",
+        [],
+      );
+      expect(index[0]?.indexdef).toMatch(/gin \(text .*gin_trgm_ops\)/);
+    }
+  });
+
+  it('groups a text filter matching more entries than it reads at once (one run of 2,100)', async () => {
+    let clock = T0;
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy: false, masking: false, now: () => clock });
+    const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+    for (let i = 0; i < 2100; i++) {
+      clock += 10;
+      session.query({ sql: `INSERT INTO logins VALUES (${i})`, rowCount: 1 });
+    }
+    for (let i = 0; i < 3; i++) {
+      clock += 10;
+      session.command({ text: `tail /var/log/login-${i}.log`, exitCode: 0 });
+      clock += 10;
+      session.query({ sql: `SELECT * FROM logins WHERE id = ${i}`, rowCount: 1 });
+    }
+    session.end({ exitCode: 0 });
+    await deliver(s.client, [...sink.events] as EventInput[], 1000);
+    const p = await page(s, session.id, { q: 'LOGIN', limit: 4, count: 'exact' });
+    expect(p.data.map((e) => [summary(e), e.count])).toEqual([
+      ['2100 × INSERT INTO logins VALUES (…)', 2100],
+      ['tail …', 1],
+      ['SELECT * FROM logins WHERE id = ?', 1],
+      ['tail …', 1],
+    ]);
+    expect(p).toMatchObject({ total: 2106, hasAfter: true, hasBefore: false });
+    const rest = await page(s, session.id, { q: 'LOGIN', limit: 4, after: p.nextCursor! });
+    expect(rest.data.map((e) => [summary(e), e.count])).toEqual([
+      ['SELECT * FROM logins WHERE id = ?', 1],
+      ['tail …', 1],
+      ['SELECT * FROM logins WHERE id = ?', 1],
+    ]);
+    const back = await page(s, session.id, { q: 'LOGIN', limit: 4, before: rest.prevCursor! });
+    expect(back.data.map((e) => e.count)).toEqual([2100, 1, 1, 1]);
+  });
+
   it("answers 404 for another org's session, and never mixes in the other org's events", async () => {
     await expect(s.other.sessions.activity(db.id)).rejects.toMatchObject({ status: 404 });
     // The other org records a session under the same id: its own, with its own activity.
@@ -678,5 +800,169 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     // A cursor of the events listing (another shape) is refused too.
     const forged = Buffer.from('["x",1]').toString('base64url');
     expect((await ask(`after=${forged}`)).status).toBe(400);
+  });
+});
+
+describe('the activity text index on databases the migration meets', () => {
+  /** A session of commands, delivered; `verify` checks the text filter finds what a scan does. */
+  async function record(client: AuditlaneClient) {
+    let clock = T0;
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy: false, masking: false, now: () => clock });
+    const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+    for (let i = 0; i < 40; i++) {
+      clock += 1000;
+      session.command({
+        text: i % 7 === 0 ? `kubectl delete pod api-${i}` : `ls /srv/${i}`,
+        exitCode: 0,
+      });
+    }
+    session.end({ exitCode: 0 });
+    await deliver(client, [...sink.events] as EventInput[]);
+    const commands = sink.events.filter((e) => e.type === 'command');
+    return {
+      id: session.id,
+      async verify(reader: AuditlaneClient) {
+        for (const q of ['kubectl delete', 'pod api-2', 'ls /srv/3', 'ls', 'zzz']) {
+          const p = await reader.sessions.activity(session.id, { q, group: 'none', limit: 500 });
+          const expected = commands.filter((e) => e.text.includes(q)).map((e) => e.seq);
+          expect({ q, seqs: p.data.map((e) => e.seq) }).toEqual({ q, seqs: expected });
+        }
+      },
+    };
+  }
+
+  it('builds the SQLite index from the entries an existing database holds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'auditlane-activity-upgrade-'));
+    const filename = join(dir, 'test.db');
+    try {
+      const old = new SqliteStore({ filename });
+      const version = old.db.pragma('user_version', { simple: true }) as number;
+      const { token } = await old.createToken({
+        org: 'acme',
+        name: 'a',
+        permissions: [...PERMISSIONS],
+      });
+      // The database as the version before left it: no text index.
+      for (const t of ['insert', 'delete', 'update'])
+        old.db.exec(`DROP TRIGGER activity_text_${t}`);
+      old.db.exec('DROP TABLE activity_text');
+      old.db.pragma(`user_version = ${version - 1}`);
+      let server = await startServer({ store: old, port: 0 });
+      const session = await record(createClient({ baseUrl: server.url, token, retries: 0 }));
+      await server.close();
+      await old.close();
+      const upgraded = new SqliteStore({ filename });
+      try {
+        const rows = upgraded.db
+          .prepare('SELECT count(*) AS n FROM activity_text WHERE activity_text MATCH ?')
+          .get('"kubectl delete"') as { n: number };
+        expect(rows.n).toBe(6);
+        server = await startServer({ store: upgraded, port: 0 });
+        const client = createClient({ baseUrl: server.url, token, retries: 0 });
+        await session.verify(client);
+        await server.close();
+      } finally {
+        await upgraded.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  /** A database and a role of its own; `create`: the role may create extensions in it. */
+  async function postgresFor(create: boolean) {
+    cluster ??= process.env.AUDITLANE_TEST_POSTGRES_URL
+      ? { url: process.env.AUDITLANE_TEST_POSTGRES_URL, stop() {} }
+      : await startCluster();
+    const name = `auditlane_trgm_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: cluster.url });
+    await admin.connect();
+    await admin.query(`CREATE ROLE ${name} LOGIN`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    if (create) await admin.query(`GRANT CREATE ON DATABASE ${name} TO ${name}`);
+    const url = new URL(cluster.url);
+    url.pathname = `/${name}`;
+    const owner = new pg.Client({ connectionString: url.toString() });
+    await owner.connect();
+    await owner.query(`ALTER SCHEMA public OWNER TO ${name}`);
+    await owner.end();
+    url.username = name;
+    return {
+      url: url.toString(),
+      async drop() {
+        await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+        await admin.query(`DROP ROLE ${name}`);
+        await admin.end();
+      },
+    };
+  }
+
+  it.each([
+    [true, 'builds the PostgreSQL index when the role may create pg_trgm'],
+    [false, 'reads the entries, with the same rows, when the role may not create pg_trgm'],
+  ])('%s: %s', async (create) => {
+    const db = await postgresFor(create);
+    try {
+      const store = await PostgresStore.open({ connectionString: db.url, max: 2 });
+      const { token } = await store.createToken({
+        org: 'acme',
+        name: 'a',
+        permissions: [...PERMISSIONS],
+      });
+      const server = await startServer({ store, port: 0 });
+      try {
+        const { rows } = await store.pool.query(
+          "SELECT (SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm')::int AS ext, (SELECT count(*) FROM pg_indexes WHERE indexname = 'activity_text_trgm')::int AS ix",
+        );
+        expect(rows[0]).toEqual({ ext: create ? 1 : 0, ix: create ? 1 : 0 });
+        const client = createClient({ baseUrl: server.url, token, retries: 0 });
+        await (await record(client)).verify(client);
+      } finally {
+        await server.close();
+        await store.close();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('builds the PostgreSQL index from the entries an existing database holds', async () => {
+    const db = await postgresFor(true);
+    try {
+      const old = await PostgresStore.open({ connectionString: db.url, max: 2 });
+      const { token } = await old.createToken({
+        org: 'acme',
+        name: 'a',
+        permissions: [...PERMISSIONS],
+      });
+      await old.pool.query('DROP INDEX activity_text_trgm');
+      await old.pool.query(
+        'DELETE FROM auditlane_migrations WHERE version = (SELECT max(version) FROM auditlane_migrations)',
+      );
+      let server = await startServer({ store: old, port: 0 });
+      const session = await record(createClient({ baseUrl: server.url, token, retries: 0 }));
+      await server.close();
+      await old.close();
+      const upgraded = await PostgresStore.open({ connectionString: db.url, max: 2 });
+      try {
+        await upgraded.pool.query('SET enable_seqscan = off');
+        const { rows } = await upgraded.pool.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM activity WHERE text LIKE '%kubectl delete%'",
+        );
+        expect(rows[0]!.n).toBe(6);
+        const ix = await upgraded.pool.query(
+          "SELECT 1 FROM pg_indexes WHERE indexname = 'activity_text_trgm'",
+        );
+        expect(ix.rows).toHaveLength(1);
+        server = await startServer({ store: upgraded, port: 0 });
+        await session.verify(createClient({ baseUrl: server.url, token, retries: 0 }));
+        await server.close();
+      } finally {
+        await upgraded.close();
+      }
+    } finally {
+      await db.drop();
+    }
   });
 });

@@ -32,6 +32,7 @@ import {
 } from '@auditlane/client';
 import { CursorError, decodeCursor, encodeCursor } from './cursor';
 import type { ColumnType, IndexSql } from './entity-index';
+import type { SqlDialect } from './filters';
 import type { SqlReader } from './reads';
 import { type ChainRow, storedEventJson } from './verify';
 
@@ -79,6 +80,51 @@ export const ACTIVITY_TABLES = (bigint: string) => `
     masked ${bigint} NOT NULL,
     PRIMARY KEY (org, session_id, subject_id, seq)
   );
+  `;
+
+/**
+ * The text filter's index on SQLite: FTS5's trigram tokenizer over each entry's text, keyed by
+ * the activity row's rowid and kept by triggers; built from the entries stored. Contentless: the
+ * text stays in `activity` only. A query's candidates are rechecked with LIKE.
+ */
+export const SQLITE_ACTIVITY_TEXT_INDEX = `
+  CREATE VIRTUAL TABLE activity_text USING fts5 (text, content = '', contentless_delete = 1, tokenize = 'trigram');
+  INSERT INTO activity_text (rowid, text) SELECT rowid, text FROM activity;
+  CREATE TRIGGER activity_text_insert AFTER INSERT ON activity BEGIN
+    INSERT INTO activity_text (rowid, text) VALUES (new.rowid, new.text);
+  END;
+  CREATE TRIGGER activity_text_delete AFTER DELETE ON activity BEGIN
+    DELETE FROM activity_text WHERE rowid = old.rowid;
+  END;
+  CREATE TRIGGER activity_text_update AFTER UPDATE OF text ON activity WHEN new.text IS NOT old.text BEGIN
+    DELETE FROM activity_text WHERE rowid = old.rowid;
+    INSERT INTO activity_text (rowid, text) VALUES (new.rowid, new.text);
+  END;
+  `;
+
+/**
+ * The text filter's index on PostgreSQL: pg_trgm's GIN index over each entry's text. pg_trgm is
+ * in PostgreSQL's contrib (Debian's and the official images ship it) and trusted (a role with
+ * CREATE on the database creates it); where it is missing or the role may not create it, the
+ * migration leaves the index out and the filter reads the session's entries, with the same rows.
+ */
+export const POSTGRES_ACTIVITY_TEXT_INDEX = `
+  DO $$
+  DECLARE
+    trgm_schema TEXT;
+  BEGIN
+    BEGIN
+      CREATE EXTENSION IF NOT EXISTS pg_trgm;
+    EXCEPTION WHEN OTHERS THEN
+      RAISE NOTICE 'pg_trgm is not available (%): the activity text filter reads each session''s entries', SQLERRM;
+    END;
+    SELECT n.nspname INTO trgm_schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+      WHERE e.extname = 'pg_trgm';
+    IF trgm_schema IS NOT NULL THEN
+      EXECUTE format('CREATE INDEX activity_text_trgm ON activity USING gin (text %I.gin_trgm_ops)', trgm_schema);
+    END IF;
+  END
+  $$;
   `;
 
 /** The activity's entries are the client's actions (joinVerdicts), the session's start aside. */
@@ -583,15 +629,18 @@ const MAX_LIMIT = 500;
 
 interface Filter {
   /** SQL of the conditions on `activity` (alias `a.` when given), its parameters added to p. */
-  where(p: { param(value: unknown): string }, alias?: string): string;
+  where(p: SqlDialect, alias?: string): string;
+  /** A text filter is among the conditions (its matches are found by the text index). */
+  text: boolean;
 }
 
 function filterOf(session: Session, q: ActivityQuery): Filter {
   const marks = q.verdict ?? [];
   const mask = marks.reduce((m, k) => m | MARK_BITS[k], 0);
   const onlyMatters = marks.length > 0 && (mask & ~MATTERS_BITS) === 0;
-  const pattern = q.q ? `%${q.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const text = q.q ? q.q.toLowerCase() : null;
   return {
+    text: text !== null,
     where(p, alias = '') {
       const c = (column: string) => `${alias}${column}`;
       const parts = [
@@ -603,7 +652,7 @@ function filterOf(session: Session, q: ActivityQuery): Filter {
       if (q.type?.length)
         parts.push(`${c('type')} IN (${q.type.map((t) => p.param(t)).join(', ')})`);
       if (marks.length > 0) parts.push(`(${c('flags')} & ${mask}) <> 0`);
-      if (pattern !== null) parts.push(`${c('text')} LIKE ${p.param(pattern)} ESCAPE '\\'`);
+      if (text !== null) parts.push(p.activityText(alias, text));
       if (q.fromSeq !== undefined) parts.push(`${c('seq')} >= ${p.param(q.fromSeq)}`);
       if (q.toSeq !== undefined) parts.push(`${c('seq')} <= ${p.param(q.toSeq)}`);
       return parts.join(' AND ');
@@ -654,8 +703,11 @@ async function side(
   const order = dir === 'after' ? 'ASC' : 'DESC';
   // Parameters are added in the order their placeholders appear (SQLite's are positional).
   const p = r.params();
-  let rows: GroupRow[];
-  if (!grouped) {
+  // Under a text filter, the matches read once from the text index make the page's groups.
+  let rows = grouped && filter.text ? await textGroups(r, filter, cmp, order, bound, want) : null;
+  if (rows !== null) {
+    // Grouped above.
+  } else if (!grouped) {
     const marks = MATTERING_MARKS.map(
       (m) => `CASE WHEN (flags & ${MARK_BITS[m]}) <> 0 THEN 1 ELSE 0 END AS ${m}`,
     ).join(', ');
@@ -702,6 +754,62 @@ async function side(
   const kept = more ? groups.slice(0, want) : groups;
   if (dir === 'before') kept.reverse();
   return { groups: kept, more };
+}
+
+/** Matches of a text filter a grouped page reads at once (more: the walk over runs). */
+const TEXT_MATCHES = 2000;
+
+/**
+ * A grouped page under a text filter, from the matching entries past the bound read in one
+ * statement: the text index finds them in no particular order, so the walk over runs (a lookup
+ * of the next match per step) would search it again at each step. Null when more than
+ * TEXT_MATCHES match and they do not hold `want + 1` groups: the walk then goes on.
+ */
+async function textGroups(
+  r: SqlReader,
+  filter: Filter,
+  cmp: '<' | '>',
+  order: 'ASC' | 'DESC',
+  bound: number,
+  want: number,
+): Promise<GroupRow[] | null> {
+  const p = r.params();
+  const matches = await r.all<{ seq: number; run: number; flags: number; time_ms: number }>(
+    `SELECT seq, run, flags, time_ms FROM activity WHERE ${filter.where(p)} AND seq ${cmp} ${p.param(bound)} ORDER BY seq ${order} LIMIT ${p.param(TEXT_MATCHES + 1)}`,
+    p.values,
+  );
+  const complete = matches.length <= TEXT_MATCHES;
+  const groups: GroupRow[] = [];
+  for (const m of matches.slice(0, TEXT_MATCHES)) {
+    const seq = Number(m.seq);
+    const run = Number(m.run);
+    const time = Number(m.time_ms);
+    const flags = Number(m.flags);
+    let g = groups.at(-1);
+    if (g?.run !== run) {
+      g = {
+        run,
+        n: 0,
+        first_seq: seq,
+        last_seq: seq,
+        last_time: time,
+        blocked: 0,
+        pending: 0,
+        rejected: 0,
+        masked: 0,
+        failed: 0,
+      };
+      groups.push(g);
+    }
+    g.n++;
+    g.first_seq = Math.min(g.first_seq, seq);
+    g.last_seq = Math.max(g.last_seq, seq);
+    g.last_time = Math.max(g.last_time, time);
+    for (const mark of MATTERING_MARKS) if ((flags & MARK_BITS[mark]) !== 0) g[mark]++;
+  }
+  // Past the cap, the groups read are whole but the last: enough when it is past the page.
+  if (!complete && groups.length <= want) return null;
+  return groups.slice(0, want + 1);
 }
 
 /** `after`/`before` cursors: the seq the page ended (began) at. */
