@@ -669,6 +669,131 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     expect(back.data.map((e) => e.count)).toEqual([2100, 1, 1, 1]);
   });
 
+  it("joins a tool call's result (its PostToolUse) to its call, whatever arrives first", async () => {
+    let clock = T0;
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy: false, masking: false, now: () => clock });
+    const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+    const tick = () => {
+      clock += 1000;
+    };
+    const call = (n: number) => {
+      tick();
+      const id = session.toolCall({
+        tool: 'Bash',
+        callId: `toolu_${n}`,
+        input: { command: `ls /srv/${n}` },
+      });
+      session.verdict(id, 'passed', { rule: 'read-only' });
+      return id;
+    };
+    const result = (n: number, failed = false) => {
+      tick();
+      return session.toolCall({
+        tool: 'Bash',
+        callId: `toolu_${n}`,
+        ...(failed ? { error: 'exit 2' } : { output: { stdout: `file-${n}` } }),
+        durationMs: 5,
+      });
+    };
+    // 1: call and result in one batch, the result masked. 2: the result in a later batch.
+    const c1 = call(1);
+    const r1 = result(1);
+    const c2 = call(2);
+    tick();
+    const other = session.command({ text: 'whoami', exitCode: 0 });
+    const r2 = result(2, true);
+    // 3: the result alone (the call was never recorded). 4: the result first, the call later.
+    const r3 = result(3);
+    const c4 = call(4);
+    const r4 = result(5 - 1);
+    // 5: a verdict about the result before the result.
+    const c5 = call(5);
+    session.end({ exitCode: 0 });
+    const events = [...sink.events] as EventInput[];
+    const byId = (id: string) => events.find((e) => e.id === id)!;
+    const r5: EventInput = {
+      ...byId(r4),
+      id: 'evt_01KB000000000000000000R5X',
+      seq: 900,
+      callId: 'toolu_5',
+    } as EventInput;
+    const r5verdict: EventInput = {
+      ...events.find((e) => e.type === 'policy')!,
+      id: 'evt_01KB000000000000000000V5X',
+      seq: 899,
+      subjectId: r5.id,
+      verdict: 'blocked',
+    } as EventInput;
+    const masking: EventInput = {
+      id: 'evt_01KB000000000000000000M1X',
+      sessionId: session.id,
+      seq: 901,
+      time: byId(r1).time,
+      type: 'masking',
+      subjectId: r1,
+      fields: ['stdout'],
+      count: 2,
+    } as EventInput;
+    const later = new Set([r2, c4]);
+    await deliver(s.client, [...events.filter((e) => !later.has(e.id!)), r5verdict]);
+    const before = await page(s, session.id, { group: 'none' });
+    expect(before.data.find((e) => e.id === c2)!.result).toBeNull();
+    expect(before.data.find((e) => e.id === r4)!.result).toBeNull();
+    expect(before.data.find((e) => e.id === r5.id)!.verdict).toBe('blocked');
+    await deliver(s.client, [...events.filter((e) => later.has(e.id!)), r5, masking]);
+    const p = await page(s, session.id, { group: 'none', count: 'exact' });
+    const gist = p.data.map((e) => ({
+      id: e.id,
+      result: e.result?.id ?? null,
+      verdicts: e.verdicts.map((v) => (v.type === 'policy' ? v.verdict : v.type)),
+      verdict: e.verdict,
+      masked: e.masked.count,
+      failed: e.failed,
+    }));
+    const plain = { verdicts: ['passed'], verdict: 'passed', masked: 0, failed: false };
+    expect(gist).toEqual([
+      { ...plain, id: c1, result: r1, masked: 2 },
+      { ...plain, id: c2, result: r2, failed: true },
+      { id: other, result: null, verdicts: [], verdict: null, masked: 0, failed: false },
+      { id: r3, result: null, verdicts: [], verdict: null, masked: 0, failed: false },
+      { ...plain, id: c4, result: r4 },
+      { ...plain, id: c5, result: r5.id, verdicts: ['passed', 'blocked'], verdict: 'blocked' },
+      {
+        id: expect.any(String),
+        result: null,
+        verdicts: [],
+        verdict: null,
+        masked: 0,
+        failed: false,
+      },
+    ]);
+    const joined = p.data[0]!;
+    expect(joined.event.type === 'tool_call' && joined.event.input).toEqual({
+      command: 'ls /srv/1',
+    });
+    expect(joined.result?.type === 'tool_call' && joined.result.output).toEqual({
+      stdout: 'file-1',
+    });
+    expect(joined.masked.fields).toEqual(['stdout']);
+    // One entry per call: the unfiltered count kept by ingest, and the counted one.
+    expect(p.total).toBe(7);
+    expect((await page(s, session.id)).total).toBe(7);
+    expect((await page(s, session.id, { verdict: ['failed'] })).data.map((e) => e.id)).toEqual([
+      c2,
+    ]);
+    expect((await page(s, session.id, { verdict: ['blocked'] })).data.map((e) => e.id)).toEqual([
+      c5,
+    ]);
+    // Grouped, the calls of one shape are one item.
+    const grouped = await page(s, session.id);
+    expect(grouped.data.map((e) => e.count)).toEqual([2, 1, 1, 2, 1]);
+    // Built again from the events: the same.
+    for (const table of ['activity', 'activity_sessions', 'activity_orphans'])
+      await s.exec(`DELETE FROM ${table} WHERE org = ? AND session_id = ?`, ['acme', session.id]);
+    expect(await page(s, session.id, { group: 'none', count: 'exact' })).toEqual(p);
+  });
+
   it("answers 404 for another org's session, and never mixes in the other org's events", async () => {
     await expect(s.other.sessions.activity(db.id)).rejects.toMatchObject({ status: 404 });
     // The other org records a session under the same id: its own, with its own activity.
@@ -832,44 +957,6 @@ describe('the activity text index on databases the migration meets', () => {
     };
   }
 
-  it('builds the SQLite index from the entries an existing database holds', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'auditlane-activity-upgrade-'));
-    const filename = join(dir, 'test.db');
-    try {
-      const old = new SqliteStore({ filename });
-      const version = old.db.pragma('user_version', { simple: true }) as number;
-      const { token } = await old.createToken({
-        org: 'acme',
-        name: 'a',
-        permissions: [...PERMISSIONS],
-      });
-      // The database as the version before left it: no text index.
-      for (const t of ['insert', 'delete', 'update'])
-        old.db.exec(`DROP TRIGGER activity_text_${t}`);
-      old.db.exec('DROP TABLE activity_text');
-      old.db.pragma(`user_version = ${version - 1}`);
-      let server = await startServer({ store: old, port: 0 });
-      const session = await record(createClient({ baseUrl: server.url, token, retries: 0 }));
-      await server.close();
-      await old.close();
-      const upgraded = new SqliteStore({ filename });
-      try {
-        const rows = upgraded.db
-          .prepare('SELECT count(*) AS n FROM activity_text WHERE activity_text MATCH ?')
-          .get('"kubectl delete"') as { n: number };
-        expect(rows.n).toBe(6);
-        server = await startServer({ store: upgraded, port: 0 });
-        const client = createClient({ baseUrl: server.url, token, retries: 0 });
-        await session.verify(client);
-        await server.close();
-      } finally {
-        await upgraded.close();
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
   /** A database and a role of its own; `create`: the role may create extensions in it. */
   async function postgresFor(create: boolean) {
     cluster ??= process.env.AUDITLANE_TEST_POSTGRES_URL
@@ -921,45 +1008,6 @@ describe('the activity text index on databases the migration meets', () => {
       } finally {
         await server.close();
         await store.close();
-      }
-    } finally {
-      await db.drop();
-    }
-  });
-
-  it('builds the PostgreSQL index from the entries an existing database holds', async () => {
-    const db = await postgresFor(true);
-    try {
-      const old = await PostgresStore.open({ connectionString: db.url, max: 2 });
-      const { token } = await old.createToken({
-        org: 'acme',
-        name: 'a',
-        permissions: [...PERMISSIONS],
-      });
-      await old.pool.query('DROP INDEX activity_text_trgm');
-      await old.pool.query(
-        'DELETE FROM auditlane_migrations WHERE version = (SELECT max(version) FROM auditlane_migrations)',
-      );
-      let server = await startServer({ store: old, port: 0 });
-      const session = await record(createClient({ baseUrl: server.url, token, retries: 0 }));
-      await server.close();
-      await old.close();
-      const upgraded = await PostgresStore.open({ connectionString: db.url, max: 2 });
-      try {
-        await upgraded.pool.query('SET enable_seqscan = off');
-        const { rows } = await upgraded.pool.query<{ n: number }>(
-          "SELECT count(*)::int AS n FROM activity WHERE text LIKE '%kubectl delete%'",
-        );
-        expect(rows[0]!.n).toBe(6);
-        const ix = await upgraded.pool.query(
-          "SELECT 1 FROM pg_indexes WHERE indexname = 'activity_text_trgm'",
-        );
-        expect(ix.rows).toHaveLength(1);
-        server = await startServer({ store: upgraded, port: 0 });
-        await session.verify(createClient({ baseUrl: server.url, token, retries: 0 }));
-        await server.close();
-      } finally {
-        await upgraded.close();
       }
     } finally {
       await db.drop();

@@ -121,8 +121,13 @@ export const activityEntrySchema = z
     event: storedEventSchema.meta({
       description: "The first entry's action event (a verdict alone: its first policy event).",
     }),
+    result: storedEventSchema.nullable().meta({
+      description:
+        "A tool call's result, joined to its call (the same `callId`, recorded after it: the agent hook's PostToolUse or PostToolUseFailure, with the output or error); null for other entries and for a call whose result has not arrived. A result whose call was never recorded is an entry of its own.",
+    }),
     verdicts: z.array(storedEventSchema).meta({
-      description: 'The policy events about the first entry, in seq order (pending → approved).',
+      description:
+        'The policy events about the first entry (a tool call: about its call and its result), in seq order (pending → approved).',
     }),
     verdict: verdictSchema.nullable().meta({
       description: "The first entry's last verdict; null when the policy said nothing.",

@@ -127,6 +127,22 @@ export const POSTGRES_ACTIVITY_TEXT_INDEX = `
   $$;
   `;
 
+/**
+ * A tool call's result joined to its call's entry (the hook's PreToolUse and PostToolUse share a
+ * callId); the sessions with tool calls are built again from their events on their next read.
+ */
+export const ACTIVITY_RESULTS = `
+  ALTER TABLE activity ADD COLUMN call_id TEXT;
+  ALTER TABLE activity ADD COLUMN result_seq INTEGER;
+  ALTER TABLE activity ADD COLUMN result_id TEXT;
+  CREATE INDEX activity_call ON activity (org, session_id, call_id) WHERE call_id IS NOT NULL;
+  CREATE INDEX activity_result ON activity (org, session_id, result_id) WHERE result_id IS NOT NULL;
+  DELETE FROM activity_sessions WHERE EXISTS (
+    SELECT 1 FROM activity AS a WHERE a.org = activity_sessions.org
+      AND a.session_id = activity_sessions.session_id AND a.type = 'tool_call'
+  );
+  `;
+
 /** The activity's entries are the client's actions (joinVerdicts), the session's start aside. */
 const ENTRY_TYPES = new Set<string>(ACTION_TYPES);
 
@@ -168,6 +184,11 @@ interface ActivityRow {
   run: number;
   text: string;
   related: number[];
+  /** A tool call's callId: its result (the same callId, later) joins its entry. */
+  call_id: string | null;
+  /** The result joined to the call: its seq and id. */
+  result_seq: number | null;
+  result_id: string | null;
 }
 
 interface StoredRow {
@@ -184,10 +205,13 @@ interface StoredRow {
   run: number;
   text: string;
   related: string;
+  call_id: string | null;
+  result_seq: number | null;
+  result_id: string | null;
 }
 
 const ROW_COLUMNS =
-  'seq, id, type, time_ms, verdict, verdict_seq, flags, masked, shape, label, run, text, related';
+  'seq, id, type, time_ms, verdict, verdict_seq, flags, masked, shape, label, run, text, related, call_id, result_seq, result_id';
 
 function fromStored(r: StoredRow): ActivityRow {
   return {
@@ -204,6 +228,9 @@ function fromStored(r: StoredRow): ActivityRow {
     run: Number(r.run),
     text: r.text,
     related: r.related === '' ? [] : r.related.split(',').map(Number),
+    call_id: r.call_id,
+    result_seq: r.result_seq === null ? null : Number(r.result_seq),
+    result_id: r.result_id,
   };
 }
 
@@ -286,8 +313,17 @@ function entryRow(event: Event): ActivityRow {
     run: event.seq,
     text: textOf(event),
     related: [],
+    call_id: callIdOf(event),
+    result_seq: null,
+    result_id: null,
   };
 }
+
+/** The callId of a tool call (the hook records its call and its result under one). */
+const callIdOf = (event: Event): string | null =>
+  event.type === 'tool_call' && event.callId !== undefined && event.callId !== ''
+    ? event.callId
+    : null;
 
 /**
  * The ingest step: folds one batch's stored events (each session's in seq order) into the
@@ -335,13 +371,29 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
     ]),
   ];
   const stored = new Map<string, ActivityRow>();
-  for (let i = 0; i < lookup.length; i += 500) {
-    const ids = lookup.slice(i, i + 500);
-    const found = await sql.all<StoredRow>(
-      `SELECT ${ROW_COLUMNS} FROM activity WHERE org = ? AND session_id = ? AND id IN (${list(ids.length)})`,
-      [org, sessionId, ...ids],
-    );
-    for (const r of found) stored.set(r.id, fromStored(r));
+  // Stored entries a batch's result joins (by the result's id) or its call (by callId).
+  const storedByResult = new Map<string, ActivityRow>();
+  const storedByCall = new Map<string, ActivityRow>();
+  const keep = (r: StoredRow) => {
+    const row = stored.get(r.id) ?? fromStored(r);
+    stored.set(row.id, row);
+    if (row.result_id !== null) storedByResult.set(row.result_id, row);
+    if (row.call_id !== null) storedByCall.set(row.call_id, row);
+  };
+  const callIds = [...new Set(entries.map(callIdOf).filter((c) => c !== null))];
+  for (const [column, keys] of [
+    ['id', lookup],
+    ['result_id', lookup],
+    ['call_id', callIds],
+  ] as const) {
+    for (let i = 0; i < keys.length; i += 500) {
+      const ids = keys.slice(i, i + 500);
+      const found = await sql.all<StoredRow>(
+        `SELECT ${ROW_COLUMNS} FROM activity WHERE org = ? AND session_id = ? AND ${column} IN (${list(ids.length)})`,
+        [org, sessionId, ...ids],
+      );
+      for (const r of found) keep(r);
+    }
   }
   const orphans = new Map<string, { seq: number; masked: number }[]>();
   if (entries.length > 0) {
@@ -359,9 +411,70 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
     }
   }
 
+  // Entries of this batch by the id of the result joined to them, and by callId.
+  const byResult = new Map<string, ActivityRow>();
+  const byCall = new Map<string, ActivityRow>();
+  /** The row this batch writes for a stored entry (a copy, written again at the end). */
+  const touch = (before: ActivityRow): ActivityRow => {
+    const known = rows.get(before.id);
+    if (known) return known;
+    const row = { ...before, related: [...before.related] };
+    rows.set(row.id, row);
+    if (row.result_id !== null) byResult.set(row.result_id, row);
+    if (row.call_id !== null) byCall.set(row.call_id, row);
+    return row;
+  };
+  /** Joins what was said about `from` (a verdict alone, or a result's own entry) into `row`. */
+  const absorb = (row: ActivityRow, from: ActivityRow) => {
+    if (
+      from.verdict_seq !== null &&
+      (row.verdict_seq === null || from.verdict_seq > row.verdict_seq)
+    ) {
+      row.verdict = from.verdict;
+      row.verdict_seq = from.verdict_seq;
+    }
+    row.masked = addCount(row.masked, from.masked);
+    row.related.push(...from.related);
+    row.failed ||= from.failed;
+  };
+  /** Leaves out an entry that became part of another one. */
+  const drop = (gone: ActivityRow) => {
+    if (added.has(gone)) added.delete(gone);
+    else deleted.push(gone.seq);
+    rows.delete(gone.id);
+    if (gone.result_id !== null) byResult.delete(gone.result_id);
+    if (gone.call_id !== null && byCall.get(gone.call_id) === gone) byCall.delete(gone.call_id);
+    if (gone.call_id !== null && storedByCall.get(gone.call_id) === gone)
+      storedByCall.delete(gone.call_id);
+  };
+  const adoptOrphans = (row: ActivityRow, id: string) => {
+    for (const o of orphans.get(id) ?? []) {
+      row.masked = addCount(row.masked, o.masked);
+      row.related.push(o.seq);
+    }
+  };
+
   for (const event of entries) {
-    const row = entryRow(event);
+    const callId = callIdOf(event);
+    // A tool call's two halves (the hook's PreToolUse and PostToolUse, one callId) are one
+    // entry: the first by seq is the call, the second its result.
+    const other = callId === null ? undefined : (byCall.get(callId) ?? storedByCall.get(callId));
     const before = stored.get(event.id);
+    if (other && other.result_seq === null && other.seq < event.seq && other.id !== event.id) {
+      const call = rows.get(other.id) ?? touch(other);
+      call.result_seq = event.seq;
+      call.result_id = event.id;
+      call.failed ||= failedOf(event);
+      byResult.set(event.id, call);
+      // A verdict about the result that came first was an entry of its own.
+      if (before) {
+        absorb(call, before);
+        drop(before);
+      }
+      adoptOrphans(call, event.id);
+      continue;
+    }
+    const row = entryRow(event);
     if (before) {
       // A verdict alone became its action's entry: it keeps what was said about it.
       row.verdict = before.verdict;
@@ -370,23 +483,27 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
       row.related = before.related;
       deleted.push(before.seq);
     }
-    for (const o of orphans.get(event.id) ?? []) {
-      row.masked = addCount(row.masked, o.masked);
-      row.related.push(o.seq);
+    adoptOrphans(row, event.id);
+    if (other && other.result_seq === null && other.seq > event.seq && other.id !== event.id) {
+      // The call arrives after its result, which was an entry of its own: now its result.
+      const result = rows.get(other.id) ?? other;
+      absorb(row, result);
+      row.result_seq = result.seq;
+      row.result_id = result.id;
+      drop(result);
+      byResult.set(result.id, row);
     }
     rows.set(event.id, row);
     added.add(row);
+    if (callId !== null) byCall.set(callId, row);
   }
   const newOrphans: unknown[][] = [];
   for (const note of notes) {
     const key = (note as PolicyEvent).subjectId ?? note.id;
-    let row = rows.get(key);
+    let row = rows.get(key) ?? byResult.get(key);
     if (!row) {
-      const before = stored.get(key);
-      if (before) {
-        row = { ...before, related: [...before.related] };
-        rows.set(key, row);
-      }
+      const before = stored.get(key) ?? storedByResult.get(key);
+      if (before) row = touch(before);
     }
     if (note.type === 'masking') {
       if (row) {
@@ -441,6 +558,9 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
       r.run,
       r.text,
       r.related.join(','),
+      r.call_id,
+      r.result_seq,
+      r.result_id,
     ];
   });
   const types: ColumnType[] = [
@@ -458,15 +578,19 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
     'int',
     'text',
     'text',
+    'text',
+    'int',
+    'text',
   ];
   for (const part of sql.rows(types, values)) {
     await sql.run(
-      `INSERT INTO activity (org, session_id, seq, id, type, time_ms, verdict, verdict_seq, flags, matters, masked, shape, label, run, text, related)
+      `INSERT INTO activity (org, session_id, seq, id, type, time_ms, verdict, verdict_seq, flags, matters, masked, shape, label, run, text, related, call_id, result_seq, result_id)
        SELECT CAST(? AS TEXT), CAST(? AS TEXT), ${types.map((_, i) => `v.column${i + 1}`).join(', ')} FROM ${part.from} WHERE true
        ON CONFLICT (org, session_id, seq) DO UPDATE SET id = excluded.id, type = excluded.type, time_ms = excluded.time_ms,
          verdict = excluded.verdict, verdict_seq = excluded.verdict_seq, flags = excluded.flags, matters = excluded.matters,
          masked = excluded.masked, shape = excluded.shape, label = excluded.label, run = excluded.run, text = excluded.text,
-         related = excluded.related`,
+         related = excluded.related, call_id = excluded.call_id, result_seq = excluded.result_seq,
+         result_id = excluded.result_id`,
       [org, sessionId, ...part.params],
     );
   }
@@ -1008,6 +1132,7 @@ async function entriesOf(r: SqlReader, s: Session, groups: GroupRow[]): Promise<
   const seqs = new Set<number>();
   for (const row of rows.values()) {
     seqs.add(row.seq);
+    if (row.result_seq !== null) seqs.add(row.result_seq);
     for (const seq of shownRelated(row)) seqs.add(seq);
   }
   const bySeq = new Map<number, StoredEvent>();
@@ -1040,6 +1165,7 @@ async function entriesOf(r: SqlReader, s: Session, groups: GroupRow[]): Promise<
       count: g.n,
       shape: row.label,
       event: bySeq.get(row.seq)!,
+      result: row.result_seq === null ? null : (bySeq.get(row.result_seq) ?? null),
       verdicts,
       verdict: (row.verdict as ActivityEntry['verdict']) ?? null,
       masked: {

@@ -97,6 +97,20 @@ describe('ToolCallView', () => {
     expect(result.textContent).not.toContain('"stdout"');
   });
 
+  it("shows a call with its result recorded apart (an activity entry's result) as one call", async () => {
+    const screen = await render(<ToolCallView event={bashAttempt} result={bashResult} />);
+    const view = screen.container.querySelector('.al-tool-call') as HTMLElement;
+    expect(view.querySelector('pre')?.textContent).toBe('$ npm test -- --reporter=dot');
+    expect(view.querySelector('[data-block="stdout"] pre')?.textContent).toBe(
+      '✓ 42 passed\n✗ 1 failed\n',
+    );
+    expect(view.textContent).toContain('Took5s');
+    // The input comes before the output.
+    const command = view.querySelector('pre')!;
+    const stdout = view.querySelector('[data-block="stdout"]')!;
+    expect(command.compareDocumentPosition(stdout) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+
   it('shows a file read or written as its path and content, an edit as a diff', async () => {
     const screen = await render(
       <div>

@@ -1,4 +1,4 @@
-import { ACTIVITY_TABLES, POSTGRES_ACTIVITY_TEXT_INDEX } from '../activity';
+import { ACTIVITY_RESULTS, ACTIVITY_TABLES, POSTGRES_ACTIVITY_TEXT_INDEX } from '../activity';
 import { ALERT_TABLES } from '../alerts';
 import { ENTITY_INDEX_TABLES, SESSION_REASON_TABLES } from '../index-tables';
 import { POSTGRES_ROLLUP_TABLES } from '../rollup-tables';
@@ -142,4 +142,6 @@ export const POSTGRES_MIGRATIONS: string[] = [
   ACTIVITY_TABLES('BIGINT'),
   // The activity's text filter answered by a trigram index (see activity.ts).
   POSTGRES_ACTIVITY_TEXT_INDEX,
+  // A tool call's result joined to its call's entry (see activity.ts).
+  ACTIVITY_RESULTS,
 ];
