@@ -378,8 +378,16 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     const orders = await page(s, db.id, { q: 'into ORDERS', count: 'exact' });
     expect(orders.data.map(summary)).toEqual(['30 × INSERT INTO orders VALUES (…)']);
     expect(orders.total).toBe(30);
-    // A text filter is not counted unless asked: the count would read every entry.
-    expect((await page(s, db.id, { q: 'into ORDERS' })).total).toBeNull();
+    // A text filter is counted from its index, up to the cap; one shorter than the index's
+    // trigrams only when asked: the count would read every entry.
+    expect(await page(s, db.id, { q: 'into ORDERS' })).toMatchObject({
+      total: 30,
+      totalCapped: false,
+    });
+    expect((await page(s, db.id, { q: 'rs' })).total).toBeNull();
+    const short = await page(s, db.id, { q: 'rs', group: 'none', limit: 500, count: 'exact' });
+    expect(short.total).toBe(short.data.length);
+    expect(short.total).toBeGreaterThan(30);
     const literal = await page(s, db.id, { q: "'customer 42'" });
     expect(literal.data).toHaveLength(1);
     expect(literal.data[0]!.count).toBe(1);
@@ -792,6 +800,48 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     for (const table of ['activity', 'activity_sessions', 'activity_orphans'])
       await s.exec(`DELETE FROM ${table} WHERE org = ? AND session_id = ?`, ['acme', session.id]);
     expect(await page(s, session.id, { group: 'none', count: 'exact' })).toEqual(p);
+  });
+
+  it('flags a total that stopped at its cap, under every filter, and counts exactly when asked', async () => {
+    let clock = T0;
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy: false, masking: false, now: () => clock });
+    const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+    for (let i = 0; i < 10_050; i++) {
+      clock += 10;
+      session.query({ sql: `INSERT INTO ledger VALUES (${i})`, rowCount: 1 });
+    }
+    for (let i = 0; i < 3; i++) {
+      clock += 10;
+      session.command({ text: `vacuumdb ledger-${i}`, exitCode: 0 });
+    }
+    session.end({ exitCode: 0 });
+    await deliver(s.client, [...sink.events] as EventInput[], 1000);
+    const counted = async (params: ActivityParams) => {
+      const p = await page(s, session.id, { limit: 1, ...params });
+      return { total: p.total, totalCapped: p.totalCapped };
+    };
+    const run = (await page(s, session.id, { limit: 1 })).data[0]!;
+    expect(run.count).toBe(10_050);
+    const capped = { total: 10_000, totalCapped: true };
+    expect(await counted({})).toEqual({ total: 10_054, totalCapped: false });
+    expect(await counted({ type: ['query'] })).toEqual(capped);
+    expect(await counted({ q: 'INTO ledger' })).toEqual(capped);
+    expect(await counted({ q: 'ledger', group: 'none' })).toEqual(capped);
+    expect(await counted({ fromSeq: run.seq, toSeq: run.lastSeq, group: 'none' })).toEqual(capped);
+    expect(await counted({ type: ['command'] })).toEqual({ total: 3, totalCapped: false });
+    expect(await counted({ q: 'vacuumdb' })).toEqual({ total: 3, totalCapped: false });
+    for (const params of [{ type: ['query'] }, { q: 'INTO ledger' }] as ActivityParams[])
+      expect(await counted({ ...params, count: 'exact' })).toEqual({
+        total: 10_050,
+        totalCapped: false,
+      });
+    expect(await counted({ q: 'in', count: 'exact' })).toEqual({
+      total: 10_050,
+      totalCapped: false,
+    });
+    expect(await counted({ q: 'in' })).toEqual({ total: null, totalCapped: false });
+    expect(await counted({ count: 'none' })).toEqual({ total: null, totalCapped: false });
   });
 
   it("answers 404 for another org's session, and never mixes in the other org's events", async () => {

@@ -32,7 +32,7 @@ import {
 } from '@auditlane/client';
 import { CursorError, decodeCursor, encodeCursor } from './cursor';
 import type { ColumnType, IndexSql } from './entity-index';
-import type { SqlDialect } from './filters';
+import { type SqlDialect, TRIGRAM_MIN } from './filters';
 import type { SqlReader } from './reads';
 import { type ChainRow, storedEventJson } from './verify';
 
@@ -1024,7 +1024,7 @@ export async function listActivity(
   };
 }
 
-/** Most matching entries `count=auto` counts under a type or verdict filter. */
+/** Most matching entries `count=auto` counts under a filter. */
 export const COUNT_CAP = 10_000;
 
 async function countOf(
@@ -1039,7 +1039,9 @@ async function countOf(
     q.q !== undefined ||
     q.fromSeq !== undefined ||
     q.toSeq !== undefined;
-  if (q.count === 'none' || (q.count === 'auto' && q.q !== undefined))
+  // A text filter too short for the text index would read the session's every entry.
+  const unindexed = q.q !== undefined && [...q.q].length < TRIGRAM_MIN;
+  if (q.count === 'none' || (q.count === 'auto' && unindexed))
     return { total: null, totalCapped: false };
   const p = r.params();
   if (!filtered) {
