@@ -206,6 +206,12 @@ function recordLongSession(n: number) {
   return { events: [...sink.events] as EventInput[], id: session.id };
 }
 
+function chunk<T>(list: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
 async function deliver(client: AuditlaneClient, events: EventInput[], size = 200) {
   for (let i = 0; i < events.length; i += size) {
     const result = await client.ingest(events.slice(i, i + size));
@@ -492,6 +498,67 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     ).toEqual(
       original.data.map((e) => [e.count, e.seq, e.lastSeq, e.verdicts.length, e.masked.count]),
     );
+  });
+
+  it("keeps each run's count, end and marks, so a page reads one row per run, in any order of arrival", async () => {
+    const runsOf = async (id: string) => {
+      const sums = MARKS.map(
+        (m, i) => `sum(CASE WHEN (flags & ${2 ** i}) <> 0 THEN 1 ELSE 0 END) AS ${m}`,
+      );
+      const kept = await s.all<Record<string, number>>(
+        `SELECT run, n, last_seq, last_time, ${MARKS.join(', ')} FROM activity_runs WHERE org = ? AND session_id = ? ORDER BY run`,
+        ['acme', id],
+      );
+      const counted = await s.all<Record<string, number>>(
+        `SELECT run, count(*) AS n, max(seq) AS last_seq, max(time_ms) AS last_time, ${sums.join(', ')} FROM activity WHERE org = ? AND session_id = ? GROUP BY run ORDER BY run`,
+        ['acme', id],
+      );
+      const plain = (rows: Record<string, number>[]) =>
+        rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)])));
+      return { kept: plain(kept), counted: plain(counted) };
+    };
+    const MARKS = ['blocked', 'pending', 'rejected', 'masked', 'failed'];
+    // Batches of 5 in reverse order (runs built from their end, verdicts before their actions),
+    // then a verdict that changes a stored entry's marks, then a run that grows past a page.
+    const copy = await recordDatabaseSession();
+    const [start, ...rest] = [[copy.events[0]!], ...chunk(copy.events.slice(1, -1), 5)];
+    await deliver(s.client, start!);
+    for (const batch of rest.reverse()) await deliver(s.client, batch);
+    const first = await page(s, copy.id, { limit: 500 });
+    const drop = first.data.find((e) => e.id === copy.ids.drop)!;
+    const pendingOn = (subjectId: string, seq: number): EventInput =>
+      ({
+        id: `evt_01KC${String(seq).padStart(22, '0')}`,
+        sessionId: copy.id,
+        seq,
+        time: drop.time,
+        type: 'policy',
+        subjectId,
+        verdict: 'pending',
+        rule: 'late',
+      }) as EventInput;
+    await deliver(s.client, [pendingOn(first.data[1]!.id, 5000)]);
+    const live = await page(s, copy.id, { limit: 500 });
+    const last = live.data.at(-1)!;
+    const more = Array.from({ length: 4 }, (_, i) => ({
+      ...copy.events.at(-2)!,
+      id: `evt_01KD${String(i).padStart(22, '0')}`,
+      seq: 6000 + i,
+    })) as EventInput[];
+    await deliver(s.client, more);
+    const after = await page(s, copy.id, { limit: 500, after: live.nextCursor! });
+    expect(after.data.map((e) => [e.seq, e.lastSeq, e.count])).toEqual([[6000, 6003, 4]]);
+    const grown = await page(s, copy.id, { limit: 500 });
+    expect(grown.data.at(-1)!.count).toBe(last.count + 4);
+    expect(grown.data[1]!.marks.pending).toBe(1);
+    // What the pages read from activity_runs is what counting the entries gives.
+    for (const params of [{}, { before: grown.nextCursor! }, { aroundSeq: drop.seq, limit: 3 }])
+      expect(await page(s, copy.id, { limit: 500, ...params })).toMatchObject({
+        data: (await page(s, copy.id, { limit: 500, ...params, fromSeq: 0 })).data,
+      });
+    const { kept, counted } = await runsOf(copy.id);
+    expect(kept).toEqual(counted);
+    expect(kept.length).toBe(grown.data.length);
   });
 
   it('keeps the runs a batch moves on the stored entries it also writes', async () => {
@@ -796,6 +863,8 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     // Grouped, the calls of one shape are one item.
     const grouped = await page(s, session.id);
     expect(grouped.data.map((e) => e.count)).toEqual([2, 1, 1, 2, 1]);
+    // Its runs' counts and marks, kept as the joins moved entries: what counting them gives.
+    expect(grouped.data).toEqual((await page(s, session.id, { fromSeq: 0 })).data);
     // Built again from the events: the same.
     for (const table of ['activity', 'activity_sessions', 'activity_orphans'])
       await s.exec(`DELETE FROM ${table} WHERE org = ? AND session_id = ?`, ['acme', session.id]);

@@ -143,6 +143,30 @@ export const ACTIVITY_RESULTS = `
   );
   `;
 
+/** Each run's member count, end and marks (see keepRuns), filled from the entries stored. */
+export const ACTIVITY_RUNS = (bigint: string) => `
+  CREATE TABLE activity_runs (
+    org TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    run INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    last_time ${bigint} NOT NULL,
+    blocked INTEGER NOT NULL,
+    pending INTEGER NOT NULL,
+    rejected INTEGER NOT NULL,
+    masked INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    PRIMARY KEY (org, session_id, run)
+  );
+  INSERT INTO activity_runs (org, session_id, run, n, last_seq, last_time, blocked, pending, rejected, masked, failed)
+    SELECT org, session_id, run, count(*), max(seq), max(time_ms),
+      sum(CASE WHEN (flags & 1) <> 0 THEN 1 ELSE 0 END), sum(CASE WHEN (flags & 2) <> 0 THEN 1 ELSE 0 END),
+      sum(CASE WHEN (flags & 4) <> 0 THEN 1 ELSE 0 END), sum(CASE WHEN (flags & 8) <> 0 THEN 1 ELSE 0 END),
+      sum(CASE WHEN (flags & 16) <> 0 THEN 1 ELSE 0 END)
+    FROM activity GROUP BY org, session_id, run;
+  `;
+
 /** The activity's entries are the client's actions (joinVerdicts), the session's start aside. */
 const ENTRY_TYPES = new Set<string>(ACTION_TYPES);
 
@@ -411,6 +435,8 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
     }
   }
 
+  // The flags of the stored entries this batch writes again, as stored (their runs' marks).
+  const storedFlags = new Map<number, number>();
   // Entries of this batch by the id of the result joined to them, and by callId.
   const byResult = new Map<string, ActivityRow>();
   const byCall = new Map<string, ActivityRow>();
@@ -418,6 +444,7 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
   const touch = (before: ActivityRow): ActivityRow => {
     const known = rows.get(before.id);
     if (known) return known;
+    storedFlags.set(before.seq, flagsOf(before));
     const row = { ...before, related: [...before.related] };
     rows.set(row.id, row);
     if (row.result_id !== null) byResult.set(row.result_id, row);
@@ -529,7 +556,7 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
   }
   for (const row of rows.values()) row.related.sort((a, b) => a - b);
 
-  const moved = await assignRuns(sql, org, sessionId, [...added], deleted);
+  const { runs: moved, from } = await assignRuns(sql, org, sessionId, [...added], deleted);
   // Stored entries this batch also touched are written below: with their run as moved.
   for (const row of rows.values()) {
     const run = moved.get(row.seq);
@@ -602,6 +629,7 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
       [org, sessionId, ...part.params],
     );
   }
+  await keepRuns(sql, org, sessionId, rows.values(), added, storedFlags, from);
   const grown = added.size - deleted.length;
   if (grown !== 0)
     await sql.run(
@@ -632,7 +660,7 @@ export async function ensureActivity(sql: IndexSql, org: string, sessionId: stri
   if (kept.length > 0) return;
   // Ingest indexes every session, kept or not: what it wrote since the upgrade is folded again
   // below, from the session's events, so the rebuild starts from nothing.
-  for (const table of ['activity', 'activity_orphans'])
+  for (const table of ['activity', 'activity_orphans', 'activity_runs'])
     await sql.run(`DELETE FROM ${table} WHERE org = ? AND session_id = ?`, [org, sessionId]);
   // Listed first (its count from zero): the entries indexed below are counted on it.
   await indexActivity(sql, org, [], [sessionId]);
@@ -663,6 +691,112 @@ export async function activityKept(r: SqlReader, org: string, sessionId: string)
   return rows.length > 0;
 }
 
+interface RunSummary {
+  n: number;
+  last_seq: number;
+  last_time: number;
+  marks: number[];
+}
+
+/**
+ * Keeps `activity_runs`, each run's member count, end and marks, so that a page holding a run
+ * of any length reads one row for it. Entries appended (the usual batch) and stored entries
+ * whose marks changed add to their runs' rows; when the runs were computed again from `from`
+ * (an entry below stored ones, or one removed), the rows of the runs from there are counted
+ * again from the entries (a read of what assignRuns read already).
+ */
+async function keepRuns(
+  sql: IndexSql,
+  org: string,
+  sessionId: string,
+  written: Iterable<ActivityRow>,
+  added: Set<ActivityRow>,
+  storedFlags: Map<number, number>,
+  from: number | null,
+): Promise<void> {
+  const deltas = new Map<number, RunSummary>();
+  const delta = (run: number) => {
+    let d = deltas.get(run);
+    if (!d) {
+      d = { n: 0, last_seq: -1, last_time: Number.MIN_SAFE_INTEGER, marks: [0, 0, 0, 0, 0] };
+      deltas.set(run, d);
+    }
+    return d;
+  };
+  for (const row of written) {
+    if (from !== null && row.run >= from) continue;
+    const flags = flagsOf(row);
+    const before = added.has(row) ? 0 : (storedFlags.get(row.seq) ?? flags);
+    if (!added.has(row) && before === flags) continue;
+    const d = delta(row.run);
+    if (added.has(row)) {
+      d.n++;
+      d.last_seq = Math.max(d.last_seq, row.seq);
+      d.last_time = Math.max(d.last_time, row.time_ms);
+    }
+    MATTERING_MARKS.forEach((m, i) => {
+      d.marks[i]! +=
+        ((flags & MARK_BITS[m]) !== 0 ? 1 : 0) - ((before & MARK_BITS[m]) !== 0 ? 1 : 0);
+    });
+  }
+  const values: unknown[][] = [];
+  const runs = [...deltas.keys()];
+  const stored = new Map<number, RunSummary>();
+  for (let i = 0; i < runs.length; i += 500) {
+    const part = runs.slice(i, i + 500);
+    const found = await sql.all<
+      { run: number; n: number; last_seq: number; last_time: number } & Record<string, number>
+    >(
+      `SELECT run, n, last_seq, last_time, ${MATTERING_MARKS.join(', ')} FROM activity_runs WHERE org = ? AND session_id = ? AND run IN (${list(part.length)})`,
+      [org, sessionId, ...part],
+    );
+    for (const f of found)
+      stored.set(Number(f.run), {
+        n: Number(f.n),
+        last_seq: Number(f.last_seq),
+        last_time: Number(f.last_time),
+        marks: MATTERING_MARKS.map((m) => Number(f[m])),
+      });
+  }
+  for (const [run, d] of deltas) {
+    const s = stored.get(run) ?? {
+      n: 0,
+      last_seq: -1,
+      last_time: Number.MIN_SAFE_INTEGER,
+      marks: [0, 0, 0, 0, 0],
+    };
+    values.push([
+      run,
+      s.n + d.n,
+      Math.max(s.last_seq, d.last_seq),
+      Math.max(s.last_time, d.last_time),
+      ...s.marks.map((m, i) => m + d.marks[i]!),
+    ]);
+  }
+  const types: ColumnType[] = ['int', 'int', 'int', 'bigint', 'int', 'int', 'int', 'int', 'int'];
+  for (const part of sql.rows(types, values)) {
+    await sql.run(
+      `INSERT INTO activity_runs (org, session_id, run, n, last_seq, last_time, ${MATTERING_MARKS.join(', ')})
+       SELECT CAST(? AS TEXT), CAST(? AS TEXT), ${types.map((_, i) => `v.column${i + 1}`).join(', ')} FROM ${part.from} WHERE true
+       ON CONFLICT (org, session_id, run) DO UPDATE SET n = excluded.n, last_seq = excluded.last_seq,
+         last_time = excluded.last_time, ${MATTERING_MARKS.map((m) => `${m} = excluded.${m}`).join(', ')}`,
+      [org, sessionId, ...part.params],
+    );
+  }
+  if (from === null) return;
+  await sql.run('DELETE FROM activity_runs WHERE org = ? AND session_id = ? AND run >= ?', [
+    org,
+    sessionId,
+    from,
+  ]);
+  await sql.run(
+    `INSERT INTO activity_runs (org, session_id, run, n, last_seq, last_time, ${MATTERING_MARKS.join(', ')})
+     SELECT org, session_id, run, count(*), max(seq), max(time_ms), ${markSums('')}
+     FROM activity WHERE org = ? AND session_id = ? AND run >= ? GROUP BY org, session_id, run`,
+    [org, sessionId, from],
+  );
+}
+
 /** Whether an entry of this shape continues a run of the one before it. */
 const continues = (prev: { shape: string | null } | undefined, shape: string | null) =>
   prev !== undefined && shape !== null && prev.shape === shape;
@@ -679,9 +813,9 @@ async function assignRuns(
   sessionId: string,
   added: ActivityRow[],
   deleted: number[],
-): Promise<Map<number, number>> {
+): Promise<{ runs: Map<number, number>; from: number | null }> {
   const runs = new Map<number, number>();
-  if (added.length === 0 && deleted.length === 0) return runs;
+  if (added.length === 0 && deleted.length === 0) return { runs, from: null };
   added.sort((a, b) => a.seq - b.seq);
   const changes = [...added.map((r) => r.seq), ...deleted];
   const first = Math.min(...changes);
@@ -699,7 +833,7 @@ async function assignRuns(
       row.run = continues(prev, row.shape) ? prev!.run : row.seq;
       prev = row;
     }
-    return runs;
+    return { runs, from: null };
   }
   // The run of the stored entry before the first change starts the recomputation.
   const pred = (
@@ -742,7 +876,7 @@ async function assignRuns(
       [...part.params, org, sessionId],
     );
   }
-  return runs;
+  return { runs, from };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -756,6 +890,8 @@ interface Filter {
   where(p: SqlDialect, alias?: string): string;
   /** A text filter is among the conditions (its matches are found by the text index). */
   text: boolean;
+  /** No condition but the session: a run's members are all of it (activity_runs). */
+  plain: boolean;
 }
 
 function filterOf(session: Session, q: ActivityQuery): Filter {
@@ -765,6 +901,12 @@ function filterOf(session: Session, q: ActivityQuery): Filter {
   const text = q.q ? q.q.toLowerCase() : null;
   return {
     text: text !== null,
+    plain:
+      !q.type?.length &&
+      marks.length === 0 &&
+      text === null &&
+      q.fromSeq === undefined &&
+      q.toSeq === undefined,
     where(p, alias = '') {
       const c = (column: string) => `${alias}${column}`;
       const parts = [
@@ -856,11 +998,20 @@ async function side(
         UNION ALL
         SELECT w.k + 1, ${nextRun(step)}, ${runEdge(() => nextRun(step))} FROM w WHERE w.k < ${p.param(want + 1)} AND w.run IS NOT NULL
       )
-      SELECT w.run AS run, count(*) AS n, min(a.seq) AS first_seq, max(a.seq) AS last_seq, max(a.time_ms) AS last_time, ${markSums('a.')}
-      FROM w CROSS JOIN activity AS a
-      WHERE ${filter.where(p, 'a.')} AND a.run = w.run AND a.seq ${cmp} ${p.param(bound)}
-      GROUP BY w.run ORDER BY w.run ${order}`;
+      ${
+        filter.plain
+          ? // Unfiltered: each run's row of activity_runs, whatever its length.
+            `SELECT w.run AS run, r.n AS n, w.run AS first_seq, r.last_seq AS last_seq, r.last_time AS last_time,
+              ${MATTERING_MARKS.map((m) => `r.${m} AS ${m}`).join(', ')}
+            FROM w LEFT JOIN activity_runs AS r ON r.org = ${p.param(s.org)} AND r.session_id = ${p.param(s.id)} AND r.run = w.run
+            WHERE w.run IS NOT NULL ORDER BY w.run ${order}`
+          : `SELECT w.run AS run, count(*) AS n, min(a.seq) AS first_seq, max(a.seq) AS last_seq, max(a.time_ms) AS last_time, ${markSums('a.')}
+            FROM w CROSS JOIN activity AS a
+            WHERE ${filter.where(p, 'a.')} AND a.run = w.run AND a.seq ${cmp} ${p.param(bound)}
+            GROUP BY w.run ORDER BY w.run ${order}`
+      }`;
     rows = await r.all<GroupRow>(sql, p.values);
+    if (filter.plain) rows = await partialRuns(r, s, rows, cmp, bound);
   }
   const groups = rows.map((g) => ({
     run: Number(g.run),
@@ -878,6 +1029,37 @@ async function side(
   const kept = more ? groups.slice(0, want) : groups;
   if (dir === 'before') kept.reverse();
   return { groups: kept, more };
+}
+
+/**
+ * The runs of an unfiltered page that the bound cuts (a live session's run grown past the page
+ * before) hold only their members past it: those are counted from the entries.
+ */
+async function partialRuns(
+  r: SqlReader,
+  s: Session,
+  rows: GroupRow[],
+  cmp: '<' | '>',
+  bound: number,
+): Promise<GroupRow[]> {
+  const cut = rows.filter(
+    (g) => g.n === null || (cmp === '>' ? Number(g.run) <= bound : Number(g.last_seq) >= bound),
+  );
+  if (cut.length === 0) return rows;
+  const p = r.params();
+  const counted = await r.all<GroupRow>(
+    `SELECT run, count(*) AS n, min(seq) AS first_seq, max(seq) AS last_seq, max(time_ms) AS last_time, ${markSums('')}
+     FROM activity WHERE org = ${p.param(s.org)} AND session_id = ${p.param(s.id)}
+       AND run IN (${cut.map((g) => p.param(Number(g.run))).join(', ')}) AND seq ${cmp} ${p.param(bound)}
+     GROUP BY run`,
+    p.values,
+  );
+  const byRun = new Map(counted.map((g) => [Number(g.run), g]));
+  return rows.flatMap((g) => {
+    if (!cut.includes(g)) return [g];
+    const c = byRun.get(Number(g.run));
+    return c ? [c] : [];
+  });
 }
 
 /** Matches of a text filter a grouped page reads at once (more: the walk over runs). */

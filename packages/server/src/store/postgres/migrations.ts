@@ -1,4 +1,9 @@
-import { ACTIVITY_RESULTS, ACTIVITY_TABLES, POSTGRES_ACTIVITY_TEXT_INDEX } from '../activity';
+import {
+  ACTIVITY_RESULTS,
+  ACTIVITY_RUNS,
+  ACTIVITY_TABLES,
+  POSTGRES_ACTIVITY_TEXT_INDEX,
+} from '../activity';
 import { ALERT_TABLES } from '../alerts';
 import { ENTITY_INDEX_TABLES, SESSION_REASON_TABLES } from '../index-tables';
 import { POSTGRES_ROLLUP_TABLES } from '../rollup-tables';
@@ -144,4 +149,6 @@ export const POSTGRES_MIGRATIONS: string[] = [
   POSTGRES_ACTIVITY_TEXT_INDEX,
   // A tool call's result joined to its call's entry (see activity.ts).
   ACTIVITY_RESULTS,
+  // Each run's member count and marks, for pages holding runs of any length (see activity.ts).
+  ACTIVITY_RUNS('BIGINT'),
 ];
