@@ -121,7 +121,8 @@ export const activityEntrySchema = z
     event: storedEventSchema.meta({
       description: "The first entry's action event (a verdict alone: its first policy event).",
     }),
-    result: storedEventSchema.nullable().meta({
+    // Defaults to null: a page of a server before results were joined reads as none joined.
+    result: storedEventSchema.nullable().default(null).meta({
       description:
         "A tool call's result, joined to its call (the same `callId`, recorded after it: the agent hook's PostToolUse or PostToolUseFailure, with the output or error); null for other entries and for a call whose result has not arrived. A result whose call was never recorded is an entry of its own.",
     }),

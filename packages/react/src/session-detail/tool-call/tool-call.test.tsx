@@ -391,19 +391,12 @@ describe('tool calls in SessionDetail, recorded through the Claude Code hook', (
     );
     await expect.element(screen.getByText('github › create_issue').first()).toBeVisible();
     const views = () => [...screen.container.querySelectorAll<HTMLElement>('.al-tool-call')];
-    await expect.poll(() => views().length).toBe(7);
-    expect(views().map((v) => v.dataset.kind)).toEqual([
-      'bash',
-      'bash',
-      'file-edit',
-      'file-edit',
-      'fetch',
-      'mcp',
-      'mcp',
-    ]);
-    const [attempt, result, edit, , fetch, , failure] = views() as HTMLElement[];
-    expect(attempt?.querySelector('pre')?.textContent).toBe('$ npm test');
-    const stdout = result?.querySelector('[data-block="stdout"] pre') as HTMLElement;
+    // Each call with its result (PreToolUse and PostToolUse, joined by the server): one view.
+    await expect.poll(() => views().length).toBe(4);
+    expect(views().map((v) => v.dataset.kind)).toEqual(['bash', 'file-edit', 'fetch', 'mcp']);
+    const [bash, edit, fetch, failure] = views() as HTMLElement[];
+    expect(bash?.querySelector('pre')?.textContent).toBe('$ npm test');
+    const stdout = bash?.querySelector('[data-block="stdout"] pre') as HTMLElement;
     expect(stdout.textContent).toBe('✓ 42 passed\ndetails\n');
     expect(stdout.querySelector('span')?.style.color).toBe('var(--al-term-color-2)');
     expect([...(edit?.querySelectorAll('li') ?? [])].map((li) => li.dataset.change)).toEqual([
