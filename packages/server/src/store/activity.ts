@@ -131,17 +131,19 @@ export const POSTGRES_ACTIVITY_TEXT_INDEX = `
  * A tool call's result joined to its call's entry (the hook's PreToolUse and PostToolUse share a
  * callId); the sessions with tool calls are built again from their events on their next read.
  */
+export const REBUILD_TOOL_CALL_SESSIONS = `
+  DELETE FROM activity_sessions WHERE EXISTS (
+    SELECT 1 FROM activity AS a WHERE a.org = activity_sessions.org
+      AND a.session_id = activity_sessions.session_id AND a.type = 'tool_call'
+  );
+  `;
 export const ACTIVITY_RESULTS = `
   ALTER TABLE activity ADD COLUMN call_id TEXT;
   ALTER TABLE activity ADD COLUMN result_seq INTEGER;
   ALTER TABLE activity ADD COLUMN result_id TEXT;
   CREATE INDEX activity_call ON activity (org, session_id, call_id) WHERE call_id IS NOT NULL;
   CREATE INDEX activity_result ON activity (org, session_id, result_id) WHERE result_id IS NOT NULL;
-  DELETE FROM activity_sessions WHERE EXISTS (
-    SELECT 1 FROM activity AS a WHERE a.org = activity_sessions.org
-      AND a.session_id = activity_sessions.session_id AND a.type = 'tool_call'
-  );
-  `;
+  ${REBUILD_TOOL_CALL_SESSIONS}`;
 
 /** Each run's member count, end and marks (see keepRuns), filled from the entries stored. */
 export const ACTIVITY_RUNS = (bigint: string) => `
