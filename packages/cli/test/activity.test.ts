@@ -865,6 +865,28 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     expect(grouped.data.map((e) => e.count)).toEqual([2, 1, 1, 2, 1]);
     // Its runs' counts and marks, kept as the joins moved entries: what counting them gives.
     expect(grouped.data).toEqual((await page(s, session.id, { fromSeq: 0 })).data);
+    // The client's join with results is the server's.
+    const stored: StoredEvent[] = [];
+    for await (const e of s.client.sessions.events.list(session.id, { limit: 1000 }))
+      stored.push(e);
+    const joinedHere = joinVerdicts(stored, { results: true }).filter(
+      (j) => !(j.action?.type === 'lifecycle' && j.action.action === 'start'),
+    );
+    expect(
+      joinedHere.map((j) => ({
+        id: j.id,
+        result: j.result?.id ?? null,
+        verdicts: j.verdicts.map((v) => v.id),
+        masked: j.maskings.reduce((n, m) => n + m.count, 0),
+      })),
+    ).toEqual(
+      p.data.map((e) => ({
+        id: e.id,
+        result: e.result?.id ?? null,
+        verdicts: e.verdicts.map((v) => v.id),
+        masked: e.masked.count,
+      })),
+    );
     // Built again from the events: the same.
     for (const table of ['activity', 'activity_sessions', 'activity_orphans'])
       await s.exec(`DELETE FROM ${table} WHERE org = ? AND session_id = ?`, ['acme', session.id]);
