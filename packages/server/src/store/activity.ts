@@ -890,7 +890,7 @@ const MAX_LIMIT = 500;
 interface Filter {
   /** SQL of the conditions on `activity` (alias `a.` when given), its parameters added to p. */
   where(p: SqlDialect, alias?: string): string;
-  /** A text filter is among the conditions (its matches are found by the text index). */
+  /** A text filter the text index answers is among the conditions (3 characters or more). */
   text: boolean;
   /** No condition but the session: a run's members are all of it (activity_runs). */
   plain: boolean;
@@ -902,7 +902,7 @@ function filterOf(session: Session, q: ActivityQuery): Filter {
   const onlyMatters = marks.length > 0 && (mask & ~MATTERS_BITS) === 0;
   const text = q.q ? q.q.toLowerCase() : null;
   return {
-    text: text !== null,
+    text: text !== null && [...text].length >= TRIGRAM_MIN,
     plain:
       !q.type?.length &&
       marks.length === 0 &&
