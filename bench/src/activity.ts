@@ -1,9 +1,9 @@
 // Activity latency: one session of 100,000 events (an ETL job on an instrumented pool with an
-// agent beside it: runs of INSERTs of every length, one of 20,000, reads, commands, tool calls,
+// agent beside it: runs of INSERTs of every length, one of 20,000 (--run), reads, commands, tool calls,
 // terminal output, verdicts and maskings), ingested through store.ingest, then
 // `GET /v1/sessions/{id}/activity?limit=100` timed over loopback HTTP for each query shape:
 // p50/p95 beside the aim (≤ 20 ms).
-//   pnpm --filter @auditlane/bench activity [--events 100000] [--reps 40] [--store sqlite,postgres]
+//   pnpm --filter @auditlane/bench activity [--events 100000] [--run 20000] [--reps 40] [--store sqlite,postgres]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,8 @@ import { fetchAgain } from './serve';
 
 const EVENTS = arg('events', 100_000);
 const REPS = arg('reps', 40);
+const BIG_RUN = arg('run', 20_000);
+const bigRunLabel = `${BIG_RUN >= 1000 ? `${BIG_RUN / 1000}k` : BIG_RUN}`;
 const STORES = (
   process.argv.includes('--store')
     ? process.argv[process.argv.indexOf('--store') + 1]!
@@ -61,7 +63,7 @@ function session(total: number): { events: Event[]; id: string } {
     if (!big && events.length > total / 2) {
       // The long run: 20,000 INSERTs into one table.
       big = true;
-      for (let i = 0; i < Math.min(20_000, total - 1 - events.length); i++)
+      for (let i = 0; i < Math.min(BIG_RUN, total - 1 - events.length); i++)
         events.push(insert('order_lines', i));
     } else if (r < 0.35) {
       const table = TABLES[Math.floor(random() * TABLES.length)]!;
@@ -169,7 +171,7 @@ interface Shape {
 interface Context {
   middle: string;
   nearEnd: string;
-  bigRun: { seq: number; lastSeq: number; time: string; count: number };
+  bigRun: { seq: number; lastSeq: number; time: string; lastTime: string; count: number };
   seqs: number;
 }
 
@@ -180,7 +182,11 @@ const SHAPES: Shape[] = [
   { label: 'first page, exact count', query: () => 'count=exact' },
   { label: 'after a cursor (middle)', query: (c) => `after=${c.middle}` },
   { label: 'before a cursor (near the end)', query: (c) => `before=${c.nearEnd}` },
-  { label: 'seek to a time (inside the 20k run)', query: (c) => `aroundTime=${c.bigRun.time}` },
+  {
+    label: `seek to a time (inside the ${bigRunLabel} run)`,
+    query: (c) =>
+      `aroundTime=${new Date(Date.parse(c.bigRun.time) + (Date.parse(c.bigRun.lastTime) - Date.parse(c.bigRun.time)) / 2).toISOString()}`,
+  },
   { label: 'seek to a seq', query: (c) => `aroundSeq=${Math.floor(c.seqs * 0.3)}` },
   {
     label: 'what matters',
@@ -189,12 +195,15 @@ const SHAPES: Shape[] = [
   { label: 'verdict=blocked', query: () => 'verdict=blocked' },
   { label: 'type=command,tool_call', query: () => 'type=command&type=tool_call' },
   { label: 'type=command, exact count', query: () => 'type=command&count=exact' },
-  { label: 'type=query (one group of 20k)', query: (c) => `type=query&after=${c.middle}` },
+  {
+    label: `type=query (one group of ${bigRunLabel})`,
+    query: (c) => `type=query&after=${c.middle}`,
+  },
   { label: 'text "vacuum payments"', query: () => 'q=vacuum%20payments' },
   { label: 'text "kubectl" (rare)', query: () => 'q=kubectl' },
   { label: 'group=none, middle', query: (c) => `group=none&after=${c.middle}` },
   {
-    label: 'expand the 20k group',
+    label: `expand the ${bigRunLabel} group`,
     query: (c) =>
       `group=none&fromSeq=${c.bigRun.seq}&toSeq=${c.bigRun.lastSeq}&after=${cursor(c.bigRun.seq + Math.floor(c.bigRun.count / 4))}`,
   },
@@ -233,7 +242,7 @@ async function measure(
       { headers: { authorization: `Bearer ${token}` } },
     );
     const body = (await res.json()) as {
-      data: { seq: number; lastSeq: number; count: number; time: string }[];
+      data: { seq: number; lastSeq: number; count: number; time: string; lastTime: string }[];
       nextCursor: string | null;
       prevCursor: string | null;
     };

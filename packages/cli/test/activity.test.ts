@@ -43,6 +43,8 @@ interface Server {
   other: AuditlaneClient;
   /** Runs SQL on the store behind the API's back (`?` placeholders). */
   exec(sql: string, params: unknown[]): Promise<void>;
+  /** Reads with SQL behind the API's back (`?` placeholders). */
+  all<T>(sql: string, params: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ async function openServer(kind: 'sqlite' | 'postgres'): Promise<Server> {
   let store: Store;
   let drop: () => Promise<void>;
   let exec: Server['exec'];
+  let all: Server['all'];
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'auditlane-activity-'));
     const sqlite = new SqliteStore({ filename: join(dir, 'test.db') });
@@ -59,6 +62,7 @@ async function openServer(kind: 'sqlite' | 'postgres'): Promise<Server> {
     exec = async (sql, params) => {
       sqlite.db.prepare(sql).run(...params);
     };
+    all = async <T>(sql: string, params: unknown[]) => sqlite.db.prepare(sql).all(...params) as T[];
     drop = async () => {
       await sqlite.close();
       rmSync(dir, { recursive: true, force: true });
@@ -76,11 +80,16 @@ async function openServer(kind: 'sqlite' | 'postgres'): Promise<Server> {
     const postgres = await PostgresStore.open({ connectionString: url.toString(), max: 4 });
     store = postgres;
     exec = async (sql, params) => {
+      await all(sql, params);
+    };
+    all = async <T>(sql: string, params: unknown[]) => {
       let n = 0;
-      await postgres.pool.query(
-        sql.replace(/\?/g, () => `$${++n}`),
-        params,
-      );
+      return (
+        await postgres.pool.query(
+          sql.replace(/\?/g, () => `$${++n}`),
+          params,
+        )
+      ).rows as T[];
     };
     drop = async () => {
       await postgres.close();
@@ -103,6 +112,7 @@ async function openServer(kind: 'sqlite' | 'postgres'): Promise<Server> {
     server,
     token,
     exec,
+    all,
     client: createClient({ baseUrl: server.url, token, retries: 0 }),
     other: createClient({ baseUrl: server.url, token: otherToken, retries: 0 }),
     async close() {
@@ -194,6 +204,12 @@ function recordLongSession(n: number) {
   }
   session.end({ exitCode: 0 });
   return { events: [...sink.events] as EventInput[], id: session.id };
+}
+
+function chunk<T>(list: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
 }
 
 async function deliver(client: AuditlaneClient, events: EventInput[], size = 200) {
@@ -368,8 +384,16 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     const orders = await page(s, db.id, { q: 'into ORDERS', count: 'exact' });
     expect(orders.data.map(summary)).toEqual(['30 × INSERT INTO orders VALUES (…)']);
     expect(orders.total).toBe(30);
-    // A text filter is not counted unless asked: the count would read every entry.
-    expect((await page(s, db.id, { q: 'into ORDERS' })).total).toBeNull();
+    // A text filter is counted from its index, up to the cap; one shorter than the index's
+    // trigrams only when asked: the count would read every entry.
+    expect(await page(s, db.id, { q: 'into ORDERS' })).toMatchObject({
+      total: 30,
+      totalCapped: false,
+    });
+    expect((await page(s, db.id, { q: 'rs' })).total).toBeNull();
+    const short = await page(s, db.id, { q: 'rs', group: 'none', limit: 500, count: 'exact' });
+    expect(short.total).toBe(short.data.length);
+    expect(short.total).toBeGreaterThan(30);
     const literal = await page(s, db.id, { q: "'customer 42'" });
     expect(literal.data).toHaveLength(1);
     expect(literal.data[0]!.count).toBe(1);
@@ -476,6 +500,67 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     );
   });
 
+  it("keeps each run's count, end and marks, so a page reads one row per run, in any order of arrival", async () => {
+    const runsOf = async (id: string) => {
+      const sums = MARKS.map(
+        (m, i) => `sum(CASE WHEN (flags & ${2 ** i}) <> 0 THEN 1 ELSE 0 END) AS ${m}`,
+      );
+      const kept = await s.all<Record<string, number>>(
+        `SELECT run, n, last_seq, last_time, ${MARKS.join(', ')} FROM activity_runs WHERE org = ? AND session_id = ? ORDER BY run`,
+        ['acme', id],
+      );
+      const counted = await s.all<Record<string, number>>(
+        `SELECT run, count(*) AS n, max(seq) AS last_seq, max(time_ms) AS last_time, ${sums.join(', ')} FROM activity WHERE org = ? AND session_id = ? GROUP BY run ORDER BY run`,
+        ['acme', id],
+      );
+      const plain = (rows: Record<string, number>[]) =>
+        rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)])));
+      return { kept: plain(kept), counted: plain(counted) };
+    };
+    const MARKS = ['blocked', 'pending', 'rejected', 'masked', 'failed'];
+    // Batches of 5 in reverse order (runs built from their end, verdicts before their actions),
+    // then a verdict that changes a stored entry's marks, then a run that grows past a page.
+    const copy = await recordDatabaseSession();
+    const [start, ...rest] = [[copy.events[0]!], ...chunk(copy.events.slice(1, -1), 5)];
+    await deliver(s.client, start!);
+    for (const batch of rest.reverse()) await deliver(s.client, batch);
+    const first = await page(s, copy.id, { limit: 500 });
+    const drop = first.data.find((e) => e.id === copy.ids.drop)!;
+    const pendingOn = (subjectId: string, seq: number): EventInput =>
+      ({
+        id: `evt_01KC${String(seq).padStart(22, '0')}`,
+        sessionId: copy.id,
+        seq,
+        time: drop.time,
+        type: 'policy',
+        subjectId,
+        verdict: 'pending',
+        rule: 'late',
+      }) as EventInput;
+    await deliver(s.client, [pendingOn(first.data[1]!.id, 5000)]);
+    const live = await page(s, copy.id, { limit: 500 });
+    const last = live.data.at(-1)!;
+    const more = Array.from({ length: 4 }, (_, i) => ({
+      ...copy.events.at(-2)!,
+      id: `evt_01KD${String(i).padStart(22, '0')}`,
+      seq: 6000 + i,
+    })) as EventInput[];
+    await deliver(s.client, more);
+    const after = await page(s, copy.id, { limit: 500, after: live.nextCursor! });
+    expect(after.data.map((e) => [e.seq, e.lastSeq, e.count])).toEqual([[6000, 6003, 4]]);
+    const grown = await page(s, copy.id, { limit: 500 });
+    expect(grown.data.at(-1)!.count).toBe(last.count + 4);
+    expect(grown.data[1]!.marks.pending).toBe(1);
+    // What the pages read from activity_runs is what counting the entries gives.
+    for (const params of [{}, { before: grown.nextCursor! }, { aroundSeq: drop.seq, limit: 3 }])
+      expect(await page(s, copy.id, { limit: 500, ...params })).toMatchObject({
+        data: (await page(s, copy.id, { limit: 500, ...params, fromSeq: 0 })).data,
+      });
+    const { kept, counted } = await runsOf(copy.id);
+    expect(kept).toEqual(counted);
+    expect(kept.length).toBe(grown.data.length);
+  });
+
   it('keeps the runs a batch moves on the stored entries it also writes', async () => {
     let clock = T0;
     const sink = new MemorySink();
@@ -545,6 +630,309 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     });
     expect(gist(rebuilt)).toEqual(gist(fresh));
     expect(rebuilt.total).toBe(157);
+  });
+
+  it('answers the text filter from a trigram index with the rows a scan of the session gives', async () => {
+    let clock = T0;
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy: false, masking: false, now: () => clock });
+    const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+    const texts = [
+      'echo "100% done" > /tmp/_x_',
+      'grep -r CAFÉ /srv/Été',
+      'kubectl delete pod api-1',
+      'kubectl delete pod api-2',
+      'type C:\\logs\\app.log',
+      'echo 🙂🙂 ok',
+      'ls',
+    ];
+    for (const text of texts) {
+      clock += 1000;
+      session.command({ text, exitCode: 0 });
+    }
+    for (let i = 0; i < 30; i++) {
+      clock += 1000;
+      session.query({ sql: `SELECT * FROM "Users" WHERE name = 'O''Brien ${i}'`, rowCount: 1 });
+    }
+    session.end({ exitCode: 0 });
+    await deliver(s.client, [...sink.events] as EventInput[]);
+    const scan = (q: string) =>
+      s.all<{ seq: number }>(
+        `SELECT seq FROM activity WHERE org = ? AND session_id = ? AND ${kind === 'sqlite' ? 'instr' : 'strpos'}(text, ?) > 0 ORDER BY seq`,
+        ['acme', session.id, q.toLowerCase()],
+      );
+    const queries = [
+      ...['l', 'ls', 'kub', 'KUBECTL DELETE', 'pod api-', '100%', '% d', '_x_', '\\logs'],
+      ...['"users"', "o''brien 1", 'café', 'ÉTÉ', '🙂🙂', '🙂', 'zzzz', '" > /', 'e'],
+    ];
+    let found = 0;
+    for (const q of queries) {
+      const expected = (await scan(q)).map((r) => Number(r.seq));
+      found += expected.length;
+      const flat = await page(s, session.id, { q, group: 'none', limit: 500, count: 'exact' });
+      expect({ q, seqs: flat.data.map((e) => e.seq) }).toEqual({ q, seqs: expected });
+      expect(flat.total).toBe(expected.length);
+      // Grouped, a page at a time both ways: the same entries.
+      const forward: number[] = [];
+      let next: string | undefined;
+      let last: Awaited<ReturnType<typeof page>> | undefined;
+      do {
+        last = await page(s, session.id, { q, limit: 2, ...(next ? { after: next } : {}) });
+        for (const e of last.data) forward.push(e.seq, e.lastSeq, e.count);
+        next = last.hasAfter ? last.nextCursor! : undefined;
+      } while (next);
+      const backward: number[] = [];
+      let before = last.prevCursor ?? undefined;
+      while (before) {
+        const p = await page(s, session.id, { q, limit: 2, before });
+        backward.unshift(...p.data.flatMap((e) => [e.seq, e.lastSeq, e.count]));
+        before = p.hasBefore ? p.prevCursor! : undefined;
+      }
+      expect({ q, backward }).toEqual({ q, backward: forward.slice(0, backward.length) });
+      const counted = forward.filter((_, i) => i % 3 === 2).reduce((a, b) => a + b, 0);
+      expect({ q, counted }).toEqual({ q, counted: expected.length });
+    }
+    expect(found).toBeGreaterThan(100);
+    // The filter's index: kept by ingest for every entry.
+    if (kind === 'sqlite') {
+      const [hits] = await s.all<{ n: number }>(
+        'SELECT count(*) AS n FROM activity_text WHERE activity_text MATCH ?',
+        ['"kubectl delete pod"'],
+      );
+      expect(hits!.n).toBeGreaterThanOrEqual(2);
+    } else {
+      const index = await s.all<{ indexdef: string }>(
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'activity_text_trgm'",
+        [],
+      );
+      expect(index[0]?.indexdef).toMatch(/gin \(text .*gin_trgm_ops\)/);
+    }
+  });
+
+  it('groups a text filter matching more entries than it reads at once (one run of 2,100)', async () => {
+    let clock = T0;
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy: false, masking: false, now: () => clock });
+    const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+    for (let i = 0; i < 2100; i++) {
+      clock += 10;
+      session.query({ sql: `INSERT INTO logins VALUES (${i})`, rowCount: 1 });
+    }
+    for (let i = 0; i < 3; i++) {
+      clock += 10;
+      session.command({ text: `tail /var/log/login-${i}.log`, exitCode: 0 });
+      clock += 10;
+      session.query({ sql: `SELECT * FROM logins WHERE id = ${i}`, rowCount: 1 });
+    }
+    session.end({ exitCode: 0 });
+    await deliver(s.client, [...sink.events] as EventInput[], 1000);
+    const p = await page(s, session.id, { q: 'LOGIN', limit: 4, count: 'exact' });
+    expect(p.data.map((e) => [summary(e), e.count])).toEqual([
+      ['2100 × INSERT INTO logins VALUES (…)', 2100],
+      ['tail …', 1],
+      ['SELECT * FROM logins WHERE id = ?', 1],
+      ['tail …', 1],
+    ]);
+    expect(p).toMatchObject({ total: 2106, hasAfter: true, hasBefore: false });
+    const rest = await page(s, session.id, { q: 'LOGIN', limit: 4, after: p.nextCursor! });
+    expect(rest.data.map((e) => [summary(e), e.count])).toEqual([
+      ['SELECT * FROM logins WHERE id = ?', 1],
+      ['tail …', 1],
+      ['SELECT * FROM logins WHERE id = ?', 1],
+    ]);
+    const back = await page(s, session.id, { q: 'LOGIN', limit: 4, before: rest.prevCursor! });
+    expect(back.data.map((e) => e.count)).toEqual([2100, 1, 1, 1]);
+  });
+
+  it("joins a tool call's result (its PostToolUse) to its call, whatever arrives first", async () => {
+    let clock = T0;
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy: false, masking: false, now: () => clock });
+    const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+    const tick = () => {
+      clock += 1000;
+    };
+    const call = (n: number) => {
+      tick();
+      const id = session.toolCall({
+        tool: 'Bash',
+        callId: `toolu_${n}`,
+        input: { command: `ls /srv/${n}` },
+      });
+      session.verdict(id, 'passed', { rule: 'read-only' });
+      return id;
+    };
+    const result = (n: number, failed = false) => {
+      tick();
+      return session.toolCall({
+        tool: 'Bash',
+        callId: `toolu_${n}`,
+        ...(failed ? { error: 'exit 2' } : { output: { stdout: `file-${n}` } }),
+        durationMs: 5,
+      });
+    };
+    // 1: call and result in one batch, the result masked. 2: the result in a later batch.
+    const c1 = call(1);
+    const r1 = result(1);
+    const c2 = call(2);
+    tick();
+    const other = session.command({ text: 'whoami', exitCode: 0 });
+    const r2 = result(2, true);
+    // 3: the result alone (the call was never recorded). 4: the result first, the call later.
+    const r3 = result(3);
+    const c4 = call(4);
+    const r4 = result(5 - 1);
+    // 5: a verdict about the result before the result.
+    const c5 = call(5);
+    session.end({ exitCode: 0 });
+    const events = [...sink.events] as EventInput[];
+    const byId = (id: string) => events.find((e) => e.id === id)!;
+    const r5: EventInput = {
+      ...byId(r4),
+      id: 'evt_01KB000000000000000000R5X',
+      seq: 900,
+      callId: 'toolu_5',
+    } as EventInput;
+    const r5verdict: EventInput = {
+      ...events.find((e) => e.type === 'policy')!,
+      id: 'evt_01KB000000000000000000V5X',
+      seq: 899,
+      subjectId: r5.id,
+      verdict: 'blocked',
+    } as EventInput;
+    const masking: EventInput = {
+      id: 'evt_01KB000000000000000000M1X',
+      sessionId: session.id,
+      seq: 901,
+      time: byId(r1).time,
+      type: 'masking',
+      subjectId: r1,
+      fields: ['stdout'],
+      count: 2,
+    } as EventInput;
+    const later = new Set([r2, c4]);
+    await deliver(s.client, [...events.filter((e) => !later.has(e.id!)), r5verdict]);
+    const before = await page(s, session.id, { group: 'none' });
+    expect(before.data.find((e) => e.id === c2)!.result).toBeNull();
+    expect(before.data.find((e) => e.id === r4)!.result).toBeNull();
+    expect(before.data.find((e) => e.id === r5.id)!.verdict).toBe('blocked');
+    await deliver(s.client, [...events.filter((e) => later.has(e.id!)), r5, masking]);
+    const p = await page(s, session.id, { group: 'none', count: 'exact' });
+    const gist = p.data.map((e) => ({
+      id: e.id,
+      result: e.result?.id ?? null,
+      verdicts: e.verdicts.map((v) => (v.type === 'policy' ? v.verdict : v.type)),
+      verdict: e.verdict,
+      masked: e.masked.count,
+      failed: e.failed,
+    }));
+    const plain = { verdicts: ['passed'], verdict: 'passed', masked: 0, failed: false };
+    expect(gist).toEqual([
+      { ...plain, id: c1, result: r1, masked: 2 },
+      { ...plain, id: c2, result: r2, failed: true },
+      { id: other, result: null, verdicts: [], verdict: null, masked: 0, failed: false },
+      { id: r3, result: null, verdicts: [], verdict: null, masked: 0, failed: false },
+      { ...plain, id: c4, result: r4 },
+      { ...plain, id: c5, result: r5.id, verdicts: ['passed', 'blocked'], verdict: 'blocked' },
+      {
+        id: expect.any(String),
+        result: null,
+        verdicts: [],
+        verdict: null,
+        masked: 0,
+        failed: false,
+      },
+    ]);
+    const joined = p.data[0]!;
+    expect(joined.event.type === 'tool_call' && joined.event.input).toEqual({
+      command: 'ls /srv/1',
+    });
+    expect(joined.result?.type === 'tool_call' && joined.result.output).toEqual({
+      stdout: 'file-1',
+    });
+    expect(joined.masked.fields).toEqual(['stdout']);
+    // One entry per call: the unfiltered count kept by ingest, and the counted one.
+    expect(p.total).toBe(7);
+    expect((await page(s, session.id)).total).toBe(7);
+    expect((await page(s, session.id, { verdict: ['failed'] })).data.map((e) => e.id)).toEqual([
+      c2,
+    ]);
+    expect((await page(s, session.id, { verdict: ['blocked'] })).data.map((e) => e.id)).toEqual([
+      c5,
+    ]);
+    // Grouped, the calls of one shape are one item.
+    const grouped = await page(s, session.id);
+    expect(grouped.data.map((e) => e.count)).toEqual([2, 1, 1, 2, 1]);
+    // Its runs' counts and marks, kept as the joins moved entries: what counting them gives.
+    expect(grouped.data).toEqual((await page(s, session.id, { fromSeq: 0 })).data);
+    // The client's join with results is the server's.
+    const stored: StoredEvent[] = [];
+    for await (const e of s.client.sessions.events.list(session.id, { limit: 1000 }))
+      stored.push(e);
+    const joinedHere = joinVerdicts(stored, { results: true }).filter(
+      (j) => !(j.action?.type === 'lifecycle' && j.action.action === 'start'),
+    );
+    expect(
+      joinedHere.map((j) => ({
+        id: j.id,
+        result: j.result?.id ?? null,
+        verdicts: j.verdicts.map((v) => v.id),
+        masked: j.maskings.reduce((n, m) => n + m.count, 0),
+      })),
+    ).toEqual(
+      p.data.map((e) => ({
+        id: e.id,
+        result: e.result?.id ?? null,
+        verdicts: e.verdicts.map((v) => v.id),
+        masked: e.masked.count,
+      })),
+    );
+    // Built again from the events: the same.
+    for (const table of ['activity', 'activity_sessions', 'activity_orphans'])
+      await s.exec(`DELETE FROM ${table} WHERE org = ? AND session_id = ?`, ['acme', session.id]);
+    expect(await page(s, session.id, { group: 'none', count: 'exact' })).toEqual(p);
+  });
+
+  it('flags a total that stopped at its cap, under every filter, and counts exactly when asked', async () => {
+    let clock = T0;
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy: false, masking: false, now: () => clock });
+    const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+    for (let i = 0; i < 10_050; i++) {
+      clock += 10;
+      session.query({ sql: `INSERT INTO ledger VALUES (${i})`, rowCount: 1 });
+    }
+    for (let i = 0; i < 3; i++) {
+      clock += 10;
+      session.command({ text: `vacuumdb ledger-${i}`, exitCode: 0 });
+    }
+    session.end({ exitCode: 0 });
+    await deliver(s.client, [...sink.events] as EventInput[], 1000);
+    const counted = async (params: ActivityParams) => {
+      const p = await page(s, session.id, { limit: 1, ...params });
+      return { total: p.total, totalCapped: p.totalCapped };
+    };
+    const run = (await page(s, session.id, { limit: 1 })).data[0]!;
+    expect(run.count).toBe(10_050);
+    const capped = { total: 10_000, totalCapped: true };
+    expect(await counted({})).toEqual({ total: 10_054, totalCapped: false });
+    expect(await counted({ type: ['query'] })).toEqual(capped);
+    expect(await counted({ q: 'INTO ledger' })).toEqual(capped);
+    expect(await counted({ q: 'ledger', group: 'none' })).toEqual(capped);
+    expect(await counted({ fromSeq: run.seq, toSeq: run.lastSeq, group: 'none' })).toEqual(capped);
+    expect(await counted({ type: ['command'] })).toEqual({ total: 3, totalCapped: false });
+    expect(await counted({ q: 'vacuumdb' })).toEqual({ total: 3, totalCapped: false });
+    for (const params of [{ type: ['query'] }, { q: 'INTO ledger' }] as ActivityParams[])
+      expect(await counted({ ...params, count: 'exact' })).toEqual({
+        total: 10_050,
+        totalCapped: false,
+      });
+    expect(await counted({ q: 'in', count: 'exact' })).toEqual({
+      total: 10_050,
+      totalCapped: false,
+    });
+    expect(await counted({ q: 'in' })).toEqual({ total: null, totalCapped: false });
+    expect(await counted({ count: 'none' })).toEqual({ total: null, totalCapped: false });
   });
 
   it("answers 404 for another org's session, and never mixes in the other org's events", async () => {
@@ -678,5 +1066,92 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     // A cursor of the events listing (another shape) is refused too.
     const forged = Buffer.from('["x",1]').toString('base64url');
     expect((await ask(`after=${forged}`)).status).toBe(400);
+  });
+});
+
+describe('the activity text index on databases the migration meets', () => {
+  /** A session of commands, delivered; `verify` checks the text filter finds what a scan does. */
+  async function record(client: AuditlaneClient) {
+    let clock = T0;
+    const sink = new MemorySink();
+    const recorder = createRecorder({ sink, policy: false, masking: false, now: () => clock });
+    const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+    for (let i = 0; i < 40; i++) {
+      clock += 1000;
+      session.command({
+        text: i % 7 === 0 ? `kubectl delete pod api-${i}` : `ls /srv/${i}`,
+        exitCode: 0,
+      });
+    }
+    session.end({ exitCode: 0 });
+    await deliver(client, [...sink.events] as EventInput[]);
+    const commands = sink.events.filter((e) => e.type === 'command');
+    return {
+      id: session.id,
+      async verify(reader: AuditlaneClient) {
+        for (const q of ['kubectl delete', 'pod api-2', 'ls /srv/3', 'ls', 'zzz']) {
+          const p = await reader.sessions.activity(session.id, { q, group: 'none', limit: 500 });
+          const expected = commands.filter((e) => e.text.includes(q)).map((e) => e.seq);
+          expect({ q, seqs: p.data.map((e) => e.seq) }).toEqual({ q, seqs: expected });
+        }
+      },
+    };
+  }
+
+  /** A database and a role of its own; `create`: the role may create extensions in it. */
+  async function postgresFor(create: boolean) {
+    cluster ??= process.env.AUDITLANE_TEST_POSTGRES_URL
+      ? { url: process.env.AUDITLANE_TEST_POSTGRES_URL, stop() {} }
+      : await startCluster();
+    const name = `auditlane_trgm_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: cluster.url });
+    await admin.connect();
+    await admin.query(`CREATE ROLE ${name} LOGIN`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    if (create) await admin.query(`GRANT CREATE ON DATABASE ${name} TO ${name}`);
+    const url = new URL(cluster.url);
+    url.pathname = `/${name}`;
+    const owner = new pg.Client({ connectionString: url.toString() });
+    await owner.connect();
+    await owner.query(`ALTER SCHEMA public OWNER TO ${name}`);
+    await owner.end();
+    url.username = name;
+    return {
+      url: url.toString(),
+      async drop() {
+        await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+        await admin.query(`DROP ROLE ${name}`);
+        await admin.end();
+      },
+    };
+  }
+
+  it.each([
+    [true, 'builds the PostgreSQL index when the role may create pg_trgm'],
+    [false, 'reads the entries, with the same rows, when the role may not create pg_trgm'],
+  ])('%s: %s', async (create) => {
+    const db = await postgresFor(create);
+    try {
+      const store = await PostgresStore.open({ connectionString: db.url, max: 2 });
+      const { token } = await store.createToken({
+        org: 'acme',
+        name: 'a',
+        permissions: [...PERMISSIONS],
+      });
+      const server = await startServer({ store, port: 0 });
+      try {
+        const { rows } = await store.pool.query(
+          "SELECT (SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm')::int AS ext, (SELECT count(*) FROM pg_indexes WHERE indexname = 'activity_text_trgm')::int AS ix",
+        );
+        expect(rows[0]).toEqual({ ext: create ? 1 : 0, ix: create ? 1 : 0 });
+        const client = createClient({ baseUrl: server.url, token, retries: 0 });
+        await (await record(client)).verify(client);
+      } finally {
+        await server.close();
+        await store.close();
+      }
+    } finally {
+      await db.drop();
+    }
   });
 });

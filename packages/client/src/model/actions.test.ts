@@ -112,6 +112,43 @@ describe('joinVerdicts', () => {
     ]);
   });
 
+  it("joins a tool call's result to its call with results, in any order; a result alone stays", () => {
+    const call = stored(1, {
+      type: 'tool_call',
+      tool: 'Bash',
+      callId: 't1',
+      input: { command: 'ls' },
+    });
+    const onCall = verdict(2, call.id, 'passed');
+    const result = stored(3, { type: 'tool_call', tool: 'Bash', callId: 't1', output: 'a' });
+    const masked = masking(4, result.id, ['stdout'], 2);
+    const alone = stored(5, { type: 'tool_call', tool: 'Bash', callId: 't2', output: 'b' });
+    for (const order of [
+      [call, onCall, result, masked, alone],
+      [alone, masked, result, onCall, call],
+    ]) {
+      const joined = joinVerdicts(order, { results: true });
+      expect(joined.map((j) => [j.id, j.result?.id ?? null])).toEqual(
+        order[0] === call
+          ? [
+              [call.id, result.id],
+              [alone.id, null],
+            ]
+          : [
+              [alone.id, null],
+              [call.id, result.id],
+            ],
+      );
+      const entry = joined.find((j) => j.id === call.id)!;
+      expect(entry.verdicts).toEqual([onCall]);
+      expect(entry.maskings).toEqual([masked]);
+    }
+    expect(joinVerdicts([call, result]).map((j) => [j.id, 'result' in j])).toEqual([
+      [call.id, false],
+      [result.id, false],
+    ]);
+  });
+
   it('takes every event type but terminal, policy and masking as an action', () => {
     expect([...ACTION_TYPES].sort()).toEqual(
       EVENT_TYPES.filter((t) => !['terminal', 'policy', 'masking'].includes(t)).sort(),

@@ -39,11 +39,24 @@ export interface JoinedAction<A extends StoredActionEvent = StoredActionEvent> {
   verdict: Verdict | null;
   /** Every masking in it in `seq` order, each event once. */
   maskings: StoredMaskingEvent[];
+  /**
+   * With `results`: a tool call's result recorded apart (the hook's PostToolUse: the next
+   * tool_call with its `callId`, by seq), whose verdicts and maskings are the entry's too, or
+   * null; absent without `results`.
+   */
+  result?: StoredToolCallEvent | null;
 }
+
+export type StoredToolCallEvent = Extract<StoredEvent, { type: 'tool_call' }>;
 
 export interface JoinVerdictsOptions<T extends ActionType = ActionType> {
   /** The event types taken as actions; default {@link ACTION_TYPES}. */
   actionTypes?: readonly T[];
+  /**
+   * Join each tool call's result to its call (one `callId`: the first tool_call by seq is the
+   * call, the second its result), as the server's activity does. Default false: each its own.
+   */
+  results?: boolean;
 }
 
 /**
@@ -78,6 +91,25 @@ export function joinVerdicts<T extends ActionType = ActionType>(
       push(maskings, e.subjectId, e);
     }
   }
+  // Tool calls recorded in two halves: the result's id → its call, the call's id → its result.
+  const resultOf = new Map<string, StoredToolCallEvent>();
+  const callOf = new Map<string, string>();
+  if (options.results) {
+    const byCall = new Map<string, StoredToolCallEvent[]>();
+    const seen = new Set<string>();
+    for (const e of events)
+      if (e.type === 'tool_call' && types.has('tool_call') && e.callId && !seen.has(e.id)) {
+        seen.add(e.id);
+        push(byCall, e.callId, e);
+      }
+    for (const calls of byCall.values()) {
+      calls.sort(bySeq);
+      const [call, result] = calls;
+      if (!call || !result) continue;
+      resultOf.set(call.id, result);
+      callOf.set(result.id, call.id);
+    }
+  }
   const joined: JoinedAction<A>[] = [];
   const done = new Set<string>();
   for (const e of events) {
@@ -91,16 +123,26 @@ export function joinVerdicts<T extends ActionType = ActionType>(
       // A verdict on a recorded action is part of that action's entry.
       if (actions.has(id)) continue;
     } else continue;
+    // A result is its call's entry, where the call stands.
+    if (callOf.has(id)) continue;
     if (done.has(id)) continue;
     done.add(id);
-    const own = (verdicts.get(id) ?? []).sort(bySeq);
+    const result = resultOf.get(id) ?? null;
+    const own = [
+      ...(verdicts.get(id) ?? []),
+      ...(result ? (verdicts.get(result.id) ?? []) : []),
+    ].sort(bySeq);
     joined.push({
       id,
       action,
       event: action ?? (own[0] as StoredPolicyEvent),
       verdicts: own,
       verdict: own.at(-1)?.verdict ?? null,
-      maskings: (maskings.get(id) ?? []).sort(bySeq),
+      maskings: [
+        ...(maskings.get(id) ?? []),
+        ...(result ? (maskings.get(result.id) ?? []) : []),
+      ].sort(bySeq),
+      ...(options.results ? { result } : {}),
     });
   }
   return joined;

@@ -67,7 +67,7 @@ export const activityQuerySchema = z
     toSeq: seqParam('Only entries with seq at most this (expanding a group: its lastSeq).'),
     count: z.enum(['auto', 'exact', 'none']).default('auto').meta({
       description:
-        'auto (the default): `total` is the number of entries without filters (kept by ingest: free), counts up to 10,000 matching entries under type and verdict filters (`totalCapped` when more match), and is null under a text filter; exact: counts every matching entry (an index range of the filter, about 1 ms per 10,000 entries; a text filter reads every entry of the session); none: null.',
+        'auto (the default): `total` is the number of entries without filters (kept by ingest: free), counts up to 10,000 matching entries under type, verdict, seq and text filters (`totalCapped` when more match: `total` is then 10,000, a lower bound), and is null under a text filter shorter than 3 characters (the text index does not answer it); exact: counts every matching entry (an index range of the filter, about 1 ms per 10,000 entries; a text filter shorter than 3 characters reads every entry of the session); none: null.',
     }),
   })
   .superRefine((q, ctx) => {
@@ -121,8 +121,14 @@ export const activityEntrySchema = z
     event: storedEventSchema.meta({
       description: "The first entry's action event (a verdict alone: its first policy event).",
     }),
+    // Defaults to null: a page of a server before results were joined reads as none joined.
+    result: storedEventSchema.nullable().default(null).meta({
+      description:
+        "A tool call's result, joined to its call (the same `callId`, recorded after it: the agent hook's PostToolUse or PostToolUseFailure, with the output or error); null for other entries and for a call whose result has not arrived. A result whose call was never recorded is an entry of its own.",
+    }),
     verdicts: z.array(storedEventSchema).meta({
-      description: 'The policy events about the first entry, in seq order (pending → approved).',
+      description:
+        'The policy events about the first entry (a tool call: about its call and its result), in seq order (pending → approved).',
     }),
     verdict: verdictSchema.nullable().meta({
       description: "The first entry's last verdict; null when the policy said nothing.",
@@ -155,10 +161,12 @@ export const activityPageSchema = z
         'With aroundSeq or aroundTime: seq of the item holding the entry sought (null without a seek, or when nothing matches).',
     }),
     total: nonNegativeInt().nullable().meta({
-      description: 'Entries matching the filters (see `count`); null when not counted.',
+      description:
+        'Entries matching the filters (see `count`): exact unless `totalCapped`, then a lower bound ("10,000+"); null when not counted. Entries, not items: a group of 120 counts 120.',
     }),
     totalCapped: z.boolean().meta({
-      description: 'More entries match than `total` (a count stopped at its cap).',
+      description:
+        'More entries match than `total`: the count stopped at its cap (count=auto under a filter). Show the total as "at least" when set.',
     }),
   })
   .meta({ id: 'ActivityPage' });

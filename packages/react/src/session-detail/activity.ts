@@ -65,6 +65,7 @@ export function activityItemFromEntry(
     seq: entry.seq,
     time: entry.time,
     event: entry.event as ActivityEvent,
+    result: entry.result?.type === 'tool_call' ? entry.result : null,
     verdicts: entry.verdicts as ActivityItem['verdicts'],
     verdict: entry.verdict,
     masked: entry.masked,

@@ -129,7 +129,7 @@ export function EntryBody({
     case 'query':
       return <QueryBody event={event} item={item} detail={detail} messages={messages} />;
     case 'tool_call':
-      return <ToolCallOnDemand event={event} messages={messages} />;
+      return <ToolCallOnDemand event={event} result={item.result} messages={messages} />;
     case 'llm_call':
       return <p className="al-timeline__text">{m.llmCall(event)}</p>;
     case 'file':
@@ -298,15 +298,18 @@ const loadToolCallView = () =>
   );
 type ToolCallViewProps = {
   event: Extract<ActivityEvent, { type: 'tool_call' }>;
+  result?: Extract<ActivityEvent, { type: 'tool_call' }> | null;
   messages: Messages['toolCall'];
 };
 let LazyToolCallView = loadToolCallView();
 
 function ToolCallOnDemand({
   event,
+  result,
   messages,
 }: {
   event: Extract<ActivityEvent, { type: 'tool_call' }>;
+  result?: Extract<ActivityEvent, { type: 'tool_call' }> | null;
   messages: Messages;
 }) {
   const hydrated = useHydrated();
@@ -316,7 +319,7 @@ function ToolCallOnDemand({
   if (!hydrated) return fallback;
   return (
     <Suspense fallback={fallback}>
-      <View event={event} messages={messages.toolCall} />
+      <View event={event} result={result} messages={messages.toolCall} />
     </Suspense>
   );
 }

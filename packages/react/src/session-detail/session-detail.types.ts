@@ -38,6 +38,8 @@ export interface ActivityItem {
   seq: number;
   time: string;
   event: ActivityEvent;
+  /** A tool call's result recorded apart (the hook's PostToolUse), joined by the server. */
+  result?: ToolCallEvent | null;
   /** Every verdict on it, in order (pending → approved). */
   verdicts: PolicyEvent[];
   /** The last verdict, or null when the policy said nothing. */

@@ -32,6 +32,7 @@ import {
 } from '@auditlane/client';
 import { CursorError, decodeCursor, encodeCursor } from './cursor';
 import type { ColumnType, IndexSql } from './entity-index';
+import { type SqlDialect, TRIGRAM_MIN } from './filters';
 import type { SqlReader } from './reads';
 import { type ChainRow, storedEventJson } from './verify';
 
@@ -81,6 +82,93 @@ export const ACTIVITY_TABLES = (bigint: string) => `
   );
   `;
 
+/**
+ * The text filter's index on SQLite: FTS5's trigram tokenizer over each entry's text, keyed by
+ * the activity row's rowid and kept by triggers; built from the entries stored. Contentless: the
+ * text stays in `activity` only. A query's candidates are rechecked with LIKE.
+ */
+export const SQLITE_ACTIVITY_TEXT_INDEX = `
+  CREATE VIRTUAL TABLE activity_text USING fts5 (text, content = '', contentless_delete = 1, tokenize = 'trigram');
+  INSERT INTO activity_text (rowid, text) SELECT rowid, text FROM activity;
+  CREATE TRIGGER activity_text_insert AFTER INSERT ON activity BEGIN
+    INSERT INTO activity_text (rowid, text) VALUES (new.rowid, new.text);
+  END;
+  CREATE TRIGGER activity_text_delete AFTER DELETE ON activity BEGIN
+    DELETE FROM activity_text WHERE rowid = old.rowid;
+  END;
+  CREATE TRIGGER activity_text_update AFTER UPDATE OF text ON activity WHEN new.text IS NOT old.text BEGIN
+    DELETE FROM activity_text WHERE rowid = old.rowid;
+    INSERT INTO activity_text (rowid, text) VALUES (new.rowid, new.text);
+  END;
+  `;
+
+/**
+ * The text filter's index on PostgreSQL: pg_trgm's GIN index over each entry's text. pg_trgm is
+ * in PostgreSQL's contrib (Debian's and the official images ship it) and trusted (a role with
+ * CREATE on the database creates it); where it is missing or the role may not create it, the
+ * migration leaves the index out and the filter reads the session's entries, with the same rows.
+ */
+export const POSTGRES_ACTIVITY_TEXT_INDEX = `
+  DO $$
+  DECLARE
+    trgm_schema TEXT;
+  BEGIN
+    BEGIN
+      CREATE EXTENSION IF NOT EXISTS pg_trgm;
+    EXCEPTION WHEN OTHERS THEN
+      RAISE NOTICE 'pg_trgm is not available (%): the activity text filter reads each session''s entries', SQLERRM;
+    END;
+    SELECT n.nspname INTO trgm_schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+      WHERE e.extname = 'pg_trgm';
+    IF trgm_schema IS NOT NULL THEN
+      EXECUTE format('CREATE INDEX activity_text_trgm ON activity USING gin (text %I.gin_trgm_ops)', trgm_schema);
+    END IF;
+  END
+  $$;
+  `;
+
+/**
+ * A tool call's result joined to its call's entry (the hook's PreToolUse and PostToolUse share a
+ * callId); the sessions with tool calls are built again from their events on their next read.
+ */
+export const REBUILD_TOOL_CALL_SESSIONS = `
+  DELETE FROM activity_sessions WHERE EXISTS (
+    SELECT 1 FROM activity AS a WHERE a.org = activity_sessions.org
+      AND a.session_id = activity_sessions.session_id AND a.type = 'tool_call'
+  );
+  `;
+export const ACTIVITY_RESULTS = `
+  ALTER TABLE activity ADD COLUMN call_id TEXT;
+  ALTER TABLE activity ADD COLUMN result_seq INTEGER;
+  ALTER TABLE activity ADD COLUMN result_id TEXT;
+  CREATE INDEX activity_call ON activity (org, session_id, call_id) WHERE call_id IS NOT NULL;
+  CREATE INDEX activity_result ON activity (org, session_id, result_id) WHERE result_id IS NOT NULL;
+  ${REBUILD_TOOL_CALL_SESSIONS}`;
+
+/** Each run's member count, end and marks (see keepRuns), filled from the entries stored. */
+export const ACTIVITY_RUNS = (bigint: string) => `
+  CREATE TABLE activity_runs (
+    org TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    run INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    last_time ${bigint} NOT NULL,
+    blocked INTEGER NOT NULL,
+    pending INTEGER NOT NULL,
+    rejected INTEGER NOT NULL,
+    masked INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    PRIMARY KEY (org, session_id, run)
+  );
+  INSERT INTO activity_runs (org, session_id, run, n, last_seq, last_time, blocked, pending, rejected, masked, failed)
+    SELECT org, session_id, run, count(*), max(seq), max(time_ms),
+      sum(CASE WHEN (flags & 1) <> 0 THEN 1 ELSE 0 END), sum(CASE WHEN (flags & 2) <> 0 THEN 1 ELSE 0 END),
+      sum(CASE WHEN (flags & 4) <> 0 THEN 1 ELSE 0 END), sum(CASE WHEN (flags & 8) <> 0 THEN 1 ELSE 0 END),
+      sum(CASE WHEN (flags & 16) <> 0 THEN 1 ELSE 0 END)
+    FROM activity GROUP BY org, session_id, run;
+  `;
+
 /** The activity's entries are the client's actions (joinVerdicts), the session's start aside. */
 const ENTRY_TYPES = new Set<string>(ACTION_TYPES);
 
@@ -122,6 +210,11 @@ interface ActivityRow {
   run: number;
   text: string;
   related: number[];
+  /** A tool call's callId: its result (the same callId, later) joins its entry. */
+  call_id: string | null;
+  /** The result joined to the call: its seq and id. */
+  result_seq: number | null;
+  result_id: string | null;
 }
 
 interface StoredRow {
@@ -138,10 +231,13 @@ interface StoredRow {
   run: number;
   text: string;
   related: string;
+  call_id: string | null;
+  result_seq: number | null;
+  result_id: string | null;
 }
 
 const ROW_COLUMNS =
-  'seq, id, type, time_ms, verdict, verdict_seq, flags, masked, shape, label, run, text, related';
+  'seq, id, type, time_ms, verdict, verdict_seq, flags, masked, shape, label, run, text, related, call_id, result_seq, result_id';
 
 function fromStored(r: StoredRow): ActivityRow {
   return {
@@ -158,6 +254,9 @@ function fromStored(r: StoredRow): ActivityRow {
     run: Number(r.run),
     text: r.text,
     related: r.related === '' ? [] : r.related.split(',').map(Number),
+    call_id: r.call_id,
+    result_seq: r.result_seq === null ? null : Number(r.result_seq),
+    result_id: r.result_id,
   };
 }
 
@@ -240,8 +339,17 @@ function entryRow(event: Event): ActivityRow {
     run: event.seq,
     text: textOf(event),
     related: [],
+    call_id: callIdOf(event),
+    result_seq: null,
+    result_id: null,
   };
 }
+
+/** The callId of a tool call (the hook records its call and its result under one). */
+const callIdOf = (event: Event): string | null =>
+  event.type === 'tool_call' && event.callId !== undefined && event.callId !== ''
+    ? event.callId
+    : null;
 
 /**
  * The ingest step: folds one batch's stored events (each session's in seq order) into the
@@ -289,13 +397,29 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
     ]),
   ];
   const stored = new Map<string, ActivityRow>();
-  for (let i = 0; i < lookup.length; i += 500) {
-    const ids = lookup.slice(i, i + 500);
-    const found = await sql.all<StoredRow>(
-      `SELECT ${ROW_COLUMNS} FROM activity WHERE org = ? AND session_id = ? AND id IN (${list(ids.length)})`,
-      [org, sessionId, ...ids],
-    );
-    for (const r of found) stored.set(r.id, fromStored(r));
+  // Stored entries a batch's result joins (by the result's id) or its call (by callId).
+  const storedByResult = new Map<string, ActivityRow>();
+  const storedByCall = new Map<string, ActivityRow>();
+  const keep = (r: StoredRow) => {
+    const row = stored.get(r.id) ?? fromStored(r);
+    stored.set(row.id, row);
+    if (row.result_id !== null) storedByResult.set(row.result_id, row);
+    if (row.call_id !== null) storedByCall.set(row.call_id, row);
+  };
+  const callIds = [...new Set(entries.map(callIdOf).filter((c) => c !== null))];
+  for (const [column, keys] of [
+    ['id', lookup],
+    ['result_id', lookup],
+    ['call_id', callIds],
+  ] as const) {
+    for (let i = 0; i < keys.length; i += 500) {
+      const ids = keys.slice(i, i + 500);
+      const found = await sql.all<StoredRow>(
+        `SELECT ${ROW_COLUMNS} FROM activity WHERE org = ? AND session_id = ? AND ${column} IN (${list(ids.length)})`,
+        [org, sessionId, ...ids],
+      );
+      for (const r of found) keep(r);
+    }
   }
   const orphans = new Map<string, { seq: number; masked: number }[]>();
   if (entries.length > 0) {
@@ -313,9 +437,73 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
     }
   }
 
+  // The flags of the stored entries this batch writes again, as stored (their runs' marks).
+  const storedFlags = new Map<number, number>();
+  // Entries of this batch by the id of the result joined to them, and by callId.
+  const byResult = new Map<string, ActivityRow>();
+  const byCall = new Map<string, ActivityRow>();
+  /** The row this batch writes for a stored entry (a copy, written again at the end). */
+  const touch = (before: ActivityRow): ActivityRow => {
+    const known = rows.get(before.id);
+    if (known) return known;
+    storedFlags.set(before.seq, flagsOf(before));
+    const row = { ...before, related: [...before.related] };
+    rows.set(row.id, row);
+    if (row.result_id !== null) byResult.set(row.result_id, row);
+    if (row.call_id !== null) byCall.set(row.call_id, row);
+    return row;
+  };
+  /** Joins what was said about `from` (a verdict alone, or a result's own entry) into `row`. */
+  const absorb = (row: ActivityRow, from: ActivityRow) => {
+    if (
+      from.verdict_seq !== null &&
+      (row.verdict_seq === null || from.verdict_seq > row.verdict_seq)
+    ) {
+      row.verdict = from.verdict;
+      row.verdict_seq = from.verdict_seq;
+    }
+    row.masked = addCount(row.masked, from.masked);
+    row.related.push(...from.related);
+    row.failed ||= from.failed;
+  };
+  /** Leaves out an entry that became part of another one. */
+  const drop = (gone: ActivityRow) => {
+    if (added.has(gone)) added.delete(gone);
+    else deleted.push(gone.seq);
+    rows.delete(gone.id);
+    if (gone.result_id !== null) byResult.delete(gone.result_id);
+    if (gone.call_id !== null && byCall.get(gone.call_id) === gone) byCall.delete(gone.call_id);
+    if (gone.call_id !== null && storedByCall.get(gone.call_id) === gone)
+      storedByCall.delete(gone.call_id);
+  };
+  const adoptOrphans = (row: ActivityRow, id: string) => {
+    for (const o of orphans.get(id) ?? []) {
+      row.masked = addCount(row.masked, o.masked);
+      row.related.push(o.seq);
+    }
+  };
+
   for (const event of entries) {
-    const row = entryRow(event);
+    const callId = callIdOf(event);
+    // A tool call's two halves (the hook's PreToolUse and PostToolUse, one callId) are one
+    // entry: the first by seq is the call, the second its result.
+    const other = callId === null ? undefined : (byCall.get(callId) ?? storedByCall.get(callId));
     const before = stored.get(event.id);
+    if (other && other.result_seq === null && other.seq < event.seq && other.id !== event.id) {
+      const call = rows.get(other.id) ?? touch(other);
+      call.result_seq = event.seq;
+      call.result_id = event.id;
+      call.failed ||= failedOf(event);
+      byResult.set(event.id, call);
+      // A verdict about the result that came first was an entry of its own.
+      if (before) {
+        absorb(call, before);
+        drop(before);
+      }
+      adoptOrphans(call, event.id);
+      continue;
+    }
+    const row = entryRow(event);
     if (before) {
       // A verdict alone became its action's entry: it keeps what was said about it.
       row.verdict = before.verdict;
@@ -324,23 +512,27 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
       row.related = before.related;
       deleted.push(before.seq);
     }
-    for (const o of orphans.get(event.id) ?? []) {
-      row.masked = addCount(row.masked, o.masked);
-      row.related.push(o.seq);
+    adoptOrphans(row, event.id);
+    if (other && other.result_seq === null && other.seq > event.seq && other.id !== event.id) {
+      // The call arrives after its result, which was an entry of its own: now its result.
+      const result = rows.get(other.id) ?? other;
+      absorb(row, result);
+      row.result_seq = result.seq;
+      row.result_id = result.id;
+      drop(result);
+      byResult.set(result.id, row);
     }
     rows.set(event.id, row);
     added.add(row);
+    if (callId !== null) byCall.set(callId, row);
   }
   const newOrphans: unknown[][] = [];
   for (const note of notes) {
     const key = (note as PolicyEvent).subjectId ?? note.id;
-    let row = rows.get(key);
+    let row = rows.get(key) ?? byResult.get(key);
     if (!row) {
-      const before = stored.get(key);
-      if (before) {
-        row = { ...before, related: [...before.related] };
-        rows.set(key, row);
-      }
+      const before = stored.get(key) ?? storedByResult.get(key);
+      if (before) row = touch(before);
     }
     if (note.type === 'masking') {
       if (row) {
@@ -366,7 +558,7 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
   }
   for (const row of rows.values()) row.related.sort((a, b) => a - b);
 
-  const moved = await assignRuns(sql, org, sessionId, [...added], deleted);
+  const { runs: moved, from } = await assignRuns(sql, org, sessionId, [...added], deleted);
   // Stored entries this batch also touched are written below: with their run as moved.
   for (const row of rows.values()) {
     const run = moved.get(row.seq);
@@ -395,6 +587,9 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
       r.run,
       r.text,
       r.related.join(','),
+      r.call_id,
+      r.result_seq,
+      r.result_id,
     ];
   });
   const types: ColumnType[] = [
@@ -412,15 +607,19 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
     'int',
     'text',
     'text',
+    'text',
+    'int',
+    'text',
   ];
   for (const part of sql.rows(types, values)) {
     await sql.run(
-      `INSERT INTO activity (org, session_id, seq, id, type, time_ms, verdict, verdict_seq, flags, matters, masked, shape, label, run, text, related)
+      `INSERT INTO activity (org, session_id, seq, id, type, time_ms, verdict, verdict_seq, flags, matters, masked, shape, label, run, text, related, call_id, result_seq, result_id)
        SELECT CAST(? AS TEXT), CAST(? AS TEXT), ${types.map((_, i) => `v.column${i + 1}`).join(', ')} FROM ${part.from} WHERE true
        ON CONFLICT (org, session_id, seq) DO UPDATE SET id = excluded.id, type = excluded.type, time_ms = excluded.time_ms,
          verdict = excluded.verdict, verdict_seq = excluded.verdict_seq, flags = excluded.flags, matters = excluded.matters,
          masked = excluded.masked, shape = excluded.shape, label = excluded.label, run = excluded.run, text = excluded.text,
-         related = excluded.related`,
+         related = excluded.related, call_id = excluded.call_id, result_seq = excluded.result_seq,
+         result_id = excluded.result_id`,
       [org, sessionId, ...part.params],
     );
   }
@@ -432,6 +631,7 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
       [org, sessionId, ...part.params],
     );
   }
+  await keepRuns(sql, org, sessionId, rows.values(), added, storedFlags, from);
   const grown = added.size - deleted.length;
   if (grown !== 0)
     await sql.run(
@@ -462,7 +662,7 @@ export async function ensureActivity(sql: IndexSql, org: string, sessionId: stri
   if (kept.length > 0) return;
   // Ingest indexes every session, kept or not: what it wrote since the upgrade is folded again
   // below, from the session's events, so the rebuild starts from nothing.
-  for (const table of ['activity', 'activity_orphans'])
+  for (const table of ['activity', 'activity_orphans', 'activity_runs'])
     await sql.run(`DELETE FROM ${table} WHERE org = ? AND session_id = ?`, [org, sessionId]);
   // Listed first (its count from zero): the entries indexed below are counted on it.
   await indexActivity(sql, org, [], [sessionId]);
@@ -493,6 +693,112 @@ export async function activityKept(r: SqlReader, org: string, sessionId: string)
   return rows.length > 0;
 }
 
+interface RunSummary {
+  n: number;
+  last_seq: number;
+  last_time: number;
+  marks: number[];
+}
+
+/**
+ * Keeps `activity_runs`, each run's member count, end and marks, so that a page holding a run
+ * of any length reads one row for it. Entries appended (the usual batch) and stored entries
+ * whose marks changed add to their runs' rows; when the runs were computed again from `from`
+ * (an entry below stored ones, or one removed), the rows of the runs from there are counted
+ * again from the entries (a read of what assignRuns read already).
+ */
+async function keepRuns(
+  sql: IndexSql,
+  org: string,
+  sessionId: string,
+  written: Iterable<ActivityRow>,
+  added: Set<ActivityRow>,
+  storedFlags: Map<number, number>,
+  from: number | null,
+): Promise<void> {
+  const deltas = new Map<number, RunSummary>();
+  const delta = (run: number) => {
+    let d = deltas.get(run);
+    if (!d) {
+      d = { n: 0, last_seq: -1, last_time: Number.MIN_SAFE_INTEGER, marks: [0, 0, 0, 0, 0] };
+      deltas.set(run, d);
+    }
+    return d;
+  };
+  for (const row of written) {
+    if (from !== null && row.run >= from) continue;
+    const flags = flagsOf(row);
+    const before = added.has(row) ? 0 : (storedFlags.get(row.seq) ?? flags);
+    if (!added.has(row) && before === flags) continue;
+    const d = delta(row.run);
+    if (added.has(row)) {
+      d.n++;
+      d.last_seq = Math.max(d.last_seq, row.seq);
+      d.last_time = Math.max(d.last_time, row.time_ms);
+    }
+    MATTERING_MARKS.forEach((m, i) => {
+      d.marks[i]! +=
+        ((flags & MARK_BITS[m]) !== 0 ? 1 : 0) - ((before & MARK_BITS[m]) !== 0 ? 1 : 0);
+    });
+  }
+  const values: unknown[][] = [];
+  const runs = [...deltas.keys()];
+  const stored = new Map<number, RunSummary>();
+  for (let i = 0; i < runs.length; i += 500) {
+    const part = runs.slice(i, i + 500);
+    const found = await sql.all<
+      { run: number; n: number; last_seq: number; last_time: number } & Record<string, number>
+    >(
+      `SELECT run, n, last_seq, last_time, ${MATTERING_MARKS.join(', ')} FROM activity_runs WHERE org = ? AND session_id = ? AND run IN (${list(part.length)})`,
+      [org, sessionId, ...part],
+    );
+    for (const f of found)
+      stored.set(Number(f.run), {
+        n: Number(f.n),
+        last_seq: Number(f.last_seq),
+        last_time: Number(f.last_time),
+        marks: MATTERING_MARKS.map((m) => Number(f[m])),
+      });
+  }
+  for (const [run, d] of deltas) {
+    const s = stored.get(run) ?? {
+      n: 0,
+      last_seq: -1,
+      last_time: Number.MIN_SAFE_INTEGER,
+      marks: [0, 0, 0, 0, 0],
+    };
+    values.push([
+      run,
+      s.n + d.n,
+      Math.max(s.last_seq, d.last_seq),
+      Math.max(s.last_time, d.last_time),
+      ...s.marks.map((m, i) => m + d.marks[i]!),
+    ]);
+  }
+  const types: ColumnType[] = ['int', 'int', 'int', 'bigint', 'int', 'int', 'int', 'int', 'int'];
+  for (const part of sql.rows(types, values)) {
+    await sql.run(
+      `INSERT INTO activity_runs (org, session_id, run, n, last_seq, last_time, ${MATTERING_MARKS.join(', ')})
+       SELECT CAST(? AS TEXT), CAST(? AS TEXT), ${types.map((_, i) => `v.column${i + 1}`).join(', ')} FROM ${part.from} WHERE true
+       ON CONFLICT (org, session_id, run) DO UPDATE SET n = excluded.n, last_seq = excluded.last_seq,
+         last_time = excluded.last_time, ${MATTERING_MARKS.map((m) => `${m} = excluded.${m}`).join(', ')}`,
+      [org, sessionId, ...part.params],
+    );
+  }
+  if (from === null) return;
+  await sql.run('DELETE FROM activity_runs WHERE org = ? AND session_id = ? AND run >= ?', [
+    org,
+    sessionId,
+    from,
+  ]);
+  await sql.run(
+    `INSERT INTO activity_runs (org, session_id, run, n, last_seq, last_time, ${MATTERING_MARKS.join(', ')})
+     SELECT org, session_id, run, count(*), max(seq), max(time_ms), ${markSums('')}
+     FROM activity WHERE org = ? AND session_id = ? AND run >= ? GROUP BY org, session_id, run`,
+    [org, sessionId, from],
+  );
+}
+
 /** Whether an entry of this shape continues a run of the one before it. */
 const continues = (prev: { shape: string | null } | undefined, shape: string | null) =>
   prev !== undefined && shape !== null && prev.shape === shape;
@@ -509,9 +815,9 @@ async function assignRuns(
   sessionId: string,
   added: ActivityRow[],
   deleted: number[],
-): Promise<Map<number, number>> {
+): Promise<{ runs: Map<number, number>; from: number | null }> {
   const runs = new Map<number, number>();
-  if (added.length === 0 && deleted.length === 0) return runs;
+  if (added.length === 0 && deleted.length === 0) return { runs, from: null };
   added.sort((a, b) => a.seq - b.seq);
   const changes = [...added.map((r) => r.seq), ...deleted];
   const first = Math.min(...changes);
@@ -529,7 +835,7 @@ async function assignRuns(
       row.run = continues(prev, row.shape) ? prev!.run : row.seq;
       prev = row;
     }
-    return runs;
+    return { runs, from: null };
   }
   // The run of the stored entry before the first change starts the recomputation.
   const pred = (
@@ -572,7 +878,7 @@ async function assignRuns(
       [...part.params, org, sessionId],
     );
   }
-  return runs;
+  return { runs, from };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -583,15 +889,26 @@ const MAX_LIMIT = 500;
 
 interface Filter {
   /** SQL of the conditions on `activity` (alias `a.` when given), its parameters added to p. */
-  where(p: { param(value: unknown): string }, alias?: string): string;
+  where(p: SqlDialect, alias?: string): string;
+  /** A text filter the text index answers is among the conditions (3 characters or more). */
+  text: boolean;
+  /** No condition but the session: a run's members are all of it (activity_runs). */
+  plain: boolean;
 }
 
 function filterOf(session: Session, q: ActivityQuery): Filter {
   const marks = q.verdict ?? [];
   const mask = marks.reduce((m, k) => m | MARK_BITS[k], 0);
   const onlyMatters = marks.length > 0 && (mask & ~MATTERS_BITS) === 0;
-  const pattern = q.q ? `%${q.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const text = q.q ? q.q.toLowerCase() : null;
   return {
+    text: text !== null && [...text].length >= TRIGRAM_MIN,
+    plain:
+      !q.type?.length &&
+      marks.length === 0 &&
+      text === null &&
+      q.fromSeq === undefined &&
+      q.toSeq === undefined,
     where(p, alias = '') {
       const c = (column: string) => `${alias}${column}`;
       const parts = [
@@ -603,7 +920,7 @@ function filterOf(session: Session, q: ActivityQuery): Filter {
       if (q.type?.length)
         parts.push(`${c('type')} IN (${q.type.map((t) => p.param(t)).join(', ')})`);
       if (marks.length > 0) parts.push(`(${c('flags')} & ${mask}) <> 0`);
-      if (pattern !== null) parts.push(`${c('text')} LIKE ${p.param(pattern)} ESCAPE '\\'`);
+      if (text !== null) parts.push(p.activityText(alias, text));
       if (q.fromSeq !== undefined) parts.push(`${c('seq')} >= ${p.param(q.fromSeq)}`);
       if (q.toSeq !== undefined) parts.push(`${c('seq')} <= ${p.param(q.toSeq)}`);
       return parts.join(' AND ');
@@ -654,8 +971,11 @@ async function side(
   const order = dir === 'after' ? 'ASC' : 'DESC';
   // Parameters are added in the order their placeholders appear (SQLite's are positional).
   const p = r.params();
-  let rows: GroupRow[];
-  if (!grouped) {
+  // Under a text filter, the matches read once from the text index make the page's groups.
+  let rows = grouped && filter.text ? await textGroups(r, filter, cmp, order, bound, want) : null;
+  if (rows !== null) {
+    // Grouped above.
+  } else if (!grouped) {
     const marks = MATTERING_MARKS.map(
       (m) => `CASE WHEN (flags & ${MARK_BITS[m]}) <> 0 THEN 1 ELSE 0 END AS ${m}`,
     ).join(', ');
@@ -680,11 +1000,20 @@ async function side(
         UNION ALL
         SELECT w.k + 1, ${nextRun(step)}, ${runEdge(() => nextRun(step))} FROM w WHERE w.k < ${p.param(want + 1)} AND w.run IS NOT NULL
       )
-      SELECT w.run AS run, count(*) AS n, min(a.seq) AS first_seq, max(a.seq) AS last_seq, max(a.time_ms) AS last_time, ${markSums('a.')}
-      FROM w CROSS JOIN activity AS a
-      WHERE ${filter.where(p, 'a.')} AND a.run = w.run AND a.seq ${cmp} ${p.param(bound)}
-      GROUP BY w.run ORDER BY w.run ${order}`;
+      ${
+        filter.plain
+          ? // Unfiltered: each run's row of activity_runs, whatever its length.
+            `SELECT w.run AS run, r.n AS n, w.run AS first_seq, r.last_seq AS last_seq, r.last_time AS last_time,
+              ${MATTERING_MARKS.map((m) => `r.${m} AS ${m}`).join(', ')}
+            FROM w LEFT JOIN activity_runs AS r ON r.org = ${p.param(s.org)} AND r.session_id = ${p.param(s.id)} AND r.run = w.run
+            WHERE w.run IS NOT NULL ORDER BY w.run ${order}`
+          : `SELECT w.run AS run, count(*) AS n, min(a.seq) AS first_seq, max(a.seq) AS last_seq, max(a.time_ms) AS last_time, ${markSums('a.')}
+            FROM w CROSS JOIN activity AS a
+            WHERE ${filter.where(p, 'a.')} AND a.run = w.run AND a.seq ${cmp} ${p.param(bound)}
+            GROUP BY w.run ORDER BY w.run ${order}`
+      }`;
     rows = await r.all<GroupRow>(sql, p.values);
+    if (filter.plain) rows = await partialRuns(r, s, rows, cmp, bound);
   }
   const groups = rows.map((g) => ({
     run: Number(g.run),
@@ -702,6 +1031,93 @@ async function side(
   const kept = more ? groups.slice(0, want) : groups;
   if (dir === 'before') kept.reverse();
   return { groups: kept, more };
+}
+
+/**
+ * The runs of an unfiltered page that the bound cuts (a live session's run grown past the page
+ * before) hold only their members past it: those are counted from the entries.
+ */
+async function partialRuns(
+  r: SqlReader,
+  s: Session,
+  rows: GroupRow[],
+  cmp: '<' | '>',
+  bound: number,
+): Promise<GroupRow[]> {
+  const cut = rows.filter(
+    (g) => g.n === null || (cmp === '>' ? Number(g.run) <= bound : Number(g.last_seq) >= bound),
+  );
+  if (cut.length === 0) return rows;
+  const p = r.params();
+  const counted = await r.all<GroupRow>(
+    `SELECT run, count(*) AS n, min(seq) AS first_seq, max(seq) AS last_seq, max(time_ms) AS last_time, ${markSums('')}
+     FROM activity WHERE org = ${p.param(s.org)} AND session_id = ${p.param(s.id)}
+       AND run IN (${cut.map((g) => p.param(Number(g.run))).join(', ')}) AND seq ${cmp} ${p.param(bound)}
+     GROUP BY run`,
+    p.values,
+  );
+  const byRun = new Map(counted.map((g) => [Number(g.run), g]));
+  return rows.flatMap((g) => {
+    if (!cut.includes(g)) return [g];
+    const c = byRun.get(Number(g.run));
+    return c ? [c] : [];
+  });
+}
+
+/** Matches of a text filter a grouped page reads at once (more: the walk over runs). */
+const TEXT_MATCHES = 2000;
+
+/**
+ * A grouped page under a text filter, from the matching entries past the bound read in one
+ * statement: the text index finds them in no particular order, so the walk over runs (a lookup
+ * of the next match per step) would search it again at each step. Null when more than
+ * TEXT_MATCHES match and they do not hold `want + 1` groups: the walk then goes on.
+ */
+async function textGroups(
+  r: SqlReader,
+  filter: Filter,
+  cmp: '<' | '>',
+  order: 'ASC' | 'DESC',
+  bound: number,
+  want: number,
+): Promise<GroupRow[] | null> {
+  const p = r.params();
+  const matches = await r.all<{ seq: number; run: number; flags: number; time_ms: number }>(
+    `SELECT seq, run, flags, time_ms FROM activity WHERE ${filter.where(p)} AND seq ${cmp} ${p.param(bound)} ORDER BY seq ${order} LIMIT ${p.param(TEXT_MATCHES + 1)}`,
+    p.values,
+  );
+  const complete = matches.length <= TEXT_MATCHES;
+  const groups: GroupRow[] = [];
+  for (const m of matches.slice(0, TEXT_MATCHES)) {
+    const seq = Number(m.seq);
+    const run = Number(m.run);
+    const time = Number(m.time_ms);
+    const flags = Number(m.flags);
+    let g = groups.at(-1);
+    if (g?.run !== run) {
+      g = {
+        run,
+        n: 0,
+        first_seq: seq,
+        last_seq: seq,
+        last_time: time,
+        blocked: 0,
+        pending: 0,
+        rejected: 0,
+        masked: 0,
+        failed: 0,
+      };
+      groups.push(g);
+    }
+    g.n++;
+    g.first_seq = Math.min(g.first_seq, seq);
+    g.last_seq = Math.max(g.last_seq, seq);
+    g.last_time = Math.max(g.last_time, time);
+    for (const mark of MATTERING_MARKS) if ((flags & MARK_BITS[mark]) !== 0) g[mark]++;
+  }
+  // Past the cap, the groups read are whole but the last: enough when it is past the page.
+  if (!complete && groups.length <= want) return null;
+  return groups.slice(0, want + 1);
 }
 
 /** `after`/`before` cursors: the seq the page ended (began) at. */
@@ -792,7 +1208,7 @@ export async function listActivity(
   };
 }
 
-/** Most matching entries `count=auto` counts under a type or verdict filter. */
+/** Most matching entries `count=auto` counts under a filter. */
 export const COUNT_CAP = 10_000;
 
 async function countOf(
@@ -807,7 +1223,9 @@ async function countOf(
     q.q !== undefined ||
     q.fromSeq !== undefined ||
     q.toSeq !== undefined;
-  if (q.count === 'none' || (q.count === 'auto' && q.q !== undefined))
+  // A text filter too short for the text index would read the session's every entry.
+  const unindexed = q.q !== undefined && [...q.q].length < TRIGRAM_MIN;
+  if (q.count === 'none' || (q.count === 'auto' && unindexed))
     return { total: null, totalCapped: false };
   const p = r.params();
   if (!filtered) {
@@ -900,6 +1318,7 @@ async function entriesOf(r: SqlReader, s: Session, groups: GroupRow[]): Promise<
   const seqs = new Set<number>();
   for (const row of rows.values()) {
     seqs.add(row.seq);
+    if (row.result_seq !== null) seqs.add(row.result_seq);
     for (const seq of shownRelated(row)) seqs.add(seq);
   }
   const bySeq = new Map<number, StoredEvent>();
@@ -932,6 +1351,7 @@ async function entriesOf(r: SqlReader, s: Session, groups: GroupRow[]): Promise<
       count: g.n,
       shape: row.label,
       event: bySeq.get(row.seq)!,
+      result: row.result_seq === null ? null : (bySeq.get(row.result_seq) ?? null),
       verdicts,
       verdict: (row.verdict as ActivityEntry['verdict']) ?? null,
       masked: {

@@ -21,6 +21,13 @@ export interface SqlDialect {
    * after `from.after` or at sessions started at or before `from.startedAtMax`.
    */
   textWalk(org: string, text: string, from: WalkFrom, n: number): string;
+  /**
+   * A condition on `activity` (columns prefixed with `alias`): its text contains `text`, which
+   * is lower case, as a substring. Answered from the store's text index where it has one (a
+   * trigram index: `text` of 3 characters or more), else by reading the session's entries; the
+   * rows are the same either way.
+   */
+  activityText(alias: string, text: string): string;
 }
 
 /** Where a walk over text matches starts: the beginning, a session start, or after a chunk. */
@@ -126,6 +133,14 @@ export function sessionOrder(
 export { CursorError };
 
 /** A free-text query as one FTS phrase per word run: never FTS syntax from the user. */
+/** A LIKE pattern (escape `\\`) of the rows containing `text`. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The trigram indexes answer a substring of 3 characters (code points) or more. */
+export const TRIGRAM_MIN = 3;
+
 export function ftsPhrase(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
 }

@@ -29,7 +29,7 @@ import type {
   ToolCallRootProps,
   ToolField,
 } from './tool-call.types';
-import { formatJson } from './tool-call.utils';
+import { formatJson, withResult } from './tool-call.utils';
 
 interface ToolCallContextValue {
   event: ToolCallData;
@@ -48,9 +48,10 @@ function useToolCallPart(part: string): ToolCallContextValue {
 
 /** The call: `data-kind` its kind (bash, file-edit, mcp…), `data-tool` the tool's name. */
 export const Root = forwardRef<HTMLDivElement, ToolCallRootProps>(function ToolCallRoot(
-  { event, messages, maxChars = DEFAULT_MAX_CHARS, asChild, children, ...props },
+  { event: call, result, messages, maxChars = DEFAULT_MAX_CHARS, asChild, children, ...props },
   ref,
 ) {
+  const event = useMemo(() => withResult(call, result), [call, result]);
   const description = useMemo(() => describeToolCall(event), [event]);
   const value = useMemo(
     () => ({ event, description, messages: { ...toolCallMessages, ...messages }, maxChars }),

@@ -97,6 +97,20 @@ describe('ToolCallView', () => {
     expect(result.textContent).not.toContain('"stdout"');
   });
 
+  it("shows a call with its result recorded apart (an activity entry's result) as one call", async () => {
+    const screen = await render(<ToolCallView event={bashAttempt} result={bashResult} />);
+    const view = screen.container.querySelector('.al-tool-call') as HTMLElement;
+    expect(view.querySelector('pre')?.textContent).toBe('$ npm test -- --reporter=dot');
+    expect(view.querySelector('[data-block="stdout"] pre')?.textContent).toBe(
+      '✓ 42 passed\n✗ 1 failed\n',
+    );
+    expect(view.textContent).toContain('Took5s');
+    // The input comes before the output.
+    const command = view.querySelector('pre')!;
+    const stdout = view.querySelector('[data-block="stdout"]')!;
+    expect(command.compareDocumentPosition(stdout) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+
   it('shows a file read or written as its path and content, an edit as a diff', async () => {
     const screen = await render(
       <div>
@@ -377,19 +391,12 @@ describe('tool calls in SessionDetail, recorded through the Claude Code hook', (
     );
     await expect.element(screen.getByText('github › create_issue').first()).toBeVisible();
     const views = () => [...screen.container.querySelectorAll<HTMLElement>('.al-tool-call')];
-    await expect.poll(() => views().length).toBe(7);
-    expect(views().map((v) => v.dataset.kind)).toEqual([
-      'bash',
-      'bash',
-      'file-edit',
-      'file-edit',
-      'fetch',
-      'mcp',
-      'mcp',
-    ]);
-    const [attempt, result, edit, , fetch, , failure] = views() as HTMLElement[];
-    expect(attempt?.querySelector('pre')?.textContent).toBe('$ npm test');
-    const stdout = result?.querySelector('[data-block="stdout"] pre') as HTMLElement;
+    // Each call with its result (PreToolUse and PostToolUse, joined by the server): one view.
+    await expect.poll(() => views().length).toBe(4);
+    expect(views().map((v) => v.dataset.kind)).toEqual(['bash', 'file-edit', 'fetch', 'mcp']);
+    const [bash, edit, fetch, failure] = views() as HTMLElement[];
+    expect(bash?.querySelector('pre')?.textContent).toBe('$ npm test');
+    const stdout = bash?.querySelector('[data-block="stdout"] pre') as HTMLElement;
     expect(stdout.textContent).toBe('✓ 42 passed\ndetails\n');
     expect(stdout.querySelector('span')?.style.color).toBe('var(--al-term-color-2)');
     expect([...(edit?.querySelectorAll('li') ?? [])].map((li) => li.dataset.change)).toEqual([

@@ -144,6 +144,11 @@ export type ToolCallKind = ToolCallDescription['kind'];
 
 export interface ToolCallRootProps extends ComponentPropsWithoutRef<'div'> {
   event: ToolCallData;
+  /**
+   * The call's result when it is an event of its own (the hook's PostToolUse: an activity
+   * entry's `result`): its output, error and duration are shown under the call's input.
+   */
+  result?: ToolCallData | null;
   /** The strings shown; English by default (`toolCallMessages`). */
   messages?: Partial<ToolCallMessages>;
   /** How many characters of a text (output, content, raw JSON) are rendered before "Show more". */

@@ -1,3 +1,5 @@
+import type { ToolCallData } from './tool-call.types';
+
 /**
  * A JSON value as indented text, with the line breaks inside its strings as line breaks (a
  * `"\n"` escape becomes a new line; `"\\n"`, a backslash and an n, stays as it is). Other
@@ -12,4 +14,19 @@ export function formatJson(value: unknown): string {
   }
   if (text === undefined) return String(value);
   return text.replace(/\\\\|\\r\\n|\\n/g, (sequence) => (sequence === '\\\\' ? sequence : '\n'));
+}
+
+/** A call and its result recorded apart (PreToolUse, PostToolUse): one call, as if recorded whole. */
+export function withResult(
+  call: ToolCallData,
+  result: ToolCallData | null | undefined,
+): ToolCallData {
+  if (!result) return call;
+  return {
+    tool: call.tool,
+    input: call.input ?? result.input,
+    output: result.output ?? call.output,
+    error: result.error ?? call.error,
+    durationMs: result.durationMs ?? call.durationMs,
+  };
 }

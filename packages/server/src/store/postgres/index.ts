@@ -26,7 +26,7 @@ import type { TelemetryInput } from '../../otlp/claude-code';
 import { activityKept, ensureActivity, listActivity } from '../activity';
 import { AlertTables } from '../alerts';
 import { type IndexSql, unnestRows } from '../entity-index';
-import type { SqlDialect, WalkFrom } from '../filters';
+import { containsPattern, type SqlDialect, type WalkFrom } from '../filters';
 import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
 import {
   type IngestReport,
@@ -91,6 +91,11 @@ class Params implements SqlDialect {
   }
   labelProbe(org: string, key: string, value: string, limit: number): string {
     return `SELECT count(*) AS n FROM (SELECT 1 FROM sessions WHERE org = ${this.param(org)} AND doc -> 'labels' @> jsonb_build_object(${this.param(key)}::text, ${this.param(value)}::text) LIMIT ${this.param(limit)}) AS probe`;
+  }
+  activityText(alias: string, text: string): string {
+    // pg_trgm's GIN index on activity.text answers LIKE where the extension could be created
+    // (see migrations.ts), else the session's entries are read: the same rows either way.
+    return `${alias}text LIKE ${this.param(containsPattern(text))} ESCAPE '\\'`;
   }
   textMatch(org: string, text: string): string {
     return `id IN (SELECT session_id FROM search WHERE org = ${this.param(org)} AND tsv @@ phraseto_tsquery('simple', ${this.param(words(text))}))`;

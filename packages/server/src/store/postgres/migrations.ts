@@ -1,4 +1,9 @@
-import { ACTIVITY_TABLES } from '../activity';
+import {
+  ACTIVITY_RESULTS,
+  ACTIVITY_RUNS,
+  ACTIVITY_TABLES,
+  POSTGRES_ACTIVITY_TEXT_INDEX,
+} from '../activity';
 import { ALERT_TABLES } from '../alerts';
 import { ENTITY_INDEX_TABLES, SESSION_REASON_TABLES } from '../index-tables';
 import { POSTGRES_ROLLUP_TABLES } from '../rollup-tables';
@@ -140,4 +145,10 @@ export const POSTGRES_MIGRATIONS: string[] = [
   // A session's activity, one row per entry (actions joined with their verdicts), for paged,
   // filtered and grouped reads; kept by ingest (see activity.ts).
   ACTIVITY_TABLES('BIGINT'),
+  // The activity's text filter answered by a trigram index (see activity.ts).
+  POSTGRES_ACTIVITY_TEXT_INDEX,
+  // A tool call's result joined to its call's entry (see activity.ts).
+  ACTIVITY_RESULTS,
+  // Each run's member count and marks, for pages holding runs of any length (see activity.ts).
+  ACTIVITY_RUNS('BIGINT'),
 ];

@@ -24,7 +24,13 @@ import type { SessionFacts } from '../../domain/significance';
 import type { TelemetryInput } from '../../otlp/claude-code';
 import { activityKept, listActivity } from '../activity';
 import { AlertTables } from '../alerts';
-import { ftsPhrase, type SqlDialect, type WalkFrom } from '../filters';
+import {
+  containsPattern,
+  ftsPhrase,
+  type SqlDialect,
+  TRIGRAM_MIN,
+  type WalkFrom,
+} from '../filters';
 import { HEAD_COLUMNS, type HeadRow, storedHead } from '../heads';
 import type { IngestReport, IngestSettings } from '../ingest';
 import { getEntity, overview, sessionRelationships } from '../meaning';
@@ -76,6 +82,15 @@ class Params implements SqlDialect {
     else if (from.startedAtMax !== undefined)
       sql += ` AND rowid < ((${this.param(from.startedAtMax)} + 1) << 20)`;
     return `${sql} ORDER BY rowid DESC LIMIT ${this.param(n)}`;
+  }
+  activityText(alias: string, text: string): string {
+    // The trigram index (activity_text, rowids of activity) finds the candidates; LIKE keeps
+    // the scan's answer exactly. Shorter text has no trigram: the session's entries are read.
+    const match =
+      [...text].length >= TRIGRAM_MIN
+        ? `${alias}rowid IN (SELECT rowid FROM activity_text WHERE activity_text MATCH ${this.param(ftsPhrase(text))}) AND `
+        : '';
+    return `${match}${alias}text LIKE ${this.param(containsPattern(text))} ESCAPE '\\'`;
   }
 }
 
