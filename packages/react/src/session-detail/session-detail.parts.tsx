@@ -8,7 +8,12 @@
 
 import type { Session } from '@auditlane/client';
 import { formatActor } from '@auditlane/client/helpers';
-import { defaultRangeExtractor, type Range, useVirtualizer } from '@tanstack/react-virtual';
+import {
+  defaultRangeExtractor,
+  type Range,
+  useVirtualizer,
+  type Virtualizer,
+} from '@tanstack/react-virtual';
 import { Slot } from 'radix-ui/slot';
 import {
   type ComponentPropsWithoutRef,
@@ -740,8 +745,30 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
       },
       [activeIndex],
     );
+    const rowsRef = useRef(rows);
+    rowsRef.current = rows;
+    // The list scrolled: where it is, from what the virtualizer read (no layout read of ours).
+    const onChange = useCallback(
+      (instance: Virtualizer<HTMLDivElement, Element>, scrolling: boolean) => {
+        if (!scrolling) return;
+        const offset = instance.scrollOffset ?? 0;
+        const height = instance.scrollRect?.height ?? 0;
+        atEnd.current = offset + height >= instance.getTotalSize() - 8;
+        const first = instance.getVirtualItems().find((v) => v.end > offset);
+        if (!first) return;
+        top.current = { key: String(first.key), delta: offset - first.start };
+        const row = rowsRef.current[first.index];
+        if (row && !focusInside.current)
+          position.current = row.kind === 'more' ? row.parent.lastSeq : row.item.lastSeq - 1;
+      },
+      [position],
+    );
+    const atEnd = useRef(true);
+    const top = useRef<{ key: string; delta: number } | null>(null);
+    const focusInside = useRef(false);
     const virtualizer = useVirtualizer({
       count: rows.length,
+      onChange,
       getScrollElement: () => scrollRef.current,
       estimateSize: useCallback(() => estimateSize, [estimateSize]),
       overscan,
@@ -756,7 +783,6 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
     });
 
     // Keep the entry at the top where it was when pages come or go before it.
-    const top = useRef<{ key: string; delta: number } | null>(null);
     const firstKey = rows[0]?.key;
     const prevFirst = useRef(firstKey);
     useLayoutEffect(() => {
@@ -787,7 +813,6 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
     });
 
     // Follow a live session's end while the reader is at it.
-    const atEnd = useRef(true);
     const lastKey = rows.at(-1)?.key;
     // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the last entry changes.
     useLayoutEffect(() => {
@@ -797,7 +822,6 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
 
     // The focused entry's row left the window (its page dropped, the filters changed): focus
     // moves to the first entry in view instead of the page's body.
-    const focusInside = useRef(false);
     useLayoutEffect(() => {
       if (activeKey === null || activeIndex >= 0) return;
       setActiveKey(null);
@@ -837,24 +861,6 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
       loadAfter,
     ]);
 
-    const onScroll = () => {
-      const el = scrollRef.current;
-      if (!el) return;
-      // From what the list knows (its total size, the box's size): no layout read mid-scroll.
-      const offset = el.scrollTop;
-      const height = virtualizer.scrollRect?.height ?? el.clientHeight;
-      atEnd.current = offset + height >= virtualizer.getTotalSize() - 8;
-      const first = virtualizer.getVirtualItems().find((v) => v.end > offset);
-      if (first) {
-        top.current = { key: String(first.key), delta: offset - first.start };
-        const row = rows[first.index];
-        if (row && !focusInside.current)
-          position.current = row.kind === 'more' ? row.parent.lastSeq : row.item.lastSeq - 1;
-      }
-    };
-
-    const rowsRef = useRef(rows);
-    rowsRef.current = rows;
     const onFocusRow = useCallback(
       (index: number) => {
         const row = rowsRef.current[index];
@@ -931,7 +937,6 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
           maxHeight: 'var(--al-activity-height, 70vh)',
           ...style,
         }}
-        onScroll={onScroll}
         data-live={activity.live ? '' : undefined}
       >
         {activity.loadingBefore ? (
