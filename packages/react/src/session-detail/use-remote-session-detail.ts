@@ -13,6 +13,9 @@ import type {
   UseSessionDetailOptions,
 } from './session-detail.types';
 
+const PAGE_SIZE = 50;
+const MAX_PAGES = 10;
+
 export interface RemoteSessionDetailOptions {
   live: boolean;
   filters: ActivityFilters;
@@ -35,11 +38,15 @@ export function useRemoteSessionDetail(
   const live =
     options.live && (session?.status === 'active' || session?.status === 'pending_review');
   const fetched = useViewer();
+  // Pages of 50, 10 kept (the same 500 items as 5 of 100): a page is parsed while the list
+  // scrolls, and half a page's parse fits in a frame beside its render.
   const win = useSessionActivity(session ? sessionId : null, {
     filters: options.filters,
     group: options.group,
     around: options.around,
     live,
+    pageSize: PAGE_SIZE,
+    maxPages: MAX_PAGES,
   });
   // Reviews say what waited (a held command has no event of its own until it runs).
   const reviewIds = useMemo(() => {
