@@ -1014,19 +1014,12 @@ interface VirtualRowProps {
 function measureFromObserver(
   element: Element,
   entry: ResizeObserverEntry | undefined,
-  instance: {
-    indexFromElement(e: Element): number;
-    options: { getItemKey(i: number): unknown; estimateSize(i: number): number };
-    itemSizeCache: Map<unknown, number>;
-  },
+  instance: Virtualizer<HTMLDivElement, Element>,
 ): number {
   const box = entry?.borderBoxSize?.[0];
   if (box) return Math.round(box.blockSize);
   const index = instance.indexFromElement(element);
-  return (
-    instance.itemSizeCache.get(instance.options.getItemKey(index)) ??
-    instance.options.estimateSize(index)
-  );
+  return instance.measurementsCache[index]?.size ?? instance.options.estimateSize(index);
 }
 
 const VirtualRow = memo(function VirtualRow({
