@@ -4,14 +4,17 @@
 // First entries painted, JS heap after a GC, frames while scrolling (a frame over 25 ms counts as
 // dropped), entries in the DOM; then a live session recording 50 events a second.
 //   pnpm --filter @auditlane/bench session-page [--events 100000] [--runs 3] [--scroll-ms 3000]
-//     [--live-ms 5000] [--timeout-ms 60000] [--baseline 0705ae2]
+//     [--live-ms 5000] [--timeout-ms 60000] [--baseline 0705ae2] [--profile DIR]
+// `--profile DIR` writes a CPU profile and a Chromium trace of each run of ours (mount, first
+// paint and the scroll; the live run too) to DIR, for DevTools' Performance panel.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createIdGenerator, type Event, PERMISSIONS } from '@auditlane/client';
 import { SqliteStore, startServer } from '@auditlane/server';
+import type { Browser, Page } from 'playwright-core';
 import type { Result } from '../browser/session-bench';
 import { launchChromium, servePages } from './chromium';
 import { arg, median, percentile, rng, table } from './lib';
@@ -24,6 +27,9 @@ const TIMEOUT_MS = arg('timeout-ms', 60_000);
 const BASELINE = process.argv.includes('--baseline')
   ? (process.argv[process.argv.indexOf('--baseline') + 1] as string)
   : '0705ae2';
+const PROFILE = process.argv.includes('--profile')
+  ? (process.argv[process.argv.indexOf('--profile') + 1] as string)
+  : null;
 const here = dirname(fileURLToPath(import.meta.url));
 const T0 = Date.UTC(2026, 10, 20, 2, 0, 0);
 
@@ -112,6 +118,30 @@ function sessionEvents(total: number, live: boolean, salt = 0): { events: Event[
   return { events, id: sessionId };
 }
 
+/** With `--profile`: starts a CPU profile and a trace of `page`; the function returned saves them. */
+async function profile(
+  browser: Browser,
+  page: Page,
+  name: string,
+): Promise<(() => Promise<void>) | null> {
+  if (!PROFILE) return null;
+  mkdirSync(PROFILE, { recursive: true });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  await browser.startTracing(page, {
+    path: join(PROFILE, `${name}.trace.json`),
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'],
+  });
+  return async () => {
+    await browser.stopTracing();
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(join(PROFILE, `${name}.cpuprofile`), JSON.stringify(profile));
+    await cdp.detach();
+  };
+}
+
 // The component before this change, from git, for the page's `baseline-react` alias: under the
 // react package's node_modules, so its imports resolve to the same libraries.
 const baselineDir = join(here, '..', '..', 'packages', 'react', 'node_modules', '.baseline');
@@ -157,6 +187,7 @@ try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.goto(url);
       await page.waitForFunction(() => 'runBench' in window);
+      const profiling = which === 'ours' ? await profile(browser, page, `scroll-${run + 1}`) : null;
       results[which].push(
         await page.evaluate(
           ([w, u, t, s, ms, timeout]) =>
@@ -171,6 +202,7 @@ try {
           [which, server.url, token, big.id, SCROLL_MS, TIMEOUT_MS] as const,
         ),
       );
+      await profiling?.();
       await page.close();
       process.stderr.write(`run ${run + 1} ${which} done\n`);
     }
@@ -193,6 +225,7 @@ try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(url);
     await page.waitForFunction(() => 'runLive' in window);
+    const profiling = which === 'ours' ? await profile(browser, page, 'live') : null;
     let i = 0;
     const timer = setInterval(() => {
       const batch = tail.slice(i, i + 5);
@@ -211,6 +244,7 @@ try {
       [which, server.url, token, head[0]?.sessionId, LIVE_MS] as const,
     );
     clearInterval(timer);
+    await profiling?.();
     await page.close();
   }
   await browser.close();

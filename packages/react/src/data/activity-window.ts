@@ -69,6 +69,8 @@ export interface ActivityWindowSnapshot {
   seekGeneration: number;
   /** Entries matching the filters, when the server counted them. */
   total: number | null;
+  /** More entries match than `total` (the server's count stopped at its cap). */
+  totalCapped: boolean;
   /** The window is polling for new entries. */
   live: boolean;
   /** Members of the expanded groups, by the group's id. */
@@ -116,9 +118,23 @@ export function initialActivitySnapshot(): ActivityWindowSnapshot {
     anchorSeq: null,
     seekGeneration: 0,
     total: null,
+    totalCapped: false,
     live: false,
     expanded: new Map(),
   };
+}
+
+/**
+ * Runs `fn` before the browser's next frame (after the next tick where there are no frames:
+ * the server, a worker). Returns a cancel.
+ */
+function beforeNextFrame(fn: () => void): () => void {
+  if (typeof requestAnimationFrame === 'function') {
+    const id = requestAnimationFrame(fn);
+    return () => cancelAnimationFrame(id);
+  }
+  const id = setTimeout(fn, 0);
+  return () => clearTimeout(id);
 }
 
 /**
@@ -151,6 +167,13 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
   // Failed polls in a row: the next poll waits longer.
   let pollFailures = 0;
   let snapshot = initialActivitySnapshot();
+  // Listeners are told once a frame, whatever changed since: a page parsed in one task, its
+  // render in the next frame; polls and loading flags that land together, one render.
+  let cancelNotify: (() => void) | null = null;
+  const notify = () => {
+    cancelNotify = null;
+    for (const listener of listeners) listener();
+  };
 
   const emit = (patch: Partial<ActivityWindowSnapshot>, pagesChanged = false) => {
     const first = pages[0];
@@ -166,7 +189,7 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
         : {}),
       ...patch,
     };
-    for (const listener of listeners) listener();
+    if (!cancelNotify && listeners.size > 0) cancelNotify = beforeNextFrame(notify);
   };
 
   const fetchPage = async (params: ActivityParams) => {
@@ -212,6 +235,7 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
           anchorSeq: r.extra.anchorSeq,
           seekGeneration: snapshot.seekGeneration + 1,
           total: r.extra.total,
+          totalCapped: r.extra.totalCapped ?? false,
           loadingAfter: false,
           loadingBefore: false,
         },
@@ -468,6 +492,8 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
       generation++;
       controller.abort();
       if (timer) clearTimeout(timer);
+      cancelNotify?.();
+      cancelNotify = null;
       listeners.clear();
     },
   };

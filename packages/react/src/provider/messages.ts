@@ -144,6 +144,8 @@ export interface SessionDetailMessages {
   noActivity: string;
   /** The activity failed to load (a network or server error): never "no activity". */
   activityError: string;
+  /** The revoke dialog's code failed to load (shown with Retry). */
+  revokeLoadError: string;
   retryActivity: string;
   /** The activity's filter toolbar. */
   activityFilters: string;
@@ -416,6 +418,7 @@ export const defaultMessages: Messages = /* @__PURE__ */ deepFreeze<Messages>({
     loadingActivity: 'Loading activity…',
     noActivity: 'No activity recorded.',
     activityError: 'The activity could not be loaded.',
+    revokeLoadError: 'The revoke dialog could not be loaded.',
     retryActivity: 'Retry',
     activityFilters: 'Filter activity',
     markFilter: {

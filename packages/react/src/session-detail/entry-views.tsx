@@ -7,6 +7,7 @@ import type { Messages } from '../provider/messages';
 import type { RevokeDialog } from './revoke-dialog';
 import type { ActivityEvent, ActivityItem, DownloadAvailability } from './session-detail.types';
 import type { UseSessionDetailResult } from './use-session-detail';
+import { visibleText } from './visible-text';
 
 /* The views inside an activity entry and the actions' controls (internal to the parts). */
 
@@ -18,25 +19,39 @@ export function RevokeButton({
   messages: Messages;
 }) {
   // The dialog's code (Radix AlertDialog, focus trap, scroll lock) loads when it is first asked
-  // for; until then the trigger is a plain button with the same ARIA.
+  // for; until then the trigger is a plain button with the same ARIA. A chunk that failed to load
+  // says so, and Retry (or the button again) asks for it again.
   const [Dialog, setDialog] = useState<typeof RevokeDialog | null>(null);
+  const [failed, setFailed] = useState(false);
+  const m = messages.sessionDetail;
   if (Dialog) return <Dialog detail={detail} messages={messages} defaultOpen />;
+  const load = () => {
+    setFailed(false);
+    import('./revoke-dialog')
+      .then(({ RevokeDialog }) => setDialog(() => RevokeDialog))
+      .catch(() => setFailed(true));
+  };
   return (
-    <button
-      type="button"
-      className="al-button al-button--danger"
-      aria-haspopup="dialog"
-      aria-expanded={false}
-      data-state="closed"
-      onClick={() =>
-        import('./revoke-dialog').then(
-          ({ RevokeDialog }) => setDialog(() => RevokeDialog),
-          () => {}, // a chunk that failed to load: the next click tries again
-        )
-      }
-    >
-      {messages.sessionDetail.revoke}
-    </button>
+    <>
+      <button
+        type="button"
+        className="al-button al-button--danger"
+        aria-haspopup="dialog"
+        aria-expanded={false}
+        data-state="closed"
+        onClick={load}
+      >
+        {m.revoke}
+      </button>
+      {failed ? (
+        <span className="al-error" data-state="error">
+          <span role="alert">{m.revokeLoadError}</span>{' '}
+          <button type="button" className="al-link-button" onClick={load}>
+            {messages.common.retry}
+          </button>
+        </span>
+      ) : null}
+    </>
   );
 }
 
@@ -91,8 +106,8 @@ export function Verdicts({ verdicts, messages }: { verdicts: PolicyEvent[]; mess
         <li key={v.id} data-verdict={v.verdict}>
           {m.verdictStep[v.verdict] ?? v.verdict}
           {decided(v.verdict) && v.reviewer ? m.decidedBy(v.reviewer) : ''}
-          {v.reason ? `: ${v.reason}` : ''}
-          {v.rule ? <span className="al-verdicts__rule">{m.rule(v.rule)}</span> : null}
+          {v.reason ? `: ${visibleText(v.reason)}` : ''}
+          {v.rule ? <span className="al-verdicts__rule">{m.rule(visibleText(v.rule))}</span> : null}
         </li>
       ))}
     </ul>
@@ -114,7 +129,7 @@ export function EntryBody({
     case 'command':
       return (
         <>
-          <pre className="al-code">{event.text}</pre>
+          <pre className="al-code">{visibleText(event.text)}</pre>
           {event.exitCode !== undefined && event.exitCode !== null ? (
             <span className="al-timeline__meta">{m.exitCode(event.exitCode)}</span>
           ) : null}
@@ -131,17 +146,19 @@ export function EntryBody({
     case 'tool_call':
       return <ToolCallOnDemand event={event} result={item.result} messages={messages} />;
     case 'llm_call':
-      return <p className="al-timeline__text">{m.llmCall(event)}</p>;
+      return <p className="al-timeline__text">{visibleText(m.llmCall(event))}</p>;
     case 'file':
       return (
         <p className="al-timeline__text">
-          {m.fileOperation[event.operation] ?? event.operation} <code>{event.path}</code>
+          {m.fileOperation[event.operation] ?? event.operation}{' '}
+          <code>{visibleText(event.path)}</code>
         </p>
       );
     case 'outbound':
       return (
         <p className="al-timeline__text">
-          {event.method ?? ''} {event.url ?? `${event.protocol}://${event.host}`}
+          {visibleText(event.method ?? '')}{' '}
+          {visibleText(event.url ?? `${event.protocol}://${event.host}`)}
           {event.status ? (
             <>
               {' '}
@@ -151,20 +168,24 @@ export function EntryBody({
         </p>
       );
     case 'lifecycle':
-      return <p className="al-timeline__text">{m.lifecycle(event)} </p>;
+      return <p className="al-timeline__text">{visibleText(m.lifecycle(event))} </p>;
     case 'policy':
       if (item.review) {
         return (
           <>
-            <pre className="al-code">{item.review.subject.text}</pre>
+            <pre className="al-code">{visibleText(item.review.subject.text)}</pre>
             {item.review.comment ? (
-              <p className="al-timeline__meta">{m.reviewerComment(item.review.comment)}</p>
+              <p className="al-timeline__meta">
+                {m.reviewerComment(visibleText(item.review.comment))}
+              </p>
             ) : null}
           </>
         );
       }
       return event.verdict === 'pending' || event.reason ? null : (
-        <p className="al-timeline__text">{event.rule ?? m.policyDecision}</p>
+        <p className="al-timeline__text">
+          {event.rule ? visibleText(event.rule) : m.policyDecision}
+        </p>
       );
     default:
       return null;
@@ -184,7 +205,7 @@ function Output({
 }) {
   const m = messages.sessionDetail;
   const [expanded, setExpanded] = useState(false);
-  const plain = toPlainText(text);
+  const plain = visibleText(toPlainText(text));
   const long = plain.length > OUTPUT_PREVIEW;
   return (
     <div className="al-output">
@@ -218,8 +239,8 @@ function QueryBody({
   const total = event.rowCount ?? rows.length;
   return (
     <>
-      <pre className="al-code al-code--sql">{event.sql}</pre>
-      {event.error ? <p className="al-error">{event.error}</p> : null}
+      <pre className="al-code al-code--sql">{visibleText(event.sql)}</pre>
+      {event.error ? <p className="al-error">{visibleText(event.error)}</p> : null}
       {columns.length > 0 ? (
         <div className="al-result">
           <div className="al-result__scroll">
@@ -235,7 +256,7 @@ function QueryBody({
                   {columns.map((c, i) => (
                     // biome-ignore lint/suspicious/noArrayIndexKey: columns may repeat a name.
                     <th key={`${c.name}-${i}`} scope="col">
-                      {c.name}
+                      {visibleText(c.name)}
                     </th>
                   ))}
                 </tr>
@@ -246,7 +267,7 @@ function QueryBody({
                   <tr key={r}>
                     {columns.map((c, i) => (
                       // biome-ignore lint/suspicious/noArrayIndexKey: columns may repeat a name.
-                      <td key={`${c.name}-${i}`}>{cellText(row[i])}</td>
+                      <td key={`${c.name}-${i}`}>{visibleText(cellText(row[i]))}</td>
                     ))}
                   </tr>
                 ))}
@@ -279,7 +300,7 @@ function QueryBody({
 function ToolName({ event }: { event: Extract<ActivityEvent, { type: 'tool_call' }> }) {
   return (
     <p className="al-timeline__text">
-      <code>{event.tool}</code>
+      <code>{visibleText(event.tool)}</code>
     </p>
   );
 }

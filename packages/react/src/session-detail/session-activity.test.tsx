@@ -193,8 +193,71 @@ describe('SessionDetail on a session of thousands of entries', () => {
     await userEvent.keyboard('{ArrowDown}');
     await expect.poll(() => document.activeElement?.textContent).toContain('echo 2');
     await userEvent.keyboard('{End}');
-    // The last entry loaded: the end of the first page.
-    await expect.poll(() => document.activeElement?.textContent ?? '').toMatch(/echo 100\b/);
+    // The last entry loaded: the end of the first page (50 entries).
+    await expect.poll(() => document.activeElement?.textContent ?? '').toMatch(/echo 50\b/);
+  });
+
+  it('keeps the keyboard on the entry it is at when a page arrives before it', async () => {
+    const { client, sessionId, at } = await recordSession(5000);
+    const screen = await render(
+      <AuditlaneProvider client={client}>
+        <SeekPage sessionId={sessionId} time={at(3000)} />
+      </AuditlaneProvider>,
+    );
+    await expect.element(screen.getByText('echo 1', { exact: true })).toBeVisible();
+    await screen.getByRole('button', { name: 'seek' }).click();
+    const anchored = screen.getByRole('listitem').filter({ hasText: 'echo 3000' });
+    await expect.element(anchored).toHaveAttribute('data-anchor', '');
+    (anchored.element() as HTMLElement).focus();
+    const focused = () => {
+      const text = document.activeElement?.querySelector('pre')?.textContent ?? '';
+      return Number(/^echo (\d+)$/.exec(text)?.[1] ?? Number.NaN);
+    };
+    let at_ = focused();
+    expect(at_).toBe(3000);
+    const box = screen.getByRole('list', { name: 'Activity' }).element()
+      .parentElement as HTMLElement;
+    // Up entry by entry past the start of the page opened around 3000: pages arrive before it.
+    let earliest = Number.POSITIVE_INFINITY;
+    for (let press = 0; press < 400 && at_ > 2870; press++) {
+      await userEvent.keyboard('{ArrowUp}');
+      await frames();
+      earliest = Math.min(earliest, ...shownNumbers(box));
+      const now = focused();
+      if (now === at_) continue;
+      expect(now).toBe(at_ - 1);
+      at_ = now;
+    }
+    expect(at_).toBe(2870);
+    expect(earliest).toBeLessThan(2870);
+    // Tab lands where the keyboard is: the one entry in the tab order is the focused one.
+    const tabbable = box.querySelectorAll('[data-al-entry][tabindex="0"]');
+    expect(tabbable).toHaveLength(1);
+    expect(tabbable[0]).toBe(document.activeElement);
+  });
+
+  it('keeps the focused entry rendered while the list scrolls away from it', async () => {
+    const { client, sessionId } = await recordSession(300);
+    const screen = await render(
+      <AuditlaneProvider client={client}>
+        <SessionDetail sessionId={sessionId} group="none" />
+      </AuditlaneProvider>,
+    );
+    const first = screen.getByRole('listitem').filter({ hasText: 'echo 1' }).first();
+    await expect.element(first).toBeVisible();
+    const entry = first.element() as HTMLElement;
+    entry.focus();
+    const box = screen.getByRole('list', { name: 'Activity' }).element()
+      .parentElement as HTMLElement;
+    for (let step = 0; step < 10; step++) {
+      box.scrollTop += 1500;
+      await frames();
+    }
+    await expect.poll(() => Math.min(...shownNumbers(box).slice(1))).toBeGreaterThan(40);
+    expect(entry.isConnected).toBe(true);
+    expect(document.activeElement).toBe(entry);
+    await userEvent.keyboard('{ArrowDown}');
+    await expect.poll(() => document.activeElement?.textContent).toContain('echo 2');
   });
 
   it('shows the moment the replay seeks to', async () => {
@@ -423,5 +486,18 @@ describe('SessionDetail text filter, controlled', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(screen.getByTestId('q').element().textContent).toBe('');
     await expect.element(input).toHaveValue('');
+  });
+});
+
+describe('SessionDetail activity total', () => {
+  it('says "over N" when the server stopped counting at its cap', async () => {
+    const { client, sessionId } = await recordSession(10_050);
+    const screen = await render(
+      <AuditlaneProvider client={client}>
+        <SessionDetail sessionId={sessionId} group="none" defaultFilters={{ type: ['command'] }} />
+      </AuditlaneProvider>,
+    );
+    await expect.element(screen.getByText('echo 1', { exact: true })).toBeVisible();
+    await expect.element(screen.getByText('over 10,000 entries')).toBeVisible();
   });
 });

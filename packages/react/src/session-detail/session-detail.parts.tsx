@@ -8,7 +8,12 @@
 
 import type { Session } from '@auditlane/client';
 import { formatActor } from '@auditlane/client/helpers';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  defaultRangeExtractor,
+  type Range,
+  useVirtualizer,
+  type Virtualizer,
+} from '@tanstack/react-virtual';
 import { Slot } from 'radix-ui/slot';
 import {
   type ComponentPropsWithoutRef,
@@ -22,6 +27,7 @@ import {
   useCallback,
   useContext,
   useEffect,
+  useId,
   useImperativeHandle,
   useLayoutEffect,
   useMemo,
@@ -39,6 +45,7 @@ import type { Messages } from '../provider/messages';
 import { matchesFilters } from './activity';
 import { EntryBody, RevokeButton, VerdictBadge, Verdicts, WithReason } from './entry-views';
 import type {
+  ActivityGroupState,
   ActivityItem,
   SessionActivityState,
   SessionDetailHandle,
@@ -46,6 +53,7 @@ import type {
 } from './session-detail.types';
 import { useRemoteSessionDetail } from './use-remote-session-detail';
 import { type UseSessionDetailResult, useSessionDetail } from './use-session-detail';
+import { visibleText } from './visible-text';
 
 export interface SessionDetailContextValue {
   detail: UseSessionDetailResult;
@@ -59,9 +67,27 @@ export interface SessionDetailContextValue {
   currentEventId: string | null;
   /** The entry the list is at (focused, sought, or first in view): where "next …" starts. */
   position: { current: number | null };
+  /** The id of the title (`SessionDetail.Title`), which names the Root's section. */
+  titleId: string;
 }
 
 const SessionDetailContext = createContext<SessionDetailContextValue | null>(null);
+
+/**
+ * What an entry reads: none of the activity's loading state, so a page arriving or the loading
+ * flags changing leave the entries in view as they are.
+ */
+interface EntryContextValue {
+  detail: UseSessionDetailResult;
+  messages: Messages;
+  onSelectEvent: SessionDetailRootProps['onSelectEvent'];
+  currentEventId: string | null;
+  expanded: ReadonlyMap<string, unknown>;
+  expand: (id: string) => void;
+  collapse: (id: string) => void;
+}
+
+const EntryContext = createContext<EntryContextValue | null>(null);
 
 /** The Root's state, for a part of the host's own. Throws outside `SessionDetail.Root`. */
 export function useSessionDetailContext(
@@ -107,39 +133,47 @@ function useLocalActivity(
       setSeek((s) => ({ seq: find(shown, target)?.seq ?? null, generation: s.generation + 1 })),
     [find, shown],
   );
-  return {
-    items: shown,
-    status: 'success',
-    error: null,
-    hasBefore: false,
-    hasAfter: false,
-    loadingBefore: false,
-    loadingAfter: false,
-    anchorSeq,
-    seekGeneration: seek.generation + (initial ? 1 : 0),
-    total: shown.length,
-    live: false,
-    expanded: new Map(),
-    loadBefore: () => {},
-    loadAfter: () => {},
-    seekTo,
-    seekNext: async (mark, afterSeq) => {
-      const next = items.find(
-        (i) =>
-          i.seq > afterSeq &&
-          matchesFilters(i, { ...filters, verdict: [mark] }) &&
-          matchesFilters(i, { type: filters.type, q: filters.q }),
-      );
-      if (!next) return null;
-      setSeek((s) => ({ seq: next.seq, generation: s.generation + 1 }));
-      return next.seq;
-    },
-    expand: () => {},
-    collapse: () => {},
-    refresh: () => {},
-    retry: () => {},
-  };
+  const seekGeneration = seek.generation + (initial ? 1 : 0);
+  return useMemo(
+    () => ({
+      items: shown,
+      status: 'success',
+      error: null,
+      hasBefore: false,
+      hasAfter: false,
+      loadingBefore: false,
+      loadingAfter: false,
+      anchorSeq,
+      seekGeneration,
+      total: shown.length,
+      totalCapped: false,
+      live: false,
+      expanded: NO_GROUPS,
+      loadBefore: noop,
+      loadAfter: noop,
+      seekTo,
+      seekNext: async (mark, afterSeq) => {
+        const next = items.find(
+          (i) =>
+            i.seq > afterSeq &&
+            matchesFilters(i, { ...filters, verdict: [mark] }) &&
+            matchesFilters(i, { type: filters.type, q: filters.q }),
+        );
+        if (!next) return null;
+        setSeek((s) => ({ seq: next.seq, generation: s.generation + 1 }));
+        return next.seq;
+      },
+      expand: noop,
+      collapse: noop,
+      refresh: noop,
+      retry: noop,
+    }),
+    [shown, anchorSeq, seekGeneration, seekTo, items, filters],
+  );
 }
+
+const noop = () => {};
+const NO_GROUPS: ReadonlyMap<string, ActivityGroupState> = new Map();
 
 export interface RootProps
   extends SessionDetailRootProps,
@@ -230,18 +264,39 @@ export const Root = forwardRef<HTMLElement, RootProps>(function SessionDetailRoo
   const seekTo = activity.seekTo;
   useImperativeHandle(handleRef, () => ({ seekTo }), [seekTo]);
   const position = useRef<number | null>(null);
-  const value: SessionDetailContextValue = {
-    detail,
-    activity,
-    messages,
-    filters,
-    setFilters,
-    onRerun,
-    getShareUrl,
-    onSelectEvent,
-    currentEventId,
-    position,
-  };
+  const titleId = useId();
+  const value = useMemo<SessionDetailContextValue>(
+    () => ({
+      detail,
+      activity,
+      messages,
+      filters,
+      setFilters,
+      onRerun,
+      getShareUrl,
+      onSelectEvent,
+      currentEventId,
+      position,
+      titleId,
+    }),
+    [
+      detail,
+      activity,
+      messages,
+      filters,
+      setFilters,
+      onRerun,
+      getShareUrl,
+      onSelectEvent,
+      currentEventId,
+      titleId,
+    ],
+  );
+  const { expanded, expand, collapse } = activity;
+  const entryValue = useMemo<EntryContextValue>(
+    () => ({ detail, messages, onSelectEvent, currentEventId, expanded, expand, collapse }),
+    [detail, messages, onSelectEvent, currentEventId, expanded, expand, collapse],
+  );
   const m = messages.sessionDetail;
   const { session, status, error } = detail;
   const Comp = element(asChild, 'section');
@@ -264,15 +319,17 @@ export const Root = forwardRef<HTMLElement, RootProps>(function SessionDetailRoo
   }
   return (
     <SessionDetailContext.Provider value={value}>
-      <Comp
-        {...props}
-        ref={ref}
-        data-state={status === 'loading' ? 'loading' : 'ready'}
-        data-status={session.status}
-        aria-labelledby={`al-title-${session.id}`}
-      >
-        {children}
-      </Comp>
+      <EntryContext.Provider value={entryValue}>
+        <Comp
+          {...props}
+          ref={ref}
+          data-state={status === 'loading' ? 'loading' : 'ready'}
+          data-status={session.status}
+          aria-labelledby={titleId}
+        >
+          {children}
+        </Comp>
+      </EntryContext.Provider>
     </SessionDetailContext.Provider>
   );
 });
@@ -304,10 +361,10 @@ export const Header = forwardRef<HTMLElement, ComponentPropsWithoutRef<'header'>
 /** "alice@example.com on billing-db": the section's name. */
 export const Title = forwardRef<HTMLHeadingElement, ComponentPropsWithoutRef<'h2'> & AsChild>(
   function SessionDetailTitle({ asChild, children, ...props }, ref) {
-    const { session, messages } = useSessionPart('Title');
+    const { session, messages, titleId } = useSessionPart('Title');
     const Comp = element(asChild, 'h2');
     return (
-      <Comp {...props} ref={ref} id={`al-title-${session.id}`}>
+      <Comp {...props} ref={ref} id={titleId}>
         {children ??
           messages.sessionDetail.title(formatActor(session.actor), session.resource.name)}
       </Comp>
@@ -578,7 +635,9 @@ export const ActivityToolbar = forwardRef<HTMLDivElement, ActivityToolbarProps>(
           <NextMark key={mark} mark={mark} className={buttonClassName} />
         ))}
         {activity.total !== null ? (
-          <span className="al-activity__total">{m.activityTotal(activity.total, false)}</span>
+          <span className="al-activity__total">
+            {m.activityTotal(activity.total, activity.totalCapped)}
+          </span>
         ) : null}
         {children}
       </Comp>
@@ -669,21 +728,61 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
       }
       return out;
     }, [activity.items, activity.expanded]);
+    // The active entry (the one Tab lands on, arrows move from) by its key: pages loaded before
+    // it and live entries after it leave it where it is.
+    const [activeKey, setActiveKey] = useState<string | null>(null);
+    const indexOfKey = useMemo(() => new Map(rows.map((r, i) => [r.key, i])), [rows]);
+    const activeIndex = activeKey === null ? -1 : (indexOfKey.get(activeKey) ?? -1);
+    // The active entry stays rendered while it scrolls out of view: focus is not lost with it.
+    const rangeExtractor = useCallback(
+      (range: Range) => {
+        const indexes = defaultRangeExtractor(range);
+        if (activeIndex < 0 || activeIndex >= range.count || indexes.includes(activeIndex))
+          return indexes;
+        return activeIndex < (indexes[0] ?? 0)
+          ? [activeIndex, ...indexes]
+          : [...indexes, activeIndex];
+      },
+      [activeIndex],
+    );
+    const rowsRef = useRef(rows);
+    rowsRef.current = rows;
+    // The list scrolled: where it is, from what the virtualizer read (no layout read of ours).
+    const onChange = useCallback(
+      (instance: Virtualizer<HTMLDivElement, Element>, scrolling: boolean) => {
+        if (!scrolling) return;
+        const offset = instance.scrollOffset ?? 0;
+        const height = instance.scrollRect?.height ?? 0;
+        atEnd.current = offset + height >= instance.getTotalSize() - 8;
+        const first = instance.getVirtualItems().find((v) => v.end > offset);
+        if (!first) return;
+        top.current = { key: String(first.key), delta: offset - first.start };
+        const row = rowsRef.current[first.index];
+        if (row && !focusInside.current)
+          position.current = row.kind === 'more' ? row.parent.lastSeq : row.item.lastSeq - 1;
+      },
+      [position],
+    );
+    const atEnd = useRef(true);
+    const top = useRef<{ key: string; delta: number } | null>(null);
+    const focusInside = useRef(false);
     const virtualizer = useVirtualizer({
       count: rows.length,
+      onChange,
       getScrollElement: () => scrollRef.current,
-      estimateSize: () => estimateSize,
+      estimateSize: useCallback(() => estimateSize, [estimateSize]),
       overscan,
-      getItemKey: (i) => rows[i]?.key ?? i,
+      getItemKey: useCallback((i: number) => rows[i]?.key ?? i, [rows]),
+      rangeExtractor,
+      // Sizes come from the ResizeObserver (after layout, before paint), never by reading an
+      // entry's height as it mounts (a forced layout per commit while scrolling).
+      measureElement: measureFromObserver,
       // Before the list is measured (and on the server) the first entries are rendered as if the
       // box were this tall: the page's HTML shows them, and hydration renders the same ones.
       initialRect: { width: 0, height: 600 },
     });
-    const [active, setActive] = useState(0);
-    const activeKey = rows[active]?.key;
 
     // Keep the entry at the top where it was when pages come or go before it.
-    const top = useRef<{ key: string; delta: number } | null>(null);
     const firstKey = rows[0]?.key;
     const prevFirst = useRef(firstKey);
     useLayoutEffect(() => {
@@ -691,8 +790,8 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
       prevFirst.current = firstKey;
       const kept = top.current;
       if (!kept) return;
-      const index = rows.findIndex((r) => r.key === kept.key);
-      if (index < 0) return;
+      const index = indexOfKey.get(kept.key);
+      if (index === undefined) return;
       const start = virtualizer.measurementsCache[index]?.start ?? index * estimateSize;
       virtualizer.scrollToOffset(start + kept.delta);
     });
@@ -707,13 +806,13 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
       );
       if (index < 0) return;
       sought.current = activity.seekGeneration;
-      setActive(index);
-      position.current = rows[index]?.kind === 'item' ? (rows[index].item.lastSeq ?? null) : null;
+      const row = rows[index] as Row;
+      setActiveKey(row.key);
+      position.current = row.kind === 'item' ? row.item.lastSeq : null;
       virtualizer.scrollToIndex(index, { align: 'start' });
     });
 
     // Follow a live session's end while the reader is at it.
-    const atEnd = useRef(true);
     const lastKey = rows.at(-1)?.key;
     // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the last entry changes.
     useLayoutEffect(() => {
@@ -721,62 +820,80 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
         virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
     }, [lastKey]);
 
+    // The focused entry's row left the window (its page dropped, the filters changed): focus
+    // moves to the first entry in view instead of the page's body.
+    useLayoutEffect(() => {
+      if (activeKey === null || activeIndex >= 0) return;
+      setActiveKey(null);
+      if (!focusInside.current) return;
+      const active = document.activeElement;
+      if (active && active !== document.body && active.isConnected) return;
+      const first = virtualizer.range?.startIndex ?? 0;
+      requestAnimationFrame(() =>
+        scrollRef.current
+          ?.querySelector<HTMLElement>(`[data-index="${first}"]`)
+          ?.focus({ preventScroll: true }),
+      );
+    });
+
     const items = virtualizer.getVirtualItems();
     // Every entry is in the window: the list's size is known.
     const known = !activity.hasBefore && !activity.hasAfter;
-    const firstIndex = items[0]?.index ?? 0;
-    const lastIndex = items.at(-1)?.index ?? 0;
+    // The entries in view and the overscan (not the active entry kept rendered elsewhere).
+    const range = virtualizer.range;
+    const firstIndex = Math.max(0, (range?.startIndex ?? 0) - overscan);
+    const lastIndex = Math.min(rows.length - 1, (range?.endIndex ?? 0) + overscan);
+    const { hasBefore, hasAfter, loadingBefore, loadingAfter, loadBefore, loadAfter } = activity;
     // Load the next page either way as the list nears its end.
     useEffect(() => {
       if (rows.length === 0) return;
-      if (firstIndex <= 3 && activity.hasBefore && !activity.loadingBefore) activity.loadBefore();
-      if (lastIndex >= rows.length - 4 && activity.hasAfter && !activity.loadingAfter)
-        activity.loadAfter();
-    }, [firstIndex, lastIndex, rows.length, activity]);
+      if (firstIndex <= 3 && hasBefore && !loadingBefore) loadBefore();
+      if (lastIndex >= rows.length - 4 && hasAfter && !loadingAfter) loadAfter();
+    }, [
+      firstIndex,
+      lastIndex,
+      rows.length,
+      hasBefore,
+      hasAfter,
+      loadingBefore,
+      loadingAfter,
+      loadBefore,
+      loadAfter,
+    ]);
 
-    const onScroll = () => {
-      const el = scrollRef.current;
-      if (!el) return;
-      atEnd.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 8;
-      const offset = el.scrollTop;
-      const first = virtualizer.getVirtualItems().find((v) => v.end > offset);
-      if (first) {
-        top.current = { key: String(first.key), delta: offset - first.start };
-        const row = rows[first.index];
-        if (row && document.activeElement?.closest('[data-al-entry]') === null)
-          position.current = row.kind === 'more' ? row.parent.lastSeq : row.item.lastSeq - 1;
-      }
-    };
-
-    const rowsRef = useRef(rows);
-    rowsRef.current = rows;
     const onFocusRow = useCallback(
       (index: number) => {
-        setActive(index);
         const row = rowsRef.current[index];
-        if (row) position.current = row.kind === 'more' ? row.parent.lastSeq : row.item.lastSeq;
+        if (!row) return;
+        setActiveKey(row.key);
+        position.current = row.kind === 'more' ? row.parent.lastSeq : row.item.lastSeq;
       },
       [position],
     );
 
     const focusRow = (index: number) => {
       const clamped = Math.max(0, Math.min(rows.length - 1, index));
-      setActive(clamped);
-      virtualizer.scrollToIndex(clamped, { align: 'auto' });
       const row = rows[clamped];
-      if (row) position.current = row.kind === 'more' ? row.parent.lastSeq : row.item.lastSeq;
+      if (!row) return;
+      setActiveKey(row.key);
+      virtualizer.scrollToIndex(clamped, { align: 'auto' });
+      position.current = row.kind === 'more' ? row.parent.lastSeq : row.item.lastSeq;
       requestAnimationFrame(() =>
-        scrollRef.current?.querySelector<HTMLElement>(`[data-index="${clamped}"]`)?.focus(),
+        scrollRef.current
+          ?.querySelector<HTMLElement>(`[data-al-key="${CSS.escape(row.key)}"]`)
+          ?.focus(),
       );
     };
     const onKeyDown = (event: KeyboardEvent<HTMLOListElement>) => {
       if (!(event.target as HTMLElement).matches('[data-al-entry]')) return;
-      const page = Math.max(1, items.length - 2);
+      const from =
+        activeIndex >= 0 ? activeIndex : Number((event.target as HTMLElement).dataset.index ?? 0);
+      const page = Math.max(1, (range ? range.endIndex - range.startIndex : items.length) - 1);
       const moves: Record<string, number> = {
-        ArrowDown: active + 1,
-        ArrowUp: active - 1,
-        PageDown: active + page,
-        PageUp: active - page,
+        ArrowDown: from + 1,
+        ArrowUp: from - 1,
+        PageDown: from + page,
+        PageUp: from - page,
         Home: 0,
         End: rows.length - 1,
       };
@@ -820,7 +937,6 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
           maxHeight: 'var(--al-activity-height, 70vh)',
           ...style,
         }}
-        onScroll={onScroll}
         data-live={activity.live ? '' : undefined}
       >
         {activity.loadingBefore ? (
@@ -834,6 +950,15 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
           aria-busy={activity.loadingBefore || activity.loadingAfter || undefined}
           style={{ position: 'relative', height: virtualizer.getTotalSize(), margin: 0 }}
           onKeyDown={onKeyDown}
+          onFocus={() => {
+            focusInside.current = true;
+          }}
+          onBlur={(event) => {
+            // An entry removed while focused blurs too: focus then moves to one in view.
+            const to = event.relatedTarget as Node | null;
+            if (!event.currentTarget.contains(to) && (event.target as Node).isConnected)
+              focusInside.current = false;
+          }}
         >
           {items.map((v) => {
             const row = rows[v.index] as Row;
@@ -849,7 +974,9 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
                 index={v.index}
                 start={v.start}
                 measure={virtualizer.measureElement}
-                focusable={row.key === activeKey || (!activeKey && v.index === 0)}
+                focusable={
+                  activeIndex >= 0 ? v.index === activeIndex : v.index === (items[0]?.index ?? 0)
+                }
                 anchor={anchor}
                 setSize={known ? rows.length : -1}
                 className={entryClassName}
@@ -883,6 +1010,18 @@ interface VirtualRowProps {
 }
 
 /** One row of the virtual list: rendered again only when what it shows changes, not per scroll. */
+/** An entry's size as the ResizeObserver saw it; before that, the size kept or the estimate. */
+function measureFromObserver(
+  element: Element,
+  entry: ResizeObserverEntry | undefined,
+  instance: Virtualizer<HTMLDivElement, Element>,
+): number {
+  const box = entry?.borderBoxSize?.[0];
+  if (box) return Math.round(box.blockSize);
+  const index = instance.indexFromElement(element);
+  return instance.measurementsCache[index]?.size ?? instance.options.estimateSize(index);
+}
+
 const VirtualRow = memo(function VirtualRow({
   row,
   index,
@@ -898,6 +1037,7 @@ const VirtualRow = memo(function VirtualRow({
   const common = {
     ref: measure,
     'data-index': index,
+    'data-al-key': row.key,
     'aria-setsize': setSize,
     'aria-posinset': setSize >= 0 ? index + 1 : undefined,
     tabIndex: focusable ? 0 : -1,
@@ -937,12 +1077,14 @@ export const Entry = forwardRef<HTMLLIElement, EntryProps>(function SessionDetai
   { item, member = false, asChild, children, ...props },
   ref,
 ) {
-  const { detail, messages, activity, onSelectEvent, currentEventId } = useSessionPart('Entry');
+  const context = useContext(EntryContext);
+  if (!context) throw new Error('SessionDetail.Entry must be used within SessionDetail.Root');
+  const { detail, messages, onSelectEvent, currentEventId } = context;
   const event = item.event;
   const m = messages.sessionDetail;
   const current = currentEventId === item.id;
   const group = item.count > 1 && !member;
-  const expanded = group && activity.expanded.has(item.id);
+  const expanded = group && context.expanded.has(item.id);
   const Comp = element(asChild, 'li');
   return (
     <Comp
@@ -975,7 +1117,11 @@ export const Entry = forwardRef<HTMLLIElement, EntryProps>(function SessionDetai
             {item.masked.count > 0 && !group ? (
               <span
                 className="al-badge al-badge--masked"
-                title={item.masked.fields.length ? m.maskedFields(item.masked.fields) : undefined}
+                title={
+                  item.masked.fields.length
+                    ? m.maskedFields(item.masked.fields.map(visibleText))
+                    : undefined
+                }
               >
                 {m.masked(item.masked.count)}
               </span>
@@ -988,12 +1134,14 @@ export const Entry = forwardRef<HTMLLIElement, EntryProps>(function SessionDetai
           </div>
           {group ? (
             <div className="al-timeline__group">
-              <pre className="al-code">{m.groupLabel(item.count, item.shape ?? '')}</pre>
+              <pre className="al-code">
+                {m.groupLabel(item.count, visibleText(item.shape ?? ''))}
+              </pre>
               <button
                 type="button"
                 className="al-link-button"
                 aria-expanded={expanded}
-                onClick={() => (expanded ? activity.collapse(item.id) : activity.expand(item.id))}
+                onClick={() => (expanded ? context.collapse(item.id) : context.expand(item.id))}
               >
                 {expanded ? m.collapseGroup : m.expandGroup}
               </button>

@@ -1,4 +1,5 @@
 import { createClient, type Session, type StoredEvent, type Viewer } from '@auditlane/client';
+import { memo, useState } from 'react';
 import { describe, expect, inject, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-react';
@@ -6,6 +7,7 @@ import { axeViolations } from '../../test/axe';
 import { ICON_GLYPHS, pseudoMessages, untranslated } from '../../test/messages';
 import { AuditlaneProvider } from '../provider';
 import { SessionDetail } from './session-detail';
+import { useSessionDetailContext } from './session-detail.parts';
 
 const servers = inject('servers');
 const as = (token: string, url = servers.url) => createClient({ baseUrl: url, token, retries: 0 });
@@ -301,5 +303,87 @@ describe('SessionDetail messages and icons', () => {
     expect(untranslated(document.body, ['Отозвать'])).toEqual([]);
     await userEvent.keyboard('{Escape}');
     expect(await axeViolations(screen.container)).toEqual([]);
+  });
+});
+
+const RLO = '\u202e';
+/** Recorded text with bidirectional controls: a command, a query, a file, a verdict's reason. */
+const bidiEvents = [
+  { ...base(1), type: 'command', text: `cat ${RLO}txt.exe`, output: `done ${RLO}olleh\r\n` },
+  { ...base(2), type: 'query', sql: `SELECT 1 -- ${RLO}gnp.`, rowCount: 1 },
+  { ...base(3), type: 'file', operation: 'read', path: `/srv/${RLO}fdp.sh` },
+  {
+    ...base(4),
+    type: 'policy',
+    subjectId: 'с1',
+    verdict: 'blocked',
+    rule: `rule\u2066x\u2069`,
+    reason: `no ${RLO}thgir`,
+  },
+] as unknown as StoredEvent[];
+
+describe('SessionDetail recorded text with bidirectional controls', () => {
+  it('shows the controls as code points: nothing recorded reorders what the auditor reads', async () => {
+    const screen = await render(<SessionDetail session={cyrillicSession} events={bidiEvents} />);
+    const list = screen.getByRole('list', { name: 'Activity' });
+    await expect.element(list.getByText('cat <U+202E>txt.exe')).toBeVisible();
+    await expect.element(list.getByText('SELECT 1 -- <U+202E>gnp.')).toBeVisible();
+    await expect.element(list.getByText('/srv/<U+202E>fdp.sh')).toBeVisible();
+    const text = list.element().textContent ?? '';
+    expect(text).toContain('done <U+202E>olleh');
+    expect(text).toContain('no <U+202E>thgir');
+    expect(text).toContain('rule<U+2066>x<U+2069>');
+    expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+  });
+});
+
+/** A part of the host's own reading the Root's context, counting its renders. */
+const probe = { renders: 0 };
+const Probe = memo(function Probe() {
+  useSessionDetailContext('Probe');
+  probe.renders++;
+  return null;
+});
+
+/** A host that renders again (its own state) around a Root given the same props. */
+function RerenderingHost() {
+  const [count, setCount] = useState(0);
+  return (
+    <>
+      <button type="button" onClick={() => setCount((c) => c + 1)}>
+        {`again ${count}`}
+      </button>
+      <SessionDetail.Root session={cyrillicSession} events={cyrillicEvents}>
+        <Probe />
+      </SessionDetail.Root>
+    </>
+  );
+}
+
+describe('SessionDetail Root', () => {
+  it('names each section by its own title: two details of one session have distinct title ids', async () => {
+    const screen = await render(
+      <>
+        <SessionDetail session={cyrillicSession} events={cyrillicEvents} />
+        <SessionDetail session={cyrillicSession} events={cyrillicEvents} />
+      </>,
+    );
+    const titles = [...screen.container.querySelectorAll('h2')];
+    expect(titles).toHaveLength(2);
+    const ids = titles.map((t) => t.id);
+    expect(new Set(ids).size).toBe(2);
+    const sections = [...screen.container.querySelectorAll('section.al-session-detail')];
+    expect(sections.map((s) => s.getAttribute('aria-labelledby'))).toEqual(ids);
+  });
+
+  it('keeps its context value when the host renders again with the same props', async () => {
+    const screen = await render(<RerenderingHost />);
+    await expect.element(screen.getByRole('button', { name: 'again 0' })).toBeVisible();
+    const before = probe.renders;
+    expect(before).toBeGreaterThan(0);
+    await screen.getByRole('button', { name: 'again 0' }).click();
+    await screen.getByRole('button', { name: 'again 1' }).click();
+    await expect.element(screen.getByRole('button', { name: 'again 2' })).toBeVisible();
+    expect(probe.renders).toBe(before);
   });
 });

@@ -91,6 +91,8 @@ export interface SessionActivityState {
   seekGeneration: number;
   /** Entries matching the filters, when counted. */
   total: number | null;
+  /** More entries match than `total` (the count stopped at its cap): "over N entries". */
+  totalCapped: boolean;
   /** New entries are followed. */
   live: boolean;
   expanded: ReadonlyMap<string, ActivityGroupState>;

@@ -13,6 +13,9 @@ import type {
   UseSessionDetailOptions,
 } from './session-detail.types';
 
+const PAGE_SIZE = 50;
+const MAX_PAGES = 10;
+
 export interface RemoteSessionDetailOptions {
   live: boolean;
   filters: ActivityFilters;
@@ -35,11 +38,15 @@ export function useRemoteSessionDetail(
   const live =
     options.live && (session?.status === 'active' || session?.status === 'pending_review');
   const fetched = useViewer();
+  // Pages of 50, 10 kept (the same 500 items as 5 of 100): a page is parsed while the list
+  // scrolls, and half a page's parse fits in a frame beside its render.
   const win = useSessionActivity(session ? sessionId : null, {
     filters: options.filters,
     group: options.group,
     around: options.around,
     live,
+    pageSize: PAGE_SIZE,
+    maxPages: MAX_PAGES,
   });
   // Reviews say what waited (a held command has no event of its own until it runs).
   const reviewIds = useMemo(() => {
@@ -97,28 +104,57 @@ export function useRemoteSessionDetail(
     (target: ActivitySeekTarget) => void windowRef.current?.seek(target),
     [],
   );
-  const activity: SessionActivityState = {
-    items,
-    status: session ? win.status : remote.status,
-    error: win.error,
-    hasBefore: win.hasBefore,
-    hasAfter: win.hasAfter,
-    loadingBefore: win.loadingBefore,
-    loadingAfter: win.loadingAfter,
-    anchorSeq: win.anchorSeq,
-    seekGeneration: win.seekGeneration,
-    total: win.total,
-    live: win.live,
-    expanded,
-    loadBefore: () => void w?.loadBefore(),
-    loadAfter: () => void w?.loadAfter(),
-    seekTo,
-    seekNext: (mark, afterSeq) => w?.seekNext(mark, afterSeq) ?? Promise.resolve(null),
-    expand: (id) => void w?.expand(id),
-    collapse: (id) => w?.collapse(id),
-    refresh: () => void w?.refresh(),
-    retry: () => w?.reload(),
-  };
+  // The controls follow the window; the object changes only when what it says changes.
+  const controls = useMemo(
+    () => ({
+      loadBefore: () => void w?.loadBefore(),
+      loadAfter: () => void w?.loadAfter(),
+      seekNext: (mark: 'blocked' | 'pending' | 'masked', afterSeq: number) =>
+        w?.seekNext(mark, afterSeq) ?? Promise.resolve(null),
+      expand: (id: string) => void w?.expand(id),
+      collapse: (id: string) => w?.collapse(id),
+      refresh: () => void w?.refresh(),
+      retry: () => w?.reload(),
+    }),
+    [w],
+  );
+  const status = session ? win.status : remote.status;
+  const activity = useMemo<SessionActivityState>(
+    () => ({
+      items,
+      status,
+      error: win.error,
+      hasBefore: win.hasBefore,
+      hasAfter: win.hasAfter,
+      loadingBefore: win.loadingBefore,
+      loadingAfter: win.loadingAfter,
+      anchorSeq: win.anchorSeq,
+      seekGeneration: win.seekGeneration,
+      total: win.total,
+      totalCapped: win.totalCapped,
+      live: win.live,
+      expanded,
+      seekTo,
+      ...controls,
+    }),
+    [
+      items,
+      status,
+      win.error,
+      win.hasBefore,
+      win.hasAfter,
+      win.loadingBefore,
+      win.loadingAfter,
+      win.anchorSeq,
+      win.seekGeneration,
+      win.total,
+      win.totalCapped,
+      win.live,
+      expanded,
+      seekTo,
+      controls,
+    ],
+  );
 
   const detail: UseSessionDetailOptions = {
     session,

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { asError } from '../data/use-sessions';
 import { buildActivity } from './activity';
 import type { DownloadAvailability, UseSessionDetailOptions } from './session-detail.types';
@@ -19,21 +19,30 @@ export function useSessionDetail(options: UseSessionDetailOptions) {
   );
   const permissions = viewer?.permissions ?? [];
   // Why not, as a code: the component words it (`messages.sessionDetail.downloadBlocked`).
-  const download: DownloadAvailability = !viewer
-    ? { allowed: false, reason: options.viewerLoading ? 'checking' : 'unavailable' }
+  const downloadReason: DownloadAvailability['reason'] = !viewer
+    ? options.viewerLoading
+      ? 'checking'
+      : 'unavailable'
     : !viewer.downloadsEnabled
-      ? { allowed: false, reason: 'disabled' }
+      ? 'disabled'
       : !permissions.includes('download_recording')
-        ? { allowed: false, reason: 'forbidden' }
+        ? 'forbidden'
         : !options.onDownload
-          ? { allowed: false, reason: 'unavailable' }
-          : { allowed: true, reason: null };
+          ? 'unavailable'
+          : null;
+  const download = useMemo<DownloadAvailability>(
+    () => ({ allowed: downloadReason === null, reason: downloadReason }),
+    [downloadReason],
+  );
   const canRevoke =
     session?.status === 'active' &&
     permissions.includes('revoke') &&
     options.onRevoke !== undefined;
   const canReview = permissions.includes('review') && options.onDecide !== undefined;
 
+  // The actions call the host's latest callbacks: they keep their identity across renders.
+  const latest = useRef(options);
+  latest.current = options;
   const [action, setAction] = useState<ActionStatus>({ state: 'idle' });
   const run = useCallback(async (work: () => unknown) => {
     setAction({ state: 'busy' });
@@ -44,33 +53,56 @@ export function useSessionDetail(options: UseSessionDetailOptions) {
       setAction({ state: 'error', error: asError(error) });
     }
   }, []);
-
-  const revoke = (reason?: string) =>
-    run(() => (session ? options.onRevoke?.(session, reason) : undefined));
-  const decide = (reviewId: string, decision: 'approved' | 'rejected') =>
-    run(() => options.onDecide?.(reviewId, decision));
-  const downloadLogs = () => run(() => options.onDownload?.({ kind: 'logs' }));
-  const downloadResult = (eventId: string, resultRef: string) =>
-    run(() => options.onDownload?.({ kind: 'result', resultRef, eventId }));
+  const actions = useMemo(
+    () => ({
+      revoke: (reason?: string) =>
+        run(() => {
+          const o = latest.current;
+          return o.session ? o.onRevoke?.(o.session, reason) : undefined;
+        }),
+      decide: (reviewId: string, decision: 'approved' | 'rejected') =>
+        run(() => latest.current.onDecide?.(reviewId, decision)),
+      downloadLogs: () => run(() => latest.current.onDownload?.({ kind: 'logs' })),
+      downloadResult: (eventId: string, resultRef: string) =>
+        run(() => latest.current.onDownload?.({ kind: 'result', resultRef, eventId })),
+      reload: () => latest.current.onReload?.(),
+    }),
+    [run],
+  );
 
   const status = options.status ?? (session ? 'success' : 'loading');
-  return {
-    session,
-    events: options.events ?? [],
-    activity,
-    viewer: viewer ?? undefined,
-    status,
-    error: options.error ?? null,
-    download,
-    canRevoke,
-    canReview,
-    action,
-    revoke,
-    decide,
-    downloadLogs,
-    downloadResult,
-    reload: () => options.onReload?.(),
-  };
+  const events = options.events ?? NO_EVENTS;
+  const error = options.error ?? null;
+  return useMemo(
+    () => ({
+      session,
+      events,
+      activity,
+      viewer: viewer ?? undefined,
+      status,
+      error,
+      download,
+      canRevoke,
+      canReview,
+      action,
+      ...actions,
+    }),
+    [
+      session,
+      events,
+      activity,
+      viewer,
+      status,
+      error,
+      download,
+      canRevoke,
+      canReview,
+      action,
+      actions,
+    ],
+  );
 }
+
+const NO_EVENTS: readonly never[] = [];
 
 export type UseSessionDetailResult = ReturnType<typeof useSessionDetail>;
