@@ -273,8 +273,9 @@ export type MessagesOverride = {
 // Small integers (scores, counts of a page) skip the locale machinery: they are formatted per row.
 const integer = (n: number) =>
   Number.isInteger(n) && n > -1000 && n < 1000 ? String(n) : n.toLocaleString('en-US');
-const plural = (n: number, one: string, other: string) =>
-  new Intl.PluralRules('en-US').select(n) === 'one' ? one : other;
+// English has one plural form besides "other": exactly 1. (A new Intl.PluralRules per call cost
+// milliseconds a frame on a scrolling list.)
+const plural = (n: number, one: string, other: string) => (n === 1 ? one : other);
 
 /** m:ss, or h:mm:ss from an hour. */
 const clock = (seconds: number) => {
@@ -432,14 +433,14 @@ export const defaultMessages: Messages = /* @__PURE__ */ deepFreeze<Messages>({
     searchActivity: 'Search activity',
     nextMark: { blocked: 'Next blocked', pending: 'Next pending', masked: 'Next masked' },
     noNextMark: (mark) => `No ${mark} entry further down.`,
-    groupLabel: (count, shape) => `${count.toLocaleString('en')} × ${shape}`,
+    groupLabel: (count, shape) => `${integer(count)} × ${shape}`,
     expandGroup: 'Show each',
     collapseGroup: 'Hide',
     groupMore: 'More entries in this run: narrow the filters to see them.',
     loadingEarlier: 'Loading earlier activity…',
     loadingLater: 'Loading later activity…',
     activityTotal: (total, capped) =>
-      `${capped ? 'over ' : ''}${total.toLocaleString('en')} ${total === 1 ? 'entry' : 'entries'}`,
+      `${capped ? 'over ' : ''}${integer(total)} ${plural(total, 'entry', 'entries')}`,
     kind: {
       command: 'Command',
       query: 'Query',
