@@ -8,7 +8,10 @@
  * verdict and masking whose `subjectId` is its id, in either order of arrival; a verdict whose
  * action was never recorded (blocked before it ran) is an entry of its own (`policy`), keyed by
  * the id it is about (its own without one), and becomes the action's entry if the action arrives
- * later. The session's `lifecycle` start is not an entry.
+ * later. The session's `lifecycle` start is not an entry. A tool call's result joins its call's
+ * entry as the client's pairToolResults pairs them (under one callId, each result with the
+ * nearest earlier attempt by seq); a batch with events of a callId folds that callId's stored
+ * entries again from their events, so that the pairs never depend on the order of arrival.
  *
  * Grouping: each entry has a statement shape (statementShape in the client) and a `run`, the seq
  * of the first entry of the run of consecutive entries (by seq) that share its shape. Ingest in
@@ -26,6 +29,7 @@ import {
   MAX_SEQ,
   OPEN_STATUSES,
   type PolicyEvent,
+  pairToolResults,
   type Session,
   type StoredEvent,
   statementShape,
@@ -210,7 +214,7 @@ interface ActivityRow {
   run: number;
   text: string;
   related: number[];
-  /** A tool call's callId: its result (the same callId, later) joins its entry. */
+  /** A tool call's callId: its result (paired by pairToolResults) joins its entry. */
   call_id: string | null;
   /** The result joined to the call: its seq and id. */
   result_seq: number | null;
@@ -383,12 +387,16 @@ export async function indexActivity(
 
 const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
-async function indexSession(sql: IndexSql, org: string, sessionId: string, events: Event[]) {
+async function indexSession(sql: IndexSql, org: string, sessionId: string, batch: Event[]) {
+  const deleted: number[] = [];
+  // A tool call's halves pair by pairToolResults over every event of their callId: the stored
+  // entries of a callId this batch brings events of are folded again, from their events.
+  const events = await withStoredCalls(sql, org, sessionId, batch, deleted);
+  const gone = new Set(deleted);
   const entries = events.filter((e) => ENTRY_TYPES.has(e.type));
   const notes = events.filter((e) => e.type === 'policy' || e.type === 'masking');
   // Rows this batch touches, by entry id.
   const rows = new Map<string, ActivityRow>();
-  const deleted: number[] = [];
   const added = new Set<ActivityRow>();
   const lookup = [
     ...new Set([
@@ -399,18 +407,16 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
   const stored = new Map<string, ActivityRow>();
   // Stored entries a batch's result joins (by the result's id) or its call (by callId).
   const storedByResult = new Map<string, ActivityRow>();
-  const storedByCall = new Map<string, ActivityRow>();
   const keep = (r: StoredRow) => {
+    // An entry folded again from its events is not read as stored.
+    if (gone.has(Number(r.seq))) return;
     const row = stored.get(r.id) ?? fromStored(r);
     stored.set(row.id, row);
     if (row.result_id !== null) storedByResult.set(row.result_id, row);
-    if (row.call_id !== null) storedByCall.set(row.call_id, row);
   };
-  const callIds = [...new Set(entries.map(callIdOf).filter((c) => c !== null))];
   for (const [column, keys] of [
     ['id', lookup],
     ['result_id', lookup],
-    ['call_id', callIds],
   ] as const) {
     for (let i = 0; i < keys.length; i += 500) {
       const ids = keys.slice(i, i + 500);
@@ -439,9 +445,8 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
 
   // The flags of the stored entries this batch writes again, as stored (their runs' marks).
   const storedFlags = new Map<number, number>();
-  // Entries of this batch by the id of the result joined to them, and by callId.
+  // Entries of this batch by the id of the result joined to them.
   const byResult = new Map<string, ActivityRow>();
-  const byCall = new Map<string, ActivityRow>();
   /** The row this batch writes for a stored entry (a copy, written again at the end). */
   const touch = (before: ActivityRow): ActivityRow => {
     const known = rows.get(before.id);
@@ -450,7 +455,6 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
     const row = { ...before, related: [...before.related] };
     rows.set(row.id, row);
     if (row.result_id !== null) byResult.set(row.result_id, row);
-    if (row.call_id !== null) byCall.set(row.call_id, row);
     return row;
   };
   /** Joins what was said about `from` (a verdict alone, or a result's own entry) into `row`. */
@@ -472,9 +476,6 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
     else deleted.push(gone.seq);
     rows.delete(gone.id);
     if (gone.result_id !== null) byResult.delete(gone.result_id);
-    if (gone.call_id !== null && byCall.get(gone.call_id) === gone) byCall.delete(gone.call_id);
-    if (gone.call_id !== null && storedByCall.get(gone.call_id) === gone)
-      storedByCall.delete(gone.call_id);
   };
   const adoptOrphans = (row: ActivityRow, id: string) => {
     for (const o of orphans.get(id) ?? []) {
@@ -483,14 +484,13 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
     }
   };
 
+  // Every event of each callId in `entries` is there (withStoredCalls), in seq order.
+  const callOfResult = pairToolResults(entries);
   for (const event of entries) {
-    const callId = callIdOf(event);
-    // A tool call's two halves (the hook's PreToolUse and PostToolUse, one callId) are one
-    // entry: the first by seq is the call, the second its result.
-    const other = callId === null ? undefined : (byCall.get(callId) ?? storedByCall.get(callId));
     const before = stored.get(event.id);
-    if (other && other.result_seq === null && other.seq < event.seq && other.id !== event.id) {
-      const call = rows.get(other.id) ?? touch(other);
+    const callEntry = callOfResult.get(event.id);
+    const call = callEntry === undefined ? undefined : rows.get(callEntry);
+    if (call) {
       call.result_seq = event.seq;
       call.result_id = event.id;
       call.failed ||= failedOf(event);
@@ -513,18 +513,8 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
       deleted.push(before.seq);
     }
     adoptOrphans(row, event.id);
-    if (other && other.result_seq === null && other.seq > event.seq && other.id !== event.id) {
-      // The call arrives after its result, which was an entry of its own: now its result.
-      const result = rows.get(other.id) ?? other;
-      absorb(row, result);
-      row.result_seq = result.seq;
-      row.result_id = result.id;
-      drop(result);
-      byResult.set(result.id, row);
-    }
     rows.set(event.id, row);
     added.add(row);
-    if (callId !== null) byCall.set(callId, row);
   }
   const newOrphans: unknown[][] = [];
   for (const note of notes) {
@@ -644,6 +634,53 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
       `DELETE FROM activity_orphans WHERE org = ? AND session_id = ? AND subject_id IN (${list(adopted.length)})`,
       [org, sessionId, ...adopted],
     );
+}
+
+/**
+ * The batch's events with the stored events of every callId the batch has tool calls of (each
+ * stored entry of that callId: its call, its result and what was said about them), in seq order;
+ * those entries' seqs go to `deleted`, to be written again. A late event of a callId (between or
+ * before its stored ones) may change how its halves pair: they pair again from all of them.
+ */
+async function withStoredCalls(
+  sql: IndexSql,
+  org: string,
+  sessionId: string,
+  batch: Event[],
+  deleted: number[],
+): Promise<Event[]> {
+  const callIds = [
+    ...new Set(batch.map((e) => (ENTRY_TYPES.has(e.type) ? callIdOf(e) : null))),
+  ].filter((c) => c !== null);
+  if (callIds.length === 0) return batch;
+  const seqs = new Set<number>();
+  for (let i = 0; i < callIds.length; i += 500) {
+    const ids = callIds.slice(i, i + 500);
+    const found = await sql.all<StoredRow>(
+      `SELECT ${ROW_COLUMNS} FROM activity WHERE org = ? AND session_id = ? AND call_id IN (${list(ids.length)})`,
+      [org, sessionId, ...ids],
+    );
+    for (const r of found) {
+      const row = fromStored(r);
+      deleted.push(row.seq);
+      seqs.add(row.seq);
+      if (row.result_seq !== null) seqs.add(row.result_seq);
+      for (const seq of row.related) seqs.add(seq);
+    }
+  }
+  for (const e of batch) seqs.delete(e.seq);
+  if (seqs.size === 0) return batch;
+  const more: Event[] = [];
+  const wanted = [...seqs];
+  for (let i = 0; i < wanted.length; i += 500) {
+    const part = wanted.slice(i, i + 500);
+    const found = await sql.all<{ body: string }>(
+      `SELECT body FROM events WHERE org = ? AND session_id = ? AND seq IN (${list(part.length)})`,
+      [org, sessionId, ...part],
+    );
+    for (const r of found) more.push(JSON.parse(r.body) as Event);
+  }
+  return [...batch, ...more].sort((a, b) => a.seq - b.seq);
 }
 
 /** Events read per step of a rebuild. */
