@@ -941,6 +941,61 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     }
   });
 
+  it('marks an action failed by its failure and its last verdict, whatever order they arrive in', async () => {
+    const record = () => {
+      let clock = T0;
+      const sink = new MemorySink();
+      const recorder = createRecorder({ sink, policy: false, masking: false, now: () => clock });
+      const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+      clock += 1000;
+      const command = session.command({ text: 'make deploy', exitCode: 2 });
+      session.verdict(command, 'rejected');
+      clock += 1000;
+      const call = session.toolCall({ tool: 'Bash', input: { command: 'make' }, error: 'exit 2' });
+      session.verdict(call, 'blocked');
+      clock += 1000;
+      session.verdict(command, 'approved');
+      session.verdict(call, 'approved');
+      session.end({ exitCode: 0 });
+      return { id: session.id, events: [...sink.events] as EventInput[], command, call };
+    };
+    const marks = async (id: string) =>
+      (await page(s, id, { group: 'none' })).data.map((e) => [e.id, e.verdict, e.failed]);
+    const whole = record();
+    await deliver(s.client, whole.events);
+    expect(await marks(whole.id)).toEqual([
+      [whole.command, 'approved', true],
+      [whole.call, 'approved', true],
+      [expect.any(String), null, false],
+    ]);
+    // The verdicts that hid the failure stored first, the approvals in a later batch.
+    const split = record();
+    const approvals = split.events.filter(
+      (e) => e.type === 'policy' && (e as { verdict: string }).verdict === 'approved',
+    );
+    await deliver(
+      s.client,
+      split.events.filter((e) => !approvals.includes(e)),
+    );
+    expect((await marks(split.id)).map(([, verdict, failed]) => [verdict, failed])).toEqual([
+      ['rejected', false],
+      ['blocked', false],
+      [null, false],
+    ]);
+    await deliver(s.client, approvals);
+    expect(await marks(split.id)).toEqual([
+      [split.command, 'approved', true],
+      [split.call, 'approved', true],
+      [expect.any(String), null, false],
+    ]);
+    expect((await page(s, split.id, { verdict: ['failed'] })).data.map((e) => e.id)).toEqual([
+      split.command,
+      split.call,
+    ]);
+    // Its runs' marks as kept are what counting them gives.
+    expect((await page(s, split.id)).data).toEqual((await page(s, split.id, { fromSeq: 0 })).data);
+  });
+
   it("pairs a callId's halves the same whatever order and batches they arrive in, as the client and a rebuild do", async () => {
     // A small seeded generator: a failure names its seed.
     const rng = (seed: number) => () => {
@@ -973,7 +1028,12 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
                       ? { error: `exit ${i}` }
                       : { input: { command: `whole ${i}` }, output: 'ok' }),
               });
-        if (random() < 0.3) session.verdict(id, random() < 0.5 ? 'passed' : 'blocked');
+        if (random() < 0.3) {
+          const said = random();
+          session.verdict(id, said < 0.4 ? 'passed' : said < 0.6 ? 'blocked' : 'rejected');
+          // A review that overturns it, later.
+          if (said >= 0.4 && random() < 0.5) session.verdict(id, 'approved');
+        }
       }
       session.end({ exitCode: 0 });
       return { id: session.id, events: [...sink.events] as EventInput[], random };
@@ -984,6 +1044,7 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
         result: e.result?.seq ?? null,
         verdict: e.verdict,
         verdicts: e.verdicts.map((v) => v.seq),
+        failed: e.failed,
       }));
     for (const seed of [1, 2, 3, 4, 5, 6]) {
       const inOrder = record(seed);
@@ -997,7 +1058,10 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
           verdict: j.verdict,
           verdicts: [...j.verdicts, ...j.maskings].map((v) => v.seq).sort((a, b) => a - b),
         }));
-      expect({ seed, entries: joined }).toEqual({ seed, entries: expected });
+      expect({ seed, entries: joined }).toEqual({
+        seed,
+        entries: expected.map(({ failed: _, ...e }) => e),
+      });
       // The same session again (its own ids), its events after the start in random batches.
       const shuffled = record(seed);
       const [start, ...rest] = shuffled.events;

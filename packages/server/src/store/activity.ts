@@ -149,6 +149,21 @@ export const ACTIVITY_RESULTS = `
   CREATE INDEX activity_result ON activity (org, session_id, result_id) WHERE result_id IS NOT NULL;
   ${REBUILD_TOOL_CALL_SESSIONS}`;
 
+/**
+ * Tool calls pair by pairToolResults (a result with the nearest earlier attempt), and each entry
+ * keeps its raw failure beside its `failed` mark (FAILED_RAW): where the mark is set the failure
+ * is known; the sessions with tool calls, or with a blocked or rejected entry (whose mark hid it),
+ * are built again from their events on their next read.
+ */
+export const ACTIVITY_PAIRS_AND_FAILURES = `
+  UPDATE activity SET flags = flags | 128 WHERE (flags & 16) <> 0;
+  DELETE FROM activity_sessions WHERE EXISTS (
+    SELECT 1 FROM activity AS a WHERE a.org = activity_sessions.org
+      AND a.session_id = activity_sessions.session_id
+      AND (a.type = 'tool_call' OR a.verdict IN ('blocked', 'rejected'))
+  );
+  `;
+
 /** Each run's member count, end and marks (see keepRuns), filled from the entries stored. */
 export const ACTIVITY_RUNS = (bigint: string) => `
   CREATE TABLE activity_runs (
@@ -187,6 +202,12 @@ export const MARK_BITS: Record<ActivityMark, number> = {
   passed: 64,
 };
 const MATTERS_BITS = 31;
+/**
+ * The action failed (its exit code, error or status), whatever its verdict: kept apart from the
+ * `failed` mark, which a blocked or rejected verdict hides (the action never ran) and a later
+ * verdict may show again.
+ */
+const FAILED_RAW = 128;
 
 /** Characters of an entry's text the text filter reads. */
 const TEXT_CHARS = 1000;
@@ -252,7 +273,7 @@ function fromStored(r: StoredRow): ActivityRow {
     verdict: r.verdict,
     verdict_seq: r.verdict_seq === null ? null : Number(r.verdict_seq),
     masked: Number(r.masked),
-    failed: (Number(r.flags) & MARK_BITS.failed) !== 0,
+    failed: (Number(r.flags) & FAILED_RAW) !== 0,
     shape: r.shape,
     label: r.label,
     run: Number(r.run),
@@ -269,6 +290,7 @@ function flagsOf(row: ActivityRow): number {
   if (row.verdict && row.verdict in MARK_BITS) flags |= MARK_BITS[row.verdict as ActivityMark];
   if (row.masked > 0) flags |= MARK_BITS.masked;
   if (failedRan(row)) flags |= MARK_BITS.failed;
+  if (row.failed) flags |= FAILED_RAW;
   return flags;
 }
 
