@@ -10,8 +10,9 @@
  * the id it is about (its own without one), and becomes the action's entry if the action arrives
  * later. The session's `lifecycle` start is not an entry. A tool call's result joins its call's
  * entry as the client's pairToolResults pairs them (under one callId, each result with the
- * nearest earlier attempt by seq); a batch with events of a callId folds that callId's stored
- * entries again from their events, so that the pairs never depend on the order of arrival.
+ * nearest earlier attempt by seq); a batch with events of a callId folds again, from their
+ * events, that callId's stored entries it may pair differently (withStoredCalls), so that the
+ * pairs never depend on the order of arrival.
  *
  * Grouping: each entry has a statement shape (statementShape in the client) and a `run`, the seq
  * of the first entry of the run of consecutive entries (by seq) that share its shape. Ingest in
@@ -25,6 +26,7 @@ import {
   type ActivityPage,
   type ActivityQuery,
   type Event,
+  isToolResult,
   MATTERING_MARKS,
   MAX_SEQ,
   OPEN_STATUSES,
@@ -208,6 +210,8 @@ const MATTERS_BITS = 31;
  * verdict may show again.
  */
 const FAILED_RAW = 128;
+/** A tool call's attempt (neither output nor error: the hook's PreToolUse), paired or not. */
+const ATTEMPT = 256;
 
 /** Characters of an entry's text the text filter reads. */
 const TEXT_CHARS = 1000;
@@ -230,6 +234,8 @@ interface ActivityRow {
   verdict_seq: number | null;
   masked: number;
   failed: boolean;
+  /** A tool call's attempt (isToolResult false): what a later result may pair with. */
+  attempt: boolean;
   shape: string | null;
   label: string | null;
   run: number;
@@ -274,6 +280,7 @@ function fromStored(r: StoredRow): ActivityRow {
     verdict_seq: r.verdict_seq === null ? null : Number(r.verdict_seq),
     masked: Number(r.masked),
     failed: (Number(r.flags) & FAILED_RAW) !== 0,
+    attempt: (Number(r.flags) & ATTEMPT) !== 0,
     shape: r.shape,
     label: r.label,
     run: Number(r.run),
@@ -291,6 +298,7 @@ function flagsOf(row: ActivityRow): number {
   if (row.masked > 0) flags |= MARK_BITS.masked;
   if (failedRan(row)) flags |= MARK_BITS.failed;
   if (row.failed) flags |= FAILED_RAW;
+  if (row.attempt) flags |= ATTEMPT;
   return flags;
 }
 
@@ -359,6 +367,7 @@ function entryRow(event: Event): ActivityRow {
     verdict_seq: null,
     masked: 0,
     failed: failedOf(event),
+    attempt: event.type === 'tool_call' && !isToolResult(event),
     // Shapes compare by type and case-folded text; the label keeps the first entry's case.
     shape: label === null ? null : `${event.type}:${label.toLowerCase()}`,
     label,
@@ -659,10 +668,12 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, batch
 }
 
 /**
- * The batch's events with the stored events of every callId the batch has tool calls of (each
- * stored entry of that callId: its call, its result and what was said about them), in seq order;
- * those entries' seqs go to `deleted`, to be written again. A late event of a callId (between or
- * before its stored ones) may change how its halves pair: they pair again from all of them.
+ * The batch's events with the stored events of the entries of its callIds that it may pair
+ * again (each entry's call, its result and what was said about them), in seq order; those
+ * entries' seqs go to `deleted`, to be written again. Pairing in seq order, the pairs of a
+ * callId's events before the batch's first event of it (`first`) stand whatever comes later:
+ * what may pair again is every entry from `first` on, one whose result is from there on, and
+ * the attempts before it with no result yet.
  */
 async function withStoredCalls(
   sql: IndexSql,
@@ -675,6 +686,11 @@ async function withStoredCalls(
     ...new Set(batch.map((e) => (ENTRY_TYPES.has(e.type) ? callIdOf(e) : null))),
   ].filter((c) => c !== null);
   if (callIds.length === 0) return batch;
+  const first = new Map<string, number>();
+  for (const e of batch) {
+    const callId = ENTRY_TYPES.has(e.type) ? callIdOf(e) : null;
+    if (callId !== null) first.set(callId, Math.min(first.get(callId) ?? e.seq, e.seq));
+  }
   const seqs = new Set<number>();
   for (let i = 0; i < callIds.length; i += 500) {
     const ids = callIds.slice(i, i + 500);
@@ -684,6 +700,9 @@ async function withStoredCalls(
     );
     for (const r of found) {
       const row = fromStored(r);
+      const from = first.get(row.call_id!)!;
+      const open = row.result_seq === null ? row.attempt : row.result_seq >= from;
+      if (row.seq < from && !open) continue;
       deleted.push(row.seq);
       seqs.add(row.seq);
       if (row.result_seq !== null) seqs.add(row.result_seq);
