@@ -893,6 +893,213 @@ describe.each(['sqlite', 'postgres'] as const)('session activity on %s', (kind) 
     expect(await page(s, session.id, { group: 'none', count: 'exact' })).toEqual(p);
   });
 
+  it('keeps two complete calls under one callId (a retry recorded whole) two entries, each with its input', async () => {
+    for (const split of [false, true]) {
+      let clock = T0;
+      const sink = new MemorySink();
+      const recorder = createRecorder({ sink, policy: false, masking: false, now: () => clock });
+      const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+      clock += 1000;
+      const first = session.toolCall({
+        tool: 'WebFetch',
+        callId: 'toolu_retry',
+        input: { url: 'https://pay.test/charge?amount=1' },
+        error: 'timeout',
+      });
+      clock += 1000;
+      const second = session.toolCall({
+        tool: 'WebFetch',
+        callId: 'toolu_retry',
+        input: { url: 'https://pay.test/charge?amount=1000' },
+        output: 'ok',
+      });
+      session.end({ exitCode: 0 });
+      const events = [...sink.events] as EventInput[];
+      if (split) {
+        await deliver(s.client, events.slice(0, 2));
+        await deliver(s.client, events.slice(2));
+      } else await deliver(s.client, events);
+      const p = await page(s, session.id, { group: 'none', count: 'exact' });
+      const calls = p.data.filter((e) => e.type === 'tool_call');
+      expect(calls.map((e) => [e.id, e.result?.id ?? null, e.failed])).toEqual([
+        [first, null, true],
+        [second, null, false],
+      ]);
+      expect(p.total).toBe(3);
+      const found = await page(s, session.id, { q: 'amount=1000' });
+      expect(found.data.map((e) => e.id)).toEqual([second]);
+      const shown = found.data[0]!.event;
+      expect(shown.type === 'tool_call' && shown.input).toEqual({
+        url: 'https://pay.test/charge?amount=1000',
+      });
+      // The client's join says the same.
+      const joined = joinVerdicts(events as StoredEvent[], { results: true });
+      expect(joined.filter((j) => j.action?.type === 'tool_call').map((j) => j.result)).toEqual([
+        null,
+        null,
+      ]);
+    }
+  });
+
+  it('marks an action failed by its failure and its last verdict, whatever order they arrive in', async () => {
+    const record = () => {
+      let clock = T0;
+      const sink = new MemorySink();
+      const recorder = createRecorder({ sink, policy: false, masking: false, now: () => clock });
+      const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+      clock += 1000;
+      const command = session.command({ text: 'make deploy', exitCode: 2 });
+      session.verdict(command, 'rejected');
+      clock += 1000;
+      const call = session.toolCall({ tool: 'Bash', input: { command: 'make' }, error: 'exit 2' });
+      session.verdict(call, 'blocked');
+      clock += 1000;
+      session.verdict(command, 'approved');
+      session.verdict(call, 'approved');
+      session.end({ exitCode: 0 });
+      return { id: session.id, events: [...sink.events] as EventInput[], command, call };
+    };
+    const marks = async (id: string) =>
+      (await page(s, id, { group: 'none' })).data.map((e) => [e.id, e.verdict, e.failed]);
+    const whole = record();
+    await deliver(s.client, whole.events);
+    expect(await marks(whole.id)).toEqual([
+      [whole.command, 'approved', true],
+      [whole.call, 'approved', true],
+      [expect.any(String), null, false],
+    ]);
+    // The verdicts that hid the failure stored first, the approvals in a later batch.
+    const split = record();
+    const approvals = split.events.filter(
+      (e) => e.type === 'policy' && (e as { verdict: string }).verdict === 'approved',
+    );
+    await deliver(
+      s.client,
+      split.events.filter((e) => !approvals.includes(e)),
+    );
+    expect((await marks(split.id)).map(([, verdict, failed]) => [verdict, failed])).toEqual([
+      ['rejected', false],
+      ['blocked', false],
+      [null, false],
+    ]);
+    await deliver(s.client, approvals);
+    expect(await marks(split.id)).toEqual([
+      [split.command, 'approved', true],
+      [split.call, 'approved', true],
+      [expect.any(String), null, false],
+    ]);
+    expect((await page(s, split.id, { verdict: ['failed'] })).data.map((e) => e.id)).toEqual([
+      split.command,
+      split.call,
+    ]);
+    // Its runs' marks as kept are what counting them gives.
+    expect((await page(s, split.id)).data).toEqual((await page(s, split.id, { fromSeq: 0 })).data);
+  });
+
+  it("pairs a callId's halves the same whatever order and batches they arrive in, as the client and a rebuild do", async () => {
+    // A small seeded generator: a failure names its seed.
+    const rng = (seed: number) => () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const record = (seed: number) => {
+      const random = rng(seed);
+      let clock = T0;
+      const sink = new MemorySink();
+      const recorder = createRecorder({ sink, policy: false, masking: false, now: () => clock });
+      const session = recorder.session({ actor: ALICE, resource: STAGING_DB });
+      for (let i = 0; i < 24; i++) {
+        clock += 1000;
+        const callId = `toolu_${Math.floor(random() * 3)}`;
+        const kind = random();
+        const id =
+          kind < 0.1
+            ? session.command({ text: `ls /srv/${i}`, exitCode: 0 })
+            : session.toolCall({
+                tool: 'Bash',
+                callId,
+                ...(kind < 0.5
+                  ? { input: { command: `step ${i}` } }
+                  : kind < 0.8
+                    ? { output: { stdout: `out ${i}` } }
+                    : kind < 0.9
+                      ? { error: `exit ${i}` }
+                      : { input: { command: `whole ${i}` }, output: 'ok' }),
+              });
+        if (random() < 0.3) {
+          const said = random();
+          session.verdict(id, said < 0.4 ? 'passed' : said < 0.6 ? 'blocked' : 'rejected');
+          // A review that overturns it, later.
+          if (said >= 0.4 && random() < 0.5) session.verdict(id, 'approved');
+        }
+      }
+      session.end({ exitCode: 0 });
+      return { id: session.id, events: [...sink.events] as EventInput[], random };
+    };
+    const gist = (p: Awaited<ReturnType<typeof page>>) =>
+      p.data.map((e) => ({
+        seq: e.event.seq,
+        result: e.result?.seq ?? null,
+        verdict: e.verdict,
+        verdicts: e.verdicts.map((v) => v.seq),
+        failed: e.failed,
+      }));
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const inOrder = record(seed);
+      await deliver(s.client, inOrder.events, 1000);
+      const expected = gist(await page(s, inOrder.id, { group: 'none', limit: 500 }));
+      const joined = joinVerdicts(inOrder.events as StoredEvent[], { results: true })
+        .filter((j) => !(j.action?.type === 'lifecycle' && j.action.action === 'start'))
+        .map((j) => ({
+          seq: j.event.seq,
+          result: j.result?.seq ?? null,
+          verdict: j.verdict,
+          verdicts: [...j.verdicts, ...j.maskings].map((v) => v.seq).sort((a, b) => a - b),
+        }));
+      expect({ seed, entries: joined }).toEqual({
+        seed,
+        entries: expected.map(({ failed: _, ...e }) => e),
+      });
+      // The same session again (its own ids), its events after the start in random batches.
+      const shuffled = record(seed);
+      const [start, ...rest] = shuffled.events;
+      const random = shuffled.random;
+      for (let i = rest.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [rest[i], rest[j]] = [rest[j]!, rest[i]!];
+      }
+      await deliver(s.client, [start!]);
+      while (rest.length > 0) {
+        const batch = rest.splice(0, 1 + Math.floor(random() * 4));
+        await deliver(
+          s.client,
+          batch.sort((a, b) => a.seq! - b.seq!),
+        );
+      }
+      const p = await page(s, shuffled.id, { group: 'none', limit: 500 });
+      expect({ seed, entries: gist(p) }).toEqual({ seed, entries: expected });
+      // Its runs as kept are what counting them gives.
+      expect((await page(s, shuffled.id)).data).toEqual(
+        (await page(s, shuffled.id, { fromSeq: 0 })).data,
+      );
+      // Built again from its events, in seq order: the same entries.
+      for (const table of ['activity', 'activity_sessions', 'activity_orphans', 'activity_runs'])
+        await s.exec(`DELETE FROM ${table} WHERE org = ? AND session_id = ?`, [
+          'acme',
+          shuffled.id,
+        ]);
+      expect({
+        seed,
+        entries: gist(await page(s, shuffled.id, { group: 'none', limit: 500 })),
+      }).toEqual({
+        seed,
+        entries: expected,
+      });
+    }
+  });
+
   it('flags a total that stopped at its cap, under every filter, and counts exactly when asked', async () => {
     let clock = T0;
     const sink = new MemorySink();

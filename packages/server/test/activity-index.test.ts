@@ -6,6 +6,7 @@ import {
 } from '@auditlane/client';
 import { describe, expect, it } from 'vitest';
 import {
+  ACTIVITY_PAIRS_AND_FAILURES,
   ACTIVITY_RESULTS,
   POSTGRES_ACTIVITY_TEXT_INDEX,
   REBUILD_TOOL_CALL_SESSIONS,
@@ -139,6 +140,133 @@ describe.each(STORE_KINDS)('tool call results joined in an existing database on 
       expect([await kept(agent.sessionId), await kept(plain.sessionId)]).toEqual([0, 1]);
       expect(await read(agent.sessionId)).toEqual(joined);
       expect(await kept(agent.sessionId)).toBe(1);
+    } finally {
+      await drop();
+    }
+  });
+
+  it('pairs the stored tool calls again and keeps the hidden failures after the migration', async () => {
+    const { store, drop } = await openTestStore(kind);
+    try {
+      const ids = createIdGenerator();
+      const agent = sessionScript({}, Date.UTC(2026, 9, 3));
+      const at = (seq: number) => ({
+        id: ids.eventId(),
+        sessionId: agent.sessionId,
+        seq,
+        time: new Date(Date.UTC(2026, 9, 3, 0, 1, seq)).toISOString(),
+      });
+      // A retry recorded whole twice under one callId: two entries.
+      const first = {
+        ...at(1),
+        type: 'tool_call' as const,
+        tool: 'WebFetch',
+        callId: 'toolu_r',
+        input: { url: 'https://pay.test/charge?amount=1' },
+        error: 'timeout',
+      };
+      const second = {
+        ...at(2),
+        type: 'tool_call' as const,
+        tool: 'WebFetch',
+        callId: 'toolu_r',
+        input: { url: 'https://pay.test/charge?amount=1000' },
+        output: 'ok',
+      };
+      agent.events.push(first, second);
+      // A failed command that was rejected, and one that ran.
+      const ops = sessionScript({}, Date.UTC(2026, 9, 4));
+      const rejected = ops.command('make deploy');
+      const ran = ops.command('make test');
+      for (const e of [rejected, ran]) (e as { exitCode: number }).exitCode = 2;
+      ops.verdict(rejected.id, 'rejected');
+      // A failed command with no verdict yet (its session is kept as it is).
+      const plain = sessionScript({}, Date.UTC(2026, 9, 5));
+      const failed = plain.command('make lint');
+      (failed as { exitCode: number }).exitCode = 1;
+      const parse = (events: EventInput[]) => events.map((e) => eventSchema.parse(e));
+      await store.ingest(
+        'acme',
+        parse([...agent.events, ...ops.events, ...plain.events]),
+        settings,
+      );
+      const read = async (id: string) =>
+        (await store.listActivity('acme', id, activityQuerySchema.parse({ group: 'none' })))!;
+      const sql = async <T>(text: string, params: unknown[] = []): Promise<T[]> => {
+        if (kind === 'sqlite') {
+          const st = (store as SqliteStore).db.prepare(text);
+          if (st.reader) return st.all(...params) as T[];
+          st.run(...params);
+          return [];
+        }
+        let n = 0;
+        const r = await (store as PostgresStore).pool.query(
+          text.replace(/\?/g, () => `$${++n}`),
+          params,
+        );
+        return r.rows as T[];
+      };
+      const calls = await read(agent.sessionId);
+      expect(calls.data.map((e) => [e.seq, e.result?.seq ?? null])).toEqual([
+        [1, null],
+        [2, null],
+      ]);
+      // As the version before kept them: the retry one entry, no raw failure bit.
+      await sql(
+        'UPDATE activity SET result_seq = ?, result_id = ? WHERE session_id = ? AND seq = ?',
+        [2, second.id, agent.sessionId, 1],
+      );
+      await sql('DELETE FROM activity WHERE session_id = ? AND seq = ?', [agent.sessionId, 2]);
+      await sql('UPDATE activity SET flags = flags & 127');
+      expect((await read(agent.sessionId)).data.map((e) => e.seq)).toEqual([1]);
+      expect(SQLITE_MIGRATIONS.at(-1)).toBe(ACTIVITY_PAIRS_AND_FAILURES);
+      expect(POSTGRES_MIGRATIONS.at(-1)).toBe(ACTIVITY_PAIRS_AND_FAILURES);
+      for (const statement of ACTIVITY_PAIRS_AND_FAILURES.split(';').filter((t) => t.trim()))
+        await sql(statement);
+      const kept = async (id: string) =>
+        (
+          await sql<{ n: number }>(
+            'SELECT count(*) AS n FROM activity_sessions WHERE session_id = ?',
+            [id],
+          )
+        ).map((r) => Number(r.n))[0];
+      expect([
+        await kept(agent.sessionId),
+        await kept(ops.sessionId),
+        await kept(plain.sessionId),
+      ]).toEqual([0, 0, 1]);
+      expect(await read(agent.sessionId)).toEqual(calls);
+      // The rejected command's failure, hidden by its verdict, shows once it is approved.
+      const approval = {
+        ...at(0),
+        sessionId: ops.sessionId,
+        seq: 10,
+        type: 'policy' as const,
+        subjectId: rejected.id,
+        verdict: 'approved' as const,
+        rule: 'review',
+      };
+      await read(ops.sessionId);
+      await store.ingest('acme', parse([approval]), settings);
+      expect((await read(ops.sessionId)).data.map((e) => [e.seq, e.verdict, e.failed])).toEqual([
+        [rejected.seq, 'approved', true],
+        [ran.seq, null, true],
+      ]);
+      // The kept session's failure, rejected then approved in later batches: failed again.
+      const said = (seq: number, verdict: 'rejected' | 'approved') => ({
+        ...approval,
+        id: ids.eventId(),
+        sessionId: plain.sessionId,
+        seq,
+        subjectId: failed.id,
+        verdict,
+      });
+      await store.ingest('acme', parse([said(10, 'rejected')]), settings);
+      expect((await read(plain.sessionId)).data.map((e) => e.failed)).toEqual([false]);
+      await store.ingest('acme', parse([said(11, 'approved')]), settings);
+      expect((await read(plain.sessionId)).data.map((e) => [e.verdict, e.failed])).toEqual([
+        ['approved', true],
+      ]);
     } finally {
       await drop();
     }

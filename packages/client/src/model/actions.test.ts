@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_TYPES, joinVerdicts } from './actions';
+import { ACTION_TYPES, joinVerdicts, pairToolResults } from './actions';
 import type { StoredEvent } from './event';
 import { EVENT_TYPES } from './helpers';
 
@@ -147,6 +147,76 @@ describe('joinVerdicts', () => {
       [call.id, false],
       [result.id, false],
     ]);
+  });
+
+  it('pairs a result only with an attempt: two complete calls under one callId stay two', () => {
+    const first = stored(1, {
+      type: 'tool_call',
+      tool: 'WebFetch',
+      callId: 'retry',
+      input: { url: 'https://pay.test/charge?amount=1' },
+      error: 'timeout',
+    });
+    const second = stored(2, {
+      type: 'tool_call',
+      tool: 'WebFetch',
+      callId: 'retry',
+      input: { url: 'https://pay.test/charge?amount=1000' },
+      output: 'ok',
+    });
+    expect(
+      joinVerdicts([first, second], { results: true }).map((j) => [j.id, j.result?.id ?? null]),
+    ).toEqual([
+      [first.id, null],
+      [second.id, null],
+    ]);
+  });
+
+  it('pairs each result with the nearest earlier unpaired attempt, whatever order the events are listed in', () => {
+    const attempt = (seq: number) =>
+      stored(seq, { type: 'tool_call', tool: 'Bash', callId: 'c', input: { n: seq } });
+    const result = (seq: number) =>
+      stored(seq, { type: 'tool_call', tool: 'Bash', callId: 'c', output: seq });
+    // a1 a2 r3 r4 r5 a6: r3 ↔ a2 (nearest), r4 ↔ a1, r5 alone, a6 alone.
+    const [a1, a2, r3, r4, r5, a6] = [
+      attempt(1),
+      attempt(2),
+      result(3),
+      result(4),
+      result(5),
+      attempt(6),
+    ] as const;
+    const expected = new Map([
+      [r3.id, a2.id],
+      [r4.id, a1.id],
+    ]);
+    const all = [a1, a2, r3, r4, r5, a6];
+    let seed = 7;
+    for (let round = 0; round < 50; round++) {
+      const order = [...all];
+      for (let i = order.length - 1; i > 0; i--) {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        const j = seed % (i + 1);
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      expect(pairToolResults(order)).toEqual(expected);
+      const joined = joinVerdicts(order, { results: true });
+      expect(new Map(joined.map((j) => [j.id, j.result?.id ?? null]))).toEqual(
+        new Map([
+          [a1.id, r4.id],
+          [a2.id, r3.id],
+          [r5.id, null],
+          [a6.id, null],
+        ]),
+      );
+    }
+    // Three under one callId, in order or backwards: (1, 2) and 3 alone.
+    const [x1, x2, x3] = [attempt(11), result(12), result(13)] as const;
+    for (const order of [
+      [x1, x2, x3],
+      [x3, x2, x1],
+    ])
+      expect(pairToolResults(order)).toEqual(new Map([[x2.id, x1.id]]));
   });
 
   it('takes every event type but terminal, policy and masking as an action', () => {

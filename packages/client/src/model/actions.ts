@@ -40,8 +40,8 @@ export interface JoinedAction<A extends StoredActionEvent = StoredActionEvent> {
   /** Every masking in it in `seq` order, each event once. */
   maskings: StoredMaskingEvent[];
   /**
-   * With `results`: a tool call's result recorded apart (the hook's PostToolUse: the next
-   * tool_call with its `callId`, by seq), whose verdicts and maskings are the entry's too, or
+   * With `results`: a tool call's result recorded apart (the hook's PostToolUse, paired by
+   * {@link pairToolResults}), whose verdicts and maskings are the entry's too, or
    * null; absent without `results`.
    */
   result?: StoredToolCallEvent | null;
@@ -53,8 +53,9 @@ export interface JoinVerdictsOptions<T extends ActionType = ActionType> {
   /** The event types taken as actions; default {@link ACTION_TYPES}. */
   actionTypes?: readonly T[];
   /**
-   * Join each tool call's result to its call (one `callId`: the first tool_call by seq is the
-   * call, the second its result), as the server's activity does. Default false: each its own.
+   * Join each tool call's result to its call ({@link pairToolResults}: under one `callId`, each
+   * result with the nearest earlier attempt by seq), as the server's activity does. Default
+   * false: each its own.
    */
   results?: boolean;
 }
@@ -95,19 +96,12 @@ export function joinVerdicts<T extends ActionType = ActionType>(
   const resultOf = new Map<string, StoredToolCallEvent>();
   const callOf = new Map<string, string>();
   if (options.results) {
-    const byCall = new Map<string, StoredToolCallEvent[]>();
-    const seen = new Set<string>();
-    for (const e of events)
-      if (e.type === 'tool_call' && types.has('tool_call') && e.callId && !seen.has(e.id)) {
-        seen.add(e.id);
-        push(byCall, e.callId, e);
-      }
-    for (const calls of byCall.values()) {
-      calls.sort(bySeq);
-      const [call, result] = calls;
-      if (!call || !result) continue;
-      resultOf.set(call.id, result);
-      callOf.set(result.id, call.id);
+    const calls = new Map<string, StoredToolCallEvent>();
+    if (types.has('tool_call'))
+      for (const e of events) if (e.type === 'tool_call') calls.set(e.id, e);
+    for (const [resultId, callId] of pairToolResults([...calls.values()])) {
+      resultOf.set(callId, calls.get(resultId)!);
+      callOf.set(resultId, callId);
     }
   }
   const joined: JoinedAction<A>[] = [];
@@ -146,6 +140,53 @@ export function joinVerdicts<T extends ActionType = ActionType>(
     });
   }
   return joined;
+}
+
+/** The parts of a tool call event that pair a result with its call. */
+export interface ToolCallHalf {
+  id: string;
+  seq: number;
+  type: string;
+  callId?: string;
+  output?: unknown;
+  error?: unknown;
+}
+
+/**
+ * Whether a tool call event is a result (the hook's PostToolUse: it has an output or an error)
+ * rather than an attempt (PreToolUse: neither).
+ */
+export const isToolResult = (e: ToolCallHalf): boolean =>
+  e.output !== undefined || e.error !== undefined;
+
+/**
+ * Pairs tool call results with their calls: among the tool_call events of one `callId`, in seq
+ * order, each result pairs with the nearest earlier attempt not paired yet; an attempt with no
+ * result, a result with no attempt (a complete call, or a retry's second result) stay alone. The
+ * pairs depend on the events only, never on the order they are listed or arrived in; the pairs
+ * among a prefix by seq stay the same whatever comes later. Returns result id → call id.
+ */
+export function pairToolResults(events: readonly ToolCallHalf[]): Map<string, string> {
+  const byCall = new Map<string, ToolCallHalf[]>();
+  const seen = new Set<string>();
+  for (const e of events)
+    if (e.type === 'tool_call' && e.callId && !seen.has(e.id)) {
+      seen.add(e.id);
+      push(byCall, e.callId, e);
+    }
+  const pairs = new Map<string, string>();
+  for (const list of byCall.values()) {
+    list.sort(bySeq);
+    const open: ToolCallHalf[] = [];
+    for (const e of list) {
+      if (!isToolResult(e)) open.push(e);
+      else {
+        const call = open.pop();
+        if (call) pairs.set(e.id, call.id);
+      }
+    }
+  }
+  return pairs;
 }
 
 function bySeq(a: { seq: number }, b: { seq: number }): number {

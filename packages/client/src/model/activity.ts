@@ -124,7 +124,7 @@ export const activityEntrySchema = z
     // Defaults to null: a page of a server before results were joined reads as none joined.
     result: storedEventSchema.nullable().default(null).meta({
       description:
-        "A tool call's result, joined to its call (the same `callId`, recorded after it: the agent hook's PostToolUse or PostToolUseFailure, with the output or error); null for other entries and for a call whose result has not arrived. A result whose call was never recorded is an entry of its own.",
+        "A tool call's result, joined to its call (the same `callId`, recorded after it: the agent hook's PostToolUse or PostToolUseFailure, with the output or error; under one `callId`, each result with the nearest earlier attempt, a call with neither output nor error, not paired yet); null for other entries and for a call whose result has not arrived. A result whose attempt was never recorded, or a call recorded whole (input and output or error), is an entry of its own.",
     }),
     verdicts: z.array(storedEventSchema).meta({
       description:

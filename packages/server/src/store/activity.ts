@@ -8,7 +8,11 @@
  * verdict and masking whose `subjectId` is its id, in either order of arrival; a verdict whose
  * action was never recorded (blocked before it ran) is an entry of its own (`policy`), keyed by
  * the id it is about (its own without one), and becomes the action's entry if the action arrives
- * later. The session's `lifecycle` start is not an entry.
+ * later. The session's `lifecycle` start is not an entry. A tool call's result joins its call's
+ * entry as the client's pairToolResults pairs them (under one callId, each result with the
+ * nearest earlier attempt by seq); a batch with events of a callId folds again, from their
+ * events, that callId's stored entries it may pair differently (withStoredCalls), so that the
+ * pairs never depend on the order of arrival.
  *
  * Grouping: each entry has a statement shape (statementShape in the client) and a `run`, the seq
  * of the first entry of the run of consecutive entries (by seq) that share its shape. Ingest in
@@ -22,10 +26,12 @@ import {
   type ActivityPage,
   type ActivityQuery,
   type Event,
+  isToolResult,
   MATTERING_MARKS,
   MAX_SEQ,
   OPEN_STATUSES,
   type PolicyEvent,
+  pairToolResults,
   type Session,
   type StoredEvent,
   statementShape,
@@ -145,6 +151,21 @@ export const ACTIVITY_RESULTS = `
   CREATE INDEX activity_result ON activity (org, session_id, result_id) WHERE result_id IS NOT NULL;
   ${REBUILD_TOOL_CALL_SESSIONS}`;
 
+/**
+ * Tool calls pair by pairToolResults (a result with the nearest earlier attempt), and each entry
+ * keeps its raw failure beside its `failed` mark (FAILED_RAW): where the mark is set the failure
+ * is known; the sessions with tool calls, or with a blocked or rejected entry (whose mark hid it),
+ * are built again from their events on their next read.
+ */
+export const ACTIVITY_PAIRS_AND_FAILURES = `
+  UPDATE activity SET flags = flags | 128 WHERE (flags & 16) <> 0;
+  DELETE FROM activity_sessions WHERE EXISTS (
+    SELECT 1 FROM activity AS a WHERE a.org = activity_sessions.org
+      AND a.session_id = activity_sessions.session_id
+      AND (a.type = 'tool_call' OR a.verdict IN ('blocked', 'rejected'))
+  );
+  `;
+
 /** Each run's member count, end and marks (see keepRuns), filled from the entries stored. */
 export const ACTIVITY_RUNS = (bigint: string) => `
   CREATE TABLE activity_runs (
@@ -183,6 +204,14 @@ export const MARK_BITS: Record<ActivityMark, number> = {
   passed: 64,
 };
 const MATTERS_BITS = 31;
+/**
+ * The action failed (its exit code, error or status), whatever its verdict: kept apart from the
+ * `failed` mark, which a blocked or rejected verdict hides (the action never ran) and a later
+ * verdict may show again.
+ */
+const FAILED_RAW = 128;
+/** A tool call's attempt (neither output nor error: the hook's PreToolUse), paired or not. */
+const ATTEMPT = 256;
 
 /** Characters of an entry's text the text filter reads. */
 const TEXT_CHARS = 1000;
@@ -205,12 +234,14 @@ interface ActivityRow {
   verdict_seq: number | null;
   masked: number;
   failed: boolean;
+  /** A tool call's attempt (isToolResult false): what a later result may pair with. */
+  attempt: boolean;
   shape: string | null;
   label: string | null;
   run: number;
   text: string;
   related: number[];
-  /** A tool call's callId: its result (the same callId, later) joins its entry. */
+  /** A tool call's callId: its result (paired by pairToolResults) joins its entry. */
   call_id: string | null;
   /** The result joined to the call: its seq and id. */
   result_seq: number | null;
@@ -248,7 +279,8 @@ function fromStored(r: StoredRow): ActivityRow {
     verdict: r.verdict,
     verdict_seq: r.verdict_seq === null ? null : Number(r.verdict_seq),
     masked: Number(r.masked),
-    failed: (Number(r.flags) & MARK_BITS.failed) !== 0,
+    failed: (Number(r.flags) & FAILED_RAW) !== 0,
+    attempt: (Number(r.flags) & ATTEMPT) !== 0,
     shape: r.shape,
     label: r.label,
     run: Number(r.run),
@@ -265,6 +297,8 @@ function flagsOf(row: ActivityRow): number {
   if (row.verdict && row.verdict in MARK_BITS) flags |= MARK_BITS[row.verdict as ActivityMark];
   if (row.masked > 0) flags |= MARK_BITS.masked;
   if (failedRan(row)) flags |= MARK_BITS.failed;
+  if (row.failed) flags |= FAILED_RAW;
+  if (row.attempt) flags |= ATTEMPT;
   return flags;
 }
 
@@ -333,6 +367,7 @@ function entryRow(event: Event): ActivityRow {
     verdict_seq: null,
     masked: 0,
     failed: failedOf(event),
+    attempt: event.type === 'tool_call' && !isToolResult(event),
     // Shapes compare by type and case-folded text; the label keeps the first entry's case.
     shape: label === null ? null : `${event.type}:${label.toLowerCase()}`,
     label,
@@ -383,12 +418,16 @@ export async function indexActivity(
 
 const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
-async function indexSession(sql: IndexSql, org: string, sessionId: string, events: Event[]) {
+async function indexSession(sql: IndexSql, org: string, sessionId: string, batch: Event[]) {
+  const deleted: number[] = [];
+  // A tool call's halves pair by pairToolResults over every event of their callId: the stored
+  // entries of a callId this batch brings events of are folded again, from their events.
+  const events = await withStoredCalls(sql, org, sessionId, batch, deleted);
+  const gone = new Set(deleted);
   const entries = events.filter((e) => ENTRY_TYPES.has(e.type));
   const notes = events.filter((e) => e.type === 'policy' || e.type === 'masking');
   // Rows this batch touches, by entry id.
   const rows = new Map<string, ActivityRow>();
-  const deleted: number[] = [];
   const added = new Set<ActivityRow>();
   const lookup = [
     ...new Set([
@@ -399,18 +438,16 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
   const stored = new Map<string, ActivityRow>();
   // Stored entries a batch's result joins (by the result's id) or its call (by callId).
   const storedByResult = new Map<string, ActivityRow>();
-  const storedByCall = new Map<string, ActivityRow>();
   const keep = (r: StoredRow) => {
+    // An entry folded again from its events is not read as stored.
+    if (gone.has(Number(r.seq))) return;
     const row = stored.get(r.id) ?? fromStored(r);
     stored.set(row.id, row);
     if (row.result_id !== null) storedByResult.set(row.result_id, row);
-    if (row.call_id !== null) storedByCall.set(row.call_id, row);
   };
-  const callIds = [...new Set(entries.map(callIdOf).filter((c) => c !== null))];
   for (const [column, keys] of [
     ['id', lookup],
     ['result_id', lookup],
-    ['call_id', callIds],
   ] as const) {
     for (let i = 0; i < keys.length; i += 500) {
       const ids = keys.slice(i, i + 500);
@@ -439,9 +476,8 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
 
   // The flags of the stored entries this batch writes again, as stored (their runs' marks).
   const storedFlags = new Map<number, number>();
-  // Entries of this batch by the id of the result joined to them, and by callId.
+  // Entries of this batch by the id of the result joined to them.
   const byResult = new Map<string, ActivityRow>();
-  const byCall = new Map<string, ActivityRow>();
   /** The row this batch writes for a stored entry (a copy, written again at the end). */
   const touch = (before: ActivityRow): ActivityRow => {
     const known = rows.get(before.id);
@@ -450,7 +486,6 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
     const row = { ...before, related: [...before.related] };
     rows.set(row.id, row);
     if (row.result_id !== null) byResult.set(row.result_id, row);
-    if (row.call_id !== null) byCall.set(row.call_id, row);
     return row;
   };
   /** Joins what was said about `from` (a verdict alone, or a result's own entry) into `row`. */
@@ -472,9 +507,6 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
     else deleted.push(gone.seq);
     rows.delete(gone.id);
     if (gone.result_id !== null) byResult.delete(gone.result_id);
-    if (gone.call_id !== null && byCall.get(gone.call_id) === gone) byCall.delete(gone.call_id);
-    if (gone.call_id !== null && storedByCall.get(gone.call_id) === gone)
-      storedByCall.delete(gone.call_id);
   };
   const adoptOrphans = (row: ActivityRow, id: string) => {
     for (const o of orphans.get(id) ?? []) {
@@ -483,14 +515,13 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
     }
   };
 
+  // Every event of each callId in `entries` is there (withStoredCalls), in seq order.
+  const callOfResult = pairToolResults(entries);
   for (const event of entries) {
-    const callId = callIdOf(event);
-    // A tool call's two halves (the hook's PreToolUse and PostToolUse, one callId) are one
-    // entry: the first by seq is the call, the second its result.
-    const other = callId === null ? undefined : (byCall.get(callId) ?? storedByCall.get(callId));
     const before = stored.get(event.id);
-    if (other && other.result_seq === null && other.seq < event.seq && other.id !== event.id) {
-      const call = rows.get(other.id) ?? touch(other);
+    const callEntry = callOfResult.get(event.id);
+    const call = callEntry === undefined ? undefined : rows.get(callEntry);
+    if (call) {
       call.result_seq = event.seq;
       call.result_id = event.id;
       call.failed ||= failedOf(event);
@@ -513,18 +544,8 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
       deleted.push(before.seq);
     }
     adoptOrphans(row, event.id);
-    if (other && other.result_seq === null && other.seq > event.seq && other.id !== event.id) {
-      // The call arrives after its result, which was an entry of its own: now its result.
-      const result = rows.get(other.id) ?? other;
-      absorb(row, result);
-      row.result_seq = result.seq;
-      row.result_id = result.id;
-      drop(result);
-      byResult.set(result.id, row);
-    }
     rows.set(event.id, row);
     added.add(row);
-    if (callId !== null) byCall.set(callId, row);
   }
   const newOrphans: unknown[][] = [];
   for (const note of notes) {
@@ -644,6 +665,63 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, event
       `DELETE FROM activity_orphans WHERE org = ? AND session_id = ? AND subject_id IN (${list(adopted.length)})`,
       [org, sessionId, ...adopted],
     );
+}
+
+/**
+ * The batch's events with the stored events of the entries of its callIds that it may pair
+ * again (each entry's call, its result and what was said about them), in seq order; those
+ * entries' seqs go to `deleted`, to be written again. Pairing in seq order, the pairs of a
+ * callId's events before the batch's first event of it (`first`) stand whatever comes later:
+ * what may pair again is every entry from `first` on, one whose result is from there on, and
+ * the attempts before it with no result yet.
+ */
+async function withStoredCalls(
+  sql: IndexSql,
+  org: string,
+  sessionId: string,
+  batch: Event[],
+  deleted: number[],
+): Promise<Event[]> {
+  const callIds = [
+    ...new Set(batch.map((e) => (ENTRY_TYPES.has(e.type) ? callIdOf(e) : null))),
+  ].filter((c) => c !== null);
+  if (callIds.length === 0) return batch;
+  const first = new Map<string, number>();
+  for (const e of batch) {
+    const callId = ENTRY_TYPES.has(e.type) ? callIdOf(e) : null;
+    if (callId !== null) first.set(callId, Math.min(first.get(callId) ?? e.seq, e.seq));
+  }
+  const seqs = new Set<number>();
+  for (let i = 0; i < callIds.length; i += 500) {
+    const ids = callIds.slice(i, i + 500);
+    const found = await sql.all<StoredRow>(
+      `SELECT ${ROW_COLUMNS} FROM activity WHERE org = ? AND session_id = ? AND call_id IN (${list(ids.length)})`,
+      [org, sessionId, ...ids],
+    );
+    for (const r of found) {
+      const row = fromStored(r);
+      const from = first.get(row.call_id!)!;
+      const open = row.result_seq === null ? row.attempt : row.result_seq >= from;
+      if (row.seq < from && !open) continue;
+      deleted.push(row.seq);
+      seqs.add(row.seq);
+      if (row.result_seq !== null) seqs.add(row.result_seq);
+      for (const seq of row.related) seqs.add(seq);
+    }
+  }
+  for (const e of batch) seqs.delete(e.seq);
+  if (seqs.size === 0) return batch;
+  const more: Event[] = [];
+  const wanted = [...seqs];
+  for (let i = 0; i < wanted.length; i += 500) {
+    const part = wanted.slice(i, i + 500);
+    const found = await sql.all<{ body: string }>(
+      `SELECT body FROM events WHERE org = ? AND session_id = ? AND seq IN (${list(part.length)})`,
+      [org, sessionId, ...part],
+    );
+    for (const r of found) more.push(JSON.parse(r.body) as Event);
+  }
+  return [...batch, ...more].sort((a, b) => a.seq - b.seq);
 }
 
 /** Events read per step of a rebuild. */

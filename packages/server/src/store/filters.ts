@@ -132,7 +132,6 @@ export function sessionOrder(
 
 export { CursorError };
 
-/** A free-text query as one FTS phrase per word run: never FTS syntax from the user. */
 /** A LIKE pattern (escape `\\`) of the rows containing `text`. */
 export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -141,6 +140,7 @@ export function containsPattern(text: string): string {
 /** The trigram indexes answer a substring of 3 characters (code points) or more. */
 export const TRIGRAM_MIN = 3;
 
+/** A free-text query as one FTS phrase per word run: never FTS syntax from the user. */
 export function ftsPhrase(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
 }

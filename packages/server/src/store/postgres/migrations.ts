@@ -1,4 +1,5 @@
 import {
+  ACTIVITY_PAIRS_AND_FAILURES,
   ACTIVITY_RESULTS,
   ACTIVITY_RUNS,
   ACTIVITY_TABLES,
@@ -151,4 +152,6 @@ export const POSTGRES_MIGRATIONS: string[] = [
   ACTIVITY_RESULTS,
   // Each run's member count and marks, for pages holding runs of any length (see activity.ts).
   ACTIVITY_RUNS('BIGINT'),
+  // Tool calls paired by pairToolResults, and each entry's raw failure kept (see activity.ts).
+  ACTIVITY_PAIRS_AND_FAILURES,
 ];
