@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventSchema } from '@auditlane/client';
+import { eventSchema, isToolResult } from '@auditlane/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Policy } from '../policy/policy';
 import { FileSink } from '../sinks/file';
@@ -29,6 +29,22 @@ beforeAll(async () => {
 });
 
 describe('Claude Code hook adapter', () => {
+  it('records a PostToolUse without tool_response as a result, never as a second attempt', async () => {
+    const sink = new MemorySink();
+    const stateDir = mkdtempSync(join(tmpdir(), 'hooks-'));
+    const hook = (payload: object) =>
+      handleClaudeCodeHook(JSON.stringify({ ...base, ...payload }), { sink, policy, stateDir });
+    await hook({ hook_event_name: 'SessionStart', source: 'startup' });
+    const call = { tool_name: 'Read', tool_use_id: 'toolu_nr', tool_input: { file_path: 'a.txt' } };
+    await hook({ hook_event_name: 'PreToolUse', ...call });
+    await hook({ hook_event_name: 'PostToolUse', ...call });
+    const calls = sink.events.map(wire).filter((e) => e.type === 'tool_call');
+    expect(calls).toHaveLength(2);
+    expect(isToolResult(calls[0])).toBe(false);
+    expect(isToolResult(calls[1])).toBe(true);
+    expect(calls[1]).toMatchObject({ callId: 'toolu_nr', output: null });
+  });
+
   it('records a whole agent session across hook processes and answers PreToolUse in the protocol', async () => {
     const sink = new MemorySink();
     const stateDir = mkdtempSync(join(tmpdir(), 'hooks-'));

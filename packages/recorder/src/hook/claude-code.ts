@@ -424,7 +424,9 @@ async function postToolUse(
       callId,
       ...(pending ? {} : { input: input.tool_input }),
       ...(failure === undefined
-        ? { output: input.tool_response }
+        ? // A result without a tool_response is still a result (null, not absent): an event with
+          // neither output nor error is read as an attempt, and would pair with the next result.
+          { output: input.tool_response ?? null }
         : { error: failure.slice(0, 10_000) }),
       ...(pending ? { durationMs: Math.max(0, session.recorder.now() - pending.at) } : {}),
     },
