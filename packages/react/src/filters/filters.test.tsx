@@ -174,6 +174,27 @@ describe('Filters', () => {
     expect(await axeViolations(screen.container)).toEqual([]);
   });
 
+  it('clears the chosen period from the keyboard: Space on the checked radio, and only once', async () => {
+    const onValueChange = vi.fn();
+    const screen = await render(
+      <Filters defaultValue={{ period: '7d' }} onValueChange={onValueChange} debounceMs={0} />,
+    );
+    const radio = screen.getByRole('radio', { name: '7d' });
+    await expect.element(radio).toBeChecked();
+    (radio.element() as HTMLInputElement).focus();
+    await userEvent.keyboard(' ');
+    expect(onValueChange).toHaveBeenLastCalledWith({});
+    await expect.element(radio).not.toBeChecked();
+    // The key's release must not choose it again (a click after the clear would check it).
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(onValueChange).toHaveBeenCalledTimes(1);
+    await expect.element(radio).not.toBeChecked();
+    // Space on an unchosen radio chooses it, as the browser does.
+    await userEvent.keyboard(' ');
+    expect(onValueChange).toHaveBeenLastCalledWith({ period: '7d' });
+    await expect.element(radio).toBeChecked();
+  });
+
   it('leaves a form around it alone: Enter on a period does not submit it', async () => {
     const onSubmit = vi.fn((event: { preventDefault(): void }) => event.preventDefault());
     const screen = await render(
