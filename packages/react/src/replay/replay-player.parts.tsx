@@ -130,6 +130,7 @@ export const Root = forwardRef<HTMLDivElement, ReplayRootProps>(function ReplayR
       },
       getCurrentTime: replay.getCurrentTime,
       getDuration: replay.getDuration,
+      originalTimeOf: replay.originalTimeOf,
     }),
     [replay],
   );
