@@ -97,7 +97,8 @@ export const Translated: Story = {
         previousMarker: 'Vorige Marke',
         nextMarker: 'Nächste Marke',
         seek: 'Springen',
-        seekValue: (current, duration) =>
+        // The strings of `clock`, then the seconds.
+        seekValue: (_current, _duration, current, duration) =>
           `${Math.round(current)} von ${Math.round(duration)} Sekunden`,
         skipInactivity: 'Pausen überspringen',
         speed: 'Tempo',

@@ -184,7 +184,10 @@ function SessionPage({ sessionId }: { sessionId: string }) {
                 className="al-replay__seek"
                 onChange={(e) =>
                   detail.current?.seekTo({
-                    time: new Date(startedAt + Number(e.target.value) * 1000).toISOString(),
+                    time: new Date(
+                      startedAt +
+                        (player.current?.originalTimeOf(Number(e.target.value)) ?? 0) * 1000,
+                    ).toISOString(),
                   })
                 }
               />

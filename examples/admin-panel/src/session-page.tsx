@@ -73,7 +73,10 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
                     // The activity follows the seek bar: that moment's entries.
                     onChange={(e) =>
                       detail.current?.seekTo({
-                        time: new Date(startedAt + Number(e.target.value) * 1000).toISOString(),
+                        time: new Date(
+                          startedAt +
+                            (player.current?.originalTimeOf(Number(e.target.value)) ?? 0) * 1000,
+                        ).toISOString(),
                       })
                     }
                   />

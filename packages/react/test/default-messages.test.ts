@@ -46,7 +46,7 @@ describe('defaultMessages', () => {
   it('mergeMessages still translates, into new objects, leaving the defaults as they were', () => {
     const de = mergeMessages(defaultMessages, {
       common: { retry: 'Nochmal', status: { active: 'aktiv' } },
-      replay: { play: 'Abspielen', time: (c, d) => `${c}s von ${d}s` },
+      replay: { play: 'Abspielen', time: (_c, _d, c, d) => `${c}s von ${d}s` },
     });
     expect(de).not.toBe(defaultMessages);
     expect(de.common.retry).toBe('Nochmal');
@@ -54,7 +54,7 @@ describe('defaultMessages', () => {
     // The rest of a record merged into is kept.
     expect(de.common.status.ended).toBe('ended');
     expect(de.replay.play).toBe('Abspielen');
-    expect(de.replay.time(5, 60)).toBe('5s von 60s');
+    expect(de.replay.time('0:05', '1:00', 5, 60)).toBe('5s von 60s');
     expect(de.replay.pause).toBe('Pause');
     // A merged result is the host's own: it may change it.
     (de.common as { retry: string }).retry = 'Erneut';
@@ -68,14 +68,51 @@ describe('defaultMessages', () => {
     expect(again.replay.pause).toBe('Anhalten');
   });
 
+  it("mergeMessages's result is the host's own throughout: every group and record copied, none frozen", () => {
+    const check = (merged: Messages) => {
+      expect(merged).not.toBe(defaultMessages);
+      for (const [group, values] of Object.entries(merged)) {
+        const base = (defaultMessages as unknown as Record<string, Record<string, unknown>>)[group];
+        expect(values, group).not.toBe(base);
+        expect(Object.isFrozen(values), group).toBe(false);
+        for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+          if (typeof value !== 'object' || value === null) continue;
+          expect(value, `${group}.${key}`).not.toBe(base?.[key]);
+          expect(Object.isFrozen(value), `${group}.${key}`).toBe(false);
+        }
+      }
+      // Changing it changes nothing of the defaults.
+      const loose = merged as unknown as Record<string, Record<string, unknown>>;
+      (loose.filters as Record<string, unknown>).reset = 'Zurücksetzen';
+      (loose.sessionDetail?.kind as Record<string, string>).query = 'Abfrage';
+      expect(merged.filters.reset).toBe('Zurücksetzen');
+      expect(merged.sessionDetail.kind.query).toBe('Abfrage');
+      expect(defaultMessages.filters.reset).toBe('Reset');
+      expect(defaultMessages.sessionDetail.kind.query).toBe('Query');
+    };
+    // Nothing to merge, and an override of one group: the others are copies too.
+    check(mergeMessages(defaultMessages));
+    check(mergeMessages(defaultMessages, { replay: { play: 'Abspielen' } }));
+    check(mergeMessages(defaultMessages, null, undefined));
+    // The override's own records are not shared with the result either.
+    const status = { active: 'aktiv' };
+    const de = mergeMessages(defaultMessages, { common: { status } });
+    expect(de.common.status).not.toBe(status);
+    (de.common.status as Record<string, string>).ended = 'beendet';
+    expect(status).toEqual({ active: 'aktiv' });
+  });
+
   it('formats the replay clock as m:ss, and h:mm:ss from an hour', () => {
     const m = defaultMessages.replay;
     expect(m.clock(0)).toBe('0:00');
     expect(m.clock(65.9)).toBe('1:05');
     expect(m.clock(3723)).toBe('1:02:03');
     expect(m.clock(-3)).toBe('0:00');
-    expect(m.time(5, 60)).toBe('0:05 / 1:00');
-    expect(m.seekValue(5, 60)).toBe('0:05 of 1:00');
-    expect(m.damaged(61, 'line 3: not JSON')).toBe('The recording stops at 1:01: line 3: not JSON');
+    expect(m.time(m.clock(5), m.clock(60), 5, 60)).toBe('0:05 / 1:00');
+    expect(m.seekValue(m.clock(5), m.clock(60), 5, 60)).toBe('0:05 of 1:00');
+    expect(m.damaged(m.clock(61), 'line 3: not JSON', 61)).toBe(
+      'The recording stops at 1:01: line 3: not JSON',
+    );
+    expect(m.hit(m.clock(65), 65)).toBe('1:05');
   });
 });

@@ -47,12 +47,17 @@ export function renderedText(root: Element): string {
 }
 
 /**
- * Words of Latin letters left in an element once the «…» tokens of the pseudo-locale and the
- * test's own data strings are taken out (the data of these tests is written in Cyrillic): each is
- * a string that does not come from the messages.
+ * Words of Latin letters left in an element once the «…» tokens of the pseudo-locale (nested ones
+ * too) and the test's own data strings are taken out (the data of these tests is written in
+ * Cyrillic): each is a string that does not come from the messages.
  */
 export function untranslated(root: Element, data: readonly string[] = []): string[] {
-  let text = renderedText(root).replace(/«[^»]*»/g, ' ');
+  // Innermost tokens first: a message's values may be tokens («replay.time(«replay.clock(0)»,…)»).
+  let text = renderedText(root);
+  for (let before = ''; before !== text; ) {
+    before = text;
+    text = text.replace(/«[^«»]*»/g, ' ');
+  }
   for (const value of [...data].sort((a, b) => b.length - a.length)) {
     text = text.split(value).join(' ');
   }

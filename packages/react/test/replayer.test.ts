@@ -497,6 +497,93 @@ describe('createReplayer: states and transitions', () => {
     replayer.dispose();
   });
 
+  it('live: host markers show once their events are in, and more as events append', async () => {
+    const tail: (AsciicastItem | null)[] = [];
+    let wake: (() => void) | null = null;
+    const push = (item: AsciicastItem | null) => {
+      tail.push(item);
+      wake?.();
+    };
+    const source: ReplaySource = {
+      live: true,
+      async *read(_signal, onCaughtUp) {
+        yield { kind: 'header', header: { version: 3, term: { cols: 40, rows: 10 } } };
+        yield { kind: 'event', event: { time: 0.5, code: 'o', data: 'old 0\r\n' } };
+        // A long idle stretch (cut to 2 s): markers after it sit at their play times.
+        yield { kind: 'event', event: { time: 30.5, code: 'o', data: 'old 1\r\n' } };
+        onCaughtUp();
+        for (;;) {
+          if (tail.length === 0) await new Promise<void>((r) => (wake = r));
+          const item = tail.shift();
+          if (!item) return;
+          yield item;
+        }
+      },
+    };
+    const { replayer, time } = make({
+      source,
+      idleTimeLimit: 2,
+      markers: [
+        { id: 'evt_a', originalTime: 30.5, label: 'ls', kind: 'command' },
+        { id: 'evt_c', originalTime: 40, label: 'rm -rf', kind: 'blocked' },
+      ],
+    });
+    replayer.load();
+    push({ kind: 'event', event: { time: 31, code: 'o', data: 'new 2\r\n' } });
+    await until(replayer, 'live');
+    expect(replayer.getSnapshot().complete).toBe(false);
+    const placed = () => replayer.getSnapshot().markers.map((m) => [m.id, m.time]);
+    // The first marker's event is in: shown at its play time; the second's is not yet.
+    await vi.waitFor(() => expect(placed()).toEqual([['evt_a', 2.5]]));
+    // Markers the host polls while live arrive while the recording streams.
+    replayer.setMarkers([
+      { id: 'evt_a', originalTime: 30.5, label: 'ls', kind: 'command' },
+      { id: 'evt_b', originalTime: 31, label: 'cat', kind: 'command' },
+      { id: 'evt_c', originalTime: 40, label: 'rm -rf', kind: 'blocked' },
+    ]);
+    expect(placed()).toEqual([
+      ['evt_a', 2.5],
+      ['evt_b', 3],
+    ]);
+    // The events reach the third marker's time: it is placed as they append.
+    time.advance(300);
+    push({ kind: 'event', event: { time: 40, code: 'o', data: 'new 3\r\n' } });
+    await vi.waitFor(() =>
+      expect(placed()).toEqual([
+        ['evt_a', 2.5],
+        ['evt_b', 3],
+        ['evt_c', 5],
+      ]),
+    );
+    push(null);
+    replayer.dispose();
+  });
+
+  it("originalTimeOf: a play time as the session's own time, idle stretches counted back", async () => {
+    // Output at 0.5 s, then nothing until 60.5 s; idle stretches cut to 2 s.
+    const text = cast(40, 10, [
+      [0.5, 'o', 'first\r\n'],
+      [60.5, 'o', 'second\r\n'],
+      [61.5, 'o', 'third\r\n'],
+    ]).text;
+    const { replayer } = make({ source: asciicastSource(text), idleTimeLimit: 2 });
+    replayer.load();
+    await until(replayer, 'ready');
+    expect(replayer.originalTimeOf(0)).toBe(0);
+    expect(replayer.originalTimeOf(0.5)).toBeCloseTo(0.5);
+    expect(replayer.originalTimeOf(1.5)).toBeCloseTo(1.5);
+    // "second" plays at 2.5 s and happened at 60.5 s; "third" a second later on both clocks.
+    expect(replayer.originalTimeOf(2.5)).toBeCloseTo(60.5);
+    expect(replayer.originalTimeOf(3)).toBeCloseTo(61);
+    expect(replayer.originalTimeOf(3.5)).toBeCloseTo(61.5);
+    // The inverse of a seek to an original time, at every event and between them.
+    for (const original of [0.5, 1, 60.5, 61, 61.5]) {
+      await replayer.seek({ originalTime: original });
+      expect(replayer.originalTimeOf(replayer.getCurrentTime())).toBeCloseTo(original);
+    }
+    replayer.dispose();
+  });
+
   it('a recording that is not live has no live state and jumpToLive does nothing', async () => {
     const { replayer } = make();
     replayer.load();

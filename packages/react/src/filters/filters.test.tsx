@@ -7,6 +7,7 @@ import { axeViolations } from '../../test/axe';
 import { ICON_GLYPHS, pseudoMessages, untranslated } from '../../test/messages';
 import { AuditlaneProvider } from '../provider';
 import { SessionTable } from '../session-table';
+import styles from '../styles.css?inline';
 import { Filters } from './filters';
 import type { FiltersValue } from './filters.types';
 import { filtersFromSearchParams, filtersToSearchParams, toListParams } from './filters-params';
@@ -172,6 +173,60 @@ describe('Filters', () => {
     expect(onValueChange).toHaveBeenLastCalledWith({});
     for (const radio of radios) expect(radio.checked).toBe(false);
     expect(await axeViolations(screen.container)).toEqual([]);
+  });
+
+  it('clears the chosen period from the keyboard: Space on the checked radio, and only once', async () => {
+    const onValueChange = vi.fn();
+    const screen = await render(
+      <Filters defaultValue={{ period: '7d' }} onValueChange={onValueChange} debounceMs={0} />,
+    );
+    const radio = screen.getByRole('radio', { name: '7d' });
+    await expect.element(radio).toBeChecked();
+    (radio.element() as HTMLInputElement).focus();
+    await userEvent.keyboard(' ');
+    expect(onValueChange).toHaveBeenLastCalledWith({});
+    await expect.element(radio).not.toBeChecked();
+    // The key's release must not choose it again (a click after the clear would check it).
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(onValueChange).toHaveBeenCalledTimes(1);
+    await expect.element(radio).not.toBeChecked();
+    // Space on an unchosen radio chooses it, as the browser does.
+    await userEvent.keyboard(' ');
+    expect(onValueChange).toHaveBeenLastCalledWith({ period: '7d' });
+    await expect.element(radio).toBeChecked();
+  });
+
+  it('draws the chosen period in Highlight under forced colours (the accent background is dropped)', async () => {
+    // The default styles, then their forced-colours rules as if the mode were on.
+    const sheet = document.createElement('style');
+    sheet.textContent = styles;
+    document.head.append(sheet);
+    const forced = [...(sheet.sheet?.cssRules ?? [])]
+      .filter((r): r is CSSMediaRule => r instanceof CSSMediaRule)
+      .filter((r) => r.conditionText.includes('forced-colors: active'))
+      .flatMap((r) => [...r.cssRules].map((inner) => inner.cssText));
+    const on = document.createElement('style');
+    on.textContent = forced.join('\n');
+    document.head.append(on);
+    try {
+      const screen = await render(<Filters defaultValue={{ period: '7d' }} debounceMs={0} />);
+      const chosen = screen.getByRole('radio', { name: '7d' }).element().closest('label');
+      const other = screen.getByRole('radio', { name: '1h' }).element().closest('label');
+      if (!(chosen && other)) throw new Error('no labels');
+      const probe = document.createElement('span');
+      probe.style.cssText = 'background: Highlight; color: HighlightText';
+      document.body.append(probe);
+      const highlight = getComputedStyle(probe);
+      const style = getComputedStyle(chosen);
+      expect(style.forcedColorAdjust).toBe('none');
+      expect(style.backgroundColor).toBe(highlight.backgroundColor);
+      expect(style.color).toBe(highlight.color);
+      expect(getComputedStyle(other).backgroundColor).not.toBe(highlight.backgroundColor);
+      probe.remove();
+    } finally {
+      sheet.remove();
+      on.remove();
+    }
   });
 
   it('leaves a form around it alone: Enter on a period does not submit it', async () => {

@@ -23,6 +23,7 @@ export interface SegmentedProps<T extends string> {
  * `role="radiogroup"` (one tab stop, arrow keys move and choose, as the browser does for radios),
  * each inside its label (`al-segmented__item`, `data-state="on|off"`). The inputs cover their
  * labels without a look of their own, so the focus ring is theirs and the styles the label's.
+ * With `clearable`, a click on the chosen option or Space on it clears the choice.
  */
 function SegmentedImpl<T extends string>(
   { options, value, onValueChange, clearable = false, className, ...aria }: SegmentedProps<T>,
@@ -48,9 +49,16 @@ function SegmentedImpl<T extends string>(
               onClick={() => {
                 if (on && clearable) onValueChange(undefined);
               }}
-              // Enter on a radio submits a host's form around it: the buttons this replaces did not.
               onKeyDown={(event) => {
+                // Enter on a radio submits a host's form around it: the buttons this replaces
+                // did not.
                 if (event.key === 'Enter') event.preventDefault();
+                // Space on the chosen radio sends no click (Chromium): it clears here, and the
+                // key's default is stopped so no click after the clear chooses it again.
+                else if (event.key === ' ' && on && clearable) {
+                  event.preventDefault();
+                  onValueChange(undefined);
+                }
               }}
             />
             {option.label}

@@ -1,6 +1,6 @@
 import type { AuditlaneClient, Viewer } from '@auditlane/client';
 import { createContext, type ReactNode, useContext, useMemo } from 'react';
-import { defaultMessages, type Messages, type MessagesOverride, mergeMessages } from './messages';
+import { defaultMessages, type Messages, type MessagesOverride, resolveMessages } from './messages';
 
 export interface AuditlaneContextValue {
   client: AuditlaneClient | null;
@@ -37,7 +37,7 @@ export function AuditlaneProvider({
   children,
 }: AuditlaneProviderProps) {
   const value = useMemo(
-    () => ({ client, viewer, messages: mergeMessages(defaultMessages, messages) }),
+    () => ({ client, viewer, messages: resolveMessages(defaultMessages, messages) }),
     [client, viewer, messages],
   );
   return <AuditlaneContext.Provider value={value}>{children}</AuditlaneContext.Provider>;
@@ -65,5 +65,5 @@ export function useAuditlaneClient(hook: string): AuditlaneClient {
  */
 export function useMessages(override?: MessagesOverride): Messages {
   const base = useContext(AuditlaneContext)?.messages ?? defaultMessages;
-  return useMemo(() => mergeMessages(base, override), [base, override]);
+  return useMemo(() => resolveMessages(base, override), [base, override]);
 }

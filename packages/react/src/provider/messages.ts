@@ -211,22 +211,35 @@ export interface SessionDetailMessages {
 export interface ReplayMessages {
   /** The player's accessible name. */
   label: string;
-  /** A play time, seconds: "1:05", "1:02:03". Used by the other messages' values too. */
+  /**
+   * A play time, seconds: "1:05", "1:02:03". Every time the player shows goes through it: the
+   * messages below get its strings (`at`, `current`, `duration`), then the seconds.
+   */
   clock: (seconds: number) => string;
   loading: string;
   /** The recording cannot be played at all (`message`: the reader's reason). */
   cannotPlay: (message: string) => string;
-  /** The recording stops early at `seconds` (it plays up to there). */
-  damaged: (seconds: number, message: string) => string;
+  /** The recording stops early at `at` (`clock(seconds)`; it plays up to there). */
+  damaged: (at: string, message: string, seconds: number) => string;
   play: string;
   pause: string;
   previousMarker: string;
   nextMarker: string;
   /** The seek slider's name, and its value ("0:05 of 1:00"). */
   seek: string;
-  seekValue: (currentSeconds: number, durationSeconds: number) => string;
-  /** The time shown beside the seek bar ("0:05 / 1:00"). */
-  time: (currentSeconds: number, durationSeconds: number) => string;
+  seekValue: (
+    current: string,
+    duration: string,
+    currentSeconds: number,
+    durationSeconds: number,
+  ) => string;
+  /** The time shown beside the seek bar ("0:05 / 1:00"), from `clock`'s strings. */
+  time: (
+    current: string,
+    duration: string,
+    currentSeconds: number,
+    durationSeconds: number,
+  ) => string;
   /** The badge while a live session plays at its newest moment. */
   live: string;
   jumpToLive: string;
@@ -240,8 +253,8 @@ export interface ReplayMessages {
   searchSubmit: string;
   searchResults: string;
   noMatch: string;
-  /** A hit's seek button: where the text appeared ("1:05"). */
-  hit: (seconds: number) => string;
+  /** A hit's seek button: where the text appeared (`at`: `clock(seconds)`, "1:05"). */
+  hit: (at: string, seconds: number) => string;
 }
 
 /**
@@ -513,14 +526,14 @@ export const defaultMessages: Messages = /* @__PURE__ */ deepFreeze<Messages>({
     clock,
     loading: 'Loading recording…',
     cannotPlay: (message) => `The recording cannot be played: ${message}`,
-    damaged: (seconds, message) => `The recording stops at ${clock(seconds)}: ${message}`,
+    damaged: (at, message) => `The recording stops at ${at}: ${message}`,
     play: 'Play',
     pause: 'Pause',
     previousMarker: 'Previous marker',
     nextMarker: 'Next marker',
     seek: 'Seek',
-    seekValue: (current, duration) => `${clock(current)} of ${clock(duration)}`,
-    time: (current, duration) => `${clock(current)} / ${clock(duration)}`,
+    seekValue: (current, duration) => `${current} of ${duration}`,
+    time: (current, duration) => `${current} / ${duration}`,
     live: 'live',
     jumpToLive: 'Jump to live',
     skipInactivity: 'Skip idle',
@@ -532,36 +545,69 @@ export const defaultMessages: Messages = /* @__PURE__ */ deepFreeze<Messages>({
     searchSubmit: 'Find',
     searchResults: 'Search results',
     noMatch: 'No match',
-    hit: clock,
+    hit: (at) => at,
   },
 });
 
+/** A copy of plain records (nested ones too); functions, strings and arrays' items kept. */
+function copyRecord(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key] = isRecord(v) ? copyRecord(v) : v;
+  return out;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Each override's groups merged into `out`, which is changed (the caller's own copy). */
+function mergeInto(
+  out: Record<string, Record<string, unknown>>,
+  overrides: readonly (MessagesOverride | null | undefined)[],
+): void {
+  for (const override of overrides) {
+    if (!override) continue;
+    for (const [group, values] of Object.entries(override)) {
+      if (!values) continue;
+      const merged: Record<string, unknown> = { ...out[group] };
+      for (const [key, value] of Object.entries(values)) {
+        if (value === undefined) continue;
+        const old = merged[key];
+        merged[key] = isRecord(value) && isRecord(old) ? { ...old, ...copyRecord(value) } : value;
+      }
+      out[group] = merged;
+    }
+  }
+}
+
 /**
  * Messages over messages: each override's groups (and the records in them, such as `status`)
- * merged over the base. Returns the base itself when there is nothing to merge.
+ * merged over the base. The result is a new object, every group and record in it copied: the
+ * host's own to change (the frozen defaults stay as they are), even with nothing to merge.
  */
 export function mergeMessages(
   base: Messages,
   ...overrides: (MessagesOverride | null | undefined)[]
 ): Messages {
-  let out = base;
-  for (const override of overrides) {
-    if (!override) continue;
-    const next = { ...out } as unknown as Record<string, Record<string, unknown>>;
-    for (const [group, values] of Object.entries(override)) {
-      if (!values) continue;
-      const merged: Record<string, unknown> = { ...next[group] };
-      for (const [key, value] of Object.entries(values)) {
-        if (value === undefined) continue;
-        const old = merged[key];
-        merged[key] =
-          typeof value === 'object' && value !== null && typeof old === 'object' && old !== null
-            ? { ...old, ...value }
-            : value;
-      }
-      next[group] = merged;
-    }
-    out = next as unknown as Messages;
-  }
-  return out;
+  const out = copyRecord(base as unknown as Record<string, unknown>) as Record<
+    string,
+    Record<string, unknown>
+  >;
+  mergeInto(out, overrides);
+  return out as unknown as Messages;
+}
+
+/**
+ * The messages a component shows (the provider's and `useMessages`): the base itself when there
+ * is nothing to merge (components share it, nothing is copied per component), else only the
+ * groups an override names are new.
+ */
+export function resolveMessages(
+  base: Messages,
+  ...overrides: (MessagesOverride | null | undefined)[]
+): Messages {
+  if (!overrides.some(Boolean)) return base;
+  const out = { ...base } as unknown as Record<string, Record<string, unknown>>;
+  mergeInto(out, overrides);
+  return out as unknown as Messages;
 }

@@ -133,6 +133,11 @@ export interface ActivityMarkers {
   markers: ActivityMarker[];
   /** More entries matched than `limit`. */
   truncated: boolean;
+  /**
+   * The session has ended: a last page without a cursor (a session still open keeps one, to
+   * poll). Nothing new can be marked then; polling stops (`useActivityMarkers`).
+   */
+  ended: boolean;
 }
 
 const VERDICT_MARKS: readonly ActivityMark[] = ['blocked', 'pending', 'rejected', 'approved'];
@@ -157,6 +162,7 @@ export async function loadActivityMarkers(
   ].filter((pass) => pass.length > 0);
   const byId = new Map<string, ActivityEntry>();
   let truncated = false;
+  let ended = false;
   for (const pass of passes) {
     if (truncated) break;
     let page = await client.sessions.activity(
@@ -174,10 +180,11 @@ export async function loadActivityMarkers(
         byId.set(entry.id, entry);
       }
       // A live session's last page keeps a cursor (to poll): `hasAfter` says whether more is there.
+      if (!page.extra.hasAfter && page.nextCursor === null) ended = true;
       if (truncated || !page.extra.hasAfter || !page.hasNextPage()) break;
       page = await page.getNextPage();
     }
   }
   const entries = [...byId.values()].sort((a, b) => a.seq - b.seq);
-  return { markers: activityEntryMarkers(session, entries), truncated };
+  return { markers: activityEntryMarkers(session, entries), truncated, ended };
 }

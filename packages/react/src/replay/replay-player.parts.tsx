@@ -130,6 +130,7 @@ export const Root = forwardRef<HTMLDivElement, ReplayRootProps>(function ReplayR
       },
       getCurrentTime: replay.getCurrentTime,
       getDuration: replay.getDuration,
+      originalTimeOf: replay.originalTimeOf,
     }),
     [replay],
   );
@@ -233,7 +234,7 @@ export const Damage = forwardRef<HTMLParagraphElement, ComponentPropsWithoutRef<
         {children ??
           (state === 'error'
             ? m.cannotPlay(damage.message)
-            : m.damaged(damage.time, damage.message))}
+            : m.damaged(m.clock(damage.time), damage.message, damage.time))}
       </p>
     );
   },
@@ -342,7 +343,7 @@ export const Seek = forwardRef<HTMLInputElement, ComponentPropsWithoutRef<'input
         max={Math.max(duration, 0.001)}
         step={0.01}
         value={Math.min(currentTime, duration)}
-        aria-valuetext={m.seekValue(currentTime, duration)}
+        aria-valuetext={m.seekValue(m.clock(currentTime), m.clock(duration), currentTime, duration)}
         disabled={!ready}
         {...props}
         ref={ref}
@@ -402,7 +403,7 @@ export const Time = forwardRef<HTMLSpanElement, ComponentPropsWithoutRef<'span'>
     const { currentTime, duration } = replay.snapshot;
     return (
       <span aria-live="off" {...props} ref={ref}>
-        {m.time(currentTime, duration)}
+        {m.time(m.clock(currentTime), m.clock(duration), currentTime, duration)}
       </span>
     );
   },
@@ -593,7 +594,7 @@ export const SearchResults = forwardRef<HTMLOListElement, SearchResultsProps>(
               className={hitButtonClassName}
               onClick={() => void replay.seek(hit.time)}
             >
-              {m.hit(hit.time)}
+              {m.hit(m.clock(hit.time), hit.time)}
             </button>{' '}
             <span className={hitClassName}>{hit.context}</span>
           </li>

@@ -229,8 +229,13 @@ describe('ReplayPlayer messages', () => {
     await expect.element(play, { timeout: 15_000 }).toBeEnabled();
     await expect
       .element(screen.getByRole('slider', { name: '«replay.seek»' }))
-      .toHaveAttribute('aria-valuetext', '«replay.seekValue(0,70)»');
-    await expect.element(screen.getByText('«replay.time(0,70)»')).toBeVisible();
+      .toHaveAttribute(
+        'aria-valuetext',
+        '«replay.seekValue(«replay.clock(0)»,«replay.clock(70)»,0,70)»',
+      );
+    await expect
+      .element(screen.getByText('«replay.time(«replay.clock(0)»,«replay.clock(70)»,0,70)»'))
+      .toBeVisible();
     await expect
       .element(screen.getByRole('option', { name: '«replay.speedOption(1)»' }))
       .toBeInTheDocument();
@@ -239,7 +244,9 @@ describe('ReplayPlayer messages', () => {
     await input.fill('строка');
     await screen.getByRole('button', { name: '«replay.searchSubmit»' }).click();
     const results = screen.getByRole('list', { name: '«replay.searchResults»' });
-    await expect.element(results.getByRole('button', { name: '«replay.hit(2)»' })).toBeVisible();
+    await expect
+      .element(results.getByRole('button', { name: '«replay.hit(«replay.clock(2)»,2)»' }))
+      .toBeVisible();
     await input.fill('нет такого');
     await screen.getByRole('button', { name: '«replay.searchSubmit»' }).click();
     await expect.element(results.getByText('«replay.noMatch»')).toBeVisible();
@@ -251,6 +258,33 @@ describe('ReplayPlayer messages', () => {
     expect(
       await axeViolations(screen.container, { skipContrastIn: '[aria-hidden="true"]' }),
     ).toEqual([]);
+  }, 30_000);
+
+  it('messages.replay.clock formats every time the player shows: the time, the seek value, a hit, the damage', async () => {
+    const clock = (seconds: number) => `${seconds.toFixed(1)} s`;
+    const damaged = `${sound.text.split('\n').slice(0, 3).join('\n')}\n[1.0, "o", "обрыв`;
+    const screen = await render(
+      <AuditlaneProvider messages={{ replay: { clock } }}>
+        <ReplayPlayer src={sound.text} idleTimeLimit={100} aria-label="целая" />
+        <ReplayPlayer src={damaged} aria-label="повреждённая" />
+      </AuditlaneProvider>,
+    );
+    const whole = screen.getByRole('region', { name: 'целая' });
+    await expect
+      .element(whole.getByRole('button', { name: 'Play' }), { timeout: 15_000 })
+      .toBeEnabled();
+    await expect
+      .element(whole.getByRole('slider', { name: 'Seek' }))
+      .toHaveAttribute('aria-valuetext', '0.0 s of 70.0 s');
+    await expect.element(whole.getByText('0.0 s / 70.0 s')).toBeVisible();
+    const input = whole.getByRole('searchbox');
+    await input.fill('строка');
+    await whole.getByRole('button', { name: 'Find' }).click();
+    await expect.element(whole.getByRole('button', { name: '2.0 s' })).toBeVisible();
+    const broken = screen.getByRole('region', { name: 'повреждённая' });
+    await expect
+      .element(broken.getByRole('alert'), { timeout: 15_000 })
+      .toHaveTextContent(/^The recording stops at \d+\.\d s: /);
   }, 30_000);
 
   it('a damaged and an unplayable recording say so in messages.replay, and a component prop wins', async () => {

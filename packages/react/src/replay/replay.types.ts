@@ -64,6 +64,12 @@ export interface ReplayHandle {
   seekToMarker(id: string): Promise<void>;
   getCurrentTime(): number;
   getDuration(): number;
+  /**
+   * The session's own time (seconds from its start) of a play time, idle stretches cut from the
+   * play clock counted back in: a seek bar's value as a moment of the session is
+   * `startedAt + originalTimeOf(value) * 1000` (the inverse of `seek({ originalTime })`).
+   */
+  originalTimeOf(playSeconds: number): number;
 }
 
 export interface ReplayRootProps

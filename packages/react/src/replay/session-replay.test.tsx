@@ -205,6 +205,72 @@ describe('useActivityMarkers on the reference server', () => {
   }, 30_000);
 });
 
+function PolledMarkers({ sessionId, pollMs }: { sessionId: string; pollMs: number }) {
+  const session = useSession(sessionId).data;
+  const { markers, status, ended } = useActivityMarkers(session, { live: true, pollMs });
+  return (
+    <ol aria-label="markers" data-status={status} data-ended={String(ended)}>
+      {markers.map((m) => (
+        <li key={m.id}>{m.label}</li>
+      ))}
+    </ol>
+  );
+}
+
+describe('useActivityMarkers polling a live session', () => {
+  const counting = () => {
+    const activity: string[] = [];
+    const client = createClient({
+      baseUrl: servers.url,
+      token: servers.adminToken,
+      retries: 0,
+      fetch: (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        if (new URL(url).pathname.endsWith('/activity')) activity.push(url);
+        return fetch(input, init);
+      },
+    });
+    return { client, activity };
+  };
+  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('stops once the server says the session has ended, and a pollMs of 0 is no request loop', async () => {
+    const { client, activity } = counting();
+    // Loaded as live (the host's session was active when it loaded), but it has ended.
+    const screen = await render(
+      <AuditlaneProvider client={client}>
+        <PolledMarkers sessionId={servers.dbSession} pollMs={0} />
+      </AuditlaneProvider>,
+    );
+    const list = screen.getByRole('list', { name: 'markers' });
+    await expect.element(list, { timeout: 15_000 }).toHaveAttribute('data-status', 'success');
+    await expect.element(list).toHaveAttribute('data-ended', 'true');
+    const loaded = activity.length;
+    await wait(1_500);
+    // The verdicts' pass and the masked/failed pass, once: no poll after the end.
+    expect(activity.length).toBe(loaded);
+    expect(loaded).toBeLessThanOrEqual(4);
+  }, 30_000);
+
+  it('keeps polling a session still open, no faster than every 500 ms', async () => {
+    const { client, activity } = counting();
+    const screen = await render(
+      <AuditlaneProvider client={client}>
+        <PolledMarkers sessionId={servers.liveSession} pollMs={0} />
+      </AuditlaneProvider>,
+    );
+    const list = screen.getByRole('list', { name: 'markers' });
+    await expect.element(list, { timeout: 15_000 }).toHaveAttribute('data-status', 'success');
+    await expect.element(list).toHaveAttribute('data-ended', 'false');
+    const loaded = activity.length;
+    await wait(2_000);
+    const polls = activity.length - loaded;
+    // About four polls of two requests each in 2 s; a request loop makes hundreds.
+    expect(polls).toBeGreaterThan(0);
+    expect(polls).toBeLessThanOrEqual(12);
+  }, 30_000);
+});
+
 describe('loadActivityMarkers on the reference server', () => {
   it('keeps the verdicts first when more entries matter than the limit', async () => {
     const client = createClient({ baseUrl: servers.url, token: servers.adminToken, retries: 0 });

@@ -8,11 +8,17 @@ import {
 } from './markers';
 
 export interface UseActivityMarkersOptions extends LoadActivityMarkersOptions {
-  /** Ask again every `pollMs` (an active session: new entries, verdicts given). Default false. */
+  /**
+   * Ask again every `pollMs` (an active session: new entries, verdicts given) until the server
+   * says the session has ended (`ended`). Default false.
+   */
   live?: boolean;
-  /** Default 2,000 ms. */
+  /** Default 2,000 ms; at least 500 ms (a smaller value is raised to it). */
   pollMs?: number;
 }
+
+/** The shortest time between two polls: a `pollMs` of 0 is never a request loop. */
+const MIN_POLL_MS = 500;
 
 export interface UseActivityMarkersResult {
   /** The markers (empty until loaded; kept while a poll runs, and after a failed one). */
@@ -21,6 +27,8 @@ export interface UseActivityMarkersResult {
   error: Error | null;
   /** More entries matched than `limit`. */
   truncated: boolean;
+  /** The server says the session has ended: a `live` poll stops. */
+  ended: boolean;
 }
 
 const NONE: readonly ActivityMarker[] = [];
@@ -47,10 +55,15 @@ export function useActivityMarkers(
     status: 'loading',
     error: null,
     truncated: false,
+    ended: false,
   });
   const id = session?.id ?? null;
   const startedAt = session?.startedAt ?? null;
-  const { live = false, pollMs = 2000 } = options;
+  const { live = false } = options;
+  const pollMs = Math.max(
+    MIN_POLL_MS,
+    Number.isFinite(options.pollMs) ? (options.pollMs as number) : 2000,
+  );
   const optionsRef = useRef(options);
   optionsRef.current = options;
   const key = JSON.stringify([id, startedAt, options.marks ?? null, options.limit ?? null]);
@@ -60,6 +73,7 @@ export function useActivityMarkers(
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     let last = '';
+    let ended = false;
     const run = () => {
       const { marks, limit } = optionsRef.current;
       loadActivityMarkers(
@@ -69,13 +83,15 @@ export function useActivityMarkers(
         { signal: controller.signal },
       )
         .then(
-          ({ markers, truncated }) => {
+          (result) => {
             if (controller.signal.aborted) return;
+            const { markers, truncated } = result;
+            ended = result.ended;
             // The same markers keep their array: the player is not told again.
-            const seen = JSON.stringify(markers);
+            const seen = JSON.stringify([markers, ended]);
             if (seen !== last) {
               last = seen;
-              setState({ key, markers, truncated, status: 'success', error: null });
+              setState({ key, markers, truncated, ended, status: 'success', error: null });
             } else
               setState((s) =>
                 s.status === 'success' ? s : { ...s, status: 'success', error: null },
@@ -86,7 +102,7 @@ export function useActivityMarkers(
             const e = error instanceof Error ? error : new Error(String(error));
             // A failed poll keeps the markers it had; a failed first load has none.
             setState((s) => ({
-              ...(s.key === key ? s : { markers: NONE, truncated: false }),
+              ...(s.key === key ? s : { markers: NONE, truncated: false, ended: false }),
               key,
               status: 'error',
               error: e,
@@ -94,7 +110,8 @@ export function useActivityMarkers(
           },
         )
         .finally(() => {
-          if (live && !controller.signal.aborted) timer = setTimeout(run, pollMs);
+          // An ended session gets no new entries: its markers are final.
+          if (live && !ended && !controller.signal.aborted) timer = setTimeout(run, pollMs);
         });
     };
     run();
@@ -104,8 +121,12 @@ export function useActivityMarkers(
     };
   }, [key, client, live, pollMs]);
   // Markers of another session (or other options) are never shown while the new ones load.
-  if (id === null) return { markers: NONE, status: 'success', error: null, truncated: false };
-  if (state.key !== key) return { markers: NONE, status: 'loading', error: null, truncated: false };
+  if (id === null) {
+    return { markers: NONE, status: 'success', error: null, truncated: false, ended: false };
+  }
+  if (state.key !== key) {
+    return { markers: NONE, status: 'loading', error: null, truncated: false, ended: false };
+  }
   const { key: _, ...result } = state;
   return result;
 }

@@ -169,6 +169,11 @@ export function useReplay(options: UseReplayOptions) {
   const settled = useCallback(() => replayerRef.current?.settled() ?? Promise.resolve(), []);
   const getCurrentTime = useCallback(() => replayerRef.current?.getCurrentTime() ?? 0, []);
   const getDuration = useCallback(() => replayerRef.current?.getDuration() ?? 0, []);
+  /** The session's own time (seconds from its start) of a play time: idle cuts counted back. */
+  const originalTimeOf = useCallback(
+    (playSeconds: number) => replayerRef.current?.originalTimeOf(playSeconds) ?? playSeconds,
+    [],
+  );
   /** Back to the newest moment of a live session, playing. */
   const jumpToLive = useCallback(() => replayerRef.current?.jumpToLive() ?? Promise.resolve(), []);
 
@@ -195,6 +200,7 @@ export function useReplay(options: UseReplayOptions) {
     settled,
     getCurrentTime,
     getDuration,
+    originalTimeOf,
     jumpToLive,
   };
 }

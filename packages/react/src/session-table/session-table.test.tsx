@@ -437,6 +437,38 @@ describe('SessionTable parts', () => {
     const actor = row.querySelector('.al-col-actor') as HTMLElement;
     expect(getComputedStyle(actor).textOverflow).toBe('ellipsis');
   });
+
+  it('keeps every cell within its column at larger text sizes (16px, 18px: WCAG 1.4.4)', async () => {
+    const sessions = fakeSessions(20).map((s, i) =>
+      // The widest values: a long status, a date with a two-digit day and hour.
+      i === 0
+        ? { ...s, status: 'pending_review' as const, startedAt: '2026-11-28T23:59:59.000Z' }
+        : s,
+    );
+    for (const size of ['16px', '18px']) {
+      const screen = await render(
+        <div style={{ ['--al-font-size' as string]: size }}>
+          <SessionTable sessions={sessions} />
+        </div>,
+      );
+      await expect.element(screen.getByText('20 sessions')).toBeVisible();
+      for (const row of rows(screen.container).slice(0, 5)) {
+        for (const cell of row.querySelectorAll<HTMLElement>('td')) {
+          if (getComputedStyle(cell).overflow !== 'visible') continue;
+          // What the cell paints, against its own box: nothing reaches into the next cell.
+          const range = document.createRange();
+          range.selectNodeContents(cell);
+          const content = range.getBoundingClientRect();
+          const box = cell.getBoundingClientRect();
+          const name = `${cell.className} at ${size}`;
+          if (content.width === 0) continue;
+          expect(content.right, name).toBeLessThanOrEqual(box.right + 0.5);
+          expect(content.left, name).toBeGreaterThanOrEqual(box.left - 0.5);
+        }
+      }
+      await screen.unmount();
+    }
+  });
   it('throws an error naming the part and its Root when a part is used outside it', async () => {
     const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
     const outside = await render(

@@ -141,6 +141,11 @@ export class Recording {
     return this.count;
   }
 
+  /** Original time of the newest event in (0 before any). */
+  get lastOriginalTime(): number {
+    return this.lastOriginal;
+  }
+
   /** Play time of the last event. */
   get duration(): number {
     return this.playTime;
@@ -228,6 +233,18 @@ export class Recording {
     const i = lo - 1;
     const extra = Math.min(originalSeconds - (this.originalTimes[i] as number), this.idleLimit);
     return (this.times[i] as number) + Math.max(0, extra);
+  }
+
+  /**
+   * Original time of a play time: the inverse of `playTimeOf` (a seek bar's value as the time it
+   * shows in the session). Inside a cut idle stretch, the original time runs on from the event
+   * before it; the event after the cut is at its own time.
+   */
+  originalTimeOf(playSeconds: number): number {
+    const lo = upperBound(this.count, playSeconds, (i) => this.times[i] as number);
+    if (lo === 0) return Math.max(0, playSeconds);
+    const i = lo - 1;
+    return (this.originalTimes[i] as number) + (playSeconds - (this.times[i] as number));
   }
 
   /** The data of events [from, to), unpacking the blocks that hold them. */

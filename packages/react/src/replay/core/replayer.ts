@@ -87,6 +87,8 @@ class ReplayerCore implements Replayer {
   private speed: number;
   private skip: boolean;
   private hostMarkers: readonly HostMarker[];
+  /** How many of the host's markers are placed (those whose events are in). */
+  private placedMarkers = 0;
   private keyframesIn: ReplaySnapshot['keyframesIn'] = null;
   private inactivity: readonly Inactivity[] = [];
   private cancelFrame: (() => void) | null = null;
@@ -214,6 +216,10 @@ class ReplayerCore implements Replayer {
     return this.driver?.getDuration() ?? 0;
   }
 
+  originalTimeOf(playSeconds: number): number {
+    return this.recording?.originalTimeOf(playSeconds) ?? Math.max(0, playSeconds);
+  }
+
   settled(): Promise<void> {
     return this.driver?.settled() ?? Promise.resolve();
   }
@@ -302,15 +308,30 @@ class ReplayerCore implements Replayer {
   }
 
   private applyMarkers(): void {
+    this.placeMarkers(true);
+    this.flush();
+  }
+
+  /**
+   * Places the host markers on play times (idle cuts move them). A marker is placed once the
+   * events up to its time are in (its play time is then final): while a recording streams (a
+   * live session, a long download) those at or before the newest event, the rest once it is
+   * complete. Returns whether the placed markers changed (`force`: the host's set changed).
+   */
+  private placeMarkers(force = false): boolean {
     const d = this.driver;
     const r = this.recording;
-    // Host markers are placed on play times once the recording is in (idle cuts move them).
-    if (d && r?.complete) {
-      d.setExtraMarkers(
-        this.hostMarkers.map((m) => ({ ...m, time: r.playTimeOf(m.originalTime) })),
-      );
-    }
-    this.flush();
+    if (!(d && r)) return false;
+    const edge = r.complete
+      ? Number.POSITIVE_INFINITY
+      : r.length > 0
+        ? r.lastOriginalTime
+        : Number.NEGATIVE_INFINITY;
+    const placed = this.hostMarkers.filter((m) => m.originalTime <= edge);
+    if (!force && placed.length === this.placedMarkers) return false;
+    this.placedMarkers = placed.length;
+    d.setExtraMarkers(placed.map((m) => ({ ...m, time: r.playTimeOf(m.originalTime) })));
+    return true;
   }
 
   private async run(): Promise<void> {
@@ -400,6 +421,8 @@ class ReplayerCore implements Replayer {
     const followLive = () => {
       if (caughtUp && !atEdge) {
         atEdge = true;
+        // The history is in: the host's markers up to now are placed before the edge plays.
+        if (this.placeMarkers()) this.publish();
         void driver.seek(driver.getDuration()).then(() => {
           if (!this.disposed) driver.play();
         });
@@ -408,6 +431,7 @@ class ReplayerCore implements Replayer {
       if (now - lastFollow < 250) return;
       lastFollow = now;
       recording.seal();
+      this.placeMarkers();
       this.publish();
     };
     if (shown) {
@@ -429,6 +453,7 @@ class ReplayerCore implements Replayer {
         recording.append(item.event);
         if (++count % 5000 === 0) {
           recording.seal();
+          this.placeMarkers();
           this.publish();
           if (!shown) {
             shown = true;

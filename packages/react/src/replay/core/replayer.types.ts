@@ -136,6 +136,12 @@ export interface Replayer {
   jumpToLive(): Promise<void>;
   getCurrentTime(): number;
   getDuration(): number;
+  /**
+   * The session's own time (seconds from its start) of a play time: idle stretches cut from
+   * the play clock are counted back in. A seek bar's value as a moment of the session:
+   * `startedAt + originalTimeOf(value) * 1000`. The inverse of `seek({ originalTime })`.
+   */
+  originalTimeOf(playSeconds: number): number;
   /** Resolves once everything asked of the terminal is written. */
   settled(): Promise<void>;
   /** Stops reading, playing and scanning, and disposes the terminal; every action is then a no-op. */
