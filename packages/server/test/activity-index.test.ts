@@ -272,3 +272,66 @@ describe.each(STORE_KINDS)('tool call results joined in an existing database on 
     }
   });
 });
+
+describe('the activity text index on sqlite', () => {
+  it("asks the index only within the session's own rows, whatever other tenants stored", async () => {
+    const { store, drop } = await openTestStore('sqlite');
+    try {
+      const db = (store as SqliteStore).db;
+      // Another org's sessions before and after this one, full of the same text.
+      const other = (start: number) => {
+        const s = sessionScript({}, start);
+        for (let i = 0; i < 30; i++) s.command(`kubectl delete pod web-${i}`);
+        s.end();
+        return s.events.map((e: EventInput) => eventSchema.parse(e));
+      };
+      await store.ingest('globex', other(Date.UTC(2026, 9, 1)), settings);
+      const s = sessionScript({}, Date.UTC(2026, 9, 2));
+      for (let i = 0; i < 20; i++)
+        s.command(i % 5 === 0 ? `kubectl delete pod api-${i}` : `ls /srv/${i}`);
+      s.end();
+      await store.ingest(
+        'acme',
+        s.events.map((e: EventInput) => eventSchema.parse(e)),
+        settings,
+      );
+      await store.ingest('globex', other(Date.UTC(2026, 9, 3)), settings);
+
+      // The statements the filter runs, with their values, to read their plans.
+      const seen: { sql: string; values: unknown[] }[] = [];
+      const prepare = db.prepare.bind(db);
+      db.prepare = ((sql: string) => {
+        const statement = prepare(sql);
+        if (!sql.includes('activity_text MATCH')) return statement;
+        const all = statement.all.bind(statement);
+        statement.all = ((...values: unknown[]) => {
+          seen.push({ sql, values });
+          return all(...values);
+        }) as typeof statement.all;
+        return statement;
+      }) as typeof db.prepare;
+      const page = await store.listActivity(
+        'acme',
+        s.sessionId,
+        activityQuerySchema.parse({ q: 'kubectl delete', group: 'none', limit: 500 }),
+      );
+      db.prepare = prepare;
+      const expected = s.events
+        .filter((e) => e.type === 'command' && e.text.includes('kubectl delete'))
+        .map((e) => e.seq);
+      expect(expected).toHaveLength(4);
+      expect(page!.data.map((e) => e.seq)).toEqual(expected);
+      expect(seen.length).toBeGreaterThan(0);
+      for (const { sql, values } of seen) {
+        const plan = prepare(`EXPLAIN QUERY PLAN ${sql}`)
+          .all(...values)
+          .map((r) => (r as { detail: string }).detail);
+        // FTS5's plan names its constraints: M (the MATCH), then > and < (a rowid range).
+        const fts = plan.find((d) => d.includes('activity_text VIRTUAL TABLE'));
+        expect(fts, plan.join('\n')).toMatch(/INDEX \d+:M\d*></);
+      }
+    } finally {
+      await drop();
+    }
+  });
+});

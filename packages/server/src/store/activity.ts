@@ -998,7 +998,7 @@ function filterOf(session: Session, q: ActivityQuery): Filter {
       if (q.type?.length)
         parts.push(`${c('type')} IN (${q.type.map((t) => p.param(t)).join(', ')})`);
       if (marks.length > 0) parts.push(`(${c('flags')} & ${mask}) <> 0`);
-      if (text !== null) parts.push(p.activityText(alias, text));
+      if (text !== null) parts.push(p.activityText(alias, text, session.org, session.id));
       if (q.fromSeq !== undefined) parts.push(`${c('seq')} >= ${p.param(q.fromSeq)}`);
       if (q.toSeq !== undefined) parts.push(`${c('seq')} <= ${p.param(q.toSeq)}`);
       return parts.join(' AND ');

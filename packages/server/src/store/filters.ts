@@ -25,9 +25,10 @@ export interface SqlDialect {
    * A condition on `activity` (columns prefixed with `alias`): its text contains `text`, which
    * is lower case, as a substring. Answered from the store's text index where it has one (a
    * trigram index: `text` of 3 characters or more), else by reading the session's entries; the
-   * rows are the same either way.
+   * rows are the same either way. The index is asked only within the session's own entries
+   * (`org`, `sessionId`), so its cost follows that session, not what other tenants stored.
    */
-  activityText(alias: string, text: string): string;
+  activityText(alias: string, text: string, org: string, sessionId: string): string;
 }
 
 /** Where a walk over text matches starts: the beginning, a session start, or after a chunk. */

@@ -83,12 +83,17 @@ class Params implements SqlDialect {
       sql += ` AND rowid < ((${this.param(from.startedAtMax)} + 1) << 20)`;
     return `${sql} ORDER BY rowid DESC LIMIT ${this.param(n)}`;
   }
-  activityText(alias: string, text: string): string {
+  activityText(alias: string, text: string, org: string, sessionId: string): string {
     // The trigram index (activity_text, rowids of activity) finds the candidates; LIKE keeps
     // the scan's answer exactly. Shorter text has no trigram: the session's entries are read.
+    // The index holds every tenant's entries: it is asked only between the session's first and
+    // last rowid (FTS5 seeks to a rowid range), so a text common in another org's sessions, or
+    // in sessions before or after this one, costs this query nothing.
+    const session = () =>
+      `FROM activity WHERE org = ${this.param(org)} AND session_id = ${this.param(sessionId)}`;
     const match =
       [...text].length >= TRIGRAM_MIN
-        ? `${alias}rowid IN (SELECT rowid FROM activity_text WHERE activity_text MATCH ${this.param(ftsPhrase(text))}) AND `
+        ? `${alias}rowid IN (SELECT rowid FROM activity_text WHERE activity_text MATCH ${this.param(ftsPhrase(text))} AND rowid BETWEEN (SELECT min(rowid) ${session()}) AND (SELECT max(rowid) ${session()})) AND `
         : '';
     return `${match}${alias}text LIKE ${this.param(containsPattern(text))} ESCAPE '\\'`;
   }
