@@ -413,66 +413,282 @@ export async function indexActivity(
     if (list) list.push(event);
     else bySession.set(event.sessionId, [event]);
   }
-  for (const [sessionId, list] of bySession) await indexSession(sql, org, sessionId, list);
+  if (bySession.size === 0) return;
+  // Each session's stored state is read, and its writes made, in statements for the whole
+  // batch: a batch of many short sessions costs a few statements, not a few per session.
+  // A tool call's halves pair by pairToolResults over every event of their callId: the stored
+  // entries of a callId a session's events bring are folded again, from their events.
+  const folded = new Map<string, { events: Event[]; deleted: number[] }>();
+  for (const [sessionId, batch] of bySession) {
+    const deleted: number[] = [];
+    const events = await withStoredCalls(sql, org, sessionId, batch, deleted);
+    folded.set(sessionId, { events, deleted });
+  }
+  const found = await readStored(sql, org, folded);
+  const writes: Writes = {
+    deleted: [],
+    rows: [],
+    orphans: [],
+    runs: [],
+    recount: [],
+    grown: [],
+    adopted: [],
+  };
+  for (const [sessionId, { events, deleted }] of folded)
+    await indexSession(sql, org, sessionId, events, deleted, found.get(sessionId)!, writes);
+  await write(sql, org, writes);
 }
 
 const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
-async function indexSession(sql: IndexSql, org: string, sessionId: string, batch: Event[]) {
-  const deleted: number[] = [];
-  // A tool call's halves pair by pairToolResults over every event of their callId: the stored
-  // entries of a callId this batch brings events of are folded again, from their events.
-  const events = await withStoredCalls(sql, org, sessionId, batch, deleted);
-  const gone = new Set(deleted);
+/** What a batch reads of a session's stored activity before folding its events in. */
+interface Found {
+  /** Stored entries by id, and by the id of the result joined to them. */
+  stored: Map<string, ActivityRow>;
+  storedByResult: Map<string, ActivityRow>;
+  /** Masking notes stored before their subject, by subject id. */
+  orphans: Map<string, { seq: number; masked: number }[]>;
+  /** The session's last stored entry. */
+  last: { seq: number; run: number; shape: string | null } | undefined;
+}
+
+/** Keys per statement of the batch's reads. */
+const READ_KEYS = 500;
+
+const pair = (sessionId: string, key: string) => `${sessionId}\u0000${key}`;
+
+/**
+ * Reads, in a few statements for the whole batch, each session's stored entries the batch
+ * touches (by id, and by the id of the result joined to them), the masking notes waiting
+ * for its entries and its last entry. Keys of one session and of another are told apart here:
+ * a statement reads the sessions' rows with any of the keys.
+ */
+async function readStored(
+  sql: IndexSql,
+  org: string,
+  bySession: Map<string, { events: Event[]; deleted: number[] }>,
+): Promise<Map<string, Found>> {
+  const out = new Map<string, Found>();
+  const lookup: [string, string][] = [];
+  const entryIds: [string, string][] = [];
+  // Entries folded again from their events (withStoredCalls) are not read as stored.
+  const gone = new Set<string>();
+  for (const [sessionId, { events, deleted }] of bySession) {
+    out.set(sessionId, {
+      stored: new Map(),
+      storedByResult: new Map(),
+      orphans: new Map(),
+      last: undefined,
+    });
+    for (const seq of deleted) gone.add(pair(sessionId, String(seq)));
+    const keys = new Set<string>();
+    for (const e of events) {
+      if (ENTRY_TYPES.has(e.type)) {
+        keys.add(e.id);
+        entryIds.push([sessionId, e.id]);
+      }
+    }
+    for (const e of events)
+      if (e.type === 'policy' || e.type === 'masking')
+        keys.add((e as PolicyEvent).subjectId ?? e.id);
+    for (const k of keys) lookup.push([sessionId, k]);
+  }
+  /** Rows of `table` whose (session_id, `column`) is one of `keys`, in statements of READ_KEYS. */
+  async function byKeys<T extends { session_id: string }>(
+    columns: string,
+    table: string,
+    column: string,
+    keys: [string, string][],
+    each: (r: T) => void,
+  ) {
+    for (let i = 0; i < keys.length; i += READ_KEYS) {
+      const part = keys.slice(i, i + READ_KEYS);
+      const wanted = new Set(part.map(([s, k]) => pair(s, k)));
+      const sessions = [...new Set(part.map(([s]) => s))];
+      const values = [...new Set(part.map(([, k]) => k))];
+      const rows = await sql.all<T & Record<string, unknown>>(
+        `SELECT session_id, ${columns} FROM ${table} WHERE org = ? AND session_id IN (${list(sessions.length)}) AND ${column} IN (${list(values.length)}) ORDER BY session_id, seq`,
+        [org, ...sessions, ...values],
+      );
+      for (const r of rows) if (wanted.has(pair(r.session_id, String(r[column])))) each(r);
+    }
+  }
+  const keep = (r: StoredRow & { session_id: string }) => {
+    if (gone.has(pair(r.session_id, String(Number(r.seq))))) return;
+    const f = out.get(r.session_id)!;
+    const row = f.stored.get(r.id) ?? fromStored(r);
+    f.stored.set(row.id, row);
+    if (row.result_id !== null) f.storedByResult.set(row.result_id, row);
+  };
+  await byKeys(ROW_COLUMNS, 'activity', 'id', lookup, keep);
+  await byKeys(ROW_COLUMNS, 'activity', 'result_id', lookup, keep);
+  await byKeys<{ session_id: string; subject_id: string; seq: number; masked: number }>(
+    'subject_id, seq, masked',
+    'activity_orphans',
+    'subject_id',
+    entryIds,
+    (o) => {
+      const orphans = out.get(o.session_id)!.orphans;
+      const l = orphans.get(o.subject_id) ?? [];
+      l.push({ seq: Number(o.seq), masked: Number(o.masked) });
+      orphans.set(o.subject_id, l);
+    },
+  );
+  // Each session's last entry: one primary-key lookup per session, in one statement.
+  for (const part of sql.rows(
+    ['text'],
+    [...bySession.keys()].map((s) => [s]),
+  )) {
+    // Scalar subqueries: each a descent of the primary key, whatever the planner's statistics.
+    const last = (c: string) =>
+      `(SELECT ${c} FROM activity WHERE org = ? AND session_id = v.column1 ORDER BY seq DESC LIMIT 1) AS ${c}`;
+    const lasts = await sql.all<{
+      session_id: string;
+      seq: number | null;
+      run: number;
+      shape: string | null;
+    }>(
+      `SELECT v.column1 AS session_id, ${['seq', 'run', 'shape'].map(last).join(', ')} FROM ${part.from}`,
+      [org, org, org, ...part.params],
+    );
+    for (const l of lasts)
+      if (l.seq !== null)
+        out.get(l.session_id)!.last = { seq: Number(l.seq), run: Number(l.run), shape: l.shape };
+  }
+  return out;
+}
+
+/** A batch's writes to the activity tables, made once for all its sessions (see write). */
+interface Writes {
+  /** (session, seq) of entries removed. */
+  deleted: unknown[][];
+  /** Entries written (session first, then the columns of ROW_TYPES). */
+  rows: unknown[][];
+  /** (session, subject, seq, masked) of masking notes stored before their subject. */
+  orphans: unknown[][];
+  /** (session, run, n, last_seq, last_time, marks…) added to the runs' rows of activity_runs. */
+  runs: unknown[][];
+  /** Sessions whose runs from `from` on are counted again from the entries. */
+  recount: { sessionId: string; from: number }[];
+  /** (session, entries added) for activity_sessions. */
+  grown: unknown[][];
+  /** (session, subject) of orphans adopted by their entries. */
+  adopted: unknown[][];
+}
+
+const ROW_TYPES: ColumnType[] = [
+  'int',
+  'text',
+  'text',
+  'bigint',
+  'text',
+  'int',
+  'int',
+  'int',
+  'bigint',
+  'text',
+  'text',
+  'int',
+  'text',
+  'text',
+  'text',
+  'int',
+  'text',
+];
+
+async function write(sql: IndexSql, org: string, w: Writes): Promise<void> {
+  for (const part of sql.rows(['text', 'int'], w.deleted))
+    await sql.run(
+      `DELETE FROM activity WHERE org = ? AND (session_id, seq) IN (SELECT v.column1, v.column2 FROM ${part.from})`,
+      [org, ...part.params],
+    );
+  const types: ColumnType[] = ['text', ...ROW_TYPES];
+  for (const part of sql.rows(types, w.rows)) {
+    await sql.run(
+      `INSERT INTO activity (org, session_id, seq, id, type, time_ms, verdict, verdict_seq, flags, matters, masked, shape, label, run, text, related, call_id, result_seq, result_id)
+       SELECT CAST(? AS TEXT), ${types.map((_, i) => `v.column${i + 1}`).join(', ')} FROM ${part.from} WHERE true
+       ON CONFLICT (org, session_id, seq) DO UPDATE SET id = excluded.id, type = excluded.type, time_ms = excluded.time_ms,
+         verdict = excluded.verdict, verdict_seq = excluded.verdict_seq, flags = excluded.flags, matters = excluded.matters,
+         masked = excluded.masked, shape = excluded.shape, label = excluded.label, run = excluded.run, text = excluded.text,
+         related = excluded.related, call_id = excluded.call_id, result_seq = excluded.result_seq,
+         result_id = excluded.result_id`,
+      [org, ...part.params],
+    );
+  }
+  for (const part of sql.rows(['text', 'text', 'int', 'bigint'], w.orphans)) {
+    await sql.run(
+      `INSERT INTO activity_orphans (org, session_id, subject_id, seq, masked)
+       SELECT CAST(? AS TEXT), v.column1, v.column2, v.column3, v.column4 FROM ${part.from} WHERE true
+       ON CONFLICT (org, session_id, subject_id, seq) DO NOTHING`,
+      [org, ...part.params],
+    );
+  }
+  // Each run's row gains what the batch added to it (a new run's row is that alone).
+  const runTypes: ColumnType[] = [
+    'text',
+    'int',
+    'int',
+    'int',
+    'bigint',
+    'int',
+    'int',
+    'int',
+    'int',
+    'int',
+  ];
+  const larger = (c: string) =>
+    `CASE WHEN excluded.${c} > activity_runs.${c} THEN excluded.${c} ELSE activity_runs.${c} END`;
+  for (const part of sql.rows(runTypes, w.runs)) {
+    await sql.run(
+      `INSERT INTO activity_runs (org, session_id, run, n, last_seq, last_time, ${MATTERING_MARKS.join(', ')})
+       SELECT CAST(? AS TEXT), ${runTypes.map((_, i) => `v.column${i + 1}`).join(', ')} FROM ${part.from} WHERE true
+       ON CONFLICT (org, session_id, run) DO UPDATE SET n = activity_runs.n + excluded.n,
+         last_seq = ${larger('last_seq')}, last_time = ${larger('last_time')},
+         ${MATTERING_MARKS.map((m) => `${m} = activity_runs.${m} + excluded.${m}`).join(', ')}`,
+      [org, ...part.params],
+    );
+  }
+  for (const { sessionId, from } of w.recount) {
+    await sql.run('DELETE FROM activity_runs WHERE org = ? AND session_id = ? AND run >= ?', [
+      org,
+      sessionId,
+      from,
+    ]);
+    await sql.run(
+      `INSERT INTO activity_runs (org, session_id, run, n, last_seq, last_time, ${MATTERING_MARKS.join(', ')})
+       SELECT org, session_id, run, count(*), max(seq), max(time_ms), ${markSums('')}
+       FROM activity WHERE org = ? AND session_id = ? AND run >= ? GROUP BY org, session_id, run`,
+      [org, sessionId, from],
+    );
+  }
+  for (const part of sql.rows(['text', 'int'], w.grown))
+    await sql.run(
+      `UPDATE activity_sessions SET entries = entries + v.column2 FROM ${part.from}
+       WHERE activity_sessions.org = ? AND activity_sessions.session_id = v.column1`,
+      [...part.params, org],
+    );
+  for (const part of sql.rows(['text', 'text'], w.adopted))
+    await sql.run(
+      `DELETE FROM activity_orphans WHERE org = ? AND (session_id, subject_id) IN (SELECT v.column1, v.column2 FROM ${part.from})`,
+      [org, ...part.params],
+    );
+}
+
+async function indexSession(
+  sql: IndexSql,
+  org: string,
+  sessionId: string,
+  events: Event[],
+  deleted: number[],
+  found: Found,
+  writes: Writes,
+) {
   const entries = events.filter((e) => ENTRY_TYPES.has(e.type));
   const notes = events.filter((e) => e.type === 'policy' || e.type === 'masking');
   // Rows this batch touches, by entry id.
   const rows = new Map<string, ActivityRow>();
   const added = new Set<ActivityRow>();
-  const lookup = [
-    ...new Set([
-      ...entries.map((e) => e.id),
-      ...notes.map((e) => (e as PolicyEvent).subjectId ?? e.id),
-    ]),
-  ];
-  const stored = new Map<string, ActivityRow>();
-  // Stored entries a batch's result joins (by the result's id) or its call (by callId).
-  const storedByResult = new Map<string, ActivityRow>();
-  const keep = (r: StoredRow) => {
-    // An entry folded again from its events is not read as stored.
-    if (gone.has(Number(r.seq))) return;
-    const row = stored.get(r.id) ?? fromStored(r);
-    stored.set(row.id, row);
-    if (row.result_id !== null) storedByResult.set(row.result_id, row);
-  };
-  for (const [column, keys] of [
-    ['id', lookup],
-    ['result_id', lookup],
-  ] as const) {
-    for (let i = 0; i < keys.length; i += 500) {
-      const ids = keys.slice(i, i + 500);
-      const found = await sql.all<StoredRow>(
-        `SELECT ${ROW_COLUMNS} FROM activity WHERE org = ? AND session_id = ? AND ${column} IN (${list(ids.length)})`,
-        [org, sessionId, ...ids],
-      );
-      for (const r of found) keep(r);
-    }
-  }
-  const orphans = new Map<string, { seq: number; masked: number }[]>();
-  if (entries.length > 0) {
-    for (let i = 0; i < entries.length; i += 500) {
-      const ids = entries.slice(i, i + 500).map((e) => e.id);
-      const found = await sql.all<{ subject_id: string; seq: number; masked: number }>(
-        `SELECT subject_id, seq, masked FROM activity_orphans WHERE org = ? AND session_id = ? AND subject_id IN (${list(ids.length)})`,
-        [org, sessionId, ...ids],
-      );
-      for (const o of found) {
-        const l = orphans.get(o.subject_id) ?? [];
-        l.push({ seq: Number(o.seq), masked: Number(o.masked) });
-        orphans.set(o.subject_id, l);
-      }
-    }
-  }
+  const { stored, storedByResult, orphans } = found;
 
   // The flags of the stored entries this batch writes again, as stored (their runs' marks).
   const storedFlags = new Map<number, number>();
@@ -579,21 +795,25 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, batch
   }
   for (const row of rows.values()) row.related.sort((a, b) => a - b);
 
-  const { runs: moved, from } = await assignRuns(sql, org, sessionId, [...added], deleted);
+  const { runs: moved, from } = await assignRuns(
+    sql,
+    org,
+    sessionId,
+    [...added],
+    deleted,
+    found.last,
+  );
   // Stored entries this batch also touched are written below: with their run as moved.
   for (const row of rows.values()) {
     const run = moved.get(row.seq);
     if (run !== undefined && !added.has(row)) row.run = run;
   }
 
-  if (deleted.length > 0)
-    await sql.run(
-      `DELETE FROM activity WHERE org = ? AND session_id = ? AND seq IN (${list(deleted.length)})`,
-      [org, sessionId, ...deleted],
-    );
-  const values = [...rows.values()].map((r) => {
+  for (const seq of deleted) writes.deleted.push([sessionId, seq]);
+  for (const r of rows.values()) {
     const flags = flagsOf(r);
-    return [
+    writes.rows.push([
+      sessionId,
       r.seq,
       r.id,
       r.type,
@@ -611,60 +831,13 @@ async function indexSession(sql: IndexSql, org: string, sessionId: string, batch
       r.call_id,
       r.result_seq,
       r.result_id,
-    ];
-  });
-  const types: ColumnType[] = [
-    'int',
-    'text',
-    'text',
-    'bigint',
-    'text',
-    'int',
-    'int',
-    'int',
-    'bigint',
-    'text',
-    'text',
-    'int',
-    'text',
-    'text',
-    'text',
-    'int',
-    'text',
-  ];
-  for (const part of sql.rows(types, values)) {
-    await sql.run(
-      `INSERT INTO activity (org, session_id, seq, id, type, time_ms, verdict, verdict_seq, flags, matters, masked, shape, label, run, text, related, call_id, result_seq, result_id)
-       SELECT CAST(? AS TEXT), CAST(? AS TEXT), ${types.map((_, i) => `v.column${i + 1}`).join(', ')} FROM ${part.from} WHERE true
-       ON CONFLICT (org, session_id, seq) DO UPDATE SET id = excluded.id, type = excluded.type, time_ms = excluded.time_ms,
-         verdict = excluded.verdict, verdict_seq = excluded.verdict_seq, flags = excluded.flags, matters = excluded.matters,
-         masked = excluded.masked, shape = excluded.shape, label = excluded.label, run = excluded.run, text = excluded.text,
-         related = excluded.related, call_id = excluded.call_id, result_seq = excluded.result_seq,
-         result_id = excluded.result_id`,
-      [org, sessionId, ...part.params],
-    );
+    ]);
   }
-  for (const part of sql.rows(['text', 'int', 'bigint'], newOrphans)) {
-    await sql.run(
-      `INSERT INTO activity_orphans (org, session_id, subject_id, seq, masked)
-       SELECT CAST(? AS TEXT), CAST(? AS TEXT), v.column1, v.column2, v.column3 FROM ${part.from} WHERE true
-       ON CONFLICT (org, session_id, subject_id, seq) DO NOTHING`,
-      [org, sessionId, ...part.params],
-    );
-  }
-  await keepRuns(sql, org, sessionId, rows.values(), added, storedFlags, from);
+  for (const o of newOrphans) writes.orphans.push([sessionId, ...o]);
+  keepRuns(sessionId, rows.values(), added, storedFlags, from, writes);
   const grown = added.size - deleted.length;
-  if (grown !== 0)
-    await sql.run(
-      'UPDATE activity_sessions SET entries = entries + ? WHERE org = ? AND session_id = ?',
-      [grown, org, sessionId],
-    );
-  const adopted = [...orphans.keys()];
-  if (adopted.length > 0)
-    await sql.run(
-      `DELETE FROM activity_orphans WHERE org = ? AND session_id = ? AND subject_id IN (${list(adopted.length)})`,
-      [org, sessionId, ...adopted],
-    );
+  if (grown !== 0) writes.grown.push([sessionId, grown]);
+  for (const subject of orphans.keys()) writes.adopted.push([sessionId, subject]);
 }
 
 /**
@@ -781,19 +954,18 @@ interface RunSummary {
 /**
  * Keeps `activity_runs`, each run's member count, end and marks, so that a page holding a run
  * of any length reads one row for it. Entries appended (the usual batch) and stored entries
- * whose marks changed add to their runs' rows; when the runs were computed again from `from`
- * (an entry below stored ones, or one removed), the rows of the runs from there are counted
- * again from the entries (a read of what assignRuns read already).
+ * whose marks changed add to their runs' rows (one upsert for the batch's every run, see write);
+ * when the runs were computed again from `from` (an entry below stored ones, or one removed),
+ * the rows of the runs from there are counted again from the entries.
  */
-async function keepRuns(
-  sql: IndexSql,
-  org: string,
+function keepRuns(
   sessionId: string,
   written: Iterable<ActivityRow>,
   added: Set<ActivityRow>,
   storedFlags: Map<number, number>,
   from: number | null,
-): Promise<void> {
+  writes: Writes,
+): void {
   const deltas = new Map<number, RunSummary>();
   const delta = (run: number) => {
     let d = deltas.get(run);
@@ -819,62 +991,9 @@ async function keepRuns(
         ((flags & MARK_BITS[m]) !== 0 ? 1 : 0) - ((before & MARK_BITS[m]) !== 0 ? 1 : 0);
     });
   }
-  const values: unknown[][] = [];
-  const runs = [...deltas.keys()];
-  const stored = new Map<number, RunSummary>();
-  for (let i = 0; i < runs.length; i += 500) {
-    const part = runs.slice(i, i + 500);
-    const found = await sql.all<
-      { run: number; n: number; last_seq: number; last_time: number } & Record<string, number>
-    >(
-      `SELECT run, n, last_seq, last_time, ${MATTERING_MARKS.join(', ')} FROM activity_runs WHERE org = ? AND session_id = ? AND run IN (${list(part.length)})`,
-      [org, sessionId, ...part],
-    );
-    for (const f of found)
-      stored.set(Number(f.run), {
-        n: Number(f.n),
-        last_seq: Number(f.last_seq),
-        last_time: Number(f.last_time),
-        marks: MATTERING_MARKS.map((m) => Number(f[m])),
-      });
-  }
-  for (const [run, d] of deltas) {
-    const s = stored.get(run) ?? {
-      n: 0,
-      last_seq: -1,
-      last_time: Number.MIN_SAFE_INTEGER,
-      marks: [0, 0, 0, 0, 0],
-    };
-    values.push([
-      run,
-      s.n + d.n,
-      Math.max(s.last_seq, d.last_seq),
-      Math.max(s.last_time, d.last_time),
-      ...s.marks.map((m, i) => m + d.marks[i]!),
-    ]);
-  }
-  const types: ColumnType[] = ['int', 'int', 'int', 'bigint', 'int', 'int', 'int', 'int', 'int'];
-  for (const part of sql.rows(types, values)) {
-    await sql.run(
-      `INSERT INTO activity_runs (org, session_id, run, n, last_seq, last_time, ${MATTERING_MARKS.join(', ')})
-       SELECT CAST(? AS TEXT), CAST(? AS TEXT), ${types.map((_, i) => `v.column${i + 1}`).join(', ')} FROM ${part.from} WHERE true
-       ON CONFLICT (org, session_id, run) DO UPDATE SET n = excluded.n, last_seq = excluded.last_seq,
-         last_time = excluded.last_time, ${MATTERING_MARKS.map((m) => `${m} = excluded.${m}`).join(', ')}`,
-      [org, sessionId, ...part.params],
-    );
-  }
-  if (from === null) return;
-  await sql.run('DELETE FROM activity_runs WHERE org = ? AND session_id = ? AND run >= ?', [
-    org,
-    sessionId,
-    from,
-  ]);
-  await sql.run(
-    `INSERT INTO activity_runs (org, session_id, run, n, last_seq, last_time, ${MATTERING_MARKS.join(', ')})
-     SELECT org, session_id, run, count(*), max(seq), max(time_ms), ${markSums('')}
-     FROM activity WHERE org = ? AND session_id = ? AND run >= ? GROUP BY org, session_id, run`,
-    [org, sessionId, from],
-  );
+  for (const [run, d] of deltas)
+    writes.runs.push([sessionId, run, d.n, d.last_seq, d.last_time, ...d.marks]);
+  if (from !== null) writes.recount.push({ sessionId, from });
 }
 
 /** Whether an entry of this shape continues a run of the one before it. */
@@ -893,18 +1012,13 @@ async function assignRuns(
   sessionId: string,
   added: ActivityRow[],
   deleted: number[],
+  last: Found['last'],
 ): Promise<{ runs: Map<number, number>; from: number | null }> {
   const runs = new Map<number, number>();
   if (added.length === 0 && deleted.length === 0) return { runs, from: null };
   added.sort((a, b) => a.seq - b.seq);
   const changes = [...added.map((r) => r.seq), ...deleted];
   const first = Math.min(...changes);
-  const last = (
-    await sql.all<{ seq: number; run: number; shape: string | null }>(
-      'SELECT seq, run, shape FROM activity WHERE org = ? AND session_id = ? ORDER BY seq DESC LIMIT 1',
-      [org, sessionId],
-    )
-  )[0];
   if (deleted.length === 0 && (!last || first > Number(last.seq))) {
     let prev: { shape: string | null; run: number } | undefined = last
       ? { shape: last.shape, run: Number(last.run) }
