@@ -10,6 +10,7 @@ import {
   ACTIVITY_RESULTS,
   POSTGRES_ACTIVITY_TEXT_INDEX,
   REBUILD_TOOL_CALL_SESSIONS,
+  REBUILD_VERDICT_SESSIONS,
   SQLITE_ACTIVITY_TEXT_INDEX,
 } from '../src/store/activity';
 import type { PostgresStore } from '../src/store/postgres';
@@ -145,6 +146,54 @@ describe.each(STORE_KINDS)('tool call results joined in an existing database on 
     }
   });
 
+  it('builds again a session whose failure a rejection hid and an approval should show', async () => {
+    const { store, drop } = await openTestStore(kind);
+    try {
+      const ids = createIdGenerator();
+      const ops = sessionScript({}, Date.UTC(2026, 9, 6));
+      const deploy = ops.command('make deploy');
+      (deploy as { exitCode: number }).exitCode = 2;
+      ops.verdict(deploy.id, 'rejected');
+      const approval = {
+        id: ids.eventId(),
+        sessionId: ops.sessionId,
+        seq: 10,
+        time: new Date(Date.UTC(2026, 9, 6, 0, 1)).toISOString(),
+        type: 'policy' as const,
+        subjectId: deploy.id,
+        verdict: 'approved' as const,
+        rule: 'review',
+      };
+      const parse = (events: EventInput[]) => events.map((e) => eventSchema.parse(e));
+      await store.ingest('acme', parse(ops.events), settings);
+      await store.ingest('acme', parse([approval]), settings);
+      const read = async () =>
+        (await store.listActivity(
+          'acme',
+          ops.sessionId,
+          activityQuerySchema.parse({ group: 'none' }),
+        ))!.data
+          .filter((e) => e.seq === deploy.seq)
+          .map((e) => [e.verdict, e.failed]);
+      expect(await read()).toEqual([['approved', true]]);
+      // As the version before left it: approved, its failure lost with the rejection's mark.
+      const run = async (text: string) => {
+        if (kind === 'sqlite') (store as SqliteStore).db.exec(text);
+        else await (store as PostgresStore).pool.query(text);
+      };
+      await run('UPDATE activity SET flags = flags & ~(16 | 128)');
+      expect(await read()).toEqual([['approved', false]]);
+      expect(SQLITE_MIGRATIONS.at(-1)).toBe(REBUILD_VERDICT_SESSIONS);
+      expect(POSTGRES_MIGRATIONS.at(-1)).toBe(REBUILD_VERDICT_SESSIONS);
+      await run(ACTIVITY_PAIRS_AND_FAILURES);
+      expect(await read()).toEqual([['approved', false]]);
+      await run(REBUILD_VERDICT_SESSIONS);
+      expect(await read()).toEqual([['approved', true]]);
+    } finally {
+      await drop();
+    }
+  });
+
   it('pairs the stored tool calls again and keeps the hidden failures after the migration', async () => {
     const { store, drop } = await openTestStore(kind);
     try {
@@ -219,8 +268,8 @@ describe.each(STORE_KINDS)('tool call results joined in an existing database on 
       await sql('DELETE FROM activity WHERE session_id = ? AND seq = ?', [agent.sessionId, 2]);
       await sql('UPDATE activity SET flags = flags & 127');
       expect((await read(agent.sessionId)).data.map((e) => e.seq)).toEqual([1]);
-      expect(SQLITE_MIGRATIONS.at(-1)).toBe(ACTIVITY_PAIRS_AND_FAILURES);
-      expect(POSTGRES_MIGRATIONS.at(-1)).toBe(ACTIVITY_PAIRS_AND_FAILURES);
+      expect(SQLITE_MIGRATIONS).toContain(ACTIVITY_PAIRS_AND_FAILURES);
+      expect(POSTGRES_MIGRATIONS).toContain(ACTIVITY_PAIRS_AND_FAILURES);
       for (const statement of ACTIVITY_PAIRS_AND_FAILURES.split(';').filter((t) => t.trim()))
         await sql(statement);
       const kept = async (id: string) =>

@@ -166,6 +166,19 @@ export const ACTIVITY_PAIRS_AND_FAILURES = `
   );
   `;
 
+/**
+ * A failure an earlier blocked or rejected verdict hid, on an entry approved later (the verdict on
+ * record is then neither): its session is built again from its events on its next read too, so
+ * its raw failure is known (ACTIVITY_PAIRS_AND_FAILURES rebuilt only sessions still blocked or
+ * rejected).
+ */
+export const REBUILD_VERDICT_SESSIONS = `
+  DELETE FROM activity_sessions WHERE EXISTS (
+    SELECT 1 FROM activity AS a WHERE a.org = activity_sessions.org
+      AND a.session_id = activity_sessions.session_id AND a.verdict IS NOT NULL
+  );
+  `;
+
 /** Each run's member count, end and marks (see keepRuns), filled from the entries stored. */
 export const ACTIVITY_RUNS = (bigint: string) => `
   CREATE TABLE activity_runs (
@@ -506,8 +519,11 @@ async function readStored(
       const wanted = new Set(part.map(([s, k]) => pair(s, k)));
       const sessions = [...new Set(part.map(([s]) => s))];
       const values = [...new Set(part.map(([, k]) => k))];
+      // Ordered by expressions, not the columns: ordering by (session_id, seq) itself would let the
+      // planner walk the (org, session_id, seq) index, every entry of a large session, instead of
+      // looking the keys up by their own index.
       const rows = await sql.all<T & Record<string, unknown>>(
-        `SELECT session_id, ${columns} FROM ${table} WHERE org = ? AND session_id IN (${list(sessions.length)}) AND ${column} IN (${list(values.length)}) ORDER BY session_id, seq`,
+        `SELECT session_id, ${columns} FROM ${table} WHERE org = ? AND session_id IN (${list(sessions.length)}) AND ${column} IN (${list(values.length)}) ORDER BY session_id || '', seq + 0`,
         [org, ...sessions, ...values],
       );
       for (const r of rows) if (wanted.has(pair(r.session_id, String(r[column])))) each(r);
@@ -1018,7 +1034,9 @@ async function assignRuns(
   if (added.length === 0 && deleted.length === 0) return { runs, from: null };
   added.sort((a, b) => a.seq - b.seq);
   const changes = [...added.map((r) => r.seq), ...deleted];
-  const first = Math.min(...changes);
+  // A loop, not Math.min(...changes): a spread of over about 125,000 values throws.
+  let first = Number.POSITIVE_INFINITY;
+  for (const c of changes) if (c < first) first = c;
   if (deleted.length === 0 && (!last || first > Number(last.seq))) {
     let prev: { shape: string | null; run: number } | undefined = last
       ? { shape: last.shape, run: Number(last.run) }

@@ -4,6 +4,7 @@ import {
   ACTIVITY_RUNS,
   ACTIVITY_TABLES,
   POSTGRES_ACTIVITY_TEXT_INDEX,
+  REBUILD_VERDICT_SESSIONS,
 } from '../activity';
 import { ALERT_TABLES } from '../alerts';
 import { ENTITY_INDEX_TABLES, SESSION_REASON_TABLES } from '../index-tables';
@@ -154,4 +155,6 @@ export const POSTGRES_MIGRATIONS: string[] = [
   ACTIVITY_RUNS('BIGINT'),
   // Tool calls paired by pairToolResults, and each entry's raw failure kept (see activity.ts).
   ACTIVITY_PAIRS_AND_FAILURES,
+  // Sessions whose hidden failure an approval after a block or rejection should show (see activity.ts).
+  REBUILD_VERDICT_SESSIONS,
 ];

@@ -3,6 +3,7 @@ import {
   ACTIVITY_RESULTS,
   ACTIVITY_RUNS,
   ACTIVITY_TABLES,
+  REBUILD_VERDICT_SESSIONS,
   SQLITE_ACTIVITY_TEXT_INDEX,
 } from '../activity';
 import { ALERT_TABLES } from '../alerts';
@@ -239,4 +240,6 @@ export const SQLITE_MIGRATIONS: string[] = [
   ACTIVITY_RUNS('INTEGER'),
   // Tool calls paired by pairToolResults, and each entry's raw failure kept (see activity.ts).
   ACTIVITY_PAIRS_AND_FAILURES,
+  // Sessions whose hidden failure an approval after a block or rejection should show (see activity.ts).
+  REBUILD_VERDICT_SESSIONS,
 ];
