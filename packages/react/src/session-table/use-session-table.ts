@@ -5,12 +5,12 @@ import {
   columnVisibilityFeature,
   createColumnHelper,
   createSortedRowModel,
-  rowSelectionFeature,
+  type rowSelectionFeature,
   rowSortingFeature,
   tableFeatures,
   useTable,
 } from '@tanstack/react-table';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useControllable } from '../internal/use-controllable';
 import type {
   ColumnVisibilityState,
@@ -21,16 +21,62 @@ import type {
   UseSessionTableOptions,
 } from './session-table.types';
 
-/** The features the sessions table uses (one declaration, for the column helper's types). */
+/**
+ * The features every sessions table registers (one declaration, for the column helper's
+ * types): sorting and column visibility. Row selection is opt-in (`features`).
+ */
 export const sessionTableFeatures = tableFeatures({
   rowSortingFeature,
   columnVisibilityFeature,
-  rowSelectionFeature,
   sortedRowModel: createSortedRowModel(),
   sortFns: {},
 });
 
 export type SessionTableFeatures = typeof sessionTableFeatures;
+
+/** The features of a table given `features={{ rowSelectionFeature }}`: rows can be selected. */
+export type SessionTableSelectionFeatures = SessionTableFeatures & {
+  rowSelectionFeature: typeof rowSelectionFeature;
+};
+
+const NO_SELECTION_FEATURE =
+  "import { rowSelectionFeature } from '@auditlane/react/session-table' and pass features={{ rowSelectionFeature }}";
+
+/**
+ * The table's features: the default ones, and row selection when the host registered it.
+ * Throws when selection is asked for without its feature (never a silent no-op).
+ */
+function useFeatures(options: UseSessionTableOptions): {
+  features: SessionTableFeatures;
+  selectable: boolean;
+} {
+  const selection = options.features?.rowSelectionFeature;
+  // TanStack registers a table's features once, when it is made.
+  const [registered] = useState(selection);
+  if (registered !== selection) {
+    throw new Error(
+      'SessionTable: `features` changed after the first render; a table registers its features once (give it a new `key` to change them)',
+    );
+  }
+  if (!selection) {
+    const asked = (
+      ['enableRowSelection', 'rowSelection', 'defaultRowSelection', 'onRowSelectionChange'] as const
+    ).find((name) => options[name] !== undefined && options[name] !== false);
+    if (asked) {
+      throw new Error(
+        `SessionTable: \`${asked}\` needs the row selection feature: ${NO_SELECTION_FEATURE}`,
+      );
+    }
+  }
+  const features = useMemo(
+    () =>
+      selection
+        ? tableFeatures({ ...sessionTableFeatures, rowSelectionFeature: selection })
+        : sessionTableFeatures,
+    [selection],
+  );
+  return { features, selectable: selection ? (options.enableRowSelection ?? false) : false };
+}
 
 const helper = createColumnHelper<SessionTableFeatures, Session>();
 
@@ -179,7 +225,8 @@ export function rankOf(sorting: SortingState): RankBy {
 
 /**
  * The sessions table without markup and without fetching: a TanStack table (sorting, column
- * visibility, row selection) over the sessions it is given, with their loading state. The parts
+ * visibility; row selection with `features={{ rowSelectionFeature }}`) over the sessions it is
+ * given, with their loading state. The parts
  * (`SessionTable.Root`, ...) render it; a host with its own data layer can use it alone.
  */
 export function useSessionTable(options: UseSessionTableOptions) {
@@ -194,6 +241,7 @@ export function useSessionTable(options: UseSessionTableOptions) {
     options.defaultColumnVisibility ?? EMPTY_VISIBILITY,
     options.onColumnVisibilityChange,
   );
+  const { features, selectable: enableRowSelection } = useFeatures(options);
   const [rowSelection, setRowSelection] = useControllable(
     options.rowSelection,
     options.defaultRowSelection ?? EMPTY_SELECTION,
@@ -202,7 +250,6 @@ export function useSessionTable(options: UseSessionTableOptions) {
   const rankBy: RankBy = rankOf(sorting);
 
   const data = options.sessions as Session[];
-  const enableRowSelection = options.enableRowSelection ?? false;
   const columns = useMemo(
     () => sessionColumns(enableRowSelection, manualSorting),
     [enableRowSelection, manualSorting],
@@ -215,16 +262,23 @@ export function useSessionTable(options: UseSessionTableOptions) {
     [manualSorting, data, sorting],
   );
 
+  // Selection's options only when its feature is registered (the types of the base features
+  // have none of them).
+  const selectionOptions = enableRowSelection
+    ? { enableRowSelection, onRowSelectionChange: setRowSelection }
+    : {};
+  const tableState = enableRowSelection
+    ? { sorting, columnVisibility, rowSelection }
+    : { sorting, columnVisibility };
   const table = useTable({
-    features: sessionTableFeatures,
+    features,
     columns,
     data,
     getRowId: (s: Session) => s.id,
-    state: { sorting, columnVisibility, rowSelection },
+    state: tableState,
     onSortingChange: setSorting,
     onColumnVisibilityChange: setColumnVisibility,
-    onRowSelectionChange: setRowSelection,
-    enableRowSelection,
+    ...selectionOptions,
     // The server sorts what it pages through; the browser sorts what it was given, unless it
     // came in that order already.
     manualSorting: manualSorting || presorted,
@@ -272,6 +326,7 @@ export function useSessionTable(options: UseSessionTableOptions) {
     count,
     rankBy,
     setRankBy,
+    /** Rows can be selected: `enableRowSelection` with the row selection feature registered. */
     enableRowSelection,
     /** The state objects (new ones on each change): what the rows depend on. */
     rowSelection,
