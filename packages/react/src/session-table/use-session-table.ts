@@ -16,6 +16,7 @@ import type {
   ColumnVisibilityState,
   RankBy,
   RowSelectionState,
+  SessionColumnId,
   SessionTableCount,
   SortingState,
   UseSessionTableOptions,
@@ -80,82 +81,41 @@ function useFeatures(options: UseSessionTableOptions): {
 
 const helper = createColumnHelper<SessionTableFeatures, Session>();
 
+/**
+ * The data columns: id, header, value (what `getValue()` gives), newest / largest first. The
+ * value does not order the rows: `SESSION_ORDER` does.
+ */
+const DATA_COLUMNS: [SessionColumnId, string, (s: Session) => string | number, true?][] = [
+  ['actor', 'User or agent', (s) => formatActor(s.actor)],
+  ['resource', 'Resource', (s) => s.resource.name],
+  ['environment', 'Environment', (s) => s.resource.environment],
+  ['id', 'Session', (s) => s.id],
+  ['startedAt', 'Started', (s) => s.startedAt, true],
+  ['duration', 'Duration', (s) => s.durationMs ?? -1, true],
+  ['status', 'Status', (s) => s.status],
+  ['cost', 'Cost', (s) => s.usage.costUsd, true],
+  ['significance', 'Significance', (s) => s.significance?.score ?? -1, true],
+];
+
 /** Column definitions without cells (the component adds cells): ids, accessors, sorting. */
 export function sessionColumns(
   enableRowSelection: boolean,
   manualSorting: boolean,
   // biome-ignore lint/suspicious/noExplicitAny: columns of several value types, as TanStack types them.
 ): ColumnDef<SessionTableFeatures, Session, any>[] {
-  const serverSortable = (id: string) =>
-    !manualSorting || id === 'startedAt' || id === 'significance';
-  const cols = helper.columns([
-    helper.accessor((s) => formatActor(s.actor), {
-      id: 'actor',
-      header: 'User or agent',
+  const cols = DATA_COLUMNS.map(([id, header, value, descFirst]) =>
+    helper.accessor(value, {
+      id,
+      header,
       sortUndefined: false,
-      sortFn: rowSort.actor,
-      enableSorting: serverSortable('actor'),
-      enableHiding: false,
+      sortFn: rowSort[id],
+      sortDescFirst: descFirst,
+      // The server ranks only by start time or significance.
+      enableSorting: !manualSorting || id === 'startedAt' || id === 'significance',
+      // The actor names the row: it is never hidden.
+      enableHiding: id !== 'actor',
     }),
-    helper.accessor((s) => s.resource.name, {
-      id: 'resource',
-      header: 'Resource',
-      sortUndefined: false,
-      sortFn: rowSort.resource,
-      enableSorting: serverSortable('resource'),
-    }),
-    helper.accessor((s) => s.resource.environment, {
-      id: 'environment',
-      header: 'Environment',
-      sortUndefined: false,
-      sortFn: rowSort.environment,
-      enableSorting: serverSortable('environment'),
-    }),
-    helper.accessor('id', {
-      id: 'id',
-      header: 'Session',
-      sortUndefined: false,
-      sortFn: rowSort.id,
-      enableSorting: serverSortable('id'),
-    }),
-    helper.accessor('startedAt', {
-      id: 'startedAt',
-      header: 'Started',
-      sortUndefined: false,
-      sortFn: rowSort.startedAt,
-      sortDescFirst: true,
-    }),
-    helper.accessor((s) => s.durationMs ?? -1, {
-      id: 'duration',
-      header: 'Duration',
-      sortUndefined: false,
-      sortFn: rowSort.duration,
-      sortDescFirst: true,
-      enableSorting: serverSortable('duration'),
-    }),
-    helper.accessor('status', {
-      id: 'status',
-      header: 'Status',
-      sortUndefined: false,
-      sortFn: rowSort.status,
-      enableSorting: serverSortable('status'),
-    }),
-    helper.accessor((s) => s.usage.costUsd, {
-      id: 'cost',
-      header: 'Cost',
-      sortUndefined: false,
-      sortFn: rowSort.cost,
-      sortDescFirst: true,
-      enableSorting: serverSortable('cost'),
-    }),
-    helper.accessor((s) => s.significance?.score ?? -1, {
-      id: 'significance',
-      header: 'Significance',
-      sortUndefined: false,
-      sortFn: rowSort.significance,
-      sortDescFirst: true,
-    }),
-  ]);
+  );
   if (!enableRowSelection) return cols;
   return [
     helper.display({ id: 'select', header: 'Select', enableSorting: false, enableHiding: false }),
