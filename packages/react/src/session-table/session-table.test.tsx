@@ -248,6 +248,35 @@ describe('SessionTable with data given directly', () => {
     spy.mockRestore();
   });
 
+  it('registers its features once: a change of `features` throws, naming the way to change them', async () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const data = fakeSessions(3);
+    const screen = await render(
+      <Catch>
+        <SessionTable sessions={data} features={{ rowSelectionFeature }} />
+      </Catch>,
+    );
+    await expect.element(screen.getByText('3 sessions')).toBeVisible();
+    // A new object with the same feature is no change.
+    await screen.rerender(
+      <Catch>
+        <SessionTable sessions={data} features={{ rowSelectionFeature }} enableRowSelection />
+      </Catch>,
+    );
+    await expect
+      .element(screen.getByRole('checkbox', { name: 'Select all loaded sessions' }))
+      .toBeVisible();
+    await screen.rerender(
+      <Catch>
+        <SessionTable sessions={data} />
+      </Catch>,
+    );
+    await expect
+      .element(screen.getByRole('alert'))
+      .toHaveTextContent('`features` changed after the first render');
+    spy.mockRestore();
+  });
+
   it('shows the empty, loading and error states', async () => {
     const empty = await render(
       <SessionTable sessions={[]} messages={{ sessionTable: { empty: 'Nothing yet' } }} />,
