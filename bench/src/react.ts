@@ -7,21 +7,17 @@
 //  2. gzip size of what an app ships for each entry (react and react-dom left out, as peers;
 //     minified, production), split into our code and the libraries it uses.
 //   pnpm --filter @auditlane/bench react [--sessions 100000] [--runs 5] [--scroll-ms 3000] [--sizes-only] [--breakdown]
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build as esbuild, type Metafile } from 'esbuild';
+import { join } from 'node:path';
 import type { Result } from '../browser/table-bench';
+import { bundleSize, reactRoot, TOGETHER_ENTRY, workerChunk } from './bundle-size';
 import { launchChromium, servePages } from './chromium';
 import { arg, median, percentile, table } from './lib';
 
 const SESSIONS = arg('sessions', 100_000);
 const RUNS = arg('runs', 5);
 const SCROLL_MS = arg('scroll-ms', 3_000);
-const here = dirname(fileURLToPath(import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'auditlane-bench-react-'));
 
 async function tableBench() {
@@ -106,29 +102,8 @@ async function tableBench() {
 
 type Variant = 'ours' | 'baseline';
 
-/** The built scanning worker's chunk of @auditlane/react (a module exporting its script). */
-function workerChunk(root: string): string {
-  const name = readdirSync(join(root, 'dist')).find((f) => /^scan-worker-.*\.js$/.test(f));
-  if (!name) throw new Error('@auditlane/react is not built (no dist/scan-worker-*.js)');
-  return join(root, 'dist', name);
-}
-
-/** The output files a host loads when it imports `entry`: static imports, transitively. */
-function staticClosure(outputs: Metafile['outputs'], entry: string): Set<string> {
-  const seen = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    for (const i of outputs[file]?.imports ?? [])
-      if (i.kind === 'import-statement' && !i.external) visit(i.path);
-  };
-  visit(entry);
-  return seen;
-}
-
 async function bundleSizes() {
-  const require = createRequire(join(here, '..', 'package.json'));
-  const root = dirname(require.resolve('@auditlane/react/package.json'));
+  const root = reactRoot();
   const entries: [string, string, string[]?][] = [
     ['SessionTable', "export { SessionTable } from '@auditlane/react/session-table';"],
     ['Filters', "export { Filters } from '@auditlane/react/filters';"],
@@ -151,10 +126,7 @@ async function bundleSizes() {
     ['asciinema-player 3.18.0', "export { create } from 'asciinema-player';"],
     // The three together, as an app that renders them imports them: code they share is
     // counted once.
-    [
-      'SessionTable + Filters + SessionDetail (together)',
-      "export { SessionTable } from '@auditlane/react/session-table'; export { Filters } from '@auditlane/react/filters'; export { SessionDetail } from '@auditlane/react/session-detail';",
-    ],
+    ['SessionTable + Filters + SessionDetail (together)', TOGETHER_ENTRY],
     // Every export of the three entries (parts, hooks, the tool call view's pieces) kept.
     [
       'the three entries and tool-call, every export',
@@ -164,65 +136,14 @@ async function bundleSizes() {
   const rows: (string | number)[][] = [];
   const breakdown = process.argv.includes('--breakdown');
   for (const [name, contents, externals = []] of entries) {
-    // Split as an app's bundler splits: what the entry imports statically is loaded with it;
-    // chunks reached only through import() load when a part needs them ("on demand").
-    const outdir = join(out, 'bundle');
-    const result = await esbuild({
-      stdin: { contents, resolveDir: here, loader: 'ts', sourcefile: 'entry.ts' },
-      bundle: true,
-      minify: true,
-      splitting: true,
-      outdir,
-      entryNames: 'entry',
-      format: 'esm',
-      platform: 'browser',
-      write: false,
-      metafile: true,
-      define: { 'process.env.NODE_ENV': '"production"' },
-      external: ['react', 'react-dom', 'react/jsx-runtime', ...externals],
-      loader: { '.css': 'empty' },
-      logLevel: 'silent',
+    const { min, gz, own, libs, lazyGz, libBytes, modules } = await bundleSize(contents, {
+      root,
+      outdir: join(out, 'bundle'),
+      externals,
     });
-    const outputs = result.metafile.outputs;
-    const entryFile = Object.keys(outputs).find((f) => outputs[f]?.entryPoint);
-    if (!entryFile) throw new Error(`no entry output for ${name}`);
-    const initial = staticClosure(outputs, entryFile);
-    const bytes = new Map(
-      result.outputFiles.map((f) => [relative(process.cwd(), f.path), f.contents] as const),
-    );
-    let min = 0;
-    let gz = 0;
-    let own = 0;
-    let libs = 0;
-    let lazyGz = 0;
-    const libBytes = new Map<string, number>();
-    for (const [file, info] of Object.entries(outputs)) {
-      if (file.endsWith('.map')) continue;
-      const code = bytes.get(file) ?? new Uint8Array();
-      if (!initial.has(file)) {
-        lazyGz += gzipSync(code).length;
-        continue;
-      }
-      min += code.length;
-      gz += gzipSync(code).length;
-      for (const [path, input] of Object.entries(info.inputs)) {
-        const lib = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(
-          path,
-        )?.[1];
-        if (
-          path.includes(root) ||
-          path.includes('packages/react/dist') ||
-          path.includes('packages/client/dist')
-        )
-          own += input.bytesInOutput;
-        else {
-          libs += input.bytesInOutput;
-          if (lib) libBytes.set(lib, (libBytes.get(lib) ?? 0) + input.bytesInOutput);
-        }
-        if (breakdown && input.bytesInOutput > 500)
-          console.log(`${name}\t${input.bytesInOutput}\t${path.replace(/.*node_modules\//, '')}`);
-      }
-    }
+    if (breakdown)
+      for (const { path, bytes } of modules)
+        if (bytes > 500) console.log(`${name}\t${bytes}\t${path.replace(/.*node_modules\//, '')}`);
     const share = (b: number) => ((gz * b) / Math.max(1, own + libs) / 1024).toFixed(1);
     const top = [...libBytes.entries()]
       .sort((a, b) => b[1] - a[1])

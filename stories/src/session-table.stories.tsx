@@ -1,5 +1,5 @@
 import { AuditlaneProvider } from '@auditlane/react';
-import { SessionTable } from '@auditlane/react/session-table';
+import { rowSelectionFeature, SessionTable } from '@auditlane/react/session-table';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { storyClient } from './client';
 import { makeSessions } from './fixtures';
@@ -29,7 +29,10 @@ export const RankedBySignificance: Story = {
   args: { defaultSorting: [{ id: 'significance', desc: true }] },
 };
 
-export const WithSelection: Story = { args: { enableRowSelection: true } };
+/** Row selection is opt-in: its TanStack Table feature is registered by the table that uses it. */
+export const WithSelection: Story = {
+  args: { features: { rowSelectionFeature }, enableRowSelection: true },
+};
 
 export const Loading: Story = { parameters: { msw: { handlers: apiHandlers({ loading: true }) } } };
 

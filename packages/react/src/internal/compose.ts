@@ -1,5 +1,3 @@
-import type { Ref, RefCallback } from 'react';
-
 /**
  * The host's handler first, then ours unless the host called `preventDefault()`: a part's
  * handlers notify the host and can be vetoed.
@@ -15,11 +13,4 @@ export function composeHandlers<E extends { defaultPrevented: boolean }>(
 }
 
 /** One ref callback setting several refs (a forwarded ref and the part's own). */
-export function composeRefs<T>(...refs: (Ref<T> | undefined)[]): RefCallback<T> {
-  return (node) => {
-    for (const ref of refs) {
-      if (typeof ref === 'function') ref(node);
-      else if (ref) (ref as { current: T | null }).current = node;
-    }
-  };
-}
+export { composeRefs } from '@radix-ui/react-compose-refs';

@@ -1,4 +1,7 @@
 'use client';
+// Row selection is opt-in: hosts that select rows register it (`features={{ rowSelectionFeature }}`),
+// the others' bundles leave it out.
+export { rowSelectionFeature } from '@tanstack/react-table';
 export { SessionTable } from './session-table';
 export type {
   SessionTableBodyProps,
@@ -20,12 +23,14 @@ export type {
   RowSelectionState,
   SessionColumnId,
   SessionTableCount,
+  SessionTableOptionalFeatures,
   SessionTableProps,
   SortingState,
   UseSessionTableOptions,
 } from './session-table.types';
 export {
   type SessionTableFeatures,
+  type SessionTableSelectionFeatures,
   sessionColumns,
   sessionTableFeatures,
   type UseSessionTableResult,

@@ -4,6 +4,7 @@ import type {
   Cell as TanStackCell,
   Header as TanStackHeader,
   Row as TanStackRow,
+  Table as TanStackTable,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Slot } from 'radix-ui/slot';
@@ -45,14 +46,30 @@ import {
   DEFAULT_SORTING,
   rankOf,
   type SessionTableFeatures,
+  type SessionTableSelectionFeatures,
   type UseSessionTableResult,
   useSessionTable,
 } from './use-session-table';
 
-/** A row of the table (TanStack's, over a session). */
-export type SessionTableRow = TanStackRow<SessionTableFeatures, Session>;
-export type SessionTableCell = TanStackCell<SessionTableFeatures, Session, unknown>;
-export type SessionTableHeader = TanStackHeader<SessionTableFeatures, Session, unknown>;
+/**
+ * A row of the table (TanStack's, over a session). Its selection methods (`getIsSelected`, ...)
+ * exist only when the table registers the row selection feature: a host that passes
+ * `features={{ rowSelectionFeature }}` reads its rows as
+ * `SessionTableRow<SessionTableSelectionFeatures>`.
+ */
+export type SessionTableRow<TFeatures extends SessionTableFeatures = SessionTableFeatures> =
+  TanStackRow<TFeatures, Session>;
+export type SessionTableCell<TFeatures extends SessionTableFeatures = SessionTableFeatures> =
+  TanStackCell<TFeatures, Session, unknown>;
+export type SessionTableHeader<TFeatures extends SessionTableFeatures = SessionTableFeatures> =
+  TanStackHeader<TFeatures, Session, unknown>;
+
+/**
+ * The row with its selection methods. Only where selection is on (`enableRowSelection` of the
+ * hook's result, true only with the feature registered): the select column, selectable rows.
+ */
+const selectable = (row: SessionTableRow) =>
+  row as unknown as SessionTableRow<SessionTableSelectionFeatures>;
 
 interface SessionTableContextValue {
   state: UseSessionTableResult;
@@ -146,6 +163,7 @@ export const Root = forwardRef<HTMLDivElement, SessionTableRootProps>(
       defaultRowSelection,
       onRowSelectionChange,
       enableRowSelection,
+      features,
       loading,
       error,
       hasMore,
@@ -188,6 +206,7 @@ export const Root = forwardRef<HTMLDivElement, SessionTableRootProps>(
       defaultRowSelection,
       onRowSelectionChange,
       enableRowSelection,
+      features,
       loading: serverSide ? remote.status === 'loading' : loading,
       error: serverSide ? (remote.status === 'error' ? remote.error : null) : error,
       hasMore: serverSide ? remote.hasMore : hasMore,
@@ -415,8 +434,9 @@ export const HeaderCell = forwardRef<HTMLTableCellElement, SessionTableHeaderCel
     const column = header.column;
     const label = columnLabel(messages, column.id);
     const classes = cx('al-table__header', `al-col-${column.id}`, className);
-    if (column.id === 'select') {
-      const table = state.table;
+    if (column.id === 'select' && state.enableRowSelection) {
+      // The select column exists only with selection on, so the feature is registered.
+      const table = state.table as unknown as TanStackTable<SessionTableSelectionFeatures, Session>;
       return (
         <th scope="col" {...rest} ref={ref} className={classes}>
           {children ?? (
@@ -624,7 +644,7 @@ const SessionRow = forwardRef<HTMLTableRowElement, SessionTableRowProps>(functio
   const context = useRowContext('SessionTable.Row');
   const session = row.original;
   const active = context.activeSessionId === session.id;
-  const selected = row.getIsSelected();
+  const selected = context.selectable && selectable(row).getIsSelected();
   const Comp = asChild ? Slot : 'tr';
   return (
     <Comp
@@ -728,16 +748,19 @@ function CellContent({
   const session = cell.row.original;
   const common = messages.common;
   switch (cell.column.id) {
-    case 'select':
+    case 'select': {
+      // The select column exists only with selection on (the feature registered).
+      const row = selectable(cell.row);
       return (
         <input
           type="checkbox"
           aria-label={messages.sessionTable.selectRow(session.id)}
-          checked={cell.row.getIsSelected()}
-          disabled={!cell.row.getCanSelect()}
-          onChange={(e) => cell.row.toggleSelected(e.target.checked)}
+          checked={row.getIsSelected()}
+          disabled={!row.getCanSelect()}
+          onChange={(e) => row.toggleSelected(e.target.checked)}
         />
       );
+    }
     case 'actor':
       return (
         <span className="al-actor" data-actor-type={session.actor.type}>

@@ -7,8 +7,10 @@ import { render } from 'vitest-browser-react';
 import { axeViolations } from '../../test/axe';
 import { ICON_GLYPHS, pseudoMessages, untranslated } from '../../test/messages';
 import { AuditlaneProvider } from '../provider';
+import { rowSelectionFeature } from '.';
 import { SessionTable } from './session-table';
 import type { SessionTableRow } from './session-table.parts';
+import type { SessionTableProps } from './session-table.types';
 import { useSessionTable } from './use-session-table';
 
 const servers = inject('servers');
@@ -159,6 +161,7 @@ describe('SessionTable with data given directly', () => {
     const screen = await render(
       <SessionTable
         sessions={data}
+        features={{ rowSelectionFeature }}
         enableRowSelection
         onRowSelectionChange={onRowSelectionChange}
         onColumnVisibilityChange={onColumnVisibilityChange}
@@ -172,7 +175,106 @@ describe('SessionTable with data given directly', () => {
     const id = data[0]?.id as string;
     await screen.getByRole('checkbox', { name: `Select session ${id}` }).click();
     expect(onRowSelectionChange).toHaveBeenLastCalledWith({ [id]: true });
+    // Uncontrolled: the row shows its selection, the header checkbox is half checked.
+    const row = screen.container.querySelector(`tr[aria-selected="true"]`);
+    expect(row?.getAttribute('data-state')).toBe('selected');
+    const all = screen.getByRole('checkbox', { name: 'Select all loaded sessions' });
+    expect((all.element() as HTMLInputElement).indeterminate).toBe(true);
+    await all.click();
+    expect(Object.keys(onRowSelectionChange.mock.lastCall?.[0] ?? {})).toHaveLength(20);
     expect(await axeViolations(screen.container)).toEqual([]);
+  });
+
+  it('shows a controlled selection, and changes it only through onRowSelectionChange', async () => {
+    const data = fakeSessions(5);
+    const [first, second] = data.map((s) => s.id) as [string, string];
+    const onRowSelectionChange = vi.fn();
+    const screen = await render(
+      <SessionTable
+        sessions={data}
+        features={{ rowSelectionFeature }}
+        enableRowSelection
+        rowSelection={{ [first]: true }}
+        onRowSelectionChange={onRowSelectionChange}
+      />,
+    );
+    const box = (id: string) => screen.getByRole('checkbox', { name: `Select session ${id}` });
+    await expect.element(box(first)).toBeChecked();
+    await box(second).click();
+    expect(onRowSelectionChange).toHaveBeenLastCalledWith({ [first]: true, [second]: true });
+    // Controlled: the host did not pass the new selection on, so it is unchanged.
+    await expect.element(box(second)).not.toBeChecked();
+    expect(screen.container.querySelectorAll('tr[aria-selected="true"]')).toHaveLength(1);
+  });
+
+  it('has no selection without the row selection feature, and says what to pass when asked for it', async () => {
+    const data = fakeSessions(5);
+    const plain = await render(<SessionTable sessions={data} />);
+    await expect.element(plain.getByText('5 sessions')).toBeVisible();
+    expect(plain.container.querySelector('input[type="checkbox"]')).toBeNull();
+    expect(plain.container.querySelector('tr[aria-selected]')).toBeNull();
+    await plain.unmount();
+
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const asked: SessionTableProps[] = [
+      { enableRowSelection: true },
+      { rowSelection: {} },
+      { defaultRowSelection: { [data[0]?.id as string]: true } },
+      { onRowSelectionChange: () => {} },
+    ];
+    for (const props of asked) {
+      const name = Object.keys(props)[0];
+      const screen = await render(
+        <Catch>
+          <SessionTable sessions={data} {...props} />
+        </Catch>,
+      );
+      await expect
+        .element(screen.getByRole('alert'))
+        .toHaveTextContent(
+          `SessionTable: \`${name}\` needs the row selection feature: import { rowSelectionFeature } from '@auditlane/react/session-table' and pass features={{ rowSelectionFeature }}`,
+        );
+      await screen.unmount();
+    }
+    // The headless hook, the same.
+    const hook = await render(
+      <Catch>
+        <HeadlessSelection sessions={data} />
+      </Catch>,
+    );
+    await expect
+      .element(hook.getByRole('alert'))
+      .toHaveTextContent(/needs the row selection feature/);
+    spy.mockRestore();
+  });
+
+  it('registers its features once: a change of `features` throws, naming the way to change them', async () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const data = fakeSessions(3);
+    const screen = await render(
+      <Catch>
+        <SessionTable sessions={data} features={{ rowSelectionFeature }} />
+      </Catch>,
+    );
+    await expect.element(screen.getByText('3 sessions')).toBeVisible();
+    // A new object with the same feature is no change.
+    await screen.rerender(
+      <Catch>
+        <SessionTable sessions={data} features={{ rowSelectionFeature }} enableRowSelection />
+      </Catch>,
+    );
+    await expect
+      .element(screen.getByRole('checkbox', { name: 'Select all loaded sessions' }))
+      .toBeVisible();
+    await screen.rerender(
+      <Catch>
+        <SessionTable sessions={data} />
+      </Catch>,
+    );
+    await expect
+      .element(screen.getByRole('alert'))
+      .toHaveTextContent('`features` changed after the first render');
+    spy.mockRestore();
   });
 
   it('shows the empty, loading and error states', async () => {
@@ -204,6 +306,11 @@ function cyrillicSessions(n: number): Session[] {
   }));
 }
 
+function HeadlessSelection({ sessions }: { sessions: Session[] }) {
+  useSessionTable({ sessions, enableRowSelection: true });
+  return null;
+}
+
 class Catch extends Component<{ children: ReactNode }, { error: Error | null }> {
   override state = { error: null as Error | null };
   static getDerivedStateFromError(error: Error) {
@@ -222,6 +329,7 @@ describe('SessionTable messages and icons', () => {
       <AuditlaneProvider messages={messages}>
         <SessionTable
           sessions={data}
+          features={{ rowSelectionFeature }}
           enableRowSelection
           onRowClick={() => {}}
           activeSessionId={data[1]?.id}

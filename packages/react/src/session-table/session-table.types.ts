@@ -1,5 +1,10 @@
 import type { Count, Session, SessionListParams } from '@auditlane/client';
-import type { ColumnVisibilityState, RowSelectionState, SortingState } from '@tanstack/react-table';
+import type {
+  ColumnVisibilityState,
+  RowSelectionState,
+  rowSelectionFeature,
+  SortingState,
+} from '@tanstack/react-table';
 import type { MessagesOverride } from '../provider/messages';
 
 export type { ColumnVisibilityState, RowSelectionState, SortingState };
@@ -16,6 +21,19 @@ export type SessionColumnId =
   | 'status'
   | 'cost'
   | 'significance';
+
+/**
+ * TanStack Table features a host registers for the table, beyond sorting and column
+ * visibility: each is imported only by the hosts that use it (the others' bundles leave it
+ * out). Fixed for the table's life (TanStack registers features when the table is made).
+ */
+export interface SessionTableOptionalFeatures {
+  /**
+   * Row selection (`enableRowSelection`, `rowSelection`, ...): `import { rowSelectionFeature }
+   * from '@auditlane/react/session-table'`.
+   */
+  rowSelectionFeature?: typeof rowSelectionFeature;
+}
 
 /** Newest first, or the sessions that most deserve a look first. */
 export type RankBy = 'recent' | 'significance';
@@ -38,11 +56,20 @@ export interface UseSessionTableOptions {
   defaultColumnVisibility?: ColumnVisibilityState;
   onColumnVisibilityChange?: (visibility: ColumnVisibilityState) => void;
 
-  /** Selected rows by session id. */
+  /**
+   * Opt-in TanStack Table features: `{ rowSelectionFeature }` for row selection. Without it,
+   * the selection options below throw an error naming what to import.
+   */
+  features?: SessionTableOptionalFeatures;
+
+  /** Selected rows by session id (needs `features={{ rowSelectionFeature }}`). */
   rowSelection?: RowSelectionState;
   defaultRowSelection?: RowSelectionState;
   onRowSelectionChange?: (selection: RowSelectionState) => void;
-  /** Show the selection column. Default false. */
+  /**
+   * Show the selection column (checkboxes, select all). Default false. Needs
+   * `features={{ rowSelectionFeature }}`.
+   */
   enableRowSelection?: boolean;
 
   /** The sessions are being loaded (first page). */

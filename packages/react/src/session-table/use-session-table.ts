@@ -5,34 +5,97 @@ import {
   columnVisibilityFeature,
   createColumnHelper,
   createSortedRowModel,
-  rowSelectionFeature,
+  type rowSelectionFeature,
   rowSortingFeature,
   tableFeatures,
   useTable,
 } from '@tanstack/react-table';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useControllable } from '../internal/use-controllable';
 import type {
   ColumnVisibilityState,
   RankBy,
   RowSelectionState,
+  SessionColumnId,
   SessionTableCount,
   SortingState,
   UseSessionTableOptions,
 } from './session-table.types';
 
-/** The features the sessions table uses (one declaration, for the column helper's types). */
+/**
+ * The features every sessions table registers (one declaration, for the column helper's
+ * types): sorting and column visibility. Row selection is opt-in (`features`).
+ */
 export const sessionTableFeatures = tableFeatures({
   rowSortingFeature,
   columnVisibilityFeature,
-  rowSelectionFeature,
   sortedRowModel: createSortedRowModel(),
   sortFns: {},
 });
 
 export type SessionTableFeatures = typeof sessionTableFeatures;
 
+/** The features of a table given `features={{ rowSelectionFeature }}`: rows can be selected. */
+export type SessionTableSelectionFeatures = SessionTableFeatures & {
+  rowSelectionFeature: typeof rowSelectionFeature;
+};
+
+const NO_SELECTION_FEATURE =
+  "import { rowSelectionFeature } from '@auditlane/react/session-table' and pass features={{ rowSelectionFeature }}";
+
+/**
+ * The table's features: the default ones, and row selection when the host registered it.
+ * Throws when selection is asked for without its feature (never a silent no-op).
+ */
+function useFeatures(options: UseSessionTableOptions): {
+  features: SessionTableFeatures;
+  selectable: boolean;
+} {
+  const selection = options.features?.rowSelectionFeature;
+  // TanStack registers a table's features once, when it is made.
+  const [registered] = useState(selection);
+  if (registered !== selection) {
+    throw new Error(
+      'SessionTable: `features` changed after the first render; a table registers its features once (give it a new `key` to change them)',
+    );
+  }
+  if (!selection) {
+    const asked = (
+      ['enableRowSelection', 'rowSelection', 'defaultRowSelection', 'onRowSelectionChange'] as const
+    ).find((name) => options[name] !== undefined && options[name] !== false);
+    if (asked) {
+      throw new Error(
+        `SessionTable: \`${asked}\` needs the row selection feature: ${NO_SELECTION_FEATURE}`,
+      );
+    }
+  }
+  const features = useMemo(
+    () =>
+      selection
+        ? tableFeatures({ ...sessionTableFeatures, rowSelectionFeature: selection })
+        : sessionTableFeatures,
+    [selection],
+  );
+  return { features, selectable: selection ? (options.enableRowSelection ?? false) : false };
+}
+
 const helper = createColumnHelper<SessionTableFeatures, Session>();
+
+/**
+ * The data columns: id, header, value (what `getValue()` gives), newest / largest first. The
+ * value does not order the rows: `SESSION_ORDER` does.
+ */
+const DATA_COLUMNS: [SessionColumnId, string, (s: Session) => string | number, true?][] = [
+  ['actor', 'User or agent', (s) => formatActor(s.actor)],
+  ['resource', 'Resource', (s) => s.resource.name],
+  ['environment', 'Environment', (s) => s.resource.environment],
+  ['id', 'Session', (s) => s.id],
+  ['startedAt', 'Started', (s) => s.startedAt, true],
+  ['duration', 'Duration', (s) => s.durationMs ?? -1, true],
+  ['status', 'Status', (s) => s.status],
+  ['cost', 'Cost', (s) => s.usage.costUsd, true],
+  ['significance', 'Significance', (s) => s.significance?.score ?? -1, true],
+];
 
 /** Column definitions without cells (the component adds cells): ids, accessors, sorting. */
 export function sessionColumns(
@@ -40,76 +103,19 @@ export function sessionColumns(
   manualSorting: boolean,
   // biome-ignore lint/suspicious/noExplicitAny: columns of several value types, as TanStack types them.
 ): ColumnDef<SessionTableFeatures, Session, any>[] {
-  const serverSortable = (id: string) =>
-    !manualSorting || id === 'startedAt' || id === 'significance';
-  const cols = helper.columns([
-    helper.accessor((s) => formatActor(s.actor), {
-      id: 'actor',
-      header: 'User or agent',
+  const cols = DATA_COLUMNS.map(([id, header, value, descFirst]) =>
+    helper.accessor(value, {
+      id,
+      header,
       sortUndefined: false,
-      sortFn: rowSort.actor,
-      enableSorting: serverSortable('actor'),
-      enableHiding: false,
+      sortFn: rowSort[id],
+      sortDescFirst: descFirst,
+      // The server ranks only by start time or significance.
+      enableSorting: !manualSorting || id === 'startedAt' || id === 'significance',
+      // The actor names the row: it is never hidden.
+      enableHiding: id !== 'actor',
     }),
-    helper.accessor((s) => s.resource.name, {
-      id: 'resource',
-      header: 'Resource',
-      sortUndefined: false,
-      sortFn: rowSort.resource,
-      enableSorting: serverSortable('resource'),
-    }),
-    helper.accessor((s) => s.resource.environment, {
-      id: 'environment',
-      header: 'Environment',
-      sortUndefined: false,
-      sortFn: rowSort.environment,
-      enableSorting: serverSortable('environment'),
-    }),
-    helper.accessor('id', {
-      id: 'id',
-      header: 'Session',
-      sortUndefined: false,
-      sortFn: rowSort.id,
-      enableSorting: serverSortable('id'),
-    }),
-    helper.accessor('startedAt', {
-      id: 'startedAt',
-      header: 'Started',
-      sortUndefined: false,
-      sortFn: rowSort.startedAt,
-      sortDescFirst: true,
-    }),
-    helper.accessor((s) => s.durationMs ?? -1, {
-      id: 'duration',
-      header: 'Duration',
-      sortUndefined: false,
-      sortFn: rowSort.duration,
-      sortDescFirst: true,
-      enableSorting: serverSortable('duration'),
-    }),
-    helper.accessor('status', {
-      id: 'status',
-      header: 'Status',
-      sortUndefined: false,
-      sortFn: rowSort.status,
-      enableSorting: serverSortable('status'),
-    }),
-    helper.accessor((s) => s.usage.costUsd, {
-      id: 'cost',
-      header: 'Cost',
-      sortUndefined: false,
-      sortFn: rowSort.cost,
-      sortDescFirst: true,
-      enableSorting: serverSortable('cost'),
-    }),
-    helper.accessor((s) => s.significance?.score ?? -1, {
-      id: 'significance',
-      header: 'Significance',
-      sortUndefined: false,
-      sortFn: rowSort.significance,
-      sortDescFirst: true,
-    }),
-  ]);
+  );
   if (!enableRowSelection) return cols;
   return [
     helper.display({ id: 'select', header: 'Select', enableSorting: false, enableHiding: false }),
@@ -179,7 +185,8 @@ export function rankOf(sorting: SortingState): RankBy {
 
 /**
  * The sessions table without markup and without fetching: a TanStack table (sorting, column
- * visibility, row selection) over the sessions it is given, with their loading state. The parts
+ * visibility; row selection with `features={{ rowSelectionFeature }}`) over the sessions it is
+ * given, with their loading state. The parts
  * (`SessionTable.Root`, ...) render it; a host with its own data layer can use it alone.
  */
 export function useSessionTable(options: UseSessionTableOptions) {
@@ -194,6 +201,7 @@ export function useSessionTable(options: UseSessionTableOptions) {
     options.defaultColumnVisibility ?? EMPTY_VISIBILITY,
     options.onColumnVisibilityChange,
   );
+  const { features, selectable: enableRowSelection } = useFeatures(options);
   const [rowSelection, setRowSelection] = useControllable(
     options.rowSelection,
     options.defaultRowSelection ?? EMPTY_SELECTION,
@@ -202,7 +210,6 @@ export function useSessionTable(options: UseSessionTableOptions) {
   const rankBy: RankBy = rankOf(sorting);
 
   const data = options.sessions as Session[];
-  const enableRowSelection = options.enableRowSelection ?? false;
   const columns = useMemo(
     () => sessionColumns(enableRowSelection, manualSorting),
     [enableRowSelection, manualSorting],
@@ -215,16 +222,23 @@ export function useSessionTable(options: UseSessionTableOptions) {
     [manualSorting, data, sorting],
   );
 
+  // Selection's options only when its feature is registered (the types of the base features
+  // have none of them).
+  const selectionOptions = enableRowSelection
+    ? { enableRowSelection, onRowSelectionChange: setRowSelection }
+    : {};
+  const tableState = enableRowSelection
+    ? { sorting, columnVisibility, rowSelection }
+    : { sorting, columnVisibility };
   const table = useTable({
-    features: sessionTableFeatures,
+    features,
     columns,
     data,
     getRowId: (s: Session) => s.id,
-    state: { sorting, columnVisibility, rowSelection },
+    state: tableState,
     onSortingChange: setSorting,
     onColumnVisibilityChange: setColumnVisibility,
-    onRowSelectionChange: setRowSelection,
-    enableRowSelection,
+    ...selectionOptions,
     // The server sorts what it pages through; the browser sorts what it was given, unless it
     // came in that order already.
     manualSorting: manualSorting || presorted,
@@ -272,6 +286,7 @@ export function useSessionTable(options: UseSessionTableOptions) {
     count,
     rankBy,
     setRankBy,
+    /** Rows can be selected: `enableRowSelection` with the row selection feature registered. */
     enableRowSelection,
     /** The state objects (new ones on each change): what the rows depend on. */
     rowSelection,
