@@ -376,6 +376,26 @@ describe('SessionDetail Root', () => {
     expect(sections.map((s) => s.getAttribute('aria-labelledby'))).toEqual(ids);
   });
 
+  it('asks the server for the viewer once', async () => {
+    const asked: string[] = [];
+    const client = createClient({
+      baseUrl: servers.url,
+      token: servers.adminToken,
+      retries: 0,
+      fetch: (input, init) => {
+        asked.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+        return fetch(input, init);
+      },
+    });
+    const screen = await render(
+      <AuditlaneProvider client={client}>
+        <SessionDetail sessionId={servers.dbSession} />
+      </AuditlaneProvider>,
+    );
+    await expect.element(screen.getByRole('button', { name: 'Download logs' })).toBeEnabled();
+    expect(asked.filter((path) => path === '/v1/me')).toEqual(['/v1/me']);
+  });
+
   it('keeps its context value when the host renders again with the same props', async () => {
     const screen = await render(<RerenderingHost />);
     await expect.element(screen.getByRole('button', { name: 'again 0' })).toBeVisible();
