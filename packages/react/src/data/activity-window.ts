@@ -26,13 +26,13 @@ export interface ActivityWindowOptions {
   group?: ActivityGrouping;
   /** Open around this target instead of at the start. */
   around?: ActivitySeekTarget | null;
-  /** Items per page. Default 100. */
+  /** Items per page. Default (or 0) 100. */
   pageSize?: number;
-  /** Pages kept: scrolling further drops the farthest page. Default 5. */
+  /** Pages kept: scrolling further drops the farthest page. Default (or 0) 5, at least 2. */
   maxPages?: number;
   /** Poll the end of the activity for new entries (an active session). Default false. */
   live?: boolean;
-  /** How often a live window asks for new entries. Default 1000 ms. */
+  /** How often a live window asks for new entries. Default (or 0) 1000 ms. */
   pollMs?: number;
 }
 
@@ -144,9 +144,10 @@ function beforeNextFrame(fn: () => void): () => void {
  */
 export function createActivityWindow(options: ActivityWindowOptions): ActivityWindow {
   const { client, sessionId } = options;
-  const pageSize = options.pageSize ?? 100;
-  const maxPages = Math.max(2, options.maxPages ?? 5);
-  const pollMs = options.pollMs ?? 1000;
+  // Zero or absent: the default.
+  const pageSize = options.pageSize || 100;
+  const maxPages = Math.max(2, options.maxPages || 5);
+  const pollMs = options.pollMs || 1000;
   const group = options.group ?? 'shape';
   const filters = options.filters ?? {};
   const base: ActivityParams = {
