@@ -181,15 +181,14 @@ export interface RootProps
 
 /**
  * Holds one session's detail: loads it through the provider's client (`sessionId`) or takes it
- * directly (`session`, `events`), and renders its children once the session is there (a
+ * directly (`session`, `activity`), and renders its children once the session is there (a
  * loading or error state before).
  */
 export const Root = forwardRef<HTMLElement, RootProps>(function SessionDetailRoot(
   {
     sessionId,
     session: givenSession,
-    events,
-    reviews,
+    activity: givenActivity,
     live = true,
     around = null,
     filters: filtersProp,
@@ -217,7 +216,7 @@ export const Root = forwardRef<HTMLElement, RootProps>(function SessionDetailRoo
   const direct = givenSession !== undefined;
   if (!direct && !client) {
     throw new Error(
-      'SessionDetail needs an API client (<AuditlaneProvider client={...}>) or the session and events passed directly',
+      'SessionDetail needs an API client (<AuditlaneProvider client={...}>) or the session and its activity passed directly',
     );
   }
   const messages = useMessages(messagesOverride);
@@ -238,7 +237,7 @@ export const Root = forwardRef<HTMLElement, RootProps>(function SessionDetailRoo
   );
   const detail = useSessionDetail({
     ...(direct
-      ? { session: givenSession ?? null, events, reviews, viewer: remote.detail.viewer }
+      ? { session: givenSession ?? null, activity: givenActivity, viewer: remote.detail.viewer }
       : remote.detail),
     ...(givenViewer ? { viewer: givenViewer } : {}),
     ...(onRevoke ? { onRevoke } : {}),
