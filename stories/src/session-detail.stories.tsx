@@ -1,7 +1,11 @@
 import '@xterm/xterm/css/xterm.css';
 import { AuditlaneProvider, useSession } from '@auditlane/react';
 import { type ReplayHandle, ReplayPlayer, useActivityMarkers } from '@auditlane/react/replay';
-import { SessionDetail, type SessionDetailHandle } from '@auditlane/react/session-detail';
+import {
+  buildActivity,
+  SessionDetail,
+  type SessionDetailHandle,
+} from '@auditlane/react/session-detail';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { useRef, useState } from 'react';
 import { storyClient } from './client';
@@ -73,7 +77,12 @@ export const ServerError: Story = {
 /** Data given directly, no client: what a host with its own backend does. */
 export const GivenData: Story = {
   decorators: [(Story) => <Story />],
-  args: { sessionId: undefined, session: ended, events: makeEvents(ended), viewer: FULL_VIEWER },
+  args: {
+    sessionId: undefined,
+    session: ended,
+    activity: buildActivity(makeEvents(ended)),
+    viewer: FULL_VIEWER,
+  },
 };
 
 /** Translated through the component's own `messages` (partial, merged over English). */

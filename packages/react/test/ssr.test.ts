@@ -51,7 +51,7 @@ describe('server rendering of the built entries', () => {
     expect(typeof window).toBe('undefined');
     const { SessionTable } = await import('@auditlane/react/session-table');
     const { Filters } = await import('@auditlane/react/filters');
-    const { SessionDetail } = await import('@auditlane/react/session-detail');
+    const { SessionDetail, buildActivity } = await import('@auditlane/react/session-detail');
     const root = await import('@auditlane/react');
     const { ReplayPlayer } = await import('@auditlane/react/replay');
     expect(renderToString(createElement(ReplayPlayer, { src: null }))).toContain(
@@ -66,19 +66,19 @@ describe('server rendering of the built entries', () => {
     expect(filters).toContain('value="DROP"');
     // The menus' triggers, before their code loads, are buttons that open a menu.
     expect(filters).toMatch(/<button[^>]*aria-haspopup="menu"[^>]*aria-expanded="false"/);
-    const detail = renderToString(createElement(SessionDetail, { session, events: [] }));
+    const detail = renderToString(createElement(SessionDetail, { session, activity: [] }));
     expect(detail).toContain('5 commands · 1 blocked · 1 approved · 4 fields masked');
     // A tool call, whose view loads on demand: the server renders the tool's name.
     const toolCallHtml = renderToString(
       createElement(SessionDetail, {
         session,
-        events: [
+        activity: buildActivity([
           {
             ...toolCall('Bash', { input: { command: 'ls -la' } }),
             receivedAt: session.startedAt,
             hash: '',
           },
-        ],
+        ]),
       }),
     );
     expect(toolCallHtml).toContain('<code>Bash</code>');

@@ -26,13 +26,13 @@ export interface ActivityWindowOptions {
   group?: ActivityGrouping;
   /** Open around this target instead of at the start. */
   around?: ActivitySeekTarget | null;
-  /** Items per page. Default 100. */
+  /** Items per page. Default (or 0) 100. */
   pageSize?: number;
-  /** Pages kept: scrolling further drops the farthest page. Default 5. */
+  /** Pages kept: scrolling further drops the farthest page. Default (or 0) 5, at least 2. */
   maxPages?: number;
   /** Poll the end of the activity for new entries (an active session). Default false. */
   live?: boolean;
-  /** How often a live window asks for new entries. Default 1000 ms. */
+  /** How often a live window asks for new entries. Default (or 0) 1000 ms. */
   pollMs?: number;
 }
 
@@ -144,9 +144,10 @@ function beforeNextFrame(fn: () => void): () => void {
  */
 export function createActivityWindow(options: ActivityWindowOptions): ActivityWindow {
   const { client, sessionId } = options;
-  const pageSize = options.pageSize ?? 100;
-  const maxPages = Math.max(2, options.maxPages ?? 5);
-  const pollMs = options.pollMs ?? 1000;
+  // Zero or absent: the default.
+  const pageSize = options.pageSize || 100;
+  const maxPages = Math.max(2, options.maxPages || 5);
+  const pollMs = options.pollMs || 1000;
   const group = options.group ?? 'shape';
   const filters = options.filters ?? {};
   const base: ActivityParams = {
@@ -192,17 +193,11 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
     if (!cancelNotify && listeners.size > 0) cancelNotify = beforeNextFrame(notify);
   };
 
-  const fetchPage = async (params: ActivityParams) => {
-    const page = await client.sessions.activity(
-      sessionId,
-      { ...base, ...params },
-      { signal: controller.signal },
-    );
-    return { page: page.data, extra: page.extra, nextCursor: page.nextCursor };
-  };
+  const fetchPage = (params: ActivityParams) =>
+    client.sessions.activity(sessionId, { ...base, ...params }, { signal: controller.signal });
 
   const toPage = (r: Awaited<ReturnType<typeof fetchPage>>): WindowPage => ({
-    items: r.page,
+    items: r.data,
     prevCursor: r.extra.prevCursor,
     nextCursor: r.nextCursor,
     hasBefore: r.extra.hasBefore,
@@ -270,34 +265,13 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
     }, wait);
   };
 
-  /** Replaces an item of the window by id (its verdicts changed); false when it is not there. */
-  const replace = (entry: ActivityEntry): boolean => {
-    for (const page of pages) {
-      const i = page.items.findIndex((item) => item.id === entry.id);
-      if (i >= 0) {
-        page.items = page.items.slice();
-        page.items[i] = entry;
-        return true;
-      }
-    }
-    return false;
-  };
-
-  /** Copies an entry's verdict and marks onto the window's item `id` (a group keeps its run). */
-  const updateVerdict = (id: string, entry: ActivityEntry): boolean => {
+  /** Replaces the window's item `id` by what `to` makes of it; false when it is not there. */
+  const patchItem = (id: string, to: (item: ActivityEntry) => ActivityEntry): boolean => {
     for (const page of pages) {
       const i = page.items.findIndex((item) => item.id === id);
-      const item = page.items[i];
-      if (i >= 0 && item) {
+      if (i >= 0) {
         page.items = page.items.slice();
-        page.items[i] = {
-          ...item,
-          verdict: entry.verdict,
-          verdicts: entry.verdicts,
-          marks: entry.marks,
-          masked: entry.masked,
-          failed: entry.failed,
-        };
+        page.items[i] = to(page.items[i] as ActivityEntry);
         return true;
       }
     }
@@ -316,9 +290,12 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
         count: 'none',
       });
       if (mine !== generation) return false;
-      const entry = r.page[0];
+      const entry = r.data[0];
       if (!entry || entry.verdict === item.verdict) continue;
-      if (updateVerdict(item.id, entry)) changed = true;
+      // The entry's verdict and marks onto the window's item (a group keeps its run).
+      const { verdict, verdicts, marks, masked, failed } = entry;
+      if (patchItem(item.id, (old) => ({ ...old, verdict, verdicts, marks, masked, failed })))
+        changed = true;
     }
     return changed;
   };
@@ -334,8 +311,8 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
       const r = await fetchPage({ after: last.nextCursor, count: 'none' });
       if (mine !== generation || opening || pages.at(-1) !== last) return;
       // An entry whose action arrived after its verdict comes again with the action: in place.
-      const fresh = r.page.filter((entry) => !replace(entry));
-      if (fresh.length > 0 || r.page.length > 0) changed = true;
+      const fresh = r.data.filter((entry) => !patchItem(entry.id, () => entry));
+      if (r.data.length > 0) changed = true;
       if (fresh.length > 0 || r.nextCursor !== last.nextCursor) {
         if (last.items.length + fresh.length <= pageSize) {
           // The last page grows: only its items are copied.
@@ -344,7 +321,7 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
           last.hasAfter = r.extra.hasAfter;
         } else {
           pages.push({ ...toPage(r), items: fresh, hasBefore: true });
-          trimFront();
+          trim(true);
         }
       }
       pollFailures = 0;
@@ -359,52 +336,37 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
     schedule();
   };
 
-  const trimFront = () => {
+  /** Drops pages beyond `maxPages`, from the front (`front`) or the back. */
+  const trim = (front: boolean) => {
     while (pages.length > maxPages) {
-      pages.shift();
-      const first = pages[0] as WindowPage;
-      first.hasBefore = true;
-    }
-  };
-  const trimBack = () => {
-    while (pages.length > maxPages) {
-      pages.pop();
-      const last = pages.at(-1) as WindowPage;
-      last.hasAfter = true;
+      if (front) {
+        pages.shift();
+        (pages[0] as WindowPage).hasBefore = true;
+      } else {
+        pages.pop();
+        (pages.at(-1) as WindowPage).hasAfter = true;
+      }
     }
   };
 
-  const loadAfter = async () => {
-    const last = pages.at(-1);
-    if (opening || !last?.hasAfter || !last.nextCursor || snapshot.loadingAfter) return;
+  /** Loads the page after the window (`after`) or before it, dropping the farthest beyond `maxPages`. */
+  const load = async (after: boolean) => {
+    const edge = () => (after ? pages.at(-1) : pages[0]);
+    const page = edge();
+    const cursor = after ? page?.hasAfter && page.nextCursor : page?.hasBefore && page.prevCursor;
+    const loading = (on: boolean) => (after ? { loadingAfter: on } : { loadingBefore: on });
+    if (opening || !cursor || snapshot[after ? 'loadingAfter' : 'loadingBefore']) return;
     const mine = generation;
-    emit({ loadingAfter: true });
-    try {
-      const r = await fetchPage({ after: last.nextCursor, count: 'none' });
-      if (mine !== generation || opening) return;
-      if (pages.at(-1) !== last) return emit({ loadingAfter: false });
-      pages.push(toPage(r));
-      trimFront();
-      emit({ loadingAfter: false }, true);
-      schedule();
-    } catch (error) {
-      if (mine === generation) fail(error);
-    }
-  };
-
-  const loadBefore = async () => {
-    const first = pages[0];
-    if (opening || !first?.hasBefore || !first.prevCursor || snapshot.loadingBefore) return;
-    const mine = generation;
-    emit({ loadingBefore: true });
+    emit(loading(true));
     try {
       // A page dropped from the front is asked for again before the first one kept.
-      const r = await fetchPage({ before: first.prevCursor, count: 'none' });
+      const r = await fetchPage({ [after ? 'after' : 'before']: cursor, count: 'none' });
       if (mine !== generation || opening) return;
-      if (pages[0] !== first) return emit({ loadingBefore: false });
-      pages.unshift(toPage(r));
-      trimBack();
-      emit({ loadingBefore: false }, true);
+      if (edge() !== page) return emit(loading(false));
+      if (after) pages.push(toPage(r));
+      else pages.unshift(toPage(r));
+      trim(after);
+      emit(loading(false), true);
       schedule();
     } catch (error) {
       if (mine === generation) fail(error);
@@ -412,18 +374,13 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
   };
 
   const seekNext = async (mark: ActivityMark, afterSeq: number): Promise<number | null> => {
-    const r = await client.sessions.activity(
-      sessionId,
-      {
-        ...base,
-        verdict: [mark],
-        fromSeq: afterSeq + 1,
-        group: 'none',
-        limit: 1,
-        count: 'none',
-      },
-      { signal: controller.signal },
-    );
+    const r = await fetchPage({
+      verdict: [mark],
+      fromSeq: afterSeq + 1,
+      group: 'none',
+      limit: 1,
+      count: 'none',
+    });
     const found = r.data[0];
     if (!found) return null;
     await open({ seq: found.seq });
@@ -450,7 +407,7 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
         count: 'none',
       });
       if (!snapshot.expanded.has(id)) return;
-      setExpanded(id, { status: 'success', items: r.page, more: r.extra.hasAfter, error: null });
+      setExpanded(id, { status: 'success', items: r.data, more: r.extra.hasAfter, error: null });
     } catch (error) {
       if (controller.signal.aborted || !snapshot.expanded.has(id)) return;
       setExpanded(id, { status: 'error', items: [], more: false, error: asError(error) });
@@ -465,8 +422,8 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
       return () => listeners.delete(listener);
     },
     getSnapshot: () => snapshot,
-    loadAfter,
-    loadBefore,
+    loadAfter: () => load(true),
+    loadBefore: () => load(false),
     seek: (target) => open(target),
     seekNext,
     expand,

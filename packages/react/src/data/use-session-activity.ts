@@ -54,15 +54,11 @@ export function useSessionActivity(
       return;
     }
     const created = createActivityWindow({
+      ...options,
       client,
       sessionId,
-      ...(filters ? { filters } : {}),
-      ...(group ? { group } : {}),
       around: aroundRef ?? null,
       live: Boolean(live),
-      ...(pageSize ? { pageSize } : {}),
-      ...(maxPages ? { maxPages } : {}),
-      ...(pollMs ? { pollMs } : {}),
     });
     setWin(created);
     return () => created.dispose();

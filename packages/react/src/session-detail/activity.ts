@@ -1,4 +1,4 @@
-import type { ActivityEntry, Review, StoredEvent } from '@auditlane/client';
+import type { ActivityEntry, ActivityType, Review, StoredEvent } from '@auditlane/client';
 import { joinVerdicts } from '@auditlane/client/helpers';
 import type { ActivityEvent, ActivityItem } from './session-detail.types';
 
@@ -17,8 +17,7 @@ export function buildActivity(
   for (const entry of joinVerdicts(events)) {
     // The session's start is the page's header, not an entry.
     if (entry.event.type === 'lifecycle' && entry.event.action === 'start') continue;
-    const last = entry.verdicts.at(-1) ?? null;
-    const event = entry.event as ActivityEvent;
+    const { id, event, verdicts, verdict } = entry;
     const masked = {
       count: entry.maskings.reduce((n, m) => n + m.count, 0),
       fields: [...new Set(entry.maskings.flatMap((m) => m.fields))],
@@ -26,29 +25,35 @@ export function buildActivity(
     const failed =
       ('exitCode' in event && typeof event.exitCode === 'number' && event.exitCode !== 0) ||
       ('error' in event && Boolean(event.error));
-    items.push({
-      id: entry.id,
-      seq: event.seq,
-      time: event.time,
-      event,
-      verdicts: entry.verdicts,
-      verdict: entry.verdict,
-      masked,
-      pendingReviewId: last?.verdict === 'pending' ? (last.reviewId ?? null) : null,
-      review: reviewsById.get(entry.verdicts.find((v) => v.reviewId)?.reviewId ?? '') ?? null,
-      count: 1,
-      lastSeq: event.seq,
-      lastTime: event.time,
-      shape: null,
-      failed,
-      marks: {
-        blocked: entry.verdict === 'blocked' ? 1 : 0,
-        pending: entry.verdict === 'pending' ? 1 : 0,
-        rejected: entry.verdict === 'rejected' ? 1 : 0,
-        masked: masked.count > 0 ? 1 : 0,
-        failed: failed ? 1 : 0,
-      },
-    });
+    // The entry as the server lists it ungrouped, then as the log shows it.
+    items.push(
+      activityItemFromEntry(
+        {
+          id,
+          type: event.type as ActivityType,
+          seq: event.seq,
+          lastSeq: event.seq,
+          time: event.time,
+          lastTime: event.time,
+          count: 1,
+          shape: null,
+          event,
+          result: null,
+          verdicts,
+          verdict,
+          masked,
+          failed,
+          marks: {
+            blocked: verdict === 'blocked' ? 1 : 0,
+            pending: verdict === 'pending' ? 1 : 0,
+            rejected: verdict === 'rejected' ? 1 : 0,
+            masked: masked.count > 0 ? 1 : 0,
+            failed: failed ? 1 : 0,
+          },
+        },
+        reviewsById,
+      ),
+    );
   }
   return items;
 }

@@ -1,4 +1,4 @@
-import { createClient, type StoredEvent, type Viewer } from '@auditlane/client';
+import { createClient, type Viewer } from '@auditlane/client';
 import { describe, expect, inject, it, vi } from 'vitest';
 import { render } from 'vitest-browser-react';
 import { SessionDetail } from './session-detail';
@@ -33,12 +33,7 @@ describe('SessionDetail when the revoke dialog fails to load', () => {
     window.addEventListener('unhandledrejection', onUnhandled);
     try {
       const screen = await render(
-        <SessionDetail
-          session={session}
-          events={[] as StoredEvent[]}
-          viewer={viewer}
-          onRevoke={() => {}}
-        />,
+        <SessionDetail session={session} activity={[]} viewer={viewer} onRevoke={() => {}} />,
       );
       await screen.getByRole('button', { name: 'Revoke' }).click();
       await expect

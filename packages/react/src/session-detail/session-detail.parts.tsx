@@ -35,7 +35,6 @@ import {
   useState,
 } from 'react';
 import type { ActivityFilters, ActivitySeekTarget } from '../data/activity-window';
-import { useViewer } from '../data/use-viewer';
 import { copyText } from '../internal/clipboard';
 import { composeHandlers, composeRefs } from '../internal/compose';
 import { formatTime, statusLabel } from '../internal/format';
@@ -107,6 +106,14 @@ type DivProps = ComponentPropsWithoutRef<'div'> & AsChild;
 
 const NO_FILTERS: ActivityFilters = {};
 
+/** The item holding a seek's target: the first at or after it, else the last. */
+function itemAt(list: readonly ActivityItem[], target: ActivitySeekTarget) {
+  return (
+    list.find((i) => ('seq' in target ? i.lastSeq >= target.seq : i.lastTime >= target.time)) ??
+    list.at(-1)
+  );
+}
+
 /** The entries given directly, filtered and sought in the browser (they are all there). */
 function useLocalActivity(
   items: readonly ActivityItem[],
@@ -114,66 +121,56 @@ function useLocalActivity(
   around: ActivitySeekTarget | null,
 ): SessionActivityState {
   const shown = useMemo(() => items.filter((i) => matchesFilters(i, filters)), [items, filters]);
-  const find = useCallback(
-    (list: readonly ActivityItem[], target: ActivitySeekTarget) =>
-      'seq' in target
-        ? (list.find((i) => i.lastSeq >= target.seq) ?? list.at(-1))
-        : (list.find((i) => i.lastTime >= target.time) ?? list.at(-1)),
-    [],
-  );
   const [seek, setSeek] = useState<{ seq: number | null; generation: number }>(() => ({
     seq: null,
     generation: 0,
   }));
   const [initial] = useState(around);
   const anchorSeq =
-    seek.generation === 0 && initial ? (find(shown, initial)?.seq ?? null) : seek.seq;
-  const seekTo = useCallback(
-    (target: ActivitySeekTarget) =>
-      setSeek((s) => ({ seq: find(shown, target)?.seq ?? null, generation: s.generation + 1 })),
-    [find, shown],
-  );
+    seek.generation === 0 && initial ? (itemAt(shown, initial)?.seq ?? null) : seek.seq;
   const seekGeneration = seek.generation + (initial ? 1 : 0);
-  return useMemo(
-    () => ({
+  return useMemo(() => {
+    const seekSeq = (seq: number | null) => setSeek((s) => ({ seq, generation: s.generation + 1 }));
+    return {
+      ...LOCAL_ACTIVITY,
       items: shown,
-      status: 'success',
-      error: null,
-      hasBefore: false,
-      hasAfter: false,
-      loadingBefore: false,
-      loadingAfter: false,
       anchorSeq,
       seekGeneration,
       total: shown.length,
-      totalCapped: false,
-      live: false,
-      expanded: NO_GROUPS,
-      loadBefore: noop,
-      loadAfter: noop,
-      seekTo,
+      seekTo: (target) => seekSeq(itemAt(shown, target)?.seq ?? null),
       seekNext: async (mark, afterSeq) => {
+        // Under the filters but for the verdict filter, as the server's window seeks.
         const next = items.find(
-          (i) =>
-            i.seq > afterSeq &&
-            matchesFilters(i, { ...filters, verdict: [mark] }) &&
-            matchesFilters(i, { type: filters.type, q: filters.q }),
+          (i) => i.seq > afterSeq && matchesFilters(i, { ...filters, verdict: [mark] }),
         );
         if (!next) return null;
-        setSeek((s) => ({ seq: next.seq, generation: s.generation + 1 }));
+        seekSeq(next.seq);
         return next.seq;
       },
-      expand: noop,
-      collapse: noop,
-      refresh: noop,
-      retry: noop,
-    }),
-    [shown, anchorSeq, seekGeneration, seekTo, items, filters],
-  );
+    };
+  }, [shown, anchorSeq, seekGeneration, items, filters]);
 }
 
 const noop = () => {};
 const NO_GROUPS: ReadonlyMap<string, ActivityGroupState> = new Map();
+/** What the entries given directly always are: all there, nothing loading, no groups. */
+const LOCAL_ACTIVITY = {
+  status: 'success',
+  error: null,
+  hasBefore: false,
+  hasAfter: false,
+  loadingBefore: false,
+  loadingAfter: false,
+  totalCapped: false,
+  live: false,
+  expanded: NO_GROUPS,
+  loadBefore: noop,
+  loadAfter: noop,
+  expand: noop,
+  collapse: noop,
+  refresh: noop,
+  retry: noop,
+} as const;
 
 export interface RootProps
   extends SessionDetailRootProps,
@@ -184,15 +181,14 @@ export interface RootProps
 
 /**
  * Holds one session's detail: loads it through the provider's client (`sessionId`) or takes it
- * directly (`session`, `events`), and renders its children once the session is there (a
+ * directly (`session`, `activity`), and renders its children once the session is there (a
  * loading or error state before).
  */
 export const Root = forwardRef<HTMLElement, RootProps>(function SessionDetailRoot(
   {
     sessionId,
     session: givenSession,
-    events,
-    reviews,
+    activity: givenActivity,
     live = true,
     around = null,
     filters: filtersProp,
@@ -220,7 +216,7 @@ export const Root = forwardRef<HTMLElement, RootProps>(function SessionDetailRoo
   const direct = givenSession !== undefined;
   if (!direct && !client) {
     throw new Error(
-      'SessionDetail needs an API client (<AuditlaneProvider client={...}>) or the session and events passed directly',
+      'SessionDetail needs an API client (<AuditlaneProvider client={...}>) or the session and its activity passed directly',
     );
   }
   const messages = useMessages(messagesOverride);
@@ -239,26 +235,15 @@ export const Root = forwardRef<HTMLElement, RootProps>(function SessionDetailRoo
       around,
     },
   );
-  const fetchedViewer = useViewer();
-  const detail = useSessionDetail(
-    direct
-      ? {
-          session: givenSession ?? null,
-          ...(events ? { events } : {}),
-          ...(reviews ? { reviews } : {}),
-          viewer: givenViewer ?? fetchedViewer.viewer ?? null,
-          ...(onRevoke ? { onRevoke } : {}),
-          ...(onDecide ? { onDecide } : {}),
-          ...(onDownload ? { onDownload } : {}),
-        }
-      : {
-          ...remote.detail,
-          ...(givenViewer ? { viewer: givenViewer } : {}),
-          ...(onRevoke ? { onRevoke } : {}),
-          ...(onDecide ? { onDecide } : {}),
-          ...(onDownload ? { onDownload } : {}),
-        },
-  );
+  const detail = useSessionDetail({
+    ...(direct
+      ? { session: givenSession ?? null, activity: givenActivity, viewer: remote.detail.viewer }
+      : remote.detail),
+    ...(givenViewer ? { viewer: givenViewer } : {}),
+    ...(onRevoke ? { onRevoke } : {}),
+    ...(onDecide ? { onDecide } : {}),
+    ...(onDownload ? { onDownload } : {}),
+  });
   const local = useLocalActivity(detail.activity, filters, around);
   const activity = direct ? local : remote.activity;
   const seekTo = activity.seekTo;
@@ -691,6 +676,11 @@ type Row =
   | { kind: 'member'; key: string; item: ActivityItem; parent: ActivityItem }
   | { kind: 'more'; key: string; parent: ActivityItem };
 
+/** An entry's row (not a member's) whose entries take in `seq`. */
+function holds(row: Row, seq: number | null): boolean {
+  return row.kind === 'item' && seq !== null && row.item.seq <= seq && seq <= row.item.lastSeq;
+}
+
 export interface ActivityListProps extends ComponentPropsWithoutRef<'div'> {
   /** Class of the `<ol>` inside the scrolling box. */
   listClassName?: string;
@@ -716,6 +706,11 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
     const { activity, messages, position, detail } = useSessionPart('ActivityList');
     const m = messages.sessionDetail;
     const scrollRef = useRef<HTMLDivElement | null>(null);
+    // Focuses an entry of the box once it is rendered.
+    const focusLater = (selector: string, options?: FocusOptions) =>
+      requestAnimationFrame(() =>
+        scrollRef.current?.querySelector<HTMLElement>(selector)?.focus(options),
+      );
     const rows = useMemo(() => {
       const out: Row[] = [];
       for (const item of activity.items) {
@@ -800,10 +795,7 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
     const sought = useRef(0);
     useLayoutEffect(() => {
       if (activity.seekGeneration === sought.current || activity.anchorSeq === null) return;
-      const anchor = activity.anchorSeq;
-      const index = rows.findIndex(
-        (r) => r.kind === 'item' && r.item.seq <= anchor && anchor <= r.item.lastSeq,
-      );
+      const index = rows.findIndex((r) => holds(r, activity.anchorSeq));
       if (index < 0) return;
       sought.current = activity.seekGeneration;
       const row = rows[index] as Row;
@@ -828,12 +820,7 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
       if (!focusInside.current) return;
       const active = document.activeElement;
       if (active && active !== document.body && active.isConnected) return;
-      const first = virtualizer.range?.startIndex ?? 0;
-      requestAnimationFrame(() =>
-        scrollRef.current
-          ?.querySelector<HTMLElement>(`[data-index="${first}"]`)
-          ?.focus({ preventScroll: true }),
-      );
+      focusLater(`[data-index="${virtualizer.range?.startIndex ?? 0}"]`, { preventScroll: true });
     });
 
     const items = virtualizer.getVirtualItems();
@@ -875,14 +862,9 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
       const clamped = Math.max(0, Math.min(rows.length - 1, index));
       const row = rows[clamped];
       if (!row) return;
-      setActiveKey(row.key);
+      onFocusRow(clamped);
       virtualizer.scrollToIndex(clamped, { align: 'auto' });
-      position.current = row.kind === 'more' ? row.parent.lastSeq : row.item.lastSeq;
-      requestAnimationFrame(() =>
-        scrollRef.current
-          ?.querySelector<HTMLElement>(`[data-al-key="${CSS.escape(row.key)}"]`)
-          ?.focus(),
-      );
+      focusLater(`[data-al-key="${CSS.escape(row.key)}"]`);
     };
     const onKeyDown = (event: KeyboardEvent<HTMLOListElement>) => {
       if (!(event.target as HTMLElement).matches('[data-al-entry]')) return;
@@ -962,11 +944,6 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
         >
           {items.map((v) => {
             const row = rows[v.index] as Row;
-            const anchor =
-              row.kind === 'item' &&
-              activity.anchorSeq !== null &&
-              row.item.seq <= activity.anchorSeq &&
-              activity.anchorSeq <= row.item.lastSeq;
             return (
               <VirtualRow
                 key={row.key}
@@ -977,7 +954,7 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
                 focusable={
                   activeIndex >= 0 ? v.index === activeIndex : v.index === (items[0]?.index ?? 0)
                 }
-                anchor={anchor}
+                anchor={holds(row, activity.anchorSeq)}
                 setSize={known ? rows.length : -1}
                 className={entryClassName}
                 onFocusRow={onFocusRow}

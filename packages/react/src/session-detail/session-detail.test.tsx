@@ -1,11 +1,12 @@
 import { createClient, type Session, type StoredEvent, type Viewer } from '@auditlane/client';
-import { memo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { describe, expect, inject, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-react';
 import { axeViolations } from '../../test/axe';
 import { ICON_GLYPHS, pseudoMessages, untranslated } from '../../test/messages';
 import { AuditlaneProvider } from '../provider';
+import { buildActivity } from './activity';
 import { SessionDetail } from './session-detail';
 import { useSessionDetailContext } from './session-detail.parts';
 
@@ -126,7 +127,9 @@ describe('SessionDetail with data given directly', () => {
     const session = await client.sessions.get(servers.dbSession);
     const events = [];
     for await (const event of client.sessions.events.list(servers.dbSession)) events.push(event);
-    const screen = await render(<SessionDetail session={session} events={events} />);
+    const screen = await render(
+      <SessionDetail session={session} activity={buildActivity(events)} />,
+    );
     await expect.element(screen.getByTestId('summary')).toHaveTextContent('1 blocked');
     await expect
       .element(screen.getByRole('button', { name: 'Download logs' }))
@@ -140,7 +143,7 @@ describe('SessionDetail with data given directly', () => {
     const session = await client.sessions.get(servers.dbSession);
     const events = [];
     for await (const event of client.sessions.events.list(servers.dbSession)) events.push(event);
-    const once = await render(<SessionDetail session={session} events={events} />);
+    const once = await render(<SessionDetail session={session} activity={buildActivity(events)} />);
     // The list is virtualised: its size is on each entry (every entry is there).
     const size = (root: HTMLElement) =>
       Number(root.querySelector('.al-timeline__item')?.getAttribute('aria-setsize'));
@@ -149,7 +152,10 @@ describe('SessionDetail with data given directly', () => {
     await once.unmount();
     // Every event listed twice, the second time newest first.
     const twice = await render(
-      <SessionDetail session={session} events={[...events, ...[...events].reverse()]} />,
+      <SessionDetail
+        session={session}
+        activity={buildActivity([...events, ...[...events].reverse()])}
+      />,
     );
     expect(size(twice.container)).toBe(entries);
     await twice.getByRole('button', { name: 'Next blocked' }).click();
@@ -271,7 +277,7 @@ describe('SessionDetail messages and icons', () => {
       <AuditlaneProvider messages={pseudoMessages()}>
         <SessionDetail
           session={cyrillicSession}
-          events={cyrillicEvents}
+          activity={buildActivity(cyrillicEvents)}
           viewer={cyrillicViewer}
           onRevoke={() => {}}
           onDecide={() => {}}
@@ -324,7 +330,9 @@ const bidiEvents = [
 
 describe('SessionDetail recorded text with bidirectional controls', () => {
   it('shows the controls as code points: nothing recorded reorders what the auditor reads', async () => {
-    const screen = await render(<SessionDetail session={cyrillicSession} events={bidiEvents} />);
+    const screen = await render(
+      <SessionDetail session={cyrillicSession} activity={buildActivity(bidiEvents)} />,
+    );
     const list = screen.getByRole('list', { name: 'Activity' });
     await expect.element(list.getByText('cat <U+202E>txt.exe')).toBeVisible();
     await expect.element(list.getByText('SELECT 1 -- <U+202E>gnp.')).toBeVisible();
@@ -348,12 +356,13 @@ const Probe = memo(function Probe() {
 /** A host that renders again (its own state) around a Root given the same props. */
 function RerenderingHost() {
   const [count, setCount] = useState(0);
+  const activity = useMemo(() => buildActivity(cyrillicEvents), []);
   return (
     <>
       <button type="button" onClick={() => setCount((c) => c + 1)}>
         {`again ${count}`}
       </button>
-      <SessionDetail.Root session={cyrillicSession} events={cyrillicEvents}>
+      <SessionDetail.Root session={cyrillicSession} activity={activity}>
         <Probe />
       </SessionDetail.Root>
     </>
@@ -364,8 +373,8 @@ describe('SessionDetail Root', () => {
   it('names each section by its own title: two details of one session have distinct title ids', async () => {
     const screen = await render(
       <>
-        <SessionDetail session={cyrillicSession} events={cyrillicEvents} />
-        <SessionDetail session={cyrillicSession} events={cyrillicEvents} />
+        <SessionDetail session={cyrillicSession} activity={buildActivity(cyrillicEvents)} />
+        <SessionDetail session={cyrillicSession} activity={buildActivity(cyrillicEvents)} />
       </>,
     );
     const titles = [...screen.container.querySelectorAll('h2')];
@@ -374,6 +383,26 @@ describe('SessionDetail Root', () => {
     expect(new Set(ids).size).toBe(2);
     const sections = [...screen.container.querySelectorAll('section.al-session-detail')];
     expect(sections.map((s) => s.getAttribute('aria-labelledby'))).toEqual(ids);
+  });
+
+  it('asks the server for the viewer once', async () => {
+    const asked: string[] = [];
+    const client = createClient({
+      baseUrl: servers.url,
+      token: servers.adminToken,
+      retries: 0,
+      fetch: (input, init) => {
+        asked.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+        return fetch(input, init);
+      },
+    });
+    const screen = await render(
+      <AuditlaneProvider client={client}>
+        <SessionDetail sessionId={servers.dbSession} />
+      </AuditlaneProvider>,
+    );
+    await expect.element(screen.getByRole('button', { name: 'Download logs' })).toBeEnabled();
+    expect(asked.filter((path) => path === '/v1/me')).toEqual(['/v1/me']);
   });
 
   it('keeps its context value when the host renders again with the same props', async () => {

@@ -10,7 +10,6 @@ import type {
   QueryEvent,
   Review,
   Session,
-  StoredEvent,
   ToolCallEvent,
   Verdict,
   Viewer,
@@ -131,10 +130,11 @@ export interface DownloadAvailability {
 /** What `useSessionDetail` takes: data only (it never fetches) and the host's actions. */
 export interface UseSessionDetailOptions {
   session: Session | null;
-  /** The session's events, joined into the activity (with `buildActivity`). */
-  events?: readonly StoredEvent[];
-  /** With data given directly: the session's reviews (what waited, who decided). */
-  reviews?: readonly Review[];
+  /**
+   * The session's activity: its events joined by `buildActivity(events, reviews)` (the reviews say
+   * what waited and who decided).
+   */
+  activity?: readonly ActivityItem[];
   /**
    * What the viewer may do. Without it, actions that need permissions are hidden and downloads
    * are disabled with an explanation (`unavailable`; `checking` while `viewerStatus` is loading).
@@ -161,9 +161,11 @@ export interface SessionDetailRootProps {
   sessionId?: string | null;
   /** Or give them directly (a host with its own backend). */
   session?: Session | null;
-  events?: readonly StoredEvent[];
-  /** With data given directly: the session's reviews (what waited, who decided). */
-  reviews?: readonly Review[];
+  /**
+   * With the session given directly: its activity, `buildActivity(events, reviews)` (filtered and
+   * sought in the browser). Keep the array stable (build it again when the events change).
+   */
+  activity?: readonly ActivityItem[];
   /** Follow an active session's new entries live. Default true. */
   live?: boolean;
   /** Open the activity at a moment or an entry (later seeks: the handle's `seekTo`). */

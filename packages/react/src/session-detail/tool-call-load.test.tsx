@@ -2,6 +2,7 @@ import { createClient, type StoredEvent } from '@auditlane/client';
 import { Component, type ReactNode } from 'react';
 import { describe, expect, inject, it, vi } from 'vitest';
 import { render } from 'vitest-browser-react';
+import { buildActivity } from './activity';
 import { SessionDetail } from './session-detail';
 
 // The tool call view's code fails to load (a chunk missing after a deploy, the network down).
@@ -47,7 +48,7 @@ describe('SessionDetail when the tool call view fails to load', () => {
     try {
       const screen = await render(
         <Catch>
-          <SessionDetail session={session} events={events} />
+          <SessionDetail session={session} activity={buildActivity(events)} />
         </Catch>,
       );
       await expect.element(screen.getByText('Bash', { exact: true })).toBeVisible();

@@ -119,42 +119,11 @@ export function useRemoteSessionDetail(
     [w],
   );
   const status = session ? win.status : remote.status;
-  const activity = useMemo<SessionActivityState>(
-    () => ({
-      items,
-      status,
-      error: win.error,
-      hasBefore: win.hasBefore,
-      hasAfter: win.hasAfter,
-      loadingBefore: win.loadingBefore,
-      loadingAfter: win.loadingAfter,
-      anchorSeq: win.anchorSeq,
-      seekGeneration: win.seekGeneration,
-      total: win.total,
-      totalCapped: win.totalCapped,
-      live: win.live,
-      expanded,
-      seekTo,
-      ...controls,
-    }),
-    [
-      items,
-      status,
-      win.error,
-      win.hasBefore,
-      win.hasAfter,
-      win.loadingBefore,
-      win.loadingAfter,
-      win.anchorSeq,
-      win.seekGeneration,
-      win.total,
-      win.totalCapped,
-      win.live,
-      expanded,
-      seekTo,
-      controls,
-    ],
-  );
+  // The window's snapshot with the log's items, the status of the detail and the controls.
+  const activity = useMemo<SessionActivityState>(() => {
+    const { window: _, ...snapshot } = win;
+    return { ...snapshot, items, status, expanded, seekTo, ...controls };
+  }, [win, items, status, expanded, seekTo, controls]);
 
   const detail: UseSessionDetailOptions = {
     session,

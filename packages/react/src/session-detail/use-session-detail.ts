@@ -1,22 +1,22 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { asError } from '../data/use-sessions';
-import { buildActivity } from './activity';
-import type { DownloadAvailability, UseSessionDetailOptions } from './session-detail.types';
+import type {
+  ActivityItem,
+  DownloadAvailability,
+  UseSessionDetailOptions,
+} from './session-detail.types';
 
 export type ActionStatus = { state: 'idle' | 'busy' | 'done' } | { state: 'error'; error: Error };
 
 /**
- * A session's detail without markup and without fetching: the session given, its activity (the
- * events given, joined), what the viewer may do and the actions, each through the host's
+ * A session's detail without markup and without fetching: the session given, its activity (as
+ * given: `buildActivity(events, reviews)`), what the viewer may do and the actions, each through the host's
  * callback. `SessionDetail.Root` with a `sessionId` feeds it from the provider's client; a host
  * with its own data layer feeds it directly.
  */
 export function useSessionDetail(options: UseSessionDetailOptions) {
   const { session, viewer } = options;
-  const activity = useMemo(
-    () => (options.events ? buildActivity(options.events, options.reviews) : []),
-    [options.events, options.reviews],
-  );
+  const activity = options.activity ?? NO_ACTIVITY;
   const permissions = viewer?.permissions ?? [];
   // Why not, as a code: the component words it (`messages.sessionDetail.downloadBlocked`).
   const downloadReason: DownloadAvailability['reason'] = !viewer
@@ -71,12 +71,10 @@ export function useSessionDetail(options: UseSessionDetailOptions) {
   );
 
   const status = options.status ?? (session ? 'success' : 'loading');
-  const events = options.events ?? NO_EVENTS;
   const error = options.error ?? null;
   return useMemo(
     () => ({
       session,
-      events,
       activity,
       viewer: viewer ?? undefined,
       status,
@@ -87,22 +85,10 @@ export function useSessionDetail(options: UseSessionDetailOptions) {
       action,
       ...actions,
     }),
-    [
-      session,
-      events,
-      activity,
-      viewer,
-      status,
-      error,
-      download,
-      canRevoke,
-      canReview,
-      action,
-      actions,
-    ],
+    [session, activity, viewer, status, error, download, canRevoke, canReview, action, actions],
   );
 }
 
-const NO_EVENTS: readonly never[] = [];
+const NO_ACTIVITY: readonly ActivityItem[] = [];
 
 export type UseSessionDetailResult = ReturnType<typeof useSessionDetail>;
