@@ -71,14 +71,12 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
                   <ReplayPlayer.Seek
                     className="al-replay__seek"
                     // The activity follows the seek bar: that moment's entries.
-                    onChange={(e) =>
-                      detail.current?.seekTo({
-                        time: new Date(
-                          startedAt +
-                            (player.current?.originalTimeOf(Number(e.target.value)) ?? 0) * 1000,
-                        ).toISOString(),
-                      })
-                    }
+                    onChange={(e) => {
+                      const time =
+                        session &&
+                        player.current?.sessionTimeOf(Number(e.target.value), session.startedAt);
+                      if (time) detail.current?.seekTo({ time });
+                    }}
                   />
                   <ReplayPlayer.Marks
                     className="al-replay__marks"

@@ -584,6 +584,38 @@ describe('createReplayer: states and transitions', () => {
     replayer.dispose();
   });
 
+  it('sessionTimeOf: a play time as the moment of the session, from its start', async () => {
+    const text = cast(40, 10, [
+      [0.5, 'o', 'first\r\n'],
+      [60.5, 'o', 'second\r\n'],
+      [61.5, 'o', 'third\r\n'],
+    ]).text;
+    const { replayer } = make({ source: asciicastSource(text), idleTimeLimit: 2 });
+    const startedAt = '2026-11-25T06:19:32.123Z';
+    // Before the recording is read: the play time is the original time.
+    expect(replayer.sessionTimeOf(1.5, startedAt)).toBe('2026-11-25T06:19:33.623Z');
+    replayer.load();
+    await until(replayer, 'ready');
+    expect(replayer.sessionTimeOf(0, startedAt)).toBe(startedAt);
+    expect(replayer.sessionTimeOf(0.5, startedAt)).toBe('2026-11-25T06:19:32.623Z');
+    // "second" plays at 2.5 s (the idle minute cut to 2 s) and happened a minute in.
+    expect(replayer.sessionTimeOf(2.5, startedAt)).toBe('2026-11-25T06:20:32.623Z');
+    expect(replayer.sessionTimeOf(3, startedAt)).toBe('2026-11-25T06:20:33.123Z');
+    // Any ISO 8601 time of the session's start, an offset too.
+    expect(replayer.sessionTimeOf(2.5, '2026-11-25T07:19:32.123+01:00')).toBe(
+      '2026-11-25T06:20:32.623Z',
+    );
+    // Where a seek to the session's moment lands, that moment back.
+    await replayer.seek({ originalTime: 61 });
+    expect(replayer.sessionTimeOf(replayer.getCurrentTime(), startedAt)).toBe(
+      '2026-11-25T06:20:33.123Z',
+    );
+    expect(() => replayer.sessionTimeOf(1, 'yesterday')).toThrow(
+      /startedAt must be an ISO 8601 time, got "yesterday"/,
+    );
+    replayer.dispose();
+  });
+
   it('a recording that is not live has no live state and jumpToLive does nothing', async () => {
     const { replayer } = make();
     replayer.load();

@@ -131,6 +131,7 @@ export const Root = forwardRef<HTMLDivElement, ReplayRootProps>(function ReplayR
       getCurrentTime: replay.getCurrentTime,
       getDuration: replay.getDuration,
       originalTimeOf: replay.originalTimeOf,
+      sessionTimeOf: replay.sessionTimeOf,
     }),
     [replay],
   );

@@ -220,6 +220,10 @@ class ReplayerCore implements Replayer {
     return this.recording?.originalTimeOf(playSeconds) ?? Math.max(0, playSeconds);
   }
 
+  sessionTimeOf(playSeconds: number, startedAt: string): string {
+    return sessionTime(startedAt, this.originalTimeOf(playSeconds));
+  }
+
   settled(): Promise<void> {
     return this.driver?.settled() ?? Promise.resolve();
   }
@@ -494,4 +498,15 @@ function checkSpeed(speed: number): number {
     throw new RangeError(`replayer: speed must be a positive number, got ${String(speed)}`);
   }
   return speed;
+}
+
+/** `startedAt` (ISO 8601) plus `originalSeconds`, as an ISO 8601 time. */
+export function sessionTime(startedAt: string, originalSeconds: number): string {
+  const start = Date.parse(startedAt);
+  if (Number.isNaN(start)) {
+    throw new RangeError(
+      `sessionTimeOf: startedAt must be an ISO 8601 time, got ${JSON.stringify(startedAt)}`,
+    );
+  }
+  return new Date(start + Math.round(originalSeconds * 1000)).toISOString();
 }

@@ -139,9 +139,17 @@ export interface Replayer {
   /**
    * The session's own time (seconds from its start) of a play time: idle stretches cut from
    * the play clock are counted back in. A seek bar's value as a moment of the session:
-   * `startedAt + originalTimeOf(value) * 1000`. The inverse of `seek({ originalTime })`.
+   * `sessionTimeOf(value, session.startedAt)`. The inverse of `seek({ originalTime })`.
    */
   originalTimeOf(playSeconds: number): number;
+  /**
+   * The moment of the session a play time shows, as an ISO 8601 time: `startedAt` (the session's,
+   * ISO 8601, the zero of the markers' times) with `originalTimeOf(playSeconds)` added. A seek
+   * bar's value as the time to show that moment's activity
+   * (`detail.seekTo({ time: player.sessionTimeOf(value, session.startedAt) })`). Throws a
+   * RangeError naming `startedAt` when it is not a time.
+   */
+  sessionTimeOf(playSeconds: number, startedAt: string): string;
   /** Resolves once everything asked of the terminal is written. */
   settled(): Promise<void>;
   /** Stops reading, playing and scanning, and disposes the terminal; every action is then a no-op. */
