@@ -497,6 +497,51 @@ describe('createReplayer: states and transitions', () => {
     replayer.dispose();
   });
 
+  it('live: a session that ends while followed is no longer live: it plays to its end', async () => {
+    let push: (item: AsciicastItem | null) => void = () => {};
+    const tail: (AsciicastItem | null)[] = [];
+    let wake: (() => void) | null = null;
+    push = (item) => {
+      tail.push(item);
+      wake?.();
+    };
+    const source: ReplaySource = {
+      live: true,
+      async *read(_signal, onCaughtUp) {
+        yield { kind: 'header', header: { version: 3, term: { cols: 40, rows: 10 } } };
+        yield { kind: 'event', event: { time: 0.5, code: 'o', data: 'old\r\n' } };
+        onCaughtUp();
+        for (;;) {
+          if (tail.length === 0) await new Promise<void>((r) => (wake = r));
+          const item = tail.shift();
+          if (!item) return;
+          yield item;
+        }
+      },
+    };
+    const { replayer, time, terminals } = make({ source });
+    replayer.load();
+    push({ kind: 'event', event: { time: 1, code: 'o', data: 'new\r\n' } });
+    await until(replayer, 'live');
+    expect(replayer.getSnapshot().live).toBe(true);
+    // The session ends: its stream closes after the last output.
+    push({ kind: 'event', event: { time: 1.5, code: 'o', data: 'bye\r\n' } });
+    push(null);
+    await vi.waitFor(() => expect(replayer.getSnapshot().live).toBe(false));
+    time.advance(1_000);
+    await until(replayer, 'ended');
+    await replayer.settled();
+    expect(terminals[0]?.text).toContain('bye');
+    expect(replayer.getSnapshot()).toMatchObject({ state: 'ended', live: false, complete: true });
+    expect(replayer.can('jumpToLive')).toBe(false);
+    expectCanMatchesTable(replayer, false);
+    // Played again from the start it ends at the end, never "live".
+    replayer.play();
+    time.advance(5_000);
+    await until(replayer, 'ended');
+    replayer.dispose();
+  });
+
   it('live: host markers show once their events are in, and more as events append', async () => {
     const tail: (AsciicastItem | null)[] = [];
     let wake: (() => void) | null = null;

@@ -94,8 +94,14 @@ class ReplayerCore implements Replayer {
   private cancelFrame: (() => void) | null = null;
   private searchRun = 0;
   private searchResult: ReplaySnapshot['search'] = null;
+  /**
+   * Following a live session: the source's `live`, until the source ends (the session ended, its
+   * stream closed): then the recording is complete and no longer live.
+   */
+  private following: boolean;
 
   constructor(private readonly options: ReplayerOptions) {
+    this.following = options.source.live;
     this.clock = options.clock ?? systemClock();
     this.speed = checkSpeed(options.speed ?? 1);
     this.skip = options.skipInactivity ?? false;
@@ -119,7 +125,7 @@ class ReplayerCore implements Replayer {
 
   can(action: ReplayerAction): boolean {
     if (this.disposed) return false;
-    if (action === 'jumpToLive' && !this.options.source.live) return false;
+    if (action === 'jumpToLive' && !this.following) return false;
     return REPLAYER_TRANSITIONS[this.state()].includes(action);
   }
 
@@ -251,7 +257,7 @@ class ReplayerCore implements Replayer {
       case 'ready':
         return this.isComplete() ? 'ready' : 'scanning';
       case 'playing':
-        return this.options.source.live && d.getCurrentTime() >= d.getDuration() - LIVE_EDGE
+        return this.following && d.getCurrentTime() >= d.getDuration() - LIVE_EDGE
           ? 'live'
           : 'playing';
       default:
@@ -299,7 +305,7 @@ class ReplayerCore implements Replayer {
       complete: this.isComplete(),
       damage: this.failure ?? r?.error ?? null,
       keyframesIn: this.keyframesIn,
-      live: this.options.source.live,
+      live: this.following,
       search: this.searchResult,
     };
     for (const listener of [...this.listeners]) listener();
@@ -480,6 +486,8 @@ class ReplayerCore implements Replayer {
       this.options.onError?.(e);
     }
     recording.finish();
+    // A live session's source ends when the session does: what is in is all there is.
+    this.following = false;
     this.applyMarkers();
     firstFrame();
     recording.seal();

@@ -15,7 +15,8 @@ import type { SearchHit } from './text-search';
  *   the recording arrives and keyframes are taken;
  * - `ready`: all of it is in and seekable, not played yet;
  * - `playing`, `paused`, `ended` (at the end of a finished recording);
- * - `live`: playing at the newest moment of a session followed live (`source.live`);
+ * - `live`: playing at the newest moment of a session followed live (`source.live`, until the
+ *   session ends: its stream closes, and the player goes on to `ended`);
  * - `error`: the recording cannot be played (`damage` says why).
  */
 export type ReplayerState =
@@ -69,7 +70,10 @@ export interface ReplaySnapshot {
   damage: { message: string; time: number } | null;
   /** Where keyframes are taken: a worker, this thread, or not yet known. */
   keyframesIn: 'worker' | 'thread' | null;
-  /** The source follows a live session (`jumpToLive` applies). */
+  /**
+   * The source follows a live session (`jumpToLive` applies); false once its stream has ended
+   * (the session ended while it was followed): the recording is then complete, played to its end.
+   */
   live: boolean;
   /** The newest search and its hits; null before any, or after an empty query. */
   search: ReplaySearch | null;
