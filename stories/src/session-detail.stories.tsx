@@ -191,14 +191,12 @@ function SessionPage({ sessionId }: { sessionId: string }) {
             <ReplayPlayer.Timeline className="al-replay__timeline">
               <ReplayPlayer.Seek
                 className="al-replay__seek"
-                onChange={(e) =>
-                  detail.current?.seekTo({
-                    time: new Date(
-                      startedAt +
-                        (player.current?.originalTimeOf(Number(e.target.value)) ?? 0) * 1000,
-                    ).toISOString(),
-                  })
-                }
+                onChange={(e) => {
+                  const time =
+                    session &&
+                    player.current?.sessionTimeOf(Number(e.target.value), session.startedAt);
+                  if (time) detail.current?.seekTo({ time });
+                }}
               />
               <ReplayPlayer.Marks
                 className="al-replay__marks"

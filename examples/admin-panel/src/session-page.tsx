@@ -1,26 +1,40 @@
 import { useSession } from '@auditlane/react';
 import { type ReplayHandle, ReplayPlayer, useActivityMarkers } from '@auditlane/react/replay';
 import { SessionDetail, type SessionDetailHandle } from '@auditlane/react/session-detail';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useLink } from './router';
 
 /**
  * One session: its activity log beside the replay of its terminal, composed from the parts.
  * Choosing an entry seeks the player to its time; the player marks the entry that matters it
  * passed last; a click on the player's seek bar shows that moment's entries. An active session
- * is followed live. Nothing here loads the session's events: the activity and the seek bar's
- * markers (what matters: blocked, pending, rejected, masked, failed) are pages the server
- * filters, so a session of 100,000 events opens as fast as one of ten.
+ * is followed live until it ends (the activity and the player then stop saying "live"). Nothing
+ * here loads the session's events: the activity and the seek bar's markers (what matters:
+ * blocked, pending, rejected, masked, failed) are pages the server filters, so a session of
+ * 100,000 events opens as fast as one of ten.
  */
 export function SessionPage({ sessionId }: { sessionId: string }) {
   const link = useLink();
   const player = useRef<ReplayHandle>(null);
   const detail = useRef<SessionDetailHandle>(null);
   const [current, setCurrent] = useState<string | null>(null);
-  const session = useSession(sessionId).data;
+  const { data: session, reload } = useSession(sessionId);
   const active = session?.status === 'active' || session?.status === 'pending_review';
-  // The seek bar's markers: the entries that matter, from the server's activity.
-  const { markers } = useActivityMarkers(session?.recorded ? session : null, { live: active });
+  // The seek bar's markers: the entries that matter, from the server's activity. Polled while the
+  // session is active (one without a recording too), they say when it has ended: the session is
+  // then loaded again, and its status (ended, revoked) turns the activity's `live` off.
+  const { markers, ended } = useActivityMarkers(session?.recorded || active ? session : null, {
+    live: active,
+  });
+  useEffect(() => {
+    if (active && ended) reload();
+  }, [active, ended, reload]);
+  // The player follows the session's own stream, which closes when the session ends (the player
+  // then plays on to the end, no longer live): its `live` stays what it was when the page opened
+  // the session, since a new value loads the recording again.
+  const opened = useRef<{ id: string; active: boolean } | null>(null);
+  if (session && opened.current?.id !== session.id) opened.current = { id: session.id, active };
+  const followRecording = opened.current?.id === sessionId && opened.current.active;
   const startedAt = session ? Date.parse(session.startedAt) : 0;
   return (
     <section className="panel__page" aria-label="Session">
@@ -55,7 +69,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
             <ReplayPlayer.Root
               handleRef={player}
               sessionId={sessionId}
-              live={active}
+              live={followRecording}
               markers={markers}
               onMarkerChange={(m) => setCurrent(m?.id ?? null)}
               className="al-replay"
@@ -71,14 +85,12 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
                   <ReplayPlayer.Seek
                     className="al-replay__seek"
                     // The activity follows the seek bar: that moment's entries.
-                    onChange={(e) =>
-                      detail.current?.seekTo({
-                        time: new Date(
-                          startedAt +
-                            (player.current?.originalTimeOf(Number(e.target.value)) ?? 0) * 1000,
-                        ).toISOString(),
-                      })
-                    }
+                    onChange={(e) => {
+                      const time =
+                        session &&
+                        player.current?.sessionTimeOf(Number(e.target.value), session.startedAt);
+                      if (time) detail.current?.seekTo({ time });
+                    }}
                   />
                   <ReplayPlayer.Marks
                     className="al-replay__marks"

@@ -277,6 +277,9 @@ describe('the admin panel', () => {
         timeout: 10_000,
       })
       .toBe('ended');
+    // The open page follows: neither the activity nor the player says "live" any more.
+    await expect.poll(() => page.locator('.al-live').count(), { timeout: 15_000 }).toBe(0);
+    expect(await page.getByRole('button', { name: 'Jump to live' }).count()).toBe(0);
     await page.close();
   });
 

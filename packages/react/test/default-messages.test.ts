@@ -3,7 +3,7 @@
  * others. Translations go through `mergeMessages` (or a `messages` prop), which make new objects.
  */
 import { describe, expect, it } from 'vitest';
-import { defaultMessages, type Messages, mergeMessages } from '../src/provider/messages';
+import { defaultMessages, type Messages, mergeMessages } from '../src/provider';
 import { toolCallMessages } from '../src/session-detail/tool-call/tool-call.messages';
 
 describe('defaultMessages', () => {

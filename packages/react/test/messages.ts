@@ -1,4 +1,4 @@
-import { defaultMessages, type Messages } from '../src/provider/messages';
+import { defaultMessages, type Messages } from '../src/provider';
 
 /**
  * A pseudo-locale: every message of the English defaults replaced by its key in guillemets

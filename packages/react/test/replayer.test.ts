@@ -497,6 +497,51 @@ describe('createReplayer: states and transitions', () => {
     replayer.dispose();
   });
 
+  it('live: a session that ends while followed is no longer live: it plays to its end', async () => {
+    let push: (item: AsciicastItem | null) => void = () => {};
+    const tail: (AsciicastItem | null)[] = [];
+    let wake: (() => void) | null = null;
+    push = (item) => {
+      tail.push(item);
+      wake?.();
+    };
+    const source: ReplaySource = {
+      live: true,
+      async *read(_signal, onCaughtUp) {
+        yield { kind: 'header', header: { version: 3, term: { cols: 40, rows: 10 } } };
+        yield { kind: 'event', event: { time: 0.5, code: 'o', data: 'old\r\n' } };
+        onCaughtUp();
+        for (;;) {
+          if (tail.length === 0) await new Promise<void>((r) => (wake = r));
+          const item = tail.shift();
+          if (!item) return;
+          yield item;
+        }
+      },
+    };
+    const { replayer, time, terminals } = make({ source });
+    replayer.load();
+    push({ kind: 'event', event: { time: 1, code: 'o', data: 'new\r\n' } });
+    await until(replayer, 'live');
+    expect(replayer.getSnapshot().live).toBe(true);
+    // The session ends: its stream closes after the last output.
+    push({ kind: 'event', event: { time: 1.5, code: 'o', data: 'bye\r\n' } });
+    push(null);
+    await vi.waitFor(() => expect(replayer.getSnapshot().live).toBe(false));
+    time.advance(1_000);
+    await until(replayer, 'ended');
+    await replayer.settled();
+    expect(terminals[0]?.text).toContain('bye');
+    expect(replayer.getSnapshot()).toMatchObject({ state: 'ended', live: false, complete: true });
+    expect(replayer.can('jumpToLive')).toBe(false);
+    expectCanMatchesTable(replayer, false);
+    // Played again from the start it ends at the end, never "live".
+    replayer.play();
+    time.advance(5_000);
+    await until(replayer, 'ended');
+    replayer.dispose();
+  });
+
   it('live: host markers show once their events are in, and more as events append', async () => {
     const tail: (AsciicastItem | null)[] = [];
     let wake: (() => void) | null = null;
@@ -581,6 +626,38 @@ describe('createReplayer: states and transitions', () => {
       await replayer.seek({ originalTime: original });
       expect(replayer.originalTimeOf(replayer.getCurrentTime())).toBeCloseTo(original);
     }
+    replayer.dispose();
+  });
+
+  it('sessionTimeOf: a play time as the moment of the session, from its start', async () => {
+    const text = cast(40, 10, [
+      [0.5, 'o', 'first\r\n'],
+      [60.5, 'o', 'second\r\n'],
+      [61.5, 'o', 'third\r\n'],
+    ]).text;
+    const { replayer } = make({ source: asciicastSource(text), idleTimeLimit: 2 });
+    const startedAt = '2026-11-25T06:19:32.123Z';
+    // Before the recording is read: the play time is the original time.
+    expect(replayer.sessionTimeOf(1.5, startedAt)).toBe('2026-11-25T06:19:33.623Z');
+    replayer.load();
+    await until(replayer, 'ready');
+    expect(replayer.sessionTimeOf(0, startedAt)).toBe(startedAt);
+    expect(replayer.sessionTimeOf(0.5, startedAt)).toBe('2026-11-25T06:19:32.623Z');
+    // "second" plays at 2.5 s (the idle minute cut to 2 s) and happened a minute in.
+    expect(replayer.sessionTimeOf(2.5, startedAt)).toBe('2026-11-25T06:20:32.623Z');
+    expect(replayer.sessionTimeOf(3, startedAt)).toBe('2026-11-25T06:20:33.123Z');
+    // Any ISO 8601 time of the session's start, an offset too.
+    expect(replayer.sessionTimeOf(2.5, '2026-11-25T07:19:32.123+01:00')).toBe(
+      '2026-11-25T06:20:32.623Z',
+    );
+    // Where a seek to the session's moment lands, that moment back.
+    await replayer.seek({ originalTime: 61 });
+    expect(replayer.sessionTimeOf(replayer.getCurrentTime(), startedAt)).toBe(
+      '2026-11-25T06:20:33.123Z',
+    );
+    expect(() => replayer.sessionTimeOf(1, 'yesterday')).toThrow(
+      /startedAt must be an ISO 8601 time, got "yesterday"/,
+    );
     replayer.dispose();
   });
 

@@ -7,7 +7,7 @@ import { statusLabel } from '../internal/format';
 import { ChevronDownIcon } from '../internal/icons';
 import { Segmented } from '../internal/segmented';
 import { useMessages } from '../provider/auditlane-provider';
-import type { FiltersMessages } from '../provider/messages';
+import { type FiltersMessages, filtersDefaults } from '../provider/filters.messages';
 import type { FiltersProps, FiltersValue } from './filters.types';
 import { useFilters } from './use-filters';
 
@@ -20,7 +20,7 @@ const DEFAULT_PERIODS: readonly PeriodPreset[] = ['1h', '24h', '7d', '30d'];
 export function Filters(props: FiltersProps) {
   const { value, setField, reset, activeCount } = useFilters(props);
   const debounceMs = props.debounceMs ?? 300;
-  const messages = useMessages(props.messages);
+  const messages = useMessages(filtersDefaults, props.messages);
   const m = messages.filters;
   const status = messages.common.status;
   const resourceType = messages.common.resourceType;

@@ -1,16 +1,28 @@
 import type { AuditlaneClient, Viewer } from '@auditlane/client';
 import { createContext, type ReactNode, useContext, useMemo } from 'react';
-import { defaultMessages, type Messages, type MessagesOverride, resolveMessages } from './messages';
+import { type MessageGroups, type MessagesOverride, resolveMessages } from './messages';
 
 export interface AuditlaneContextValue {
   client: AuditlaneClient | null;
   /** What the viewer may do, when the host knows it; otherwise asked from the server (`me`). */
   viewer: Viewer | null;
-  /** The provider's messages: English with the provider's `messages` merged over it. */
-  messages: Messages;
+  /**
+   * The provider's `messages` prop as given (null without one): the translations merged under
+   * each component's own `messages`. Components resolve only the groups they show
+   * (`useMessages`); `mergeMessages(defaultMessages, messages)` makes every group.
+   */
+  messages: MessagesOverride | null;
 }
 
-const AuditlaneContext = createContext<AuditlaneContextValue | null>(null);
+interface ContextValue extends AuditlaneContextValue {
+  /**
+   * Each component's defaults with the provider's messages merged over them, by defaults object:
+   * every component of a kind below this provider shares one (nothing copied per component).
+   */
+  resolved: WeakMap<MessageGroups, MessageGroups>;
+}
+
+const AuditlaneContext = createContext<ContextValue | null>(null);
 AuditlaneContext.displayName = 'AuditlaneContext';
 
 export interface AuditlaneProviderProps {
@@ -36,9 +48,12 @@ export function AuditlaneProvider({
   messages,
   children,
 }: AuditlaneProviderProps) {
-  const value = useMemo(
-    () => ({ client, viewer, messages: resolveMessages(defaultMessages, messages) }),
-    [client, viewer, messages],
+  // A new cache for new messages only: a new client or viewer leaves the components' as they are.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the cache belongs to `messages`.
+  const resolved = useMemo(() => new WeakMap<MessageGroups, MessageGroups>(), [messages]);
+  const value = useMemo<ContextValue>(
+    () => ({ client, viewer, messages: messages ?? null, resolved }),
+    [client, viewer, messages, resolved],
   );
   return <AuditlaneContext.Provider value={value}>{children}</AuditlaneContext.Provider>;
 }
@@ -60,10 +75,27 @@ export function useAuditlaneClient(hook: string): AuditlaneClient {
 }
 
 /**
- * The messages a component shows: English, then the provider's, then the component's own
- * `messages` prop. The same object while neither changes.
+ * The messages a component shows: its `defaults` (the groups it shows, English), then the
+ * provider's `messages`, then the component's own `messages` prop (`override`); groups the
+ * defaults do not have are left out. The same object while neither override changes, shared by
+ * every component with the same defaults and no override of its own. Keep `defaults` a constant
+ * (`useMessages(defaultMessages, override)` gives every group).
  */
-export function useMessages(override?: MessagesOverride): Messages {
-  const base = useContext(AuditlaneContext)?.messages ?? defaultMessages;
-  return useMemo(() => resolveMessages(base, override), [base, override]);
+export function useMessages<G extends MessageGroups>(
+  defaults: G,
+  override?: MessagesOverride | null,
+): G {
+  const context = useContext(AuditlaneContext);
+  const provided = context?.messages ?? null;
+  const resolved = context?.resolved;
+  return useMemo(() => {
+    if (!provided || !resolved) return resolveMessages(defaults, override);
+    if (override) return resolveMessages(defaults, provided, override);
+    let shared = resolved.get(defaults) as G | undefined;
+    if (!shared) {
+      shared = resolveMessages(defaults, provided);
+      resolved.set(defaults, shared);
+    }
+    return shared;
+  }, [provided, resolved, defaults, override]);
 }

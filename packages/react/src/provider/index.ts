@@ -6,14 +6,20 @@ export {
   useAuditlaneContext,
   useMessages,
 } from './auditlane-provider';
+export { defaultMessages } from './default-messages';
 export {
   type CommonMessages,
-  defaultMessages,
+  type FiltersMessageGroups,
   type FiltersMessages,
+  type MessageGroups,
   type Messages,
   type MessagesOverride,
   mergeMessages,
+  type ReplayMessageGroups,
   type ReplayMessages,
+  type SessionDetailMessageGroups,
   type SessionDetailMessages,
+  type SessionTableMessageGroups,
   type SessionTableMessages,
+  type ToolCallMessageGroups,
 } from './messages';

@@ -21,8 +21,8 @@ import {
   useState,
 } from 'react';
 import { useMessages } from '../provider/auditlane-provider';
-import type { ReplayMessages } from '../provider/messages';
 import { SPEEDS } from './core/driver';
+import { type ReplayMessages, replayDefaults } from './replay.messages';
 import type { ReplayRootProps } from './replay.types';
 import { type UseReplayResult, useReplay } from './use-replay';
 
@@ -96,7 +96,7 @@ export const Root = forwardRef<HTMLDivElement, ReplayRootProps>(function ReplayR
     children,
     ...rest
   } = props;
-  const m = useMessages(messages).replay;
+  const m = useMessages(replayDefaults, messages).replay;
   const replay = useReplay({
     src,
     sessionId,
@@ -131,6 +131,7 @@ export const Root = forwardRef<HTMLDivElement, ReplayRootProps>(function ReplayR
       getCurrentTime: replay.getCurrentTime,
       getDuration: replay.getDuration,
       originalTimeOf: replay.originalTimeOf,
+      sessionTimeOf: replay.sessionTimeOf,
     }),
     [replay],
   );

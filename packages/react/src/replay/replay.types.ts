@@ -67,9 +67,17 @@ export interface ReplayHandle {
   /**
    * The session's own time (seconds from its start) of a play time, idle stretches cut from the
    * play clock counted back in: a seek bar's value as a moment of the session is
-   * `startedAt + originalTimeOf(value) * 1000` (the inverse of `seek({ originalTime })`).
+   * `sessionTimeOf(value, session.startedAt)` (the inverse of `seek({ originalTime })`).
    */
   originalTimeOf(playSeconds: number): number;
+  /**
+   * The moment of the session a play time shows (ISO 8601): `startedAt`, the session's (the zero
+   * of the markers' times), plus `originalTimeOf(playSeconds)`. A seek bar's value as the time
+   * of that moment's activity:
+   * `detail.seekTo({ time: player.sessionTimeOf(Number(e.target.value), session.startedAt) })`.
+   * Throws a RangeError naming `startedAt` when it is not a time.
+   */
+  sessionTimeOf(playSeconds: number, startedAt: string): string;
 }
 
 export interface ReplayRootProps

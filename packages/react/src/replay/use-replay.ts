@@ -3,7 +3,7 @@ import { useControllable } from '../internal/use-controllable';
 import { useAuditlaneContext } from '../provider/auditlane-provider';
 import { systemClock } from './core/clock';
 import { type SeekLocation, SPEEDS } from './core/driver';
-import { createReplayer, INITIAL_SNAPSHOT } from './core/replayer';
+import { createReplayer, INITIAL_SNAPSHOT, sessionTime } from './core/replayer';
 import type { Replayer, ReplaySnapshot } from './core/replayer.types';
 import {
   asciicastSource,
@@ -174,6 +174,13 @@ export function useReplay(options: UseReplayOptions) {
     (playSeconds: number) => replayerRef.current?.originalTimeOf(playSeconds) ?? playSeconds,
     [],
   );
+  /** The moment of the session (ISO 8601) a play time shows: `startedAt` plus the original time. */
+  const sessionTimeOf = useCallback(
+    (playSeconds: number, startedAt: string) =>
+      replayerRef.current?.sessionTimeOf(playSeconds, startedAt) ??
+      sessionTime(startedAt, Math.max(0, playSeconds)),
+    [],
+  );
   /** Back to the newest moment of a live session, playing. */
   const jumpToLive = useCallback(() => replayerRef.current?.jumpToLive() ?? Promise.resolve(), []);
 
@@ -201,6 +208,7 @@ export function useReplay(options: UseReplayOptions) {
     getCurrentTime,
     getDuration,
     originalTimeOf,
+    sessionTimeOf,
     jumpToLive,
   };
 }

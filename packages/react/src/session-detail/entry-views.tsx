@@ -3,7 +3,7 @@ import { type ComponentType, lazy, type ReactNode, Suspense, useId, useState } f
 import { cellText, toPlainText } from '../internal/format';
 import { ArrowRightIcon } from '../internal/icons';
 import { useHydrated } from '../internal/use-hydrated';
-import type { Messages } from '../provider/messages';
+import type { SessionDetailMessageGroups as Messages } from '../provider/session-detail.messages';
 import type { RevokeDialog } from './revoke-dialog';
 import type { ActivityEvent, ActivityItem, DownloadAvailability } from './session-detail.types';
 import type { UseSessionDetailResult } from './use-session-detail';

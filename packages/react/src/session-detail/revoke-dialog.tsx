@@ -1,7 +1,7 @@
 // The revoke confirmation (Radix AlertDialog): loaded on demand by SessionDetail's Revoke button.
 import * as AlertDialog from 'radix-ui/alert-dialog';
 import { useState } from 'react';
-import type { Messages } from '../provider/messages';
+import type { SessionDetailMessageGroups as Messages } from '../provider/session-detail.messages';
 import type { UseSessionDetailResult } from './use-session-detail';
 
 export function RevokeDialog({

@@ -40,7 +40,10 @@ import { composeHandlers, composeRefs } from '../internal/compose';
 import { formatTime, statusLabel } from '../internal/format';
 import { useControllable } from '../internal/use-controllable';
 import { useAuditlaneContext, useMessages } from '../provider/auditlane-provider';
-import type { Messages } from '../provider/messages';
+import {
+  type SessionDetailMessageGroups as Messages,
+  sessionDetailDefaults,
+} from '../provider/session-detail.messages';
 import { matchesFilters } from './activity';
 import { EntryBody, RevokeButton, VerdictBadge, Verdicts, WithReason } from './entry-views';
 import type {
@@ -219,7 +222,7 @@ export const Root = forwardRef<HTMLElement, RootProps>(function SessionDetailRoo
       'SessionDetail needs an API client (<AuditlaneProvider client={...}>) or the session and its activity passed directly',
     );
   }
-  const messages = useMessages(messagesOverride);
+  const messages = useMessages(sessionDetailDefaults, messagesOverride);
   const [filters, setFilters] = useControllable(
     filtersProp,
     defaultFilters ?? NO_FILTERS,

@@ -40,7 +40,10 @@ import {
 import { Segmented } from '../internal/segmented';
 import { useControllable } from '../internal/use-controllable';
 import { useMessages } from '../provider/auditlane-provider';
-import type { Messages } from '../provider/messages';
+import {
+  type SessionTableMessageGroups as Messages,
+  sessionTableDefaults,
+} from '../provider/session-table.messages';
 import type { RankBy, SessionColumnId, SessionTableProps } from './session-table.types';
 import {
   DEFAULT_SORTING,
@@ -215,7 +218,7 @@ export const Root = forwardRef<HTMLDivElement, SessionTableRootProps>(
       onReload: serverSide ? remote.reload : onReload,
       totalCount: serverSide ? remote.count : totalCount,
     });
-    const messages = useMessages(messagesProp);
+    const messages = useMessages(sessionTableDefaults, messagesProp);
     const [scrollElement, setScrollElement] = useState<HTMLDivElement | null>(null);
     const onRowClickRef = useRef(onRowClickProp);
     onRowClickRef.current = onRowClickProp;

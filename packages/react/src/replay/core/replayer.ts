@@ -94,8 +94,14 @@ class ReplayerCore implements Replayer {
   private cancelFrame: (() => void) | null = null;
   private searchRun = 0;
   private searchResult: ReplaySnapshot['search'] = null;
+  /**
+   * Following a live session: the source's `live`, until the source ends (the session ended, its
+   * stream closed): then the recording is complete and no longer live.
+   */
+  private following: boolean;
 
   constructor(private readonly options: ReplayerOptions) {
+    this.following = options.source.live;
     this.clock = options.clock ?? systemClock();
     this.speed = checkSpeed(options.speed ?? 1);
     this.skip = options.skipInactivity ?? false;
@@ -119,7 +125,7 @@ class ReplayerCore implements Replayer {
 
   can(action: ReplayerAction): boolean {
     if (this.disposed) return false;
-    if (action === 'jumpToLive' && !this.options.source.live) return false;
+    if (action === 'jumpToLive' && !this.following) return false;
     return REPLAYER_TRANSITIONS[this.state()].includes(action);
   }
 
@@ -220,6 +226,10 @@ class ReplayerCore implements Replayer {
     return this.recording?.originalTimeOf(playSeconds) ?? Math.max(0, playSeconds);
   }
 
+  sessionTimeOf(playSeconds: number, startedAt: string): string {
+    return sessionTime(startedAt, this.originalTimeOf(playSeconds));
+  }
+
   settled(): Promise<void> {
     return this.driver?.settled() ?? Promise.resolve();
   }
@@ -247,7 +257,7 @@ class ReplayerCore implements Replayer {
       case 'ready':
         return this.isComplete() ? 'ready' : 'scanning';
       case 'playing':
-        return this.options.source.live && d.getCurrentTime() >= d.getDuration() - LIVE_EDGE
+        return this.following && d.getCurrentTime() >= d.getDuration() - LIVE_EDGE
           ? 'live'
           : 'playing';
       default:
@@ -295,7 +305,7 @@ class ReplayerCore implements Replayer {
       complete: this.isComplete(),
       damage: this.failure ?? r?.error ?? null,
       keyframesIn: this.keyframesIn,
-      live: this.options.source.live,
+      live: this.following,
       search: this.searchResult,
     };
     for (const listener of [...this.listeners]) listener();
@@ -476,6 +486,8 @@ class ReplayerCore implements Replayer {
       this.options.onError?.(e);
     }
     recording.finish();
+    // A live session's source ends when the session does: what is in is all there is.
+    this.following = false;
     this.applyMarkers();
     firstFrame();
     recording.seal();
@@ -494,4 +506,15 @@ function checkSpeed(speed: number): number {
     throw new RangeError(`replayer: speed must be a positive number, got ${String(speed)}`);
   }
   return speed;
+}
+
+/** `startedAt` (ISO 8601) plus `originalSeconds`, as an ISO 8601 time. */
+export function sessionTime(startedAt: string, originalSeconds: number): string {
+  const start = Date.parse(startedAt);
+  if (Number.isNaN(start)) {
+    throw new RangeError(
+      `sessionTimeOf: startedAt must be an ISO 8601 time, got ${JSON.stringify(startedAt)}`,
+    );
+  }
+  return new Date(start + Math.round(originalSeconds * 1000)).toISOString();
 }

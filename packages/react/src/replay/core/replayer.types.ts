@@ -15,7 +15,8 @@ import type { SearchHit } from './text-search';
  *   the recording arrives and keyframes are taken;
  * - `ready`: all of it is in and seekable, not played yet;
  * - `playing`, `paused`, `ended` (at the end of a finished recording);
- * - `live`: playing at the newest moment of a session followed live (`source.live`);
+ * - `live`: playing at the newest moment of a session followed live (`source.live`, until the
+ *   session ends: its stream closes, and the player goes on to `ended`);
  * - `error`: the recording cannot be played (`damage` says why).
  */
 export type ReplayerState =
@@ -69,7 +70,10 @@ export interface ReplaySnapshot {
   damage: { message: string; time: number } | null;
   /** Where keyframes are taken: a worker, this thread, or not yet known. */
   keyframesIn: 'worker' | 'thread' | null;
-  /** The source follows a live session (`jumpToLive` applies). */
+  /**
+   * The source follows a live session (`jumpToLive` applies); false once its stream has ended
+   * (the session ended while it was followed): the recording is then complete, played to its end.
+   */
   live: boolean;
   /** The newest search and its hits; null before any, or after an empty query. */
   search: ReplaySearch | null;
@@ -139,9 +143,17 @@ export interface Replayer {
   /**
    * The session's own time (seconds from its start) of a play time: idle stretches cut from
    * the play clock are counted back in. A seek bar's value as a moment of the session:
-   * `startedAt + originalTimeOf(value) * 1000`. The inverse of `seek({ originalTime })`.
+   * `sessionTimeOf(value, session.startedAt)`. The inverse of `seek({ originalTime })`.
    */
   originalTimeOf(playSeconds: number): number;
+  /**
+   * The moment of the session a play time shows, as an ISO 8601 time: `startedAt` (the session's,
+   * ISO 8601, the zero of the markers' times) with `originalTimeOf(playSeconds)` added. A seek
+   * bar's value as the time to show that moment's activity
+   * (`detail.seekTo({ time: player.sessionTimeOf(value, session.startedAt) })`). Throws a
+   * RangeError naming `startedAt` when it is not a time.
+   */
+  sessionTimeOf(playSeconds: number, startedAt: string): string;
   /** Resolves once everything asked of the terminal is written. */
   settled(): Promise<void>;
   /** Stops reading, playing and scanning, and disposes the terminal; every action is then a no-op. */

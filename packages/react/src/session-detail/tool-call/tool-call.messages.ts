@@ -1,5 +1,6 @@
 import { formatDuration } from '../../internal/format';
 import { deepFreeze } from '../../provider/deep-freeze';
+import type { Messages } from '../../provider/messages';
 import type { NotebookCell } from './tool-call.types';
 
 /** The strings a tool call's view shows. Hosts translate by passing their own (all or some). */
@@ -103,4 +104,12 @@ export const toolCallMessages: ToolCallMessages = /* @__PURE__ */ deepFreeze<Too
   showMore: 'Show more',
   charactersShown: (shown, total) => `Showing ${count(shown)} of ${count(total)} characters`,
   linesShown: (shown, total) => `Showing ${count(shown)} of ${count(total)} lines`,
+});
+
+/** ToolCallView's messages (its `useMessages` result). */
+export type ToolCallMessageGroups = Pick<Messages, 'toolCall'>;
+
+/** ToolCallView's English as a group (what it passes to `useMessages`). */
+export const toolCallDefaults: ToolCallMessageGroups = /* @__PURE__ */ deepFreeze({
+  toolCall: toolCallMessages,
 });

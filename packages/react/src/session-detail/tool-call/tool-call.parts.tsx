@@ -18,11 +18,12 @@ import {
   useMemo,
   useState,
 } from 'react';
+import { useMessages } from '../../provider/auditlane-provider';
 import { describeToolCall } from './describe-tool-call';
 import { EditDiff } from './edit-diff';
 import { PlainText, TerminalText } from './terminal-text';
 import { DEFAULT_MAX_CHARS, visibleText } from './terminal-text.utils';
-import { type ToolCallMessages, toolCallMessages } from './tool-call.messages';
+import { type ToolCallMessages, toolCallDefaults } from './tool-call.messages';
 import type {
   ToolCallData,
   ToolCallDescription,
@@ -53,9 +54,16 @@ export const Root = forwardRef<HTMLDivElement, ToolCallRootProps>(function ToolC
 ) {
   const event = useMemo(() => withResult(call, result), [call, result]);
   const description = useMemo(() => describeToolCall(event), [event]);
+  // English, then the provider's messages, then these (SessionDetail passes its own and the
+  // provider's translations of the group).
+  const override = useMemo(
+    () => (messages && Object.keys(messages).length > 0 ? { toolCall: messages } : null),
+    [messages],
+  );
+  const strings = useMessages(toolCallDefaults, override).toolCall;
   const value = useMemo(
-    () => ({ event, description, messages: { ...toolCallMessages, ...messages }, maxChars }),
-    [event, description, messages, maxChars],
+    () => ({ event, description, messages: strings, maxChars }),
+    [event, description, strings, maxChars],
   );
   const Element = asChild ? Slot : 'div';
   return (
