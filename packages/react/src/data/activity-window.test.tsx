@@ -185,24 +185,31 @@ describe('createActivityWindow', () => {
     win.dispose();
   });
 
-  it('takes a pollMs or pageSize of 0 as the default: pages of 100, no request loop', async () => {
-    const { client, calls } = fakeClient((params) =>
-      params.after === 'end'
-        ? { data: [], nextCursor: 'end' }
-        : { data: [entry(1)], nextCursor: 'end' },
-    );
-    const win = createActivityWindow({
-      client,
-      sessionId: 's',
-      live: true,
-      pollMs: 0,
-      pageSize: 0,
-    });
-    await expect.poll(() => win.getSnapshot().live).toBe(true);
-    expect(calls[0]?.limit).toBe(100);
-    await new Promise((r) => setTimeout(r, 300));
-    // The first page, and no poll before the default second.
-    expect(calls.length).toBe(1);
-    win.dispose();
-  });
+  it.each([
+    [0, 0],
+    [-1, -5],
+    [Number.NaN, Number.NaN],
+  ])(
+    'takes a pollMs of %s and a pageSize of %s as the default: pages of 100, no request loop',
+    async (pollMs, pageSize) => {
+      const { client, calls } = fakeClient((params) =>
+        params.after === 'end'
+          ? { data: [], nextCursor: 'end' }
+          : { data: [entry(1)], nextCursor: 'end' },
+      );
+      const win = createActivityWindow({
+        client,
+        sessionId: 's',
+        live: true,
+        pollMs,
+        pageSize,
+      });
+      await expect.poll(() => win.getSnapshot().live).toBe(true);
+      expect(calls[0]?.limit).toBe(100);
+      await new Promise((r) => setTimeout(r, 300));
+      // The first page, and no poll before the default second.
+      expect(calls.length).toBe(1);
+      win.dispose();
+    },
+  );
 });

@@ -137,6 +137,10 @@ function beforeNextFrame(fn: () => void): () => void {
   return () => clearTimeout(id);
 }
 
+function positive(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
 /**
  * A window over a session's activity on the server: a few pages around what is shown, loaded as
  * the list scrolls either way or seeks, and (live) new entries appended at the end. Framework
@@ -144,10 +148,11 @@ function beforeNextFrame(fn: () => void): () => void {
  */
 export function createActivityWindow(options: ActivityWindowOptions): ActivityWindow {
   const { client, sessionId } = options;
-  // Zero or absent: the default.
-  const pageSize = options.pageSize || 100;
-  const maxPages = Math.max(2, options.maxPages || 5);
-  const pollMs = options.pollMs || 1000;
+  // Absent, zero, negative or not a number: the default (a poll of 0 or -1 ms would be a request
+  // loop, a page of 0 entries would ask for nothing).
+  const pageSize = Math.floor(positive(options.pageSize, 100)) || 1;
+  const maxPages = Math.max(2, Math.floor(positive(options.maxPages, 5)));
+  const pollMs = positive(options.pollMs, 1000);
   const group = options.group ?? 'shape';
   const filters = options.filters ?? {};
   const base: ActivityParams = {

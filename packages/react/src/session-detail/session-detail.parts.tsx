@@ -54,7 +54,7 @@ import type {
   SessionDetailRootProps,
 } from './session-detail.types';
 import { useRemoteSessionDetail } from './use-remote-session-detail';
-import { type UseSessionDetailResult, useSessionDetail } from './use-session-detail';
+import { refuseEvents, type UseSessionDetailResult, useSessionDetail } from './use-session-detail';
 import { visibleText } from './visible-text';
 
 export interface SessionDetailContextValue {
@@ -214,6 +214,7 @@ export const Root = forwardRef<HTMLElement, RootProps>(function SessionDetailRoo
   },
   ref,
 ) {
+  refuseEvents(props, 'SessionDetail');
   const context = useAuditlaneContext();
   const client = context?.client ?? null;
   const direct = givenSession !== undefined;

@@ -1,14 +1,27 @@
-import { createClient, type Session, type StoredEvent, type Viewer } from '@auditlane/client';
+import {
+  createClient,
+  type Review,
+  type Session,
+  type StoredEvent,
+  type Viewer,
+} from '@auditlane/client';
 import { memo, useMemo, useState } from 'react';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-react';
 import { axeViolations } from '../../test/axe';
+import { Catch } from '../../test/catch';
 import { ICON_GLYPHS, pseudoMessages, untranslated } from '../../test/messages';
 import { AuditlaneProvider } from '../provider';
 import { buildActivity } from './activity';
 import { SessionDetail } from './session-detail';
 import { useSessionDetailContext } from './session-detail.parts';
+import { useSessionDetail } from './use-session-detail';
+
+function HookWith({ options }: { options: object }) {
+  useSessionDetail(options as Parameters<typeof useSessionDetail>[0]);
+  return null;
+}
 
 const servers = inject('servers');
 const as = (token: string, url = servers.url) => createClient({ baseUrl: url, token, retries: 0 });
@@ -383,6 +396,52 @@ describe('SessionDetail Root', () => {
     expect(new Set(ids).size).toBe(2);
     const sections = [...screen.container.querySelectorAll('section.al-session-detail')];
     expect(sections.map((s) => s.getAttribute('aria-labelledby'))).toEqual(ids);
+  });
+
+  it('refuses the events and reviews of 0.1.0 by name, in the component and the hook, instead of showing an empty log', async () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const old = [{ events: cyrillicEvents }, { reviews: [] }] as object[];
+    for (const props of old) {
+      const screen = await render(
+        <Catch>
+          <SessionDetail session={cyrillicSession} {...props} />
+        </Catch>,
+      );
+      await expect
+        .element(screen.getByRole('alert'))
+        .toHaveTextContent(
+          "SessionDetail takes the activity, not `events` or `reviews`: pass activity={buildActivity(events, reviews)} (import { buildActivity } from '@auditlane/react/session-detail'), memoised over the events",
+        );
+      await screen.unmount();
+    }
+    const hook = await render(
+      <Catch>
+        <HookWith options={{ session: cyrillicSession, events: cyrillicEvents }} />
+      </Catch>,
+    );
+    await expect
+      .element(hook.getByRole('alert'))
+      .toHaveTextContent('useSessionDetail takes the activity, not `events` or `reviews`');
+    spy.mockRestore();
+  });
+
+  it('shows the review a pending command waits on, from the reviews given beside the events', async () => {
+    const review = { id: 'обзор', status: 'pending' } as unknown as Review;
+    const items = buildActivity(cyrillicEvents, [review]);
+    const held = items.find((i) => i.id === 'с10');
+    expect(held?.pendingReviewId).toBe('обзор');
+    expect(held?.review).toBe(review);
+    expect(buildActivity(cyrillicEvents).find((i) => i.id === 'с10')?.review).toBeNull();
+    const screen = await render(
+      <SessionDetail
+        session={cyrillicSession}
+        activity={items}
+        viewer={cyrillicViewer}
+        onDecide={() => {}}
+      />,
+    );
+    await expect.element(screen.getByRole('group', { name: 'Review' })).toBeVisible();
+    expect(screen.container.querySelectorAll('.al-review')).toHaveLength(1);
   });
 
   it('asks the server for the viewer once', async () => {

@@ -15,6 +15,7 @@ export type ActionStatus = { state: 'idle' | 'busy' | 'done' } | { state: 'error
  * with its own data layer feeds it directly.
  */
 export function useSessionDetail(options: UseSessionDetailOptions) {
+  refuseEvents(options, 'useSessionDetail');
   const { session, viewer } = options;
   const activity = options.activity ?? NO_ACTIVITY;
   const permissions = viewer?.permissions ?? [];
@@ -92,3 +93,15 @@ export function useSessionDetail(options: UseSessionDetailOptions) {
 const NO_ACTIVITY: readonly ActivityItem[] = [];
 
 export type UseSessionDetailResult = ReturnType<typeof useSessionDetail>;
+
+/**
+ * 0.1.0 took the events themselves (`events`, `reviews`); a host still passing them (plain
+ * JavaScript, or props spread from an untyped object) would see an empty log and no error.
+ */
+export function refuseEvents(options: object, name: string): void {
+  if ('events' in options || 'reviews' in options) {
+    throw new Error(
+      `${name} takes the activity, not \`events\` or \`reviews\`: pass activity={buildActivity(events, reviews)} (import { buildActivity } from '@auditlane/react/session-detail'), memoised over the events`,
+    );
+  }
+}
