@@ -280,6 +280,13 @@ describe('the admin panel', () => {
     // The open page follows: neither the activity nor the player says "live" any more.
     await expect.poll(() => page.locator('.al-live').count(), { timeout: 15_000 }).toBe(0);
     expect(await page.getByRole('button', { name: 'Jump to live' }).count()).toBe(0);
+    // The detail reads the session again: its header says ended, and Revoke is gone.
+    await expect
+      .poll(() => page.locator('.al-session-detail header [data-status]').first().textContent(), {
+        timeout: 15_000,
+      })
+      .toBe('ended');
+    expect(await page.getByRole('button', { name: 'Revoke' }).count()).toBe(0);
     await page.close();
   });
 

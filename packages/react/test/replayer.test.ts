@@ -658,6 +658,13 @@ describe('createReplayer: states and transitions', () => {
     expect(() => replayer.sessionTimeOf(1, 'yesterday')).toThrow(
       /startedAt must be an ISO 8601 time, got "yesterday"/,
     );
+    // Date.parse takes these, in the viewer's time zone or as a year: an audit time must not.
+    for (const loose of ['0', '2026-11-25T06:19:32', '2026-11-25'])
+      expect(() => replayer.sessionTimeOf(1, loose)).toThrow(/startedAt must be an ISO 8601 time/);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => replayer.sessionTimeOf(bad, startedAt)).toThrow(
+        /playSeconds must be a finite number/,
+      );
     replayer.dispose();
   });
 

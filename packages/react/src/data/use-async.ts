@@ -28,6 +28,10 @@ export function useAsync<T>(
   const loadRef = useRef(load);
   loadRef.current = load;
 
+  // The key the data is of: a reload of it that fails keeps the data (shown with the error);
+  // a failed load of another key shows none.
+  const loaded = useRef<string | null>(null);
+
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` names what load fetches.
   useEffect(() => {
     if (key === null) return;
@@ -35,12 +39,18 @@ export function useAsync<T>(
     setState((s) => ({ data: s.data, status: 'loading', error: null }));
     loadRef.current(controller.signal).then(
       (data) => {
-        if (!controller.signal.aborted) setState({ data, status: 'success', error: null });
+        if (controller.signal.aborted) return;
+        loaded.current = key;
+        setState({ data, status: 'success', error: null });
       },
       (error: unknown) => {
-        if (!controller.signal.aborted) {
-          setState({ data: undefined, status: 'error', error: asError(error) });
-        }
+        if (controller.signal.aborted) return;
+        const same = loaded.current === key;
+        setState((s) => ({
+          data: same ? s.data : undefined,
+          status: 'error',
+          error: asError(error),
+        }));
       },
     );
     return () => controller.abort();

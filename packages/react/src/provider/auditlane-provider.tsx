@@ -78,8 +78,9 @@ export function useAuditlaneClient(hook: string): AuditlaneClient {
  * The messages a component shows: its `defaults` (the groups it shows, English), then the
  * provider's `messages`, then the component's own `messages` prop (`override`); groups the
  * defaults do not have are left out. The same object while neither override changes, shared by
- * every component with the same defaults and no override of its own. Keep `defaults` a constant
- * (`useMessages(defaultMessages, override)` gives every group).
+ * every component with the same defaults and no override of its own. Keep `defaults` a constant:
+ * a component's own (`sessionTableDefaults`, `filtersDefaults`, `sessionDetailDefaults`,
+ * `replayDefaults`, `toolCallDefaults`), or `defaultMessages` for every group.
  */
 export function useMessages<G extends MessageGroups>(
   defaults: G,

@@ -7,6 +7,7 @@ export {
   useMessages,
 } from './auditlane-provider';
 export { defaultMessages } from './default-messages';
+export { filtersDefaults } from './filters.messages';
 export {
   type CommonMessages,
   type FiltersMessageGroups,
@@ -23,3 +24,5 @@ export {
   type SessionTableMessages,
   type ToolCallMessageGroups,
 } from './messages';
+export { sessionDetailDefaults } from './session-detail.messages';
+export { sessionTableDefaults } from './session-table.messages';

@@ -35,6 +35,7 @@ export {
   type LoadActivityMarkersOptions,
   loadActivityMarkers,
 } from './markers';
+export { replayDefaults } from './replay.messages';
 export type {
   ReplayHandle,
   ReplayPlayerProps,

@@ -185,6 +185,12 @@ export async function loadActivityMarkers(
       page = await page.getNextPage();
     }
   }
+  // Cut short, the passes did not reach the last page that says so: the session itself does (a
+  // poll that never learnt the end would go on for as long as the page is open).
+  if (truncated && !ended) {
+    const { status } = await client.sessions.get(session.id, requestOptions);
+    ended = status !== 'active' && status !== 'pending_review';
+  }
   const entries = [...byId.values()].sort((a, b) => a.seq - b.seq);
   return { markers: activityEntryMarkers(session, entries), truncated, ended };
 }

@@ -285,5 +285,11 @@ describe('loadActivityMarkers on the reference server', () => {
     const one = await loadActivityMarkers(client, session, { limit: verdicts.length });
     expect(one.truncated).toBe(true);
     expect(one.markers).toEqual(verdicts);
+    // Cut short on its first page (pages of the limit): it still learns the session has ended.
+    expect(all.ended).toBe(true);
+    expect(all.markers.filter((m) => m.kind === 'masked').length).toBeGreaterThan(2);
+    const first = await loadActivityMarkers(client, session, { marks: ['masked'], limit: 1 });
+    expect(first.truncated).toBe(true);
+    expect(first.ended).toBe(true);
   }, 20_000);
 });

@@ -1,5 +1,6 @@
 import {
   createClient,
+  createIdGenerator,
   type Review,
   type Session,
   type StoredEvent,
@@ -442,6 +443,56 @@ describe('SessionDetail Root', () => {
     );
     await expect.element(screen.getByRole('group', { name: 'Review' })).toBeVisible();
     expect(screen.container.querySelectorAll('.al-review')).toHaveLength(1);
+  });
+
+  it('reads the session again when the activity it follows ends: the header says ended, Revoke goes', async () => {
+    const client = createClient({ baseUrl: servers.url, token: servers.scratchToken, retries: 0 });
+    const ids = createIdGenerator();
+    const startedAt = Date.now();
+    const sessionId = ids.sessionId(startedAt);
+    const at = (ms: number) => new Date(startedAt + ms).toISOString();
+    await client.ingest([
+      {
+        id: ids.eventId(),
+        sessionId,
+        seq: 0,
+        time: at(0),
+        type: 'lifecycle',
+        action: 'start',
+        session: {
+          actor: { type: 'human', id: 'u_ends' },
+          resource: { name: 'web-9', type: 'ssh', environment: 'staging' },
+          mode: 'interactive',
+        },
+      },
+      { id: ids.eventId(), sessionId, seq: 1, time: at(1), type: 'command', text: 'uptime' },
+    ]);
+    const screen = await render(
+      <AuditlaneProvider
+        client={client}
+        viewer={{ ...cyrillicViewer, permissions: ['revoke'], downloadsEnabled: true }}
+      >
+        <SessionDetail sessionId={sessionId} />
+      </AuditlaneProvider>,
+    );
+    const status = screen.container.querySelector.bind(screen.container);
+    await expect.poll(() => status('header [data-status]')?.textContent).toBe('active');
+    await expect.element(screen.getByRole('button', { name: 'Revoke' })).toBeVisible();
+    await client.ingest([
+      {
+        id: ids.eventId(),
+        sessionId,
+        seq: 2,
+        time: at(2),
+        type: 'lifecycle',
+        action: 'end',
+        exitCode: 0,
+      },
+    ]);
+    await expect
+      .poll(() => status('header [data-status]')?.textContent, { timeout: 8000 })
+      .toBe('ended');
+    expect(screen.getByRole('button', { name: 'Revoke' }).query()).toBeNull();
   });
 
   it('asks the server for the viewer once', async () => {

@@ -1,5 +1,5 @@
 import type { AuditlaneClient, Review, Session } from '@auditlane/client';
-import { useCallback, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { ActivityFilters, ActivitySeekTarget } from '../data/activity-window';
 import { useAsync } from '../data/use-async';
 import { useSession } from '../data/use-session';
@@ -48,6 +48,14 @@ export function useRemoteSessionDetail(
     pageSize: PAGE_SIZE,
     maxPages: MAX_PAGES,
   });
+  // The window stops following when the server says the session has ended (its last page has
+  // no cursor): the session is read again, so its status, end, duration and actions follow.
+  const followed = useRef(false);
+  const reloadSession = remote.reload;
+  useEffect(() => {
+    if (followed.current && !win.live && live) reloadSession();
+    followed.current = win.live;
+  }, [win.live, live, reloadSession]);
   // Reviews say what waited (a held command has no event of its own until it runs).
   const reviewIds = useMemo(() => {
     const ids = new Set<string>();

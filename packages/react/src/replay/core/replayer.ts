@@ -508,9 +508,18 @@ function checkSpeed(speed: number): number {
   return speed;
 }
 
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
 /** `startedAt` (ISO 8601) plus `originalSeconds`, as an ISO 8601 time. */
 export function sessionTime(startedAt: string, originalSeconds: number): string {
-  const start = Date.parse(startedAt);
+  if (!Number.isFinite(originalSeconds)) {
+    throw new RangeError(
+      `sessionTimeOf: playSeconds must be a finite number, got ${String(originalSeconds)}`,
+    );
+  }
+  // A time with its offset (Z or ±hh:mm), as the API gives it: a time without one would be read
+  // in the viewer's time zone.
+  const start = ISO_TIME.test(startedAt) ? Date.parse(startedAt) : Number.NaN;
   if (Number.isNaN(start)) {
     throw new RangeError(
       `sessionTimeOf: startedAt must be an ISO 8601 time, got ${JSON.stringify(startedAt)}`,

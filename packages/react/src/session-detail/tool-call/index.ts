@@ -16,7 +16,7 @@ export {
   terminalStyleCss,
 } from './terminal-text.utils';
 export { ToolCallView } from './tool-call';
-export { type ToolCallMessages, toolCallMessages } from './tool-call.messages';
+export { type ToolCallMessages, toolCallDefaults, toolCallMessages } from './tool-call.messages';
 export type { RawProps as ToolCallRawProps } from './tool-call.parts';
 export type {
   BashDescription,
