@@ -1,7 +1,7 @@
 'use client';
 // Row selection is opt-in: hosts that select rows register it (`features={{ rowSelectionFeature }}`),
 // the others' bundles leave it out.
-export { rowSelectionFeature } from '@tanstack/react-table';
+export { rowSelectionFeature } from '@tanstack/table-core';
 export { SessionTable } from './session-table';
 export type {
   SessionTableBodyProps,

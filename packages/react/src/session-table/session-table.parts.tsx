@@ -1,12 +1,12 @@
 import type { Session, SessionListParams } from '@auditlane/client';
 import { formatActor, isProduction } from '@auditlane/client/helpers';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import type {
   Cell as TanStackCell,
   Header as TanStackHeader,
   Row as TanStackRow,
   Table as TanStackTable,
-} from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
+} from '@tanstack/table-core';
 import { Slot } from 'radix-ui/slot';
 import {
   type ComponentPropsWithoutRef,

@@ -1,6 +1,6 @@
 import '../styles.css';
 import { createClient, type Session } from '@auditlane/client';
-import { Component, createRef, type ReactNode } from 'react';
+import { Component, createRef, memo, type ReactNode, useSyncExternalStore } from 'react';
 import { describe, expect, inject, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-react';
@@ -10,7 +10,11 @@ import { AuditlaneProvider } from '../provider';
 import { rowSelectionFeature } from '.';
 import { SessionTable } from './session-table';
 import type { SessionTableRow } from './session-table.parts';
-import type { SessionTableProps } from './session-table.types';
+import type {
+  SessionTableProps,
+  SortingState,
+  UseSessionTableOptions,
+} from './session-table.types';
 import { useSessionTable } from './use-session-table';
 
 const servers = inject('servers');
@@ -412,6 +416,101 @@ function HeadlessCount({ sessions }: { sessions: Session[] }) {
     </output>
   );
 }
+
+/** Reads one state of the table through its own subscription (memoised: props never change). */
+const SortingProbe = memo(function SortingProbe({
+  atom,
+}: {
+  atom: {
+    get: () => SortingState;
+    subscribe: (listener: () => void) => { unsubscribe: () => void };
+  };
+}) {
+  const sorting = useSyncExternalStore(
+    (onChange) => atom.subscribe(onChange).unsubscribe,
+    atom.get,
+  );
+  return <output data-testid="probe">{sorting.map((s) => `${s.id}:${s.desc}`).join()}</output>;
+});
+
+/** The hook's table, changed through its own API (buttons), and what it renders. */
+function TableApi(props: UseSessionTableOptions) {
+  const { table, rows } = useSessionTable(props);
+  return (
+    <>
+      <button type="button" onClick={() => table.setSorting([{ id: 'cost', desc: true }])}>
+        by cost
+      </button>
+      <button type="button" onClick={() => table.getColumn('cost')?.toggleVisibility(false)}>
+        hide cost
+      </button>
+      <output data-testid="rows">
+        {rows
+          .slice(0, 3)
+          .map((r) => r.original.usage.costUsd)
+          .join()}
+      </output>
+      <output data-testid="columns">
+        {table
+          .getVisibleLeafColumns()
+          .map((c) => c.id)
+          .join()}
+      </output>
+      <output data-testid="state">{table.state.sorting.map((s) => s.id).join()}</output>
+      <SortingProbe atom={table.atoms.sorting} />
+    </>
+  );
+}
+
+describe("SessionTable's binding to TanStack Table's core", () => {
+  it('renders what changes through the table API, and keeps the state a host controls', async () => {
+    const data = fakeSessions(30);
+    const screen = await render(<TableApi sessions={data} />);
+    await expect.element(screen.getByTestId('probe')).toHaveTextContent('startedAt:true');
+    await screen.getByRole('button', { name: 'by cost' }).click();
+    await expect.element(screen.getByTestId('rows')).toHaveTextContent('1.6,1.5,1.4');
+    await expect.element(screen.getByTestId('state')).toHaveTextContent(/^cost$/);
+    // A component subscribed to the table's own atom (not rendered by the change) sees it: the
+    // state the table rendered with is published to its atoms once committed.
+    await expect.element(screen.getByTestId('probe')).toHaveTextContent('cost:true');
+    await screen.getByRole('button', { name: 'hide cost' }).click();
+    await expect.element(screen.getByTestId('columns')).not.toHaveTextContent('cost');
+    expect(screen.getByTestId('columns').element().textContent).toContain('significance');
+    await screen.unmount();
+
+    // Controlled: the table asks the host, and shows the host's state until it changes.
+    const onSortingChange = vi.fn();
+    const onColumnVisibilityChange = vi.fn();
+    const controlled = await render(
+      <TableApi
+        sessions={data}
+        sorting={[{ id: 'cost', desc: false }]}
+        onSortingChange={onSortingChange}
+        columnVisibility={{}}
+        onColumnVisibilityChange={onColumnVisibilityChange}
+      />,
+    );
+    await expect.element(controlled.getByTestId('rows')).toHaveTextContent('0,0');
+    await controlled.getByRole('button', { name: 'by cost' }).click();
+    expect(onSortingChange).toHaveBeenLastCalledWith([{ id: 'cost', desc: true }]);
+    await controlled.getByRole('button', { name: 'hide cost' }).click();
+    expect(onColumnVisibilityChange).toHaveBeenLastCalledWith({ cost: false });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(controlled.getByTestId('rows').element().textContent).toMatch(/^0,0/);
+    expect(controlled.getByTestId('probe').element().textContent).toBe('cost:false');
+    expect(controlled.getByTestId('columns').element().textContent).toContain('cost');
+    // The host passes the new state on: the table shows it, and its atom subscribers see it.
+    await controlled.rerender(
+      <TableApi
+        sessions={data}
+        sorting={[{ id: 'cost', desc: true }]}
+        onSortingChange={onSortingChange}
+      />,
+    );
+    await expect.element(controlled.getByTestId('rows')).toHaveTextContent('1.6,1.5,1.4');
+    await expect.element(controlled.getByTestId('probe')).toHaveTextContent('cost:true');
+  });
+});
 
 describe('SessionTable parts', () => {
   it('useSessionTable sorts what it is given and never fetches, even inside a provider', async () => {

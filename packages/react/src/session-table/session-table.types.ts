@@ -4,7 +4,7 @@ import type {
   RowSelectionState,
   rowSelectionFeature,
   SortingState,
-} from '@tanstack/react-table';
+} from '@tanstack/table-core';
 import type { MessagesOverride } from '../provider/messages';
 
 export type { ColumnVisibilityState, RowSelectionState, SortingState };

@@ -8,8 +8,7 @@ import {
   type rowSelectionFeature,
   rowSortingFeature,
   tableFeatures,
-  useTable,
-} from '@tanstack/react-table';
+} from '@tanstack/table-core';
 import { useCallback, useMemo, useState } from 'react';
 import { useControllable } from '../internal/use-controllable';
 import type {
@@ -21,6 +20,7 @@ import type {
   SortingState,
   UseSessionTableOptions,
 } from './session-table.types';
+import { useTableCore } from './use-table-core';
 
 /**
  * The features every sessions table registers (one declaration, for the column helper's
@@ -230,7 +230,7 @@ export function useSessionTable(options: UseSessionTableOptions) {
   const tableState = enableRowSelection
     ? { sorting, columnVisibility, rowSelection }
     : { sorting, columnVisibility };
-  const table = useTable({
+  const table = useTableCore({
     features,
     columns,
     data,
