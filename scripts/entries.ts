@@ -26,7 +26,7 @@ const DESCRIPTIONS: Record<string, string> = {
   '@auditlane/react':
     '`AuditlaneProvider`, `useSessions`, `useSession`, `useSessionEvents`, `useViewer`, `defaultMessages` (the English `Messages`), `mergeMessages`',
   '@auditlane/react/session-table':
-    '`SessionTable` and its parts (`SessionTable.Root`, `.Toolbar`, `.Table`, `.Header`, `.Body`, `.Row`, `.Cell`, ...), `useSessionTable` (a TanStack table), `sessionColumns`, `rowSelectionFeature` (opt-in row selection)',
+    '`SessionTable` and its parts (`SessionTable.Root`, `.Toolbar`, `.Table`, `.Header`, `.Body`, `.Row`, `.Cell`, ...), `useSessionTable` (a TanStack table), `sessionColumns`, `sortedRowModel` (opt-in sorting in the browser), `rowSelectionFeature` (opt-in row selection)',
   '@auditlane/react/filters':
     '`Filters`, `useFilters`, `useFiltersSearchParams`, `toListParams`, `filtersToSearchParams`, `filtersFromSearchParams`',
   '@auditlane/react/session-detail': '`SessionDetail`, `useSessionDetail`, `buildActivity`',

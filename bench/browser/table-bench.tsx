@@ -1,7 +1,7 @@
 // Runs in headless Chromium (see ../src/react.ts): SessionTable with N sessions given directly.
 import '@auditlane/react/styles.css';
 import type { Session } from '@auditlane/client';
-import { SessionTable } from '@auditlane/react/session-table';
+import { SessionTable, sortedRowModel } from '@auditlane/react/session-table';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { BaselineTable } from './baseline-table';
@@ -69,7 +69,7 @@ export interface Result {
 
 function Table({ which, sessions }: { which: 'ours' | 'baseline'; sessions: Session[] }) {
   return which === 'ours' ? (
-    <SessionTable sessions={sessions} height={600} />
+    <SessionTable sessions={sessions} features={{ sortedRowModel }} height={600} />
   ) : (
     <BaselineTable sessions={sessions} />
   );

@@ -106,6 +106,11 @@ async function bundleSizes() {
   const root = reactRoot();
   const entries: [string, string, string[]?][] = [
     ['SessionTable', "export { SessionTable } from '@auditlane/react/session-table';"],
+    // Sessions given directly, sorted in the browser: its sorted row model registered.
+    [
+      'SessionTable sorting in the browser',
+      "export { SessionTable, sortedRowModel } from '@auditlane/react/session-table';",
+    ],
     ['Filters', "export { Filters } from '@auditlane/react/filters';"],
     ['SessionDetail', "export { SessionDetail } from '@auditlane/react/session-detail';"],
     ['ToolCallView', "export { ToolCallView } from '@auditlane/react/tool-call';"],

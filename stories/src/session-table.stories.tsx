@@ -1,5 +1,5 @@
 import { AuditlaneProvider } from '@auditlane/react';
-import { rowSelectionFeature, SessionTable } from '@auditlane/react/session-table';
+import { rowSelectionFeature, SessionTable, sortedRowModel } from '@auditlane/react/session-table';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { storyClient } from './client';
 import { makeSessions } from './fixtures';
@@ -46,17 +46,30 @@ export const ServerError: Story = {
 
 const many = makeSessions(10_000);
 
-/** 10,000 sessions given directly (no server): virtualised rows, sorting in the browser. */
-export const ThousandsOfRows: Story = { args: { sessions: many } };
+/**
+ * 10,000 sessions given directly (no server): virtualised rows, sorted in the browser (its
+ * sorted row model registered by the table that sorts).
+ */
+export const ThousandsOfRows: Story = { args: { sessions: many, features: { sortedRowModel } } };
+
+/** Sessions given directly and sorted by the host: `manualSorting`, a ranking asked for. */
+export const SortedByHost: Story = {
+  args: { sessions: many, manualSorting: true, onSortingChange: () => {} },
+};
 
 export const GivenDataEmpty: Story = {
-  args: { sessions: [], messages: { sessionTable: { empty: 'No sessions recorded yet.' } } },
+  args: {
+    sessions: [],
+    features: { sortedRowModel },
+    messages: { sessionTable: { empty: 'No sessions recorded yet.' } },
+  },
 };
 
 /** Translated: the strings come from a messages object (partial, merged over English). */
 export const Translated: Story = {
   args: {
     sessions: many,
+    features: { sortedRowModel },
     messages: {
       sessionTable: {
         label: 'Sitzungen',
@@ -94,7 +107,7 @@ export const Translated: Story = {
  * menu) and rows of its own element (`asChild`) with a class of its own.
  */
 export const Parts: Story = {
-  args: { sessions: many },
+  args: { sessions: many, features: { sortedRowModel } },
   render: (args) => (
     <SessionTable.Root {...args}>
       <SessionTable.Toolbar>

@@ -2,17 +2,17 @@ import './styles.css';
 import { describe, expect, it } from 'vitest';
 import { render } from 'vitest-browser-react';
 import { Filters } from './filters';
-import { SessionTable } from './session-table';
+import { SessionTable, sortedRowModel } from './session-table';
 
 describe('the default theme (styles.css)', () => {
   it('has light and dark defaults, chosen by data-al-theme, and CSS variables override them', async () => {
     const screen = await render(
       <>
         <div data-al-theme="light" data-testid="light">
-          <SessionTable sessions={[]} hideToolbar />
+          <SessionTable sessions={[]} features={{ sortedRowModel }} hideToolbar />
         </div>
         <div data-al-theme="dark" data-testid="dark">
-          <SessionTable sessions={[]} hideToolbar />
+          <SessionTable sessions={[]} features={{ sortedRowModel }} hideToolbar />
           <Filters />
         </div>
         <div
@@ -20,7 +20,7 @@ describe('the default theme (styles.css)', () => {
           style={{ '--al-bg': 'rgb(1, 2, 3)' } as React.CSSProperties}
           data-testid="custom"
         >
-          <SessionTable sessions={[]} hideToolbar />
+          <SessionTable sessions={[]} features={{ sortedRowModel }} hideToolbar />
         </div>
       </>,
     );

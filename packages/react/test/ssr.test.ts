@@ -49,7 +49,7 @@ const session: Session = {
 describe('server rendering of the built entries', () => {
   it('imports without a DOM and renders SessionTable, Filters and SessionDetail to HTML', async () => {
     expect(typeof window).toBe('undefined');
-    const { SessionTable } = await import('@auditlane/react/session-table');
+    const { SessionTable, sortedRowModel } = await import('@auditlane/react/session-table');
     const { Filters } = await import('@auditlane/react/filters');
     const { SessionDetail, buildActivity } = await import('@auditlane/react/session-detail');
     const root = await import('@auditlane/react');
@@ -59,7 +59,9 @@ describe('server rendering of the built entries', () => {
     );
     expect(typeof root.AuditlaneProvider).toBe('function');
 
-    const table = renderToString(createElement(SessionTable, { sessions: [session] }));
+    const table = renderToString(
+      createElement(SessionTable, { sessions: [session], features: { sortedRowModel } }),
+    );
     expect(table).toContain('alice@example.com');
     expect(table).toContain('aria-rowcount="2"');
     const filters = renderToString(createElement(Filters, { defaultValue: { q: 'DROP' } }));

@@ -1,7 +1,7 @@
 'use client';
 // Row selection is opt-in: hosts that select rows register it (`features={{ rowSelectionFeature }}`),
 // the others' bundles leave it out.
-export { rowSelectionFeature } from '@tanstack/react-table';
+export { rowSelectionFeature } from '@tanstack/table-core';
 export { SessionTable } from './session-table';
 export type {
   SessionTableBodyProps,
@@ -28,9 +28,13 @@ export type {
   SortingState,
   UseSessionTableOptions,
 } from './session-table.types';
+// The browser's sort is opt-in too: tables given sessions directly register it
+// (`features={{ sortedRowModel }}`); those sorted by the server leave it out.
+export { sortedRowModel } from './sorted-row-model';
 export {
   type SessionTableFeatures,
   type SessionTableSelectionFeatures,
+  type SessionTableSortedFeatures,
   sessionColumns,
   sessionTableFeatures,
   type UseSessionTableResult,

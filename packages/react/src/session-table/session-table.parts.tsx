@@ -1,12 +1,12 @@
 import type { Session, SessionListParams } from '@auditlane/client';
 import { formatActor, isProduction } from '@auditlane/client/helpers';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import type {
   Cell as TanStackCell,
   Header as TanStackHeader,
   Row as TanStackRow,
   Table as TanStackTable,
-} from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
+} from '@tanstack/table-core';
 import { Slot } from 'radix-ui/slot';
 import {
   type ComponentPropsWithoutRef,
@@ -146,7 +146,7 @@ export interface SessionTableRootProps
 
 /**
  * The table's state for the parts inside it: sessions given directly (`sessions`, sorted in the
- * browser) or loaded page by page through the provider's client (`params`, sorted by the
+ * browser with `features={{ sortedRowModel }}`, or by the host with `manualSorting`) or loaded page by page through the provider's client (`params`, sorted by the
  * server). Renders a div (`data-state="loading|error|empty|ready"`).
  */
 export const Root = forwardRef<HTMLDivElement, SessionTableRootProps>(
@@ -167,6 +167,7 @@ export const Root = forwardRef<HTMLDivElement, SessionTableRootProps>(
       onRowSelectionChange,
       enableRowSelection,
       features,
+      manualSorting,
       loading,
       error,
       hasMore,
@@ -199,7 +200,7 @@ export const Root = forwardRef<HTMLDivElement, SessionTableRootProps>(
     const remote = useSessions(listParams, { enabled: serverSide, refreshMs });
     const state = useSessionTable({
       sessions: serverSide ? remote.sessions : sessions,
-      manualSorting: serverSide,
+      manualSorting: serverSide || manualSorting,
       sorting,
       onSortingChange: setSorting,
       columnVisibility,

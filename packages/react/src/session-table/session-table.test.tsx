@@ -1,16 +1,20 @@
 import '../styles.css';
 import { createClient, type Session } from '@auditlane/client';
-import { Component, createRef, type ReactNode } from 'react';
+import { Component, createRef, memo, type ReactNode, useSyncExternalStore } from 'react';
 import { describe, expect, inject, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-react';
 import { axeViolations } from '../../test/axe';
 import { ICON_GLYPHS, pseudoMessages, untranslated } from '../../test/messages';
 import { AuditlaneProvider } from '../provider';
-import { rowSelectionFeature } from '.';
+import { rowSelectionFeature, sortedRowModel } from '.';
 import { SessionTable } from './session-table';
 import type { SessionTableRow } from './session-table.parts';
-import type { SessionTableProps } from './session-table.types';
+import type {
+  SessionTableProps,
+  SortingState,
+  UseSessionTableOptions,
+} from './session-table.types';
 import { useSessionTable } from './use-session-table';
 
 const servers = inject('servers');
@@ -140,7 +144,9 @@ describe('SessionTable on the reference server', () => {
 describe('SessionTable with data given directly', () => {
   it('renders thousands of sessions virtualised and sorts them in the browser', async () => {
     const data = fakeSessions(5000);
-    const screen = await render(<SessionTable sessions={data} height={500} />);
+    const screen = await render(
+      <SessionTable sessions={data} features={{ sortedRowModel }} height={500} />,
+    );
     await expect.element(screen.getByText('5,000 sessions')).toBeVisible();
     expect(rows(screen.container).length).toBeLessThan(60);
     await screen.getByRole('button', { name: /Cost/ }).click();
@@ -161,7 +167,7 @@ describe('SessionTable with data given directly', () => {
     const screen = await render(
       <SessionTable
         sessions={data}
-        features={{ rowSelectionFeature }}
+        features={{ rowSelectionFeature, sortedRowModel }}
         enableRowSelection
         onRowSelectionChange={onRowSelectionChange}
         onColumnVisibilityChange={onColumnVisibilityChange}
@@ -192,7 +198,7 @@ describe('SessionTable with data given directly', () => {
     const screen = await render(
       <SessionTable
         sessions={data}
-        features={{ rowSelectionFeature }}
+        features={{ rowSelectionFeature, sortedRowModel }}
         enableRowSelection
         rowSelection={{ [first]: true }}
         onRowSelectionChange={onRowSelectionChange}
@@ -209,7 +215,7 @@ describe('SessionTable with data given directly', () => {
 
   it('has no selection without the row selection feature, and says what to pass when asked for it', async () => {
     const data = fakeSessions(5);
-    const plain = await render(<SessionTable sessions={data} />);
+    const plain = await render(<SessionTable sessions={data} features={{ sortedRowModel }} />);
     await expect.element(plain.getByText('5 sessions')).toBeVisible();
     expect(plain.container.querySelector('input[type="checkbox"]')).toBeNull();
     expect(plain.container.querySelector('tr[aria-selected]')).toBeNull();
@@ -226,7 +232,7 @@ describe('SessionTable with data given directly', () => {
       const name = Object.keys(props)[0];
       const screen = await render(
         <Catch>
-          <SessionTable sessions={data} {...props} />
+          <SessionTable sessions={data} features={{ sortedRowModel }} {...props} />
         </Catch>,
       );
       await expect
@@ -253,14 +259,18 @@ describe('SessionTable with data given directly', () => {
     const data = fakeSessions(3);
     const screen = await render(
       <Catch>
-        <SessionTable sessions={data} features={{ rowSelectionFeature }} />
+        <SessionTable sessions={data} features={{ rowSelectionFeature, sortedRowModel }} />
       </Catch>,
     );
     await expect.element(screen.getByText('3 sessions')).toBeVisible();
     // A new object with the same feature is no change.
     await screen.rerender(
       <Catch>
-        <SessionTable sessions={data} features={{ rowSelectionFeature }} enableRowSelection />
+        <SessionTable
+          sessions={data}
+          features={{ rowSelectionFeature, sortedRowModel }}
+          enableRowSelection
+        />
       </Catch>,
     );
     await expect
@@ -268,7 +278,7 @@ describe('SessionTable with data given directly', () => {
       .toBeVisible();
     await screen.rerender(
       <Catch>
-        <SessionTable sessions={data} />
+        <SessionTable sessions={data} features={{ sortedRowModel }} />
       </Catch>,
     );
     await expect
@@ -277,16 +287,62 @@ describe('SessionTable with data given directly', () => {
     spy.mockRestore();
   });
 
+  it('is sorted by the host or by the browser: with neither, it throws an error naming both', async () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const data = fakeSessions(5);
+    const neither =
+      "SessionTable: sessions given directly are sorted by the host or by the browser: pass `manualSorting` and `onSortingChange` (the host sorts them and passes them in that order), or import { sortedRowModel } from '@auditlane/react/session-table' and pass features={{ sortedRowModel }} (the browser sorts them)";
+    const screen = await render(
+      <Catch>
+        <SessionTable sessions={data} />
+      </Catch>,
+    );
+    await expect.element(screen.getByRole('alert')).toHaveTextContent(neither);
+    await screen.unmount();
+    const hook = await render(
+      <Catch>
+        <TableApi sessions={data} features={{}} />
+      </Catch>,
+    );
+    await expect.element(hook.getByRole('alert')).toHaveTextContent(neither);
+    await hook.unmount();
+    spy.mockRestore();
+
+    // The host sorts: the rows stay in its order, a sortable header asks it for a ranking.
+    const onSortingChange = vi.fn();
+    const byHost = [...data].reverse();
+    const hosted = await render(
+      <SessionTable sessions={byHost} manualSorting onSortingChange={onSortingChange} />,
+    );
+    await expect.element(hosted.getByText('5 sessions')).toBeVisible();
+    const ids = () =>
+      rows(hosted.container).map((r) => r.querySelector('code')?.getAttribute('title'));
+    expect(ids()).toEqual(byHost.map((s) => s.id));
+    await hosted.getByRole('button', { name: /Significance/ }).click();
+    expect(onSortingChange).toHaveBeenLastCalledWith([{ id: 'significance', desc: true }]);
+    expect(ids()).toEqual(byHost.map((s) => s.id));
+    // Only the rankings a host is asked for are sortable.
+    expect(hosted.container.querySelector('th.al-col-cost button')).toBeNull();
+  });
+
   it('shows the empty, loading and error states', async () => {
     const empty = await render(
-      <SessionTable sessions={[]} messages={{ sessionTable: { empty: 'Nothing yet' } }} />,
+      <SessionTable
+        sessions={[]}
+        features={{ sortedRowModel }}
+        messages={{ sessionTable: { empty: 'Nothing yet' } }}
+      />,
     );
     await expect.element(empty.getByText('Nothing yet')).toBeVisible();
     await empty.unmount();
-    const loading = await render(<SessionTable sessions={[]} loading />);
+    const loading = await render(
+      <SessionTable sessions={[]} features={{ sortedRowModel }} loading />,
+    );
     await expect.element(loading.getByText('Loading sessions…')).toBeVisible();
     await loading.unmount();
-    const failed = await render(<SessionTable sessions={[]} error={new Error('boom')} />);
+    const failed = await render(
+      <SessionTable sessions={[]} features={{ sortedRowModel }} error={new Error('boom')} />,
+    );
     await expect
       .element(failed.getByRole('alert'))
       .toHaveTextContent('Could not load sessions: boom');
@@ -307,7 +363,7 @@ function cyrillicSessions(n: number): Session[] {
 }
 
 function HeadlessSelection({ sessions }: { sessions: Session[] }) {
-  useSessionTable({ sessions, enableRowSelection: true });
+  useSessionTable({ sessions, enableRowSelection: true, features: { sortedRowModel } });
   return null;
 }
 
@@ -329,7 +385,7 @@ describe('SessionTable messages and icons', () => {
       <AuditlaneProvider messages={messages}>
         <SessionTable
           sessions={data}
-          features={{ rowSelectionFeature }}
+          features={{ rowSelectionFeature, sortedRowModel }}
           enableRowSelection
           onRowClick={() => {}}
           activeSessionId={data[1]?.id}
@@ -361,7 +417,7 @@ describe('SessionTable messages and icons', () => {
     for (const state of states) {
       const other = await render(
         <AuditlaneProvider messages={messages}>
-          <SessionTable {...state} onReload={() => {}} />
+          <SessionTable {...state} features={{ sortedRowModel }} onReload={() => {}} />
         </AuditlaneProvider>,
       );
       await expect.element(other.getByRole(state.error ? 'alert' : 'status')).toBeVisible();
@@ -375,6 +431,7 @@ describe('SessionTable messages and icons', () => {
       <AuditlaneProvider messages={{ sessionTable: { empty: 'Пусто' } }}>
         <SessionTable
           sessions={[]}
+          features={{ sortedRowModel }}
           messages={{
             sessionTable: { columnsMenu: 'Столбцы' },
             common: { status: { ended: 'х' } },
@@ -390,7 +447,7 @@ describe('SessionTable messages and icons', () => {
 
   it('draws its icons as SVG, never as text glyphs', async () => {
     const data = fakeSessions(20);
-    const screen = await render(<SessionTable sessions={data} />);
+    const screen = await render(<SessionTable sessions={data} features={{ sortedRowModel }} />);
     await screen.getByRole('button', { name: 'Columns' }).click();
     await expect.element(screen.getByRole('menuitemcheckbox', { name: 'Cost' })).toBeVisible();
     expect(document.body.textContent).not.toMatch(ICON_GLYPHS);
@@ -405,13 +462,112 @@ describe('SessionTable messages and icons', () => {
 });
 
 function HeadlessCount({ sessions }: { sessions: Session[] }) {
-  const table = useSessionTable({ sessions, defaultSorting: [{ id: 'cost', desc: true }] });
+  const table = useSessionTable({
+    sessions,
+    features: { sortedRowModel },
+    defaultSorting: [{ id: 'cost', desc: true }],
+  });
   return (
     <output data-testid="headless">
       {table.rows.length}:{table.rows[0]?.original.usage.costUsd}:{table.status}
     </output>
   );
 }
+
+/** Reads one state of the table through its own subscription (memoised: props never change). */
+const SortingProbe = memo(function SortingProbe({
+  atom,
+}: {
+  atom: {
+    get: () => SortingState;
+    subscribe: (listener: () => void) => { unsubscribe: () => void };
+  };
+}) {
+  const sorting = useSyncExternalStore(
+    (onChange) => atom.subscribe(onChange).unsubscribe,
+    atom.get,
+  );
+  return <output data-testid="probe">{sorting.map((s) => `${s.id}:${s.desc}`).join()}</output>;
+});
+
+/** The hook's table, changed through its own API (buttons), and what it renders. */
+function TableApi(props: UseSessionTableOptions) {
+  const { table, rows } = useSessionTable({ features: { sortedRowModel }, ...props });
+  return (
+    <>
+      <button type="button" onClick={() => table.setSorting([{ id: 'cost', desc: true }])}>
+        by cost
+      </button>
+      <button type="button" onClick={() => table.getColumn('cost')?.toggleVisibility(false)}>
+        hide cost
+      </button>
+      <output data-testid="rows">
+        {rows
+          .slice(0, 3)
+          .map((r) => r.original.usage.costUsd)
+          .join()}
+      </output>
+      <output data-testid="columns">
+        {table
+          .getVisibleLeafColumns()
+          .map((c) => c.id)
+          .join()}
+      </output>
+      <output data-testid="state">{table.state.sorting.map((s) => s.id).join()}</output>
+      <SortingProbe atom={table.atoms.sorting} />
+    </>
+  );
+}
+
+describe("SessionTable's binding to TanStack Table's core", () => {
+  it('renders what changes through the table API, and keeps the state a host controls', async () => {
+    const data = fakeSessions(30);
+    const screen = await render(<TableApi sessions={data} />);
+    await expect.element(screen.getByTestId('probe')).toHaveTextContent('startedAt:true');
+    await screen.getByRole('button', { name: 'by cost' }).click();
+    await expect.element(screen.getByTestId('rows')).toHaveTextContent('1.6,1.5,1.4');
+    await expect.element(screen.getByTestId('state')).toHaveTextContent(/^cost$/);
+    // A component subscribed to the table's own atom (not rendered by the change) sees it: the
+    // state the table rendered with is published to its atoms once committed.
+    await expect.element(screen.getByTestId('probe')).toHaveTextContent('cost:true');
+    await screen.getByRole('button', { name: 'hide cost' }).click();
+    await expect.element(screen.getByTestId('columns')).not.toHaveTextContent('cost');
+    expect(screen.getByTestId('columns').element().textContent).toContain('significance');
+    await screen.unmount();
+
+    // Controlled: the table asks the host, and shows the host's state until it changes.
+    const onSortingChange = vi.fn();
+    const onColumnVisibilityChange = vi.fn();
+    const controlled = await render(
+      <TableApi
+        sessions={data}
+        sorting={[{ id: 'cost', desc: false }]}
+        onSortingChange={onSortingChange}
+        columnVisibility={{}}
+        onColumnVisibilityChange={onColumnVisibilityChange}
+      />,
+    );
+    await expect.element(controlled.getByTestId('rows')).toHaveTextContent('0,0');
+    await controlled.getByRole('button', { name: 'by cost' }).click();
+    expect(onSortingChange).toHaveBeenLastCalledWith([{ id: 'cost', desc: true }]);
+    await controlled.getByRole('button', { name: 'hide cost' }).click();
+    expect(onColumnVisibilityChange).toHaveBeenLastCalledWith({ cost: false });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(controlled.getByTestId('rows').element().textContent).toMatch(/^0,0/);
+    expect(controlled.getByTestId('probe').element().textContent).toBe('cost:false');
+    expect(controlled.getByTestId('columns').element().textContent).toContain('cost');
+    // The host passes the new state on: the table shows it, and its atom subscribers see it.
+    await controlled.rerender(
+      <TableApi
+        sessions={data}
+        sorting={[{ id: 'cost', desc: true }]}
+        onSortingChange={onSortingChange}
+      />,
+    );
+    await expect.element(controlled.getByTestId('rows')).toHaveTextContent('1.6,1.5,1.4');
+    await expect.element(controlled.getByTestId('probe')).toHaveTextContent('cost:true');
+  });
+});
 
 describe('SessionTable parts', () => {
   it('useSessionTable sorts what it is given and never fetches, even inside a provider', async () => {
@@ -441,7 +597,13 @@ describe('SessionTable parts', () => {
     const rootRef = createRef<HTMLDivElement>();
     const tableRef = createRef<HTMLTableElement>();
     const screen = await render(
-      <SessionTable.Root ref={rootRef} sessions={data} onRowClick={onRowClick} height={300}>
+      <SessionTable.Root
+        ref={rootRef}
+        sessions={data}
+        features={{ sortedRowModel }}
+        onRowClick={onRowClick}
+        height={300}
+      >
         <SessionTable.Toolbar asChild>
           <nav aria-label="Таблица">
             <SessionTable.Count />
@@ -504,7 +666,7 @@ describe('SessionTable parts', () => {
       return row;
     };
     const screen = await render(
-      <SessionTable.Root sessions={fakeSessions(2000)} height={440}>
+      <SessionTable.Root sessions={fakeSessions(2000)} features={{ sortedRowModel }} height={440}>
         <SessionTable.Toolbar />
         <SessionTable.Viewport>
           <SessionTable.Table>
@@ -531,7 +693,9 @@ describe('SessionTable parts', () => {
   });
   it('clips only the free-text cells, never an icon (with the default styles)', async () => {
     // A clip is a paint property of its own: rows entering on every scrolled frame pay for each.
-    const screen = await render(<SessionTable sessions={fakeSessions(20)} />);
+    const screen = await render(
+      <SessionTable sessions={fakeSessions(20)} features={{ sortedRowModel }} />,
+    );
     await expect.element(screen.getByText('20 sessions')).toBeVisible();
     const row = rows(screen.container)[0] as HTMLElement;
     const clipped = [...row.querySelectorAll<Element>('*')]
@@ -556,7 +720,7 @@ describe('SessionTable parts', () => {
     for (const size of ['16px', '18px']) {
       const screen = await render(
         <div style={{ ['--al-font-size' as string]: size }}>
-          <SessionTable sessions={sessions} />
+          <SessionTable sessions={sessions} features={{ sortedRowModel }} />
         </div>,
       );
       await expect.element(screen.getByText('20 sessions')).toBeVisible();
@@ -603,7 +767,7 @@ describe('SessionTable parts', () => {
     await row.unmount();
     const noBody = await render(
       <Catch>
-        <SessionTable.Root sessions={[]}>
+        <SessionTable.Root sessions={[]} features={{ sortedRowModel }}>
           <table>
             <tbody>
               <SessionTable.Row row={{} as never} index={0} />

@@ -4,8 +4,9 @@ import type {
   RowSelectionState,
   rowSelectionFeature,
   SortingState,
-} from '@tanstack/react-table';
+} from '@tanstack/table-core';
 import type { MessagesOverride } from '../provider/messages';
+import type { sortedRowModel } from './sorted-row-model';
 
 export type { ColumnVisibilityState, RowSelectionState, SortingState };
 
@@ -29,6 +30,12 @@ export type SessionColumnId =
  */
 export interface SessionTableOptionalFeatures {
   /**
+   * The browser's sort of sessions given directly (TanStack's sorted row model): `import {
+   * sortedRowModel } from '@auditlane/react/session-table'`. A table given sessions needs it,
+   * or `manualSorting` (the host sorts).
+   */
+  sortedRowModel?: typeof sortedRowModel;
+  /**
    * Row selection (`enableRowSelection`, `rowSelection`, ...): `import { rowSelectionFeature }
    * from '@auditlane/react/session-table'`.
    */
@@ -42,9 +49,10 @@ export interface UseSessionTableOptions {
   /** The sessions to show (the hook never fetches: the default component's Root does). */
   sessions: readonly Session[];
   /**
-   * The sessions come ordered by whoever pages through them (a server): the table does not sort
-   * them, only "started" and "significance" can be chosen (`rankBy`), and a sortable header
-   * asks for that ranking. Default false: the browser sorts what it is given.
+   * The sessions come ordered by whoever pages through them (a server, or the host): the table
+   * does not sort them, only "started" and "significance" can be chosen (`rankBy`), and a
+   * sortable header asks for that ranking (`onSortingChange`). Without it, the browser sorts
+   * what it is given, with `features={{ sortedRowModel }}`; a table with neither throws.
    */
   manualSorting?: boolean;
 
@@ -57,8 +65,9 @@ export interface UseSessionTableOptions {
   onColumnVisibilityChange?: (visibility: ColumnVisibilityState) => void;
 
   /**
-   * Opt-in TanStack Table features: `{ rowSelectionFeature }` for row selection. Without it,
-   * the selection options below throw an error naming what to import.
+   * Opt-in TanStack Table features: `{ sortedRowModel }` for the browser's sort, `{
+   * rowSelectionFeature }` for row selection. Without the latter, the selection options below
+   * throw an error naming what to import.
    */
   features?: SessionTableOptionalFeatures;
 
@@ -91,11 +100,12 @@ export interface UseSessionTableOptions {
 }
 
 /** What the default SessionTable (and `SessionTable.Root`) takes. */
-export interface SessionTableProps
-  extends Omit<UseSessionTableOptions, 'sessions' | 'manualSorting'> {
+export interface SessionTableProps extends Omit<UseSessionTableOptions, 'sessions'> {
   /**
-   * The sessions to show, for hosts with their own backend: sorting happens in the browser.
-   * Without it, sessions are loaded page by page through the provider's client (`params`).
+   * The sessions to show, for hosts with their own backend, sorted in the browser
+   * (`features={{ sortedRowModel }}`) or by the host (`manualSorting` and `onSortingChange`).
+   * Without it, sessions are loaded page by page through the provider's client (`params`),
+   * sorted by the server.
    */
   sessions?: readonly Session[];
   /** Filters of the server-side list (without `sort` and `cursor`). */

@@ -4,12 +4,10 @@ import {
   type ColumnDef,
   columnVisibilityFeature,
   createColumnHelper,
-  createSortedRowModel,
   type rowSelectionFeature,
   rowSortingFeature,
   tableFeatures,
-  useTable,
-} from '@tanstack/react-table';
+} from '@tanstack/table-core';
 import { useCallback, useMemo, useState } from 'react';
 import { useControllable } from '../internal/use-controllable';
 import type {
@@ -21,15 +19,17 @@ import type {
   SortingState,
   UseSessionTableOptions,
 } from './session-table.types';
+import type { sortedRowModel } from './sorted-row-model';
+import { useTableCore } from './use-table-core';
 
 /**
  * The features every sessions table registers (one declaration, for the column helper's
- * types): sorting and column visibility. Row selection is opt-in (`features`).
+ * types): sorting state and column visibility. Row selection and the browser's sort are
+ * opt-in (`features`).
  */
 export const sessionTableFeatures = tableFeatures({
   rowSortingFeature,
   columnVisibilityFeature,
-  sortedRowModel: createSortedRowModel(),
   sortFns: {},
 });
 
@@ -40,21 +40,31 @@ export type SessionTableSelectionFeatures = SessionTableFeatures & {
   rowSelectionFeature: typeof rowSelectionFeature;
 };
 
+/** The features of a table given `features={{ sortedRowModel }}`: the browser sorts its rows. */
+export type SessionTableSortedFeatures = SessionTableFeatures & {
+  sortedRowModel: typeof sortedRowModel;
+};
+
 const NO_SELECTION_FEATURE =
   "import { rowSelectionFeature } from '@auditlane/react/session-table' and pass features={{ rowSelectionFeature }}";
 
+const NO_SORTING =
+  "SessionTable: sessions given directly are sorted by the host or by the browser: pass `manualSorting` and `onSortingChange` (the host sorts them and passes them in that order), or import { sortedRowModel } from '@auditlane/react/session-table' and pass features={{ sortedRowModel }} (the browser sorts them)";
+
 /**
- * The table's features: the default ones, and row selection when the host registered it.
- * Throws when selection is asked for without its feature (never a silent no-op).
+ * The table's features: the default ones, and row selection and the sorted row model when the
+ * host registered them. Throws when selection is asked for without its feature, and when
+ * nobody sorts (never a silent no-op).
  */
 function useFeatures(options: UseSessionTableOptions): {
   features: SessionTableFeatures;
   selectable: boolean;
 } {
   const selection = options.features?.rowSelectionFeature;
+  const sorted = options.features?.sortedRowModel;
   // TanStack registers a table's features once, when it is made.
-  const [registered] = useState(selection);
-  if (registered !== selection) {
+  const [registered] = useState({ selection, sorted });
+  if (registered.selection !== selection || registered.sorted !== sorted) {
     throw new Error(
       'SessionTable: `features` changed after the first render; a table registers its features once (give it a new `key` to change them)',
     );
@@ -69,12 +79,15 @@ function useFeatures(options: UseSessionTableOptions): {
       );
     }
   }
+  if (!sorted && !options.manualSorting) throw new Error(NO_SORTING);
   const features = useMemo(
     () =>
-      selection
-        ? tableFeatures({ ...sessionTableFeatures, rowSelectionFeature: selection })
-        : sessionTableFeatures,
-    [selection],
+      tableFeatures({
+        ...sessionTableFeatures,
+        ...(selection ? { rowSelectionFeature: selection } : {}),
+        ...(sorted ? { sortedRowModel: sorted } : {}),
+      }),
+    [selection, sorted],
   );
   return { features, selectable: selection ? (options.enableRowSelection ?? false) : false };
 }
@@ -152,18 +165,6 @@ const rowSort = Object.fromEntries(
   ]),
 );
 
-/** The sessions are already in this order (then the table need not sort them). */
-function isOrdered(sessions: readonly Session[], sorting: SortingState): boolean {
-  const only = sorting.length === 1 ? sorting[0] : undefined;
-  const order = only ? SESSION_ORDER[only.id] : undefined;
-  if (!only || !order) return sorting.length === 0;
-  const sign = only.desc ? -1 : 1;
-  for (let i = 1; i < sessions.length; i++) {
-    if (sign * order(sessions[i - 1] as Session, sessions[i] as Session) > 0) return false;
-  }
-  return true;
-}
-
 function compare<T extends string | number>(a: T, b: T): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -185,8 +186,8 @@ export function rankOf(sorting: SortingState): RankBy {
 
 /**
  * The sessions table without markup and without fetching: a TanStack table (sorting, column
- * visibility; row selection with `features={{ rowSelectionFeature }}`) over the sessions it is
- * given, with their loading state. The parts
+ * visibility; the browser's sort with `features={{ sortedRowModel }}`, row selection with
+ * `features={{ rowSelectionFeature }}`) over the sessions it is given, with their loading state. The parts
  * (`SessionTable.Root`, ...) render it; a host with its own data layer can use it alone.
  */
 export function useSessionTable(options: UseSessionTableOptions) {
@@ -215,13 +216,6 @@ export function useSessionTable(options: UseSessionTableOptions) {
     [enableRowSelection, manualSorting],
   );
 
-  // Sessions usually arrive in the order asked for (newest first): then sorting them again is
-  // skipped (an O(n) check instead of an O(n log n) sort).
-  const presorted = useMemo(
-    () => !manualSorting && isOrdered(data, sorting),
-    [manualSorting, data, sorting],
-  );
-
   // Selection's options only when its feature is registered (the types of the base features
   // have none of them).
   const selectionOptions = enableRowSelection
@@ -230,7 +224,7 @@ export function useSessionTable(options: UseSessionTableOptions) {
   const tableState = enableRowSelection
     ? { sorting, columnVisibility, rowSelection }
     : { sorting, columnVisibility };
-  const table = useTable({
+  const table = useTableCore({
     features,
     columns,
     data,
@@ -239,9 +233,9 @@ export function useSessionTable(options: UseSessionTableOptions) {
     onSortingChange: setSorting,
     onColumnVisibilityChange: setColumnVisibility,
     ...selectionOptions,
-    // The server sorts what it pages through; the browser sorts what it was given, unless it
-    // came in that order already.
-    manualSorting: manualSorting || presorted,
+    // The server (or the host) sorts what it pages through; the browser sorts what it was
+    // given (the sorted row model, `features`).
+    manualSorting,
     enableSortingRemoval: false,
   });
 
