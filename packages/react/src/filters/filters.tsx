@@ -1,11 +1,12 @@
 import type { PeriodPreset, ResourceType, SessionStatus } from '@auditlane/client';
 import { KNOWN_ENVIRONMENTS, RESOURCE_TYPES, SESSION_STATUSES } from '@auditlane/client/helpers';
-import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { useId } from 'react';
 import { CheckboxMenu } from '../internal/checkbox-menu';
 import { cx } from '../internal/cx';
 import { statusLabel } from '../internal/format';
 import { ChevronDownIcon } from '../internal/icons';
 import { Segmented } from '../internal/segmented';
+import { useDebouncedText } from '../internal/use-debounced-text';
 import { useMessages } from '../provider/auditlane-provider';
 import { type FiltersMessages, filtersDefaults } from '../provider/filters.messages';
 import type { FiltersProps, FiltersValue } from './filters.types';
@@ -111,34 +112,11 @@ function TextFilter(props: {
   debounceMs: number;
 }) {
   const id = useId();
-  const [draft, setDraft] = useState(props.value ?? '');
-  const committed = useRef(props.value ?? '');
-  const onCommit = useRef(props.onCommit);
-  onCommit.current = props.onCommit;
-
-  // An outside change (reset, URL) replaces the draft.
-  useEffect(() => {
-    const next = props.value ?? '';
-    if (next !== committed.current) {
-      committed.current = next;
-      setDraft(next);
-    }
-  }, [props.value]);
-
-  useEffect(() => {
-    if (draft.trim() === committed.current) return;
-    const timer = setTimeout(() => {
-      committed.current = draft.trim();
-      onCommit.current(draft.trim());
-    }, props.debounceMs);
-    return () => clearTimeout(timer);
-  }, [draft, props.debounceMs]);
-
-  const commitNow = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key !== 'Enter') return;
-    committed.current = draft.trim();
-    onCommit.current(draft.trim());
-  };
+  const { draft, setDraft, commitNow } = useDebouncedText(
+    props.value ?? '',
+    props.onCommit,
+    props.debounceMs,
+  );
 
   return (
     <div className="al-filters__field">
@@ -154,7 +132,9 @@ function TextFilter(props: {
         autoComplete="off"
         spellCheck={false}
         onChange={(e) => setDraft(e.target.value)}
-        onKeyDown={commitNow}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') commitNow();
+        }}
       />
     </div>
   );

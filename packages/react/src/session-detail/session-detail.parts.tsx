@@ -39,6 +39,7 @@ import { copyText } from '../internal/clipboard';
 import { composeHandlers, composeRefs } from '../internal/compose';
 import { formatTime, statusLabel } from '../internal/format';
 import { useControllable } from '../internal/use-controllable';
+import { useDebouncedText } from '../internal/use-debounced-text';
 import { useAuditlaneContext, useMessages } from '../provider/auditlane-provider';
 import {
   type SessionDetailMessageGroups as Messages,
@@ -564,23 +565,14 @@ export const ActivityToolbar = forwardRef<HTMLDivElement, ActivityToolbarProps>(
   ) {
     const { messages, filters, setFilters, activity } = useSessionPart('ActivityToolbar');
     const m = messages.sessionDetail;
-    const [text, setText] = useState(filters.q ?? '');
     const latest = useRef(filters);
     latest.current = filters;
-    // The filter changed from outside (a host clearing the filters): the input follows.
-    const applied = filters.q ?? '';
-    const [seen, setSeen] = useState(applied);
-    if (seen !== applied) {
-      setSeen(applied);
-      if (text.trim() !== applied) setText(applied);
-    }
-    // The text filter asks the server once typing pauses.
-    useEffect(() => {
-      const q = text.trim();
-      if (applied === q) return;
-      const t = setTimeout(() => setFilters({ ...latest.current, q: q || undefined }), 300);
-      return () => clearTimeout(t);
-    }, [text, applied, setFilters]);
+    // The text filter asks the server once typing pauses; a host clearing the filters clears it.
+    const { draft: text, setDraft: setText } = useDebouncedText(
+      filters.q ?? '',
+      (q) => setFilters({ ...latest.current, q: q || undefined }),
+      300,
+    );
     const Comp = element(asChild, 'div');
     return (
       <Comp role="toolbar" aria-label={m.activityFilters} {...props} ref={ref}>
