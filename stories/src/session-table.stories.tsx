@@ -1,6 +1,12 @@
 import { AuditlaneProvider } from '@auditlane/react';
-import { rowSelectionFeature, SessionTable, sortedRowModel } from '@auditlane/react/session-table';
+import {
+  rowSelectionFeature,
+  SessionTable,
+  type SortingState,
+  sortedRowModel,
+} from '@auditlane/react/session-table';
 import type { Meta, StoryObj } from '@storybook/react-vite';
+import { useMemo, useState } from 'react';
 import { storyClient } from './client';
 import { makeSessions } from './fixtures';
 import { apiHandlers } from './handlers';
@@ -54,7 +60,25 @@ export const ThousandsOfRows: Story = { args: { sessions: many, features: { sort
 
 /** Sessions given directly and sorted by the host: `manualSorting`, a ranking asked for. */
 export const SortedByHost: Story = {
-  args: { sessions: many, manualSorting: true, onSortingChange: () => {} },
+  render: function SortedByHostStory() {
+    const [sorting, setSorting] = useState<SortingState>([{ id: 'startedAt', desc: true }]);
+    const bySignificance = sorting[0]?.id === 'significance';
+    const sessions = useMemo(
+      () =>
+        bySignificance
+          ? [...many].sort((a, b) => (b.significance?.score ?? -1) - (a.significance?.score ?? -1))
+          : many,
+      [bySignificance],
+    );
+    return (
+      <SessionTable
+        sessions={sessions}
+        manualSorting
+        sorting={sorting}
+        onSortingChange={setSorting}
+      />
+    );
+  },
 };
 
 export const GivenDataEmpty: Story = {
