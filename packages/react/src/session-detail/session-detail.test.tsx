@@ -446,10 +446,20 @@ describe('SessionDetail Root', () => {
   });
 
   it('reads the session again when the activity it follows ends: the header says ended, Revoke goes', async () => {
-    const client = createClient({ baseUrl: servers.url, token: servers.scratchToken, retries: 0 });
     const ids = createIdGenerator();
     const startedAt = Date.now();
     const sessionId = ids.sessionId(startedAt);
+    let reads = 0;
+    const client = createClient({
+      baseUrl: servers.url,
+      token: servers.scratchToken,
+      retries: 0,
+      fetch: (input, init) => {
+        const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
+        if (path === `/v1/sessions/${sessionId}`) reads++;
+        return fetch(input, init);
+      },
+    });
     const at = (ms: number) => new Date(startedAt + ms).toISOString();
     await client.ingest([
       {
@@ -478,6 +488,9 @@ describe('SessionDetail Root', () => {
     const status = screen.container.querySelector.bind(screen.container);
     await expect.poll(() => status('header [data-status]')?.textContent).toBe('active');
     await expect.element(screen.getByRole('button', { name: 'Revoke' })).toBeVisible();
+    // Following the active session (its window polling at the end) reads it once.
+    await expect.poll(() => screen.container.querySelector('[data-live]')).not.toBeNull();
+    expect(reads).toBe(1);
     await client.ingest([
       {
         id: ids.eventId(),
@@ -493,6 +506,7 @@ describe('SessionDetail Root', () => {
       .poll(() => status('header [data-status]')?.textContent, { timeout: 8000 })
       .toBe('ended');
     expect(screen.getByRole('button', { name: 'Revoke' }).query()).toBeNull();
+    expect(reads).toBe(2);
   });
 
   it('asks the server for the viewer once', async () => {

@@ -48,14 +48,14 @@ export function useRemoteSessionDetail(
     pageSize: PAGE_SIZE,
     maxPages: MAX_PAGES,
   });
-  // The window stops following when the server says the session has ended (its last page has
-  // no cursor): the session is read again, so its status, end, duration and actions follow.
-  const followed = useRef(false);
+  // The window is at the end of the activity and does not follow it although the session we
+  // have is active: the server says it has ended (its last page has no cursor), before or after
+  // the window opened. The session is read again, so its status, end, duration and actions follow.
+  const ended = live && win.status === 'success' && !win.hasAfter && !win.live;
   const reloadSession = remote.reload;
   useEffect(() => {
-    if (followed.current && !win.live && live) reloadSession();
-    followed.current = win.live;
-  }, [win.live, live, reloadSession]);
+    if (ended) reloadSession();
+  }, [ended, reloadSession]);
   // Reviews say what waited (a held command has no event of its own until it runs).
   const reviewIds = useMemo(() => {
     const ids = new Set<string>();
