@@ -429,10 +429,10 @@ describe('SessionDetail Root', () => {
   it('shows the review a pending command waits on, from the reviews given beside the events', async () => {
     const review = { id: 'обзор', status: 'pending' } as unknown as Review;
     const items = buildActivity(cyrillicEvents, [review]);
-    const held = items.find((i) => i.id === 'с10');
+    const held = items.items.find((i) => i.id === 'с10');
     expect(held?.pendingReviewId).toBe('обзор');
     expect(held?.review).toBe(review);
-    expect(buildActivity(cyrillicEvents).find((i) => i.id === 'с10')?.review).toBeNull();
+    expect(buildActivity(cyrillicEvents).items.find((i) => i.id === 'с10')?.review).toBeNull();
     const screen = await render(
       <SessionDetail
         session={cyrillicSession}
