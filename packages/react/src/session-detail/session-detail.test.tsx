@@ -17,6 +17,7 @@ import { AuditlaneProvider } from '../provider';
 import { buildActivity } from './activity';
 import { SessionDetail } from './session-detail';
 import { useSessionDetailContext } from './session-detail.parts';
+import type { LocalActivity } from './session-detail.types';
 import { useSessionDetail } from './use-session-detail';
 
 function HookWith({ options }: { options: object }) {
@@ -423,6 +424,20 @@ describe('SessionDetail Root', () => {
     await expect
       .element(hook.getByRole('alert'))
       .toHaveTextContent('useSessionDetail takes the activity, not `events` or `reviews`');
+    spy.mockRestore();
+  });
+
+  it('refuses an array of entries as the activity by naming buildActivity, instead of failing on it', async () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const entries = buildActivity(cyrillicEvents).items as unknown as LocalActivity;
+    const screen = await render(
+      <Catch>
+        <SessionDetail session={cyrillicSession} activity={entries} />
+      </Catch>,
+    );
+    await expect
+      .element(screen.getByRole('alert'))
+      .toHaveTextContent('pass activity={buildActivity(events, reviews)}');
     spy.mockRestore();
   });
 
