@@ -10,9 +10,10 @@ export type ActionStatus = { state: 'idle' | 'busy' | 'done' } | { state: 'error
 
 /**
  * A session's detail without markup and without fetching: the session given, its activity (as
- * given: `buildActivity(events, reviews)`; the result's `activity` is its entries), what the viewer
- * may do and the actions, each through the host's callback. `SessionDetail.Root` with a `sessionId` feeds it from the provider's client; a host
- * with its own data layer feeds it directly.
+ * given: `buildActivity(events, reviews)`; the result's `activity` is its entries), what the
+ * viewer may do and the actions, each through the host's callback. `SessionDetail.Root` with a
+ * `sessionId` feeds it from the provider's client; a host with its own data layer feeds it
+ * directly.
  */
 export function useSessionDetail(options: UseSessionDetailOptions) {
   refuseEvents(options, 'useSessionDetail');
