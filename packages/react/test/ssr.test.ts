@@ -68,7 +68,7 @@ describe('server rendering of the built entries', () => {
     expect(filters).toContain('value="DROP"');
     // The menus' triggers, before their code loads, are buttons that open a menu.
     expect(filters).toMatch(/<button[^>]*aria-haspopup="menu"[^>]*aria-expanded="false"/);
-    const detail = renderToString(createElement(SessionDetail, { session, activity: [] }));
+    const detail = renderToString(createElement(SessionDetail, { session }));
     expect(detail).toContain('5 commands · 1 blocked · 1 approved · 4 fields masked');
     // A tool call, whose view loads on demand: the server renders the tool's name.
     const toolCallHtml = renderToString(

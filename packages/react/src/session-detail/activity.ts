@@ -1,17 +1,20 @@
 import type { ActivityEntry, ActivityType, Review, StoredEvent } from '@auditlane/client';
 import { joinVerdicts } from '@auditlane/client/helpers';
-import type { ActivityEvent, ActivityItem } from './session-detail.types';
+import { localActivity } from './local-activity';
+import type { ActivityEvent, ActivityItem, LocalActivity } from './session-detail.types';
 
 /**
  * The activity log of a session: each action (command, query, tool call, ...) with the verdicts
  * and maskings that point at it (`subjectId`), in either order of arrival (the join is the
  * client's `joinVerdicts`). A verdict whose action was never recorded (blocked before it ran) is
- * an entry of its own. Every entry is its own item (no runs: the server groups them).
+ * an entry of its own. Every entry is its own item (no runs: the server groups them). The
+ * entries are its `items`; SessionDetail filters and seeks them in the browser (that code is in
+ * the bundles of the hosts that call this, not of those that load through the client).
  */
 export function buildActivity(
   events: readonly StoredEvent[],
   reviews: readonly Review[] = [],
-): ActivityItem[] {
+): LocalActivity {
   const reviewsById = new Map(reviews.map((r) => [r.id, r]));
   const items: ActivityItem[] = [];
   for (const entry of joinVerdicts(events)) {
@@ -55,7 +58,7 @@ export function buildActivity(
       ),
     );
   }
-  return items;
+  return localActivity(items);
 }
 
 /** An item of the server's activity (`client.sessions.activity`) as the log shows it. */
@@ -87,33 +90,4 @@ export function activityItemFromEntry(
     failed: entry.failed,
     marks: entry.marks,
   };
-}
-
-/** Whether an item passes filters applied in the browser (data given directly). */
-export function matchesFilters(
-  item: ActivityItem,
-  filters: {
-    type?: readonly string[];
-    verdict?: readonly string[];
-    q?: string;
-  },
-): boolean {
-  if (filters.type?.length && !filters.type.includes(item.event.type)) return false;
-  if (filters.verdict?.length) {
-    const marks = new Set<string>();
-    if (item.verdict) marks.add(item.verdict);
-    if (item.masked.count > 0) marks.add('masked');
-    if (item.failed) marks.add('failed');
-    if (!filters.verdict.some((v) => marks.has(v))) return false;
-  }
-  if (filters.q) {
-    const q = filters.q.toLowerCase();
-    const e = item.event as unknown as Record<string, unknown>;
-    const text = [e.text, e.sql, e.tool, e.path, e.url, e.rule, e.reason, item.review?.subject.text]
-      .filter((t): t is string => typeof t === 'string')
-      .join('\n')
-      .toLowerCase();
-    if (!text.includes(q)) return false;
-  }
-  return true;
 }

@@ -1,6 +1,7 @@
 'use client';
 export type { ActivityFilters, ActivitySeekTarget } from '../data/activity-window';
 export { activityItemFromEntry, buildActivity } from './activity';
+export { localActivity } from './local-activity';
 export { SessionDetail } from './session-detail';
 export {
   type ActivityListProps,
@@ -17,6 +18,8 @@ export type {
   ActivityItem,
   DownloadAvailability,
   DownloadBlockedReason,
+  LocalActivity,
+  LocalActivitySeek,
   SessionActivityState,
   SessionDetailHandle,
   SessionDetailProps,

@@ -33,7 +33,7 @@ describe('SessionDetail when the revoke dialog fails to load', () => {
     window.addEventListener('unhandledrejection', onUnhandled);
     try {
       const screen = await render(
-        <SessionDetail session={session} activity={[]} viewer={viewer} onRevoke={() => {}} />,
+        <SessionDetail session={session} viewer={viewer} onRevoke={() => {}} />,
       );
       await screen.getByRole('button', { name: 'Revoke' }).click();
       await expect

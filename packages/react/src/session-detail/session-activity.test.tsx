@@ -1,4 +1,10 @@
-import { createClient, createIdGenerator, type EventInput } from '@auditlane/client';
+import {
+  createClient,
+  createIdGenerator,
+  type EventInput,
+  type Session,
+  type StoredEvent,
+} from '@auditlane/client';
 import { Component, type ReactNode, useRef, useState } from 'react';
 import { describe, expect, inject, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
@@ -6,8 +12,9 @@ import { render } from 'vitest-browser-react';
 import { axeViolations } from '../../test/axe';
 import { type ActivityFilters, createActivityWindow } from '../data/activity-window';
 import { AuditlaneProvider } from '../provider';
+import { buildActivity } from './activity';
 import { SessionDetail } from './session-detail';
-import type { SessionDetailHandle } from './session-detail.types';
+import type { LocalActivity, SessionDetailHandle } from './session-detail.types';
 
 const servers = inject('servers');
 const scratch = () =>
@@ -499,5 +506,60 @@ describe('SessionDetail activity total', () => {
     );
     await expect.element(screen.getByText('echo 1', { exact: true })).toBeVisible();
     await expect.element(screen.getByText('over 10,000 entries')).toBeVisible();
+  });
+});
+
+/** One SessionDetail given its data directly, then through the client, then directly again. */
+function Switching(props: { sessionId: string; session: Session; activity: LocalActivity }) {
+  const [direct, setDirect] = useState(true);
+  return (
+    <>
+      <button type="button" onClick={() => setDirect((d) => !d)}>
+        switch
+      </button>
+      {direct ? (
+        <SessionDetail session={props.session} activity={props.activity} group="none" />
+      ) : (
+        <SessionDetail sessionId={props.sessionId} group="none" />
+      )}
+    </>
+  );
+}
+
+describe('SessionDetail switching between data given and the client', () => {
+  it('shows each, under the same text filter, without an error', async () => {
+    const { client, sessionId, at } = await recordSession(30);
+    const session = await client.sessions.get(sessionId);
+    const given = (seq: number, text: string): StoredEvent =>
+      ({
+        id: `given-${seq}`,
+        sessionId,
+        seq,
+        time: at(seq),
+        type: 'command',
+        text,
+        receivedAt: at(seq),
+        hash: '',
+      }) as StoredEvent;
+    const activity = buildActivity([given(1, 'echo 901'), given(2, 'ls'), given(3, 'echo 903')]);
+    const screen = await render(
+      <AuditlaneProvider client={client}>
+        <Switching sessionId={sessionId} session={session} activity={activity} />
+      </AuditlaneProvider>,
+    );
+    await expect.poll(() => shownNumbers(screen.container)).toEqual([901, 903]);
+    await screen.getByRole('searchbox').fill('echo 90');
+    await expect.poll(() => shownNumbers(screen.container)).toEqual([901, 903]);
+    await expect.poll(() => screen.container.textContent).not.toContain('ls');
+    await screen.getByRole('button', { name: 'switch' }).click();
+    // Through the client, under the same text filter: the server's entries.
+    await screen.getByRole('searchbox').fill('echo 2');
+    await expect
+      .poll(() => shownNumbers(screen.container))
+      .toEqual([2, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
+    await screen.getByRole('button', { name: 'switch' }).click();
+    await screen.getByRole('searchbox').fill('');
+    await expect.poll(() => shownNumbers(screen.container)).toEqual([901, 903]);
+    await expect.element(screen.getByText('ls', { exact: true })).toBeVisible();
   });
 });

@@ -34,7 +34,7 @@ import {
   useRef,
   useState,
 } from 'react';
-import type { ActivityFilters, ActivitySeekTarget } from '../data/activity-window';
+import type { ActivityFilters } from '../data/activity-window';
 import { copyText } from '../internal/clipboard';
 import { composeHandlers, composeRefs } from '../internal/compose';
 import { formatTime, statusLabel } from '../internal/format';
@@ -45,11 +45,10 @@ import {
   type SessionDetailMessageGroups as Messages,
   sessionDetailDefaults,
 } from '../provider/session-detail.messages';
-import { matchesFilters } from './activity';
 import { EntryBody, RevokeButton, VerdictBadge, Verdicts, WithReason } from './entry-views';
 import type {
-  ActivityGroupState,
   ActivityItem,
+  LocalActivitySeek,
   SessionActivityState,
   SessionDetailHandle,
   SessionDetailRootProps,
@@ -109,72 +108,6 @@ type AsChild = { asChild?: boolean };
 type DivProps = ComponentPropsWithoutRef<'div'> & AsChild;
 
 const NO_FILTERS: ActivityFilters = {};
-
-/** The item holding a seek's target: the first at or after it, else the last. */
-function itemAt(list: readonly ActivityItem[], target: ActivitySeekTarget) {
-  return (
-    list.find((i) => ('seq' in target ? i.lastSeq >= target.seq : i.lastTime >= target.time)) ??
-    list.at(-1)
-  );
-}
-
-/** The entries given directly, filtered and sought in the browser (they are all there). */
-function useLocalActivity(
-  items: readonly ActivityItem[],
-  filters: ActivityFilters,
-  around: ActivitySeekTarget | null,
-): SessionActivityState {
-  const shown = useMemo(() => items.filter((i) => matchesFilters(i, filters)), [items, filters]);
-  const [seek, setSeek] = useState<{ seq: number | null; generation: number }>(() => ({
-    seq: null,
-    generation: 0,
-  }));
-  const [initial] = useState(around);
-  const anchorSeq =
-    seek.generation === 0 && initial ? (itemAt(shown, initial)?.seq ?? null) : seek.seq;
-  const seekGeneration = seek.generation + (initial ? 1 : 0);
-  return useMemo(() => {
-    const seekSeq = (seq: number | null) => setSeek((s) => ({ seq, generation: s.generation + 1 }));
-    return {
-      ...LOCAL_ACTIVITY,
-      items: shown,
-      anchorSeq,
-      seekGeneration,
-      total: shown.length,
-      seekTo: (target) => seekSeq(itemAt(shown, target)?.seq ?? null),
-      seekNext: async (mark, afterSeq) => {
-        // Under the filters but for the verdict filter, as the server's window seeks.
-        const next = items.find(
-          (i) => i.seq > afterSeq && matchesFilters(i, { ...filters, verdict: [mark] }),
-        );
-        if (!next) return null;
-        seekSeq(next.seq);
-        return next.seq;
-      },
-    };
-  }, [shown, anchorSeq, seekGeneration, items, filters]);
-}
-
-const noop = () => {};
-const NO_GROUPS: ReadonlyMap<string, ActivityGroupState> = new Map();
-/** What the entries given directly always are: all there, nothing loading, no groups. */
-const LOCAL_ACTIVITY = {
-  status: 'success',
-  error: null,
-  hasBefore: false,
-  hasAfter: false,
-  loadingBefore: false,
-  loadingAfter: false,
-  totalCapped: false,
-  live: false,
-  expanded: NO_GROUPS,
-  loadBefore: noop,
-  loadAfter: noop,
-  expand: noop,
-  collapse: noop,
-  refresh: noop,
-  retry: noop,
-} as const;
 
 export interface RootProps
   extends SessionDetailRootProps,
@@ -249,8 +182,23 @@ export const Root = forwardRef<HTMLElement, RootProps>(function SessionDetailRoo
     ...(onDecide ? { onDecide } : {}),
     ...(onDownload ? { onDownload } : {}),
   });
-  const local = useLocalActivity(detail.activity, filters, around);
-  const activity = direct ? local : remote.activity;
+  // The entries given directly are filtered and sought by their own code (`buildActivity`'s,
+  // in the bundles of the hosts that call it); the Root holds where they were sought.
+  const [seek, setSeek] = useState<LocalActivitySeek>(() => ({
+    seq: null,
+    generation: 0,
+    initial: around,
+  }));
+  const remoteActivity = remote.activity;
+  const activity = useMemo(
+    () =>
+      !direct
+        ? remoteActivity
+        : givenActivity
+          ? givenActivity.view(filters, seek, setSeek)
+          : { ...remoteActivity, status: 'success' as const, total: 0 },
+    [direct, remoteActivity, givenActivity, filters, seek],
+  );
   const seekTo = activity.seekTo;
   useImperativeHandle(handleRef, () => ({ seekTo }), [seekTo]);
   const position = useRef<number | null>(null);

@@ -17,6 +17,7 @@ import { AuditlaneProvider } from '../provider';
 import { buildActivity } from './activity';
 import { SessionDetail } from './session-detail';
 import { useSessionDetailContext } from './session-detail.parts';
+import type { LocalActivity } from './session-detail.types';
 import { useSessionDetail } from './use-session-detail';
 
 function HookWith({ options }: { options: object }) {
@@ -426,13 +427,27 @@ describe('SessionDetail Root', () => {
     spy.mockRestore();
   });
 
+  it('refuses an array of entries as the activity by naming buildActivity, instead of failing on it', async () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const entries = buildActivity(cyrillicEvents).items as unknown as LocalActivity;
+    const screen = await render(
+      <Catch>
+        <SessionDetail session={cyrillicSession} activity={entries} />
+      </Catch>,
+    );
+    await expect
+      .element(screen.getByRole('alert'))
+      .toHaveTextContent('pass activity={buildActivity(events, reviews)}');
+    spy.mockRestore();
+  });
+
   it('shows the review a pending command waits on, from the reviews given beside the events', async () => {
     const review = { id: 'обзор', status: 'pending' } as unknown as Review;
     const items = buildActivity(cyrillicEvents, [review]);
-    const held = items.find((i) => i.id === 'с10');
+    const held = items.items.find((i) => i.id === 'с10');
     expect(held?.pendingReviewId).toBe('обзор');
     expect(held?.review).toBe(review);
-    expect(buildActivity(cyrillicEvents).find((i) => i.id === 'с10')?.review).toBeNull();
+    expect(buildActivity(cyrillicEvents).items.find((i) => i.id === 'с10')?.review).toBeNull();
     const screen = await render(
       <SessionDetail
         session={cyrillicSession}

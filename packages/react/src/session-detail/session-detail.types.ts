@@ -108,6 +108,32 @@ export interface SessionActivityState {
   retry: () => void;
 }
 
+/** Where the entries given directly were sought: `SessionDetail.Root`'s state, read by `view`. */
+export interface LocalActivitySeek {
+  /** The item sought last (null: none). */
+  seq: number | null;
+  /** Counts seeks (0: none yet, the list is at `initial`). */
+  generation: number;
+  /** Where the activity opened (the Root's `around` at its mount). */
+  initial: ActivitySeekTarget | null;
+}
+
+/**
+ * A session's activity given directly (`buildActivity(events, reviews)`): its entries, and how
+ * SessionDetail shows them (filtered and sought in the browser: they are all there). Build it
+ * once per change of the events, not per render.
+ */
+export interface LocalActivity {
+  /** Every entry, in seq order. */
+  readonly items: readonly ActivityItem[];
+  /** The activity under the filters, sought as `seek` says (`SessionDetail.Root` calls it). */
+  view(
+    filters: ActivityFilters,
+    seek: LocalActivitySeek,
+    setSeek: (update: (seek: LocalActivitySeek) => LocalActivitySeek) => void,
+  ): SessionActivityState;
+}
+
 /** SessionDetail's imperative handle (continuous state is a handle, not a prop). */
 export interface SessionDetailHandle {
   /** Shows the activity at a moment or an entry (the replay's seek bar calls it). */
@@ -132,9 +158,9 @@ export interface UseSessionDetailOptions {
   session: Session | null;
   /**
    * The session's activity: its events joined by `buildActivity(events, reviews)` (the reviews say
-   * what waited and who decided).
+   * what waited and who decided). The result's `activity` is its entries (`items`).
    */
-  activity?: readonly ActivityItem[];
+  activity?: LocalActivity;
   /**
    * What the viewer may do. Without it, actions that need permissions are hidden and downloads
    * are disabled with an explanation (`unavailable`; `checking` while `viewerStatus` is loading).
@@ -163,9 +189,9 @@ export interface SessionDetailRootProps {
   session?: Session | null;
   /**
    * With the session given directly: its activity, `buildActivity(events, reviews)` (filtered and
-   * sought in the browser). Keep the array stable (build it again when the events change).
+   * sought in the browser). Keep it stable (build it again when the events change).
    */
-  activity?: readonly ActivityItem[];
+  activity?: LocalActivity;
   /** Follow an active session's new entries live. Default true. */
   live?: boolean;
   /** Open the activity at a moment or an entry (later seeks: the handle's `seekTo`). */

@@ -10,14 +10,15 @@ export type ActionStatus = { state: 'idle' | 'busy' | 'done' } | { state: 'error
 
 /**
  * A session's detail without markup and without fetching: the session given, its activity (as
- * given: `buildActivity(events, reviews)`), what the viewer may do and the actions, each through the host's
- * callback. `SessionDetail.Root` with a `sessionId` feeds it from the provider's client; a host
- * with its own data layer feeds it directly.
+ * given: `buildActivity(events, reviews)`; the result's `activity` is its entries), what the
+ * viewer may do and the actions, each through the host's callback. `SessionDetail.Root` with a
+ * `sessionId` feeds it from the provider's client; a host with its own data layer feeds it
+ * directly.
  */
 export function useSessionDetail(options: UseSessionDetailOptions) {
   refuseEvents(options, 'useSessionDetail');
   const { session, viewer } = options;
-  const activity = options.activity ?? NO_ACTIVITY;
+  const activity = options.activity?.items ?? NO_ACTIVITY;
   const permissions = viewer?.permissions ?? [];
   // Why not, as a code: the component words it (`messages.sessionDetail.downloadBlocked`).
   const downloadReason: DownloadAvailability['reason'] = !viewer
@@ -96,10 +97,16 @@ export type UseSessionDetailResult = ReturnType<typeof useSessionDetail>;
 
 /**
  * 0.1.0 took the events themselves (`events`, `reviews`); a host still passing them (plain
- * JavaScript, or props spread from an untyped object) would see an empty log and no error.
+ * JavaScript, or props spread from an untyped object) would see an empty log and no error. An
+ * array of entries as the activity (not what `buildActivity` returns) would fail with no word of
+ * why.
  */
 export function refuseEvents(options: object, name: string): void {
-  if ('events' in options || 'reviews' in options) {
+  if (
+    'events' in options ||
+    'reviews' in options ||
+    Array.isArray((options as { activity?: unknown }).activity)
+  ) {
     throw new Error(
       `${name} takes the activity, not \`events\` or \`reviews\`: pass activity={buildActivity(events, reviews)} (import { buildActivity } from '@auditlane/react/session-detail'), memoised over the events`,
     );
