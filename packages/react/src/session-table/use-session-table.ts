@@ -4,6 +4,7 @@ import {
   type ColumnDef,
   columnVisibilityFeature,
   createColumnHelper,
+  type Row,
   type rowSelectionFeature,
   rowSortingFeature,
   tableFeatures,
@@ -16,11 +17,12 @@ import type {
   RowSelectionState,
   SessionColumnId,
   SessionTableCount,
+  SessionTableOptionalFeatures,
   SortingState,
   UseSessionTableOptions,
 } from './session-table.types';
 import type { sortedRowModel } from './sorted-row-model';
-import { useTableCore } from './use-table-core';
+import { type CoreTable, useTableCore } from './use-table-core';
 
 /**
  * The features every sessions table registers (one declaration, for the column helper's
@@ -45,20 +47,42 @@ export type SessionTableSortedFeatures = SessionTableFeatures & {
   sortedRowModel: typeof sortedRowModel;
 };
 
-const NO_SELECTION_FEATURE =
-  "import { rowSelectionFeature } from '@auditlane/react/session-table' and pass features={{ rowSelectionFeature }}";
+/**
+ * The features a table registers given these optional ones, as its types see them: with `{
+ * rowSelectionFeature }`, its table and rows have the selection methods. (The sorted row model
+ * changes no type.)
+ */
+export type SessionTableFeaturesOf<TOptional extends SessionTableOptionalFeatures> =
+  TOptional extends { rowSelectionFeature: typeof rowSelectionFeature }
+    ? SessionTableSelectionFeatures
+    : SessionTableFeatures;
 
-const NO_SORTING =
-  "SessionTable: sessions given directly are sorted by the host or by the browser: pass `manualSorting` and `onSortingChange` (the host sorts them and passes them in that order), or import { sortedRowModel } from '@auditlane/react/session-table' and pass features={{ sortedRowModel }} (the browser sorts them)";
+/**
+ * Who uses the table, as its errors name it and its options: the hook (`features: { ... }`) or
+ * the component (`features={{ ... }}`).
+ */
+export type SessionTableCaller = 'useSessionTable' | 'SessionTable';
+
+const IMPORT = "import { $ } from '@auditlane/react/session-table' and pass ";
+
+function pass(caller: SessionTableCaller, feature: string): string {
+  return (
+    IMPORT.replace('$', feature) +
+    (caller === 'SessionTable' ? `features={{ ${feature} }}` : `features: { ${feature} }`)
+  );
+}
 
 /**
  * The table's features: the default ones, and row selection and the sorted row model when the
  * host registered them. Throws when selection is asked for without its feature, and when
  * nobody sorts (never a silent no-op).
  */
-function useFeatures(options: UseSessionTableOptions): {
+function useFeatures(
+  options: UseSessionTableOptions,
+  caller: SessionTableCaller,
+): {
   features: SessionTableFeatures;
-  selectable: boolean;
+  selection: boolean;
 } {
   const selection = options.features?.rowSelectionFeature;
   const sorted = options.features?.sortedRowModel;
@@ -66,7 +90,7 @@ function useFeatures(options: UseSessionTableOptions): {
   const [registered] = useState({ selection, sorted });
   if (registered.selection !== selection || registered.sorted !== sorted) {
     throw new Error(
-      'SessionTable: `features` changed after the first render; a table registers its features once (give it a new `key` to change them)',
+      `${caller}: \`features\` changed after the first render; a table registers its features once (give ${caller === 'SessionTable' ? 'it' : 'the component that calls it'} a new \`key\` to change them)`,
     );
   }
   if (!selection) {
@@ -75,11 +99,17 @@ function useFeatures(options: UseSessionTableOptions): {
     ).find((name) => options[name] !== undefined && options[name] !== false);
     if (asked) {
       throw new Error(
-        `SessionTable: \`${asked}\` needs the row selection feature: ${NO_SELECTION_FEATURE}`,
+        `${caller}: \`${asked}\` needs the row selection feature: ${pass(caller, 'rowSelectionFeature')}`,
       );
     }
   }
-  if (!sorted && !options.manualSorting) throw new Error(NO_SORTING);
+  if (!sorted && !options.manualSorting) {
+    throw new Error(
+      caller === 'SessionTable'
+        ? `SessionTable: sessions given directly are sorted by the host or by the browser: pass \`manualSorting\` and \`onSortingChange\` (the host sorts them and passes them in that order), or ${pass(caller, 'sortedRowModel')} (the browser sorts them)`
+        : `useSessionTable: the sessions are sorted by the host or by the browser: pass \`manualSorting: true\` and \`onSortingChange\` (the host sorts them and passes them in that order), or ${pass(caller, 'sortedRowModel')} (the browser sorts them)`,
+    );
+  }
   const features = useMemo(
     () =>
       tableFeatures({
@@ -89,7 +119,7 @@ function useFeatures(options: UseSessionTableOptions): {
       }),
     [selection, sorted],
   );
-  return { features, selectable: selection ? (options.enableRowSelection ?? false) : false };
+  return { features, selection: selection !== undefined };
 }
 
 const helper = createColumnHelper<SessionTableFeatures, Session>();
@@ -184,13 +214,60 @@ export function rankOf(sorting: SortingState): RankBy {
   return sorting[0]?.id === 'significance' ? 'significance' : 'recent';
 }
 
+/** What `useSessionTable` gives: the TanStack table, its rows and the loading state. */
+export interface UseSessionTableResult<
+  TFeatures extends SessionTableFeatures = SessionTableFeatures,
+> {
+  /** The TanStack table (its selection methods with `features: { rowSelectionFeature }`). */
+  table: CoreTable<TFeatures, Session>;
+  /** The rows in the table's order. */
+  rows: Row<TFeatures, Session>[];
+  sessions: Session[];
+  manualSorting: boolean;
+  status: 'loading' | 'success' | 'error';
+  error: Error | null;
+  hasMore: boolean;
+  loadingMore: boolean;
+  loadMore: () => void;
+  reload: (() => void) | null;
+  count: SessionTableCount;
+  rankBy: RankBy;
+  setRankBy: (next: RankBy) => void;
+  /** Rows can be selected: `enableRowSelection` with the row selection feature registered. */
+  enableRowSelection: boolean;
+  /**
+   * The state objects (new ones on each change): what the rows depend on. The selection is
+   * empty without the row selection feature.
+   */
+  rowSelection: RowSelectionState;
+  columnVisibility: ColumnVisibilityState;
+  sorting: SortingState;
+}
+
 /**
  * The sessions table without markup and without fetching: a TanStack table (sorting, column
- * visibility; the browser's sort with `features={{ sortedRowModel }}`, row selection with
- * `features={{ rowSelectionFeature }}`) over the sessions it is given, with their loading state. The parts
- * (`SessionTable.Root`, ...) render it; a host with its own data layer can use it alone.
+ * visibility; the browser's sort with `features: { sortedRowModel }`, row selection with
+ * `features: { rowSelectionFeature }`) over the sessions it is given, with their loading state.
+ * The parts (`SessionTable.Root`, ...) render it; a host with its own data layer can use it
+ * alone. The result is typed from `features`: given `{ rowSelectionFeature }`, its table and
+ * rows have the selection methods (`getSelectedRowModel`, `getIsSelected`, ...).
  */
-export function useSessionTable(options: UseSessionTableOptions) {
+export function useSessionTable<
+  TOptional extends SessionTableOptionalFeatures = SessionTableOptionalFeatures,
+>(
+  options: UseSessionTableOptions<TOptional>,
+): UseSessionTableResult<SessionTableFeaturesOf<TOptional>> {
+  // The features decide the table's types; the state is the same whichever they are.
+  return useSessionTableOf(options, 'useSessionTable') as unknown as UseSessionTableResult<
+    SessionTableFeaturesOf<TOptional>
+  >;
+}
+
+/** `useSessionTable` for a caller its errors name (the component passes its own name). */
+export function useSessionTableOf(
+  options: UseSessionTableOptions,
+  caller: SessionTableCaller,
+): UseSessionTableResult {
   const manualSorting = options.manualSorting ?? false;
   const [sorting, setSorting] = useControllable(
     options.sorting,
@@ -202,12 +279,13 @@ export function useSessionTable(options: UseSessionTableOptions) {
     options.defaultColumnVisibility ?? EMPTY_VISIBILITY,
     options.onColumnVisibilityChange,
   );
-  const { features, selectable: enableRowSelection } = useFeatures(options);
+  const { features, selection } = useFeatures(options, caller);
   const [rowSelection, setRowSelection] = useControllable(
     options.rowSelection,
     options.defaultRowSelection ?? EMPTY_SELECTION,
     options.onRowSelectionChange,
   );
+  const enableRowSelection = selection && (options.enableRowSelection ?? false);
   const rankBy: RankBy = rankOf(sorting);
 
   const data = options.sessions as Session[];
@@ -216,12 +294,13 @@ export function useSessionTable(options: UseSessionTableOptions) {
     [enableRowSelection, manualSorting],
   );
 
-  // Selection's options only when its feature is registered (the types of the base features
-  // have none of them).
-  const selectionOptions = enableRowSelection
+  // Selection's state and options whenever its feature is registered (the types of the base
+  // features have none of them): with `enableRowSelection` off, the user cannot change the
+  // selection, the host still shows and changes it.
+  const selectionOptions = selection
     ? { enableRowSelection, onRowSelectionChange: setRowSelection }
     : {};
-  const tableState = enableRowSelection
+  const tableState = selection
     ? { sorting, columnVisibility, rowSelection }
     : { sorting, columnVisibility };
   const table = useTableCore({
@@ -280,15 +359,11 @@ export function useSessionTable(options: UseSessionTableOptions) {
     count,
     rankBy,
     setRankBy,
-    /** Rows can be selected: `enableRowSelection` with the row selection feature registered. */
     enableRowSelection,
-    /** The state objects (new ones on each change): what the rows depend on. */
     rowSelection,
     columnVisibility,
     sorting,
   };
 }
-
-export type UseSessionTableResult = ReturnType<typeof useSessionTable>;
 
 function noop() {}
