@@ -38,6 +38,7 @@ import {
   SortableIcon,
   SortDescendingIcon,
 } from '../internal/icons';
+import { focusLater, keyMove } from '../internal/list-keys';
 import { Segmented } from '../internal/segmented';
 import { useControllable } from '../internal/use-controllable';
 import { useMessages } from '../provider/auditlane-provider';
@@ -582,9 +583,7 @@ export const Body = forwardRef<HTMLTableSectionElement, SessionTableBodyProps>(
       const next = Math.max(0, Math.min(rowCount - 1, index));
       setFocusIndex(next);
       virtualizer.scrollToIndex(next, { align: 'auto' });
-      requestAnimationFrame(() => {
-        scrollElement?.querySelector<HTMLElement>(`tr[data-index="${next}"]`)?.focus();
-      });
+      focusLater(() => scrollElement, `tr[data-index="${next}"]`);
     };
     const onKeyDown = composeHandlers(
       onKeyDownProp,
@@ -594,15 +593,7 @@ export const Body = forwardRef<HTMLTableSectionElement, SessionTableBodyProps>(
         if (!row || row !== target) return;
         const index = Number(row.getAttribute('data-index'));
         const page = Math.max(1, Math.floor((scrollElement?.clientHeight ?? 400) / rowHeight) - 1);
-        const moves: Record<string, number> = {
-          ArrowDown: index + 1,
-          ArrowUp: index - 1,
-          PageDown: index + page,
-          PageUp: index - page,
-          Home: 0,
-          End: rowCount - 1,
-        };
-        const to = moves[event.key];
+        const to = keyMove(event.key, index, page, rowCount);
         if (to !== undefined) {
           event.preventDefault();
           focusRow(to);

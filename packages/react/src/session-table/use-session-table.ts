@@ -104,10 +104,9 @@ function useFeatures(
     }
   }
   if (!sorted && !options.manualSorting) {
+    const hook = caller === 'useSessionTable';
     throw new Error(
-      caller === 'SessionTable'
-        ? `SessionTable: sessions given directly are sorted by the host or by the browser: pass \`manualSorting\` and \`onSortingChange\` (the host sorts them and passes them in that order), or ${pass(caller, 'sortedRowModel')} (the browser sorts them)`
-        : `useSessionTable: the sessions are sorted by the host or by the browser: pass \`manualSorting: true\` and \`onSortingChange\` (the host sorts them and passes them in that order), or ${pass(caller, 'sortedRowModel')} (the browser sorts them)`,
+      `${caller}: ${hook ? 'the sessions' : 'sessions given directly'} are sorted by the host or by the browser: pass \`manualSorting${hook ? ': true' : ''}\` and \`onSortingChange\` (the host sorts them and passes them in that order), or ${pass(caller, 'sortedRowModel')} (the browser sorts them)`,
     );
   }
   const features = useMemo(
