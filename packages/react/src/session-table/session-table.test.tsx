@@ -275,7 +275,7 @@ describe('SessionTable with data given directly', () => {
       await expect
         .element(screen.getByRole('alert'))
         .toHaveTextContent(
-          `SessionTable: \`${name}\` needs the row selection feature: import { rowSelectionFeature } from '@auditlane/react/session-table' and pass features={{ rowSelectionFeature }}`,
+          `SessionTable: \`${name}\` needs features={{ rowSelectionFeature }} (import { rowSelectionFeature } from '@auditlane/react/session-table')`,
         );
       await screen.unmount();
     }
@@ -288,7 +288,7 @@ describe('SessionTable with data given directly', () => {
     await expect
       .element(hook.getByRole('alert'))
       .toHaveTextContent(
-        "useSessionTable: `enableRowSelection` needs the row selection feature: import { rowSelectionFeature } from '@auditlane/react/session-table' and pass features: { rowSelectionFeature }",
+        "useSessionTable: `enableRowSelection` needs features: { rowSelectionFeature } (import { rowSelectionFeature } from '@auditlane/react/session-table')",
       );
     spy.mockRestore();
   });
@@ -322,7 +322,9 @@ describe('SessionTable with data given directly', () => {
     );
     await expect
       .element(screen.getByRole('alert'))
-      .toHaveTextContent('`features` changed after the first render');
+      .toHaveTextContent(
+        'SessionTable: `features` changed after the first render: a table registers them once (a new `key` makes a new table)',
+      );
     spy.mockRestore();
   });
 
@@ -330,7 +332,7 @@ describe('SessionTable with data given directly', () => {
     const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
     const data = fakeSessions(5);
     const neither =
-      "SessionTable: sessions given directly are sorted by the host or by the browser: pass `manualSorting` and `onSortingChange` (the host sorts them and passes them in that order), or import { sortedRowModel } from '@auditlane/react/session-table' and pass features={{ sortedRowModel }} (the browser sorts them)";
+      "SessionTable: sessions given directly need a sort: `manualSorting` (the host sorts them, `onSortingChange` asks it to) or features={{ sortedRowModel }} (the browser sorts them; import { sortedRowModel } from '@auditlane/react/session-table')";
     const screen = await render(
       <Catch>
         <SessionTable sessions={data} />
@@ -346,7 +348,7 @@ describe('SessionTable with data given directly', () => {
     await expect
       .element(hook.getByRole('alert'))
       .toHaveTextContent(
-        "useSessionTable: the sessions are sorted by the host or by the browser: pass `manualSorting: true` and `onSortingChange` (the host sorts them and passes them in that order), or import { sortedRowModel } from '@auditlane/react/session-table' and pass features: { sortedRowModel } (the browser sorts them)",
+        "useSessionTable: sessions given directly need a sort: `manualSorting: true` (the host sorts them, `onSortingChange` asks it to) or features: { sortedRowModel } (the browser sorts them; import { sortedRowModel } from '@auditlane/react/session-table')",
       );
     await hook.unmount();
     spy.mockRestore();

@@ -3,7 +3,6 @@ import { formatActor } from '@auditlane/client/helpers';
 import {
   type ColumnDef,
   columnVisibilityFeature,
-  createColumnHelper,
   type Row,
   type rowSelectionFeature,
   rowSortingFeature,
@@ -11,6 +10,7 @@ import {
 } from '@tanstack/table-core';
 import { useCallback, useMemo, useState } from 'react';
 import { useControllable } from '../internal/use-controllable';
+import { sessionTableMessages } from '../provider/session-table.messages';
 import type {
   ColumnVisibilityState,
   RankBy,
@@ -25,7 +25,7 @@ import type { sortedRowModel } from './sorted-row-model';
 import { type CoreTable, useTableCore } from './use-table-core';
 
 /**
- * The features every sessions table registers (one declaration, for the column helper's
+ * The features every sessions table registers (one declaration, for the columns'
  * types): sorting state and column visibility. Row selection and the browser's sort are
  * opt-in (`features`).
  */
@@ -63,13 +63,9 @@ export type SessionTableFeaturesOf<TOptional extends SessionTableOptionalFeature
  */
 export type SessionTableCaller = 'useSessionTable' | 'SessionTable';
 
-const IMPORT = "import { $ } from '@auditlane/react/session-table' and pass ";
-
-function pass(caller: SessionTableCaller, feature: string): string {
-  return (
-    IMPORT.replace('$', feature) +
-    (caller === 'SessionTable' ? `features={{ ${feature} }}` : `features: { ${feature} }`)
-  );
+/** How the caller passes a feature (and where it comes from). */
+function pass(caller: SessionTableCaller, feature: string, why = ''): string {
+  return `${caller === 'SessionTable' ? `features={{ ${feature} }}` : `features: { ${feature} }`} (${why}import { ${feature} } from '@auditlane/react/session-table')`;
 }
 
 /**
@@ -90,7 +86,7 @@ function useFeatures(
   const [registered] = useState({ selection, sorted });
   if (registered.selection !== selection || registered.sorted !== sorted) {
     throw new Error(
-      `${caller}: \`features\` changed after the first render; a table registers its features once (give ${caller === 'SessionTable' ? 'it' : 'the component that calls it'} a new \`key\` to change them)`,
+      `${caller}: \`features\` changed after the first render: a table registers them once (a new \`key\` makes a new table)`,
     );
   }
   if (!selection) {
@@ -98,15 +94,12 @@ function useFeatures(
       ['enableRowSelection', 'rowSelection', 'defaultRowSelection', 'onRowSelectionChange'] as const
     ).find((name) => options[name] !== undefined && options[name] !== false);
     if (asked) {
-      throw new Error(
-        `${caller}: \`${asked}\` needs the row selection feature: ${pass(caller, 'rowSelectionFeature')}`,
-      );
+      throw new Error(`${caller}: \`${asked}\` needs ${pass(caller, 'rowSelectionFeature')}`);
     }
   }
   if (!sorted && !options.manualSorting) {
-    const hook = caller === 'useSessionTable';
     throw new Error(
-      `${caller}: ${hook ? 'the sessions' : 'sessions given directly'} are sorted by the host or by the browser: pass \`manualSorting${hook ? ': true' : ''}\` and \`onSortingChange\` (the host sorts them and passes them in that order), or ${pass(caller, 'sortedRowModel')} (the browser sorts them)`,
+      `${caller}: sessions given directly need a sort: \`manualSorting${caller === 'SessionTable' ? '' : ': true'}\` (the host sorts them, \`onSortingChange\` asks it to) or ${pass(caller, 'sortedRowModel', 'the browser sorts them; ')}`,
     );
   }
   const features = useMemo(
@@ -121,23 +114,23 @@ function useFeatures(
   return { features, selection: selection !== undefined };
 }
 
-const helper = createColumnHelper<SessionTableFeatures, Session>();
-
 /**
- * The data columns: id, header, value (what `getValue()` gives), newest / largest first. The
- * value does not order the rows: `SESSION_ORDER` does.
+ * The data columns: id, value (what `getValue()` gives), newest / largest first. The value does
+ * not order the rows: `SESSION_ORDER` does. Their headers are the English column names.
  */
-const DATA_COLUMNS: [SessionColumnId, string, (s: Session) => string | number, true?][] = [
-  ['actor', 'User or agent', (s) => formatActor(s.actor)],
-  ['resource', 'Resource', (s) => s.resource.name],
-  ['environment', 'Environment', (s) => s.resource.environment],
-  ['id', 'Session', (s) => s.id],
-  ['startedAt', 'Started', (s) => s.startedAt, true],
-  ['duration', 'Duration', (s) => s.durationMs ?? -1, true],
-  ['status', 'Status', (s) => s.status],
-  ['cost', 'Cost', (s) => s.usage.costUsd, true],
-  ['significance', 'Significance', (s) => s.significance?.score ?? -1, true],
+const DATA_COLUMNS: [SessionColumnId, (s: Session) => string | number, true?][] = [
+  ['actor', (s) => formatActor(s.actor)],
+  ['resource', (s) => s.resource.name],
+  ['environment', (s) => s.resource.environment],
+  ['id', (s) => s.id],
+  ['startedAt', (s) => s.startedAt, true],
+  ['duration', (s) => s.durationMs ?? -1, true],
+  ['status', (s) => s.status],
+  ['cost', (s) => s.usage.costUsd, true],
+  ['significance', (s) => s.significance?.score ?? -1, true],
 ];
+
+const HEADERS = sessionTableMessages.column;
 
 /** Column definitions without cells (the component adds cells): ids, accessors, sorting. */
 export function sessionColumns(
@@ -145,13 +138,15 @@ export function sessionColumns(
   manualSorting: boolean,
   // biome-ignore lint/suspicious/noExplicitAny: columns of several value types, as TanStack types them.
 ): ColumnDef<SessionTableFeatures, Session, any>[] {
-  const cols = DATA_COLUMNS.map(([id, header, value, descFirst]) =>
-    helper.accessor(value, {
+  // Plain definitions: what TanStack's column helper would return for them.
+  const cols = DATA_COLUMNS.map(
+    ([id, accessorFn, sortDescFirst]): ColumnDef<SessionTableFeatures, Session, unknown> => ({
       id,
-      header,
+      header: HEADERS[id],
+      accessorFn,
       sortUndefined: false,
-      sortFn: rowSort[id],
-      sortDescFirst: descFirst,
+      sortFn: (a, b) => (SESSION_ORDER[id] as Order)(a.original, b.original),
+      sortDescFirst,
       // The server ranks only by start time or significance.
       enableSorting: !manualSorting || id === 'startedAt' || id === 'significance',
       // The actor names the row: it is never hidden.
@@ -160,7 +155,7 @@ export function sessionColumns(
   );
   if (!enableRowSelection) return cols;
   return [
-    helper.display({ id: 'select', header: 'Select', enableSorting: false, enableHiding: false }),
+    { id: 'select', header: HEADERS.select, enableSorting: false, enableHiding: false },
     ...cols,
   ];
 }
@@ -175,7 +170,9 @@ const by =
   (a: Session, b: Session) =>
     compare(key(a), key(b));
 
-export const SESSION_ORDER: Record<string, (a: Session, b: Session) => number> = {
+type Order = (a: Session, b: Session) => number;
+
+export const SESSION_ORDER: Record<string, Order> = {
   actor: by((s) => formatActor(s.actor).toLowerCase()),
   resource: by((s) => s.resource.name.toLowerCase()),
   environment: by((s) => s.resource.environment),
@@ -186,13 +183,6 @@ export const SESSION_ORDER: Record<string, (a: Session, b: Session) => number> =
   cost: by((s) => s.usage.costUsd),
   significance: by((s) => s.significance?.score ?? -1),
 };
-
-const rowSort = Object.fromEntries(
-  Object.entries(SESSION_ORDER).map(([id, order]) => [
-    id,
-    (a: { original: Session }, b: { original: Session }) => order(a.original, b.original),
-  ]),
-);
 
 function compare<T extends string | number>(a: T, b: T): number {
   return a < b ? -1 : a > b ? 1 : 0;
