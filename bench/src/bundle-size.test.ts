@@ -10,7 +10,7 @@ import { bundleSize, isOwn, ownRoots, reactRoot, staleDist, TOGETHER_ENTRY } fro
  * --sizes-only`). Lower it when a change makes them lighter; raising it is a decision to write
  * down in the CHANGELOG.
  */
-const TOGETHER_BUDGET_KB = 40.5;
+const TOGETHER_BUDGET_KB = 40.1;
 
 const out = mkdtempSync(join(tmpdir(), 'auditlane-bundle-size-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
