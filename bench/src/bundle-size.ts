@@ -2,9 +2,9 @@
 // minified, production; react and react-dom left out as peers), split into what loads with the
 // entry and what loads on demand (import()), gzipped chunk by chunk. The size bench
 // (src/react.ts) prints these figures; the size budget test (src/bundle-size.test.ts) holds one.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build as esbuild, type Metafile } from 'esbuild';
@@ -19,6 +19,52 @@ export const TOGETHER_ENTRY =
 export function reactRoot(): string {
   const require = createRequire(join(here, '..', 'package.json'));
   return dirname(require.resolve('@auditlane/react/package.json'));
+}
+
+/** A package's directory as `from` resolves it (node_modules upward), symlinks resolved. */
+function packageDir(from: string, name: string): string | null {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(candidate)) return realpathSync(candidate);
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/**
+ * The directories of @auditlane's own code in a bundle of `root` (the installed
+ * @auditlane/react): that package and the @auditlane/client it imports, as absolute real paths.
+ */
+export function ownRoots(root: string): string[] {
+  const client = packageDir(root, '@auditlane/client');
+  return [realpathSync(root), ...(client ? [client] : [])];
+}
+
+/**
+ * The input is @auditlane's own code: under one of `roots` once resolved against the working
+ * directory (esbuild's metafile names inputs relative to it).
+ */
+export function isOwn(input: string, roots: readonly string[], cwd = process.cwd()): boolean {
+  const path = resolve(cwd, input);
+  return roots.some((root) => path.startsWith(root.endsWith(sep) ? root : root + sep));
+}
+
+/**
+ * Why a built dist cannot be measured: it is missing, or older than a source file of its package
+ * (a test file aside), so it is not what the sources build. Null when it is up to date, or when
+ * the package has no sources beside it (installed from the registry).
+ */
+export function staleDist(root: string, entry = 'session-table.js'): string | null {
+  const built = join(root, 'dist', entry);
+  if (!existsSync(built)) return `${root} is not built (no dist/${entry})`;
+  const src = join(root, 'src');
+  if (!existsSync(src)) return null;
+  const builtAt = statSync(built).mtimeMs;
+  const newer = (readdirSync(src, { recursive: true }) as string[]).find((file) => {
+    if (/\.test(-d)?\.tsx?$/.test(file)) return false;
+    const stat = statSync(join(src, file));
+    return stat.isFile() && stat.mtimeMs > builtAt;
+  });
+  return newer ? `${root}/dist is older than src/${newer}` : null;
 }
 
 /** The built scanning worker's chunk of @auditlane/react (a module exporting its script). */
@@ -66,6 +112,9 @@ export async function bundleSize(
   options: { root: string; outdir: string; externals?: string[] },
 ): Promise<BundleSize> {
   const { root, outdir, externals = [] } = options;
+  // esbuild's working directory (its default), which the metafile's paths are relative to.
+  const cwd = process.cwd();
+  const own = ownRoots(root);
   // Split as an app's bundler splits: what the entry imports statically is loaded with it;
   // chunks reached only through import() load when a part needs them ("on demand").
   const result = await esbuild({
@@ -79,6 +128,7 @@ export async function bundleSize(
     platform: 'browser',
     write: false,
     metafile: true,
+    absWorkingDir: cwd,
     define: { 'process.env.NODE_ENV': '"production"' },
     external: ['react', 'react-dom', 'react/jsx-runtime', ...externals],
     loader: { '.css': 'empty' },
@@ -89,7 +139,7 @@ export async function bundleSize(
   if (!entryFile) throw new Error(`no entry output for ${contents}`);
   const initial = staticClosure(outputs, entryFile);
   const bytes = new Map(
-    result.outputFiles.map((f) => [relative(process.cwd(), f.path), f.contents] as const),
+    result.outputFiles.map((f) => [relative(cwd, f.path), f.contents] as const),
   );
   const size: BundleSize = {
     min: 0,
@@ -113,12 +163,7 @@ export async function bundleSize(
       const lib = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(
         path,
       )?.[1];
-      if (
-        path.includes(root) ||
-        path.includes('packages/react/dist') ||
-        path.includes('packages/client/dist')
-      )
-        size.own += input.bytesInOutput;
+      if (isOwn(path, own, cwd)) size.own += input.bytesInOutput;
       else {
         size.libs += input.bytesInOutput;
         if (lib) size.libBytes.set(lib, (size.libBytes.get(lib) ?? 0) + input.bytesInOutput);

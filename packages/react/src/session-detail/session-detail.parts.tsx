@@ -38,6 +38,7 @@ import type { ActivityFilters } from '../data/activity-window';
 import { copyText } from '../internal/clipboard';
 import { composeHandlers, composeRefs } from '../internal/compose';
 import { formatTime, statusLabel } from '../internal/format';
+import { focusLater as focusLaterIn, keyMove } from '../internal/list-keys';
 import { useControllable } from '../internal/use-controllable';
 import { useDebouncedText } from '../internal/use-debounced-text';
 import { useAuditlaneContext, useMessages } from '../provider/auditlane-provider';
@@ -652,9 +653,7 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
     const scrollRef = useRef<HTMLDivElement | null>(null);
     // Focuses an entry of the box once it is rendered.
     const focusLater = (selector: string, options?: FocusOptions) =>
-      requestAnimationFrame(() =>
-        scrollRef.current?.querySelector<HTMLElement>(selector)?.focus(options),
-      );
+      focusLaterIn(() => scrollRef.current, selector, options);
     const rows = useMemo(() => {
       const out: Row[] = [];
       for (const item of activity.items) {
@@ -815,15 +814,7 @@ export const ActivityList = forwardRef<HTMLDivElement, ActivityListProps>(
       const from =
         activeIndex >= 0 ? activeIndex : Number((event.target as HTMLElement).dataset.index ?? 0);
       const page = Math.max(1, (range ? range.endIndex - range.startIndex : items.length) - 1);
-      const moves: Record<string, number> = {
-        ArrowDown: from + 1,
-        ArrowUp: from - 1,
-        PageDown: from + page,
-        PageUp: from - page,
-        Home: 0,
-        End: rows.length - 1,
-      };
-      const to = moves[event.key];
+      const to = keyMove(event.key, from, page, rows.length);
       if (to === undefined) return;
       event.preventDefault();
       focusRow(to);

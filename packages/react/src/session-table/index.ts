@@ -33,6 +33,7 @@ export type {
 export { sortedRowModel } from './sorted-row-model';
 export {
   type SessionTableFeatures,
+  type SessionTableFeaturesOf,
   type SessionTableSelectionFeatures,
   type SessionTableSortedFeatures,
   sessionColumns,

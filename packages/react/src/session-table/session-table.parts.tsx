@@ -16,6 +16,7 @@ import {
   type KeyboardEvent,
   memo,
   type ReactNode,
+  type RefAttributes,
   useCallback,
   useContext,
   useEffect,
@@ -37,6 +38,7 @@ import {
   SortableIcon,
   SortDescendingIcon,
 } from '../internal/icons';
+import { focusLater, keyMove } from '../internal/list-keys';
 import { Segmented } from '../internal/segmented';
 import { useControllable } from '../internal/use-controllable';
 import { useMessages } from '../provider/auditlane-provider';
@@ -44,14 +46,19 @@ import {
   type SessionTableMessageGroups as Messages,
   sessionTableDefaults,
 } from '../provider/session-table.messages';
-import type { RankBy, SessionColumnId, SessionTableProps } from './session-table.types';
+import type {
+  RankBy,
+  RowSelectionState,
+  SessionColumnId,
+  SessionTableProps,
+} from './session-table.types';
 import {
   DEFAULT_SORTING,
   rankOf,
   type SessionTableFeatures,
   type SessionTableSelectionFeatures,
   type UseSessionTableResult,
-  useSessionTable,
+  useSessionTableOf,
 } from './use-session-table';
 
 /**
@@ -66,6 +73,28 @@ export type SessionTableCell<TFeatures extends SessionTableFeatures = SessionTab
   TanStackCell<TFeatures, Session, unknown>;
 export type SessionTableHeader<TFeatures extends SessionTableFeatures = SessionTableFeatures> =
   TanStackHeader<TFeatures, Session, unknown>;
+
+/**
+ * The parts over rows, cells and headers, typed from the table's features: their type
+ * follows what the host gives them (a row typed `SessionTableRow<SessionTableSelectionFeatures>`,
+ * a Body callback taking one), the base features otherwise.
+ */
+type PartOf<TProps, TElement> = TProps & RefAttributes<TElement>;
+type HeaderPart = <TFeatures extends SessionTableFeatures = SessionTableFeatures>(
+  props: PartOf<SessionTableHeaderProps<TFeatures>, HTMLTableSectionElement>,
+) => ReactNode;
+type HeaderCellPart = <TFeatures extends SessionTableFeatures = SessionTableFeatures>(
+  props: PartOf<SessionTableHeaderCellProps<TFeatures>, HTMLTableCellElement>,
+) => ReactNode;
+type BodyPart = <TFeatures extends SessionTableFeatures = SessionTableFeatures>(
+  props: PartOf<SessionTableBodyProps<TFeatures>, HTMLTableSectionElement>,
+) => ReactNode;
+type RowPart = <TFeatures extends SessionTableFeatures = SessionTableFeatures>(
+  props: PartOf<SessionTableRowProps<TFeatures>, HTMLTableRowElement>,
+) => ReactNode;
+type CellPart = <TFeatures extends SessionTableFeatures = SessionTableFeatures>(
+  props: PartOf<SessionTableCellProps<TFeatures>, HTMLTableCellElement>,
+) => ReactNode;
 
 /**
  * The row with its selection methods. Only where selection is on (`enableRowSelection` of the
@@ -112,8 +141,12 @@ interface RowContextValue {
   focusIndex: number;
   setFocusIndex: (index: number) => void;
   onRowClick: (session: Session) => void;
-  /** Not read: a change re-renders the rows (selection, visible columns). */
-  rowSelection: unknown;
+  /**
+   * The selection (shown with the row selection feature registered, checkboxes or not); a
+   * change re-renders the rows.
+   */
+  rowSelection: RowSelectionState;
+  /** Not read: a change re-renders the rows. */
   columnVisibility: unknown;
 }
 
@@ -198,27 +231,30 @@ export const Root = forwardRef<HTMLDivElement, SessionTableRootProps>(
       [params, rankBy, pageSize],
     );
     const remote = useSessions(listParams, { enabled: serverSide, refreshMs });
-    const state = useSessionTable({
-      sessions: serverSide ? remote.sessions : sessions,
-      manualSorting: serverSide || manualSorting,
-      sorting,
-      onSortingChange: setSorting,
-      columnVisibility,
-      defaultColumnVisibility,
-      onColumnVisibilityChange,
-      rowSelection,
-      defaultRowSelection,
-      onRowSelectionChange,
-      enableRowSelection,
-      features,
-      loading: serverSide ? remote.status === 'loading' : loading,
-      error: serverSide ? (remote.status === 'error' ? remote.error : null) : error,
-      hasMore: serverSide ? remote.hasMore : hasMore,
-      loadingMore: serverSide ? remote.loadingMore : loadingMore,
-      onLoadMore: serverSide ? remote.loadMore : onLoadMore,
-      onReload: serverSide ? remote.reload : onReload,
-      totalCount: serverSide ? remote.count : totalCount,
-    });
+    const state = useSessionTableOf(
+      {
+        sessions: serverSide ? remote.sessions : sessions,
+        manualSorting: serverSide || manualSorting,
+        sorting,
+        onSortingChange: setSorting,
+        columnVisibility,
+        defaultColumnVisibility,
+        onColumnVisibilityChange,
+        rowSelection,
+        defaultRowSelection,
+        onRowSelectionChange,
+        enableRowSelection,
+        features,
+        loading: serverSide ? remote.status === 'loading' : loading,
+        error: serverSide ? (remote.status === 'error' ? remote.error : null) : error,
+        hasMore: serverSide ? remote.hasMore : hasMore,
+        loadingMore: serverSide ? remote.loadingMore : loadingMore,
+        onLoadMore: serverSide ? remote.loadMore : onLoadMore,
+        onReload: serverSide ? remote.reload : onReload,
+        totalCount: serverSide ? remote.count : totalCount,
+      },
+      'SessionTable',
+    );
     const messages = useMessages(sessionTableDefaults, messagesProp);
     const [scrollElement, setScrollElement] = useState<HTMLDivElement | null>(null);
     const onRowClickRef = useRef(onRowClickProp);
@@ -398,10 +434,15 @@ export const Table = forwardRef<HTMLTableElement, ComponentPropsWithoutRef<'tabl
   },
 );
 
-export interface SessionTableHeaderProps
-  extends Omit<ComponentPropsWithoutRef<'thead'>, 'children'> {
-  /** Renders one header cell (default `<SessionTable.HeaderCell header={header} />`). */
-  children?: (header: SessionTableHeader) => ReactNode;
+export interface SessionTableHeaderProps<
+  TFeatures extends SessionTableFeatures = SessionTableFeatures,
+> extends Omit<ComponentPropsWithoutRef<'thead'>, 'children'> {
+  /**
+   * Renders one header cell (default `<SessionTable.HeaderCell header={header} />`). A table
+   * given `features={{ rowSelectionFeature }}` may type its headers
+   * `SessionTableHeader<SessionTableSelectionFeatures>`.
+   */
+  children?: (header: SessionTableHeader<TFeatures>) => ReactNode;
 }
 
 /** The `<thead>`: one header cell per visible column. */
@@ -422,10 +463,12 @@ export const Header = forwardRef<HTMLTableSectionElement, SessionTableHeaderProp
       </thead>
     );
   },
-);
+) as HeaderPart;
 
-export interface SessionTableHeaderCellProps extends ComponentPropsWithoutRef<'th'> {
-  header: SessionTableHeader;
+export interface SessionTableHeaderCellProps<
+  TFeatures extends SessionTableFeatures = SessionTableFeatures,
+> extends ComponentPropsWithoutRef<'th'> {
+  header: SessionTableHeader<TFeatures>;
 }
 
 /**
@@ -490,14 +533,17 @@ export const HeaderCell = forwardRef<HTMLTableCellElement, SessionTableHeaderCel
       </th>
     );
   },
-);
+) as HeaderCellPart;
 
-export interface SessionTableBodyProps extends Omit<ComponentPropsWithoutRef<'tbody'>, 'children'> {
+export interface SessionTableBodyProps<
+  TFeatures extends SessionTableFeatures = SessionTableFeatures,
+> extends Omit<ComponentPropsWithoutRef<'tbody'>, 'children'> {
   /**
    * Renders one row (default `<SessionTable.Row row={row} index={index} />`). Only the rows in
-   * view (and a few around) are rendered.
+   * view (and a few around) are rendered. A table given `features={{ rowSelectionFeature }}`
+   * may type its rows `SessionTableRow<SessionTableSelectionFeatures>` (`row.getIsSelected()`).
    */
-  children?: (row: SessionTableRow, index: number) => ReactNode;
+  children?: (row: SessionTableRow<TFeatures>, index: number) => ReactNode;
 }
 
 /**
@@ -537,9 +583,7 @@ export const Body = forwardRef<HTMLTableSectionElement, SessionTableBodyProps>(
       const next = Math.max(0, Math.min(rowCount - 1, index));
       setFocusIndex(next);
       virtualizer.scrollToIndex(next, { align: 'auto' });
-      requestAnimationFrame(() => {
-        scrollElement?.querySelector<HTMLElement>(`tr[data-index="${next}"]`)?.focus();
-      });
+      focusLater(() => scrollElement, `tr[data-index="${next}"]`);
     };
     const onKeyDown = composeHandlers(
       onKeyDownProp,
@@ -549,15 +593,7 @@ export const Body = forwardRef<HTMLTableSectionElement, SessionTableBodyProps>(
         if (!row || row !== target) return;
         const index = Number(row.getAttribute('data-index'));
         const page = Math.max(1, Math.floor((scrollElement?.clientHeight ?? 400) / rowHeight) - 1);
-        const moves: Record<string, number> = {
-          ArrowDown: index + 1,
-          ArrowUp: index - 1,
-          PageDown: index + page,
-          PageUp: index - page,
-          Home: 0,
-          End: rowCount - 1,
-        };
-        const to = moves[event.key];
+        const to = keyMove(event.key, index, page, rowCount);
         if (to !== undefined) {
           event.preventDefault();
           focusRow(to);
@@ -624,10 +660,11 @@ export const Body = forwardRef<HTMLTableSectionElement, SessionTableBodyProps>(
       </RowContext.Provider>
     );
   },
-);
+) as BodyPart;
 
-export interface SessionTableRowProps extends ComponentPropsWithoutRef<'tr'> {
-  row: SessionTableRow;
+export interface SessionTableRowProps<TFeatures extends SessionTableFeatures = SessionTableFeatures>
+  extends ComponentPropsWithoutRef<'tr'> {
+  row: SessionTableRow<TFeatures>;
   /** The row's index in the table (the Body's render function gives it). */
   index: number;
   /** Render the host's own element (its props merged) instead of a `<tr>`. */
@@ -635,7 +672,8 @@ export interface SessionTableRowProps extends ComponentPropsWithoutRef<'tr'> {
 }
 
 /**
- * One row: focusable (one tab stop for the table), `aria-selected` with selection,
+ * One row: focusable (one tab stop for the table), `aria-selected` with selection on,
+ * `data-state="selected"` when selected (also with the checkboxes off: a host's selection),
  * `aria-current` / `data-active` for the active session; a click opens it (`onRowClick`)
  * unless it was on a control, or the host's `onClick` called `preventDefault()`. Default
  * content: a `SessionTable.Cell` per visible column. Memoised: while scrolling, rows that stay
@@ -648,7 +686,8 @@ const SessionRow = forwardRef<HTMLTableRowElement, SessionTableRowProps>(functio
   const context = useRowContext('SessionTable.Row');
   const session = row.original;
   const active = context.activeSessionId === session.id;
-  const selected = context.selectable && selectable(row).getIsSelected();
+  // The selection is shown whether or not the user may change it (`enableRowSelection`).
+  const selected = context.rowSelection[row.id] === true;
   const Comp = asChild ? Slot : 'tr';
   return (
     <Comp
@@ -675,10 +714,12 @@ const SessionRow = forwardRef<HTMLTableRowElement, SessionTableRowProps>(functio
   );
 });
 
-export const Row = memo(SessionRow);
+export const Row = memo(SessionRow) as unknown as RowPart;
 
-export interface SessionTableCellProps extends ComponentPropsWithoutRef<'td'> {
-  cell: SessionTableCell;
+export interface SessionTableCellProps<
+  TFeatures extends SessionTableFeatures = SessionTableFeatures,
+> extends ComponentPropsWithoutRef<'td'> {
+  cell: SessionTableCell<TFeatures>;
   asChild?: boolean;
 }
 
@@ -697,7 +738,7 @@ export const Cell = forwardRef<HTMLTableCellElement, SessionTableCellProps>(
       </Comp>
     );
   },
-);
+) as CellPart;
 
 export interface SessionTableStatusProps extends DivProps {}
 

@@ -1,10 +1,11 @@
 import '../styles.css';
 import { createClient, type Session } from '@auditlane/client';
-import { Component, createRef, memo, type ReactNode, useSyncExternalStore } from 'react';
+import { createRef, memo, useSyncExternalStore } from 'react';
 import { describe, expect, inject, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-react';
 import { axeViolations } from '../../test/axe';
+import { Catch } from '../../test/catch';
 import { ICON_GLYPHS, pseudoMessages, untranslated } from '../../test/messages';
 import { AuditlaneProvider } from '../provider';
 import { rowSelectionFeature, sortedRowModel } from '.';
@@ -213,6 +214,42 @@ describe('SessionTable with data given directly', () => {
     expect(screen.container.querySelectorAll('tr[aria-selected="true"]')).toHaveLength(1);
   });
 
+  it('shows a controlled selection with the checkboxes off, and changes it through onRowSelectionChange', async () => {
+    // A selection made elsewhere (the feature registered, enableRowSelection off): the rows show
+    // it, the user cannot change it, the table's selection methods still go through the host.
+    const data = fakeSessions(5);
+    const [first, second] = data.map((s) => s.id) as [string, string];
+    const onRowSelectionChange = vi.fn();
+    const screen = await render(
+      <SessionTable
+        sessions={data}
+        features={{ rowSelectionFeature, sortedRowModel }}
+        rowSelection={{ [first]: true }}
+        onRowSelectionChange={onRowSelectionChange}
+      />,
+    );
+    await expect.element(screen.getByText('5 sessions')).toBeVisible();
+    const selected = screen.container.querySelectorAll('tr[data-state="selected"]');
+    expect([...selected].map((r) => r.querySelector('code')?.getAttribute('title'))).toEqual([
+      first,
+    ]);
+    expect(screen.container.querySelector('input[type="checkbox"]')).toBeNull();
+    expect(screen.container.querySelector('tr[aria-selected]')).toBeNull();
+    await screen.unmount();
+
+    const hook = await render(
+      <HostSelection
+        sessions={data}
+        rowSelection={{ [first]: true }}
+        onRowSelectionChange={onRowSelectionChange}
+      />,
+    );
+    await expect.element(hook.getByTestId('selected')).toHaveTextContent(first);
+    expect(hook.getByTestId('can-select').element().textContent).toBe('false');
+    await hook.getByRole('button', { name: 'select second' }).click();
+    expect(onRowSelectionChange).toHaveBeenLastCalledWith({ [second]: true });
+  });
+
   it('has no selection without the row selection feature, and says what to pass when asked for it', async () => {
     const data = fakeSessions(5);
     const plain = await render(<SessionTable sessions={data} features={{ sortedRowModel }} />);
@@ -238,11 +275,11 @@ describe('SessionTable with data given directly', () => {
       await expect
         .element(screen.getByRole('alert'))
         .toHaveTextContent(
-          `SessionTable: \`${name}\` needs the row selection feature: import { rowSelectionFeature } from '@auditlane/react/session-table' and pass features={{ rowSelectionFeature }}`,
+          `SessionTable: \`${name}\` needs features={{ rowSelectionFeature }} (import { rowSelectionFeature } from '@auditlane/react/session-table')`,
         );
       await screen.unmount();
     }
-    // The headless hook, the same.
+    // The headless hook, the same, named as the hook is called.
     const hook = await render(
       <Catch>
         <HeadlessSelection sessions={data} />
@@ -250,7 +287,9 @@ describe('SessionTable with data given directly', () => {
     );
     await expect
       .element(hook.getByRole('alert'))
-      .toHaveTextContent(/needs the row selection feature/);
+      .toHaveTextContent(
+        "useSessionTable: `enableRowSelection` needs features: { rowSelectionFeature } (import { rowSelectionFeature } from '@auditlane/react/session-table')",
+      );
     spy.mockRestore();
   });
 
@@ -283,7 +322,9 @@ describe('SessionTable with data given directly', () => {
     );
     await expect
       .element(screen.getByRole('alert'))
-      .toHaveTextContent('`features` changed after the first render');
+      .toHaveTextContent(
+        'SessionTable: `features` changed after the first render: a table registers them once (a new `key` makes a new table)',
+      );
     spy.mockRestore();
   });
 
@@ -291,7 +332,7 @@ describe('SessionTable with data given directly', () => {
     const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
     const data = fakeSessions(5);
     const neither =
-      "SessionTable: sessions given directly are sorted by the host or by the browser: pass `manualSorting` and `onSortingChange` (the host sorts them and passes them in that order), or import { sortedRowModel } from '@auditlane/react/session-table' and pass features={{ sortedRowModel }} (the browser sorts them)";
+      "SessionTable: sessions given directly need a sort: `manualSorting` (the host sorts them, `onSortingChange` asks it to) or features={{ sortedRowModel }} (the browser sorts them; import { sortedRowModel } from '@auditlane/react/session-table')";
     const screen = await render(
       <Catch>
         <SessionTable sessions={data} />
@@ -304,7 +345,11 @@ describe('SessionTable with data given directly', () => {
         <TableApi sessions={data} features={{}} />
       </Catch>,
     );
-    await expect.element(hook.getByRole('alert')).toHaveTextContent(neither);
+    await expect
+      .element(hook.getByRole('alert'))
+      .toHaveTextContent(
+        "useSessionTable: sessions given directly need a sort: `manualSorting: true` (the host sorts them, `onSortingChange` asks it to) or features: { sortedRowModel } (the browser sorts them; import { sortedRowModel } from '@auditlane/react/session-table')",
+      );
     await hook.unmount();
     spy.mockRestore();
 
@@ -362,19 +407,32 @@ function cyrillicSessions(n: number): Session[] {
   }));
 }
 
+/** A host's own selection over a table without checkboxes (the headless hook). */
+function HostSelection(props: UseSessionTableOptions) {
+  const { table, rows } = useSessionTable({
+    ...props,
+    manualSorting: true,
+    features: { rowSelectionFeature },
+  });
+  return (
+    <>
+      <output data-testid="selected">
+        {table
+          .getSelectedRowModel()
+          .rows.map((row) => row.id)
+          .join(',')}
+      </output>
+      <output data-testid="can-select">{String(rows[0]?.getCanSelect())}</output>
+      <button type="button" onClick={() => table.setRowSelection({ [rows[1]?.id ?? '']: true })}>
+        select second
+      </button>
+    </>
+  );
+}
+
 function HeadlessSelection({ sessions }: { sessions: Session[] }) {
   useSessionTable({ sessions, enableRowSelection: true, features: { sortedRowModel } });
   return null;
-}
-
-class Catch extends Component<{ children: ReactNode }, { error: Error | null }> {
-  override state = { error: null as Error | null };
-  static getDerivedStateFromError(error: Error) {
-    return { error };
-  }
-  override render() {
-    return this.state.error ? <p role="alert">{this.state.error.message}</p> : this.props.children;
-  }
 }
 
 describe('SessionTable messages and icons', () => {

@@ -45,7 +45,9 @@ export interface SessionTableOptionalFeatures {
 /** Newest first, or the sessions that most deserve a look first. */
 export type RankBy = 'recent' | 'significance';
 
-export interface UseSessionTableOptions {
+export interface UseSessionTableOptions<
+  TOptional extends SessionTableOptionalFeatures = SessionTableOptionalFeatures,
+> {
   /** The sessions to show (the hook never fetches: the default component's Root does). */
   sessions: readonly Session[];
   /**
@@ -67,17 +69,24 @@ export interface UseSessionTableOptions {
   /**
    * Opt-in TanStack Table features: `{ sortedRowModel }` for the browser's sort, `{
    * rowSelectionFeature }` for row selection. Without the latter, the selection options below
-   * throw an error naming what to import.
+   * throw an error naming what to import. The hook's result is typed from it: with `{
+   * rowSelectionFeature }`, its table and rows have the selection methods.
    */
-  features?: SessionTableOptionalFeatures;
+  features?: TOptional;
 
-  /** Selected rows by session id (needs `features={{ rowSelectionFeature }}`). */
+  /**
+   * Selected rows by session id (needs `features={{ rowSelectionFeature }}`). Shown on the rows
+   * (`data-state="selected"`) even with `enableRowSelection` off: a selection the host makes
+   * elsewhere.
+   */
   rowSelection?: RowSelectionState;
   defaultRowSelection?: RowSelectionState;
   onRowSelectionChange?: (selection: RowSelectionState) => void;
   /**
-   * Show the selection column (checkboxes, select all). Default false. Needs
-   * `features={{ rowSelectionFeature }}`.
+   * Show the selection column (checkboxes, select all) and let the user select rows
+   * (`aria-selected`). Default false. Needs `features={{ rowSelectionFeature }}`. Off, with
+   * the feature registered, the selection is still there (`rowSelection`,
+   * `onRowSelectionChange`, the table's selection methods): only the user cannot change it.
    */
   enableRowSelection?: boolean;
 

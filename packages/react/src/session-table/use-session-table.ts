@@ -3,27 +3,29 @@ import { formatActor } from '@auditlane/client/helpers';
 import {
   type ColumnDef,
   columnVisibilityFeature,
-  createColumnHelper,
+  type Row,
   type rowSelectionFeature,
   rowSortingFeature,
   tableFeatures,
 } from '@tanstack/table-core';
 import { useCallback, useMemo, useState } from 'react';
 import { useControllable } from '../internal/use-controllable';
+import { sessionTableMessages } from '../provider/session-table.messages';
 import type {
   ColumnVisibilityState,
   RankBy,
   RowSelectionState,
   SessionColumnId,
   SessionTableCount,
+  SessionTableOptionalFeatures,
   SortingState,
   UseSessionTableOptions,
 } from './session-table.types';
 import type { sortedRowModel } from './sorted-row-model';
-import { useTableCore } from './use-table-core';
+import { type CoreTable, useTableCore } from './use-table-core';
 
 /**
- * The features every sessions table registers (one declaration, for the column helper's
+ * The features every sessions table registers (one declaration, for the columns'
  * types): sorting state and column visibility. Row selection and the browser's sort are
  * opt-in (`features`).
  */
@@ -45,20 +47,38 @@ export type SessionTableSortedFeatures = SessionTableFeatures & {
   sortedRowModel: typeof sortedRowModel;
 };
 
-const NO_SELECTION_FEATURE =
-  "import { rowSelectionFeature } from '@auditlane/react/session-table' and pass features={{ rowSelectionFeature }}";
+/**
+ * The features a table registers given these optional ones, as its types see them: with `{
+ * rowSelectionFeature }`, its table and rows have the selection methods. (The sorted row model
+ * changes no type.)
+ */
+export type SessionTableFeaturesOf<TOptional extends SessionTableOptionalFeatures> =
+  TOptional extends { rowSelectionFeature: typeof rowSelectionFeature }
+    ? SessionTableSelectionFeatures
+    : SessionTableFeatures;
 
-const NO_SORTING =
-  "SessionTable: sessions given directly are sorted by the host or by the browser: pass `manualSorting` and `onSortingChange` (the host sorts them and passes them in that order), or import { sortedRowModel } from '@auditlane/react/session-table' and pass features={{ sortedRowModel }} (the browser sorts them)";
+/**
+ * Who uses the table, as its errors name it and its options: the hook (`features: { ... }`) or
+ * the component (`features={{ ... }}`).
+ */
+export type SessionTableCaller = 'useSessionTable' | 'SessionTable';
+
+/** How the caller passes a feature (and where it comes from). */
+function pass(caller: SessionTableCaller, feature: string, why = ''): string {
+  return `${caller === 'SessionTable' ? `features={{ ${feature} }}` : `features: { ${feature} }`} (${why}import { ${feature} } from '@auditlane/react/session-table')`;
+}
 
 /**
  * The table's features: the default ones, and row selection and the sorted row model when the
  * host registered them. Throws when selection is asked for without its feature, and when
  * nobody sorts (never a silent no-op).
  */
-function useFeatures(options: UseSessionTableOptions): {
+function useFeatures(
+  options: UseSessionTableOptions,
+  caller: SessionTableCaller,
+): {
   features: SessionTableFeatures;
-  selectable: boolean;
+  selection: boolean;
 } {
   const selection = options.features?.rowSelectionFeature;
   const sorted = options.features?.sortedRowModel;
@@ -66,7 +86,7 @@ function useFeatures(options: UseSessionTableOptions): {
   const [registered] = useState({ selection, sorted });
   if (registered.selection !== selection || registered.sorted !== sorted) {
     throw new Error(
-      'SessionTable: `features` changed after the first render; a table registers its features once (give it a new `key` to change them)',
+      `${caller}: \`features\` changed after the first render: a table registers them once (a new \`key\` makes a new table)`,
     );
   }
   if (!selection) {
@@ -74,12 +94,14 @@ function useFeatures(options: UseSessionTableOptions): {
       ['enableRowSelection', 'rowSelection', 'defaultRowSelection', 'onRowSelectionChange'] as const
     ).find((name) => options[name] !== undefined && options[name] !== false);
     if (asked) {
-      throw new Error(
-        `SessionTable: \`${asked}\` needs the row selection feature: ${NO_SELECTION_FEATURE}`,
-      );
+      throw new Error(`${caller}: \`${asked}\` needs ${pass(caller, 'rowSelectionFeature')}`);
     }
   }
-  if (!sorted && !options.manualSorting) throw new Error(NO_SORTING);
+  if (!sorted && !options.manualSorting) {
+    throw new Error(
+      `${caller}: sessions given directly need a sort: \`manualSorting${caller === 'SessionTable' ? '' : ': true'}\` (the host sorts them, \`onSortingChange\` asks it to) or ${pass(caller, 'sortedRowModel', 'the browser sorts them; ')}`,
+    );
+  }
   const features = useMemo(
     () =>
       tableFeatures({
@@ -89,26 +111,26 @@ function useFeatures(options: UseSessionTableOptions): {
       }),
     [selection, sorted],
   );
-  return { features, selectable: selection ? (options.enableRowSelection ?? false) : false };
+  return { features, selection: selection !== undefined };
 }
 
-const helper = createColumnHelper<SessionTableFeatures, Session>();
-
 /**
- * The data columns: id, header, value (what `getValue()` gives), newest / largest first. The
- * value does not order the rows: `SESSION_ORDER` does.
+ * The data columns: id, value (what `getValue()` gives), newest / largest first. The value does
+ * not order the rows: `SESSION_ORDER` does. Their headers are the English column names.
  */
-const DATA_COLUMNS: [SessionColumnId, string, (s: Session) => string | number, true?][] = [
-  ['actor', 'User or agent', (s) => formatActor(s.actor)],
-  ['resource', 'Resource', (s) => s.resource.name],
-  ['environment', 'Environment', (s) => s.resource.environment],
-  ['id', 'Session', (s) => s.id],
-  ['startedAt', 'Started', (s) => s.startedAt, true],
-  ['duration', 'Duration', (s) => s.durationMs ?? -1, true],
-  ['status', 'Status', (s) => s.status],
-  ['cost', 'Cost', (s) => s.usage.costUsd, true],
-  ['significance', 'Significance', (s) => s.significance?.score ?? -1, true],
+const DATA_COLUMNS: [SessionColumnId, (s: Session) => string | number, true?][] = [
+  ['actor', (s) => formatActor(s.actor)],
+  ['resource', (s) => s.resource.name],
+  ['environment', (s) => s.resource.environment],
+  ['id', (s) => s.id],
+  ['startedAt', (s) => s.startedAt, true],
+  ['duration', (s) => s.durationMs ?? -1, true],
+  ['status', (s) => s.status],
+  ['cost', (s) => s.usage.costUsd, true],
+  ['significance', (s) => s.significance?.score ?? -1, true],
 ];
+
+const HEADERS = sessionTableMessages.column;
 
 /** Column definitions without cells (the component adds cells): ids, accessors, sorting. */
 export function sessionColumns(
@@ -116,13 +138,15 @@ export function sessionColumns(
   manualSorting: boolean,
   // biome-ignore lint/suspicious/noExplicitAny: columns of several value types, as TanStack types them.
 ): ColumnDef<SessionTableFeatures, Session, any>[] {
-  const cols = DATA_COLUMNS.map(([id, header, value, descFirst]) =>
-    helper.accessor(value, {
+  // Plain definitions: what TanStack's column helper would return for them.
+  const cols = DATA_COLUMNS.map(
+    ([id, accessorFn, sortDescFirst]): ColumnDef<SessionTableFeatures, Session, unknown> => ({
       id,
-      header,
+      header: HEADERS[id],
+      accessorFn,
       sortUndefined: false,
-      sortFn: rowSort[id],
-      sortDescFirst: descFirst,
+      sortFn: (a, b) => (SESSION_ORDER[id] as Order)(a.original, b.original),
+      sortDescFirst,
       // The server ranks only by start time or significance.
       enableSorting: !manualSorting || id === 'startedAt' || id === 'significance',
       // The actor names the row: it is never hidden.
@@ -131,7 +155,7 @@ export function sessionColumns(
   );
   if (!enableRowSelection) return cols;
   return [
-    helper.display({ id: 'select', header: 'Select', enableSorting: false, enableHiding: false }),
+    { id: 'select', header: HEADERS.select, enableSorting: false, enableHiding: false },
     ...cols,
   ];
 }
@@ -146,7 +170,9 @@ const by =
   (a: Session, b: Session) =>
     compare(key(a), key(b));
 
-export const SESSION_ORDER: Record<string, (a: Session, b: Session) => number> = {
+type Order = (a: Session, b: Session) => number;
+
+export const SESSION_ORDER: Record<string, Order> = {
   actor: by((s) => formatActor(s.actor).toLowerCase()),
   resource: by((s) => s.resource.name.toLowerCase()),
   environment: by((s) => s.resource.environment),
@@ -157,13 +183,6 @@ export const SESSION_ORDER: Record<string, (a: Session, b: Session) => number> =
   cost: by((s) => s.usage.costUsd),
   significance: by((s) => s.significance?.score ?? -1),
 };
-
-const rowSort = Object.fromEntries(
-  Object.entries(SESSION_ORDER).map(([id, order]) => [
-    id,
-    (a: { original: Session }, b: { original: Session }) => order(a.original, b.original),
-  ]),
-);
 
 function compare<T extends string | number>(a: T, b: T): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -184,13 +203,60 @@ export function rankOf(sorting: SortingState): RankBy {
   return sorting[0]?.id === 'significance' ? 'significance' : 'recent';
 }
 
+/** What `useSessionTable` gives: the TanStack table, its rows and the loading state. */
+export interface UseSessionTableResult<
+  TFeatures extends SessionTableFeatures = SessionTableFeatures,
+> {
+  /** The TanStack table (its selection methods with `features: { rowSelectionFeature }`). */
+  table: CoreTable<TFeatures, Session>;
+  /** The rows in the table's order. */
+  rows: Row<TFeatures, Session>[];
+  sessions: Session[];
+  manualSorting: boolean;
+  status: 'loading' | 'success' | 'error';
+  error: Error | null;
+  hasMore: boolean;
+  loadingMore: boolean;
+  loadMore: () => void;
+  reload: (() => void) | null;
+  count: SessionTableCount;
+  rankBy: RankBy;
+  setRankBy: (next: RankBy) => void;
+  /** Rows can be selected: `enableRowSelection` with the row selection feature registered. */
+  enableRowSelection: boolean;
+  /**
+   * The state objects (new ones on each change): what the rows depend on. The selection is
+   * empty without the row selection feature.
+   */
+  rowSelection: RowSelectionState;
+  columnVisibility: ColumnVisibilityState;
+  sorting: SortingState;
+}
+
 /**
  * The sessions table without markup and without fetching: a TanStack table (sorting, column
- * visibility; the browser's sort with `features={{ sortedRowModel }}`, row selection with
- * `features={{ rowSelectionFeature }}`) over the sessions it is given, with their loading state. The parts
- * (`SessionTable.Root`, ...) render it; a host with its own data layer can use it alone.
+ * visibility; the browser's sort with `features: { sortedRowModel }`, row selection with
+ * `features: { rowSelectionFeature }`) over the sessions it is given, with their loading state.
+ * The parts (`SessionTable.Root`, ...) render it; a host with its own data layer can use it
+ * alone. The result is typed from `features`: given `{ rowSelectionFeature }`, its table and
+ * rows have the selection methods (`getSelectedRowModel`, `getIsSelected`, ...).
  */
-export function useSessionTable(options: UseSessionTableOptions) {
+export function useSessionTable<
+  TOptional extends SessionTableOptionalFeatures = SessionTableOptionalFeatures,
+>(
+  options: UseSessionTableOptions<TOptional>,
+): UseSessionTableResult<SessionTableFeaturesOf<TOptional>> {
+  // The features decide the table's types; the state is the same whichever they are.
+  return useSessionTableOf(options, 'useSessionTable') as unknown as UseSessionTableResult<
+    SessionTableFeaturesOf<TOptional>
+  >;
+}
+
+/** `useSessionTable` for a caller its errors name (the component passes its own name). */
+export function useSessionTableOf(
+  options: UseSessionTableOptions,
+  caller: SessionTableCaller,
+): UseSessionTableResult {
   const manualSorting = options.manualSorting ?? false;
   const [sorting, setSorting] = useControllable(
     options.sorting,
@@ -202,12 +268,13 @@ export function useSessionTable(options: UseSessionTableOptions) {
     options.defaultColumnVisibility ?? EMPTY_VISIBILITY,
     options.onColumnVisibilityChange,
   );
-  const { features, selectable: enableRowSelection } = useFeatures(options);
+  const { features, selection } = useFeatures(options, caller);
   const [rowSelection, setRowSelection] = useControllable(
     options.rowSelection,
     options.defaultRowSelection ?? EMPTY_SELECTION,
     options.onRowSelectionChange,
   );
+  const enableRowSelection = selection && (options.enableRowSelection ?? false);
   const rankBy: RankBy = rankOf(sorting);
 
   const data = options.sessions as Session[];
@@ -216,12 +283,13 @@ export function useSessionTable(options: UseSessionTableOptions) {
     [enableRowSelection, manualSorting],
   );
 
-  // Selection's options only when its feature is registered (the types of the base features
-  // have none of them).
-  const selectionOptions = enableRowSelection
+  // Selection's state and options whenever its feature is registered (the types of the base
+  // features have none of them): with `enableRowSelection` off, the user cannot change the
+  // selection, the host still shows and changes it.
+  const selectionOptions = selection
     ? { enableRowSelection, onRowSelectionChange: setRowSelection }
     : {};
-  const tableState = enableRowSelection
+  const tableState = selection
     ? { sorting, columnVisibility, rowSelection }
     : { sorting, columnVisibility };
   const table = useTableCore({
@@ -280,15 +348,11 @@ export function useSessionTable(options: UseSessionTableOptions) {
     count,
     rankBy,
     setRankBy,
-    /** Rows can be selected: `enableRowSelection` with the row selection feature registered. */
     enableRowSelection,
-    /** The state objects (new ones on each change): what the rows depend on. */
     rowSelection,
     columnVisibility,
     sorting,
   };
 }
-
-export type UseSessionTableResult = ReturnType<typeof useSessionTable>;
 
 function noop() {}
