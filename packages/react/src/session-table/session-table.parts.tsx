@@ -219,6 +219,12 @@ export const Root = forwardRef<HTMLDivElement, SessionTableRootProps>(
       ...rest
     } = props;
     const serverSide = sessions === undefined;
+    // A header the host is never told about would do nothing.
+    if (!serverSide && manualSorting && !onSortingChange && sortingProp === undefined) {
+      throw new Error(
+        'SessionTable: with `manualSorting` the host sorts the sessions it gives: pass `onSortingChange` (or `sorting`) to hear which sorting is asked for',
+      );
+    }
     // Sorting is held here: the server's ranking is part of what is fetched.
     const [sorting, setSorting] = useControllable(
       sortingProp,

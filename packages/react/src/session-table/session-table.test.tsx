@@ -328,6 +328,23 @@ describe('SessionTable with data given directly', () => {
     spy.mockRestore();
   });
 
+  it('sorts new sessions given under the same sorting: the in-order shortcut is per data, not per sorting', async () => {
+    const newestFirst = [...fakeSessions(12)].sort((a, b) =>
+      b.startedAt.localeCompare(a.startedAt),
+    );
+    const ids = (container: Element) =>
+      rows(container).map((r) => r.querySelector('code')?.getAttribute('title'));
+    const screen = await render(
+      <SessionTable sessions={newestFirst} features={{ sortedRowModel }} />,
+    );
+    await expect.element(screen.getByText('12 sessions')).toBeVisible();
+    expect(ids(screen.container)).toEqual(newestFirst.map((s) => s.id));
+    // The same sessions shuffled: sorted again, newest first.
+    const shuffled = [...newestFirst].reverse();
+    await screen.rerender(<SessionTable sessions={shuffled} features={{ sortedRowModel }} />);
+    await expect.poll(() => ids(screen.container)).toEqual(newestFirst.map((s) => s.id));
+  });
+
   it('is sorted by the host or by the browser: with neither, it throws an error naming both', async () => {
     const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
     const data = fakeSessions(5);
@@ -351,6 +368,18 @@ describe('SessionTable with data given directly', () => {
         "useSessionTable: sessions given directly need a sort: `manualSorting: true` (the host sorts them, `onSortingChange` asks it to) or features: { sortedRowModel } (the browser sorts them; import { sortedRowModel } from '@auditlane/react/session-table')",
       );
     await hook.unmount();
+    // `manualSorting` alone: the host would never hear of a header's sort.
+    const unheard = await render(
+      <Catch>
+        <SessionTable sessions={data} manualSorting />
+      </Catch>,
+    );
+    await expect
+      .element(unheard.getByRole('alert'))
+      .toHaveTextContent(
+        'SessionTable: with `manualSorting` the host sorts the sessions it gives: pass `onSortingChange` (or `sorting`) to hear which sorting is asked for',
+      );
+    await unheard.unmount();
     spy.mockRestore();
 
     // The host sorts: the rows stay in its order, a sortable header asks it for a ranking.
