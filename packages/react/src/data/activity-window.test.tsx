@@ -163,6 +163,26 @@ describe('createActivityWindow', () => {
     win.dispose();
   });
 
+  it("clears a failed poll's error when the next one brings the end, and says the session ended", async () => {
+    let polls = 0;
+    const { client } = fakeClient((params) => {
+      if (params.after !== 'end') return { data: [entry(1)], nextCursor: 'end' };
+      polls++;
+      if (polls === 1) throw new Error('bad gateway');
+      // The session's last entry, and no cursor: it has ended.
+      return { data: [entry(2)], nextCursor: null };
+    });
+    const win = createActivityWindow({ client, sessionId: 's', live: true, pollMs: 20 });
+    await expect.poll(() => win.getSnapshot().error?.message).toBe('bad gateway');
+    expect(win.getSnapshot().ended).toBe(false);
+    await expect.poll(() => win.getSnapshot().ended).toBe(true);
+    expect(seqs(win.getSnapshot().items)).toEqual([1, 2]);
+    expect(win.getSnapshot().status).toBe('success');
+    expect(win.getSnapshot().error).toBeNull();
+    expect(win.getSnapshot().live).toBe(false);
+    win.dispose();
+  });
+
   it('starts and stops polling with setLive, keeping its items', async () => {
     let last = 1;
     const { client, calls } = fakeClient((params) => {

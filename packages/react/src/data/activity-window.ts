@@ -73,6 +73,11 @@ export interface ActivityWindowSnapshot {
   totalCapped: boolean;
   /** The window is polling for new entries. */
   live: boolean;
+  /**
+   * The window holds the activity's end and the server says the session has ended (its last
+   * page has no cursor to poll from).
+   */
+  ended: boolean;
   /** Members of the expanded groups, by the group's id. */
   expanded: ReadonlyMap<string, ActivityGroupMembers>;
 }
@@ -120,6 +125,7 @@ export function initialActivitySnapshot(): ActivityWindowSnapshot {
     total: null,
     totalCapped: false,
     live: false,
+    ended: false,
     expanded: new Map(),
   };
 }
@@ -191,6 +197,7 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
             items: pages.flatMap((p) => p.items),
             hasBefore: first?.hasBefore ?? false,
             hasAfter: last?.hasAfter ?? false,
+            ended: Boolean(last && !last.hasAfter && !last.nextCursor),
           }
         : {}),
       ...patch,
@@ -330,8 +337,11 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
         }
       }
       pollFailures = 0;
-      if (changed) emit({}, true);
-      else if (snapshot.status === 'error') emit({ status: 'success', error: null });
+      // A poll that answers clears the error of one that failed, with or without news.
+      const recovered =
+        snapshot.status === 'error' ? ({ status: 'success', error: null } as const) : {};
+      if (changed) emit(recovered, true);
+      else if (snapshot.status === 'error') emit(recovered);
     } catch (error) {
       if (mine !== generation || controller.signal.aborted) return;
       // A live window keeps asking, less often, while the poll fails; the error is shown.
@@ -371,7 +381,13 @@ export function createActivityWindow(options: ActivityWindowOptions): ActivityWi
       if (after) pages.push(toPage(r));
       else pages.unshift(toPage(r));
       trim(after);
-      emit(loading(false), true);
+      emit(
+        {
+          ...loading(false),
+          ...(snapshot.status === 'error' ? ({ status: 'success', error: null } as const) : {}),
+        },
+        true,
+      );
       schedule();
     } catch (error) {
       if (mine === generation) fail(error);

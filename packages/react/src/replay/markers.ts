@@ -7,7 +7,7 @@ import type {
   StoredEvent,
   Verdict,
 } from '@auditlane/client';
-import { joinVerdicts, MATTERING_MARKS } from '@auditlane/client/helpers';
+import { joinVerdicts, MATTERING_MARKS, OPEN_STATUSES } from '@auditlane/client/helpers';
 import type { HostMarker } from './core/replayer.types';
 
 export type ActivityMarker = HostMarker;
@@ -189,7 +189,8 @@ export async function loadActivityMarkers(
   // poll that never learnt the end would go on for as long as the page is open).
   if (truncated && !ended) {
     const { status } = await client.sessions.get(session.id, requestOptions);
-    ended = status !== 'active' && status !== 'pending_review';
+    // As the server says it (a dropped session may reconnect: it keeps a cursor).
+    ended = !OPEN_STATUSES.has(status);
   }
   const entries = [...byId.values()].sort((a, b) => a.seq - b.seq);
   return { markers: activityEntryMarkers(session, entries), truncated, ended };

@@ -149,7 +149,7 @@ export const Root = forwardRef<HTMLElement, RootProps>(function SessionDetailRoo
   },
   ref,
 ) {
-  refuseEvents(props, 'SessionDetail');
+  refuseEvents({ ...props, activity: givenActivity }, 'SessionDetail');
   const context = useAuditlaneContext();
   const client = context?.client ?? null;
   const direct = givenSession !== undefined;

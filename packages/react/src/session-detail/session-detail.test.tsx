@@ -437,7 +437,9 @@ describe('SessionDetail Root', () => {
     );
     await expect
       .element(screen.getByRole('alert'))
-      .toHaveTextContent('pass activity={buildActivity(events, reviews)}');
+      .toHaveTextContent(
+        "SessionDetail takes the activity, not `events` or `reviews`: pass activity={buildActivity(events, reviews)} (import { buildActivity } from '@auditlane/react/session-detail'), memoised over the events",
+      );
     spy.mockRestore();
   });
 

@@ -48,10 +48,10 @@ export function useRemoteSessionDetail(
     pageSize: PAGE_SIZE,
     maxPages: MAX_PAGES,
   });
-  // The window is at the end of the activity and does not follow it although the session we
-  // have is active: the server says it has ended (its last page has no cursor), before or after
-  // the window opened. The session is read again, so its status, end, duration and actions follow.
-  const ended = live && win.status === 'success' && !win.hasAfter && !win.live;
+  // The window holds the activity's end and the server says the session has ended, although the
+  // session we have is active (it ended before or after the window opened): the session is read
+  // again, so its status, end, duration and actions follow.
+  const ended = live && win.ended;
   const reloadSession = remote.reload;
   useEffect(() => {
     if (ended) reloadSession();
