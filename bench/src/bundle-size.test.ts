@@ -7,7 +7,7 @@ import { bundleSize, isOwn, ownRoots, reactRoot, staleDist, TOGETHER_ENTRY } fro
 /**
  * What SessionTable + Filters + SessionDetail may weigh together (gzip KB, what loads with
  * them), as the size bench's "together" row measures it (`pnpm --filter @auditlane/bench react
- * --sizes-only`): at most the 40 KB the components promise (39.72 measured when it was set).
+ * --sizes-only`): at most the 40 KB the components promise (39.89 measured when it was set).
  * Raising it is a decision to write down in the CHANGELOG.
  */
 const TOGETHER_BUDGET_KB = 40;

@@ -278,6 +278,12 @@ export function useSessionTableOf(
   const rankBy: RankBy = rankOf(sorting);
 
   const data = options.sessions as Session[];
+  const sorted = options.features?.sortedRowModel;
+  // Sessions usually arrive in the order asked for (newest first): then TanStack does not sort.
+  const presorted = useMemo(
+    () => !manualSorting && typeof sorted?.inOrder === 'function' && sorted.inOrder(data, sorting),
+    [manualSorting, sorted, data, sorting],
+  );
   const columns = useMemo(
     () => sessionColumns(enableRowSelection, manualSorting),
     [enableRowSelection, manualSorting],
@@ -302,8 +308,8 @@ export function useSessionTableOf(
     onColumnVisibilityChange: setColumnVisibility,
     ...selectionOptions,
     // The server (or the host) sorts what it pages through; the browser sorts what it was
-    // given (the sorted row model, `features`).
-    manualSorting,
+    // given (the sorted row model, `features`), unless it came in that order already.
+    manualSorting: manualSorting || presorted,
     enableSortingRemoval: false,
   });
 
