@@ -7,19 +7,7 @@ export interface SessionTableMessages {
   /** The table's accessible name. */
   label: string;
   /** Column headers (and the Columns menu's items). */
-  column: Record<
-    | 'select'
-    | 'actor'
-    | 'resource'
-    | 'environment'
-    | 'id'
-    | 'startedAt'
-    | 'duration'
-    | 'status'
-    | 'cost'
-    | 'significance',
-    string
-  >;
+  column: Record<SessionColumnId, string>;
   /** "1,234 sessions"; `atLeast`: there are more ("1,000+ sessions"). */
   count: (count: number, atLeast: boolean) => string;
   rank: string;
@@ -82,3 +70,15 @@ export const sessionTableDefaults: SessionTableMessageGroups = /* @__PURE__ */ d
   common: commonMessages,
   sessionTable: sessionTableMessages,
 });
+/** The columns of the sessions table, by id. */
+export type SessionColumnId =
+  | 'select'
+  | 'actor'
+  | 'resource'
+  | 'environment'
+  | 'id'
+  | 'startedAt'
+  | 'duration'
+  | 'status'
+  | 'cost'
+  | 'significance';

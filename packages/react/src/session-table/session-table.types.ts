@@ -8,20 +8,9 @@ import type {
 import type { MessagesOverride } from '../provider/messages';
 import type { sortedRowModel } from './sorted-row-model';
 
+/** The columns of the sessions table, by id (named where their headers are worded). */
+export type { SessionColumnId } from '../provider/session-table.messages';
 export type { ColumnVisibilityState, RowSelectionState, SortingState };
-
-/** The columns of the sessions table, by id. */
-export type SessionColumnId =
-  | 'select'
-  | 'actor'
-  | 'resource'
-  | 'environment'
-  | 'id'
-  | 'startedAt'
-  | 'duration'
-  | 'status'
-  | 'cost'
-  | 'significance';
 
 /**
  * TanStack Table features a host registers for the table, beyond sorting and column
